@@ -1,0 +1,136 @@
+/* omrade — common conventions: status codes, error context, arenas,
+ * atomic output files, progress callbacks, number formatting.
+ *
+ * Every fallible library function returns an om_status and takes an
+ * om_error * as its last argument.  On failure the error holds a message of
+ * the form "file:line:column: expected X, found Y" (file/line/column when
+ * known).  The library never prints and never exits.
+ */
+#ifndef OMRADE_COMMON_H
+#define OMRADE_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OM_VERSION_STRING "0.1.0"
+
+/* Status codes.  OM_OK is zero; everything else is a failure. */
+typedef enum om_status {
+    OM_OK = 0,
+    OM_ERR_INPUT,    /* bad input data: parse error, invalid code, inconsistent values */
+    OM_ERR_USAGE,    /* bad arguments from the caller (CLI: bad flags) */
+    OM_ERR_IO,       /* cannot open/read/write a file */
+    OM_ERR_NOMEM,    /* allocation failed or an input-driven cap was exceeded */
+    OM_ERR_NOTFOUND, /* a looked-up item does not exist */
+    OM_ERR_INTERNAL  /* a bug or an external library failure */
+} om_status;
+
+/* Human name of a status ("input error", ...).  Never NULL. */
+const char *om_status_name(om_status s);
+
+/* Process exit code for a status, per CONTRIBUTING.md:
+ * 0 ok, 2 bad input or usage, 1 any other runtime failure. */
+int om_status_exit_code(om_status s);
+
+/* Error context.  Callers usually keep one on the stack, initialised with
+ * OM_ERROR_INIT or om_error_clear().  Owns no heap memory. */
+typedef struct om_error {
+    om_status status;
+    long line;      /* 1-based; 0 when not applicable */
+    long column;    /* 1-based; 0 when not applicable */
+    char file[256]; /* input name ("-" or "<stdin>" for standard input); "" when none */
+    char msg[768];  /* what was expected and what was found */
+} om_error;
+
+#define OM_ERROR_INIT {OM_OK, 0, 0, {0}, {0}}
+
+void om_error_clear(om_error *err);
+
+/* Record an error; returns `status` so callers can `return om_error_set(...)`.
+ * `err` may be NULL (the error is then only returned).  `file` may be NULL. */
+om_status om_error_set(om_error *err, om_status status, const char *file, long line,
+                       long column, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+om_status om_error_setv(om_error *err, om_status status, const char *file, long line,
+                        long column, const char *fmt, va_list ap);
+
+/* Format "file:line:column: msg" (parts omitted when unknown) into buf.
+ * Returns buf.  Newlines in the message are replaced by spaces so the result
+ * is always one line. */
+const char *om_error_format(const om_error *err, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- arena */
+
+/* A bump allocator for per-file and per-request memory.  Created by
+ * om_arena_new(), destroyed by om_arena_free() (accepts NULL) which releases
+ * every allocation at once.  `cap_bytes` (0 = unlimited) bounds the total so
+ * that untrusted input cannot drive unbounded allocation. */
+typedef struct om_arena om_arena;
+om_arena *om_arena_new(size_t cap_bytes);
+void om_arena_free(om_arena *a);
+/* 16-byte aligned, uninitialised; NULL when out of memory or over the cap. */
+void *om_arena_alloc(om_arena *a, size_t n);
+void *om_arena_calloc(om_arena *a, size_t count, size_t size);
+/* Copy of s[0..len) with a terminating NUL; NULL on failure. */
+char *om_arena_strndup(om_arena *a, const char *s, size_t len);
+size_t om_arena_used(const om_arena *a);
+
+/* ---------------------------------------------------------- atomic file */
+
+/* An output file written to "<path>.tmp.XXXXXX" in the target directory and
+ * renamed over `path` only by om_afile_commit(), so no half-written file is
+ * ever left behind.  The path "-" writes to stdout (commit flushes).
+ * Created by om_afile_open(); om_afile_abort() (accepts NULL) removes the
+ * temporary file and frees the handle; om_afile_commit() frees it too. */
+typedef struct om_afile om_afile;
+om_status om_afile_open(om_afile **out, const char *path, om_error *err);
+FILE *om_afile_stream(om_afile *f);
+om_status om_afile_commit(om_afile *f, om_error *err);
+void om_afile_abort(om_afile *f);
+
+/* ------------------------------------------------------------- progress */
+
+/* Progress callback for long jobs: `done` out of `total` units of `what`.
+ * The library calls it at most every ~1 % of progress; the CLI draws a bar
+ * on a terminal.  A NULL callback means no reporting. */
+typedef void (*om_progress_fn)(void *user, const char *what, uint64_t done, uint64_t total);
+typedef struct om_progress {
+    om_progress_fn fn;
+    void *user;
+} om_progress;
+
+/* ------------------------------------------------------------- numbers */
+
+/* Locale-independent parsing of a whole field (no surrounding blanks).
+ * Return false when the text is not a number of that kind or overflows. */
+bool om_parse_i64(const char *s, size_t len, int64_t *out);
+/* Decimal or scientific notation; '.' decimal point only.  Correctly rounded
+ * (Clinger's fast path, strtod fallback in the "C" locale). */
+bool om_parse_double(const char *s, size_t len, double *out);
+
+/* Shortest decimal text that reads back as exactly `v` (tries %.15g, %.16g,
+ * %.17g), locale independent.  NaN/inf are written as empty strings.
+ * Returns the length written (buf should hold at least 32 bytes). */
+int om_fmt_double(char *buf, size_t size, double v);
+/* Fixed decimals, locale independent; NaN gives "". */
+int om_fmt_fixed(char *buf, size_t size, double v, int decimals);
+
+/* ------------------------------------------------------------- UTF-8 */
+
+/* Offset of the first invalid UTF-8 byte in s[0..len), or `len` when valid. */
+size_t om_utf8_invalid_at(const char *s, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

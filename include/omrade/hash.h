@@ -1,0 +1,57 @@
+/* omrade — hash maps used across modules.
+ *
+ * om_strmap: byte string -> int32 (e.g. area code -> dense index).  Keys are
+ *   copied into the map's own arena.
+ * om_u64map: uint64 -> uint32 (e.g. register lopnr -> dense person index).
+ * Both use open addressing with linear probing and grow at 50 % load. */
+#ifndef OMRADE_HASH_H
+#define OMRADE_HASH_H
+
+#include "omrade/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct om_strmap om_strmap;
+/* Destroy with om_strmap_free().  NULL when out of memory. */
+om_strmap *om_strmap_new(size_t expected);
+void om_strmap_free(om_strmap *m);
+/* Insert or overwrite.  Returns OM_ERR_NOMEM on allocation failure. */
+om_status om_strmap_put(om_strmap *m, const char *key, size_t len, int32_t value);
+/* Insert only if absent; *existing receives the value already stored (or
+ * `value` when inserted).  Returns OM_OK either way. */
+om_status om_strmap_put_new(om_strmap *m, const char *key, size_t len, int32_t value,
+                            int32_t *existing);
+/* Value for key, or -1 when absent. */
+int32_t om_strmap_get(const om_strmap *m, const char *key, size_t len);
+size_t om_strmap_size(const om_strmap *m);
+
+typedef struct om_u64map om_u64map;
+/* Destroy with om_u64map_free().  NULL when out of memory. */
+om_u64map *om_u64map_new(size_t expected);
+void om_u64map_free(om_u64map *m);
+om_status om_u64map_put(om_u64map *m, uint64_t key, uint32_t value);
+/* Insert if absent; *existing gets the stored value. */
+om_status om_u64map_put_new(om_u64map *m, uint64_t key, uint32_t value, uint32_t *existing);
+/* true and *value when present. */
+bool om_u64map_get(const om_u64map *m, uint64_t key, uint32_t *value);
+size_t om_u64map_size(const om_u64map *m);
+
+/* 64-bit hash of bytes (FNV-1a folded through a murmur3 finaliser). */
+uint64_t om_hash_bytes(const void *p, size_t len);
+/* SplitMix64 finaliser: a good bijective mix for integer keys. */
+static inline uint64_t om_hash_u64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

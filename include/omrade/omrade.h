@@ -1,0 +1,10 @@
+/* omrade — umbrella header: the whole public API. */
+#ifndef OMRADE_OMRADE_H
+#define OMRADE_OMRADE_H
+
+#include "omrade/common.h"
+#include "omrade/csv.h"
+#include "omrade/geo.h"
+#include "omrade/hash.h"
+
+#endif

@@ -1,0 +1,32 @@
+/* Internal to the CLI: the command table entry and shared helpers.
+ * The CLI uses only the public API (include/omrade/) and is the only part
+ * of omrade that prints for people. */
+#ifndef OMRADE_CLI_H
+#define OMRADE_CLI_H
+
+#include "omrade/omrade.h"
+
+typedef struct om_cli_cmd {
+    const char *name;
+    const char *summary; /* one line for `omrade help` */
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} om_cli_cmd;
+
+/* Print "omrade CMD: <formatted error>" on stderr; return the exit code. */
+int om_cli_fail(const char *cmd, const om_error *err);
+/* Print "omrade CMD: <message>" and "Try 'omrade CMD --help'."; return 2. */
+int om_cli_usage(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* A progress reporter drawing a bar on stderr when it is a terminal (and
+ * OMRADE_NO_PROGRESS is unset); otherwise fn is NULL. */
+om_progress om_cli_progress(void);
+/* Finish the bar line, if one was drawn. */
+void om_cli_progress_done(void);
+/* Parse a non-negative integer / a double option value; false on junk. */
+bool om_cli_parse_int(const char *s, long long lo, long long hi, long long *out);
+bool om_cli_parse_double(const char *s, double *out);
+
+#endif

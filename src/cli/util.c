@@ -1,0 +1,91 @@
+/* CLI helpers: error lines, progress bar, option value parsing. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int om_cli_fail(const char *cmd, const om_error *err)
+{
+    char buf[1200];
+    fprintf(stderr, "omrade %s: %s\n", cmd, om_error_format(err, buf, sizeof buf));
+    return om_status_exit_code(err->status == OM_OK ? OM_ERR_INTERNAL : err->status);
+}
+
+int om_cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "omrade %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "; try 'omrade %s --help'\n", cmd);
+    va_end(ap);
+    return 2;
+}
+
+static struct {
+    bool drawn;
+    int last_pct;
+    const char *last_what;
+    struct timespec t0;
+} bar;
+
+static void draw(void *user, const char *what, uint64_t done, uint64_t total)
+{
+    (void)user;
+    int pct = total ? (int)(done * 100 / total) : 0;
+    if (pct > 100)
+        pct = 100;
+    if (bar.drawn && pct == bar.last_pct && what == bar.last_what)
+        return;
+    if (!bar.drawn)
+        clock_gettime(CLOCK_MONOTONIC, &bar.t0);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double el = (double)(now.tv_sec - bar.t0.tv_sec) + (double)(now.tv_nsec - bar.t0.tv_nsec) / 1e9;
+    char line[41];
+    int fill = pct * 40 / 100;
+    for (int i = 0; i < 40; i++)
+        line[i] = i < fill ? '#' : '.';
+    line[40] = '\0';
+    fprintf(stderr, "\r%-18.18s [%s] %3d%% %6.1fs", what ? what : "", line, pct, el);
+    fflush(stderr);
+    bar.drawn = true;
+    bar.last_pct = pct;
+    bar.last_what = what;
+}
+
+om_progress om_cli_progress(void)
+{
+    om_progress p = {NULL, NULL};
+    const char *off = getenv("OMRADE_NO_PROGRESS");
+    if (isatty(2) && !(off && *off))
+        p.fn = draw;
+    return p;
+}
+
+void om_cli_progress_done(void)
+{
+    if (bar.drawn) {
+        fputc('\n', stderr);
+        bar.drawn = false;
+    }
+}
+
+bool om_cli_parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+    int64_t v;
+    if (!s || !om_parse_i64(s, strlen(s), &v) || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool om_cli_parse_double(const char *s, double *out)
+{
+    return s && om_parse_double(s, strlen(s), out);
+}

@@ -1,0 +1,274 @@
+/* Open-addressing hash maps with linear probing (Knuth, TAOCP vol. 3, 6.4,
+ * algorithm L), power-of-two tables kept at most half full. */
+#include "omrade/hash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t om_hash_bytes(const void *p, size_t len)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ull;
+    }
+    return om_hash_u64(h);
+}
+
+static size_t pow2_at_least(size_t n)
+{
+    size_t c = 16;
+    while (c < n)
+        c <<= 1;
+    return c;
+}
+
+/* ------------------------------------------------------------ strmap */
+
+typedef struct {
+    const char *key; /* NULL = empty slot */
+    uint32_t len;
+    int32_t value;
+    uint64_t hash;
+} str_slot;
+
+struct om_strmap {
+    str_slot *slots;
+    size_t cap, size;
+    om_arena *keys;
+};
+
+om_strmap *om_strmap_new(size_t expected)
+{
+    om_strmap *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->cap = pow2_at_least(expected * 2 + 1);
+    m->slots = calloc(m->cap, sizeof *m->slots);
+    m->keys = om_arena_new(0);
+    if (!m->slots || !m->keys) {
+        om_strmap_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void om_strmap_free(om_strmap *m)
+{
+    if (!m)
+        return;
+    free(m->slots);
+    om_arena_free(m->keys);
+    free(m);
+}
+
+static str_slot *str_find(const om_strmap *m, const char *key, size_t len, uint64_t h)
+{
+    size_t mask = m->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        str_slot *s = &m->slots[i];
+        if (!s->key || (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0))
+            return s;
+    }
+}
+
+static om_status str_grow(om_strmap *m)
+{
+    size_t ncap = m->cap * 2;
+    str_slot *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        return OM_ERR_NOMEM;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key)
+            continue;
+        size_t j = m->slots[i].hash & (ncap - 1);
+        while (ns[j].key)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = m->slots[i];
+    }
+    free(m->slots);
+    m->slots = ns;
+    m->cap = ncap;
+    return OM_OK;
+}
+
+om_status om_strmap_put_new(om_strmap *m, const char *key, size_t len, int32_t value,
+                            int32_t *existing)
+{
+    if (len > UINT32_MAX)
+        return OM_ERR_INPUT;
+    if ((m->size + 1) * 2 > m->cap && str_grow(m) != OM_OK)
+        return OM_ERR_NOMEM;
+    uint64_t h = om_hash_bytes(key, len);
+    str_slot *s = str_find(m, key, len, h);
+    if (s->key) {
+        if (existing)
+            *existing = s->value;
+        return OM_OK;
+    }
+    char *k = om_arena_strndup(m->keys, key, len);
+    if (!k)
+        return OM_ERR_NOMEM;
+    s->key = k;
+    s->len = (uint32_t)len;
+    s->hash = h;
+    s->value = value;
+    m->size++;
+    if (existing)
+        *existing = value;
+    return OM_OK;
+}
+
+om_status om_strmap_put(om_strmap *m, const char *key, size_t len, int32_t value)
+{
+    int32_t ex;
+    om_status st = om_strmap_put_new(m, key, len, value, &ex);
+    if (st != OM_OK)
+        return st;
+    if (ex != value)
+        str_find(m, key, len, om_hash_bytes(key, len))->value = value;
+    return OM_OK;
+}
+
+int32_t om_strmap_get(const om_strmap *m, const char *key, size_t len)
+{
+    if (!m || len > UINT32_MAX)
+        return -1;
+    str_slot *s = str_find(m, key, len, om_hash_bytes(key, len));
+    return s->key ? s->value : -1;
+}
+
+size_t om_strmap_size(const om_strmap *m)
+{
+    return m ? m->size : 0;
+}
+
+/* ------------------------------------------------------------ u64map */
+
+/* Keys are stored as key+1 so that 0 marks an empty slot; UINT64_MAX is
+ * kept in a side field. */
+typedef struct {
+    uint64_t key1;
+    uint32_t value;
+} u64_slot;
+
+struct om_u64map {
+    u64_slot *slots;
+    size_t cap, size;
+    bool has_max;
+    uint32_t max_value;
+};
+
+om_u64map *om_u64map_new(size_t expected)
+{
+    om_u64map *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->cap = pow2_at_least(expected * 2 + 1);
+    m->slots = calloc(m->cap, sizeof *m->slots);
+    if (!m->slots) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void om_u64map_free(om_u64map *m)
+{
+    if (!m)
+        return;
+    free(m->slots);
+    free(m);
+}
+
+static om_status u64_grow(om_u64map *m)
+{
+    size_t ncap = m->cap * 2;
+    u64_slot *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        return OM_ERR_NOMEM;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key1)
+            continue;
+        size_t j = om_hash_u64(m->slots[i].key1) & (ncap - 1);
+        while (ns[j].key1)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = m->slots[i];
+    }
+    free(m->slots);
+    m->slots = ns;
+    m->cap = ncap;
+    return OM_OK;
+}
+
+om_status om_u64map_put_new(om_u64map *m, uint64_t key, uint32_t value, uint32_t *existing)
+{
+    if (key == UINT64_MAX) {
+        if (!m->has_max) {
+            m->has_max = true;
+            m->max_value = value;
+            m->size++;
+        }
+        if (existing)
+            *existing = m->max_value;
+        return OM_OK;
+    }
+    if ((m->size + 1) * 2 > m->cap && u64_grow(m) != OM_OK)
+        return OM_ERR_NOMEM;
+    uint64_t k1 = key + 1;
+    size_t mask = m->cap - 1;
+    size_t i = om_hash_u64(k1) & mask;
+    while (m->slots[i].key1 && m->slots[i].key1 != k1)
+        i = (i + 1) & mask;
+    if (!m->slots[i].key1) {
+        m->slots[i].key1 = k1;
+        m->slots[i].value = value;
+        m->size++;
+    }
+    if (existing)
+        *existing = m->slots[i].value;
+    return OM_OK;
+}
+
+om_status om_u64map_put(om_u64map *m, uint64_t key, uint32_t value)
+{
+    uint32_t ex;
+    om_status st = om_u64map_put_new(m, key, value, &ex);
+    if (st != OM_OK || ex == value)
+        return st;
+    if (key == UINT64_MAX) {
+        m->max_value = value;
+        return OM_OK;
+    }
+    size_t mask = m->cap - 1;
+    size_t i = om_hash_u64(key + 1) & mask;
+    while (m->slots[i].key1 != key + 1)
+        i = (i + 1) & mask;
+    m->slots[i].value = value;
+    return OM_OK;
+}
+
+bool om_u64map_get(const om_u64map *m, uint64_t key, uint32_t *value)
+{
+    if (key == UINT64_MAX) {
+        if (m->has_max && value)
+            *value = m->max_value;
+        return m->has_max;
+    }
+    uint64_t k1 = key + 1;
+    size_t mask = m->cap - 1;
+    for (size_t i = om_hash_u64(k1) & mask; m->slots[i].key1; i = (i + 1) & mask) {
+        if (m->slots[i].key1 == k1) {
+            if (value)
+                *value = m->slots[i].value;
+            return true;
+        }
+    }
+    return false;
+}
+
+size_t om_u64map_size(const om_u64map *m)
+{
+    return m ? m->size : 0;
+}

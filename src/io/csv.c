@@ -1,0 +1,619 @@
+/* CSV reader (RFC 4180 with CRLF/LF tolerance) over one contiguous buffer.
+ *
+ * Why one buffer: numeric register extracts are read once, front to back;
+ * mmap gives page-cache speed with no copy, and having everything in memory
+ * lets errors compute line/column lazily and lets callers split the input at
+ * line ends for threads.  Records are scanned with memchr for the line end
+ * and a tight byte loop for separators; quoted fields are unescaped in place
+ * (the mapping is private copy-on-write). */
+#define _POSIX_C_SOURCE 200809L
+#include "omrade/csv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct om_csv {
+    char *base;      /* start of the whole mapping/buffer (BOM included) */
+    size_t maplen;   /* bytes mapped or allocated */
+    bool mapped;     /* munmap vs free */
+    bool owns;       /* false for slices */
+    char *data;      /* after the BOM */
+    size_t len;
+    size_t pos, end; /* reading window */
+    size_t rec_start;
+    char delim;
+    size_t max_fields;
+    om_field *fields;
+    size_t nfields, cap_fields;
+    om_field *header;
+    size_t nheader;
+    char *header_store;
+    char name[256];
+};
+
+static void set_name(om_csv *c, const char *name)
+{
+    snprintf(c->name, sizeof c->name, "%s", name);
+}
+
+static om_status init_common(om_csv *c, const om_csv_options *opt, om_error *err)
+{
+    c->delim = opt && opt->delim ? opt->delim : ',';
+    c->max_fields = opt && opt->max_fields ? opt->max_fields : 65536;
+    c->data = c->base;
+    c->len = c->maplen;
+    if (c->len >= 3 && (unsigned char)c->data[0] == 0xEF && (unsigned char)c->data[1] == 0xBB &&
+        (unsigned char)c->data[2] == 0xBF) {
+        c->data += 3;
+        c->len -= 3;
+    }
+    c->pos = 0;
+    c->end = c->len;
+    if (!(opt && opt->no_utf8_check)) {
+        size_t bad = om_utf8_invalid_at(c->data, c->len);
+        if (bad < c->len)
+            return om_csv_fail_at(c, bad, err, "expected UTF-8 text, found invalid byte 0x%02X",
+                                  (unsigned char)c->data[bad]);
+    }
+    return OM_OK;
+}
+
+static om_status read_all(om_csv *c, int fd, size_t max_bytes, om_error *err)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return om_error_set(err, OM_ERR_NOMEM, c->name, 0, 0, "out of memory");
+    for (;;) {
+        if (n == cap) {
+            if (max_bytes && cap >= max_bytes) {
+                free(buf);
+                return om_error_set(err, OM_ERR_NOMEM, c->name, 0, 0,
+                                    "input larger than the limit of %zu bytes", max_bytes);
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                return om_error_set(err, OM_ERR_NOMEM, c->name, 0, 0, "out of memory");
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(buf);
+            return om_error_set(err, OM_ERR_IO, c->name, 0, 0, "read failed: %s", strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    c->base = buf;
+    c->maplen = n;
+    c->mapped = false;
+    return OM_OK;
+}
+
+om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
+                      om_error *err)
+{
+    *out = NULL;
+    om_csv *c = calloc(1, sizeof *c);
+    if (!c)
+        return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+    c->owns = true;
+    bool is_stdin = strcmp(path, "-") == 0;
+    set_name(c, is_stdin ? "<stdin>" : path);
+    int fd = is_stdin ? 0 : open(path, O_RDONLY);
+    if (fd < 0) {
+        int e = errno;
+        free(c);
+        return om_error_set(err, e == ENOENT ? OM_ERR_INPUT : OM_ERR_IO, path, 0, 0,
+                            "cannot open: %s", strerror(e));
+    }
+    struct stat st;
+    om_status s = OM_OK;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED) {
+            s = read_all(c, fd, opt ? opt->max_bytes : 0, err);
+        } else {
+            posix_madvise(m, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
+            c->base = m;
+            c->maplen = (size_t)st.st_size;
+            c->mapped = true;
+        }
+    } else if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        s = om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected a file, found a directory");
+    } else {
+        s = read_all(c, fd, opt ? opt->max_bytes : 0, err);
+    }
+    if (!is_stdin)
+        close(fd);
+    if (s == OM_OK)
+        s = init_common(c, opt, err);
+    if (s != OM_OK) {
+        om_csv_free(c);
+        return s;
+    }
+    *out = c;
+    return OM_OK;
+}
+
+om_status om_csv_open_mem(om_csv **out, const char *name, const void *data, size_t len,
+                          const om_csv_options *opt, om_error *err)
+{
+    *out = NULL;
+    om_csv *c = calloc(1, sizeof *c);
+    if (!c)
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
+    c->owns = true;
+    set_name(c, name);
+    c->base = malloc(len ? len : 1);
+    if (!c->base) {
+        free(c);
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    if (len)
+        memcpy(c->base, data, len);
+    c->maplen = len;
+    om_status s = init_common(c, opt, err);
+    if (s != OM_OK) {
+        om_csv_free(c);
+        return s;
+    }
+    *out = c;
+    return OM_OK;
+}
+
+om_status om_csv_open_slice(om_csv **out, const om_csv *parent, size_t begin, size_t end,
+                            om_error *err)
+{
+    *out = NULL;
+    om_csv *c = calloc(1, sizeof *c);
+    if (!c)
+        return om_error_set(err, OM_ERR_NOMEM, parent->name, 0, 0, "out of memory");
+    c->owns = false;
+    memcpy(c->name, parent->name, sizeof c->name);
+    c->base = parent->base;
+    c->maplen = parent->maplen;
+    c->data = parent->data;
+    c->len = parent->len;
+    c->pos = begin < parent->len ? begin : parent->len;
+    c->end = end < parent->len ? end : parent->len;
+    c->delim = parent->delim;
+    c->max_fields = parent->max_fields;
+    c->header = parent->header;
+    c->nheader = parent->nheader;
+    *out = c;
+    return OM_OK;
+}
+
+void om_csv_free(om_csv *c)
+{
+    if (!c)
+        return;
+    if (c->owns) {
+        if (c->mapped)
+            munmap(c->base, c->maplen);
+        else
+            free(c->base);
+        free(c->header);
+        free(c->header_store);
+    }
+    free(c->fields);
+    free(c);
+}
+
+static om_status push_field(om_csv *c, const char *p, size_t n, om_error *err)
+{
+    if (c->nfields == c->cap_fields) {
+        if (c->cap_fields >= c->max_fields)
+            return om_csv_fail_at(c, (size_t)(p - c->data), err,
+                                  "expected at most %zu fields in a record", c->max_fields);
+        size_t nc = c->cap_fields ? c->cap_fields * 2 : 16;
+        if (nc > c->max_fields)
+            nc = c->max_fields;
+        om_field *nf = realloc(c->fields, nc * sizeof *nf);
+        if (!nf)
+            return om_error_set(err, OM_ERR_NOMEM, c->name, 0, 0, "out of memory");
+        c->fields = nf;
+        c->cap_fields = nc;
+    }
+    c->fields[c->nfields].ptr = p;
+    c->fields[c->nfields].len = n;
+    c->nfields++;
+    return OM_OK;
+}
+
+/* Quoted field starting at c->data[*pp] == '"'.  Unescapes "" in place and
+ * leaves *pp after the closing quote. */
+static om_status quoted_field(om_csv *c, size_t *pp, om_error *err)
+{
+    char *d = c->data;
+    size_t start = *pp, p = start + 1, w = p;
+    for (;;) {
+        if (p >= c->end)
+            return om_csv_fail_at(c, start, err,
+                                  "expected a closing quote for the field starting here, found "
+                                  "end of input");
+        char ch = d[p];
+        if (ch == '"') {
+            if (p + 1 < c->end && d[p + 1] == '"') {
+                d[w++] = '"';
+                p += 2;
+                continue;
+            }
+            break;
+        }
+        d[w++] = ch;
+        p++;
+    }
+    om_status s = push_field(c, d + start + 1, w - (start + 1), err);
+    *pp = p + 1;
+    return s;
+}
+
+om_status om_csv_next(om_csv *c, bool *got, om_error *err)
+{
+    *got = false;
+    c->nfields = 0;
+    if (c->pos >= c->end)
+        return OM_OK;
+    const char delim = c->delim;
+    char *d = c->data;
+    size_t p = c->pos, end = c->end;
+    c->rec_start = p;
+    for (;;) {
+        if (p < end && d[p] == '"') {
+            om_status s = quoted_field(c, &p, err);
+            if (s != OM_OK)
+                return s;
+            /* After a closing quote: separator, line end, or stray text
+             * which we keep leniently as part of nothing (skip to separator). */
+            while (p < end && d[p] != delim && d[p] != '\n' && d[p] != '\r')
+                p++;
+        } else {
+            size_t q = p;
+            while (q < end && d[q] != delim && d[q] != '\n')
+                q++;
+            size_t n = q - p;
+            if (q < end && d[q] == '\n' && n > 0 && d[q - 1] == '\r')
+                n--;
+            else if (q == end && n > 0 && d[q - 1] == '\r')
+                n--;
+            om_status s = push_field(c, d + p, n, err);
+            if (s != OM_OK)
+                return s;
+            p = q;
+        }
+        if (p < end && d[p] == '\r' && (p + 1 == end || d[p + 1] == '\n'))
+            p++;
+        if (p >= end) {
+            break;
+        }
+        if (d[p] == '\n') {
+            p++;
+            break;
+        }
+        p++; /* separator */
+        if (p >= end) {
+            /* trailing separator at end of input: one more empty field */
+            om_status s = push_field(c, d + p, 0, err);
+            if (s != OM_OK)
+                return s;
+            break;
+        }
+    }
+    c->pos = p;
+    *got = true;
+    return OM_OK;
+}
+
+size_t om_csv_nfields(const om_csv *c)
+{
+    return c->nfields;
+}
+
+om_field om_csv_field(const om_csv *c, size_t i)
+{
+    if (i >= c->nfields) {
+        om_field f = {NULL, 0};
+        return f;
+    }
+    return c->fields[i];
+}
+
+bool om_csv_empty(const om_csv *c, size_t i)
+{
+    return i >= c->nfields || c->fields[i].len == 0;
+}
+
+const char *om_csv_name(const om_csv *c)
+{
+    return c->name;
+}
+
+size_t om_csv_offset(const om_csv *c)
+{
+    return c->pos;
+}
+
+size_t om_csv_length(const om_csv *c)
+{
+    return c->len;
+}
+
+const char *om_csv_data(const om_csv *c)
+{
+    return c->data;
+}
+
+/* Line and column of a byte offset, counted from the start of the input
+ * (only on error paths). Columns count characters, not bytes. */
+static void line_col(const om_csv *c, size_t off, long *line, long *col)
+{
+    long ln = 1;
+    const char *d = c->data, *p = d, *lim = d + (off < c->len ? off : c->len);
+    const char *ls = d;
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(lim - p));
+        if (!nl)
+            break;
+        ln++;
+        p = nl + 1;
+        ls = p;
+    }
+    long cc = 1;
+    for (const char *q = ls; q < lim; q++)
+        if (((unsigned char)*q & 0xC0) != 0x80)
+            cc++;
+    *line = ln;
+    *col = cc;
+}
+
+long om_csv_line(const om_csv *c)
+{
+    long l, col;
+    line_col(c, c->rec_start, &l, &col);
+    return l;
+}
+
+static size_t field_offset(const om_csv *c, size_t i)
+{
+    if (i < c->nfields) {
+        size_t off = (size_t)(c->fields[i].ptr - c->data);
+        /* point at the opening quote of a quoted field */
+        if (off > 0 && c->data[off - 1] == '"' && off - 1 >= c->rec_start &&
+            (off - 1 == c->rec_start || c->data[off - 2] == c->delim))
+            off--;
+        return off;
+    }
+    if (c->nfields) {
+        om_field f = c->fields[c->nfields - 1];
+        return (size_t)(f.ptr - c->data) + f.len;
+    }
+    return c->rec_start;
+}
+
+long om_csv_column(const om_csv *c, size_t i)
+{
+    long l, col;
+    line_col(c, field_offset(c, i), &l, &col);
+    return col;
+}
+
+om_status om_csv_fail_at(const om_csv *c, size_t offset, om_error *err, const char *fmt, ...)
+{
+    long l, col;
+    line_col(c, offset, &l, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    om_error_setv(err, OM_ERR_INPUT, c->name, l, col, fmt, ap);
+    va_end(ap);
+    return OM_ERR_INPUT;
+}
+
+om_status om_csv_fail(const om_csv *c, size_t i, om_error *err, const char *fmt, ...)
+{
+    long l, col;
+    line_col(c, field_offset(c, i), &l, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    om_error_setv(err, OM_ERR_INPUT, c->name, l, col, fmt, ap);
+    va_end(ap);
+    return OM_ERR_INPUT;
+}
+
+void om_csv_split(const om_csv *c, size_t n, size_t *offsets)
+{
+    size_t start = c->pos, len = c->end;
+    offsets[0] = start;
+    for (size_t k = 1; k < n; k++) {
+        size_t target = start + (len - start) / n * k;
+        if (target < offsets[k - 1])
+            target = offsets[k - 1];
+        const char *nl = target < len ? memchr(c->data + target, '\n', len - target) : NULL;
+        offsets[k] = nl ? (size_t)(nl - c->data) + 1 : len;
+    }
+    offsets[n] = len;
+}
+
+om_status om_csv_read_header(om_csv *c, om_error *err)
+{
+    bool got;
+    om_status s = om_csv_next(c, &got, err);
+    if (s != OM_OK)
+        return s;
+    if (!got)
+        return om_error_set(err, OM_ERR_INPUT, c->name, 1, 1,
+                            "expected a header line, found an empty file");
+    size_t total = 0;
+    for (size_t i = 0; i < c->nfields; i++)
+        total += c->fields[i].len + 1;
+    c->header = malloc(c->nfields * sizeof *c->header);
+    c->header_store = malloc(total ? total : 1);
+    if (!c->header || !c->header_store)
+        return om_error_set(err, OM_ERR_NOMEM, c->name, 0, 0, "out of memory");
+    char *w = c->header_store;
+    for (size_t i = 0; i < c->nfields; i++) {
+        memcpy(w, c->fields[i].ptr, c->fields[i].len);
+        w[c->fields[i].len] = '\0';
+        c->header[i].ptr = w;
+        c->header[i].len = c->fields[i].len;
+        w += c->fields[i].len + 1;
+    }
+    c->nheader = c->nfields;
+    return OM_OK;
+}
+
+size_t om_csv_header_count(const om_csv *c)
+{
+    return c->nheader;
+}
+
+om_field om_csv_header_field(const om_csv *c, size_t i)
+{
+    if (i >= c->nheader) {
+        om_field f = {NULL, 0};
+        return f;
+    }
+    return c->header[i];
+}
+
+int om_csv_col(const om_csv *c, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < c->nheader; i++)
+        if (c->header[i].len == n && memcmp(c->header[i].ptr, name, n) == 0)
+            return (int)i;
+    return -1;
+}
+
+om_status om_csv_require(const om_csv *c, const char *const *names, size_t n, int *idx,
+                         om_error *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        idx[k] = om_csv_col(c, names[k]);
+        if (idx[k] < 0) {
+            char found[400];
+            size_t w = 0;
+            found[0] = '\0';
+            for (size_t i = 0; i < c->nheader && w + 4 < sizeof found; i++) {
+                int m = snprintf(found + w, sizeof found - w, "%s%.*s", i ? "," : "",
+                                 (int)(c->header[i].len > 60 ? 60 : c->header[i].len),
+                                 c->header[i].ptr);
+                if (m < 0)
+                    break;
+                w += (size_t)m;
+                if (w >= sizeof found)
+                    w = sizeof found - 1;
+            }
+            return om_error_set(err, OM_ERR_INPUT, c->name, 1, 1,
+                                "expected a header with column '%s', found '%s'", names[k],
+                                found);
+        }
+    }
+    return OM_OK;
+}
+
+static const char *col_name(const om_csv *c, size_t i, char *buf, size_t size)
+{
+    if (i < c->nheader)
+        snprintf(buf, size, " in column '%.*s'", (int)(c->header[i].len > 80 ? 80 : c->header[i].len),
+                 c->header[i].ptr);
+    else
+        snprintf(buf, size, " in field %zu", i + 1);
+    return buf;
+}
+
+static void shown(const om_field f, char *buf, size_t size)
+{
+    size_t n = f.len > 40 ? 40 : f.len;
+    snprintf(buf, size, "%.*s%s", (int)n, f.ptr ? f.ptr : "", f.len > 40 ? "..." : "");
+}
+
+om_status om_csv_i64(const om_csv *c, size_t i, int64_t *out, om_error *err)
+{
+    om_field f = om_csv_field(c, i);
+    if (f.ptr && om_parse_i64(f.ptr, f.len, out))
+        return OM_OK;
+    char cn[128], v[64];
+    shown(f, v, sizeof v);
+    if (i >= c->nfields)
+        return om_csv_fail(c, i, err, "expected an integer%s, found end of line",
+                           col_name(c, i, cn, sizeof cn));
+    return om_csv_fail(c, i, err, "expected an integer%s, found '%s'", col_name(c, i, cn, sizeof cn),
+                       v);
+}
+
+om_status om_csv_f64(const om_csv *c, size_t i, double *out, om_error *err)
+{
+    om_field f = om_csv_field(c, i);
+    if (f.ptr && om_parse_double(f.ptr, f.len, out))
+        return OM_OK;
+    char cn[128], v[64];
+    shown(f, v, sizeof v);
+    if (i >= c->nfields)
+        return om_csv_fail(c, i, err, "expected a number%s, found end of line",
+                           col_name(c, i, cn, sizeof cn));
+    return om_csv_fail(c, i, err, "expected a number%s, found '%s'", col_name(c, i, cn, sizeof cn),
+                       v);
+}
+
+om_status om_csv_expect_fields(const om_csv *c, size_t n, om_error *err)
+{
+    if (c->nfields == n)
+        return OM_OK;
+    return om_csv_fail(c, c->nfields < n ? c->nfields : n, err, "expected %zu fields, found %zu", n,
+                       c->nfields);
+}
+
+/* ---------------------------------------------------------------- writing */
+
+void om_csv_write_field(FILE *fp, const char *s, size_t len)
+{
+    bool q = false;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') {
+            q = true;
+            break;
+        }
+    if (!q) {
+        fwrite(s, 1, len, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            fputc('"', fp);
+        fputc(s[i], fp);
+    }
+    fputc('"', fp);
+}
+
+void om_csv_write_str(FILE *fp, const char *s)
+{
+    om_csv_write_field(fp, s, strlen(s));
+}
+
+void om_csv_write_double(FILE *fp, double v)
+{
+    char buf[40];
+    int n = om_fmt_double(buf, sizeof buf, v);
+    fwrite(buf, 1, (size_t)n, fp);
+}
+
+void om_csv_write_i64(FILE *fp, int64_t v)
+{
+    fprintf(fp, "%" PRId64, v);
+}
