@@ -301,8 +301,16 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
             return st;
         if (!got)
             break;
-        if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
-            return st;
+        if (om_csv_nfields(c) != nf) {
+            size_t len = om_csv_length(c);
+            bool last = om_csv_offset(c) >= len && len > 0 && om_csv_data(c)[len - 1] != '\n';
+            size_t got_n = om_csv_nfields(c);
+            return om_csv_fail(c, got_n < nf ? got_n : nf, err, "expected %zu fields, found %zu%s",
+                               nf, got_n,
+                               last ? " at the end of a file without a final line break "
+                                      "(truncated?)"
+                                    : "");
+        }
         om_field a = om_csv_field(c, (size_t)area_col);
         if (!area_ok(a.ptr, a.len))
             return om_csv_fail(c, (size_t)area_col, err,
