@@ -17,6 +17,7 @@
 #define OMRADE_SEI_H
 
 #include "omrade/common.h"
+#include "omrade/geo.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -108,6 +109,79 @@ double om_sei_snap_z(double z);
  * area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type
  * (flagged rows: empty sei, z and area_type).  Errors: OM_ERR_IO. */
 om_status om_sei_write_csv(const om_sei *s, FILE *fp, om_error *err);
+
+/* ------------------------------------------------ area-type summaries */
+
+/* Area types per RegSO and year, optionally with population, summarised
+ * for riket, each län and each kommun of a geography registry.  Shares are
+ * in percent of the RegSO with a type (and of their population); RegSO
+ * without a type in the input are counted as unclassified and left out of
+ * the shares. */
+typedef struct om_types om_types;
+
+/* The pseudo type of the "types 1–2" rows (area_type written "1-2"). */
+#define OM_TYPES_1_2 12
+
+/* One summary row: a unit (level + index in `g`) × year × area type. */
+typedef struct om_types_row {
+    int32_t year;
+    om_level level;        /* OM_LEVEL_RIKET, OM_LEVEL_LAN or OM_LEVEL_KOMMUN */
+    int32_t idx;           /* index at `level` in the registry */
+    int area_type;         /* 1..5 or OM_TYPES_1_2 */
+    int64_t n_areas;       /* RegSO of the unit with this type */
+    double share_areas;    /* percent of the unit's classified RegSO; NaN when none */
+    int64_t population;    /* -1 when no population was given for the year */
+    double share_population; /* percent; NaN when no population or zero total */
+} om_types_row;
+
+/* Per-year bookkeeping after om_types_compute(). */
+typedef struct om_types_year {
+    int32_t year;
+    int32_t n_typed;        /* RegSO with a type 1..5 */
+    int32_t n_unclassified; /* RegSO present in the input with an empty type */
+    int32_t n_absent;       /* registry RegSO not in the input at all */
+    bool has_population;
+    int32_t n_pop_unused;   /* population rows for RegSO without a type */
+} om_types_year;
+
+/* Empty summary over registry `g`, which must outlive it.  Destroy with
+ * om_types_free(). */
+om_status om_types_new(om_types **out, const om_geo *g, om_error *err);
+void om_types_free(om_types *t);
+
+/* Record the type (1..5, or 0 = unclassified) of RegSO `regso` in `year`.
+ * Errors (OM_ERR_INPUT): bad index, year or type, a RegSO-year given twice. */
+om_status om_types_set(om_types *t, int32_t regso, int32_t year, int area_type, om_error *err);
+/* Record the population (>= 0) of RegSO `regso` in `year`.  Errors as above. */
+om_status om_types_set_population(om_types *t, int32_t regso, int32_t year, int64_t population,
+                                  om_error *err);
+
+/* Read area types from a CSV with columns area,year,area_type (other
+ * columns ignored, so `omrade sei` output reads as is).  `area` is a RegSO
+ * code or a "Kommun (RegSO)" label; an empty area_type is unclassified.
+ * Errors: OM_ERR_IO; OM_ERR_INPUT with file:line:column for a wrong header,
+ * an area that is not a RegSO of the registry, a type outside 1–5, a
+ * duplicate RegSO-year, a short row, invalid UTF-8. */
+om_status om_types_read(om_types *t, const char *path, om_error *err);
+/* Read population from a CSV with columns area,year,population.  Errors as
+ * om_types_read(), plus negative or non-integer population. */
+om_status om_types_read_population(om_types *t, const char *path, om_error *err);
+
+/* Aggregate.  A year uses population when any population row has that
+ * year; every RegSO with a type in such a year must then have one
+ * (OM_ERR_INPUT naming it otherwise).  Rows: years ascending; within a year
+ * riket, the län, the kommuner (registry order); within a unit types 1..5
+ * then 1-2. */
+om_status om_types_compute(om_types *t, om_error *err);
+size_t om_types_row_count(const om_types *t);
+const om_types_row *om_types_row_at(const om_types *t, size_t i);
+size_t om_types_year_count(const om_types *t);
+const om_types_year *om_types_year_at(const om_types *t, size_t i);
+
+/* Write the rows as CSV with header
+ * year,level,code,name,area_type,n_areas,share_areas,population,share_population
+ * (population columns empty when not given).  Errors: OM_ERR_IO. */
+om_status om_types_write_csv(const om_types *t, FILE *fp, om_error *err);
 
 #ifdef __cplusplus
 }
