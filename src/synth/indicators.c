@@ -36,7 +36,7 @@ typedef struct ind {
     int16_t *res;   /* np x NY DeSO index, -1 none */
     int32_t *inc;   /* np x NY income, -1 none */
     uint8_t *flag;  /* np x NY: 1 pre_upper, 2 assist/unemp, 4 education known */
-    double median[NY];
+    double median[NY], p20[NY];
     om_indicators_summary sum;
 } ind;
 
@@ -276,11 +276,12 @@ static om_status medians(ind *x, om_error *err)
             if (x->inc[p * NY + (size_t)y] >= 0)
                 v[k++] = x->inc[p * NY + (size_t)y];
         if (k == 0) {
-            x->median[y] = NAN;
+            x->median[y] = x->p20[y] = NAN;
             continue;
         }
         qsort(v, k, sizeof *v, cmp_i32);
         x->median[y] = k % 2 ? v[k / 2] : 0.5 * ((double)v[k / 2 - 1] + (double)v[k / 2]);
+        x->p20[y] = v[(size_t)(0.2 * (double)k)]; /* lowest quintile: income below this */
     }
     free(v);
     return OM_OK;
@@ -330,7 +331,7 @@ static om_status write_sei(ind *x, om_level level, FILE *out, om_error *err)
 }
 
 static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
-                                   om_error *err);
+                                 om_error *err);
 
 om_status om_synth_indicators(const char *dir, om_level level, bool barometer, FILE *out,
                               const om_progress *progress, om_indicators_summary *sum,
@@ -378,12 +379,200 @@ om_status om_synth_indicators(const char *dir, om_level level, bool barometer, F
 
 /* ------------------------------------------------------------ barometer */
 
-static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
-                                   om_error *err)
+/* Fine age bands of the cube; every published age group is a union. */
+enum { NB = 10 };
+static int band_of(int age)
 {
-    (void)x;
-    (void)dir;
-    (void)out;
+    static const int lo[NB] = {0, 16, 17, 18, 20, 25, 35, 50, 65, 80};
+    int b = 0;
+    while (b + 1 < NB && age >= lo[b + 1])
+        b++;
+    return b;
+}
+#define BM(a, b) (((1u << ((b) + 1)) - 1) & ~((1u << (a)) - 1)) /* bands a..b */
+
+/* Measures summed per cell (RegSO x year x sex x born x band). */
+enum {
+    M_N, M_INC, M_LOW, M_Q1, M_ASSIST, M_EDU, M_PRE, M_POST, M_EMP, M_LTU, M_NEET, M_ABROAD,
+    M_HSMALL, M_HMULTI, M_TRENT, M_TCOOP, M_TOWN, M_M2, M_SICK, M_VOTE, M_VOTE_N, M_MERIT,
+    M_MERIT_N, M_ELIG, M_ELIG_N, NM
+};
+
+typedef struct agegrp {
+    const char *label;
+    unsigned mask;
+} agegrp;
+
+typedef struct indicator {
+    const char *id;
+    int num, den;
+    int year; /* 0 = every year */
+    int nages;
+    agegrp ages[4];
+} indicator;
+
+#define ALL_AGES {{"total", BM(0, 9)}, {"0-17", BM(0, 2)}, {"18-64", BM(3, 7)}, {"65+", BM(8, 9)}}
+#define AGES_20_64 {{"20-64", BM(4, 7)}, {"20-34", BM(4, 5)}, {"35-49", BM(6, 6)}, {"50-64", BM(7, 7)}}
+#define AGES_25_64 {{"25-64", BM(5, 7)}, {"25-34", BM(5, 5)}, {"35-49", BM(6, 6)}, {"50-64", BM(7, 7)}}
+#define AGES_18P {{"18+", BM(3, 9)}, {"18-64", BM(3, 7)}, {"65+", BM(8, 9)}}
+
+static const indicator indicators[] = {
+    {"income_cu_mean", M_INC, M_N, 0, 4, ALL_AGES},
+    {"low_econ", M_LOW, M_N, 0, 4, ALL_AGES},
+    {"income_quintile_1", M_Q1, M_N, 0, 4, ALL_AGES},
+    {"children_low_income", M_LOW, M_N, 0, 1, {{"0-17", BM(0, 2)}}},
+    {"econ_assistance", M_ASSIST, M_N, 0, 4, AGES_20_64},
+    {"pre_upper_secondary", M_PRE, M_EDU, 0, 4, AGES_25_64},
+    {"post_secondary", M_POST, M_EDU, 0, 4, AGES_25_64},
+    {"gainful_employment", M_EMP, M_N, 0, 4, AGES_20_64},
+    {"long_term_unemployment", M_LTU, M_N, 0, 4, AGES_20_64},
+    {"neet_20_24", M_NEET, M_N, 0, 1, {{"20-24", BM(4, 4)}}},
+    {"born_abroad", M_ABROAD, M_N, 0, 4, ALL_AGES},
+    {"house_small", M_HSMALL, M_N, 0, 4, ALL_AGES},
+    {"house_multi", M_HMULTI, M_N, 0, 4, ALL_AGES},
+    {"tenure_rent", M_TRENT, M_N, 0, 4, ALL_AGES},
+    {"tenure_coop", M_TCOOP, M_N, 0, 4, ALL_AGES},
+    {"tenure_own", M_TOWN, M_N, 0, 4, ALL_AGES},
+    {"dwelling_m2_mean", M_M2, M_N, 0, 4, ALL_AGES},
+    {"sickness_absence_days_mean", M_SICK, M_N, 0, 4, AGES_20_64},
+    {"voter_turnout_2014", M_VOTE, M_VOTE_N, 2014, 3, AGES_18P},
+    {"voter_turnout_2018", M_VOTE, M_VOTE_N, 2018, 3, AGES_18P},
+    {"voter_turnout_2022", M_VOTE, M_VOTE_N, 2022, 3, AGES_18P},
+    {"merit_value_mean", M_MERIT, M_MERIT_N, 0, 1, {{"16", BM(1, 1)}}},
+    {"upper_secondary_eligibility", M_ELIG, M_ELIG_N, 0, 1, {{"16", BM(1, 1)}}},
+};
+#define NIND (sizeof indicators / sizeof *indicators)
+
+/* cell index within one area's block: year x sex x born x band */
+#define CELLS_PER_AREA (NY * 2 * 2 * NB)
+static size_t cell(int yi, int sex, int born, int band)
+{
+    return (((size_t)yi * 2 + (size_t)sex) * 2 + (size_t)born) * NB + (size_t)band;
+}
+
+static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
+                                 om_error *err)
+{
     (void)pr;
-    return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "--barometer is not available yet");
+    const om_geo *g = x->geo;
+    int32_t nreg = om_geo_count(g, OM_LEVEL_REGSO);
+    int32_t nk = om_geo_count(g, OM_LEVEL_KOMMUN), nl = om_geo_count(g, OM_LEVEL_LAN);
+    size_t nareas = (size_t)nreg + (size_t)nk + (size_t)nl + 1;
+    int64_t(*cube)[NM] = calloc(nareas * CELLS_PER_AREA, sizeof *cube);
+    if (!cube)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    om_csv *c;
+    om_status s = open_in(&c, dir, "person_year.csv", err);
+    int ix[PY_ALL];
+    if (!s && (s = om_csv_require(c, py_names, PY_ALL, ix, err)))
+        om_csv_free(c);
+    if (s) {
+        free(cube);
+        return s;
+    }
+    bool got, linked;
+    pyrow r;
+    while ((s = om_csv_next(c, &got, err)) == OM_OK && got) {
+        if ((s = py_row(x, c, ix, PY_ALL, &r, &linked, err)))
+            break;
+        if (!linked)
+            continue;
+        int yi = r.y - Y0;
+        int32_t deso = x->res[(size_t)r.p * NY + (size_t)yi];
+        int32_t reg = om_geo_parent(g, OM_LEVEL_DESO, deso, OM_LEVEL_REGSO);
+        int age = r.y - x->byear[r.p];
+        int64_t *v = cube[(size_t)reg * CELLS_PER_AREA +
+                          cell(yi, x->sex[r.p] - 1, x->abroad[r.p], band_of(age < 0 ? 0 : age))];
+        const int64_t E = INT64_MIN;
+        int64_t inc = r.f[0], edu = r.f[1], as = r.f[2], un = r.f[3], emp = r.f[4], st = r.f[5],
+                sick = r.f[6], house = r.f[7], ten = r.f[8], m2 = r.f[9], vote = r.f[10],
+                merit = r.f[11], elig = r.f[12];
+        v[M_N]++;
+        v[M_INC] += inc;
+        v[M_LOW] += is_low(x, yi, inc);
+        v[M_Q1] += (double)inc < x->p20[yi];
+        v[M_ASSIST] += as != E && as > 0;
+        v[M_EDU] += edu != E;
+        v[M_PRE] += edu == 1;
+        v[M_POST] += edu == 3;
+        v[M_EMP] += emp == 1;
+        v[M_LTU] += un != E && un > 180;
+        v[M_NEET] += emp == 0 && st == 0;
+        v[M_ABROAD] += x->abroad[r.p];
+        v[M_HSMALL] += house == 1;
+        v[M_HMULTI] += house == 2;
+        v[M_TRENT] += ten == 1;
+        v[M_TCOOP] += ten == 2;
+        v[M_TOWN] += ten == 3;
+        v[M_M2] += m2 != E ? m2 : 0;
+        v[M_SICK] += sick != E ? sick : 0;
+        v[M_VOTE] += vote == 1;
+        v[M_VOTE_N] += vote != E;
+        v[M_MERIT] += merit != E ? merit : 0;
+        v[M_MERIT_N] += merit != E;
+        v[M_ELIG] += elig == 1;
+        v[M_ELIG_N] += elig != E;
+    }
+    om_csv_free(c);
+    if (s) {
+        free(cube);
+        return s;
+    }
+    /* roll RegSO blocks up to kommun, län, riket */
+    size_t base_k = (size_t)nreg, base_l = base_k + (size_t)nk, base_r = base_l + (size_t)nl;
+    for (int32_t a = 0; a < nreg; a++) {
+        size_t up[3] = {base_k + (size_t)om_geo_parent(g, OM_LEVEL_REGSO, a, OM_LEVEL_KOMMUN),
+                        base_l + (size_t)om_geo_parent(g, OM_LEVEL_REGSO, a, OM_LEVEL_LAN), base_r};
+        for (size_t k = 0; k < CELLS_PER_AREA; k++)
+            for (int u = 0; u < 3; u++)
+                for (int mm = 0; mm < NM; mm++)
+                    cube[up[u] * CELLS_PER_AREA + k][mm] += cube[(size_t)a * CELLS_PER_AREA + k][mm];
+    }
+    fputs("level,code,year,indicator,sex,age,born,numerator,denominator\n", out);
+    static const char *const sexes[3] = {"total", "man", "woman"};
+    static const char *const borns[3] = {"total", "sweden", "abroad"};
+    const om_level levels[4] = {OM_LEVEL_RIKET, OM_LEVEL_LAN, OM_LEVEL_KOMMUN, OM_LEVEL_REGSO};
+    const size_t bases[4] = {base_r, base_l, base_k, 0};
+    for (int li = 0; li < 4; li++) {
+        int32_t n = om_geo_count(g, levels[li]);
+        for (int32_t a = 0; a < n; a++) {
+            int64_t(*blk)[NM] = cube + (bases[li] + (size_t)a) * CELLS_PER_AREA;
+            const char *code = om_geo_code(g, levels[li], a);
+            for (int yi = 0; yi < NY; yi++)
+                for (size_t ii = 0; ii < NIND; ii++) {
+                    const indicator *in = &indicators[ii];
+                    if (in->year && in->year != Y0 + yi)
+                        continue;
+                    for (int sx = 0; sx < 3; sx++)
+                        for (int ag = 0; ag < (levels[li] == OM_LEVEL_REGSO ? 1 : in->nages); ag++)
+                            for (int bo = 0; bo < 3; bo++) {
+                                int64_t num = 0, den = 0;
+                                for (int s2 = 0; s2 < 2; s2++) {
+                                    if (sx && s2 != sx - 1)
+                                        continue;
+                                    for (int b2 = 0; b2 < 2; b2++) {
+                                        if (bo && b2 != bo - 1)
+                                            continue;
+                                        for (int band = 0; band < NB; band++)
+                                            if (in->ages[ag].mask & (1u << band)) {
+                                                const int64_t *v = blk[cell(yi, s2, b2, band)];
+                                                num += v[in->num];
+                                                den += v[in->den];
+                                            }
+                                    }
+                                }
+                                if (den == 0)
+                                    continue;
+                                fprintf(out, "%s,%s,%d,%s,%s,%s,%s,", om_level_name(levels[li]), code,
+                                        Y0 + yi, in->id, sexes[sx], in->ages[ag].label, borns[bo]);
+                                om_csv_write_i64(out, num);
+                                fputc(',', out);
+                                om_csv_write_i64(out, den);
+                                fputc('\n', out);
+                            }
+                }
+        }
+    }
+    free(cube);
+    return ferror(out) ? om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error") : OM_OK;
 }
