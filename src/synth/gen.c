@@ -194,12 +194,13 @@ static const double vote_base[6] = {0, 0.72, 0.80, 0.86, 0.90, 0.93};
 static const double merit_mean[6] = {0, 190, 208, 222, 234, 252};
 static const double dwell_adj[6] = {0, -9, -5, -2, 0, 4};
 
-/* Annual death probability: Gompertz q = exp(-10.2 + 0.094 age) (close to
- * Swedish life tables 2015-2019 between 40 and 95), infants 0.0022, men x1.25,
- * women x0.85, area-type and individual socioeconomic gradients. */
+/* Annual death probability: Gompertz q = exp(-11.6 + 0.105 age) (close to
+ * Swedish life tables 2015-2019 between 40 and 95: 0.6 % at 62, 4 % at 80,
+ * 12 % at 90), infants 0.0022, men x1.25, women x0.85, area-type and
+ * individual socioeconomic gradients. */
 static double mort(int age, int sex, int type, double z)
 {
-    double q = age == 0 ? 0.0022 : fmin(0.45, exp(-10.2 + 0.094 * age) + 0.0001);
+    double q = age == 0 ? 0.0022 : fmin(0.45, exp(-11.6 + 0.105 * age) + 0.0001);
     return fmin(0.6, q * (sex == 1 ? 1.25 : 0.85) * rr_mort[type] * exp(-0.2 * z));
 }
 static double move_rate(int age)
@@ -539,7 +540,7 @@ static void make_unit_people(unit *u)
             }
             om_rng f = om_rng_for(seed, p->key, 0, P_FATE);
             int a24 = 2024 - p->byear;
-            double emig = (p->cg ? 0.02 : 0.004) * (a24 >= 20 && a24 < 40 ? 2.0 : a24 >= 65 ? 0.3 : 1.0);
+            double emig = (p->cg ? 0.012 : 0.002) * (a24 >= 20 && a24 < 40 ? 2.0 : a24 >= 65 ? 0.3 : 1.0);
             if (om_rng_u01(&f) < mort(a24, p->sex, m->type[p->home], p->z)) {
                 p->dyear = 2024;
                 p->dday = (int16_t)om_rng_below(&f, 366);
@@ -570,7 +571,7 @@ static void make_unit_people(unit *u)
                 sd += wd[b];
                 se += we[b];
             }
-            double erate = 0.004 * (1 - fb) + 0.025 * fb;
+            double erate = 0.002 * (1 - fb) + 0.012 * fb;
             int nd_ = (int)floor(sd + om_rng_u01(&g));
             int ne_ = (int)floor(se / (se > 0 ? se : 1) * dcount[k] * erate + om_rng_u01(&g));
             for (int kind = 1; kind <= 2; kind++) {
@@ -596,7 +597,7 @@ static void make_unit_people(unit *u)
                     p->bday = (int16_t)om_rng_below(&h, (uint32_t)ydays(p->byear));
                     p->sex = (int8_t)(om_rng_u01(&h) < 0.5 ? 1 : 2);
                     p->z = (float)(om_rng_normal(&h) - (kind == 1 ? 0.3 : 0));
-                    double pf = kind == 1 ? fb * 0.8 : 0.025 * fb / erate;
+                    double pf = kind == 1 ? fb * 0.8 : 0.012 * fb / erate;
                     if (om_rng_u01(&h) < pf) {
                         p->cg = (int8_t)(om_rng_u01(&h) < (double)m->other[d] / (fb > 0 ? fb : 1)
                                              ? 3
@@ -612,6 +613,10 @@ static void make_unit_people(unit *u)
                     if (p->imm > p->first)
                         p->first = p->imm;
                     p->last = (int16_t)(y - 1);
+                    if (kind == 2 && p->last < p->first) { /* never resident: drop */
+                        u->np--;
+                        continue;
+                    }
                     if (p->last >= p->first) {
                         p->res[p->last - Y0] = (int16_t)d;
                         walk_back(m, p, p->last, &h);
@@ -785,13 +790,17 @@ static const char *draw_code(om_rng *g, const codew *t, int n, int type, const d
  * old). */
 static const codew adm_young[] = {{"J18", 2, 0}, {"S72", 1, 0}, {"S06", 3, 0}, {"K35", 3, 0},
                                   {"F32", 3, 0}, {"J45", 2, 0}, {"N39", 1, 0}, {"R10", 4, 0},
-                                  {"C50", 0.5, 1}, {"I21", 0.3, 0}, {"M54", 1, 0}};
-static const codew adm_mid[] = {{"I21", 3, 0}, {"I50", 1, 0}, {"C50", 2, 1}, {"C61", 1.5, 1},
-                                {"C18", 1.2, 1}, {"C34", 1, 1}, {"K80", 3, 0}, {"M16", 2, 0},
+                                  {"I21", 0.3, 0}, {"M54", 1, 0}};
+static const codew adm_mid[] = {{"I21", 3, 0}, {"I50", 1, 0}, {"K80", 3, 0}, {"M16", 2, 0},
                                 {"F32", 2, 0}, {"R07", 3, 0}, {"J18", 1.5, 0}, {"S72", 0.5, 0}};
 static const codew adm_old[] = {{"I50", 4, 0}, {"I21", 3, 0}, {"I63", 3, 0}, {"J18", 3, 0},
-                                {"S72", 3, 0}, {"C61", 1.5, 1}, {"C18", 1.2, 1}, {"C34", 1.2, 1},
-                                {"J44", 2, 0}, {"N39", 2, 0}, {"M16", 1.5, 0}, {"R07", 1, 0}};
+                                {"S72", 3, 0}, {"J44", 2, 0}, {"N39", 2, 0}, {"M16", 1.5, 0},
+                                {"R07", 1, 0}};
+/* Cancer diagnoses (admissions with a C main diagnosis): their own rate, with
+ * the gradient of incidence (more diagnosed in type 5: screening, melanoma,
+ * breast and prostate cancer; Socialstyrelsen/Cancerfonden reports). */
+static const codew adm_cancer[] = {{"C50", 3, 1}, {"C61", 3, 1}, {"C18", 2, 1}, {"C34", 1.5, 1},
+                                   {"C43", 1.5, 1}, {"C67", 1, 1}, {"C25", 0.7, 1}};
 static const codew death_mid[] = {{"C34", 4, 1}, {"C18", 2, 1}, {"C50", 2, 1}, {"C25", 1.5, 1},
                                   {"I21", 3, 0}, {"I25", 2, 0}, {"I63", 1, 0}, {"K70", 1, 0},
                                   {"X42", 1, 0}, {"X70", 1, 0}, {"V89", 0.6, 0}, {"E11", 0.5, 0},
@@ -847,11 +856,17 @@ static void year_events(unit *u, const person *p, int y, int from, int to, int t
         if (p->sex == 2 && age >= 20 && age <= 40 && om_rng_u01(&g) < 0.06 / la)
             code = "O80";
         else if (age < 45)
-            code = draw_code(&g, adm_young, 11, type, rr_cancer_dx);
+            code = draw_code(&g, adm_young, 10, type, rr_cancer_dx);
         else if (age < 70)
-            code = draw_code(&g, adm_mid, 12, type, rr_cancer_dx);
+            code = draw_code(&g, adm_mid, 8, type, rr_cancer_dx);
         else
-            code = draw_code(&g, adm_old, 12, type, rr_cancer_dx);
+            code = draw_code(&g, adm_old, 9, type, rr_cancer_dx);
+        event(u, &g, F_ADM, p, y, sample_day(&g, y, from, to), code, 0, 0);
+    }
+    double lc = age < 45 ? 0.002 : age < 70 ? 0.012 : 0.025;
+    n = om_rng_poisson(&g, lc * rr_cancer_dx[type] * frac);
+    for (int i = 0; i < n; i++) {
+        const char *code = draw_code(&g, adm_cancer, 7, type, rr_cancer_dx);
         if ((strcmp(code, "C61") == 0 && p->sex == 2) || (strcmp(code, "C50") == 0 && p->sex == 1))
             code = "C18";
         event(u, &g, F_ADM, p, y, sample_day(&g, y, from, to), code, 0, 0);
