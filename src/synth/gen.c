@@ -509,11 +509,12 @@ static void make_unit_people(unit *u)
     for (int32_t k = 0; k < nd; k++) {
         for (int32_t i = 0; i < dcount[k]; i++) {
             person *c = &u->p[dfirst[k] + i];
-            if (c->byear < Y0 || c->cg != 0 || dcount[k] < 2)
+            if (c->byear < Y0 || c->cg != 0 || n0 < 2)
                 continue;
             om_rng h = om_rng_for(seed, c->key, 0, P_MOTHER);
-            for (int t = 0; t < 40; t++) {
-                int32_t j = dfirst[k] + (int32_t)om_rng_below(&h, (uint32_t)dcount[k]);
+            for (int t = 0; t < 80; t++) { /* the DeSO first, then the RegSO */
+                int32_t j = t < 40 ? dfirst[k] + (int32_t)om_rng_below(&h, (uint32_t)dcount[k])
+                                   : (int32_t)om_rng_below(&h, (uint32_t)n0);
                 person *w = &u->p[j];
                 int ab = c->byear - w->byear;
                 if (w->sex == 2 && ab >= 18 && ab <= 44 && w->first <= c->byear && w->mother < 0 &&
