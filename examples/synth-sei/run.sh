@@ -13,7 +13,7 @@ case $OMRADE in /*) ;; *) OMRADE=$(pwd)/$OMRADE ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(cd "$here/../../data" && pwd)
 scale=${2:-0.1}
-if [ $# -lt 2 ] && grep -q AddressSanitizer "$OMRADE" 2>/dev/null; then scale=0.02; fi
+if [ $# -lt 2 ] && grep -q __asan_init "$OMRADE" 2>/dev/null; then scale=0.02; fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -512,13 +512,14 @@ static void make_unit_people(unit *u)
             if (c->byear < Y0 || c->cg != 0 || n0 < 2)
                 continue;
             om_rng h = om_rng_for(seed, c->key, 0, P_MOTHER);
-            for (int t = 0; t < 80; t++) { /* the DeSO first, then the RegSO */
-                int32_t j = t < 40 ? dfirst[k] + (int32_t)om_rng_below(&h, (uint32_t)dcount[k])
-                                   : (int32_t)om_rng_below(&h, (uint32_t)n0);
+            for (int t = 0; t < 200; t++) { /* the DeSO first, then the RegSO */
+                int32_t j = t < 100 ? dfirst[k] + (int32_t)om_rng_below(&h, (uint32_t)dcount[k])
+                                    : (int32_t)om_rng_below(&h, (uint32_t)n0);
                 person *w = &u->p[j];
                 int ab = c->byear - w->byear;
+                double acc = om_rng_u01(&h); /* age at birth follows the fertility curve */
                 if (w->sex == 2 && ab >= 18 && ab <= 44 && w->first <= c->byear && w->mother < 0 &&
-                    w->byear < Y0) {
+                    w->byear < Y0 && (t >= 190 || acc < fert(ab) / 0.15)) {
                     c->mother = j;
                     break;
                 }

@@ -186,6 +186,39 @@ static void test_determinism(void **state)
     assert_true(same_files(a, b));
     assert_true(same_files(a, c));
     assert_false(same_files(a, d));
+    /* --split-years: the year files hold exactly the rows of the single file */
+    char sdir[400];
+    snprintf(sdir, sizeof sdir, "%s/split", root);
+    om_synth_options so;
+    memset(&so, 0, sizeof so);
+    so.scale = 0.002;
+    so.seed = 5;
+    so.threads = 2;
+    so.messy = 0.01;
+    so.split_years = true;
+    om_error se = OM_ERROR_INIT;
+    assert_int_equal(om_synth_generate(model, sdir, &so, NULL, &se), OM_OK);
+    for (size_t f = 1; f < sizeof files / sizeof *files; f++) {
+        size_t whole = 0, parts = 0, len;
+        char path[500], base[64];
+        snprintf(path, sizeof path, "%s/%s", a, files[f]);
+        char *x = slurp(path, &len);
+        assert_non_null(x);
+        for (size_t i = 0; i < len; i++)
+            whole += x[i] == '\n';
+        free(x);
+        snprintf(base, sizeof base, "%.*s", (int)(strlen(files[f]) - 4), files[f]);
+        for (int y = 2011; y <= 2024; y++) {
+            snprintf(path, sizeof path, "%s/%s_%d.csv", sdir, base, y);
+            x = slurp(path, &len);
+            assert_non_null(x);
+            for (size_t i = 0; i < len; i++)
+                parts += x[i] == '\n';
+            parts--; /* header */
+            free(x);
+        }
+        assert_int_equal(parts, whole - 1);
+    }
     /* bad options are usage errors */
     om_synth_options o;
     memset(&o, 0, sizeof o);
