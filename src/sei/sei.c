@@ -272,10 +272,30 @@ static om_status header_layout(const om_csv *c, int *area_col, int *year_col, bo
     return om_csv_require(c, names, nn, dummy, err);
 }
 
+/* Plain digits, at most 18 (no overflow possible): the common case of a
+ * count, parsed without om_parse_i64's per-digit overflow division.
+ * Anything else goes through om_csv_i64() for its checks and messages. */
+static bool plain_count(om_field f, int64_t *v)
+{
+    if (f.len == 0 || f.len > 18)
+        return false;
+    uint64_t x = 0;
+    for (size_t i = 0; i < f.len; i++) {
+        unsigned d = (unsigned)(unsigned char)f.ptr[i] - '0';
+        if (d > 9)
+            return false;
+        x = x * 10 + d;
+    }
+    *v = (int64_t)x;
+    return true;
+}
+
 /* Parse one count field: -1 when missing; errors for junk and negatives. */
 static om_status read_count(const om_csv *c, int col, int64_t *v, om_error *err)
 {
     om_field f = om_csv_field(c, (size_t)col);
+    if (plain_count(f, v))
+        return OM_OK;
     if (is_missing(f)) {
         *v = -1;
         return OM_OK;
@@ -348,7 +368,8 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
                                "found '%.*s'",
                                (int)(a.len > 40 ? 40 : a.len), a.ptr);
         int64_t year;
-        if ((st = om_csv_i64(c, (size_t)year_col, &year, err)) != OM_OK)
+        if (!plain_count(om_csv_field(c, (size_t)year_col), &year) &&
+            (st = om_csv_i64(c, (size_t)year_col, &year, err)) != OM_OK)
             return st;
         if (year < 1000 || year > 9999)
             return om_csv_fail(c, (size_t)year_col, err,
