@@ -1,0 +1,337 @@
+/* Unit tests: the SCB export reader on every real file in data/scb/ and on
+ * small hand-made layouts.
+ *
+ * Reference values are read by hand from the raw files (line numbers given)
+ * or are SCB's published totals:
+ *   - 000005FB line 5: "0114A0010,719,100,44,863" -> population 863;
+ *   - regso-omradestyp-2022.csv line 2: "Upplands Väsby (Bollstanäs),4";
+ *   - RegSO per area type (SCB, Områdestyp 2022/2023): 160/289/855/1,770/289
+ *     and 162/293/835/1,781/292 (data/README.md);
+ *   - Sweden's population 31 Dec 2022 = 10,521,556 and 2023 = 10,551,707
+ *     (SCB, Befolkningsstatistik), the sums over all 5,984 DeSO. */
+#include "om_test.h"
+#include "omrade/scb.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static om_geo *geo;
+
+static int setup(void **state)
+{
+    (void)state;
+    om_error e = OM_ERROR_INIT;
+    return om_geo_new_builtin(&geo, &e) == OM_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    om_geo_free(geo);
+    return 0;
+}
+
+static om_scb_table *read_file(const char *rel)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", OM_SOURCE_DIR, rel);
+    om_error e = OM_ERROR_INIT;
+    om_scb_table *t = NULL;
+    om_status s = om_scb_read(&t, path, geo, NULL, &e);
+    if (s != OM_OK) {
+        char buf[1200];
+        fprintf(stderr, "%s\n", om_error_format(&e, buf, sizeof buf));
+    }
+    assert_int_equal(s, OM_OK);
+    return t;
+}
+
+static om_status read_text(om_scb_table **t, const char *text, const om_scb_options *opt,
+                           om_error *e)
+{
+    return om_scb_read_mem(t, "t.csv", text, strlen(text), geo, opt, e);
+}
+
+static const om_scb_obs *find_obs(const om_scb_table *t, const char *code, int32_t year,
+                                  const char *var)
+{
+    for (size_t i = 0; i < om_scb_nobs(t); i++) {
+        const om_scb_obs *o = om_scb_obs_at(t, i);
+        if (o->area >= 0 && strcmp(om_geo_code(geo, o->level, o->area), code) == 0 &&
+            o->year == year && strcmp(om_scb_variable(t, o->variable), var) == 0)
+            return o;
+    }
+    return NULL;
+}
+
+static double sum_var(const om_scb_table *t, const char *var, om_level level, size_t *n)
+{
+    double s = 0;
+    *n = 0;
+    for (size_t i = 0; i < om_scb_nobs(t); i++) {
+        const om_scb_obs *o = om_scb_obs_at(t, i);
+        if (o->level == level && strcmp(om_scb_variable(t, o->variable), var) == 0) {
+            s += o->value;
+            (*n)++;
+        }
+    }
+    return s;
+}
+
+static const char *const real_files[] = {
+    "data/scb/deso-2022-csv/000005F8_20240813-152932.csv",
+    "data/scb/deso-2022-csv/000005FB_20240813-152341.csv",
+    "data/scb/deso-2022-csv/000005FC_20240806-102837.csv",
+    "data/scb/deso-2022-csv/000005FE_20240813-152154.csv",
+    "data/scb/deso-2022-csv/000005FF_20240813-152010.csv",
+    "data/scb/deso-2022-csv/000005FF_20240813-152012.csv",
+    "data/scb/deso-2022-csv/000005FM_20240813-153407.csv",
+    "data/scb/deso-2022-csv/000005LO_20240813-153750.csv",
+    "data/scb/deso-2022-csv/000005MO_20240813-151714.csv",
+    "data/scb/deso-2022-csv/000006OC_20240813-153146.csv",
+    "data/scb/deso-2022-csv/000006TA_20240813-153551.csv",
+    "data/scb/deso-2022-csv/000007A8_20240813-151334.csv",
+    "data/scb/deso-2022-csv/age_demographics_deso.csv",
+    "data/scb/deso-2022-csv/education_demographics_deso.csv",
+    "data/scb/deso-2022-csv/foreignborn_demographics_deso.csv",
+    "data/scb/deso-2022-csv/households_demographics_deso.csv",
+    "data/scb/deso-2022-csv/income_demographics_deso.csv",
+    "data/scb/deso-2022-csv/kopplingstabell-deso-regso-20210702.csv",
+    "data/scb/regso-2020-2023/deso_cleaned.csv",
+    "data/scb/regso-2020-2023/deso_foreign_born.csv",
+    "data/scb/regso-2020-2023/deso_housing_tenure.csv",
+    "data/scb/regso-2020-2023/deso_income.csv",
+    "data/scb/regso-omradestyp-2022.csv",
+    "data/scb/regso-omradestyp-2023.csv",
+    "data/scb/koppling-deso2018-regso2020.csv",
+};
+
+/* Every real file reads, every data row has a known region, and every DeSO
+ * or RegSO appears (5,984 / 3,363 regions per file). */
+static void test_all_real_files(void **state)
+{
+    (void)state;
+    for (size_t f = 0; f < sizeof real_files / sizeof *real_files; f++) {
+        om_scb_table *t = read_file(real_files[f]);
+        const om_scb_summary *s = om_scb_summary_get(t);
+        assert_int_equal(s->unresolved_rows, 0);
+        size_t want = strstr(real_files[f], "scb/regso-") ? 3363 : 5984;
+        if (strstr(real_files[f], "deso_foreign_born"))
+            want = 3363 * 2;
+        if (strstr(real_files[f], "deso_housing_tenure"))
+            want = 3363 * 4;
+        assert_int_equal(s->data_rows, want);
+        om_scb_free(t);
+    }
+}
+
+static void test_population(void **state)
+{
+    (void)state;
+    om_scb_table *t = read_file("data/scb/deso-2022-csv/000005FB_20240813-152341.csv");
+    const om_scb_obs *o = find_obs(t, "0114A0010", 2022, "totalt|totalt");
+    assert_non_null(o);
+    assert_true(o->value == 863);
+    o = find_obs(t, "0114A0010", 2022, "Sverige|totalt");
+    assert_true(o && o->value == 719);
+    size_t n;
+    assert_true(sum_var(t, "totalt|totalt", OM_LEVEL_DESO, &n) == 10521556);
+    assert_int_equal(n, 5984);
+    assert_string_equal(om_scb_table_id(t), "000005FB");
+    assert_string_equal(om_scb_source(t), "SCB");
+    assert_string_equal(om_scb_updated(t), "20240322 08:00");
+    assert_string_equal(om_scb_title(t),
+                        "Folkmängden per region efter region, år, födelseregion och kön");
+    om_scb_free(t);
+    /* 2023 population: year in a stub column left of the region (merged) */
+    t = read_file("data/scb/deso-2022-csv/000005FC_20240806-102837.csv");
+    assert_true(sum_var(t, "totalt", OM_LEVEL_DESO, &n) == 10551707);
+    assert_int_equal(n, 5984);
+    o = find_obs(t, "0114A0010", 2023, "totalt");
+    assert_true(o && o->value == 898);
+    o = find_obs(t, "2584C1130", 2023, "totalt");
+    assert_non_null(o);
+    om_scb_free(t);
+}
+
+static void test_area_types(void **state)
+{
+    (void)state;
+    static const int want[2][5] = {{160, 289, 855, 1770, 289}, {162, 293, 835, 1781, 292}};
+    for (int y = 0; y < 2; y++) {
+        om_scb_table *t = read_file(y ? "data/scb/regso-omradestyp-2023.csv"
+                                       : "data/scb/regso-omradestyp-2022.csv");
+        int cnt[6] = {0};
+        for (size_t i = 0; i < om_scb_nobs(t); i++) {
+            const om_scb_obs *o = om_scb_obs_at(t, i);
+            assert_int_equal(o->level, OM_LEVEL_REGSO);
+            assert_int_equal(o->year, 2022 + y);
+            assert_true(o->value >= 1 && o->value <= 5);
+            cnt[(int)o->value]++;
+        }
+        for (int k = 1; k <= 5; k++)
+            assert_int_equal(cnt[k], want[y][k - 1]);
+        const om_scb_obs *o = find_obs(t, "0114R001", 2022 + y, "områdestyp");
+        assert_non_null(o);
+        assert_string_equal(o->region_text, "Upplands Väsby (Bollstanäs)");
+        assert_true(o->value == 4);
+        assert_string_equal(om_scb_table_id(t), "000005QX");
+        assert_string_equal(om_scb_unit(t), "områdestyp");
+        assert_true(om_scb_nfootnotes(t) >= 5);
+        assert_string_equal(om_scb_footnote(t, 3), "2023-06-08: Tabellen är korrigerad för år 2011.");
+        om_scb_free(t);
+    }
+}
+
+static void test_multirow_headers(void **state)
+{
+    (void)state;
+    /* 000006TA lines 2-5: content, year, age rows; "0114A0010,7,15,843" */
+    om_scb_table *t = read_file("data/scb/deso-2022-csv/000006TA_20240813-153551.csv");
+    const om_scb_obs *o =
+        find_obs(t, "0114A0010", 2022, "Låg ekonomisk standard, procent|totalt ålder");
+    assert_true(o && o->value == 7);
+    o = find_obs(t, "0114A0010", 2022, "Antal personer totalt|totalt ålder");
+    assert_true(o && o->value == 843);
+    assert_int_equal(om_scb_nvariables(t), 3);
+    om_scb_free(t);
+    /* 000005MO: one header row, quoted labels with commas; "0114A0010,48,188,65,119,12" */
+    t = read_file("data/scb/deso-2022-csv/000005MO_20240813-151714.csv");
+    o = find_obs(t, "0114A0010", 2022, "förgymnasial utbildning");
+    assert_true(o && o->value == 48);
+    o = find_obs(t, "0114A0010", 2022, "eftergymnasial utbildning, 3 år eller mer");
+    assert_true(o && o->value == 119);
+    om_scb_free(t);
+    /* 000005FM: decimals; "0114A0010,320,581.2,652" */
+    t = read_file("data/scb/deso-2022-csv/000005FM_20240813-153407.csv");
+    o = find_obs(t, "0114A0010", 2022, "Medelvärde, tkr|nettoinkomst|totalt");
+    assert_true(o && o->value == 581.2);
+    om_scb_free(t);
+}
+
+static void test_long_regso(void **state)
+{
+    (void)state;
+    /* deso_foreign_born.csv line 2: "Upplands Väsby (Bollstanäs)","Sverige","totalt",
+     * 5002,4972,4916,4843 (CR CR LF line ends, quoted header, 'Antal 2021') */
+    om_scb_table *t = read_file("data/scb/regso-2020-2023/deso_foreign_born.csv");
+    const om_scb_obs *o = find_obs(t, "0114R001", 2021, "Sverige|totalt|Antal");
+    assert_true(o && o->value == 4972);
+    o = find_obs(t, "0114R001", 2023, "totalt|totalt|Antal");
+    assert_true(o && o->value == 5920);
+    assert_int_equal(om_scb_summary_get(t)->text_columns, 2);
+    om_scb_free(t);
+    /* hyphens where the mapping has en dashes still resolve (line 1891) */
+    t = read_file("data/scb/regso-2020-2023/deso_income.csv");
+    o = find_obs(t, "1427R002", 2023, "löneinkomst|totalt|Medelvärde för samtliga, tkr");
+    assert_true(o && o->value == 233.0);
+    om_scb_free(t);
+    /* deso_cleaned: the trailing deso_name column repeats the label */
+    t = read_file("data/scb/regso-2020-2023/deso_cleaned.csv");
+    assert_int_equal(om_scb_summary_get(t)->geo_columns, 1);
+    o = find_obs(t, "0114R001", 0, "total_population");
+    assert_true(o && o->value == 5920);
+    om_scb_free(t);
+}
+
+static void test_layouts(void **state)
+{
+    (void)state;
+    om_error e = OM_ERROR_INIT;
+    om_scb_table *t = NULL;
+    /* semicolons, decimal comma, missing marks, footer */
+    assert_int_equal(read_text(&t,
+                               "\"Tabell\"\r\n;2021;2022\r\n0114A0010;1,5;..\r\n"
+                               "0114C1010;-;2\r\n\r\nKälla:\r\nSCB\r\n",
+                               NULL, &e),
+                     OM_OK);
+    assert_int_equal(om_scb_nobs(t), 4);
+    const om_scb_obs *o = om_scb_obs_at(t, 0);
+    assert_true(o->year == 2021 && o->value == 1.5 && !o->missing);
+    o = om_scb_obs_at(t, 1);
+    assert_true(o->year == 2022 && isnan(o->value) && strcmp(o->missing, "..") == 0);
+    o = om_scb_obs_at(t, 2);
+    assert_true(o->missing && strcmp(o->missing, "-") == 0);
+    assert_int_equal(om_scb_summary_get(t)->missing, 2);
+    assert_string_equal(om_scb_source(t), "SCB");
+    assert_string_equal(om_scb_title(t), "Tabell");
+    om_scb_free(t);
+    /* PxWeb "code name" labels, kommun and län, a year column, repeated header */
+    assert_int_equal(read_text(&t,
+                               "region,år,folkmängd\n0114 Upplands Väsby,2022,5\n"
+                               "region,år,folkmängd\n01 Stockholms län,2022,7\nRiket,2022,9\n",
+                               NULL, &e),
+                     OM_OK);
+    assert_int_equal(om_scb_nobs(t), 3);
+    assert_int_equal(om_scb_obs_at(t, 0)->level, OM_LEVEL_KOMMUN);
+    assert_int_equal(om_scb_obs_at(t, 1)->level, OM_LEVEL_LAN);
+    assert_int_equal(om_scb_obs_at(t, 2)->level, OM_LEVEL_RIKET);
+    assert_int_equal(om_scb_obs_at(t, 2)->year, 2022);
+    assert_string_equal(om_scb_variable(t, om_scb_obs_at(t, 2)->variable), "folkmängd");
+    assert_int_equal(om_scb_summary_get(t)->repeated_headers, 1);
+    om_scb_free(t);
+    /* unknown region: counted and kept, or an error on request */
+    const char *unk = "x,a,b\n0114A0010,1,2\n0114A9999,3,4\n0114C1010,5,6\n";
+    assert_int_equal(read_text(&t, unk, NULL, &e), OM_OK);
+    assert_int_equal(om_scb_summary_get(t)->unresolved_rows, 1);
+    o = om_scb_obs_at(t, 2);
+    assert_true(o->area == -1 && o->level == OM_LEVEL_NONE && o->value == 3);
+    assert_string_equal(o->region_text, "0114A9999");
+    om_scb_free(t);
+    om_scb_options opt = {0};
+    opt.fail_unresolved = true;
+    assert_int_equal(read_text(&t, unk, &opt, &e), OM_ERR_INPUT);
+    assert_null(t);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 1);
+    assert_non_null(strstr(e.msg, "found '0114A9999'"));
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    om_error e = OM_ERROR_INIT;
+    om_scb_table *t = NULL;
+    /* non-numeric value */
+    assert_int_equal(read_text(&t, "x,a,b\n0114A0010,1,2\n0114C1010,3,abc\n0114C1020,5,6\n",
+                               NULL, &e),
+                     OM_ERR_INPUT);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 13);
+    assert_non_null(strstr(e.msg, "found 'abc'"));
+    /* truncated row */
+    assert_int_equal(read_text(&t, "x,a,b\n0114A0010,1,2\n0114C1010,3\n", NULL, &e),
+                     OM_ERR_INPUT);
+    assert_int_equal(e.line, 3);
+    /* truncated inside a quoted cell */
+    assert_int_equal(read_text(&t, "\"Titel\"\nx,a\n0114A0010,1\n\"Fotnot", NULL, &e),
+                     OM_ERR_INPUT);
+    /* invalid UTF-8 */
+    assert_int_equal(read_text(&t, "x,a\n0114A0010,1\n0114C1010,\xff\n", NULL, &e), OM_ERR_INPUT);
+    assert_int_equal(e.line, 3);
+    /* duplicate region/year/variable */
+    assert_int_equal(read_text(&t, "x,a\n0114A0010,1\n0114A0010,2\n", NULL, &e), OM_ERR_INPUT);
+    /* no region at all */
+    assert_int_equal(read_text(&t, "a,b\n1,2\n", NULL, &e), OM_ERR_INPUT);
+    /* empty */
+    assert_int_equal(read_text(&t, "", NULL, &e), OM_ERR_INPUT);
+    /* data after the footer's blank line would be lost */
+    assert_int_equal(read_text(&t, "x,a\n0114A0010,1\n\n0114C1010,2\n", NULL, &e), OM_ERR_INPUT);
+    assert_int_equal(e.line, 4);
+    /* header labels that do not fit the value columns */
+    assert_int_equal(read_text(&t, "T\na,b\n0114A0010,1,2,3\n", NULL, &e), OM_ERR_INPUT);
+    assert_int_equal(e.line, 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_all_real_files), cmocka_unit_test(test_population),
+        cmocka_unit_test(test_area_types),     cmocka_unit_test(test_multirow_headers),
+        cmocka_unit_test(test_long_regso),     cmocka_unit_test(test_layouts),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
