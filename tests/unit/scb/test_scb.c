@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zip.h>
 
 static om_geo *geo;
 
@@ -325,13 +326,176 @@ static void test_errors(void **state)
     assert_int_equal(e.line, 2);
 }
 
+static const char *const xlsx_pairs[] = {
+    "000005F8_20240813-152932", "000005FB_20240813-152341", "000005FC_20240806-102837",
+    "000005FE_20240813-152154", "000005FF_20240813-152010", "000005FF_20240813-152012",
+    "000005FM_20240813-153407", "000005LO_20240813-153750", "000005MO_20240813-151714",
+    "000006OC_20240813-153146", "000006TA_20240813-153551", "000007A8_20240813-151334",
+};
+
+/* The .xlsx originals and their CSV conversions give the same observations
+ * and the same metadata (the CSV lost the empty cells, the sheet has
+ * merged spans and gaps: two different layouts of one table). */
+static void test_xlsx_equals_csv(void **state)
+{
+    (void)state;
+    for (size_t f = 0; f < sizeof xlsx_pairs / sizeof *xlsx_pairs; f++) {
+        char a[256], b[256];
+        snprintf(a, sizeof a, "data/scb/deso-2022-xlsx/%s.xlsx", xlsx_pairs[f]);
+        snprintf(b, sizeof b, "data/scb/deso-2022-csv/%s.csv", xlsx_pairs[f]);
+        om_scb_table *x = read_file(a), *c = read_file(b);
+        assert_int_equal(om_scb_nobs(x), om_scb_nobs(c));
+        assert_true(om_scb_nobs(x) >= 5984);
+        for (size_t i = 0; i < om_scb_nobs(x); i++) {
+            const om_scb_obs *ox = om_scb_obs_at(x, i), *oc = om_scb_obs_at(c, i);
+            assert_int_equal(ox->level, oc->level);
+            assert_int_equal(ox->area, oc->area);
+            assert_int_equal(ox->year, oc->year);
+            assert_string_equal(om_scb_variable(x, ox->variable), om_scb_variable(c, oc->variable));
+            assert_true(ox->value == oc->value || (isnan(ox->value) && isnan(oc->value)));
+        }
+        assert_string_equal(om_scb_title(x), om_scb_title(c));
+        assert_string_equal(om_scb_table_id(x), om_scb_table_id(c));
+        assert_string_equal(om_scb_updated(x), om_scb_updated(c));
+        assert_int_equal(om_scb_nfootnotes(x), om_scb_nfootnotes(c));
+        for (size_t i = 0; i < om_scb_nfootnotes(x); i++)
+            assert_string_equal(om_scb_footnote(x, i), om_scb_footnote(c, i));
+        om_scb_free(x);
+        om_scb_free(c);
+    }
+}
+
+/* A workbook built here part by part: "x:" prefixed elements, shared
+ * strings with rich-text runs and a phonetic run, an inline string, a
+ * merged year cell, a missing row before the footnote. */
+static void *make_xlsx(const char *sheet, const char *sst, size_t *len)
+{
+    static const char wb[] =
+        "<?xml version=\"1.0\"?><x:workbook xmlns:x=\"http://schemas.openxmlformats.org/"
+        "spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/"
+        "2006/relationships\"><x:sheets><x:sheet name=\"T\" sheetId=\"1\" r:id=\"rId7\"/>"
+        "</x:sheets></x:workbook>";
+    static const char rels[] =
+        "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
+        "2006/relationships\"><Relationship Id=\"rId7\" Type=\"http://schemas.openxmlformats.org/"
+        "officeDocument/2006/relationships/worksheet\" Target=\"worksheets/data.xml\"/>"
+        "<Relationship Id=\"rId8\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/sharedStrings\" Target=\"/xl/strings.xml\"/></Relationships>";
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
+    zip_source_keep(mem);
+    zip_t *z = zip_open_from_source(mem, ZIP_TRUNCATE, &ze);
+    assert_non_null(z);
+    const char *names[] = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                           "xl/worksheets/data.xml", "xl/strings.xml"};
+    const char *bodies[] = {wb, rels, sheet, sst};
+    for (int i = 0; i < 4; i++) {
+        zip_source_t *s = zip_source_buffer(z, bodies[i], strlen(bodies[i]), 0);
+        assert_true(zip_file_add(z, names[i], s, ZIP_FL_ENC_UTF_8) >= 0);
+    }
+    assert_int_equal(zip_close(z), 0);
+    assert_int_equal(zip_source_open(mem), 0);
+    zip_source_seek(mem, 0, SEEK_END);
+    *len = (size_t)zip_source_tell(mem);
+    zip_source_seek(mem, 0, SEEK_SET);
+    void *buf = malloc(*len);
+    assert_int_equal(zip_source_read(mem, buf, *len), (zip_int64_t)*len);
+    zip_source_close(mem);
+    zip_source_free(mem);
+    zip_error_fini(&ze);
+    return buf;
+}
+
+#define NS "xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
+
+static void test_xlsx_built(void **state)
+{
+    (void)state;
+    const char *sst = "<x:sst " NS "><x:si><x:t>Titel, med komma</x:t></x:si>"
+                      "<x:si><x:r><x:t>Upplands </x:t></x:r><x:r><x:t>Väsby (Bollstanäs)</x:t>"
+                      "</x:r><x:rPh><x:t>ignored</x:t></x:rPh></x:si>"
+                      "<x:si><x:t>män</x:t></x:si><x:si><x:t>kvinnor</x:t></x:si></x:sst>";
+    const char *sheet =
+        "<x:worksheet " NS "><x:sheetData>"
+        "<x:row r=\"1\"><x:c r=\"A1\" t=\"s\"><x:v>0</x:v></x:c></x:row>"
+        "<x:row r=\"3\"><x:c r=\"B3\"><x:v>2021</x:v></x:c><x:c r=\"D3\"><x:v>2022</x:v></x:c>"
+        "</x:row>"
+        "<x:row r=\"4\"><x:c r=\"B4\" t=\"s\"><x:v>2</x:v></x:c><x:c r=\"C4\" t=\"s\"><x:v>3</x:v>"
+        "</x:c><x:c r=\"D4\" t=\"s\"><x:v>2</x:v></x:c><x:c r=\"E4\" t=\"s\"><x:v>3</x:v></x:c>"
+        "</x:row>"
+        "<x:row r=\"5\"><x:c r=\"A5\" t=\"s\"><x:v>1</x:v></x:c><x:c r=\"B5\"><x:v>1.5</x:v></x:c>"
+        "<x:c r=\"C5\" t=\"inlineStr\"><x:is><x:t>..</x:t></x:is></x:c><x:c r=\"D5\"><x:v>3"
+        "</x:v></x:c><x:c r=\"E5\"><x:v>4E1</x:v></x:c></x:row>"
+        "<x:row r=\"7\"><x:c r=\"A7\" t=\"inlineStr\"><x:is><x:t>Fotnot</x:t></x:is></x:c></x:row>"
+        "</x:sheetData></x:worksheet>";
+    size_t len;
+    void *buf = make_xlsx(sheet, sst, &len);
+    om_error e = OM_ERROR_INIT;
+    om_scb_table *t = NULL;
+    assert_int_equal(om_scb_read_mem(&t, "t.xlsx", buf, len, geo, NULL, &e), OM_OK);
+    assert_string_equal(om_scb_title(t), "Titel, med komma");
+    assert_int_equal(om_scb_nobs(t), 4);
+    const om_scb_obs *o = om_scb_obs_at(t, 0);
+    assert_int_equal(o->level, OM_LEVEL_REGSO);
+    assert_string_equal(om_geo_code(geo, o->level, o->area), "0114R001");
+    assert_true(o->year == 2021 && o->value == 1.5);
+    assert_string_equal(om_scb_variable(t, o->variable), "män");
+    o = om_scb_obs_at(t, 1);
+    assert_true(o->year == 2021 && o->missing && strcmp(o->missing, "..") == 0);
+    assert_string_equal(om_scb_variable(t, o->variable), "kvinnor");
+    o = om_scb_obs_at(t, 3);
+    assert_true(o->year == 2022 && o->value == 40);
+    assert_int_equal(o->line, 5);
+    assert_int_equal(om_scb_nfootnotes(t), 1);
+    assert_string_equal(om_scb_footnote(t, 0), "Fotnot");
+    om_scb_free(t);
+    free(buf);
+    /* a bad value is reported at its sheet row and column */
+    const char *bad = "<x:worksheet " NS "><x:sheetData>"
+                      "<x:row r=\"1\"><x:c r=\"A1\" t=\"s\"><x:v>1</x:v></x:c><x:c r=\"B1\">"
+                      "<x:v>1</x:v></x:c></x:row>"
+                      "<x:row r=\"2\"><x:c r=\"A2\" t=\"inlineStr\"><x:is><x:t>0114A0010</x:t>"
+                      "</x:is></x:c><x:c r=\"B2\"><x:v>2</x:v></x:c></x:row>"
+                      "<x:row r=\"3\"><x:c r=\"A3\" t=\"inlineStr\"><x:is><x:t>0114C1010</x:t>"
+                      "</x:is></x:c><x:c r=\"B3\" t=\"str\"><x:v>zz</x:v></x:c></x:row>"
+                      "</x:sheetData></x:worksheet>";
+    buf = make_xlsx(bad, sst, &len);
+    assert_int_equal(om_scb_read_mem(&t, "t.xlsx", buf, len, geo, NULL, &e), OM_ERR_INPUT);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 2);
+    free(buf);
+    /* broken XML, a bad shared-string index, not a ZIP at all */
+    buf = make_xlsx("<x:worksheet " NS "><x:sheetData><x:row>", sst, &len);
+    assert_int_equal(om_scb_read_mem(&t, "t.xlsx", buf, len, geo, NULL, &e), OM_ERR_INPUT);
+    assert_non_null(strstr(e.msg, "well-formed"));
+    free(buf);
+    buf = make_xlsx("<x:worksheet " NS "><x:sheetData><x:row><x:c t=\"s\"><x:v>9</x:v></x:c>"
+                    "</x:row></x:sheetData></x:worksheet>",
+                    sst, &len);
+    assert_int_equal(om_scb_read_mem(&t, "t.xlsx", buf, len, geo, NULL, &e), OM_ERR_INPUT);
+    assert_non_null(strstr(e.msg, "shared-string index"));
+    free(buf);
+    om_scb_options opt = {0};
+    opt.format = OM_SCB_XLSX;
+    assert_int_equal(om_scb_read_mem(&t, "t.xlsx", "PK\x03\x04junk", 8, geo, &opt, &e),
+                     OM_ERR_INPUT);
+    /* the byte cap stops a large part early */
+    opt.format = OM_SCB_AUTO;
+    opt.max_bytes = 300;
+    buf = make_xlsx(sheet, sst, &len);
+    assert_int_equal(om_scb_read_mem(&t, "t.xlsx", buf, len, geo, &opt, &e), OM_ERR_NOMEM);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_real_files), cmocka_unit_test(test_population),
         cmocka_unit_test(test_area_types),     cmocka_unit_test(test_multirow_headers),
         cmocka_unit_test(test_long_regso),     cmocka_unit_test(test_layouts),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors),         cmocka_unit_test(test_xlsx_equals_csv),
+        cmocka_unit_test(test_xlsx_built),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
