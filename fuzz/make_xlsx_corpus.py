@@ -63,3 +63,25 @@ write('fuzz/corpus/xlsx/long-labels.xlsx', sheet([
     (2, [('A2', 'Upplands Väsby (Bollstanäs)'), ('B2', 'män'), ('C2', 10.0), ('D2', 11.5)]),
     (3, [('A3', 'Upplands Väsby (Bollstanäs)'), ('B3', 'kvinnor'), ('C3', 12.0), ('D3', '-')]),
 ]), sst(strings))
+
+
+# Raw seeds for fuzz_xlsx.c: "shared strings XML \0 sheet XML" (packed into a
+# workbook by the target itself).
+def raw(path, sst_xml, sheet_xml):
+    with open(path, 'wb') as f:
+        f.write(sst_xml.encode() + b'\0' + sheet_xml.encode())
+
+
+raw('fuzz/corpus/xlsx/raw-scb-style.xml', sst(strings), sheet([
+    (1, [('A1', 0)]),
+    (3, [('B3', 1)]),
+    (4, [('B4', 2), ('C4', 3)]),
+    (5, [('A5', 4), ('B5', 88.0), ('C5', 85.0)]),
+    (6, [('A6', 5), ('B6', 218.0), ('C6', '..')]),
+    (8, [('A8', 6)]), (9, [('A9', 7)]),
+]))
+raw('fuzz/corpus/xlsx/raw-rich.xml',
+    '<x:sst ' + NS + '><x:si><x:r><x:t>Upplands </x:t></x:r><x:r><x:t>Väsby (Bollstanäs)</x:t></x:r>'
+    '<x:rPh><x:t>x</x:t></x:rPh></x:si><x:si><x:t>2021</x:t></x:si></x:sst>',
+    sheet([(1, [('B1', 1)]), (2, [('A2', 0), ('B2', 4.5)]),
+           (3, [('A3', '0114A0010'), ('B3', '-')])]))
