@@ -300,23 +300,21 @@ static long find_region(ctx *x, size_t r, om_level *lv, int32_t *area)
     long best = -1;
     om_level bl = OM_LEVEL_NONE;
     int32_t ba = -1;
-    for (uint32_t i = 0; i < row->width; i++) {
-        const scb_cell *c = &x->g.cells[row->first + i];
-        if (c->len == 0 || c->len > 300)
+    bool plain_right = false; /* a non-year number right of cell i */
+    for (long i = (long)row->width - 1; i >= 0; i--) {
+        const scb_cell *c = &x->g.cells[row->first + (size_t)i];
+        bool plain = cell_is_plain_number(c, x->g.delim);
+        if (c->len == 0 || c->len > 300 || (year_like(c->s, c->len, NULL) && !plain_right)) {
+            plain_right |= plain;
             continue;
-        if (year_like(c->s, c->len, NULL)) {
-            bool follows = false;
-            for (uint32_t k = i + 1; k < row->width && !follows; k++)
-                follows = cell_is_plain_number(&x->g.cells[row->first + k], x->g.delim);
-            if (!follows)
-                continue;
         }
+        plain_right |= plain;
         om_level l;
         int32_t a = resolve(x, c->s, c->len, &l);
         if (a < 0)
             continue;
-        if (best < 0 || l < bl) {
-            best = (long)i;
+        if (best < 0 || l <= bl) {
+            best = i;
             bl = l;
             ba = a;
         }
@@ -509,7 +507,11 @@ static om_status find_layout(ctx *x, om_error *err)
             l = OM_LEVEL_NONE;
             a = -1;
         } else if (!x->novalues && !has_value_right(x, r, rc)) {
-            break;
+            /* a region without any number: still data when the row has the
+             * data's shape (its cells are then checked as values) */
+            bool shape = g->is_xlsx ? rc == prev_rc : (long)g->rows[r].width - rc == x->dist;
+            if (!shape || row_nonempty(g, r) < 2)
+                break;
         }
         if (!g->is_xlsx && (long)g->rows[r].width - rc != x->dist) {
             if (rc != exp && exp >= 0 && exp < (long)g->rows[r].width) {
@@ -545,6 +547,9 @@ static om_status find_layout(ctx *x, om_error *err)
         prev_rc = rc;
     }
     x->dend = r;
+    if (x->nrows == 0)
+        return scb_grid_fail(g, first, 0, err,
+                             "expected data rows with a region and values, found none");
     /* a data row after the block (after a blank line) would be lost */
     for (size_t k = r; k < g->nrows; k++) {
         om_level l;
@@ -563,7 +568,7 @@ static om_status find_layout(ctx *x, om_error *err)
                 return scb_grid_fail(g, k, (size_t)rc, err,
                                      "expected the footnotes after the table that ends on line "
                                      "%ld, found another data row",
-                                     g->rows[r - 1].line);
+                                     g->rows[x->rows[x->nrows - 1].row].line);
         }
     }
     /* column extents */
@@ -933,7 +938,9 @@ static om_status build(ctx *x, om_error *err)
         int32_t row_year = 0;
         long row_year_col = -1;
         sbuf dims = {0};
-        for (long k = 0; k < ncol && (row_text || kind[k] == COL_YEAR); k++) {
+        for (long k = 0; k < ncol; k++) {
+            if (kind[k] != COL_YEAR && kind[k] != COL_TEXT)
+                continue;
             long rel = k - ns;
             long col = rel < 0 ? d->rc + rel : d->rc + 1 + rel;
             scb_cell c = cell_at(g, d->row, col);
@@ -951,9 +958,6 @@ static om_status build(ctx *x, om_error *err)
                 st = nomem(x, err);
                 goto done;
             }
-        }
-        if (!row_text) {
-            /* year stubs still need their fill-down when there are no text columns */
         }
         for (long k = ns; k < ncol; k++) {
             if (kind[k] != COL_VALUE)

@@ -273,6 +273,26 @@ static void test_layouts(void **state)
     assert_string_equal(om_scb_variable(t, om_scb_obs_at(t, 2)->variable), "folkmängd");
     assert_int_equal(om_scb_summary_get(t)->repeated_headers, 1);
     om_scb_free(t);
+    /* PxWeb "efter år, kön och region": merged stub cells filled down, the
+     * same whether the empty cells are kept or dropped by a conversion */
+    const char *stubs[2] = {"T\n,,,antal\n2022,män,0114A0010,5\n,,0114C1010,6\n"
+                            ",kvinnor,0114A0010,7\n2023,män,0114A0010,8\n",
+                            "T\n,,,antal\n2022,män,0114A0010,5\n0114C1010,6\n"
+                            "kvinnor,0114A0010,7\n2023,män,0114A0010,8\n"};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(read_text(&t, stubs[k], NULL, &e), OM_OK);
+        assert_int_equal(om_scb_nobs(t), 4);
+        static const int32_t years[4] = {2022, 2022, 2022, 2023};
+        static const char *const vars[4] = {"män|antal", "män|antal", "kvinnor|antal",
+                                            "män|antal"};
+        for (size_t i = 0; i < 4; i++) {
+            o = om_scb_obs_at(t, i);
+            assert_int_equal(o->year, years[i]);
+            assert_string_equal(om_scb_variable(t, o->variable), vars[i]);
+            assert_true(o->value == (double)(5 + i));
+        }
+        om_scb_free(t);
+    }
     /* unknown region: counted and kept, or an error on request */
     const char *unk = "x,a,b\n0114A0010,1,2\n0114A9999,3,4\n0114C1010,5,6\n";
     assert_int_equal(read_text(&t, unk, NULL, &e), OM_OK);
