@@ -47,6 +47,8 @@ typedef struct om_scb_options {
     size_t max_bytes;      /* cap on the input (and on the unpacked .xlsx
                               sheet and strings); 0 = 512 MiB */
     size_t max_cells;      /* cap on cells in the input; 0 = 64 Mi */
+    bool latin1;           /* CSV is ISO-8859-1/Windows-1252 (older PxWeb
+                              "Ansi" downloads): transcode to UTF-8 */
 } om_scb_options;
 
 /* One observation.  Strings are owned by the table. */

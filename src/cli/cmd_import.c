@@ -12,7 +12,7 @@ static void help(FILE *fp)
 {
     fprintf(fp,
             "usage: omrade import FILE [--out OUT] [--meta] [--keep-unknown] [--year Y]\n"
-            "                          [--sep C] [--quiet]\n\n"
+            "                          [--sep C] [--latin1] [--quiet]\n\n"
             "Read an export from SCB's statistical database as downloaded (CSV with ',' or\n"
             "';', or the .xlsx original: title line, header rows, year rows or 'Antal 2021'\n"
             "columns, region codes or 'Kommun (RegSO)' labels, '..' for missing, footnotes)\n"
@@ -31,6 +31,8 @@ static void help(FILE *fp)
             "                  and level empty, label as written) instead of failing\n"
             "  --year Y        year for tables that name none\n"
             "  --sep C         CSV separator (',', ';' or 'tab'); default: detected\n"
+            "  --latin1        the CSV is ISO-8859-1/Windows-1252, not UTF-8 (older\n"
+            "                  PxWeb downloads)\n"
             "  --quiet         no summary line\n\n"
             "example:\n"
             "  omrade import data/scb/regso-omradestyp-2023.csv --out types.csv\n");
@@ -98,6 +100,7 @@ static int run(int argc, char **argv)
                                          {"year", required_argument, 0, 'y'},
                                          {"sep", required_argument, 0, 's'},
                                          {"quiet", no_argument, 0, 'q'},
+                                         {"latin1", no_argument, 0, 'l'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *out = "-";
@@ -112,6 +115,7 @@ static int run(int argc, char **argv)
         case 'm': meta = true; break;
         case 'k': opt.fail_unresolved = false; break;
         case 'q': quiet = true; break;
+        case 'l': opt.latin1 = true; break;
         case 'y':
             if (!om_cli_parse_int(optarg, 1900, 2100, &v))
                 return om_cli_usage("import", "expected a year 1900-2100 for --year, found '%s'",
@@ -141,6 +145,10 @@ static int run(int argc, char **argv)
     om_scb_table *t = NULL;
     if (om_scb_read(&t, path, g, &opt, &err) != OM_OK) {
         om_geo_free(g);
+        if (err.status == OM_ERR_INPUT && !opt.latin1 && strstr(err.msg, "expected UTF-8")) {
+            size_t n = strlen(err.msg);
+            snprintf(err.msg + n, sizeof err.msg - n, " (a Latin-1 file? try --latin1)");
+        }
         return om_cli_fail("import", &err);
     }
     om_afile *af = NULL;

@@ -827,6 +827,13 @@ static om_status build(ctx *x, om_error *err)
             if (k < ns)
                 continue;
             int32_t y;
+            /* a year over a column in a row of other labels: PxWeb's
+             * "region","kön","2020","2021" header */
+            if (year_like(s.s, s.n, &y)) {
+                if (!ch[k].year)
+                    ch[k].year = y;
+                continue;
+            }
             if (split_year(&s, &y) && !ch[k].year)
                 ch[k].year = y;
             ch[k].parts[ch[k].nparts++] = s;
@@ -1295,6 +1302,45 @@ out:
     return OM_OK;
 }
 
+/* Windows-1252 (a superset of ISO-8859-1 in 0xA0-0xFF) to UTF-8: older
+ * PxWeb downloads ("Ansi") are in this encoding.  0x80-0x9F map through the
+ * code page table (WHATWG Encoding Standard, index-windows-1252); the five
+ * unassigned bytes map to the C1 controls as browsers do. */
+static om_status latin1_to_utf8(const void *in, size_t len, size_t cap, char **out,
+                                size_t *outlen, const char *name, om_error *err)
+{
+    static const uint16_t c1[32] = {
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+    const unsigned char *p = in;
+    if (len > cap / 3)
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0,
+                            "expected at most %zu bytes, found %zu (raise the cap)", cap / 3, len);
+    char *o = malloc(len * 3 + 1);
+    if (!o)
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned u = p[i];
+        if (u >= 0x80 && u < 0xA0)
+            u = c1[u - 0x80];
+        if (u < 0x80) {
+            o[k++] = (char)u;
+        } else if (u < 0x800) {
+            o[k++] = (char)(0xC0 | (u >> 6));
+            o[k++] = (char)(0x80 | (u & 0x3F));
+        } else {
+            o[k++] = (char)(0xE0 | (u >> 12));
+            o[k++] = (char)(0x80 | ((u >> 6) & 0x3F));
+            o[k++] = (char)(0x80 | (u & 0x3F));
+        }
+    }
+    *out = o;
+    *outlen = k;
+    return OM_OK;
+}
+
 om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data, size_t len,
                           const om_geo *geo, const om_scb_options *opt_in, om_error *err)
 {
@@ -1332,10 +1378,19 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
         goto fail;
     }
     bool zip = len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
+    char *utf8 = NULL;
+    if (opt.latin1 && !(opt.format == OM_SCB_XLSX || (opt.format == OM_SCB_AUTO && zip))) {
+        st = latin1_to_utf8(data, len, opt.max_bytes, &utf8, &len, name, err);
+        if (st != OM_OK)
+            goto fail;
+        data = utf8;
+    }
     if (opt.format == OM_SCB_XLSX || (opt.format == OM_SCB_AUTO && zip))
         st = scb_grid_xlsx(&x.g, name, data, len, opt.max_bytes, opt.max_cells, err);
     else
         st = scb_grid_csv(&x.g, name, data, len, opt.delim, opt.max_cells, err);
+    free(utf8);
+    utf8 = NULL;
     if (st != OM_OK)
         goto fail;
     st = find_layout(&x, err);
@@ -1363,6 +1418,7 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
     *out = t;
     return OM_OK;
 fail:
+    free(utf8);
     scb_grid_free(&x.g);
     free(x.rows);
     free(x.hdr);

@@ -293,6 +293,20 @@ static void test_layouts(void **state)
         }
         om_scb_free(t);
     }
+    /* Windows-1252: "Folkmängd" with 0xE4, an en dash 0x96 in a label; PxWeb
+     * puts the years in the header row beside the dimension names */
+    const char *ansi = "\"region\";\"k\xf6n\";\"2020\";\"2021\"\n"
+                       "\"Soten\xe4s (Kungshamn\x96Sm\xf6gen-Hoven\xe4set\x96V\xe4jern)\";\"m\xe4n\";1;2\n";
+    om_scb_options lat = {0};
+    lat.latin1 = true;
+    assert_int_equal(read_text(&t, ansi, &lat, &e), OM_OK);
+    assert_int_equal(om_scb_nobs(t), 2);
+    o = om_scb_obs_at(t, 1);
+    assert_string_equal(om_geo_code(geo, o->level, o->area), "1427R002");
+    assert_int_equal(o->year, 2021);
+    assert_string_equal(om_scb_variable(t, o->variable), "män");
+    om_scb_free(t);
+    assert_int_equal(read_text(&t, ansi, NULL, &e), OM_ERR_INPUT);
     /* unknown region: counted and kept, or an error on request */
     const char *unk = "x,a,b\n0114A0010,1,2\n0114A9999,3,4\n0114C1010,5,6\n";
     assert_int_equal(read_text(&t, unk, NULL, &e), OM_OK);
