@@ -22,6 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         opt.fail_unresolved = true;
     if (size && data[0] == 'Y')
         opt.default_year = 2022;
+    if (size && data[0] == 'L')
+        opt.latin1 = true;
     om_scb_table *t = NULL;
     if (om_scb_read_mem(&t, "fuzz", data, size, geo, &opt, &err) == OM_OK) {
         for (size_t i = 0; i < om_scb_nobs(t); i++) {

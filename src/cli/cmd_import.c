@@ -26,7 +26,8 @@ static void help(FILE *fp)
             "options:\n"
             "  --out OUT       write to OUT instead of stdout (atomically)\n"
             "  --meta          write the table's metadata instead (field,value: title,\n"
-            "                  table id, source, updated, unit, layout, footnotes, variables)\n"
+            "                  table id, source, updated, unit, layout, variables,\n"
+            "                  footnotes, then every footer section as section:KEY)\n"
             "  --keep-unknown  keep rows whose region the registry does not know (region\n"
             "                  and level empty, label as written) instead of failing\n"
             "  --year Y        year for tables that name none\n"
@@ -90,6 +91,13 @@ static void write_meta(FILE *fp, const om_scb_table *t)
         meta_row(fp, "variable", om_scb_variable(t, (int32_t)i));
     for (size_t i = 0; i < om_scb_nfootnotes(t); i++)
         meta_row(fp, "footnote", om_scb_footnote(t, i));
+    for (size_t i = 0; i < om_scb_nmeta(t); i++) {
+        const char *k, *v;
+        om_scb_meta(t, i, &k, &v);
+        char key[128];
+        snprintf(key, sizeof key, "section:%s", k);
+        meta_row(fp, key, v);
+    }
 }
 
 static int run(int argc, char **argv)
