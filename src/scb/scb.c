@@ -143,6 +143,9 @@ static const char *missing_marker(const char *s, size_t n)
                                         "x", "X"};
     if (n == 0)
         return "";
+    if (n > 3 || (s[0] != '.' && s[0] != '-' && s[0] != 'x' && s[0] != 'X' &&
+                  (unsigned char)s[0] != 0xE2))
+        return NULL;
     for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
         if (strlen(marks[i]) == n && memcmp(marks[i], s, n) == 0)
             return marks[i];
@@ -185,6 +188,12 @@ static bool parse_number(const char *s, size_t n, char delim, double *v)
         return false;
     /* a grouping blank must sit between digits: "10 521 556" */
     return om_parse_double(buf, k, v) && isfinite(*v);
+}
+
+/* Could the text be an area code (2, 4, 8 or 9 characters)? */
+static bool code_shaped(const char *s, size_t n)
+{
+    return (n == 2 || n == 4 || n == 8 || n == 9) && om_geo_code_level(s, n) != OM_LEVEL_NONE;
 }
 
 static bool cell_is_value(const scb_cell *c, char delim)
@@ -309,6 +318,9 @@ static long find_region(ctx *x, size_t r, om_level *lv, int32_t *area)
             continue;
         }
         plain_right |= plain;
+        /* a number names no area unless it has a code's shape (0114, 01) */
+        if (plain && !code_shaped(c->s, c->len))
+            continue;
         om_level l;
         int32_t a = resolve(x, c->s, c->len, &l);
         if (a < 0)
@@ -782,6 +794,9 @@ static om_status build(ctx *x, om_error *err)
     const scb_cell **fill = calloc((size_t)(ns ? ns : 1), sizeof *fill);
     sbuf sb = {0};
     om_u64map *seen = NULL;
+    om_strmap *colmap = NULL, *dimsmap = NULL;
+    long *vcol = NULL;
+    int32_t *dvar = NULL;
     if (!ch || !lab || !kind || !colvar || !fill) {
         st = nomem(x, err);
         goto done;
@@ -861,12 +876,17 @@ static om_status build(ctx *x, om_error *err)
                 years++;
             if (!cell_is_value(&c, g->delim))
                 text++;
-            if (d->area >= 0 && c.len <= 300) {
-                om_level l;
-                int32_t a = resolve(x, c.s, c.len, &l);
+            /* geography needs every cell to name the row's region or a
+             * parent: stop trying after the first miss */
+            if (d->area >= 0 && geo_ok == geo_checked) {
                 geo_checked++;
-                if (a >= 0 && area_covers(x->geo, d->level, d->area, l, a))
-                    geo_ok++;
+                if (c.len <= 300 &&
+                    (!cell_is_plain_number(&c, g->delim) || code_shaped(c.s, c.len))) {
+                    om_level l;
+                    int32_t a = resolve(x, c.s, c.len, &l);
+                    if (a >= 0 && area_covers(x->geo, d->level, d->area, l, a))
+                        geo_ok++;
+                }
             }
         }
         if (nonempty == 0)
@@ -911,26 +931,70 @@ static om_status build(ctx *x, om_error *err)
         }
     }
     t->sum.empty_columns += (size_t)(x->nright > nv ? x->nright - nv : 0);
-    /* variables of the value columns when no text column varies per row */
+    /* Value columns: their header variable (parts joined) and a check that
+     * no two of them carry the same labels and year.  With that, two
+     * observations can only clash when two rows have the same region, row
+     * year and text dimensions, which is checked per row below: one hash
+     * insert per row instead of one per value. */
+    long nvc = 0;
+    for (long k = ns; k < ncol; k++)
+        nvc += kind[k] == COL_VALUE;
+    vcol = malloc((size_t)(nvc ? nvc : 1) * sizeof *vcol);
+    colmap = om_strmap_new((size_t)nvc);
+    dimsmap = om_strmap_new(64);
+    seen = om_u64map_new(x->nrows);
+    if (!vcol || !colmap || !dimsmap || !seen) {
+        st = nomem(x, err);
+        goto done;
+    }
+    nvc = 0;
     for (long k = ns; k < ncol; k++) {
-        if (kind[k] != COL_VALUE || row_text)
+        if (kind[k] != COL_VALUE)
             continue;
+        vcol[nvc] = k;
         sb.n = 0;
         for (size_t p = 0; p < ch[k].nparts; p++)
             if (!sb_part(&sb, ch[k].parts[p].s, ch[k].parts[p].n)) {
                 st = nomem(x, err);
                 goto done;
             }
-        st = sb.n ? intern_var(x, sb.p, sb.n, &colvar[k], err) : intern_default(x, &colvar[k], err);
-        if (st != OM_OK)
+        if (!row_text) {
+            st = sb.n ? intern_var(x, sb.p, sb.n, &colvar[k], err)
+                      : intern_default(x, &colvar[k], err);
+            if (st != OM_OK)
+                goto done;
+        }
+        char yb[8];
+        int yn = snprintf(yb, sizeof yb, "%d\x1f", (int)ch[k].year);
+        if (!sb_add(&sb, yb, (size_t)yn)) {
+            st = nomem(x, err);
             goto done;
-    }
-    seen = om_u64map_new(x->nrows * (size_t)(nv ? nv : 1));
-    if (!seen) {
-        st = nomem(x, err);
-        goto done;
+        }
+        int32_t prev;
+        if (om_strmap_put_new(colmap, sb.p, sb.n, (int32_t)k, &prev) != OM_OK) {
+            st = nomem(x, err);
+            goto done;
+        }
+        if (prev != (int32_t)k) {
+            const drow *d = &x->rows[0];
+            st = scb_grid_fail(g, d->row, (size_t)(d->rc + 1 + (k - ns)), err,
+                               "expected distinct labels over the value columns, found columns "
+                               "%ld and %ld labelled '%.*s'",
+                               d->rc + 2 + (prev - ns), d->rc + 2 + (k - ns),
+                               (int)(sb.n - (size_t)yn > 200 ? 200 : sb.n - (size_t)yn), sb.p);
+            goto done;
+        }
+        nvc++;
     }
     /* observations */
+    if (x->nrows && nvc && x->nrows <= SIZE_MAX / 64 / (size_t)nvc) {
+        size_t want = x->nrows * (size_t)nvc;
+        om_scb_obs *o = realloc(t->obs, want * sizeof *o);
+        if (o) {
+            t->obs = o;
+            t->capobs = want;
+        }
+    }
     for (long k = 0; k < ns; k++)
         fill[k] = NULL;
     for (size_t i = 0; i < x->nrows; i++) {
@@ -944,7 +1008,9 @@ static om_status build(ctx *x, om_error *err)
         t->sum.data_rows++;
         int32_t row_year = 0;
         long row_year_col = -1;
-        sbuf dims = {0};
+        sb.n = 0;
+        if (sb.p)
+            sb.p[0] = '\0';
         for (long k = 0; k < ncol; k++) {
             if (kind[k] != COL_YEAR && kind[k] != COL_TEXT)
                 continue;
@@ -960,15 +1026,53 @@ static om_status build(ctx *x, om_error *err)
             if (kind[k] == COL_YEAR && c.len) {
                 year_like(c.s, c.len, &row_year);
                 row_year_col = col;
-            } else if (kind[k] == COL_TEXT && !sb_part(&dims, c.s, c.len)) {
-                free(dims.p);
+            } else if (kind[k] == COL_TEXT && !sb_part(&sb, c.s, c.len)) {
                 st = nomem(x, err);
                 goto done;
             }
         }
-        for (long k = ns; k < ncol; k++) {
-            if (kind[k] != COL_VALUE)
-                continue;
+        /* the row's text dimensions, interned: variables per value column
+         * are cached in dvar[dims_id * nvc + j] */
+        int32_t dims_id = 0;
+        if (row_text) {
+            int32_t nd = (int32_t)om_strmap_size(dimsmap);
+            if (om_strmap_put_new(dimsmap, sb.p ? sb.p : "", sb.n, nd, &dims_id) != OM_OK) {
+                st = nomem(x, err);
+                goto done;
+            }
+            if (dims_id == nd) {
+                int32_t *nv2 = realloc(dvar, (size_t)(nd + 1) * (size_t)(nvc ? nvc : 1) *
+                                                 sizeof *nv2);
+                if (!nv2) {
+                    st = nomem(x, err);
+                    goto done;
+                }
+                dvar = nv2;
+                for (long j = 0; j < nvc; j++)
+                    dvar[(size_t)nd * (size_t)nvc + (size_t)j] = -1;
+            }
+        }
+        /* one row per region, row year and text dimensions */
+        if (nvc && d->area >= 0 && d->area < (1 << 20) && dims_id < (1 << 30)) {
+            uint64_t key = (uint64_t)d->area | ((uint64_t)d->level << 20) |
+                           ((uint64_t)(row_year ? row_year - 1899 : 0) << 23) |
+                           ((uint64_t)dims_id << 31);
+            uint32_t first;
+            if (om_u64map_put_new(seen, key, (uint32_t)i, &first) != OM_OK) {
+                st = nomem(x, err);
+                goto done;
+            }
+            if (first != (uint32_t)i) {
+                st = scb_grid_fail(g, d->row, (size_t)d->rc, err,
+                                   "expected one row per region%s, found a second one for '%s' "
+                                   "(first on line %ld)",
+                                   row_text ? " and dimension values" : "", rtext,
+                                   g->rows[x->rows[first].row].line);
+                goto done;
+            }
+        }
+        for (long j = 0; j < nvc; j++) {
+            long k = vcol[j];
             long col = d->rc + 1 + (k - ns);
             scb_cell c = cell_at(g, d->row, col);
             om_scb_obs o;
@@ -979,7 +1083,6 @@ static om_status build(ctx *x, om_error *err)
             o.year = ch[k].year;
             if (row_year) {
                 if (o.year && o.year != row_year) {
-                    free(dims.p);
                     st = scb_grid_fail(g, d->row, (size_t)row_year_col, err,
                                        "expected the year %d of the column header, found %d",
                                        (int)o.year, (int)row_year);
@@ -994,7 +1097,6 @@ static om_status build(ctx *x, om_error *err)
                 o.value = NAN;
                 t->sum.missing++;
             } else if (!parse_number(c.s, c.len, g->delim, &o.value)) {
-                free(dims.p);
                 str hd = ch[k].nparts ? ch[k].parts[ch[k].nparts - 1] : (str){"", 0};
                 st = scb_grid_fail(g, d->row, (size_t)col, err,
                                    "expected a number or a missing-value mark such as '..' in "
@@ -1004,53 +1106,30 @@ static om_status build(ctx *x, om_error *err)
                 goto done;
             }
             if (row_text) {
-                sbuf v = {0};
-                bool ok = sb_part(&v, dims.p ? dims.p : "", dims.n);
-                for (size_t p = 0; ok && p < ch[k].nparts; p++)
-                    ok = sb_part(&v, ch[k].parts[p].s, ch[k].parts[p].n);
-                if (!ok) {
+                int32_t *slot = &dvar[(size_t)dims_id * (size_t)nvc + (size_t)j];
+                if (*slot < 0) {
+                    sbuf v = {0};
+                    bool ok = sb_part(&v, sb.p ? sb.p : "", sb.n);
+                    for (size_t p = 0; ok && p < ch[k].nparts; p++)
+                        ok = sb_part(&v, ch[k].parts[p].s, ch[k].parts[p].n);
+                    if (!ok) {
+                        free(v.p);
+                        st = nomem(x, err);
+                        goto done;
+                    }
+                    st = v.n ? intern_var(x, v.p, v.n, slot, err) : intern_default(x, slot, err);
                     free(v.p);
-                    free(dims.p);
-                    st = nomem(x, err);
-                    goto done;
+                    if (st != OM_OK)
+                        goto done;
                 }
-                st = v.n ? intern_var(x, v.p, v.n, &o.variable, err)
-                         : intern_default(x, &o.variable, err);
-                free(v.p);
-                if (st != OM_OK) {
-                    free(dims.p);
-                    goto done;
-                }
+                o.variable = *slot;
             } else {
                 o.variable = colvar[k];
             }
-            /* one value per region, year and variable */
-            if (o.area >= 0 && o.area < (1 << 20) && o.variable < (1 << 30)) {
-                uint64_t key = (uint64_t)o.area | ((uint64_t)o.level << 20) |
-                               ((uint64_t)(o.year ? o.year - 1899 : 0) << 23) |
-                               ((uint64_t)o.variable << 31);
-                uint32_t first;
-                if (om_u64map_put_new(seen, key, (uint32_t)t->nobs, &first) != OM_OK) {
-                    free(dims.p);
-                    st = nomem(x, err);
-                    goto done;
-                }
-                if (first != (uint32_t)t->nobs) {
-                    free(dims.p);
-                    st = scb_grid_fail(g, d->row, (size_t)col, err,
-                                       "expected one value per region, year and variable, found "
-                                       "a second one for '%s' '%s' (first on line %ld)",
-                                       rtext, t->vars[o.variable], t->obs[first].line);
-                    goto done;
-                }
-            }
             st = push_obs(x, &o, err);
-            if (st != OM_OK) {
-                free(dims.p);
+            if (st != OM_OK)
                 goto done;
-            }
         }
-        free(dims.p);
     }
     t->sum.values = t->nobs;
     t->sum.header_rows = x->nhdr;
@@ -1092,6 +1171,10 @@ done:
     free(fill);
     free(sb.p);
     om_u64map_free(seen);
+    om_strmap_free(colmap);
+    om_strmap_free(dimsmap);
+    free(vcol);
+    free(dvar);
     return st;
 }
 
