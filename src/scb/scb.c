@@ -163,30 +163,42 @@ static bool parse_number(const char *s, size_t n, char delim, double *v)
     char buf[80];
     size_t k = 0;
     bool comma = false;
+    /* digits since the last grouping blank; -1 before the first blank */
+    int group = -1;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
+        size_t skip = 0;
         if (ch == ' ')
-            continue;
-        if (ch == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
-            i++;
-            continue;
-        }
-        if (ch == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-            (unsigned char)s[i + 2] == 0xAF) {
-            i += 2;
+            skip = 1;
+        else if (ch == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0)
+            skip = 2;
+        else if (ch == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                 (unsigned char)s[i + 2] == 0xAF)
+            skip = 3;
+        if (skip) {
+            /* a grouping blank follows 1-3 digits and then 3 more: "10 521 556" */
+            if (comma || k == 0 || buf[k - 1] < '0' || buf[k - 1] > '9' || group == 0 ||
+                (group > 0 && group != 3))
+                return false;
+            group = 0;
+            i += skip - 1;
             continue;
         }
         if (ch == ',' && delim != ',') {
-            if (comma)
+            if (comma || (group >= 0 && group != 3))
                 return false;
             comma = true;
             ch = '.';
+        } else if (ch >= '0' && ch <= '9') {
+            if (group >= 0 && !comma)
+                group++;
+        } else if (group >= 0 && !comma) {
+            return false;
         }
         buf[k++] = (char)ch;
     }
-    if (k == n && !comma)
+    if ((k == n && !comma) || (group >= 0 && !comma && group != 3))
         return false;
-    /* a grouping blank must sit between digits: "10 521 556" */
     return om_parse_double(buf, k, v) && isfinite(*v);
 }
 
@@ -1444,6 +1456,7 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
         return om_error_set(err, OM_ERR_NOMEM, name, 0, 0,
                             "expected at most %zu bytes, found %zu (raise the cap)", opt.max_bytes,
                             len);
+    char *utf8 = NULL;
     ctx x;
     memset(&x, 0, sizeof x);
     x.geo = geo;
@@ -1461,7 +1474,6 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
         goto fail;
     }
     bool zip = len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
-    char *utf8 = NULL;
     if (opt.latin1 && !(opt.format == OM_SCB_XLSX || (opt.format == OM_SCB_AUTO && zip))) {
         st = latin1_to_utf8(data, len, opt.max_bytes, &utf8, &len, name, err);
         if (st != OM_OK)

@@ -259,6 +259,21 @@ static void test_layouts(void **state)
     assert_string_equal(om_scb_source(t), "SCB");
     assert_string_equal(om_scb_title(t), "Tabell");
     om_scb_free(t);
+    /* thousands grouped with blanks or no-break spaces, decimal comma */
+    assert_int_equal(read_text(&t,
+                               "x;a;b\n0114A0010;10 521 556;1\xC2\xA0" "234,5\n"
+                               "0114C1010;1 000;-2 000,25\n",
+                               NULL, &e),
+                     OM_OK);
+    assert_true(om_scb_obs_at(t, 0)->value == 10521556);
+    assert_true(om_scb_obs_at(t, 1)->value == 1234.5);
+    assert_true(om_scb_obs_at(t, 2)->value == 1000);
+    assert_true(om_scb_obs_at(t, 3)->value == -2000.25);
+    om_scb_free(t);
+    assert_int_equal(read_text(&t, "x;a\n0114A0010;1\n0114C1010;1 2\n", NULL, &e),
+                     OM_ERR_INPUT);
+    assert_int_equal(read_text(&t, "x;a\n0114A0010;1\n0114C1010;12 34\n", NULL, &e),
+                     OM_ERR_INPUT);
     /* PxWeb "code name" labels, kommun and län, a year column, repeated header */
     assert_int_equal(read_text(&t,
                                "region,år,folkmängd\n0114 Upplands Väsby,2022,5\n"
