@@ -28,7 +28,7 @@ static void help(FILE *fp)
             "                 when --out is given, else on stderr)\n"
             "  --flags FILE   write the flagged rows as CSV area,year,line,reason,indicator\n\n"
             "example:\n"
-            "  omrade sei examples/sei/regso-shares.csv --out types.csv --summary\n");
+            "  omrade sei examples/sei/regso-2022.csv --out types.csv --summary\n");
 }
 
 static const char *const ind_name[OM_SEI_NIND] = {"low_econ", "pre_upper", "assist_unemp"};

@@ -14,7 +14,8 @@ static void help(FILE *fp)
             "län and each kommun.  FILE ('-' = stdin) is a CSV with columns\n"
             "area,year,area_type, e.g. the output of 'omrade sei'; area is a RegSO code\n"
             "or a 'Kommun (RegSO)' label; an empty area_type counts as unclassified and\n"
-            "is left out of the shares.\n\n"
+            "is left out of the shares.  A file without an area column is read as\n"
+            "SCB's published table of area types (000005QX) as downloaded (CSV or .xlsx).\n\n"
             "output columns (long form, shares in percent):\n"
             "  year,level,code,name,area_type,n_areas,share_areas,population,share_population\n"
             "level is riket, lan or kommun; area_type is 1..5, plus a row '1-2' per unit\n"
@@ -29,7 +30,8 @@ static void help(FILE *fp)
             "                     population in types 1-2 (of RegSO without --population)\n\n"
             "example:\n"
             "  omrade sei examples/sei/regso-2022.csv --out types.csv\n"
-            "  omrade types types.csv --population examples/sei/regso-population-2022.csv --pretty\n");
+            "  omrade types types.csv --population examples/sei/regso-population-2022.csv --pretty\n"
+            "  omrade types data/scb/regso-omradestyp-2023.csv --pretty\n");
 }
 
 /* Print s padded or cut to `width` characters (UTF-8 code points). */
