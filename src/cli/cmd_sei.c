@@ -103,13 +103,15 @@ static int run(int argc, char **argv)
     const char *out = "-", *flags = NULL;
     bool summary = false;
     int c;
+    opterr = 0; /* one error line, ours */
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 's': summary = true; break;
         case 'f': flags = optarg; break;
         case 'h': help(stdout); return 0;
-        default: return om_cli_usage("sei", "bad option");
+        default:
+            return om_cli_usage("sei", "unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)

@@ -120,13 +120,16 @@ static int run(int argc, char **argv)
     const char *out = "-", *popf = NULL;
     bool want_pretty = false;
     int c;
+    opterr = 0; /* one error line, ours */
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'p': popf = optarg; break;
         case 'o': out = optarg; break;
         case 'P': want_pretty = true; break;
         case 'h': help(stdout); return 0;
-        default: return om_cli_usage("types", "bad option");
+        default:
+            return om_cli_usage("types", "unknown option or missing value: '%s'",
+                                argv[optind - 1]);
         }
     }
     if (optind != argc - 1)

@@ -36,6 +36,8 @@
 struct om_sei {
     om_arena *arena;  /* area strings */
     om_strmap *areas; /* area text -> area id */
+    char **area_text; /* area id -> its text (in the arena), shared by rows */
+    size_t area_cap;
     om_u64map *keys;  /* (area id << 32 | year) -> row index, for duplicates */
     om_sei_row *rows;
     size_t n, cap;
@@ -81,6 +83,7 @@ void om_sei_free(om_sei *s)
     om_u64map_free(s->keys);
     free(s->rows);
     free(s->years);
+    free(s->area_text);
     free(s);
 }
 
@@ -101,7 +104,16 @@ static om_status add_row(om_sei *s, const char *area, size_t len, int32_t year,
     int32_t id = om_strmap_get(s->areas, area, len);
     if (id < 0) {
         id = (int32_t)om_strmap_size(s->areas);
-        if (om_strmap_put(s->areas, area, len, id) != OM_OK)
+        if ((size_t)id == s->area_cap) {
+            size_t nc = s->area_cap ? s->area_cap * 2 : 1024;
+            char **na = realloc(s->area_text, nc * sizeof *na);
+            if (!na)
+                return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            s->area_text = na;
+            s->area_cap = nc;
+        }
+        s->area_text[id] = om_arena_strndup(s->arena, area, len);
+        if (!s->area_text[id] || om_strmap_put(s->areas, area, len, id) != OM_OK)
             return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     uint32_t existing;
@@ -112,12 +124,9 @@ static om_status add_row(om_sei *s, const char *area, size_t len, int32_t year,
         *dup = existing;
         return OM_ERR_INPUT;
     }
-    char *copy = om_arena_strndup(s->arena, area, len);
-    if (!copy)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     om_sei_row *r = &s->rows[s->n++];
     memset(r, 0, sizeof *r);
-    r->area = copy;
+    r->area = s->area_text[id];
     r->year = year;
     r->line = line;
     for (int k = 0; k < OM_SEI_NIND; k++)
