@@ -145,6 +145,8 @@ typedef struct om_types_year {
     int32_t n_unclassified; /* RegSO present in the input with an empty type */
     int32_t n_absent;       /* registry RegSO not in the input at all */
     bool has_population;
+    bool has_types;         /* false: the year only has population rows (no
+                               summary rows are made for it) */
     int32_t n_pop_unused;   /* population rows for RegSO without a type */
 } om_types_year;
 

@@ -98,6 +98,11 @@ static void report(const om_types *t)
 {
     for (size_t k = 0; k < om_types_year_count(t); k++) {
         const om_types_year *y = om_types_year_at(t, k);
+        if (!y->has_types) {
+            fprintf(stderr, "omrade types: %ld: %ld population rows unused: no area types for %ld\n",
+                    (long)y->year, (long)y->n_pop_unused, (long)y->year);
+            continue;
+        }
         if (y->n_unclassified || y->n_absent)
             fprintf(stderr,
                     "omrade types: %ld: %ld RegSO without a type left out of the shares (%ld with "

@@ -22,6 +22,7 @@ typedef struct tyear {
     int64_t *pop;   /* −1 none */
     long *pop_line;
     bool has_pop;
+    bool has_types; /* any area-type row (typed or unclassified) */
 } tyear;
 
 struct om_types {
@@ -89,7 +90,7 @@ static tyear *get_year(om_types *t, int32_t year)
         t->years = ny;
         t->cap = nc;
     }
-    tyear y = {year, NULL, NULL, NULL, NULL, false};
+    tyear y = {year, NULL, NULL, NULL, NULL, false, false};
     size_t n = (size_t)t->nreg;
     y.type = malloc(n ? n : 1);
     y.line = calloc(n ? n : 1, sizeof *y.line);
@@ -121,6 +122,7 @@ static int store_type(om_types *t, int32_t regso, int32_t year, int type, long l
     }
     y->type[regso] = (int8_t)type;
     y->line[regso] = line;
+    y->has_types = true;
     return 0;
 }
 
@@ -410,6 +412,7 @@ om_status om_types_compute(om_types *t, om_error *err)
         om_types_year *ys = &t->stats[yi];
         ys->year = y->year;
         ys->has_population = y->has_pop;
+        ys->has_types = y->has_types;
         memset(cnt, 0, nunit * 6 * sizeof *cnt);
         memset(pops, 0, nunit * 6 * sizeof *pops);
         for (int32_t r = 0; r < t->nreg; r++) {
@@ -428,7 +431,8 @@ om_status om_types_compute(om_types *t, om_error *err)
             }
             ys->n_typed++;
             if (y->has_pop && y->pop[r] < 0) {
-                st = om_error_set(err, OM_ERR_INPUT, y->line[r] ? t->types_file : NULL, y->line[r], 0,
+                st = om_error_set(err, OM_ERR_INPUT, y->line[r] ? t->types_file : NULL, y->line[r],
+                                  0,
                                   "expected a population for every RegSO with an area type in "
                                   "%ld, found none for %s",
                                   (long)y->year, om_geo_code(g, OM_LEVEL_REGSO, r));
@@ -444,6 +448,8 @@ om_status om_types_compute(om_types *t, om_error *err)
                 pops[units[u] * 6 + (size_t)ty] += p;
             }
         }
+        if (!y->has_types)
+            continue; /* a population-only year: counted as unused, no rows */
         for (size_t u = 0; u < nunit && st == OM_OK; u++) {
             om_level lv = u == 0 ? OM_LEVEL_RIKET : u <= (size_t)nlan ? OM_LEVEL_LAN : OM_LEVEL_KOMMUN;
             int32_t idx = u == 0 ? 0 : u <= (size_t)nlan ? (int32_t)(u - 1) : (int32_t)(u - 1 - (size_t)nlan);
