@@ -1436,6 +1436,56 @@ static om_status latin1_to_utf8(const void *in, size_t len, size_t cap, char **o
     return OM_OK;
 }
 
+/* UTF-16 with a byte-order mark (Excel's "Unicode text" export, tab
+ * separated) to UTF-8.  An unpaired surrogate is an input error. */
+static om_status utf16_to_utf8(const unsigned char *p, size_t len, bool le, size_t cap,
+                               char **out, size_t *outlen, const char *name, om_error *err)
+{
+    if (len / 2 > cap / 3)
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0,
+                            "expected at most %zu bytes, found %zu (raise the cap)", cap, len);
+    char *o = malloc(len / 2 * 3 + 1);
+    if (!o)
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
+    size_t k = 0;
+    for (size_t i = 2; i + 1 < len; i += 2) {
+        unsigned u = le ? (unsigned)p[i] | (unsigned)p[i + 1] << 8
+                        : (unsigned)p[i] << 8 | (unsigned)p[i + 1];
+        if (u >= 0xD800 && u < 0xDC00 && i + 3 < len) {
+            unsigned w = le ? (unsigned)p[i + 2] | (unsigned)p[i + 3] << 8
+                            : (unsigned)p[i + 2] << 8 | (unsigned)p[i + 3];
+            if (w >= 0xDC00 && w < 0xE000) {
+                u = 0x10000 + ((u - 0xD800) << 10) + (w - 0xDC00);
+                i += 2;
+            }
+        }
+        if (u >= 0xD800 && u < 0xE000) {
+            free(o);
+            return om_error_set(err, OM_ERR_INPUT, name, 0, 0,
+                                "expected UTF-16 text, found an unpaired surrogate at byte %zu",
+                                i);
+        }
+        if (u < 0x80) {
+            o[k++] = (char)u;
+        } else if (u < 0x800) {
+            o[k++] = (char)(0xC0 | (u >> 6));
+            o[k++] = (char)(0x80 | (u & 0x3F));
+        } else if (u < 0x10000) {
+            o[k++] = (char)(0xE0 | (u >> 12));
+            o[k++] = (char)(0x80 | ((u >> 6) & 0x3F));
+            o[k++] = (char)(0x80 | (u & 0x3F));
+        } else {
+            o[k++] = (char)(0xF0 | (u >> 18));
+            o[k++] = (char)(0x80 | ((u >> 12) & 0x3F));
+            o[k++] = (char)(0x80 | ((u >> 6) & 0x3F));
+            o[k++] = (char)(0x80 | (u & 0x3F));
+        }
+    }
+    *out = o;
+    *outlen = k;
+    return OM_OK;
+}
+
 om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data, size_t len,
                           const om_geo *geo, const om_scb_options *opt_in, om_error *err)
 {
@@ -1474,7 +1524,21 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
         goto fail;
     }
     bool zip = len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
-    if (opt.latin1 && !(opt.format == OM_SCB_XLSX || (opt.format == OM_SCB_AUTO && zip))) {
+    const unsigned char *u8 = data;
+    if (len >= 8 && memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+        st = om_error_set(err, OM_ERR_INPUT, name, 0, 0,
+                          "expected CSV or .xlsx, found a legacy Excel .xls workbook (save it "
+                          "as .xlsx or CSV)");
+        goto fail;
+    }
+    if (len >= 2 && ((u8[0] == 0xFF && u8[1] == 0xFE) || (u8[0] == 0xFE && u8[1] == 0xFF)) &&
+        opt.format != OM_SCB_XLSX) {
+        st = utf16_to_utf8(u8, len, u8[0] == 0xFF, opt.max_bytes, &utf8, &len, name, err);
+        if (st != OM_OK)
+            goto fail;
+        data = utf8;
+    } else if (opt.latin1 &&
+               !(opt.format == OM_SCB_XLSX || (opt.format == OM_SCB_AUTO && zip))) {
         st = latin1_to_utf8(data, len, opt.max_bytes, &utf8, &len, name, err);
         if (st != OM_OK)
             goto fail;
