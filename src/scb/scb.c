@@ -538,7 +538,10 @@ static om_status find_layout(ctx *x, om_error *err)
                 break;
         }
         if (!g->is_xlsx && (long)g->rows[r].width - rc != x->dist) {
-            if (rc != exp && exp >= 0 && exp < (long)g->rows[r].width) {
+            scb_cell ce = cell_at(g, r, exp);
+            bool label = exp >= 0 && ce.len &&
+                         (!cell_is_value(&ce, g->delim) || code_shaped(ce.s, ce.len));
+            if (rc != exp && label) {
                 /* the finest region is elsewhere; the expected cell decides */
                 scb_cell c = cell_at(g, r, exp);
                 l = OM_LEVEL_NONE;

@@ -369,6 +369,11 @@ static void test_errors(void **state)
     assert_int_equal(read_text(&t, "x,a,b\n0114A0010,1,2\n0114C1010,3\n", NULL, &e),
                      OM_ERR_INPUT);
     assert_int_equal(e.line, 3);
+    /* a row with a value too many */
+    assert_int_equal(read_text(&t, "x,a,b\n0114A0010,1,2\n0114C1010,3,4,5\n", NULL, &e),
+                     OM_ERR_INPUT);
+    assert_int_equal(e.line, 3);
+    assert_non_null(strstr(e.msg, "expected 2 values after the region as on line 2, found 3"));
     /* truncated inside a quoted cell */
     assert_int_equal(read_text(&t, "\"Titel\"\nx,a\n0114A0010,1\n\"Fotnot", NULL, &e),
                      OM_ERR_INPUT);
