@@ -6,5 +6,6 @@
 #include "omrade/csv.h"
 #include "omrade/geo.h"
 #include "omrade/hash.h"
+#include "omrade/scb.h"
 
 #endif

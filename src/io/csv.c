@@ -320,17 +320,22 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
         } else {
             size_t q = scan_field(d, p, end, delim);
             size_t n = q - p;
-            if (q < end && d[q] == '\n' && n > 0 && d[q - 1] == '\r')
-                n--;
-            else if (q == end && n > 0 && d[q - 1] == '\r')
-                n--;
+            /* a last field loses the CRs of CRLF or CR CR LF (files saved twice on Windows) */
+            if (q == end || d[q] == '\n')
+                while (n > 0 && d[p + n - 1] == '\r')
+                    n--;
             om_status s = push_field(c, d + p, n, err);
             if (s != OM_OK)
                 return s;
             p = q;
         }
-        if (p < end && d[p] == '\r' && (p + 1 == end || d[p + 1] == '\n'))
-            p++;
+        if (p < end && d[p] == '\r') {
+            size_t r = p;
+            while (r < end && d[r] == '\r')
+                r++;
+            if (r == end || d[r] == '\n')
+                p = r;
+        }
         if (p >= end) {
             break;
         }
