@@ -129,6 +129,13 @@ typedef struct ctx {
     int32_t y;
     int year;
     double *rep; /* nu x nstat x R */
+    uint32_t *cell_idx; /* cells drawn, in DeSO order */
+    int32_t ncell_idx;
+    om_seg_rng *cell_rng; /* one stream per drawn cell */
+    int32_t *draws;     /* ncell_idx x Rc replicate counts */
+    int32_t *slot_q1, *slot_q5; /* DeSO -> row of draws for q1, q5 */
+    int r0, Rc;         /* replicates of the current chunk */
+    int32_t tab_cap;
     atomic_int next;
     atomic_int done;
     int total_work, work_base;
@@ -205,12 +212,13 @@ static void decompose_run(const ctx *cx, scratch *sc, const double *c, const uni
 }
 
 /* Every requested statistic of unit u from the cell array c. */
-static void unit_stats(const ctx *cx, scratch *sc, const double *c, const unit *u, double *out)
+static void unit_stats(const ctx *cx, scratch *sc, const double *c, const unit *u, bool skip_oj,
+                       double *out)
 {
     double v[ST_COUNT];
     for (int s = 0; s < ST_COUNT; s++)
         v[s] = NAN;
-    if (cx->stat[ST_OJ]) {
+    if (cx->stat[ST_OJ] && !skip_oj) {
         double A = 0, B = 0, sum = 0;
         for (int32_t i = u->first; i < u->first + u->count; i++) {
             A += c[(size_t)i * OM_SEG_NQ];
@@ -246,54 +254,246 @@ static void unit_stats(const ctx *cx, scratch *sc, const double *c, const unit *
 
 /* --------------------------------------------------------------- threads */
 
-static void *worker(void *arg)
+/* Poisson variates by inversion of the tabulated distribution function
+ * with a guide table (Chen & Asau 1974; Devroye 1986, sec. III.2.4).  The
+ * table covers mode +- (9 sqrt(mu) + 10), outside which the Poisson mass is
+ * below 1e-18, and is built by the ratio recursion p(k+1) = p(k) mu / (k+1)
+ * from the mode, so it needs no logarithms.  Each cell's table is built once
+ * and used for all replicates, and a draw costs one uniform and about one
+ * comparison. */
+/* xoshiro256** as in seg.c, inlined for the draw loop. */
+static inline double uniform(om_seg_rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t x = s[1] * 5;
+    uint64_t out = ((x << 7) | (x >> 57)) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return (double)(out >> 11) * 0x1.0p-53;
+}
+
+typedef struct ptab {
+    double *F;
+    int32_t *guide;
+    int32_t n;
+    double g;
+    int64_t lo;
+} ptab;
+
+static int32_t ptab_size(double mu)
+{
+    return 2 * (2 * (int32_t)ceil(9 * sqrt(mu) + 10) + 2);
+}
+
+static void ptab_build(ptab *t, double mu)
+{
+    int64_t m = (int64_t)floor(mu), w = (int64_t)ceil(9 * sqrt(mu) + 10);
+    t->lo = m - w > 0 ? m - w : 0;
+    int64_t hi = m + w;
+    int32_t n = (int32_t)(hi - t->lo + 1), im = (int32_t)(m - t->lo);
+    double *p = t->F;
+    p[im] = 1;
+    /* the ratios do not depend on p, so the divisions pipeline and only a
+     * multiplication is on the dependency chain */
+    for (int32_t i = im; i + 1 < n; i++) {
+        double ratio = mu / (double)(t->lo + i + 1);
+        p[i + 1] = p[i] * ratio;
+    }
+    const double inv_mu = mu > 0 ? 1 / mu : 0;
+    for (int32_t i = im; i > 0; i--) {
+        double ratio = (double)(t->lo + i) * inv_mu;
+        p[i - 1] = p[i] * ratio;
+    }
+    double z = 0;
+    for (int32_t i = 0; i < n; i++) {
+        z += p[i];
+        p[i] = z;
+    }
+    const double inv_z = 1 / z;
+    for (int32_t i = 0; i < n; i++)
+        p[i] *= inv_z;
+    p[n - 1] = 2; /* sentinel: every u < 1 stops here */
+    /* 2n guide buckets: the search from the guide mostly takes 0 or 1
+     * steps, done without branches */
+    int32_t k = 0, g = 2 * n;
+    for (int32_t j = 0; j < g; j++) {
+        double u = (double)j / (double)g;
+        while (p[k] <= u)
+            k++;
+        t->guide[j] = k;
+    }
+    t->n = n;
+    t->g = (double)g;
+}
+
+static inline int64_t ptab_draw(const ptab *t, om_seg_rng *r)
+{
+    double u = uniform(r);
+    int32_t k = t->guide[(int32_t)(u * t->g)];
+    k += t->F[k] <= u;
+    while (t->F[k] <= u)
+        k++;
+    return t->lo + k;
+}
+
+/* Draws are stored in blocks of RBLOCK replicates: block-major, then cell,
+ * then replicate, so that phase 2 streams through memory. */
+#define RBLOCK 16
+static inline size_t draw_at(const ctx *cx, int32_t cell, int r)
+{
+    return (((size_t)r / RBLOCK) * (size_t)cx->ncell_idx + (size_t)cell) * RBLOCK +
+           (size_t)r % RBLOCK;
+}
+
+/* Phase 1: draw replicates [r0, r0 + Rc) of every used cell (threads take
+ * blocks of cells; each cell has its own stream (seed, year, cell), used in
+ * replicate order).  Phase 2: threads take blocks of replicates, gather
+ * their cell arrays and compute every unit's statistics. */
+static void *draw_cells(void *arg)
+{
+    ctx *cx = arg;
+    ptab t;
+    t.F = malloc((size_t)cx->tab_cap * sizeof *t.F);
+    t.guide = malloc((size_t)cx->tab_cap * 2 * sizeof *t.guide);
+    if (!t.F || !t.guide) {
+        free(t.F);
+        free(t.guide);
+        return (void *)1;
+    }
+    const int64_t *base = om_seg_panel_counts(cx->p, cx->y);
+    for (;;) {
+        int32_t i0 = atomic_fetch_add(&cx->next, 32);
+        if (i0 >= cx->ncell_idx)
+            break;
+        int32_t i1 = i0 + 32 < cx->ncell_idx ? i0 + 32 : cx->ncell_idx;
+        for (int32_t i = i0; i < i1; i++) {
+            ptab_build(&t, (double)base[cx->cell_idx[i]]);
+            om_seg_rng *rng = &cx->cell_rng[i];
+            for (int r = 0; r < cx->Rc; r++)
+                cx->draws[draw_at(cx, i, r)] = (int32_t)ptab_draw(&t, rng);
+        }
+    }
+    free(t.F);
+    free(t.guide);
+    return NULL;
+}
+
+/* 100 D(q1, q5) of unit u for replicates b0 .. b0 + nb - 1 of the chunk,
+ * straight from the draws (contiguous over replicates, so the inner loops
+ * run over the block and vectorise). */
+static void oj_block(const ctx *cx, const unit *u, int b0, int nb, double *out)
+{
+    double A[RBLOCK] = {0}, B[RBLOCK] = {0}, S[RBLOCK] = {0}, ia[RBLOCK], ib[RBLOCK];
+    for (int32_t d = u->first; d < u->first + u->count; d++) {
+        const int32_t *x = cx->draws + draw_at(cx, cx->slot_q1[d], b0);
+        const int32_t *y = cx->draws + draw_at(cx, cx->slot_q5[d], b0);
+        for (int b = 0; b < nb; b++) {
+            A[b] += x[b];
+            B[b] += y[b];
+        }
+    }
+    for (int b = 0; b < nb; b++) {
+        ia[b] = A[b] > 0 ? 1 / A[b] : 0;
+        ib[b] = B[b] > 0 ? 1 / B[b] : 0;
+    }
+    for (int32_t d = u->first; d < u->first + u->count; d++) {
+        const int32_t *x = cx->draws + draw_at(cx, cx->slot_q1[d], b0);
+        const int32_t *y = cx->draws + draw_at(cx, cx->slot_q5[d], b0);
+        for (int b = 0; b < nb; b++)
+            S[b] += fabs(x[b] * ia[b] - y[b] * ib[b]);
+    }
+    for (int b = 0; b < nb; b++)
+        out[b] = A[b] > 0 && B[b] > 0 ? 50 * S[b] : NAN;
+}
+
+static void *replicate_stats(void *arg)
 {
     void **a = arg;
     ctx *cx = a[0];
     bool reporter = a[1] != NULL;
     scratch sc = {0};
-    sc.cells = calloc((size_t)cx->nd * OM_SEG_NQ, sizeof *sc.cells);
+    const size_t ncell = (size_t)cx->nd * OM_SEG_NQ;
+    const bool others = cx->nstat > (cx->stat[ST_OJ] ? 1 : 0);
+    double *blk = others ? calloc(ncell * RBLOCK, sizeof *blk) : NULL;
     sc.work = malloc((size_t)cx->nd * sizeof *sc.work);
     sc.agg = malloc((size_t)cx->nd * OM_SEG_NQ * sizeof *sc.agg);
     sc.aggt = malloc((size_t)cx->nd * sizeof *sc.aggt);
     double *out = malloc((size_t)(cx->nstat ? cx->nstat : 1) * sizeof *out);
-    if (!sc.cells || !sc.work || !sc.agg || !sc.aggt || !out) {
-        free(sc.cells);
-        free(sc.work);
-        free(sc.agg);
-        free(sc.aggt);
-        free(out);
-        return (void *)1;
+    void *rv = NULL;
+    if ((others && !blk) || !sc.work || !sc.agg || !sc.aggt || !out) {
+        rv = (void *)1;
+        goto done;
     }
-    const int64_t *base = om_seg_panel_counts(cx->p, cx->y);
     for (;;) {
-        int r = atomic_fetch_add(&cx->next, 1);
-        if (r >= cx->R)
+        int b0 = atomic_fetch_add(&cx->next, RBLOCK);
+        if (b0 >= cx->Rc)
             break;
-        om_seg_rng rng;
-        om_seg_rng_init(&rng, cx->seed, (uint64_t)cx->year, (uint64_t)r);
-        for (int32_t d = 0; d < cx->nd; d++)
-            for (int k = 0; k < OM_SEG_NQ; k++)
-                if (cx->cell_used[k])
-                    sc.cells[(size_t)d * OM_SEG_NQ + k] = (double)om_seg_poisson(
-                        &rng, (double)base[(size_t)d * OM_SEG_NQ + k]);
-        for (int32_t u = 0; u < cx->nu; u++) {
-            unit_stats(cx, &sc, sc.cells, &cx->units[u], out);
-            for (int s = 0; s < cx->nstat; s++)
-                cx->rep[((size_t)u * (size_t)cx->nstat + (size_t)s) * (size_t)cx->R + (size_t)r] =
-                    out[s];
+        int nb = b0 + RBLOCK < cx->Rc ? RBLOCK : cx->Rc - b0;
+        const size_t r0 = (size_t)(cx->r0 + b0), R = (size_t)cx->R;
+        if (cx->stat[ST_OJ]) /* ST_OJ is always first in stat_list */
+            for (int32_t u = 0; u < cx->nu; u++) {
+                double o[RBLOCK];
+                oj_block(cx, &cx->units[u], b0, nb, o);
+                double *dst = cx->rep + (size_t)u * (size_t)cx->nstat * R + r0;
+                for (int b = 0; b < nb; b++)
+                    dst[b] = o[b];
+            }
+        if (others) {
+            for (int32_t i = 0; i < cx->ncell_idx; i++) {
+                const int32_t *src = cx->draws + draw_at(cx, i, b0);
+                size_t c = cx->cell_idx[i];
+                for (int b = 0; b < nb; b++)
+                    blk[(size_t)b * ncell + c] = (double)src[b];
+            }
+            for (int b = 0; b < nb; b++)
+                for (int32_t u = 0; u < cx->nu; u++) {
+                    unit_stats(cx, &sc, blk + (size_t)b * ncell, &cx->units[u], true, out);
+                    for (int s = cx->stat[ST_OJ] ? 1 : 0; s < cx->nstat; s++)
+                        cx->rep[((size_t)u * (size_t)cx->nstat + (size_t)s) * R + r0 +
+                                (size_t)b] = out[s];
+                }
         }
-        int dn = atomic_fetch_add(&cx->done, 1) + 1;
+        int dn = atomic_fetch_add(&cx->done, nb) + nb;
         if (reporter && cx->progress.fn)
             cx->progress.fn(cx->progress.user, "bootstrap", (uint64_t)(cx->work_base + dn),
                             (uint64_t)cx->total_work);
     }
-    free(sc.cells);
+done:
+    free(blk);
     free(sc.work);
     free(sc.agg);
     free(sc.aggt);
     free(out);
-    return NULL;
+    return rv;
+}
+
+/* Run fn on `threads` threads (the first one reporting progress); false
+ * when a thread could not start or failed. */
+static bool run_threads(ctx *cx, int threads, void *(*fn)(void *), bool pass_args)
+{
+    pthread_t tid[256];
+    void *args[256][2];
+    int started = 0;
+    atomic_store(&cx->next, 0);
+    for (int t = 0; t < threads; t++) {
+        args[t][0] = cx;
+        args[t][1] = t == 0 ? (void *)1 : NULL;
+        if (pthread_create(&tid[t], NULL, fn, pass_args ? (void *)args[t] : (void *)cx) != 0)
+            break;
+        started++;
+    }
+    bool ok = started > 0;
+    for (int t = 0; t < started; t++) {
+        void *rv = NULL;
+        pthread_join(tid[t], &rv);
+        ok &= rv == NULL;
+    }
+    return ok;
 }
 
 /* ------------------------------------------------------------ summaries */
@@ -463,48 +663,77 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
     sc.agg = malloc((size_t)cx.nd * OM_SEG_NQ * sizeof *sc.agg);
     sc.aggt = malloc((size_t)cx.nd * sizeof *sc.aggt);
     int64_t *tvec = malloc((size_t)cx.nd * sizeof *tvec);
+    cx.cell_idx = malloc((size_t)cx.nd * OM_SEG_NQ * sizeof *cx.cell_idx);
+    cx.cell_rng = malloc((size_t)cx.nd * OM_SEG_NQ * sizeof *cx.cell_rng);
+    cx.slot_q1 = malloc((size_t)cx.nd * sizeof *cx.slot_q1);
+    cx.slot_q5 = malloc((size_t)cx.nd * sizeof *cx.slot_q5);
     double *vals = malloc((size_t)cx.nstat * sizeof *vals);
-    pthread_t *tid = malloc((size_t)threads * sizeof *tid);
     if (!res->rows || (cx.R > 0 && !cx.rep) || !sc.cells || !sc.work || !sc.agg || !sc.aggt ||
-        !tvec || !vals || !tid) {
+        !tvec || !vals || !cx.cell_idx || !cx.cell_rng || !cx.slot_q1 || !cx.slot_q5) {
         st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto free_year;
     }
     cx.total_work = ny * cx.R;
+    if (cx.cell_idx && cx.slot_q1 && cx.slot_q5)
+        for (int32_t d = 0; d < cx.nd; d++)
+            for (int k = 0; k < OM_SEG_NQ; k++)
+                if (cx.cell_used[k]) {
+                    if (k == 0)
+                        cx.slot_q1[d] = cx.ncell_idx;
+                    if (k == 4)
+                        cx.slot_q5[d] = cx.ncell_idx;
+                    cx.cell_idx[cx.ncell_idx++] = (uint32_t)(d * OM_SEG_NQ + k);
+                }
+    /* replicates per chunk: the draws buffer stays under 64 MB */
+    int chunk = cx.ncell_idx > 0 ? (int)((64u << 20) / 4 / (unsigned)cx.ncell_idx) : cx.R;
+    if (chunk < RBLOCK)
+        chunk = RBLOCK;
+    if (chunk > cx.R)
+        chunk = cx.R > 0 ? cx.R : 1;
+    if (cx.R > 0 && cx.cell_idx) {
+        size_t blocks = ((size_t)chunk + RBLOCK - 1) / RBLOCK;
+        cx.draws = malloc((size_t)cx.ncell_idx * blocks * RBLOCK * sizeof *cx.draws);
+        if (!cx.draws) {
+            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto free_year;
+        }
+    }
     for (int32_t y = 0; y < ny; y++) {
         cx.y = y;
         cx.year = om_seg_panel_year(p, y);
         const int64_t *base = om_seg_panel_counts(p, y);
-        for (size_t i = 0; i < (size_t)cx.nd * OM_SEG_NQ; i++)
+        for (size_t i = 0; i < (size_t)cx.nd * OM_SEG_NQ; i++) {
             sc.cells[i] = (double)base[i];
+        }
         if (cx.R > 0) {
-            atomic_store(&cx.next, 0);
+            double mumax = 0;
+            for (int32_t i = 0; i < cx.ncell_idx; i++) {
+                om_seg_rng_init(&cx.cell_rng[i], cx.seed, (uint64_t)cx.year, cx.cell_idx[i]);
+                if ((double)base[cx.cell_idx[i]] > mumax)
+                    mumax = (double)base[cx.cell_idx[i]];
+            }
+            if (mumax > 1e9) {
+                st = om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                                  "expected cell counts below 1e9 for the bootstrap, found %.0f",
+                                  mumax);
+                goto free_year;
+            }
+            cx.tab_cap = ptab_size(mumax);
             atomic_store(&cx.done, 0);
             cx.work_base = y * cx.R;
-            int started = 0;
-            void *args[256][2];
-            for (int t = 0; t < threads && t < cx.R; t++) {
-                args[t][0] = &cx;
-                args[t][1] = t == 0 ? (void *)1 : NULL;
-                if (pthread_create(&tid[t], NULL, worker, args[t]) != 0)
-                    break;
-                started++;
-            }
-            bool failed = started == 0;
-            for (int t = 0; t < started; t++) {
-                void *rv = NULL;
-                pthread_join(tid[t], &rv);
-                failed |= rv != NULL;
-            }
-            if (failed || atomic_load(&cx.done) != cx.R) {
-                st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0,
-                                  "out of memory or cannot start threads");
-                goto free_year;
+            for (cx.r0 = 0; cx.r0 < cx.R; cx.r0 += chunk) {
+                cx.Rc = cx.R - cx.r0 < chunk ? cx.R - cx.r0 : chunk;
+                if (!run_threads(&cx, threads, draw_cells, false) ||
+                    !run_threads(&cx, threads, replicate_stats, true)) {
+                    st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0,
+                                      "out of memory or cannot start threads");
+                    goto free_year;
+                }
             }
         }
         for (int32_t ui = 0; ui < cx.nu; ui++) {
             const unit *u = &cx.units[ui];
-            unit_stats(&cx, &sc, sc.cells, u, vals);
+            unit_stats(&cx, &sc, sc.cells, u, false, vals);
             int32_t nd_used = 0;
             int64_t npers = 0, a = 0;
             size_t nt = 0;
@@ -592,7 +821,11 @@ free_year:
     free(sc.aggt);
     free(tvec);
     free(vals);
-    free(tid);
+    free(cx.cell_idx);
+    free(cx.cell_rng);
+    free(cx.draws);
+    free(cx.slot_q1);
+    free(cx.slot_q5);
 done:
     for (int l = 0; l < OM_LEVEL_COUNT; l++)
         free(cx.parent[l]);

@@ -340,39 +340,74 @@ double om_seg_rng_uniform(om_seg_rng *r)
 
 /* ------------------------------------------------------------- Poisson */
 
-/* ln k!: a table for small k, Stirling's series beyond (error < 1e-16
- * relative for k >= 64). */
-static double logfact_tab[64];
+/* ln k!: a table for k < LOGFACT_N (Stirling's series, error < 1e-16
+ * relative, from 64 on; sums of logarithms below), the series beyond.  The
+ * table keeps the rejection step of PTRS to one logarithm. */
+#define LOGFACT_N 65536
+static double *logfact_tab;
 static pthread_once_t logfact_once = PTHREAD_ONCE_INIT;
 
-static void logfact_fill(void)
+static double stirling(double x)
 {
-    double s = 0;
-    logfact_tab[0] = 0;
-    for (int i = 1; i < 64; i++) {
-        s += log((double)i);
-        logfact_tab[i] = s;
-    }
-}
-
-static double logfact(int64_t k)
-{
-    if (k < 64) {
-        pthread_once(&logfact_once, logfact_fill);
-        return logfact_tab[k];
-    }
-    double x = (double)k, x2 = x * x;
+    double x2 = x * x;
     return x * log(x) - x + 0.5 * log(2 * 3.14159265358979323846 * x) + 1 / (12 * x) -
            1 / (360 * x * x2) + 1 / (1260 * x * x2 * x2);
 }
 
-int64_t om_seg_poisson(om_seg_rng *r, double mu)
+static void logfact_fill(void)
 {
-    if (!(mu > 0))
+    static double tab[LOGFACT_N];
+    double s = 0;
+    tab[0] = 0;
+    for (int i = 1; i < LOGFACT_N; i++) {
+        s += log((double)i);
+        tab[i] = i < 64 ? s : stirling((double)i);
+    }
+    logfact_tab = tab;
+}
+
+static double logfact(int64_t k)
+{
+    if (k < LOGFACT_N) {
+        pthread_once(&logfact_once, logfact_fill);
+        return logfact_tab[k];
+    }
+    return stirling((double)k);
+}
+
+/* Poisson(mu) with the set-up constants computed once per mu, so that the
+ * bootstrap, which draws every cell with the same mu in every replicate,
+ * pays for the square root and logarithms once. */
+typedef struct om_seg__pois {
+    double mu, b, a, inv_alpha, vr, lmu, emu;
+} om_seg__pois;
+void om_seg__pois_init(om_seg__pois *c, double mu);
+int64_t om_seg__pois_draw(om_seg_rng *r, const om_seg__pois *c);
+
+void om_seg__pois_init(om_seg__pois *c, double mu)
+{
+    memset(c, 0, sizeof *c);
+    c->mu = mu > 0 ? mu : 0;
+    if (c->mu < 10) {
+        c->emu = exp(-c->mu);
+        return;
+    }
+    double smu = sqrt(mu);
+    c->b = 0.931 + 2.53 * smu;
+    c->a = -0.059 + 0.02483 * c->b;
+    c->inv_alpha = 1.1239 + 1.1328 / (c->b - 3.4); 
+    c->vr = 0.9277 - 3.6224 / (c->b - 2);
+    c->lmu = log(mu);
+}
+
+int64_t om_seg__pois_draw(om_seg_rng *r, const om_seg__pois *c)
+{
+    const double mu = c->mu;
+    if (mu == 0)
         return 0;
     if (mu < 10) {
         /* Inversion by sequential search (Devroye 1986, sec. X.3.3). */
-        double p = exp(-mu), F = p, u = om_seg_rng_uniform(r);
+        double p = c->emu, F = p, u = om_seg_rng_uniform(r);
         int64_t x = 0;
         while (u > F && x < 1000) {
             x++;
@@ -385,21 +420,27 @@ int64_t om_seg_poisson(om_seg_rng *r, double mu)
      * transformed rejection method for generating Poisson random
      * variables", Insurance: Mathematics and Economics 12, 39-45).  About
      * 86 % of draws are accepted by the squeeze without a logarithm. */
-    double smu = sqrt(mu), b = 0.931 + 2.53 * smu, a = -0.059 + 0.02483 * b;
-    double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
-    double lmu = log(mu);
+    const double a = c->a, b = c->b;
     for (;;) {
         double u = om_seg_rng_uniform(r) - 0.5, v = om_seg_rng_uniform(r);
         double us = 0.5 - fabs(u);
         double kf = floor((2 * a / us + b) * u + mu + 0.43);
-        if (us >= 0.07 && v <= vr)
+        if (us >= 0.07 && v <= c->vr)
             return (int64_t)kf;
         if (kf < 0 || (us < 0.013 && v > us))
             continue;
-        int64_t k = (int64_t)kf;
-        if (log(v) + log(inv_alpha) - log(a / (us * us) + b) <= -mu + kf * lmu - logfact(k))
-            return k;
+        /* log(v inv_alpha / (a / us^2 + b)) <= -mu + k ln mu - ln k! */
+        if (log(v * c->inv_alpha / (a / (us * us) + b)) <=
+            -mu + kf * c->lmu - logfact((int64_t)kf))
+            return (int64_t)kf;
     }
+}
+
+int64_t om_seg_poisson(om_seg_rng *r, double mu)
+{
+    om_seg__pois c;
+    om_seg__pois_init(&c, mu);
+    return om_seg__pois_draw(r, &c);
 }
 
 /* ------------------------------------------------ expected dissimilarity */
