@@ -747,6 +747,8 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
                 a += r[0];
                 tvec[nt++] = r[0] + r[4];
             }
+            if (npers == 0)
+                continue; /* no data for this unit and year: no rows */
             for (int si = 0; si < cx.nstat; si++) {
                 int s = cx.stat_list[si];
                 om_seg_row *row = &res->rows[res->n++];
