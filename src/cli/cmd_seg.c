@@ -145,6 +145,8 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
         goto fail;
     goto done;
 fail:
+    if (!err.file[0])
+        snprintf(err.file, sizeof err.file, "%s", path);
     rc = om_cli_fail("seg", &err);
 done:
     free(sub);

@@ -99,9 +99,16 @@ void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32
     for (int32_t k = 0; k < K; k++) {
         if (colsum[k] > 0) {
             present++;
-            double P = colsum[k] / T;
-            E -= P * log(P);
-            I += P * (1 - P);
+            /* 1 - P_k as (T - N_k) / T summed from the other groups, and
+             * ln P_k as log1p(-(1 - P_k)) for a dominant group, so that a
+             * group of 1 among 1e8 keeps full precision */
+            double rest = 0;
+            for (int32_t j = 0; j < K; j++)
+                if (j != k)
+                    rest += colsum[j];
+            double P = colsum[k] / T, Q = rest / T;
+            E -= P * (P > 0.5 ? log1p(-Q) : log(P));
+            I += P * Q;
         }
     }
     if (colsum[0] > 0) {
@@ -172,11 +179,17 @@ static om_status check_counts(const double *counts, int32_t n_units, int32_t n_g
     if (n_units < 1)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected at least 1 unit, found %d",
                             (int)n_units);
-    for (size_t i = 0; i < (size_t)n_units * (size_t)n_groups; i++)
+    double total = 0;
+    for (size_t i = 0; i < (size_t)n_units * (size_t)n_groups; i++) {
         if (!(counts[i] >= 0) || !isfinite(counts[i]))
             return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
                                 "expected non-negative finite counts, found %g at unit %zu",
                                 counts[i], i / (size_t)n_groups + 1);
+        total += counts[i];
+    }
+    if (!isfinite(total))
+        return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                            "expected counts with a finite total, found an overflow");
     return OM_OK;
 }
 
