@@ -215,6 +215,12 @@ int64_t om_seg_poisson(om_seg_rng *r, double mu);
  * the unit sizes t[i] and the group total `a` (of sum t) fixed: each unit's
  * count of the first group is hypergeometric. */
 double om_seg_expected_d(const int64_t *t, size_t n, int64_t a);
+/* The same for the multigroup dissimilarity of Reardon & Firebaugh (2002)
+ * of a units x groups table (row stride `stride`): every cell count is then
+ * hypergeometric, and E[D] = sum_k sum_i E|n_ik - t_i P_k| / (2 T I).
+ * NaN when fewer than two groups have persons. */
+double om_seg_expected_dmulti(const int64_t *counts, size_t stride, int32_t n_units,
+                              int32_t n_groups);
 
 #ifdef __cplusplus
 }

@@ -20,12 +20,14 @@
  * out of its summary.
  *
  * Expected value under random allocation (unit sizes and group totals
- * fixed): exact for the ojämlikhetsindex (om_seg_expected_d); for M and H
+ * fixed): exact for the ojämlikhetsindex and the multigroup D
+ * (om_seg_expected_d, om_seg_expected_dmulti); for M and H
  * the large-sample value E[M] = (I - 1)(K - 1) / (2 T), because 2 T M is the
  * likelihood-ratio statistic G of independence, asymptotically chi-squared
  * with (I - 1)(K - 1) degrees of freedom (Mora & Ruiz-Castillo 2011 note the
  * same bias); between and within parts use (S - 1)(K - 1) and (I - S)(K - 1).
- * None is given for the multigroup D and Gini. */
+ * None is given for the Gini, whose expectation needs the joint law of
+ * every pair of units. */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/seg.h"
 
@@ -786,6 +788,9 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
                 double df = NAN;
                 if (s == ST_OJ)
                     row->expected = 100 * om_seg_expected_d(tvec, nt, a);
+                else if (s == ST_D)
+                    row->expected = om_seg_expected_dmulti(base + (size_t)u->first * OM_SEG_NQ,
+                                                           OM_SEG_NQ, u->count, OM_SEG_NQ);
                 else if (s == ST_M || s == ST_H)
                     df = (nd_used - 1) * (K - 1);
                 else if (s == ST_MB || s == ST_HB)

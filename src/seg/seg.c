@@ -519,6 +519,40 @@ double om_seg_expected_d(const int64_t *t, size_t n, int64_t a)
     return 0.5 * e;
 }
 
+double om_seg_expected_dmulti(const int64_t *counts, size_t stride, int32_t n_units,
+                              int32_t n_groups)
+{
+    int64_t T = 0;
+    for (int32_t i = 0; i < n_units; i++)
+        for (int32_t k = 0; k < n_groups; k++)
+            T += counts[(size_t)i * stride + (size_t)k];
+    double I = 0, sum = 0;
+    int present = 0;
+    for (int32_t k = 0; k < n_groups; k++) {
+        int64_t N = 0;
+        for (int32_t i = 0; i < n_units; i++)
+            N += counts[(size_t)i * stride + (size_t)k];
+        if (N <= 0)
+            continue;
+        present++;
+        I += (double)N / (double)T * ((double)(T - N) / (double)T);
+        if (N == T)
+            continue;
+        /* E|x - t N/T| = E|x (1/N + 1/(T-N)) - t/(T-N)| * N (T-N) / T */
+        double scale = (double)N * (double)(T - N) / (double)T;
+        for (int32_t i = 0; i < n_units; i++) {
+            int64_t t = 0;
+            for (int32_t j = 0; j < n_groups; j++)
+                t += counts[(size_t)i * stride + (size_t)j];
+            if (t > 0)
+                sum += expected_abs(t, N, T - N) * scale;
+        }
+    }
+    if (present < 2)
+        return NaN_;
+    return sum / (2 * (double)T * I);
+}
+
 /* ------------------------------------------------------ quintile limits */
 
 /* Hoare-partition quickselect: x[k] becomes the k-th smallest of x[lo..hi]. */

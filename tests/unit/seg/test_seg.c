@@ -232,6 +232,58 @@ static void test_expected_d(void **state)
     double ex = om_seg_expected_d(sizes, (size_t)n, A);
     assert_true(fabs(ex - mean) < 4 * sd / sqrt(sims));
     assert_true(isnan(om_seg_expected_d(sizes, (size_t)n, 0)));
+    /* two groups: the multigroup version is the same number */
+    int64_t two_tab[14];
+    for (int i = 0; i < n; i++) {
+        two_tab[2 * i] = i < 3 ? 4 - i : 1;
+        two_tab[2 * i + 1] = sizes[i] - two_tab[2 * i];
+    }
+    int64_t A2 = 0, t2[7];
+    for (int i = 0; i < n; i++) {
+        A2 += two_tab[2 * i];
+        t2[i] = sizes[i];
+    }
+    NEAR(om_seg_expected_dmulti(two_tab, 2, n, 2), om_seg_expected_d(t2, (size_t)n, A2), 1e-14);
+}
+
+/* Multigroup E[D] against a simulation: persons of three groups (8, 6, 4)
+ * shuffled over units of sizes 5, 3, 6, 4, and D of Reardon & Firebaugh
+ * computed by om_seg_compute on each shuffled table. */
+static void test_expected_dmulti(void **state)
+{
+    (void)state;
+    const int64_t tab[] = {3, 1, 1, 0, 2, 1, 4, 2, 0, 1, 1, 2}; /* rows: 5, 3, 6, 4 */
+    const int sizes[] = {5, 3, 6, 4}, G[] = {8, 6, 4};
+    double ex = om_seg_expected_dmulti(tab, 3, 4, 3);
+    om_seg_rng r;
+    om_seg_rng_init(&r, 11, 0, 0);
+    int lab[18];
+    double sum = 0, sum2 = 0;
+    const int sims = 40000;
+    om_error e = OM_ERROR_INIT;
+    for (int s = 0; s < sims; s++) {
+        int p = 0;
+        for (int g = 0; g < 3; g++)
+            for (int k = 0; k < G[g]; k++)
+                lab[p++] = g;
+        for (int i = 17; i > 0; i--) {
+            int j = (int)(om_seg_rng_uniform(&r) * (i + 1));
+            int tmp = lab[i];
+            lab[i] = lab[j];
+            lab[j] = tmp;
+        }
+        double c[12] = {0};
+        p = 0;
+        for (int u = 0; u < 4; u++)
+            for (int k = 0; k < sizes[u]; k++)
+                c[u * 3 + lab[p++]] += 1;
+        om_seg_index ix;
+        assert_int_equal(om_seg_compute(c, 4, 3, &ix, &e), OM_OK);
+        sum += ix.dissimilarity;
+        sum2 += ix.dissimilarity * ix.dissimilarity;
+    }
+    double mean = sum / sims, sd = sqrt(sum2 / sims - mean * mean);
+    assert_true(fabs(ex - mean) < 4 * sd / sqrt(sims));
 }
 
 static void test_poisson(void **state)
@@ -465,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_two_group_hand), cmocka_unit_test(test_decompose_hand),
         cmocka_unit_test(test_multigroup_hand), cmocka_unit_test(test_identities),
         cmocka_unit_test(test_random_tables),  cmocka_unit_test(test_expected_d),
+        cmocka_unit_test(test_expected_dmulti),
         cmocka_unit_test(test_poisson),        cmocka_unit_test(test_quintiles),
         cmocka_unit_test(test_table_reader),   cmocka_unit_test(test_engine),
         cmocka_unit_test(test_persons),
