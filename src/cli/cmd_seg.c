@@ -16,7 +16,7 @@
 static void help(FILE *fp)
 {
     fprintf(fp,
-            "usage: omrade seg FILE [--decompose-by FILE] [--groups A,B] [--out FILE]\n"
+            "usage: omrade seg FILE [--decompose-by FILE] [--groups A,B | --group A] [--out FILE]\n"
             "       omrade seg (--counts FILE | --person-year FILE --residence FILE)\n"
             "                  [--index LIST] [--levels LIST] [--replicates R] [--seed N]\n"
             "                  [--threads N] [--conf C] [--min-deso N] [--min-persons N]\n"
@@ -25,7 +25,8 @@ static void help(FILE *fp)
             "rows dissimilarity, gini, theil_h, mutual_m (natural log), isolation and exposure\n"
             "(of the first group in file order).  With more than two groups the first four are\n"
             "the multigroup indices (Reardon & Firebaugh 2002) and isolation/exposure are those\n"
-            "of the first group against all others; --groups A,B restricts to two groups.\n"
+            "of the first group against all others; --groups A,B restricts to two groups,\n"
+            "--group A compares group A with all other groups combined (A first).\n"
             "  --decompose-by FILE  unit,super: adds mutual_m_between/_within and\n"
             "                       theil_h_between/_within (exact: total = between + within)\n\n"
             "Per unit and year (CSV year,level,code,name,index,value,se,lower,upper,expected,\n"
@@ -60,7 +61,8 @@ static void write_num(FILE *fp, double v)
 
 /* ------------------------------------------------------------- generic */
 
-static int run_table(const char *path, const char *decomp, const char *groups, const char *out)
+static int run_table(const char *path, const char *decomp, const char *groups, const char *one,
+                     const char *out)
 {
     om_error err = OM_ERROR_INIT;
     om_seg_table *t = NULL;
@@ -89,6 +91,30 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
         for (int32_t i = 0; i < nu; i++) {
             sub[2 * i] = counts[(size_t)i * (size_t)ng + (size_t)ga];
             sub[2 * i + 1] = counts[(size_t)i * (size_t)ng + (size_t)gb];
+        }
+        counts = sub;
+        ng = 2;
+    }
+    if (one) {
+        int32_t ga = om_seg_table_find_group(t, one, strlen(one));
+        if (ga < 0) {
+            om_seg_table_free(t);
+            return om_cli_usage("seg", "expected --group to name a group of %s, found '%s'", path,
+                                one);
+        }
+        sub = malloc((size_t)nu * 2 * sizeof *sub);
+        if (!sub) {
+            om_seg_table_free(t);
+            om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_cli_fail("seg", &err);
+        }
+        for (int32_t i = 0; i < nu; i++) {
+            double rest = 0;
+            for (int32_t k = 0; k < ng; k++)
+                if (k != ga)
+                    rest += counts[(size_t)i * (size_t)ng + (size_t)k];
+            sub[2 * i] = counts[(size_t)i * (size_t)ng + (size_t)ga];
+            sub[2 * i + 1] = rest;
         }
         counts = sub;
         ng = 2;
@@ -336,10 +362,11 @@ done:
 
 static int run(int argc, char **argv)
 {
-    enum { O_DECOMP = 256, O_GROUPS, O_COUNTS, O_PY, O_RES, O_INDEX, O_LEVELS, O_REPS, O_SEED,
+    enum { O_DECOMP = 256, O_GROUPS, O_GROUP, O_COUNTS, O_PY, O_RES, O_INDEX, O_LEVELS, O_REPS, O_SEED,
            O_THREADS, O_CONF, O_MIND, O_MINP, O_LIMITS, O_OUT, O_RANK, O_YEAR, O_TOP };
     static const struct option opts[] = {{"decompose-by", required_argument, 0, O_DECOMP},
                                          {"groups", required_argument, 0, O_GROUPS},
+                                         {"group", required_argument, 0, O_GROUP},
                                          {"counts", required_argument, 0, O_COUNTS},
                                          {"person-year", required_argument, 0, O_PY},
                                          {"residence", required_argument, 0, O_RES},
@@ -359,7 +386,7 @@ static int run(int argc, char **argv)
                                          {"top", required_argument, 0, O_TOP},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *decomp = NULL, *groups = NULL, *counts = NULL, *py = NULL, *resid = NULL;
+    const char *decomp = NULL, *groups = NULL, *one = NULL, *counts = NULL, *py = NULL, *resid = NULL;
     const char *out = "-", *limits_out = NULL;
     bool rank = false, unit_opt = false;
     long long v, year = 0, top = 20;
@@ -373,6 +400,7 @@ static int run(int argc, char **argv)
         switch (c) {
         case O_DECOMP: decomp = optarg; break;
         case O_GROUPS: groups = optarg; break;
+        case O_GROUP: one = optarg; break;
         case O_COUNTS: counts = optarg; break;
         case O_PY: py = optarg; break;
         case O_RES: resid = optarg; break;
@@ -444,8 +472,9 @@ static int run(int argc, char **argv)
         if (optind < argc)
             return om_cli_usage("seg", "unexpected argument '%s' with --counts/--person-year",
                                 argv[optind]);
-        if (decomp || groups)
-            return om_cli_usage("seg", "--decompose-by and --groups apply to a FILE table only");
+        if (decomp || groups || one)
+            return om_cli_usage("seg",
+                                "--decompose-by, --groups and --group apply to a FILE table only");
         if (counts && (py || resid))
             return om_cli_usage("seg", "expected either --counts or --person-year, not both");
         if (!counts && (!py || !resid))
@@ -458,7 +487,9 @@ static int run(int argc, char **argv)
         return om_cli_usage("seg", "expected one FILE, found also '%s'", argv[optind + 1]);
     if (unit_opt)
         return om_cli_usage("seg", "options such as --replicates need --counts or --person-year");
-    return run_table(argv[optind], decomp, groups, out);
+    if (groups && one)
+        return om_cli_usage("seg", "expected --groups or --group, not both");
+    return run_table(argv[optind], decomp, groups, one, out);
 }
 
 const om_cli_cmd om_cli_cmd_seg = {"seg", "segregation and inequality indices (ojämlikhetsindex)",
