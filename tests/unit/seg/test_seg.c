@@ -460,6 +460,42 @@ static void test_engine(void **state)
         }
     }
     assert_true(decomp_checked >= 3);
+    /* Bjurholm's two DeSOs lie in two RegSO, so within the kommun all of M is
+     * between RegSO; län 24 has one kommun with data, so all of its M is
+     * within kommuner.  M itself against om_seg_compute on the 2 x 5 table. */
+    const double bj[] = {30, 20, 20, 20, 10, 10, 20, 20, 20, 30};
+    om_seg_index bix;
+    assert_int_equal(om_seg_compute(bj, 2, 5, &bix, &e), OM_OK);
+    int parts = 0;
+    for (size_t i = 0; i < om_seg_result_count(r1); i++) {
+        const om_seg_row *a = om_seg_result_row(r1, i);
+        const char *code = om_geo_code(g, a->level, a->area);
+        if (a->year != 2020)
+            continue;
+        bool kommun = strcmp(code, "2403") == 0, lan = strcmp(code, "24") == 0;
+        if (!kommun && !lan)
+            continue;
+        if (strcmp(a->index, "mutual_m") == 0) {
+            NEAR(a->value, bix.mutual_m, 1e-15);
+            parts++;
+        } else if (strcmp(a->index, "mutual_m_between") == 0) {
+            NEAR(a->value, kommun ? bix.mutual_m : 0, 1e-15);
+            parts++;
+        } else if (strcmp(a->index, "mutual_m_within") == 0) {
+            NEAR(a->value, kommun ? 0 : bix.mutual_m, 1e-15);
+            parts++;
+        } else if (strcmp(a->index, "theil_h") == 0) {
+            NEAR(a->value, bix.theil_h, 1e-15);
+            parts++;
+        } else if (strcmp(a->index, "dissimilarity") == 0) {
+            NEAR(a->value, bix.dissimilarity, 1e-15);
+            parts++;
+        } else if (strcmp(a->index, "gini") == 0) {
+            NEAR(a->value, bix.gini, 1e-15);
+            parts++;
+        }
+    }
+    assert_int_equal(parts, 12);
     om_seg_result_free(r1);
     om_seg_panel_free(p);
     unlink(path);
