@@ -375,9 +375,17 @@ static void *draw_cells(void *arg)
         int32_t i1 = i0 + 32 < cx->ncell_idx ? i0 + 32 : cx->ncell_idx;
         for (int32_t i = i0; i < i1; i++) {
             ptab_build(&t, (double)base[cx->cell_idx[i]]);
-            om_seg_rng *rng = &cx->cell_rng[i];
-            for (int r = 0; r < cx->Rc; r++)
-                cx->draws[draw_at(cx, i, r)] = (int32_t)ptab_draw(&t, rng);
+            /* local copies keep the stream state in registers: the stores
+             * into draws could otherwise alias it */
+            om_seg_rng rng = cx->cell_rng[i];
+            const int Rc = cx->Rc;
+            for (int r0 = 0; r0 < Rc; r0 += RBLOCK) {
+                int32_t *dst = cx->draws + draw_at(cx, i, r0);
+                int nb = Rc - r0 < RBLOCK ? Rc - r0 : RBLOCK;
+                for (int b = 0; b < nb; b++)
+                    dst[b] = (int32_t)ptab_draw(&t, &rng);
+            }
+            cx->cell_rng[i] = rng;
         }
     }
     free(t.F);
@@ -388,28 +396,30 @@ static void *draw_cells(void *arg)
 /* 100 D(q1, q5) of unit u for replicates b0 .. b0 + nb - 1 of the chunk,
  * straight from the draws (contiguous over replicates, so the inner loops
  * run over the block and vectorise). */
-static void oj_block(const ctx *cx, const unit *u, int b0, int nb, double *out)
+static void oj_block(const ctx *cx, const unit *u, int b0, double *out)
 {
+    /* always RBLOCK lanes (the draws buffer is zero-padded to whole
+     * blocks), so the loops have a constant trip count and vectorise */
     double A[RBLOCK] = {0}, B[RBLOCK] = {0}, S[RBLOCK] = {0}, ia[RBLOCK], ib[RBLOCK];
     for (int32_t d = u->first; d < u->first + u->count; d++) {
         const int32_t *x = cx->draws + draw_at(cx, cx->slot_q1[d], b0);
         const int32_t *y = cx->draws + draw_at(cx, cx->slot_q5[d], b0);
-        for (int b = 0; b < nb; b++) {
-            A[b] += x[b];
-            B[b] += y[b];
+        for (int b = 0; b < RBLOCK; b++) {
+            A[b] += (double)x[b];
+            B[b] += (double)y[b];
         }
     }
-    for (int b = 0; b < nb; b++) {
+    for (int b = 0; b < RBLOCK; b++) {
         ia[b] = A[b] > 0 ? 1 / A[b] : 0;
         ib[b] = B[b] > 0 ? 1 / B[b] : 0;
     }
     for (int32_t d = u->first; d < u->first + u->count; d++) {
         const int32_t *x = cx->draws + draw_at(cx, cx->slot_q1[d], b0);
         const int32_t *y = cx->draws + draw_at(cx, cx->slot_q5[d], b0);
-        for (int b = 0; b < nb; b++)
-            S[b] += fabs(x[b] * ia[b] - y[b] * ib[b]);
+        for (int b = 0; b < RBLOCK; b++)
+            S[b] += fabs((double)x[b] * ia[b] - (double)y[b] * ib[b]);
     }
-    for (int b = 0; b < nb; b++)
+    for (int b = 0; b < RBLOCK; b++)
         out[b] = A[b] > 0 && B[b] > 0 ? 50 * S[b] : NAN;
 }
 
@@ -440,7 +450,7 @@ static void *replicate_stats(void *arg)
         if (cx->stat[ST_OJ]) /* ST_OJ is always first in stat_list */
             for (int32_t u = 0; u < cx->nu; u++) {
                 double o[RBLOCK];
-                oj_block(cx, &cx->units[u], b0, nb, o);
+                oj_block(cx, &cx->units[u], b0, o);
                 double *dst = cx->rep + (size_t)u * (size_t)cx->nstat * R + r0;
                 for (int b = 0; b < nb; b++)
                     dst[b] = o[b];
@@ -694,7 +704,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
         chunk = cx.R > 0 ? cx.R : 1;
     if (cx.R > 0 && cx.cell_idx) {
         size_t blocks = ((size_t)chunk + RBLOCK - 1) / RBLOCK;
-        cx.draws = malloc((size_t)cx.ncell_idx * blocks * RBLOCK * sizeof *cx.draws);
+        cx.draws = calloc((size_t)cx.ncell_idx * blocks * RBLOCK, sizeof *cx.draws);
         if (!cx.draws) {
             st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
             goto free_year;
