@@ -64,6 +64,40 @@ om_status om_seg_decompose(const double *counts, int32_t n_units, int32_t n_grou
                            const int32_t *super_of, int32_t n_super, om_seg_decomp *out,
                            om_error *err);
 
+/* Uncertainty of the indices of one table.  Statistics in this order: */
+enum om_seg_stat {
+    OM_SEG_ST_DISSIMILARITY,
+    OM_SEG_ST_GINI,
+    OM_SEG_ST_THEIL_H,
+    OM_SEG_ST_MUTUAL_M,
+    OM_SEG_ST_ISOLATION,
+    OM_SEG_ST_EXPOSURE,
+    OM_SEG_ST_M_BETWEEN, /* the four decomposition terms need super_of */
+    OM_SEG_ST_M_WITHIN,
+    OM_SEG_ST_H_BETWEEN,
+    OM_SEG_ST_H_WITHIN,
+    OM_SEG_NSTAT
+};
+typedef struct om_seg_uncertainty {
+    /* bootstrap standard error and percentile interval (NaN with 0
+     * replicates) and the expected value under random allocation (NaN
+     * where not available) of each om_seg_stat */
+    double se[OM_SEG_NSTAT], lower[OM_SEG_NSTAT], upper[OM_SEG_NSTAT];
+    double expected[OM_SEG_NSTAT];
+} om_seg_uncertainty;
+
+/* Poisson bootstrap of the table's cells (`replicates` replicates; each
+ * cell has its own stream from `seed`), and the expectations under random
+ * allocation with unit sizes and group totals fixed: exact for D and for
+ * isolation/exposure (hypergeometric cell counts; integer counts only),
+ * large-sample (I-1)(K-1)/(2T) for M and its parts, that over E for H,
+ * none for the Gini.  super_of may be NULL (n_super ignored).  Errors as
+ * om_seg_compute / om_seg_decompose. */
+om_status om_seg_table_uncertainty(const double *counts, int32_t n_units, int32_t n_groups,
+                                   const int32_t *super_of, int32_t n_super, int replicates,
+                                   uint64_t seed, double conf, om_seg_uncertainty *out,
+                                   om_error *err);
+
 /* ---------------------------------------------------- long-form table CSV */
 
 /* A units x groups table read from CSV with header `unit,group,count`

@@ -16,7 +16,8 @@
 static void help(FILE *fp)
 {
     fprintf(fp,
-            "usage: omrade seg FILE [--decompose-by FILE] [--groups A,B | --group A] [--out FILE]\n"
+            "usage: omrade seg FILE [--decompose-by FILE] [--groups A,B | --group A]\n"
+            "                  [--replicates R [--seed N] [--conf C]] [--out FILE]\n"
             "       omrade seg (--counts FILE | --person-year FILE --residence FILE)\n"
             "                  [--index LIST] [--levels LIST] [--replicates R] [--seed N]\n"
             "                  [--threads N] [--conf C] [--min-deso N] [--min-persons N]\n"
@@ -28,7 +29,9 @@ static void help(FILE *fp)
             "of the first group against all others; --groups A,B restricts to two groups,\n"
             "--group A compares group A with all other groups combined (A first).\n"
             "  --decompose-by FILE  unit,super: adds mutual_m_between/_within and\n"
-            "                       theil_h_between/_within (exact: total = between + within)\n\n"
+            "                       theil_h_between/_within (exact: total = between + within)\n"
+            "  --replicates R       adds columns se,lower,upper (Poisson bootstrap, --seed,\n"
+            "                       --conf) and expected (random allocation); R may be 0\n\n"
             "Per unit and year (CSV year,level,code,name,index,value,se,lower,upper,expected,\n"
             "n_deso,n_persons,flag):\n"
             "  --counts FILE        year,deso,q1,q2,q3,q4,q5 (year optional)\n"
@@ -62,7 +65,7 @@ static void write_num(FILE *fp, double v)
 /* ------------------------------------------------------------- generic */
 
 static int run_table(const char *path, const char *decomp, const char *groups, const char *one,
-                     const char *out)
+                     const char *out, bool uncert, const om_seg_options *o)
 {
     om_error err = OM_ERROR_INIT;
     om_seg_table *t = NULL;
@@ -136,17 +139,22 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
                      ix.total > 0 ? "1" : "a zero total");
         goto fail;
     }
+    int32_t dc_nsuper = 0;
     if (decomp) {
-        int32_t ns;
         int64_t unused;
-        if (om_seg_table_read_super(t, decomp, &super_of, &ns, &unused, &err) != OM_OK ||
-            om_seg_decompose(counts, nu, ng, super_of, ns, &dc, &err) != OM_OK)
+        if (om_seg_table_read_super(t, decomp, &super_of, &dc_nsuper, &unused, &err) != OM_OK ||
+            om_seg_decompose(counts, nu, ng, super_of, dc_nsuper, &dc, &err) != OM_OK)
             goto fail;
         if (unused > 0)
             fprintf(stderr, "omrade seg: %lld row%s of %s name%s no unit of %s (ignored)\n",
                     (long long)unused, unused == 1 ? "" : "s", decomp, unused == 1 ? "s" : "",
                     path);
     }
+    om_seg_uncertainty un;
+    if (uncert && om_seg_table_uncertainty(counts, nu, ng, decomp ? super_of : NULL,
+                                           decomp ? dc_nsuper : 0, o->replicates, o->seed,
+                                           o->conf, &un, &err) != OM_OK)
+        goto fail;
     if (om_afile_open(&af, out, &err) != OM_OK)
         goto fail;
     FILE *fp = om_afile_stream(af);
@@ -160,11 +168,19 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
                 {"mutual_m_within", decomp ? dc.m_within : NAN},
                 {"theil_h_between", decomp ? dc.h_between : NAN},
                 {"theil_h_within", decomp ? dc.h_within : NAN}};
-    fputs("index,value\n", fp);
+    /* rows[] follows the order of enum om_seg_stat */
+    fputs(uncert ? "index,value,se,lower,upper,expected\n" : "index,value\n", fp);
     for (size_t i = 0; i < (decomp ? 10u : 6u); i++) {
         fputs(rows[i].name, fp);
         fputc(',', fp);
         write_num(fp, rows[i].v);
+        if (uncert) {
+            const double more[4] = {un.se[i], un.lower[i], un.upper[i], un.expected[i]};
+            for (int j = 0; j < 4; j++) {
+                fputc(',', fp);
+                write_num(fp, more[j]);
+            }
+        }
         fputc('\n', fp);
     }
     if (om_afile_commit(af, &err) != OM_OK)
@@ -388,14 +404,16 @@ static int run(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *decomp = NULL, *groups = NULL, *one = NULL, *counts = NULL, *py = NULL, *resid = NULL;
     const char *out = "-", *limits_out = NULL;
-    bool rank = false, unit_opt = false;
+    bool rank = false, unit_opt = false, uncert = false, rep_given = false;
     long long v, year = 0, top = 20;
     om_seg_options o;
     om_seg_options_default(&o);
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c >= O_INDEX && c != O_OUT)
+        if (c == O_REPS || c == O_SEED || c == O_CONF)
+            uncert = true;
+        else if (c >= O_INDEX && c != O_OUT)
             unit_opt = true;
         switch (c) {
         case O_DECOMP: decomp = optarg; break;
@@ -423,6 +441,7 @@ static int run(int argc, char **argv)
             break;
         }
         case O_REPS:
+            rep_given = true;
             if (!om_cli_parse_int(optarg, 0, 1000000, &v))
                 return om_cli_usage("seg", "expected --replicates 0..1000000, found '%s'", optarg);
             o.replicates = (int)v;
@@ -486,10 +505,12 @@ static int run(int argc, char **argv)
     if (optind + 1 < argc)
         return om_cli_usage("seg", "expected one FILE, found also '%s'", argv[optind + 1]);
     if (unit_opt)
-        return om_cli_usage("seg", "options such as --replicates need --counts or --person-year");
+        return om_cli_usage("seg", "options such as --index or --rank need --counts or --person-year");
     if (groups && one)
         return om_cli_usage("seg", "expected --groups or --group, not both");
-    return run_table(argv[optind], decomp, groups, one, out);
+    if (uncert && !rep_given)
+        o.replicates = 0;
+    return run_table(argv[optind], decomp, groups, one, out, uncert, &o);
 }
 
 const om_cli_cmd om_cli_cmd_seg = {"seg", "segregation and inequality indices (ojämlikhetsindex)",

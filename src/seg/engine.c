@@ -30,6 +30,7 @@
  * every pair of units. */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/seg.h"
+#include "seg_internal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -38,12 +39,6 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct gcell {
-    double p, t, n;
-} gcell;
-void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32_t n_groups,
-                     gcell *work, double *colsum, om_seg_index *o);
-const om_geo *om_seg__panel_geo(const om_seg_panel *p);
 
 enum { ST_OJ, ST_D, ST_G, ST_H, ST_HB, ST_HW, ST_M, ST_MB, ST_MW, ST_COUNT };
 static const char *const st_name[ST_COUNT] = {
@@ -557,7 +552,7 @@ static double quantile7(double *x, size_t n, double p)
     return a + (h - (double)lo) * (b - a);
 }
 
-static void summarise(double *reps, int R, double conf, double *se, double *lo, double *hi)
+void om_seg__summarise(double *reps, int R, double conf, double *se, double *lo, double *hi)
 {
     size_t n = 0;
     for (int r = 0; r < R; r++)
@@ -773,7 +768,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
                 row->n_persons = npers;
                 row->se = row->lower = row->upper = NAN;
                 if (cx.R > 0)
-                    summarise(cx.rep + ((size_t)ui * (size_t)cx.nstat + (size_t)si) * (size_t)cx.R,
+                    om_seg__summarise(cx.rep + ((size_t)ui * (size_t)cx.nstat + (size_t)si) * (size_t)cx.R,
                               cx.R, o.conf, &row->se, &row->lower, &row->upper);
                 row->expected = NAN;
                 double K = 0, T = (double)npers;

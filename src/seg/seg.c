@@ -33,6 +33,7 @@
  *    E gives H = H_between + H_within. */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/seg.h"
+#include "seg_internal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -42,10 +43,6 @@
 static const double NaN_ = NAN;
 
 /* ---------------------------------------------------------------- Gini */
-
-typedef struct gcell {
-    double p, t, n;
-} gcell;
 
 static int gcell_cmp(const void *a, const void *b)
 {
@@ -65,12 +62,6 @@ static double pair_abs_sum(gcell *c, size_t n)
     }
     return 2 * acc;
 }
-
-/* The indices of a table given with an arbitrary row stride; `work` holds
- * n_units gcells and n_groups doubles (NULL: no Gini).  Internal, shared by
- * the per-unit engine. */
-void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32_t n_groups,
-                     gcell *work, double *colsum, om_seg_index *o);
 
 void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32_t n_groups,
                      gcell *work, double *colsum, om_seg_index *o)
