@@ -34,6 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             free(sup);
         }
+        if ((size_t)nu * (size_t)ng <= 4096) {
+            om_seg_uncertainty u;
+            (void)om_seg_table_uncertainty(om_seg_table_counts(t), nu, ng, NULL, 0, 2, 1, 0.9,
+                                           &u, &err);
+        }
         if (isfinite(ix.dissimilarity) && isfinite(ix.gini) && ix.total < 1e12 &&
             ix.gini < ix.dissimilarity - 1e-6)
             abort();

@@ -247,7 +247,9 @@ int64_t om_seg_poisson(om_seg_rng *r, double mu);
 
 /* Exact expected two-group dissimilarity under random allocation that keeps
  * the unit sizes t[i] and the group total `a` (of sum t) fixed: each unit's
- * count of the first group is hypergeometric. */
+ * count of the first group is hypergeometric.  NaN when a group is empty,
+ * or when a unit is so large (hypergeometric sd > 1e6) that the exact sum
+ * would be too long. */
 double om_seg_expected_d(const int64_t *t, size_t n, int64_t a);
 /* The same for the multigroup dissimilarity of Reardon & Firebaugh (2002)
  * of a units x groups table (row stride `stride`): every cell count is then

@@ -461,6 +461,10 @@ static double expected_abs(int64_t t, int64_t A, int64_t B)
 {
     int64_t T = A + B;
     int64_t lo = t - B > 0 ? t - B : 0, hi = t < A ? t : A;
+    /* the sum visits O(sd) terms: decline beyond sd = 1e6 (t ~ 1e12) */
+    double pa = (double)A / (double)T;
+    if ((double)t * pa * (1 - pa) > 1e12)
+        return NaN_;
     int64_t m = (int64_t)(((double)(t + 1) * (double)(A + 1)) / (double)(T + 2));
     if (m < lo)
         m = lo;
