@@ -131,6 +131,8 @@ typedef struct ctx {
     om_seg_rng *cell_rng; /* one stream per drawn cell */
     int32_t *draws;     /* ncell_idx x Rc replicate counts */
     int32_t *slot_q1, *slot_q5; /* DeSO -> row of draws for q1, q5 */
+    int nlev;                   /* levels reported */
+    int32_t *unit_of[3];        /* per level: DeSO -> index in units */
     int r0, Rc;         /* replicates of the current chunk */
     int32_t tab_cap;
     atomic_int next;
@@ -388,34 +390,46 @@ static void *draw_cells(void *arg)
     return NULL;
 }
 
-/* 100 D(q1, q5) of unit u for replicates b0 .. b0 + nb - 1 of the chunk,
- * straight from the draws (contiguous over replicates, so the inner loops
- * run over the block and vectorise). */
-static void oj_block(const ctx *cx, const unit *u, int b0, double *out)
+/* 100 D(q1, q5) of every unit for replicates b0 .. b0 + RBLOCK - 1 of the
+ * chunk, straight from the draws: one pass over the DeSOs sums Q1 and Q5 of
+ * each DeSO's unit at every level, a second sums |q1/Q1 - q5/Q5|.  Always
+ * RBLOCK lanes (the draws buffer is zero-padded to whole blocks), so the
+ * inner loops have a constant trip count and vectorise.  `acc` holds
+ * 3 x nu x RBLOCK doubles. */
+static void oj_all(const ctx *cx, int b0, double *acc, double *out /* nu x RBLOCK */)
 {
-    /* always RBLOCK lanes (the draws buffer is zero-padded to whole
-     * blocks), so the loops have a constant trip count and vectorise */
-    double A[RBLOCK] = {0}, B[RBLOCK] = {0}, S[RBLOCK] = {0}, ia[RBLOCK], ib[RBLOCK];
-    for (int32_t d = u->first; d < u->first + u->count; d++) {
+    const int32_t nu = cx->nu;
+    double *A = acc, *B = acc + (size_t)nu * RBLOCK, *S = acc + 2 * (size_t)nu * RBLOCK;
+    memset(acc, 0, 3 * (size_t)nu * RBLOCK * sizeof *acc);
+    for (int32_t d = 0; d < cx->nd; d++) {
         const int32_t *x = cx->draws + draw_at(cx, cx->slot_q1[d], b0);
         const int32_t *y = cx->draws + draw_at(cx, cx->slot_q5[d], b0);
-        for (int b = 0; b < RBLOCK; b++) {
-            A[b] += (double)x[b];
-            B[b] += (double)y[b];
+        for (int l = 0; l < cx->nlev; l++) {
+            int32_t u = cx->unit_of[l][d];
+            double *a = A + (size_t)u * RBLOCK, *bb = B + (size_t)u * RBLOCK;
+            for (int b = 0; b < RBLOCK; b++) {
+                a[b] += (double)x[b];
+                bb[b] += (double)y[b];
+            }
         }
     }
-    for (int b = 0; b < RBLOCK; b++) {
-        ia[b] = A[b] > 0 ? 1 / A[b] : 0;
-        ib[b] = B[b] > 0 ? 1 / B[b] : 0;
+    for (size_t i = 0; i < (size_t)nu * RBLOCK; i++) {
+        A[i] = A[i] > 0 ? 1 / A[i] : 0; /* now 1/Q1 and 1/Q5 */
+        B[i] = B[i] > 0 ? 1 / B[i] : 0;
     }
-    for (int32_t d = u->first; d < u->first + u->count; d++) {
+    for (int32_t d = 0; d < cx->nd; d++) {
         const int32_t *x = cx->draws + draw_at(cx, cx->slot_q1[d], b0);
         const int32_t *y = cx->draws + draw_at(cx, cx->slot_q5[d], b0);
-        for (int b = 0; b < RBLOCK; b++)
-            S[b] += fabs((double)x[b] * ia[b] - (double)y[b] * ib[b]);
+        for (int l = 0; l < cx->nlev; l++) {
+            int32_t u = cx->unit_of[l][d];
+            const double *ia = A + (size_t)u * RBLOCK, *ib = B + (size_t)u * RBLOCK;
+            double *sum = S + (size_t)u * RBLOCK;
+            for (int b = 0; b < RBLOCK; b++)
+                sum[b] += fabs((double)x[b] * ia[b] - (double)y[b] * ib[b]);
+        }
     }
-    for (int b = 0; b < RBLOCK; b++)
-        out[b] = A[b] > 0 && B[b] > 0 ? 50 * S[b] : NAN;
+    for (size_t i = 0; i < (size_t)nu * RBLOCK; i++)
+        out[i] = A[i] > 0 && B[i] > 0 ? 50 * S[i] : NAN;
 }
 
 static void *replicate_stats(void *arg)
@@ -431,8 +445,10 @@ static void *replicate_stats(void *arg)
     sc.agg = malloc((size_t)cx->nd * OM_SEG_NQ * sizeof *sc.agg);
     sc.aggt = malloc((size_t)cx->nd * sizeof *sc.aggt);
     double *out = malloc((size_t)(cx->nstat ? cx->nstat : 1) * sizeof *out);
+    double *acc = malloc(3 * (size_t)cx->nu * RBLOCK * sizeof *acc);
+    double *ojv = malloc((size_t)cx->nu * RBLOCK * sizeof *ojv);
     void *rv = NULL;
-    if ((others && !blk) || !sc.work || !sc.agg || !sc.aggt || !out) {
+    if ((others && !blk) || !sc.work || !sc.agg || !sc.aggt || !out || !acc || !ojv) {
         rv = (void *)1;
         goto done;
     }
@@ -442,14 +458,14 @@ static void *replicate_stats(void *arg)
             break;
         int nb = b0 + RBLOCK < cx->Rc ? RBLOCK : cx->Rc - b0;
         const size_t r0 = (size_t)(cx->r0 + b0), R = (size_t)cx->R;
-        if (cx->stat[ST_OJ]) /* ST_OJ is always first in stat_list */
+        if (cx->stat[ST_OJ]) { /* ST_OJ is always first in stat_list */
+            oj_all(cx, b0, acc, ojv);
             for (int32_t u = 0; u < cx->nu; u++) {
-                double o[RBLOCK];
-                oj_block(cx, &cx->units[u], b0, o);
                 double *dst = cx->rep + (size_t)u * (size_t)cx->nstat * R + r0;
                 for (int b = 0; b < nb; b++)
-                    dst[b] = o[b];
+                    dst[b] = ojv[(size_t)u * RBLOCK + (size_t)b];
             }
+        }
         if (others) {
             for (int32_t i = 0; i < cx->ncell_idx; i++) {
                 const int32_t *src = cx->draws + draw_at(cx, i, b0);
@@ -471,6 +487,8 @@ static void *replicate_stats(void *arg)
                             (uint64_t)cx->total_work);
     }
 done:
+    free(acc);
+    free(ojv);
     free(blk);
     free(sc.work);
     free(sc.agg);
@@ -659,6 +677,19 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
             om_geo_children(cx.geo, (om_level)l, a, OM_LEVEL_DESO, &u->first, &u->count);
         }
     }
+    for (int32_t ui = 0; ui < cx.nu; ui++) {
+        const unit *u = &cx.units[ui];
+        if (ui == 0 || u->level != cx.units[ui - 1].level) {
+            cx.unit_of[cx.nlev] = malloc((size_t)cx.nd * sizeof(int32_t));
+            if (!cx.unit_of[cx.nlev]) {
+                st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+            cx.nlev++;
+        }
+        for (int32_t d = u->first; d < u->first + u->count; d++)
+            cx.unit_of[cx.nlev - 1][d] = ui;
+    }
     const int32_t ny = om_seg_panel_nyears(p);
     size_t nrows = (size_t)ny * (size_t)cx.nu * (size_t)cx.nstat;
     res->rows = calloc(nrows ? nrows : 1, sizeof *res->rows);
@@ -841,6 +872,8 @@ free_year:
 done:
     for (int l = 0; l < OM_LEVEL_COUNT; l++)
         free(cx.parent[l]);
+    for (int l = 0; l < 3; l++)
+        free(cx.unit_of[l]);
     free(cx.units);
     free(cx.rep);
     if (st != OM_OK) {
