@@ -84,6 +84,9 @@ static void table(const uint8_t *data, size_t size, const char *super)
                 om_seg_uncertainty u;
                 (void)om_seg_table_uncertainty(om_seg_table_counts(t), nu, ng, sup, ns, 2, 1, 0.9,
                                                &u, &err);
+                if (ix.total <= 1e4)
+                    (void)om_seg_table_simulate(om_seg_table_counts(t), nu, ng, sup, ns, 2, 1,
+                                                u.expected, &err);
             }
             free(sup);
         }

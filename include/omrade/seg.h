@@ -98,6 +98,15 @@ om_status om_seg_table_uncertainty(const double *counts, int32_t n_units, int32_
                                    uint64_t seed, double conf, om_seg_uncertainty *out,
                                    om_error *err);
 
+/* Expected values by simulation: `sims` tables with the unit sizes and
+ * group totals of `counts` (integers, total at most 1e7) and persons
+ * allocated at random (a shuffle of the persons over the unit slots), the
+ * mean of each statistic written to expected[] (NaN where undefined).
+ * Errors: OM_ERR_INPUT for non-integer counts or a total over 1e7. */
+om_status om_seg_table_simulate(const double *counts, int32_t n_units, int32_t n_groups,
+                                const int32_t *super_of, int32_t n_super, int sims, uint64_t seed,
+                                double expected[OM_SEG_NSTAT], om_error *err);
+
 /* ---------------------------------------------------- long-form table CSV */
 
 /* A units x groups table read from CSV with header `unit,group,count`

@@ -17,7 +17,7 @@ static void help(FILE *fp)
 {
     fprintf(fp,
             "usage: omrade seg FILE [--decompose-by FILE] [--groups A,B | --group A]\n"
-            "                  [--replicates R [--seed N] [--conf C]] [--out FILE]\n"
+            "                  [--replicates R] [--sims N] [--seed N] [--conf C] [--out FILE]\n"
             "       omrade seg (--counts FILE | --person-year FILE --residence FILE)\n"
             "                  [--index LIST] [--levels LIST] [--replicates R] [--seed N]\n"
             "                  [--threads N] [--conf C] [--min-deso N] [--min-persons N]\n"
@@ -31,7 +31,9 @@ static void help(FILE *fp)
             "  --decompose-by FILE  unit,super: adds mutual_m_between/_within and\n"
             "                       theil_h_between/_within (exact: total = between + within)\n"
             "  --replicates R       adds columns se,lower,upper (Poisson bootstrap, --seed,\n"
-            "                       --conf) and expected (random allocation); R may be 0\n\n"
+            "                       --conf) and expected (random allocation); R may be 0\n"
+            "  --sims N             expected of gini, theil_h, mutual_m (and parts) as the\n"
+            "                       mean over N simulated random allocations\n\n"
             "Per unit and year (CSV year,level,code,name,index,value,se,lower,upper,expected,\n"
             "n_deso,n_persons,flag):\n"
             "  --counts FILE        year,deso,q1,q2,q3,q4,q5 (year optional)\n"
@@ -64,8 +66,14 @@ static void write_num(FILE *fp, double v)
 
 /* ------------------------------------------------------------- generic */
 
+typedef struct table_opts {
+    int replicates, sims;
+    uint64_t seed;
+    double conf;
+} table_opts;
+
 static int run_table(const char *path, const char *decomp, const char *groups, const char *one,
-                     const char *out, bool uncert, const om_seg_options *o)
+                     const char *out, bool uncert, const table_opts *o)
 {
     om_error err = OM_ERROR_INIT;
     om_seg_table *t = NULL;
@@ -155,6 +163,18 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
                                            decomp ? dc_nsuper : 0, o->replicates, o->seed,
                                            o->conf, &un, &err) != OM_OK)
         goto fail;
+    if (uncert && o->sims > 0) {
+        /* simulated means replace the large-sample M/H values and fill the
+         * Gini; D, isolation and exposure keep their exact values */
+        double sim[OM_SEG_NSTAT];
+        if (om_seg_table_simulate(counts, nu, ng, decomp ? super_of : NULL, decomp ? dc_nsuper : 0,
+                                  o->sims, o->seed, sim, &err) != OM_OK)
+            goto fail;
+        for (int s = 0; s < OM_SEG_NSTAT; s++)
+            if (s != OM_SEG_ST_DISSIMILARITY && s != OM_SEG_ST_ISOLATION &&
+                s != OM_SEG_ST_EXPOSURE)
+                un.expected[s] = sim[s];
+    }
     if (om_afile_open(&af, out, &err) != OM_OK)
         goto fail;
     FILE *fp = om_afile_stream(af);
@@ -378,11 +398,12 @@ done:
 
 static int run(int argc, char **argv)
 {
-    enum { O_DECOMP = 256, O_GROUPS, O_GROUP, O_COUNTS, O_PY, O_RES, O_INDEX, O_LEVELS, O_REPS, O_SEED,
+    enum { O_DECOMP = 256, O_GROUPS, O_GROUP, O_SIMS, O_COUNTS, O_PY, O_RES, O_INDEX, O_LEVELS, O_REPS, O_SEED,
            O_THREADS, O_CONF, O_MIND, O_MINP, O_LIMITS, O_OUT, O_RANK, O_YEAR, O_TOP };
     static const struct option opts[] = {{"decompose-by", required_argument, 0, O_DECOMP},
                                          {"groups", required_argument, 0, O_GROUPS},
                                          {"group", required_argument, 0, O_GROUP},
+                                         {"sims", required_argument, 0, O_SIMS},
                                          {"counts", required_argument, 0, O_COUNTS},
                                          {"person-year", required_argument, 0, O_PY},
                                          {"residence", required_argument, 0, O_RES},
@@ -404,6 +425,7 @@ static int run(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *decomp = NULL, *groups = NULL, *one = NULL, *counts = NULL, *py = NULL, *resid = NULL;
     const char *out = "-", *limits_out = NULL;
+    int sims = 0;
     bool rank = false, unit_opt = false, uncert = false, rep_given = false;
     long long v, year = 0, top = 20;
     om_seg_options o;
@@ -419,6 +441,12 @@ static int run(int argc, char **argv)
         case O_DECOMP: decomp = optarg; break;
         case O_GROUPS: groups = optarg; break;
         case O_GROUP: one = optarg; break;
+        case O_SIMS:
+            if (!om_cli_parse_int(optarg, 0, 1000000, &v))
+                return om_cli_usage("seg", "expected --sims 0..1000000, found '%s'", optarg);
+            sims = (int)v;
+            uncert = true;
+            break;
         case O_COUNTS: counts = optarg; break;
         case O_PY: py = optarg; break;
         case O_RES: resid = optarg; break;
@@ -491,9 +519,9 @@ static int run(int argc, char **argv)
         if (optind < argc)
             return om_cli_usage("seg", "unexpected argument '%s' with --counts/--person-year",
                                 argv[optind]);
-        if (decomp || groups || one)
-            return om_cli_usage("seg",
-                                "--decompose-by, --groups and --group apply to a FILE table only");
+        if (decomp || groups || one || sims)
+            return om_cli_usage(
+                "seg", "--decompose-by, --groups, --group and --sims apply to a FILE table only");
         if (counts && (py || resid))
             return om_cli_usage("seg", "expected either --counts or --person-year, not both");
         if (!counts && (!py || !resid))
@@ -508,9 +536,8 @@ static int run(int argc, char **argv)
         return om_cli_usage("seg", "options such as --index or --rank need --counts or --person-year");
     if (groups && one)
         return om_cli_usage("seg", "expected --groups or --group, not both");
-    if (uncert && !rep_given)
-        o.replicates = 0;
-    return run_table(argv[optind], decomp, groups, one, out, uncert, &o);
+    table_opts to = {rep_given ? o.replicates : 0, sims, o.seed, o.conf};
+    return run_table(argv[optind], decomp, groups, one, out, uncert, &to);
 }
 
 const om_cli_cmd om_cli_cmd_seg = {"seg", "segregation and inequality indices (ojämlikhetsindex)",

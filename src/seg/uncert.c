@@ -167,3 +167,93 @@ om_status om_seg_table_uncertainty(const double *counts, int32_t n_units, int32_
     free(reps);
     return st;
 }
+
+/* Random allocation by shuffling: the persons' group labels are permuted
+ * uniformly (Fisher-Yates with an unbiased bounded draw, Lemire 2019) and
+ * dealt to the units in order of their sizes, which samples the table with
+ * the given margins from its multivariate hypergeometric law exactly. */
+om_status om_seg_table_simulate(const double *counts, int32_t n_units, int32_t n_groups,
+                                const int32_t *super_of, int32_t n_super, int sims, uint64_t seed,
+                                double expected[OM_SEG_NSTAT], om_error *err)
+{
+    for (int s = 0; s < OM_SEG_NSTAT; s++)
+        expected[s] = NAN;
+    om_seg_index ix;
+    om_status st = om_seg_compute(counts, n_units, n_groups, &ix, err);
+    if (st != OM_OK)
+        return st;
+    const size_t ncell = (size_t)n_units * (size_t)n_groups;
+    for (size_t i = 0; i < ncell; i++)
+        if (counts[i] != floor(counts[i]))
+            return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                                "expected whole-number counts to simulate, found %g", counts[i]);
+    if (ix.total > 1e7)
+        return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                            "expected a total of at most 1e7 persons to simulate, found %.0f",
+                            ix.total);
+    if (sims <= 0)
+        return OM_OK;
+    const size_t T = (size_t)ix.total;
+    int32_t *lab = malloc((T ? T : 1) * sizeof *lab);
+    double *tab = malloc(ncell * sizeof *tab);
+    double *size = calloc((size_t)n_units, sizeof *size);
+    if (!lab || !tab || !size) {
+        free(lab);
+        free(tab);
+        free(size);
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    size_t p = 0;
+    for (int32_t i = 0; i < n_units; i++)
+        for (int32_t k = 0; k < n_groups; k++) {
+            double c = counts[(size_t)i * (size_t)n_groups + (size_t)k];
+            size[i] += c;
+            for (double j = 0; j < c; j++)
+                lab[p++] = k;
+        }
+    double sum[OM_SEG_NSTAT] = {0};
+    int n[OM_SEG_NSTAT] = {0};
+    om_seg_rng rng;
+    om_seg_rng_init(&rng, seed, 1, 0);
+    for (int sim = 0; sim < sims && st == OM_OK; sim++) {
+        for (size_t i = T; i > 1; i--) {
+            /* j uniform in [0, i): 32-bit multiply-shift with rejection
+             * (Lemire 2019); i <= 1e7 < 2^32 */
+            uint32_t bound = (uint32_t)i;
+            uint64_t m;
+            do {
+                uint32_t x = (uint32_t)(om_seg_rng_uniform(&rng) * 4294967296.0);
+                m = (uint64_t)x * bound;
+            } while ((uint32_t)m < (uint32_t)(0 - bound) % bound);
+            size_t j = (size_t)(m >> 32);
+            int32_t tmp = lab[i - 1];
+            lab[i - 1] = lab[j];
+            lab[j] = tmp;
+        }
+        for (size_t i = 0; i < ncell; i++)
+            tab[i] = 0;
+        p = 0;
+        for (int32_t i = 0; i < n_units; i++)
+            for (double j = 0; j < size[i]; j++)
+                tab[(size_t)i * (size_t)n_groups + (size_t)lab[p++]] += 1;
+        om_seg_index bx;
+        om_seg_decomp bd;
+        st = om_seg_compute(tab, n_units, n_groups, &bx, err);
+        if (st == OM_OK && super_of)
+            st = om_seg_decompose(tab, n_units, n_groups, super_of, n_super, &bd, err);
+        for (int s = 0; s < OM_SEG_NSTAT && st == OM_OK; s++) {
+            double v = stat_of(&bx, super_of ? &bd : NULL, s);
+            if (isfinite(v)) {
+                sum[s] += v;
+                n[s]++;
+            }
+        }
+    }
+    for (int s = 0; s < OM_SEG_NSTAT && st == OM_OK; s++)
+        if (n[s] > 0)
+            expected[s] = sum[s] / n[s];
+    free(lab);
+    free(tab);
+    free(size);
+    return st;
+}

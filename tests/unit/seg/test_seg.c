@@ -330,6 +330,16 @@ static void test_table_uncertainty(void **state)
     double md = sd_ / sims, sdd = sqrt(sd2 / sims - md * md);
     assert_true(fabs(u.expected[OM_SEG_ST_ISOLATION] - mi) < 4 * sdi / sqrt(sims));
     assert_true(fabs(u.expected[OM_SEG_ST_DISSIMILARITY] - md) < 4 * sdd / sqrt(sims));
+    /* om_seg_table_simulate's shuffle against the exact values */
+    double sim[OM_SEG_NSTAT];
+    assert_int_equal(om_seg_table_simulate(tab, 4, 2, NULL, 0, sims, 3, sim, &e), OM_OK);
+    assert_true(fabs(sim[OM_SEG_ST_ISOLATION] - u.expected[OM_SEG_ST_ISOLATION]) <
+                4 * sdi / sqrt(sims));
+    assert_true(fabs(sim[OM_SEG_ST_DISSIMILARITY] - u.expected[OM_SEG_ST_DISSIMILARITY]) <
+                4 * sdd / sqrt(sims));
+    assert_true(sim[OM_SEG_ST_GINI] >= sim[OM_SEG_ST_DISSIMILARITY]);
+    const double frac[] = {0.5, 1};
+    assert_int_equal(om_seg_table_simulate(frac, 1, 2, NULL, 0, 1, 3, sim, &e), OM_ERR_INPUT);
     int32_t sup[] = {0, 0, 1, 1};
     assert_int_equal(om_seg_table_uncertainty(tab, 4, 2, sup, 2, 300, 9, 0.9, &u, &e), OM_OK);
     assert_int_equal(om_seg_table_uncertainty(tab, 4, 2, sup, 2, 300, 9, 0.9, &v, &e), OM_OK);
