@@ -259,7 +259,7 @@ static int cmp_rank(const void *a, const void *b)
 }
 
 static int print_rank(const om_geo *g, const om_seg_result *res, int year, long long top,
-                      double conf)
+                      double conf, int replicates)
 {
     size_t n = om_seg_result_count(res);
     if (n == 0)
@@ -294,8 +294,11 @@ static int print_rank(const om_geo *g, const om_seg_result *res, int year, long 
     }
     qsort(sel, m, sizeof *sel, cmp_rank);
     int dec = strcmp(index, "ojamlikhetsindex") == 0 ? 1 : 3;
-    printf("%s by kommun, %d (%zu kommuner; %g %% bootstrap interval)\n", index, year, m,
-           conf * 100);
+    if (replicates > 0)
+        printf("%s by kommun, %d (%zu kommuner; %g %% bootstrap interval, %d replicates)\n",
+               index, year, m, conf * 100, replicates);
+    else
+        printf("%s by kommun, %d (%zu kommuner; no bootstrap)\n", index, year, m);
     printf("%4s  %-4s  %-20s %8s  %-17s %8s  %s\n", "rank", "code", "kommun", "value", "interval",
            "expected", "flag");
     for (size_t i = 0; i < m && (top == 0 || (long long)i < top); i++) {
@@ -385,7 +388,7 @@ static int run_units(const char *counts, const char *py, const char *resid, om_s
             goto fail;
     }
     if (rank)
-        rc = print_rank(g, res, year, top, o->conf);
+        rc = print_rank(g, res, year, top, o->conf, o->replicates);
     goto done;
 fail:
     rc = om_cli_fail("seg", &err);
