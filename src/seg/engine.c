@@ -12,8 +12,12 @@
  * län and riket at once.  It approximates the multinomial bootstrap of
  * persons within each unit (which keeps the unit's total fixed) for all but
  * tiny units, and the indices used here depend on proportions, not totals.
- * Replicate r of year y draws from the stream (seed, year, r) in DeSO order,
- * so results are identical for any number of threads.  The standard error
+ * Cell c of year y draws from its own stream (seed, year, c), replicate
+ * after replicate, so results are identical for any number of threads, any
+ * chunking of the replicates and whichever other cells are drawn.  Draws
+ * are made cell by cell (phase 1: the cell's Poisson table stays in cache)
+ * and the indices replicate block by replicate block (phase 2).  The
+ * standard error
  * is the standard deviation of the replicates; the interval is the
  * percentile interval (quantiles by linear interpolation, Hyndman & Fan
  * 1996 definition 7).  Replicates in which an index is undefined are left
@@ -24,8 +28,8 @@
  * (om_seg_expected_d, om_seg_expected_dmulti); for M and H
  * the large-sample value E[M] = (I - 1)(K - 1) / (2 T), because 2 T M is the
  * likelihood-ratio statistic G of independence, asymptotically chi-squared
- * with (I - 1)(K - 1) degrees of freedom (Mora & Ruiz-Castillo 2011 note the
- * same bias); between and within parts use (S - 1)(K - 1) and (I - S)(K - 1).
+ * with (I - 1)(K - 1) degrees of freedom (Wilks 1938); between and within
+ * parts use (S - 1)(K - 1) and (I - S)(K - 1).
  * None is given for the Gini, whose expectation needs the joint law of
  * every pair of units. */
 #define _POSIX_C_SOURCE 200809L
@@ -129,7 +133,7 @@ typedef struct ctx {
     uint32_t *cell_idx; /* cells drawn, in DeSO order */
     int32_t ncell_idx;
     om_seg_rng *cell_rng; /* one stream per drawn cell */
-    int32_t *draws;     /* ncell_idx x Rc replicate counts */
+    int32_t *draws;     /* replicate counts, blocked: see draw_at() */
     int32_t *slot_q1, *slot_q5; /* DeSO -> row of draws for q1, q5 */
     int nlev;                   /* levels reported */
     int32_t *unit_of[3];        /* per level: DeSO -> index in units */

@@ -297,8 +297,9 @@ om_status om_seg_decompose(const double *counts, int32_t n_units, int32_t n_grou
 /* --------------------------------------------------------- random streams */
 
 /* xoshiro256** (Blackman & Vigna 2018) seeded through SplitMix64 from a
- * key mixing (seed, a, b): the bootstrap uses a = year, b = replicate, so a
- * replicate's draws are the same whichever thread makes them. */
+ * key mixing (seed, a, b) (Steele, Lea & Flood 2014): the bootstrap uses
+ * a = year, b = DeSO x quintile cell, so a cell's draws are the same
+ * whichever thread makes them. */
 static uint64_t splitmix(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
