@@ -7,5 +7,6 @@
 #include "omrade/geo.h"
 #include "omrade/hash.h"
 #include "omrade/scb.h"
+#include "omrade/seg.h"
 
 #endif
