@@ -2,8 +2,9 @@
  * PxWeb) as they are downloaded, into a tidy long table.
  *
  * One reader takes every layout SCB and its re-users produce, as CSV (',',
- * ';' or tab separated; BOM, CRLF and quoted multi-line cells tolerated) or
- * as the .xlsx original (first sheet):
+ * ';' or tab separated; UTF-8 with or without BOM, UTF-16 with BOM, or
+ * Windows-1252 on request; CRLF and quoted multi-line cells tolerated) or
+ * as the .xlsx original (first sheet; a legacy .xls is refused by name):
  *   - a title line ("Folkmängden per region efter region, år och kön"),
  *   - header rows naming the values' dimensions (tabellinnehåll, år, kön,
  *     ...), with or without a header over the region column, repeated or

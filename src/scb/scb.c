@@ -250,68 +250,7 @@ typedef struct {
     long nright;      /* columns right of the region (CSV incl. empty trailing ones) */
     size_t *hdr;      /* header rows */
     size_t nhdr;
-    om_strmap *dashmap; /* RegSO labels with every dash as '-', built on demand */
-    bool dashmap_failed;
 } ctx;
-
-/* Replace en and em dashes by '-' into buf; the new length, or 0 when the
- * text has no dash at all or does not fit. */
-static size_t dash_fold(const char *s, size_t n, char *buf, size_t cap)
-{
-    size_t k = 0;
-    bool any = false;
-    for (size_t i = 0; i < n; i++) {
-        if (k + 1 >= cap)
-            return 0;
-        if ((unsigned char)s[i] == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-            ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94)) {
-            buf[k++] = '-';
-            i += 2;
-            any = true;
-            continue;
-        }
-        any |= s[i] == '-';
-        buf[k++] = s[i];
-    }
-    return any ? k : 0;
-}
-
-/* om_geo_resolve(), and when that fails a second try that ignores the kind
- * of dash in a "Kommun (RegSO)" label: re-published tables write
- * "Sotenäs (Kungshamn-Smögen-Hovenäset-Väjern)" with hyphens where SCB's
- * mapping has en dashes. */
-static int32_t resolve(ctx *x, const char *s, size_t n, om_level *l)
-{
-    int32_t a = om_geo_resolve(x->geo, s, n, l);
-    if (a >= 0 || n < 4 || n > 400 || s[n - 1] != ')')
-        return a;
-    char buf[512];
-    size_t k = dash_fold(s, n, buf, sizeof buf);
-    if (!k)
-        return -1;
-    if (!x->dashmap && !x->dashmap_failed) {
-        int32_t nr = om_geo_count(x->geo, OM_LEVEL_REGSO);
-        x->dashmap = om_strmap_new((size_t)nr);
-        for (int32_t i = 0; x->dashmap && i < nr; i++) {
-            const char *lab = om_geo_label(x->geo, OM_LEVEL_REGSO, i);
-            char b2[512];
-            size_t k2 = dash_fold(lab, strlen(lab), b2, sizeof b2);
-            if (k2 && om_strmap_put(x->dashmap, b2, k2, i) != OM_OK) {
-                om_strmap_free(x->dashmap);
-                x->dashmap = NULL;
-            }
-        }
-        x->dashmap_failed = x->dashmap == NULL;
-    }
-    if (!x->dashmap)
-        return -1;
-    const char *p = buf;
-    scb_trim(&p, &k);
-    a = om_strmap_get(x->dashmap, p, k);
-    if (a >= 0)
-        *l = OM_LEVEL_REGSO;
-    return a;
-}
 
 /* Region cell of row r: the finest-level resolvable cell, leftmost on ties.
  * Returns its column or -1. */
@@ -334,7 +273,7 @@ static long find_region(ctx *x, size_t r, om_level *lv, int32_t *area)
         if (plain && !code_shaped(c->s, c->len))
             continue;
         om_level l;
-        int32_t a = resolve(x, c->s, c->len, &l);
+        int32_t a = om_geo_resolve(x->geo, c->s, c->len, &l);
         if (a < 0)
             continue;
         if (best < 0 || l <= bl) {
@@ -426,7 +365,7 @@ static om_status find_layout(ctx *x, om_error *err)
     if (row_nonempty(g, r0) == 1 && r0 + 1 < g->nrows) {
         scb_cell c = cell_at(g, r0, row_last(g, r0));
         om_level l;
-        if (!cell_is_value(&c, g->delim) && resolve(x, c.s, c.len, &l) < 0) {
+        if (!cell_is_value(&c, g->delim) && om_geo_resolve(x->geo, c.s, c.len, &l) < 0) {
             x->title_row = r0;
             x->hstart = r0 + 1;
         }
@@ -538,11 +477,14 @@ static om_status find_layout(ctx *x, om_error *err)
                 break;
         }
         if (!g->is_xlsx && (long)g->rows[r].width - rc != x->dist) {
-            if (rc != exp && exp >= 0 && exp < (long)g->rows[r].width) {
+            scb_cell ce = cell_at(g, r, exp);
+            bool label = exp >= 0 && ce.len &&
+                         (!cell_is_value(&ce, g->delim) || code_shaped(ce.s, ce.len));
+            if (rc != exp && label) {
                 /* the finest region is elsewhere; the expected cell decides */
                 scb_cell c = cell_at(g, r, exp);
                 l = OM_LEVEL_NONE;
-                a = c.len ? resolve(x, c.s, c.len, &l) : -1;
+                a = c.len ? om_geo_resolve(x->geo, c.s, c.len, &l) : -1;
                 if (a < 0)
                     l = OM_LEVEL_NONE;
                 rc = exp;
@@ -895,7 +837,7 @@ static om_status build(ctx *x, om_error *err)
                 if (c.len <= 300 &&
                     (!cell_is_plain_number(&c, g->delim) || code_shaped(c.s, c.len))) {
                     om_level l;
-                    int32_t a = resolve(x, c.s, c.len, &l);
+                    int32_t a = om_geo_resolve(x->geo, c.s, c.len, &l);
                     if (a >= 0 && area_covers(x->geo, d->level, d->area, l, a))
                         geo_ok++;
                 }
@@ -1436,6 +1378,56 @@ static om_status latin1_to_utf8(const void *in, size_t len, size_t cap, char **o
     return OM_OK;
 }
 
+/* UTF-16 with a byte-order mark (Excel's "Unicode text" export, tab
+ * separated) to UTF-8.  An unpaired surrogate is an input error. */
+static om_status utf16_to_utf8(const unsigned char *p, size_t len, bool le, size_t cap,
+                               char **out, size_t *outlen, const char *name, om_error *err)
+{
+    if (len / 2 > cap / 3)
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0,
+                            "expected at most %zu bytes, found %zu (raise the cap)", cap, len);
+    char *o = malloc(len / 2 * 3 + 1);
+    if (!o)
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
+    size_t k = 0;
+    for (size_t i = 2; i + 1 < len; i += 2) {
+        unsigned u = le ? (unsigned)p[i] | (unsigned)p[i + 1] << 8
+                        : (unsigned)p[i] << 8 | (unsigned)p[i + 1];
+        if (u >= 0xD800 && u < 0xDC00 && i + 3 < len) {
+            unsigned w = le ? (unsigned)p[i + 2] | (unsigned)p[i + 3] << 8
+                            : (unsigned)p[i + 2] << 8 | (unsigned)p[i + 3];
+            if (w >= 0xDC00 && w < 0xE000) {
+                u = 0x10000 + ((u - 0xD800) << 10) + (w - 0xDC00);
+                i += 2;
+            }
+        }
+        if (u >= 0xD800 && u < 0xE000) {
+            free(o);
+            return om_error_set(err, OM_ERR_INPUT, name, 0, 0,
+                                "expected UTF-16 text, found an unpaired surrogate at byte %zu",
+                                i);
+        }
+        if (u < 0x80) {
+            o[k++] = (char)u;
+        } else if (u < 0x800) {
+            o[k++] = (char)(0xC0 | (u >> 6));
+            o[k++] = (char)(0x80 | (u & 0x3F));
+        } else if (u < 0x10000) {
+            o[k++] = (char)(0xE0 | (u >> 12));
+            o[k++] = (char)(0x80 | ((u >> 6) & 0x3F));
+            o[k++] = (char)(0x80 | (u & 0x3F));
+        } else {
+            o[k++] = (char)(0xF0 | (u >> 18));
+            o[k++] = (char)(0x80 | ((u >> 12) & 0x3F));
+            o[k++] = (char)(0x80 | ((u >> 6) & 0x3F));
+            o[k++] = (char)(0x80 | (u & 0x3F));
+        }
+    }
+    *out = o;
+    *outlen = k;
+    return OM_OK;
+}
+
 om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data, size_t len,
                           const om_geo *geo, const om_scb_options *opt_in, om_error *err)
 {
@@ -1474,7 +1466,21 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
         goto fail;
     }
     bool zip = len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
-    if (opt.latin1 && !(opt.format == OM_SCB_XLSX || (opt.format == OM_SCB_AUTO && zip))) {
+    const unsigned char *u8 = data;
+    if (len >= 8 && memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+        st = om_error_set(err, OM_ERR_INPUT, name, 0, 0,
+                          "expected CSV or .xlsx, found a legacy Excel .xls workbook (save it "
+                          "as .xlsx or CSV)");
+        goto fail;
+    }
+    if (len >= 2 && ((u8[0] == 0xFF && u8[1] == 0xFE) || (u8[0] == 0xFE && u8[1] == 0xFF)) &&
+        opt.format != OM_SCB_XLSX) {
+        st = utf16_to_utf8(u8, len, u8[0] == 0xFF, opt.max_bytes, &utf8, &len, name, err);
+        if (st != OM_OK)
+            goto fail;
+        data = utf8;
+    } else if (opt.latin1 &&
+               !(opt.format == OM_SCB_XLSX || (opt.format == OM_SCB_AUTO && zip))) {
         st = latin1_to_utf8(data, len, opt.max_bytes, &utf8, &len, name, err);
         if (st != OM_OK)
             goto fail;
@@ -1509,7 +1515,6 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
     scb_grid_free(&x.g);
     free(x.rows);
     free(x.hdr);
-    om_strmap_free(x.dashmap);
     *out = t;
     return OM_OK;
 fail:
@@ -1517,7 +1522,6 @@ fail:
     scb_grid_free(&x.g);
     free(x.rows);
     free(x.hdr);
-    om_strmap_free(x.dashmap);
     om_scb_free(t);
     return st;
 }

@@ -322,6 +322,20 @@ static void test_layouts(void **state)
     assert_string_equal(om_scb_variable(t, o->variable), "män");
     om_scb_free(t);
     assert_int_equal(read_text(&t, ansi, NULL, &e), OM_ERR_INPUT);
+    /* UTF-16LE with BOM, tab separated (Excel "Unicode text") */
+    static const char u16[] = "\xFF\xFEr\0\t\0a\0\n\0" "0\0" "1\0" "1\0" "4\0\t\0" "7\0\n\0";
+    assert_int_equal(om_scb_read_mem(&t, "u.txt", u16, sizeof u16 - 1, geo, NULL, &e), OM_OK);
+    assert_int_equal(om_scb_nobs(t), 1);
+    assert_int_equal(om_scb_obs_at(t, 0)->level, OM_LEVEL_KOMMUN);
+    assert_true(om_scb_obs_at(t, 0)->value == 7);
+    om_scb_free(t);
+    assert_int_equal(om_scb_read_mem(&t, "u.txt", "\xFF\xFE\x00\xD8x\0", 6, geo, NULL, &e),
+                     OM_ERR_INPUT);
+    /* a legacy .xls is named as such */
+    assert_int_equal(om_scb_read_mem(&t, "t.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1....", 12,
+                                     geo, NULL, &e),
+                     OM_ERR_INPUT);
+    assert_non_null(strstr(e.msg, ".xls workbook"));
     /* unknown region: counted and kept, or an error on request */
     const char *unk = "x,a,b\n0114A0010,1,2\n0114A9999,3,4\n0114C1010,5,6\n";
     assert_int_equal(read_text(&t, unk, NULL, &e), OM_OK);
@@ -355,6 +369,11 @@ static void test_errors(void **state)
     assert_int_equal(read_text(&t, "x,a,b\n0114A0010,1,2\n0114C1010,3\n", NULL, &e),
                      OM_ERR_INPUT);
     assert_int_equal(e.line, 3);
+    /* a row with a value too many */
+    assert_int_equal(read_text(&t, "x,a,b\n0114A0010,1,2\n0114C1010,3,4,5\n", NULL, &e),
+                     OM_ERR_INPUT);
+    assert_int_equal(e.line, 3);
+    assert_non_null(strstr(e.msg, "expected 2 values after the region as on line 2, found 3"));
     /* truncated inside a quoted cell */
     assert_int_equal(read_text(&t, "\"Titel\"\nx,a\n0114A0010,1\n\"Fotnot", NULL, &e),
                      OM_ERR_INPUT);
