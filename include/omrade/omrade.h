@@ -8,5 +8,6 @@
 #include "omrade/hash.h"
 #include "omrade/scb.h"
 #include "omrade/seg.h"
+#include "omrade/sei.h"
 
 #endif

@@ -20,7 +20,6 @@
  * no distinct real input lies within 1e-9 SD of a boundary by accident. */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/sei.h"
-#include "fmt.h"
 #include "omrade/csv.h"
 #include "omrade/hash.h"
 
@@ -739,7 +738,7 @@ static size_t format_rows(const om_sei *s, size_t begin, size_t end, char *buf)
         for (int k = 0; k < 5; k++) {
             *w++ = ',';
             if (!isnan(v[k]))
-                w += om_sei_fmt_double(w, 40, v[k]);
+                w += om_fmt_double(w, 40, v[k]);
         }
         *w++ = ',';
         if (r->area_type)

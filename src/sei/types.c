@@ -8,7 +8,6 @@
 #include "omrade/scb.h"
 #include "omrade/sei.h"
 
-#include "fmt.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -509,12 +508,12 @@ om_status om_types_write_csv(const om_types *t, FILE *fp, om_error *err)
             fprintf(fp, ",%d,", r->area_type);
         om_csv_write_i64(fp, r->n_areas);
         fputc(',', fp);
-        om_sei_write_double(fp, r->share_areas);
+        om_csv_write_double(fp, r->share_areas);
         fputc(',', fp);
         if (r->population >= 0)
             om_csv_write_i64(fp, r->population);
         fputc(',', fp);
-        om_sei_write_double(fp, r->share_population);
+        om_csv_write_double(fp, r->share_population);
         fputc('\n', fp);
     }
     if (ferror(fp))
