@@ -27,6 +27,8 @@ struct om_csv {
     size_t len;
     size_t pos, end; /* reading window */
     size_t rec_start;
+    size_t lc_off;   /* cache for line numbers: lc_line is the line at byte lc_off */
+    long lc_line;
     char delim;
     size_t max_fields;
     om_field *fields;
@@ -400,9 +402,19 @@ const char *om_csv_data(const om_csv *c)
  * (only on error paths). Columns count characters, not bytes. */
 static void line_col(const om_csv *c, size_t off, long *line, long *col)
 {
-    long ln = 1;
-    const char *d = c->data, *p = d, *lim = d + (off < c->len ? off : c->len);
-    const char *ls = d;
+    /* Incremental: callers asking for the line of every record in order pay
+     * O(input) in total, not O(input) per call.  The cache sits at a line
+     * start, so a column is always counted from the real line start. */
+    om_csv *m = (om_csv *)c; /* cache only; no observable state changes */
+    if (off > c->len)
+        off = c->len;
+    if (m->lc_line == 0 || off < m->lc_off) {
+        m->lc_off = 0;
+        m->lc_line = 1;
+    }
+    long ln = m->lc_line;
+    const char *d = c->data, *p = d + m->lc_off, *lim = d + off;
+    const char *ls = p;
     for (;;) {
         const char *nl = memchr(p, '\n', (size_t)(lim - p));
         if (!nl)
@@ -411,6 +423,8 @@ static void line_col(const om_csv *c, size_t off, long *line, long *col)
         p = nl + 1;
         ls = p;
     }
+    m->lc_off = (size_t)(ls - d);
+    m->lc_line = ln;
     long cc = 1;
     for (const char *q = ls; q < lim; q++)
         if (((unsigned char)*q & 0xC0) != 0x80)
