@@ -142,6 +142,13 @@ om_status om_sdc_apply_primary(om_sdc *s, const om_sdc_rules *rules, om_error *e
  * failing audit is still OM_OK here.  Errors: OM_ERR_INTERNAL (LP failure). */
 om_status om_sdc_audit(om_sdc *s, const om_sdc_rules *rules, size_t *n_fail, om_error *err);
 
+/* For benchmarks: the same audit done naively -- one LP over all
+ * suppressed cells of the whole table, rebuilt and solved from scratch for
+ * the minimum and the maximum of each of the first `max_cells` suppressed
+ * cells.  *done receives the number of cells audited.  Results are not
+ * stored. */
+om_status om_sdc_audit_naive(om_sdc *s, size_t max_cells, size_t *done, om_error *err);
+
 /* Number of cells (inner cells and margins of all tables) after build. */
 size_t om_sdc_ncells(const om_sdc *s);
 size_t om_sdc_ndims(const om_sdc *s);

@@ -584,9 +584,11 @@ om_status om_sdc_audit(om_sdc *s, const om_sdc_rules *rules, size_t *n_fail, om_
     for (size_t i = 0; i < s->ncell; i++)
         if (sdc_suppressed(s, i)) {
             size_t c = (size_t)comp[uf_find(uf, (int32_t)i)];
-            local[i] = (int32_t)(cstart[c + 1] - cstart[c]);
             ccell[cstart[c + 1]++] = (int32_t)i;
         }
+    for (size_t c = 0; c < ncomp; c++)
+        for (size_t k = cstart[c]; k < cstart[c + 1]; k++)
+            local[ccell[k]] = (int32_t)(k - cstart[c]);
     for (size_t r = 0; r < s->nrow; r++)
         for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++)
             if (sdc_suppressed(s, (size_t)s->row_cell[e])) {
@@ -708,6 +710,82 @@ out:
     free(local);
     if (n_fail)
         *n_fail = nfail;
+    return st;
+}
+
+om_status om_sdc_audit_naive(om_sdc *s, size_t max_cells, size_t *done, om_error *err)
+{
+    om_status st = om_sdc_build(s, err);
+    *done = 0;
+    if (st != OM_OK)
+        return st;
+    glp_term_out(GLP_OFF);
+    int32_t *local = malloc(s->ncell * sizeof *local);
+    if (!local)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    size_t nc = 0;
+    for (size_t i = 0; i < s->ncell; i++)
+        local[i] = sdc_suppressed(s, i) ? (int32_t)nc++ : -1;
+    for (size_t i = 0; i < s->ncell && *done < max_cells && st == OM_OK; i++) {
+        if (local[i] < 0)
+            continue;
+        for (int dir = 0; dir < 2 && st == OM_OK; dir++) {
+            glp_prob *lp = glp_create_prob();
+            glp_add_cols(lp, (int)nc);
+            for (size_t k = 0; k < nc; k++)
+                glp_set_col_bnds(lp, (int)k + 1, GLP_LO, 0, 0);
+            size_t nz = 0;
+            for (size_t e = 0; e < s->nnz; e++)
+                nz += local[s->row_cell[e]] >= 0;
+            int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
+            double *ar = malloc((nz + 1) * sizeof *ar);
+            if (!ia || !ja || !ar) {
+                free(ia);
+                free(ja);
+                free(ar);
+                glp_delete_prob(lp);
+                st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            size_t q = 0;
+            int row = 0;
+            for (size_t r = 0; r < s->nrow; r++) {
+                double rhs = 0;
+                size_t q0 = q;
+                for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++) {
+                    int32_t j = s->row_cell[e];
+                    if (local[j] >= 0) {
+                        q++;
+                        ja[q] = local[j] + 1;
+                        ar[q] = s->row_coef[e];
+                    } else
+                        rhs -= s->row_coef[e] * s->value[j];
+                }
+                if (q == q0)
+                    continue;
+                row = glp_add_rows(lp, 1);
+                for (size_t k = q0 + 1; k <= q; k++)
+                    ia[k] = row;
+                glp_set_row_bnds(lp, row, GLP_FX, rhs, rhs);
+            }
+            glp_load_matrix(lp, (int)q, ia, ja, ar);
+            free(ia);
+            free(ja);
+            free(ar);
+            glp_set_obj_coef(lp, local[i] + 1, 1);
+            glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
+            glp_smcp parm;
+            glp_init_smcp(&parm);
+            parm.msg_lev = GLP_MSG_OFF;
+            parm.presolve = GLP_ON;
+            int ret = glp_simplex(lp, &parm);
+            if (ret != 0 && ret != GLP_ENODFS)
+                st = glpk_fail(err, "naive audit LP", ret);
+            glp_delete_prob(lp);
+        }
+        (*done)++;
+    }
+    free(local);
     return st;
 }
 
