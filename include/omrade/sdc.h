@@ -73,6 +73,9 @@ void om_sdc_rules_default(om_sdc_rules *r);
 typedef struct om_sdc_options {
     bool no_hypercube;      /* use only the LP-based method (slower; for comparison) */
     int max_rounds;         /* audit/repair rounds before giving up (default 20) */
+    bool full_audit;        /* exact intervals for every suppressed cell (else: only what
+                               decides the primary cells' requirements) */
+    int threads;            /* audit threads (default 2) */
     om_progress progress;
 } om_sdc_options;
 
@@ -81,6 +84,7 @@ typedef struct om_sdc_options {
 typedef struct om_sdc_input {
     double value;          /* count or magnitude, >= 0 */
     bool forced;           /* primary by a rule outside omrade */
+    bool suppressed;       /* part of a given pattern to check (om_sdc_check) */
     double denominator;    /* population at risk (additive), for min_denominator */
     double contributors;   /* number of contributors (additive) */
     double top[3];         /* largest contributions, descending (magnitude tables) */
@@ -110,7 +114,8 @@ om_status om_sdc_set_parent(om_sdc *s, size_t dim, const char *child, const char
 om_status om_sdc_add(om_sdc *s, const char *const *codes, const om_sdc_input *in, om_error *err);
 
 /* Read inner cells from a CSV (header required): the columns named like the
- * dimensions, `count`, and optionally `primary` (0/1), `denominator`,
+ * dimensions, `count`, and optionally `primary` (0/1), `suppressed` (0/1,
+ * for om_sdc_check), `denominator`,
  * `contributors`, `top1`..`top3`.  Errors carry file:line:column. */
 om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err);
 /* Read a hierarchy file with header `child,parent` for dimension `dim`. */
@@ -124,11 +129,20 @@ om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err);
 om_status om_sdc_build(om_sdc *s, om_error *err);
 
 /* Primary rules, secondary suppression, audit.  On success every cell has a
- * status and the audit intervals are available through om_sdc_cell().
+ * status; with opt->full_audit the attacker's interval of every suppressed
+ * cell is available through om_sdc_cell() (otherwise only where it was
+ * computed: `audited`).
  * Errors: OM_ERR_USAGE (bad rules), OM_ERR_INPUT when no safe pattern was
  * found (the message names a failing cell), OM_ERR_INTERNAL (LP failure). */
 om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_options *opt,
                          om_error *err);
+
+/* Check a given pattern instead of making one: primary rules, then every
+ * inner cell added with `suppressed` set is suppressed (SECONDARY unless
+ * primary), then the audit (exact intervals when `full`).  *n_fail counts
+ * primary cells left published or with too narrow an interval.  A failing
+ * pattern is still OM_OK here. */
+om_status om_sdc_check(om_sdc *s, const om_sdc_rules *rules, bool full, size_t *n_fail, om_error *err);
 
 /* Apply only the primary rules (statuses PUBLISHED/PRIMARY). */
 om_status om_sdc_apply_primary(om_sdc *s, const om_sdc_rules *rules, om_error *err);

@@ -43,6 +43,8 @@ static void help(FILE *fp)
             "                     (Marshall 1991) of count/denominator per row; local: within\n"
             "                     --group COL.  Output: rate,se,lower,upper (estimates)\n"
             "  --audit            add the attacker's interval lower,upper of suppressed cells\n"
+            "  --check            audit the pattern given in column `suppressed` (0/1) instead\n"
+            "                     of making one; fails (exit 2, nothing written) when unsafe\n"
             "  --summary          print counts of cells per status on stderr\n"
             "  --out OUT          output CSV (atomically; - for stdout)\n\n"
             "example:\n"
@@ -59,7 +61,7 @@ typedef struct args {
     hier_arg hier[8];
     int nhier;
     om_sdc_rules rules;
-    bool audit, summary;
+    bool audit, summary, check;
     int window; /* 0 none, 1/3/5, -1 auto */
     double merge_min;
     long long round;
@@ -351,6 +353,7 @@ static int run(int argc, char **argv)
                                          {"smooth", required_argument, 0, 's'},
                                          {"group", required_argument, 0, 'q'},
                                          {"audit", no_argument, 0, 'a'},
+                                         {"check", no_argument, 0, 'c'},
                                          {"summary", no_argument, 0, 'S'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
@@ -453,6 +456,7 @@ static int run(int argc, char **argv)
             break;
         case 'q': a.group = optarg; break;
         case 'a': a.audit = true; break;
+        case 'c': a.check = true; break;
         case 'S': a.summary = true; break;
         case 'o': a.out = optarg; break;
         case 'h': help(stdout); return 0;
@@ -536,9 +540,45 @@ static int run(int argc, char **argv)
     om_status st;
     if (a.round) {
         st = om_sdc_build(s, &err);
+    } else if (a.check) {
+        size_t nf = 0;
+        st = om_sdc_check(s, &a.rules, true, &nf, &err);
+        if (st == OM_OK && nf) {
+            for (size_t i = 0; i < om_sdc_ncells(s); i++) {
+                om_sdc_cell_info ci;
+                om_sdc_cell(s, i, &ci);
+                if (!ci.fails)
+                    continue;
+                char where[600], lo[40] = "published", hi[40] = "";
+                size_t w = 0;
+                for (int d = 0; d < nd && w + 1 < sizeof where; d++)
+                    w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%s", d ? "," : "", names[d], ci.codes[d]);
+                if (ci.audited) {
+                    om_fmt_double(lo, sizeof lo, ci.lower);
+                    if (isinf(ci.upper))
+                        snprintf(hi, sizeof hi, "inf");
+                    else
+                        om_fmt_double(hi, sizeof hi, ci.upper);
+                }
+                char val[40];
+                om_fmt_double(val, sizeof val, ci.value);
+                if (ci.audited)
+                    st = om_error_set(&err, OM_ERR_INPUT, a.file, 0, 0,
+                                      "expected a pattern that passes the audit, found %zu failing cells, e.g. %s "
+                                      "(value %s, attacker's interval [%s, %s])",
+                                      nf, where, val, lo, hi);
+                else
+                    st = om_error_set(&err, OM_ERR_INPUT, a.file, 0, 0,
+                                      "expected a pattern that passes the audit, found %zu failing cells, e.g. %s "
+                                      "(value %s, a primary cell the pattern publishes)",
+                                      nf, where, val);
+                break;
+            }
+        }
     } else {
         om_sdc_options o = {0};
         o.progress = om_cli_progress();
+        o.full_audit = a.audit;
         st = om_sdc_protect(s, &a.rules, &o, &err);
         om_cli_progress_done();
     }

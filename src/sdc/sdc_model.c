@@ -275,6 +275,7 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
     names[s->nd] = "count";
     if ((st = om_csv_require(c, names, s->nd + 1, idx, err)) != OM_OK)
         return st;
+    int csup = om_csv_col(c, "suppressed");
     int cprim = om_csv_col(c, "primary"), cden = om_csv_col(c, "denominator");
     int ccon = om_csv_col(c, "contributors");
     int ctop[3] = {om_csv_col(c, "top1"), om_csv_col(c, "top2"), om_csv_col(c, "top3")};
@@ -308,6 +309,13 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
                 return om_csv_fail(c, (size_t)cprim, err, "expected 0 or 1 in column 'primary', found '%.*s'",
                                    (int)(f.len > 40 ? 40 : f.len), f.ptr);
             in.forced = f.ptr[0] == '1';
+        }
+        if (csup >= 0 && !om_csv_empty(c, (size_t)csup)) {
+            om_field f = om_csv_field(c, (size_t)csup);
+            if (f.len != 1 || (f.ptr[0] != '0' && f.ptr[0] != '1'))
+                return om_csv_fail(c, (size_t)csup, err, "expected 0 or 1 in column 'suppressed', found '%.*s'",
+                                   (int)(f.len > 40 ? 40 : f.len), f.ptr);
+            in.suppressed = f.ptr[0] == '1';
         }
         double *opt[5] = {&in.denominator, &in.contributors, &in.top[0], &in.top[1], &in.top[2]};
         int ocol[5] = {cden, ccon, ctop[0], ctop[1], ctop[2]};
@@ -670,7 +678,7 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
             int32_t cur[SDC_MAX_DIMS];
             for (size_t d = 0; d < s->nd; d++)
                 cur[d] = in->coord[d];
-            ginner[sdc_grid_index(s, tb, cur)] = 1 | (in->in.forced ? 2 : 0);
+            ginner[sdc_grid_index(s, tb, cur)] = 1 | (in->in.forced ? 2 : 0) | (in->in.suppressed ? 4 : 0);
             for (;;) {
                 size_t g = sdc_grid_index(s, tb, cur);
                 double *v = gv + g * 6;
@@ -758,8 +766,7 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
             s->tables[id] |= 1u << t;
             if (ginner[g]) {
                 s->inner_flag[id] = 1;
-                if (ginner[g] & 2)
-                    s->forced[id] = 1;
+                s->forced[id] |= (uint8_t)(ginner[g] & 6);
             } else {
                 bool all_leaf = true;
                 for (int k = 0; k < tb->nd; k++)
@@ -930,6 +937,7 @@ static om_status regroup(om_sdc *s, size_t dim, const int32_t *newid, om_error *
         t->denominator += row.in.denominator;
         t->contributors += row.in.contributors;
         t->forced = t->forced || row.in.forced;
+        t->suppressed = t->suppressed || row.in.suppressed;
         for (int q = 0; q < 3; q++) {
             double x = row.in.top[q];
             for (int p = 0; p < 3 && x > 0; p++)

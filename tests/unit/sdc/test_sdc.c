@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+static const om_sdc_options FULL = {.full_audit = true};
+
 static om_sdc *table2(const char *const *rows, size_t nr, const char *const *cols, size_t nc, const double *v,
                       const bool *forced)
 {
@@ -114,7 +116,7 @@ static void test_trap(void **state)
     om_sdc_free(s);
 
     s = table2(R4, 4, C4, 4, V4, NULL);
-    assert_int_equal(om_sdc_protect(s, &rules, NULL, &e), OM_OK);
+    assert_int_equal(om_sdc_protect(s, &rules, &FULL, &e), OM_OK);
     assert_int_equal(om_sdc_audit(s, &rules, &nf, &e), OM_OK);
     assert_int_equal(nf, 0);
     om_sdc_cell(s, (size_t)cell(s, "A", "g3"), &ci);
@@ -148,7 +150,7 @@ static void test_unsafe_narrow(void **state)
     interval(s, "A", "g1", 0, 21);
     om_sdc_free(s);
     s = table2(r, 3, c, 3, v, f);
-    assert_int_equal(om_sdc_protect(s, &rules, NULL, &e), OM_OK);
+    assert_int_equal(om_sdc_protect(s, &rules, &FULL, &e), OM_OK);
     om_sdc_cell_info ci;
     om_sdc_cell(s, (size_t)cell(s, "A", "g1"), &ci);
     assert_true(ci.lower <= 18 + 1e-9 && ci.upper >= 22 - 1e-9);
@@ -182,7 +184,7 @@ static void test_hierarchy(void **state)
     om_sdc_rules rules;
     om_sdc_rules_default(&rules);
     rules.min_count = 3;
-    assert_int_equal(om_sdc_protect(s, &rules, NULL, &e), OM_OK);
+    assert_int_equal(om_sdc_protect(s, &rules, &FULL, &e), OM_OK);
     /* 6 geo nodes (r1,r2,r3,k1,k2,L) x 3 sex nodes */
     assert_int_equal(om_sdc_ncells(s), 18);
     const char *k2[2] = {"k2", "1"}, *r3[2] = {"r3", "1"}, *k1t[2] = {"k1", NULL};
@@ -224,7 +226,7 @@ static void test_linked(void **state)
     om_sdc_rules rules;
     om_sdc_rules_default(&rules);
     rules.min_count = 5;
-    assert_int_equal(om_sdc_protect(s, &rules, NULL, &e), OM_OK);
+    assert_int_equal(om_sdc_protect(s, &rules, &FULL, &e), OM_OK);
     assert_int_equal(om_sdc_ntables(s), 2);
     /* 4 geo x 3 sex + 4 geo x 3 age - 4 shared */
     assert_int_equal(om_sdc_ncells(s), 20);
