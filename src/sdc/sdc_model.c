@@ -398,7 +398,23 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
     for (size_t r = 0; r < s->ninner; r++)
         if (s->inner[r].mask & (1u << di))
             used[s->inner[r].coord[di]] = 1;
-    /* mark ancestors; detect cycles by bounding the walk */
+    /* a cycle anywhere in the hierarchy file is an error, used or not */
+    for (int32_t i = 0; i < np; i++) {
+        int32_t x = i, steps = 0;
+        while (x >= 0 && steps <= np) {
+            x = d->pparent[x];
+            steps++;
+        }
+        if (x >= 0) {
+            om_status st = om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                                        "expected a tree in the hierarchy of '%s', found a cycle through '%s'",
+                                        d->name, d->pcode[i]);
+            free(keep);
+            free(used);
+            return st;
+        }
+    }
+    /* mark ancestors */
     for (int32_t i = 0; i < np; i++) {
         if (!used[i])
             continue;
