@@ -118,6 +118,9 @@ om_status om_sdc_add(om_sdc *s, const char *const *codes, const om_sdc_input *in
  * for om_sdc_check), `denominator`,
  * `contributors`, `top1`..`top3`.  Errors carry file:line:column. */
 om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err);
+/* The same for a linked table: dimension columns may be missing from the
+ * header (the table then lacks those dimensions), at least one must exist. */
+om_status om_sdc_read_csv_linked(om_sdc *s, om_csv *c, om_error *err);
 /* Read a hierarchy file with header `child,parent` for dimension `dim`. */
 om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err);
 

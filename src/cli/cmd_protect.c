@@ -43,6 +43,9 @@ static void help(FILE *fp)
             "                     (Marshall 1991) of count/denominator per row; local: within\n"
             "                     --group COL.  Output: rate,se,lower,upper (estimates)\n"
             "  --audit            add the attacker's interval lower,upper of suppressed cells\n"
+            "  --link FILE        a linked table sharing margins (its columns: some of the\n"
+            "                     --dims, count); protected together, cells of all tables\n"
+            "                     in OUT (absent dimensions at Total); repeatable\n"
             "  --check            audit the pattern given in column `suppressed` (0/1) instead\n"
             "                     of making one; fails (exit 2, nothing written) when unsafe\n"
             "  --summary          print counts of cells per status on stderr\n"
@@ -60,6 +63,8 @@ typedef struct args {
     const char *file, *out, *dims, *merge_map, *pool, *merge, *smooth, *group;
     hier_arg hier[8];
     int nhier;
+    const char *link[8];
+    int nlink;
     om_sdc_rules rules;
     bool audit, summary, check;
     int window; /* 0 none, 1/3/5, -1 auto */
@@ -115,12 +120,23 @@ static int load(const args *a, char **names, int nd, int window, om_sdc **out, F
         om_csv_free(c);
     }
     om_csv *c = NULL;
-    if (om_csv_open(&c, a->file, NULL, &err) != OM_OK || om_sdc_read_csv(s, c, &err) != OM_OK) {
+    if (om_csv_open(&c, a->file, NULL, &err) != OM_OK ||
+        (a->nlink ? om_sdc_read_csv_linked(s, c, &err) : om_sdc_read_csv(s, c, &err)) != OM_OK) {
         om_csv_free(c);
         om_sdc_free(s);
         return om_cli_fail("protect", &err);
     }
     om_csv_free(c);
+    c = NULL;
+    for (int k = 0; k < a->nlink; k++) {
+        if (om_csv_open(&c, a->link[k], NULL, &err) != OM_OK || om_sdc_read_csv_linked(s, c, &err) != OM_OK) {
+            om_csv_free(c);
+            om_sdc_free(s);
+            return om_cli_fail("protect", &err);
+        }
+        om_csv_free(c);
+        c = NULL;
+    }
     if (a->pool && window > 1 &&
         om_sdc_pool_years(s, (size_t)dim_index(names, nd, a->pool), window, &err) != OM_OK) {
         om_sdc_free(s);
@@ -354,6 +370,7 @@ static int run(int argc, char **argv)
                                          {"group", required_argument, 0, 'q'},
                                          {"audit", no_argument, 0, 'a'},
                                          {"check", no_argument, 0, 'c'},
+                                         {"link", required_argument, 0, 'L'},
                                          {"summary", no_argument, 0, 'S'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
@@ -457,6 +474,11 @@ static int run(int argc, char **argv)
         case 'q': a.group = optarg; break;
         case 'a': a.audit = true; break;
         case 'c': a.check = true; break;
+        case 'L':
+            if (a.nlink == 8)
+                return om_cli_usage("protect", "expected at most 8 --link files");
+            a.link[a.nlink++] = optarg;
+            break;
         case 'S': a.summary = true; break;
         case 'o': a.out = optarg; break;
         case 'h': help(stdout); return 0;

@@ -263,7 +263,7 @@ static om_status field_code(const om_csv *c, size_t i, char *buf, size_t size, o
     return OM_OK;
 }
 
-om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
+static om_status read_csv(om_sdc *s, om_csv *c, bool linked, om_error *err)
 {
     om_status st = om_csv_read_header(c, err);
     if (st != OM_OK)
@@ -273,7 +273,15 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
     for (size_t d = 0; d < s->nd; d++)
         names[d] = s->dim[d].name;
     names[s->nd] = "count";
-    if ((st = om_csv_require(c, names, s->nd + 1, idx, err)) != OM_OK)
+    if (linked) {
+        size_t have = 0;
+        for (size_t d = 0; d < s->nd; d++)
+            have += (idx[d] = om_csv_col(c, names[d])) >= 0;
+        if (!have)
+            return om_csv_fail(c, 0, err, "expected a header with at least one of the dimension columns, found none");
+        if ((st = om_csv_require(c, names + s->nd, 1, idx + s->nd, err)) != OM_OK)
+            return st;
+    } else if ((st = om_csv_require(c, names, s->nd + 1, idx, err)) != OM_OK)
         return st;
     int csup = om_csv_col(c, "suppressed");
     int cprim = om_csv_col(c, "primary"), cden = om_csv_col(c, "denominator");
@@ -288,10 +296,15 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
             continue; /* blank line */
         if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
             return st;
-        for (size_t d = 0; d < s->nd; d++) {
+        size_t first = 0;
+        for (size_t d = s->nd; d-- > 0;) {
+            codes[d] = NULL;
+            if (idx[d] < 0)
+                continue;
             if ((st = field_code(c, (size_t)idx[d], buf[d], sizeof buf[d], err)) != OM_OK)
                 return st;
             codes[d] = buf[d];
+            first = (size_t)idx[d];
         }
         om_sdc_input in;
         memset(&in, 0, sizeof in);
@@ -330,7 +343,7 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
         om_error e2 = OM_ERROR_INIT;
         if ((st = om_sdc_add(s, codes, &in, &e2)) != OM_OK) {
             if (st == OM_ERR_INPUT)
-                return om_csv_fail(c, (size_t)idx[0], err, "%s", e2.msg);
+                return om_csv_fail(c, first, err, "%s", e2.msg);
             if (err)
                 *err = e2;
             return st;
@@ -338,6 +351,9 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
     }
     return st;
 }
+
+om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err) { return read_csv(s, c, false, err); }
+om_status om_sdc_read_csv_linked(om_sdc *s, om_csv *c, om_error *err) { return read_csv(s, c, true, err); }
 
 om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err)
 {
