@@ -368,12 +368,137 @@ static void test_round_merge(void **state)
     assert_int_equal(unit[4], 4);
 }
 
+/* Independent reference for the audit: 2-D tables with margins have a
+ * totally unimodular constraint matrix (a network), so the LP bounds equal
+ * the integer bounds, which brute force finds by enumerating every
+ * assignment of the suppressed inner cells (margins published).  Random
+ * 3x3 tables and patterns of up to 4 cells, seeded. */
+static void test_bruteforce(void **state)
+{
+    (void)state;
+    uint64_t rng = 12345;
+    const char *r[3] = {"a", "b", "c"}, *c[3] = {"x", "y", "z"};
+    for (int trial = 0; trial < 40; trial++) {
+        double v[9];
+        for (int k = 0; k < 9; k++) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            v[k] = (double)((rng >> 33) % 9);
+        }
+        om_sdc *s = table2(r, 3, c, 3, v, NULL);
+        int supp[4], ns = 0;
+        for (int k = 0; k < 9 && ns < 4; k++) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            if ((rng >> 40) % 3 == 0)
+                supp[ns++] = k;
+        }
+        for (int q = 0; q < ns; q++)
+            suppress(s, r[supp[q] / 3], c[supp[q] % 3], q == 0 ? OM_SDC_PRIMARY : OM_SDC_SECONDARY);
+        om_sdc_rules rules;
+        om_sdc_rules_default(&rules);
+        size_t nf;
+        om_error e = OM_ERROR_INIT;
+        assert_int_equal(om_sdc_audit(s, &rules, &nf, &e), OM_OK);
+        /* brute force over 0..24 for each suppressed cell */
+        double lo[4] = {1e9, 1e9, 1e9, 1e9}, hi[4] = {-1, -1, -1, -1};
+        int y[4] = {0, 0, 0, 0};
+        for (;;) {
+            double t[9];
+            memcpy(t, v, sizeof t);
+            for (int q = 0; q < ns; q++)
+                t[supp[q]] = y[q];
+            bool ok = true;
+            for (int i = 0; i < 3 && ok; i++) {
+                double rs = 0, rv = 0, cs = 0, cv = 0;
+                for (int j = 0; j < 3; j++) {
+                    rs += t[i * 3 + j];
+                    rv += v[i * 3 + j];
+                    cs += t[j * 3 + i];
+                    cv += v[j * 3 + i];
+                }
+                ok = rs == rv && cs == cv;
+            }
+            if (ok)
+                for (int q = 0; q < ns; q++) {
+                    lo[q] = fmin(lo[q], y[q]);
+                    hi[q] = fmax(hi[q], y[q]);
+                }
+            int q;
+            for (q = 0; q < ns; q++) {
+                if (++y[q] <= 24)
+                    break;
+                y[q] = 0;
+            }
+            if (q == ns)
+                break;
+        }
+        for (int q = 0; q < ns; q++)
+            interval(s, r[supp[q] / 3], c[supp[q] % 3], lo[q], hi[q]);
+        om_sdc_free(s);
+    }
+}
+
+/* Pooling sums the years into aligned windows; merging joins small units
+ * under their parent; published cells carry the new statuses. */
+static void test_pool_merge_model(void **state)
+{
+    (void)state;
+    const char *dims[2] = {"area", "year"};
+    om_error e = OM_ERROR_INIT;
+    om_sdc *s = NULL;
+    assert_int_equal(om_sdc_new(&s, 2, dims, &e), OM_OK);
+    const char *yrs[5] = {"2019", "2020", "2021", "2022", "2023"};
+    for (int k = 0; k < 5; k++) {
+        const char *c1[2] = {"A", yrs[k]}, *c2[2] = {"B", yrs[k]};
+        om_sdc_input i1 = {.value = k + 1.0}, i2 = {.value = 10};
+        om_sdc_add(s, c1, &i1, &e);
+        om_sdc_add(s, c2, &i2, &e);
+    }
+    assert_int_equal(om_sdc_pool_years(s, 1, 3, &e), OM_OK);
+    om_sdc_rules rules;
+    om_sdc_rules_default(&rules);
+    rules.min_count = 5;
+    assert_int_equal(om_sdc_protect(s, &rules, &FULL, &e), OM_OK);
+    const char *w1[2] = {"A", "2019-2021"}, *w2[2] = {"A", "2022-2023"};
+    om_sdc_cell_info ci;
+    om_sdc_cell(s, (size_t)om_sdc_find(s, w1), &ci);
+    assert_true(ci.value == 1 + 2 + 3);
+    assert_int_equal(ci.status, OM_SDC_POOLED);
+    om_sdc_cell(s, (size_t)om_sdc_find(s, w2), &ci);
+    assert_true(ci.value == 4 + 5);
+    assert_int_equal(om_sdc_ncells(s), 3 * 3);
+    om_sdc_free(s);
+
+    const char *d2[2] = {"regso", "sex"};
+    assert_int_equal(om_sdc_new(&s, 2, d2, &e), OM_OK);
+    const char *rg[3] = {"K1R001", "K1R002", "K1R003"};
+    const double val[3] = {3, 50, 60};
+    for (int k = 0; k < 3; k++) {
+        om_sdc_set_parent(s, 0, rg[k], "K1", &e);
+        for (int x = 1; x <= 2; x++) {
+            const char *cd[2] = {rg[k], x == 1 ? "1" : "2"};
+            om_sdc_input in = {.value = val[k]};
+            om_sdc_add(s, cd, &in, &e);
+        }
+    }
+    assert_int_equal(om_sdc_merge_small(s, 0, 20, &e), OM_OK);
+    const char *ch, *un;
+    assert_true(om_sdc_merge_map(s, 0, &ch, &un));
+    assert_string_equal(un, "K1R001+K1R002");
+    assert_int_equal(om_sdc_protect(s, &rules, &FULL, &e), OM_OK);
+    const char *m1[2] = {"K1R001+K1R002", "1"};
+    om_sdc_cell(s, (size_t)om_sdc_find(s, m1), &ci);
+    assert_true(ci.value == 53);
+    assert_int_equal(ci.status, OM_SDC_MERGED);
+    om_sdc_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_intervals), cmocka_unit_test(test_trap),  cmocka_unit_test(test_unsafe_narrow),
         cmocka_unit_test(test_hierarchy),      cmocka_unit_test(test_linked), cmocka_unit_test(test_rules),
         cmocka_unit_test(test_eb),             cmocka_unit_test(test_round_merge),
+        cmocka_unit_test(test_bruteforce),     cmocka_unit_test(test_pool_merge_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
