@@ -51,7 +51,7 @@ static void help(FILE *fp)
             "  --summary          print counts of cells per status on stderr\n"
             "  --out OUT          output CSV (atomically; - for stdout)\n\n"
             "example:\n"
-            "  omrade protect examples/protect/trap.csv --dims region,sex --min-count 3 --audit --out -\n");
+            "  omrade protect examples/protect/trap.csv --dims area,group --min-count 3 --audit --out -\n");
 }
 
 typedef struct hier_arg {

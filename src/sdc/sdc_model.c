@@ -305,6 +305,13 @@ static om_status read_csv(om_sdc *s, om_csv *c, bool linked, om_error *err)
                 return st;
             codes[d] = buf[d];
             first = (size_t)idx[d];
+            if (s->dim[d].has_hier) {
+                int32_t k = om_strmap_get(s->dim[d].map, buf[d], strlen(buf[d]));
+                if (k < 0 || s->dim[d].pparent[k] < 0)
+                    return om_csv_fail(c, (size_t)idx[d], err,
+                                       "expected a code with a parent in the hierarchy of '%s', found '%s'",
+                                       s->dim[d].name, buf[d]);
+            }
         }
         om_sdc_input in;
         memset(&in, 0, sizeof in);
@@ -385,6 +392,20 @@ om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err)
         }
         int32_t ci = om_strmap_get(s->dim[dim].map, cb, strlen(cb));
         s->dim[dim].pparent_line[ci] = om_csv_line(c);
+    }
+    if (st != OM_OK)
+        return st;
+    /* a cycle is reported at the line of one of its edges */
+    sdc_dim *d = &s->dim[dim];
+    for (int32_t i = 0; i < d->np; i++) {
+        int32_t x = i, steps = 0;
+        while (x >= 0 && steps <= d->np) {
+            x = d->pparent[x];
+            steps++;
+        }
+        if (x >= 0)
+            return om_error_set(err, OM_ERR_INPUT, om_csv_name(c), d->pparent_line[x], 0,
+                                "expected a tree in column 'parent', found a cycle through '%s'", d->pcode[x]);
     }
     return st;
 }
