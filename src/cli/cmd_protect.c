@@ -24,7 +24,8 @@ static void help(FILE *fp)
             "(published|primary|secondary|pooled|merged), with --audit also lower,upper.\n\n"
             "options:\n"
             "  --dims D1,D2       dimension columns (fixed order of the output)\n"
-            "  --hier D=FILE      hierarchy of dimension D (CSV child,parent), repeatable\n"
+            "  --hier D=FILE      hierarchy of dimension D (CSV child,parent), repeatable;\n"
+            "                     D=@geo: the built-in DeSO/RegSO/kommun/län/riket tree\n"
             "  --min-count N      primary when 1 <= count < N (default 0: off)\n"
             "  --protection P     required protection in percent (default 10)\n"
             "  --protection-abs A and at least A units either way (default 0)\n"
@@ -111,6 +112,23 @@ static int load(const args *a, char **names, int nd, int window, om_sdc **out, F
         return om_cli_fail("protect", &err);
     for (int h = 0; h < a->nhier; h++) {
         int d = dim_index(names, nd, a->hier[h].dim);
+        if (strcmp(a->hier[h].file, "@geo") == 0) {
+            /* the built-in registry: DeSO -> RegSO -> kommun -> län -> riket (00) */
+            om_geo *g = NULL;
+            om_status gs = om_geo_new_builtin(&g, &err);
+            for (int l = OM_LEVEL_DESO; l < OM_LEVEL_RIKET && gs == OM_OK; l++)
+                for (int32_t i = 0; i < om_geo_count(g, (om_level)l) && gs == OM_OK; i++) {
+                    int32_t p = om_geo_parent(g, (om_level)l, i, (om_level)(l + 1));
+                    gs = om_sdc_set_parent(s, (size_t)d, om_geo_code(g, (om_level)l, i),
+                                           om_geo_code(g, (om_level)(l + 1), p), &err);
+                }
+            om_geo_free(g);
+            if (gs != OM_OK) {
+                om_sdc_free(s);
+                return om_cli_fail("protect", &err);
+            }
+            continue;
+        }
         om_csv *c = NULL;
         if (om_csv_open(&c, a->hier[h].file, NULL, &err) != OM_OK || om_sdc_read_hier(s, (size_t)d, c, &err) != OM_OK) {
             om_csv_free(c);
