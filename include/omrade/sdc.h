@@ -240,7 +240,8 @@ double om_sdc_round(double value, int base);
  * smallest unit below `min_size` with its proxy neighbour in the same parent
  * until every unit reaches min_size or is alone in its parent.  unit[i]
  * receives a unit id: the index of the unit's representative (smallest
- * code).  Codes must be sorted within... any order is accepted. */
+ * code).  Areas may come in any order.  Errors: OM_ERR_INPUT (negative
+ * size), OM_ERR_NOMEM. */
 om_status om_sdc_merge_units(size_t n, const char *const *codes, const int32_t *parent,
                              const double *size, double min_size, int32_t *unit, om_error *err);
 
