@@ -492,6 +492,61 @@ static void test_pool_merge_model(void **state)
     om_sdc_free(s);
 }
 
+/* Random 3-D hierarchical tables (2 kommuner x 5 RegSO, sex, 4 ages) with
+ * many small counts: protect (hypercubes, and the LP-only method) must end
+ * with a pattern whose exact audit passes, every interval must contain the
+ * true value, and every primary cell must be suppressed. */
+static void test_random_3d(void **state)
+{
+    (void)state;
+    uint64_t rng = 777;
+    const char *dims[3] = {"geo", "sex", "age"};
+    const char *geo[10] = {"k1r1", "k1r2", "k1r3", "k1r4", "k1r5", "k2r1", "k2r2", "k2r3", "k2r4", "k2r5"};
+    const char *ages[4] = {"a1", "a2", "a3", "a4"};
+    for (int trial = 0; trial < 12; trial++) {
+        om_sdc *s = NULL;
+        om_error e = OM_ERROR_INIT;
+        assert_int_equal(om_sdc_new(&s, 3, dims, &e), OM_OK);
+        for (int g = 0; g < 10; g++)
+            om_sdc_set_parent(s, 0, geo[g], g < 5 ? "k1" : "k2", &e);
+        for (int g = 0; g < 10; g++)
+            for (int x = 0; x < 2; x++)
+                for (int a = 0; a < 4; a++) {
+                    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+                    const char *codes[3] = {geo[g], x ? "2" : "1", ages[a]};
+                    om_sdc_input in = {.value = (double)((rng >> 35) % 14)};
+                    assert_int_equal(om_sdc_add(s, codes, &in, &e), OM_OK);
+                }
+        om_sdc_rules rules;
+        om_sdc_rules_default(&rules);
+        rules.min_count = 4;
+        rules.protection_abs = 1;
+        om_sdc_options o = FULL;
+        o.no_hypercube = trial % 2 == 1;
+        assert_int_equal(om_sdc_protect(s, &rules, &o, &e), OM_OK);
+        om_sdc_summary sm;
+        om_sdc_get_summary(s, &sm);
+        if (o.no_hypercube)
+            assert_true(sm.lp_protections > 0 && sm.hypercubes == 0);
+        size_t nf = 1;
+        assert_int_equal(om_sdc_audit(s, &rules, &nf, &e), OM_OK);
+        assert_int_equal(nf, 0);
+        for (size_t i = 0; i < om_sdc_ncells(s); i++) {
+            om_sdc_cell_info ci;
+            om_sdc_cell(s, i, &ci);
+            if (ci.value >= 1 && ci.value < 4)
+                assert_int_equal(ci.status, OM_SDC_PRIMARY);
+            if (ci.status == OM_SDC_PRIMARY || ci.status == OM_SDC_SECONDARY) {
+                assert_true(ci.audited);
+                assert_true(ci.lower <= ci.value + 1e-6 && ci.value <= ci.upper + 1e-6);
+            }
+            if (ci.status == OM_SDC_PRIMARY)
+                assert_true(ci.lower <= fmax(0, ci.value - 1) + 1e-6 && ci.upper >= ci.value + 1 - 1e-6);
+        }
+        om_sdc_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_hierarchy),      cmocka_unit_test(test_linked), cmocka_unit_test(test_rules),
         cmocka_unit_test(test_eb),             cmocka_unit_test(test_round_merge),
         cmocka_unit_test(test_bruteforce),     cmocka_unit_test(test_pool_merge_model),
+        cmocka_unit_test(test_random_3d),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
