@@ -5,7 +5,10 @@
  * suppressed cells of the table, rebuilt and solved cold for every cell),
  * timed on a sample of cells and extrapolated to all suppressed cells.
  *
- *   build/bench_protect [naive_sample_cells=3] [seed=1]     (run from the repo root)
+ *   build/bench_protect [naive_sample_cells=3] [seed=1] [lp]   (run from the repo root)
+ *
+ * With "lp" a third run protects the population table with the LP-based
+ * incremental method alone (no hypercubes), for comparison.
  *
  * Scenario "population": SCB's population by DeSO and 17 five-year age
  * groups, 2022 (data/scb/deso-2022-csv/age_demographics_deso.csv), summed
@@ -47,7 +50,7 @@ static int binom(int n, double p)
     return k;
 }
 
-static int scenario(const char *name, om_geo *g, const int *cnt, size_t sample)
+static int scenario(const char *name, om_geo *g, const int *cnt, size_t sample, bool lp_only)
 {
     static const char *ages[18] = {"00-04", "05-09", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44",
                                    "45-49", "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85+"};
@@ -83,7 +86,9 @@ static int scenario(const char *name, om_geo *g, const int *cnt, size_t sample)
     om_sdc_rules rules;
     om_sdc_rules_default(&rules);
     rules.min_count = 5;
-    if (om_sdc_protect(s, &rules, NULL, &err) != OM_OK) {
+    om_sdc_options opt = {0};
+    opt.no_hypercube = lp_only;
+    if (om_sdc_protect(s, &rules, &opt, &err) != OM_OK) {
         fprintf(stderr, "protect: %s\n", err.msg);
         return 1;
     }
@@ -171,8 +176,10 @@ int main(int argc, char **argv)
         }
     for (size_t k = 0; k < (size_t)nr * 36; k++)
         rare[k] = binom(cnt[k], 0.25);
-    int rc = scenario("population", g, cnt, sample);
-    rc |= scenario("attribute held by 25 % of the population (naive peer skipped)", g, rare, 0);
+    int rc = scenario("population", g, cnt, sample, false);
+    rc |= scenario("attribute held by 25 % of the population (naive peer skipped)", g, rare, 0, false);
+    if (argc > 3 && strcmp(argv[3], "lp") == 0)
+        rc |= scenario("population, LP-only secondary suppression (peer method)", g, cnt, 0, true);
     free(age17);
     free(cnt);
     free(rare);

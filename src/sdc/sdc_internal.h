@@ -25,6 +25,7 @@ typedef struct sdc_dim {
     int32_t *parent, *depth, *pre, *size; /* preorder number and subtree size */
     int32_t *child_start, *child;         /* children of node k: child[child_start[k] .. child_start[k+1]) */
     int32_t *prov2final;
+    int32_t *bypre; /* node with preorder number k */
     int32_t maxdepth;
 } sdc_dim;
 
@@ -66,6 +67,8 @@ struct om_sdc {
     int32_t *row_cell;
     int8_t *row_coef;
     size_t nnz, capnnz;
+    size_t *cell_row_start; /* transpose: rows of cell i */
+    int32_t *cell_row;
     om_sdc_summary sum;
     /* information-keeping transformations */
     int pool_window;

@@ -101,6 +101,7 @@ static void dim_free(sdc_dim *d)
     free(d->child_start);
     free(d->child);
     free(d->prov2final);
+    free(d->bypre);
 }
 
 void om_sdc_free(om_sdc *s)
@@ -129,6 +130,8 @@ void om_sdc_free(om_sdc *s)
     free(s->row_start);
     free(s->row_cell);
     free(s->row_coef);
+    free(s->cell_row_start);
+    free(s->cell_row);
     free(s->merged_prov);
     for (size_t k = 0; k < s->nmap; k++) {
         free(s->map_child[k]);
@@ -588,6 +591,16 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
             stack[sp++] = ch;
         }
     }
+    d->bypre = malloc((size_t)n * sizeof *d->bypre);
+    if (!d->bypre) {
+        free(keep);
+        free(used);
+        free(order);
+        free(stack);
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (int32_t j = 0; j < n; j++)
+        d->bypre[d->pre[j]] = j;
     for (int32_t j = 0; j < n; j++)
         d->size[j] = 1;
     /* sizes: process nodes by decreasing depth */
@@ -876,6 +889,25 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
                 s->row_start[++s->nrow] = s->nnz;
             }
         }
+    }
+    /* transpose of the constraint rows */
+    s->cell_row_start = calloc(s->ncell + 1, sizeof *s->cell_row_start);
+    s->cell_row = malloc((s->nnz + 1) * sizeof *s->cell_row);
+    if (!s->cell_row_start || !s->cell_row)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t e = 0; e < s->nnz; e++)
+        s->cell_row_start[s->row_cell[e] + 1]++;
+    for (size_t i = 0; i < s->ncell; i++)
+        s->cell_row_start[i + 1] += s->cell_row_start[i];
+    {
+        size_t *fill = malloc((s->ncell + 1) * sizeof *fill);
+        if (!fill)
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        memcpy(fill, s->cell_row_start, (s->ncell + 1) * sizeof *fill);
+        for (size_t r = 0; r < s->nrow; r++)
+            for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++)
+                s->cell_row[fill[s->row_cell[e]]++] = (int32_t)r;
+        free(fill);
     }
     for (size_t i = 0; i < s->ncell; i++)
         if (s->inner_flag[i])

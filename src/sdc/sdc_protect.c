@@ -31,9 +31,10 @@
  *     A (zp - zm) = 0, zp_i - zm_i = +U (or -L), 0 <= zm_j <= a_j, zp >= 0,
  *     with c_j = 0 for suppressed cells and value+1 otherwise; every cell
  *     with z_j != 0 is suppressed.  The LP is first restricted to a
- *     neighbourhood (the subtree of the k-th ancestor of the cell in every
- *     dimension, cells outside fixed at 0 -- any solution stays a valid
- *     deviation of the whole system), widened when infeasible.
+ *     neighbourhood (per dimension: the cell's code, ancestors, children
+ *     and its 12 largest siblings; then the subtree of the k-th ancestor),
+ *     cells outside fixed at 0 -- any solution stays a valid deviation of
+ *     the whole system -- and widened while infeasible.
  *  3. The audit (below) runs on the result; cells still failing (linked
  *     tables, numerical edge cases) get step 2, until the audit passes.
  *
@@ -342,57 +343,138 @@ static om_status glpk_fail(om_error *err, const char *what, int ret)
     return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (%s, code %d)", what, ret);
 }
 
-/* Subtree membership via preorder numbers. */
-static bool in_subtree(const sdc_dim *d, int32_t anc, int32_t x)
+/* Per-dimension node lists of a neighbourhood of cell i.  Level 0: in a
+ * dimension whose parent subtree is small (<= 24 nodes) that subtree;
+ * otherwise the cell's code, its ancestors, its children and the 12
+ * siblings holding the largest values next to the cell.  Level k >= 1: the
+ * subtree of the k-th ancestor. */
+static void neighbourhood(const om_sdc *s, size_t i, int lev, int32_t **lst, int32_t *nl)
 {
-    return d->pre[x] >= d->pre[anc] && d->pre[x] < d->pre[anc] + d->size[anc];
+    const int32_t *ci = s->coord + i * s->nd;
+    int t0 = 0;
+    while (!((s->tables[i] >> t0) & 1u))
+        t0++;
+    const sdc_table *tb = &s->table[t0];
+    for (size_t d = 0; d < s->nd; d++) {
+        const sdc_dim *dm = &s->dim[d];
+        int32_t c = ci[d], p = dm->parent[c];
+        int32_t anc = c;
+        for (int k = 0; k < (lev < 1 ? 1 : lev) && dm->parent[anc] >= 0; k++)
+            anc = dm->parent[anc];
+        nl[d] = 0;
+        if (lev >= 1 || p < 0 || dm->size[p] <= 24) {
+            for (int32_t q = dm->pre[anc]; q < dm->pre[anc] + dm->size[anc]; q++)
+                lst[d][nl[d]++] = dm->bypre[q];
+            continue;
+        }
+        for (int32_t x = c; x >= 0; x = dm->parent[x])
+            lst[d][nl[d]++] = x;
+        for (int32_t k = dm->child_start[c]; k < dm->child_start[c + 1]; k++)
+            lst[d][nl[d]++] = dm->child[k];
+        /* the 12 largest siblings along the line through i (in its first table) */
+        int kd = -1;
+        for (int k = 0; k < tb->nd; k++)
+            if (tb->dims[k] == (int)d)
+                kd = k;
+        int32_t best[12];
+        double bv[12];
+        int nb = 0;
+        for (int32_t k = dm->child_start[p]; k < dm->child_start[p + 1] && kd >= 0; k++) {
+            int32_t sb = dm->child[k];
+            if (sb == c)
+                continue;
+            size_t g = sdc_grid_index(s, tb, ci) + ((size_t)sb - (size_t)c) * tb->stride[kd];
+            double v = s->value[tb->grid2cell[g]];
+            int pos = nb < 12 ? nb++ : 12;
+            while (pos > 0 && bv[pos - 1] < v) {
+                if (pos < 12) {
+                    best[pos] = best[pos - 1];
+                    bv[pos] = bv[pos - 1];
+                }
+                pos--;
+            }
+            if (pos < 12) {
+                best[pos] = sb;
+                bv[pos] = v;
+            }
+        }
+        for (int k = 0; k < nb; k++)
+            lst[d][nl[d]++] = best[k];
+    }
 }
 
 /* Protect cell i in direction dir (+1 up by t, -1 down by t) with the
- * incremental LP; *done false when even the whole table is infeasible. */
-static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *local, bool *done, om_error *err)
+ * incremental LP; *done false when even the whole table is infeasible.
+ * `local` (ncell entries, all -1) and `rowmark` (nrow entries, all 0) are
+ * scratch and are left as found. */
+static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *local, uint8_t *rowmark, bool *done,
+                            om_error *err)
 {
     *done = false;
     int maxlev = 1;
     for (size_t d = 0; d < s->nd; d++)
         if (s->dim[d].maxdepth > maxlev)
             maxlev = s->dim[d].maxdepth;
-    const int32_t *ci = s->coord + i * s->nd;
+    int32_t *lst[SDC_MAX_DIMS] = {0}, nl[SDC_MAX_DIMS];
     int32_t *cells = malloc(s->ncell * sizeof *cells);
-    if (!cells)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    int32_t *rows = malloc((s->nrow + 1) * sizeof *rows);
     om_status st = OM_OK;
-    for (int lev = 1; lev <= maxlev && !*done; lev++) {
-        int32_t anc[SDC_MAX_DIMS];
-        for (size_t d = 0; d < s->nd; d++) {
-            int32_t x = ci[d];
-            for (int k = 0; k < lev && s->dim[d].parent[x] >= 0; k++)
-                x = s->dim[d].parent[x];
-            anc[d] = x;
-        }
+    bool okm = cells && rows;
+    for (size_t d = 0; d < s->nd && okm; d++)
+        okm = (lst[d] = malloc(((size_t)s->dim[d].n + 16) * sizeof *lst[d])) != NULL;
+    if (!okm) {
+        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        maxlev = -1;
+    }
+    for (int lev = 0; lev <= maxlev && !*done; lev++) {
+        neighbourhood(s, i, lev, lst, nl);
         size_t n = 0;
-        for (size_t j = 0; j < s->ncell; j++) {
-            const int32_t *cj = s->coord + j * s->nd;
-            bool in = true;
-            for (size_t d = 0; d < s->nd && in; d++)
-                in = in_subtree(&s->dim[d], anc[d], cj[d]);
-            if (in) {
-                local[j] = (int32_t)n;
-                cells[n++] = (int32_t)j;
+        for (int t = 0; t < s->ntables; t++) {
+            const sdc_table *tb = &s->table[t];
+            bool ok = true;
+            for (size_t d = 0; d < s->nd && ok; d++)
+                if (!(tb->mask & (1u << d))) {
+                    ok = false;
+                    for (int32_t k = 0; k < nl[d]; k++)
+                        ok = ok || lst[d][k] == s->dim[d].root;
+                }
+            if (!ok)
+                continue;
+            int od[SDC_MAX_DIMS] = {0};
+            for (;;) {
+                size_t g = 0;
+                for (int k = 0; k < tb->nd; k++)
+                    g += (size_t)lst[tb->dims[k]][od[k]] * tb->stride[k];
+                int32_t j = tb->grid2cell[g];
+                if (local[j] < 0) {
+                    local[j] = (int32_t)n;
+                    cells[n++] = j;
+                }
+                int k;
+                for (k = tb->nd - 1; k >= 0; k--) {
+                    if (++od[k] < nl[tb->dims[k]])
+                        break;
+                    od[k] = 0;
+                }
+                if (k < 0)
+                    break;
             }
         }
-        /* rows touching the neighbourhood */
+        /* rows touching the neighbourhood, through the transpose */
         size_t nz = 0, nr = 0;
-        for (size_t r = 0; r < s->nrow; r++) {
-            size_t c = 0;
-            for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++)
-                c += local[s->row_cell[e]] >= 0;
-            if (c) {
-                nr++;
-                nz += 2 * c;
+        for (size_t k = 0; k < n; k++)
+            for (size_t e = s->cell_row_start[cells[k]]; e < s->cell_row_start[cells[k] + 1]; e++) {
+                int32_t r = s->cell_row[e];
+                if (rowmark[r])
+                    continue;
+                rowmark[r] = 1;
+                rows[nr++] = r;
+                for (size_t f = s->row_start[r]; f < s->row_start[r + 1]; f++)
+                    nz += local[s->row_cell[f]] >= 0 ? 2 : 0;
             }
-        }
-        int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
+        for (size_t k = 0; k < nr; k++)
+            rowmark[rows[k]] = 0;
+    int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
         double *ar = malloc((nz + 1) * sizeof *ar);
         glp_prob *lp = glp_create_prob();
         if (!ia || !ja || !ar) {
@@ -428,7 +510,8 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
             glp_add_rows(lp, (int)nr);
         size_t q = 0;
         int row = 0;
-        for (size_t r = 0; r < s->nrow; r++) {
+        for (size_t rr = 0; rr < nr; rr++) {
+            int32_t r = rows[rr];
             bool any = false;
             for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++)
                 if (local[s->row_cell[e]] >= 0) {
@@ -480,6 +563,9 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
             break;
     }
     free(cells);
+    free(rows);
+    for (size_t d = 0; d < s->nd; d++)
+        free(lst[d]);
     if (*done)
         s->sum.lp_protections++;
     return st;
@@ -1039,6 +1125,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
     int32_t *order = malloc((np + 1) * sizeof *order);
     double *req = malloc(s->ncell * sizeof *req);
     int32_t *local = malloc(s->ncell * sizeof *local);
+    uint8_t *rowmark = calloc(s->nrow + 1, 1);
     hc_ctx h;
     memset(&h, 0, sizeof h);
     h.s = s;
@@ -1046,7 +1133,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
     for (size_t d = 0; d < s->nd; d++)
         if ((s->dim[d].maxdepth + 2) * 2 > maxnnz)
             maxnnz = (s->dim[d].maxdepth + 2) * 2;
-    bool okm = order && req && local;
+    bool okm = order && req && local && rowmark;
     for (size_t d = 0; d < s->nd && okm; d++) {
         h.vs[d].cap_nnz = HC_MAXVEC * maxnnz;
         h.vs[d].node = malloc((size_t)h.vs[d].cap_nnz * sizeof *h.vs[d].node);
@@ -1081,9 +1168,9 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
             s->sum.hypercubes++;
         } else {
             bool d1, d2;
-            if ((st = protect_lp(s, i, 1, U, local, &d1, err)) != OM_OK)
+            if ((st = protect_lp(s, i, 1, U, local, rowmark, &d1, err)) != OM_OK)
                 goto out;
-            if (L > 0 && (st = protect_lp(s, i, -1, L, local, &d2, err)) != OM_OK)
+            if (L > 0 && (st = protect_lp(s, i, -1, L, local, rowmark, &d2, err)) != OM_OK)
                 goto out;
         }
         if (opt->progress.fn && (q % 64 == 0 || q + 1 == k))
@@ -1120,9 +1207,9 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
             sdc_requirement(rules, x, &U, &L);
             double tol = 1e-6 * (1 + x);
             bool d;
-            if (s->upper[i] < x + U - tol && (st = protect_lp(s, i, 1, U, local, &d, err)) != OM_OK)
+            if (s->upper[i] < x + U - tol && (st = protect_lp(s, i, 1, U, local, rowmark, &d, err)) != OM_OK)
                 goto out;
-            if (s->lower[i] > x - L + tol && (st = protect_lp(s, i, -1, L, local, &d, err)) != OM_OK)
+            if (s->lower[i] > x - L + tol && (st = protect_lp(s, i, -1, L, local, rowmark, &d, err)) != OM_OK)
                 goto out;
         }
     }
@@ -1134,5 +1221,6 @@ out:
     free(order);
     free(req);
     free(local);
+    free(rowmark);
     return st;
 }
