@@ -106,6 +106,18 @@ void om_sdc_free(om_sdc *s);
 om_status om_sdc_set_parent(om_sdc *s, size_t dim, const char *child, const char *parent,
                             om_error *err);
 
+/* Declare an extra aggregate of dimension `dim` besides the hierarchy: the
+ * group `group` (a code not used in the hierarchy, e.g. an area type) is
+ * the sum of its members, which must be inner codes (leaves).  Group cells
+ * are generated for every combination of the other coordinates and their
+ * additivity constraints join the system, so area-type totals are
+ * protected together with the geography.  Errors: OM_ERR_INPUT (a member
+ * twice in one group; at build: a member that is not an inner code, a
+ * group code that is also a hierarchy code). */
+om_status om_sdc_add_group(om_sdc *s, size_t dim, const char *group, const char *member, om_error *err);
+/* Read groupings of dimension `dim` from a CSV with header `member,group`. */
+om_status om_sdc_read_groups(om_sdc *s, size_t dim, om_csv *c, om_error *err);
+
 /* Add one inner cell.  codes[d] is the code in dimension d, or NULL when
  * dimension d is not part of this cell's table (linked tables: the cell's
  * table is the set of non-NULL dimensions).  Errors: OM_ERR_INPUT (negative

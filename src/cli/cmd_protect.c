@@ -44,6 +44,8 @@ static void help(FILE *fp)
             "                     (Marshall 1991) of count/denominator per row; local: within\n"
             "                     --group COL.  Output: rate,se,lower,upper (estimates)\n"
             "  --audit            add the attacker's interval lower,upper of suppressed cells\n"
+            "  --groups D=FILE    extra totals of D besides the hierarchy (CSV member,group,\n"
+            "                     e.g. area types): group cells are added and protected too\n"
             "  --link FILE        a linked table sharing margins (its columns: some of the\n"
             "                     --dims, count); protected together, cells of all tables\n"
             "                     in OUT (absent dimensions at Total); repeatable\n"
@@ -66,6 +68,8 @@ typedef struct args {
     int nhier;
     const char *link[8];
     int nlink;
+    hier_arg groups[8];
+    int ngroups;
     om_sdc_rules rules;
     bool audit, summary, check;
     int window; /* 0 none, 1/3/5, -1 auto */
@@ -136,6 +140,17 @@ static int load(const args *a, char **names, int nd, int window, om_sdc **out, F
             return om_cli_fail("protect", &err);
         }
         om_csv_free(c);
+    }
+    for (int h = 0; h < a->ngroups; h++) {
+        int d = dim_index(names, nd, a->groups[h].dim);
+        om_csv *gc = NULL;
+        if (om_csv_open(&gc, a->groups[h].file, NULL, &err) != OM_OK ||
+            om_sdc_read_groups(s, (size_t)d, gc, &err) != OM_OK) {
+            om_csv_free(gc);
+            om_sdc_free(s);
+            return om_cli_fail("protect", &err);
+        }
+        om_csv_free(gc);
     }
     om_csv *c = NULL;
     if (om_csv_open(&c, a->file, NULL, &err) != OM_OK ||
@@ -389,6 +404,7 @@ static int run(int argc, char **argv)
                                          {"audit", no_argument, 0, 'a'},
                                          {"check", no_argument, 0, 'c'},
                                          {"link", required_argument, 0, 'L'},
+                                         {"groups", required_argument, 0, 'R'},
                                          {"summary", no_argument, 0, 'S'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
@@ -492,6 +508,17 @@ static int run(int argc, char **argv)
         case 'q': a.group = optarg; break;
         case 'a': a.audit = true; break;
         case 'c': a.check = true; break;
+        case 'R': {
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1])
+                return om_cli_usage("protect", "expected --groups DIM=FILE, found '%s'", optarg);
+            if (a.ngroups == 8)
+                return om_cli_usage("protect", "expected at most 8 --groups options");
+            a.groups[a.ngroups].dim = strndup(optarg, (size_t)(eq - optarg));
+            a.groups[a.ngroups].file = eq + 1;
+            a.ngroups++;
+            break;
+        }
         case 'L':
             if (a.nlink == 8)
                 return om_cli_usage("protect", "expected at most 8 --link files");
@@ -523,6 +550,9 @@ static int run(int argc, char **argv)
         rc = om_cli_usage("protect", "expected --merge-min N > 0 with --merge");
     else if (a.merge_map && !a.merge)
         rc = om_cli_usage("protect", "expected --merge D with --merge-map");
+    for (int h = 0; h < a.ngroups && rc == 0; h++)
+        if (dim_index(names, nd, a.groups[h].dim) < 0)
+            rc = om_cli_usage("protect", "expected --groups for one of the --dims, found '%s'", a.groups[h].dim);
     for (int h = 0; h < a.nhier && rc == 0; h++)
         if (dim_index(names, nd, a.hier[h].dim) < 0)
             rc = om_cli_usage("protect", "expected --hier for one of the --dims, found '%s'", a.hier[h].dim);
@@ -657,6 +687,8 @@ done:
         free(names[k]);
     for (int h = 0; h < a.nhier; h++)
         free(a.hier[h].dim);
+    for (int h = 0; h < a.ngroups; h++)
+        free(a.groups[h].dim);
     return rc;
 }
 

@@ -26,6 +26,15 @@ typedef struct sdc_dim {
     int32_t *child_start, *child;         /* children of node k: child[child_start[k] .. child_start[k+1]) */
     int32_t *prov2final;
     int32_t *bypre; /* node with preorder number k */
+    /* groupings besides the tree (e.g. area-type totals): provisional
+     * (group name, member id) pairs; after build, nodes ntree..n-1 are the
+     * groups and ingrp lists the groups of each tree node */
+    char **gname;
+    int32_t ngname, capg;
+    int32_t *gm_group, *gm_member;
+    size_t ngm, capgm;
+    int32_t ntree;
+    int32_t *ingrp_start, *ingrp;
     int32_t maxdepth;
 } sdc_dim;
 

@@ -163,8 +163,48 @@ static bool push_up(vecset *v, const sdc_dim *d, int32_t x, int32_t stop, int8_t
     return true;
 }
 
+/* Extend the vector being built (entries save_nnz..) to the grouping
+ * nodes of the dimension: v_g = sum of v over the members of g, so the
+ * group constraints hold too; a coefficient beyond +-1 drops the vector. */
+static bool vs_groups(vecset *v, const sdc_dim *d, int32_t save_nnz)
+{
+    if (!d->ingrp_start)
+        return true;
+    int32_t end = v->nnz;
+    for (int32_t e = save_nnz; e < end; e++) {
+        int32_t x = v->node[e];
+        if (x >= d->ntree)
+            continue;
+        for (int32_t q = d->ingrp_start[x]; q < d->ingrp_start[x + 1]; q++) {
+            int32_t g = d->ingrp[q];
+            bool done = false;
+            for (int32_t f = end; f < v->nnz && !done; f++)
+                done = v->node[f] == g;
+            if (done)
+                continue;
+            int coef = 0;
+            for (int32_t f = save_nnz; f < end; f++) {
+                int32_t y = v->node[f];
+                if (y >= d->ntree)
+                    continue;
+                for (int32_t r = d->ingrp_start[y]; r < d->ingrp_start[y + 1]; r++)
+                    if (d->ingrp[r] == g)
+                        coef += v->sign[f];
+            }
+            if (coef > 1 || coef < -1)
+                return false;
+            if (coef && !vs_push(v, g, (int8_t)coef))
+                return false;
+        }
+    }
+    return true;
+}
+
+static const sdc_dim *g_vs_dim;
+
 static void vs_close(vecset *v, int32_t save_nnz, bool ok)
 {
+    ok = ok && vs_groups(v, g_vs_dim, save_nnz);
     if (!ok || v->n >= HC_MAXVEC) {
         v->nnz = save_nnz;
         return;
@@ -175,9 +215,12 @@ static void vs_close(vecset *v, int32_t save_nnz, bool ok)
 /* Null-space vectors of dimension d's hierarchy constraints with +1 at c. */
 static void gen_vectors(const sdc_dim *d, int32_t c, vecset *v)
 {
+    g_vs_dim = d;
     v->n = 0;
     v->nnz = 0;
     v->start[0] = 0;
+    if (c >= d->ntree)
+        return; /* a grouping cell: the LP method handles it */
     if (leafp(d, c)) {
         int32_t p = d->parent[c];
         if (p < 0)
@@ -362,6 +405,14 @@ static void neighbourhood(const om_sdc *s, size_t i, int lev, int32_t **lst, int
         for (int k = 0; k < (lev < 1 ? 1 : lev) && dm->parent[anc] >= 0; k++)
             anc = dm->parent[anc];
         nl[d] = 0;
+        if (c >= dm->ntree) {
+            /* a grouping cell: every node of the dimension */
+            for (int32_t x = 0; x < dm->n; x++)
+                lst[d][nl[d]++] = x;
+            continue;
+        }
+        for (int32_t x = dm->ntree; x < dm->n; x++)
+            lst[d][nl[d]++] = x; /* groupings are few: always included */
         if (lev >= 1 || p < 0 || dm->size[p] <= 24) {
             for (int32_t q = dm->pre[anc]; q < dm->pre[anc] + dm->size[anc]; q++)
                 lst[d][nl[d]++] = dm->bypre[q];
@@ -1131,8 +1182,8 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
     h.s = s;
     int32_t maxnnz = 0;
     for (size_t d = 0; d < s->nd; d++)
-        if ((s->dim[d].maxdepth + 2) * 2 > maxnnz)
-            maxnnz = (s->dim[d].maxdepth + 2) * 2;
+        if ((s->dim[d].maxdepth + 2) * 2 + (s->dim[d].n - s->dim[d].ntree) > maxnnz)
+            maxnnz = (s->dim[d].maxdepth + 2) * 2 + (s->dim[d].n - s->dim[d].ntree);
     bool okm = order && req && local && rowmark;
     for (size_t d = 0; d < s->nd && okm; d++) {
         h.vs[d].cap_nnz = HC_MAXVEC * maxnnz;
