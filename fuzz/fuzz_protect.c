@@ -1,4 +1,5 @@
-/* Fuzz target: the om_sdc input parsers (long table and hierarchy file)
+/* Fuzz target: the om_sdc input parsers (long table, hierarchy or grouping
+ * file before a line "--")
  * and, for small inputs, the whole protect + audit pipeline. */
 #include "omrade/sdc.h"
 
@@ -24,8 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     om_csv *c = NULL;
     bool ok = true;
     if (split < size) {
+        bool groups = split >= 7 && memcmp(data, "member,", 7) == 0;
         if (om_csv_open_mem(&c, "hier", data, split, &opt, &err) == OM_OK)
-            ok = om_sdc_read_hier(s, 0, c, &err) == OM_OK;
+            ok = (groups ? om_sdc_read_groups(s, 0, c, &err) : om_sdc_read_hier(s, 0, c, &err)) == OM_OK;
         om_csv_free(c);
         c = NULL;
         data += split + 3;
