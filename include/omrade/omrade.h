@@ -8,6 +8,7 @@
 #include "omrade/hash.h"
 #include "omrade/scb.h"
 #include "omrade/seg.h"
+#include "omrade/sdc.h"
 #include "omrade/sei.h"
 
 #endif
