@@ -53,6 +53,9 @@ om_status om_link_parallel(om_csv *c, int nthreads, om_link_slice_fn fn, void *c
 void om_link_report(const om_progress *pr, const char *what, om_csv *c, size_t begin,
                     int nthreads);
 
+void om_link_release(om_csv *c, size_t *mark);
+extern const om_csv_options om_link_numeric_extract;
+
 static inline uint32_t om_link_regso_of(const struct om_link *l, int32_t area)
 {
     return (uint32_t)l->area_regso[area];

@@ -7,8 +7,10 @@
  * turns each later join into two array reads.  CSV slices are parsed on
  * threads (om_csv_split); the residence array is written concurrently, with
  * an atomic exchange per cell so a duplicated person-year is always seen. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include "internal.h"
+
+#include <sys/mman.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -112,6 +114,11 @@ bool om_link_parse_date(const char *p, size_t n, int32_t *days, int *year)
 
 /* ------------------------------------------------------------ threads */
 
+/* Register extracts (ids, dates, codes) are read without the UTF-8 pass:
+ * it is a serial scan of the whole file before the threads start, and the
+ * fields we keep are digits and code bytes compared as bytes. */
+const om_csv_options om_link_numeric_extract = {0, true, 0, 0};
+
 typedef struct {
     om_csv *slice;
     om_link_slice_fn fn;
@@ -170,6 +177,29 @@ om_status om_link_parallel(om_csv *c, int nthreads, om_link_slice_fn fn, void *c
     for (int t = 0; t < nthreads; t++)
         om_csv_free(jobs[t].slice);
     return s;
+}
+
+/* Hand back the pages of input already parsed (bytes [*mark, offset)):
+ * a mapped register extract is read once, and without this its pages would
+ * count in the resident set until the reader is closed.  MADV_PAGEOUT only
+ * reclaims clean file pages (a buffer read from a pipe has no backing file
+ * and no swap here, so it stays), so the data stays valid either way. */
+void om_link_release(om_csv *c, size_t *mark)
+{
+#ifdef MADV_PAGEOUT
+    const uintptr_t pg = 4096;
+    const char *d = om_csv_data(c);
+    size_t off = om_csv_offset(c);
+    uintptr_t a = ((uintptr_t)(d + *mark) + pg - 1) & ~(pg - 1);
+    uintptr_t b = (uintptr_t)(d + off) & ~(pg - 1);
+    if (b > a + ((uintptr_t)32 << 20)) {
+        madvise((void *)a, b - a, MADV_PAGEOUT);
+        *mark = (size_t)(b - (uintptr_t)d);
+    }
+#else
+    (void)c;
+    (void)mark;
+#endif
 }
 
 /* Progress from slice 0 of n: its share of the input stands for all. */
@@ -246,7 +276,7 @@ static om_status persons_slice(om_csv *c, void *vctx, int t, om_error *err)
 {
     persons_ctx *ctx = vctx;
     prow_vec *v = &ctx->v[t];
-    size_t begin = om_csv_offset(c);
+    size_t begin = om_csv_offset(c), mark = begin;
     uint64_t k = 0;
     for (;;) {
         bool got;
@@ -255,8 +285,11 @@ static om_status persons_slice(om_csv *c, void *vctx, int t, om_error *err)
             return s;
         if (!got)
             break;
-        if (t == 0 && (++k & 0xFFFF) == 0)
-            om_link_report(ctx->pr, "persons", c, begin, ctx->nthreads);
+        if ((++k & 0xFFFF) == 0) {
+            if (t == 0)
+                om_link_report(ctx->pr, "persons", c, begin, ctx->nthreads);
+            om_link_release(c, &mark);
+        }
         if (v->n == v->cap && !pv_grow(v))
             return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
         om_field f = om_csv_field(c, (size_t)ctx->col[0]);
@@ -317,7 +350,7 @@ static om_status load_persons(om_link *l, const char *path, const om_link_option
                               int nthreads, om_error *err)
 {
     om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
+    om_status s = om_csv_open(&c, path, &om_link_numeric_extract, err);
     if (s != OM_OK)
         return s;
     persons_ctx *ctx = calloc(1, sizeof *ctx);
@@ -430,9 +463,12 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
     size_t begin = om_csv_offset(c);
     int64_t rows = 0, unknown_id = 0, unknown_area = 0, dup = 0;
     uint32_t hint = 0;
+    uint64_t last_id = UINT64_MAX;
+    bool seq = false; /* the previous new person was the next in persons.csv */
     int last_y = -1;
     uint16_t *col = NULL;
     const size_t ci = (size_t)ctx->col[0], cy = (size_t)ctx->col[1], ca = (size_t)ctx->col[2];
+    size_t mark = begin;
     for (;;) {
         bool got;
         om_status s = om_csv_next(c, &got, err);
@@ -441,8 +477,11 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
         if (!got)
             break;
         rows++;
-        if (t == 0 && (rows & 0xFFFF) == 0)
-            om_link_report(ctx->pr, "residence", c, begin, ctx->nthreads);
+        if ((rows & 0xFFFF) == 0) {
+            if (t == 0)
+                om_link_report(ctx->pr, "residence", c, begin, ctx->nthreads);
+            om_link_release(c, &mark);
+        }
         om_field f = om_csv_field(c, ci);
         uint64_t id;
         if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, &id))
@@ -456,15 +495,19 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
         /* Sequential hint: files are usually sorted by person, so the next
          * row is often the same person or the next one in persons.csv. */
         uint32_t p;
-        if (hint < l->n && l->lopnr[hint] == (int64_t)id)
+        if (id == last_id) {
             p = hint;
-        else if (hint + 1 < l->n && l->lopnr[hint + 1] == (int64_t)id)
+        } else if (seq && hint + 1 < l->n && l->lopnr[hint + 1] == (int64_t)id) {
             p = hint + 1;
-        else if (!om_u64map_get(l->map, id, &p)) {
+        } else if (om_u64map_get(l->map, id, &p)) {
+            seq = p == hint + 1;
+        } else {
             unknown_id++;
+            last_id = UINT64_MAX;
             continue;
         }
         hint = p;
+        last_id = id;
         om_field fa = om_csv_field(c, ca);
         int32_t a = fa.ptr ? om_strmap_get(ctx->codes, fa.ptr, fa.len) : -1;
         if (a < 0) {
@@ -524,7 +567,7 @@ static om_status load_residence(om_link *l, const char *const *paths, size_t npa
                           or_default(opt->r_area, "deso")};
     for (size_t k = 0; s == OM_OK && k < npaths; k++) {
         om_csv *c = NULL;
-        s = om_csv_open(&c, paths[k], NULL, err);
+        s = om_csv_open(&c, paths[k], &om_link_numeric_extract, err);
         if (s != OM_OK)
             break;
         s = om_csv_read_header(c, err);

@@ -125,9 +125,10 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
     if (!v->codes)
         return om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
     const size_t ci = (size_t)ctx->col[0], cd = (size_t)ctx->col[1], cc = (size_t)ctx->col[2];
-    size_t begin = om_csv_offset(c);
+    size_t begin = om_csv_offset(c), mark = begin;
     int64_t rows = 0, unknown_id = 0, outside = 0, not_selected = 0;
     uint32_t hint = 0;
+    uint64_t last_lopnr = UINT64_MAX;
     om_status st = OM_OK;
     /* One-entry cache: consecutive rows often repeat a code. */
     const char *last_code = NULL;
@@ -141,21 +142,25 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
         if (!got)
             break;
         rows++;
-        if (t == 0 && (rows & 0xFFFF) == 0)
-            om_link_report(ctx->pr, "events", c, begin, ctx->nthreads);
+        if ((rows & 0xFFFF) == 0) {
+            if (t == 0)
+                om_link_report(ctx->pr, "events", c, begin, ctx->nthreads);
+            om_link_release(c, &mark);
+        }
         om_field f = om_csv_field(c, ci);
         uint64_t id;
         if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, &id))
             return om_csv_fail(c, ci, err, "expected a non-negative integer id, found '%.*s'",
                                (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
         uint32_t p;
-        if (hint < l->n && l->lopnr[hint] == (int64_t)id)
+        if (id == last_lopnr) {
             p = hint;
-        else if (!om_u64map_get(l->map, id, &p)) {
+        } else if (!om_u64map_get(l->map, id, &p)) {
             unknown_id++;
             continue;
         }
         hint = p;
+        last_lopnr = id;
         om_field fd = om_csv_field(c, cd);
         int32_t day;
         int y;
@@ -678,7 +683,7 @@ static om_status read_events(const om_link *l, const om_outcomes *o, const char 
                              size_t *capall, om_rates_counts *tot, om_error *err)
 {
     om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
+    om_status s = om_csv_open(&c, path, &om_link_numeric_extract, err);
     if (s != OM_OK)
         return s;
     ev_ctx *ctx = calloc(1, sizeof *ctx);
