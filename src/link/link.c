@@ -456,25 +456,87 @@ static uint16_t *year_column(om_link *l, int y)
     return col;
 }
 
+/* Rows of a residence slice waiting for their person lookup (see
+ * rates.c: batched hash probes overlap their cache misses). */
+#define RES_BATCH 32
+typedef struct {
+    uint64_t id[RES_BATCH];
+    uint16_t area[RES_BATCH];
+    int16_t year[RES_BATCH];
+    int n;
+    uint32_t hint;    /* person of the last resolved row */
+    uint64_t last_id; /* its lopnr */
+    bool seq;         /* the previous new person was the next in persons.csv */
+} res_batch;
+
+static bool res_flush(om_link *l, res_batch *b, int64_t *unknown_id, int64_t *dup)
+{
+    uint32_t p[RES_BATCH];
+    bool ok[RES_BATCH];
+    /* Files are usually sorted by person: a row is often the same person as
+     * the previous one, or the next person in persons.csv. */
+    for (int i = 0; i < b->n; i++) {
+        uint64_t id = b->id[i];
+        if (id == b->last_id) {
+            p[i] = b->hint;
+            ok[i] = true;
+            continue;
+        }
+        if (b->seq && b->hint + 1 < l->n && l->lopnr[b->hint + 1] == (int64_t)id) {
+            p[i] = b->hint + 1;
+            ok[i] = true;
+        } else {
+            ok[i] = om_u64map_get(l->map, id, &p[i]);
+            b->seq = ok[i] && p[i] == b->hint + 1;
+        }
+        if (ok[i]) {
+            b->hint = p[i];
+            b->last_id = id;
+        }
+    }
+    uint16_t *col = NULL;
+    int last_y = -1;
+    for (int i = 0; i < b->n; i++) {
+        if (!ok[i]) {
+            (*unknown_id)++;
+            continue;
+        }
+        if (b->year[i] != last_y) {
+            col = year_column(l, b->year[i]);
+            if (!col)
+                return false;
+            last_y = b->year[i];
+        }
+        uint16_t old = __atomic_exchange_n(&col[p[i]], b->area[i], __ATOMIC_RELAXED);
+        if (old != OM_RES_NONE) {
+            /* keep the first value seen */
+            __atomic_store_n(&col[p[i]], old, __ATOMIC_RELAXED);
+            (*dup)++;
+        }
+    }
+    b->n = 0;
+    return true;
+}
+
+/* One slice of a residence file.  A row is counted once, in the first
+ * category that applies: unknown area code, unknown id, repeated
+ * person-year, kept. */
 static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
 {
     res_ctx *ctx = vctx;
     om_link *l = ctx->l;
-    size_t begin = om_csv_offset(c);
+    size_t begin = om_csv_offset(c), mark = begin;
     int64_t rows = 0, unknown_id = 0, unknown_area = 0, dup = 0;
-    uint32_t hint = 0;
-    uint64_t last_id = UINT64_MAX;
-    bool seq = false; /* the previous new person was the next in persons.csv */
-    int last_y = -1;
-    uint16_t *col = NULL;
     const size_t ci = (size_t)ctx->col[0], cy = (size_t)ctx->col[1], ca = (size_t)ctx->col[2];
-    size_t mark = begin;
+    res_batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
+    b->last_id = UINT64_MAX;
+    om_status st = OM_OK;
     for (;;) {
         bool got;
-        om_status s = om_csv_next(c, &got, err);
-        if (s != OM_OK)
-            return s;
-        if (!got)
+        st = om_csv_next(c, &got, err);
+        if (st != OM_OK || !got)
             break;
         rows++;
         if ((rows & 0xFFFF) == 0) {
@@ -484,54 +546,40 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
         }
         om_field f = om_csv_field(c, ci);
         uint64_t id;
-        if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, &id))
-            return om_csv_fail(c, ci, err, "expected a non-negative integer id, found '%.*s'",
-                               (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+        if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, &id)) {
+            st = om_csv_fail(c, ci, err, "expected a non-negative integer id, found '%.*s'",
+                             (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+            break;
+        }
         om_field fy = om_csv_field(c, cy);
         int y = fy.ptr && fy.len == 4 ? digits(fy.ptr, 4) : -1;
-        if (y < OM_YEAR_MIN || y > OM_YEAR_MAX)
-            return om_csv_fail(c, cy, err, "expected a year %d-%d, found '%.*s'", OM_YEAR_MIN,
-                               OM_YEAR_MAX, (int)(fy.len > 40 ? 40 : fy.len), fy.ptr ? fy.ptr : "");
-        /* Sequential hint: files are usually sorted by person, so the next
-         * row is often the same person or the next one in persons.csv. */
-        uint32_t p;
-        if (id == last_id) {
-            p = hint;
-        } else if (seq && hint + 1 < l->n && l->lopnr[hint + 1] == (int64_t)id) {
-            p = hint + 1;
-        } else if (om_u64map_get(l->map, id, &p)) {
-            seq = p == hint + 1;
-        } else {
-            unknown_id++;
-            last_id = UINT64_MAX;
-            continue;
+        if (y < OM_YEAR_MIN || y > OM_YEAR_MAX) {
+            st = om_csv_fail(c, cy, err, "expected a year %d-%d, found '%.*s'", OM_YEAR_MIN,
+                             OM_YEAR_MAX, (int)(fy.len > 40 ? 40 : fy.len), fy.ptr ? fy.ptr : "");
+            break;
         }
-        hint = p;
-        last_id = id;
         om_field fa = om_csv_field(c, ca);
         int32_t a = fa.ptr ? om_strmap_get(ctx->codes, fa.ptr, fa.len) : -1;
         if (a < 0) {
             unknown_area++;
             continue;
         }
-        if (y != last_y) {
-            col = year_column(l, y);
-            if (!col)
-                return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
-            last_y = y;
-        }
-        uint16_t old = __atomic_exchange_n(&col[p], (uint16_t)a, __ATOMIC_RELAXED);
-        if (old != OM_RES_NONE) {
-            /* keep the first value seen */
-            __atomic_store_n(&col[p], old, __ATOMIC_RELAXED);
-            dup++;
+        b->id[b->n] = id;
+        b->area[b->n] = (uint16_t)a;
+        b->year[b->n] = (int16_t)y;
+        if (++b->n == RES_BATCH && !res_flush(l, b, &unknown_id, &dup)) {
+            st = om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
+            break;
         }
     }
+    if (st == OM_OK && !res_flush(l, b, &unknown_id, &dup))
+        st = om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
+    free(b);
     ctx->rows[t] += rows;
     ctx->unknown_id[t] += unknown_id;
     ctx->unknown_area[t] += unknown_area;
     ctx->dup[t] += dup;
-    return OM_OK;
+    return st;
 }
 
 static om_status area_maps(om_link *l, om_level level, om_error *err)

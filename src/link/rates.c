@@ -116,19 +116,60 @@ static int32_t local_code(ev_ctx *ctx, ev_local *v, const char *p, size_t n, om_
     return (int32_t)v->ncodes++;
 }
 
+/* Rows waiting for their person lookup: the hash probes of a batch are
+ * independent, so the processor overlaps their cache misses instead of
+ * paying one full memory latency per row. */
+#define EV_BATCH 32
+typedef struct {
+    uint64_t id[EV_BATCH];
+    uint32_t rest[EV_BATCH]; /* day offset << CODE_BITS | code */
+    int n;
+} ev_batch;
+
+static bool ev_flush(ev_local *v, const om_link *l, ev_batch *b, int64_t *unknown_id)
+{
+    uint32_t p[EV_BATCH];
+    bool ok[EV_BATCH];
+    for (int i = 0; i < b->n; i++)
+        ok[i] = om_u64map_get(l->map, b->id[i], &p[i]);
+    if (v->n + (size_t)b->n > v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 1 << 16;
+        uint64_t *nk = realloc(v->keys, nc * sizeof *nk);
+        if (!nk)
+            return false;
+        v->keys = nk;
+        v->cap = nc;
+    }
+    for (int i = 0; i < b->n; i++) {
+        if (!ok[i]) {
+            (*unknown_id)++;
+            continue;
+        }
+        v->keys[v->n++] = ((uint64_t)p[i] << 32) | b->rest[i];
+    }
+    b->n = 0;
+    return true;
+}
+
+/* One slice of an events file.  Each row lands in exactly one category,
+ * tested in this order (cheap tests first, so only selected rows cost a
+ * person lookup): outside the period, code selecting no outcome, unknown
+ * id, and later duplicate, no residence, no area type, linked. */
 static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
 {
     ev_ctx *ctx = vctx;
     ev_local *v = &ctx->loc[t];
     const om_link *l = ctx->l;
     v->codes = om_strmap_new(1024);
-    if (!v->codes)
+    ev_batch *b = malloc(sizeof *b);
+    if (!v->codes || !b) {
+        free(b);
         return om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
+    }
+    b->n = 0;
     const size_t ci = (size_t)ctx->col[0], cd = (size_t)ctx->col[1], cc = (size_t)ctx->col[2];
     size_t begin = om_csv_offset(c), mark = begin;
     int64_t rows = 0, unknown_id = 0, outside = 0, not_selected = 0;
-    uint32_t hint = 0;
-    uint64_t last_lopnr = UINT64_MAX;
     om_status st = OM_OK;
     /* One-entry cache: consecutive rows often repeat a code. */
     const char *last_code = NULL;
@@ -136,10 +177,8 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
     int32_t last_id = -1;
     for (;;) {
         bool got;
-        om_status s = om_csv_next(c, &got, err);
-        if (s != OM_OK)
-            return s;
-        if (!got)
+        st = om_csv_next(c, &got, err);
+        if (st != OM_OK || !got)
             break;
         rows++;
         if ((rows & 0xFFFF) == 0) {
@@ -149,38 +188,35 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
         }
         om_field f = om_csv_field(c, ci);
         uint64_t id;
-        if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, &id))
-            return om_csv_fail(c, ci, err, "expected a non-negative integer id, found '%.*s'",
-                               (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
-        uint32_t p;
-        if (id == last_lopnr) {
-            p = hint;
-        } else if (!om_u64map_get(l->map, id, &p)) {
-            unknown_id++;
-            continue;
+        if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, &id)) {
+            st = om_csv_fail(c, ci, err, "expected a non-negative integer id, found '%.*s'",
+                             (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+            break;
         }
-        hint = p;
-        last_lopnr = id;
         om_field fd = om_csv_field(c, cd);
         int32_t day;
         int y;
-        if (!fd.ptr || !om_link_parse_date(fd.ptr, fd.len, &day, &y))
-            return om_csv_fail(c, cd, err, "expected a date YYYY-MM-DD or YYYYMMDD, found '%.*s'",
-                               (int)(fd.len > 40 ? 40 : fd.len), fd.ptr ? fd.ptr : "");
+        if (!fd.ptr || !om_link_parse_date(fd.ptr, fd.len, &day, &y)) {
+            st = om_csv_fail(c, cd, err, "expected a date YYYY-MM-DD or YYYYMMDD, found '%.*s'",
+                             (int)(fd.len > 40 ? 40 : fd.len), fd.ptr ? fd.ptr : "");
+            break;
+        }
         if (day < ctx->day0 || day >= ctx->day1) {
             outside++;
             continue;
         }
         om_field fc = om_csv_field(c, cc);
-        if (!fc.ptr)
-            return om_csv_fail(c, cc, err, "expected a code, found end of line");
+        if (!fc.ptr) {
+            st = om_csv_fail(c, cc, err, "expected a code, found end of line");
+            break;
+        }
         int32_t code;
         if (last_code && fc.len == last_len && memcmp(fc.ptr, last_code, fc.len) == 0) {
             code = last_id;
         } else {
             code = local_code(ctx, v, fc.ptr, fc.len, err, &st);
             if (code < 0)
-                return st;
+                break;
             last_code = v->code_str[code];
             last_len = fc.len;
             last_id = code;
@@ -189,22 +225,21 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
             not_selected++;
             continue;
         }
-        if (v->n == v->cap) {
-            size_t nc = v->cap ? v->cap * 2 : 1 << 16;
-            uint64_t *nk = realloc(v->keys, nc * sizeof *nk);
-            if (!nk)
-                return om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
-            v->keys = nk;
-            v->cap = nc;
+        b->id[b->n] = id;
+        b->rest[b->n] = ((uint32_t)(day - ctx->day0) << CODE_BITS) | (uint32_t)code;
+        if (++b->n == EV_BATCH && !ev_flush(v, l, b, &unknown_id)) {
+            st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
+            break;
         }
-        v->keys[v->n++] = ((uint64_t)p << 32) | ((uint64_t)(day - ctx->day0) << CODE_BITS) |
-                          (uint64_t)code;
     }
+    if (st == OM_OK && !ev_flush(v, l, b, &unknown_id))
+        st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
+    free(b);
     v->rows = rows;
     v->unknown_id = unknown_id;
     v->outside = outside;
     v->not_selected = not_selected;
-    return OM_OK;
+    return st;
 }
 
 /* ---------------------------------------------------------------- sort */
