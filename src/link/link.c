@@ -533,6 +533,9 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
         return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
     b->last_id = UINT64_MAX;
     om_status st = OM_OK;
+    char last_code[16];
+    size_t last_len = 0;
+    int32_t last_area = -1;
     for (;;) {
         bool got;
         st = om_csv_next(c, &got, err);
@@ -559,10 +562,20 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
             break;
         }
         om_field fa = om_csv_field(c, ca);
-        int32_t a = fa.ptr ? om_strmap_get(ctx->codes, fa.ptr, fa.len) : -1;
+        int32_t a;
+        /* A person's consecutive rows usually repeat the area. */
+        if (fa.ptr && fa.len == last_len && last_area >= 0 && memcmp(fa.ptr, last_code, fa.len) == 0)
+            a = last_area;
+        else
+            a = fa.ptr ? om_strmap_get(ctx->codes, fa.ptr, fa.len) : -1;
         if (a < 0) {
             unknown_area++;
             continue;
+        }
+        if (fa.len <= sizeof last_code) {
+            memcpy(last_code, fa.ptr, fa.len);
+            last_len = fa.len;
+            last_area = a;
         }
         b->id[b->n] = id;
         b->area[b->n] = (uint16_t)a;
