@@ -225,12 +225,13 @@ static void write_cells_table(FILE *fp, const om_rates_spec *sp, const om_outcom
 {
     unsigned d = sp->dims;
     bool std = om_rates_standard(r) != NULL;
-    fprintf(fp, "method %s: %s\n", om_link_method_name(sp->method),
-            om_link_method_text(sp->method));
-    fprintf(fp, "%-34s %10s %10s %14s %10s %21s", "cell", "events", "persons", "pop", "rate",
-            "rate CI");
+    fprintf(fp, "method %s: %s; rates per 100,000, %s %% limits\n",
+            om_link_method_name(sp->method), om_link_method_text(sp->method),
+            sp->level == 0.95 ? "95" : "99.8");
+    fprintf(fp, "%-34s %10s %10s %14s %10s %10s %10s", "cell", "events", "persons", "pop", "rate",
+            "lower", "upper");
     if (std)
-        fprintf(fp, " %10s %21s", "dsr", "dsr CI");
+        fprintf(fp, " %10s %10s %10s", "dsr", "lower", "upper");
     fputc('\n', fp);
     for (size_t i = 0; i < om_rates_ncells(r); i++) {
         const om_rates_cell *x = &om_rates_cells(r)[i];
