@@ -166,6 +166,8 @@ typedef struct om_rates_counts {
     int64_t no_residence;   /* not registered on 31 Dec before the event year */
     int64_t no_type;        /* area without an area type that year */
     int64_t linked;         /* counted in the table */
+    int64_t pop_no_type;    /* total only: person-years at risk (31 Dec count) left out of
+                               the table because their area had no area type that year */
 } om_rates_counts;
 
 /* One output cell.  Dimension values are -1 when the dimension is absent. */

@@ -323,6 +323,7 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *standar
     kv(fp, "events_no_residence", "", t->no_residence);
     kv(fp, "events_no_area_type", "", t->no_type);
     kv(fp, "events_linked", "", t->linked);
+    kv(fp, "population_no_area_type", "", t->pop_no_type);
     for (size_t k = 0; k < om_outcomes_count(o); k++) {
         const om_rates_counts *c = om_rates_outcome_counts(r, k);
         const char *n = om_outcomes_name(o, k);
@@ -600,6 +601,11 @@ static int run(int argc, char **argv)
                     om_link_method_name(sp.method), t->rows, t->linked, t->unknown_id,
                     t->outside_period, yf, yl, t->not_selected, t->duplicates, t->no_residence,
                     t->no_type);
+            if (t->pop_no_type)
+                fprintf(stderr,
+                        "omrade rates: %" PRId64
+                        " person-years at risk left out: their area had no area type\n",
+                        t->pop_no_type);
         }
     }
     om_rates_free(r);

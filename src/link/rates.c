@@ -515,8 +515,12 @@ static void *agg_main(void *arg)
         for (int y = a->year_first; y <= a->year_last; y++) {
             int type;
             int32_t area = om_link_area(l, p, y, m, &type);
-            if (area < 0 || (need_type && type == 0))
+            if (area < 0)
                 continue;
+            if (need_type && type == 0) {
+                j->c.tot.pop_no_type++;
+                continue;
+            }
             double w = 1;
             if (a->spec->person_years) {
                 int32_t s = om_link_days_from_civil(y, 1, 1), e = om_link_days_from_civil(y + 1, 1, 1);
@@ -570,6 +574,7 @@ static void counts_add(om_rates_counts *d, const om_rates_counts *s)
     d->no_residence += s->no_residence;
     d->no_type += s->no_type;
     d->linked += s->linked;
+    d->pop_no_type += s->pop_no_type;
 }
 
 /* ---------------------------------------------------------------- public */

@@ -224,6 +224,29 @@ static void test_load_counts(void **state)
     uint32_t p = person(l, 10);
     assert_true(om_link_area(l, p, 2020, OM_LINK_DEC31, &t) >= 0);
     assert_int_equal(t, 3);
+    /* Event year 2021 (residence 2020): only person 11 is registered, in
+     * 0114C1180 whose RegSO has no type: one person-year left out of a
+     * table by type, the event counted as "no area type", no cells. */
+    char *ep = write_tmp("lopnr,date,code\n11,2021-03-03,I21\n");
+    om_outcomes *o = om_outcomes_new();
+    assert_int_equal(om_outcomes_add(o, "all", "*", NULL, &err), OM_OK);
+    om_rates_spec sp;
+    memset(&sp, 0, sizeof sp);
+    const char *ev[1] = {ep};
+    sp.events = ev;
+    sp.nevents = 1;
+    sp.dims = OM_DIM_TYPE;
+    sp.level = 0.95;
+    sp.year_first = sp.year_last = 2021;
+    om_rates *r = NULL;
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
+    assert_int_equal(om_rates_total_counts(r)->pop_no_type, 1);
+    assert_int_equal(om_rates_total_counts(r)->no_type, 1);
+    assert_int_equal(om_rates_ncells(r), 0);
+    om_rates_free(r);
+    om_outcomes_free(o);
+    unlink(ep);
+    free(ep);
     om_link_free(l);
     /* bad input: position and what was expected */
     char *bad = write_tmp("lopnr,sex,birth_date\n10,3,1960-01-01\n");
