@@ -633,9 +633,6 @@ static om_status check_spec(const om_link *l, const om_outcomes *o, const om_rat
     if (geo & (geo - 1))
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected at most one of regso, kommun, lan, found several");
-    if ((geo & OM_DIM_REGSO) == 0 && l->level == OM_LEVEL_REGSO) {
-        /* fine: coarser levels from RegSO */
-    }
     if ((spec->dims & OM_DIM_TYPE) && !l->types)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected an area-types file (--types) to tabulate by area type");
@@ -829,12 +826,12 @@ static om_status read_events(const om_link *l, const om_outcomes *o, const char 
 }
 
 static void measures(om_rates *r, const cube_shape *sh, const cube *c,
-                     const om_rates_spec *spec, const double *w)
+                     const om_rates_spec *spec, const double *w, const size_t *cube_of)
 {
     const double per = 100000;
     for (size_t i = 0; i < r->ncells; i++) {
         om_rates_cell *x = &r->cells[i];
-        size_t ci = (size_t)x->rr; /* cell index stashed during collection */
+        size_t ci = cube_of[i];
         const double *ev = &c->ev[ci * (size_t)sh->nband];
         const double *pop = &c->pop[ci * (size_t)sh->nband];
         om_stats_rate(x->events, x->pop, per, spec->level, &x->rate, &x->rate_lower,
@@ -1044,7 +1041,8 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
         }
         r->cells = calloc(n ? n : 1, sizeof *r->cells);
         int64_t *where = malloc((sh.nout ? sh.nout : 1) * sizeof *where);
-        if (!r->cells || !where)
+        size_t *cube_of = malloc((n ? n : 1) * sizeof *cube_of); /* cell -> cube index */
+        if (!r->cells || !where || !cube_of)
             s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         for (size_t i = 0; s == OM_OK && i < sh.nout; i++) {
             where[i] = -1;
@@ -1076,10 +1074,10 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
             x->persons = c->persons[i];
             x->pop = pp;
             x->n = nn;
-            x->rr = (double)i;
+            cube_of[r->ncells - 1] = i;
         }
         if (s == OM_OK)
-            measures(r, &sh, c, spec, r->std_w);
+            measures(r, &sh, c, spec, r->std_w, cube_of);
         /* rate ratios and SII across area types */
         if (s == OM_OK && (spec->dims & OM_DIM_TYPE)) {
             size_t ts = sh.stride[D_TYPE];
@@ -1153,6 +1151,7 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
             }
         }
         free(where);
+        free(cube_of);
     }
     for (int t = 0; t < nt; t++) {
         cube_free(&jobs[t].c);
