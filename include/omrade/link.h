@@ -62,13 +62,17 @@ typedef struct om_link_load_stats {
     int64_t res_unknown_area, res_dup;     /* area codes not in the registry; repeated person-year */
     int64_t res_person_years;              /* person-years stored */
     int64_t type_rows, type_unknown_area;  /* area-type rows; RegSO codes not in the registry */
-    int64_t type_missing;                  /* rows with an empty area_type (area excluded) */
+    int64_t type_missing;                  /* empty (or "..") area types: area excluded */
+    int64_t type_notes;                    /* footnote/blank rows of an SCB export */
 } om_link_load_stats;
 
 typedef struct om_link om_link;
 
 /* Load persons, residence (one or more files with the same columns, e.g.
- * split by year) and optionally area types (`types` may be NULL).  The
+ * split by year) and optionally area types (`types` may be NULL): either
+ * area,year,area_type (RegSO codes or "Kommun (RegSO)" labels) or SCB's
+ * statistical-database export (a label column, then one column per year
+ * headed by the year; footnote rows counted in type_notes).  The
  * residence area may be DeSO or RegSO codes (detected from the first row).
  * `geo` must outlive the result.  Destroy with om_link_free().  Errors:
  * OM_ERR_INPUT with file:line:column for malformed fields or missing

@@ -80,9 +80,12 @@ void cli_link_report(FILE *fp, const char *cmd, const om_link *l)
             " unknown area codes, %" PRId64 " repeated person-years\n",
             cmd, s->persons, s->persons_dup, y0, y1, s->res_rows, s->res_person_years,
             s->res_unknown_id, s->res_unknown_area, s->res_dup);
+    char notes[64] = "";
+    if (s->type_notes)
+        snprintf(notes, sizeof notes, ", %" PRId64 " footnote rows", s->type_notes);
     if (s->type_rows)
         fprintf(fp,
                 "omrade %s: area types: %" PRId64 " rows, %" PRId64 " unknown RegSO codes, %" PRId64
-                " without a type\n",
-                cmd, s->type_rows, s->type_unknown_area, s->type_missing);
+                " without a type%s\n",
+                cmd, s->type_rows, s->type_unknown_area, s->type_missing, notes);
 }

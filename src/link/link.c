@@ -737,8 +737,30 @@ static om_status load_types(om_link *l, const char *path, const om_link_options 
     trow *rows = NULL;
     size_t n = 0, cap = 0;
     int ty0 = OM_YEAR_MAX, ty1 = OM_YEAR_MIN;
+    /* Two layouts: long (area,year,area_type, from omrade sei) and SCB's
+     * statistical-database export: a label column ("Kommun (RegSO-namn)",
+     * header empty or e.g. "Område") and one column per year named by the
+     * year, followed by footnote rows. */
+    bool wide = false;
+    int ycol[64], yval[64], ny = 0;
     s = om_csv_read_header(c, err);
-    if (s == OM_OK)
+    if (s == OM_OK && om_csv_col(c, req[0]) < 0 && !opt->t_area && om_csv_header_count(c) >= 2 &&
+        om_csv_header_count(c) <= 65) {
+        wide = true;
+        for (size_t i = 1; i < om_csv_header_count(c); i++) {
+            om_field h = om_csv_header_field(c, i);
+            int y = h.len == 4 ? digits(h.ptr, 4) : -1;
+            if (y < OM_YEAR_MIN || y > OM_YEAR_MAX) {
+                wide = false;
+                break;
+            }
+            ycol[ny] = (int)i;
+            yval[ny++] = y;
+        }
+    }
+    if (s == OM_OK && wide)
+        col[0] = 0;
+    else if (s == OM_OK)
         s = om_csv_require(c, req, 3, col, err);
     while (s == OM_OK) {
         bool got;
@@ -746,22 +768,25 @@ static om_status load_types(om_link *l, const char *path, const om_link_options 
         if (s != OM_OK || !got)
             break;
         l->stats.type_rows++;
-        om_field fy = om_csv_field(c, (size_t)col[1]);
-        int y = fy.ptr && fy.len == 4 ? digits(fy.ptr, 4) : -1;
-        if (y < OM_YEAR_MIN || y > OM_YEAR_MAX) {
-            s = om_csv_fail(c, (size_t)col[1], err, "expected a year, found '%.*s'",
-                            (int)(fy.len > 40 ? 40 : fy.len), fy.ptr ? fy.ptr : "");
-            break;
-        }
-        om_field ft = om_csv_field(c, (size_t)col[2]);
-        if (ft.len == 0) {
-            l->stats.type_missing++;
-            continue;
-        }
-        if (ft.len != 1 || ft.ptr[0] < '1' || ft.ptr[0] > '5') {
-            s = om_csv_fail(c, (size_t)col[2], err, "expected an area type 1-5 or empty, found '%.*s'",
-                            (int)(ft.len > 40 ? 40 : ft.len), ft.ptr);
-            break;
+        if (!wide) {
+            om_field fy = om_csv_field(c, (size_t)col[1]);
+            int y = fy.ptr && fy.len == 4 ? digits(fy.ptr, 4) : -1;
+            if (y < OM_YEAR_MIN || y > OM_YEAR_MAX) {
+                s = om_csv_fail(c, (size_t)col[1], err, "expected a year, found '%.*s'",
+                                (int)(fy.len > 40 ? 40 : fy.len), fy.ptr ? fy.ptr : "");
+                break;
+            }
+            ycol[0] = col[2];
+            yval[0] = y;
+            ny = 1;
+        } else {
+            bool any = false;
+            for (int k = 0; k < ny; k++)
+                any |= om_csv_field(c, (size_t)ycol[k]).len > 0;
+            if (!any) { /* a footnote or blank row of the export */
+                l->stats.type_notes++;
+                continue;
+            }
         }
         om_field fa = om_csv_field(c, (size_t)col[0]);
         int32_t r = fa.ptr ? om_geo_find(l->geo, OM_LEVEL_REGSO, fa.ptr, fa.len) : -1;
@@ -771,24 +796,38 @@ static om_status load_types(om_link *l, const char *path, const om_link_options 
             if (lv != OM_LEVEL_REGSO)
                 r = -1;
         }
-        if (r < 0) {
-            l->stats.type_unknown_area++;
-            continue;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4096;
-            trow *nr = realloc(rows, cap * sizeof *nr);
-            if (!nr) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        for (int k = 0; s == OM_OK && k < ny; k++) {
+            om_field ft = om_csv_field(c, (size_t)ycol[k]);
+            if (ft.len == 0 || (ft.len == 2 && ft.ptr[0] == '.' && ft.ptr[1] == '.')) {
+                l->stats.type_missing++;
+                continue;
+            }
+            if (ft.len != 1 || ft.ptr[0] < '1' || ft.ptr[0] > '5') {
+                s = om_csv_fail(c, (size_t)ycol[k], err,
+                                "expected an area type 1-5 or empty, found '%.*s'",
+                                (int)(ft.len > 40 ? 40 : ft.len), ft.ptr);
                 break;
             }
-            rows = nr;
+            if (r < 0) {
+                l->stats.type_unknown_area++;
+                continue;
+            }
+            if (n == cap) {
+                cap = cap ? cap * 2 : 4096;
+                trow *nr = realloc(rows, cap * sizeof *nr);
+                if (!nr) {
+                    s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+                    break;
+                }
+                rows = nr;
+            }
+            int y = yval[k];
+            rows[n++] = (trow){r, (int16_t)y, (uint8_t)(ft.ptr[0] - '0')};
+            if (y < ty0)
+                ty0 = y;
+            if (y > ty1)
+                ty1 = y;
         }
-        rows[n++] = (trow){r, (int16_t)y, (uint8_t)(ft.ptr[0] - '0')};
-        if (y < ty0)
-            ty0 = y;
-        if (y > ty1)
-            ty1 = y;
     }
     om_csv_free(c);
     if (s == OM_OK && n == 0)

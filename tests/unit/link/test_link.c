@@ -264,6 +264,31 @@ static void test_load_counts(void **state)
     free(bad);
 }
 
+/* SCB's published table (data/scb, statistical-database export): every one
+ * of the 3,363 RegSO labelled "Kommun (RegSO)" resolves, footnotes are
+ * counted apart; Upplands Väsby (Bollstanäs) = 0114R001 is type 4 in 2022. */
+static void test_scb_types(void **state)
+{
+    om_geo *g = ((fx *)*state)->g;
+    const char *res[1] = {FIX "residence.csv"};
+    om_link *l = NULL;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_link_load(&l, g, FIX "persons.csv", res, 1,
+                                  OM_SOURCE_DIR "/data/scb/regso-omradestyp-2022.csv", NULL, &err),
+                     OM_OK);
+    const om_link_load_stats *s = om_link_stats(l);
+    assert_int_equal(s->type_rows - s->type_notes, 3363);
+    assert_int_equal(s->type_unknown_area, 0);
+    assert_int_equal(s->type_missing, 0);
+    assert_true(s->type_notes > 0);
+    int t0, t1, t;
+    om_link_type_years(l, &t0, &t1);
+    assert_true(t0 == 2022 && t1 == 2022);
+    om_link_area(l, person(l, 3), 2020, OM_LINK_DEC31, &t); /* person 3: 0114C1010 */
+    assert_int_equal(t, 4);
+    om_link_free(l);
+}
+
 static void test_outcomes(void **state)
 {
     (void)state;
@@ -292,6 +317,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rates_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scb_types, setup, teardown),
         cmocka_unit_test(test_outcomes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
