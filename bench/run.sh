@@ -14,5 +14,6 @@ run "$B/bench_scb" 5                                 # SCB export reader
 run "$B/bench_sei" "$B/omrade" --reps 20             # omrade sei vs awk and DuckDB
 run "$B/bench_seg"                                   # 290 kommuner x 14 years x 1,000 bootstrap replicates
 run sh "$here/seg_duckdb.sh" "$B" 50                 # the same with DuckDB as peer
-run "$B/bench_protect" 3 1 lp                        # RegSO x sex x 18 ages, protected + audited
+run "$B/bench_protect" 3 1                           # RegSO x sex x 18 ages, protected + audited (add "lp" for the LP-only comparison)
+run "$B/bench_synth" 0.05 2                         # full scale: 1.0 2
 run sh "$here/rates.sh" "$B" 1000000 10000000 2      # full scale: 10500000 100000000 2
