@@ -1,0 +1,908 @@
+/* omrade build: assemble the barometer database (see include/omrade/build.h).
+ *
+ * Everything is linked to the built-in geography registry (DeSO 2018 /
+ * RegSO 2020).  Indicator rows are inserted after om_build_protect(); the
+ * area-type aggregates (indicator by area type, nationally and per län) are
+ * sums of the *published* RegSO cells only, then protected themselves: were
+ * suppressed cells included, an aggregate minus its published members would
+ * give the suppressed cell back (differencing).  Differencing between levels
+ * (kommun total minus its RegSO) needs secondary suppression, which is
+ * om_sdc's job (see docs/barometer.md). */
+#define _POSIX_C_SOURCE 200809L
+#include "omrade/build.h"
+#include "omrade/csv.h"
+#include "omrade/geo.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const SCHEMA =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE inputs(kind TEXT, file TEXT, rows INTEGER, loaded INTEGER, unlinked INTEGER,"
+    " rejected INTEGER, years TEXT);"
+    "CREATE TABLE areas(level TEXT NOT NULL, code TEXT PRIMARY KEY, name TEXT, label TEXT,"
+    " kommun TEXT, lan TEXT, search TEXT);"
+    "CREATE INDEX areas_level ON areas(level, kommun, lan);"
+    "CREATE TABLE area_types(code TEXT NOT NULL, year INTEGER NOT NULL, area_type INTEGER,"
+    " sei REAL, z REAL, low_econ_pct REAL, pre_upper_pct REAL, assist_unemp_pct REAL,"
+    " source TEXT, PRIMARY KEY(code, year));"
+    "CREATE TABLE indicators(id TEXT PRIMARY KEY, label_sv TEXT, label_en TEXT, unit TEXT,"
+    " scale REAL);"
+    "CREATE TABLE indicator_values(indicator TEXT NOT NULL, level TEXT NOT NULL, code TEXT NOT NULL,"
+    " year INTEGER NOT NULL, sex TEXT NOT NULL, age TEXT NOT NULL, born TEXT NOT NULL,"
+    " numerator REAL, denominator REAL, value REAL, suppressed INTEGER NOT NULL,"
+    " PRIMARY KEY(indicator, level, year, sex, age, born, code)) WITHOUT ROWID;"
+    "CREATE INDEX iv_code ON indicator_values(code, indicator);"
+    "CREATE TABLE type_values(indicator TEXT, year INTEGER, type_year INTEGER, sex TEXT, age TEXT,"
+    " born TEXT, within TEXT, area_type INTEGER, n_regso INTEGER, numerator REAL,"
+    " denominator REAL, value REAL, suppressed INTEGER,"
+    " PRIMARY KEY(indicator, year, sex, age, born, within, area_type)) WITHOUT ROWID;"
+    "CREATE TABLE inequality(year INTEGER, level TEXT, code TEXT, name TEXT, idx TEXT, value REAL,"
+    " se REAL, lower REAL, upper REAL, expected REAL, n_deso INTEGER, n_persons INTEGER,"
+    " flag TEXT);"
+    "CREATE INDEX ineq_code ON inequality(code, idx, year);"
+    "CREATE TABLE geometry(layer TEXT PRIMARY KEY, schematic INTEGER, topojson BLOB);"
+    "CREATE TEMP TABLE raw_regso(indicator TEXT, code TEXT, year INTEGER, sex TEXT, age TEXT,"
+    " born TEXT, numerator REAL, denominator REAL);";
+
+/* Labels and units of the barometer indicators named in issue 7 and the
+ * synth contract; unknown ids get their id as label and a unit inferred from
+ * the data (share in % when every numerator <= denominator). */
+static const struct {
+    const char *id, *sv, *en, *unit;
+} CATALOGUE[] = {
+    {"sei", "Socioekonomiskt index (SEI)", "Socioeconomic index (SEI)", "index"},
+    {"low_econ_pct", "Låg ekonomisk standard (SEI-del)", "Low economic standard (SEI part)", "%"},
+    {"pre_upper_pct", "Förgymnasial utbildning (SEI-del)", "Pre-upper-secondary education (SEI part)", "%"},
+    {"assist_unemp_pct", "Ekonomiskt bistånd/arbetslöshet (SEI-del)",
+     "Social assistance/unemployment (SEI part)", "%"},
+    {"population", "Folkmängd", "Population", "count"},
+    {"income", "Disponibel inkomst per konsumtionsenhet", "Disposable income per consumption unit", "SEK"},
+    {"income_cu", "Disponibel inkomst per konsumtionsenhet", "Disposable income per consumption unit", "SEK"},
+    {"low_econ", "Låg ekonomisk standard", "Low economic standard", "%"},
+    {"high_econ", "Hög ekonomisk standard", "High economic standard", "%"},
+    {"econ_assistance", "Ekonomiskt bistånd", "Social assistance", "%"},
+    {"assist", "Ekonomiskt bistånd", "Social assistance", "%"},
+    {"pre_upper", "Förgymnasial utbildning", "Pre-upper-secondary education", "%"},
+    {"post_secondary", "Eftergymnasial utbildning", "Post-secondary education", "%"},
+    {"gainful_employment", "Förvärvsarbetande", "In gainful employment", "%"},
+    {"long_unemp", "Långtidsarbetslöshet", "Long-term unemployment", "%"},
+    {"neet_20_24", "Unga 20–24 som varken arbetar eller studerar", "Young people 20–24 not in employment, education or training", "%"},
+    {"migration", "Utflyttning", "Out-migration", "%"},
+    {"rental", "Bor i hyresrätt", "Living in rented housing", "%"},
+    {"crowding", "Trångboddhet", "Overcrowding", "%"},
+    {"sickness_absence", "Sjukfrånvaro", "Sickness absence", "days"},
+    {"voter_turnout_2022", "Valdeltagande 2022", "Voter turnout 2022", "%"},
+    {"school_eligible", "Behörighet till gymnasiet", "Eligible for upper secondary school", "%"},
+    {"born_abroad", "Utrikes födda", "Born abroad", "%"},
+};
+
+typedef struct bctx {
+    sqlite3 *db;
+    om_geo *geo;
+    const om_build_options *opt;
+    om_build_report *rep;
+    sqlite3_stmt *ins_input;
+} bctx;
+
+static om_status sql_fail(bctx *b, om_error *err, const char *what)
+{
+    return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "SQLite error while %s: %s", what,
+                        sqlite3_errmsg(b->db));
+}
+
+static om_status exec(bctx *b, const char *sql, om_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(b->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "SQLite error: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return OM_ERR_INTERNAL;
+    }
+    return OM_OK;
+}
+
+static om_status prep(bctx *b, const char *sql, sqlite3_stmt **st, om_error *err)
+{
+    if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
+        return sql_fail(b, err, "preparing a statement");
+    return OM_OK;
+}
+
+static om_status step_done(bctx *b, sqlite3_stmt *st, om_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sql_fail(b, err, "writing");
+    return OM_OK;
+}
+
+/* Lower-case ASCII and the Swedish letters ÅÄÖÉÜ (UTF-8) so that search is
+ * case-insensitive without ICU; the server folds queries the same way. */
+static void fold(const char *s, char *out, size_t size)
+{
+    size_t o = 0;
+    for (size_t i = 0; s[i] && o + 3 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z') {
+            out[o++] = (char)(c + 32);
+        } else if (c == 0xC3 && s[i + 1]) {
+            unsigned char d = (unsigned char)s[i + 1];
+            if (d == 0x85 || d == 0x84 || d == 0x96 || d == 0x89 || d == 0x9C)
+                d = (unsigned char)(d + 0x20);
+            out[o++] = (char)c;
+            out[o++] = (char)d;
+            i++;
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = '\0';
+}
+
+static om_status load_areas(bctx *b, om_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    om_status s = prep(b, "INSERT INTO areas VALUES(?,?,?,?,?,?,?)", &st, err);
+    char buf[512];
+    for (int l = OM_LEVEL_DESO; s == OM_OK && l <= OM_LEVEL_RIKET; l++) {
+        for (int32_t i = 0; s == OM_OK && i < om_geo_count(b->geo, (om_level)l); i++) {
+            sqlite3_bind_text(st, 1, om_level_name((om_level)l), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, om_geo_code(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, om_geo_name(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, om_geo_label(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
+            if (l <= OM_LEVEL_KOMMUN)
+                sqlite3_bind_text(st, 5, om_geo_code(b->geo, OM_LEVEL_KOMMUN,
+                                                     om_geo_parent(b->geo, (om_level)l, i, OM_LEVEL_KOMMUN)),
+                                  -1, SQLITE_STATIC);
+            if (l <= OM_LEVEL_LAN)
+                sqlite3_bind_text(st, 6, om_geo_code(b->geo, OM_LEVEL_LAN,
+                                                     om_geo_parent(b->geo, (om_level)l, i, OM_LEVEL_LAN)),
+                                  -1, SQLITE_STATIC);
+            fold(om_geo_label(b->geo, (om_level)l, i), buf, sizeof buf);
+            sqlite3_bind_text(st, 7, buf, -1, SQLITE_TRANSIENT);
+            s = step_done(b, st, err);
+        }
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+/* Per-input bookkeeping for the provenance table. */
+typedef struct input_stats {
+    int64_t rows, loaded, unlinked, rejected;
+    int ymin, ymax;
+} input_stats;
+
+static void note_year(input_stats *is, int64_t y)
+{
+    if (is->ymin == 0 || y < is->ymin)
+        is->ymin = (int)y;
+    if (y > is->ymax)
+        is->ymax = (int)y;
+}
+
+static void note_unlinked(bctx *b, input_stats *is, const char *text, size_t len)
+{
+    is->unlinked++;
+    if (!b->rep->first_unlinked[0]) {
+        size_t n = len < sizeof b->rep->first_unlinked - 1 ? len : sizeof b->rep->first_unlinked - 1;
+        memcpy(b->rep->first_unlinked, text, n);
+        b->rep->first_unlinked[n] = '\0';
+    }
+}
+
+static om_status finish_input(bctx *b, const char *kind, const char *path, const input_stats *is,
+                              om_error *err)
+{
+    char years[32];
+    if (is->ymin)
+        snprintf(years, sizeof years, is->ymin == is->ymax ? "%d" : "%d-%d", is->ymin, is->ymax);
+    else
+        years[0] = '\0';
+    const char *base = strrchr(path, '/');
+    sqlite3_bind_text(b->ins_input, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(b->ins_input, 2, base ? base + 1 : path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(b->ins_input, 3, is->rows);
+    sqlite3_bind_int64(b->ins_input, 4, is->loaded);
+    sqlite3_bind_int64(b->ins_input, 5, is->unlinked);
+    sqlite3_bind_int64(b->ins_input, 6, is->rejected);
+    sqlite3_bind_text(b->ins_input, 7, years, -1, SQLITE_TRANSIENT);
+    b->rep->rows_read += is->rows;
+    b->rep->rows_loaded += is->loaded;
+    b->rep->rows_unlinked += is->unlinked;
+    b->rep->rows_rejected += is->rejected;
+    return step_done(b, b->ins_input, err);
+}
+
+/* Resolve an area text to a RegSO (or any level) code. */
+static const char *link_area(bctx *b, const char *text, size_t len, om_level *level)
+{
+    int32_t idx = om_geo_resolve(b->geo, text, len, level);
+    return idx < 0 ? NULL : om_geo_code(b->geo, *level, idx);
+}
+
+static bool field_is(om_field f, const char *s)
+{
+    return f.len == strlen(s) && memcmp(f.ptr, s, f.len) == 0;
+}
+
+/* Area types.  Two layouts: the contract `area,year,area_type` (extra
+ * columns ignored) and SCB's statistical-database export, where the header
+ * is `,YEAR[,YEAR...]`, the first column is "Kommun (RegSO)" and a footnote
+ * block follows the data (first row with an empty value cell). */
+static om_status load_types(bctx *b, const char *path, om_error *err)
+{
+    om_csv *c = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s != OM_OK)
+        return s;
+    if ((s = om_csv_read_header(c, err)) != OM_OK) {
+        om_csv_free(c);
+        return s;
+    }
+    sqlite3_stmt *st = NULL;
+    if ((s = prep(b, "INSERT INTO area_types(code,year,area_type,source) VALUES(?,?,?,?)"
+                     " ON CONFLICT(code,year) DO UPDATE SET area_type=excluded.area_type",
+                  &st, err)) != OM_OK) {
+        om_csv_free(c);
+        return s;
+    }
+    input_stats is = {0};
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    int ca = om_csv_col(c, "area"), cy = om_csv_col(c, "year"), ct = om_csv_col(c, "area_type");
+    bool scb = ca < 0;
+    int64_t years[64];
+    size_t ny = 0;
+    if (scb) {
+        for (size_t i = 1; i < om_csv_header_count(c) && ny < 64; i++) {
+            om_field h = om_csv_header_field(c, i);
+            if (!om_parse_i64(h.ptr, h.len, &years[ny]) || years[ny] < 1990 || years[ny] > 2100) {
+                s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 1, 0,
+                                 "expected columns 'area,year,area_type' or SCB's export header "
+                                 "',YEAR,...', found column '%.*s'",
+                                 (int)h.len, h.ptr);
+                goto done;
+            }
+            ny++;
+        }
+        if (ny == 0) {
+            s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 1, 0,
+                             "expected columns 'area,year,area_type' or SCB's export header ',YEAR,...', "
+                             "found one column");
+            goto done;
+        }
+    } else if (cy < 0 || ct < 0) {
+        s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 1, 0,
+                         "expected columns 'area,year,area_type', found no '%s' column",
+                         cy < 0 ? "year" : "area_type");
+        goto done;
+    }
+    bool footer = false;
+    for (;;) {
+        bool got;
+        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+            break;
+        if (scb) {
+            is.rows++;
+            if (footer || om_csv_nfields(c) < 2 || om_csv_empty(c, 1)) {
+                footer = true; /* SCB footnote block: counted as rejected, reported */
+                is.rejected++;
+                continue;
+            }
+            om_field a = om_csv_field(c, 0);
+            om_level lv;
+            const char *code = link_area(b, a.ptr, a.len, &lv);
+            if (!code || lv != OM_LEVEL_REGSO) {
+                note_unlinked(b, &is, a.ptr, a.len);
+                continue;
+            }
+            for (size_t k = 0; k < ny && k + 1 < om_csv_nfields(c); k++) {
+                int64_t t;
+                if (om_csv_empty(c, k + 1))
+                    continue;
+                if ((s = om_csv_i64(c, k + 1, &t, err)) != OM_OK)
+                    goto done;
+                if (t < 1 || t > 5) {
+                    s = om_csv_fail(c, k + 1, err, "expected an area type 1-5, found %lld", (long long)t);
+                    goto done;
+                }
+                sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 2, years[k]);
+                sqlite3_bind_int64(st, 3, t);
+                sqlite3_bind_text(st, 4, base, -1, SQLITE_STATIC);
+                if ((s = step_done(b, st, err)) != OM_OK)
+                    goto done;
+                note_year(&is, years[k]);
+            }
+            is.loaded++;
+        } else {
+            is.rows++;
+            om_field a = om_csv_field(c, (size_t)ca);
+            int64_t y, t = 0;
+            if ((s = om_csv_i64(c, (size_t)cy, &y, err)) != OM_OK)
+                goto done;
+            if (om_csv_empty(c, (size_t)ct)) {
+                is.rejected++; /* excluded/flagged by sei: no type */
+                continue;
+            }
+            if ((s = om_csv_i64(c, (size_t)ct, &t, err)) != OM_OK)
+                goto done;
+            if (t < 1 || t > 5) {
+                s = om_csv_fail(c, (size_t)ct, err, "expected an area type 1-5, found %lld", (long long)t);
+                goto done;
+            }
+            om_level lv;
+            const char *code = link_area(b, a.ptr, a.len, &lv);
+            if (!code || lv != OM_LEVEL_REGSO) {
+                note_unlinked(b, &is, a.ptr, a.len);
+                continue;
+            }
+            sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, y);
+            sqlite3_bind_int64(st, 3, t);
+            sqlite3_bind_text(st, 4, base, -1, SQLITE_STATIC);
+            if ((s = step_done(b, st, err)) != OM_OK)
+                goto done;
+            note_year(&is, y);
+            is.loaded++;
+        }
+    }
+    if (s == OM_OK)
+        s = finish_input(b, "area_types", path, &is, err);
+done:
+    sqlite3_finalize(st);
+    om_csv_free(c);
+    return s;
+}
+
+static void bind_opt_double(sqlite3_stmt *st, int i, const om_csv *c, int col, double *v)
+{
+    *v = 0;
+    om_field f = om_csv_field(c, (size_t)col);
+    if (col < 0 || f.len == 0 || !om_parse_double(f.ptr, f.len, v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, *v);
+}
+
+/* `omrade sei` output: area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type.
+ * RegSO rows go to area_types; the index and its parts also become
+ * indicators (level regso, value only: the sei output carries shares, not
+ * counts). */
+static om_status load_sei(bctx *b, const char *path, om_error *err)
+{
+    static const char *const cols[] = {"area", "year", "low_econ_pct", "pre_upper_pct",
+                                       "assist_unemp_pct", "sei", "z", "area_type"};
+    int ix[8];
+    om_csv *c = NULL;
+    sqlite3_stmt *st = NULL, *iv = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s == OM_OK)
+        s = om_csv_read_header(c, err);
+    if (s == OM_OK)
+        s = om_csv_require(c, cols, 8, ix, err);
+    if (s == OM_OK)
+        s = prep(b,
+                 "INSERT INTO area_types(code,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,"
+                 "area_type,source) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(code,year) DO UPDATE SET "
+                 "low_econ_pct=excluded.low_econ_pct, pre_upper_pct=excluded.pre_upper_pct,"
+                 "assist_unemp_pct=excluded.assist_unemp_pct, sei=excluded.sei, z=excluded.z,"
+                 "area_type=COALESCE(excluded.area_type, area_type)",
+                 &st, err);
+    if (s == OM_OK)
+        s = prep(b, "INSERT OR REPLACE INTO indicator_values VALUES(?,?,?,?,'total','total','total',"
+                    "NULL,NULL,?,0)", &iv, err);
+    input_stats is = {0};
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    while (s == OM_OK) {
+        bool got;
+        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+            break;
+        is.rows++;
+        int64_t y, t = 0;
+        if ((s = om_csv_i64(c, (size_t)ix[1], &y, err)) != OM_OK)
+            break;
+        om_field a = om_csv_field(c, (size_t)ix[0]);
+        om_level lv;
+        const char *code = link_area(b, a.ptr, a.len, &lv);
+        if (!code) {
+            note_unlinked(b, &is, a.ptr, a.len);
+            continue;
+        }
+        if (!om_csv_empty(c, (size_t)ix[7])) {
+            if ((s = om_csv_i64(c, (size_t)ix[7], &t, err)) != OM_OK)
+                break;
+            if (t < 1 || t > 5) {
+                s = om_csv_fail(c, (size_t)ix[7], err, "expected an area type 1-5, found %lld", (long long)t);
+                break;
+            }
+        }
+        double v[5];
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, y);
+        for (int k = 0; k < 5; k++)
+            bind_opt_double(st, 3 + k, c, ix[2 + k], &v[k]);
+        if (t)
+            sqlite3_bind_int64(st, 8, t);
+        sqlite3_bind_text(st, 9, base, -1, SQLITE_STATIC);
+        if (lv == OM_LEVEL_REGSO && (s = step_done(b, st, err)) != OM_OK)
+            break;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        static const char *const ids[] = {"low_econ_pct", "pre_upper_pct", "assist_unemp_pct", "sei"};
+        for (int k = 0; k < 4 && s == OM_OK; k++) {
+            om_field f = om_csv_field(c, (size_t)ix[2 + k]);
+            if (f.len == 0)
+                continue;
+            sqlite3_bind_text(iv, 1, ids[k], -1, SQLITE_STATIC);
+            sqlite3_bind_text(iv, 2, om_level_name(lv), -1, SQLITE_STATIC);
+            sqlite3_bind_text(iv, 3, code, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(iv, 4, y);
+            sqlite3_bind_double(iv, 5, v[k]);
+            s = step_done(b, iv, err);
+        }
+        note_year(&is, y);
+        is.loaded++;
+    }
+    if (s == OM_OK)
+        s = finish_input(b, "sei", path, &is, err);
+    sqlite3_finalize(st);
+    sqlite3_finalize(iv);
+    om_csv_free(c);
+    return s;
+}
+
+static bool one_of(om_field f, const char *const *set)
+{
+    for (; *set; set++)
+        if (field_is(f, *set))
+            return true;
+    return false;
+}
+
+/* Barometer indicators: level,code,year,indicator,sex,age,born,numerator,denominator. */
+static om_status load_indicators(bctx *b, const char *path, om_error *err)
+{
+    static const char *const cols[] = {"level", "code", "year", "indicator", "sex",
+                                       "age", "born", "numerator", "denominator"};
+    static const char *const sexes[] = {"total", "man", "woman", NULL};
+    static const char *const borns[] = {"total", "sweden", "abroad", NULL};
+    int ix[9];
+    om_csv *c = NULL;
+    sqlite3_stmt *st = NULL, *raw = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s == OM_OK)
+        s = om_csv_read_header(c, err);
+    if (s == OM_OK)
+        s = om_csv_require(c, cols, 9, ix, err);
+    if (s == OM_OK)
+        s = prep(b, "INSERT OR REPLACE INTO indicator_values VALUES(?,?,?,?,?,?,?,?,?,NULL,?)", &st, err);
+    if (s == OM_OK)
+        s = prep(b, "INSERT INTO raw_regso VALUES(?,?,?,?,?,?,?,?)", &raw, err);
+    input_stats is = {0};
+    while (s == OM_OK) {
+        bool got;
+        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+            break;
+        is.rows++;
+        om_field lvf = om_csv_field(c, (size_t)ix[0]), cf = om_csv_field(c, (size_t)ix[1]);
+        om_field ind = om_csv_field(c, (size_t)ix[3]), sex = om_csv_field(c, (size_t)ix[4]);
+        om_field age = om_csv_field(c, (size_t)ix[5]), born = om_csv_field(c, (size_t)ix[6]);
+        char lvname[16];
+        snprintf(lvname, sizeof lvname, "%.*s", (int)(lvf.len < 15 ? lvf.len : 15), lvf.ptr);
+        om_level lv = om_level_parse(lvname);
+        if (lv != OM_LEVEL_RIKET && lv != OM_LEVEL_LAN && lv != OM_LEVEL_KOMMUN && lv != OM_LEVEL_REGSO) {
+            s = om_csv_fail(c, (size_t)ix[0], err, "expected level riket, lan, kommun or regso, found '%.*s'",
+                            (int)lvf.len, lvf.ptr);
+            break;
+        }
+        if (!one_of(sex, sexes)) {
+            s = om_csv_fail(c, (size_t)ix[4], err, "expected sex total, man or woman, found '%.*s'",
+                            (int)sex.len, sex.ptr);
+            break;
+        }
+        if (!one_of(born, borns)) {
+            s = om_csv_fail(c, (size_t)ix[6], err, "expected born total, sweden or abroad, found '%.*s'",
+                            (int)born.len, born.ptr);
+            break;
+        }
+        if (ind.len == 0 || ind.len > 64 || age.len == 0 || age.len > 16) {
+            s = om_csv_fail(c, ind.len == 0 || ind.len > 64 ? (size_t)ix[3] : (size_t)ix[5], err,
+                            "expected a non-empty indicator id (<= 64 bytes) and age band (<= 16 bytes)");
+            break;
+        }
+        int64_t y;
+        double num, den;
+        if ((s = om_csv_i64(c, (size_t)ix[2], &y, err)) != OM_OK ||
+            (s = om_csv_f64(c, (size_t)ix[7], &num, err)) != OM_OK ||
+            (s = om_csv_f64(c, (size_t)ix[8], &den, err)) != OM_OK)
+            break;
+        if (num < 0 || den < 0) {
+            s = om_csv_fail(c, (size_t)ix[num < 0 ? 7 : 8], err, "expected a count >= 0, found %g",
+                            num < 0 ? num : den);
+            break;
+        }
+        const char *code;
+        if (lv == OM_LEVEL_RIKET) {
+            code = field_is(cf, "00") || field_is(cf, "riket") ? "00" : NULL;
+        } else {
+            int32_t idx = om_geo_find(b->geo, lv, cf.ptr, cf.len);
+            code = idx < 0 ? NULL : om_geo_code(b->geo, lv, idx);
+        }
+        if (!code) {
+            note_unlinked(b, &is, cf.ptr, cf.len);
+            continue;
+        }
+        bool sup = om_build_protect(&b->opt->rules, num, den);
+        sqlite3_bind_text(st, 1, ind.ptr, (int)ind.len, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, om_level_name(lv), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, y);
+        sqlite3_bind_text(st, 5, sex.ptr, (int)sex.len, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 6, age.ptr, (int)age.len, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 7, born.ptr, (int)born.len, SQLITE_TRANSIENT);
+        if (!sup) {
+            sqlite3_bind_double(st, 8, num);
+            sqlite3_bind_double(st, 9, den);
+        }
+        sqlite3_bind_int(st, 10, sup);
+        if ((s = step_done(b, st, err)) != OM_OK)
+            break;
+        b->rep->cells_suppressed += sup;
+        b->rep->cells_published += !sup;
+        if (lv == OM_LEVEL_REGSO && !sup) {
+            sqlite3_bind_text(raw, 1, ind.ptr, (int)ind.len, SQLITE_TRANSIENT);
+            sqlite3_bind_text(raw, 2, code, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(raw, 3, y);
+            sqlite3_bind_text(raw, 4, sex.ptr, (int)sex.len, SQLITE_TRANSIENT);
+            sqlite3_bind_text(raw, 5, age.ptr, (int)age.len, SQLITE_TRANSIENT);
+            sqlite3_bind_text(raw, 6, born.ptr, (int)born.len, SQLITE_TRANSIENT);
+            sqlite3_bind_double(raw, 7, num);
+            sqlite3_bind_double(raw, 8, den);
+            if ((s = step_done(b, raw, err)) != OM_OK)
+                break;
+        }
+        note_year(&is, y);
+        is.loaded++;
+    }
+    if (s == OM_OK)
+        s = finish_input(b, "indicators", path, &is, err);
+    sqlite3_finalize(st);
+    sqlite3_finalize(raw);
+    om_csv_free(c);
+    return s;
+}
+
+/* Inequality index: year,level,code,name,index,value,se,lower,upper,expected,n_deso,n_persons,flag */
+static om_status load_seg(bctx *b, const char *path, om_error *err)
+{
+    static const char *const cols[] = {"year", "level", "code", "name", "index", "value", "se",
+                                       "lower", "upper", "expected", "n_deso", "n_persons", "flag"};
+    int ix[13];
+    om_csv *c = NULL;
+    sqlite3_stmt *st = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s == OM_OK)
+        s = om_csv_read_header(c, err);
+    if (s == OM_OK)
+        s = om_csv_require(c, cols, 13, ix, err);
+    if (s == OM_OK)
+        s = prep(b, "INSERT INTO inequality VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &st, err);
+    input_stats is = {0};
+    while (s == OM_OK) {
+        bool got;
+        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+            break;
+        is.rows++;
+        int64_t y;
+        if ((s = om_csv_i64(c, (size_t)ix[0], &y, err)) != OM_OK)
+            break;
+        om_field lvf = om_csv_field(c, (size_t)ix[1]), cf = om_csv_field(c, (size_t)ix[2]);
+        char lvname[16];
+        snprintf(lvname, sizeof lvname, "%.*s", (int)(lvf.len < 15 ? lvf.len : 15), lvf.ptr);
+        om_level lv = om_level_parse(lvname);
+        const char *code = NULL;
+        if (lv == OM_LEVEL_RIKET)
+            code = "00";
+        else if (lv != OM_LEVEL_NONE) {
+            int32_t idx = om_geo_find(b->geo, lv, cf.ptr, cf.len);
+            code = idx < 0 ? NULL : om_geo_code(b->geo, lv, idx);
+        }
+        if (!code) {
+            note_unlinked(b, &is, cf.ptr, cf.len);
+            continue;
+        }
+        sqlite3_bind_int64(st, 1, y);
+        sqlite3_bind_text(st, 2, om_level_name(lv), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+        for (int k = 3; k <= 4; k++) {
+            om_field f = om_csv_field(c, (size_t)ix[k]);
+            sqlite3_bind_text(st, k + 1, f.ptr ? f.ptr : "", (int)f.len, SQLITE_TRANSIENT);
+        }
+        double v;
+        for (int k = 5; k <= 11; k++)
+            bind_opt_double(st, k + 1, c, ix[k], &v);
+        om_field fl = om_csv_field(c, (size_t)ix[12]);
+        if (fl.len)
+            sqlite3_bind_text(st, 13, fl.ptr, (int)fl.len, SQLITE_TRANSIENT);
+        if ((s = step_done(b, st, err)) != OM_OK)
+            break;
+        note_year(&is, y);
+        is.loaded++;
+    }
+    if (s == OM_OK)
+        s = finish_input(b, "inequality", path, &is, err);
+    sqlite3_finalize(st);
+    om_csv_free(c);
+    return s;
+}
+
+static om_status read_file(const char *path, char **out, size_t *len, om_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return om_error_set(err, OM_ERR_IO, path, 0, 0, "cannot open");
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || sb.st_size > (off_t)64 * 1024 * 1024) {
+        fclose(f);
+        return om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected a map layer under 64 MB");
+    }
+    char *buf = malloc((size_t)sb.st_size + 1);
+    if (!buf) {
+        fclose(f);
+        return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    size_t n = fread(buf, 1, (size_t)sb.st_size, f);
+    fclose(f);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return OM_OK;
+}
+
+/* Map layers: DIR/{lan,kommun,regso,police}.topo.json (made by web/scripts/geo.mjs).
+ * Each must parse as a TopoJSON Topology; a top-level "schematic" member
+ * marks schematic geometry. */
+static om_status load_geometry(bctx *b, const char *dir, om_error *err)
+{
+    static const char *const layers[] = {"lan", "kommun", "regso", "police"};
+    sqlite3_stmt *st = NULL;
+    om_status s = prep(b, "INSERT OR REPLACE INTO geometry VALUES(?,?,?)", &st, err);
+    for (size_t i = 0; s == OM_OK && i < 4; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.topo.json", dir, layers[i]);
+        if (access(path, R_OK) != 0)
+            continue;
+        char *buf = NULL;
+        size_t len = 0;
+        if ((s = read_file(path, &buf, &len, err)) != OM_OK)
+            break;
+        cJSON *j = cJSON_ParseWithLength(buf, len);
+        cJSON *type = j ? cJSON_GetObjectItemCaseSensitive(j, "type") : NULL;
+        if (!cJSON_IsString(type) || strcmp(type->valuestring, "Topology") != 0) {
+            s = om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected a TopoJSON Topology, found %s",
+                             j ? "other JSON" : "invalid JSON");
+        } else {
+            sqlite3_bind_text(st, 1, layers[i], -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, cJSON_GetObjectItemCaseSensitive(j, "schematic") != NULL);
+            sqlite3_bind_blob(st, 3, buf, (int)len, SQLITE_STATIC);
+            s = step_done(b, st, err);
+            b->rep->layers++;
+        }
+        cJSON_Delete(j);
+        free(buf);
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+/* Indicator catalogue, value computation and the by-type aggregates. */
+static om_status finish_indicators(bctx *b, om_error *err)
+{
+    om_status s = OM_OK;
+    sqlite3_stmt *ids = NULL, *ins = NULL, *upd = NULL, *agg = NULL, *tv = NULL;
+    if ((s = prep(b, "SELECT indicator, MAX(numerator > denominator), COUNT(numerator) FROM "
+                     "indicator_values GROUP BY indicator", &ids, err)) != OM_OK ||
+        (s = prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?)", &ins, err)) != OM_OK ||
+        (s = prep(b, "UPDATE indicator_values SET value = numerator * ?2 / denominator WHERE "
+                     "indicator = ?1 AND suppressed = 0 AND numerator IS NOT NULL AND denominator > 0",
+                  &upd, err)) != OM_OK)
+        goto done;
+    while (sqlite3_step(ids) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(ids, 0);
+        bool ratio = sqlite3_column_int(ids, 1) != 0;
+        bool has_counts = sqlite3_column_int64(ids, 2) > 0;
+        const char *sv = id, *en = id, *unit = ratio ? "mean" : "%";
+        for (size_t k = 0; k < sizeof CATALOGUE / sizeof CATALOGUE[0]; k++)
+            if (strcmp(CATALOGUE[k].id, id) == 0) {
+                sv = CATALOGUE[k].sv;
+                en = CATALOGUE[k].en;
+                unit = CATALOGUE[k].unit;
+            }
+        /* shares are per cent; everything else (means, counts) is num/den */
+        double scale = strcmp(unit, "%") == 0 ? 100.0 : 1.0;
+        sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 2, sv, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 3, en, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 4, unit, -1, SQLITE_STATIC);
+        sqlite3_bind_double(ins, 5, scale);
+        if ((s = step_done(b, ins, err)) != OM_OK)
+            goto done;
+        if (has_counts) {
+            sqlite3_bind_text(upd, 1, id, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_double(upd, 2, scale);
+            if ((s = step_done(b, upd, err)) != OM_OK)
+                goto done;
+        }
+    }
+    /* By area type, nationally ('00') and within each län.  Each indicator
+     * year uses the area types of the same year, else the latest earlier
+     * type year, else the earliest one. */
+    static const char *const AGG =
+        "WITH ty AS (SELECT DISTINCT r.year AS y, COALESCE((SELECT MAX(year) FROM area_types t "
+        "WHERE t.year <= r.year AND t.area_type IS NOT NULL), (SELECT MIN(year) FROM area_types "
+        "WHERE area_type IS NOT NULL)) AS tyear FROM raw_regso r), "
+        "j AS (SELECT r.*, ty.tyear, t.area_type, a.lan FROM raw_regso r JOIN ty ON ty.y = r.year "
+        "JOIN area_types t ON t.code = r.code AND t.year = ty.tyear AND t.area_type IS NOT NULL "
+        "JOIN areas a ON a.code = r.code) "
+        "SELECT indicator, year, tyear, sex, age, born, '00', area_type, COUNT(*), SUM(numerator), "
+        "SUM(denominator) FROM j GROUP BY indicator, year, sex, age, born, area_type "
+        "UNION ALL SELECT indicator, year, tyear, sex, age, born, lan, area_type, COUNT(*), "
+        "SUM(numerator), SUM(denominator) FROM j GROUP BY indicator, year, sex, age, born, lan, "
+        "area_type";
+    if ((s = prep(b, AGG, &agg, err)) != OM_OK ||
+        (s = prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,"
+                     "(SELECT ? * scale / ? FROM indicators WHERE id = ?1),?)",
+                  &tv, err)) != OM_OK)
+        goto done;
+    int rc;
+    while ((rc = sqlite3_step(agg)) == SQLITE_ROW) {
+        for (int k = 0; k < 9; k++)
+            sqlite3_bind_value(tv, k + 1, sqlite3_column_value(agg, k));
+        double num = sqlite3_column_double(agg, 9), den = sqlite3_column_double(agg, 10);
+        bool sup = om_build_protect(&b->opt->rules, num, den);
+        if (!sup) {
+            sqlite3_bind_double(tv, 10, num);
+            sqlite3_bind_double(tv, 11, den);
+            if (den > 0) {
+                sqlite3_bind_double(tv, 12, num);
+                sqlite3_bind_double(tv, 13, den);
+            }
+        }
+        sqlite3_bind_int(tv, 14, sup);
+        b->rep->cells_suppressed += sup;
+        b->rep->cells_published += !sup;
+        if ((s = step_done(b, tv, err)) != OM_OK)
+            goto done;
+    }
+    if (rc != SQLITE_DONE)
+        s = sql_fail(b, err, "aggregating by area type");
+done:
+    sqlite3_finalize(ids);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(upd);
+    sqlite3_finalize(agg);
+    sqlite3_finalize(tv);
+    return s;
+}
+
+static om_status put_meta(bctx *b, sqlite3_stmt *st, const char *k, const char *v, om_error *err)
+{
+    sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
+    return step_done(b, st, err);
+}
+
+static om_status write_meta(bctx *b, om_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    om_status s = prep(b, "INSERT OR REPLACE INTO meta VALUES(?,?)", &st, err);
+    char buf[512];
+    if (s == OM_OK) {
+        snprintf(buf, sizeof buf, "%d", OM_BUILD_SCHEMA_VERSION);
+        s = put_meta(b, st, "schema_version", buf, err);
+    }
+    if (s == OM_OK)
+        s = put_meta(b, st, "omrade_version", OM_VERSION_STRING, err);
+    if (s == OM_OK)
+        s = put_meta(b, st, "geography", om_geo_vintage(b->geo), err);
+    if (s == OM_OK)
+        s = put_meta(b, st, "linkage",
+                     b->opt->linkage ? b->opt->linkage
+                                     : "areas linked by exact code at their level (indicators, "
+                                       "inequality) or by SCB label/code resolution to RegSO 2020 "
+                                       "(area types, SEI) in the built-in DeSO 2018/RegSO 2020 registry",
+                     err);
+    if (s == OM_OK)
+        s = put_meta(b, st, "suppression", om_build_rules_text(&b->opt->rules, buf, sizeof buf), err);
+    if (s == OM_OK)
+        s = put_meta(b, st, "geometry_note",
+                     "län and kommun: real SCB boundaries (WGS84); RegSO: schematic cells derived "
+                     "inside each kommun unless a real layer was supplied",
+                     err);
+    sqlite3_finalize(st);
+    return s;
+}
+
+om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_error *err)
+{
+    om_build_report dummy;
+    if (!rep)
+        rep = &dummy;
+    memset(rep, 0, sizeof *rep);
+    if (!opt || !opt->out || !*opt->out)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected an output file (--out)");
+    if (opt->n_types + opt->n_sei + opt->n_indicators + opt->n_seg == 0 && !opt->geometry_dir)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected at least one input (--types, --sei, --indicators, --seg, --geometry)");
+    bctx b = {0};
+    b.opt = opt;
+    b.rep = rep;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", opt->out, (long)getpid());
+    unlink(tmp);
+    om_status s = om_geo_new_builtin(&b.geo, err);
+    if (s != OM_OK)
+        return s;
+    if (sqlite3_open_v2(tmp, &b.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        s = om_error_set(err, OM_ERR_IO, opt->out, 0, 0, "cannot create the database: %s",
+                         b.db ? sqlite3_errmsg(b.db) : "out of memory");
+        goto fail;
+    }
+    if ((s = exec(&b, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=8192;"
+                      "BEGIN;", err)) != OM_OK ||
+        (s = exec(&b, SCHEMA, err)) != OM_OK ||
+        (s = prep(&b, "INSERT INTO inputs VALUES(?,?,?,?,?,?,?)", &b.ins_input, err)) != OM_OK ||
+        (s = load_areas(&b, err)) != OM_OK)
+        goto fail;
+    for (size_t i = 0; s == OM_OK && i < opt->n_types; i++)
+        s = load_types(&b, opt->types[i], err);
+    for (size_t i = 0; s == OM_OK && i < opt->n_sei; i++)
+        s = load_sei(&b, opt->sei[i], err);
+    for (size_t i = 0; s == OM_OK && i < opt->n_indicators; i++)
+        s = load_indicators(&b, opt->indicators[i], err);
+    for (size_t i = 0; s == OM_OK && i < opt->n_seg; i++)
+        s = load_seg(&b, opt->seg[i], err);
+    if (s == OM_OK && opt->geometry_dir)
+        s = load_geometry(&b, opt->geometry_dir, err);
+    if (s == OM_OK)
+        s = finish_indicators(&b, err);
+    if (s == OM_OK)
+        s = write_meta(&b, err);
+    if (s == OM_OK)
+        s = exec(&b, "DROP TABLE raw_regso; COMMIT; ANALYZE;", err);
+    if (s != OM_OK)
+        goto fail;
+    sqlite3_finalize(b.ins_input);
+    b.ins_input = NULL;
+    if (sqlite3_close(b.db) != SQLITE_OK) {
+        s = om_error_set(err, OM_ERR_INTERNAL, opt->out, 0, 0, "cannot close the database");
+        b.db = NULL;
+        goto fail;
+    }
+    b.db = NULL;
+    if (rename(tmp, opt->out) != 0) {
+        s = om_error_set(err, OM_ERR_IO, opt->out, 0, 0, "cannot rename the finished database into place");
+        goto fail;
+    }
+    om_geo_free(b.geo);
+    return OM_OK;
+fail:
+    sqlite3_finalize(b.ins_input);
+    if (b.db)
+        sqlite3_close(b.db);
+    unlink(tmp);
+    om_geo_free(b.geo);
+    return s;
+}
