@@ -158,6 +158,21 @@ function cellsForKommun(geom, n, seed) {
   return cells;
 }
 
+// d3-geo (spherical) wants exterior rings clockwise and holes
+// counter-clockwise as seen on a map (the opposite of RFC 7946);
+// polygon-clipping returns RFC 7946 order, so every layer is rewound.
+function ringArea(r) {
+  let a = 0;
+  for (let i = 0, j = r.length - 1; i < r.length; j = i++) a += (r[j][0] - r[i][0]) * (r[j][1] + r[i][1]);
+  return a / 2; // > 0: counter-clockwise with y up
+}
+function rewind(geom) {
+  const fix = (poly) => poly.map((ring, k) => ((ringArea(ring) > 0) === (k === 0) ? ring.slice().reverse() : ring));
+  if (geom.type === 'Polygon') return {type: 'Polygon', coordinates: fix(geom.coordinates)};
+  if (geom.type === 'MultiPolygon') return {type: 'MultiPolygon', coordinates: geom.coordinates.map(fix)};
+  return geom;
+}
+
 function round(coords, d) {
   const f = 10 ** d;
   return JSON.parse(JSON.stringify(coords), (k, v) => (typeof v === 'number' ? Math.round(v * f) / f : v));
@@ -223,6 +238,7 @@ export async function buildGeo(outDir) {
   };
   const sizes = {};
   for (const [name, fc] of Object.entries(layers)) {
+    for (const f of fc.features) f.geometry = rewind(f.geometry);
     const t = topology({[name]: fc}, 1e5);
     if (name === 'regso') t.schematic = 'Schematic RegSO cells (centroidal Voronoi inside the real kommun); not SCB boundaries';
     const text = JSON.stringify(t);
