@@ -31,7 +31,7 @@ const T = {
     lower: 'Nedre', upper: 'Övre', index: 'Index', flag: 'Anmärkning', typeYear: 'Typår', unit: 'Enhet',
     policeLegend: 'Polisens område (streckad kontur)', policeCat: 'Kategori', notFound: 'Sidan finns inte.',
     provenance: 'Källor och metod', suppressionRule: 'Röjandeskydd', shown: 'Visar', of: 'av', areasWord: 'områden',
-    chooseLan: 'Inom län', noValues: 'Inga uppgifter för detta urval.', apiError: 'Kunde inte hämta uppgifter',
+    chooseLan: 'Inom län', showAll: 'Visa alla rader', noValues: 'Inga uppgifter för detta urval.', apiError: 'Kunde inte hämta uppgifter',
   },
   en: {
     title: 'Area barometer', skip: 'Skip to content', navLabel: 'Main menu',
@@ -54,7 +54,7 @@ const T = {
     lower: 'Lower', upper: 'Upper', index: 'Index', flag: 'Note', typeYear: 'Type year', unit: 'Unit',
     policeLegend: 'Police area (dashed outline)', policeCat: 'Category', notFound: 'Page not found.',
     provenance: 'Sources and method', suppressionRule: 'Disclosure control', shown: 'Showing', of: 'of', areasWord: 'areas',
-    chooseLan: 'Within county', noValues: 'No data for this selection.', apiError: 'Could not load data',
+    chooseLan: 'Within county', showAll: 'Show all rows', noValues: 'No data for this selection.', apiError: 'Could not load data',
   },
 };
 let lang = localStorage.getItem('omrade-lang') === 'en' ? 'en' : 'sv';
@@ -148,7 +148,8 @@ function swatch(fill) {
 function breaks(values) {
   const v = values.filter((x) => x != null).sort((a, b) => a - b);
   if (!v.length) return [];
-  return [1, 2, 3, 4].map((k) => v[Math.min(v.length - 1, Math.floor((k * v.length) / 5))]);
+  const b = [1, 2, 3, 4].map((k) => v[Math.min(v.length - 1, Math.floor((k * v.length) / 5))]);
+  return [...new Set(b)].filter((x) => x > v[0]); // fewer classes when values repeat
 }
 const classOf = (x, br) => { let i = 0; while (i < br.length && x >= br[i]) i++; return i; };
 
@@ -209,7 +210,11 @@ function downloads(path, params, caption) {
     h('a', {href: downloadUrl(path, params, 'xlsx'), download: '', text: t('xlsx')}));
 }
 
+// Long tables show the first opts.limit rows and a button for the rest, so
+// the national RegSO table does not slow the first render.
 function dataTable(caption, cols, rows, opts = {}) {
+  const all = rows;
+  if (opts.limit && rows.length > opts.limit) rows = rows.slice(0, opts.limit);
   const table = h('table', {},
     h('caption', {text: caption}),
     h('thead', {}, h('tr', {}, cols.map((c) => h('th', {scope: 'col', class: c.num ? 'num' : null, text: c.label})))),
@@ -223,7 +228,15 @@ function dataTable(caption, cols, rows, opts = {}) {
     })))));
   const wrap = h('div', {class: 'tablewrap', tabindex: '0', role: 'region', 'aria-label': caption}, table);
   if (opts.id) wrap.id = opts.id;
-  return wrap;
+  if (rows.length === all.length) return wrap;
+  const more = h('p', {}, `${t('shown')} ${rows.length} ${t('of')} ${all.length}. `,
+    h('button', {type: 'button', class: 'secondary', onclick: () => {
+      const full = dataTable(caption, cols, all, {...opts, limit: 0});
+      box.replaceWith(full);
+      full.focus();
+    }, text: t('showAll')}));
+  const box = h('div', {}, wrap, more);
+  return box;
 }
 const SUPPRESSED = Symbol('suppressed');
 const cellValue = (r, unit) => (r.suppressed ? SUPPRESSED : fmt(r.value, unit));
@@ -293,9 +306,9 @@ async function viewMap(params) {
   // legend
   const legendItems = isType
     ? [1, 2, 3, 4, 5].map((k) => [`url(#p${k - 1})`, t(`type${k}`)])
-    : br.length ? [0, 1, 2, 3, 4].map((k) => {
+    : rows.some((r) => r.value != null) ? [...Array(br.length + 1).keys()].map((k) => {
       const lo = k === 0 ? Math.min(...rows.filter((r) => r.value != null).map((r) => r.value)) : br[k - 1];
-      const hi = k === 4 ? Math.max(...rows.filter((r) => r.value != null).map((r) => r.value)) : br[k];
+      const hi = k === br.length ? Math.max(...rows.filter((r) => r.value != null).map((r) => r.value)) : br[k];
       return [`url(#p${k})`, `${fmt(lo, unit)} – ${fmt(hi, unit)}${unit === '%' ? ' %' : unit && unit !== 'index' ? ' ' + unit : ''}`];
     }) : [];
   legendItems.push(['url(#psup)', t('suppressed')], ['url(#pna)', t('noData')]);
@@ -311,10 +324,10 @@ async function viewMap(params) {
     if (!prof) return;
     api('area', {code}).then((a) => {
       const v = r ? (r.suppressed ? t('suppressed') : isType ? t(`type${r.value}`) : fmt(r.value, unit)) : t('noData');
-      prof.replaceChildren(h('p', {}, h('strong', {text: a.label || a.name})),
+      prof.replaceChildren(...[h('p', {}, h('strong', {text: a.label || a.name})),
         h('p', {}, `${isType ? t('areaType') : indLabel(ind)}: ${v}`),
         a.kommun_name && a.level !== 'kommun' ? h('p', {}, `${t('kommun')}: `, h('a', {href: `#/omrade/${a.kommun}`, text: a.kommun_name})) : null,
-        h('p', {}, h('a', {href: `#/omrade/${code}`, text: `${t('openPage')} ${a.name}`})));
+        h('p', {}, h('a', {href: `#/omrade/${code}`, text: `${t('openPage')} ${a.name}`}))].filter(Boolean));
       announce(`${a.label || a.name}: ${v}`);
     }).catch(() => {});
     document.querySelectorAll('path.area.sel').forEach((p) => p.classList.remove('sel'));
@@ -328,7 +341,7 @@ async function viewMap(params) {
     ...(isType ? [{label: t('sei'), num: true, get: (r) => fmt(r.sei)}] : [
       {label: t('numerator'), num: true, get: (r) => (r.suppressed ? SUPPRESSED : fmt(r.numerator, 'count'))},
       {label: t('denominator'), num: true, get: (r) => (r.suppressed ? SUPPRESSED : fmt(r.denominator, 'count'))}]),
-  ], rows, {id: 'datatable'});
+  ], rows, {id: 'datatable', limit: 300});
   const tableSection = h('section', {'aria-label': t('tableAlt')}, downloads(dlPath, dlParams, h1.textContent), table);
 
   let body;
