@@ -49,6 +49,18 @@ const char *om_query_get(const om_query *q, const char *key);
  * "..", "//", backslash or control characters.  OM_ERR_USAGE otherwise. */
 om_status om_path_check(const char *path, size_t len, om_error *err);
 
+/* ------------------------------------------------------ one request */
+
+/* Answer one GET request `url` ("/api/values?indicator=...") from the
+ * database at `db` exactly as the server would, without a network (for
+ * scripts, tests and `omrade serve --get`).  *status is the HTTP status;
+ * *body (malloc'd, NUL-terminated, free() it) is the uncompressed answer,
+ * a JSON error for statuses other than 200.  Map layers (/api/geo/...) are
+ * answered too.  Errors: OM_ERR_IO when the database cannot be opened,
+ * OM_ERR_NOMEM. */
+om_status om_serve_get(const char *db, const char *url, int *status, char **body, size_t *len,
+                       om_error *err);
+
 /* ------------------------------------------------------------- server */
 
 typedef struct om_serve_options {

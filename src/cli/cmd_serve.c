@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,7 +14,8 @@ static void help(FILE *fp)
 {
     fprintf(fp,
             "usage: omrade serve --db FILE [--port N] [--host ADDR] [--web DIR] [--threads N]\n"
-            "                    [--port-file FILE]\n\n"
+            "                    [--port-file FILE]\n"
+            "       omrade serve --db FILE --get URL\n\n"
             "Serve the barometer database (from 'omrade build') as a read-only JSON API under\n"
             "/api/ and the front end at /, until interrupted (Ctrl-C).\n\n"
             "options:\n"
@@ -22,7 +24,9 @@ static void help(FILE *fp)
             "  --host ADDR       IPv4 address to listen on (default 127.0.0.1)\n"
             "  --web DIR         built front end (default: web/ next to the omrade binary)\n"
             "  --threads N       worker threads (default 4)\n"
-            "  --port-file FILE  write the port actually used to FILE (for scripts)\n\n"
+            "  --port-file FILE  write the port actually used to FILE (for scripts)\n"
+            "  --get URL         answer one API request (e.g. '/api/meta') on stdout and exit,\n"
+            "                    without opening a port; exit 1 unless the status is 200\n\n"
             "example:\n"
             "  omrade serve --db barometer.db --port 8080\n");
 }
@@ -53,12 +57,13 @@ static int run(int argc, char **argv)
                                          {"web", required_argument, 0, 'w'},
                                          {"threads", required_argument, 0, 't'},
                                          {"port-file", required_argument, 0, 'f'},
+                                         {"get", required_argument, 0, 'g'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     om_serve_options o;
     memset(&o, 0, sizeof o);
     o.port = 8080;
-    const char *port_file = NULL;
+    const char *port_file = NULL, *get = NULL;
     long long v;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -77,6 +82,7 @@ static int run(int argc, char **argv)
             o.threads = (unsigned)v;
             break;
         case 'f': port_file = optarg; break;
+        case 'g': get = optarg; break;
         case 'h': help(stdout); return 0;
         default: return om_cli_usage("serve", "bad option");
         }
@@ -85,6 +91,24 @@ static int run(int argc, char **argv)
         return om_cli_usage("serve", "unexpected argument '%s'", argv[optind]);
     if (!o.db)
         return om_cli_usage("serve", "expected --db FILE");
+    if (get) {
+        om_error gerr = OM_ERROR_INIT;
+        int status = 0;
+        char *body = NULL;
+        size_t len = 0;
+        if (om_serve_get(o.db, get, &status, &body, &len, &gerr) != OM_OK)
+            return om_cli_fail("serve", &gerr);
+        fwrite(body, 1, len, stdout);
+        if (len && body[len - 1] != '\n')
+            putchar('\n');
+        free(body);
+        fflush(stdout);
+        if (status != 200) {
+            fprintf(stderr, "omrade serve: %s: HTTP status %d\n", get, status);
+            return 1;
+        }
+        return 0;
+    }
     char webbuf[PATH_MAX + 16];
     if (!o.web_dir)
         o.web_dir = default_web(webbuf, sizeof webbuf);

@@ -591,3 +591,70 @@ void om_server_stop(om_server *s)
     pthread_mutex_destroy(&s->cache_mu);
     free(s);
 }
+
+om_status om_serve_get(const char *db, const char *url, int *status, char **body, size_t *len,
+                       om_error *err)
+{
+    *body = NULL;
+    *len = 0;
+    sqlite3 *conn = NULL;
+    if (sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        om_error_set(err, OM_ERR_IO, db, 0, 0, "cannot open the database: %s",
+                     conn ? sqlite3_errmsg(conn) : "out of memory");
+        sqlite3_close(conn);
+        return OM_ERR_IO;
+    }
+    om_resp r = {0};
+    const char *qm = strchr(url, '?');
+    size_t plen = qm ? (size_t)(qm - url) : strlen(url);
+    char path[OM_QUERY_MAX_URL + 1];
+    om_query q;
+    om_error qe = OM_ERROR_INIT;
+    if (plen > OM_QUERY_MAX_URL) {
+        om_serve_error(&r, 414, "expected a URL of at most %d bytes", OM_QUERY_MAX_URL);
+    } else {
+        memcpy(path, url, plen);
+        path[plen] = '\0';
+        if (om_path_check(path, plen, &qe) != OM_OK ||
+            om_query_parse(&q, qm ? qm + 1 : "", qm ? strlen(qm + 1) : 0, &qe) != OM_OK) {
+            om_serve_error(&r, 400, "%s", qe.msg);
+        } else if (strncmp(path, "/api/geo/", 9) == 0) {
+            sqlite3_stmt *st = NULL;
+            if (sqlite3_prepare_v2(conn, "SELECT topojson FROM geometry WHERE layer = ?", -1, &st, NULL) ==
+                    SQLITE_OK &&
+                sqlite3_bind_text(st, 1, path + 9, -1, SQLITE_STATIC) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW) {
+                size_t n = (size_t)sqlite3_column_bytes(st, 0);
+                r.body = malloc(n + 1);
+                if (r.body) {
+                    memcpy(r.body, sqlite3_column_blob(st, 0), n);
+                    r.len = n;
+                    r.status = 200;
+                }
+            } else {
+                om_serve_error(&r, 404, "no such map layer (see layers in /api/meta)");
+            }
+            sqlite3_finalize(st);
+        } else if (strncmp(path, "/api/", 5) == 0) {
+            om_serve_api(conn, path, &q, &r);
+        } else {
+            om_serve_error(&r, 404, "only /api/ URLs are answered without the server");
+        }
+    }
+    sqlite3_close(conn);
+    if (!r.body) {
+        free(r.body);
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* NUL-terminate for callers that print it */
+    char *nb = realloc(r.body, r.len + 1);
+    if (!nb) {
+        free(r.body);
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    nb[r.len] = '\0';
+    *body = nb;
+    *len = r.len;
+    *status = r.status;
+    return OM_OK;
+}
