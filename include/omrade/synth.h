@@ -1,0 +1,106 @@
+/* omrade — synthetic Sweden: a national population with residence on the real
+ * DeSO geography 2011–2024, socioeconomic person-year attributes, barometer
+ * attributes and event registers, calibrated to SCB's open DeSO tables and to
+ * SCB's published 2023 area types (docs/synth.md describes the model and the
+ * file formats; data/synth/ holds the derived calibration tables).
+ *
+ * Determinism: every random number comes from a counter-based stream keyed by
+ * (seed, entity, purpose), so the files are identical for a given seed and
+ * scale whatever the number of threads. */
+#ifndef OMRADE_SYNTH_H
+#define OMRADE_SYNTH_H
+
+#include "omrade/common.h"
+#include "omrade/geo.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OM_SYNTH_YEAR0 2011
+#define OM_SYNTH_YEAR1 2024
+#define OM_SYNTH_NYEARS (OM_SYNTH_YEAR1 - OM_SYNTH_YEAR0 + 1)
+
+/* ------------------------------------------------------------ calibration */
+
+/* The calibration model: the embedded tables data/synth/deso-2022.csv and
+ * data/synth/regso-types-2023.csv joined to the built-in geography, and the
+ * per-RegSO 2023 target shares derived from them.  Created by
+ * om_synth_model_new(), destroyed by om_synth_model_free() (accepts NULL).
+ * Errors: OM_ERR_INPUT when a table row does not match the geography (a bug
+ * in the shipped data), OM_ERR_NOMEM. */
+typedef struct om_synth_model om_synth_model;
+om_status om_synth_model_new(om_synth_model **out, om_error *err);
+void om_synth_model_free(om_synth_model *m);
+
+/* The geography the model is built on (owned by the model). */
+const om_geo *om_synth_model_geo(const om_synth_model *m);
+
+/* Per DeSO (geo index): population 31 Dec 2022 (all ages, and by 5-year
+ * band 0 = 0–4 … 16 = 80+), population 31 Dec 2023. */
+int32_t om_synth_deso_pop2022(const om_synth_model *m, int32_t deso);
+int32_t om_synth_deso_age2022(const om_synth_model *m, int32_t deso, int band);
+int32_t om_synth_deso_pop2023(const om_synth_model *m, int32_t deso);
+
+/* Per RegSO (geo index): SCB's published 2023 area type (1–5) and the
+ * target shares (fractions) of the three SEI indicators for 2023 that the
+ * generator allocates exactly: 0 low economic standard, 1 at most
+ * pre-upper-secondary education (20–65), 2 economic assistance and/or more
+ * than 180 days unemployed (20–65).  proxy = the same indicators computed
+ * directly from the 2022 DeSO tables (before calibration). */
+int om_synth_regso_type(const om_synth_model *m, int32_t regso);
+double om_synth_regso_target(const om_synth_model *m, int32_t regso, int indicator);
+double om_synth_regso_proxy(const om_synth_model *m, int32_t regso, int indicator);
+
+/* ------------------------------------------------------------- generation */
+
+typedef struct om_synth_options {
+    double scale;      /* fraction of the real population, 0.001–1 */
+    uint64_t seed;
+    double messy;      /* rate of messy event rows and persons, 0–0.5 */
+    int threads;       /* worker threads; <= 0 means 2 */
+    bool split_years;  /* year-bearing files as <name>_<year>.csv */
+    om_progress progress;
+} om_synth_options;
+
+typedef struct om_synth_summary {
+    int64_t persons;        /* rows of persons.csv (incl. messy persons) */
+    int64_t residence;      /* rows of residence.csv */
+    int64_t person_year;    /* rows of person_year.csv */
+    int64_t deaths, admissions, prescriptions, dental, births;
+    int64_t messy_duplicates, messy_unknown_ids, messy_bad_dates, messy_persons;
+} om_synth_summary;
+
+/* Write the synthetic microdata into directory `dir` (created if missing):
+ * persons.csv, residence.csv, person_year.csv, deaths.csv, admissions.csv,
+ * prescriptions.csv, dental.csv, births.csv (docs/synth.md).  Every file is
+ * written atomically; on failure none is left behind.  `sum` may be NULL.
+ * Errors: OM_ERR_USAGE for options out of range, OM_ERR_IO, OM_ERR_NOMEM. */
+om_status om_synth_generate(const om_synth_model *m, const char *dir,
+                            const om_synth_options *opt, om_synth_summary *sum,
+                            om_error *err);
+
+/* ------------------------------------------------------------- indicators */
+
+typedef struct om_indicators_summary {
+    int64_t persons, residence_rows, person_year_rows;
+    int64_t rejected_residence;  /* unknown lopnr, year out of range, unknown DeSO, duplicate */
+    int64_t unlinked_person_year; /* person-year rows without residence that year */
+} om_indicators_summary;
+
+/* Aggregate the microdata in `dir` (persons.csv, residence.csv,
+ * person_year.csv as written by om_synth_generate, or any files with the same
+ * columns) and write to `out` the SEI input counts per area and year:
+ * area,year,low_econ_n,low_econ_d,pre_upper_n,pre_upper_d,assist_unemp_n,assist_unemp_d
+ * `level` is OM_LEVEL_REGSO or OM_LEVEL_DESO.  With `barometer`, writes the
+ * long barometer table instead (level,code,year,indicator,sex,age,born,
+ * numerator,denominator; docs/synth.md lists the indicators).  `sum` may be
+ * NULL.  Errors: OM_ERR_IO, OM_ERR_INPUT with file:line:column, OM_ERR_NOMEM. */
+om_status om_synth_indicators(const char *dir, om_level level, bool barometer, FILE *out,
+                              const om_progress *progress, om_indicators_summary *sum,
+                              om_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

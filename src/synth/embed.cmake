@@ -1,0 +1,4 @@
+# Calibration tables of the synthetic population (derived by
+# scripts/synth-calibration.py from data/scb/; provenance in data/README.md).
+om_embed(om_embed_synth_deso data/synth/deso-2022.csv)
+om_embed(om_embed_synth_types data/synth/regso-types-2023.csv)

@@ -1,0 +1,578 @@
+/* Aggregation of person-level microdata into area indicators.
+ *
+ * SEI input (SCB, "Områdestyper efter socioekonomisk status", method
+ * description 2023): per area and year
+ *   low_econ   persons (all ages) whose disposable income per consumption
+ *              unit is below 60 % of the national median of that year
+ *              (median over every resident person-year of the year);
+ *   pre_upper  persons with at most pre-upper-secondary education (education
+ *              code 1) among residents aged 20-64 up to 2022 and 20-65 from
+ *              2023 (age = year - birth year) with a known education;
+ *   assist_unemp  persons of the same ages with economic assistance during
+ *              the year or more than 180 days (six months) unemployed.
+ * Denominators are the persons of the same population.
+ *
+ * Joins: persons.csv gives birth year, sex and birth region per lopnr (hash
+ * map to a dense index); residence.csv gives one DeSO per person and year
+ * (dense person x year array); person_year.csv rows are linked through
+ * both.  Rows that cannot be linked are counted, never dropped silently.
+ * The barometer needs the median first, so person_year.csv is read twice. */
+#include "synth_int.h"
+
+#include "omrade/csv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NY OM_SYNTH_NYEARS
+#define Y0 OM_SYNTH_YEAR0
+
+typedef struct ind {
+    const om_geo *geo;
+    om_u64map *map;
+    int32_t np, cap;
+    int16_t *byear;
+    int8_t *sex, *abroad;
+    int16_t *res;   /* np x NY DeSO index, -1 none */
+    int32_t *inc;   /* np x NY income, -1 none */
+    uint8_t *flag;  /* np x NY: 1 pre_upper, 2 assist/unemp, 4 education known */
+    double median[NY], p20[NY];
+    om_indicators_summary sum;
+} ind;
+
+static void ind_free(ind *x)
+{
+    om_u64map_free(x->map);
+    free(x->byear);
+    free(x->sex);
+    free(x->abroad);
+    free(x->res);
+    free(x->inc);
+    free(x->flag);
+}
+
+static om_status open_in(om_csv **c, const char *dir, const char *name, om_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    om_csv_options o;
+    memset(&o, 0, sizeof o);
+    o.no_utf8_check = false;
+    om_status s = om_csv_open(c, path, &o, err);
+    if (s == OM_OK && (s = om_csv_read_header(*c, err)) != OM_OK) {
+        om_csv_free(*c);
+        *c = NULL;
+    }
+    return s;
+}
+
+static om_status load_persons(ind *x, const char *dir, om_error *err)
+{
+    om_csv *c;
+    om_status s = open_in(&c, dir, "persons.csv", err);
+    if (s)
+        return s;
+    static const char *names[] = {"lopnr", "sex", "birth_date", "country_group"};
+    int ix[4];
+    if ((s = om_csv_require(c, names, 4, ix, err))) {
+        om_csv_free(c);
+        return s;
+    }
+    x->map = om_u64map_new(1 << 16);
+    if (!x->map) {
+        om_csv_free(c);
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    bool got;
+    while ((s = om_csv_next(c, &got, err)) == OM_OK && got) {
+        int64_t id, sex;
+        if ((s = om_csv_i64(c, (size_t)ix[0], &id, err)) || (s = om_csv_i64(c, (size_t)ix[1], &sex, err)))
+            break;
+        om_field bd = om_csv_field(c, (size_t)ix[2]);
+        int64_t by;
+        if (bd.len != 10 || !om_parse_i64(bd.ptr, 4, &by) || by < 1850 || by > 2100) {
+            s = om_csv_fail(c, (size_t)ix[2], err, "expected a date YYYY-MM-DD, found '%.*s'",
+                            (int)bd.len, bd.ptr);
+            break;
+        }
+        if (sex != 1 && sex != 2) {
+            s = om_csv_fail(c, (size_t)ix[1], err, "expected sex 1 or 2, found %lld", (long long)sex);
+            break;
+        }
+        if (x->np == x->cap) {
+            int32_t nc = x->cap ? x->cap * 2 : 1 << 16;
+            int16_t *b = realloc(x->byear, (size_t)nc * sizeof *b);
+            if (b)
+                x->byear = b;
+            int8_t *sx = realloc(x->sex, (size_t)nc);
+            if (sx)
+                x->sex = sx;
+            int8_t *ab = realloc(x->abroad, (size_t)nc);
+            if (ab)
+                x->abroad = ab;
+            if (!b || !sx || !ab) {
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            x->cap = nc;
+        }
+        uint32_t prev;
+        if ((s = om_u64map_put_new(x->map, (uint64_t)id, (uint32_t)x->np, &prev)))
+            break;
+        if (prev != (uint32_t)x->np) {
+            s = om_csv_fail(c, (size_t)ix[0], err, "expected a new lopnr, found duplicate %lld",
+                            (long long)id);
+            break;
+        }
+        om_field cg = om_csv_field(c, (size_t)ix[3]);
+        x->byear[x->np] = (int16_t)by;
+        x->sex[x->np] = (int8_t)sex;
+        x->abroad[x->np] = !(cg.len == 6 && memcmp(cg.ptr, "sweden", 6) == 0);
+        x->np++;
+    }
+    om_csv_free(c);
+    x->sum.persons = x->np;
+    return s;
+}
+
+static om_status load_residence(ind *x, const char *dir, om_error *err)
+{
+    size_t n = (size_t)x->np * NY;
+    x->res = malloc((n ? n : 1) * sizeof *x->res);
+    x->inc = malloc((n ? n : 1) * sizeof *x->inc);
+    x->flag = calloc(n ? n : 1, 1);
+    if (!x->res || !x->inc || !x->flag)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        x->res[i] = -1;
+        x->inc[i] = -1;
+    }
+    om_csv *c;
+    om_status s = open_in(&c, dir, "residence.csv", err);
+    if (s)
+        return s;
+    static const char *names[] = {"lopnr", "year", "deso"};
+    int ix[3];
+    if ((s = om_csv_require(c, names, 3, ix, err))) {
+        om_csv_free(c);
+        return s;
+    }
+    bool got;
+    while ((s = om_csv_next(c, &got, err)) == OM_OK && got) {
+        int64_t id, y;
+        if ((s = om_csv_i64(c, (size_t)ix[0], &id, err)) || (s = om_csv_i64(c, (size_t)ix[1], &y, err)))
+            break;
+        x->sum.residence_rows++;
+        om_field d = om_csv_field(c, (size_t)ix[2]);
+        uint32_t p;
+        int32_t di = om_geo_find(x->geo, OM_LEVEL_DESO, d.ptr, d.len);
+        if (!om_u64map_get(x->map, (uint64_t)id, &p) || y < Y0 || y >= Y0 + NY || di < 0 ||
+            x->res[(size_t)p * NY + (size_t)(y - Y0)] >= 0) {
+            x->sum.rejected_residence++;
+            continue;
+        }
+        x->res[(size_t)p * NY + (size_t)(y - Y0)] = (int16_t)di;
+    }
+    om_csv_free(c);
+    return s;
+}
+
+typedef struct pyrow {
+    uint32_t p;
+    int y;
+    int64_t f[13]; /* income..eligible_upper; INT64_MIN = empty */
+} pyrow;
+
+static const char *const py_names[] = {"lopnr",      "year",     "income_cu",   "education",
+                                       "assist_months", "unemp_days", "employed", "studying",
+                                       "sick_days",  "house_type", "tenure",    "dwelling_m2",
+                                       "voted",      "merit",    "eligible_upper"};
+#define PY_CORE 6 /* columns required for the SEI input */
+#define PY_ALL 15
+
+/* Parse one person_year row; returns false (and counts it) when unlinked. */
+static om_status py_row(ind *x, om_csv *c, const int *ix, int ncols, pyrow *r, bool *linked,
+                        om_error *err)
+{
+    int64_t id, y;
+    om_status s;
+    if ((s = om_csv_i64(c, (size_t)ix[0], &id, err)) || (s = om_csv_i64(c, (size_t)ix[1], &y, err)))
+        return s;
+    *linked = false;
+    if (!om_u64map_get(x->map, (uint64_t)id, &r->p) || y < Y0 || y >= Y0 + NY ||
+        x->res[(size_t)r->p * NY + (size_t)(y - Y0)] < 0)
+        return OM_OK;
+    r->y = (int)y;
+    for (int k = 2; k < ncols; k++) {
+        if (om_csv_empty(c, (size_t)ix[k])) {
+            r->f[k - 2] = INT64_MIN;
+        } else if ((s = om_csv_i64(c, (size_t)ix[k], &r->f[k - 2], err))) {
+            return s;
+        }
+    }
+    if (r->f[0] == INT64_MIN)
+        return om_csv_fail(c, (size_t)ix[2], err, "expected an income, found an empty field");
+    *linked = true;
+    return OM_OK;
+}
+
+static bool sei_age(int y, int age) { return age >= 20 && age <= (y <= 2022 ? 64 : 65); }
+
+static om_status pass1(ind *x, const char *dir, om_error *err)
+{
+    om_csv *c;
+    om_status s = open_in(&c, dir, "person_year.csv", err);
+    if (s)
+        return s;
+    int ix[PY_CORE];
+    if ((s = om_csv_require(c, py_names, PY_CORE, ix, err))) {
+        om_csv_free(c);
+        return s;
+    }
+    bool got, linked;
+    pyrow r;
+    while ((s = om_csv_next(c, &got, err)) == OM_OK && got) {
+        if ((s = py_row(x, c, ix, PY_CORE, &r, &linked, err)))
+            break;
+        x->sum.person_year_rows++;
+        if (!linked) {
+            x->sum.unlinked_person_year++;
+            continue;
+        }
+        size_t k = (size_t)r.p * NY + (size_t)(r.y - Y0);
+        if (r.f[0] < 0 || r.f[0] > INT32_MAX) {
+            s = om_csv_fail(c, (size_t)ix[2], err, "expected an income 0-%d, found %lld", INT32_MAX,
+                            (long long)r.f[0]);
+            break;
+        }
+        x->inc[k] = (int32_t)r.f[0];
+        uint8_t fl = 0;
+        if (r.f[1] != INT64_MIN)
+            fl |= 4 | (r.f[1] == 1 ? 1 : 0);
+        int64_t as = r.f[2] == INT64_MIN ? 0 : r.f[2], un = r.f[3] == INT64_MIN ? 0 : r.f[3];
+        if (as > 0 || un > 180)
+            fl |= 2;
+        x->flag[k] = fl;
+    }
+    om_csv_free(c);
+    return s;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static om_status medians(ind *x, om_error *err)
+{
+    size_t n = (size_t)x->np;
+    int32_t *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (int y = 0; y < NY; y++) {
+        size_t k = 0;
+        for (size_t p = 0; p < n; p++)
+            if (x->inc[p * NY + (size_t)y] >= 0)
+                v[k++] = x->inc[p * NY + (size_t)y];
+        if (k == 0) {
+            x->median[y] = x->p20[y] = NAN;
+            continue;
+        }
+        qsort(v, k, sizeof *v, cmp_i32);
+        x->median[y] = k % 2 ? v[k / 2] : 0.5 * ((double)v[k / 2 - 1] + (double)v[k / 2]);
+        x->p20[y] = v[(size_t)(0.2 * (double)k)]; /* lowest quintile: income below this */
+    }
+    free(v);
+    return OM_OK;
+}
+
+static bool is_low(const ind *x, int yi, int64_t inc) { return (double)inc < 0.6 * x->median[yi]; }
+
+static om_status write_sei(ind *x, om_level level, FILE *out, om_error *err)
+{
+    int32_t na = om_geo_count(x->geo, level);
+    int64_t(*cnt)[6] = calloc((size_t)na * NY, sizeof *cnt);
+    if (!cnt)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (int32_t p = 0; p < x->np; p++)
+        for (int yi = 0; yi < NY; yi++) {
+            size_t k = (size_t)p * NY + (size_t)yi;
+            if (x->res[k] < 0 || x->inc[k] < 0)
+                continue;
+            int32_t a = om_geo_parent(x->geo, OM_LEVEL_DESO, x->res[k], level);
+            int64_t *c = cnt[(size_t)a * NY + (size_t)yi];
+            int y = Y0 + yi;
+            c[0] += is_low(x, yi, x->inc[k]);
+            c[1]++;
+            if (sei_age(y, y - x->byear[p])) {
+                if (x->flag[k] & 4) {
+                    c[2] += x->flag[k] & 1;
+                    c[3]++;
+                }
+                c[4] += (x->flag[k] & 2) != 0;
+                c[5]++;
+            }
+        }
+    fputs("area,year,low_econ_n,low_econ_d,pre_upper_n,pre_upper_d,assist_unemp_n,assist_unemp_d\n",
+          out);
+    for (int32_t a = 0; a < na; a++)
+        for (int yi = 0; yi < NY; yi++) {
+            const int64_t *c = cnt[(size_t)a * NY + (size_t)yi];
+            fprintf(out, "%s,%d", om_geo_code(x->geo, level, a), Y0 + yi);
+            for (int j = 0; j < 6; j++) {
+                fputc(',', out);
+                om_csv_write_i64(out, c[j]);
+            }
+            fputc('\n', out);
+        }
+    free(cnt);
+    return ferror(out) ? om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error") : OM_OK;
+}
+
+static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
+                                 om_error *err);
+
+om_status om_synth_indicators(const char *dir, om_level level, bool barometer, FILE *out,
+                              const om_progress *progress, om_indicators_summary *sum,
+                              om_error *err)
+{
+    if (level != OM_LEVEL_REGSO && level != OM_LEVEL_DESO)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected level regso or deso, found %s",
+                            om_level_name(level));
+    ind x;
+    memset(&x, 0, sizeof x);
+    om_geo *geo = NULL;
+    om_status s = om_geo_new_builtin(&geo, err);
+    if (s)
+        return s;
+    x.geo = geo;
+    const char *what = "indicators";
+    if (progress && progress->fn)
+        progress->fn(progress->user, what, 0, 4);
+    if (!(s = load_persons(&x, dir, err))) {
+        if (progress && progress->fn)
+            progress->fn(progress->user, what, 1, 4);
+        s = load_residence(&x, dir, err);
+    }
+    if (!s) {
+        if (progress && progress->fn)
+            progress->fn(progress->user, what, 2, 4);
+        s = pass1(&x, dir, err);
+    }
+    if (!s)
+        s = medians(&x, err);
+    if (!s) {
+        if (progress && progress->fn)
+            progress->fn(progress->user, what, 3, 4);
+        s = barometer ? barometer_write(&x, dir, out, progress, err)
+                      : write_sei(&x, level, out, err);
+    }
+    if (!s && progress && progress->fn)
+        progress->fn(progress->user, what, 4, 4);
+    if (sum)
+        *sum = x.sum;
+    ind_free(&x);
+    om_geo_free(geo);
+    return s;
+}
+
+/* ------------------------------------------------------------ barometer */
+
+/* Fine age bands of the cube; every published age group is a union. */
+enum { NB = 10 };
+static int band_of(int age)
+{
+    static const int lo[NB] = {0, 16, 17, 18, 20, 25, 35, 50, 65, 80};
+    int b = 0;
+    while (b + 1 < NB && age >= lo[b + 1])
+        b++;
+    return b;
+}
+#define BM(a, b) (((1u << ((b) + 1)) - 1) & ~((1u << (a)) - 1)) /* bands a..b */
+
+/* Measures summed per cell (RegSO x year x sex x born x band). */
+enum {
+    M_N, M_INC, M_LOW, M_Q1, M_ASSIST, M_EDU, M_PRE, M_POST, M_EMP, M_LTU, M_NEET, M_ABROAD,
+    M_HSMALL, M_HMULTI, M_TRENT, M_TCOOP, M_TOWN, M_M2, M_SICK, M_VOTE, M_VOTE_N, M_MERIT,
+    M_MERIT_N, M_ELIG, M_ELIG_N, NM
+};
+
+typedef struct agegrp {
+    const char *label;
+    unsigned mask;
+} agegrp;
+
+typedef struct indicator {
+    const char *id;
+    int num, den;
+    int year; /* 0 = every year */
+    int nages;
+    agegrp ages[4];
+} indicator;
+
+#define ALL_AGES {{"total", BM(0, 9)}, {"0-17", BM(0, 2)}, {"18-64", BM(3, 7)}, {"65+", BM(8, 9)}}
+#define AGES_20_64 {{"20-64", BM(4, 7)}, {"20-34", BM(4, 5)}, {"35-49", BM(6, 6)}, {"50-64", BM(7, 7)}}
+#define AGES_25_64 {{"25-64", BM(5, 7)}, {"25-34", BM(5, 5)}, {"35-49", BM(6, 6)}, {"50-64", BM(7, 7)}}
+#define AGES_18P {{"18+", BM(3, 9)}, {"18-64", BM(3, 7)}, {"65+", BM(8, 9)}}
+
+static const indicator indicators[] = {
+    {"income_cu_mean", M_INC, M_N, 0, 4, ALL_AGES},
+    {"low_econ", M_LOW, M_N, 0, 4, ALL_AGES},
+    {"income_quintile_1", M_Q1, M_N, 0, 4, ALL_AGES},
+    {"children_low_income", M_LOW, M_N, 0, 1, {{"0-17", BM(0, 2)}}},
+    {"econ_assistance", M_ASSIST, M_N, 0, 4, AGES_20_64},
+    {"pre_upper_secondary", M_PRE, M_EDU, 0, 4, AGES_25_64},
+    {"post_secondary", M_POST, M_EDU, 0, 4, AGES_25_64},
+    {"gainful_employment", M_EMP, M_N, 0, 4, AGES_20_64},
+    {"long_term_unemployment", M_LTU, M_N, 0, 4, AGES_20_64},
+    {"neet_20_24", M_NEET, M_N, 0, 1, {{"20-24", BM(4, 4)}}},
+    {"born_abroad", M_ABROAD, M_N, 0, 4, ALL_AGES},
+    {"house_small", M_HSMALL, M_N, 0, 4, ALL_AGES},
+    {"house_multi", M_HMULTI, M_N, 0, 4, ALL_AGES},
+    {"tenure_rent", M_TRENT, M_N, 0, 4, ALL_AGES},
+    {"tenure_coop", M_TCOOP, M_N, 0, 4, ALL_AGES},
+    {"tenure_own", M_TOWN, M_N, 0, 4, ALL_AGES},
+    {"dwelling_m2_mean", M_M2, M_N, 0, 4, ALL_AGES},
+    {"sickness_absence_days_mean", M_SICK, M_N, 0, 4, AGES_20_64},
+    {"voter_turnout_2014", M_VOTE, M_VOTE_N, 2014, 3, AGES_18P},
+    {"voter_turnout_2018", M_VOTE, M_VOTE_N, 2018, 3, AGES_18P},
+    {"voter_turnout_2022", M_VOTE, M_VOTE_N, 2022, 3, AGES_18P},
+    {"merit_value_mean", M_MERIT, M_MERIT_N, 0, 1, {{"16", BM(1, 1)}}},
+    {"upper_secondary_eligibility", M_ELIG, M_ELIG_N, 0, 1, {{"16", BM(1, 1)}}},
+};
+#define NIND (sizeof indicators / sizeof *indicators)
+
+/* cell index within one area's block: year x sex x born x band */
+#define CELLS_PER_AREA (NY * 2 * 2 * NB)
+static size_t cell(int yi, int sex, int born, int band)
+{
+    return (((size_t)yi * 2 + (size_t)sex) * 2 + (size_t)born) * NB + (size_t)band;
+}
+
+static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
+                                 om_error *err)
+{
+    (void)pr;
+    const om_geo *g = x->geo;
+    int32_t nreg = om_geo_count(g, OM_LEVEL_REGSO);
+    int32_t nk = om_geo_count(g, OM_LEVEL_KOMMUN), nl = om_geo_count(g, OM_LEVEL_LAN);
+    size_t nareas = (size_t)nreg + (size_t)nk + (size_t)nl + 1;
+    int64_t(*cube)[NM] = calloc(nareas * CELLS_PER_AREA, sizeof *cube);
+    if (!cube)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    om_csv *c;
+    om_status s = open_in(&c, dir, "person_year.csv", err);
+    int ix[PY_ALL];
+    if (!s && (s = om_csv_require(c, py_names, PY_ALL, ix, err)))
+        om_csv_free(c);
+    if (s) {
+        free(cube);
+        return s;
+    }
+    bool got, linked;
+    pyrow r;
+    while ((s = om_csv_next(c, &got, err)) == OM_OK && got) {
+        if ((s = py_row(x, c, ix, PY_ALL, &r, &linked, err)))
+            break;
+        if (!linked)
+            continue;
+        int yi = r.y - Y0;
+        int32_t deso = x->res[(size_t)r.p * NY + (size_t)yi];
+        int32_t reg = om_geo_parent(g, OM_LEVEL_DESO, deso, OM_LEVEL_REGSO);
+        int age = r.y - x->byear[r.p];
+        int64_t *v = cube[(size_t)reg * CELLS_PER_AREA +
+                          cell(yi, x->sex[r.p] - 1, x->abroad[r.p], band_of(age < 0 ? 0 : age))];
+        const int64_t E = INT64_MIN;
+        int64_t inc = r.f[0], edu = r.f[1], as = r.f[2], un = r.f[3], emp = r.f[4], st = r.f[5],
+                sick = r.f[6], house = r.f[7], ten = r.f[8], m2 = r.f[9], vote = r.f[10],
+                merit = r.f[11], elig = r.f[12];
+        v[M_N]++;
+        v[M_INC] += inc;
+        v[M_LOW] += is_low(x, yi, inc);
+        v[M_Q1] += (double)inc < x->p20[yi];
+        v[M_ASSIST] += as != E && as > 0;
+        v[M_EDU] += edu != E;
+        v[M_PRE] += edu == 1;
+        v[M_POST] += edu == 3;
+        v[M_EMP] += emp == 1;
+        v[M_LTU] += un != E && un > 180;
+        v[M_NEET] += emp == 0 && st == 0;
+        v[M_ABROAD] += x->abroad[r.p];
+        v[M_HSMALL] += house == 1;
+        v[M_HMULTI] += house == 2;
+        v[M_TRENT] += ten == 1;
+        v[M_TCOOP] += ten == 2;
+        v[M_TOWN] += ten == 3;
+        v[M_M2] += m2 != E ? m2 : 0;
+        v[M_SICK] += sick != E ? sick : 0;
+        v[M_VOTE] += vote == 1;
+        v[M_VOTE_N] += vote != E;
+        v[M_MERIT] += merit != E ? merit : 0;
+        v[M_MERIT_N] += merit != E;
+        v[M_ELIG] += elig == 1;
+        v[M_ELIG_N] += elig != E;
+    }
+    om_csv_free(c);
+    if (s) {
+        free(cube);
+        return s;
+    }
+    /* roll RegSO blocks up to kommun, län, riket */
+    size_t base_k = (size_t)nreg, base_l = base_k + (size_t)nk, base_r = base_l + (size_t)nl;
+    for (int32_t a = 0; a < nreg; a++) {
+        size_t up[3] = {base_k + (size_t)om_geo_parent(g, OM_LEVEL_REGSO, a, OM_LEVEL_KOMMUN),
+                        base_l + (size_t)om_geo_parent(g, OM_LEVEL_REGSO, a, OM_LEVEL_LAN), base_r};
+        for (size_t k = 0; k < CELLS_PER_AREA; k++)
+            for (int u = 0; u < 3; u++)
+                for (int mm = 0; mm < NM; mm++)
+                    cube[up[u] * CELLS_PER_AREA + k][mm] += cube[(size_t)a * CELLS_PER_AREA + k][mm];
+    }
+    fputs("level,code,year,indicator,sex,age,born,numerator,denominator\n", out);
+    static const char *const sexes[3] = {"total", "man", "woman"};
+    static const char *const borns[3] = {"total", "sweden", "abroad"};
+    const om_level levels[4] = {OM_LEVEL_RIKET, OM_LEVEL_LAN, OM_LEVEL_KOMMUN, OM_LEVEL_REGSO};
+    const size_t bases[4] = {base_r, base_l, base_k, 0};
+    for (int li = 0; li < 4; li++) {
+        int32_t n = om_geo_count(g, levels[li]);
+        for (int32_t a = 0; a < n; a++) {
+            int64_t(*blk)[NM] = cube + (bases[li] + (size_t)a) * CELLS_PER_AREA;
+            const char *code = om_geo_code(g, levels[li], a);
+            for (int yi = 0; yi < NY; yi++)
+                for (size_t ii = 0; ii < NIND; ii++) {
+                    const indicator *in = &indicators[ii];
+                    if (in->year && in->year != Y0 + yi)
+                        continue;
+                    for (int sx = 0; sx < 3; sx++)
+                        for (int ag = 0; ag < (levels[li] == OM_LEVEL_REGSO ? 1 : in->nages); ag++)
+                            for (int bo = 0; bo < 3; bo++) {
+                                int64_t num = 0, den = 0;
+                                for (int s2 = 0; s2 < 2; s2++) {
+                                    if (sx && s2 != sx - 1)
+                                        continue;
+                                    for (int b2 = 0; b2 < 2; b2++) {
+                                        if (bo && b2 != bo - 1)
+                                            continue;
+                                        for (int band = 0; band < NB; band++)
+                                            if (in->ages[ag].mask & (1u << band)) {
+                                                const int64_t *v = blk[cell(yi, s2, b2, band)];
+                                                num += v[in->num];
+                                                den += v[in->den];
+                                            }
+                                    }
+                                }
+                                if (den == 0)
+                                    continue;
+                                fprintf(out, "%s,%s,%d,%s,%s,%s,%s,", om_level_name(levels[li]), code,
+                                        Y0 + yi, in->id, sexes[sx], in->ages[ag].label, borns[bo]);
+                                om_csv_write_i64(out, num);
+                                fputc(',', out);
+                                om_csv_write_i64(out, den);
+                                fputc('\n', out);
+                            }
+                }
+        }
+    }
+    free(cube);
+    return ferror(out) ? om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error") : OM_OK;
+}
