@@ -1,0 +1,233 @@
+/* omrade — statistical disclosure control for tables (module om_sdc).
+ *
+ * A table model: k dimensions, each with a hierarchy of codes (a synthetic
+ * root "Total" unless a hierarchy file gives a single root), inner cells
+ * given by the caller, every margin generated, and the additivity
+ * constraints (parent = sum of children, per dimension and per combination
+ * of the other coordinates) kept as a sparse linear system.  Several linked
+ * tables over subsets of the dimensions may be added to one model: a cell is
+ * identified by its coordinates, a dimension absent from a table sits at its
+ * root, so tables sharing margins share those cells and are protected
+ * consistently.
+ *
+ * om_sdc_protect() applies the primary rules, chooses secondary suppressions
+ * and audits the result with linear programming (GLPK): for every suppressed
+ * cell the attacker's minimum and maximum subject to all additivity
+ * constraints, published values fixed and suppressed values >= 0.  It fails
+ * (OM_ERR_INPUT, with a message naming the cell) rather than return a
+ * pattern that does not pass the audit.  docs/protect.md explains the
+ * algorithms and their sources.
+ *
+ * Typical use (what the barometer and the rates publication call):
+ *     om_sdc *s; om_sdc_new(&s, 3, (const char*[]){"regso","sex","age"}, &err);
+ *     om_sdc_set_parent(s, 0, "0114R001", "0114", &err); ...   (optional)
+ *     om_sdc_add(s, codes, &cell, &err);  ...                    (inner cells)
+ *     om_sdc_protect(s, &rules, NULL, &err);
+ *     for (i < om_sdc_ncells(s)) om_sdc_cell(s, i, &info);       (status, value)
+ *     om_sdc_free(s);
+ */
+#ifndef OMRADE_SDC_H
+#define OMRADE_SDC_H
+
+#include "omrade/common.h"
+#include "omrade/csv.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Per-cell outcome.  PUBLISHED, PRIMARY and SECONDARY come from
+ * om_sdc_protect(); the others mark cells produced by the information-keeping
+ * transformations (pooled years, merged areas, smoothed rates, rounded). */
+typedef enum om_sdc_status {
+    OM_SDC_PUBLISHED = 0,
+    OM_SDC_PRIMARY,
+    OM_SDC_SECONDARY,
+    OM_SDC_POOLED,
+    OM_SDC_MERGED,
+    OM_SDC_SMOOTHED,
+    OM_SDC_ROUNDED
+} om_sdc_status;
+
+/* "published", "primary", "secondary", "pooled", "merged", "smoothed",
+ * "rounded".  Never NULL. */
+const char *om_sdc_status_name(om_sdc_status s);
+
+/* Primary rules and the required protection.  Start from
+ * om_sdc_rules_default() and change fields. */
+typedef struct om_sdc_rules {
+    double min_count;       /* cells with 1 <= value < min_count are primary; 0 = off (default 0) */
+    bool zeros_primary;     /* zero cells are primary too (default false: zeros are published) */
+    double min_denominator; /* cells whose denominator is < this are primary; 0 = off */
+    double min_contributors;/* magnitude tables: fewer contributors than this -> primary; 0 = off */
+    int dom_n;              /* dominance (n,k): the n largest contributions exceed */
+    double dom_k;           /*   dom_k percent of the cell value -> primary; dom_n = 0: off */
+    double p_pct;           /* p% rule: value - x1 - x2 < p/100 * x1 -> primary; 0 = off */
+    double protection_pct;  /* required protection, percent of the value (default 10) */
+    double protection_abs;  /* and at least this much in absolute terms (default 0) */
+} om_sdc_rules;
+
+void om_sdc_rules_default(om_sdc_rules *r);
+
+/* Tuning of the secondary suppression (NULL = defaults). */
+typedef struct om_sdc_options {
+    bool no_hypercube;      /* use only the LP-based method (slower; for comparison) */
+    int max_rounds;         /* audit/repair rounds before giving up (default 20) */
+    om_progress progress;
+} om_sdc_options;
+
+/* One inner cell as given by the caller.  Fields other than `value` may be
+ * left zero when the corresponding rule is not used. */
+typedef struct om_sdc_input {
+    double value;          /* count or magnitude, >= 0 */
+    bool forced;           /* primary by a rule outside omrade */
+    double denominator;    /* population at risk (additive), for min_denominator */
+    double contributors;   /* number of contributors (additive) */
+    double top[3];         /* largest contributions, descending (magnitude tables) */
+} om_sdc_input;
+
+typedef struct om_sdc om_sdc;
+
+/* A model with `ndims` dimensions named dim_names[0..ndims) (copied).
+ * Destroy with om_sdc_free().  Errors: OM_ERR_USAGE (0 or > 8 dimensions,
+ * duplicate names), OM_ERR_NOMEM. */
+om_status om_sdc_new(om_sdc **out, size_t ndims, const char *const *dim_names, om_error *err);
+void om_sdc_free(om_sdc *s);
+
+/* Declare that `child` has parent `parent` in dimension `dim` (hierarchy
+ * edge).  Nodes without a parent hang under one synthetic root "Total"
+ * unless exactly one parentless node exists, which is then the root.
+ * Errors: OM_ERR_INPUT for a second, different parent or a cycle (reported
+ * by om_sdc_build()). */
+om_status om_sdc_set_parent(om_sdc *s, size_t dim, const char *child, const char *parent,
+                            om_error *err);
+
+/* Add one inner cell.  codes[d] is the code in dimension d, or NULL when
+ * dimension d is not part of this cell's table (linked tables: the cell's
+ * table is the set of non-NULL dimensions).  Errors: OM_ERR_INPUT (negative
+ * or non-finite value, duplicate cell, code "Total" used as an inner code),
+ * OM_ERR_USAGE after om_sdc_build(). */
+om_status om_sdc_add(om_sdc *s, const char *const *codes, const om_sdc_input *in, om_error *err);
+
+/* Read inner cells from a CSV (header required): the columns named like the
+ * dimensions, `count`, and optionally `primary` (0/1), `denominator`,
+ * `contributors`, `top1`..`top3`.  Errors carry file:line:column. */
+om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err);
+/* Read a hierarchy file with header `child,parent` for dimension `dim`. */
+om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err);
+
+/* Close the model: resolve hierarchies, generate every margin, check that
+ * inner codes are leaves and linked tables agree on shared cells, build the
+ * constraint system.  Called by om_sdc_protect() when needed.  Errors:
+ * OM_ERR_INPUT (cycles, inner code that is a parent, inconsistent shared
+ * margins), OM_ERR_NOMEM (more than 2^31 cells). */
+om_status om_sdc_build(om_sdc *s, om_error *err);
+
+/* Primary rules, secondary suppression, audit.  On success every cell has a
+ * status and the audit intervals are available through om_sdc_cell().
+ * Errors: OM_ERR_USAGE (bad rules), OM_ERR_INPUT when no safe pattern was
+ * found (the message names a failing cell), OM_ERR_INTERNAL (LP failure). */
+om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_options *opt,
+                         om_error *err);
+
+/* Apply only the primary rules (statuses PUBLISHED/PRIMARY). */
+om_status om_sdc_apply_primary(om_sdc *s, const om_sdc_rules *rules, om_error *err);
+
+/* Audit the current pattern: for every suppressed cell compute the
+ * attacker's interval [lower, upper] (upper may be +inf) and count cells
+ * failing the requirement of `rules` (primary cells only: lower <= x - L and
+ * upper >= x + U, U = max(x*P/100, abs) or 1 for x = 0, L = min(x, U')).
+ * *n_fail (may be NULL) receives the number of failing cells; the first is
+ * described in the error message only when the return is not OM_OK, so a
+ * failing audit is still OM_OK here.  Errors: OM_ERR_INTERNAL (LP failure). */
+om_status om_sdc_audit(om_sdc *s, const om_sdc_rules *rules, size_t *n_fail, om_error *err);
+
+/* For benchmarks: the same audit done naively -- one LP over all
+ * suppressed cells of the whole table, rebuilt and solved from scratch for
+ * the minimum and the maximum of each of the first `max_cells` suppressed
+ * cells.  *done receives the number of cells audited.  Results are not
+ * stored. */
+om_status om_sdc_audit_naive(om_sdc *s, size_t max_cells, size_t *done, om_error *err);
+
+/* Number of cells (inner cells and margins of all tables) after build. */
+size_t om_sdc_ncells(const om_sdc *s);
+size_t om_sdc_ndims(const om_sdc *s);
+const char *om_sdc_dim_name(const om_sdc *s, size_t dim);
+/* Label of the synthetic root ("Total"). */
+#define OM_SDC_TOTAL "Total"
+
+typedef struct om_sdc_cell_info {
+    const char *codes[8];  /* code per dimension (root code for absent ones); owned by the model */
+    int table;             /* index of the first table the cell belongs to */
+    bool inner;            /* an input cell (not a margin) */
+    double value;
+    om_sdc_status status;
+    bool audited;          /* lower/upper valid (suppressed cells after an audit) */
+    bool fails;            /* the audit found the interval too narrow */
+    double lower, upper;   /* attacker's interval (upper = +inf when unbounded) */
+} om_sdc_cell_info;
+
+/* Information on cell i < om_sdc_ncells(). */
+void om_sdc_cell(const om_sdc *s, size_t i, om_sdc_cell_info *out);
+/* Cell index from codes (NULL = root), or -1. */
+long om_sdc_find(const om_sdc *s, const char *const *codes);
+/* Set a cell's status by hand (tests, or patterns decided elsewhere). */
+void om_sdc_set_status(om_sdc *s, size_t i, om_sdc_status st);
+/* Does cell i belong to table t (tables numbered in order of first use)? */
+size_t om_sdc_ntables(const om_sdc *s);
+bool om_sdc_cell_in_table(const om_sdc *s, size_t i, size_t t);
+/* Counts after protect: cells per status, and inner cells absent from the
+ * input (treated as zero). */
+typedef struct om_sdc_summary {
+    size_t cells, inner, absent_inner, primary, secondary, components, lp_solves;
+    size_t hypercubes, lp_protections, rounds;
+} om_sdc_summary;
+void om_sdc_get_summary(const om_sdc *s, om_sdc_summary *out);
+
+/* ------------------------------------------------ keeping information */
+
+/* Pool the years of dimension `dim` (integer codes) into windows of
+ * `window` years aligned at the first year (e.g. 2019-2021, 2022-2024; a
+ * last shorter window keeps its real span), summing the inner cells; every
+ * series is pooled alike, so no single year can be recovered by differencing
+ * overlapping windows.  Published cells are then marked POOLED.  Call before
+ * om_sdc_build().  Errors: OM_ERR_INPUT for a non-integer year. */
+om_status om_sdc_pool_years(om_sdc *s, size_t dim, int window, om_error *err);
+
+/* Merge the units of dimension `dim` whose size (sum of the inner values
+ * over the other dimensions) is below min_size with a neighbour under the
+ * same hierarchy parent (om_sdc_merge_units() names the proxy), summing the
+ * inner cells.  A merged unit is coded "A+B+..." (member codes ascending)
+ * and its published cells are marked MERGED.  Call before om_sdc_build(). */
+om_status om_sdc_merge_small(om_sdc *s, size_t dim, double min_size, om_error *err);
+/* Entry i of the merge map (every member of a merged unit): false past the
+ * end.  Strings owned by the model. */
+bool om_sdc_merge_map(const om_sdc *s, size_t i, const char **child, const char **unit);
+
+/* Empirical-Bayes smoothing of rates (Marshall 1991, method of moments,
+ * Gamma-Poisson interpretation).  events[i], pop[i] for n areas; group[i]
+ * (may be NULL) puts each area in a neighbourhood for the local variant
+ * (omrade uses the kommun).  Outputs rate[i] (posterior mean), se[i]
+ * (posterior standard deviation) and lo[i], hi[i] (central 95 % Gamma
+ * posterior interval); all are estimates.  Areas with pop <= 0 get NaN.
+ * Errors: OM_ERR_INPUT (negative events or population). */
+om_status om_sdc_eb_smooth(size_t n, const double *events, const double *pop, const int32_t *group,
+                           double *rate, double *se, double *lo, double *hi, om_error *err);
+
+/* Conventional rounding of a count to a multiple of `base` (half up). */
+double om_sdc_round(double value, int base);
+
+/* Merging small areas within their parents (no adjacency data: the proxy
+ * neighbour is the sibling with the nearest code, ties to the smaller unit).
+ * codes[i], parent[i] (group id), size[i] for n areas; repeatedly merge the
+ * smallest unit below `min_size` with its proxy neighbour in the same parent
+ * until every unit reaches min_size or is alone in its parent.  unit[i]
+ * receives a unit id: the index of the unit's representative (smallest
+ * code).  Codes must be sorted within... any order is accepted. */
+om_status om_sdc_merge_units(size_t n, const char *const *codes, const int32_t *parent,
+                             const double *size, double min_size, int32_t *unit, om_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

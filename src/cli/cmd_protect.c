@@ -1,0 +1,584 @@
+/* omrade protect — disclosure control of a long table: primary rules,
+ * secondary suppression, LP audit; or rounding / smoothing instead. */
+#define _GNU_SOURCE
+#include "cli.h"
+#include "omrade/sdc.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *fp)
+{
+    fprintf(fp,
+            "usage: omrade protect FILE --dims D1,D2[,...] [--hier D=FILE]... [--min-count N]\n"
+            "                      [--protection P] [--audit] --out OUT [options]\n\n"
+            "Disclosure control of a table given as long CSV, one row per inner cell: the\n"
+            "dimension columns, `count`, optional `primary` (1 forces primary suppression).\n"
+            "Margins are added (code Total, or the parents of a hierarchy file child,parent).\n"
+            "Cells with 1 <= count < N are primary; secondary cells are chosen so that every\n"
+            "primary cell x keeps an attacker's interval reaching x(1-P/100) and x(1+P/100);\n"
+            "every pattern is audited by linear programming and never written when unsafe.\n"
+            "OUT: dimension columns, count (empty when suppressed), status\n"
+            "(published|primary|secondary|pooled|merged), with --audit also lower,upper.\n\n"
+            "options:\n"
+            "  --dims D1,D2       dimension columns (fixed order of the output)\n"
+            "  --hier D=FILE      hierarchy of dimension D (CSV child,parent), repeatable\n"
+            "  --min-count N      primary when 1 <= count < N (default 0: off)\n"
+            "  --protection P     required protection in percent (default 10)\n"
+            "  --protection-abs A and at least A units either way (default 0)\n"
+            "  --zeros primary    treat zero cells as primary (default: published)\n"
+            "  --min-denominator N  primary when column `denominator` < N\n"
+            "  --min-contributors N primary when column `contributors` < N (magnitude tables)\n"
+            "  --dominance n,k    (n,k) dominance rule on columns top1..top3\n"
+            "  --p-rule P         p%% rule on columns top1,top2\n"
+            "  --pool D --window 3|5|auto  pool years of dimension D into windows first\n"
+            "  --merge D --merge-min N [--merge-map FILE]  merge units of D below N (count\n"
+            "                     summed over the other dimensions) with a neighbour in the\n"
+            "                     same parent; the map child,unit is written to FILE\n"
+            "  --round B          instead of suppressing: round every cell to base B (status\n"
+            "                     rounded; rounding alone does not guarantee protection)\n"
+            "  --smooth global|local  instead of suppressing: empirical-Bayes rates\n"
+            "                     (Marshall 1991) of count/denominator per row; local: within\n"
+            "                     --group COL.  Output: rate,se,lower,upper (estimates)\n"
+            "  --audit            add the attacker's interval lower,upper of suppressed cells\n"
+            "  --summary          print counts of cells per status on stderr\n"
+            "  --out OUT          output CSV (atomically; - for stdout)\n\n"
+            "example:\n"
+            "  omrade protect examples/protect/trap.csv --dims region,sex --min-count 3 --audit --out -\n");
+}
+
+typedef struct hier_arg {
+    char *dim;
+    const char *file;
+} hier_arg;
+
+typedef struct args {
+    const char *file, *out, *dims, *merge_map, *pool, *merge, *smooth, *group;
+    hier_arg hier[8];
+    int nhier;
+    om_sdc_rules rules;
+    bool audit, summary;
+    int window; /* 0 none, 1/3/5, -1 auto */
+    double merge_min;
+    long long round;
+} args;
+
+static int split_dims(const char *s, char **names, int max)
+{
+    int n = 0;
+    const char *p = s;
+    while (*p) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        if (len == 0 || n == max)
+            return -1;
+        names[n] = strndup(p, len);
+        n++;
+        if (!c)
+            break;
+        p = c + 1;
+        if (!*p)
+            return -1;
+    }
+    return n;
+}
+
+static int dim_index(char **names, int n, const char *d)
+{
+    for (int k = 0; k < n; k++)
+        if (strcmp(names[k], d) == 0)
+            return k;
+    return -1;
+}
+
+/* Build a model from the input file (and hierarchies), applying pooling or
+ * merging.  Returns an exit code (0 ok). */
+static int load(const args *a, char **names, int nd, int window, om_sdc **out, FILE *merge_fp)
+{
+    om_error err = OM_ERROR_INIT;
+    om_sdc *s = NULL;
+    *out = NULL;
+    if (om_sdc_new(&s, (size_t)nd, (const char *const *)names, &err) != OM_OK)
+        return om_cli_fail("protect", &err);
+    for (int h = 0; h < a->nhier; h++) {
+        int d = dim_index(names, nd, a->hier[h].dim);
+        om_csv *c = NULL;
+        if (om_csv_open(&c, a->hier[h].file, NULL, &err) != OM_OK || om_sdc_read_hier(s, (size_t)d, c, &err) != OM_OK) {
+            om_csv_free(c);
+            om_sdc_free(s);
+            return om_cli_fail("protect", &err);
+        }
+        om_csv_free(c);
+    }
+    om_csv *c = NULL;
+    if (om_csv_open(&c, a->file, NULL, &err) != OM_OK || om_sdc_read_csv(s, c, &err) != OM_OK) {
+        om_csv_free(c);
+        om_sdc_free(s);
+        return om_cli_fail("protect", &err);
+    }
+    om_csv_free(c);
+    if (a->pool && window > 1 &&
+        om_sdc_pool_years(s, (size_t)dim_index(names, nd, a->pool), window, &err) != OM_OK) {
+        om_sdc_free(s);
+        return om_cli_fail("protect", &err);
+    }
+    if (a->merge) {
+        if (om_sdc_merge_small(s, (size_t)dim_index(names, nd, a->merge), a->merge_min, &err) != OM_OK) {
+            om_sdc_free(s);
+            return om_cli_fail("protect", &err);
+        }
+        if (merge_fp) {
+            fputs("child,unit\n", merge_fp);
+            const char *child, *unit;
+            for (size_t i = 0; om_sdc_merge_map(s, i, &child, &unit); i++) {
+                om_csv_write_str(merge_fp, child);
+                fputc(',', merge_fp);
+                om_csv_write_str(merge_fp, unit);
+                fputc('\n', merge_fp);
+            }
+        }
+    }
+    *out = s;
+    return 0;
+}
+
+static void write_cells(FILE *fp, const om_sdc *s, int nd, bool audit, bool rounded, int base)
+{
+    for (int d = 0; d < nd; d++) {
+        om_csv_write_str(fp, om_sdc_dim_name(s, (size_t)d));
+        fputc(',', fp);
+    }
+    fputs(audit ? "count,status,lower,upper\n" : "count,status\n", fp);
+    for (size_t i = 0; i < om_sdc_ncells(s); i++) {
+        om_sdc_cell_info ci;
+        om_sdc_cell(s, i, &ci);
+        for (int d = 0; d < nd; d++) {
+            om_csv_write_str(fp, ci.codes[d]);
+            fputc(',', fp);
+        }
+        bool supp = ci.status == OM_SDC_PRIMARY || ci.status == OM_SDC_SECONDARY;
+        if (rounded) {
+            om_csv_write_double(fp, om_sdc_round(ci.value, base));
+            fputs(",rounded", fp);
+        } else {
+            if (!supp)
+                om_csv_write_double(fp, ci.value);
+            fputc(',', fp);
+            fputs(om_sdc_status_name(ci.status), fp);
+        }
+        if (audit) {
+            fputc(',', fp);
+            if (supp && ci.audited) {
+                om_csv_write_double(fp, ci.lower);
+                fputc(',', fp);
+                if (isinf(ci.upper))
+                    fputs("inf", fp);
+                else
+                    om_csv_write_double(fp, ci.upper);
+            } else {
+                fputc(',', fp);
+            }
+        }
+        fputc('\n', fp);
+    }
+}
+
+/* --smooth: one row per area; events = count, population = denominator. */
+static int run_smooth(const args *a, char **names, int nd)
+{
+    om_error err = OM_ERROR_INIT;
+    om_csv *c = NULL;
+    if (om_csv_open(&c, a->file, NULL, &err) != OM_OK || om_csv_read_header(c, &err) != OM_OK) {
+        om_csv_free(c);
+        return om_cli_fail("protect", &err);
+    }
+    const char *req[11];
+    int idx[11];
+    int n = 0;
+    for (int d = 0; d < nd; d++)
+        req[n++] = names[d];
+    req[n++] = "count";
+    req[n++] = "denominator";
+    if (a->group)
+        req[n++] = a->group;
+    if (om_csv_require(c, req, (size_t)n, idx, &err) != OM_OK) {
+        om_csv_free(c);
+        return om_cli_fail("protect", &err);
+    }
+    size_t cap = 1024, m = 0;
+    double *e = malloc(cap * sizeof *e), *p = malloc(cap * sizeof *p);
+    int32_t *grp = malloc(cap * sizeof *grp);
+    size_t *rowoff = malloc(cap * sizeof *rowoff);
+    char **gname = NULL;
+    size_t ng = 0;
+    bool got;
+    om_status st;
+    int rc = 0;
+    while (e && p && grp && rowoff && (st = om_csv_next(c, &got, &err)) == OM_OK && got) {
+        if (om_csv_expect_fields(c, om_csv_header_count(c), &err) != OM_OK) {
+            st = OM_ERR_INPUT;
+            break;
+        }
+        if (m == cap) {
+            cap *= 2;
+            double *ne = realloc(e, cap * sizeof *e);
+            if (ne) e = ne;
+            double *np = realloc(p, cap * sizeof *p);
+            if (np) p = np;
+            int32_t *ng2 = realloc(grp, cap * sizeof *grp);
+            if (ng2) grp = ng2;
+            size_t *nr = realloc(rowoff, cap * sizeof *rowoff);
+            if (nr) rowoff = nr;
+            if (!ne || !np || !ng2 || !nr) {
+                st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+        }
+        if ((st = om_csv_f64(c, (size_t)idx[nd], &e[m], &err)) != OM_OK ||
+            (st = om_csv_f64(c, (size_t)idx[nd + 1], &p[m], &err)) != OM_OK)
+            break;
+        if (!(e[m] >= 0) || !(p[m] >= 0)) {
+            st = om_csv_fail(c, (size_t)idx[nd], &err, "expected non-negative count and denominator");
+            break;
+        }
+        grp[m] = 0;
+        if (a->group) {
+            om_field f = om_csv_field(c, (size_t)idx[nd + 2]);
+            size_t g;
+            for (g = 0; g < ng; g++)
+                if (strlen(gname[g]) == f.len && memcmp(gname[g], f.ptr, f.len) == 0)
+                    break;
+            if (g == ng) {
+                char **nn = realloc(gname, (ng + 1) * sizeof *nn);
+                if (!nn) {
+                    st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    break;
+                }
+                gname = nn;
+                gname[ng++] = strndup(f.ptr, f.len);
+            }
+            grp[m] = (int32_t)g;
+        }
+        rowoff[m] = m;
+        m++;
+    }
+    if (!e || !p || !grp || !rowoff)
+        st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    double *rate = NULL, *se = NULL, *lo = NULL, *hi = NULL;
+    if (st == OM_OK) {
+        rate = malloc((m + 1) * sizeof *rate);
+        se = malloc((m + 1) * sizeof *se);
+        lo = malloc((m + 1) * sizeof *lo);
+        hi = malloc((m + 1) * sizeof *hi);
+        if (!rate || !se || !lo || !hi)
+            st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        else
+            st = om_sdc_eb_smooth(m, e, p, a->group ? grp : NULL, rate, se, lo, hi, &err);
+    }
+    if (st == OM_OK) {
+        /* second pass for the codes */
+        om_csv *c2 = NULL;
+        om_afile *af = NULL;
+        if ((st = om_csv_open(&c2, a->file, NULL, &err)) == OM_OK && (st = om_csv_read_header(c2, &err)) == OM_OK &&
+            (st = om_afile_open(&af, a->out, &err)) == OM_OK) {
+            FILE *fp = om_afile_stream(af);
+            for (int d = 0; d < nd; d++)
+                fprintf(fp, "%s,", names[d]);
+            fputs("count,denominator,rate,se,lower,upper,status\n", fp);
+            for (size_t r = 0; r < m && om_csv_next(c2, &got, &err) == OM_OK && got; r++) {
+                for (int d = 0; d < nd; d++) {
+                    om_field f = om_csv_field(c2, (size_t)idx[d]);
+                    om_csv_write_field(fp, f.ptr, f.len);
+                    fputc(',', fp);
+                }
+                om_csv_write_double(fp, e[r]);
+                fputc(',', fp);
+                om_csv_write_double(fp, p[r]);
+                double v[4] = {rate[r], se[r], lo[r], hi[r]};
+                for (int k = 0; k < 4; k++) {
+                    char buf[40];
+                    om_fmt_fixed(buf, sizeof buf, v[k], 6);
+                    fprintf(fp, ",%s", buf);
+                }
+                fputs(",smoothed\n", fp);
+            }
+            st = om_afile_commit(af, &err);
+            af = NULL;
+        }
+        om_afile_abort(af);
+        om_csv_free(c2);
+    }
+    if (st != OM_OK)
+        rc = om_cli_fail("protect", &err);
+    else
+        fprintf(stderr, "omrade protect: %zu areas smoothed (empirical Bayes, %s); the rates are estimates\n", m,
+                a->group ? "local" : "global");
+    for (size_t g = 0; g < ng; g++)
+        free(gname[g]);
+    free(gname);
+    free(e);
+    free(p);
+    free(grp);
+    free(rowoff);
+    free(rate);
+    free(se);
+    free(lo);
+    free(hi);
+    om_csv_free(c);
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {{"dims", required_argument, 0, 'd'},
+                                         {"hier", required_argument, 0, 'H'},
+                                         {"min-count", required_argument, 0, 'm'},
+                                         {"protection", required_argument, 0, 'p'},
+                                         {"protection-abs", required_argument, 0, 'A'},
+                                         {"zeros", required_argument, 0, 'z'},
+                                         {"min-denominator", required_argument, 0, 'D'},
+                                         {"min-contributors", required_argument, 0, 'C'},
+                                         {"dominance", required_argument, 0, 'k'},
+                                         {"p-rule", required_argument, 0, 'P'},
+                                         {"pool", required_argument, 0, 'y'},
+                                         {"window", required_argument, 0, 'w'},
+                                         {"merge", required_argument, 0, 'g'},
+                                         {"merge-min", required_argument, 0, 'G'},
+                                         {"merge-map", required_argument, 0, 'M'},
+                                         {"round", required_argument, 0, 'r'},
+                                         {"smooth", required_argument, 0, 's'},
+                                         {"group", required_argument, 0, 'q'},
+                                         {"audit", no_argument, 0, 'a'},
+                                         {"summary", no_argument, 0, 'S'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    args a;
+    memset(&a, 0, sizeof a);
+    om_sdc_rules_default(&a.rules);
+    int c, rc = 0;
+    double x;
+    long long ll;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': a.dims = optarg; break;
+        case 'H': {
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1])
+                return om_cli_usage("protect", "expected --hier DIM=FILE, found '%s'", optarg);
+            if (a.nhier == 8)
+                return om_cli_usage("protect", "expected at most 8 --hier options");
+            a.hier[a.nhier].dim = strndup(optarg, (size_t)(eq - optarg));
+            a.hier[a.nhier].file = eq + 1;
+            a.nhier++;
+            break;
+        }
+        case 'm':
+            if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
+                return om_cli_usage("protect", "expected a non-negative number for --min-count, found '%s'", optarg);
+            a.rules.min_count = x;
+            break;
+        case 'p':
+            if (!om_cli_parse_double(optarg, &x) || !(x > 0 && x <= 100))
+                return om_cli_usage("protect", "expected a percentage in (0, 100] for --protection, found '%s'", optarg);
+            a.rules.protection_pct = x;
+            break;
+        case 'A':
+            if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
+                return om_cli_usage("protect", "expected a non-negative number for --protection-abs, found '%s'", optarg);
+            a.rules.protection_abs = x;
+            break;
+        case 'z':
+            if (strcmp(optarg, "primary") == 0)
+                a.rules.zeros_primary = true;
+            else if (strcmp(optarg, "publish") != 0)
+                return om_cli_usage("protect", "expected --zeros primary|publish, found '%s'", optarg);
+            break;
+        case 'D':
+            if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
+                return om_cli_usage("protect", "expected a non-negative number for --min-denominator, found '%s'", optarg);
+            a.rules.min_denominator = x;
+            break;
+        case 'C':
+            if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
+                return om_cli_usage("protect", "expected a non-negative number for --min-contributors, found '%s'", optarg);
+            a.rules.min_contributors = x;
+            break;
+        case 'k': {
+            const char *cm = strchr(optarg, ',');
+            char nb[16];
+            if (!cm || (size_t)(cm - optarg) >= sizeof nb)
+                return om_cli_usage("protect", "expected --dominance n,k, found '%s'", optarg);
+            memcpy(nb, optarg, (size_t)(cm - optarg));
+            nb[cm - optarg] = '\0';
+            if (!om_cli_parse_int(nb, 1, 3, &ll) || !om_cli_parse_double(cm + 1, &x) || !(x > 0 && x <= 100))
+                return om_cli_usage("protect", "expected --dominance n,k with n in 1..3 and k in (0,100], found '%s'", optarg);
+            a.rules.dom_n = (int)ll;
+            a.rules.dom_k = x;
+            break;
+        }
+        case 'P':
+            if (!om_cli_parse_double(optarg, &x) || !(x > 0 && x <= 100))
+                return om_cli_usage("protect", "expected a percentage for --p-rule, found '%s'", optarg);
+            a.rules.p_pct = x;
+            break;
+        case 'y': a.pool = optarg; break;
+        case 'w':
+            if (strcmp(optarg, "auto") == 0)
+                a.window = -1;
+            else if (strcmp(optarg, "3") == 0 || strcmp(optarg, "5") == 0 || strcmp(optarg, "1") == 0)
+                a.window = optarg[0] - '0';
+            else
+                return om_cli_usage("protect", "expected --window 1, 3, 5 or auto, found '%s'", optarg);
+            break;
+        case 'g': a.merge = optarg; break;
+        case 'G':
+            if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
+                return om_cli_usage("protect", "expected a non-negative number for --merge-min, found '%s'", optarg);
+            a.merge_min = x;
+            break;
+        case 'M': a.merge_map = optarg; break;
+        case 'r':
+            if (!om_cli_parse_int(optarg, 2, 1000000, &ll))
+                return om_cli_usage("protect", "expected an integer base >= 2 for --round, found '%s'", optarg);
+            a.round = ll;
+            break;
+        case 's':
+            if (strcmp(optarg, "global") && strcmp(optarg, "local"))
+                return om_cli_usage("protect", "expected --smooth global|local, found '%s'", optarg);
+            a.smooth = optarg;
+            break;
+        case 'q': a.group = optarg; break;
+        case 'a': a.audit = true; break;
+        case 'S': a.summary = true; break;
+        case 'o': a.out = optarg; break;
+        case 'h': help(stdout); return 0;
+        default: return om_cli_usage("protect", "bad option");
+        }
+    }
+    char *names[8] = {0};
+    int nd = 0;
+    if (optind >= argc)
+        rc = om_cli_usage("protect", "expected an input FILE");
+    else if (optind + 1 < argc)
+        rc = om_cli_usage("protect", "expected one input FILE, found also '%s'", argv[optind + 1]);
+    else if (!a.dims)
+        rc = om_cli_usage("protect", "expected --dims D1,D2,...");
+    else if (!a.out)
+        rc = om_cli_usage("protect", "expected --out OUT");
+    else if ((nd = split_dims(a.dims, names, 8)) <= 0)
+        rc = om_cli_usage("protect", "expected --dims as 1 to 8 comma-separated names, found '%s'", a.dims);
+    else if (a.smooth && strcmp(a.smooth, "local") == 0 && !a.group)
+        rc = om_cli_usage("protect", "expected --group COL with --smooth local");
+    else if ((a.pool != NULL) != (a.window != 0))
+        rc = om_cli_usage("protect", "expected --pool D and --window W together");
+    else if (a.merge && !(a.merge_min > 0))
+        rc = om_cli_usage("protect", "expected --merge-min N > 0 with --merge");
+    else if (a.merge_map && !a.merge)
+        rc = om_cli_usage("protect", "expected --merge D with --merge-map");
+    for (int h = 0; h < a.nhier && rc == 0; h++)
+        if (dim_index(names, nd, a.hier[h].dim) < 0)
+            rc = om_cli_usage("protect", "expected --hier for one of the --dims, found '%s'", a.hier[h].dim);
+    if (rc == 0 && a.pool && dim_index(names, nd, a.pool) < 0)
+        rc = om_cli_usage("protect", "expected --pool to name one of the --dims, found '%s'", a.pool);
+    if (rc == 0 && a.merge && dim_index(names, nd, a.merge) < 0)
+        rc = om_cli_usage("protect", "expected --merge to name one of the --dims, found '%s'", a.merge);
+    if (rc != 0)
+        goto done;
+    a.file = argv[optind];
+    if (a.smooth) {
+        rc = run_smooth(&a, names, nd);
+        goto done;
+    }
+    om_error err = OM_ERROR_INIT;
+    om_sdc *s = NULL;
+    int window = a.window;
+    if (window < 0) {
+        /* automatic pooling: the shortest window (1, 3, 5 years) with at most
+         * 5 % of the inner cells primary */
+        static const int cand[3] = {1, 3, 5};
+        for (int k = 0; k < 3; k++) {
+            window = cand[k];
+            if ((rc = load(&a, names, nd, window, &s, NULL)) != 0)
+                goto done;
+            if (om_sdc_apply_primary(s, &a.rules, &err) != OM_OK) {
+                om_sdc_free(s);
+                rc = om_cli_fail("protect", &err);
+                goto done;
+            }
+            om_sdc_summary sm;
+            om_sdc_get_summary(s, &sm);
+            size_t nprim_inner = 0;
+            for (size_t i = 0; i < om_sdc_ncells(s); i++) {
+                om_sdc_cell_info ci;
+                om_sdc_cell(s, i, &ci);
+                nprim_inner += ci.inner && ci.status == OM_SDC_PRIMARY;
+            }
+            om_sdc_free(s);
+            s = NULL;
+            if ((double)nprim_inner <= 0.05 * (double)sm.inner)
+                break;
+        }
+        fprintf(stderr, "omrade protect: pooling %s into %d-year windows\n", a.pool, window);
+    }
+    om_afile *mf = NULL;
+    if (a.merge_map && om_afile_open(&mf, a.merge_map, &err) != OM_OK) {
+        rc = om_cli_fail("protect", &err);
+        goto done;
+    }
+    if ((rc = load(&a, names, nd, window, &s, mf ? om_afile_stream(mf) : NULL)) != 0) {
+        om_afile_abort(mf);
+        goto done;
+    }
+    om_status st;
+    if (a.round) {
+        st = om_sdc_build(s, &err);
+    } else {
+        om_sdc_options o = {0};
+        o.progress = om_cli_progress();
+        st = om_sdc_protect(s, &a.rules, &o, &err);
+        om_cli_progress_done();
+    }
+    if (st != OM_OK) {
+        om_afile_abort(mf);
+        om_sdc_free(s);
+        rc = om_cli_fail("protect", &err);
+        goto done;
+    }
+    om_afile *af = NULL;
+    if (om_afile_open(&af, a.out, &err) != OM_OK) {
+        om_afile_abort(mf);
+        om_sdc_free(s);
+        rc = om_cli_fail("protect", &err);
+        goto done;
+    }
+    write_cells(om_afile_stream(af), s, nd, a.audit && !a.round, a.round > 0, (int)a.round);
+    if ((mf && om_afile_commit(mf, &err) != OM_OK) || om_afile_commit(af, &err) != OM_OK) {
+        om_sdc_free(s);
+        rc = om_cli_fail("protect", &err);
+        goto done;
+    }
+    om_sdc_summary sm;
+    om_sdc_get_summary(s, &sm);
+    if (sm.absent_inner)
+        fprintf(stderr, "omrade protect: %zu inner cells absent from the input were taken as 0\n", sm.absent_inner);
+    if (a.summary)
+        fprintf(stderr,
+                "omrade protect: %zu cells (%zu inner), %zu primary, %zu secondary; %zu hypercubes, %zu LP "
+                "protections, audit: %zu components, %zu LP solves, %zu rounds\n",
+                sm.cells, sm.inner, sm.primary, sm.secondary, sm.hypercubes, sm.lp_protections, sm.components,
+                sm.lp_solves, sm.rounds);
+    om_sdc_free(s);
+done:
+    for (int k = 0; k < 8; k++)
+        free(names[k]);
+    for (int h = 0; h < a.nhier; h++)
+        free(a.hier[h].dim);
+    return rc;
+}
+
+const om_cli_cmd om_cli_cmd_protect = {"protect", "disclosure control: suppression with LP audit, pooling, merging",
+                                       run};

@@ -1,0 +1,101 @@
+/* Internal to src/sdc: the table model shared by the model builder
+ * (sdc_model.c) and the protection algorithms (sdc_protect.c). */
+#ifndef OM_SDC_INTERNAL_H
+#define OM_SDC_INTERNAL_H
+
+#include "omrade/hash.h"
+#include "omrade/sdc.h"
+
+#define SDC_MAX_DIMS 8
+#define SDC_MAX_TABLES 32
+
+typedef struct sdc_dim {
+    char *name;
+    /* provisional nodes, in order of first mention */
+    om_strmap *map;
+    char **pcode;
+    int32_t *pparent; /* provisional parent id or -1 */
+    long *pparent_line;
+    int32_t np, capp;
+    bool has_hier;
+    /* final tree (after build): ids sorted by code, root last */
+    int32_t n, root;
+    bool synthetic_root;
+    char **code;
+    int32_t *parent, *depth, *pre, *size; /* preorder number and subtree size */
+    int32_t *child_start, *child;         /* children of node k: child[child_start[k] .. child_start[k+1]) */
+    int32_t *prov2final;
+    int32_t maxdepth;
+} sdc_dim;
+
+typedef struct sdc_inner {
+    uint8_t mask;       /* dimensions present */
+    int32_t coord[SDC_MAX_DIMS]; /* provisional ids (final after build) */
+    om_sdc_input in;
+} sdc_inner;
+
+typedef struct sdc_table {
+    uint8_t mask;
+    int nd;                     /* dims present */
+    int dims[SDC_MAX_DIMS];
+    size_t stride[SDC_MAX_DIMS]; /* grid strides for present dims */
+    size_t ncell;               /* grid size */
+    int32_t *grid2cell;
+} sdc_table;
+
+struct om_sdc {
+    size_t nd;
+    sdc_dim dim[SDC_MAX_DIMS];
+    bool built;
+    /* input */
+    sdc_inner *inner;
+    size_t ninner, capinner;
+    om_strmap *seen; /* duplicate detection */
+    sdc_table table[SDC_MAX_TABLES];
+    int ntables;
+    /* cells */
+    size_t ncell;
+    int32_t *coord; /* ncell * nd, final node ids */
+    double *value, *denom, *contrib, *top; /* top: 3 per cell */
+    uint32_t *tables;  /* bit set of tables containing the cell */
+    uint8_t *inner_flag, *forced, *status, *audited, *fails;
+    double *lower, *upper;
+    /* constraints: rows of +1 (parent) and -1 (children) */
+    size_t nrow;
+    size_t *row_start;
+    int32_t *row_cell;
+    int8_t *row_coef;
+    size_t nnz, capnnz;
+    om_sdc_summary sum;
+    /* information-keeping transformations */
+    int pool_window;
+    int merge_dim;          /* -1 none */
+    uint8_t *merged_prov;   /* provisional ids of merge_dim that are merged units */
+    int32_t nmerged_prov;
+    char **map_child, **map_unit;
+    size_t nmap;
+};
+
+/* Grid index of a cell in table t from final per-dim coordinates (all
+ * dims; absent ones ignored). */
+static inline size_t sdc_grid_index(const om_sdc *s, const sdc_table *t, const int32_t *coord)
+{
+    size_t g = 0;
+    for (int k = 0; k < t->nd; k++)
+        g += (size_t)coord[t->dims[k]] * t->stride[k];
+    (void)s;
+    return g;
+}
+
+static inline bool sdc_suppressed(const om_sdc *s, size_t i)
+{
+    return s->status[i] == OM_SDC_PRIMARY || s->status[i] == OM_SDC_SECONDARY;
+}
+
+/* Protection requirement of a primary cell: upward U and downward L. */
+/* Mark published cells of pooled tables / merged units (after protect). */
+void sdc_relabel(om_sdc *s);
+
+void sdc_requirement(const om_sdc_rules *r, double x, double *up, double *down);
+
+#endif
