@@ -1,0 +1,465 @@
+/* omrade seg — segregation and inequality indices.
+ *
+ * Two modes: a generic long-form table (`omrade seg FILE`, index,value) and
+ * the per-unit ojämlikhetsindex family over DeSO x income-quintile counts
+ * (`--counts` or `--person-year` + `--residence`). */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include "omrade/seg.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *fp)
+{
+    fprintf(fp,
+            "usage: omrade seg FILE [--decompose-by FILE] [--groups A,B] [--out FILE]\n"
+            "       omrade seg (--counts FILE | --person-year FILE --residence FILE)\n"
+            "                  [--index LIST] [--levels LIST] [--replicates R] [--seed N]\n"
+            "                  [--threads N] [--conf C] [--min-deso N] [--min-persons N]\n"
+            "                  [--limits-out FILE] [--out FILE] [--rank [--year Y] [--top N]]\n\n"
+            "Generic table: FILE has header unit,group,count (long form).  Prints index,value\n"
+            "rows dissimilarity, gini, theil_h, mutual_m (natural log), isolation and exposure\n"
+            "(of the first group in file order).  With more than two groups the first four are\n"
+            "the multigroup indices (Reardon & Firebaugh 2002) and isolation/exposure are those\n"
+            "of the first group against all others; --groups A,B restricts to two groups.\n"
+            "  --decompose-by FILE  unit,super: adds mutual_m_between/_within and\n"
+            "                       theil_h_between/_within (exact: total = between + within)\n\n"
+            "Per unit and year (CSV year,level,code,name,index,value,se,lower,upper,expected,\n"
+            "n_deso,n_persons,flag):\n"
+            "  --counts FILE        year,deso,q1,q2,q3,q4,q5 (year optional)\n"
+            "  --person-year FILE   lopnr,year,income_cu (national quintiles per year)\n"
+            "  --residence FILE     lopnr,year,deso\n"
+            "  --index LIST         ojamlikhetsindex (default), dissimilarity, gini, theil_h,\n"
+            "                       mutual_m, or all (multigroup over q1..q5)\n"
+            "  --levels LIST        kommun,lan (default), riket\n"
+            "  --replicates R       bootstrap replicates (default 1000; 0 = none)\n"
+            "  --seed N             random seed (default 1); results do not depend on --threads\n"
+            "  --threads N          worker threads (default: all CPUs)\n"
+            "  --conf C             confidence level of the interval (default 0.95)\n"
+            "  --min-deso N         flag few_deso below N populated DeSOs (default 5)\n"
+            "  --min-persons N      flag few_persons below N persons (default 1000)\n"
+            "  --limits-out FILE    write the national quintile limits (year,l1,l2,l3,l4)\n"
+            "  --out FILE           write the CSV to FILE (atomically) instead of stdout\n"
+            "  --rank               print a table ranking kommuner instead of the CSV\n"
+            "                       (--pretty is a synonym); --year Y (default: last),\n"
+            "                       --top N (default 20, 0 = all)\n\n"
+            "examples:\n"
+            "  omrade seg examples/seg/two_groups.csv\n"
+            "  omrade seg --counts examples/seg/quintiles.csv --replicates 200 --rank\n");
+}
+
+static void write_num(FILE *fp, double v)
+{
+    if (isfinite(v))
+        om_csv_write_double(fp, v);
+}
+
+/* ------------------------------------------------------------- generic */
+
+static int run_table(const char *path, const char *decomp, const char *groups, const char *out)
+{
+    om_error err = OM_ERROR_INIT;
+    om_seg_table *t = NULL;
+    if (om_seg_table_read(&t, path, &err) != OM_OK)
+        return om_cli_fail("seg", &err);
+    int32_t nu = om_seg_table_units(t), ng = om_seg_table_groups(t);
+    const double *counts = om_seg_table_counts(t);
+    double *sub = NULL;
+    int32_t *super_of = NULL;
+    int rc = 0;
+    if (groups) {
+        const char *comma = strchr(groups, ',');
+        int32_t ga = comma ? om_seg_table_find_group(t, groups, (size_t)(comma - groups)) : -1;
+        int32_t gb = comma ? om_seg_table_find_group(t, comma + 1, strlen(comma + 1)) : -1;
+        if (!comma || ga < 0 || gb < 0 || ga == gb) {
+            om_seg_table_free(t);
+            return om_cli_usage("seg", "expected --groups A,B naming two groups of %s, found '%s'",
+                                path, groups);
+        }
+        sub = malloc((size_t)nu * 2 * sizeof *sub);
+        if (!sub) {
+            om_seg_table_free(t);
+            om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_cli_fail("seg", &err);
+        }
+        for (int32_t i = 0; i < nu; i++) {
+            sub[2 * i] = counts[(size_t)i * (size_t)ng + (size_t)ga];
+            sub[2 * i + 1] = counts[(size_t)i * (size_t)ng + (size_t)gb];
+        }
+        counts = sub;
+        ng = 2;
+    }
+    om_seg_index ix;
+    om_seg_decomp dc;
+    om_afile *af = NULL;
+    if (ng < 2) {
+        om_error_set(&err, OM_ERR_INPUT, path, 0, 0,
+                     "expected at least 2 groups in column 'group', found %d ('%s')", (int)ng,
+                     om_seg_table_group(t, 0));
+        goto fail;
+    }
+    if (om_seg_compute(counts, nu, ng, &ix, &err) != OM_OK)
+        goto fail;
+    if (!isfinite(ix.mutual_m)) {
+        om_error_set(&err, OM_ERR_INPUT, path, 0, 0,
+                     "expected at least 2 groups with a positive count, found %s",
+                     ix.total > 0 ? "1" : "a zero total");
+        goto fail;
+    }
+    if (decomp) {
+        int32_t ns;
+        int64_t unused;
+        if (om_seg_table_read_super(t, decomp, &super_of, &ns, &unused, &err) != OM_OK ||
+            om_seg_decompose(counts, nu, ng, super_of, ns, &dc, &err) != OM_OK)
+            goto fail;
+        if (unused > 0)
+            fprintf(stderr, "omrade seg: %lld row%s of %s name%s no unit of %s (ignored)\n",
+                    (long long)unused, unused == 1 ? "" : "s", decomp, unused == 1 ? "s" : "",
+                    path);
+    }
+    if (om_afile_open(&af, out, &err) != OM_OK)
+        goto fail;
+    FILE *fp = om_afile_stream(af);
+    struct {
+        const char *name;
+        double v;
+    } rows[] = {{"dissimilarity", ix.dissimilarity}, {"gini", ix.gini},
+                {"theil_h", ix.theil_h},             {"mutual_m", ix.mutual_m},
+                {"isolation", ix.isolation},         {"exposure", ix.exposure},
+                {"mutual_m_between", decomp ? dc.m_between : NAN},
+                {"mutual_m_within", decomp ? dc.m_within : NAN},
+                {"theil_h_between", decomp ? dc.h_between : NAN},
+                {"theil_h_within", decomp ? dc.h_within : NAN}};
+    fputs("index,value\n", fp);
+    for (size_t i = 0; i < (decomp ? 10u : 6u); i++) {
+        fputs(rows[i].name, fp);
+        fputc(',', fp);
+        write_num(fp, rows[i].v);
+        fputc('\n', fp);
+    }
+    if (om_afile_commit(af, &err) != OM_OK)
+        goto fail;
+    goto done;
+fail:
+    if (!err.file[0])
+        snprintf(err.file, sizeof err.file, "%s", path);
+    rc = om_cli_fail("seg", &err);
+done:
+    free(sub);
+    free(super_of);
+    om_seg_table_free(t);
+    return rc;
+}
+
+/* ------------------------------------------------------------ per unit */
+
+static const char *area_code(const om_geo *g, const om_seg_row *r)
+{
+    return om_geo_code(g, r->level, r->area);
+}
+
+static void write_csv(FILE *fp, const om_geo *g, const om_seg_result *res)
+{
+    fputs("year,level,code,name,index,value,se,lower,upper,expected,n_deso,n_persons,flag\n", fp);
+    for (size_t i = 0; i < om_seg_result_count(res); i++) {
+        const om_seg_row *r = om_seg_result_row(res, i);
+        if (r->year)
+            fprintf(fp, "%d", r->year);
+        fprintf(fp, ",%s,%s,", om_level_name(r->level), area_code(g, r));
+        om_csv_write_str(fp, om_geo_name(g, r->level, r->area));
+        fprintf(fp, ",%s,", r->index);
+        write_num(fp, r->value);
+        fputc(',', fp);
+        write_num(fp, r->se);
+        fputc(',', fp);
+        write_num(fp, r->lower);
+        fputc(',', fp);
+        write_num(fp, r->upper);
+        fputc(',', fp);
+        write_num(fp, r->expected);
+        fprintf(fp, ",%d,%lld,%s\n", (int)r->n_deso, (long long)r->n_persons, r->flag);
+    }
+}
+
+static int cmp_rank(const void *a, const void *b)
+{
+    const om_seg_row *x = *(const om_seg_row *const *)a, *y = *(const om_seg_row *const *)b;
+    bool fx = isfinite(x->value), fy = isfinite(y->value);
+    if (fx != fy)
+        return fx ? -1 : 1;
+    if (fx && x->value != y->value)
+        return x->value > y->value ? -1 : 1;
+    return (x->area > y->area) - (x->area < y->area);
+}
+
+static int print_rank(const om_geo *g, const om_seg_result *res, int year, long long top,
+                      double conf)
+{
+    size_t n = om_seg_result_count(res);
+    if (n == 0)
+        return 0;
+    const char *index = NULL;
+    int last = 0;
+    for (size_t i = 0; i < n; i++) {
+        const om_seg_row *r = om_seg_result_row(res, i);
+        if (r->level != OM_LEVEL_KOMMUN)
+            continue;
+        if (!index || strcmp(r->index, "ojamlikhetsindex") == 0)
+            index = r->index;
+        if (r->year > last)
+            last = r->year;
+    }
+    if (!index)
+        return om_cli_usage("seg", "--rank needs the kommun level in --levels");
+    if (year == 0)
+        year = last;
+    const om_seg_row **sel = malloc(n * sizeof *sel);
+    if (!sel)
+        return 1;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const om_seg_row *r = om_seg_result_row(res, i);
+        if (r->level == OM_LEVEL_KOMMUN && r->year == year && strcmp(r->index, index) == 0)
+            sel[m++] = r;
+    }
+    if (m == 0) {
+        free(sel);
+        return om_cli_usage("seg", "expected --year to be a year of the data, found %d", year);
+    }
+    qsort(sel, m, sizeof *sel, cmp_rank);
+    int dec = strcmp(index, "ojamlikhetsindex") == 0 ? 1 : 3;
+    printf("%s by kommun, %d (%zu kommuner; %g %% bootstrap interval)\n", index, year, m,
+           conf * 100);
+    printf("%4s  %-4s  %-20s %8s  %-17s %8s  %s\n", "rank", "code", "kommun", "value", "interval",
+           "expected", "flag");
+    for (size_t i = 0; i < m && (top == 0 || (long long)i < top); i++) {
+        const om_seg_row *r = sel[i];
+        char v[32], lo[32], hi[32], ex[32], iv[80];
+        om_fmt_fixed(v, sizeof v, r->value, dec);
+        om_fmt_fixed(lo, sizeof lo, r->lower, dec);
+        om_fmt_fixed(hi, sizeof hi, r->upper, dec);
+        om_fmt_fixed(ex, sizeof ex, r->expected, dec);
+        if (isfinite(r->lower))
+            snprintf(iv, sizeof iv, "%s - %s", lo, hi);
+        else
+            iv[0] = '\0';
+        /* pad the UTF-8 name by characters, not bytes */
+        const char *name = om_geo_name(g, OM_LEVEL_KOMMUN, r->area);
+        int chars = 0;
+        for (const char *p = name; *p; p++)
+            chars += ((unsigned char)*p & 0xC0) != 0x80;
+        printf("%4zu  %-4s  %s%*s %8s  %-17s %8s  %s\n", i + 1, area_code(g, r), name,
+               chars < 20 ? 20 - chars : 0, "", v, iv, ex, r->flag);
+    }
+    free(sel);
+    return 0;
+}
+
+static int run_units(const char *counts, const char *py, const char *resid, om_seg_options *o,
+                     const char *out, const char *limits_out, bool rank, int year, long long top)
+{
+    om_error err = OM_ERROR_INIT;
+    om_geo *g = NULL;
+    om_seg_panel *p = NULL;
+    om_seg_result *res = NULL;
+    om_seg_load_report rep = {0};
+    int rc = 0;
+    if (om_geo_new_builtin(&g, &err) != OM_OK || om_seg_panel_new(&p, g, &err) != OM_OK)
+        goto fail;
+    if (counts) {
+        if (om_seg_panel_read_counts(p, counts, &rep, &err) != OM_OK)
+            goto fail;
+    } else {
+        if (om_seg_panel_read_persons(p, py, resid, &rep, &err) != OM_OK)
+            goto fail;
+        fprintf(stderr,
+                "omrade seg: %lld person-year rows: %lld counted; excluded %lld without income, "
+                "%lld without residence, %lld duplicate; residence: %lld duplicate rows, %lld "
+                "unknown DeSO codes\n",
+                (long long)rep.rows, (long long)rep.persons_used, (long long)rep.no_income,
+                (long long)rep.no_residence, (long long)rep.dup_person_year,
+                (long long)rep.dup_residence, (long long)rep.unknown_deso);
+        if (rep.persons_used == 0) {
+            om_error_set(&err, OM_ERR_INPUT, py, 0, 0,
+                         "expected person-years with an income and a residence, found none");
+            goto fail;
+        }
+    }
+    if (limits_out) {
+        om_afile *af = NULL;
+        if (om_afile_open(&af, limits_out, &err) != OM_OK)
+            goto fail;
+        FILE *fp = om_afile_stream(af);
+        fputs("year,l1,l2,l3,l4\n", fp);
+        for (int32_t y = 0; y < om_seg_panel_nyears(p); y++) {
+            double lim[4];
+            if (!om_seg_panel_limits(p, y, lim))
+                continue;
+            fprintf(fp, "%d", om_seg_panel_year(p, y));
+            for (int j = 0; j < 4; j++) {
+                fputc(',', fp);
+                om_csv_write_double(fp, lim[j]);
+            }
+            fputc('\n', fp);
+        }
+        if (om_afile_commit(af, &err) != OM_OK)
+            goto fail;
+    }
+    o->progress = om_cli_progress();
+    om_status st = om_seg_run(p, o, &res, &err);
+    om_cli_progress_done();
+    if (st != OM_OK)
+        goto fail;
+    if (!rank || strcmp(out, "-") != 0) {
+        om_afile *af = NULL;
+        if (om_afile_open(&af, out, &err) != OM_OK)
+            goto fail;
+        write_csv(om_afile_stream(af), g, res);
+        if (om_afile_commit(af, &err) != OM_OK)
+            goto fail;
+    }
+    if (rank)
+        rc = print_rank(g, res, year, top, o->conf);
+    goto done;
+fail:
+    rc = om_cli_fail("seg", &err);
+done:
+    om_seg_result_free(res);
+    om_seg_panel_free(p);
+    om_geo_free(g);
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    enum { O_DECOMP = 256, O_GROUPS, O_COUNTS, O_PY, O_RES, O_INDEX, O_LEVELS, O_REPS, O_SEED,
+           O_THREADS, O_CONF, O_MIND, O_MINP, O_LIMITS, O_OUT, O_RANK, O_YEAR, O_TOP };
+    static const struct option opts[] = {{"decompose-by", required_argument, 0, O_DECOMP},
+                                         {"groups", required_argument, 0, O_GROUPS},
+                                         {"counts", required_argument, 0, O_COUNTS},
+                                         {"person-year", required_argument, 0, O_PY},
+                                         {"residence", required_argument, 0, O_RES},
+                                         {"index", required_argument, 0, O_INDEX},
+                                         {"levels", required_argument, 0, O_LEVELS},
+                                         {"replicates", required_argument, 0, O_REPS},
+                                         {"seed", required_argument, 0, O_SEED},
+                                         {"threads", required_argument, 0, O_THREADS},
+                                         {"conf", required_argument, 0, O_CONF},
+                                         {"min-deso", required_argument, 0, O_MIND},
+                                         {"min-persons", required_argument, 0, O_MINP},
+                                         {"limits-out", required_argument, 0, O_LIMITS},
+                                         {"out", required_argument, 0, O_OUT},
+                                         {"rank", no_argument, 0, O_RANK},
+                                         {"pretty", no_argument, 0, O_RANK},
+                                         {"year", required_argument, 0, O_YEAR},
+                                         {"top", required_argument, 0, O_TOP},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *decomp = NULL, *groups = NULL, *counts = NULL, *py = NULL, *resid = NULL;
+    const char *out = "-", *limits_out = NULL;
+    bool rank = false, unit_opt = false;
+    long long v, year = 0, top = 20;
+    om_seg_options o;
+    om_seg_options_default(&o);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c >= O_INDEX && c != O_OUT)
+            unit_opt = true;
+        switch (c) {
+        case O_DECOMP: decomp = optarg; break;
+        case O_GROUPS: groups = optarg; break;
+        case O_COUNTS: counts = optarg; break;
+        case O_PY: py = optarg; break;
+        case O_RES: resid = optarg; break;
+        case O_INDEX:
+            if (!(o.indices = om_seg_parse_indices(optarg)))
+                return om_cli_usage("seg", "unknown index in '%s'", optarg);
+            break;
+        case O_LEVELS: {
+            for (int l = 0; l < OM_LEVEL_COUNT; l++)
+                o.level[l] = false;
+            char buf[128];
+            snprintf(buf, sizeof buf, "%s", optarg);
+            for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+                om_level l = om_level_parse(tok);
+                if (l != OM_LEVEL_KOMMUN && l != OM_LEVEL_LAN && l != OM_LEVEL_RIKET)
+                    return om_cli_usage("seg", "expected levels kommun, lan or riket, found '%s'",
+                                        tok);
+                o.level[l] = true;
+            }
+            break;
+        }
+        case O_REPS:
+            if (!om_cli_parse_int(optarg, 0, 1000000, &v))
+                return om_cli_usage("seg", "expected --replicates 0..1000000, found '%s'", optarg);
+            o.replicates = (int)v;
+            break;
+        case O_SEED:
+            if (!om_cli_parse_int(optarg, 0, INT64_MAX, &v))
+                return om_cli_usage("seg", "expected a non-negative --seed, found '%s'", optarg);
+            o.seed = (uint64_t)v;
+            break;
+        case O_THREADS:
+            if (!om_cli_parse_int(optarg, 0, 256, &v))
+                return om_cli_usage("seg", "expected --threads 0..256, found '%s'", optarg);
+            o.threads = (int)v;
+            break;
+        case O_CONF:
+            if (!om_cli_parse_double(optarg, &o.conf) || !(o.conf > 0 && o.conf < 1))
+                return om_cli_usage("seg", "expected --conf between 0 and 1, found '%s'", optarg);
+            break;
+        case O_MIND:
+            if (!om_cli_parse_int(optarg, 0, INT32_MAX, &v))
+                return om_cli_usage("seg", "expected a non-negative --min-deso, found '%s'", optarg);
+            o.min_deso = (int32_t)v;
+            break;
+        case O_MINP:
+            if (!om_cli_parse_int(optarg, 0, INT64_MAX, &v))
+                return om_cli_usage("seg", "expected a non-negative --min-persons, found '%s'",
+                                    optarg);
+            o.min_persons = (int64_t)v;
+            break;
+        case O_LIMITS: limits_out = optarg; break;
+        case O_OUT: out = optarg; break;
+        case O_RANK: rank = true; break;
+        case O_YEAR:
+            if (!om_cli_parse_int(optarg, 1000, 9999, &year))
+                return om_cli_usage("seg", "expected a --year 1000..9999, found '%s'", optarg);
+            break;
+        case O_TOP:
+            if (!om_cli_parse_int(optarg, 0, 1000000, &top))
+                return om_cli_usage("seg", "expected a non-negative --top, found '%s'", optarg);
+            break;
+        case 'h': help(stdout); return 0;
+        default: return om_cli_usage("seg", "bad option");
+        }
+    }
+    bool unit_mode = counts || py || resid;
+    if (unit_mode) {
+        if (optind < argc)
+            return om_cli_usage("seg", "unexpected argument '%s' with --counts/--person-year",
+                                argv[optind]);
+        if (decomp || groups)
+            return om_cli_usage("seg", "--decompose-by and --groups apply to a FILE table only");
+        if (counts && (py || resid))
+            return om_cli_usage("seg", "expected either --counts or --person-year, not both");
+        if (!counts && (!py || !resid))
+            return om_cli_usage("seg", "expected both --person-year and --residence");
+        return run_units(counts, py, resid, &o, out, limits_out, rank, (int)year, top);
+    }
+    if (optind >= argc)
+        return om_cli_usage("seg", "expected FILE, --counts or --person-year");
+    if (optind + 1 < argc)
+        return om_cli_usage("seg", "expected one FILE, found also '%s'", argv[optind + 1]);
+    if (unit_opt)
+        return om_cli_usage("seg", "options such as --replicates need --counts or --person-year");
+    return run_table(argv[optind], decomp, groups, out);
+}
+
+const om_cli_cmd om_cli_cmd_seg = {"seg", "segregation and inequality indices (ojämlikhetsindex)",
+                                   run};
