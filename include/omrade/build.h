@@ -9,12 +9,18 @@
  *   meta(key,value)                 schema version, vintage, linkage method,
  *                                   suppression rule, years
  *   inputs(kind,file,rows,loaded,rejected,years)   provenance per input file
- *   areas(level,code,name,label,kommun,lan,search)
+ *   areas(level,idx,code,name,label,kommun,lan,search)
  *   area_types(code,year,area_type,sei,z,low_econ_pct,pre_upper_pct,
  *              assist_unemp_pct,source)
- *   indicators(id,label_sv,label_en,unit,scale)
- *   indicator_values(indicator,level,code,year,sex,age,born,numerator,
- *                    denominator,value,suppressed)
+ *   indicators(id,label_sv,label_en,unit,scale,kind,main_age)
+ *   slices(indicator,level,year,sex,age,born,n,n_published,n_suppressed,
+ *          cells)                   one row per indicator slice; cells is a
+ *                                   BLOB over the level's areas in registry
+ *                                   order (areas.idx): n status bytes (0 no
+ *                                   data, 1 published, 2 suppressed), n
+ *                                   numerators, n denominators (IEEE 754
+ *                                   doubles, native byte order; NaN when not
+ *                                   published)
  *   type_values(indicator,year,sex,age,born,within,area_type,numerator,
  *               denominator,value,suppressed)   indicators by area type,
  *                                   nationally (within '00') and per län
@@ -22,8 +28,7 @@
  *              n_deso,n_persons,flag)
  *   geometry(layer,schematic,topojson)
  *
- * Suppressed cells keep no numbers: numerator, denominator and value are NULL
- * and suppressed = 1.  The file is written under a temporary name and
+ * Suppressed cells keep no numbers (NaN in the slice, NULL in type_values).  The file is written under a temporary name and
  * renamed into place only when complete. */
 #ifndef OMRADE_BUILD_H
 #define OMRADE_BUILD_H
@@ -71,6 +76,7 @@ typedef struct om_build_options {
     const char *linkage;                          /* linkage method text for provenance;
                                                      NULL = default text */
     om_publish_rules rules;
+    om_progress progress;                         /* reading the indicator table; fn may be NULL */
 } om_build_options;
 
 /* Counts for the caller to report (nothing is dropped silently). */

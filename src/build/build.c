@@ -12,9 +12,11 @@
 #include "omrade/build.h"
 #include "omrade/csv.h"
 #include "omrade/geo.h"
+#include "omrade/hash.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,19 +28,17 @@ static const char *const SCHEMA =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE inputs(kind TEXT, file TEXT, rows INTEGER, loaded INTEGER, unlinked INTEGER,"
     " rejected INTEGER, years TEXT);"
-    "CREATE TABLE areas(level TEXT NOT NULL, code TEXT PRIMARY KEY, name TEXT, label TEXT,"
-    " kommun TEXT, lan TEXT, search TEXT);"
-    "CREATE INDEX areas_level ON areas(level, kommun, lan);"
+    "CREATE TABLE areas(level TEXT NOT NULL, idx INTEGER NOT NULL, code TEXT PRIMARY KEY, name TEXT,"
+    " label TEXT, kommun TEXT, lan TEXT, search TEXT);"
+    "CREATE INDEX areas_level ON areas(level, idx);"
     "CREATE TABLE area_types(code TEXT NOT NULL, year INTEGER NOT NULL, area_type INTEGER,"
     " sei REAL, z REAL, low_econ_pct REAL, pre_upper_pct REAL, assist_unemp_pct REAL,"
     " source TEXT, PRIMARY KEY(code, year));"
     "CREATE TABLE indicators(id TEXT PRIMARY KEY, label_sv TEXT, label_en TEXT, unit TEXT,"
-    " scale REAL);"
-    "CREATE TABLE indicator_values(indicator TEXT NOT NULL, level TEXT NOT NULL, code TEXT NOT NULL,"
-    " year INTEGER NOT NULL, sex TEXT NOT NULL, age TEXT NOT NULL, born TEXT NOT NULL,"
-    " numerator REAL, denominator REAL, value REAL, suppressed INTEGER NOT NULL,"
-    " PRIMARY KEY(indicator, level, year, sex, age, born, code)) WITHOUT ROWID;"
-    "CREATE INDEX iv_code ON indicator_values(code, indicator);"
+    " scale REAL, kind TEXT, main_age TEXT);"
+    "CREATE TABLE slices(indicator TEXT NOT NULL, level TEXT NOT NULL, year INTEGER NOT NULL,"
+    " sex TEXT NOT NULL, age TEXT NOT NULL, born TEXT NOT NULL, n INTEGER NOT NULL,"
+    " n_published INTEGER, n_suppressed INTEGER, cells BLOB NOT NULL);"
     "CREATE TABLE type_values(indicator TEXT, year INTEGER, type_year INTEGER, sex TEXT, age TEXT,"
     " born TEXT, within TEXT, area_type INTEGER, n_regso INTEGER, numerator REAL,"
     " denominator REAL, value REAL, suppressed INTEGER,"
@@ -47,9 +47,7 @@ static const char *const SCHEMA =
     " se REAL, lower REAL, upper REAL, expected REAL, n_deso INTEGER, n_persons INTEGER,"
     " flag TEXT);"
     "CREATE INDEX ineq_code ON inequality(code, idx, year);"
-    "CREATE TABLE geometry(layer TEXT PRIMARY KEY, schematic INTEGER, topojson BLOB);"
-    "CREATE TEMP TABLE raw_regso(indicator TEXT, code TEXT, year INTEGER, sex TEXT, age TEXT,"
-    " born TEXT, numerator REAL, denominator REAL);";
+    "CREATE TABLE geometry(layer TEXT PRIMARY KEY, schematic INTEGER, topojson BLOB);";
 
 /* Labels and units of the barometer indicators named in issue 7 and the
  * synth contract; unknown ids get their id as label and a unit inferred from
@@ -63,25 +61,33 @@ static const struct {
     {"assist_unemp_pct", "Ekonomiskt bistånd/arbetslöshet (SEI-del)",
      "Social assistance/unemployment (SEI part)", "%"},
     {"population", "Folkmängd", "Population", "count"},
-    {"income", "Disponibel inkomst per konsumtionsenhet", "Disposable income per consumption unit", "SEK"},
-    {"income_cu", "Disponibel inkomst per konsumtionsenhet", "Disposable income per consumption unit", "SEK"},
+    {"income_cu_mean", "Disponibel inkomst per konsumtionsenhet (medel)",
+     "Disposable income per consumption unit (mean)", "SEK"},
     {"low_econ", "Låg ekonomisk standard", "Low economic standard", "%"},
-    {"high_econ", "Hög ekonomisk standard", "High economic standard", "%"},
+    {"income_quintile_1", "Lägsta inkomstfemtedelen", "Lowest income quintile", "%"},
+    {"children_low_income", "Barn i hushåll med låg ekonomisk standard", "Children in low-income households", "%"},
     {"econ_assistance", "Ekonomiskt bistånd", "Social assistance", "%"},
-    {"assist", "Ekonomiskt bistånd", "Social assistance", "%"},
-    {"pre_upper", "Förgymnasial utbildning", "Pre-upper-secondary education", "%"},
+    {"pre_upper_secondary", "Förgymnasial utbildning", "Pre-upper-secondary education", "%"},
     {"post_secondary", "Eftergymnasial utbildning", "Post-secondary education", "%"},
     {"gainful_employment", "Förvärvsarbetande", "In gainful employment", "%"},
-    {"long_unemp", "Långtidsarbetslöshet", "Long-term unemployment", "%"},
+    {"long_term_unemployment", "Långtidsarbetslöshet", "Long-term unemployment", "%"},
     {"neet_20_24", "Unga 20–24 som varken arbetar eller studerar", "Young people 20–24 not in employment, education or training", "%"},
-    {"migration", "Utflyttning", "Out-migration", "%"},
-    {"rental", "Bor i hyresrätt", "Living in rented housing", "%"},
-    {"crowding", "Trångboddhet", "Overcrowding", "%"},
-    {"sickness_absence", "Sjukfrånvaro", "Sickness absence", "days"},
-    {"voter_turnout_2022", "Valdeltagande 2022", "Voter turnout 2022", "%"},
-    {"school_eligible", "Behörighet till gymnasiet", "Eligible for upper secondary school", "%"},
     {"born_abroad", "Utrikes födda", "Born abroad", "%"},
+    {"house_small", "Bor i småhus", "Living in a small house", "%"},
+    {"house_multi", "Bor i flerbostadshus", "Living in a multi-dwelling building", "%"},
+    {"tenure_rent", "Bor i hyresrätt", "Living in a rented dwelling", "%"},
+    {"tenure_coop", "Bor i bostadsrätt", "Living in a cooperative dwelling", "%"},
+    {"tenure_own", "Bor i äganderätt", "Living in an owned dwelling", "%"},
+    {"dwelling_m2_mean", "Bostadsyta per person (m², medel)", "Dwelling space per person (m², mean)", "m²"},
+    {"sickness_absence_days_mean", "Sjukpenningdagar per person (medel)", "Sickness benefit days per person (mean)", "days"},
+    {"voter_turnout_2014", "Valdeltagande 2014", "Voter turnout 2014", "%"},
+    {"voter_turnout_2018", "Valdeltagande 2018", "Voter turnout 2018", "%"},
+    {"voter_turnout_2022", "Valdeltagande 2022", "Voter turnout 2022", "%"},
+    {"merit_value_mean", "Meritvärde åk 9 (medel)", "Grade point average, year 9 (mean)", "points"},
+    {"upper_secondary_eligibility", "Behörighet till gymnasiet", "Eligible for upper secondary school", "%"},
 };
+
+typedef struct store store;
 
 typedef struct bctx {
     sqlite3 *db;
@@ -89,6 +95,7 @@ typedef struct bctx {
     const om_build_options *opt;
     om_build_report *rep;
     sqlite3_stmt *ins_input;
+    store *store;
 } bctx;
 
 static om_status sql_fail(bctx *b, om_error *err, const char *what)
@@ -151,24 +158,25 @@ static void fold(const char *s, char *out, size_t size)
 static om_status load_areas(bctx *b, om_error *err)
 {
     sqlite3_stmt *st = NULL;
-    om_status s = prep(b, "INSERT INTO areas VALUES(?,?,?,?,?,?,?)", &st, err);
+    om_status s = prep(b, "INSERT INTO areas VALUES(?,?,?,?,?,?,?,?)", &st, err);
     char buf[512];
     for (int l = OM_LEVEL_DESO; s == OM_OK && l <= OM_LEVEL_RIKET; l++) {
         for (int32_t i = 0; s == OM_OK && i < om_geo_count(b->geo, (om_level)l); i++) {
             sqlite3_bind_text(st, 1, om_level_name((om_level)l), -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, om_geo_code(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, om_geo_name(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 4, om_geo_label(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, i);
+            sqlite3_bind_text(st, 3, om_geo_code(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, om_geo_name(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 5, om_geo_label(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
             if (l <= OM_LEVEL_KOMMUN)
-                sqlite3_bind_text(st, 5, om_geo_code(b->geo, OM_LEVEL_KOMMUN,
+                sqlite3_bind_text(st, 6, om_geo_code(b->geo, OM_LEVEL_KOMMUN,
                                                      om_geo_parent(b->geo, (om_level)l, i, OM_LEVEL_KOMMUN)),
                                   -1, SQLITE_STATIC);
             if (l <= OM_LEVEL_LAN)
-                sqlite3_bind_text(st, 6, om_geo_code(b->geo, OM_LEVEL_LAN,
+                sqlite3_bind_text(st, 7, om_geo_code(b->geo, OM_LEVEL_LAN,
                                                      om_geo_parent(b->geo, (om_level)l, i, OM_LEVEL_LAN)),
                                   -1, SQLITE_STATIC);
             fold(om_geo_label(b->geo, (om_level)l, i), buf, sizeof buf);
-            sqlite3_bind_text(st, 7, buf, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 8, buf, -1, SQLITE_TRANSIENT);
             s = step_done(b, st, err);
         }
     }
@@ -375,17 +383,152 @@ static void bind_opt_double(sqlite3_stmt *st, int i, const om_csv *c, int col, d
         sqlite3_bind_double(st, i, *v);
 }
 
+/* ------------------------------------------------------- slice store
+ *
+ * Indicator cells are held in memory as dense slices: one slice per
+ * (indicator, level, year, sex, age, born) with one entry per area of the
+ * level in the registry's dense order (status, numerator, denominator).
+ * The long input (about 10 million rows at any synth scale) thus becomes a
+ * few thousand arrays; protection and the area-type aggregates run over
+ * arrays, and the database stores one BLOB per slice, which is also the
+ * server's unit of reading ("all RegSO of one slice" is one row). */
+
+enum { ST_ABSENT = 0, ST_PUBLISHED = 1, ST_SUPPRESSED = 2 };
+
+typedef struct bslice {
+    int32_t ind, sex, age, born; /* interned string ids */
+    om_level level;
+    int year;
+    int32_t n;
+    uint8_t *st;
+    double *num, *den;
+} bslice;
+
+typedef struct bind_meta {
+    bool ratio_gt; /* some numerator exceeds its denominator: not a share */
+    bool value_only; /* SEI and its parts: the value itself, no counts */
+    int32_t main_age; /* age of the RegSO slices, else of the first slice */
+    bool main_age_regso;
+} bind_meta;
+
+typedef struct store {
+    om_strmap *keys;  /* slice key -> index */
+    om_strmap *names; /* interned strings -> id */
+    char **name;
+    size_t nnames, capnames;
+    bslice *v;
+    size_t n, cap;
+    bind_meta *meta; /* per interned id (only indicator ids are used) */
+} store;
+
+static void store_free(store *x)
+{
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->n; i++) {
+        free(x->v[i].st);
+        free(x->v[i].num);
+        free(x->v[i].den);
+    }
+    for (size_t i = 0; i < x->nnames; i++)
+        free(x->name[i]);
+    free(x->name);
+    free(x->v);
+    free(x->meta);
+    om_strmap_free(x->keys);
+    om_strmap_free(x->names);
+    free(x);
+}
+
+static int32_t intern(store *x, const char *p, size_t len)
+{
+    int32_t id = om_strmap_get(x->names, p, len);
+    if (id >= 0)
+        return id;
+    if (x->nnames == x->capnames) {
+        size_t cap = x->capnames ? x->capnames * 2 : 64;
+        char **nn = realloc(x->name, cap * sizeof *nn);
+        bind_meta *nm = realloc(x->meta, cap * sizeof *nm);
+        if (nn)
+            x->name = nn;
+        if (nm)
+            x->meta = nm;
+        if (!nn || !nm)
+            return -1;
+        x->capnames = cap;
+    }
+    char *c = malloc(len + 1);
+    if (!c)
+        return -1;
+    memcpy(c, p, len);
+    c[len] = '\0';
+    id = (int32_t)x->nnames;
+    if (om_strmap_put(x->names, p, len, id) != OM_OK) {
+        free(c);
+        return -1;
+    }
+    x->name[x->nnames] = c;
+    memset(&x->meta[x->nnames], 0, sizeof x->meta[0]);
+    x->meta[x->nnames].main_age = -1;
+    x->nnames++;
+    return id;
+}
+
+/* The slice for a key, created on first use (NULL when out of memory). */
+static bslice *slice_get(store *x, const om_geo *g, int32_t ind, om_level level, int year, int32_t sex,
+                         int32_t age, int32_t born)
+{
+    int32_t key[6] = {ind, (int32_t)level, year, sex, age, born};
+    int32_t i = om_strmap_get(x->keys, (const char *)key, sizeof key);
+    if (i >= 0)
+        return &x->v[i];
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 256;
+        bslice *nv = realloc(x->v, cap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        x->v = nv;
+        x->cap = cap;
+    }
+    bslice *sl = &x->v[x->n];
+    memset(sl, 0, sizeof *sl);
+    sl->ind = ind;
+    sl->level = level;
+    sl->year = year;
+    sl->sex = sex;
+    sl->age = age;
+    sl->born = born;
+    sl->n = level == OM_LEVEL_RIKET ? 1 : om_geo_count(g, level);
+    sl->st = calloc((size_t)sl->n, 1);
+    sl->num = malloc((size_t)sl->n * sizeof(double));
+    sl->den = malloc((size_t)sl->n * sizeof(double));
+    if (!sl->st || !sl->num || !sl->den ||
+        om_strmap_put(x->keys, (const char *)key, sizeof key, (int32_t)x->n) != OM_OK) {
+        free(sl->st);
+        free(sl->num);
+        free(sl->den);
+        return NULL;
+    }
+    bind_meta *m = &x->meta[ind];
+    if (m->main_age < 0 || (level == OM_LEVEL_REGSO && !m->main_age_regso)) {
+        m->main_age = age;
+        m->main_age_regso = level == OM_LEVEL_REGSO;
+    }
+    return &x->v[x->n++];
+}
+
 /* `omrade sei` output: area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type.
- * RegSO rows go to area_types; the index and its parts also become
- * indicators (level regso, value only: the sei output carries shares, not
- * counts). */
+ * RegSO rows go to area_types (an area type given by --types wins; the sei
+ * type fills the gaps); the index and its parts also become value-only
+ * indicators at the area's level. */
 static om_status load_sei(bctx *b, const char *path, om_error *err)
 {
     static const char *const cols[] = {"area", "year", "low_econ_pct", "pre_upper_pct",
                                        "assist_unemp_pct", "sei", "z", "area_type"};
+    static const char *const ids[] = {"low_econ_pct", "pre_upper_pct", "assist_unemp_pct", "sei"};
     int ix[8];
     om_csv *c = NULL;
-    sqlite3_stmt *st = NULL, *iv = NULL;
+    sqlite3_stmt *st = NULL;
     om_status s = om_csv_open(&c, path, NULL, err);
     if (s == OM_OK)
         s = om_csv_read_header(c, err);
@@ -397,11 +540,12 @@ static om_status load_sei(bctx *b, const char *path, om_error *err)
                  "area_type,source) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(code,year) DO UPDATE SET "
                  "low_econ_pct=excluded.low_econ_pct, pre_upper_pct=excluded.pre_upper_pct,"
                  "assist_unemp_pct=excluded.assist_unemp_pct, sei=excluded.sei, z=excluded.z,"
-                 "area_type=COALESCE(excluded.area_type, area_type)",
+                 "area_type=COALESCE(area_type, excluded.area_type)",
                  &st, err);
-    if (s == OM_OK)
-        s = prep(b, "INSERT OR REPLACE INTO indicator_values VALUES(?,?,?,?,'total','total','total',"
-                    "NULL,NULL,?,0)", &iv, err);
+    int32_t idn[4], total = s == OM_OK ? intern(b->store, "total", 5) : -1;
+    for (int k = 0; k < 4 && s == OM_OK; k++)
+        if ((idn[k] = intern(b->store, ids[k], strlen(ids[k]))) < 0 || total < 0)
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     input_stats is = {0};
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -413,13 +557,18 @@ static om_status load_sei(bctx *b, const char *path, om_error *err)
         int64_t y, t = 0;
         if ((s = om_csv_i64(c, (size_t)ix[1], &y, err)) != OM_OK)
             break;
+        if (y < 1900 || y > 2100) {
+            s = om_csv_fail(c, (size_t)ix[1], err, "expected a year 1900-2100, found %lld", (long long)y);
+            break;
+        }
         om_field a = om_csv_field(c, (size_t)ix[0]);
         om_level lv;
-        const char *code = link_area(b, a.ptr, a.len, &lv);
-        if (!code) {
+        int32_t idx = om_geo_resolve(b->geo, a.ptr, a.len, &lv);
+        if (idx < 0 || lv == OM_LEVEL_DESO) {
             note_unlinked(b, &is, a.ptr, a.len);
             continue;
         }
+        const char *code = om_geo_code(b->geo, lv, idx);
         if (!om_csv_empty(c, (size_t)ix[7])) {
             if ((s = om_csv_i64(c, (size_t)ix[7], &t, err)) != OM_OK)
                 break;
@@ -440,17 +589,20 @@ static om_status load_sei(bctx *b, const char *path, om_error *err)
             break;
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
-        static const char *const ids[] = {"low_econ_pct", "pre_upper_pct", "assist_unemp_pct", "sei"};
         for (int k = 0; k < 4 && s == OM_OK; k++) {
             om_field f = om_csv_field(c, (size_t)ix[2 + k]);
             if (f.len == 0)
                 continue;
-            sqlite3_bind_text(iv, 1, ids[k], -1, SQLITE_STATIC);
-            sqlite3_bind_text(iv, 2, om_level_name(lv), -1, SQLITE_STATIC);
-            sqlite3_bind_text(iv, 3, code, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(iv, 4, y);
-            sqlite3_bind_double(iv, 5, v[k]);
-            s = step_done(b, iv, err);
+            b->store->meta[idn[k]].value_only = true;
+            bslice *sl = slice_get(b->store, b->geo, idn[k], lv, (int)y, total, total, total);
+            if (!sl) {
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            int32_t i = lv == OM_LEVEL_RIKET ? 0 : idx;
+            sl->st[i] = ST_PUBLISHED;
+            sl->num[i] = v[k];
+            sl->den[i] = NAN;
         }
         note_year(&is, y);
         is.loaded++;
@@ -458,7 +610,6 @@ static om_status load_sei(bctx *b, const char *path, om_error *err)
     if (s == OM_OK)
         s = finish_input(b, "sei", path, &is, err);
     sqlite3_finalize(st);
-    sqlite3_finalize(iv);
     om_csv_free(c);
     return s;
 }
@@ -480,29 +631,29 @@ static om_status load_indicators(bctx *b, const char *path, om_error *err)
     static const char *const borns[] = {"total", "sweden", "abroad", NULL};
     int ix[9];
     om_csv *c = NULL;
-    sqlite3_stmt *st = NULL, *raw = NULL;
     om_status s = om_csv_open(&c, path, NULL, err);
     if (s == OM_OK)
         s = om_csv_read_header(c, err);
     if (s == OM_OK)
         s = om_csv_require(c, cols, 9, ix, err);
-    if (s == OM_OK)
-        s = prep(b, "INSERT OR REPLACE INTO indicator_values VALUES(?,?,?,?,?,?,?,?,?,NULL,?)", &st, err);
-    if (s == OM_OK)
-        s = prep(b, "INSERT INTO raw_regso VALUES(?,?,?,?,?,?,?,?)", &raw, err);
     input_stats is = {0};
+    uint64_t total_bytes = s == OM_OK ? om_csv_length(c) : 0, next_report = 0;
     while (s == OM_OK) {
         bool got;
         if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
             break;
         is.rows++;
+        if (b->opt->progress.fn && om_csv_offset(c) >= next_report) {
+            b->opt->progress.fn(b->opt->progress.user, "indicators", om_csv_offset(c), total_bytes);
+            next_report = om_csv_offset(c) + total_bytes / 100;
+        }
         om_field lvf = om_csv_field(c, (size_t)ix[0]), cf = om_csv_field(c, (size_t)ix[1]);
         om_field ind = om_csv_field(c, (size_t)ix[3]), sex = om_csv_field(c, (size_t)ix[4]);
         om_field age = om_csv_field(c, (size_t)ix[5]), born = om_csv_field(c, (size_t)ix[6]);
-        char lvname[16];
-        snprintf(lvname, sizeof lvname, "%.*s", (int)(lvf.len < 15 ? lvf.len : 15), lvf.ptr);
-        om_level lv = om_level_parse(lvname);
-        if (lv != OM_LEVEL_RIKET && lv != OM_LEVEL_LAN && lv != OM_LEVEL_KOMMUN && lv != OM_LEVEL_REGSO) {
+        om_level lv = field_is(lvf, "riket") ? OM_LEVEL_RIKET : field_is(lvf, "lan") ? OM_LEVEL_LAN
+                      : field_is(lvf, "kommun") ? OM_LEVEL_KOMMUN : field_is(lvf, "regso") ? OM_LEVEL_REGSO
+                      : OM_LEVEL_NONE;
+        if (lv == OM_LEVEL_NONE) {
             s = om_csv_fail(c, (size_t)ix[0], err, "expected level riket, lan, kommun or regso, found '%.*s'",
                             (int)lvf.len, lvf.ptr);
             break;
@@ -528,59 +679,228 @@ static om_status load_indicators(bctx *b, const char *path, om_error *err)
             (s = om_csv_f64(c, (size_t)ix[7], &num, err)) != OM_OK ||
             (s = om_csv_f64(c, (size_t)ix[8], &den, err)) != OM_OK)
             break;
-        if (num < 0 || den < 0) {
-            s = om_csv_fail(c, (size_t)ix[num < 0 ? 7 : 8], err, "expected a count >= 0, found %g",
-                            num < 0 ? num : den);
+        if (y < 1900 || y > 2100) {
+            s = om_csv_fail(c, (size_t)ix[2], err, "expected a year 1900-2100, found %lld", (long long)y);
             break;
         }
-        const char *code;
-        if (lv == OM_LEVEL_RIKET) {
-            code = field_is(cf, "00") || field_is(cf, "riket") ? "00" : NULL;
-        } else {
-            int32_t idx = om_geo_find(b->geo, lv, cf.ptr, cf.len);
-            code = idx < 0 ? NULL : om_geo_code(b->geo, lv, idx);
+        if (!(num >= 0) || !(den >= 0)) {
+            s = om_csv_fail(c, (size_t)ix[num >= 0 ? 8 : 7], err, "expected a count >= 0, found %g",
+                            num >= 0 ? den : num);
+            break;
         }
-        if (!code) {
+        int32_t idx;
+        if (lv == OM_LEVEL_RIKET)
+            idx = field_is(cf, "00") || field_is(cf, "riket") ? 0 : -1;
+        else
+            idx = om_geo_find(b->geo, lv, cf.ptr, cf.len);
+        if (idx < 0) {
             note_unlinked(b, &is, cf.ptr, cf.len);
             continue;
         }
-        bool sup = om_build_protect(&b->opt->rules, num, den);
-        sqlite3_bind_text(st, 1, ind.ptr, (int)ind.len, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, om_level_name(lv), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, y);
-        sqlite3_bind_text(st, 5, sex.ptr, (int)sex.len, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 6, age.ptr, (int)age.len, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 7, born.ptr, (int)born.len, SQLITE_TRANSIENT);
-        if (!sup) {
-            sqlite3_bind_double(st, 8, num);
-            sqlite3_bind_double(st, 9, den);
-        }
-        sqlite3_bind_int(st, 10, sup);
-        if ((s = step_done(b, st, err)) != OM_OK)
+        store *x = b->store;
+        int32_t ii = intern(x, ind.ptr, ind.len), si = intern(x, sex.ptr, sex.len);
+        int32_t ai = intern(x, age.ptr, age.len), bi = intern(x, born.ptr, born.len);
+        bslice *sl = ii < 0 || si < 0 || ai < 0 || bi < 0 ? NULL : slice_get(x, b->geo, ii, lv, (int)y, si, ai, bi);
+        if (!sl) {
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
             break;
-        b->rep->cells_suppressed += sup;
-        b->rep->cells_published += !sup;
-        if (lv == OM_LEVEL_REGSO && !sup) {
-            sqlite3_bind_text(raw, 1, ind.ptr, (int)ind.len, SQLITE_TRANSIENT);
-            sqlite3_bind_text(raw, 2, code, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(raw, 3, y);
-            sqlite3_bind_text(raw, 4, sex.ptr, (int)sex.len, SQLITE_TRANSIENT);
-            sqlite3_bind_text(raw, 5, age.ptr, (int)age.len, SQLITE_TRANSIENT);
-            sqlite3_bind_text(raw, 6, born.ptr, (int)born.len, SQLITE_TRANSIENT);
-            sqlite3_bind_double(raw, 7, num);
-            sqlite3_bind_double(raw, 8, den);
-            if ((s = step_done(b, raw, err)) != OM_OK)
-                break;
         }
+        if (sl->st[idx] != ST_ABSENT) {
+            s = om_csv_fail(c, (size_t)ix[1], err,
+                            "expected one row per level,code,year,indicator,sex,age,born, found a duplicate");
+            break;
+        }
+        sl->st[idx] = ST_PUBLISHED;
+        sl->num[idx] = num;
+        sl->den[idx] = den;
+        if (num > den)
+            x->meta[ii].ratio_gt = true;
         note_year(&is, y);
         is.loaded++;
     }
     if (s == OM_OK)
         s = finish_input(b, "indicators", path, &is, err);
-    sqlite3_finalize(st);
-    sqlite3_finalize(raw);
     om_csv_free(c);
+    return s;
+}
+
+/* Protection, area-type aggregates, the slices and the catalogue. */
+static om_status finish_indicators(bctx *b, om_error *err)
+{
+    store *x = b->store;
+    om_status s = OM_OK;
+    sqlite3_stmt *ins = NULL, *tv = NULL, *cat = NULL, *ty = NULL;
+    int32_t nreg = om_geo_count(b->geo, OM_LEVEL_REGSO), nlan = om_geo_count(b->geo, OM_LEVEL_LAN);
+    /* area types in memory: types[year - 1900][regso] (0 = none) */
+    int8_t *types[201] = {0};
+    if ((s = prep(b, "SELECT code, year, area_type FROM area_types WHERE area_type IS NOT NULL", &ty, err)) !=
+        OM_OK)
+        goto done;
+    while (sqlite3_step(ty) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(ty, 0);
+        int y = sqlite3_column_int(ty, 1) - 1900;
+        int32_t r = om_geo_find(b->geo, OM_LEVEL_REGSO, code, strlen(code));
+        if (y < 0 || y > 200 || r < 0)
+            continue;
+        if (!types[y] && !(types[y] = calloc((size_t)nreg, 1))) {
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        types[y][r] = (int8_t)sqlite3_column_int(ty, 2);
+    }
+    if ((s = prep(b, "INSERT INTO slices VALUES(?,?,?,?,?,?,?,?,?,?)", &ins, err)) != OM_OK ||
+        (s = prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &tv, err)) != OM_OK ||
+        (s = prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
+        goto done;
+    /* catalogue first: the scale is needed for the aggregates */
+    double *scale = calloc(x->nnames ? x->nnames : 1, sizeof *scale);
+    bool *used = calloc(x->nnames ? x->nnames : 1, sizeof *used);
+    if (!scale || !used) {
+        free(scale);
+        free(used);
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < x->n; i++)
+        used[x->v[i].ind] = true;
+    for (size_t id = 0; id < x->nnames && s == OM_OK; id++) {
+        if (!used[id])
+            continue;
+        const bind_meta *m = &x->meta[id];
+        const char *name = x->name[id], *sv = name, *en = name;
+        const char *unit = m->value_only ? "index" : m->ratio_gt ? "mean" : "%";
+        for (size_t k = 0; k < sizeof CATALOGUE / sizeof CATALOGUE[0]; k++)
+            if (strcmp(CATALOGUE[k].id, name) == 0) {
+                sv = CATALOGUE[k].sv;
+                en = CATALOGUE[k].en;
+                unit = CATALOGUE[k].unit;
+            }
+        /* shares are per cent; means and value-only indicators as they are */
+        scale[id] = !m->value_only && strcmp(unit, "%") == 0 ? 100.0 : 1.0;
+        sqlite3_bind_text(cat, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 2, sv, -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 3, en, -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 4, unit, -1, SQLITE_STATIC);
+        sqlite3_bind_double(cat, 5, scale[id]);
+        sqlite3_bind_text(cat, 6, m->value_only ? "value" : "ratio", -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 7, m->main_age >= 0 ? x->name[m->main_age] : "total", -1, SQLITE_STATIC);
+        s = step_done(b, cat, err);
+    }
+    size_t nagg = (size_t)(nlan + 1) * 5;
+    double *an = malloc(nagg * sizeof *an), *ad = malloc(nagg * sizeof *ad);
+    int32_t *ac = malloc(nagg * sizeof *ac);
+    size_t bloblen = (size_t)nreg * 17 + 64;
+    unsigned char *blob = malloc(bloblen);
+    if (!an || !ad || !ac || !blob)
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < x->n && s == OM_OK; i++) {
+        bslice *sl = &x->v[i];
+        bool value_only = x->meta[sl->ind].value_only;
+        int32_t npub = 0, nsup = 0;
+        for (int32_t k = 0; k < sl->n; k++) {
+            if (sl->st[k] == ST_ABSENT) {
+                sl->num[k] = sl->den[k] = NAN;
+                continue;
+            }
+            if (!value_only && om_build_protect(&b->opt->rules, sl->num[k], sl->den[k])) {
+                sl->st[k] = ST_SUPPRESSED;
+                sl->num[k] = sl->den[k] = NAN; /* no unprotected number leaves this function */
+                nsup++;
+            } else {
+                npub++;
+            }
+        }
+        b->rep->cells_suppressed += nsup;
+        b->rep->cells_published += npub;
+        /* blob: n status bytes, n numerators, n denominators (IEEE 754 doubles,
+         * native byte order: the database is read on the machine that built it) */
+        size_t n = (size_t)sl->n;
+        memcpy(blob, sl->st, n);
+        memcpy(blob + n, sl->num, n * sizeof(double));
+        memcpy(blob + n + n * sizeof(double), sl->den, n * sizeof(double));
+        sqlite3_bind_text(ins, 1, x->name[sl->ind], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, om_level_name(sl->level), -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins, 3, sl->year);
+        sqlite3_bind_text(ins, 4, x->name[sl->sex], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 5, x->name[sl->age], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 6, x->name[sl->born], -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins, 7, sl->n);
+        sqlite3_bind_int(ins, 8, npub);
+        sqlite3_bind_int(ins, 9, nsup);
+        sqlite3_bind_blob(ins, 10, blob, (int)(n * 17), SQLITE_STATIC);
+        if ((s = step_done(b, ins, err)) != OM_OK)
+            break;
+        if (sl->level != OM_LEVEL_REGSO || value_only)
+            continue;
+        /* By area type (published RegSO cells only, see the file comment),
+         * nationally and within each län.  Types of the same year, else the
+         * latest earlier type year, else the earliest. */
+        int tyear = -1;
+        for (int yy = sl->year - 1900; yy >= 0 && tyear < 0; yy--)
+            if (yy <= 200 && types[yy])
+                tyear = yy;
+        for (int yy = 0; yy <= 200 && tyear < 0; yy++)
+            if (types[yy])
+                tyear = yy;
+        if (tyear < 0)
+            continue;
+        memset(an, 0, nagg * sizeof *an);
+        memset(ad, 0, nagg * sizeof *ad);
+        memset(ac, 0, nagg * sizeof *ac);
+        for (int32_t k = 0; k < sl->n; k++) {
+            int t = types[tyear][k];
+            if (sl->st[k] != ST_PUBLISHED || t < 1)
+                continue;
+            int32_t lan = om_geo_parent(b->geo, OM_LEVEL_REGSO, k, OM_LEVEL_LAN);
+            size_t w[2] = {(size_t)(t - 1), (size_t)(lan + 1) * 5 + (size_t)(t - 1)};
+            for (int q = 0; q < 2; q++) {
+                an[w[q]] += sl->num[k];
+                ad[w[q]] += sl->den[k];
+                ac[w[q]]++;
+            }
+        }
+        for (size_t q = 0; q < nagg && s == OM_OK; q++) {
+            if (!ac[q])
+                continue;
+            size_t within = q / 5;
+            bool sup = om_build_protect(&b->opt->rules, an[q], ad[q]);
+            sqlite3_bind_text(tv, 1, x->name[sl->ind], -1, SQLITE_STATIC);
+            sqlite3_bind_int(tv, 2, sl->year);
+            sqlite3_bind_int(tv, 3, tyear + 1900);
+            sqlite3_bind_text(tv, 4, x->name[sl->sex], -1, SQLITE_STATIC);
+            sqlite3_bind_text(tv, 5, x->name[sl->age], -1, SQLITE_STATIC);
+            sqlite3_bind_text(tv, 6, x->name[sl->born], -1, SQLITE_STATIC);
+            sqlite3_bind_text(tv, 7, within ? om_geo_code(b->geo, OM_LEVEL_LAN, (int32_t)within - 1) : "00", -1,
+                              SQLITE_STATIC);
+            sqlite3_bind_int(tv, 8, (int)(q % 5) + 1);
+            sqlite3_bind_int(tv, 9, ac[q]);
+            if (!sup) {
+                sqlite3_bind_double(tv, 10, an[q]);
+                sqlite3_bind_double(tv, 11, ad[q]);
+                if (ad[q] > 0)
+                    sqlite3_bind_double(tv, 12, an[q] * scale[sl->ind] / ad[q]);
+            }
+            sqlite3_bind_int(tv, 13, sup);
+            b->rep->cells_suppressed += sup;
+            b->rep->cells_published += !sup;
+            s = step_done(b, tv, err);
+        }
+    }
+    free(an);
+    free(ad);
+    free(ac);
+    free(blob);
+    free(scale);
+    free(used);
+    if (s == OM_OK)
+        s = exec(b, "CREATE UNIQUE INDEX slices_key ON slices(indicator, level, year, sex, age, born);", err);
+done:
+    for (int y = 0; y <= 200; y++)
+        free(types[y]);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(tv);
+    sqlite3_finalize(cat);
+    sqlite3_finalize(ty);
     return s;
 }
 
@@ -707,96 +1027,6 @@ static om_status load_geometry(bctx *b, const char *dir, om_error *err)
     return s;
 }
 
-/* Indicator catalogue, value computation and the by-type aggregates. */
-static om_status finish_indicators(bctx *b, om_error *err)
-{
-    om_status s = OM_OK;
-    sqlite3_stmt *ids = NULL, *ins = NULL, *upd = NULL, *agg = NULL, *tv = NULL;
-    if ((s = prep(b, "SELECT indicator, MAX(numerator > denominator), COUNT(numerator) FROM "
-                     "indicator_values GROUP BY indicator", &ids, err)) != OM_OK ||
-        (s = prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?)", &ins, err)) != OM_OK ||
-        (s = prep(b, "UPDATE indicator_values SET value = numerator * ?2 / denominator WHERE "
-                     "indicator = ?1 AND suppressed = 0 AND numerator IS NOT NULL AND denominator > 0",
-                  &upd, err)) != OM_OK)
-        goto done;
-    while (sqlite3_step(ids) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(ids, 0);
-        bool ratio = sqlite3_column_int(ids, 1) != 0;
-        bool has_counts = sqlite3_column_int64(ids, 2) > 0;
-        const char *sv = id, *en = id, *unit = ratio ? "mean" : "%";
-        for (size_t k = 0; k < sizeof CATALOGUE / sizeof CATALOGUE[0]; k++)
-            if (strcmp(CATALOGUE[k].id, id) == 0) {
-                sv = CATALOGUE[k].sv;
-                en = CATALOGUE[k].en;
-                unit = CATALOGUE[k].unit;
-            }
-        /* shares are per cent; everything else (means, counts) is num/den */
-        double scale = strcmp(unit, "%") == 0 ? 100.0 : 1.0;
-        sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ins, 2, sv, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 3, en, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 4, unit, -1, SQLITE_STATIC);
-        sqlite3_bind_double(ins, 5, scale);
-        if ((s = step_done(b, ins, err)) != OM_OK)
-            goto done;
-        if (has_counts) {
-            sqlite3_bind_text(upd, 1, id, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_double(upd, 2, scale);
-            if ((s = step_done(b, upd, err)) != OM_OK)
-                goto done;
-        }
-    }
-    /* By area type, nationally ('00') and within each län.  Each indicator
-     * year uses the area types of the same year, else the latest earlier
-     * type year, else the earliest one. */
-    static const char *const AGG =
-        "WITH ty AS (SELECT DISTINCT r.year AS y, COALESCE((SELECT MAX(year) FROM area_types t "
-        "WHERE t.year <= r.year AND t.area_type IS NOT NULL), (SELECT MIN(year) FROM area_types "
-        "WHERE area_type IS NOT NULL)) AS tyear FROM raw_regso r), "
-        "j AS (SELECT r.*, ty.tyear, t.area_type, a.lan FROM raw_regso r JOIN ty ON ty.y = r.year "
-        "JOIN area_types t ON t.code = r.code AND t.year = ty.tyear AND t.area_type IS NOT NULL "
-        "JOIN areas a ON a.code = r.code) "
-        "SELECT indicator, year, tyear, sex, age, born, '00', area_type, COUNT(*), SUM(numerator), "
-        "SUM(denominator) FROM j GROUP BY indicator, year, sex, age, born, area_type "
-        "UNION ALL SELECT indicator, year, tyear, sex, age, born, lan, area_type, COUNT(*), "
-        "SUM(numerator), SUM(denominator) FROM j GROUP BY indicator, year, sex, age, born, lan, "
-        "area_type";
-    if ((s = prep(b, AGG, &agg, err)) != OM_OK ||
-        (s = prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,"
-                     "(SELECT ? * scale / ? FROM indicators WHERE id = ?1),?)",
-                  &tv, err)) != OM_OK)
-        goto done;
-    int rc;
-    while ((rc = sqlite3_step(agg)) == SQLITE_ROW) {
-        for (int k = 0; k < 9; k++)
-            sqlite3_bind_value(tv, k + 1, sqlite3_column_value(agg, k));
-        double num = sqlite3_column_double(agg, 9), den = sqlite3_column_double(agg, 10);
-        bool sup = om_build_protect(&b->opt->rules, num, den);
-        if (!sup) {
-            sqlite3_bind_double(tv, 10, num);
-            sqlite3_bind_double(tv, 11, den);
-            if (den > 0) {
-                sqlite3_bind_double(tv, 12, num);
-                sqlite3_bind_double(tv, 13, den);
-            }
-        }
-        sqlite3_bind_int(tv, 14, sup);
-        b->rep->cells_suppressed += sup;
-        b->rep->cells_published += !sup;
-        if ((s = step_done(b, tv, err)) != OM_OK)
-            goto done;
-    }
-    if (rc != SQLITE_DONE)
-        s = sql_fail(b, err, "aggregating by area type");
-done:
-    sqlite3_finalize(ids);
-    sqlite3_finalize(ins);
-    sqlite3_finalize(upd);
-    sqlite3_finalize(agg);
-    sqlite3_finalize(tv);
-    return s;
-}
-
 static om_status put_meta(bctx *b, sqlite3_stmt *st, const char *k, const char *v, om_error *err)
 {
     sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
@@ -855,12 +1085,17 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
     om_status s = om_geo_new_builtin(&b.geo, err);
     if (s != OM_OK)
         return s;
+    b.store = calloc(1, sizeof *b.store);
+    if (!b.store || !(b.store->keys = om_strmap_new(4096)) || !(b.store->names = om_strmap_new(256))) {
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
     if (sqlite3_open_v2(tmp, &b.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         s = om_error_set(err, OM_ERR_IO, opt->out, 0, 0, "cannot create the database: %s",
                          b.db ? sqlite3_errmsg(b.db) : "out of memory");
         goto fail;
     }
-    if ((s = exec(&b, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=8192;"
+    if ((s = exec(&b, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=16384;"
                       "BEGIN;", err)) != OM_OK ||
         (s = exec(&b, SCHEMA, err)) != OM_OK ||
         (s = prep(&b, "INSERT INTO inputs VALUES(?,?,?,?,?,?,?)", &b.ins_input, err)) != OM_OK ||
@@ -881,7 +1116,7 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
     if (s == OM_OK)
         s = write_meta(&b, err);
     if (s == OM_OK)
-        s = exec(&b, "DROP TABLE raw_regso; COMMIT; ANALYZE;", err);
+        s = exec(&b, "COMMIT; ANALYZE;", err);
     if (s != OM_OK)
         goto fail;
     sqlite3_finalize(b.ins_input);
@@ -897,6 +1132,7 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
         goto fail;
     }
     om_geo_free(b.geo);
+    store_free(b.store);
     return OM_OK;
 fail:
     sqlite3_finalize(b.ins_input);
@@ -904,5 +1140,6 @@ fail:
         sqlite3_close(b.db);
     unlink(tmp);
     om_geo_free(b.geo);
+    store_free(b.store);
     return s;
 }

@@ -81,7 +81,10 @@ static int run(int argc, char **argv)
         return om_cli_usage("build", "expected --out FILE");
     om_error err = OM_ERROR_INIT;
     om_build_report r;
-    if (om_build_run(&o, &r, &err) != OM_OK)
+    o.progress = om_cli_progress();
+    om_status st = om_build_run(&o, &r, &err);
+    om_cli_progress_done();
+    if (st != OM_OK)
         return om_cli_fail("build", &err);
     fprintf(stderr,
             "omrade build: %s: %lld rows read, %lld loaded, %lld unlinked, %lld rejected; "

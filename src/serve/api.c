@@ -36,6 +36,54 @@ void om_serve_error(om_resp *r, int status, const char *fmt, ...)
     r->max_age = 0;
 }
 
+/* ------------------------------------------------- slice cell access */
+
+/* SQL function cell(cells, n, idx, what): one area's entry of a slice BLOB
+ * (layout in include/omrade/build.h).  what 0: status (0 no data, 1
+ * published, 2 suppressed); 1: numerator; 2: denominator (NULL unless
+ * published).  NULL for a malformed blob or an index out of range. */
+static void cell_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *b = sqlite3_value_blob(argv[0]);
+    int len = sqlite3_value_bytes(argv[0]);
+    sqlite3_int64 n = sqlite3_value_int64(argv[1]), i = sqlite3_value_int64(argv[2]);
+    int what = sqlite3_value_int(argv[3]);
+    if (!b || n <= 0 || (sqlite3_int64)len != n * 17 || i < 0 || i >= n) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (what == 0) {
+        sqlite3_result_int(ctx, b[i]);
+        return;
+    }
+    if (b[i] != 1) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    double v;
+    memcpy(&v, b + n + (what == 1 ? 0 : n * 8) + i * 8, sizeof v);
+    if (v != v)
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_double(ctx, v);
+}
+
+int om_serve_register(sqlite3 *db)
+{
+    return sqlite3_create_function(db, "cell", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   NULL, cell_fn, NULL, NULL);
+}
+
+/* Value and count columns of a slice cell, for SELECT lists (s = slices,
+ * i = indicators, a = areas). */
+#define CELL_COLS                                                                                  \
+    "CASE WHEN cell(s.cells, s.n, a.idx, 0) = 1 THEN CASE i.kind WHEN 'value' THEN "               \
+    "cell(s.cells, s.n, a.idx, 1) ELSE cell(s.cells, s.n, a.idx, 1) * i.scale / "                  \
+    "NULLIF(cell(s.cells, s.n, a.idx, 2), 0) END END AS value, CASE i.kind WHEN 'ratio' THEN "      \
+    "cell(s.cells, s.n, a.idx, 1) END AS numerator, CASE i.kind WHEN 'ratio' THEN "                 \
+    "cell(s.cells, s.n, a.idx, 2) END AS denominator, cell(s.cells, s.n, a.idx, 0) = 2 AS suppressed"
+
 /* ------------------------------------------------------------ helpers */
 
 static bool allowed(const om_query *q, const char *const *names, om_resp *r)
@@ -382,11 +430,11 @@ static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
         !check_set("level", level, LEVELS, r) || !parse_year(need(q, "year", r), &year, r))
         return;
     sqlite3_stmt *st = prep(db,
-                            "SELECT v.code, a.name, v.value, v.numerator, v.denominator, v.suppressed "
-                            "FROM indicator_values v JOIN areas a ON a.code = v.code WHERE "
-                            "v.indicator = ?1 AND v.level = ?2 AND v.year = ?3 AND v.sex = ?4 AND "
-                            "v.age = ?5 AND v.born = ?6 AND (?7 IS NULL OR a.kommun = ?7 OR a.lan = ?7 "
-                            "OR a.code = ?7) ORDER BY v.code",
+                            "SELECT a.code, a.name, " CELL_COLS " FROM slices s JOIN indicators i ON "
+                            "i.id = s.indicator JOIN areas a ON a.level = s.level WHERE s.indicator = ?1 AND "
+                            "s.level = ?2 AND s.year = ?3 AND s.sex = ?4 AND s.age = ?5 AND s.born = ?6 AND "
+                            "cell(s.cells, s.n, a.idx, 0) > 0 AND (?7 IS NULL OR a.kommun = ?7 OR "
+                            "a.lan = ?7 OR a.code = ?7) ORDER BY a.idx",
                             r);
     if (!st)
         return;
@@ -410,10 +458,11 @@ static void ep_series(sqlite3 *db, const om_query *q, om_resp *r)
         return;
     /* code is a comma-separated list of up to 8 codes (e.g. an area and riket) */
     sqlite3_stmt *st = prep(db,
-                            "SELECT v.code, a.name, v.year, v.value, v.numerator, v.denominator, "
-                            "v.suppressed FROM indicator_values v JOIN areas a ON a.code = v.code "
-                            "WHERE v.indicator = ?1 AND v.sex = ?2 AND v.age = ?3 AND v.born = ?4 AND "
-                            "instr(',' || ?5 || ',', ',' || v.code || ',') > 0 ORDER BY v.code, v.year",
+                            "SELECT a.code, a.name, s.year, " CELL_COLS " FROM areas a JOIN slices s ON "
+                            "s.level = a.level JOIN indicators i ON i.id = s.indicator WHERE "
+                            "s.indicator = ?1 AND s.sex = ?2 AND s.age = ?3 AND s.born = ?4 AND "
+                            "instr(',' || ?5 || ',', ',' || a.code || ',') > 0 AND "
+                            "cell(s.cells, s.n, a.idx, 0) > 0 ORDER BY a.code, s.year",
                             r);
     if (!st)
         return;
@@ -452,14 +501,16 @@ static void ep_typesummary(sqlite3 *db, const om_query *q, om_resp *r)
     int year;
     if (!allowed(q, p, r) || !parse_year(need(q, "year", r), &year, r))
         return;
-    /* population: published RegSO counts of the 'population' indicator
-     * (denominator, total/total/total) of the same year, when built in */
+    /* population: the published RegSO denominators (persons) of indicator
+     * 'population', else 'born_abroad' (persons of all ages), same year */
     sqlite3_stmt *st = prep(db,
-                            "SELECT t.area_type, COUNT(*) AS n_regso, SUM(p.denominator) AS population, "
-                            "SUM(p.suppressed) AS population_suppressed FROM area_types t JOIN areas a "
-                            "ON a.code = t.code LEFT JOIN indicator_values p ON p.indicator = "
-                            "'population' AND p.level = 'regso' AND p.code = t.code AND p.year = t.year "
-                            "AND p.sex = 'total' AND p.age = 'total' AND p.born = 'total' WHERE "
+                            "WITH p AS (SELECT cells, n FROM slices WHERE indicator = (SELECT id FROM "
+                            "indicators WHERE id IN ('population', 'born_abroad') ORDER BY id = "
+                            "'population' DESC LIMIT 1) AND level = 'regso' AND year = ?1 AND sex = 'total' "
+                            "AND age = 'total' AND born = 'total') "
+                            "SELECT t.area_type, COUNT(*) AS n_regso, SUM(cell(p.cells, p.n, a.idx, 2)) AS "
+                            "population, SUM(cell(p.cells, p.n, a.idx, 0) = 2) AS population_suppressed "
+                            "FROM area_types t JOIN areas a ON a.code = t.code LEFT JOIN p WHERE "
                             "t.year = ?1 AND t.area_type IS NOT NULL AND (?2 IS NULL OR ?2 = '00' OR "
                             "a.kommun = ?2 OR a.lan = ?2) GROUP BY t.area_type ORDER BY t.area_type",
                             r);
@@ -514,16 +565,20 @@ static void ep_inequality(sqlite3 *db, const om_query *q, om_resp *r)
     sqlite3_finalize(st);
 }
 
-/* Run `sql` with one text parameter and add its table under `key`. */
-static void add_table(sqlite3 *db, cJSON *o, const char *key, const char *sql, const char *param)
+/* Run `sql` with one text parameter and add its table under `key`; false
+ * (with r set to a 500 answer) when the statement cannot be prepared. */
+static bool add_table(sqlite3 *db, cJSON *o, const char *key, const char *sql, const char *param, om_resp *r)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        om_serve_error(r, 500, "database error in '%s': %s", key, sqlite3_errmsg(db));
+        return false;
+    }
     if (param)
         sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
     cJSON_AddItemToObject(o, key, table_json(st));
     sqlite3_finalize(st);
+    return true;
 }
 
 static void ep_area(sqlite3 *db, const om_query *q, om_resp *r)
@@ -551,21 +606,27 @@ static void ep_area(sqlite3 *db, const om_query *q, om_resp *r)
     for (int i = 0; i < 8; i++)
         cJSON_AddItemToObject(o, keys[i], column_json(st, i));
     sqlite3_finalize(st);
-    add_table(db, o, "types",
+    bool ok = add_table(db, o, "types",
               "SELECT year, area_type, sei, low_econ_pct, pre_upper_pct, assist_unemp_pct FROM "
               "area_types WHERE code = ?1 ORDER BY year",
-              code);
-    add_table(db, o, "indicators",
-              "SELECT v.indicator, i.label_sv, i.label_en, i.unit, v.year, v.value, v.suppressed FROM "
-              "indicator_values v JOIN indicators i ON i.id = v.indicator WHERE v.code = ?1 AND "
-              "v.sex = 'total' AND v.age = 'total' AND v.born = 'total' AND v.year = (SELECT MAX(year) "
-              "FROM indicator_values w WHERE w.code = ?1 AND w.indicator = v.indicator) ORDER BY "
-              "v.indicator",
-              code);
-    add_table(db, o, "inequality",
+              code, r);
+    ok = ok && add_table(db, o, "indicators",
+              "SELECT s.indicator, i.label_sv, i.label_en, i.unit, s.year, s.age, " CELL_COLS
+              " FROM areas a JOIN indicators i JOIN slices s ON s.level = a.level AND s.indicator = "
+              "i.id AND s.sex = 'total' AND s.born = 'total' AND s.age = i.main_age WHERE a.code = ?1 "
+              "AND cell(s.cells, s.n, a.idx, 0) > 0 AND s.year = (SELECT MAX(s2.year) FROM slices s2 "
+              "WHERE s2.indicator = i.id AND s2.level = a.level AND s2.sex = 'total' AND s2.born = "
+              "'total' AND s2.age = i.main_age AND cell(s2.cells, s2.n, a.idx, 0) > 0) ORDER BY "
+              "s.indicator",
+              code, r);
+    ok = ok && add_table(db, o, "inequality",
               "SELECT idx AS 'index', year, value, lower, upper, flag FROM inequality WHERE code = ?1 "
               "ORDER BY idx, year",
-              code);
+              code, r);
+    if (!ok) {
+        cJSON_Delete(o);
+        return;
+    }
     set_json(r, o);
 }
 
@@ -575,27 +636,31 @@ static void ep_meta(sqlite3 *db, const om_query *q, om_resp *r)
     if (!allowed(q, p, r))
         return;
     cJSON *o = cJSON_CreateObject();
-    add_table(db, o, "meta", "SELECT key, value FROM meta ORDER BY key", NULL);
-    add_table(db, o, "inputs", "SELECT kind, file, rows, loaded, unlinked, rejected, years FROM inputs",
-              NULL);
-    add_table(db, o, "indicators",
-              "SELECT i.id, i.label_sv, i.label_en, i.unit, (SELECT group_concat(DISTINCT level) FROM "
-              "indicator_values v WHERE v.indicator = i.id) AS levels, (SELECT group_concat(DISTINCT "
-              "year) FROM (SELECT DISTINCT year FROM indicator_values v WHERE v.indicator = i.id ORDER "
-              "BY year)) AS years, (SELECT group_concat(DISTINCT age) FROM indicator_values v WHERE "
-              "v.indicator = i.id) AS ages, (SELECT group_concat(DISTINCT sex) FROM indicator_values v "
-              "WHERE v.indicator = i.id) AS sexes, (SELECT group_concat(DISTINCT born) FROM "
-              "indicator_values v WHERE v.indicator = i.id) AS borns FROM indicators i ORDER BY i.id",
-              NULL);
-    add_table(db, o, "type_years",
+    bool ok = add_table(db, o, "meta", "SELECT key, value FROM meta ORDER BY key", NULL, r);
+    ok = ok && add_table(db, o, "inputs", "SELECT kind, file, rows, loaded, unlinked, rejected, years FROM inputs",
+                         NULL, r);
+    ok = ok && add_table(db, o, "indicators",
+              "SELECT i.id, i.label_sv, i.label_en, i.unit, i.kind, i.main_age, (SELECT "
+              "group_concat(level) FROM (SELECT DISTINCT level FROM slices s WHERE s.indicator = i.id)) "
+              "AS levels, (SELECT group_concat(year) FROM (SELECT DISTINCT year FROM slices s WHERE "
+              "s.indicator = i.id ORDER BY year)) AS years, i.main_age || COALESCE(',' || (SELECT "
+              "group_concat(age) FROM (SELECT DISTINCT age FROM slices s WHERE s.indicator = i.id AND "
+              "s.age <> i.main_age ORDER BY age)), '') AS ages FROM indicators i ORDER BY i.kind = 'value', i.label_sv",
+              NULL, r);
+    ok = ok && add_table(db, o, "type_years",
               "SELECT year, COUNT(*) AS n_regso FROM area_types WHERE area_type IS NOT NULL GROUP BY "
               "year ORDER BY year",
-              NULL);
-    add_table(db, o, "inequality",
+              NULL, r);
+    ok = ok && add_table(db, o, "inequality",
               "SELECT idx AS 'index', level, MIN(year) AS first_year, MAX(year) AS last_year FROM "
               "inequality GROUP BY idx, level",
-              NULL);
-    add_table(db, o, "layers", "SELECT layer, schematic, length(topojson) AS bytes FROM geometry", NULL);
+              NULL, r);
+    ok = ok && add_table(db, o, "layers", "SELECT layer, schematic, length(topojson) AS bytes FROM geometry",
+                         NULL, r);
+    if (!ok) {
+        cJSON_Delete(o);
+        return;
+    }
     set_json(r, o);
 }
 

@@ -20,6 +20,10 @@ typedef struct om_resp {
  * message of a 4xx/5xx answer (for the test suite and logs). */
 void om_serve_api(sqlite3 *db, const char *path, const om_query *q, om_resp *r);
 
+/* Register the SQL function cell() the API's queries use on a connection.
+ * Returns an SQLite result code. */
+int om_serve_register(sqlite3 *db);
+
 /* Set r to a JSON error {"error":{"status":N,"message":"..."}}. */
 void om_serve_error(om_resp *r, int status, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -520,6 +520,10 @@ om_status om_server_start(om_server **out, const om_serve_options *opt, om_error
                               s->conns[i] ? sqlite3_errmsg(s->conns[i]) : "out of memory");
             goto fail;
         }
+        if (om_serve_register(s->conns[i]) != SQLITE_OK) {
+            st = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "cannot register SQL functions");
+            goto fail;
+        }
     }
     sqlite3_stmt *v = NULL;
     int version = -1;
@@ -603,6 +607,10 @@ om_status om_serve_get(const char *db, const char *url, int *status, char **body
                      conn ? sqlite3_errmsg(conn) : "out of memory");
         sqlite3_close(conn);
         return OM_ERR_IO;
+    }
+    if (om_serve_register(conn) != SQLITE_OK) {
+        sqlite3_close(conn);
+        return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "cannot register SQL functions");
     }
     om_resp r = {0};
     const char *qm = strchr(url, '?');

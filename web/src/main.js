@@ -250,13 +250,14 @@ async function viewMap(params) {
   const st = {
     level: params.get('level') || 'kommun',
     ind: params.get('ind') || (m.typeYears.length ? 'area_type' : inds[0]?.id || 'area_type'),
-    year: params.get('year'), sex: params.get('sex') || 'total', age: params.get('age') || 'total',
+    year: params.get('year'), sex: params.get('sex') || 'total', age: params.get('age') || '',
     born: params.get('born') || 'total', view: params.get('view') || 'map', police: params.get('police') === '1',
     sel: params.get('sel') || '',
   };
   const isType = st.ind === 'area_type';
   if (isType) st.level = 'regso';
   const ind = inds.find((i) => i.id === st.ind);
+  if (!st.age || (ind && !ind.ages.includes(st.age))) st.age = ind?.main_age || 'total';
   const years = isType ? m.typeYears : ind ? ind.years : [];
   if (!st.year || !years.includes(Number(st.year))) st.year = String(years[years.length - 1] ?? '');
   const levels = isType ? ['regso'] : (ind ? ind.levels.filter((l) => l !== 'riket') : []);
@@ -268,9 +269,9 @@ async function viewMap(params) {
     select(t('variable'), 'ind', varOpts, st.ind, (v) => update({ind: v})),
     select(t('level'), 'level', (isType ? ['regso'] : levels).map((l) => [l, t(l)]), st.level, (v) => update({level: v})),
     select(t('year'), 'year', years.map((y) => [y, y]), st.year, (v) => update({year: v})),
-    !isType && select(t('sex'), 'sex', ['total', 'man', 'woman'].map((x) => [x, t(x)]), st.sex, (v) => update({sex: v})),
-    !isType && select(t('age'), 'age', (ind?.ages.length ? ind.ages : ['total']).map((x) => [x, x === 'total' ? t('total') : x]), st.age, (v) => update({age: v})),
-    !isType && select(t('born'), 'born', ['total', 'sweden', 'abroad'].map((x) => [x, t(x)]), st.born, (v) => update({born: v})),
+    !isType && ind?.kind !== 'value' && select(t('sex'), 'sex', ['total', 'man', 'woman'].map((x) => [x, t(x)]), st.sex, (v) => update({sex: v})),
+    !isType && ind?.kind !== 'value' && select(t('age'), 'age', (ind?.ages.length ? ind.ages : ['total']).map((x) => [x, x === 'total' ? t('total') : x]), st.age, (v) => update({age: v})),
+    !isType && ind?.kind !== 'value' && select(t('born'), 'born', ['total', 'sweden', 'abroad'].map((x) => [x, t(x)]), st.born, (v) => update({born: v})),
     h('fieldset', {class: 'views'}, h('legend', {text: t('view')}),
       ...[['map', t('viewMap')], ['line', t('viewLine')], ['table', t('viewTable')]].map(([v, l]) =>
         h('button', {type: 'button', class: st.view === v ? null : 'secondary', 'aria-pressed': String(st.view === v), onclick: () => update({view: v}), text: l}))),
@@ -532,8 +533,9 @@ async function viewTypes(params) {
   const main = $('#main');
   const inds = m.indicators.filter((i) => i.levels.includes('regso') && !['sei', 'low_econ_pct', 'pre_upper_pct', 'assist_unemp_pct'].includes(i.id));
   const st = {ind: params.get('ind') || inds[0]?.id || '', year: params.get('year'), within: params.get('within') || '00',
-    sex: params.get('sex') || 'total', age: params.get('age') || 'total', born: params.get('born') || 'total'};
+    sex: params.get('sex') || 'total', age: params.get('age') || '', born: params.get('born') || 'total'};
   const ind = inds.find((i) => i.id === st.ind);
+  if (!st.age || (ind && !ind.ages.includes(st.age))) st.age = ind?.main_age || 'total';
   const years = ind ? ind.years : m.typeYears;
   if (!st.year || !years.includes(Number(st.year))) st.year = String(years[years.length - 1] ?? '');
   const update = (patch) => go(['typer'], {...st, ...patch});

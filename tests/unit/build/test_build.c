@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "omrade/build.h"
+#include "omrade/serve.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -86,6 +87,27 @@ static double q1(sqlite3 *db, const char *sql)
     return v;
 }
 
+/* The API's answer for url, via om_serve_get (the server's own code path). */
+static char *api(const char *url)
+{
+    int status = 0;
+    char *body = NULL;
+    size_t len = 0;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_serve_get(dbpath, url, &status, &body, &len, &err), OM_OK);
+    if (status != 200)
+        fail_msg("%s: status %d: %s", url, status, body);
+    return body;
+}
+
+static void expect_api(const char *url, const char *want)
+{
+    char *got = api(url);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s:\nexpected:\n%s\nfound:\n%s", url, want, got);
+    free(got);
+}
+
 static void full_options(om_build_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -112,20 +134,33 @@ static void test_build_fixture(void **state)
     /* types.csv: one row without a type (rejected, counted) */
     assert_int_equal(r.rows_rejected, 1);
     assert_int_equal(r.layers, 2);
+    /* 4000 / 40000 = 10 %, 4400 / 40000 = 11 %; 3 of 40 is suppressed (k = 5)
+     * and keeps no numbers */
+    expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n0114,Upplands Väsby,10,4000,40000,0\n");
+    expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&sex=woman&age=20-64&born=abroad&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n0114,Upplands Väsby,,,,1\n");
+    /* RegSO: 100/1000, 300/1000, 2/10 suppressed, 50/2000 = 2.5 % */
+    expect_api("/api/values?indicator=low_econ&level=regso&year=2022&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n"
+               "0114R001,Bollstanäs,10,100,1000,0\n0114R002,Hammarby-Vaxmyra,30,300,1000,0\n"
+               "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,1\n0114R004,Odenslunda södra-Bredden,2.5,50,2000,0\n");
+    /* income is a mean: 3e8 SEK / 1000 persons = 300000 */
+    expect_api("/api/values?indicator=income&level=regso&year=2022&within=0114R001&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n0114R001,Bollstanäs,300000,300000000,1000,0\n");
+    /* SEI from sei.csv is a value-only indicator */
+    expect_api("/api/values?indicator=sei&level=regso&year=2022&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n0114R001,Bollstanäs,-1.5,,,0\n"
+               "0114R002,Hammarby-Vaxmyra,2.5,,,0\n");
+    expect_api("/api/series?indicator=low_econ&code=0114,00&format=csv",
+               "code,name,year,value,numerator,denominator,suppressed\n00,Riket,2022,15,1500000,10000000,0\n"
+               "00,Riket,2023,16,1600000,10000000,0\n0114,Upplands Väsby,2022,10,4000,40000,0\n"
+               "0114,Upplands Väsby,2023,11,4400,40000,0\n");
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    /* 4000 / 40000 = 10 % */
-    assert_near(q1(db, "SELECT value FROM indicator_values WHERE indicator='low_econ' AND "
-                               "code='0114' AND year=2022 AND sex='total'"), 10.0, 1e-12);
-    /* income is a mean: 3e8 SEK / 1000 persons = 300000 */
-    assert_near(q1(db, "SELECT value FROM indicator_values WHERE indicator='income' AND "
-                               "code='0114R001'"), 300000.0, 1e-9);
-    /* 3 of 40 and 2 of 10 are suppressed and keep no numbers */
-    assert_near(q1(db, "SELECT COUNT(*) FROM indicator_values WHERE suppressed=1 AND "
-                               "numerator IS NULL AND denominator IS NULL AND value IS NULL"), 2, 0);
-    assert_near(q1(db, "SELECT COUNT(*) FROM indicator_values WHERE suppressed=1"), 2, 0);
-    /* area types: sei.csv's type (4) overrides types.csv's (5) for 0114R001 */
-    assert_near(q1(db, "SELECT area_type FROM area_types WHERE code='0114R001' AND year=2022"), 4, 0);
+    assert_near(q1(db, "SELECT SUM(n_suppressed) FROM slices"), 2, 0);
+    /* area types: types.csv's type (5) wins over sei.csv's (4) for 0114R001 */
+    assert_near(q1(db, "SELECT area_type FROM area_types WHERE code='0114R001' AND year=2022"), 5, 0);
     assert_near(q1(db, "SELECT sei FROM area_types WHERE code='0114R002'"), 2.5, 0);
     /* by type, published cells only: type 1 = 0114R002 (300/1000; 0114R003 is
      * suppressed and left out so it cannot be recovered by differencing) */
@@ -134,7 +169,7 @@ static void test_build_fixture(void **state)
     assert_near(q1(db, "SELECT n_regso FROM type_values WHERE indicator='low_econ' AND "
                                "within='01' AND area_type=1"), 1, 0);
     assert_near(q1(db, "SELECT value FROM type_values WHERE indicator='low_econ' AND "
-                               "within='00' AND area_type=4"), 10.0, 1e-12);
+                               "within='00' AND area_type=5"), 10.0, 1e-12);
     /* 0114R004 has no type: not in any aggregate */
     assert_near(q1(db, "SELECT SUM(n_regso) FROM type_values WHERE indicator='low_econ' AND "
                                "within='00'"), 2, 0);
