@@ -23,9 +23,21 @@ fi
 if "$OMRADE" synth --help >/dev/null 2>&1 && "$OMRADE" indicators --help >/dev/null 2>&1; then
     echo "== synthetic population (scale ${OMRADE_DEMO_SCALE:-0.01}) and its barometer indicators"
     if "$OMRADE" synth --scale "${OMRADE_DEMO_SCALE:-0.01}" --seed 1 --out "$work/synth" &&
-        "$OMRADE" indicators "$work/synth" --barometer > "$work/indicators.csv"; then
+        "$OMRADE" indicators "$work/synth" --barometer --out "$work/indicators.csv"; then
         set -- "$@" --indicators "$work/indicators.csv" \
             --linkage "synthetic persons linked to DeSO 2018 by residence on 31 December, DeSO to RegSO 2020 by SCB's mapping"
+        # SEI and its parts from the synthetic population (SCB's real types win for 2022/2023)
+        if "$OMRADE" sei --help >/dev/null 2>&1 &&
+            "$OMRADE" indicators "$work/synth" --out "$work/sei-counts.csv" &&
+            "$OMRADE" sei "$work/sei-counts.csv" --out "$work/sei.csv"; then
+            set -- "$@" --sei "$work/sei.csv"
+        fi
+        # the inequality index per kommun and län
+        if "$OMRADE" seg --help >/dev/null 2>&1 &&
+            "$OMRADE" seg --person-year "$work/synth/person_year.csv" --residence "$work/synth/residence.csv" \
+                --replicates 100 --out "$work/seg.csv"; then
+            set -- "$@" --seg "$work/seg.csv"
+        fi
     else
         echo "demo-barometer: synth/indicators failed; serving the area types only" >&2
     fi

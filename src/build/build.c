@@ -518,9 +518,9 @@ static bslice *slice_get(store *x, const om_geo *g, int32_t ind, om_level level,
 }
 
 /* `omrade sei` output: area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type.
- * RegSO rows go to area_types (an area type given by --types wins; the sei
- * type fills the gaps); the index and its parts also become value-only
- * indicators at the area's level. */
+ * RegSO rows go to area_types; their area type is used only when no --types
+ * file is given (so published types are never mixed with computed ones); the
+ * index and its parts also become value-only indicators at the area's level. */
 static om_status load_sei(bctx *b, const char *path, om_error *err)
 {
     static const char *const cols[] = {"area", "year", "low_econ_pct", "pre_upper_pct",
@@ -582,7 +582,7 @@ static om_status load_sei(bctx *b, const char *path, om_error *err)
         sqlite3_bind_int64(st, 2, y);
         for (int k = 0; k < 5; k++)
             bind_opt_double(st, 3 + k, c, ix[2 + k], &v[k]);
-        if (t)
+        if (t && b->opt->n_types == 0) /* --types, when given, is the only source of types */
             sqlite3_bind_int64(st, 8, t);
         sqlite3_bind_text(st, 9, base, -1, SQLITE_STATIC);
         if (lv == OM_LEVEL_REGSO && (s = step_done(b, st, err)) != OM_OK)

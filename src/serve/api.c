@@ -501,13 +501,14 @@ static void ep_typesummary(sqlite3 *db, const om_query *q, om_resp *r)
     int year;
     if (!allowed(q, p, r) || !parse_year(need(q, "year", r), &year, r))
         return;
-    /* population: the published RegSO denominators (persons) of indicator
-     * 'population', else 'born_abroad' (persons of all ages), same year */
+    /* population: the published RegSO denominators of indicator
+     * 'population', else of the all-ages share (denominator = persons) with
+     * the fewest suppressed cells, same year */
     sqlite3_stmt *st = prep(db,
-                            "WITH p AS (SELECT cells, n FROM slices WHERE indicator = (SELECT id FROM "
-                            "indicators WHERE id IN ('population', 'born_abroad') ORDER BY id = "
-                            "'population' DESC LIMIT 1) AND level = 'regso' AND year = ?1 AND sex = 'total' "
-                            "AND age = 'total' AND born = 'total') "
+                            "WITH p AS (SELECT cells, n FROM slices WHERE level = 'regso' AND year = ?1 AND "
+                            "sex = 'total' AND age = 'total' AND born = 'total' AND indicator IN (SELECT id "
+                            "FROM indicators WHERE kind = 'ratio' AND unit IN ('%', 'count')) ORDER BY "
+                            "indicator = 'population' DESC, n_suppressed, indicator LIMIT 1) "
                             "SELECT t.area_type, COUNT(*) AS n_regso, SUM(cell(p.cells, p.n, a.idx, 2)) AS "
                             "population, SUM(cell(p.cells, p.n, a.idx, 0) = 2) AS population_suppressed "
                             "FROM area_types t JOIN areas a ON a.code = t.code LEFT JOIN p WHERE "

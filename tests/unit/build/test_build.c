@@ -159,7 +159,7 @@ static void test_build_fixture(void **state)
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     assert_near(q1(db, "SELECT SUM(n_suppressed) FROM slices"), 2, 0);
-    /* area types: types.csv's type (5) wins over sei.csv's (4) for 0114R001 */
+    /* area types: with --types given, sei.csv's types (4) are not used */
     assert_near(q1(db, "SELECT area_type FROM area_types WHERE code='0114R001' AND year=2022"), 5, 0);
     assert_near(q1(db, "SELECT sei FROM area_types WHERE code='0114R002'"), 2.5, 0);
     /* by type, published cells only: type 1 = 0114R002 (300/1000; 0114R003 is
