@@ -76,7 +76,8 @@ typedef struct om_build_options {
     const char *linkage;                          /* linkage method text for provenance;
                                                      NULL = default text */
     om_publish_rules rules;
-    om_progress progress;                         /* reading the indicator table; fn may be NULL */
+    bool no_secondary;                            /* primary suppression only (no om_sdc) */
+    om_progress progress;                         /* reading and protecting; fn may be NULL */
 } om_build_options;
 
 /* Counts for the caller to report (nothing is dropped silently). */
@@ -85,7 +86,9 @@ typedef struct om_build_report {
     int64_t rows_loaded;
     int64_t rows_unlinked;  /* area not found in the registry */
     int64_t rows_rejected;  /* other rejected rows (e.g. SCB footnote lines, empty type) */
-    int64_t cells_suppressed;
+    int64_t cells_suppressed;  /* primary + secondary */
+    int64_t cells_secondary;   /* chosen by om_sdc so suppressed cells cannot be recovered */
+    int64_t groups_failed;     /* groups om_sdc could not protect: fully suppressed */
     int64_t cells_published;
     int32_t layers;         /* geometry layers stored */
     char first_unlinked[128]; /* the first area text that did not link, for the message */

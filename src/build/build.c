@@ -13,9 +13,11 @@
 #include "omrade/csv.h"
 #include "omrade/geo.h"
 #include "omrade/hash.h"
+#include "omrade/sdc.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -724,11 +726,215 @@ static om_status load_indicators(bctx *b, const char *path, om_error *err)
     return s;
 }
 
+/* ------------------------------------------------ disclosure control
+ *
+ * Every ratio indicator is protected per group (indicator, year, sex, age,
+ * born) as one hierarchical table over the areas: the finest level present
+ * (usually RegSO) are the inner cells, kommun, län and riket their margins,
+ * so that a suppressed RegSO cannot be recovered as "kommun minus the other
+ * RegSO" (differencing).  om_sdc (include/omrade/sdc.h) chooses the
+ * secondary suppressions and audits the pattern by linear programming.
+ * Primary cells are those om_build_protect() rejects (the threshold on the
+ * numerator, its complement and the denominator).  The table protected is
+ * the numerator for shares and the number of persons (denominator) for
+ * means, whose numerators are sums of money or days.  When om_sdc finds no
+ * safe pattern, the whole group is suppressed (counted in the report). */
+
+typedef struct sgroup {
+    int32_t sl[OM_LEVEL_COUNT]; /* slice index per level, -1 when absent */
+} sgroup;
+
+
+/* Map an om_sdc area code back to (level, index). */
+static int32_t code_index(const om_geo *g, const char *code, om_level *lv)
+{
+    if (strcmp(code, "00") == 0 || strcmp(code, OM_SDC_TOTAL) == 0) {
+        *lv = OM_LEVEL_RIKET;
+        return 0;
+    }
+    size_t len = strlen(code);
+    *lv = om_geo_code_level(code, len);
+    return *lv == OM_LEVEL_NONE ? -1 : om_geo_find(g, *lv, code, len);
+}
+
+static void suppress_group(store *x, const sgroup *g)
+{
+    for (int l = 0; l < OM_LEVEL_COUNT; l++)
+        if (g->sl[l] >= 0) {
+            bslice *sl = &x->v[g->sl[l]];
+            for (int32_t k = 0; k < sl->n; k++)
+                if (sl->st[k] == ST_PUBLISHED)
+                    sl->st[k] = ST_SUPPRESSED;
+        }
+}
+
+/* Mark the primary and secondary cells of one group (status only: the
+ * numbers are cleared when the slices are written). */
+static om_status protect_group(bctx *b, const sgroup *g, int64_t *secondary, int64_t *failed, om_error *err)
+{
+    store *x = b->store;
+    const om_geo *geo = b->geo;
+    om_level fine = OM_LEVEL_NONE;
+    for (int l = OM_LEVEL_REGSO; l <= OM_LEVEL_RIKET && fine == OM_LEVEL_NONE; l++)
+        if (g->sl[l] >= 0)
+            fine = (om_level)l;
+    if (fine == OM_LEVEL_NONE)
+        return OM_OK;
+    bool mean = x->meta[x->v[g->sl[fine]].ind].ratio_gt;
+    bool any_primary = false;
+    for (int l = fine; l <= OM_LEVEL_RIKET; l++) {
+        if (g->sl[l] < 0)
+            continue;
+        bslice *sl = &x->v[g->sl[l]];
+        for (int32_t k = 0; k < sl->n; k++)
+            if (sl->st[k] == ST_PUBLISHED && om_build_protect(&b->opt->rules, sl->num[k], sl->den[k])) {
+                sl->st[k] = ST_SUPPRESSED;
+                any_primary = true;
+            }
+    }
+    if (!any_primary || fine == OM_LEVEL_RIKET || b->opt->no_secondary)
+        return OM_OK;
+    static const char *const dims[] = {"area"};
+    om_sdc *m = NULL;
+    om_status s = om_sdc_new(&m, 1, dims, err);
+    const bslice *fs = &x->v[g->sl[fine]];
+    for (int32_t k = 0; s == OM_OK && k < fs->n; k++) {
+        if (fs->st[k] == ST_ABSENT)
+            continue;
+        for (int l = fine; s == OM_OK && l < OM_LEVEL_RIKET; l++) {
+            int32_t i = om_geo_parent(geo, fine, k, (om_level)l);
+            const char *parent = l == OM_LEVEL_LAN ? "00"
+                                 : om_geo_code(geo, (om_level)(l + 1), om_geo_parent(geo, fine, k, (om_level)(l + 1)));
+            s = om_sdc_set_parent(m, 0, om_geo_code(geo, (om_level)l, i), parent, err);
+        }
+        if (s != OM_OK)
+            break;
+        const char *code = om_geo_code(geo, fine, k);
+        om_sdc_input in;
+        memset(&in, 0, sizeof in);
+        in.forced = fs->st[k] == ST_SUPPRESSED;
+        in.value = mean ? fs->den[k] : fs->num[k];
+        s = om_sdc_add(m, &code, &in, err);
+    }
+    om_sdc_rules rules;
+    om_sdc_rules_default(&rules);
+    if (s == OM_OK)
+        s = om_sdc_protect(m, &rules, NULL, err);
+    if (s == OM_ERR_INPUT) { /* no safe pattern: publish nothing of this group */
+        om_error_clear(err);
+        suppress_group(x, g);
+        (*failed)++;
+        om_sdc_free(m);
+        return OM_OK;
+    }
+    for (size_t i = 0; s == OM_OK && i < om_sdc_ncells(m); i++) {
+        om_sdc_cell_info info;
+        om_sdc_cell(m, i, &info);
+        if (info.status != OM_SDC_SECONDARY)
+            continue;
+        om_level lv;
+        int32_t k = code_index(geo, info.codes[0], &lv);
+        if (k < 0 || lv < fine || g->sl[lv] < 0)
+            continue;
+        bslice *sl = &x->v[g->sl[lv]];
+        if (sl->st[k] == ST_PUBLISHED) {
+            sl->st[k] = ST_SUPPRESSED;
+            (*secondary)++;
+        }
+    }
+    om_sdc_free(m);
+    return s;
+}
+
+typedef struct pworker {
+    bctx *b;
+    const sgroup *groups;
+    size_t ng, t, nt;
+    int64_t secondary, failed;
+    om_status status;
+    om_error err;
+} pworker;
+
+/* Groups t, t+nt, ... on one thread: groups touch disjoint slices and
+ * GLPK keeps its environment per thread (built with TLS).  Progress from
+ * thread 0. */
+static void *protect_worker(void *arg)
+{
+    pworker *w = arg;
+    for (size_t g = w->t; g < w->ng && w->status == OM_OK; g += w->nt) {
+        w->status = protect_group(w->b, &w->groups[g], &w->secondary, &w->failed, &w->err);
+        if (w->t == 0 && w->b->opt->progress.fn && (g % 64 == 0 || g + w->nt >= w->ng))
+            w->b->opt->progress.fn(w->b->opt->progress.user, "protecting", g + 1, w->ng);
+    }
+    return NULL;
+}
+
+static om_status protect_all(bctx *b, om_error *err)
+{
+    store *x = b->store;
+    om_strmap *keys = om_strmap_new(x->n + 1);
+    sgroup *groups = calloc(x->n + 1, sizeof *groups);
+    size_t ng = 0;
+    om_status s = keys && groups ? OM_OK : om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; s == OM_OK && i < x->n; i++) {
+        const bslice *sl = &x->v[i];
+        if (x->meta[sl->ind].value_only)
+            continue;
+        int32_t key[5] = {sl->ind, sl->year, sl->sex, sl->age, sl->born};
+        int32_t gi = om_strmap_get(keys, (const char *)key, sizeof key);
+        if (gi < 0) {
+            gi = (int32_t)ng++;
+            for (int l = 0; l < OM_LEVEL_COUNT; l++)
+                groups[gi].sl[l] = -1;
+            if (om_strmap_put(keys, (const char *)key, sizeof key, gi) != OM_OK)
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        groups[gi].sl[sl->level] = (int32_t)i;
+    }
+    /* One thread: om_sdc keeps qsort comparator state in file-scope
+     * variables (g_codes, g_req), so two models must not be built or
+     * protected at the same time.  The worker split is kept for when it is
+     * reentrant (qsort_r). */
+    size_t nt = 1;
+    pworker w[16];
+    pthread_t th[16];
+    size_t started = 0;
+    for (size_t t = 0; s == OM_OK && t < nt; t++) {
+        memset(&w[t], 0, sizeof w[t]);
+        w[t].b = b;
+        w[t].groups = groups;
+        w[t].ng = ng;
+        w[t].t = t;
+        w[t].nt = nt;
+        if (t == 0 || pthread_create(&th[t], NULL, protect_worker, &w[t]) == 0)
+            started++;
+        else
+            s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "cannot start a thread");
+    }
+    if (started)
+        protect_worker(&w[0]);
+    for (size_t t = 1; t < started; t++)
+        pthread_join(th[t], NULL);
+    for (size_t t = 0; t < started; t++) {
+        b->rep->cells_secondary += w[t].secondary;
+        b->rep->groups_failed += w[t].failed;
+        if (s == OM_OK && w[t].status != OM_OK) {
+            s = w[t].status;
+            *err = w[t].err;
+        }
+    }
+    om_strmap_free(keys);
+    free(groups);
+    return s;
+}
+
 /* Protection, area-type aggregates, the slices and the catalogue. */
 static om_status finish_indicators(bctx *b, om_error *err)
 {
     store *x = b->store;
-    om_status s = OM_OK;
+    om_status s = protect_all(b, err);
+    if (s != OM_OK)
+        return s;
     sqlite3_stmt *ins = NULL, *tv = NULL, *cat = NULL, *ty = NULL;
     int32_t nreg = om_geo_count(b->geo, OM_LEVEL_REGSO), nlan = om_geo_count(b->geo, OM_LEVEL_LAN);
     /* area types in memory: types[year - 1900][regso] (0 = none) */
@@ -802,8 +1008,7 @@ static om_status finish_indicators(bctx *b, om_error *err)
                 sl->num[k] = sl->den[k] = NAN;
                 continue;
             }
-            if (!value_only && om_build_protect(&b->opt->rules, sl->num[k], sl->den[k])) {
-                sl->st[k] = ST_SUPPRESSED;
+            if (sl->st[k] == ST_SUPPRESSED) { /* marked by protect_all() */
                 sl->num[k] = sl->den[k] = NAN; /* no unprotected number leaves this function */
                 nsup++;
             } else {

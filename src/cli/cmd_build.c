@@ -24,6 +24,8 @@ static void help(FILE *fp)
             "  --geometry DIR     map layers {lan,kommun,regso,police}.topo.json\n"
             "                     (built into BUILD/web/geo by the build)\n"
             "  --min-count N      suppression threshold (default 5; 0 disables)\n"
+            "  --no-secondary     primary suppression only (skip om_sdc's secondary\n"
+            "                     suppression across RegSO, kommun, län and riket)\n"
             "  --linkage TEXT     how persons were linked to areas (stored as provenance)\n\n"
             "example:\n"
             "  omrade build --types data/scb/regso-omradestyp-2022.csv \\\n"
@@ -48,6 +50,7 @@ static int run(int argc, char **argv)
                                          {"geometry", required_argument, 0, 'G'},
                                          {"min-count", required_argument, 0, 'm'},
                                          {"linkage", required_argument, 0, 'l'},
+                                         {"no-secondary", no_argument, 0, 'N'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     om_build_options o;
@@ -64,6 +67,7 @@ static int run(int argc, char **argv)
         case 'g': rc = add(o.seg, &o.n_seg, optarg); break;
         case 'G': o.geometry_dir = optarg; break;
         case 'l': o.linkage = optarg; break;
+        case 'N': o.no_secondary = true; break;
         case 'm':
             if (!om_cli_parse_int(optarg, 0, 1000000, &v))
                 return om_cli_usage("build", "expected --min-count 0..1000000, found '%s'", optarg);
@@ -88,10 +92,13 @@ static int run(int argc, char **argv)
         return om_cli_fail("build", &err);
     fprintf(stderr,
             "omrade build: %s: %lld rows read, %lld loaded, %lld unlinked, %lld rejected; "
-            "%lld cells published, %lld suppressed; %d map layers\n",
+            "%lld cells published, %lld suppressed (%lld secondary); %d map layers\n",
             o.out, (long long)r.rows_read, (long long)r.rows_loaded, (long long)r.rows_unlinked,
             (long long)r.rows_rejected, (long long)r.cells_published, (long long)r.cells_suppressed,
-            r.layers);
+            (long long)r.cells_secondary, r.layers);
+    if (r.groups_failed)
+        fprintf(stderr, "omrade build: %lld indicator groups had no safe suppression pattern and were "
+                "suppressed entirely\n", (long long)r.groups_failed);
     if (r.rows_unlinked)
         fprintf(stderr, "omrade build: %lld rows did not link to an area (first: '%s')\n",
                 (long long)r.rows_unlinked, r.first_unlinked);

@@ -140,11 +140,14 @@ static void test_build_fixture(void **state)
                "code,name,value,numerator,denominator,suppressed\n0114,Upplands Väsby,10,4000,40000,0\n");
     expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&sex=woman&age=20-64&born=abroad&format=csv",
                "code,name,value,numerator,denominator,suppressed\n0114,Upplands Väsby,,,,1\n");
-    /* RegSO: 100/1000, 300/1000, 2/10 suppressed, 50/2000 = 2.5 % */
+    /* RegSO: 100/1000, 300/1000, 2/10 (primary: numerator < 5), 50/2000.
+     * Published, 0114R004 would give 0114R003 back as the kommun's RegSO sum
+     * (100+300+2+50) minus the others, so om_sdc suppresses it too
+     * (secondary): 0114R003 then lies anywhere in [0, 52]. */
     expect_api("/api/values?indicator=low_econ&level=regso&year=2022&format=csv",
                "code,name,value,numerator,denominator,suppressed\n"
                "0114R001,Bollstanäs,10,100,1000,0\n0114R002,Hammarby-Vaxmyra,30,300,1000,0\n"
-               "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,1\n0114R004,Odenslunda södra-Bredden,2.5,50,2000,0\n");
+               "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,1\n0114R004,Odenslunda södra-Bredden,,,,1\n");
     /* income is a mean: 3e8 SEK / 1000 persons = 300000 */
     expect_api("/api/values?indicator=income&level=regso&year=2022&within=0114R001&format=csv",
                "code,name,value,numerator,denominator,suppressed\n0114R001,Bollstanäs,300000,300000000,1000,0\n");
@@ -158,7 +161,8 @@ static void test_build_fixture(void **state)
                "0114,Upplands Väsby,2023,11,4400,40000,0\n");
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_near(q1(db, "SELECT SUM(n_suppressed) FROM slices"), 2, 0);
+    assert_near(q1(db, "SELECT SUM(n_suppressed) FROM slices"), 3, 0);
+    assert_int_equal(r.cells_secondary, 1);
     /* area types: with --types given, sei.csv's types (4) are not used */
     assert_near(q1(db, "SELECT area_type FROM area_types WHERE code='0114R001' AND year=2022"), 5, 0);
     assert_near(q1(db, "SELECT sei FROM area_types WHERE code='0114R002'"), 2.5, 0);
@@ -182,6 +186,21 @@ static void test_build_fixture(void **state)
                                "'geography','schema_version')"), 4, 0);
     assert_near(q1(db, "SELECT COUNT(*) FROM areas WHERE level='regso'"), 3363, 0);
     sqlite3_close(db);
+}
+
+static void test_build_primary_only(void **state)
+{
+    (void)state;
+    om_build_options o;
+    full_options(&o);
+    o.no_secondary = true;
+    om_build_report r;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_build_run(&o, &r, &err), OM_OK);
+    assert_int_equal(r.cells_secondary, 0);
+    /* 50 / 2000 = 2.5 %, published without secondary suppression */
+    expect_api("/api/values?indicator=low_econ&level=regso&year=2022&within=0114R004&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n0114R004,Odenslunda södra-Bredden,2.5,50,2000,0\n");
 }
 
 static void test_build_scb_types(void **state)
@@ -240,6 +259,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_protect_rule),
         cmocka_unit_test_setup_teardown(test_build_fixture, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_primary_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_scb_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_bad_input, setup, teardown),
     };
