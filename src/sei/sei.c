@@ -18,14 +18,18 @@
  * off by at most about n·u·max|x−mean|/SD ≈ 1e-12 for n = 3,363 (u = 2^-53);
  * inputs are shares with a resolution of about 1e-3 percentage points, so
  * no distinct real input lies within 1e-9 SD of a boundary by accident. */
+#define _POSIX_C_SOURCE 200809L
 #include "omrade/sei.h"
+#include "fmt.h"
 #include "omrade/csv.h"
 #include "omrade/hash.h"
 
 #include <float.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SNAP_TOL 1e-9
 
@@ -268,10 +272,30 @@ static om_status header_layout(const om_csv *c, int *area_col, int *year_col, bo
     return om_csv_require(c, names, nn, dummy, err);
 }
 
+/* Plain digits, at most 18 (no overflow possible): the common case of a
+ * count, parsed without om_parse_i64's per-digit overflow division.
+ * Anything else goes through om_csv_i64() for its checks and messages. */
+static bool plain_count(om_field f, int64_t *v)
+{
+    if (f.len == 0 || f.len > 18)
+        return false;
+    uint64_t x = 0;
+    for (size_t i = 0; i < f.len; i++) {
+        unsigned d = (unsigned)(unsigned char)f.ptr[i] - '0';
+        if (d > 9)
+            return false;
+        x = x * 10 + d;
+    }
+    *v = (int64_t)x;
+    return true;
+}
+
 /* Parse one count field: -1 when missing; errors for junk and negatives. */
 static om_status read_count(const om_csv *c, int col, int64_t *v, om_error *err)
 {
     om_field f = om_csv_field(c, (size_t)col);
+    if (plain_count(f, v))
+        return OM_OK;
     if (is_missing(f)) {
         *v = -1;
         return OM_OK;
@@ -287,6 +311,30 @@ static om_status read_count(const om_csv *c, int col, int64_t *v, om_error *err)
     return OM_OK;
 }
 
+/* Line numbers tracked incrementally: om_csv_line() scans from the start of
+ * the input (it is meant for error reports), which would make a per-row call
+ * quadratic.  Call before om_csv_next(); returns the line of the record
+ * that om_csv_next() will read. */
+typedef struct {
+    size_t off;
+    long line;
+} line_track;
+
+static long track_line(line_track *t, const om_csv *c)
+{
+    size_t start = om_csv_offset(c);
+    const char *d = om_csv_data(c);
+    while (t->off < start) {
+        const char *nl = memchr(d + t->off, '\n', start - t->off);
+        if (!nl)
+            break;
+        t->line++;
+        t->off = (size_t)(nl - d) + 1;
+    }
+    t->off = start;
+    return t->line;
+}
+
 static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
 {
     int area_col, year_col, cols[2 * OM_SEI_NIND];
@@ -295,8 +343,10 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
     if (st != OM_OK)
         return st;
     size_t nf = om_csv_header_count(c);
+    line_track lt = {0, 1};
     for (;;) {
         bool got;
+        long line = track_line(&lt, c);
         if ((st = om_csv_next(c, &got, err)) != OM_OK)
             return st;
         if (!got)
@@ -318,7 +368,8 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
                                "found '%.*s'",
                                (int)(a.len > 40 ? 40 : a.len), a.ptr);
         int64_t year;
-        if ((st = om_csv_i64(c, (size_t)year_col, &year, err)) != OM_OK)
+        if (!plain_count(om_csv_field(c, (size_t)year_col), &year) &&
+            (st = om_csv_i64(c, (size_t)year_col, &year, err)) != OM_OK)
             return st;
         if (year < 1000 || year > 9999)
             return om_csv_fail(c, (size_t)year_col, err,
@@ -365,7 +416,6 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
             }
         }
         size_t dup = 0;
-        long line = om_csv_line(c);
         st = add_row(s, a.ptr, a.len, (int32_t)year, pct, flag, ind, line, &dup, err);
         if (st == OM_ERR_INPUT)
             return om_csv_fail(c, (size_t)area_col, err,
@@ -426,12 +476,6 @@ int om_sei_type_of_z(double z)
     return 5;
 }
 
-static int cmp_i32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
 static size_t year_index(const om_sei_year *y, size_t n, int32_t year)
 {
     size_t lo = 0, hi = n;
@@ -478,17 +522,41 @@ static double sei_of(const double pct[OM_SEI_NIND])
 
 om_status om_sei_compute(om_sei *s, om_error *err)
 {
-    /* distinct years, ascending */
-    int32_t *ys = malloc((s->n ? s->n : 1) * sizeof *ys);
+    /* distinct years, ascending: few of them, and rows come in runs of one
+     * year or cycle through the years, so remember the last one seen */
+    size_t ny = 0, ycap = 16;
+    int32_t *ys = malloc(ycap * sizeof *ys);
     if (!ys)
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < s->n; i++)
-        ys[i] = s->rows[i].year;
-    qsort(ys, s->n, sizeof *ys, cmp_i32);
-    size_t ny = 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (ny == 0 || ys[ny - 1] != ys[i])
-            ys[ny++] = ys[i];
+    int32_t last = INT32_MIN;
+    for (size_t i = 0; i < s->n; i++) {
+        int32_t y = s->rows[i].year;
+        if (y == last)
+            continue;
+        last = y;
+        size_t lo = 0, hi = ny;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ys[mid] < y)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < ny && ys[lo] == y)
+            continue;
+        if (ny == ycap) {
+            int32_t *n2 = realloc(ys, 2 * ycap * sizeof *ys);
+            if (!n2) {
+                free(ys);
+                return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
+            ys = n2;
+            ycap *= 2;
+        }
+        memmove(&ys[lo + 1], &ys[lo], (ny - lo) * sizeof *ys);
+        ys[lo] = y;
+        ny++;
+    }
     free(s->years);
     s->years = calloc(ny ? ny : 1, sizeof *s->years);
     ksum *sum = calloc(ny ? ny : 1, sizeof *sum);
@@ -605,26 +673,112 @@ void om_sei_flag_counts(const om_sei *s, int64_t counts[4])
     memcpy(counts, s->flags, sizeof s->flags);
 }
 
+/* Format rows [begin, end) into buf (at least (end − begin)·ROW_MAX
+ * bytes); returns the length.  Areas needing CSV quoting are written by
+ * quote_area(). */
+#define ROW_MAX 256
+
+static size_t put_area(char *out, const char *area)
+{
+    size_t n = 0;
+    bool quote = strpbrk(area, ",\"\r\n") != NULL;
+    if (quote)
+        out[n++] = '"';
+    for (const char *p = area; *p; p++) {
+        if (*p == '"')
+            out[n++] = '"';
+        out[n++] = *p;
+    }
+    if (quote)
+        out[n++] = '"';
+    return n;
+}
+
+static size_t format_rows(const om_sei *s, size_t begin, size_t end, char *buf)
+{
+    char *w = buf;
+    for (size_t i = begin; i < end; i++) {
+        const om_sei_row *r = &s->rows[i];
+        w += put_area(w, r->area);
+        /* years are 1000..9999 (checked on input) */
+        *w++ = ',';
+        *w++ = (char)('0' + r->year / 1000);
+        *w++ = (char)('0' + r->year / 100 % 10);
+        *w++ = (char)('0' + r->year / 10 % 10);
+        *w++ = (char)('0' + r->year % 10);
+        const double v[5] = {r->pct[0], r->pct[1], r->pct[2], r->sei, r->z};
+        for (int k = 0; k < 5; k++) {
+            *w++ = ',';
+            if (!isnan(v[k]))
+                w += om_sei_fmt_double(w, 40, v[k]);
+        }
+        *w++ = ',';
+        if (r->area_type)
+            *w++ = (char)('0' + r->area_type);
+        *w++ = '\n';
+    }
+    return (size_t)(w - buf);
+}
+
+typedef struct {
+    const om_sei *s;
+    size_t begin, end, len;
+    char *buf;
+} fmt_job;
+
+static void *fmt_thread(void *arg)
+{
+    fmt_job *j = arg;
+    j->len = format_rows(j->s, j->begin, j->end, j->buf);
+    return NULL;
+}
+
 om_status om_sei_write_csv(const om_sei *s, FILE *fp, om_error *err)
 {
     fputs("area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type\n", fp);
+    /* Formatting the numbers is most of the work: split the rows over up to
+     * four threads, each into its own buffer, written in order.  Bytes per
+     * row: area (doubled for quotes, +2) + year + 5 numbers (< 26 each) +
+     * type + separators, hence ROW_MAX plus twice the longest area. */
+    size_t maxarea = 0;
     for (size_t i = 0; i < s->n; i++) {
-        const om_sei_row *r = &s->rows[i];
-        om_csv_write_str(fp, r->area);
-        fprintf(fp, ",%ld", (long)r->year);
-        for (int k = 0; k < OM_SEI_NIND; k++) {
-            fputc(',', fp);
-            om_csv_write_double(fp, r->pct[k]);
-        }
-        fputc(',', fp);
-        om_csv_write_double(fp, r->sei);
-        fputc(',', fp);
-        om_csv_write_double(fp, r->z);
-        fputc(',', fp);
-        if (r->area_type)
-            fputc('0' + r->area_type, fp);
-        fputc('\n', fp);
+        size_t l = strlen(s->rows[i].area);
+        if (l > maxarea)
+            maxarea = l;
     }
+    size_t per_row = ROW_MAX + 2 * maxarea + 2;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = s->n < 20000 ? 1 : cpus > 4 ? 4 : cpus < 1 ? 1 : (size_t)cpus;
+    fmt_job jobs[4];
+    pthread_t tid[4];
+    bool started[4] = {false, false, false, false};
+    om_status st = OM_OK;
+    for (size_t t = 0; t < nt; t++) {
+        jobs[t].s = s;
+        jobs[t].begin = s->n * t / nt;
+        jobs[t].end = s->n * (t + 1) / nt;
+        jobs[t].len = 0;
+        jobs[t].buf = malloc((jobs[t].end - jobs[t].begin) * per_row + 1);
+        if (!jobs[t].buf)
+            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t t = 1; t < nt && st == OM_OK; t++)
+        started[t] = pthread_create(&tid[t], NULL, fmt_thread, &jobs[t]) == 0;
+    if (st == OM_OK)
+        fmt_thread(&jobs[0]);
+    for (size_t t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else if (st == OM_OK)
+            fmt_thread(&jobs[t]); /* no thread: do it here */
+    }
+    for (size_t t = 0; t < nt; t++) {
+        if (st == OM_OK)
+            fwrite(jobs[t].buf, 1, jobs[t].len, fp);
+        free(jobs[t].buf);
+    }
+    if (st != OM_OK)
+        return st;
     if (ferror(fp))
         return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot write the output");
     return OM_OK;

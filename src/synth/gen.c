@@ -83,6 +83,11 @@ typedef struct person {
     uint8_t low23, pre23, au23, edu;
 } person;
 
+typedef struct keyix {
+    double key;
+    int32_t idx;
+} keyix;
+
 typedef struct obuf {
     char *p;
     size_t n, cap;
@@ -97,8 +102,7 @@ typedef struct unit {
     obuf *out;
     int64_t rows[F_N];
     int64_t mdup, munk, mdate, mpers;
-    double *key;
-    int32_t *ix;
+    struct keyix *kx; /* scratch for weighted sampling */
     size_t scap;
     bool oom;
     int32_t r;
@@ -298,27 +302,65 @@ static bool ensure_scratch(unit *u, size_t n)
 {
     if (n <= u->scap)
         return true;
-    double *k = realloc(u->key, n * sizeof *k);
-    if (k)
-        u->key = k;
-    int32_t *ix = realloc(u->ix, n * sizeof *ix);
-    if (ix)
-        u->ix = ix;
-    if (!k || !ix) {
+    keyix *k = realloc(u->kx, n * sizeof *k);
+    if (!k) {
         u->oom = true;
         return false;
     }
+    u->kx = k;
     u->scap = n;
     return true;
 }
 
-static _Thread_local const double *tl_keys;
-static int cmp_ix(const void *a, const void *b)
+/* In-place sort by (key, idx) -- a total order, so the result does not
+ * depend on the algorithm.  Quicksort (median of three) with insertion sort
+ * for short runs; no allocation (glibc's qsort mallocs a buffer per call,
+ * which dominates under the sanitizers). */
+static inline bool kx_less(const keyix *a, const keyix *b)
 {
-    double x = tl_keys[*(const int32_t *)a], y = tl_keys[*(const int32_t *)b];
-    if (x != y)
-        return x < y ? -1 : 1;
-    return *(const int32_t *)a - *(const int32_t *)b;
+    return a->key < b->key || (a->key == b->key && a->idx < b->idx);
+}
+static void kx_sort(keyix *v, size_t n)
+{
+    while (n > 16) {
+        size_t mid = n / 2;
+        if (kx_less(&v[mid], &v[0])) { keyix t = v[mid]; v[mid] = v[0]; v[0] = t; }
+        if (kx_less(&v[n - 1], &v[0])) { keyix t = v[n - 1]; v[n - 1] = v[0]; v[0] = t; }
+        if (kx_less(&v[n - 1], &v[mid])) { keyix t = v[n - 1]; v[n - 1] = v[mid]; v[mid] = t; }
+        keyix pivot = v[mid];
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (kx_less(&v[i], &pivot))
+                i++;
+            while (kx_less(&pivot, &v[j]))
+                j--;
+            if (i >= j)
+                break;
+            keyix t = v[i];
+            v[i] = v[j];
+            v[j] = t;
+            i++;
+            j--;
+        }
+        /* [0, j] <= pivot <= [j+1, n): recurse on the smaller part */
+        if (j + 1 < n - j - 1) {
+            kx_sort(v, j + 1);
+            v += j + 1;
+            n -= j + 1;
+        } else {
+            kx_sort(v + j + 1, n - j - 1);
+            n = j + 1;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        keyix t = v[i];
+        size_t j = i;
+        while (j > 0 && kx_less(&t, &v[j - 1])) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = t;
+    }
 }
 
 static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
@@ -416,13 +458,12 @@ static void make_unit_people(unit *u)
             person *p = &u->p[dfirst[k] + i];
             int age = 2023 - p->byear;
             double w = age < 5 ? 0.15 : age < 15 ? 0.45 : age < 20 ? 0.7 : age < 65 ? 1.25 : 0.8;
-            u->key[i] = -log(1.0 - om_rng_u01(&gb)) / w;
-            u->ix[i] = i;
+            u->kx[i].key = -log(1.0 - om_rng_u01(&gb)) / w;
+            u->kx[i].idx = i;
         }
-        tl_keys = u->key;
-        qsort(u->ix, (size_t)n, sizeof *u->ix, cmp_ix);
+        kx_sort(u->kx, (size_t)n);
         for (int32_t i = 0; i < kf; i++) {
-            person *p = &u->p[dfirst[k] + u->ix[i]];
+            person *p = &u->p[dfirst[k] + u->kx[i].idx];
             om_rng h = om_rng_for(seed, p->key, 0, P_BORN);
             p->cg = (int8_t)(i < ko ? 3 : europe_group(&h));
             /* immigration: children born 2011+ abroad arrived after birth;
@@ -454,32 +495,16 @@ static void make_unit_people(unit *u)
                 w *= (age >= 55 ? 1.5 : 1.0) * (p->cg == 3 ? 1.8 : 1.0);
             else
                 w *= (p->cg == 3 ? 2.0 : 1.0) * (p->low23 ? 2.5 : 1.0);
-            u->key[n] = -log(1.0 - v) / w;
-            u->ix[n] = (int32_t)i;
+            u->kx[n].key = -log(1.0 - v) / w;
+            u->kx[n].idx = (int32_t)i;
             n++;
         }
-        /* keys are indexed by candidate position; map to person indices */
-        double *keys = u->key;
-        int32_t *cand = u->ix;
-        int32_t *pos = malloc((n + 1) * sizeof *pos);
-        double *kk = malloc((n + 1) * sizeof *kk);
-        if (!pos || !kk) {
-            free(pos);
-            free(kk);
-            u->oom = true;
-            return;
-        }
-        for (size_t i = 0; i < n; i++) {
-            pos[i] = (int32_t)i;
-            kk[i] = keys[i];
-        }
-        tl_keys = kk;
-        qsort(pos, n, sizeof *pos, cmp_ix);
+        kx_sort(u->kx, n);
         size_t k = (size_t)lround(m->target[u->r][which] * (double)n);
         if (k > n)
             k = n;
         for (size_t i = 0; i < n; i++) {
-            person *p = &u->p[cand[pos[i]]];
+            person *p = &u->p[u->kx[i].idx];
             uint8_t v = i < k;
             if (which == 0)
                 p->low23 = v;
@@ -488,8 +513,6 @@ static void make_unit_people(unit *u)
             else
                 p->au23 = v;
         }
-        free(pos);
-        free(kk);
     }
     for (size_t i = 0; i < n0; i++) {
         person *p = &u->p[i];
@@ -509,15 +532,17 @@ static void make_unit_people(unit *u)
     for (int32_t k = 0; k < nd; k++) {
         for (int32_t i = 0; i < dcount[k]; i++) {
             person *c = &u->p[dfirst[k] + i];
-            if (c->byear < Y0 || c->cg != 0 || dcount[k] < 2)
+            if (c->byear < Y0 || c->cg != 0 || n0 < 2)
                 continue;
             om_rng h = om_rng_for(seed, c->key, 0, P_MOTHER);
-            for (int t = 0; t < 40; t++) {
-                int32_t j = dfirst[k] + (int32_t)om_rng_below(&h, (uint32_t)dcount[k]);
+            for (int t = 0; t < 200; t++) { /* the DeSO first, then the RegSO */
+                int32_t j = t < 100 ? dfirst[k] + (int32_t)om_rng_below(&h, (uint32_t)dcount[k])
+                                    : (int32_t)om_rng_below(&h, (uint32_t)n0);
                 person *w = &u->p[j];
                 int ab = c->byear - w->byear;
+                double acc = om_rng_u01(&h); /* age at birth follows the fertility curve */
                 if (w->sex == 2 && ab >= 18 && ab <= 44 && w->first <= c->byear && w->mother < 0 &&
-                    w->byear < Y0) {
+                    w->byear < Y0 && (t >= 190 || acc < fert(ab) / 0.15)) {
                     c->mother = j;
                     break;
                 }
@@ -1155,8 +1180,7 @@ static void *worker(void *arg)
 static void unit_free(unit *u)
 {
     free(u->p);
-    free(u->key);
-    free(u->ix);
+    free(u->kx);
     if (u->out)
         for (int f = 0; f < u->nf; f++)
             free(u->out[f].p);

@@ -19,7 +19,7 @@ static om_sei *from_sei_values(const double *x, size_t n, int32_t year)
     om_sei *s = NULL;
     assert_int_equal(om_sei_new(&s, &e), OM_OK);
     for (size_t i = 0; i < n; i++) {
-        char a[16];
+        char a[32]; /* room for any size_t: -O0 -Wformat-truncation */
         snprintf(a, sizeof a, "A%zu", i);
         /* three equal shares: the SEI is the share itself */
         double p[3] = {x[i], x[i], x[i]};

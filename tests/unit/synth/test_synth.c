@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 static om_synth_model *model;
+typedef struct micro micro;
+static void free_micro(micro *m);
+static void release_big_micro(void);
 static char root[256];
 static char big[300]; /* scale 0.02, seed 11, shared by several tests */
 
@@ -42,6 +45,7 @@ static int teardown(void **state)
 {
     (void)state;
     om_synth_model_free(model);
+    release_big_micro();
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     return system(cmd) == 0 ? 0 : -1;
@@ -186,6 +190,39 @@ static void test_determinism(void **state)
     assert_true(same_files(a, b));
     assert_true(same_files(a, c));
     assert_false(same_files(a, d));
+    /* --split-years: the year files hold exactly the rows of the single file */
+    char sdir[400];
+    snprintf(sdir, sizeof sdir, "%s/split", root);
+    om_synth_options so;
+    memset(&so, 0, sizeof so);
+    so.scale = 0.002;
+    so.seed = 5;
+    so.threads = 2;
+    so.messy = 0.01;
+    so.split_years = true;
+    om_error se = OM_ERROR_INIT;
+    assert_int_equal(om_synth_generate(model, sdir, &so, NULL, &se), OM_OK);
+    for (size_t f = 1; f < sizeof files / sizeof *files; f++) {
+        size_t whole = 0, parts = 0, len;
+        char path[500], base[64];
+        snprintf(path, sizeof path, "%s/%s", a, files[f]);
+        char *x = slurp(path, &len);
+        assert_non_null(x);
+        for (size_t i = 0; i < len; i++)
+            whole += x[i] == '\n';
+        free(x);
+        snprintf(base, sizeof base, "%.*s", (int)(strlen(files[f]) - 4), files[f]);
+        for (int y = 2011; y <= 2024; y++) {
+            snprintf(path, sizeof path, "%s/%s_%d.csv", sdir, base, y);
+            x = slurp(path, &len);
+            assert_non_null(x);
+            for (size_t i = 0; i < len; i++)
+                parts += x[i] == '\n';
+            parts--; /* header */
+            free(x);
+        }
+        assert_int_equal(parts, whole - 1);
+    }
     /* bad options are usage errors */
     om_synth_options o;
     memset(&o, 0, sizeof o);
@@ -259,15 +296,15 @@ static void test_sei_calibration(void **state)
 
 /* ------------------------------------------------------------ microdata */
 
-typedef struct micro {
+struct micro {
     om_u64map *map;
-    int32_t n;
+    int32_t n, cap;
     int16_t *byear;
     int8_t *sex;
     int8_t (*type)[14]; /* area type of residence per year, 0 = none */
     int32_t (*deso)[14];
     bool *dead;
-} micro;
+};
 
 static void each_row(const char *dir, const char *name, void (*fn)(om_csv *, void *), void *ctx)
 {
@@ -299,9 +336,12 @@ static void persons_row(om_csv *c, void *ctx)
     om_field bd = om_csv_field(c, 2);
     int64_t by;
     assert_true(om_parse_i64(bd.ptr, 4, &by));
-    m->byear = realloc(m->byear, (size_t)(m->n + 1) * sizeof *m->byear);
-    m->sex = realloc(m->sex, (size_t)(m->n + 1));
-    m->dead = realloc(m->dead, (size_t)(m->n + 1));
+    if (m->n == m->cap) {
+        m->cap = m->cap ? 2 * m->cap : 4096;
+        m->byear = realloc(m->byear, (size_t)m->cap * sizeof *m->byear);
+        m->sex = realloc(m->sex, (size_t)m->cap);
+        m->dead = realloc(m->dead, (size_t)m->cap);
+    }
     m->byear[m->n] = (int16_t)by;
     m->sex[m->n] = (int8_t)fi64(c, 1);
     m->dead[m->n] = !om_csv_empty(c, 4);
@@ -345,13 +385,19 @@ static void free_micro(micro *m)
     free(m->dead);
 }
 
-/* Events per type in ages 45-79, attributed to the area type of residence in
- * the event year (deaths: 31 December of the year before). */
+/* Events per area type, attributed to the area type of residence in the
+ * event year (deaths: 31 December of the year before), in an age range.  One
+ * pass per file counts every category (code prefixes) of that file. */
+typedef struct category {
+    const char *prefix; /* code prefix(es), NUL-separated; "" = all */
+    double ev[6];
+} category;
+
 typedef struct rates {
     micro *m;
-    const char *prefix; /* code prefix(es) counted, "" = all */
-    double ev[6], py[6];
-    int prev_year; /* deaths: use residence of the previous year */
+    category *cat;
+    int ncat;
+    int prev_year;
     int age_lo, age_hi;
 } rates;
 
@@ -361,46 +407,62 @@ static void event_row(om_csv *c, void *ctx)
     uint32_t p;
     assert_true(om_u64map_get(r->m->map, (uint64_t)fi64(c, 0), &p));
     om_field d = om_csv_field(c, 1), code = om_csv_field(c, 2);
-    int64_t y;
-    assert_true(om_parse_i64(d.ptr, 4, &y));
-    int yy = (int)y - r->prev_year;
+    int y = (d.ptr[0] - '0') * 1000 + (d.ptr[1] - '0') * 100 + (d.ptr[2] - '0') * 10 + (d.ptr[3] - '0');
+    int yy = y - r->prev_year;
     if (yy < 2011 || yy > 2024)
         return;
-    int age = (int)y - r->m->byear[p];
+    int age = y - r->m->byear[p];
     if (age < r->age_lo || age > r->age_hi)
         return;
     int t = r->m->type[p][yy - 2011];
     if (!t)
         return;
-    bool match = r->prefix[0] == 0;
-    for (const char *s = r->prefix; *s && !match; s += strlen(s) + 1)
-        match = code.len >= strlen(s) && memcmp(code.ptr, s, strlen(s)) == 0;
-    if (match)
-        r->ev[t]++;
+    for (int k = 0; k < r->ncat; k++) {
+        bool match = r->cat[k].prefix[0] == 0;
+        for (const char *s = r->cat[k].prefix; *s && !match; s += strlen(s) + 1)
+            match = code.len >= strlen(s) && memcmp(code.ptr, s, strlen(s)) == 0;
+        if (match)
+            r->cat[k].ev[t]++;
+    }
 }
 
-static double rate_ratio(micro *m, const char *file, const char *prefix, int prev, int lo, int hi,
-                         double *r1, double *r5)
+/* Ratio of the type 1 to the type 5 rate per person-year for each category. */
+static void rate_ratios(micro *m, const char *file, category *cat, int ncat, int prev, int lo,
+                        int hi, double *ratio, double *rate1)
 {
-    rates r;
-    memset(&r, 0, sizeof r);
-    r.m = m;
-    r.prefix = prefix;
-    r.prev_year = prev;
-    r.age_lo = lo;
-    r.age_hi = hi;
+    rates r = {m, cat, ncat, prev, lo, hi};
     each_row(big, file, event_row, &r);
+    double py[6] = {0};
     for (int32_t p = 0; p < m->n; p++)
         for (int y = 0; y < 14; y++) {
             int age = 2011 + y + prev - m->byear[p];
             if (m->type[p][y] && age >= lo && age <= hi && (prev == 0 || y < 13))
-                r.py[m->type[p][y]]++;
+                py[m->type[p][y]]++;
         }
-    *r1 = r.ev[1] / r.py[1];
-    *r5 = r.ev[5] / r.py[5];
-    print_message("%s %s ages %d-%d: type 1 %.5f, type 5 %.5f per person-year, ratio %.2f\n",
-                  file, prefix[0] ? prefix : "all", lo, hi, *r1, *r5, *r1 / *r5);
-    return *r1 / *r5;
+    for (int k = 0; k < ncat; k++) {
+        double r1 = cat[k].ev[1] / py[1], r5 = cat[k].ev[5] / py[5];
+        ratio[k] = r1 / r5;
+        rate1[k] = r1;
+        print_message("%s %s ages %d-%d: type 1 %.5f, type 5 %.5f per person-year, ratio %.2f\n",
+                      file, cat[k].prefix[0] ? cat[k].prefix : "all", lo, hi, r1, r5, ratio[k]);
+    }
+}
+
+static micro bigm;
+static bool bigm_loaded;
+static void release_big_micro(void)
+{
+    if (bigm_loaded)
+        free_micro(&bigm);
+    bigm_loaded = false;
+}
+static micro *big_micro(void)
+{
+    if (!bigm_loaded) {
+        load_micro(big, &bigm);
+        bigm_loaded = true;
+    }
+    return &bigm;
 }
 
 /* issue 3: higher all-cause and avoidable mortality, more admissions and
@@ -410,18 +472,24 @@ static double rate_ratio(micro *m, const char *file, const char *prefix, int pre
 static void test_gradients(void **state)
 {
     (void)state;
-    micro m;
-    load_micro(big, &m);
-    double a, b;
-    assert_true(rate_ratio(&m, "deaths.csv", "", 1, 45, 79, &a, &b) > 1.3);
-    assert_true(a > 0.003 && a < 0.03); /* plausible annual mortality 45-79 */
-    assert_true(rate_ratio(&m, "deaths.csv", "C\0", 1, 45, 79, &a, &b) > 1.2);
-    assert_true(rate_ratio(&m, "admissions.csv", "", 0, 45, 79, &a, &b) > 1.2);
-    assert_true(rate_ratio(&m, "admissions.csv", "C\0", 0, 45, 79, &a, &b) < 0.9);
-    assert_true(rate_ratio(&m, "prescriptions.csv", "N02\0M01\0", 0, 45, 79, &a, &b) > 1.3);
-    assert_true(rate_ratio(&m, "dental.csv", "basic\0", 0, 20, 64, &a, &b) < 0.8);
-    assert_true(rate_ratio(&m, "dental.csv", "emergency\0", 0, 20, 64, &a, &b) > 1.5);
-    free_micro(&m);
+    micro *m = big_micro();
+    double q[2], r1[2];
+    category deaths[2] = {{"", {0}}, {"C\0", {0}}};
+    rate_ratios(m, "deaths.csv", deaths, 2, 1, 45, 79, q, r1);
+    assert_true(q[0] > 1.3);
+    assert_true(r1[0] > 0.003 && r1[0] < 0.03); /* plausible annual mortality 45-79 */
+    assert_true(q[1] > 1.2);
+    category adm[2] = {{"", {0}}, {"C\0", {0}}};
+    rate_ratios(m, "admissions.csv", adm, 2, 0, 45, 79, q, r1);
+    assert_true(q[0] > 1.2);
+    assert_true(q[1] < 0.9);
+    category rx[1] = {{"N02\0M01\0", {0}}};
+    rate_ratios(m, "prescriptions.csv", rx, 1, 0, 45, 79, q, r1);
+    assert_true(q[0] > 1.3);
+    category dent[2] = {{"basic\0", {0}}, {"emergency\0", {0}}};
+    rate_ratios(m, "dental.csv", dent, 2, 0, 20, 64, q, r1);
+    assert_true(q[0] < 0.8);
+    assert_true(q[1] > 1.5);
 }
 
 /* Demography: population 2023 = scale x 10,551,707 (the anchor year), growth
@@ -438,8 +506,8 @@ static void births_row(om_csv *c, void *ctx)
 static void test_demography(void **state)
 {
     (void)state;
-    micro m;
-    load_micro(big, &m);
+    micro *mp = big_micro();
+    micro m = *mp;
     const om_geo *g = om_synth_model_geo(model);
     int64_t pop[14] = {0}, moves_young = 0, py_young = 0, moves_old = 0, py_old = 0, within = 0,
             moves = 0;
@@ -475,7 +543,6 @@ static void test_demography(void **state)
     int births2020 = 0;
     each_row(big, "births.csv", births_row, &births2020);
     assert_true(births2020 > 0.008 * pop[9] && births2020 < 0.014 * pop[9]);
-    free_micro(&m);
 }
 
 /* ---------------------------------------------------------------- messy */
