@@ -1,50 +1,61 @@
-# Convert three SCB statistical-database exports (DeSO, 2022, as downloaded:
-# title line, header rows, CRLF, footnote block) into RegSO counts for
-# `omrade sei`, summing DeSO counts with the geo registry's DeSO -> RegSO
-# mapping (`omrade geo list --level deso`).
+# Sum DeSO counts of three SCB tables to RegSO counts for `omrade sei`.
 #
-# usage: awk -f deso-to-regso.awk deso.csv 000006TA.csv 000005MO.csv 000007A8.csv
-# Inputs are recognised by order (ARGIND is gawk-only, so FNR==1 counts files).
-#   000006TA: DeSO, low economic standard %, high economic standard %, persons
-#             -> low_econ_n = round(% x persons / 100), low_econ_d = persons
-#   000005MO: DeSO, förgymnasial, gymnasial, eftergymn. < 3 år, >= 3 år, saknas
-#             -> pre_upper_n = förgymnasial, pre_upper_d = the four known levels
-#   000007A8: DeSO (16-64 år), employed, unemployed, labour force, outside, total
-#             -> assist_unemp_n = unemployed, assist_unemp_d = total 16-64
+# usage: awk -f deso-to-regso.awk deso.csv ta.csv mo.csv a8.csv
+#   deso.csv  `omrade geo list --level deso` (code,name,label,regso,kommun,lan):
+#             the registry's real DeSO 2018 -> RegSO 2020 mapping
+#   ta.csv, mo.csv, a8.csv  `omrade import` of SCB tables 000006TA, 000005MO,
+#             000007A8 (tidy: region,level,label,year,variable,value,missing)
+# Per DeSO:
+#   000006TA  low_econ_n = round(low economic standard % x persons / 100),
+#             low_econ_d = persons ("Antal personer totalt")
+#   000005MO  pre_upper_n = förgymnasial, pre_upper_d = förgymnasial +
+#             gymnasial + both eftergymnasial levels (known level only)
+#   000007A8  assist_unemp_n = antal arbetslösa 16-64,
+#             assist_unemp_d = antal totalt 16-64
 # Output: area,year,low_econ_n,low_econ_d,pre_upper_n,pre_upper_d,
-#         assist_unemp_n,assist_unemp_d (one row per RegSO, registry order).
-# Diagnostics go to stderr; a DeSO missing from a table or unknown to the
-# registry makes the script exit 1.
+#         assist_unemp_n,assist_unemp_d, one row per RegSO in registry order.
+# Exits 1 (message on stderr) when a table row is not a DeSO of the
+# registry, a value is missing, or a DeSO lacks one of the values used.
 BEGIN { FS = ","; file = 0 }
-FNR == 1 { file++ }
-{ sub(/\r$/, "") }
+FNR == 1 { file++; if (file > 1) next }
 file == 1 {
     if (FNR == 1) next
-    regso[$1] = $(NF - 2)
+    regso[$1] = $(NF - 2); ndeso++
     if (!($(NF - 2) in seen)) { seen[$(NF - 2)] = 1; order[++nreg] = $(NF - 2) }
-    ndeso++
     next
 }
-$1 !~ /^[0-9][0-9][0-9][0-9][ABC][0-9][0-9][0-9][0-9]$/ { next }
 {
-    if (!($1 in regso)) { printf "deso-to-regso: %s: DeSO %s not in the registry\n", FILENAME, $1 > "/dev/stderr"; bad = 1; next }
-    r = regso[$1]
-    got[file, $1] = 1
-    rows[file]++
+    # region,level,label,year are plain for DeSO rows; value,missing are the
+    # last two fields; the variable (possibly quoted, with commas) is between
+    n = split($0, f, ",")
+    var = f[5]
+    for (i = 6; i <= n - 2; i++) var = var "," f[i]
+    gsub(/"/, "", var)
+    d = f[1]; v = f[n - 1]
+    if (f[2] != "deso" || !(d in regso)) { printf "deso-to-regso: %s:%d: not a DeSO of the registry: %s\n", FILENAME, FNR, d > "/dev/stderr"; bad = 1; next }
+    if (v == "") { printf "deso-to-regso: %s:%d: missing value (%s) for %s\n", FILENAME, FNR, f[n], d > "/dev/stderr"; bad = 1; next }
+    key = file SUBSEP var
+    if (file == 2 && var ~ /^Låg ekonomisk standard, procent/) pct[d] = v
+    else if (file == 2 && var ~ /^Antal personer totalt/) pers[d] = v
+    else if (file == 3 && var == "förgymnasial utbildning") { pu_n[d] = v; pu_d[d] += v }
+    else if (file == 3 && var ~ /^(gymnasial utbildning|eftergymnasial utbildning)/) pu_d[d] += v
+    else if (file == 4 && var ~ /^antal arbetslösa\|/) au_n[d] = v
+    else if (file == 4 && var ~ /^antal totalt\|/) au_d[d] = v
 }
-file == 2 { le_n[r] += int($2 * $4 / 100 + 0.5); le_d[r] += $4 }
-file == 3 { pu_n[r] += $2; pu_d[r] += $2 + $3 + $4 + $5 }
-file == 4 { au_n[r] += $3; au_d[r] += $6 }
 END {
-    for (f = 2; f <= 4; f++)
-        if (rows[f] != ndeso) {
-            printf "deso-to-regso: table %d has %d DeSO rows, the registry %d\n", f - 1, rows[f], ndeso > "/dev/stderr"
-            bad = 1
-        }
     if (bad) exit 1
+    for (d in regso) {
+        if (!(d in pct) || !(d in pers) || !(d in pu_n) || !(d in au_n) || !(d in au_d)) {
+            printf "deso-to-regso: DeSO %s lacks a value in one of the tables\n", d > "/dev/stderr"; exit 1
+        }
+        r = regso[d]
+        le_n[r] += int(pct[d] * pers[d] / 100 + 0.5); le_d[r] += pers[d]
+        rpu_n[r] += pu_n[d]; rpu_d[r] += pu_d[d]
+        rau_n[r] += au_n[d]; rau_d[r] += au_d[d]
+    }
     print "area,year,low_econ_n,low_econ_d,pre_upper_n,pre_upper_d,assist_unemp_n,assist_unemp_d"
     for (i = 1; i <= nreg; i++) {
         r = order[i]
-        printf "%s,2022,%d,%d,%d,%d,%d,%d\n", r, le_n[r], le_d[r], pu_n[r], pu_d[r], au_n[r], au_d[r]
+        printf "%s,2022,%d,%d,%d,%d,%d,%d\n", r, le_n[r], le_d[r], rpu_n[r], rpu_d[r], rau_n[r], rau_d[r]
     }
 }

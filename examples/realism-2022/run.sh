@@ -14,18 +14,21 @@ trap 'rm -rf "$tmp"' EXIT
 "$OMRADE" geo list --level deso --out "$tmp/deso.csv"
 "$OMRADE" geo list --level regso --out "$tmp/regso.csv"
 
-# 2. DeSO tables as downloaded -> RegSO counts
+# 2. the SCB tables as downloaded -> tidy long CSV (omrade's SCB reader),
+#    then DeSO counts summed to RegSO counts
+for t in 000006TA 000005MO 000007A8; do
+    "$OMRADE" import "$scb"/deso-2022-csv/${t}_*.csv --quiet --out "$tmp/$t.csv"
+done
 awk -f "$here/deso-to-regso.awk" "$tmp/deso.csv" \
-    "$scb"/deso-2022-csv/000006TA_*.csv \
-    "$scb"/deso-2022-csv/000005MO_*.csv \
-    "$scb"/deso-2022-csv/000007A8_*.csv >"$tmp/regso-counts.csv"
+    "$tmp/000006TA.csv" "$tmp/000005MO.csv" "$tmp/000007A8.csv" >"$tmp/regso-counts.csv"
 
 # 3. SEI, z and area types
 "$OMRADE" sei "$tmp/regso-counts.csv" --out "$tmp/types.csv" --summary
 
-# 4. compare with SCB's published types
+# 4. compare with SCB's published types (read by omrade's SCB reader)
+"$OMRADE" import "$scb/regso-omradestyp-2022.csv" --quiet --out "$tmp/published.csv"
 echo
-awk -f "$here/compare.awk" "$tmp/regso.csv" "$scb/regso-omradestyp-2022.csv" "$tmp/types.csv" \
+awk -f "$here/compare.awk" "$tmp/regso.csv" "$tmp/published.csv" "$tmp/types.csv" \
     | tee "$tmp/compare.txt"
 
 # 5. what must hold (README.md explains the floors)

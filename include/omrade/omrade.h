@@ -6,5 +6,7 @@
 #include "omrade/csv.h"
 #include "omrade/geo.h"
 #include "omrade/hash.h"
+#include "omrade/scb.h"
+#include "omrade/seg.h"
 
 #endif

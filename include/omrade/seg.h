@@ -64,6 +64,49 @@ om_status om_seg_decompose(const double *counts, int32_t n_units, int32_t n_grou
                            const int32_t *super_of, int32_t n_super, om_seg_decomp *out,
                            om_error *err);
 
+/* Uncertainty of the indices of one table.  Statistics in this order: */
+enum om_seg_stat {
+    OM_SEG_ST_DISSIMILARITY,
+    OM_SEG_ST_GINI,
+    OM_SEG_ST_THEIL_H,
+    OM_SEG_ST_MUTUAL_M,
+    OM_SEG_ST_ISOLATION,
+    OM_SEG_ST_EXPOSURE,
+    OM_SEG_ST_M_BETWEEN, /* the four decomposition terms need super_of */
+    OM_SEG_ST_M_WITHIN,
+    OM_SEG_ST_H_BETWEEN,
+    OM_SEG_ST_H_WITHIN,
+    OM_SEG_NSTAT
+};
+typedef struct om_seg_uncertainty {
+    /* bootstrap standard error and percentile interval (NaN with 0
+     * replicates) and the expected value under random allocation (NaN
+     * where not available) of each om_seg_stat */
+    double se[OM_SEG_NSTAT], lower[OM_SEG_NSTAT], upper[OM_SEG_NSTAT];
+    double expected[OM_SEG_NSTAT];
+} om_seg_uncertainty;
+
+/* Poisson bootstrap of the table's cells (`replicates` replicates; each
+ * cell has its own stream from `seed`), and the expectations under random
+ * allocation with unit sizes and group totals fixed: exact for D and for
+ * isolation/exposure (hypergeometric cell counts; integer counts only),
+ * large-sample (I-1)(K-1)/(2T) for M and its parts, that over E for H,
+ * none for the Gini.  super_of may be NULL (n_super ignored).  Errors as
+ * om_seg_compute / om_seg_decompose. */
+om_status om_seg_table_uncertainty(const double *counts, int32_t n_units, int32_t n_groups,
+                                   const int32_t *super_of, int32_t n_super, int replicates,
+                                   uint64_t seed, double conf, om_seg_uncertainty *out,
+                                   om_error *err);
+
+/* Expected values by simulation: `sims` tables with the unit sizes and
+ * group totals of `counts` (integers, total at most 1e7) and persons
+ * allocated at random (a shuffle of the persons over the unit slots), the
+ * mean of each statistic written to expected[] (NaN where undefined).
+ * Errors: OM_ERR_INPUT for non-integer counts or a total over 1e7. */
+om_status om_seg_table_simulate(const double *counts, int32_t n_units, int32_t n_groups,
+                                const int32_t *super_of, int32_t n_super, int sims, uint64_t seed,
+                                double expected[OM_SEG_NSTAT], om_error *err);
+
 /* ---------------------------------------------------- long-form table CSV */
 
 /* A units x groups table read from CSV with header `unit,group,count`
@@ -213,7 +256,9 @@ int64_t om_seg_poisson(om_seg_rng *r, double mu);
 
 /* Exact expected two-group dissimilarity under random allocation that keeps
  * the unit sizes t[i] and the group total `a` (of sum t) fixed: each unit's
- * count of the first group is hypergeometric. */
+ * count of the first group is hypergeometric.  NaN when a group is empty,
+ * or when a unit is so large (hypergeometric sd > 1e6) that the exact sum
+ * would be too long. */
 double om_seg_expected_d(const int64_t *t, size_t n, int64_t a);
 /* The same for the multigroup dissimilarity of Reardon & Firebaugh (2002)
  * of a units x groups table (row stride `stride`): every cell count is then

@@ -86,6 +86,10 @@ om_status om_sei_add_counts(om_sei *s, const char *area, size_t len, int32_t yea
  * denominator, a share outside 0–100, a duplicate area-year, a short row,
  * invalid UTF-8. */
 om_status om_sei_read(om_sei **out, const char *path, om_error *err);
+/* The same from memory: data[0..len) reported as `name`.  Destroy with
+ * om_sei_free(). */
+om_status om_sei_read_mem(om_sei **out, const char *name, const void *data, size_t len,
+                          om_error *err);
 
 /* Compute SEI, per-year mean/SD, z and types.  May be called again after
  * more rows were added.  Errors: OM_ERR_NOMEM. */
@@ -141,6 +145,8 @@ typedef struct om_types_year {
     int32_t n_unclassified; /* RegSO present in the input with an empty type */
     int32_t n_absent;       /* registry RegSO not in the input at all */
     bool has_population;
+    bool has_types;         /* false: the year only has population rows (no
+                               summary rows are made for it) */
     int32_t n_pop_unused;   /* population rows for RegSO without a type */
 } om_types_year;
 

@@ -16,7 +16,8 @@
 static void help(FILE *fp)
 {
     fprintf(fp,
-            "usage: omrade seg FILE [--decompose-by FILE] [--groups A,B] [--out FILE]\n"
+            "usage: omrade seg FILE [--decompose-by FILE] [--groups A,B | --group A]\n"
+            "                  [--replicates R] [--sims N] [--seed N] [--conf C] [--out FILE]\n"
             "       omrade seg (--counts FILE | --person-year FILE --residence FILE)\n"
             "                  [--index LIST] [--levels LIST] [--replicates R] [--seed N]\n"
             "                  [--threads N] [--conf C] [--min-deso N] [--min-persons N]\n"
@@ -25,9 +26,14 @@ static void help(FILE *fp)
             "rows dissimilarity, gini, theil_h, mutual_m (natural log), isolation and exposure\n"
             "(of the first group in file order).  With more than two groups the first four are\n"
             "the multigroup indices (Reardon & Firebaugh 2002) and isolation/exposure are those\n"
-            "of the first group against all others; --groups A,B restricts to two groups.\n"
+            "of the first group against all others; --groups A,B restricts to two groups,\n"
+            "--group A compares group A with all other groups combined (A first).\n"
             "  --decompose-by FILE  unit,super: adds mutual_m_between/_within and\n"
-            "                       theil_h_between/_within (exact: total = between + within)\n\n"
+            "                       theil_h_between/_within (exact: total = between + within)\n"
+            "  --replicates R       adds columns se,lower,upper (Poisson bootstrap, --seed,\n"
+            "                       --conf) and expected (random allocation); R may be 0\n"
+            "  --sims N             expected of gini, theil_h, mutual_m (and parts) as the\n"
+            "                       mean over N simulated random allocations\n\n"
             "Per unit and year (CSV year,level,code,name,index,value,se,lower,upper,expected,\n"
             "n_deso,n_persons,flag):\n"
             "  --counts FILE        year,deso,q1,q2,q3,q4,q5 (year optional)\n"
@@ -60,7 +66,14 @@ static void write_num(FILE *fp, double v)
 
 /* ------------------------------------------------------------- generic */
 
-static int run_table(const char *path, const char *decomp, const char *groups, const char *out)
+typedef struct table_opts {
+    int replicates, sims;
+    uint64_t seed;
+    double conf;
+} table_opts;
+
+static int run_table(const char *path, const char *decomp, const char *groups, const char *one,
+                     const char *out, bool uncert, const table_opts *o)
 {
     om_error err = OM_ERROR_INIT;
     om_seg_table *t = NULL;
@@ -93,6 +106,30 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
         counts = sub;
         ng = 2;
     }
+    if (one) {
+        int32_t ga = om_seg_table_find_group(t, one, strlen(one));
+        if (ga < 0) {
+            om_seg_table_free(t);
+            return om_cli_usage("seg", "expected --group to name a group of %s, found '%s'", path,
+                                one);
+        }
+        sub = malloc((size_t)nu * 2 * sizeof *sub);
+        if (!sub) {
+            om_seg_table_free(t);
+            om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_cli_fail("seg", &err);
+        }
+        for (int32_t i = 0; i < nu; i++) {
+            double rest = 0;
+            for (int32_t k = 0; k < ng; k++)
+                if (k != ga)
+                    rest += counts[(size_t)i * (size_t)ng + (size_t)k];
+            sub[2 * i] = counts[(size_t)i * (size_t)ng + (size_t)ga];
+            sub[2 * i + 1] = rest;
+        }
+        counts = sub;
+        ng = 2;
+    }
     om_seg_index ix;
     om_seg_decomp dc;
     om_afile *af = NULL;
@@ -110,16 +147,33 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
                      ix.total > 0 ? "1" : "a zero total");
         goto fail;
     }
+    int32_t dc_nsuper = 0;
     if (decomp) {
-        int32_t ns;
         int64_t unused;
-        if (om_seg_table_read_super(t, decomp, &super_of, &ns, &unused, &err) != OM_OK ||
-            om_seg_decompose(counts, nu, ng, super_of, ns, &dc, &err) != OM_OK)
+        if (om_seg_table_read_super(t, decomp, &super_of, &dc_nsuper, &unused, &err) != OM_OK ||
+            om_seg_decompose(counts, nu, ng, super_of, dc_nsuper, &dc, &err) != OM_OK)
             goto fail;
         if (unused > 0)
             fprintf(stderr, "omrade seg: %lld row%s of %s name%s no unit of %s (ignored)\n",
                     (long long)unused, unused == 1 ? "" : "s", decomp, unused == 1 ? "s" : "",
                     path);
+    }
+    om_seg_uncertainty un;
+    if (uncert && om_seg_table_uncertainty(counts, nu, ng, decomp ? super_of : NULL,
+                                           decomp ? dc_nsuper : 0, o->replicates, o->seed,
+                                           o->conf, &un, &err) != OM_OK)
+        goto fail;
+    if (uncert && o->sims > 0) {
+        /* simulated means replace the large-sample M/H values and fill the
+         * Gini; D, isolation and exposure keep their exact values */
+        double sim[OM_SEG_NSTAT];
+        if (om_seg_table_simulate(counts, nu, ng, decomp ? super_of : NULL, decomp ? dc_nsuper : 0,
+                                  o->sims, o->seed, sim, &err) != OM_OK)
+            goto fail;
+        for (int s = 0; s < OM_SEG_NSTAT; s++)
+            if (s != OM_SEG_ST_DISSIMILARITY && s != OM_SEG_ST_ISOLATION &&
+                s != OM_SEG_ST_EXPOSURE)
+                un.expected[s] = sim[s];
     }
     if (om_afile_open(&af, out, &err) != OM_OK)
         goto fail;
@@ -134,11 +188,19 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
                 {"mutual_m_within", decomp ? dc.m_within : NAN},
                 {"theil_h_between", decomp ? dc.h_between : NAN},
                 {"theil_h_within", decomp ? dc.h_within : NAN}};
-    fputs("index,value\n", fp);
+    /* rows[] follows the order of enum om_seg_stat */
+    fputs(uncert ? "index,value,se,lower,upper,expected\n" : "index,value\n", fp);
     for (size_t i = 0; i < (decomp ? 10u : 6u); i++) {
         fputs(rows[i].name, fp);
         fputc(',', fp);
         write_num(fp, rows[i].v);
+        if (uncert) {
+            const double more[4] = {un.se[i], un.lower[i], un.upper[i], un.expected[i]};
+            for (int j = 0; j < 4; j++) {
+                fputc(',', fp);
+                write_num(fp, more[j]);
+            }
+        }
         fputc('\n', fp);
     }
     if (om_afile_commit(af, &err) != OM_OK)
@@ -197,7 +259,7 @@ static int cmp_rank(const void *a, const void *b)
 }
 
 static int print_rank(const om_geo *g, const om_seg_result *res, int year, long long top,
-                      double conf)
+                      double conf, int replicates)
 {
     size_t n = om_seg_result_count(res);
     if (n == 0)
@@ -232,8 +294,11 @@ static int print_rank(const om_geo *g, const om_seg_result *res, int year, long 
     }
     qsort(sel, m, sizeof *sel, cmp_rank);
     int dec = strcmp(index, "ojamlikhetsindex") == 0 ? 1 : 3;
-    printf("%s by kommun, %d (%zu kommuner; %g %% bootstrap interval)\n", index, year, m,
-           conf * 100);
+    if (replicates > 0)
+        printf("%s by kommun, %d (%zu kommuner; %g %% bootstrap interval, %d replicates)\n",
+               index, year, m, conf * 100, replicates);
+    else
+        printf("%s by kommun, %d (%zu kommuner; no bootstrap)\n", index, year, m);
     printf("%4s  %-4s  %-20s %8s  %-17s %8s  %s\n", "rank", "code", "kommun", "value", "interval",
            "expected", "flag");
     for (size_t i = 0; i < m && (top == 0 || (long long)i < top); i++) {
@@ -323,7 +388,7 @@ static int run_units(const char *counts, const char *py, const char *resid, om_s
             goto fail;
     }
     if (rank)
-        rc = print_rank(g, res, year, top, o->conf);
+        rc = print_rank(g, res, year, top, o->conf, o->replicates);
     goto done;
 fail:
     rc = om_cli_fail("seg", &err);
@@ -336,10 +401,12 @@ done:
 
 static int run(int argc, char **argv)
 {
-    enum { O_DECOMP = 256, O_GROUPS, O_COUNTS, O_PY, O_RES, O_INDEX, O_LEVELS, O_REPS, O_SEED,
+    enum { O_DECOMP = 256, O_GROUPS, O_GROUP, O_SIMS, O_COUNTS, O_PY, O_RES, O_INDEX, O_LEVELS, O_REPS, O_SEED,
            O_THREADS, O_CONF, O_MIND, O_MINP, O_LIMITS, O_OUT, O_RANK, O_YEAR, O_TOP };
     static const struct option opts[] = {{"decompose-by", required_argument, 0, O_DECOMP},
                                          {"groups", required_argument, 0, O_GROUPS},
+                                         {"group", required_argument, 0, O_GROUP},
+                                         {"sims", required_argument, 0, O_SIMS},
                                          {"counts", required_argument, 0, O_COUNTS},
                                          {"person-year", required_argument, 0, O_PY},
                                          {"residence", required_argument, 0, O_RES},
@@ -359,20 +426,30 @@ static int run(int argc, char **argv)
                                          {"top", required_argument, 0, O_TOP},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *decomp = NULL, *groups = NULL, *counts = NULL, *py = NULL, *resid = NULL;
+    const char *decomp = NULL, *groups = NULL, *one = NULL, *counts = NULL, *py = NULL, *resid = NULL;
     const char *out = "-", *limits_out = NULL;
-    bool rank = false, unit_opt = false;
+    int sims = 0;
+    bool rank = false, unit_opt = false, uncert = false, rep_given = false;
     long long v, year = 0, top = 20;
     om_seg_options o;
     om_seg_options_default(&o);
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c >= O_INDEX && c != O_OUT)
+        if (c == O_REPS || c == O_SEED || c == O_CONF)
+            uncert = true;
+        else if (c >= O_INDEX && c != O_OUT)
             unit_opt = true;
         switch (c) {
         case O_DECOMP: decomp = optarg; break;
         case O_GROUPS: groups = optarg; break;
+        case O_GROUP: one = optarg; break;
+        case O_SIMS:
+            if (!om_cli_parse_int(optarg, 0, 1000000, &v))
+                return om_cli_usage("seg", "expected --sims 0..1000000, found '%s'", optarg);
+            sims = (int)v;
+            uncert = true;
+            break;
         case O_COUNTS: counts = optarg; break;
         case O_PY: py = optarg; break;
         case O_RES: resid = optarg; break;
@@ -395,6 +472,7 @@ static int run(int argc, char **argv)
             break;
         }
         case O_REPS:
+            rep_given = true;
             if (!om_cli_parse_int(optarg, 0, 1000000, &v))
                 return om_cli_usage("seg", "expected --replicates 0..1000000, found '%s'", optarg);
             o.replicates = (int)v;
@@ -444,8 +522,9 @@ static int run(int argc, char **argv)
         if (optind < argc)
             return om_cli_usage("seg", "unexpected argument '%s' with --counts/--person-year",
                                 argv[optind]);
-        if (decomp || groups)
-            return om_cli_usage("seg", "--decompose-by and --groups apply to a FILE table only");
+        if (decomp || groups || one || sims)
+            return om_cli_usage(
+                "seg", "--decompose-by, --groups, --group and --sims apply to a FILE table only");
         if (counts && (py || resid))
             return om_cli_usage("seg", "expected either --counts or --person-year, not both");
         if (!counts && (!py || !resid))
@@ -457,8 +536,11 @@ static int run(int argc, char **argv)
     if (optind + 1 < argc)
         return om_cli_usage("seg", "expected one FILE, found also '%s'", argv[optind + 1]);
     if (unit_opt)
-        return om_cli_usage("seg", "options such as --replicates need --counts or --person-year");
-    return run_table(argv[optind], decomp, groups, out);
+        return om_cli_usage("seg", "options such as --index or --rank need --counts or --person-year");
+    if (groups && one)
+        return om_cli_usage("seg", "expected --groups or --group, not both");
+    table_opts to = {rep_given ? o.replicates : 0, sims, o.seed, o.conf};
+    return run_table(argv[optind], decomp, groups, one, out, uncert, &to);
 }
 
 const om_cli_cmd om_cli_cmd_seg = {"seg", "segregation and inequality indices (ojämlikhetsindex)",

@@ -9,7 +9,7 @@
 static void help(FILE *fp)
 {
     fprintf(fp,
-            "usage: omrade sei FILE [--out FILE] [--summary] [--flags FILE]\n\n"
+            "usage: omrade sei FILE [--out FILE] [--summary] [--flags FILE] [--level L]\n\n"
             "Socioeconomic index (SEI) and area types 1-5 as SCB defines them for RegSO,\n"
             "for any list of areas (RegSO, DeSO, kommun, your own). FILE ('-' = stdin) is\n"
             "a CSV with columns area,year and either the shares in percent\n"
@@ -26,9 +26,12 @@ static void help(FILE *fp)
             "  --out FILE     write the CSV to FILE (atomically) instead of stdout\n"
             "  --summary      print mean, SD and areas per type for each year (on stdout\n"
             "                 when --out is given, else on stderr)\n"
-            "  --flags FILE   write the flagged rows as CSV area,year,line,reason,indicator\n\n"
+            "  --flags FILE   write the flagged rows as CSV area,year,line,reason,indicator\n"
+            "  --level L      require every area to be a code of level L (deso, regso,\n"
+            "                 kommun, lan) in the built-in geography; by default any\n"
+            "                 area text is accepted (custom area lists)\n\n"
             "example:\n"
-            "  omrade sei examples/sei/regso-shares.csv --out types.csv --summary\n");
+            "  omrade sei examples/sei/regso-2022.csv --out types.csv --summary\n");
 }
 
 static const char *const ind_name[OM_SEI_NIND] = {"low_econ", "pre_upper", "assist_unemp"};
@@ -93,23 +96,53 @@ static void report_flags(const om_sei *s, const char *input)
             first->flag_indicator >= 0 ? ind_name[first->flag_indicator] : "");
 }
 
+/* --level: every area must be a registry code of that level. */
+static int check_codes(const om_sei *s, om_level level, const char *input)
+{
+    om_error err = OM_ERROR_INIT;
+    om_geo *g = NULL;
+    if (om_geo_new_builtin(&g, &err) != OM_OK)
+        return om_cli_fail("sei", &err);
+    int rc = 0;
+    for (size_t i = 0; i < om_sei_count(s) && rc == 0; i++) {
+        const om_sei_row *r = om_sei_row_at(s, i);
+        if (om_geo_find(g, level, r->area, strlen(r->area)) < 0) {
+            om_error_set(&err, OM_ERR_INPUT, strcmp(input, "-") ? input : "<stdin>", r->line, 0,
+                         "expected a %s code of %s, found '%.60s'", om_level_name(level),
+                         om_geo_vintage(g), r->area);
+            rc = om_cli_fail("sei", &err);
+        }
+    }
+    om_geo_free(g);
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {{"out", required_argument, 0, 'o'},
                                          {"summary", no_argument, 0, 's'},
                                          {"flags", required_argument, 0, 'f'},
+                                         {"level", required_argument, 0, 'l'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *out = "-", *flags = NULL;
     bool summary = false;
+    om_level level = OM_LEVEL_NONE;
     int c;
+    opterr = 0; /* one error line, ours */
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 's': summary = true; break;
         case 'f': flags = optarg; break;
+        case 'l':
+            level = om_level_parse(optarg);
+            if (level == OM_LEVEL_NONE || level == OM_LEVEL_RIKET)
+                return om_cli_usage("sei", "unknown level '%s'", optarg);
+            break;
         case 'h': help(stdout); return 0;
-        default: return om_cli_usage("sei", "bad option");
+        default:
+            return om_cli_usage("sei", "unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
@@ -120,6 +153,13 @@ static int run(int argc, char **argv)
     if (om_sei_read(&s, input, &err) != OM_OK || om_sei_compute(s, &err) != OM_OK) {
         om_sei_free(s);
         return om_cli_fail("sei", &err);
+    }
+    if (level != OM_LEVEL_NONE) {
+        int rc = check_codes(s, level, input);
+        if (rc) {
+            om_sei_free(s);
+            return rc;
+        }
     }
     om_afile *af = NULL;
     if (om_afile_open(&af, out, &err) != OM_OK) {

@@ -14,7 +14,8 @@ static void help(FILE *fp)
             "län and each kommun.  FILE ('-' = stdin) is a CSV with columns\n"
             "area,year,area_type, e.g. the output of 'omrade sei'; area is a RegSO code\n"
             "or a 'Kommun (RegSO)' label; an empty area_type counts as unclassified and\n"
-            "is left out of the shares.\n\n"
+            "is left out of the shares.  A file without an area column is read as\n"
+            "SCB's published table of area types (000005QX) as downloaded (CSV or .xlsx).\n\n"
             "output columns (long form, shares in percent):\n"
             "  year,level,code,name,area_type,n_areas,share_areas,population,share_population\n"
             "level is riket, lan or kommun; area_type is 1..5, plus a row '1-2' per unit\n"
@@ -29,7 +30,8 @@ static void help(FILE *fp)
             "                     population in types 1-2 (of RegSO without --population)\n\n"
             "example:\n"
             "  omrade sei examples/sei/regso-2022.csv --out types.csv\n"
-            "  omrade types types.csv --population examples/sei/regso-population-2022.csv --pretty\n");
+            "  omrade types types.csv --population examples/sei/regso-population-2022.csv --pretty\n"
+            "  omrade types data/scb/regso-omradestyp-2023.csv --pretty\n");
 }
 
 /* Print s padded or cut to `width` characters (UTF-8 code points). */
@@ -96,6 +98,11 @@ static void report(const om_types *t)
 {
     for (size_t k = 0; k < om_types_year_count(t); k++) {
         const om_types_year *y = om_types_year_at(t, k);
+        if (!y->has_types) {
+            fprintf(stderr, "omrade types: %ld: %ld population rows unused: no area types for %ld\n",
+                    (long)y->year, (long)y->n_pop_unused, (long)y->year);
+            continue;
+        }
         if (y->n_unclassified || y->n_absent)
             fprintf(stderr,
                     "omrade types: %ld: %ld RegSO without a type left out of the shares (%ld with "
@@ -118,13 +125,16 @@ static int run(int argc, char **argv)
     const char *out = "-", *popf = NULL;
     bool want_pretty = false;
     int c;
+    opterr = 0; /* one error line, ours */
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'p': popf = optarg; break;
         case 'o': out = optarg; break;
         case 'P': want_pretty = true; break;
         case 'h': help(stdout); return 0;
-        default: return om_cli_usage("types", "bad option");
+        default:
+            return om_cli_usage("types", "unknown option or missing value: '%s'",
+                                argv[optind - 1]);
         }
     }
     if (optind != argc - 1)

@@ -29,6 +29,7 @@ typedef struct {
 struct om_geo {
     level_t lv[OM_LEVEL_COUNT];
     om_strmap *by_label; /* "Kommun (RegSO)" -> RegSO */
+    om_strmap *by_folded_label; /* the same with every en/em dash as '-' */
     om_strmap *kommun_by_name, *lan_by_name;
     om_arena *arena;
     char vintage[64];
@@ -104,6 +105,7 @@ void om_geo_free(om_geo *g)
         free(g->lv[l].nchild);
     }
     om_strmap_free(g->by_label);
+    om_strmap_free(g->by_folded_label);
     om_strmap_free(g->kommun_by_name);
     om_strmap_free(g->lan_by_name);
     om_arena_free(g->arena);
@@ -192,6 +194,27 @@ static om_status load_lan_names(om_geo *g, om_error *err)
     }
     om_csv_free(c);
     return s;
+}
+
+/* Copy s into buf with en dash (U+2013) and em dash (U+2014) replaced by
+ * '-': SCB's mapping writes "Kungshamn–Smögen" with en dashes where tables
+ * re-published by others use hyphens.  Returns the new length, or 0 when it
+ * does not fit. */
+static size_t dash_fold(const char *s, size_t n, char *buf, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k + 1 >= cap)
+            return 0;
+        if ((unsigned char)s[i] == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94)) {
+            buf[k++] = '-';
+            i += 2;
+            continue;
+        }
+        buf[k++] = s[i];
+    }
+    return k;
 }
 
 static om_status build(om_geo *g, row_t *rows, int32_t nrows, om_error *err, const char *src)
@@ -316,9 +339,10 @@ static om_status build(om_geo *g, row_t *rows, int32_t nrows, om_error *err, con
     }
     /* labels and name lookups */
     g->by_label = om_strmap_new((size_t)R->n);
+    g->by_folded_label = om_strmap_new((size_t)R->n);
     g->kommun_by_name = om_strmap_new((size_t)K->n);
     g->lan_by_name = om_strmap_new((size_t)Ln->n);
-    if (!g->by_label || !g->kommun_by_name || !g->lan_by_name)
+    if (!g->by_label || !g->by_folded_label || !g->kommun_by_name || !g->lan_by_name)
         goto nomem;
     for (int lev = 0; lev < OM_LEVEL_COUNT; lev++)
         for (int32_t i = 0; i < g->lv[lev].n; i++)
@@ -339,6 +363,10 @@ static om_status build(om_geo *g, row_t *rows, int32_t nrows, om_error *err, con
             return om_error_set(err, OM_ERR_INPUT, src, 0, 0, "RegSO label '%s' is not unique",
                                 lab);
         }
+        char fb[512];
+        size_t fk = dash_fold(lab, strlen(lab), fb, sizeof fb);
+        if (fk && om_strmap_put_new(g->by_folded_label, fb, fk, r, &ex) != OM_OK)
+            goto nomem;
     }
     for (int32_t k = 0; k < K->n; k++)
         if (om_strmap_put(g->kommun_by_name, K->name[k], strlen(K->name[k]), k) != OM_OK)
@@ -631,6 +659,13 @@ int32_t om_geo_resolve(const om_geo *g, const char *text, size_t len, om_level *
     }
     int32_t r = om_strmap_get(g->by_label, s, n);
     if (r >= 0) {
+        if (level)
+            *level = OM_LEVEL_REGSO;
+        return r;
+    }
+    char fb[512];
+    size_t fk = dash_fold(s, n, fb, sizeof fb);
+    if (fk && (r = om_strmap_get(g->by_folded_label, fb, fk)) >= 0) {
         if (level)
             *level = OM_LEVEL_REGSO;
         return r;

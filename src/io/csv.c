@@ -214,9 +214,24 @@ void om_csv_free(om_csv *c)
     free(c);
 }
 
-static om_status push_field(om_csv *c, const char *p, size_t n, om_error *err)
+static om_status grow_fields(om_csv *c, const char *p, om_error *err);
+
+static inline om_status push_field(om_csv *c, const char *p, size_t n, om_error *err)
 {
     if (c->nfields == c->cap_fields) {
+        om_status s = grow_fields(c, p, err);
+        if (s != OM_OK)
+            return s;
+    }
+    c->fields[c->nfields].ptr = p;
+    c->fields[c->nfields].len = n;
+    c->nfields++;
+    return OM_OK;
+}
+
+static om_status grow_fields(om_csv *c, const char *p, om_error *err)
+{
+    {
         if (c->cap_fields >= c->max_fields)
             return om_csv_fail_at(c, (size_t)(p - c->data), err,
                                   "expected at most %zu fields in a record", c->max_fields);
@@ -229,9 +244,6 @@ static om_status push_field(om_csv *c, const char *p, size_t n, om_error *err)
         c->fields = nf;
         c->cap_fields = nc;
     }
-    c->fields[c->nfields].ptr = p;
-    c->fields[c->nfields].len = n;
-    c->nfields++;
     return OM_OK;
 }
 
@@ -263,6 +275,29 @@ static om_status quoted_field(om_csv *c, size_t *pp, om_error *err)
     return s;
 }
 
+/* First offset >= p holding the separator or '\n' (or end).  Eight bytes at a
+ * time with the "has zero byte" bit trick (Hacker's Delight, 6-1 / Mycroft):
+ * x ^ broadcast(ch) has a zero byte exactly where x holds ch. */
+static inline size_t scan_field(const char *d, size_t p, size_t end, char delim)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const uint64_t bd = ones * (unsigned char)delim, bn = ones * (unsigned char)'\n';
+    while (p + 8 <= end) {
+        uint64_t w;
+        memcpy(&w, d + p, 8);
+        uint64_t a = w ^ bd, b = w ^ bn;
+        uint64_t hit = ((a - ones) & ~a & highs) | ((b - ones) & ~b & highs);
+        if (hit)
+            return p + (size_t)(__builtin_ctzll(hit) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < end && d[p] != delim && d[p] != '\n')
+        p++;
+    return p;
+}
+
 om_status om_csv_next(om_csv *c, bool *got, om_error *err)
 {
     *got = false;
@@ -283,21 +318,24 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
             while (p < end && d[p] != delim && d[p] != '\n' && d[p] != '\r')
                 p++;
         } else {
-            size_t q = p;
-            while (q < end && d[q] != delim && d[q] != '\n')
-                q++;
+            size_t q = scan_field(d, p, end, delim);
             size_t n = q - p;
-            if (q < end && d[q] == '\n' && n > 0 && d[q - 1] == '\r')
-                n--;
-            else if (q == end && n > 0 && d[q - 1] == '\r')
-                n--;
+            /* a last field loses the CRs of CRLF or CR CR LF (files saved twice on Windows) */
+            if (q == end || d[q] == '\n')
+                while (n > 0 && d[p + n - 1] == '\r')
+                    n--;
             om_status s = push_field(c, d + p, n, err);
             if (s != OM_OK)
                 return s;
             p = q;
         }
-        if (p < end && d[p] == '\r' && (p + 1 == end || d[p + 1] == '\n'))
-            p++;
+        if (p < end && d[p] == '\r') {
+            size_t r = p;
+            while (r < end && d[r] == '\r')
+                r++;
+            if (r == end || d[r] == '\n')
+                p = r;
+        }
         if (p >= end) {
             break;
         }

@@ -12,8 +12,12 @@
  * län and riket at once.  It approximates the multinomial bootstrap of
  * persons within each unit (which keeps the unit's total fixed) for all but
  * tiny units, and the indices used here depend on proportions, not totals.
- * Replicate r of year y draws from the stream (seed, year, r) in DeSO order,
- * so results are identical for any number of threads.  The standard error
+ * Cell c of year y draws from its own stream (seed, year, c), replicate
+ * after replicate, so results are identical for any number of threads, any
+ * chunking of the replicates and whichever other cells are drawn.  Draws
+ * are made cell by cell (phase 1: the cell's Poisson table stays in cache)
+ * and the indices replicate block by replicate block (phase 2).  The
+ * standard error
  * is the standard deviation of the replicates; the interval is the
  * percentile interval (quantiles by linear interpolation, Hyndman & Fan
  * 1996 definition 7).  Replicates in which an index is undefined are left
@@ -24,12 +28,13 @@
  * (om_seg_expected_d, om_seg_expected_dmulti); for M and H
  * the large-sample value E[M] = (I - 1)(K - 1) / (2 T), because 2 T M is the
  * likelihood-ratio statistic G of independence, asymptotically chi-squared
- * with (I - 1)(K - 1) degrees of freedom (Mora & Ruiz-Castillo 2011 note the
- * same bias); between and within parts use (S - 1)(K - 1) and (I - S)(K - 1).
+ * with (I - 1)(K - 1) degrees of freedom (Wilks 1938); between and within
+ * parts use (S - 1)(K - 1) and (I - S)(K - 1).
  * None is given for the Gini, whose expectation needs the joint law of
  * every pair of units. */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/seg.h"
+#include "seg_internal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -38,12 +43,6 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct gcell {
-    double p, t, n;
-} gcell;
-void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32_t n_groups,
-                     gcell *work, double *colsum, om_seg_index *o);
-const om_geo *om_seg__panel_geo(const om_seg_panel *p);
 
 enum { ST_OJ, ST_D, ST_G, ST_H, ST_HB, ST_HW, ST_M, ST_MB, ST_MW, ST_COUNT };
 static const char *const st_name[ST_COUNT] = {
@@ -134,8 +133,10 @@ typedef struct ctx {
     uint32_t *cell_idx; /* cells drawn, in DeSO order */
     int32_t ncell_idx;
     om_seg_rng *cell_rng; /* one stream per drawn cell */
-    int32_t *draws;     /* ncell_idx x Rc replicate counts */
+    int32_t *draws;     /* replicate counts, blocked: see draw_at() */
     int32_t *slot_q1, *slot_q5; /* DeSO -> row of draws for q1, q5 */
+    int nlev;                   /* levels reported */
+    int32_t *unit_of[3];        /* per level: DeSO -> index in units */
     int r0, Rc;         /* replicates of the current chunk */
     int32_t tab_cap;
     atomic_int next;
@@ -375,9 +376,17 @@ static void *draw_cells(void *arg)
         int32_t i1 = i0 + 32 < cx->ncell_idx ? i0 + 32 : cx->ncell_idx;
         for (int32_t i = i0; i < i1; i++) {
             ptab_build(&t, (double)base[cx->cell_idx[i]]);
-            om_seg_rng *rng = &cx->cell_rng[i];
-            for (int r = 0; r < cx->Rc; r++)
-                cx->draws[draw_at(cx, i, r)] = (int32_t)ptab_draw(&t, rng);
+            /* local copies keep the stream state in registers: the stores
+             * into draws could otherwise alias it */
+            om_seg_rng rng = cx->cell_rng[i];
+            const int Rc = cx->Rc;
+            for (int r0 = 0; r0 < Rc; r0 += RBLOCK) {
+                int32_t *dst = cx->draws + draw_at(cx, i, r0);
+                int nb = Rc - r0 < RBLOCK ? Rc - r0 : RBLOCK;
+                for (int b = 0; b < nb; b++)
+                    dst[b] = (int32_t)ptab_draw(&t, &rng);
+            }
+            cx->cell_rng[i] = rng;
         }
     }
     free(t.F);
@@ -385,32 +394,46 @@ static void *draw_cells(void *arg)
     return NULL;
 }
 
-/* 100 D(q1, q5) of unit u for replicates b0 .. b0 + nb - 1 of the chunk,
- * straight from the draws (contiguous over replicates, so the inner loops
- * run over the block and vectorise). */
-static void oj_block(const ctx *cx, const unit *u, int b0, int nb, double *out)
+/* 100 D(q1, q5) of every unit for replicates b0 .. b0 + RBLOCK - 1 of the
+ * chunk, straight from the draws: one pass over the DeSOs sums Q1 and Q5 of
+ * each DeSO's unit at every level, a second sums |q1/Q1 - q5/Q5|.  Always
+ * RBLOCK lanes (the draws buffer is zero-padded to whole blocks), so the
+ * inner loops have a constant trip count and vectorise.  `acc` holds
+ * 3 x nu x RBLOCK doubles. */
+static void oj_all(const ctx *cx, int b0, double *acc, double *out /* nu x RBLOCK */)
 {
-    double A[RBLOCK] = {0}, B[RBLOCK] = {0}, S[RBLOCK] = {0}, ia[RBLOCK], ib[RBLOCK];
-    for (int32_t d = u->first; d < u->first + u->count; d++) {
+    const int32_t nu = cx->nu;
+    double *A = acc, *B = acc + (size_t)nu * RBLOCK, *S = acc + 2 * (size_t)nu * RBLOCK;
+    memset(acc, 0, 3 * (size_t)nu * RBLOCK * sizeof *acc);
+    for (int32_t d = 0; d < cx->nd; d++) {
         const int32_t *x = cx->draws + draw_at(cx, cx->slot_q1[d], b0);
         const int32_t *y = cx->draws + draw_at(cx, cx->slot_q5[d], b0);
-        for (int b = 0; b < nb; b++) {
-            A[b] += x[b];
-            B[b] += y[b];
+        for (int l = 0; l < cx->nlev; l++) {
+            int32_t u = cx->unit_of[l][d];
+            double *a = A + (size_t)u * RBLOCK, *bb = B + (size_t)u * RBLOCK;
+            for (int b = 0; b < RBLOCK; b++) {
+                a[b] += (double)x[b];
+                bb[b] += (double)y[b];
+            }
         }
     }
-    for (int b = 0; b < nb; b++) {
-        ia[b] = A[b] > 0 ? 1 / A[b] : 0;
-        ib[b] = B[b] > 0 ? 1 / B[b] : 0;
+    for (size_t i = 0; i < (size_t)nu * RBLOCK; i++) {
+        A[i] = A[i] > 0 ? 1 / A[i] : 0; /* now 1/Q1 and 1/Q5 */
+        B[i] = B[i] > 0 ? 1 / B[i] : 0;
     }
-    for (int32_t d = u->first; d < u->first + u->count; d++) {
+    for (int32_t d = 0; d < cx->nd; d++) {
         const int32_t *x = cx->draws + draw_at(cx, cx->slot_q1[d], b0);
         const int32_t *y = cx->draws + draw_at(cx, cx->slot_q5[d], b0);
-        for (int b = 0; b < nb; b++)
-            S[b] += fabs(x[b] * ia[b] - y[b] * ib[b]);
+        for (int l = 0; l < cx->nlev; l++) {
+            int32_t u = cx->unit_of[l][d];
+            const double *ia = A + (size_t)u * RBLOCK, *ib = B + (size_t)u * RBLOCK;
+            double *sum = S + (size_t)u * RBLOCK;
+            for (int b = 0; b < RBLOCK; b++)
+                sum[b] += fabs((double)x[b] * ia[b] - (double)y[b] * ib[b]);
+        }
     }
-    for (int b = 0; b < nb; b++)
-        out[b] = A[b] > 0 && B[b] > 0 ? 50 * S[b] : NAN;
+    for (size_t i = 0; i < (size_t)nu * RBLOCK; i++)
+        out[i] = A[i] > 0 && B[i] > 0 ? 50 * S[i] : NAN;
 }
 
 static void *replicate_stats(void *arg)
@@ -426,8 +449,10 @@ static void *replicate_stats(void *arg)
     sc.agg = malloc((size_t)cx->nd * OM_SEG_NQ * sizeof *sc.agg);
     sc.aggt = malloc((size_t)cx->nd * sizeof *sc.aggt);
     double *out = malloc((size_t)(cx->nstat ? cx->nstat : 1) * sizeof *out);
+    double *acc = malloc(3 * (size_t)cx->nu * RBLOCK * sizeof *acc);
+    double *ojv = malloc((size_t)cx->nu * RBLOCK * sizeof *ojv);
     void *rv = NULL;
-    if ((others && !blk) || !sc.work || !sc.agg || !sc.aggt || !out) {
+    if ((others && !blk) || !sc.work || !sc.agg || !sc.aggt || !out || !acc || !ojv) {
         rv = (void *)1;
         goto done;
     }
@@ -437,14 +462,14 @@ static void *replicate_stats(void *arg)
             break;
         int nb = b0 + RBLOCK < cx->Rc ? RBLOCK : cx->Rc - b0;
         const size_t r0 = (size_t)(cx->r0 + b0), R = (size_t)cx->R;
-        if (cx->stat[ST_OJ]) /* ST_OJ is always first in stat_list */
+        if (cx->stat[ST_OJ]) { /* ST_OJ is always first in stat_list */
+            oj_all(cx, b0, acc, ojv);
             for (int32_t u = 0; u < cx->nu; u++) {
-                double o[RBLOCK];
-                oj_block(cx, &cx->units[u], b0, nb, o);
                 double *dst = cx->rep + (size_t)u * (size_t)cx->nstat * R + r0;
                 for (int b = 0; b < nb; b++)
-                    dst[b] = o[b];
+                    dst[b] = ojv[(size_t)u * RBLOCK + (size_t)b];
             }
+        }
         if (others) {
             for (int32_t i = 0; i < cx->ncell_idx; i++) {
                 const int32_t *src = cx->draws + draw_at(cx, i, b0);
@@ -466,6 +491,8 @@ static void *replicate_stats(void *arg)
                             (uint64_t)cx->total_work);
     }
 done:
+    free(acc);
+    free(ojv);
     free(blk);
     free(sc.work);
     free(sc.agg);
@@ -547,7 +574,7 @@ static double quantile7(double *x, size_t n, double p)
     return a + (h - (double)lo) * (b - a);
 }
 
-static void summarise(double *reps, int R, double conf, double *se, double *lo, double *hi)
+void om_seg__summarise(double *reps, int R, double conf, double *se, double *lo, double *hi)
 {
     size_t n = 0;
     for (int r = 0; r < R; r++)
@@ -654,6 +681,19 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
             om_geo_children(cx.geo, (om_level)l, a, OM_LEVEL_DESO, &u->first, &u->count);
         }
     }
+    for (int32_t ui = 0; ui < cx.nu; ui++) {
+        const unit *u = &cx.units[ui];
+        if (ui == 0 || u->level != cx.units[ui - 1].level) {
+            cx.unit_of[cx.nlev] = malloc((size_t)cx.nd * sizeof(int32_t));
+            if (!cx.unit_of[cx.nlev]) {
+                st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+            cx.nlev++;
+        }
+        for (int32_t d = u->first; d < u->first + u->count; d++)
+            cx.unit_of[cx.nlev - 1][d] = ui;
+    }
     const int32_t ny = om_seg_panel_nyears(p);
     size_t nrows = (size_t)ny * (size_t)cx.nu * (size_t)cx.nstat;
     res->rows = calloc(nrows ? nrows : 1, sizeof *res->rows);
@@ -694,7 +734,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
         chunk = cx.R > 0 ? cx.R : 1;
     if (cx.R > 0 && cx.cell_idx) {
         size_t blocks = ((size_t)chunk + RBLOCK - 1) / RBLOCK;
-        cx.draws = malloc((size_t)cx.ncell_idx * blocks * RBLOCK * sizeof *cx.draws);
+        cx.draws = calloc((size_t)cx.ncell_idx * blocks * RBLOCK, sizeof *cx.draws);
         if (!cx.draws) {
             st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
             goto free_year;
@@ -763,7 +803,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
                 row->n_persons = npers;
                 row->se = row->lower = row->upper = NAN;
                 if (cx.R > 0)
-                    summarise(cx.rep + ((size_t)ui * (size_t)cx.nstat + (size_t)si) * (size_t)cx.R,
+                    om_seg__summarise(cx.rep + ((size_t)ui * (size_t)cx.nstat + (size_t)si) * (size_t)cx.R,
                               cx.R, o.conf, &row->se, &row->lower, &row->upper);
                 row->expected = NAN;
                 double K = 0, T = (double)npers;
@@ -836,6 +876,8 @@ free_year:
 done:
     for (int l = 0; l < OM_LEVEL_COUNT; l++)
         free(cx.parent[l]);
+    for (int l = 0; l < 3; l++)
+        free(cx.unit_of[l]);
     free(cx.units);
     free(cx.rep);
     if (st != OM_OK) {

@@ -9,6 +9,7 @@
  * every person-year counted in its DeSO and quintile. */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/seg.h"
+#include "seg_internal.h"
 
 #include "omrade/csv.h"
 #include "omrade/hash.h"
@@ -52,7 +53,6 @@ void om_seg_panel_free(om_seg_panel *p)
     free(p);
 }
 
-const om_geo *om_seg__panel_geo(const om_seg_panel *p);
 const om_geo *om_seg__panel_geo(const om_seg_panel *p) { return p->geo; }
 
 int32_t om_seg_panel_nyears(const om_seg_panel *p) { return p->ny; }

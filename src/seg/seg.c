@@ -33,6 +33,7 @@
  *    E gives H = H_between + H_within. */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/seg.h"
+#include "seg_internal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -42,10 +43,6 @@
 static const double NaN_ = NAN;
 
 /* ---------------------------------------------------------------- Gini */
-
-typedef struct gcell {
-    double p, t, n;
-} gcell;
 
 static int gcell_cmp(const void *a, const void *b)
 {
@@ -65,12 +62,6 @@ static double pair_abs_sum(gcell *c, size_t n)
     }
     return 2 * acc;
 }
-
-/* The indices of a table given with an arbitrary row stride; `work` holds
- * n_units gcells and n_groups doubles (NULL: no Gini).  Internal, shared by
- * the per-unit engine. */
-void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32_t n_groups,
-                     gcell *work, double *colsum, om_seg_index *o);
 
 void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32_t n_groups,
                      gcell *work, double *colsum, om_seg_index *o)
@@ -306,8 +297,9 @@ om_status om_seg_decompose(const double *counts, int32_t n_units, int32_t n_grou
 /* --------------------------------------------------------- random streams */
 
 /* xoshiro256** (Blackman & Vigna 2018) seeded through SplitMix64 from a
- * key mixing (seed, a, b): the bootstrap uses a = year, b = replicate, so a
- * replicate's draws are the same whichever thread makes them. */
+ * key mixing (seed, a, b) (Steele, Lea & Flood 2014): the bootstrap uses
+ * a = year, b = DeSO x quintile cell, so a cell's draws are the same
+ * whichever thread makes them. */
 static uint64_t splitmix(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
@@ -470,6 +462,10 @@ static double expected_abs(int64_t t, int64_t A, int64_t B)
 {
     int64_t T = A + B;
     int64_t lo = t - B > 0 ? t - B : 0, hi = t < A ? t : A;
+    /* the sum visits O(sd) terms: decline beyond sd = 1e6 (t ~ 1e12) */
+    double pa = (double)A / (double)T;
+    if ((double)t * pa * (1 - pa) > 1e12)
+        return NaN_;
     int64_t m = (int64_t)(((double)(t + 1) * (double)(A + 1)) / (double)(T + 2));
     if (m < lo)
         m = lo;

@@ -66,36 +66,41 @@ static void put8(char *d, uint32_t x)
 static int emit(char *buf, bool neg, uint64_t q, int prec, int E)
 {
     /* q < 10^17: split as hi (1 digit) | mid (8) | lo (8) */
-    char d[24];
+    char d[17];
     put8(d + 9, (uint32_t)(q % 100000000u));
     q /= 100000000u;
     put8(d + 1, (uint32_t)(q % 100000000u));
     d[0] = (char)('0' + q / 100000000u);
-    memmove(d, d + 17 - prec, (size_t)prec);
+    const char *dig = d + 17 - prec;
     int nd = prec;
-    while (nd > 1 && d[nd - 1] == '0')
+    while (nd > 1 && dig[nd - 1] == '0')
         nd--;
-    int n = 0;
+    char *w = buf;
     if (neg)
-        buf[n++] = '-';
+        *w++ = '-';
     if (E >= 0) {
-        for (int i = 0; i <= E; i++)
-            buf[n++] = i < nd ? d[i] : '0';
-        if (nd > E + 1) {
-            buf[n++] = '.';
-            for (int i = E + 1; i < nd; i++)
-                buf[n++] = d[i];
+        int ip = E + 1; /* digits before the point */
+        if (nd <= ip) {
+            memcpy(w, dig, (size_t)nd);
+            memset(w + nd, '0', (size_t)(ip - nd));
+            w += ip;
+        } else {
+            memcpy(w, dig, (size_t)ip);
+            w += ip;
+            *w++ = '.';
+            memcpy(w, dig + ip, (size_t)(nd - ip));
+            w += nd - ip;
         }
     } else {
-        buf[n++] = '0';
-        buf[n++] = '.';
-        for (int i = 0; i < -E - 1; i++)
-            buf[n++] = '0';
-        for (int i = 0; i < nd; i++)
-            buf[n++] = d[i];
+        *w++ = '0';
+        *w++ = '.';
+        memset(w, '0', (size_t)(-E - 1));
+        w += -E - 1;
+        memcpy(w, dig, (size_t)nd);
+        w += nd;
     }
-    buf[n] = '\0';
-    return n;
+    *w = '\0';
+    return (int)(w - buf);
 }
 
 int om_sei_fmt_double(char *buf, size_t size, double v)
@@ -114,51 +119,55 @@ int om_sei_fmt_double(char *buf, size_t size, double v)
     int E = (int)(((int64_t)(ex - 1) * 78913) >> 18);
     if (E < -3)
         E = -3; /* a >= 1e-3; keeps 10^(16-E) inside the table */
+    /* P = m·10^k (k = 16 − E) holds a·10^k·2^s; its integer part Q must have
+     * exactly 17 digits, which fixes E */
+    u128 P, Q;
     for (;;) {
-        int k = 16 - E; /* 17 significant digits */
-        u128 t = E <= 16 ? ((u128)m * p10[k]) >> s : 0;
-        if (E > 16 || t >= (u128)p10[17])
+        P = (u128)m * p10[16 - E];
+        Q = P >> s;
+        if (Q >= (u128)p10[17])
             E++;
-        else if (t < (u128)p10[16])
+        else if (Q < (u128)p10[16])
             E--;
         else
             break;
     }
-    u128 half_gap = (u128)1 << (s - 1); /* half an ulp, scaled by 2^s */
-    for (int prec = 15; prec <= 17; prec++) {
-        int k = prec - 1 - E;
-        u128 P = (u128)m * p10[k];
-        u128 q = P >> s, r = P & (((u128)1 << s) - 1);
-        if (r > half_gap || (r == half_gap && (q & 1)))
+    uint64_t q17 = (uint64_t)Q;          /* floor(a·10^k) */
+    u128 r = P & (((u128)1 << s) - 1);   /* its fraction, scaled by 2^s */
+    u128 half_gap = (u128)1 << (s - 1);
+    u128 tenk = p10[16 - E];
+    /* 15 and 16 digits: rounding floor(x)/100 or /10 with the dropped digits
+     * and the fraction (ties to even only when both are exactly half), then
+     * the read-back check |q·10^(17−p)·2^s − P| < 10^k/2 in P's units */
+    for (int prec = 15; prec <= 16; prec++) {
+        uint64_t div = prec == 15 ? 100 : 10, halfd = div / 2;
+        uint64_t q = q17 / div, rem = q17 % div;
+        if (rem > halfd || (rem == halfd && (r != 0 || (q & 1))))
             q++;
-        int Eq = E;
-        if (q == (u128)p10[prec]) { /* 9.99…95 rounded up to 10.0… */
-            q = p10[prec - 1];
-            Eq = E + 1;
-        }
-        if (prec < 17) {
-            /* read-back check in units of 10^-k · 2^-s */
-            u128 lhs = (q == (u128)p10[prec - 1] && Eq != E) ? (u128)p10[prec] : q;
-            lhs <<= s;
-            u128 rhs = (u128)m * p10[k];
-            u128 tenk = p10[k];
-            bool ok;
-            if (lhs >= rhs) {
-                u128 diff = lhs - rhs; /* above v: half-gap is 10^k/2 */
+        u128 lhs = (u128)(q * div) << s;
+        bool ok;
+        if (lhs >= P) {
+            u128 diff = lhs - P;
+            ok = 2 * diff < tenk || (2 * diff == tenk && !(m & 1));
+        } else {
+            u128 diff = P - lhs;
+            if (m == (1ull << 52)) /* the gap below a power of two is half as wide */
+                ok = 4 * diff <= tenk;
+            else
                 ok = 2 * diff < tenk || (2 * diff == tenk && !(m & 1));
-            } else {
-                u128 diff = rhs - lhs;
-                if (m == (1ull << 52)) /* gap below a power of two is half as wide */
-                    ok = 4 * diff <= tenk;
-                else
-                    ok = 2 * diff < tenk || (2 * diff == tenk && !(m & 1));
-            }
-            if (!ok)
-                continue;
         }
-        return emit(buf, v < 0, (uint64_t)q, prec, Eq);
+        if (!ok)
+            continue;
+        if (q == p10[prec]) /* 9.99…95 rounded up to 10.0… */
+            return emit(buf, v < 0, p10[prec - 1], prec, E + 1);
+        return emit(buf, v < 0, q, prec, E);
     }
-    return om_fmt_double(buf, size, v); /* not reached */
+    uint64_t q = q17;
+    if (r > half_gap || (r == half_gap && (q & 1)))
+        q++;
+    if (q == p10[17])
+        return emit(buf, v < 0, p10[16], 17, E + 1);
+    return emit(buf, v < 0, q, 17, E);
 }
 
 void om_sei_write_double(FILE *fp, double v)

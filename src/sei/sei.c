@@ -36,6 +36,8 @@
 struct om_sei {
     om_arena *arena;  /* area strings */
     om_strmap *areas; /* area text -> area id */
+    char **area_text; /* area id -> its text (in the arena), shared by rows */
+    size_t area_cap;
     om_u64map *keys;  /* (area id << 32 | year) -> row index, for duplicates */
     om_sei_row *rows;
     size_t n, cap;
@@ -81,6 +83,7 @@ void om_sei_free(om_sei *s)
     om_u64map_free(s->keys);
     free(s->rows);
     free(s->years);
+    free(s->area_text);
     free(s);
 }
 
@@ -101,7 +104,16 @@ static om_status add_row(om_sei *s, const char *area, size_t len, int32_t year,
     int32_t id = om_strmap_get(s->areas, area, len);
     if (id < 0) {
         id = (int32_t)om_strmap_size(s->areas);
-        if (om_strmap_put(s->areas, area, len, id) != OM_OK)
+        if ((size_t)id == s->area_cap) {
+            size_t nc = s->area_cap ? s->area_cap * 2 : 1024;
+            char **na = realloc(s->area_text, nc * sizeof *na);
+            if (!na)
+                return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            s->area_text = na;
+            s->area_cap = nc;
+        }
+        s->area_text[id] = om_arena_strndup(s->arena, area, len);
+        if (!s->area_text[id] || om_strmap_put(s->areas, area, len, id) != OM_OK)
             return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     uint32_t existing;
@@ -112,12 +124,9 @@ static om_status add_row(om_sei *s, const char *area, size_t len, int32_t year,
         *dup = existing;
         return OM_ERR_INPUT;
     }
-    char *copy = om_arena_strndup(s->arena, area, len);
-    if (!copy)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     om_sei_row *r = &s->rows[s->n++];
     memset(r, 0, sizeof *r);
-    r->area = copy;
+    r->area = s->area_text[id];
     r->year = year;
     r->line = line;
     for (int k = 0; k < OM_SEI_NIND; k++)
@@ -128,17 +137,24 @@ static om_status add_row(om_sei *s, const char *area, size_t len, int32_t year,
     return OM_OK;
 }
 
+/* Non-empty, no surrounding blanks, no control characters (a line break in
+ * an area would break the one-line reports). */
 static bool area_ok(const char *area, size_t len)
 {
-    return len > 0 && area[0] != ' ' && area[0] != '\t' && area[len - 1] != ' ' &&
-           area[len - 1] != '\t';
+    if (len == 0 || area[0] == ' ' || area[len - 1] == ' ')
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)area[i] < 0x20 || area[i] == 0x7f)
+            return false;
+    return true;
 }
 
 static om_status api_checks(const char *area, size_t len, int32_t year, om_error *err)
 {
     if (!area_ok(area, len))
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
-                            "expected a non-empty area code without surrounding blanks, found '%.*s'",
+                            "expected a non-empty area code without surrounding blanks or control "
+                            "characters, found '%.*s'",
                             (int)(len > 40 ? 40 : len), area);
     if (year < 1000 || year > 9999)
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
@@ -364,8 +380,8 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
         om_field a = om_csv_field(c, (size_t)area_col);
         if (!area_ok(a.ptr, a.len))
             return om_csv_fail(c, (size_t)area_col, err,
-                               "expected a non-empty area code without surrounding blanks, "
-                               "found '%.*s'",
+                               "expected a non-empty area code without surrounding blanks or "
+                               "control characters, found '%.*s'",
                                (int)(a.len > 40 ? 40 : a.len), a.ptr);
         int64_t year;
         if (!plain_count(om_csv_field(c, (size_t)year_col), &year) &&
@@ -429,12 +445,10 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
     return OM_OK;
 }
 
-om_status om_sei_read(om_sei **out, const char *path, om_error *err)
+static om_status read_csv(om_sei **out, om_csv *c, om_status st, om_error *err)
 {
-    *out = NULL;
-    om_csv *c = NULL;
     om_sei *s = NULL;
-    om_status st = om_csv_open(&c, path, NULL, err);
+    *out = NULL;
     if (st == OM_OK)
         st = om_csv_read_header(c, err);
     if (st == OM_OK)
@@ -448,6 +462,21 @@ om_status om_sei_read(om_sei **out, const char *path, om_error *err)
     }
     *out = s;
     return OM_OK;
+}
+
+om_status om_sei_read(om_sei **out, const char *path, om_error *err)
+{
+    om_csv *c = NULL;
+    om_status st = om_csv_open(&c, path, NULL, err);
+    return read_csv(out, c, st, err);
+}
+
+om_status om_sei_read_mem(om_sei **out, const char *name, const void *data, size_t len,
+                          om_error *err)
+{
+    om_csv *c = NULL;
+    om_status st = om_csv_open_mem(&c, name, data, len, NULL, err);
+    return read_csv(out, c, st, err);
 }
 
 /* ------------------------------------------------------------ computing */

@@ -5,6 +5,7 @@
  * unclassified, 1..5 type) and one int64 population, so aggregation is one
  * pass over the RegSO with two parent-array reads each (om_geo_parent). */
 #include "omrade/csv.h"
+#include "omrade/scb.h"
 #include "omrade/sei.h"
 
 #include "fmt.h"
@@ -21,6 +22,7 @@ typedef struct tyear {
     int64_t *pop;   /* −1 none */
     long *pop_line;
     bool has_pop;
+    bool has_types; /* any area-type row (typed or unclassified) */
 } tyear;
 
 struct om_types {
@@ -88,7 +90,7 @@ static tyear *get_year(om_types *t, int32_t year)
         t->years = ny;
         t->cap = nc;
     }
-    tyear y = {year, NULL, NULL, NULL, NULL, false};
+    tyear y = {year, NULL, NULL, NULL, NULL, false, false};
     size_t n = (size_t)t->nreg;
     y.type = malloc(n ? n : 1);
     y.line = calloc(n ? n : 1, sizeof *y.line);
@@ -120,6 +122,7 @@ static int store_type(om_types *t, int32_t regso, int32_t year, int type, long l
     }
     y->type[regso] = (int8_t)type;
     y->line[regso] = line;
+    y->has_types = true;
     return 0;
 }
 
@@ -293,9 +296,85 @@ static om_status read_file(om_types *t, const char *path, const char *value, boo
     return st;
 }
 
+/* SCB's published table (000005QX) as downloaded, through om_scb_read:
+ * one variable, RegSO regions, a year, values 1..5 or a missing mark. */
+static om_status read_scb(om_types *t, const char *name, const void *data, size_t len,
+                          const char *path, om_error *err)
+{
+    om_scb_options opt = {0};
+    opt.fail_unresolved = true;
+    om_scb_table *tab = NULL;
+    om_status st = data ? om_scb_read_mem(&tab, name, data, len, t->g, &opt, err)
+                        : om_scb_read(&tab, path, t->g, &opt, err);
+    if (st != OM_OK)
+        return st;
+    if (om_scb_nvariables(tab) > 1)
+        st = om_error_set(err, OM_ERR_INPUT, name, 0, 0,
+                          "expected a table with one variable (the area type), found %zu "
+                          "('%s', '%s', ...)",
+                          om_scb_nvariables(tab), om_scb_variable(tab, 0), om_scb_variable(tab, 1));
+    for (size_t i = 0; i < om_scb_nobs(tab) && st == OM_OK; i++) {
+        const om_scb_obs *o = om_scb_obs_at(tab, i);
+        if (o->level != OM_LEVEL_REGSO) {
+            st = om_error_set(err, OM_ERR_INPUT, name, o->line, 0,
+                              "expected a RegSO, found %s '%s'", om_level_name(o->level),
+                              o->region_text);
+            break;
+        }
+        if (o->year < 1000 || o->year > 9999) {
+            st = om_error_set(err, OM_ERR_INPUT, name, o->line, 0,
+                              "expected a year for the area types, found none");
+            break;
+        }
+        int type = 0;
+        if (!o->missing) {
+            if (!(o->value == 1 || o->value == 2 || o->value == 3 || o->value == 4 ||
+                  o->value == 5)) {
+                st = om_error_set(err, OM_ERR_INPUT, name, o->line, 0,
+                                  "expected an area type 1-5 for '%s', found %g", o->region_text,
+                                  o->value);
+                break;
+            }
+            type = (int)o->value;
+        }
+        long first = 0;
+        int rc = store_type(t, o->area, o->year, type, o->line, &first);
+        if (rc < 0)
+            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        else if (rc > 0)
+            st = om_error_set(err, OM_ERR_INPUT, name, o->line, 0,
+                              "expected one area type per RegSO and year, found %s %ld again "
+                              "(first on line %ld)",
+                              om_geo_code(t->g, OM_LEVEL_REGSO, o->area), (long)o->year, first);
+    }
+    om_scb_free(tab);
+    return st;
+}
+
 om_status om_types_read(om_types *t, const char *path, om_error *err)
 {
-    snprintf(t->types_file, sizeof t->types_file, "%s", strcmp(path, "-") ? path : "<stdin>");
+    const char *name = strcmp(path, "-") ? path : "<stdin>";
+    snprintf(t->types_file, sizeof t->types_file, "%s", name);
+    /* Tidy input has an `area` column (then area_type is required: a wrong
+     * header must not pass as an SCB layout); anything else is tried as an
+     * SCB export (from the bytes already read, so standard input works). */
+    om_csv *c = NULL;
+    om_error e2 = OM_ERROR_INIT;
+    om_status st = om_csv_open(&c, path, NULL, &e2);
+    if (st == OM_ERR_INPUT && strcmp(path, "-") != 0)
+        return read_scb(t, name, NULL, 0, path, err); /* e.g. an .xlsx file */
+    if (st != OM_OK) {
+        if (err)
+            *err = e2;
+        return st;
+    }
+    bool tidy = om_csv_read_header(c, &e2) == OM_OK && om_csv_col(c, "area") >= 0;
+    if (!tidy) {
+        st = read_scb(t, name, om_csv_data(c), om_csv_length(c), path, err);
+        om_csv_free(c);
+        return st;
+    }
+    om_csv_free(c);
     return read_file(t, path, "area_type", false, err);
 }
 
@@ -333,6 +412,7 @@ om_status om_types_compute(om_types *t, om_error *err)
         om_types_year *ys = &t->stats[yi];
         ys->year = y->year;
         ys->has_population = y->has_pop;
+        ys->has_types = y->has_types;
         memset(cnt, 0, nunit * 6 * sizeof *cnt);
         memset(pops, 0, nunit * 6 * sizeof *pops);
         for (int32_t r = 0; r < t->nreg; r++) {
@@ -351,7 +431,8 @@ om_status om_types_compute(om_types *t, om_error *err)
             }
             ys->n_typed++;
             if (y->has_pop && y->pop[r] < 0) {
-                st = om_error_set(err, OM_ERR_INPUT, y->line[r] ? t->types_file : NULL, y->line[r], 0,
+                st = om_error_set(err, OM_ERR_INPUT, y->line[r] ? t->types_file : NULL, y->line[r],
+                                  0,
                                   "expected a population for every RegSO with an area type in "
                                   "%ld, found none for %s",
                                   (long)y->year, om_geo_code(g, OM_LEVEL_REGSO, r));
@@ -367,6 +448,8 @@ om_status om_types_compute(om_types *t, om_error *err)
                 pops[units[u] * 6 + (size_t)ty] += p;
             }
         }
+        if (!y->has_types)
+            continue; /* a population-only year: counted as unused, no rows */
         for (size_t u = 0; u < nunit && st == OM_OK; u++) {
             om_level lv = u == 0 ? OM_LEVEL_RIKET : u <= (size_t)nlan ? OM_LEVEL_LAN : OM_LEVEL_KOMMUN;
             int32_t idx = u == 0 ? 0 : u <= (size_t)nlan ? (int32_t)(u - 1) : (int32_t)(u - 1 - (size_t)nlan);

@@ -23,6 +23,22 @@ static void test_parse_i64(void **state)
     assert_false(om_parse_i64("-", 1, &v));
     assert_false(om_parse_i64("1.0", 3, &v));
     assert_false(om_parse_i64(" 1", 2, &v));
+    assert_false(om_parse_i64("1234567:", 8, &v)); /* ':' is '9'+1: the SWAR range check */
+    assert_false(om_parse_i64("12345/78", 8, &v)); /* '/' is '0'-1 */
+    /* The 8-digits-at-once path against snprintf for every length 1..19. */
+    char buf[32];
+    srand(99);
+    for (int i = 0; i < 200000; i++) {
+        long long x = ((long long)rand() << 31 | rand()) % 1000000000000000000LL;
+        x >>= rand() % 60;
+        if (rand() % 2)
+            x = -x;
+        int n = snprintf(buf, sizeof buf, "%lld", x);
+        assert_true(om_parse_i64(buf, (size_t)n, &v));
+        assert_true(v == x);
+        buf[rand() % n] = (char)("/:a "[rand() % 4]);
+        assert_false(om_parse_i64(buf, (size_t)n, &v) && buf[0] != '-' && buf[0] != '+');
+    }
 }
 
 /* The parser must agree bit for bit with glibc's correctly rounded strtod. */

@@ -58,6 +58,12 @@ static void test_lookup(void **state)
     }
     assert_int_equal(om_geo_resolve(g, "Göteborg", strlen("Göteborg"), &lv),
                      om_geo_find(g, OM_LEVEL_KOMMUN, "1480", 4));
+    /* SCB writes en dashes; re-published tables write hyphens */
+    const char *en = "Sotenäs (Kungshamn–Smögen-Hovenäset–Väjern)";
+    const char *hy = "Sotenäs (Kungshamn-Smögen-Hovenäset-Väjern)";
+    int32_t se = om_geo_resolve(g, en, strlen(en), &lv);
+    assert_true(se >= 0);
+    assert_int_equal(om_geo_resolve(g, hy, strlen(hy), &lv), se);
     assert_int_equal(om_geo_resolve(g, "9999R999", 8, &lv), -1);
     assert_int_equal(om_geo_resolve(g, "nowhere", 7, &lv), -1);
     om_geo_free(g);

@@ -119,6 +119,23 @@ static void test_split_and_slices(void **state)
     om_csv_free(c);
 }
 
+static void test_cr_cr_lf(void **state)
+{
+    (void)state;
+    om_error e = OM_ERROR_INIT;
+    om_csv *c = open_str("a,b\r\r\nx,\"y\"\r\r\n1,2\r\n", &e);
+    assert_int_equal(om_csv_read_header(c, &e), OM_OK);
+    assert_int_equal(om_csv_header_count(c), 2);
+    expect_field(c, 1, "b");
+    bool got;
+    assert_int_equal(om_csv_next(c, &got, &e), OM_OK);
+    assert_int_equal(om_csv_nfields(c), 2);
+    expect_field(c, 1, "y");
+    assert_int_equal(om_csv_next(c, &got, &e), OM_OK);
+    expect_field(c, 1, "2");
+    om_csv_free(c);
+}
+
 static void test_semicolon(void **state)
 {
     (void)state;
@@ -139,6 +156,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_basic), cmocka_unit_test(test_errors),
                                        cmocka_unit_test(test_split_and_slices),
-                                       cmocka_unit_test(test_semicolon)};
+                                       cmocka_unit_test(test_semicolon),
+                                       cmocka_unit_test(test_cr_cr_lf)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,6 +286,71 @@ static void test_expected_dmulti(void **state)
     assert_true(fabs(ex - mean) < 4 * sd / sqrt(sims));
 }
 
+/* Expected isolation and exposure under random allocation against a
+ * simulation; bootstrap of a table: same seed, same numbers. */
+static void test_table_uncertainty(void **state)
+{
+    (void)state;
+    om_error e = OM_ERROR_INIT;
+    const double tab[] = {3, 1, 0, 4, 2, 2, 1, 0}; /* sizes 4, 4, 4, 1; 6 of x among 13 */
+    om_seg_uncertainty u, v;
+    assert_int_equal(om_seg_table_uncertainty(tab, 4, 2, NULL, 0, 0, 1, 0.95, &u, &e), OM_OK);
+    assert_true(isnan(u.se[OM_SEG_ST_DISSIMILARITY]) && isnan(u.expected[OM_SEG_ST_GINI]));
+    /* E[M] = (I - 1)(K - 1) / (2 T) = 3 / 26 */
+    NEAR(u.expected[OM_SEG_ST_MUTUAL_M], 3.0 / 26, 1e-15);
+    NEAR(u.expected[OM_SEG_ST_ISOLATION] + u.expected[OM_SEG_ST_EXPOSURE], 1, 1e-15);
+    const int sizes[] = {4, 4, 4, 1};
+    om_seg_rng r;
+    om_seg_rng_init(&r, 5, 0, 0);
+    int lab[13];
+    double si = 0, si2 = 0, sd_ = 0, sd2 = 0;
+    const int sims = 40000;
+    for (int s = 0; s < sims; s++) {
+        for (int i = 0; i < 13; i++)
+            lab[i] = i < 6;
+        for (int i = 12; i > 0; i--) {
+            int j = (int)(om_seg_rng_uniform(&r) * (i + 1));
+            int tmp = lab[i];
+            lab[i] = lab[j];
+            lab[j] = tmp;
+        }
+        double c[8] = {0};
+        int p = 0;
+        for (int k = 0; k < 4; k++)
+            for (int m = 0; m < sizes[k]; m++)
+                c[2 * k + (lab[p++] ? 0 : 1)] += 1;
+        om_seg_index ix;
+        assert_int_equal(om_seg_compute(c, 4, 2, &ix, &e), OM_OK);
+        si += ix.isolation;
+        si2 += ix.isolation * ix.isolation;
+        sd_ += ix.dissimilarity;
+        sd2 += ix.dissimilarity * ix.dissimilarity;
+    }
+    double mi = si / sims, sdi = sqrt(si2 / sims - mi * mi);
+    double md = sd_ / sims, sdd = sqrt(sd2 / sims - md * md);
+    assert_true(fabs(u.expected[OM_SEG_ST_ISOLATION] - mi) < 4 * sdi / sqrt(sims));
+    assert_true(fabs(u.expected[OM_SEG_ST_DISSIMILARITY] - md) < 4 * sdd / sqrt(sims));
+    /* om_seg_table_simulate's shuffle against the exact values */
+    double sim[OM_SEG_NSTAT];
+    assert_int_equal(om_seg_table_simulate(tab, 4, 2, NULL, 0, sims, 3, sim, &e), OM_OK);
+    assert_true(fabs(sim[OM_SEG_ST_ISOLATION] - u.expected[OM_SEG_ST_ISOLATION]) <
+                4 * sdi / sqrt(sims));
+    assert_true(fabs(sim[OM_SEG_ST_DISSIMILARITY] - u.expected[OM_SEG_ST_DISSIMILARITY]) <
+                4 * sdd / sqrt(sims));
+    assert_true(sim[OM_SEG_ST_GINI] >= sim[OM_SEG_ST_DISSIMILARITY]);
+    const double frac[] = {0.5, 1};
+    assert_int_equal(om_seg_table_simulate(frac, 1, 2, NULL, 0, 1, 3, sim, &e), OM_ERR_INPUT);
+    int32_t sup[] = {0, 0, 1, 1};
+    assert_int_equal(om_seg_table_uncertainty(tab, 4, 2, sup, 2, 300, 9, 0.9, &u, &e), OM_OK);
+    assert_int_equal(om_seg_table_uncertainty(tab, 4, 2, sup, 2, 300, 9, 0.9, &v, &e), OM_OK);
+    for (int s = 0; s < OM_SEG_NSTAT; s++) {
+        assert_memory_equal(&u.se[s], &v.se[s], sizeof(double));
+        assert_memory_equal(&u.lower[s], &v.lower[s], sizeof(double));
+    }
+    assert_true(u.se[OM_SEG_ST_M_WITHIN] > 0);
+    assert_true(u.lower[OM_SEG_ST_DISSIMILARITY] <= u.upper[OM_SEG_ST_DISSIMILARITY]);
+}
+
 static void test_poisson(void **state)
 {
     (void)state;
@@ -460,6 +525,42 @@ static void test_engine(void **state)
         }
     }
     assert_true(decomp_checked >= 3);
+    /* Bjurholm's two DeSOs lie in two RegSO, so within the kommun all of M is
+     * between RegSO; län 24 has one kommun with data, so all of its M is
+     * within kommuner.  M itself against om_seg_compute on the 2 x 5 table. */
+    const double bj[] = {30, 20, 20, 20, 10, 10, 20, 20, 20, 30};
+    om_seg_index bix;
+    assert_int_equal(om_seg_compute(bj, 2, 5, &bix, &e), OM_OK);
+    int parts = 0;
+    for (size_t i = 0; i < om_seg_result_count(r1); i++) {
+        const om_seg_row *a = om_seg_result_row(r1, i);
+        const char *code = om_geo_code(g, a->level, a->area);
+        if (a->year != 2020)
+            continue;
+        bool kommun = strcmp(code, "2403") == 0, lan = strcmp(code, "24") == 0;
+        if (!kommun && !lan)
+            continue;
+        if (strcmp(a->index, "mutual_m") == 0) {
+            NEAR(a->value, bix.mutual_m, 1e-15);
+            parts++;
+        } else if (strcmp(a->index, "mutual_m_between") == 0) {
+            NEAR(a->value, kommun ? bix.mutual_m : 0, 1e-15);
+            parts++;
+        } else if (strcmp(a->index, "mutual_m_within") == 0) {
+            NEAR(a->value, kommun ? 0 : bix.mutual_m, 1e-15);
+            parts++;
+        } else if (strcmp(a->index, "theil_h") == 0) {
+            NEAR(a->value, bix.theil_h, 1e-15);
+            parts++;
+        } else if (strcmp(a->index, "dissimilarity") == 0) {
+            NEAR(a->value, bix.dissimilarity, 1e-15);
+            parts++;
+        } else if (strcmp(a->index, "gini") == 0) {
+            NEAR(a->value, bix.gini, 1e-15);
+            parts++;
+        }
+    }
+    assert_int_equal(parts, 12);
     om_seg_result_free(r1);
     om_seg_panel_free(p);
     unlink(path);
@@ -517,7 +618,7 @@ int main(void)
         cmocka_unit_test(test_two_group_hand), cmocka_unit_test(test_decompose_hand),
         cmocka_unit_test(test_multigroup_hand), cmocka_unit_test(test_identities),
         cmocka_unit_test(test_random_tables),  cmocka_unit_test(test_expected_d),
-        cmocka_unit_test(test_expected_dmulti),
+        cmocka_unit_test(test_expected_dmulti), cmocka_unit_test(test_table_uncertainty),
         cmocka_unit_test(test_poisson),        cmocka_unit_test(test_quintiles),
         cmocka_unit_test(test_table_reader),   cmocka_unit_test(test_engine),
         cmocka_unit_test(test_persons),

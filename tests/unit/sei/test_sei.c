@@ -19,7 +19,7 @@ static om_sei *from_sei_values(const double *x, size_t n, int32_t year)
     om_sei *s = NULL;
     assert_int_equal(om_sei_new(&s, &e), OM_OK);
     for (size_t i = 0; i < n; i++) {
-        char a[32]; /* room for any size_t: -O0 -Wformat-truncation */
+        char a[32];
         snprintf(a, sizeof a, "A%zu", i);
         /* three equal shares: the SEI is the share itself */
         double p[3] = {x[i], x[i], x[i]};
@@ -158,7 +158,7 @@ static void test_shares_vs_counts(void **state)
     om_sei *a = from_sei_values(x, 10, 2018), *b = NULL;
     assert_int_equal(om_sei_new(&b, &e), OM_OK);
     for (size_t i = 0; i < 10; i++) {
-        char nm[16];
+        char nm[32];
         snprintf(nm, sizeof nm, "A%zu", i);
         int64_t num[3], den[3];
         for (int j = 0; j < 3; j++) {
