@@ -73,6 +73,9 @@ void om_sdc_rules_default(om_sdc_rules *r);
 typedef struct om_sdc_options {
     bool no_hypercube;      /* use only the LP-based method (slower; for comparison) */
     int max_rounds;         /* audit/repair rounds before giving up (default 20) */
+    bool full_audit;        /* exact intervals for every suppressed cell (else: only what
+                               decides the primary cells' requirements) */
+    int threads;            /* audit threads (default 2) */
     om_progress progress;
 } om_sdc_options;
 
@@ -81,6 +84,7 @@ typedef struct om_sdc_options {
 typedef struct om_sdc_input {
     double value;          /* count or magnitude, >= 0 */
     bool forced;           /* primary by a rule outside omrade */
+    bool suppressed;       /* part of a given pattern to check (om_sdc_check) */
     double denominator;    /* population at risk (additive), for min_denominator */
     double contributors;   /* number of contributors (additive) */
     double top[3];         /* largest contributions, descending (magnitude tables) */
@@ -102,6 +106,18 @@ void om_sdc_free(om_sdc *s);
 om_status om_sdc_set_parent(om_sdc *s, size_t dim, const char *child, const char *parent,
                             om_error *err);
 
+/* Declare an extra aggregate of dimension `dim` besides the hierarchy: the
+ * group `group` (a code not used in the hierarchy, e.g. an area type) is
+ * the sum of its members, which must be inner codes (leaves).  Group cells
+ * are generated for every combination of the other coordinates and their
+ * additivity constraints join the system, so area-type totals are
+ * protected together with the geography.  Errors: OM_ERR_INPUT (a member
+ * twice in one group; at build: a member that is not an inner code, a
+ * group code that is also a hierarchy code). */
+om_status om_sdc_add_group(om_sdc *s, size_t dim, const char *group, const char *member, om_error *err);
+/* Read groupings of dimension `dim` from a CSV with header `member,group`. */
+om_status om_sdc_read_groups(om_sdc *s, size_t dim, om_csv *c, om_error *err);
+
 /* Add one inner cell.  codes[d] is the code in dimension d, or NULL when
  * dimension d is not part of this cell's table (linked tables: the cell's
  * table is the set of non-NULL dimensions).  Errors: OM_ERR_INPUT (negative
@@ -110,9 +126,13 @@ om_status om_sdc_set_parent(om_sdc *s, size_t dim, const char *child, const char
 om_status om_sdc_add(om_sdc *s, const char *const *codes, const om_sdc_input *in, om_error *err);
 
 /* Read inner cells from a CSV (header required): the columns named like the
- * dimensions, `count`, and optionally `primary` (0/1), `denominator`,
+ * dimensions, `count`, and optionally `primary` (0/1), `suppressed` (0/1,
+ * for om_sdc_check), `denominator`,
  * `contributors`, `top1`..`top3`.  Errors carry file:line:column. */
 om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err);
+/* The same for a linked table: dimension columns may be missing from the
+ * header (the table then lacks those dimensions), at least one must exist. */
+om_status om_sdc_read_csv_linked(om_sdc *s, om_csv *c, om_error *err);
 /* Read a hierarchy file with header `child,parent` for dimension `dim`. */
 om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err);
 
@@ -124,11 +144,20 @@ om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err);
 om_status om_sdc_build(om_sdc *s, om_error *err);
 
 /* Primary rules, secondary suppression, audit.  On success every cell has a
- * status and the audit intervals are available through om_sdc_cell().
+ * status; with opt->full_audit the attacker's interval of every suppressed
+ * cell is available through om_sdc_cell() (otherwise only where it was
+ * computed: `audited`).
  * Errors: OM_ERR_USAGE (bad rules), OM_ERR_INPUT when no safe pattern was
  * found (the message names a failing cell), OM_ERR_INTERNAL (LP failure). */
 om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_options *opt,
                          om_error *err);
+
+/* Check a given pattern instead of making one: primary rules, then every
+ * inner cell added with `suppressed` set is suppressed (SECONDARY unless
+ * primary), then the audit (exact intervals when `full`).  *n_fail counts
+ * primary cells left published or with too narrow an interval.  A failing
+ * pattern is still OM_OK here. */
+om_status om_sdc_check(om_sdc *s, const om_sdc_rules *rules, bool full, size_t *n_fail, om_error *err);
 
 /* Apply only the primary rules (statuses PUBLISHED/PRIMARY). */
 om_status om_sdc_apply_primary(om_sdc *s, const om_sdc_rules *rules, om_error *err);
@@ -223,7 +252,8 @@ double om_sdc_round(double value, int base);
  * smallest unit below `min_size` with its proxy neighbour in the same parent
  * until every unit reaches min_size or is alone in its parent.  unit[i]
  * receives a unit id: the index of the unit's representative (smallest
- * code).  Codes must be sorted within... any order is accepted. */
+ * code).  Areas may come in any order.  Errors: OM_ERR_INPUT (negative
+ * size), OM_ERR_NOMEM. */
 om_status om_sdc_merge_units(size_t n, const char *const *codes, const int32_t *parent,
                              const double *size, double min_size, int32_t *unit, om_error *err);
 

@@ -24,7 +24,8 @@ static void help(FILE *fp)
             "(published|primary|secondary|pooled|merged), with --audit also lower,upper.\n\n"
             "options:\n"
             "  --dims D1,D2       dimension columns (fixed order of the output)\n"
-            "  --hier D=FILE      hierarchy of dimension D (CSV child,parent), repeatable\n"
+            "  --hier D=FILE      hierarchy of dimension D (CSV child,parent), repeatable;\n"
+            "                     D=@geo: the built-in DeSO/RegSO/kommun/län/riket tree\n"
             "  --min-count N      primary when 1 <= count < N (default 0: off)\n"
             "  --protection P     required protection in percent (default 10)\n"
             "  --protection-abs A and at least A units either way (default 0)\n"
@@ -43,10 +44,17 @@ static void help(FILE *fp)
             "                     (Marshall 1991) of count/denominator per row; local: within\n"
             "                     --group COL.  Output: rate,se,lower,upper (estimates)\n"
             "  --audit            add the attacker's interval lower,upper of suppressed cells\n"
+            "  --groups D=FILE    extra totals of D besides the hierarchy (CSV member,group,\n"
+            "                     e.g. area types): group cells are added and protected too\n"
+            "  --link FILE        a linked table sharing margins (its columns: some of the\n"
+            "                     --dims, count); protected together, cells of all tables\n"
+            "                     in OUT (absent dimensions at Total); repeatable\n"
+            "  --check            audit the pattern given in column `suppressed` (0/1) instead\n"
+            "                     of making one; fails (exit 2, nothing written) when unsafe\n"
             "  --summary          print counts of cells per status on stderr\n"
             "  --out OUT          output CSV (atomically; - for stdout)\n\n"
             "example:\n"
-            "  omrade protect examples/protect/trap.csv --dims region,sex --min-count 3 --audit --out -\n");
+            "  omrade protect examples/protect/trap.csv --dims area,group --min-count 3 --audit --out -\n");
 }
 
 typedef struct hier_arg {
@@ -58,8 +66,12 @@ typedef struct args {
     const char *file, *out, *dims, *merge_map, *pool, *merge, *smooth, *group;
     hier_arg hier[8];
     int nhier;
+    const char *link[8];
+    int nlink;
+    hier_arg groups[8];
+    int ngroups;
     om_sdc_rules rules;
-    bool audit, summary;
+    bool audit, summary, check;
     int window; /* 0 none, 1/3/5, -1 auto */
     double merge_min;
     long long round;
@@ -104,6 +116,23 @@ static int load(const args *a, char **names, int nd, int window, om_sdc **out, F
         return om_cli_fail("protect", &err);
     for (int h = 0; h < a->nhier; h++) {
         int d = dim_index(names, nd, a->hier[h].dim);
+        if (strcmp(a->hier[h].file, "@geo") == 0) {
+            /* the built-in registry: DeSO -> RegSO -> kommun -> län -> riket (00) */
+            om_geo *g = NULL;
+            om_status gs = om_geo_new_builtin(&g, &err);
+            for (int l = OM_LEVEL_DESO; l < OM_LEVEL_RIKET && gs == OM_OK; l++)
+                for (int32_t i = 0; i < om_geo_count(g, (om_level)l) && gs == OM_OK; i++) {
+                    int32_t p = om_geo_parent(g, (om_level)l, i, (om_level)(l + 1));
+                    gs = om_sdc_set_parent(s, (size_t)d, om_geo_code(g, (om_level)l, i),
+                                           om_geo_code(g, (om_level)(l + 1), p), &err);
+                }
+            om_geo_free(g);
+            if (gs != OM_OK) {
+                om_sdc_free(s);
+                return om_cli_fail("protect", &err);
+            }
+            continue;
+        }
         om_csv *c = NULL;
         if (om_csv_open(&c, a->hier[h].file, NULL, &err) != OM_OK || om_sdc_read_hier(s, (size_t)d, c, &err) != OM_OK) {
             om_csv_free(c);
@@ -112,13 +141,35 @@ static int load(const args *a, char **names, int nd, int window, om_sdc **out, F
         }
         om_csv_free(c);
     }
+    for (int h = 0; h < a->ngroups; h++) {
+        int d = dim_index(names, nd, a->groups[h].dim);
+        om_csv *gc = NULL;
+        if (om_csv_open(&gc, a->groups[h].file, NULL, &err) != OM_OK ||
+            om_sdc_read_groups(s, (size_t)d, gc, &err) != OM_OK) {
+            om_csv_free(gc);
+            om_sdc_free(s);
+            return om_cli_fail("protect", &err);
+        }
+        om_csv_free(gc);
+    }
     om_csv *c = NULL;
-    if (om_csv_open(&c, a->file, NULL, &err) != OM_OK || om_sdc_read_csv(s, c, &err) != OM_OK) {
+    if (om_csv_open(&c, a->file, NULL, &err) != OM_OK ||
+        (a->nlink ? om_sdc_read_csv_linked(s, c, &err) : om_sdc_read_csv(s, c, &err)) != OM_OK) {
         om_csv_free(c);
         om_sdc_free(s);
         return om_cli_fail("protect", &err);
     }
     om_csv_free(c);
+    c = NULL;
+    for (int k = 0; k < a->nlink; k++) {
+        if (om_csv_open(&c, a->link[k], NULL, &err) != OM_OK || om_sdc_read_csv_linked(s, c, &err) != OM_OK) {
+            om_csv_free(c);
+            om_sdc_free(s);
+            return om_cli_fail("protect", &err);
+        }
+        om_csv_free(c);
+        c = NULL;
+    }
     if (a->pool && window > 1 &&
         om_sdc_pool_years(s, (size_t)dim_index(names, nd, a->pool), window, &err) != OM_OK) {
         om_sdc_free(s);
@@ -351,6 +402,9 @@ static int run(int argc, char **argv)
                                          {"smooth", required_argument, 0, 's'},
                                          {"group", required_argument, 0, 'q'},
                                          {"audit", no_argument, 0, 'a'},
+                                         {"check", no_argument, 0, 'c'},
+                                         {"link", required_argument, 0, 'L'},
+                                         {"groups", required_argument, 0, 'R'},
                                          {"summary", no_argument, 0, 'S'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
@@ -453,6 +507,23 @@ static int run(int argc, char **argv)
             break;
         case 'q': a.group = optarg; break;
         case 'a': a.audit = true; break;
+        case 'c': a.check = true; break;
+        case 'R': {
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1])
+                return om_cli_usage("protect", "expected --groups DIM=FILE, found '%s'", optarg);
+            if (a.ngroups == 8)
+                return om_cli_usage("protect", "expected at most 8 --groups options");
+            a.groups[a.ngroups].dim = strndup(optarg, (size_t)(eq - optarg));
+            a.groups[a.ngroups].file = eq + 1;
+            a.ngroups++;
+            break;
+        }
+        case 'L':
+            if (a.nlink == 8)
+                return om_cli_usage("protect", "expected at most 8 --link files");
+            a.link[a.nlink++] = optarg;
+            break;
         case 'S': a.summary = true; break;
         case 'o': a.out = optarg; break;
         case 'h': help(stdout); return 0;
@@ -479,6 +550,9 @@ static int run(int argc, char **argv)
         rc = om_cli_usage("protect", "expected --merge-min N > 0 with --merge");
     else if (a.merge_map && !a.merge)
         rc = om_cli_usage("protect", "expected --merge D with --merge-map");
+    for (int h = 0; h < a.ngroups && rc == 0; h++)
+        if (dim_index(names, nd, a.groups[h].dim) < 0)
+            rc = om_cli_usage("protect", "expected --groups for one of the --dims, found '%s'", a.groups[h].dim);
     for (int h = 0; h < a.nhier && rc == 0; h++)
         if (dim_index(names, nd, a.hier[h].dim) < 0)
             rc = om_cli_usage("protect", "expected --hier for one of the --dims, found '%s'", a.hier[h].dim);
@@ -536,9 +610,45 @@ static int run(int argc, char **argv)
     om_status st;
     if (a.round) {
         st = om_sdc_build(s, &err);
+    } else if (a.check) {
+        size_t nf = 0;
+        st = om_sdc_check(s, &a.rules, true, &nf, &err);
+        if (st == OM_OK && nf) {
+            for (size_t i = 0; i < om_sdc_ncells(s); i++) {
+                om_sdc_cell_info ci;
+                om_sdc_cell(s, i, &ci);
+                if (!ci.fails)
+                    continue;
+                char where[600], lo[40] = "published", hi[40] = "";
+                size_t w = 0;
+                for (int d = 0; d < nd && w + 1 < sizeof where; d++)
+                    w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%s", d ? "," : "", names[d], ci.codes[d]);
+                if (ci.audited) {
+                    om_fmt_double(lo, sizeof lo, ci.lower);
+                    if (isinf(ci.upper))
+                        snprintf(hi, sizeof hi, "inf");
+                    else
+                        om_fmt_double(hi, sizeof hi, ci.upper);
+                }
+                char val[40];
+                om_fmt_double(val, sizeof val, ci.value);
+                if (ci.audited)
+                    st = om_error_set(&err, OM_ERR_INPUT, a.file, 0, 0,
+                                      "expected a pattern that passes the audit, found %zu failing cells, e.g. %s "
+                                      "(value %s, attacker's interval [%s, %s])",
+                                      nf, where, val, lo, hi);
+                else
+                    st = om_error_set(&err, OM_ERR_INPUT, a.file, 0, 0,
+                                      "expected a pattern that passes the audit, found %zu failing cells, e.g. %s "
+                                      "(value %s, a primary cell the pattern publishes)",
+                                      nf, where, val);
+                break;
+            }
+        }
     } else {
         om_sdc_options o = {0};
         o.progress = om_cli_progress();
+        o.full_audit = a.audit;
         st = om_sdc_protect(s, &a.rules, &o, &err);
         om_cli_progress_done();
     }
@@ -577,6 +687,8 @@ done:
         free(names[k]);
     for (int h = 0; h < a.nhier; h++)
         free(a.hier[h].dim);
+    for (int h = 0; h < a.ngroups; h++)
+        free(a.groups[h].dim);
     return rc;
 }
 

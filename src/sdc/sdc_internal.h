@@ -25,6 +25,16 @@ typedef struct sdc_dim {
     int32_t *parent, *depth, *pre, *size; /* preorder number and subtree size */
     int32_t *child_start, *child;         /* children of node k: child[child_start[k] .. child_start[k+1]) */
     int32_t *prov2final;
+    int32_t *bypre; /* node with preorder number k */
+    /* groupings besides the tree (e.g. area-type totals): provisional
+     * (group name, member id) pairs; after build, nodes ntree..n-1 are the
+     * groups and ingrp lists the groups of each tree node */
+    char **gname;
+    int32_t ngname, capg;
+    int32_t *gm_group, *gm_member;
+    size_t ngm, capgm;
+    int32_t ntree;
+    int32_t *ingrp_start, *ingrp;
     int32_t maxdepth;
 } sdc_dim;
 
@@ -66,6 +76,8 @@ struct om_sdc {
     int32_t *row_cell;
     int8_t *row_coef;
     size_t nnz, capnnz;
+    size_t *cell_row_start; /* transpose: rows of cell i */
+    int32_t *cell_row;
     om_sdc_summary sum;
     /* information-keeping transformations */
     int pool_window;

@@ -16,7 +16,8 @@
  * Gamma(alpha = m^2/s2, beta = m/s2) prior with Poisson counts, this is the
  * posterior mean (alpha + e_i) / (beta + p_i); the posterior Gamma gives
  * the standard deviation sqrt(alpha + e_i) / (beta + p_i) and the central
- * 95 % interval reported with it. */
+ * 95 % interval reported with it.  When s2 = 0 every area gets m, reported
+ * with the uncertainty of m itself. */
 static void eb_group(size_t n, const size_t *idx, const double *e, const double *p, double *rate, double *se,
                      double *lo, double *hi)
 {
@@ -46,9 +47,13 @@ static void eb_group(size_t n, const size_t *idx, const double *e, const double 
         if (!(p[i] > 0))
             continue;
         if (s2 == 0 || m == 0) {
+            /* no between-area variance left: every area gets the group rate,
+             * whose own uncertainty (Gamma posterior of sum e over sum p,
+             * shape sum e + 1/2, Jeffreys) is what is reported */
             rate[i] = m;
-            se[i] = 0;
-            lo[i] = hi[i] = m;
+            se[i] = sqrt(se_sum) / sp;
+            lo[i] = gsl_cdf_gamma_Pinv(0.025, se_sum + 0.5, 1.0 / sp);
+            hi[i] = gsl_cdf_gamma_Pinv(0.975, se_sum + 0.5, 1.0 / sp);
             continue;
         }
         double c = s2 / (s2 + m / p[i]);

@@ -101,6 +101,14 @@ static void dim_free(sdc_dim *d)
     free(d->child_start);
     free(d->child);
     free(d->prov2final);
+    free(d->bypre);
+    for (int32_t g = 0; g < d->ngname; g++)
+        free(d->gname[g]);
+    free(d->gname);
+    free(d->gm_group);
+    free(d->gm_member);
+    free(d->ingrp_start);
+    free(d->ingrp);
 }
 
 void om_sdc_free(om_sdc *s)
@@ -129,6 +137,8 @@ void om_sdc_free(om_sdc *s)
     free(s->row_start);
     free(s->row_cell);
     free(s->row_coef);
+    free(s->cell_row_start);
+    free(s->cell_row);
     free(s->merged_prov);
     for (size_t k = 0; k < s->nmap; k++) {
         free(s->map_child[k]);
@@ -199,6 +209,57 @@ om_status om_sdc_set_parent(om_sdc *s, size_t dim, const char *child, const char
     return OM_OK;
 }
 
+om_status om_sdc_add_group(om_sdc *s, size_t dim, const char *group, const char *member, om_error *err)
+{
+    if (s->built)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "the model is already built");
+    if (dim >= s->nd)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "no dimension %zu", dim);
+    if (!*group || !*member)
+        return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected a code, found an empty field");
+    sdc_dim *d = &s->dim[dim];
+    int32_t g;
+    for (g = 0; g < d->ngname; g++)
+        if (strcmp(d->gname[g], group) == 0)
+            break;
+    if (g == d->ngname) {
+        if (d->ngname == d->capg) {
+            int32_t nc = d->capg ? 2 * d->capg : 16;
+            char **p = realloc(d->gname, (size_t)nc * sizeof *p);
+            if (!p)
+                return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            d->gname = p;
+            d->capg = nc;
+        }
+        if (!(d->gname[g] = xstrdup(group)))
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        d->ngname++;
+    }
+    int32_t m = dim_intern(d, member);
+    if (m < 0)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t k = 0; k < d->ngm; k++)
+        if (d->gm_group[k] == g && d->gm_member[k] == m)
+            return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected '%s' once in group '%s', found it twice",
+                                member, group);
+    if (d->ngm == d->capgm) {
+        size_t nc = d->capgm ? 2 * d->capgm : 64;
+        int32_t *a = realloc(d->gm_group, nc * sizeof *a);
+        if (!a)
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        d->gm_group = a;
+        int32_t *b = realloc(d->gm_member, nc * sizeof *b);
+        if (!b)
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        d->gm_member = b;
+        d->capgm = nc;
+    }
+    d->gm_group[d->ngm] = g;
+    d->gm_member[d->ngm] = m;
+    d->ngm++;
+    return OM_OK;
+}
+
 om_status om_sdc_add(om_sdc *s, const char *const *codes, const om_sdc_input *in, om_error *err)
 {
     if (s->built)
@@ -263,7 +324,7 @@ static om_status field_code(const om_csv *c, size_t i, char *buf, size_t size, o
     return OM_OK;
 }
 
-om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
+static om_status read_csv(om_sdc *s, om_csv *c, bool linked, om_error *err)
 {
     om_status st = om_csv_read_header(c, err);
     if (st != OM_OK)
@@ -273,8 +334,17 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
     for (size_t d = 0; d < s->nd; d++)
         names[d] = s->dim[d].name;
     names[s->nd] = "count";
-    if ((st = om_csv_require(c, names, s->nd + 1, idx, err)) != OM_OK)
+    if (linked) {
+        size_t have = 0;
+        for (size_t d = 0; d < s->nd; d++)
+            have += (idx[d] = om_csv_col(c, names[d])) >= 0;
+        if (!have)
+            return om_csv_fail(c, 0, err, "expected a header with at least one of the dimension columns, found none");
+        if ((st = om_csv_require(c, names + s->nd, 1, idx + s->nd, err)) != OM_OK)
+            return st;
+    } else if ((st = om_csv_require(c, names, s->nd + 1, idx, err)) != OM_OK)
         return st;
+    int csup = om_csv_col(c, "suppressed");
     int cprim = om_csv_col(c, "primary"), cden = om_csv_col(c, "denominator");
     int ccon = om_csv_col(c, "contributors");
     int ctop[3] = {om_csv_col(c, "top1"), om_csv_col(c, "top2"), om_csv_col(c, "top3")};
@@ -287,10 +357,22 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
             continue; /* blank line */
         if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
             return st;
-        for (size_t d = 0; d < s->nd; d++) {
+        size_t first = 0;
+        for (size_t d = s->nd; d-- > 0;) {
+            codes[d] = NULL;
+            if (idx[d] < 0)
+                continue;
             if ((st = field_code(c, (size_t)idx[d], buf[d], sizeof buf[d], err)) != OM_OK)
                 return st;
             codes[d] = buf[d];
+            first = (size_t)idx[d];
+            if (s->dim[d].has_hier) {
+                int32_t k = om_strmap_get(s->dim[d].map, buf[d], strlen(buf[d]));
+                if (k < 0 || s->dim[d].pparent[k] < 0)
+                    return om_csv_fail(c, (size_t)idx[d], err,
+                                       "expected a code with a parent in the hierarchy of '%s', found '%s'",
+                                       s->dim[d].name, buf[d]);
+            }
         }
         om_sdc_input in;
         memset(&in, 0, sizeof in);
@@ -309,6 +391,13 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
                                    (int)(f.len > 40 ? 40 : f.len), f.ptr);
             in.forced = f.ptr[0] == '1';
         }
+        if (csup >= 0 && !om_csv_empty(c, (size_t)csup)) {
+            om_field f = om_csv_field(c, (size_t)csup);
+            if (f.len != 1 || (f.ptr[0] != '0' && f.ptr[0] != '1'))
+                return om_csv_fail(c, (size_t)csup, err, "expected 0 or 1 in column 'suppressed', found '%.*s'",
+                                   (int)(f.len > 40 ? 40 : f.len), f.ptr);
+            in.suppressed = f.ptr[0] == '1';
+        }
         double *opt[5] = {&in.denominator, &in.contributors, &in.top[0], &in.top[1], &in.top[2]};
         int ocol[5] = {cden, ccon, ctop[0], ctop[1], ctop[2]};
         for (int k = 0; k < 5; k++) {
@@ -322,6 +411,40 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
         om_error e2 = OM_ERROR_INIT;
         if ((st = om_sdc_add(s, codes, &in, &e2)) != OM_OK) {
             if (st == OM_ERR_INPUT)
+                return om_csv_fail(c, first, err, "%s", e2.msg);
+            if (err)
+                *err = e2;
+            return st;
+        }
+    }
+    return st;
+}
+
+om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err) { return read_csv(s, c, false, err); }
+
+om_status om_sdc_read_groups(om_sdc *s, size_t dim, om_csv *c, om_error *err)
+{
+    om_status st = om_csv_read_header(c, err);
+    if (st != OM_OK)
+        return st;
+    static const char *const names[2] = {"member", "group"};
+    int idx[2];
+    if ((st = om_csv_require(c, names, 2, idx, err)) != OM_OK)
+        return st;
+    size_t nf = om_csv_header_count(c);
+    char mb[256], gb[256];
+    bool got;
+    while ((st = om_csv_next(c, &got, err)) == OM_OK && got) {
+        if (om_csv_nfields(c) == 1 && om_csv_field(c, 0).len == 0)
+            continue;
+        if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
+            return st;
+        if ((st = field_code(c, (size_t)idx[0], mb, sizeof mb, err)) != OM_OK ||
+            (st = field_code(c, (size_t)idx[1], gb, sizeof gb, err)) != OM_OK)
+            return st;
+        om_error e2 = OM_ERROR_INIT;
+        if ((st = om_sdc_add_group(s, dim, gb, mb, &e2)) != OM_OK) {
+            if (st == OM_ERR_INPUT)
                 return om_csv_fail(c, (size_t)idx[0], err, "%s", e2.msg);
             if (err)
                 *err = e2;
@@ -330,6 +453,7 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err)
     }
     return st;
 }
+om_status om_sdc_read_csv_linked(om_sdc *s, om_csv *c, om_error *err) { return read_csv(s, c, true, err); }
 
 om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err)
 {
@@ -362,6 +486,20 @@ om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err)
         int32_t ci = om_strmap_get(s->dim[dim].map, cb, strlen(cb));
         s->dim[dim].pparent_line[ci] = om_csv_line(c);
     }
+    if (st != OM_OK)
+        return st;
+    /* a cycle is reported at the line of one of its edges */
+    sdc_dim *d = &s->dim[dim];
+    for (int32_t i = 0; i < d->np; i++) {
+        int32_t x = i, steps = 0;
+        while (x >= 0 && steps <= d->np) {
+            x = d->pparent[x];
+            steps++;
+        }
+        if (x >= 0)
+            return om_error_set(err, OM_ERR_INPUT, om_csv_name(c), d->pparent_line[x], 0,
+                                "expected a tree in column 'parent', found a cycle through '%s'", d->pcode[x]);
+    }
     return st;
 }
 
@@ -390,7 +528,23 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
     for (size_t r = 0; r < s->ninner; r++)
         if (s->inner[r].mask & (1u << di))
             used[s->inner[r].coord[di]] = 1;
-    /* mark ancestors; detect cycles by bounding the walk */
+    /* a cycle anywhere in the hierarchy file is an error, used or not */
+    for (int32_t i = 0; i < np; i++) {
+        int32_t x = i, steps = 0;
+        while (x >= 0 && steps <= np) {
+            x = d->pparent[x];
+            steps++;
+        }
+        if (x >= 0) {
+            om_status st = om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                                        "expected a tree in the hierarchy of '%s', found a cycle through '%s'",
+                                        d->name, d->pcode[i]);
+            free(keep);
+            free(used);
+            return st;
+        }
+    }
+    /* mark ancestors */
     for (int32_t i = 0; i < np; i++) {
         if (!used[i])
             continue;
@@ -527,6 +681,16 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
             stack[sp++] = ch;
         }
     }
+    d->bypre = malloc((size_t)n * sizeof *d->bypre);
+    if (!d->bypre) {
+        free(keep);
+        free(used);
+        free(order);
+        free(stack);
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (int32_t j = 0; j < n; j++)
+        d->bypre[d->pre[j]] = j;
     for (int32_t j = 0; j < n; j++)
         d->size[j] = 1;
     /* sizes: process nodes by decreasing depth */
@@ -538,6 +702,70 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
     free(used);
     free(order);
     free(stack);
+    d->ntree = n;
+    if (d->ngname == 0)
+        return OM_OK;
+    /* groupings: nodes ntree.. in order of first declaration */
+    int32_t ntot = n + d->ngname;
+    char **code = realloc(d->code, (size_t)ntot * sizeof *code);
+    if (code)
+        d->code = code;
+    int32_t *pa = realloc(d->parent, (size_t)ntot * sizeof *pa);
+    if (pa)
+        d->parent = pa;
+    int32_t *de = realloc(d->depth, (size_t)ntot * sizeof *de);
+    if (de)
+        d->depth = de;
+    int32_t *pr = realloc(d->pre, (size_t)ntot * sizeof *pr);
+    if (pr)
+        d->pre = pr;
+    int32_t *sz = realloc(d->size, (size_t)ntot * sizeof *sz);
+    if (sz)
+        d->size = sz;
+    int32_t *cs = realloc(d->child_start, ((size_t)ntot + 1) * sizeof *cs);
+    if (cs)
+        d->child_start = cs;
+    d->ingrp_start = calloc((size_t)n + 1, sizeof *d->ingrp_start);
+    d->ingrp = malloc((d->ngm + 1) * sizeof *d->ingrp);
+    if (!code || !pa || !de || !pr || !sz || !cs || !d->ingrp_start || !d->ingrp)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (int32_t g = 0; g < d->ngname; g++) {
+        int32_t x = n + g;
+        if (om_strmap_get(d->map, d->gname[g], strlen(d->gname[g])) >= 0 ||
+            (d->synthetic_root && strcmp(d->gname[g], OM_SDC_TOTAL) == 0))
+            return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                                "expected group codes of '%s' distinct from its other codes, found '%s'", d->name,
+                                d->gname[g]);
+        d->code[x] = d->gname[g];
+        d->parent[x] = -1;
+        d->depth[x] = 0;
+        d->pre[x] = -1;
+        d->size[x] = 1;
+        d->child_start[x + 1] = d->child_start[x];
+    }
+    for (size_t k = 0; k < d->ngm; k++) {
+        int32_t m = d->prov2final[d->gm_member[k]];
+        if (m < 0)
+            continue; /* a member absent from the table contributes 0 */
+        if (d->child_start[m] != d->child_start[m + 1])
+            return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                                "expected members of group '%s' to be inner codes of '%s', found '%s'",
+                                d->gname[d->gm_group[k]], d->name, d->pcode[d->gm_member[k]]);
+        d->ingrp_start[m + 1]++;
+    }
+    for (int32_t j = 0; j < n; j++)
+        d->ingrp_start[j + 1] += d->ingrp_start[j];
+    int32_t *fillg = malloc(((size_t)n + 1) * sizeof *fillg);
+    if (!fillg)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    memcpy(fillg, d->ingrp_start, ((size_t)n + 1) * sizeof *fillg);
+    for (size_t k = 0; k < d->ngm; k++) {
+        int32_t m = d->prov2final[d->gm_member[k]];
+        if (m >= 0)
+            d->ingrp[fillg[m]++] = n + d->gm_group[k];
+    }
+    free(fillg);
+    d->n = ntot;
     return OM_OK;
 }
 
@@ -566,6 +794,8 @@ static om_status add_row_entry(om_sdc *s, int32_t cell, int8_t coef)
     return OM_OK;
 }
 
+static om_status build_cells(om_sdc *s, int32_t **up, om_error *err);
+
 om_status om_sdc_build(om_sdc *s, om_error *err)
 {
     if (s->built)
@@ -576,6 +806,21 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
     for (size_t d = 0; d < s->nd; d++)
         if ((st = dim_finalize(s, d, err)) != OM_OK)
             return st;
+    int32_t *up[SDC_MAX_DIMS] = {0};
+    for (size_t d = 0; d < s->nd; d++)
+        if (!(up[d] = malloc(((size_t)s->dim[d].n + 1) * sizeof *up[d]))) {
+            for (size_t e = 0; e < d; e++)
+                free(up[e]);
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+    st = build_cells(s, up, err);
+    for (size_t d = 0; d < s->nd; d++)
+        free(up[d]);
+    return st;
+}
+
+static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
+{
     /* inner coordinates to final ids; absent dims at the root */
     for (size_t r = 0; r < s->ninner; r++)
         for (size_t d = 0; d < s->nd; d++)
@@ -668,9 +913,22 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
             if (in->mask != tb->mask)
                 continue;
             int32_t cur[SDC_MAX_DIMS];
+            int32_t pos[SDC_MAX_DIMS] = {0}, len[SDC_MAX_DIMS];
             for (size_t d = 0; d < s->nd; d++)
                 cur[d] = in->coord[d];
-            ginner[sdc_grid_index(s, tb, cur)] = 1 | (in->in.forced ? 2 : 0);
+            /* per table dimension: the leaf, its ancestors, then its groups */
+            for (int k = 0; k < tb->nd; k++) {
+                int dd = tb->dims[k];
+                const sdc_dim *dm = &s->dim[dd];
+                int32_t q = 0;
+                for (int32_t x = in->coord[dd]; x >= 0; x = dm->parent[x])
+                    up[dd][q++] = x;
+                if (dm->ingrp_start)
+                    for (int32_t e = dm->ingrp_start[in->coord[dd]]; e < dm->ingrp_start[in->coord[dd] + 1]; e++)
+                        up[dd][q++] = dm->ingrp[e];
+                len[k] = q;
+            }
+            ginner[sdc_grid_index(s, tb, cur)] = 1 | (in->in.forced ? 2 : 0) | (in->in.suppressed ? 4 : 0);
             for (;;) {
                 size_t g = sdc_grid_index(s, tb, cur);
                 double *v = gv + g * 6;
@@ -693,11 +951,11 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
                 int k;
                 for (k = tb->nd - 1; k >= 0; k--) {
                     int dd = tb->dims[k];
-                    int32_t p = s->dim[dd].parent[cur[dd]];
-                    if (p >= 0) {
-                        cur[dd] = p;
+                    if (++pos[k] < len[k]) {
+                        cur[dd] = up[dd][pos[k]];
                         break;
                     }
+                    pos[k] = 0;
                     cur[dd] = in->coord[dd];
                 }
                 if (k < 0)
@@ -758,12 +1016,12 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
             s->tables[id] |= 1u << t;
             if (ginner[g]) {
                 s->inner_flag[id] = 1;
-                if (ginner[g] & 2)
-                    s->forced[id] = 1;
+                s->forced[id] |= (uint8_t)(ginner[g] & 6);
             } else {
                 bool all_leaf = true;
                 for (int k = 0; k < tb->nd; k++)
-                    if (!is_leaf(&s->dim[tb->dims[k]], co[tb->dims[k]]))
+                    if (!is_leaf(&s->dim[tb->dims[k]], co[tb->dims[k]]) ||
+                        co[tb->dims[k]] >= s->dim[tb->dims[k]].ntree)
                         all_leaf = false;
                 if (all_leaf) {
                     s->inner_flag[id] = 1;
@@ -815,7 +1073,50 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
                         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 s->row_start[++s->nrow] = s->nnz;
             }
+            /* groupings: group = sum of its members */
+            if (!dm->ingrp_start)
+                continue;
+            for (size_t g = 0; g < tb->ncell; g++) {
+                int32_t x = (int32_t)((g / tb->stride[k]) % (size_t)dm->n);
+                if (x < dm->ntree)
+                    continue;
+                size_t base = g - (size_t)x * tb->stride[k];
+                if (s->nrow + 2 > caprow) {
+                    caprow *= 2;
+                    size_t *rs = realloc(s->row_start, caprow * sizeof *rs);
+                    if (!rs)
+                        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    s->row_start = rs;
+                }
+                if (add_row_entry(s, tb->grid2cell[g], 1) != OM_OK)
+                    return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                for (int32_t m = 0; m < dm->ntree; m++)
+                    for (int32_t e = dm->ingrp_start[m]; e < dm->ingrp_start[m + 1]; e++)
+                        if (dm->ingrp[e] == x &&
+                            add_row_entry(s, tb->grid2cell[base + (size_t)m * tb->stride[k]], -1) != OM_OK)
+                            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                s->row_start[++s->nrow] = s->nnz;
+            }
         }
+    }
+    /* transpose of the constraint rows */
+    s->cell_row_start = calloc(s->ncell + 1, sizeof *s->cell_row_start);
+    s->cell_row = malloc((s->nnz + 1) * sizeof *s->cell_row);
+    if (!s->cell_row_start || !s->cell_row)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t e = 0; e < s->nnz; e++)
+        s->cell_row_start[s->row_cell[e] + 1]++;
+    for (size_t i = 0; i < s->ncell; i++)
+        s->cell_row_start[i + 1] += s->cell_row_start[i];
+    {
+        size_t *fill = malloc((s->ncell + 1) * sizeof *fill);
+        if (!fill)
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        memcpy(fill, s->cell_row_start, (s->ncell + 1) * sizeof *fill);
+        for (size_t r = 0; r < s->nrow; r++)
+            for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++)
+                s->cell_row[fill[s->row_cell[e]]++] = (int32_t)r;
+        free(fill);
     }
     for (size_t i = 0; i < s->ncell; i++)
         if (s->inner_flag[i])
@@ -874,6 +1175,9 @@ long om_sdc_find(const om_sdc *s, const char *const *codes)
             int32_t p = om_strmap_get(dm->map, codes[d], strlen(codes[d]));
             if (p >= 0)
                 co[d] = dm->prov2final[p];
+            for (int32_t g = dm->ntree; g < dm->n && co[d] < 0; g++)
+                if (strcmp(dm->code[g], codes[d]) == 0)
+                    co[d] = g;
         }
         if (co[d] < 0)
             return -1;
@@ -930,6 +1234,7 @@ static om_status regroup(om_sdc *s, size_t dim, const int32_t *newid, om_error *
         t->denominator += row.in.denominator;
         t->contributors += row.in.contributors;
         t->forced = t->forced || row.in.forced;
+        t->suppressed = t->suppressed || row.in.suppressed;
         for (int q = 0; q < 3; q++) {
             double x = row.in.top[q];
             for (int p = 0; p < 3 && x > 0; p++)

@@ -31,9 +31,10 @@
  *     A (zp - zm) = 0, zp_i - zm_i = +U (or -L), 0 <= zm_j <= a_j, zp >= 0,
  *     with c_j = 0 for suppressed cells and value+1 otherwise; every cell
  *     with z_j != 0 is suppressed.  The LP is first restricted to a
- *     neighbourhood (the subtree of the k-th ancestor of the cell in every
- *     dimension, cells outside fixed at 0 -- any solution stays a valid
- *     deviation of the whole system), widened when infeasible.
+ *     neighbourhood (per dimension: the cell's code, ancestors, children
+ *     and its 12 largest siblings; then the subtree of the k-th ancestor),
+ *     cells outside fixed at 0 -- any solution stays a valid deviation of
+ *     the whole system -- and widened while infeasible.
  *  3. The audit (below) runs on the result; cells still failing (linked
  *     tables, numerical edge cases) get step 2, until the audit passes.
  *
@@ -47,9 +48,11 @@
 #include "sdc_internal.h"
 
 #include <glpk.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 void sdc_requirement(const om_sdc_rules *r, double x, double *up, double *down)
 {
@@ -86,7 +89,7 @@ om_status om_sdc_apply_primary(om_sdc *s, const om_sdc_rules *r, om_error *err)
     for (size_t i = 0; i < s->ncell; i++) {
         double v = s->value[i];
         const double *top = s->top + 3 * i;
-        bool p = s->forced[i];
+        bool p = (s->forced[i] & 2) != 0;
         if (r->min_count > 0 && v >= 1 && v < r->min_count)
             p = true;
         if (r->zeros_primary && v == 0)
@@ -160,8 +163,48 @@ static bool push_up(vecset *v, const sdc_dim *d, int32_t x, int32_t stop, int8_t
     return true;
 }
 
+/* Extend the vector being built (entries save_nnz..) to the grouping
+ * nodes of the dimension: v_g = sum of v over the members of g, so the
+ * group constraints hold too; a coefficient beyond +-1 drops the vector. */
+static bool vs_groups(vecset *v, const sdc_dim *d, int32_t save_nnz)
+{
+    if (!d->ingrp_start)
+        return true;
+    int32_t end = v->nnz;
+    for (int32_t e = save_nnz; e < end; e++) {
+        int32_t x = v->node[e];
+        if (x >= d->ntree)
+            continue;
+        for (int32_t q = d->ingrp_start[x]; q < d->ingrp_start[x + 1]; q++) {
+            int32_t g = d->ingrp[q];
+            bool done = false;
+            for (int32_t f = end; f < v->nnz && !done; f++)
+                done = v->node[f] == g;
+            if (done)
+                continue;
+            int coef = 0;
+            for (int32_t f = save_nnz; f < end; f++) {
+                int32_t y = v->node[f];
+                if (y >= d->ntree)
+                    continue;
+                for (int32_t r = d->ingrp_start[y]; r < d->ingrp_start[y + 1]; r++)
+                    if (d->ingrp[r] == g)
+                        coef += v->sign[f];
+            }
+            if (coef > 1 || coef < -1)
+                return false;
+            if (coef && !vs_push(v, g, (int8_t)coef))
+                return false;
+        }
+    }
+    return true;
+}
+
+static const sdc_dim *g_vs_dim;
+
 static void vs_close(vecset *v, int32_t save_nnz, bool ok)
 {
+    ok = ok && vs_groups(v, g_vs_dim, save_nnz);
     if (!ok || v->n >= HC_MAXVEC) {
         v->nnz = save_nnz;
         return;
@@ -172,9 +215,12 @@ static void vs_close(vecset *v, int32_t save_nnz, bool ok)
 /* Null-space vectors of dimension d's hierarchy constraints with +1 at c. */
 static void gen_vectors(const sdc_dim *d, int32_t c, vecset *v)
 {
+    g_vs_dim = d;
     v->n = 0;
     v->nnz = 0;
     v->start[0] = 0;
+    if (c >= d->ntree)
+        return; /* a grouping cell: the LP method handles it */
     if (leafp(d, c)) {
         int32_t p = d->parent[c];
         if (p < 0)
@@ -340,57 +386,146 @@ static om_status glpk_fail(om_error *err, const char *what, int ret)
     return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (%s, code %d)", what, ret);
 }
 
-/* Subtree membership via preorder numbers. */
-static bool in_subtree(const sdc_dim *d, int32_t anc, int32_t x)
+/* Per-dimension node lists of a neighbourhood of cell i.  Level 0: in a
+ * dimension whose parent subtree is small (<= 24 nodes) that subtree;
+ * otherwise the cell's code, its ancestors, its children and the 12
+ * siblings holding the largest values next to the cell.  Level k >= 1: the
+ * subtree of the k-th ancestor. */
+static void neighbourhood(const om_sdc *s, size_t i, int lev, int32_t **lst, int32_t *nl)
 {
-    return d->pre[x] >= d->pre[anc] && d->pre[x] < d->pre[anc] + d->size[anc];
+    const int32_t *ci = s->coord + i * s->nd;
+    int t0 = 0;
+    while (!((s->tables[i] >> t0) & 1u))
+        t0++;
+    const sdc_table *tb = &s->table[t0];
+    for (size_t d = 0; d < s->nd; d++) {
+        const sdc_dim *dm = &s->dim[d];
+        int32_t c = ci[d], p = dm->parent[c];
+        int32_t anc = c;
+        for (int k = 0; k < (lev < 1 ? 1 : lev) && dm->parent[anc] >= 0; k++)
+            anc = dm->parent[anc];
+        nl[d] = 0;
+        if (c >= dm->ntree) {
+            /* a grouping cell: every node of the dimension */
+            for (int32_t x = 0; x < dm->n; x++)
+                lst[d][nl[d]++] = x;
+            continue;
+        }
+        for (int32_t x = dm->ntree; x < dm->n; x++)
+            lst[d][nl[d]++] = x; /* groupings are few: always included */
+        if (lev >= 1 || p < 0 || dm->size[p] <= 24) {
+            for (int32_t q = dm->pre[anc]; q < dm->pre[anc] + dm->size[anc]; q++)
+                lst[d][nl[d]++] = dm->bypre[q];
+            continue;
+        }
+        for (int32_t x = c; x >= 0; x = dm->parent[x])
+            lst[d][nl[d]++] = x;
+        for (int32_t k = dm->child_start[c]; k < dm->child_start[c + 1]; k++)
+            lst[d][nl[d]++] = dm->child[k];
+        /* the 12 largest siblings along the line through i (in its first table) */
+        int kd = -1;
+        for (int k = 0; k < tb->nd; k++)
+            if (tb->dims[k] == (int)d)
+                kd = k;
+        int32_t best[12];
+        double bv[12];
+        int nb = 0;
+        for (int32_t k = dm->child_start[p]; k < dm->child_start[p + 1] && kd >= 0; k++) {
+            int32_t sb = dm->child[k];
+            if (sb == c)
+                continue;
+            size_t g = sdc_grid_index(s, tb, ci) + ((size_t)sb - (size_t)c) * tb->stride[kd];
+            double v = s->value[tb->grid2cell[g]];
+            int pos = nb < 12 ? nb++ : 12;
+            while (pos > 0 && bv[pos - 1] < v) {
+                if (pos < 12) {
+                    best[pos] = best[pos - 1];
+                    bv[pos] = bv[pos - 1];
+                }
+                pos--;
+            }
+            if (pos < 12) {
+                best[pos] = sb;
+                bv[pos] = v;
+            }
+        }
+        for (int k = 0; k < nb; k++)
+            lst[d][nl[d]++] = best[k];
+    }
 }
 
 /* Protect cell i in direction dir (+1 up by t, -1 down by t) with the
- * incremental LP; *done false when even the whole table is infeasible. */
-static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *local, bool *done, om_error *err)
+ * incremental LP; *done false when even the whole table is infeasible.
+ * `local` (ncell entries, all -1) and `rowmark` (nrow entries, all 0) are
+ * scratch and are left as found. */
+static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *local, uint8_t *rowmark, bool *done,
+                            om_error *err)
 {
     *done = false;
     int maxlev = 1;
     for (size_t d = 0; d < s->nd; d++)
         if (s->dim[d].maxdepth > maxlev)
             maxlev = s->dim[d].maxdepth;
-    const int32_t *ci = s->coord + i * s->nd;
+    int32_t *lst[SDC_MAX_DIMS] = {0}, nl[SDC_MAX_DIMS];
     int32_t *cells = malloc(s->ncell * sizeof *cells);
-    if (!cells)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    int32_t *rows = malloc((s->nrow + 1) * sizeof *rows);
     om_status st = OM_OK;
-    for (int lev = 1; lev <= maxlev && !*done; lev++) {
-        int32_t anc[SDC_MAX_DIMS];
-        for (size_t d = 0; d < s->nd; d++) {
-            int32_t x = ci[d];
-            for (int k = 0; k < lev && s->dim[d].parent[x] >= 0; k++)
-                x = s->dim[d].parent[x];
-            anc[d] = x;
-        }
+    bool okm = cells && rows;
+    for (size_t d = 0; d < s->nd && okm; d++)
+        okm = (lst[d] = malloc(((size_t)s->dim[d].n + 16) * sizeof *lst[d])) != NULL;
+    if (!okm) {
+        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        maxlev = -1;
+    }
+    for (int lev = 0; lev <= maxlev && !*done; lev++) {
+        neighbourhood(s, i, lev, lst, nl);
         size_t n = 0;
-        for (size_t j = 0; j < s->ncell; j++) {
-            const int32_t *cj = s->coord + j * s->nd;
-            bool in = true;
-            for (size_t d = 0; d < s->nd && in; d++)
-                in = in_subtree(&s->dim[d], anc[d], cj[d]);
-            if (in) {
-                local[j] = (int32_t)n;
-                cells[n++] = (int32_t)j;
+        for (int t = 0; t < s->ntables; t++) {
+            const sdc_table *tb = &s->table[t];
+            bool ok = true;
+            for (size_t d = 0; d < s->nd && ok; d++)
+                if (!(tb->mask & (1u << d))) {
+                    ok = false;
+                    for (int32_t k = 0; k < nl[d]; k++)
+                        ok = ok || lst[d][k] == s->dim[d].root;
+                }
+            if (!ok)
+                continue;
+            int od[SDC_MAX_DIMS] = {0};
+            for (;;) {
+                size_t g = 0;
+                for (int k = 0; k < tb->nd; k++)
+                    g += (size_t)lst[tb->dims[k]][od[k]] * tb->stride[k];
+                int32_t j = tb->grid2cell[g];
+                if (local[j] < 0) {
+                    local[j] = (int32_t)n;
+                    cells[n++] = j;
+                }
+                int k;
+                for (k = tb->nd - 1; k >= 0; k--) {
+                    if (++od[k] < nl[tb->dims[k]])
+                        break;
+                    od[k] = 0;
+                }
+                if (k < 0)
+                    break;
             }
         }
-        /* rows touching the neighbourhood */
+        /* rows touching the neighbourhood, through the transpose */
         size_t nz = 0, nr = 0;
-        for (size_t r = 0; r < s->nrow; r++) {
-            size_t c = 0;
-            for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++)
-                c += local[s->row_cell[e]] >= 0;
-            if (c) {
-                nr++;
-                nz += 2 * c;
+        for (size_t k = 0; k < n; k++)
+            for (size_t e = s->cell_row_start[cells[k]]; e < s->cell_row_start[cells[k] + 1]; e++) {
+                int32_t r = s->cell_row[e];
+                if (rowmark[r])
+                    continue;
+                rowmark[r] = 1;
+                rows[nr++] = r;
+                for (size_t f = s->row_start[r]; f < s->row_start[r + 1]; f++)
+                    nz += local[s->row_cell[f]] >= 0 ? 2 : 0;
             }
-        }
-        int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
+        for (size_t k = 0; k < nr; k++)
+            rowmark[rows[k]] = 0;
+    int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
         double *ar = malloc((nz + 1) * sizeof *ar);
         glp_prob *lp = glp_create_prob();
         if (!ia || !ja || !ar) {
@@ -426,7 +561,8 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
             glp_add_rows(lp, (int)nr);
         size_t q = 0;
         int row = 0;
-        for (size_t r = 0; r < s->nrow; r++) {
+        for (size_t rr = 0; rr < nr; rr++) {
+            int32_t r = rows[rr];
             bool any = false;
             for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++)
                 if (local[s->row_cell[e]] >= 0) {
@@ -478,6 +614,9 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
             break;
     }
     free(cells);
+    free(rows);
+    for (size_t d = 0; d < s->nd; d++)
+        free(lst[d]);
     if (*done)
         s->sum.lp_protections++;
     return st;
@@ -503,7 +642,210 @@ static void describe(const om_sdc *s, size_t i, char *buf, size_t size)
                               s->dim[d].code[s->coord[i * s->nd + d]]);
 }
 
-om_status om_sdc_audit(om_sdc *s, const om_sdc_rules *rules, size_t *n_fail, om_error *err)
+/* Shared state of the audit workers. */
+typedef struct audit_job {
+    om_sdc *s;
+    const om_sdc_rules *rules;
+    bool full;
+    size_t ncomp;
+    const size_t *cstart, *rstart, *order;
+    const int32_t *ccell, *crow, *local;
+    const int32_t *inrow;
+    pthread_mutex_t mu;
+    size_t next, done_cells, nsupp;
+    size_t solves;
+    om_status st;
+    int ret;
+    om_progress pg;
+} audit_job;
+
+/* Min and max of the cells of one component.  full: every cell exactly;
+ * otherwise only what decides the primary cells' requirements: an optimal
+ * vertex of one LP that already reaches x_j + U_j (or x_j - L_j) for
+ * another primary j proves j's requirement in that direction without its
+ * own LP.  In both modes a vertex with y_j = 0 proves lower_j = 0. */
+static int audit_component(audit_job *J, size_t c, size_t *solves)
+{
+    om_sdc *s = J->s;
+    size_t nc = J->cstart[c + 1] - J->cstart[c];
+    const int32_t *cl = J->ccell + J->cstart[c];
+    if (nc == 1) {
+        int32_t i = cl[0];
+        s->lower[i] = J->inrow[i] ? s->value[i] : 0;
+        s->upper[i] = J->inrow[i] ? s->value[i] : INFINITY;
+        s->audited[i] = 1;
+        return 0;
+    }
+    size_t nr = J->rstart[c + 1] - J->rstart[c];
+    const int32_t *rl = J->crow + J->rstart[c];
+    size_t nz = 0;
+    for (size_t k = 0; k < nr; k++)
+        for (size_t e = s->row_start[rl[k]]; e < s->row_start[rl[k] + 1]; e++)
+            nz += sdc_suppressed(s, (size_t)s->row_cell[e]);
+    int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
+    double *ar = malloc((nz + 1) * sizeof *ar);
+    /* per cell: bit 1 lower known exactly, 2 upper known exactly,
+     * 4 lower requirement proven, 8 upper requirement proven */
+    uint8_t *known = calloc(nc, 1);
+    double *need_lo = malloc(nc * sizeof *need_lo), *need_hi = malloc(nc * sizeof *need_hi);
+    if (!ia || !ja || !ar || !known || !need_lo || !need_hi) {
+        free(ia);
+        free(ja);
+        free(ar);
+        free(known);
+        free(need_lo);
+        free(need_hi);
+        return -1;
+    }
+    glp_prob *lp = glp_create_prob();
+    glp_add_cols(lp, (int)nc);
+    for (size_t k = 0; k < nc; k++) {
+        glp_set_col_bnds(lp, (int)k + 1, GLP_LO, 0, 0);
+        int32_t i = cl[k];
+        need_lo[k] = -INFINITY;
+        need_hi[k] = INFINITY;
+        if (s->status[i] == OM_SDC_PRIMARY) {
+            double U, L, x = s->value[i], tol = 1e-6 * (1 + x);
+            sdc_requirement(J->rules, x, &U, &L);
+            need_lo[k] = x - L + tol;
+            need_hi[k] = x + U - tol;
+        }
+    }
+    glp_add_rows(lp, (int)nr);
+    size_t q = 0;
+    for (size_t k = 0; k < nr; k++) {
+        double rhs = 0;
+        for (size_t e = s->row_start[rl[k]]; e < s->row_start[rl[k] + 1]; e++) {
+            int32_t j = s->row_cell[e];
+            if (sdc_suppressed(s, (size_t)j)) {
+                q++;
+                ia[q] = (int)k + 1;
+                ja[q] = J->local[j] + 1;
+                ar[q] = s->row_coef[e];
+            } else {
+                rhs -= s->row_coef[e] * s->value[j];
+            }
+        }
+        glp_set_row_bnds(lp, (int)k + 1, GLP_FX, rhs, rhs);
+    }
+    glp_load_matrix(lp, (int)q, ia, ja, ar);
+    free(ia);
+    free(ja);
+    free(ar);
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.presolve = GLP_OFF;
+    glp_adv_basis(lp, 0);
+    int bad = 0, prev = -1;
+    for (size_t k = 0; k < nc && !bad; k++) {
+        int32_t i = cl[k];
+        bool primary = s->status[i] == OM_SDC_PRIMARY;
+        if (!J->full && !primary)
+            continue;
+        for (int dir = 0; dir < 2 && !bad; dir++) {
+            if (J->full ? (known[k] & (dir ? 2 : 1)) : (known[k] & (dir ? 10 : 5)))
+                continue;
+            if (prev >= 0)
+                glp_set_obj_coef(lp, prev + 1, 0);
+            glp_set_obj_coef(lp, (int)k + 1, 1);
+            prev = (int)k;
+            glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
+            int ret = glp_simplex(lp, &parm);
+            if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
+                glp_adv_basis(lp, 0);
+                ret = glp_simplex(lp, &parm);
+            }
+            (*solves)++;
+            int gs = glp_get_status(lp);
+            if (ret != 0 || (gs != GLP_OPT && !(dir && gs == GLP_UNBND))) {
+                bad = ret ? ret : 1000 + gs;
+                break;
+            }
+            if (dir) {
+                s->upper[i] = gs == GLP_UNBND ? INFINITY : glp_get_obj_val(lp);
+                known[k] |= 2;
+            } else {
+                double v = glp_get_obj_val(lp);
+                s->lower[i] = v < 0 ? 0 : v;
+                known[k] |= 1;
+            }
+            if (gs != GLP_OPT)
+                continue;
+            /* what this vertex proves for the other cells */
+            for (size_t j = 0; j < nc; j++) {
+                double y = glp_get_col_prim(lp, (int)j + 1);
+                if (y <= 1e-9 * (1 + s->value[cl[j]]) && !(known[j] & 1)) {
+                    s->lower[cl[j]] = 0;
+                    known[j] |= 1;
+                }
+                if (y <= need_lo[j])
+                    known[j] |= 4;
+                if (y >= need_hi[j])
+                    known[j] |= 8;
+            }
+        }
+        if ((known[k] & 3) == 3)
+            s->audited[i] = 1;
+    }
+    for (size_t k = 0; k < nc && !bad; k++) {
+        int32_t i = cl[k];
+        if (s->status[i] != OM_SDC_PRIMARY)
+            continue;
+        bool lo_ok = (known[k] & 4) || ((known[k] & 1) && s->lower[i] <= need_lo[k]);
+        bool hi_ok = (known[k] & 8) || ((known[k] & 2) && s->upper[i] >= need_hi[k]);
+        if (!lo_ok || !hi_ok)
+            s->fails[i] = 1;
+    }
+    glp_delete_prob(lp);
+    free(known);
+    free(need_lo);
+    free(need_hi);
+    return bad;
+}
+
+static void *audit_worker(void *arg)
+{
+    audit_job *J = arg;
+    glp_term_out(GLP_OFF);
+    size_t solves = 0;
+    for (;;) {
+        pthread_mutex_lock(&J->mu);
+        bool stop = J->next >= J->ncomp || J->st != OM_OK;
+        size_t c = stop ? 0 : J->order[J->next++];
+        pthread_mutex_unlock(&J->mu);
+        if (stop)
+            break;
+        int bad = audit_component(J, c, &solves);
+        pthread_mutex_lock(&J->mu);
+        if (bad && J->st == OM_OK) {
+            J->st = bad < 0 ? OM_ERR_NOMEM : OM_ERR_INTERNAL;
+            J->ret = bad;
+        }
+        J->done_cells += J->cstart[c + 1] - J->cstart[c];
+        if (J->pg.fn)
+            J->pg.fn(J->pg.user, "audit", J->done_cells, J->nsupp);
+        pthread_mutex_unlock(&J->mu);
+    }
+    pthread_mutex_lock(&J->mu);
+    J->solves += solves;
+    pthread_mutex_unlock(&J->mu);
+    glp_free_env();
+    return NULL;
+}
+
+static const size_t *g_csize_start;
+static int cmp_comp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    size_t sx = g_csize_start[x + 1] - g_csize_start[x], sy = g_csize_start[y + 1] - g_csize_start[y];
+    if (sx != sy)
+        return sx > sy ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int threads, om_progress pg,
+                           size_t *n_fail, om_error *err)
 {
     om_status st = om_sdc_build(s, err);
     if (st != OM_OK)
@@ -520,6 +862,7 @@ om_status om_sdc_audit(om_sdc *s, const om_sdc_rules *rules, size_t *n_fail, om_
     for (size_t i = 0; i < s->ncell; i++) {
         uf[i] = (int32_t)i;
         s->audited[i] = s->fails[i] = 0;
+        s->lower[i] = s->upper[i] = NAN;
     }
     size_t nsupp = 0;
     for (size_t i = 0; i < s->ncell; i++)
@@ -542,7 +885,7 @@ om_status om_sdc_audit(om_sdc *s, const om_sdc_rules *rules, size_t *n_fail, om_
     }
     /* group suppressed cells and rows by component (counting sort by root) */
     int32_t *comp = malloc(s->ncell * sizeof *comp); /* root -> component number */
-    size_t *cstart = NULL, *rstart = NULL;
+    size_t *cstart = NULL, *rstart = NULL, *order = NULL;
     int32_t *ccell = NULL, *crow = NULL, *local = NULL;
     size_t ncomp = 0;
     if (!comp) {
@@ -559,22 +902,21 @@ om_status om_sdc_audit(om_sdc *s, const om_sdc_rules *rules, size_t *n_fail, om_
         }
     cstart = calloc(ncomp + 2, sizeof *cstart);
     rstart = calloc(ncomp + 2, sizeof *rstart);
+    order = malloc((ncomp + 1) * sizeof *order);
     ccell = malloc((nsupp + 1) * sizeof *ccell);
     crow = malloc((s->nrow + 1) * sizeof *crow);
     local = malloc(s->ncell * sizeof *local);
-    if (!cstart || !rstart || !ccell || !crow || !local) {
+    if (!cstart || !rstart || !order || !ccell || !crow || !local) {
         st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < s->ncell; i++)
         if (sdc_suppressed(s, i))
             cstart[comp[uf_find(uf, (int32_t)i)] + 2]++;
-    size_t nrows_used = 0;
     for (size_t r = 0; r < s->nrow; r++)
         for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++)
             if (sdc_suppressed(s, (size_t)s->row_cell[e])) {
                 rstart[comp[uf_find(uf, s->row_cell[e])] + 2]++;
-                nrows_used++;
                 break;
             }
     for (size_t c = 0; c < ncomp; c++) {
@@ -597,107 +939,82 @@ om_status om_sdc_audit(om_sdc *s, const om_sdc_rules *rules, size_t *n_fail, om_
                 break;
             }
     s->sum.components = ncomp;
-    om_progress pg = {0};
-    size_t done_cells = 0;
-    for (size_t c = 0; c < ncomp && st == OM_OK; c++) {
-        size_t nc = cstart[c + 1] - cstart[c];
-        const int32_t *cl = ccell + cstart[c];
-        if (nc == 1) {
-            /* one suppressed cell in its constraints: determined exactly by
-             * any of them, free (only >= 0) when it occurs in none */
-            int32_t i = cl[0];
-            s->lower[i] = inrow[i] ? s->value[i] : 0;
-            s->upper[i] = inrow[i] ? s->value[i] : INFINITY;
-            s->audited[i] = 1;
-            continue;
-        }
-        size_t nr = rstart[c + 1] - rstart[c];
-        const int32_t *rl = crow + rstart[c];
-        size_t nz = 0;
-        for (size_t k = 0; k < nr; k++)
-            for (size_t e = s->row_start[rl[k]]; e < s->row_start[rl[k] + 1]; e++)
-                nz += sdc_suppressed(s, (size_t)s->row_cell[e]);
-        int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
-        double *ar = malloc((nz + 1) * sizeof *ar);
-        if (!ia || !ja || !ar) {
-            free(ia);
-            free(ja);
-            free(ar);
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            break;
-        }
-        glp_prob *lp = glp_create_prob();
-        glp_add_cols(lp, (int)nc);
-        for (size_t k = 0; k < nc; k++)
-            glp_set_col_bnds(lp, (int)k + 1, GLP_LO, 0, 0);
-        glp_add_rows(lp, (int)nr);
-        size_t q = 0;
-        for (size_t k = 0; k < nr; k++) {
-            double rhs = 0;
-            for (size_t e = s->row_start[rl[k]]; e < s->row_start[rl[k] + 1]; e++) {
-                int32_t j = s->row_cell[e];
-                if (sdc_suppressed(s, (size_t)j)) {
-                    q++;
-                    ia[q] = (int)k + 1;
-                    ja[q] = local[j] + 1;
-                    ar[q] = s->row_coef[e];
-                } else {
-                    rhs -= s->row_coef[e] * s->value[j];
-                }
+    for (size_t c = 0; c < ncomp; c++)
+        order[c] = c;
+    g_csize_start = cstart;
+    qsort(order, ncomp, sizeof *order, cmp_comp_size); /* largest first: balances the threads */
+    audit_job J;
+    memset(&J, 0, sizeof J);
+    J.s = s;
+    J.rules = rules;
+    J.full = full;
+    J.ncomp = ncomp;
+    J.cstart = cstart;
+    J.rstart = rstart;
+    J.order = order;
+    J.ccell = ccell;
+    J.crow = crow;
+    J.local = local;
+    J.inrow = inrow;
+    J.nsupp = nsupp;
+    J.pg = pg;
+    J.st = OM_OK;
+    pthread_mutex_init(&J.mu, NULL);
+    if (threads < 1)
+        threads = 1;
+    if (threads > 16)
+        threads = 16;
+    pthread_t tid[16];
+    int started = 0;
+    for (int t = 1; t < threads && (size_t)t < ncomp; t++)
+        if (pthread_create(&tid[started], NULL, audit_worker, &J) == 0)
+            started++;
+    /* the calling thread works too, in its own GLPK environment state */
+    {
+        size_t solves = 0;
+        for (;;) {
+            pthread_mutex_lock(&J.mu);
+            bool stop = J.next >= J.ncomp || J.st != OM_OK;
+            size_t c = stop ? 0 : J.order[J.next++];
+            pthread_mutex_unlock(&J.mu);
+            if (stop)
+                break;
+            int bad = audit_component(&J, c, &solves);
+            pthread_mutex_lock(&J.mu);
+            if (bad && J.st == OM_OK) {
+                J.st = bad < 0 ? OM_ERR_NOMEM : OM_ERR_INTERNAL;
+                J.ret = bad;
             }
-            glp_set_row_bnds(lp, (int)k + 1, GLP_FX, rhs, rhs);
+            J.done_cells += cstart[c + 1] - cstart[c];
+            if (J.pg.fn)
+                J.pg.fn(J.pg.user, "audit", J.done_cells, nsupp);
+            pthread_mutex_unlock(&J.mu);
         }
-        glp_load_matrix(lp, (int)q, ia, ja, ar);
-        free(ia);
-        free(ja);
-        free(ar);
-        glp_smcp parm;
-        glp_init_smcp(&parm);
-        parm.msg_lev = GLP_MSG_OFF;
-        parm.presolve = GLP_OFF;
-        glp_adv_basis(lp, 0);
-        for (size_t k = 0; k < nc && st == OM_OK; k++) {
-            int32_t i = cl[k];
-            if (k)
-                glp_set_obj_coef(lp, (int)k, 0);
-            glp_set_obj_coef(lp, (int)k + 1, 1);
-            for (int dir = 0; dir < 2; dir++) {
-                glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
-                int ret = glp_simplex(lp, &parm);
-                if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
-                    glp_adv_basis(lp, 0);
-                    ret = glp_simplex(lp, &parm);
-                }
-                s->sum.lp_solves++;
-                int gs = glp_get_status(lp);
-                if (ret != 0 || (gs != GLP_OPT && !(dir && gs == GLP_UNBND))) {
-                    st = glpk_fail(err, "audit LP", ret ? ret : gs);
-                    break;
-                }
-                double v = gs == GLP_UNBND ? INFINITY : glp_get_obj_val(lp);
-                if (dir)
-                    s->upper[i] = v;
-                else
-                    s->lower[i] = v < 0 ? 0 : v;
-            }
-            s->audited[i] = 1;
-        }
-        glp_delete_prob(lp);
-        done_cells += nc;
-        if (pg.fn)
-            pg.fn(pg.user, "audit", done_cells, nsupp);
+        pthread_mutex_lock(&J.mu);
+        J.solves += solves;
+        pthread_mutex_unlock(&J.mu);
     }
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&J.mu);
+    s->sum.lp_solves += J.solves;
+    if (J.st == OM_ERR_NOMEM)
+        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    else if (J.st != OM_OK)
+        st = glpk_fail(err, "audit LP", J.ret);
     if (st == OM_OK)
         for (size_t i = 0; i < s->ncell; i++) {
-            if (s->status[i] != OM_SDC_PRIMARY || !s->audited[i])
+            if (s->status[i] != OM_SDC_PRIMARY)
                 continue;
-            double x = s->value[i], U, L;
-            sdc_requirement(rules, x, &U, &L);
-            double tol = 1e-6 * (1 + x);
-            if (s->lower[i] > x - L + tol || s->upper[i] < x + U - tol) {
-                s->fails[i] = 1;
-                nfail++;
+            if (!s->fails[i] && s->audited[i]) {
+                /* singletons and exact cells: check directly */
+                double x = s->value[i], U, L;
+                sdc_requirement(rules, x, &U, &L);
+                double tol = 1e-6 * (1 + x);
+                if (s->lower[i] > x - L + tol || s->upper[i] < x + U - tol)
+                    s->fails[i] = 1;
             }
+            nfail += s->fails[i];
         }
 out:
     free(uf);
@@ -705,12 +1022,19 @@ out:
     free(comp);
     free(cstart);
     free(rstart);
+    free(order);
     free(ccell);
     free(crow);
     free(local);
     if (n_fail)
         *n_fail = nfail;
     return st;
+}
+
+om_status om_sdc_audit(om_sdc *s, const om_sdc_rules *rules, size_t *n_fail, om_error *err)
+{
+    om_progress pg = {0};
+    return audit_run(s, rules, true, 2, pg, n_fail, err);
 }
 
 om_status om_sdc_audit_naive(om_sdc *s, size_t max_cells, size_t *done, om_error *err)
@@ -789,6 +1113,43 @@ om_status om_sdc_audit_naive(om_sdc *s, size_t max_cells, size_t *done, om_error
     return st;
 }
 
+om_status om_sdc_check(om_sdc *s, const om_sdc_rules *rules, bool full, size_t *n_fail, om_error *err)
+{
+    om_status st = om_sdc_apply_primary(s, rules, err);
+    if (st != OM_OK)
+        return st;
+    size_t published_primary = 0;
+    for (size_t i = 0; i < s->ncell; i++) {
+        if (s->forced[i] & 4) {
+            if (s->status[i] == OM_SDC_PUBLISHED) {
+                s->status[i] = OM_SDC_SECONDARY;
+                s->sum.secondary++;
+            }
+        } else if (s->status[i] == OM_SDC_PRIMARY) {
+            s->status[i] = OM_SDC_PUBLISHED; /* a sensitive cell the pattern publishes */
+            s->fails[i] = 1;
+            published_primary++;
+        }
+    }
+    om_progress pg = {0};
+    size_t nf = 0;
+    uint8_t *keep = malloc(s->ncell);
+    if (!keep)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    memcpy(keep, s->fails, s->ncell);
+    st = audit_run(s, rules, full, 2, pg, &nf, err);
+    for (size_t i = 0; i < s->ncell; i++)
+        if (keep[i]) {
+            s->fails[i] = 1;
+            s->status[i] = OM_SDC_PRIMARY; /* report it as the primary cell it is */
+            s->audited[i] = 0;
+        }
+    free(keep);
+    if (n_fail)
+        *n_fail = nf + published_primary;
+    return st;
+}
+
 /* ------------------------------------------------------------ driver */
 
 static const double *g_req;
@@ -815,14 +1176,15 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
     int32_t *order = malloc((np + 1) * sizeof *order);
     double *req = malloc(s->ncell * sizeof *req);
     int32_t *local = malloc(s->ncell * sizeof *local);
+    uint8_t *rowmark = calloc(s->nrow + 1, 1);
     hc_ctx h;
     memset(&h, 0, sizeof h);
     h.s = s;
     int32_t maxnnz = 0;
     for (size_t d = 0; d < s->nd; d++)
-        if ((s->dim[d].maxdepth + 2) * 2 > maxnnz)
-            maxnnz = (s->dim[d].maxdepth + 2) * 2;
-    bool okm = order && req && local;
+        if ((s->dim[d].maxdepth + 2) * 2 + (s->dim[d].n - s->dim[d].ntree) > maxnnz)
+            maxnnz = (s->dim[d].maxdepth + 2) * 2 + (s->dim[d].n - s->dim[d].ntree);
+    bool okm = order && req && local && rowmark;
     for (size_t d = 0; d < s->nd && okm; d++) {
         h.vs[d].cap_nnz = HC_MAXVEC * maxnnz;
         h.vs[d].node = malloc((size_t)h.vs[d].cap_nnz * sizeof *h.vs[d].node);
@@ -857,9 +1219,9 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
             s->sum.hypercubes++;
         } else {
             bool d1, d2;
-            if ((st = protect_lp(s, i, 1, U, local, &d1, err)) != OM_OK)
+            if ((st = protect_lp(s, i, 1, U, local, rowmark, &d1, err)) != OM_OK)
                 goto out;
-            if (L > 0 && (st = protect_lp(s, i, -1, L, local, &d2, err)) != OM_OK)
+            if (L > 0 && (st = protect_lp(s, i, -1, L, local, rowmark, &d2, err)) != OM_OK)
                 goto out;
         }
         if (opt->progress.fn && (q % 64 == 0 || q + 1 == k))
@@ -868,7 +1230,8 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
     /* audit and repair */
     for (int round = 0;; round++) {
         size_t nfail = 0;
-        if ((st = om_sdc_audit(s, rules, &nfail, err)) != OM_OK)
+        if ((st = audit_run(s, rules, opt->full_audit, opt->threads > 0 ? opt->threads : 2, opt->progress, &nfail,
+                            err)) != OM_OK)
             goto out;
         s->sum.rounds = (size_t)round + 1;
         if (nfail == 0) {
@@ -895,9 +1258,9 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
             sdc_requirement(rules, x, &U, &L);
             double tol = 1e-6 * (1 + x);
             bool d;
-            if (s->upper[i] < x + U - tol && (st = protect_lp(s, i, 1, U, local, &d, err)) != OM_OK)
+            if (s->upper[i] < x + U - tol && (st = protect_lp(s, i, 1, U, local, rowmark, &d, err)) != OM_OK)
                 goto out;
-            if (s->lower[i] > x - L + tol && (st = protect_lp(s, i, -1, L, local, &d, err)) != OM_OK)
+            if (s->lower[i] > x - L + tol && (st = protect_lp(s, i, -1, L, local, rowmark, &d, err)) != OM_OK)
                 goto out;
         }
     }
@@ -909,5 +1272,6 @@ out:
     free(order);
     free(req);
     free(local);
+    free(rowmark);
     return st;
 }
