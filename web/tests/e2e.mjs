@@ -39,10 +39,15 @@ try {
   await page.goto(`${base}/#/karta?ind=area_type&level=regso`);
   await ready();
   check(await page.locator('.mapbox svg path.area').count() > 3000, 'national RegSO layer drawn');
+  check((await page.textContent('main')).includes('schematiska'), 'RegSO map labelled as schematic');
   await axe('map (area types)');
   // keyboard: the first Tab reaches the skip link
   await page.keyboard.press('Tab');
   check(await page.evaluate(() => document.activeElement.className) === 'skip', 'first Tab focuses the skip link');
+  // the police layer (59 areas of 2023) as an optional layer
+  await page.check('#f-police');
+  await page.waitForFunction(() => document.querySelectorAll('path.police').length === 59 && document.body.dataset.ready === '1');
+  check(true, 'police layer toggled on (59 areas)');
 
   // choose a kommun by search
   await page.goto(`${base}/#/karta?ind=low_econ&level=kommun`);
