@@ -55,7 +55,8 @@ size_t om_csv_nfields(const om_csv *c);
 /* Field i of the current record ({NULL,0} when i is out of range). */
 om_field om_csv_field(const om_csv *c, size_t i);
 bool om_csv_empty(const om_csv *c, size_t i);
-/* 1-based line and column of the start of field i of the current record. */
+/* 1-based line and column of the start of field i of the current record.
+ * Incremental: asking for every record in order costs O(input) overall. */
 long om_csv_line(const om_csv *c);
 long om_csv_column(const om_csv *c, size_t i);
 const char *om_csv_name(const om_csv *c);

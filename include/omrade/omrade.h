@@ -6,7 +6,12 @@
 #include "omrade/csv.h"
 #include "omrade/geo.h"
 #include "omrade/hash.h"
+#include "omrade/link.h"
 #include "omrade/scb.h"
 #include "omrade/seg.h"
+#include "omrade/sdc.h"
+#include "omrade/sei.h"
+#include "omrade/stats.h"
+#include "omrade/synth.h"
 
 #endif

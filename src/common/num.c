@@ -9,6 +9,7 @@
  * (glibc's strtod does honour LC_NUMERIC, hence the check for '.' below). */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/common.h"
+#include "common/num_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -194,7 +195,7 @@ static int fix_point(char *buf, int n)
     return n;
 }
 
-int om_fmt_double(char *buf, size_t size, double v)
+int om_fmt_double_printf(char *buf, size_t size, double v)
 {
     if (size == 0)
         return 0;

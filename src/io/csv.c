@@ -27,6 +27,8 @@ struct om_csv {
     size_t len;
     size_t pos, end; /* reading window */
     size_t rec_start;
+    size_t lc_off;   /* cache for line numbers: lc_line is the line at byte lc_off */
+    long lc_line;
     char delim;
     size_t max_fields;
     om_field *fields;
@@ -275,29 +277,40 @@ static om_status quoted_field(om_csv *c, size_t *pp, om_error *err)
     return s;
 }
 
-/* First offset >= p holding the separator or '\n' (or end).  Eight bytes at a
+/* First offset in [p, lim) holding the separator, or lim.  Eight bytes at a
  * time with the "has zero byte" bit trick (Hacker's Delight, 6-1 / Mycroft):
- * x ^ broadcast(ch) has a zero byte exactly where x holds ch. */
-static inline size_t scan_field(const char *d, size_t p, size_t end, char delim)
+ * x ^ broadcast(ch) has a zero byte exactly where x holds ch; the lowest
+ * flagged byte is always a true match. */
+static inline size_t scan_delim(const char *d, size_t p, size_t lim, char delim)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    const uint64_t bd = ones * (unsigned char)delim, bn = ones * (unsigned char)'\n';
-    while (p + 8 <= end) {
+    const uint64_t bd = ones * (unsigned char)delim;
+    while (p + 8 <= lim) {
         uint64_t w;
         memcpy(&w, d + p, 8);
-        uint64_t a = w ^ bd, b = w ^ bn;
-        uint64_t hit = ((a - ones) & ~a & highs) | ((b - ones) & ~b & highs);
+        uint64_t a = w ^ bd;
+        uint64_t hit = (a - ones) & ~a & highs;
         if (hit)
             return p + (size_t)(__builtin_ctzll(hit) >> 3);
         p += 8;
     }
 #endif
-    while (p < end && d[p] != delim && d[p] != '\n')
+    while (p < lim && d[p] != delim)
         p++;
     return p;
 }
 
+static inline size_t line_end(const char *d, size_t p, size_t end)
+{
+    const char *nl = p < end ? memchr(d + p, '\n', end - p) : NULL;
+    return nl ? (size_t)(nl - d) : end;
+}
+
+/* One record: the line end is found once with memchr (vectorised in libc),
+ * then fields are cut at separators inside it.  A quoted field may run past
+ * that line end (an embedded line break); the line end is then searched
+ * again from the closing quote. */
 om_status om_csv_next(om_csv *c, bool *got, om_error *err)
 {
     *got = false;
@@ -308,20 +321,22 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
     char *d = c->data;
     size_t p = c->pos, end = c->end;
     c->rec_start = p;
+    size_t eol = line_end(d, p, end);
     for (;;) {
-        if (p < end && d[p] == '"') {
+        if (p < eol && d[p] == '"') {
             om_status s = quoted_field(c, &p, err);
             if (s != OM_OK)
                 return s;
-            /* After a closing quote: separator, line end, or stray text
-             * which we keep leniently as part of nothing (skip to separator). */
-            while (p < end && d[p] != delim && d[p] != '\n' && d[p] != '\r')
+            if (p > eol)
+                eol = line_end(d, p, end);
+            /* text after the closing quote up to the separator is ignored
+             * (lenient, as most readers are); this also skips CRs */
+            while (p < eol && d[p] != delim)
                 p++;
         } else {
-            size_t q = scan_field(d, p, end, delim);
+            size_t q = scan_delim(d, p, eol, delim);
             size_t n = q - p;
-            /* a last field loses the CRs of CRLF or CR CR LF (files saved twice on Windows) */
-            if (q == end || d[q] == '\n')
+            if (q == eol) /* a last field loses the CRs of CRLF or CR CR LF */
                 while (n > 0 && d[p + n - 1] == '\r')
                     n--;
             om_status s = push_field(c, d + p, n, err);
@@ -329,30 +344,11 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
                 return s;
             p = q;
         }
-        if (p < end && d[p] == '\r') {
-            size_t r = p;
-            while (r < end && d[r] == '\r')
-                r++;
-            if (r == end || d[r] == '\n')
-                p = r;
-        }
-        if (p >= end) {
+        if (p >= eol)
             break;
-        }
-        if (d[p] == '\n') {
-            p++;
-            break;
-        }
-        p++; /* separator */
-        if (p >= end) {
-            /* trailing separator at end of input: one more empty field */
-            om_status s = push_field(c, d + p, 0, err);
-            if (s != OM_OK)
-                return s;
-            break;
-        }
+        p++; /* separator: another field follows, possibly empty */
     }
-    c->pos = p;
+    c->pos = eol < end ? eol + 1 : end;
     *got = true;
     return OM_OK;
 }
@@ -400,9 +396,19 @@ const char *om_csv_data(const om_csv *c)
  * (only on error paths). Columns count characters, not bytes. */
 static void line_col(const om_csv *c, size_t off, long *line, long *col)
 {
-    long ln = 1;
-    const char *d = c->data, *p = d, *lim = d + (off < c->len ? off : c->len);
-    const char *ls = d;
+    /* Incremental: callers asking for the line of every record in order pay
+     * O(input) in total, not O(input) per call.  The cache sits at a line
+     * start, so a column is always counted from the real line start. */
+    om_csv *m = (om_csv *)c; /* cache only; no observable state changes */
+    if (off > c->len)
+        off = c->len;
+    if (m->lc_line == 0 || off < m->lc_off) {
+        m->lc_off = 0;
+        m->lc_line = 1;
+    }
+    long ln = m->lc_line;
+    const char *d = c->data, *p = d + m->lc_off, *lim = d + off;
+    const char *ls = p;
     for (;;) {
         const char *nl = memchr(p, '\n', (size_t)(lim - p));
         if (!nl)
@@ -411,6 +417,8 @@ static void line_col(const om_csv *c, size_t off, long *line, long *col)
         p = nl + 1;
         ls = p;
     }
+    m->lc_off = (size_t)(ls - d);
+    m->lc_line = ln;
     long cc = 1;
     for (const char *q = ls; q < lim; q++)
         if (((unsigned char)*q & 0xC0) != 0x80)

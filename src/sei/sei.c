@@ -20,7 +20,6 @@
  * no distinct real input lies within 1e-9 SD of a boundary by accident. */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/sei.h"
-#include "fmt.h"
 #include "omrade/csv.h"
 #include "omrade/hash.h"
 
@@ -327,30 +326,6 @@ static om_status read_count(const om_csv *c, int col, int64_t *v, om_error *err)
     return OM_OK;
 }
 
-/* Line numbers tracked incrementally: om_csv_line() scans from the start of
- * the input (it is meant for error reports), which would make a per-row call
- * quadratic.  Call before om_csv_next(); returns the line of the record
- * that om_csv_next() will read. */
-typedef struct {
-    size_t off;
-    long line;
-} line_track;
-
-static long track_line(line_track *t, const om_csv *c)
-{
-    size_t start = om_csv_offset(c);
-    const char *d = om_csv_data(c);
-    while (t->off < start) {
-        const char *nl = memchr(d + t->off, '\n', start - t->off);
-        if (!nl)
-            break;
-        t->line++;
-        t->off = (size_t)(nl - d) + 1;
-    }
-    t->off = start;
-    return t->line;
-}
-
 static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
 {
     int area_col, year_col, cols[2 * OM_SEI_NIND];
@@ -359,14 +334,13 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
     if (st != OM_OK)
         return st;
     size_t nf = om_csv_header_count(c);
-    line_track lt = {0, 1};
     for (;;) {
         bool got;
-        long line = track_line(&lt, c);
         if ((st = om_csv_next(c, &got, err)) != OM_OK)
             return st;
         if (!got)
             break;
+        long line = om_csv_line(c);
         if (om_csv_nfields(c) != nf) {
             size_t len = om_csv_length(c);
             bool last = om_csv_offset(c) >= len && len > 0 && om_csv_data(c)[len - 1] != '\n';
@@ -739,7 +713,7 @@ static size_t format_rows(const om_sei *s, size_t begin, size_t end, char *buf)
         for (int k = 0; k < 5; k++) {
             *w++ = ',';
             if (!isnan(v[k]))
-                w += om_sei_fmt_double(w, 40, v[k]);
+                w += om_fmt_double(w, 40, v[k]);
         }
         *w++ = ',';
         if (r->area_type)

@@ -8,7 +8,6 @@
 #include "omrade/scb.h"
 #include "omrade/sei.h"
 
-#include "fmt.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -198,30 +197,6 @@ static bool missing(om_field f)
     return f.len == 0 || (f.len == 2 && f.ptr[0] == '.' && f.ptr[1] == '.');
 }
 
-/* Line numbers tracked incrementally: om_csv_line() scans from the start of
- * the input (it is meant for error reports), which would make a per-row call
- * quadratic.  Call before om_csv_next(); returns the line of the record
- * that om_csv_next() will read. */
-typedef struct {
-    size_t off;
-    long line;
-} line_track;
-
-static long track_line(line_track *t, const om_csv *c)
-{
-    size_t start = om_csv_offset(c);
-    const char *d = om_csv_data(c);
-    while (t->off < start) {
-        const char *nl = memchr(d + t->off, '\n', start - t->off);
-        if (!nl)
-            break;
-        t->line++;
-        t->off = (size_t)(nl - d) + 1;
-    }
-    t->off = start;
-    return t->line;
-}
-
 /* Read `path` with columns area,year,<value>; `pop` selects population. */
 static om_status read_file(om_types *t, const char *path, const char *value, bool pop,
                            om_error *err)
@@ -235,12 +210,11 @@ static om_status read_file(om_types *t, const char *path, const char *value, boo
     if (st == OM_OK)
         st = om_csv_require(c, names, 3, col, err);
     size_t nf = st == OM_OK ? om_csv_header_count(c) : 0;
-    line_track lt = {0, 1};
     while (st == OM_OK) {
         bool got;
-        long line = track_line(&lt, c);
         if ((st = om_csv_next(c, &got, err)) != OM_OK || !got)
             break;
+        long line = om_csv_line(c);
         if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
             break;
         om_field a = om_csv_field(c, (size_t)col[0]);
@@ -509,12 +483,12 @@ om_status om_types_write_csv(const om_types *t, FILE *fp, om_error *err)
             fprintf(fp, ",%d,", r->area_type);
         om_csv_write_i64(fp, r->n_areas);
         fputc(',', fp);
-        om_sei_write_double(fp, r->share_areas);
+        om_csv_write_double(fp, r->share_areas);
         fputc(',', fp);
         if (r->population >= 0)
             om_csv_write_i64(fp, r->population);
         fputc(',', fp);
-        om_sei_write_double(fp, r->share_population);
+        om_csv_write_double(fp, r->share_population);
         fputc('\n', fp);
     }
     if (ferror(fp))

@@ -55,8 +55,8 @@ static const char *const fnames[F_N] = {"persons",       "residence", "person_ye
 static const char *const fheaders[F_N] = {
     "lopnr,sex,birth_date,country_group,death_date\n",
     "lopnr,year,deso\n",
-    "lopnr,year,income_cu,education,assist_months,unemp_days,employed,studying,sick_days,"
-    "house_type,tenure,dwelling_m2,voted,merit,eligible_upper\n",
+    ("lopnr,year,income_cu,education,assist_months,unemp_days,employed,studying,sick_days,"
+     "house_type,tenure,dwelling_m2,voted,merit,eligible_upper\n"),
     "lopnr,date,code,avoidable\n",
     "lopnr,date,code\n",
     "lopnr,date,code\n",

@@ -1,10 +1,10 @@
-/* The sei module's fast double formatter must give exactly the text of
- * om_fmt_double() (the reference: glibc's exact printf, shortest of
+/* The fast double formatter om_fmt_double() must give exactly the text of
+ * the reference om_fmt_double_printf() (glibc's exact printf, shortest of
  * %.15g/%.16g/%.17g that reads back), on edge cases and on random values. */
 #include "om_test.h"
 #include "omrade/common.h"
 
-#include "../../../src/sei/fmt.h"
+#include "common/num_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -23,9 +23,9 @@ static long checked;
 static void same(double v)
 {
     char a[64], b[64];
-    int na = om_fmt_double(a, sizeof a, v), nb = om_sei_fmt_double(b, sizeof b, v);
+    int na = om_fmt_double_printf(a, sizeof a, v), nb = om_fmt_double(b, sizeof b, v);
     if (na != nb || strcmp(a, b) != 0) {
-        print_error("value %.17g: om_fmt_double '%s', fast '%s'\n", v, a, b);
+        print_error("value %.17g: reference '%s', fast '%s'\n", v, a, b);
         fail();
     }
     checked++;

@@ -1,7 +1,7 @@
-/* Fast exact formatting of doubles, for output of ~10^5 numbers per run.
+/* om_fmt_double(): fast exact formatting of doubles.
  *
- * om_fmt_double() tries snprintf("%.15g"), "%.16g", "%.17g" and parses each
- * back; glibc's printf of a double is exact multi-precision arithmetic and
+ * The reference definition (om_fmt_double_printf in num.c) tries
+ * snprintf("%.15g"), "%.16g", "%.17g" and parses each back; glibc's printf of a double is exact multi-precision arithmetic and
  * costs ~1 µs, which made formatting 70 % of `omrade sei`'s run time.  This
  * computes the same digits with 128-bit integers.  For v = m·2^-s (m the
  * 53-bit significand, 1 <= s <= 63 in the range handled) and k decimal
@@ -13,9 +13,10 @@
  *     |q·2^s − m·10^k| < 10^k/2  (half an ulp, 2^-s/2, scaled by 10^k·2^s),
  * with a quarter ulp below a power of two (m = 2^52) and ties accepted when
  * they round to v (even m).  Precisions 15, 16, 17 are tried in order as in
- * om_fmt_double(), so the text is identical (checked against it in
- * tests/unit/sei/test_fmt.c on random and edge values). */
-#include "fmt.h"
+ * the reference, so the text is identical (checked against it in
+ * tests/unit/common/test_fmt.c on random and edge values).  Values outside
+ * 1e-3 <= |v| < 1e15, NaN and infinities use the reference. */
+#include "common/num_internal.h"
 
 #include "omrade/common.h"
 #include "omrade/csv.h"
@@ -103,11 +104,11 @@ static int emit(char *buf, bool neg, uint64_t q, int prec, int E)
     return (int)(w - buf);
 }
 
-int om_sei_fmt_double(char *buf, size_t size, double v)
+int om_fmt_double(char *buf, size_t size, double v)
 {
     double a = fabs(v);
     if (!(a >= 1e-3 && a < 1e15) || size < 32)
-        return om_fmt_double(buf, size, v);
+        return om_fmt_double_printf(buf, size, v);
     uint64_t bits;
     memcpy(&bits, &a, sizeof bits);
     int bexp = (int)(bits >> 52); /* biased; a is normal in the handled range */
@@ -168,12 +169,4 @@ int om_sei_fmt_double(char *buf, size_t size, double v)
     if (q == p10[17])
         return emit(buf, v < 0, p10[16], 17, E + 1);
     return emit(buf, v < 0, q, 17, E);
-}
-
-void om_sei_write_double(FILE *fp, double v)
-{
-    char b[40];
-    int n = om_sei_fmt_double(b, sizeof b, v);
-    if (n > 0)
-        fwrite(b, 1, (size_t)n, fp);
 }

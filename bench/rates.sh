@@ -1,0 +1,69 @@
+#!/bin/sh
+# Benchmark: `omrade rates` against DuckDB (npm @duckdb/node-api) running the
+# equivalent SQL (bench/rates_duckdb.mjs) on the same CSV files, same number
+# of threads, measured in one run.  Prints wall time and peak resident memory
+# of both and the ratios.  Not a test.
+#
+# usage: sh bench/rates.sh BUILD_DIR [PERSONS] [EVENTS] [THREADS]
+#   defaults: 1000000 persons, 10000000 events, 2 threads (development scale);
+#   the target is PERSONS=10500000 EVENTS=100000000: omrade >= 3x faster and
+#   <= half of DuckDB's peak memory.
+# Inputs are generated into a temporary directory (deleted afterwards) by
+# bench_rates_gen (person-major residence, events sorted by date).  DuckDB is
+# installed into a temporary node_modules unless OMRADE_DUCKDB_DIR points to
+# a directory that already has node_modules/@duckdb/node-api.
+set -eu
+BUILD=${1:-build}
+PERSONS=${2:-1000000}
+EVENTS=${3:-10000000}
+THREADS=${4:-2}
+here=$(cd "$(dirname "$0")" && pwd)
+OMRADE=$(cd "$BUILD" && pwd)/omrade
+GEN=$(cd "$BUILD" && pwd)/bench_rates_gen
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/omrade-bench-rates.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+duck=${OMRADE_DUCKDB_DIR:-$tmp/duck}
+if [ ! -d "$duck/node_modules/@duckdb/node-api" ]; then
+    mkdir -p "$duck"
+    (cd "$duck" && npm init -y >/dev/null 2>&1 && npm install --silent @duckdb/node-api >/dev/null 2>&1)
+fi
+cp "$here/rates_duckdb.mjs" "$duck/rates_duckdb.$$.mjs"
+
+echo "generating $PERSONS persons, $EVENTS events in $tmp"
+"$GEN" "$PERSONS" "$EVENTS" "$tmp" 1
+ls -l "$tmp" | awk 'NR > 1 { printf "  %-16s %8.1f MB\n", $9, $5 / 1e6 }'
+sync
+
+measure() { # label, command...: prints "seconds kilobytes"
+    label=$1
+    shift
+    /usr/bin/time -f "%e %M" -o "$tmp/time.$label" "$@" >"$tmp/stdout.$label" 2>"$tmp/stderr.$label" || {
+        echo "$label failed:"; cat "$tmp/stderr.$label"; exit 1; }
+    cat "$tmp/time.$label"
+}
+
+export OMRADE_NO_PROGRESS=1
+om=$(measure omrade "$OMRADE" rates --persons "$tmp/persons.csv" --residence "$tmp/residence.csv" \
+    --types "$tmp/types.csv" --events "$tmp/events.csv" --outcome ami=I21,I22 --outcome cancer=C \
+    --by type,year,sex --threads "$THREADS" --out "$tmp/omrade.csv")
+dk=$(measure duckdb node "$duck/rates_duckdb.$$.mjs" "$tmp" "$THREADS" "$tmp/duckdb.csv")
+rm -f "$duck/rates_duckdb.$$.mjs"
+
+# Same answer?  Totals of events and population over all cells.
+ot=$(awk -F, 'NR > 1 { e += $6; p += $8; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/omrade.csv")
+dt=$(awk -F, 'NR > 1 { e += $5; p += $7; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/duckdb.csv")
+echo "omrade: $ot"
+echo "duckdb: $dt"
+[ "$ot" = "$dt" ] || echo "WARNING: totals differ"
+
+set -- $om
+ot_s=$1 om_kb=$2
+set -- $dk
+dk_s=$1 dk_kb=$2
+awk -v a="$ot_s" -v b="$dk_s" -v ma="$om_kb" -v mb="$dk_kb" -v t="$THREADS" 'BEGIN {
+    printf "threads %d\n", t
+    printf "omrade rates: %8.2f s  %8.1f MB peak\n", a, ma / 1024
+    printf "duckdb      : %8.2f s  %8.1f MB peak\n", b, mb / 1024
+    printf "speed-up %.2fx (target >= 3)   memory ratio %.2f (target <= 0.5)\n", b / a, ma / mb
+}'

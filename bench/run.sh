@@ -1,0 +1,18 @@
+#!/bin/sh
+# Run every benchmark at development scale (`make bench`).  Each one measures
+# omrade and a peer (DuckDB via npm @duckdb/node-api, awk, GSL, a naive
+# method) in the same run and prints the ratio; none is a timed test.
+# Full-scale runs take arguments, shown after each line; inputs always go to
+# temporary directories that are deleted afterwards.
+# usage: sh bench/run.sh BUILD_DIR
+set -u
+B=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+run() { echo; echo "=== $*"; "$@" || echo "(benchmark exited with $?)"; }
+run sh "$here/csv.sh" "$B" 400                       # CSV reader MB/s vs DuckDB
+run "$B/bench_scb" 5                                 # SCB export reader
+run "$B/bench_sei" "$B/omrade" --reps 20             # omrade sei vs awk and DuckDB
+run "$B/bench_seg"                                   # 290 kommuner x 14 years x 1,000 bootstrap replicates
+run sh "$here/seg_duckdb.sh" "$B" 50                 # the same with DuckDB as peer
+run "$B/bench_protect" 3 1 lp                        # RegSO x sex x 18 ages, protected + audited
+run sh "$here/rates.sh" "$B" 1000000 10000000 2      # full scale: 10500000 100000000 2

@@ -1,0 +1,206 @@
+/* omrade dsr — crude and directly standardised rates from aggregated counts. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include "omrade/stats.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *fp)
+{
+    fprintf(fp,
+            "usage: omrade dsr FILE [--standard esp2013|FILE] [--level 95|99.8] [--out FILE]\n\n"
+            "Crude and directly standardised rates per 100,000 from aggregated counts.\n"
+            "FILE is CSV with header group,age_band,events,pop and age bands 0-4, 5-9, ...,\n"
+            "85-89, 90+ (a band missing for a group counts as no events and no population).\n"
+            "Output, one row per group in input order:\n"
+            "  group,events,pop,crude_rate,crude_lower,crude_upper,dsr,dsr_lower,dsr_upper,note\n"
+            "Crude limits: exact Poisson below 10 events, Byar otherwise.  DSR: Dobson et al.\n"
+            "(1991) limits; not reported below 10 events (empty fields and a note).\n\n"
+            "options:\n"
+            "  --standard S   esp2013 (default) or a CSV file age_band,pop with all 19 bands\n"
+            "  --level L      confidence level 95 (default) or 99.8\n"
+            "  --out FILE     write to FILE instead of stdout (atomically)\n\n"
+            "example:\n"
+            "  omrade dsr examples/rates/aggregated.csv --level 99.8\n");
+}
+
+typedef struct {
+    char *name;
+    double e[OM_ESP_BANDS], p[OM_ESP_BANDS];
+    bool seen[OM_ESP_BANDS];
+} group;
+
+static void put_num(FILE *fp, double v)
+{
+    fputc(',', fp);
+    if (isfinite(v))
+        om_csv_write_double(fp, v);
+}
+
+static om_status read_groups(const char *path, group **out, size_t *nout, om_error *err)
+{
+    om_csv *c = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s != OM_OK)
+        return s;
+    static const char *const names[4] = {"group", "age_band", "events", "pop"};
+    int idx[4];
+    om_strmap *map = om_strmap_new(64);
+    group *g = NULL;
+    size_t n = 0, cap = 0;
+    if (!map)
+        s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+    if (s == OM_OK)
+        s = om_csv_read_header(c, err);
+    if (s == OM_OK)
+        s = om_csv_require(c, names, 4, idx, err);
+    while (s == OM_OK) {
+        bool got;
+        s = om_csv_next(c, &got, err);
+        if (s != OM_OK || !got)
+            break;
+        om_field gf = om_csv_field(c, (size_t)idx[0]);
+        om_field bf = om_csv_field(c, (size_t)idx[1]);
+        int b = bf.ptr ? om_esp_band_parse(bf.ptr, bf.len) : -1;
+        if (b < 0) {
+            s = om_csv_fail(c, (size_t)idx[1], err,
+                            "expected an age band 0-4, 5-9, ..., 85-89 or 90+, found '%.*s'",
+                            (int)(bf.len > 40 ? 40 : bf.len), bf.ptr ? bf.ptr : "");
+            break;
+        }
+        double e, p;
+        if ((s = om_csv_f64(c, (size_t)idx[2], &e, err)) != OM_OK ||
+            (s = om_csv_f64(c, (size_t)idx[3], &p, err)) != OM_OK)
+            break;
+        if (!(e >= 0) || !isfinite(e)) {
+            s = om_csv_fail(c, (size_t)idx[2], err, "expected a non-negative event count, found '%.*s'",
+                            (int)om_csv_field(c, (size_t)idx[2]).len, om_csv_field(c, (size_t)idx[2]).ptr);
+            break;
+        }
+        if (!(p >= 0) || !isfinite(p)) {
+            s = om_csv_fail(c, (size_t)idx[3], err, "expected a non-negative population, found '%.*s'",
+                            (int)om_csv_field(c, (size_t)idx[3]).len, om_csv_field(c, (size_t)idx[3]).ptr);
+            break;
+        }
+        int32_t gi;
+        if (om_strmap_put_new(map, gf.ptr ? gf.ptr : "", gf.len, (int32_t)n, &gi) != OM_OK) {
+            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+            break;
+        }
+        if ((size_t)gi == n) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                group *ng = realloc(g, cap * sizeof *ng);
+                if (!ng) {
+                    s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+                    break;
+                }
+                g = ng;
+            }
+            memset(&g[n], 0, sizeof g[n]);
+            g[n].name = strndup(gf.ptr ? gf.ptr : "", gf.len);
+            n++;
+        }
+        group *G = &g[gi];
+        if (G->seen[b]) {
+            s = om_csv_fail(c, (size_t)idx[1], err,
+                            "expected each group and age band once, found '%s' again for group '%s'",
+                            om_esp_band_label(b), G->name);
+            break;
+        }
+        G->seen[b] = true;
+        G->e[b] = e;
+        G->p[b] = p;
+    }
+    om_strmap_free(map);
+    om_csv_free(c);
+    if (s != OM_OK) {
+        for (size_t i = 0; i < n; i++)
+            free(g[i].name);
+        free(g);
+        return s;
+    }
+    *out = g;
+    *nout = n;
+    return OM_OK;
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {{"standard", required_argument, 0, 's'},
+                                         {"level", required_argument, 0, 'l'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *standard = "esp2013", *out = "-";
+    double level = 0.95;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': standard = optarg; break;
+        case 'l':
+            if (!om_stats_parse_level(optarg, &level))
+                return om_cli_usage("dsr", "expected --level 95 or 99.8, found '%s'", optarg);
+            break;
+        case 'o': out = optarg; break;
+        case 'h': help(stdout); return 0;
+        default: return om_cli_usage("dsr", "bad option");
+        }
+    }
+    if (optind + 1 != argc)
+        return om_cli_usage("dsr", "expected one input FILE");
+    om_error err = OM_ERROR_INIT;
+    double w[OM_ESP_BANDS];
+    if (strcmp(standard, "esp2013") == 0)
+        memcpy(w, om_esp2013, sizeof w);
+    else if (om_stats_standard_load(standard, w, &err) != OM_OK)
+        return om_cli_fail("dsr", &err);
+    group *g = NULL;
+    size_t n = 0;
+    if (read_groups(argv[optind], &g, &n, &err) != OM_OK)
+        return om_cli_fail("dsr", &err);
+    om_afile *af = NULL;
+    if (om_afile_open(&af, out, &err) != OM_OK) {
+        for (size_t i = 0; i < n; i++)
+            free(g[i].name);
+        free(g);
+        return om_cli_fail("dsr", &err);
+    }
+    FILE *fp = om_afile_stream(af);
+    fputs("group,events,pop,crude_rate,crude_lower,crude_upper,dsr,dsr_lower,dsr_upper,note\n", fp);
+    for (size_t i = 0; i < n; i++) {
+        om_dsr d;
+        om_stats_dsr(OM_ESP_BANDS, g[i].e, g[i].p, w, 100000, level, &d);
+        double r, rl, ru;
+        om_stats_rate(d.events, d.pop, 100000, level, &r, &rl, &ru);
+        om_csv_write_str(fp, g[i].name);
+        put_num(fp, d.events);
+        put_num(fp, d.pop);
+        put_num(fp, r);
+        put_num(fp, rl);
+        put_num(fp, ru);
+        put_num(fp, d.dsr);
+        put_num(fp, d.lower);
+        put_num(fp, d.upper);
+        fputc(',', fp);
+        if (!(d.pop > 0))
+            fputs("no population", fp);
+        else if (d.suppressed == OM_DSR_FEW_EVENTS)
+            fputs("dsr not reported: fewer than 10 events", fp);
+        else if (d.suppressed == OM_DSR_NO_POP)
+            fputs("dsr undefined: events in an age band with no population", fp);
+        fputc('\n', fp);
+        free(g[i].name);
+    }
+    free(g);
+    if (om_afile_commit(af, &err) != OM_OK)
+        return om_cli_fail("dsr", &err);
+    return 0;
+}
+
+const om_cli_cmd om_cli_cmd_dsr = {"dsr", "crude and age-standardised rates (ESP 2013) from counts",
+                                   run};

@@ -1,0 +1,64 @@
+/* Internal to src/link: the population representation shared by link.c
+ * (loading, linkage) and rates.c (event aggregation), plus small parsers. */
+#ifndef OM_LINK_INTERNAL_H
+#define OM_LINK_INTERNAL_H
+
+#include "omrade/csv.h"
+#include "omrade/hash.h"
+#include "omrade/link.h"
+
+#include <pthread.h>
+
+#define OM_RES_NONE 0xFFFFu
+#define OM_YEAR_MIN 1900
+#define OM_YEAR_MAX 2100
+#define OM_NO_DEATH INT32_MAX
+
+struct om_link {
+    const om_geo *geo;
+    om_level level;        /* level of residence areas (DeSO or RegSO) */
+    int32_t narea;
+    int32_t *area_regso;   /* area index -> RegSO index */
+    int32_t *area_kommun, *area_lan;
+    size_t n;              /* persons */
+    om_u64map *map;        /* lopnr -> person */
+    int64_t *lopnr;
+    int16_t *birth_year;
+    uint8_t *sex;          /* 1 man, 2 woman */
+    uint8_t *born;         /* OM_BORN_* */
+    int32_t *death_day;    /* days since 1970-01-01, OM_NO_DEATH when alive */
+    int year0, year1;      /* residence years present */
+    uint16_t *res[OM_YEAR_MAX - OM_YEAR_MIN + 1]; /* per year: n area indices */
+    uint8_t *latest;       /* latest residence year - year0, 0xFF none */
+    int ty0, ty1;          /* area-type years; ty1 < ty0 when none */
+    uint8_t *types;        /* (ty - ty0) * nregso + regso -> 0..5 */
+    int32_t nregso;
+    om_link_load_stats stats;
+    pthread_mutex_t mu;
+};
+
+/* Parse helpers on raw fields: true on success. */
+bool om_link_parse_u64(const char *p, size_t n, uint64_t *out);
+/* "YYYY-MM-DD" or "YYYYMMDD" -> days since 1970-01-01 (proleptic Gregorian). */
+bool om_link_parse_date(const char *p, size_t n, int32_t *days, int *year);
+/* Days since 1970-01-01 of 1 January of year y. */
+int32_t om_link_days_from_civil(int y, int m, int d);
+
+/* Run fn over n slices of an open reader (header already read) on n
+ * threads.  The first failing slice's error (in slice order) is returned. */
+typedef om_status (*om_link_slice_fn)(om_csv *slice, void *ctx, int t, om_error *err);
+om_status om_link_parallel(om_csv *c, int nthreads, om_link_slice_fn fn, void *ctx,
+                           om_error *err);
+
+void om_link_report(const om_progress *pr, const char *what, om_csv *c, size_t begin,
+                    int nthreads);
+
+void om_link_release(om_csv *c, size_t *mark);
+extern const om_csv_options om_link_numeric_extract;
+
+static inline uint32_t om_link_regso_of(const struct om_link *l, int32_t area)
+{
+    return (uint32_t)l->area_regso[area];
+}
+
+#endif

@@ -1,0 +1,1166 @@
+/* Events -> rate tables: the one aggregation kernel.
+ *
+ * Pipeline (why: national registers hold 10^8 event rows, so every step is a
+ * pass over flat arrays):
+ * 1. Each events file is split at line ends and parsed on threads.  A row
+ *    becomes one 64-bit key (person, day in period, code id) when its code
+ *    selects at least one outcome; a code's outcome mask is computed once per
+ *    distinct code (thread-local intern table), not per row.
+ * 2. Local code ids are remapped to global ones (per file, so the same code
+ *    in two registers stays distinct) and keys are packed into the fewest
+ *    bits; an LSD radix sort (11-bit digits, two threads per pass) orders
+ *    them by person, day and code.  Equal neighbours are duplicate rows.
+ * 3. Threads walk person-aligned ranges of the sorted keys and of the person
+ *    index, linking each event/person-year with two array reads and adding
+ *    into private dense cubes (dimension strides, plus an ESP age band when
+ *    standardising); the cubes are summed.  Persons with >= 1 event fall out
+ *    of the sort: a person's cells are collected, deduplicated and counted.
+ * 4. Measures per cell come from om_stats (see include/omrade/stats.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "internal.h"
+#include "outcomes.h"
+
+#include "omrade/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CODE_BITS 18
+#define DAY_BITS 14
+#define MAX_CELLS ((size_t)1 << 28)
+
+enum { D_OUTCOME, D_YEAR, D_TYPE, D_GEO, D_SEX, D_AGE, D_BORN, D_N };
+
+struct om_rates {
+    size_t ncells;
+    om_rates_cell *cells;
+    size_t nsii;
+    om_rates_sii_row *sii;
+    om_rates_counts *per; /* per outcome */
+    om_rates_counts total;
+    char age_labels[32][16];
+    bool standardised;
+    double std_w[OM_ESP_BANDS];
+};
+
+/* ---------------------------------------------------------------- parse */
+
+typedef struct {
+    uint64_t *keys;
+    size_t n, cap;
+    om_strmap *codes; /* code -> local id */
+    char **code_str;  /* local id -> code (NUL-terminated) */
+    uint64_t *code_mask;
+    size_t ncodes, capcodes;
+    int64_t rows, unknown_id, outside, not_selected;
+} ev_local;
+
+typedef struct {
+    const om_link *l;
+    const om_outcomes *o;
+    const char *path;
+    int col[3];
+    int32_t day0, day1; /* period [day0, day1) */
+    ev_local loc[64];
+    const om_progress *pr;
+    int nthreads;
+} ev_ctx;
+
+static void ev_local_free(ev_local *v)
+{
+    free(v->keys);
+    om_strmap_free(v->codes);
+    for (size_t i = 0; i < v->ncodes; i++)
+        free(v->code_str[i]);
+    free(v->code_str);
+    free(v->code_mask);
+    memset(v, 0, sizeof *v);
+}
+
+static int32_t local_code(ev_ctx *ctx, ev_local *v, const char *p, size_t n, om_error *err,
+                          om_status *st)
+{
+    int32_t id = om_strmap_get(v->codes, p, n);
+    if (id >= 0)
+        return id;
+    if (v->ncodes >= ((size_t)1 << CODE_BITS)) {
+        *st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0,
+                           "expected at most %d distinct codes, found more", 1 << CODE_BITS);
+        return -1;
+    }
+    if (v->ncodes == v->capcodes) {
+        size_t nc = v->capcodes ? v->capcodes * 2 : 256;
+        char **ns = realloc(v->code_str, nc * sizeof *ns);
+        if (ns)
+            v->code_str = ns;
+        uint64_t *nm = realloc(v->code_mask, nc * sizeof *nm);
+        if (nm)
+            v->code_mask = nm;
+        if (!ns || !nm) {
+            *st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
+            return -1;
+        }
+        v->capcodes = nc;
+    }
+    char *s = malloc(n + 1);
+    if (!s || om_strmap_put(v->codes, p, n, (int32_t)v->ncodes) != OM_OK) {
+        free(s);
+        *st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
+        return -1;
+    }
+    memcpy(s, p, n);
+    s[n] = '\0';
+    v->code_str[v->ncodes] = s;
+    v->code_mask[v->ncodes] = om_outcomes_mask(ctx->o, ctx->path, p, n);
+    return (int32_t)v->ncodes++;
+}
+
+/* Rows waiting for their person lookup: the hash probes of a batch are
+ * independent, so the processor overlaps their cache misses instead of
+ * paying one full memory latency per row. */
+#define EV_BATCH 32
+typedef struct {
+    uint64_t id[EV_BATCH];
+    uint32_t rest[EV_BATCH]; /* day offset << CODE_BITS | code */
+    int n;
+} ev_batch;
+
+static bool ev_flush(ev_local *v, const om_link *l, ev_batch *b, int64_t *unknown_id)
+{
+    uint32_t p[EV_BATCH];
+    bool ok[EV_BATCH];
+    for (int i = 0; i < b->n; i++)
+        ok[i] = om_u64map_get(l->map, b->id[i], &p[i]);
+    if (v->n + (size_t)b->n > v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 1 << 16;
+        uint64_t *nk = realloc(v->keys, nc * sizeof *nk);
+        if (!nk)
+            return false;
+        v->keys = nk;
+        v->cap = nc;
+    }
+    for (int i = 0; i < b->n; i++) {
+        if (!ok[i]) {
+            (*unknown_id)++;
+            continue;
+        }
+        v->keys[v->n++] = ((uint64_t)p[i] << 32) | b->rest[i];
+    }
+    b->n = 0;
+    return true;
+}
+
+/* One slice of an events file.  Each row lands in exactly one category,
+ * tested in this order (cheap tests first, so only selected rows cost a
+ * person lookup): outside the period, code selecting no outcome, unknown
+ * id, and later duplicate, no residence, no area type, linked. */
+static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
+{
+    ev_ctx *ctx = vctx;
+    ev_local *v = &ctx->loc[t];
+    const om_link *l = ctx->l;
+    v->codes = om_strmap_new(1024);
+    ev_batch *b = malloc(sizeof *b);
+    if (!v->codes || !b) {
+        free(b);
+        return om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
+    }
+    b->n = 0;
+    const size_t ci = (size_t)ctx->col[0], cd = (size_t)ctx->col[1], cc = (size_t)ctx->col[2];
+    size_t begin = om_csv_offset(c), mark = begin;
+    int64_t rows = 0, unknown_id = 0, outside = 0, not_selected = 0;
+    om_status st = OM_OK;
+    /* One-entry cache: consecutive rows often repeat a code. */
+    const char *last_code = NULL;
+    size_t last_len = 0;
+    int32_t last_id = -1;
+    for (;;) {
+        bool got;
+        st = om_csv_next(c, &got, err);
+        if (st != OM_OK || !got)
+            break;
+        rows++;
+        if ((rows & 0xFFFF) == 0) {
+            if (t == 0)
+                om_link_report(ctx->pr, "events", c, begin, ctx->nthreads);
+            om_link_release(c, &mark);
+        }
+        om_field f = om_csv_field(c, ci);
+        uint64_t id;
+        if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, &id)) {
+            st = om_csv_fail(c, ci, err, "expected a non-negative integer id, found '%.*s'",
+                             (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+            break;
+        }
+        om_field fd = om_csv_field(c, cd);
+        int32_t day;
+        int y;
+        if (!fd.ptr || !om_link_parse_date(fd.ptr, fd.len, &day, &y)) {
+            st = om_csv_fail(c, cd, err, "expected a date YYYY-MM-DD or YYYYMMDD, found '%.*s'",
+                             (int)(fd.len > 40 ? 40 : fd.len), fd.ptr ? fd.ptr : "");
+            break;
+        }
+        if (day < ctx->day0 || day >= ctx->day1) {
+            outside++;
+            continue;
+        }
+        om_field fc = om_csv_field(c, cc);
+        if (!fc.ptr) {
+            st = om_csv_fail(c, cc, err, "expected a code, found end of line");
+            break;
+        }
+        int32_t code;
+        if (last_code && fc.len == last_len && memcmp(fc.ptr, last_code, fc.len) == 0) {
+            code = last_id;
+        } else {
+            code = local_code(ctx, v, fc.ptr, fc.len, err, &st);
+            if (code < 0)
+                break;
+            last_code = v->code_str[code];
+            last_len = fc.len;
+            last_id = code;
+        }
+        if (!v->code_mask[code]) {
+            not_selected++;
+            continue;
+        }
+        b->id[b->n] = id;
+        b->rest[b->n] = ((uint32_t)(day - ctx->day0) << CODE_BITS) | (uint32_t)code;
+        if (++b->n == EV_BATCH && !ev_flush(v, l, b, &unknown_id)) {
+            st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
+            break;
+        }
+    }
+    if (st == OM_OK && !ev_flush(v, l, b, &unknown_id))
+        st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
+    free(b);
+    v->rows = rows;
+    v->unknown_id = unknown_id;
+    v->outside = outside;
+    v->not_selected = not_selected;
+    return st;
+}
+
+/* ---------------------------------------------------------------- sort */
+
+typedef struct {
+    const uint64_t *src;
+    uint64_t *dst;
+    size_t lo, hi;
+    int shift;
+    size_t *hist; /* 2048 */
+    size_t *base; /* 2048: write positions for this thread */
+} rs_job;
+
+static void *rs_hist(void *arg)
+{
+    rs_job *j = arg;
+    memset(j->hist, 0, 2048 * sizeof(size_t));
+    for (size_t i = j->lo; i < j->hi; i++)
+        j->hist[(j->src[i] >> j->shift) & 2047]++;
+    return NULL;
+}
+
+static void *rs_scatter(void *arg)
+{
+    rs_job *j = arg;
+    size_t *pos = j->base;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        uint64_t k = j->src[i];
+        j->dst[pos[(k >> j->shift) & 2047]++] = k;
+    }
+    return NULL;
+}
+
+static void run2(void *(*fn)(void *), rs_job *jobs, int nt)
+{
+    pthread_t th[64];
+    int started = 0;
+    for (int t = 1; t < nt; t++) {
+        if (pthread_create(&th[t], NULL, fn, &jobs[t]) != 0)
+            break;
+        started = t;
+    }
+    fn(&jobs[0]);
+    for (int t = started + 1; t < nt; t++)
+        fn(&jobs[t]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
+}
+
+/* Sort a[0..n) on the low `bits` bits; tmp has room for n keys.  Returns
+ * the array holding the result (a or tmp). */
+static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, int bits, int nt)
+{
+    if (nt > 64)
+        nt = 64;
+    if (n < ((size_t)1 << 16))
+        nt = 1;
+    rs_job jobs[64];
+    size_t (*hist)[2048] = malloc((size_t)nt * sizeof *hist);
+    size_t (*base)[2048] = malloc((size_t)nt * sizeof *base);
+    if (!hist || !base) {
+        free(hist);
+        free(base);
+        return NULL;
+    }
+    uint64_t *src = a, *dst = tmp;
+    for (int shift = 0; shift < bits; shift += 11) {
+        for (int t = 0; t < nt; t++)
+            jobs[t] = (rs_job){src, dst, n / (size_t)nt * (size_t)t,
+                               t == nt - 1 ? n : n / (size_t)nt * (size_t)(t + 1), shift, hist[t],
+                               base[t]};
+        run2(rs_hist, jobs, nt);
+        size_t off = 0;
+        for (int b = 0; b < 2048; b++)
+            for (int t = 0; t < nt; t++) {
+                base[t][b] = off;
+                off += hist[t][b];
+            }
+        run2(rs_scatter, jobs, nt);
+        uint64_t *x = src;
+        src = dst;
+        dst = x;
+    }
+    free(hist);
+    free(base);
+    return src;
+}
+
+/* ---------------------------------------------------------------- cube */
+
+typedef struct {
+    size_t size[D_N], stride[D_N];
+    size_t nout;   /* output cells */
+    int nband;     /* 19 when standardising (internal age band), else 1 */
+    int age_of[151]; /* age (0..150) -> age group */
+    int nage;
+} cube_shape;
+
+typedef struct {
+    double *ev, *pop, *n31; /* nout * nband */
+    double *persons;        /* nout */
+    om_rates_counts *per;   /* per outcome */
+    om_rates_counts tot;
+} cube;
+
+static int bits_for(uint64_t v)
+{
+    int b = 0;
+    while (b < 64 && (v >> b) != 0)
+        b++;
+    return b;
+}
+
+typedef struct {
+    const om_link *l;
+    const om_rates_spec *spec;
+    const cube_shape *sh;
+    size_t noutcome;
+    const uint64_t *code_mask; /* global code -> outcomes */
+    int dbits, cbits;
+    int32_t day0;
+    int year_first, year_last;
+    const int16_t *day_year; /* day offset -> year */
+} agg_ctx;
+
+typedef struct {
+    const agg_ctx *a;
+    cube c;
+    const uint64_t *keys;
+    size_t k0, k1;     /* key range */
+    uint32_t p0, p1;   /* person range */
+    bool fail;
+    size_t *pcells;
+    size_t npc, cappc;
+} agg_job;
+
+static int geo_of(const om_link *l, unsigned dims, int32_t area)
+{
+    if (dims & OM_DIM_REGSO)
+        return l->area_regso[area];
+    if (dims & OM_DIM_KOMMUN)
+        return l->area_kommun[area];
+    if (dims & OM_DIM_LAN)
+        return l->area_lan[area];
+    return 0;
+}
+
+/* Output cell of a person in year y for outcome o, linked to area/type. */
+static size_t cell_index(const agg_ctx *a, uint32_t p, int y, int o, int32_t area, int type,
+                         int age)
+{
+    const cube_shape *sh = a->sh;
+    const om_link *l = a->l;
+    unsigned dims = a->spec->dims;
+    size_t i = (size_t)o * sh->stride[D_OUTCOME];
+    if (dims & OM_DIM_YEAR)
+        i += (size_t)(y - a->year_first) * sh->stride[D_YEAR];
+    if (dims & OM_DIM_TYPE)
+        i += (size_t)(type - 1) * sh->stride[D_TYPE];
+    if (dims & (OM_DIM_REGSO | OM_DIM_KOMMUN | OM_DIM_LAN))
+        i += (size_t)geo_of(l, dims, area) * sh->stride[D_GEO];
+    if (dims & OM_DIM_SEX)
+        i += (size_t)(l->sex[p] - 1) * sh->stride[D_SEX];
+    if (dims & OM_DIM_AGE)
+        i += (size_t)sh->age_of[age < 0 ? 0 : age > 150 ? 150 : age] * sh->stride[D_AGE];
+    if (dims & OM_DIM_BORN)
+        i += (size_t)l->born[p] * sh->stride[D_BORN];
+    return i;
+}
+
+static int band_of(const cube_shape *sh, int age)
+{
+    return sh->nband == 1 ? 0 : om_esp_band(age < 0 ? 0 : age);
+}
+
+static bool push_pc(agg_job *j, size_t cell)
+{
+    if (j->npc == j->cappc) {
+        size_t nc = j->cappc ? j->cappc * 2 : 64;
+        size_t *n = realloc(j->pcells, nc * sizeof *n);
+        if (!n)
+            return false;
+        j->pcells = n;
+        j->cappc = nc;
+    }
+    j->pcells[j->npc++] = cell;
+    return true;
+}
+
+static int cmp_size(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static void flush_person(agg_job *j)
+{
+    if (j->npc > 1)
+        qsort(j->pcells, j->npc, sizeof *j->pcells, cmp_size);
+    for (size_t i = 0; i < j->npc; i++)
+        if (i == 0 || j->pcells[i] != j->pcells[i - 1])
+            j->c.persons[j->pcells[i]] += 1;
+    j->npc = 0;
+}
+
+static void *agg_main(void *arg)
+{
+    agg_job *j = arg;
+    const agg_ctx *a = j->a;
+    const om_link *l = a->l;
+    const cube_shape *sh = a->sh;
+    const om_link_method m = a->spec->method;
+    const bool need_type = (a->spec->dims & OM_DIM_TYPE) != 0;
+    const int nb = sh->nband;
+    const uint64_t cmask = ((uint64_t)1 << a->cbits) - 1;
+    const int pshift = a->dbits + a->cbits;
+    /* events */
+    uint64_t prev = ~(uint64_t)0;
+    uint32_t cur = UINT32_MAX;
+    for (size_t i = j->k0; i < j->k1; i++) {
+        uint64_t k = j->keys[i];
+        uint32_t p = (uint32_t)(k >> pshift);
+        if (p != cur) {
+            flush_person(j);
+            cur = p;
+        }
+        uint64_t mask = a->code_mask[k & cmask];
+        if (k == prev) {
+            j->c.tot.duplicates++;
+            for (size_t o = 0; o < a->noutcome; o++)
+                if (mask >> o & 1)
+                    j->c.per[o].duplicates++;
+            continue;
+        }
+        prev = k;
+        int y = a->day_year[(k >> a->cbits) & (((uint64_t)1 << a->dbits) - 1)];
+        int type;
+        int32_t area = om_link_area(l, p, y, m, &type);
+        om_rates_counts *cnt = NULL;
+        if (area < 0) {
+            j->c.tot.no_residence++;
+            for (size_t o = 0; o < a->noutcome; o++)
+                if (mask >> o & 1)
+                    j->c.per[o].no_residence++;
+            continue;
+        }
+        if (need_type && type == 0) {
+            j->c.tot.no_type++;
+            for (size_t o = 0; o < a->noutcome; o++)
+                if (mask >> o & 1)
+                    j->c.per[o].no_type++;
+            continue;
+        }
+        j->c.tot.linked++;
+        int age = y - l->birth_year[p];
+        int band = band_of(sh, age);
+        for (size_t o = 0; o < a->noutcome; o++) {
+            if (!(mask >> o & 1))
+                continue;
+            cnt = &j->c.per[o];
+            cnt->linked++;
+            size_t cell = cell_index(a, p, y, (int)o, area, type, age);
+            j->c.ev[cell * (size_t)nb + (size_t)band] += 1;
+            if (!push_pc(j, cell)) {
+                j->fail = true;
+                return NULL;
+            }
+        }
+    }
+    flush_person(j);
+    /* population at risk: persons registered on 31 Dec of Y-1 */
+    for (uint32_t p = j->p0; p < j->p1; p++) {
+        for (int y = a->year_first; y <= a->year_last; y++) {
+            int type;
+            int32_t area = om_link_area(l, p, y, m, &type);
+            if (area < 0)
+                continue;
+            if (need_type && type == 0) {
+                j->c.tot.pop_no_type++;
+                continue;
+            }
+            double w = 1;
+            if (a->spec->person_years) {
+                int32_t s = om_link_days_from_civil(y, 1, 1), e = om_link_days_from_civil(y + 1, 1, 1);
+                double len = (double)(e - s);
+                int32_t end = e;
+                if (l->death_day[p] < e)
+                    end = l->death_day[p] < s ? s : l->death_day[p];
+                else if (y <= l->year1 && l->res[y - OM_YEAR_MIN][p] == OM_RES_NONE)
+                    end = s + (e - s) / 2; /* left the register during y: mid-year */
+                w = (double)(end - s) / len;
+            }
+            int age = y - l->birth_year[p];
+            int band = band_of(sh, age);
+            for (size_t o = 0; o < a->noutcome; o++) {
+                size_t cell = cell_index(a, p, y, (int)o, area, type, age) * (size_t)nb + (size_t)band;
+                j->c.pop[cell] += w;
+                j->c.n31[cell] += 1;
+            }
+        }
+    }
+    return NULL;
+}
+
+static bool cube_alloc(cube *c, const cube_shape *sh, size_t noutcome)
+{
+    size_t nf = sh->nout * (size_t)sh->nband;
+    c->ev = calloc(nf, sizeof(double));
+    c->pop = calloc(nf, sizeof(double));
+    c->n31 = calloc(nf, sizeof(double));
+    c->persons = calloc(sh->nout, sizeof(double));
+    c->per = calloc(noutcome, sizeof(om_rates_counts));
+    return c->ev && c->pop && c->n31 && c->persons && c->per;
+}
+
+static void cube_free(cube *c)
+{
+    free(c->ev);
+    free(c->pop);
+    free(c->n31);
+    free(c->persons);
+    free(c->per);
+}
+
+static void counts_add(om_rates_counts *d, const om_rates_counts *s)
+{
+    d->rows += s->rows;
+    d->unknown_id += s->unknown_id;
+    d->outside_period += s->outside_period;
+    d->not_selected += s->not_selected;
+    d->duplicates += s->duplicates;
+    d->no_residence += s->no_residence;
+    d->no_type += s->no_type;
+    d->linked += s->linked;
+    d->pop_no_type += s->pop_no_type;
+}
+
+/* ---------------------------------------------------------------- public */
+
+void om_rates_free(om_rates *r)
+{
+    if (!r)
+        return;
+    free(r->cells);
+    free(r->sii);
+    free(r->per);
+    free(r);
+}
+
+size_t om_rates_ncells(const om_rates *r)
+{
+    return r->ncells;
+}
+const om_rates_cell *om_rates_cells(const om_rates *r)
+{
+    return r->cells;
+}
+size_t om_rates_nsii(const om_rates *r)
+{
+    return r->nsii;
+}
+const om_rates_sii_row *om_rates_sii(const om_rates *r)
+{
+    return r->sii;
+}
+const om_rates_counts *om_rates_outcome_counts(const om_rates *r, size_t o)
+{
+    return &r->per[o];
+}
+const om_rates_counts *om_rates_total_counts(const om_rates *r)
+{
+    return &r->total;
+}
+const char *om_rates_age_label(const om_rates *r, int i)
+{
+    return i >= 0 && i < 32 ? r->age_labels[i] : "";
+}
+const double *om_rates_standard(const om_rates *r)
+{
+    return r->standardised ? r->std_w : NULL;
+}
+
+static om_status check_spec(const om_link *l, const om_outcomes *o, const om_rates_spec *spec,
+                            int *yf, int *yl, om_error *err)
+{
+    if (!o || o->n == 0)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected at least one outcome");
+    if ((unsigned)spec->method >= OM_LINK_METHODS)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "unknown linkage method");
+    unsigned geo = spec->dims & (OM_DIM_REGSO | OM_DIM_KOMMUN | OM_DIM_LAN);
+    if (geo & (geo - 1))
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected at most one of regso, kommun, lan, found several");
+    if ((spec->dims & OM_DIM_TYPE) && !l->types)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected an area-types file (--types) to tabulate by area type");
+    if (spec->level != 0.95 && spec->level != 0.998)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected confidence level 95 or 99.8");
+    *yf = spec->year_first ? spec->year_first : l->year0 + 1;
+    *yl = spec->year_last ? spec->year_last : l->year1 + 1;
+    if (*yf > *yl || *yf - 1 < l->year0 || *yl - 1 > l->year1)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected event years within %d-%d (residence on 31 Dec of the "
+                            "previous year is needed), found %d-%d",
+                            l->year0 + 1, l->year1 + 1, *yf, *yl);
+    if (*yl - *yf > 40)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected a period of at most 40 years, found %d-%d", *yf, *yl);
+    if (spec->n_age < 0 || spec->n_age > 32)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected at most 32 age groups");
+    for (int i = 0; i < spec->n_age; i++)
+        if ((i == 0 && spec->age_lower[0] != 0) ||
+            (i > 0 && spec->age_lower[i] <= spec->age_lower[i - 1]) || spec->age_lower[i] > 150)
+            return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                                "expected ascending age limits starting at 0");
+    if (spec->standard == OM_STD_SWEDEN &&
+        (spec->standard_year < l->year0 || spec->standard_year > l->year1))
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected a standard population year within %d-%d, found %d",
+                            l->year0, l->year1, spec->standard_year);
+    return OM_OK;
+}
+
+static void shape_init(cube_shape *sh, const om_link *l, const om_rates_spec *spec,
+                       size_t noutcome, int yf, int yl, om_rates *r)
+{
+    unsigned d = spec->dims;
+    int lower[32];
+    int nage = spec->n_age;
+    if (nage == 0) {
+        nage = OM_ESP_BANDS;
+        for (int i = 0; i < nage; i++)
+            lower[i] = 5 * i;
+    } else {
+        memcpy(lower, spec->age_lower, sizeof lower);
+    }
+    for (int a = 0, g = 0; a <= 150; a++) {
+        while (g + 1 < nage && a >= lower[g + 1])
+            g++;
+        sh->age_of[a] = g;
+    }
+    for (int g = 0; g < nage; g++) {
+        if (g + 1 < nage)
+            snprintf(r->age_labels[g], sizeof r->age_labels[g], "%d-%d", lower[g], lower[g + 1] - 1);
+        else
+            snprintf(r->age_labels[g], sizeof r->age_labels[g], "%d+", lower[g]);
+    }
+    sh->nage = nage;
+    size_t geo = 1;
+    if (d & OM_DIM_REGSO)
+        geo = (size_t)om_geo_count(l->geo, OM_LEVEL_REGSO);
+    else if (d & OM_DIM_KOMMUN)
+        geo = (size_t)om_geo_count(l->geo, OM_LEVEL_KOMMUN);
+    else if (d & OM_DIM_LAN)
+        geo = (size_t)om_geo_count(l->geo, OM_LEVEL_LAN);
+    sh->size[D_OUTCOME] = noutcome;
+    sh->size[D_YEAR] = d & OM_DIM_YEAR ? (size_t)(yl - yf + 1) : 1;
+    sh->size[D_TYPE] = d & OM_DIM_TYPE ? 5 : 1;
+    sh->size[D_GEO] = geo;
+    sh->size[D_SEX] = d & OM_DIM_SEX ? 2 : 1;
+    sh->size[D_AGE] = d & OM_DIM_AGE ? (size_t)nage : 1;
+    sh->size[D_BORN] = d & OM_DIM_BORN ? OM_BORN_N : 1;
+    size_t s = 1;
+    for (int k = D_N - 1; k >= 0; k--) {
+        sh->stride[k] = s;
+        s *= sh->size[k];
+    }
+    sh->nout = s;
+    sh->nband = spec->standard != OM_STD_NONE && !(d & OM_DIM_AGE) ? OM_ESP_BANDS : 1;
+}
+
+/* Parse one events file into per-thread keys; then remap codes to global
+ * ids appended to *gmask and move the keys into *all. */
+static om_status read_events(const om_link *l, const om_outcomes *o, const char *path,
+                             const om_rates_spec *spec, int nthreads, int32_t day0, int32_t day1,
+                             const om_progress *pr, om_strmap *gcodes, uint64_t **gmask,
+                             size_t *ngcodes, size_t *capg, uint64_t **all, size_t *nall,
+                             size_t *capall, om_rates_counts *tot, om_error *err)
+{
+    om_csv *c = NULL;
+    om_status s = om_csv_open(&c, path, &om_link_numeric_extract, err);
+    if (s != OM_OK)
+        return s;
+    ev_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) {
+        om_csv_free(c);
+        return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    ctx->l = l;
+    ctx->o = o;
+    ctx->path = path;
+    ctx->day0 = day0;
+    ctx->day1 = day1;
+    ctx->pr = pr;
+    ctx->nthreads = nthreads;
+    const char *req[3] = {spec->e_id ? spec->e_id : "lopnr", spec->e_date ? spec->e_date : "date",
+                          spec->e_code ? spec->e_code : "code"};
+    s = om_csv_read_header(c, err);
+    if (s == OM_OK)
+        s = om_csv_require(c, req, 3, ctx->col, err);
+    if (s == OM_OK)
+        s = om_link_parallel(c, nthreads, ev_slice, ctx, err);
+    /* Global code ids: "file\x1fcode" so equal codes of different files
+     * stay distinct rows for duplicate detection. */
+    size_t plen = strlen(path);
+    for (int t = 0; s == OM_OK && t < nthreads; t++) {
+        ev_local *v = &ctx->loc[t];
+        tot->rows += v->rows;
+        tot->unknown_id += v->unknown_id;
+        tot->outside_period += v->outside;
+        tot->not_selected += v->not_selected;
+        uint32_t *remap = malloc((v->ncodes ? v->ncodes : 1) * sizeof *remap);
+        if (!remap) {
+            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+            break;
+        }
+        for (size_t i = 0; s == OM_OK && i < v->ncodes; i++) {
+            size_t cl = strlen(v->code_str[i]);
+            char *key = malloc(plen + 1 + cl);
+            if (!key) {
+                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+                break;
+            }
+            memcpy(key, path, plen);
+            key[plen] = '\x1f';
+            memcpy(key + plen + 1, v->code_str[i], cl);
+            int32_t g;
+            if (om_strmap_put_new(gcodes, key, plen + 1 + cl, (int32_t)*ngcodes, &g) != OM_OK)
+                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+            free(key);
+            if (s != OM_OK)
+                break;
+            if ((size_t)g == *ngcodes) {
+                if (*ngcodes >= ((size_t)1 << CODE_BITS)) {
+                    s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0,
+                                     "expected at most %d distinct codes, found more",
+                                     1 << CODE_BITS);
+                    break;
+                }
+                if (*ngcodes == *capg) {
+                    size_t nc = *capg ? *capg * 2 : 1024;
+                    uint64_t *nm = realloc(*gmask, nc * sizeof *nm);
+                    if (!nm) {
+                        s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+                        break;
+                    }
+                    *gmask = nm;
+                    *capg = nc;
+                }
+                (*gmask)[*ngcodes] = v->code_mask[i];
+                (*ngcodes)++;
+            }
+            remap[i] = (uint32_t)g;
+        }
+        if (s == OM_OK && *nall + v->n > *capall) {
+            size_t nc = *capall ? *capall : 1 << 16;
+            while (nc < *nall + v->n)
+                nc *= 2;
+            uint64_t *na = realloc(*all, nc * sizeof *na);
+            if (!na)
+                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+            else {
+                *all = na;
+                *capall = nc;
+            }
+        }
+        if (s == OM_OK) {
+            const uint64_t lowmask = ((uint64_t)1 << CODE_BITS) - 1;
+            uint64_t *dst = *all + *nall;
+            for (size_t i = 0; i < v->n; i++) {
+                uint64_t k = v->keys[i];
+                dst[i] = (k & ~lowmask) | remap[k & lowmask];
+            }
+            *nall += v->n;
+        }
+        free(remap);
+        ev_local_free(v);
+    }
+    for (int t = 0; t < 64; t++)
+        ev_local_free(&ctx->loc[t]);
+    free(ctx);
+    om_csv_free(c);
+    return s;
+}
+
+static void measures(om_rates *r, const cube_shape *sh, const cube *c,
+                     const om_rates_spec *spec, const double *w, const size_t *cube_of)
+{
+    const double per = 100000;
+    for (size_t i = 0; i < r->ncells; i++) {
+        om_rates_cell *x = &r->cells[i];
+        size_t ci = cube_of[i];
+        const double *ev = &c->ev[ci * (size_t)sh->nband];
+        const double *pop = &c->pop[ci * (size_t)sh->nband];
+        om_stats_rate(x->events, x->pop, per, spec->level, &x->rate, &x->rate_lower,
+                      &x->rate_upper);
+        om_stats_wilson(x->persons, x->n, spec->level, &x->prop, &x->prop_lower, &x->prop_upper);
+        x->dsr = x->dsr_lower = x->dsr_upper = x->dsr_var = NAN;
+        x->dsr_note = -1;
+        if (sh->nband == OM_ESP_BANDS) {
+            om_dsr d;
+            om_stats_dsr(OM_ESP_BANDS, ev, pop, w, per, spec->level, &d);
+            x->dsr = d.dsr;
+            x->dsr_lower = d.lower;
+            x->dsr_upper = d.upper;
+            x->dsr_var = d.var;
+            x->dsr_note = d.suppressed;
+        }
+        x->rr = x->rr_lower = x->rr_upper = NAN;
+    }
+}
+
+/* The rate used for comparisons: the DSR when standardised and reported,
+ * otherwise the crude rate, with its variance (Poisson: rate^2/events). */
+static bool cmp_rate(const om_rates_cell *x, bool std, double *rate, double *var)
+{
+    if (std) {
+        if (!isfinite(x->dsr))
+            return false;
+        *rate = x->dsr;
+        *var = x->dsr_var;
+        return true;
+    }
+    if (!(x->pop > 0) || !(x->events > 0))
+        return false;
+    *rate = x->rate;
+    *var = x->rate * x->rate / x->events;
+    return true;
+}
+
+om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
+                       const om_rates_spec *spec, om_error *err)
+{
+    *out = NULL;
+    int yf = 0, yl = 0;
+    om_status s = check_spec(l, o, spec, &yf, &yl, err);
+    if (s != OM_OK)
+        return s;
+    om_rates *r = calloc(1, sizeof *r);
+    if (!r)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    cube_shape sh;
+    memset(&sh, 0, sizeof sh);
+    shape_init(&sh, l, spec, o->n, yf, yl, r);
+    if (sh.nout * (size_t)sh.nband > MAX_CELLS) {
+        free(r);
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected at most %zu cells, found %zu: use fewer dimensions",
+                            MAX_CELLS, sh.nout * (size_t)sh.nband);
+    }
+    int nthreads = spec->threads > 0 ? (spec->threads > 64 ? 64 : spec->threads) : 2;
+    /* standard population */
+    if (spec->standard == OM_STD_ESP2013)
+        memcpy(r->std_w, om_esp2013, sizeof r->std_w);
+    else if (spec->standard == OM_STD_FILE)
+        memcpy(r->std_w, spec->standard_w, sizeof r->std_w);
+    else if (spec->standard == OM_STD_SWEDEN) {
+        memset(r->std_w, 0, sizeof r->std_w);
+        const uint16_t *col = l->res[spec->standard_year - OM_YEAR_MIN];
+        for (size_t p = 0; p < l->n; p++)
+            if (col[p] != OM_RES_NONE)
+                r->std_w[om_esp_band(spec->standard_year - l->birth_year[p] < 0
+                                         ? 0
+                                         : spec->standard_year - l->birth_year[p])] += 1;
+    }
+    r->standardised = sh.nband == OM_ESP_BANDS;
+    r->per = calloc(o->n, sizeof *r->per);
+    int32_t day0 = om_link_days_from_civil(yf, 1, 1), day1 = om_link_days_from_civil(yl + 1, 1, 1);
+    om_strmap *gcodes = om_strmap_new(4096);
+    uint64_t *gmask = NULL, *keys = NULL;
+    size_t ngcodes = 0, capg = 0, nkeys = 0, capk = 0;
+    if (!r->per || !gcodes)
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t f = 0; s == OM_OK && f < spec->nevents; f++)
+        s = read_events(l, o, spec->events[f], spec, nthreads, day0, day1, &spec->progress, gcodes, &gmask,
+                        &ngcodes, &capg, &keys, &nkeys, &capk, &r->total, err);
+    om_strmap_free(gcodes);
+    /* pack keys: person | day | code in the fewest bits, then sort */
+    int dbits = bits_for((uint64_t)(day1 - day0)), cbits = bits_for(ngcodes ? ngcodes - 1 : 0);
+    if (cbits == 0)
+        cbits = 1;
+    int pbits = bits_for(l->n ? l->n - 1 : 0);
+    if (s == OM_OK && pbits + dbits + cbits > 64)
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "too many persons, days and codes");
+    uint64_t *sorted = keys;
+    if (s == OM_OK) {
+        const uint64_t lowmask = ((uint64_t)1 << CODE_BITS) - 1;
+        for (size_t i = 0; i < nkeys; i++) {
+            uint64_t k = keys[i];
+            uint64_t p = k >> 32, d = (k >> CODE_BITS) & (((uint64_t)1 << DAY_BITS) - 1),
+                     c = k & lowmask;
+            keys[i] = (p << (dbits + cbits)) | (d << cbits) | c;
+        }
+        uint64_t *tmp = malloc((nkeys ? nkeys : 1) * sizeof *tmp);
+        if (!tmp)
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        else {
+            sorted = radix_sort(keys, tmp, nkeys, pbits + dbits + cbits, nthreads);
+            if (!sorted) {
+                sorted = keys;
+                free(tmp);
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            } else if (sorted == keys) {
+                free(tmp);
+            } else {
+                free(keys);
+                keys = tmp;
+            }
+        }
+    }
+    int16_t *day_year = NULL;
+    if (s == OM_OK) {
+        day_year = malloc((size_t)(day1 - day0) * sizeof *day_year);
+        if (!day_year)
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (int y = yf; s == OM_OK && y <= yl; y++)
+            for (int32_t d = om_link_days_from_civil(y, 1, 1); d < om_link_days_from_civil(y + 1, 1, 1); d++)
+                day_year[d - day0] = (int16_t)y;
+    }
+    /* aggregate on threads with private cubes (one thread if cubes are big) */
+    agg_ctx actx = {l, spec, &sh, o->n, gmask, dbits, cbits, day0, yf, yl, day_year};
+    int nt = sh.nout * (size_t)sh.nband * 3 * sizeof(double) > ((size_t)256 << 20) ? 1 : nthreads;
+    agg_job jobs[64];
+    memset(jobs, 0, sizeof jobs);
+    for (int t = 0; s == OM_OK && t < nt; t++) {
+        jobs[t].a = &actx;
+        jobs[t].keys = keys;
+        if (!cube_alloc(&jobs[t].c, &sh, o->n))
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        /* person-aligned ranges */
+        uint32_t pb = (uint32_t)((uint64_t)l->n * (uint64_t)t / (uint64_t)nt);
+        uint32_t pe = (uint32_t)((uint64_t)l->n * (uint64_t)(t + 1) / (uint64_t)nt);
+        jobs[t].p0 = pb;
+        jobs[t].p1 = pe;
+        /* first key with person >= pb */
+        size_t lo = 0, hi = nkeys;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if ((uint32_t)(keys[mid] >> (dbits + cbits)) < pb)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        jobs[t].k0 = lo;
+        if (t > 0)
+            jobs[t - 1].k1 = lo;
+        jobs[t].k1 = nkeys;
+    }
+    if (s == OM_OK) {
+        pthread_t th[64];
+        int started = 0;
+        for (int t = 1; t < nt; t++) {
+            if (pthread_create(&th[t], NULL, agg_main, &jobs[t]) != 0)
+                break;
+            started = t;
+        }
+        agg_main(&jobs[0]);
+        for (int t = started + 1; t < nt; t++)
+            agg_main(&jobs[t]);
+        for (int t = 1; t <= started; t++)
+            pthread_join(th[t], NULL);
+        for (int t = 0; t < nt; t++)
+            if (jobs[t].fail)
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    free(keys);
+    free(day_year);
+    free(gmask);
+    cube *c = &jobs[0].c;
+    if (s == OM_OK) {
+        size_t nf = sh.nout * (size_t)sh.nband;
+        for (int t = 1; t < nt; t++) {
+            for (size_t i = 0; i < nf; i++) {
+                c->ev[i] += jobs[t].c.ev[i];
+                c->pop[i] += jobs[t].c.pop[i];
+                c->n31[i] += jobs[t].c.n31[i];
+            }
+            for (size_t i = 0; i < sh.nout; i++)
+                c->persons[i] += jobs[t].c.persons[i];
+            for (size_t k = 0; k < o->n; k++)
+                counts_add(&c->per[k], &jobs[t].c.per[k]);
+            counts_add(&c->tot, &jobs[t].c.tot);
+        }
+        for (size_t k = 0; k < o->n; k++)
+            counts_add(&r->per[k], &c->per[k]);
+        counts_add(&r->total, &c->tot);
+    }
+    /* collect non-empty cells */
+    if (s == OM_OK) {
+        size_t n = 0;
+        for (size_t i = 0; i < sh.nout; i++) {
+            double nn = 0, ee = 0;
+            for (int b = 0; b < sh.nband; b++) {
+                nn += c->n31[i * (size_t)sh.nband + (size_t)b];
+                ee += c->ev[i * (size_t)sh.nband + (size_t)b];
+            }
+            if (nn > 0 || ee > 0)
+                n++;
+        }
+        r->cells = calloc(n ? n : 1, sizeof *r->cells);
+        int64_t *where = malloc((sh.nout ? sh.nout : 1) * sizeof *where);
+        size_t *cube_of = malloc((n ? n : 1) * sizeof *cube_of); /* cell -> cube index */
+        if (!r->cells || !where || !cube_of)
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; s == OM_OK && i < sh.nout; i++) {
+            where[i] = -1;
+            double nn = 0, ee = 0, pp = 0;
+            for (int b = 0; b < sh.nband; b++) {
+                nn += c->n31[i * (size_t)sh.nband + (size_t)b];
+                ee += c->ev[i * (size_t)sh.nband + (size_t)b];
+                pp += c->pop[i * (size_t)sh.nband + (size_t)b];
+            }
+            if (!(nn > 0 || ee > 0))
+                continue;
+            om_rates_cell *x = &r->cells[r->ncells];
+            where[i] = (int64_t)r->ncells++;
+            size_t rem = i;
+            int coord[D_N];
+            for (int k = 0; k < D_N; k++) {
+                coord[k] = (int)(rem / sh.stride[k]);
+                rem %= sh.stride[k];
+            }
+            unsigned d = spec->dims;
+            x->outcome = coord[D_OUTCOME];
+            x->year = d & OM_DIM_YEAR ? yf + coord[D_YEAR] : -1;
+            x->type = d & OM_DIM_TYPE ? coord[D_TYPE] + 1 : -1;
+            x->area = d & (OM_DIM_REGSO | OM_DIM_KOMMUN | OM_DIM_LAN) ? coord[D_GEO] : -1;
+            x->sex = d & OM_DIM_SEX ? coord[D_SEX] + 1 : -1;
+            x->age = d & OM_DIM_AGE ? coord[D_AGE] : -1;
+            x->born = d & OM_DIM_BORN ? coord[D_BORN] : -1;
+            x->events = ee;
+            x->persons = c->persons[i];
+            x->pop = pp;
+            x->n = nn;
+            cube_of[r->ncells - 1] = i;
+        }
+        if (s == OM_OK)
+            measures(r, &sh, c, spec, r->std_w, cube_of);
+        /* rate ratios and SII across area types */
+        if (s == OM_OK && (spec->dims & OM_DIM_TYPE)) {
+            size_t ts = sh.stride[D_TYPE];
+            int ref = spec->ref_type >= 1 && spec->ref_type <= 5 ? spec->ref_type : 5;
+            for (size_t k = 0; k < r->ncells; k++) {
+                om_rates_cell *x = &r->cells[k];
+                size_t i = 0;
+                /* recompute the cube index from the coordinates */
+                i += (size_t)x->outcome * sh.stride[D_OUTCOME];
+                if (x->year >= 0)
+                    i += (size_t)(x->year - yf) * sh.stride[D_YEAR];
+                i += (size_t)(x->type - 1) * ts;
+                if (x->area >= 0)
+                    i += (size_t)x->area * sh.stride[D_GEO];
+                if (x->sex >= 0)
+                    i += (size_t)(x->sex - 1) * sh.stride[D_SEX];
+                if (x->age >= 0)
+                    i += (size_t)x->age * sh.stride[D_AGE];
+                if (x->born >= 0)
+                    i += (size_t)x->born * sh.stride[D_BORN];
+                size_t ri = i - (size_t)(x->type - 1) * ts + (size_t)(ref - 1) * ts;
+                if (where[ri] < 0)
+                    continue;
+                double r1, v1, r0, v0;
+                const om_rates_cell *y = &r->cells[where[ri]];
+                if (cmp_rate(x, r->standardised, &r1, &v1) && cmp_rate(y, r->standardised, &r0, &v0))
+                    om_stats_ratio(r1, v1, r0, v0, spec->level, &x->rr, &x->rr_lower, &x->rr_upper);
+            }
+            /* SII groups: cells with type coordinate 0 (any) as anchors */
+            size_t ngroups = sh.nout / 5;
+            r->sii = calloc(ngroups ? ngroups : 1, sizeof *r->sii);
+            if (!r->sii)
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            for (size_t i = 0; s == OM_OK && i < sh.nout; i++) {
+                if ((i / ts) % 5 != 0)
+                    continue;
+                double pop[5], rate[5], var[5];
+                int any = 0;
+                const om_rates_cell *first = NULL;
+                for (int t = 0; t < 5; t++) {
+                    int64_t w = where[i + (size_t)t * ts];
+                    pop[t] = rate[t] = var[t] = 0;
+                    if (w < 0)
+                        continue;
+                    const om_rates_cell *x = &r->cells[w];
+                    if (!first)
+                        first = x;
+                    pop[t] = x->pop;
+                    if (!cmp_rate(x, r->standardised, &rate[t], &var[t]))
+                        rate[t] = NAN, var[t] = 0;
+                    any++;
+                }
+                if (!any)
+                    continue;
+                om_rates_sii_row *row = &r->sii[r->nsii++];
+                om_sii si;
+                om_stats_sii(5, pop, rate, var, spec->level, &si);
+                row->outcome = first->outcome;
+                row->year = first->year;
+                row->area = first->area;
+                row->sex = first->sex;
+                row->age = first->age;
+                row->born = first->born;
+                row->sii = si.sii;
+                row->sii_lower = si.sii_lower;
+                row->sii_upper = si.sii_upper;
+                row->rii = si.rii;
+                row->rii_lower = si.rii_lower;
+                row->rii_upper = si.rii_upper;
+                row->groups = si.groups;
+            }
+        }
+        free(where);
+        free(cube_of);
+    }
+    for (int t = 0; t < nt; t++) {
+        cube_free(&jobs[t].c);
+        free(jobs[t].pcells);
+    }
+    if (s != OM_OK) {
+        om_rates_free(r);
+        return s;
+    }
+    *out = r;
+    return OM_OK;
+}

@@ -1,0 +1,324 @@
+/* om_link on a hand-built population (tests/data/link, described in
+ * docs/rates.md): each expected value below was worked out by hand from the
+ * fixture files, not taken from the program. */
+#define _POSIX_C_SOURCE 200809L
+#include "om_test.h"
+
+#include "omrade/link.h"
+#include "omrade/stats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FIX OM_SOURCE_DIR "/tests/data/link/"
+
+/* internal parser, declared here to test it directly */
+bool om_link_parse_date(const char *p, size_t n, int32_t *days, int *year);
+
+static void test_dates(void **state)
+{
+    (void)state;
+    int32_t d;
+    int y;
+    assert_true(om_link_parse_date("1970-01-01", 10, &d, &y) && d == 0 && y == 1970);
+    assert_true(om_link_parse_date("2000-01-01", 10, &d, &y) && d == 10957); /* 30*365 + 7 leap days */
+    assert_true(om_link_parse_date("20000301", 8, &d, &y) && d == 10957 + 31 + 29);
+    assert_true(om_link_parse_date("2020-02-29", 10, &d, &y));
+    assert_false(om_link_parse_date("2021-02-29", 10, &d, &y));
+    assert_false(om_link_parse_date("1900-02-29", 10, &d, &y)); /* century, not leap */
+    assert_true(om_link_parse_date("2000-02-29", 10, &d, &y));  /* 400-year, leap */
+    assert_false(om_link_parse_date("2020-13-01", 10, &d, &y));
+    assert_false(om_link_parse_date("2020/01/01", 10, &d, &y));
+    assert_false(om_link_parse_date("", 0, &d, &y));
+}
+
+typedef struct {
+    om_geo *g;
+    om_link *l;
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    om_error err = OM_ERROR_INIT;
+    if (om_geo_new_builtin(&f->g, &err) != OM_OK)
+        return -1;
+    const char *res[1] = {FIX "residence.csv"};
+    if (om_link_load(&f->l, f->g, FIX "persons.csv", res, 1, FIX "types.csv", NULL, &err) != OM_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    om_link_free(f->l);
+    om_geo_free(f->g);
+    free(f);
+    return 0;
+}
+
+static uint32_t person(const om_link *l, int64_t lopnr)
+{
+    uint32_t p = UINT32_MAX;
+    assert_true(om_link_person(l, lopnr, &p));
+    return p;
+}
+
+/* The fixture: DeSO A = 0114C1010 (RegSO 0114R001: type 1 in 2019, 2 in
+ * 2020), B = 0114C1180 (0114R002: 5 in 2019, 4 in 2020).  Person 1 lives in
+ * A in 2019 and B in 2020; 2 in B both years; 3 in A in 2019 only; 4 in A
+ * in 2020 only. */
+static void test_methods(void **state)
+{
+    const om_link *l = ((fx *)*state)->l;
+    int y0, y1, t;
+    om_link_years(l, &y0, &y1);
+    assert_int_equal(y0, 2019);
+    assert_int_equal(y1, 2020);
+    om_link_type_years(l, &y0, &y1);
+    assert_int_equal(y0, 2019);
+    assert_int_equal(y1, 2020);
+    uint32_t p1 = person(l, 1), p2 = person(l, 2), p3 = person(l, 3), p4 = person(l, 4);
+    /* dec31, event year 2020: residence 31 Dec 2019, types of 2020 */
+    assert_true(om_link_area(l, p1, 2020, OM_LINK_DEC31, &t) >= 0);
+    assert_int_equal(t, 2);
+    om_link_area(l, p2, 2020, OM_LINK_DEC31, &t);
+    assert_int_equal(t, 4);
+    /* prev: same residence, types of 2019 */
+    om_link_area(l, p1, 2020, OM_LINK_PREV, &t);
+    assert_int_equal(t, 1);
+    om_link_area(l, p2, 2020, OM_LINK_PREV, &t);
+    assert_int_equal(t, 5);
+    /* latest: person 1's latest residence is B (2020), latest type year 2020 */
+    om_link_area(l, p1, 2020, OM_LINK_LATEST, &t);
+    assert_int_equal(t, 4);
+    /* person 3's latest residence is A in 2019 -> type of 2020 = 2 */
+    om_link_area(l, p3, 2020, OM_LINK_LATEST, &t);
+    assert_int_equal(t, 2);
+    /* person 4 was not registered on 31 Dec 2019: no area in 2020 */
+    assert_true(om_link_area(l, p4, 2020, OM_LINK_DEC31, &t) < 0);
+    assert_true(om_link_area(l, p4, 2021, OM_LINK_DEC31, &t) >= 0);
+    assert_int_equal(t, 2);
+    /* dec31 for 2021 needs types of 2021: clamped to 2020 */
+    om_link_area(l, p1, 2021, OM_LINK_DEC31, &t);
+    assert_int_equal(t, 4);
+    /* outside the residence years */
+    assert_true(om_link_area(l, p1, 2019, OM_LINK_DEC31, &t) < 0);
+    assert_true(om_link_area(l, p1, 2022, OM_LINK_DEC31, &t) < 0);
+}
+
+static void test_compare(void **state)
+{
+    const om_link *l = ((fx *)*state)->l;
+    int64_t tab[6][6];
+    double share;
+    /* 2020, dec31 vs prev: persons 1 and 3 go 2 -> 1, person 2 goes 4 -> 5 */
+    om_link_compare(l, 2020, OM_LINK_DEC31, OM_LINK_PREV, tab, &share);
+    assert_int_equal(tab[2][1], 2);
+    assert_int_equal(tab[4][5], 1);
+    assert_true(share == 1.0);
+    /* 2020, dec31 vs latest: only person 1 differs (2 vs 4) */
+    om_link_compare(l, 2020, OM_LINK_DEC31, OM_LINK_LATEST, tab, &share);
+    assert_int_equal(tab[2][4], 1);
+    assert_true(fabs(share - 1.0 / 3.0) < 1e-15);
+    /* 2021: the same types under dec31 and prev (both use 2020 types) */
+    om_link_compare(l, 2021, OM_LINK_DEC31, OM_LINK_PREV, tab, &share);
+    assert_true(share == 0.0);
+}
+
+static void test_rates_counts(void **state)
+{
+    const om_link *l = ((fx *)*state)->l;
+    om_outcomes *o = om_outcomes_new();
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_outcomes_add(o, "ami", "I21,I22", NULL, &err), OM_OK);
+    assert_int_equal(om_outcomes_add(o, "cancer", "C", NULL, &err), OM_OK);
+    om_rates_spec sp;
+    memset(&sp, 0, sizeof sp);
+    const char *ev[1] = {FIX "deaths.csv"};
+    sp.events = ev;
+    sp.nevents = 1;
+    sp.method = OM_LINK_DEC31;
+    sp.dims = OM_DIM_YEAR;
+    sp.level = 0.95;
+    sp.standard = OM_STD_NONE;
+    om_rates *r = NULL;
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
+    const om_rates_counts *t = om_rates_total_counts(r);
+    /* deaths.csv: 9 rows = 1 unknown id + 1 outside 2020-2021 + 1 code
+     * matching no outcome (X99) + 1 duplicate + 1 person not registered
+     * on 31 Dec 2019 + 4 linked (3 ami, 1 cancer: C50) */
+    assert_int_equal(t->rows, 9);
+    assert_int_equal(t->unknown_id, 1);
+    assert_int_equal(t->outside_period, 1);
+    assert_int_equal(t->not_selected, 1);
+    assert_int_equal(t->duplicates, 1);
+    assert_int_equal(t->no_residence, 1);
+    assert_int_equal(t->linked, 4);
+    assert_int_equal(t->rows, t->unknown_id + t->outside_period + t->not_selected +
+                                  t->duplicates + t->no_residence + t->no_type + t->linked);
+    assert_int_equal(om_rates_outcome_counts(r, 0)->linked, 3);
+    assert_int_equal(om_rates_outcome_counts(r, 1)->linked, 1);
+    /* ami 2020: 2 events, population registered 31 Dec 2019 = 3 persons */
+    const om_rates_cell *c = om_rates_cells(r);
+    size_t n = om_rates_ncells(r);
+    bool seen = false;
+    for (size_t i = 0; i < n; i++)
+        if (c[i].outcome == 0 && c[i].year == 2020) {
+            seen = true;
+            assert_true(c[i].events == 2 && c[i].persons == 2 && c[i].pop == 3);
+            assert_true(fabs(c[i].rate - 2.0 / 3.0 * 100000) < 1e-9);
+        }
+    assert_true(seen);
+    om_rates_free(r);
+    /* a types-less question about types is a usage error */
+    sp.dims = OM_DIM_TYPE;
+    om_link *l2 = NULL;
+    om_geo *g = ((fx *)*state)->g;
+    const char *res[1] = {FIX "residence.csv"};
+    assert_int_equal(om_link_load(&l2, g, FIX "persons.csv", res, 1, NULL, NULL, &err), OM_OK);
+    assert_int_equal(om_rates_run(&r, l2, o, &sp, &err), OM_ERR_USAGE);
+    om_link_free(l2);
+    om_outcomes_free(o);
+}
+
+static char *write_tmp(const char *text)
+{
+    char *path = strdup("/tmp/om_link_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void test_load_counts(void **state)
+{
+    om_geo *g = ((fx *)*state)->g;
+    char *pp = write_tmp("lopnr,sex,birth_date\n10,1,1960-01-01\n11,2,1970-05-05\n10,2,1999-01-01\n");
+    char *rp = write_tmp("lopnr,year,deso\n10,2019,0114C1010\n10,2019,0114C1180\n11,2019,9999X9999\n"
+                         "12,2019,0114C1010\n11,2020,0114C1180\n");
+    char *tp = write_tmp("area,year,area_type\n0114R001,2019,3\n0114R999,2019,2\n0114R002,2019,\n");
+    const char *res[1] = {rp};
+    om_link *l = NULL;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_link_load(&l, g, pp, res, 1, tp, NULL, &err), OM_OK);
+    const om_link_load_stats *s = om_link_stats(l);
+    assert_int_equal(s->persons, 2);
+    assert_int_equal(s->persons_dup, 1);
+    assert_int_equal(s->res_rows, 5);
+    assert_int_equal(s->res_dup, 1);
+    assert_int_equal(s->res_unknown_area, 1);
+    assert_int_equal(s->res_unknown_id, 1);
+    assert_int_equal(s->res_person_years, 2);
+    assert_int_equal(s->type_rows, 3);
+    assert_int_equal(s->type_unknown_area, 1);
+    assert_int_equal(s->type_missing, 1);
+    /* first residence row kept: person 10 in A (type 3) */
+    int t;
+    uint32_t p = person(l, 10);
+    assert_true(om_link_area(l, p, 2020, OM_LINK_DEC31, &t) >= 0);
+    assert_int_equal(t, 3);
+    /* Event year 2021 (residence 2020): only person 11 is registered, in
+     * 0114C1180 whose RegSO has no type: one person-year left out of a
+     * table by type, the event counted as "no area type", no cells. */
+    char *ep = write_tmp("lopnr,date,code\n11,2021-03-03,I21\n");
+    om_outcomes *o = om_outcomes_new();
+    assert_int_equal(om_outcomes_add(o, "all", "*", NULL, &err), OM_OK);
+    om_rates_spec sp;
+    memset(&sp, 0, sizeof sp);
+    const char *ev[1] = {ep};
+    sp.events = ev;
+    sp.nevents = 1;
+    sp.dims = OM_DIM_TYPE;
+    sp.level = 0.95;
+    sp.year_first = sp.year_last = 2021;
+    om_rates *r = NULL;
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
+    assert_int_equal(om_rates_total_counts(r)->pop_no_type, 1);
+    assert_int_equal(om_rates_total_counts(r)->no_type, 1);
+    assert_int_equal(om_rates_ncells(r), 0);
+    om_rates_free(r);
+    om_outcomes_free(o);
+    unlink(ep);
+    free(ep);
+    om_link_free(l);
+    /* bad input: position and what was expected */
+    char *bad = write_tmp("lopnr,sex,birth_date\n10,3,1960-01-01\n");
+    assert_int_equal(om_link_load(&l, g, bad, res, 1, NULL, NULL, &err), OM_ERR_INPUT);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 4);
+    assert_non_null(strstr(err.msg, "expected sex 1 (man) or 2 (woman), found '3'"));
+    unlink(pp);
+    unlink(rp);
+    unlink(tp);
+    unlink(bad);
+    free(pp);
+    free(rp);
+    free(tp);
+    free(bad);
+}
+
+/* SCB's published table (data/scb, statistical-database export): every one
+ * of the 3,363 RegSO labelled "Kommun (RegSO)" resolves, footnotes are
+ * counted apart; Upplands Väsby (Bollstanäs) = 0114R001 is type 4 in 2022. */
+static void test_scb_types(void **state)
+{
+    om_geo *g = ((fx *)*state)->g;
+    const char *res[1] = {FIX "residence.csv"};
+    om_link *l = NULL;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_link_load(&l, g, FIX "persons.csv", res, 1,
+                                  OM_SOURCE_DIR "/data/scb/regso-omradestyp-2022.csv", NULL, &err),
+                     OM_OK);
+    const om_link_load_stats *s = om_link_stats(l);
+    assert_int_equal(s->type_rows - s->type_notes, 3363);
+    assert_int_equal(s->type_unknown_area, 0);
+    assert_int_equal(s->type_missing, 0);
+    assert_true(s->type_notes > 0);
+    int t0, t1, t;
+    om_link_type_years(l, &t0, &t1);
+    assert_true(t0 == 2022 && t1 == 2022);
+    om_link_area(l, person(l, 3), 2020, OM_LINK_DEC31, &t); /* person 3: 0114C1010 */
+    assert_int_equal(t, 4);
+    om_link_free(l);
+}
+
+static void test_outcomes(void **state)
+{
+    (void)state;
+    om_outcomes *o = om_outcomes_new();
+    om_error err = OM_ERROR_INIT;
+    char *cfg = write_tmp("# cardiovascular\nami: I21 I22\n\nstroke: I60,I61, I63  # ischaemic too\n");
+    assert_int_equal(om_outcomes_load(o, cfg, &err), OM_OK);
+    assert_int_equal(om_outcomes_count(o), 2);
+    assert_string_equal(om_outcomes_name(o, 1), "stroke");
+    char *bad = write_tmp("ami I21\n");
+    assert_int_equal(om_outcomes_load(o, bad, &err), OM_ERR_INPUT);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(om_outcomes_add(o, "x", " , ", NULL, &err), OM_ERR_USAGE);
+    unlink(cfg);
+    unlink(bad);
+    free(cfg);
+    free(bad);
+    om_outcomes_free(o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test_setup_teardown(test_methods, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rates_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scb_types, setup, teardown),
+        cmocka_unit_test(test_outcomes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
