@@ -1,17 +1,20 @@
 #!/bin/sh
-# The barometer part of `make demo` (called from scripts/demo.sh): build the
-# barometer database from the real area types 2022/2023 (SCB) and, when the
-# synth module is present, the synthetic population's barometer indicators;
+# The barometer part of `make demo` (called last by scripts/demo.sh): build
+# the barometer database from SCB's real area types 2022/2023 and the
+# synthetic population's barometer indicators, SEI and inequality index,
 # then run the server in the foreground and print its address.
-#   usage: scripts/demo-barometer.sh [OMRADE_BIN]
-#   env:   PORT (default 8080), OMRADE_DEMO_SCALE (synth --scale, default 0.01),
-#          OMRADE_DEMO_DIR (keep the generated files there instead of a temp dir)
+#   usage: scripts/demo-barometer.sh [OMRADE_BIN] [DEMO_DIR]
+# DEMO_DIR: scripts/demo.sh's output directory; its synth/, types.csv (omrade
+# sei output) and inequality.csv (omrade seg output) are reused when present,
+# otherwise they are made here (in DEMO_DIR, or a temporary directory).
+#   env: PORT (default 8080), OMRADE_DEMO_SCALE (synth --scale, default 0.01)
 set -eu
 OMRADE=${1:-build/omrade}
+case $OMRADE in /*) ;; *) OMRADE=$(pwd)/$OMRADE ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$(cd "$(dirname "$OMRADE")" && pwd)
 port=${PORT:-8080}
-if [ -n "${OMRADE_DEMO_DIR:-}" ]; then work=$OMRADE_DEMO_DIR; mkdir -p "$work"; else
+if [ -n "${2:-}" ]; then work=$2; mkdir -p "$work"; else
     work=$(mktemp -d); trap 'rm -rf "$work"' EXIT INT TERM; fi
 
 set -- --types "$root/data/scb/regso-omradestyp-2022.csv" --types "$root/data/scb/regso-omradestyp-2023.csv"
@@ -20,31 +23,27 @@ if [ -f "$bindir/geo/regso.topo.json" ]; then
 else
     echo "demo-barometer: no map layers in $bindir/geo (node/npm missing at build time?)" >&2
 fi
-if "$OMRADE" synth --help >/dev/null 2>&1 && "$OMRADE" indicators --help >/dev/null 2>&1; then
-    echo "== synthetic population (scale ${OMRADE_DEMO_SCALE:-0.01}) and its barometer indicators"
-    if "$OMRADE" synth --scale "${OMRADE_DEMO_SCALE:-0.01}" --seed 1 --out "$work/synth" &&
-        "$OMRADE" indicators "$work/synth" --barometer --out "$work/indicators.csv"; then
-        set -- "$@" --indicators "$work/indicators.csv" \
-            --linkage "synthetic persons linked to DeSO 2018 by residence on 31 December, DeSO to RegSO 2020 by SCB's mapping"
-        # SEI and its parts from the synthetic population (SCB's real types win for 2022/2023)
-        if "$OMRADE" sei --help >/dev/null 2>&1 &&
-            "$OMRADE" indicators "$work/synth" --out "$work/sei-counts.csv" &&
-            "$OMRADE" sei "$work/sei-counts.csv" --out "$work/sei.csv"; then
-            set -- "$@" --sei "$work/sei.csv"
-        fi
-        # the inequality index per kommun and län
-        if "$OMRADE" seg --help >/dev/null 2>&1 &&
-            "$OMRADE" seg --person-year "$work/synth/person_year.csv" --residence "$work/synth/residence.csv" \
-                --replicates 100 --out "$work/seg.csv"; then
-            set -- "$@" --seg "$work/seg.csv"
-        fi
-    else
-        echo "demo-barometer: synth/indicators failed; serving the area types only" >&2
-    fi
-else
-    echo "demo-barometer: omrade synth/indicators not built in; serving the real area types only" >&2
+if [ ! -f "$work/synth/person_year.csv" ]; then
+    echo "== synthetic population (scale ${OMRADE_DEMO_SCALE:-0.01}, seed 1)"
+    "$OMRADE" synth --scale "${OMRADE_DEMO_SCALE:-0.01}" --seed 1 --out "$work/synth"
 fi
-echo "== omrade build"
+echo "== barometer indicators of the synthetic population"
+"$OMRADE" indicators "$work/synth" --barometer --out "$work/barometer-indicators.csv"
+set -- "$@" --indicators "$work/barometer-indicators.csv" \
+    --linkage "synthetic persons linked to DeSO 2018 by residence on 31 December; DeSO to RegSO 2020 by SCB's mapping"
+# SEI and its parts from the synthetic population (the published types of
+# 2022/2023 stay the area types: --types wins)
+if [ ! -f "$work/types.csv" ]; then
+    "$OMRADE" indicators "$work/synth" --out "$work/sei-counts.csv"
+    "$OMRADE" sei "$work/sei-counts.csv" --out "$work/types.csv"
+fi
+set -- "$@" --sei "$work/types.csv"
+if [ ! -f "$work/inequality.csv" ]; then
+    "$OMRADE" seg --person-year "$work/synth/person_year.csv" --residence "$work/synth/residence.csv" \
+        --replicates 100 --out "$work/inequality.csv"
+fi
+set -- "$@" --seg "$work/inequality.csv"
+echo "== omrade build (disclosure control: primary + om_sdc secondary suppression)"
 "$OMRADE" build "$@" --out "$work/barometer.db"
 echo "== omrade serve: the barometer is at http://127.0.0.1:$port/  (Ctrl-C stops)"
-"$OMRADE" serve --db "$work/barometer.db" --port "$port"
+exec "$OMRADE" serve --db "$work/barometer.db" --port "$port"

@@ -31,7 +31,7 @@ const T = {
     lower: 'Nedre', upper: 'Övre', index: 'Index', flag: 'Anmärkning', typeYear: 'Typår', unit: 'Enhet',
     policeLegend: 'Polisens område (streckad kontur)', policeCat: 'Kategori', notFound: 'Sidan finns inte.',
     provenance: 'Källor och metod', suppressionRule: 'Röjandeskydd', shown: 'Visar', of: 'av', areasWord: 'områden',
-    chooseLan: 'Inom län', showAll: 'Visa alla rader', noValues: 'Inga uppgifter för detta urval.', apiError: 'Kunde inte hämta uppgifter',
+    chooseLan: 'Inom län', atLeast: 'minst', regsoSuppressed: 'RegSO skyddade', showAll: 'Visa alla rader', noValues: 'Inga uppgifter för detta urval.', apiError: 'Kunde inte hämta uppgifter',
   },
   en: {
     title: 'Area barometer', skip: 'Skip to content', navLabel: 'Main menu',
@@ -54,7 +54,7 @@ const T = {
     lower: 'Lower', upper: 'Upper', index: 'Index', flag: 'Note', typeYear: 'Type year', unit: 'Unit',
     policeLegend: 'Police area (dashed outline)', policeCat: 'Category', notFound: 'Page not found.',
     provenance: 'Sources and method', suppressionRule: 'Disclosure control', shown: 'Showing', of: 'of', areasWord: 'areas',
-    chooseLan: 'Within county', showAll: 'Show all rows', noValues: 'No data for this selection.', apiError: 'Could not load data',
+    chooseLan: 'Within county', atLeast: 'at least', regsoSuppressed: 'RegSO suppressed', showAll: 'Show all rows', noValues: 'No data for this selection.', apiError: 'Could not load data',
   },
 };
 let lang = localStorage.getItem('omrade-lang') === 'en' ? 'en' : 'sv';
@@ -239,6 +239,11 @@ function dataTable(caption, cols, rows, opts = {}) {
   return box;
 }
 const SUPPRESSED = Symbol('suppressed');
+// Population by type sums the published RegSO only: with suppressed RegSO
+// the sum is a lower bound, and says so.
+const popCell = (r) => (r.population == null ? (r.population_suppressed ? SUPPRESSED : '')
+  : r.population_suppressed ? `${t('atLeast')} ${fmt(r.population, 'count')} (${r.population_suppressed} ${t('regsoSuppressed')})`
+    : fmt(r.population, 'count'));
 const cellValue = (r, unit) => (r.suppressed ? SUPPRESSED : fmt(r.value, unit));
 
 // ------------------------------------------------------------------ map view
@@ -483,7 +488,7 @@ async function viewArea(code) {
         dataTable(`${t('areaType')} ${year}: ${a.name}`, [
           {label: t('areaType'), get: (r) => t(`type${r.area_type}`)},
           {label: t('nRegso'), num: true, get: (r) => r.n_regso},
-          {label: t('population'), num: true, get: (r) => (r.population_suppressed ? SUPPRESSED : fmt(r.population, 'count'))}], ts),
+          {label: t('population'), num: true, get: popCell}], ts),
         h('p', {}, h('a', {href: `#/karta?ind=area_type&level=regso&year=${year}&sel=${code}`, text: `${t('mapOf')}: ${t('areaType')}`})));
     }
   }
@@ -555,7 +560,7 @@ async function viewTypes(params) {
     parts.push(h('h2', {text: `${t('nRegso')} ${typeYear}`}), downloads('typesummary', {year: typeYear, within: st.within}, t('nRegso')),
       dataTable(`${t('nRegso')} ${typeYear}`, [{label: t('areaType'), get: (r) => t(`type${r.area_type}`)},
         {label: t('nRegso'), num: true, get: (r) => r.n_regso},
-        {label: t('population'), num: true, get: (r) => (r.population_suppressed ? SUPPRESSED : fmt(r.population, 'count'))}], ts));
+        {label: t('population'), num: true, get: popCell}], ts));
   }
   if (ind) {
     const params2 = {indicator: st.ind, year: st.year, sex: st.sex, age: st.age, born: st.born, within: st.within};
