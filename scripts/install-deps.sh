@@ -5,6 +5,9 @@ set -eu
 here=$(dirname "$0")
 missing=""
 for p in $(sed 's/#.*//' "$here/debian-packages.txt"); do
+    # a tool installed another way (e.g. NodeSource's nodejs, which bundles
+    # npm and conflicts with Debian's npm package) counts as present
+    case "$p" in nodejs|npm|chromium) command -v "$p" >/dev/null 2>&1 && continue ;; esac
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
         missing="$missing $p"
     fi

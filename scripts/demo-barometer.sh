@@ -1,0 +1,49 @@
+#!/bin/sh
+# The barometer part of `make demo` (called last by scripts/demo.sh): build
+# the barometer database from SCB's real area types 2022/2023 and the
+# synthetic population's barometer indicators, SEI and inequality index,
+# then run the server in the foreground and print its address.
+#   usage: scripts/demo-barometer.sh [OMRADE_BIN] [DEMO_DIR]
+# DEMO_DIR: scripts/demo.sh's output directory; its synth/, types.csv (omrade
+# sei output) and inequality.csv (omrade seg output) are reused when present,
+# otherwise they are made here (in DEMO_DIR, or a temporary directory).
+#   env: PORT (default 8080), OMRADE_DEMO_SCALE (synth --scale, default 0.01)
+set -eu
+OMRADE=${1:-build/omrade}
+case $OMRADE in /*) ;; *) OMRADE=$(pwd)/$OMRADE ;; esac
+root=$(cd "$(dirname "$0")/.." && pwd)
+bindir=$(cd "$(dirname "$OMRADE")" && pwd)
+port=${PORT:-8080}
+if [ -n "${2:-}" ]; then work=$2; mkdir -p "$work"; else
+    work=$(mktemp -d); trap 'rm -rf "$work"' EXIT INT TERM; fi
+
+set -- --types "$root/data/scb/regso-omradestyp-2022.csv" --types "$root/data/scb/regso-omradestyp-2023.csv"
+if [ -f "$bindir/geo/regso.topo.json" ]; then
+    set -- "$@" --geometry "$bindir/geo"
+else
+    echo "demo-barometer: no map layers in $bindir/geo (node/npm missing at build time?)" >&2
+fi
+if [ ! -f "$work/synth/person_year.csv" ]; then
+    echo "== synthetic population (scale ${OMRADE_DEMO_SCALE:-0.01}, seed 1)"
+    "$OMRADE" synth --scale "${OMRADE_DEMO_SCALE:-0.01}" --seed 1 --out "$work/synth"
+fi
+echo "== barometer indicators of the synthetic population"
+"$OMRADE" indicators "$work/synth" --barometer --out "$work/barometer-indicators.csv"
+set -- "$@" --indicators "$work/barometer-indicators.csv" \
+    --linkage "synthetic persons linked to DeSO 2018 by residence on 31 December; DeSO to RegSO 2020 by SCB's mapping"
+# SEI and its parts from the synthetic population (the published types of
+# 2022/2023 stay the area types: --types wins)
+if [ ! -f "$work/types.csv" ]; then
+    "$OMRADE" indicators "$work/synth" --out "$work/sei-counts.csv"
+    "$OMRADE" sei "$work/sei-counts.csv" --out "$work/types.csv"
+fi
+set -- "$@" --sei "$work/types.csv"
+if [ ! -f "$work/inequality.csv" ]; then
+    "$OMRADE" seg --person-year "$work/synth/person_year.csv" --residence "$work/synth/residence.csv" \
+        --replicates 100 --out "$work/inequality.csv"
+fi
+set -- "$@" --seg "$work/inequality.csv"
+echo "== omrade build (disclosure control: primary + om_sdc secondary suppression)"
+"$OMRADE" build "$@" --out "$work/barometer.db"
+echo "== omrade serve: the barometer is at http://127.0.0.1:$port/  (Ctrl-C stops)"
+exec "$OMRADE" serve --db "$work/barometer.db" --port "$port"

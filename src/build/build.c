@@ -1,0 +1,1350 @@
+/* omrade build: assemble the barometer database (see include/omrade/build.h).
+ *
+ * Everything is linked to the built-in geography registry (DeSO 2018 /
+ * RegSO 2020).  Indicator rows are inserted after om_build_protect(); the
+ * area-type aggregates (indicator by area type, nationally and per län) are
+ * sums of the *published* RegSO cells only, then protected themselves: were
+ * suppressed cells included, an aggregate minus its published members would
+ * give the suppressed cell back (differencing).  Differencing between levels
+ * (kommun total minus its RegSO) needs secondary suppression, which is
+ * om_sdc's job (see docs/barometer.md). */
+#define _POSIX_C_SOURCE 200809L
+#include "omrade/build.h"
+#include "omrade/csv.h"
+#include "omrade/geo.h"
+#include "omrade/hash.h"
+#include "omrade/sdc.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const SCHEMA =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE inputs(kind TEXT, file TEXT, rows INTEGER, loaded INTEGER, unlinked INTEGER,"
+    " rejected INTEGER, years TEXT);"
+    "CREATE TABLE areas(level TEXT NOT NULL, idx INTEGER NOT NULL, code TEXT PRIMARY KEY, name TEXT,"
+    " label TEXT, kommun TEXT, lan TEXT, search TEXT);"
+    "CREATE INDEX areas_level ON areas(level, idx);"
+    "CREATE TABLE area_types(code TEXT NOT NULL, year INTEGER NOT NULL, area_type INTEGER,"
+    " sei REAL, z REAL, low_econ_pct REAL, pre_upper_pct REAL, assist_unemp_pct REAL,"
+    " source TEXT, PRIMARY KEY(code, year));"
+    "CREATE TABLE indicators(id TEXT PRIMARY KEY, label_sv TEXT, label_en TEXT, unit TEXT,"
+    " scale REAL, kind TEXT, main_age TEXT);"
+    "CREATE TABLE slices(indicator TEXT NOT NULL, level TEXT NOT NULL, year INTEGER NOT NULL,"
+    " sex TEXT NOT NULL, age TEXT NOT NULL, born TEXT NOT NULL, n INTEGER NOT NULL,"
+    " n_published INTEGER, n_suppressed INTEGER, cells BLOB NOT NULL);"
+    "CREATE TABLE type_values(indicator TEXT, year INTEGER, type_year INTEGER, sex TEXT, age TEXT,"
+    " born TEXT, within TEXT, area_type INTEGER, n_regso INTEGER, numerator REAL,"
+    " denominator REAL, value REAL, suppressed INTEGER,"
+    " PRIMARY KEY(indicator, year, sex, age, born, within, area_type)) WITHOUT ROWID;"
+    "CREATE TABLE inequality(year INTEGER, level TEXT, code TEXT, name TEXT, idx TEXT, value REAL,"
+    " se REAL, lower REAL, upper REAL, expected REAL, n_deso INTEGER, n_persons INTEGER,"
+    " flag TEXT);"
+    "CREATE INDEX ineq_code ON inequality(code, idx, year);"
+    "CREATE TABLE geometry(layer TEXT PRIMARY KEY, schematic INTEGER, topojson BLOB);";
+
+/* Labels and units of the barometer indicators named in issue 7 and the
+ * synth contract; unknown ids get their id as label and a unit inferred from
+ * the data (share in % when every numerator <= denominator). */
+static const struct {
+    const char *id, *sv, *en, *unit;
+} CATALOGUE[] = {
+    {"sei", "Socioekonomiskt index (SEI)", "Socioeconomic index (SEI)", "index"},
+    {"low_econ_pct", "Låg ekonomisk standard (SEI-del)", "Low economic standard (SEI part)", "%"},
+    {"pre_upper_pct", "Förgymnasial utbildning (SEI-del)", "Pre-upper-secondary education (SEI part)", "%"},
+    {"assist_unemp_pct", "Ekonomiskt bistånd/arbetslöshet (SEI-del)",
+     "Social assistance/unemployment (SEI part)", "%"},
+    {"population", "Folkmängd", "Population", "count"},
+    {"income_cu_mean", "Disponibel inkomst per konsumtionsenhet (medel)",
+     "Disposable income per consumption unit (mean)", "SEK"},
+    {"low_econ", "Låg ekonomisk standard", "Low economic standard", "%"},
+    {"income_quintile_1", "Lägsta inkomstfemtedelen", "Lowest income quintile", "%"},
+    {"children_low_income", "Barn i hushåll med låg ekonomisk standard", "Children in low-income households", "%"},
+    {"econ_assistance", "Ekonomiskt bistånd", "Social assistance", "%"},
+    {"pre_upper_secondary", "Förgymnasial utbildning", "Pre-upper-secondary education", "%"},
+    {"post_secondary", "Eftergymnasial utbildning", "Post-secondary education", "%"},
+    {"gainful_employment", "Förvärvsarbetande", "In gainful employment", "%"},
+    {"long_term_unemployment", "Långtidsarbetslöshet", "Long-term unemployment", "%"},
+    {"neet_20_24", "Unga 20–24 som varken arbetar eller studerar", "Young people 20–24 not in employment, education or training", "%"},
+    {"born_abroad", "Utrikes födda", "Born abroad", "%"},
+    {"house_small", "Bor i småhus", "Living in a small house", "%"},
+    {"house_multi", "Bor i flerbostadshus", "Living in a multi-dwelling building", "%"},
+    {"tenure_rent", "Bor i hyresrätt", "Living in a rented dwelling", "%"},
+    {"tenure_coop", "Bor i bostadsrätt", "Living in a cooperative dwelling", "%"},
+    {"tenure_own", "Bor i äganderätt", "Living in an owned dwelling", "%"},
+    {"dwelling_m2_mean", "Bostadsyta per person (m², medel)", "Dwelling space per person (m², mean)", "m²"},
+    {"sickness_absence_days_mean", "Sjukpenningdagar per person (medel)", "Sickness benefit days per person (mean)", "days"},
+    {"voter_turnout_2014", "Valdeltagande 2014", "Voter turnout 2014", "%"},
+    {"voter_turnout_2018", "Valdeltagande 2018", "Voter turnout 2018", "%"},
+    {"voter_turnout_2022", "Valdeltagande 2022", "Voter turnout 2022", "%"},
+    {"merit_value_mean", "Meritvärde åk 9 (medel)", "Grade point average, year 9 (mean)", "points"},
+    {"upper_secondary_eligibility", "Behörighet till gymnasiet", "Eligible for upper secondary school", "%"},
+};
+
+typedef struct store store;
+
+typedef struct bctx {
+    sqlite3 *db;
+    om_geo *geo;
+    const om_build_options *opt;
+    om_build_report *rep;
+    sqlite3_stmt *ins_input;
+    store *store;
+} bctx;
+
+static om_status sql_fail(bctx *b, om_error *err, const char *what)
+{
+    return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "SQLite error while %s: %s", what,
+                        sqlite3_errmsg(b->db));
+}
+
+static om_status exec(bctx *b, const char *sql, om_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(b->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "SQLite error: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return OM_ERR_INTERNAL;
+    }
+    return OM_OK;
+}
+
+static om_status prep(bctx *b, const char *sql, sqlite3_stmt **st, om_error *err)
+{
+    if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
+        return sql_fail(b, err, "preparing a statement");
+    return OM_OK;
+}
+
+static om_status step_done(bctx *b, sqlite3_stmt *st, om_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sql_fail(b, err, "writing");
+    return OM_OK;
+}
+
+/* Lower-case ASCII and the Swedish letters ÅÄÖÉÜ (UTF-8) so that search is
+ * case-insensitive without ICU; the server folds queries the same way. */
+static void fold(const char *s, char *out, size_t size)
+{
+    size_t o = 0;
+    for (size_t i = 0; s[i] && o + 3 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z') {
+            out[o++] = (char)(c + 32);
+        } else if (c == 0xC3 && s[i + 1]) {
+            unsigned char d = (unsigned char)s[i + 1];
+            if (d == 0x85 || d == 0x84 || d == 0x96 || d == 0x89 || d == 0x9C)
+                d = (unsigned char)(d + 0x20);
+            out[o++] = (char)c;
+            out[o++] = (char)d;
+            i++;
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = '\0';
+}
+
+static om_status load_areas(bctx *b, om_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    om_status s = prep(b, "INSERT INTO areas VALUES(?,?,?,?,?,?,?,?)", &st, err);
+    char buf[512];
+    for (int l = OM_LEVEL_DESO; s == OM_OK && l <= OM_LEVEL_RIKET; l++) {
+        for (int32_t i = 0; s == OM_OK && i < om_geo_count(b->geo, (om_level)l); i++) {
+            sqlite3_bind_text(st, 1, om_level_name((om_level)l), -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, i);
+            sqlite3_bind_text(st, 3, om_geo_code(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, om_geo_name(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 5, om_geo_label(b->geo, (om_level)l, i), -1, SQLITE_STATIC);
+            if (l <= OM_LEVEL_KOMMUN)
+                sqlite3_bind_text(st, 6, om_geo_code(b->geo, OM_LEVEL_KOMMUN,
+                                                     om_geo_parent(b->geo, (om_level)l, i, OM_LEVEL_KOMMUN)),
+                                  -1, SQLITE_STATIC);
+            if (l <= OM_LEVEL_LAN)
+                sqlite3_bind_text(st, 7, om_geo_code(b->geo, OM_LEVEL_LAN,
+                                                     om_geo_parent(b->geo, (om_level)l, i, OM_LEVEL_LAN)),
+                                  -1, SQLITE_STATIC);
+            fold(om_geo_label(b->geo, (om_level)l, i), buf, sizeof buf);
+            sqlite3_bind_text(st, 8, buf, -1, SQLITE_TRANSIENT);
+            s = step_done(b, st, err);
+        }
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+/* Per-input bookkeeping for the provenance table. */
+typedef struct input_stats {
+    int64_t rows, loaded, unlinked, rejected;
+    int ymin, ymax;
+} input_stats;
+
+static void note_year(input_stats *is, int64_t y)
+{
+    if (is->ymin == 0 || y < is->ymin)
+        is->ymin = (int)y;
+    if (y > is->ymax)
+        is->ymax = (int)y;
+}
+
+static void note_unlinked(bctx *b, input_stats *is, const char *text, size_t len)
+{
+    is->unlinked++;
+    if (!b->rep->first_unlinked[0]) {
+        size_t n = len < sizeof b->rep->first_unlinked - 1 ? len : sizeof b->rep->first_unlinked - 1;
+        memcpy(b->rep->first_unlinked, text, n);
+        b->rep->first_unlinked[n] = '\0';
+    }
+}
+
+static om_status finish_input(bctx *b, const char *kind, const char *path, const input_stats *is,
+                              om_error *err)
+{
+    char years[32];
+    if (is->ymin)
+        snprintf(years, sizeof years, is->ymin == is->ymax ? "%d" : "%d-%d", is->ymin, is->ymax);
+    else
+        years[0] = '\0';
+    const char *base = strrchr(path, '/');
+    sqlite3_bind_text(b->ins_input, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(b->ins_input, 2, base ? base + 1 : path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(b->ins_input, 3, is->rows);
+    sqlite3_bind_int64(b->ins_input, 4, is->loaded);
+    sqlite3_bind_int64(b->ins_input, 5, is->unlinked);
+    sqlite3_bind_int64(b->ins_input, 6, is->rejected);
+    sqlite3_bind_text(b->ins_input, 7, years, -1, SQLITE_TRANSIENT);
+    b->rep->rows_read += is->rows;
+    b->rep->rows_loaded += is->loaded;
+    b->rep->rows_unlinked += is->unlinked;
+    b->rep->rows_rejected += is->rejected;
+    return step_done(b, b->ins_input, err);
+}
+
+/* Resolve an area text to a RegSO (or any level) code. */
+static const char *link_area(bctx *b, const char *text, size_t len, om_level *level)
+{
+    int32_t idx = om_geo_resolve(b->geo, text, len, level);
+    return idx < 0 ? NULL : om_geo_code(b->geo, *level, idx);
+}
+
+static bool field_is(om_field f, const char *s)
+{
+    return f.len == strlen(s) && memcmp(f.ptr, s, f.len) == 0;
+}
+
+/* Area types.  Two layouts: the contract `area,year,area_type` (extra
+ * columns ignored) and SCB's statistical-database export, where the header
+ * is `,YEAR[,YEAR...]`, the first column is "Kommun (RegSO)" and a footnote
+ * block follows the data (first row with an empty value cell). */
+static om_status load_types(bctx *b, const char *path, om_error *err)
+{
+    om_csv *c = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s != OM_OK)
+        return s;
+    if ((s = om_csv_read_header(c, err)) != OM_OK) {
+        om_csv_free(c);
+        return s;
+    }
+    sqlite3_stmt *st = NULL;
+    if ((s = prep(b, "INSERT INTO area_types(code,year,area_type,source) VALUES(?,?,?,?)"
+                     " ON CONFLICT(code,year) DO UPDATE SET area_type=excluded.area_type",
+                  &st, err)) != OM_OK) {
+        om_csv_free(c);
+        return s;
+    }
+    input_stats is = {0};
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    int ca = om_csv_col(c, "area"), cy = om_csv_col(c, "year"), ct = om_csv_col(c, "area_type");
+    bool scb = ca < 0;
+    int64_t years[64];
+    size_t ny = 0;
+    if (scb) {
+        for (size_t i = 1; i < om_csv_header_count(c) && ny < 64; i++) {
+            om_field h = om_csv_header_field(c, i);
+            if (!om_parse_i64(h.ptr, h.len, &years[ny]) || years[ny] < 1990 || years[ny] > 2100) {
+                s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 1, 0,
+                                 "expected columns 'area,year,area_type' or SCB's export header "
+                                 "',YEAR,...', found column '%.*s'",
+                                 (int)h.len, h.ptr);
+                goto done;
+            }
+            ny++;
+        }
+        if (ny == 0) {
+            s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 1, 0,
+                             "expected columns 'area,year,area_type' or SCB's export header ',YEAR,...', "
+                             "found one column");
+            goto done;
+        }
+    } else if (cy < 0 || ct < 0) {
+        s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 1, 0,
+                         "expected columns 'area,year,area_type', found no '%s' column",
+                         cy < 0 ? "year" : "area_type");
+        goto done;
+    }
+    bool footer = false;
+    for (;;) {
+        bool got;
+        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+            break;
+        if (scb) {
+            is.rows++;
+            if (footer || om_csv_nfields(c) < 2 || om_csv_empty(c, 1)) {
+                footer = true; /* SCB footnote block: counted as rejected, reported */
+                is.rejected++;
+                continue;
+            }
+            om_field a = om_csv_field(c, 0);
+            om_level lv;
+            const char *code = link_area(b, a.ptr, a.len, &lv);
+            if (!code || lv != OM_LEVEL_REGSO) {
+                note_unlinked(b, &is, a.ptr, a.len);
+                continue;
+            }
+            for (size_t k = 0; k < ny && k + 1 < om_csv_nfields(c); k++) {
+                int64_t t;
+                if (om_csv_empty(c, k + 1))
+                    continue;
+                if ((s = om_csv_i64(c, k + 1, &t, err)) != OM_OK)
+                    goto done;
+                if (t < 1 || t > 5) {
+                    s = om_csv_fail(c, k + 1, err, "expected an area type 1-5, found %lld", (long long)t);
+                    goto done;
+                }
+                sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 2, years[k]);
+                sqlite3_bind_int64(st, 3, t);
+                sqlite3_bind_text(st, 4, base, -1, SQLITE_STATIC);
+                if ((s = step_done(b, st, err)) != OM_OK)
+                    goto done;
+                note_year(&is, years[k]);
+            }
+            is.loaded++;
+        } else {
+            is.rows++;
+            om_field a = om_csv_field(c, (size_t)ca);
+            int64_t y, t = 0;
+            if ((s = om_csv_i64(c, (size_t)cy, &y, err)) != OM_OK)
+                goto done;
+            if (om_csv_empty(c, (size_t)ct)) {
+                is.rejected++; /* excluded/flagged by sei: no type */
+                continue;
+            }
+            if ((s = om_csv_i64(c, (size_t)ct, &t, err)) != OM_OK)
+                goto done;
+            if (t < 1 || t > 5) {
+                s = om_csv_fail(c, (size_t)ct, err, "expected an area type 1-5, found %lld", (long long)t);
+                goto done;
+            }
+            om_level lv;
+            const char *code = link_area(b, a.ptr, a.len, &lv);
+            if (!code || lv != OM_LEVEL_REGSO) {
+                note_unlinked(b, &is, a.ptr, a.len);
+                continue;
+            }
+            sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, y);
+            sqlite3_bind_int64(st, 3, t);
+            sqlite3_bind_text(st, 4, base, -1, SQLITE_STATIC);
+            if ((s = step_done(b, st, err)) != OM_OK)
+                goto done;
+            note_year(&is, y);
+            is.loaded++;
+        }
+    }
+    if (s == OM_OK)
+        s = finish_input(b, "area_types", path, &is, err);
+done:
+    sqlite3_finalize(st);
+    om_csv_free(c);
+    return s;
+}
+
+static void bind_opt_double(sqlite3_stmt *st, int i, const om_csv *c, int col, double *v)
+{
+    *v = 0;
+    om_field f = om_csv_field(c, (size_t)col);
+    if (col < 0 || f.len == 0 || !om_parse_double(f.ptr, f.len, v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, *v);
+}
+
+/* ------------------------------------------------------- slice store
+ *
+ * Indicator cells are held in memory as dense slices: one slice per
+ * (indicator, level, year, sex, age, born) with one entry per area of the
+ * level in the registry's dense order (status, numerator, denominator).
+ * The long input (about 10 million rows at any synth scale) thus becomes a
+ * few thousand arrays; protection and the area-type aggregates run over
+ * arrays, and the database stores one BLOB per slice, which is also the
+ * server's unit of reading ("all RegSO of one slice" is one row). */
+
+enum { ST_ABSENT = 0, ST_PUBLISHED = 1, ST_SUPPRESSED = 2 };
+
+typedef struct bslice {
+    int32_t ind, sex, age, born; /* interned string ids */
+    om_level level;
+    int year;
+    int32_t n;
+    uint8_t *st;
+    double *num, *den;
+} bslice;
+
+typedef struct bind_meta {
+    bool ratio_gt; /* some numerator exceeds its denominator: not a share */
+    bool value_only; /* SEI and its parts: the value itself, no counts */
+    int32_t main_age; /* age of the RegSO slices, else of the first slice */
+    bool main_age_regso;
+} bind_meta;
+
+typedef struct store {
+    om_strmap *keys;  /* slice key -> index */
+    om_strmap *names; /* interned strings -> id */
+    char **name;
+    size_t nnames, capnames;
+    bslice *v;
+    size_t n, cap;
+    bind_meta *meta; /* per interned id (only indicator ids are used) */
+} store;
+
+static void store_free(store *x)
+{
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->n; i++) {
+        free(x->v[i].st);
+        free(x->v[i].num);
+        free(x->v[i].den);
+    }
+    for (size_t i = 0; i < x->nnames; i++)
+        free(x->name[i]);
+    free(x->name);
+    free(x->v);
+    free(x->meta);
+    om_strmap_free(x->keys);
+    om_strmap_free(x->names);
+    free(x);
+}
+
+static int32_t intern(store *x, const char *p, size_t len)
+{
+    int32_t id = om_strmap_get(x->names, p, len);
+    if (id >= 0)
+        return id;
+    if (x->nnames == x->capnames) {
+        size_t cap = x->capnames ? x->capnames * 2 : 64;
+        char **nn = realloc(x->name, cap * sizeof *nn);
+        bind_meta *nm = realloc(x->meta, cap * sizeof *nm);
+        if (nn)
+            x->name = nn;
+        if (nm)
+            x->meta = nm;
+        if (!nn || !nm)
+            return -1;
+        x->capnames = cap;
+    }
+    char *c = malloc(len + 1);
+    if (!c)
+        return -1;
+    memcpy(c, p, len);
+    c[len] = '\0';
+    id = (int32_t)x->nnames;
+    if (om_strmap_put(x->names, p, len, id) != OM_OK) {
+        free(c);
+        return -1;
+    }
+    x->name[x->nnames] = c;
+    memset(&x->meta[x->nnames], 0, sizeof x->meta[0]);
+    x->meta[x->nnames].main_age = -1;
+    x->nnames++;
+    return id;
+}
+
+/* The slice for a key, created on first use (NULL when out of memory). */
+static bslice *slice_get(store *x, const om_geo *g, int32_t ind, om_level level, int year, int32_t sex,
+                         int32_t age, int32_t born)
+{
+    int32_t key[6] = {ind, (int32_t)level, year, sex, age, born};
+    int32_t i = om_strmap_get(x->keys, (const char *)key, sizeof key);
+    if (i >= 0)
+        return &x->v[i];
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 256;
+        bslice *nv = realloc(x->v, cap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        x->v = nv;
+        x->cap = cap;
+    }
+    bslice *sl = &x->v[x->n];
+    memset(sl, 0, sizeof *sl);
+    sl->ind = ind;
+    sl->level = level;
+    sl->year = year;
+    sl->sex = sex;
+    sl->age = age;
+    sl->born = born;
+    sl->n = level == OM_LEVEL_RIKET ? 1 : om_geo_count(g, level);
+    sl->st = calloc((size_t)sl->n, 1);
+    sl->num = malloc((size_t)sl->n * sizeof(double));
+    sl->den = malloc((size_t)sl->n * sizeof(double));
+    if (!sl->st || !sl->num || !sl->den ||
+        om_strmap_put(x->keys, (const char *)key, sizeof key, (int32_t)x->n) != OM_OK) {
+        free(sl->st);
+        free(sl->num);
+        free(sl->den);
+        return NULL;
+    }
+    bind_meta *m = &x->meta[ind];
+    if (m->main_age < 0 || (level == OM_LEVEL_REGSO && !m->main_age_regso)) {
+        m->main_age = age;
+        m->main_age_regso = level == OM_LEVEL_REGSO;
+    }
+    return &x->v[x->n++];
+}
+
+/* `omrade sei` output: area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type.
+ * RegSO rows go to area_types; their area type is used only when no --types
+ * file is given (so published types are never mixed with computed ones); the
+ * index and its parts also become value-only indicators at the area's level. */
+static om_status load_sei(bctx *b, const char *path, om_error *err)
+{
+    static const char *const cols[] = {"area", "year", "low_econ_pct", "pre_upper_pct",
+                                       "assist_unemp_pct", "sei", "z", "area_type"};
+    static const char *const ids[] = {"low_econ_pct", "pre_upper_pct", "assist_unemp_pct", "sei"};
+    int ix[8];
+    om_csv *c = NULL;
+    sqlite3_stmt *st = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s == OM_OK)
+        s = om_csv_read_header(c, err);
+    if (s == OM_OK)
+        s = om_csv_require(c, cols, 8, ix, err);
+    if (s == OM_OK)
+        s = prep(b,
+                 "INSERT INTO area_types(code,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,"
+                 "area_type,source) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(code,year) DO UPDATE SET "
+                 "low_econ_pct=excluded.low_econ_pct, pre_upper_pct=excluded.pre_upper_pct,"
+                 "assist_unemp_pct=excluded.assist_unemp_pct, sei=excluded.sei, z=excluded.z,"
+                 "area_type=COALESCE(area_type, excluded.area_type)",
+                 &st, err);
+    int32_t idn[4], total = s == OM_OK ? intern(b->store, "total", 5) : -1;
+    for (int k = 0; k < 4 && s == OM_OK; k++)
+        if ((idn[k] = intern(b->store, ids[k], strlen(ids[k]))) < 0 || total < 0)
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    input_stats is = {0};
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    while (s == OM_OK) {
+        bool got;
+        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+            break;
+        is.rows++;
+        int64_t y, t = 0;
+        if ((s = om_csv_i64(c, (size_t)ix[1], &y, err)) != OM_OK)
+            break;
+        if (y < 1900 || y > 2100) {
+            s = om_csv_fail(c, (size_t)ix[1], err, "expected a year 1900-2100, found %lld", (long long)y);
+            break;
+        }
+        om_field a = om_csv_field(c, (size_t)ix[0]);
+        om_level lv;
+        int32_t idx = om_geo_resolve(b->geo, a.ptr, a.len, &lv);
+        if (idx < 0 || lv == OM_LEVEL_DESO) {
+            note_unlinked(b, &is, a.ptr, a.len);
+            continue;
+        }
+        const char *code = om_geo_code(b->geo, lv, idx);
+        if (!om_csv_empty(c, (size_t)ix[7])) {
+            if ((s = om_csv_i64(c, (size_t)ix[7], &t, err)) != OM_OK)
+                break;
+            if (t < 1 || t > 5) {
+                s = om_csv_fail(c, (size_t)ix[7], err, "expected an area type 1-5, found %lld", (long long)t);
+                break;
+            }
+        }
+        double v[5];
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, y);
+        for (int k = 0; k < 5; k++)
+            bind_opt_double(st, 3 + k, c, ix[2 + k], &v[k]);
+        if (t && b->opt->n_types == 0) /* --types, when given, is the only source of types */
+            sqlite3_bind_int64(st, 8, t);
+        sqlite3_bind_text(st, 9, base, -1, SQLITE_STATIC);
+        if (lv == OM_LEVEL_REGSO && (s = step_done(b, st, err)) != OM_OK)
+            break;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        for (int k = 0; k < 4 && s == OM_OK; k++) {
+            om_field f = om_csv_field(c, (size_t)ix[2 + k]);
+            if (f.len == 0)
+                continue;
+            b->store->meta[idn[k]].value_only = true;
+            bslice *sl = slice_get(b->store, b->geo, idn[k], lv, (int)y, total, total, total);
+            if (!sl) {
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            int32_t i = lv == OM_LEVEL_RIKET ? 0 : idx;
+            sl->st[i] = ST_PUBLISHED;
+            sl->num[i] = v[k];
+            sl->den[i] = NAN;
+        }
+        note_year(&is, y);
+        is.loaded++;
+    }
+    if (s == OM_OK)
+        s = finish_input(b, "sei", path, &is, err);
+    sqlite3_finalize(st);
+    om_csv_free(c);
+    return s;
+}
+
+static bool one_of(om_field f, const char *const *set)
+{
+    for (; *set; set++)
+        if (field_is(f, *set))
+            return true;
+    return false;
+}
+
+/* Barometer indicators: level,code,year,indicator,sex,age,born,numerator,denominator. */
+static om_status load_indicators(bctx *b, const char *path, om_error *err)
+{
+    static const char *const cols[] = {"level", "code", "year", "indicator", "sex",
+                                       "age", "born", "numerator", "denominator"};
+    static const char *const sexes[] = {"total", "man", "woman", NULL};
+    static const char *const borns[] = {"total", "sweden", "abroad", NULL};
+    int ix[9];
+    om_csv *c = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s == OM_OK)
+        s = om_csv_read_header(c, err);
+    if (s == OM_OK)
+        s = om_csv_require(c, cols, 9, ix, err);
+    input_stats is = {0};
+    uint64_t total_bytes = s == OM_OK ? om_csv_length(c) : 0, next_report = 0;
+    while (s == OM_OK) {
+        bool got;
+        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+            break;
+        is.rows++;
+        if (b->opt->progress.fn && om_csv_offset(c) >= next_report) {
+            b->opt->progress.fn(b->opt->progress.user, "indicators", om_csv_offset(c), total_bytes);
+            next_report = om_csv_offset(c) + total_bytes / 100;
+        }
+        om_field lvf = om_csv_field(c, (size_t)ix[0]), cf = om_csv_field(c, (size_t)ix[1]);
+        om_field ind = om_csv_field(c, (size_t)ix[3]), sex = om_csv_field(c, (size_t)ix[4]);
+        om_field age = om_csv_field(c, (size_t)ix[5]), born = om_csv_field(c, (size_t)ix[6]);
+        om_level lv = field_is(lvf, "riket") ? OM_LEVEL_RIKET : field_is(lvf, "lan") ? OM_LEVEL_LAN
+                      : field_is(lvf, "kommun") ? OM_LEVEL_KOMMUN : field_is(lvf, "regso") ? OM_LEVEL_REGSO
+                      : OM_LEVEL_NONE;
+        if (lv == OM_LEVEL_NONE) {
+            s = om_csv_fail(c, (size_t)ix[0], err, "expected level riket, lan, kommun or regso, found '%.*s'",
+                            (int)lvf.len, lvf.ptr);
+            break;
+        }
+        if (!one_of(sex, sexes)) {
+            s = om_csv_fail(c, (size_t)ix[4], err, "expected sex total, man or woman, found '%.*s'",
+                            (int)sex.len, sex.ptr);
+            break;
+        }
+        if (!one_of(born, borns)) {
+            s = om_csv_fail(c, (size_t)ix[6], err, "expected born total, sweden or abroad, found '%.*s'",
+                            (int)born.len, born.ptr);
+            break;
+        }
+        if (ind.len == 0 || ind.len > 64 || age.len == 0 || age.len > 16) {
+            s = om_csv_fail(c, ind.len == 0 || ind.len > 64 ? (size_t)ix[3] : (size_t)ix[5], err,
+                            "expected a non-empty indicator id (<= 64 bytes) and age band (<= 16 bytes)");
+            break;
+        }
+        int64_t y;
+        double num, den;
+        if ((s = om_csv_i64(c, (size_t)ix[2], &y, err)) != OM_OK ||
+            (s = om_csv_f64(c, (size_t)ix[7], &num, err)) != OM_OK ||
+            (s = om_csv_f64(c, (size_t)ix[8], &den, err)) != OM_OK)
+            break;
+        if (y < 1900 || y > 2100) {
+            s = om_csv_fail(c, (size_t)ix[2], err, "expected a year 1900-2100, found %lld", (long long)y);
+            break;
+        }
+        if (!(num >= 0) || !(den >= 0)) {
+            s = om_csv_fail(c, (size_t)ix[num >= 0 ? 8 : 7], err, "expected a count >= 0, found %g",
+                            num >= 0 ? den : num);
+            break;
+        }
+        int32_t idx;
+        if (lv == OM_LEVEL_RIKET)
+            idx = field_is(cf, "00") || field_is(cf, "riket") ? 0 : -1;
+        else
+            idx = om_geo_find(b->geo, lv, cf.ptr, cf.len);
+        if (idx < 0) {
+            note_unlinked(b, &is, cf.ptr, cf.len);
+            continue;
+        }
+        store *x = b->store;
+        int32_t ii = intern(x, ind.ptr, ind.len), si = intern(x, sex.ptr, sex.len);
+        int32_t ai = intern(x, age.ptr, age.len), bi = intern(x, born.ptr, born.len);
+        bslice *sl = ii < 0 || si < 0 || ai < 0 || bi < 0 ? NULL : slice_get(x, b->geo, ii, lv, (int)y, si, ai, bi);
+        if (!sl) {
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        if (sl->st[idx] != ST_ABSENT) {
+            s = om_csv_fail(c, (size_t)ix[1], err,
+                            "expected one row per level,code,year,indicator,sex,age,born, found a duplicate");
+            break;
+        }
+        sl->st[idx] = ST_PUBLISHED;
+        sl->num[idx] = num;
+        sl->den[idx] = den;
+        if (num > den)
+            x->meta[ii].ratio_gt = true;
+        note_year(&is, y);
+        is.loaded++;
+    }
+    if (s == OM_OK)
+        s = finish_input(b, "indicators", path, &is, err);
+    om_csv_free(c);
+    return s;
+}
+
+/* ------------------------------------------------ disclosure control
+ *
+ * Every ratio indicator is protected per group (indicator, year, sex, age,
+ * born) as one hierarchical table over the areas: the finest level present
+ * (usually RegSO) are the inner cells, kommun, län and riket their margins,
+ * so that a suppressed RegSO cannot be recovered as "kommun minus the other
+ * RegSO" (differencing).  om_sdc (include/omrade/sdc.h) chooses the
+ * secondary suppressions and audits the pattern by linear programming.
+ * Primary cells are those om_build_protect() rejects (the threshold on the
+ * numerator, its complement and the denominator).  The table protected is
+ * the numerator for shares and the number of persons (denominator) for
+ * means, whose numerators are sums of money or days.  When om_sdc finds no
+ * safe pattern, the whole group is suppressed (counted in the report). */
+
+typedef struct sgroup {
+    int32_t sl[OM_LEVEL_COUNT]; /* slice index per level, -1 when absent */
+} sgroup;
+
+
+/* Map an om_sdc area code back to (level, index). */
+static int32_t code_index(const om_geo *g, const char *code, om_level *lv)
+{
+    if (strcmp(code, "00") == 0 || strcmp(code, OM_SDC_TOTAL) == 0) {
+        *lv = OM_LEVEL_RIKET;
+        return 0;
+    }
+    size_t len = strlen(code);
+    *lv = om_geo_code_level(code, len);
+    return *lv == OM_LEVEL_NONE ? -1 : om_geo_find(g, *lv, code, len);
+}
+
+static void suppress_group(store *x, const sgroup *g)
+{
+    for (int l = 0; l < OM_LEVEL_COUNT; l++)
+        if (g->sl[l] >= 0) {
+            bslice *sl = &x->v[g->sl[l]];
+            for (int32_t k = 0; k < sl->n; k++)
+                if (sl->st[k] == ST_PUBLISHED)
+                    sl->st[k] = ST_SUPPRESSED;
+        }
+}
+
+/* Mark the primary and secondary cells of one group (status only: the
+ * numbers are cleared when the slices are written). */
+static om_status protect_group(bctx *b, const sgroup *g, int64_t *secondary, int64_t *failed, om_error *err)
+{
+    store *x = b->store;
+    const om_geo *geo = b->geo;
+    om_level fine = OM_LEVEL_NONE;
+    for (int l = OM_LEVEL_REGSO; l <= OM_LEVEL_RIKET && fine == OM_LEVEL_NONE; l++)
+        if (g->sl[l] >= 0)
+            fine = (om_level)l;
+    if (fine == OM_LEVEL_NONE)
+        return OM_OK;
+    bool mean = x->meta[x->v[g->sl[fine]].ind].ratio_gt;
+    bool any_primary = false;
+    for (int l = fine; l <= OM_LEVEL_RIKET; l++) {
+        if (g->sl[l] < 0)
+            continue;
+        bslice *sl = &x->v[g->sl[l]];
+        for (int32_t k = 0; k < sl->n; k++)
+            if (sl->st[k] == ST_PUBLISHED && om_build_protect(&b->opt->rules, sl->num[k], sl->den[k])) {
+                sl->st[k] = ST_SUPPRESSED;
+                any_primary = true;
+            }
+    }
+    if (!any_primary || fine == OM_LEVEL_RIKET || b->opt->no_secondary)
+        return OM_OK;
+    static const char *const dims[] = {"area"};
+    om_sdc *m = NULL;
+    om_status s = om_sdc_new(&m, 1, dims, err);
+    const bslice *fs = &x->v[g->sl[fine]];
+    for (int32_t k = 0; s == OM_OK && k < fs->n; k++) {
+        if (fs->st[k] == ST_ABSENT)
+            continue;
+        for (int l = fine; s == OM_OK && l < OM_LEVEL_RIKET; l++) {
+            int32_t i = om_geo_parent(geo, fine, k, (om_level)l);
+            const char *parent = l == OM_LEVEL_LAN ? "00"
+                                 : om_geo_code(geo, (om_level)(l + 1), om_geo_parent(geo, fine, k, (om_level)(l + 1)));
+            s = om_sdc_set_parent(m, 0, om_geo_code(geo, (om_level)l, i), parent, err);
+        }
+        if (s != OM_OK)
+            break;
+        const char *code = om_geo_code(geo, fine, k);
+        om_sdc_input in;
+        memset(&in, 0, sizeof in);
+        in.forced = fs->st[k] == ST_SUPPRESSED;
+        in.value = mean ? fs->den[k] : fs->num[k];
+        s = om_sdc_add(m, &code, &in, err);
+    }
+    om_sdc_rules rules;
+    om_sdc_rules_default(&rules);
+    if (s == OM_OK)
+        s = om_sdc_protect(m, &rules, NULL, err);
+    if (s == OM_ERR_INPUT) { /* no safe pattern: publish nothing of this group */
+        om_error_clear(err);
+        suppress_group(x, g);
+        (*failed)++;
+        om_sdc_free(m);
+        return OM_OK;
+    }
+    for (size_t i = 0; s == OM_OK && i < om_sdc_ncells(m); i++) {
+        om_sdc_cell_info info;
+        om_sdc_cell(m, i, &info);
+        if (info.status != OM_SDC_SECONDARY)
+            continue;
+        om_level lv;
+        int32_t k = code_index(geo, info.codes[0], &lv);
+        if (k < 0 || lv < fine || g->sl[lv] < 0)
+            continue;
+        bslice *sl = &x->v[g->sl[lv]];
+        if (sl->st[k] == ST_PUBLISHED) {
+            sl->st[k] = ST_SUPPRESSED;
+            (*secondary)++;
+        }
+    }
+    om_sdc_free(m);
+    return s;
+}
+
+typedef struct pworker {
+    bctx *b;
+    const sgroup *groups;
+    size_t ng, t, nt;
+    int64_t secondary, failed;
+    om_status status;
+    om_error err;
+} pworker;
+
+/* Groups t, t+nt, ... on one thread: groups touch disjoint slices and
+ * GLPK keeps its environment per thread (built with TLS).  Progress from
+ * thread 0. */
+static void *protect_worker(void *arg)
+{
+    pworker *w = arg;
+    for (size_t g = w->t; g < w->ng && w->status == OM_OK; g += w->nt) {
+        w->status = protect_group(w->b, &w->groups[g], &w->secondary, &w->failed, &w->err);
+        if (w->t == 0 && w->b->opt->progress.fn && (g % 64 == 0 || g + w->nt >= w->ng))
+            w->b->opt->progress.fn(w->b->opt->progress.user, "protecting", g + 1, w->ng);
+    }
+    return NULL;
+}
+
+static om_status protect_all(bctx *b, om_error *err)
+{
+    store *x = b->store;
+    om_strmap *keys = om_strmap_new(x->n + 1);
+    sgroup *groups = calloc(x->n + 1, sizeof *groups);
+    size_t ng = 0;
+    om_status s = keys && groups ? OM_OK : om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; s == OM_OK && i < x->n; i++) {
+        const bslice *sl = &x->v[i];
+        if (x->meta[sl->ind].value_only)
+            continue;
+        int32_t key[5] = {sl->ind, sl->year, sl->sex, sl->age, sl->born};
+        int32_t gi = om_strmap_get(keys, (const char *)key, sizeof key);
+        if (gi < 0) {
+            gi = (int32_t)ng++;
+            for (int l = 0; l < OM_LEVEL_COUNT; l++)
+                groups[gi].sl[l] = -1;
+            if (om_strmap_put(keys, (const char *)key, sizeof key, gi) != OM_OK)
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        groups[gi].sl[sl->level] = (int32_t)i;
+    }
+    /* One thread: om_sdc keeps qsort comparator state in file-scope
+     * variables (g_codes, g_req), so two models must not be built or
+     * protected at the same time.  The worker split is kept for when it is
+     * reentrant (qsort_r). */
+    size_t nt = 1;
+    pworker w[16];
+    pthread_t th[16];
+    size_t started = 0;
+    for (size_t t = 0; s == OM_OK && t < nt; t++) {
+        memset(&w[t], 0, sizeof w[t]);
+        w[t].b = b;
+        w[t].groups = groups;
+        w[t].ng = ng;
+        w[t].t = t;
+        w[t].nt = nt;
+        if (t == 0 || pthread_create(&th[t], NULL, protect_worker, &w[t]) == 0)
+            started++;
+        else
+            s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "cannot start a thread");
+    }
+    if (started)
+        protect_worker(&w[0]);
+    for (size_t t = 1; t < started; t++)
+        pthread_join(th[t], NULL);
+    for (size_t t = 0; t < started; t++) {
+        b->rep->cells_secondary += w[t].secondary;
+        b->rep->groups_failed += w[t].failed;
+        if (s == OM_OK && w[t].status != OM_OK) {
+            s = w[t].status;
+            *err = w[t].err;
+        }
+    }
+    om_strmap_free(keys);
+    free(groups);
+    return s;
+}
+
+/* Protection, area-type aggregates, the slices and the catalogue. */
+static om_status finish_indicators(bctx *b, om_error *err)
+{
+    store *x = b->store;
+    om_status s = protect_all(b, err);
+    if (s != OM_OK)
+        return s;
+    sqlite3_stmt *ins = NULL, *tv = NULL, *cat = NULL, *ty = NULL;
+    int32_t nreg = om_geo_count(b->geo, OM_LEVEL_REGSO), nlan = om_geo_count(b->geo, OM_LEVEL_LAN);
+    /* area types in memory: types[year - 1900][regso] (0 = none) */
+    int8_t *types[201] = {0};
+    if ((s = prep(b, "SELECT code, year, area_type FROM area_types WHERE area_type IS NOT NULL", &ty, err)) !=
+        OM_OK)
+        goto done;
+    while (sqlite3_step(ty) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(ty, 0);
+        int y = sqlite3_column_int(ty, 1) - 1900;
+        int32_t r = om_geo_find(b->geo, OM_LEVEL_REGSO, code, strlen(code));
+        if (y < 0 || y > 200 || r < 0)
+            continue;
+        if (!types[y] && !(types[y] = calloc((size_t)nreg, 1))) {
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        types[y][r] = (int8_t)sqlite3_column_int(ty, 2);
+    }
+    if ((s = prep(b, "INSERT INTO slices VALUES(?,?,?,?,?,?,?,?,?,?)", &ins, err)) != OM_OK ||
+        (s = prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &tv, err)) != OM_OK ||
+        (s = prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
+        goto done;
+    /* catalogue first: the scale is needed for the aggregates */
+    double *scale = calloc(x->nnames ? x->nnames : 1, sizeof *scale);
+    bool *used = calloc(x->nnames ? x->nnames : 1, sizeof *used);
+    if (!scale || !used) {
+        free(scale);
+        free(used);
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < x->n; i++)
+        used[x->v[i].ind] = true;
+    for (size_t id = 0; id < x->nnames && s == OM_OK; id++) {
+        if (!used[id])
+            continue;
+        const bind_meta *m = &x->meta[id];
+        const char *name = x->name[id], *sv = name, *en = name;
+        const char *unit = m->value_only ? "index" : m->ratio_gt ? "mean" : "%";
+        for (size_t k = 0; k < sizeof CATALOGUE / sizeof CATALOGUE[0]; k++)
+            if (strcmp(CATALOGUE[k].id, name) == 0) {
+                sv = CATALOGUE[k].sv;
+                en = CATALOGUE[k].en;
+                unit = CATALOGUE[k].unit;
+            }
+        /* shares are per cent; means and value-only indicators as they are */
+        scale[id] = !m->value_only && strcmp(unit, "%") == 0 ? 100.0 : 1.0;
+        sqlite3_bind_text(cat, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 2, sv, -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 3, en, -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 4, unit, -1, SQLITE_STATIC);
+        sqlite3_bind_double(cat, 5, scale[id]);
+        sqlite3_bind_text(cat, 6, m->value_only ? "value" : "ratio", -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 7, m->main_age >= 0 ? x->name[m->main_age] : "total", -1, SQLITE_STATIC);
+        s = step_done(b, cat, err);
+    }
+    size_t nagg = (size_t)(nlan + 1) * 5;
+    double *an = malloc(nagg * sizeof *an), *ad = malloc(nagg * sizeof *ad);
+    int32_t *ac = malloc(nagg * sizeof *ac);
+    size_t bloblen = (size_t)nreg * 17 + 64;
+    unsigned char *blob = malloc(bloblen);
+    if (!an || !ad || !ac || !blob)
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < x->n && s == OM_OK; i++) {
+        bslice *sl = &x->v[i];
+        bool value_only = x->meta[sl->ind].value_only;
+        int32_t npub = 0, nsup = 0;
+        for (int32_t k = 0; k < sl->n; k++) {
+            if (sl->st[k] == ST_ABSENT) {
+                sl->num[k] = sl->den[k] = NAN;
+                continue;
+            }
+            if (sl->st[k] == ST_SUPPRESSED) { /* marked by protect_all() */
+                sl->num[k] = sl->den[k] = NAN; /* no unprotected number leaves this function */
+                nsup++;
+            } else {
+                npub++;
+            }
+        }
+        b->rep->cells_suppressed += nsup;
+        b->rep->cells_published += npub;
+        /* blob: n status bytes, n numerators, n denominators (IEEE 754 doubles,
+         * native byte order: the database is read on the machine that built it) */
+        size_t n = (size_t)sl->n;
+        memcpy(blob, sl->st, n);
+        memcpy(blob + n, sl->num, n * sizeof(double));
+        memcpy(blob + n + n * sizeof(double), sl->den, n * sizeof(double));
+        sqlite3_bind_text(ins, 1, x->name[sl->ind], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, om_level_name(sl->level), -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins, 3, sl->year);
+        sqlite3_bind_text(ins, 4, x->name[sl->sex], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 5, x->name[sl->age], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 6, x->name[sl->born], -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins, 7, sl->n);
+        sqlite3_bind_int(ins, 8, npub);
+        sqlite3_bind_int(ins, 9, nsup);
+        sqlite3_bind_blob(ins, 10, blob, (int)(n * 17), SQLITE_STATIC);
+        if ((s = step_done(b, ins, err)) != OM_OK)
+            break;
+        if (sl->level != OM_LEVEL_REGSO || value_only)
+            continue;
+        /* By area type (published RegSO cells only, see the file comment),
+         * nationally and within each län.  Types of the same year, else the
+         * latest earlier type year, else the earliest. */
+        int tyear = -1;
+        for (int yy = sl->year - 1900; yy >= 0 && tyear < 0; yy--)
+            if (yy <= 200 && types[yy])
+                tyear = yy;
+        for (int yy = 0; yy <= 200 && tyear < 0; yy++)
+            if (types[yy])
+                tyear = yy;
+        if (tyear < 0)
+            continue;
+        memset(an, 0, nagg * sizeof *an);
+        memset(ad, 0, nagg * sizeof *ad);
+        memset(ac, 0, nagg * sizeof *ac);
+        for (int32_t k = 0; k < sl->n; k++) {
+            int t = types[tyear][k];
+            if (sl->st[k] != ST_PUBLISHED || t < 1)
+                continue;
+            int32_t lan = om_geo_parent(b->geo, OM_LEVEL_REGSO, k, OM_LEVEL_LAN);
+            size_t w[2] = {(size_t)(t - 1), (size_t)(lan + 1) * 5 + (size_t)(t - 1)};
+            for (int q = 0; q < 2; q++) {
+                an[w[q]] += sl->num[k];
+                ad[w[q]] += sl->den[k];
+                ac[w[q]]++;
+            }
+        }
+        for (size_t q = 0; q < nagg && s == OM_OK; q++) {
+            if (!ac[q])
+                continue;
+            size_t within = q / 5;
+            bool sup = om_build_protect(&b->opt->rules, an[q], ad[q]);
+            sqlite3_bind_text(tv, 1, x->name[sl->ind], -1, SQLITE_STATIC);
+            sqlite3_bind_int(tv, 2, sl->year);
+            sqlite3_bind_int(tv, 3, tyear + 1900);
+            sqlite3_bind_text(tv, 4, x->name[sl->sex], -1, SQLITE_STATIC);
+            sqlite3_bind_text(tv, 5, x->name[sl->age], -1, SQLITE_STATIC);
+            sqlite3_bind_text(tv, 6, x->name[sl->born], -1, SQLITE_STATIC);
+            sqlite3_bind_text(tv, 7, within ? om_geo_code(b->geo, OM_LEVEL_LAN, (int32_t)within - 1) : "00", -1,
+                              SQLITE_STATIC);
+            sqlite3_bind_int(tv, 8, (int)(q % 5) + 1);
+            sqlite3_bind_int(tv, 9, ac[q]);
+            if (!sup) {
+                sqlite3_bind_double(tv, 10, an[q]);
+                sqlite3_bind_double(tv, 11, ad[q]);
+                if (ad[q] > 0)
+                    sqlite3_bind_double(tv, 12, an[q] * scale[sl->ind] / ad[q]);
+            }
+            sqlite3_bind_int(tv, 13, sup);
+            b->rep->cells_suppressed += sup;
+            b->rep->cells_published += !sup;
+            s = step_done(b, tv, err);
+        }
+    }
+    free(an);
+    free(ad);
+    free(ac);
+    free(blob);
+    free(scale);
+    free(used);
+    if (s == OM_OK)
+        s = exec(b, "CREATE UNIQUE INDEX slices_key ON slices(indicator, level, year, sex, age, born);", err);
+done:
+    for (int y = 0; y <= 200; y++)
+        free(types[y]);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(tv);
+    sqlite3_finalize(cat);
+    sqlite3_finalize(ty);
+    return s;
+}
+
+/* Inequality index: year,level,code,name,index,value,se,lower,upper,expected,n_deso,n_persons,flag */
+static om_status load_seg(bctx *b, const char *path, om_error *err)
+{
+    static const char *const cols[] = {"year", "level", "code", "name", "index", "value", "se",
+                                       "lower", "upper", "expected", "n_deso", "n_persons", "flag"};
+    int ix[13];
+    om_csv *c = NULL;
+    sqlite3_stmt *st = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s == OM_OK)
+        s = om_csv_read_header(c, err);
+    if (s == OM_OK)
+        s = om_csv_require(c, cols, 13, ix, err);
+    if (s == OM_OK)
+        s = prep(b, "INSERT INTO inequality VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &st, err);
+    input_stats is = {0};
+    while (s == OM_OK) {
+        bool got;
+        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+            break;
+        is.rows++;
+        int64_t y;
+        if ((s = om_csv_i64(c, (size_t)ix[0], &y, err)) != OM_OK)
+            break;
+        om_field lvf = om_csv_field(c, (size_t)ix[1]), cf = om_csv_field(c, (size_t)ix[2]);
+        char lvname[16];
+        snprintf(lvname, sizeof lvname, "%.*s", (int)(lvf.len < 15 ? lvf.len : 15), lvf.ptr);
+        om_level lv = om_level_parse(lvname);
+        const char *code = NULL;
+        if (lv == OM_LEVEL_RIKET)
+            code = "00";
+        else if (lv != OM_LEVEL_NONE) {
+            int32_t idx = om_geo_find(b->geo, lv, cf.ptr, cf.len);
+            code = idx < 0 ? NULL : om_geo_code(b->geo, lv, idx);
+        }
+        if (!code) {
+            note_unlinked(b, &is, cf.ptr, cf.len);
+            continue;
+        }
+        sqlite3_bind_int64(st, 1, y);
+        sqlite3_bind_text(st, 2, om_level_name(lv), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+        for (int k = 3; k <= 4; k++) {
+            om_field f = om_csv_field(c, (size_t)ix[k]);
+            sqlite3_bind_text(st, k + 1, f.ptr ? f.ptr : "", (int)f.len, SQLITE_TRANSIENT);
+        }
+        double v;
+        for (int k = 5; k <= 11; k++)
+            bind_opt_double(st, k + 1, c, ix[k], &v);
+        om_field fl = om_csv_field(c, (size_t)ix[12]);
+        if (fl.len)
+            sqlite3_bind_text(st, 13, fl.ptr, (int)fl.len, SQLITE_TRANSIENT);
+        if ((s = step_done(b, st, err)) != OM_OK)
+            break;
+        note_year(&is, y);
+        is.loaded++;
+    }
+    if (s == OM_OK)
+        s = finish_input(b, "inequality", path, &is, err);
+    sqlite3_finalize(st);
+    om_csv_free(c);
+    return s;
+}
+
+static om_status read_file(const char *path, char **out, size_t *len, om_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return om_error_set(err, OM_ERR_IO, path, 0, 0, "cannot open");
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || sb.st_size > (off_t)64 * 1024 * 1024) {
+        fclose(f);
+        return om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected a map layer under 64 MB");
+    }
+    char *buf = malloc((size_t)sb.st_size + 1);
+    if (!buf) {
+        fclose(f);
+        return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    size_t n = fread(buf, 1, (size_t)sb.st_size, f);
+    fclose(f);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return OM_OK;
+}
+
+/* Map layers: DIR/{lan,kommun,regso,police}.topo.json (made by web/scripts/geo.mjs).
+ * Each must parse as a TopoJSON Topology; a top-level "schematic" member
+ * marks schematic geometry. */
+static om_status load_geometry(bctx *b, const char *dir, om_error *err)
+{
+    static const char *const layers[] = {"lan", "kommun", "regso", "police"};
+    sqlite3_stmt *st = NULL;
+    om_status s = prep(b, "INSERT OR REPLACE INTO geometry VALUES(?,?,?)", &st, err);
+    for (size_t i = 0; s == OM_OK && i < 4; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.topo.json", dir, layers[i]);
+        if (access(path, R_OK) != 0)
+            continue;
+        char *buf = NULL;
+        size_t len = 0;
+        if ((s = read_file(path, &buf, &len, err)) != OM_OK)
+            break;
+        cJSON *j = cJSON_ParseWithLength(buf, len);
+        cJSON *type = j ? cJSON_GetObjectItemCaseSensitive(j, "type") : NULL;
+        if (!cJSON_IsString(type) || strcmp(type->valuestring, "Topology") != 0) {
+            s = om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected a TopoJSON Topology, found %s",
+                             j ? "other JSON" : "invalid JSON");
+        } else {
+            sqlite3_bind_text(st, 1, layers[i], -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, cJSON_GetObjectItemCaseSensitive(j, "schematic") != NULL);
+            sqlite3_bind_blob(st, 3, buf, (int)len, SQLITE_STATIC);
+            s = step_done(b, st, err);
+            b->rep->layers++;
+        }
+        cJSON_Delete(j);
+        free(buf);
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+static om_status put_meta(bctx *b, sqlite3_stmt *st, const char *k, const char *v, om_error *err)
+{
+    sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
+    return step_done(b, st, err);
+}
+
+static om_status write_meta(bctx *b, om_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    om_status s = prep(b, "INSERT OR REPLACE INTO meta VALUES(?,?)", &st, err);
+    char buf[512];
+    if (s == OM_OK) {
+        snprintf(buf, sizeof buf, "%d", OM_BUILD_SCHEMA_VERSION);
+        s = put_meta(b, st, "schema_version", buf, err);
+    }
+    if (s == OM_OK)
+        s = put_meta(b, st, "omrade_version", OM_VERSION_STRING, err);
+    if (s == OM_OK)
+        s = put_meta(b, st, "geography", om_geo_vintage(b->geo), err);
+    if (s == OM_OK)
+        s = put_meta(b, st, "linkage",
+                     b->opt->linkage ? b->opt->linkage
+                                     : "areas linked by exact code at their level (indicators, "
+                                       "inequality) or by SCB label/code resolution to RegSO 2020 "
+                                       "(area types, SEI) in the built-in DeSO 2018/RegSO 2020 registry",
+                     err);
+    if (s == OM_OK)
+        s = put_meta(b, st, "suppression", om_build_rules_text(&b->opt->rules, buf, sizeof buf), err);
+    if (s == OM_OK)
+        s = put_meta(b, st, "geometry_note",
+                     "län and kommun: real SCB boundaries (WGS84); RegSO: schematic cells derived "
+                     "inside each kommun unless a real layer was supplied",
+                     err);
+    sqlite3_finalize(st);
+    return s;
+}
+
+om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_error *err)
+{
+    om_build_report dummy;
+    if (!rep)
+        rep = &dummy;
+    memset(rep, 0, sizeof *rep);
+    if (!opt || !opt->out || !*opt->out)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected an output file (--out)");
+    if (opt->n_types + opt->n_sei + opt->n_indicators + opt->n_seg == 0 && !opt->geometry_dir)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected at least one input (--types, --sei, --indicators, --seg, --geometry)");
+    bctx b = {0};
+    b.opt = opt;
+    b.rep = rep;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", opt->out, (long)getpid());
+    unlink(tmp);
+    om_status s = om_geo_new_builtin(&b.geo, err);
+    if (s != OM_OK)
+        return s;
+    b.store = calloc(1, sizeof *b.store);
+    if (!b.store || !(b.store->keys = om_strmap_new(4096)) || !(b.store->names = om_strmap_new(256))) {
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    if (sqlite3_open_v2(tmp, &b.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        s = om_error_set(err, OM_ERR_IO, opt->out, 0, 0, "cannot create the database: %s",
+                         b.db ? sqlite3_errmsg(b.db) : "out of memory");
+        goto fail;
+    }
+    if ((s = exec(&b, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=16384;"
+                      "BEGIN;", err)) != OM_OK ||
+        (s = exec(&b, SCHEMA, err)) != OM_OK ||
+        (s = prep(&b, "INSERT INTO inputs VALUES(?,?,?,?,?,?,?)", &b.ins_input, err)) != OM_OK ||
+        (s = load_areas(&b, err)) != OM_OK)
+        goto fail;
+    for (size_t i = 0; s == OM_OK && i < opt->n_types; i++)
+        s = load_types(&b, opt->types[i], err);
+    for (size_t i = 0; s == OM_OK && i < opt->n_sei; i++)
+        s = load_sei(&b, opt->sei[i], err);
+    for (size_t i = 0; s == OM_OK && i < opt->n_indicators; i++)
+        s = load_indicators(&b, opt->indicators[i], err);
+    for (size_t i = 0; s == OM_OK && i < opt->n_seg; i++)
+        s = load_seg(&b, opt->seg[i], err);
+    if (s == OM_OK && opt->geometry_dir)
+        s = load_geometry(&b, opt->geometry_dir, err);
+    if (s == OM_OK)
+        s = finish_indicators(&b, err);
+    if (s == OM_OK)
+        s = write_meta(&b, err);
+    if (s == OM_OK)
+        s = exec(&b, "COMMIT; ANALYZE;", err);
+    if (s != OM_OK)
+        goto fail;
+    sqlite3_finalize(b.ins_input);
+    b.ins_input = NULL;
+    if (sqlite3_close(b.db) != SQLITE_OK) {
+        s = om_error_set(err, OM_ERR_INTERNAL, opt->out, 0, 0, "cannot close the database");
+        b.db = NULL;
+        goto fail;
+    }
+    b.db = NULL;
+    if (rename(tmp, opt->out) != 0) {
+        s = om_error_set(err, OM_ERR_IO, opt->out, 0, 0, "cannot rename the finished database into place");
+        goto fail;
+    }
+    om_geo_free(b.geo);
+    store_free(b.store);
+    return OM_OK;
+fail:
+    sqlite3_finalize(b.ins_input);
+    if (b.db)
+        sqlite3_close(b.db);
+    unlink(tmp);
+    om_geo_free(b.geo);
+    store_free(b.store);
+    return s;
+}

@@ -1,0 +1,108 @@
+/* omrade build — assemble the barometer database. */
+#define _GNU_SOURCE
+#include "cli.h"
+#include "omrade/build.h"
+
+#include <getopt.h>
+#include <string.h>
+
+static void help(FILE *fp)
+{
+    fprintf(fp,
+            "usage: omrade build --out FILE [--types FILE]... [--sei FILE]... [--indicators FILE]...\n"
+            "                    [--seg FILE]... [--geometry DIR] [--min-count N] [--linkage TEXT]\n\n"
+            "Assemble the barometer database (SQLite) served by 'omrade serve'.  Every count\n"
+            "goes through the publication rule before it is written; provenance (inputs, rows,\n"
+            "years, linkage method, suppression rule) is stored with the data.\n\n"
+            "options:\n"
+            "  --out FILE         database to write (atomically)\n"
+            "  --types FILE       area types: 'area,year,area_type' CSV or SCB's export\n"
+            "                     (e.g. data/scb/regso-omradestyp-2023.csv); repeatable\n"
+            "  --sei FILE         output of 'omrade sei' (SEI, its three parts, area type)\n"
+            "  --indicators FILE  output of 'omrade indicators --barometer'\n"
+            "  --seg FILE         output of 'omrade seg' (inequality index)\n"
+            "  --geometry DIR     map layers {lan,kommun,regso,police}.topo.json\n"
+            "                     (built into BUILD/web/geo by the build)\n"
+            "  --min-count N      suppression threshold (default 5; 0 disables)\n"
+            "  --no-secondary     primary suppression only (skip om_sdc's secondary\n"
+            "                     suppression across RegSO, kommun, län and riket)\n"
+            "  --linkage TEXT     how persons were linked to areas (stored as provenance)\n\n"
+            "example:\n"
+            "  omrade build --types data/scb/regso-omradestyp-2022.csv \\\n"
+            "      --types data/scb/regso-omradestyp-2023.csv --out barometer.db\n");
+}
+
+static int add(const char **list, size_t *n, const char *v)
+{
+    if (*n >= OM_BUILD_MAX_INPUTS)
+        return om_cli_usage("build", "at most %d files per kind", OM_BUILD_MAX_INPUTS);
+    list[(*n)++] = v;
+    return 0;
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {{"out", required_argument, 0, 'o'},
+                                         {"types", required_argument, 0, 't'},
+                                         {"sei", required_argument, 0, 's'},
+                                         {"indicators", required_argument, 0, 'i'},
+                                         {"seg", required_argument, 0, 'g'},
+                                         {"geometry", required_argument, 0, 'G'},
+                                         {"min-count", required_argument, 0, 'm'},
+                                         {"linkage", required_argument, 0, 'l'},
+                                         {"no-secondary", no_argument, 0, 'N'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    om_build_options o;
+    memset(&o, 0, sizeof o);
+    o.rules.min_count = 5;
+    int c, rc = 0;
+    long long v;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': o.out = optarg; break;
+        case 't': rc = add(o.types, &o.n_types, optarg); break;
+        case 's': rc = add(o.sei, &o.n_sei, optarg); break;
+        case 'i': rc = add(o.indicators, &o.n_indicators, optarg); break;
+        case 'g': rc = add(o.seg, &o.n_seg, optarg); break;
+        case 'G': o.geometry_dir = optarg; break;
+        case 'l': o.linkage = optarg; break;
+        case 'N': o.no_secondary = true; break;
+        case 'm':
+            if (!om_cli_parse_int(optarg, 0, 1000000, &v))
+                return om_cli_usage("build", "expected --min-count 0..1000000, found '%s'", optarg);
+            o.rules.min_count = v;
+            break;
+        case 'h': help(stdout); return 0;
+        default: return om_cli_usage("build", "bad option");
+        }
+        if (rc)
+            return rc;
+    }
+    if (optind < argc)
+        return om_cli_usage("build", "unexpected argument '%s'", argv[optind]);
+    if (!o.out)
+        return om_cli_usage("build", "expected --out FILE");
+    om_error err = OM_ERROR_INIT;
+    om_build_report r;
+    o.progress = om_cli_progress();
+    om_status st = om_build_run(&o, &r, &err);
+    om_cli_progress_done();
+    if (st != OM_OK)
+        return om_cli_fail("build", &err);
+    fprintf(stderr,
+            "omrade build: %s: %lld rows read, %lld loaded, %lld unlinked, %lld rejected; "
+            "%lld cells published, %lld suppressed (%lld secondary); %d map layers\n",
+            o.out, (long long)r.rows_read, (long long)r.rows_loaded, (long long)r.rows_unlinked,
+            (long long)r.rows_rejected, (long long)r.cells_published, (long long)r.cells_suppressed,
+            (long long)r.cells_secondary, r.layers);
+    if (r.groups_failed)
+        fprintf(stderr, "omrade build: %lld indicator groups had no safe suppression pattern and were "
+                "suppressed entirely\n", (long long)r.groups_failed);
+    if (r.rows_unlinked)
+        fprintf(stderr, "omrade build: %lld rows did not link to an area (first: '%s')\n",
+                (long long)r.rows_unlinked, r.first_unlinked);
+    return 0;
+}
+
+const om_cli_cmd om_cli_cmd_build = {"build", "assemble the barometer database (SQLite)", run};

@@ -1,0 +1,148 @@
+/* omrade serve — the barometer web server. */
+#define _GNU_SOURCE
+#include "cli.h"
+#include "omrade/serve.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void help(FILE *fp)
+{
+    fprintf(fp,
+            "usage: omrade serve --db FILE [--port N] [--host ADDR] [--web DIR] [--threads N]\n"
+            "                    [--port-file FILE]\n"
+            "       omrade serve --db FILE --get URL\n\n"
+            "Serve the barometer database (from 'omrade build') as a read-only JSON API under\n"
+            "/api/ and the front end at /, until interrupted (Ctrl-C).\n\n"
+            "options:\n"
+            "  --db FILE         barometer database\n"
+            "  --port N          TCP port (default 8080; 0 = any free port)\n"
+            "  --host ADDR       IPv4 address to listen on (default 127.0.0.1)\n"
+            "  --web DIR         built front end (default: web/ next to the omrade binary)\n"
+            "  --threads N       worker threads (default 4)\n"
+            "  --port-file FILE  write the port actually used to FILE (for scripts)\n"
+            "  --get URL         answer one API request (e.g. '/api/meta') on stdout and exit,\n"
+            "                    without opening a port; exit 1 unless the status is 200\n\n"
+            "example:\n"
+            "  omrade serve --db barometer.db --port 8080\n");
+}
+
+static const char *default_web(char *buf, size_t size)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    snprintf(buf, size, "%s/web/index.html", exe);
+    if (access(buf, R_OK) != 0)
+        return NULL;
+    snprintf(buf, size, "%s/web", exe);
+    return buf;
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"port", required_argument, 0, 'p'},
+                                         {"host", required_argument, 0, 'H'},
+                                         {"web", required_argument, 0, 'w'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"port-file", required_argument, 0, 'f'},
+                                         {"get", required_argument, 0, 'g'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    om_serve_options o;
+    memset(&o, 0, sizeof o);
+    o.port = 8080;
+    const char *port_file = NULL, *get = NULL;
+    long long v;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o.db = optarg; break;
+        case 'p':
+            if (!om_cli_parse_int(optarg, 0, 65535, &v))
+                return om_cli_usage("serve", "expected --port 0-65535, found '%s'", optarg);
+            o.port = (uint16_t)v;
+            break;
+        case 'H': o.host = optarg; break;
+        case 'w': o.web_dir = optarg; break;
+        case 't':
+            if (!om_cli_parse_int(optarg, 1, 64, &v))
+                return om_cli_usage("serve", "expected --threads 1-64, found '%s'", optarg);
+            o.threads = (unsigned)v;
+            break;
+        case 'f': port_file = optarg; break;
+        case 'g': get = optarg; break;
+        case 'h': help(stdout); return 0;
+        default: return om_cli_usage("serve", "bad option");
+        }
+    }
+    if (optind < argc)
+        return om_cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+    if (!o.db)
+        return om_cli_usage("serve", "expected --db FILE");
+    if (get) {
+        om_error gerr = OM_ERROR_INIT;
+        int status = 0;
+        char *body = NULL;
+        size_t len = 0;
+        if (om_serve_get(o.db, get, &status, &body, &len, &gerr) != OM_OK)
+            return om_cli_fail("serve", &gerr);
+        fwrite(body, 1, len, stdout);
+        if (len && body[len - 1] != '\n')
+            putchar('\n');
+        free(body);
+        fflush(stdout);
+        if (status != 200) {
+            fprintf(stderr, "omrade serve: %s: HTTP status %d\n", get, status);
+            return 1;
+        }
+        return 0;
+    }
+    char webbuf[PATH_MAX + 16];
+    if (!o.web_dir)
+        o.web_dir = default_web(webbuf, sizeof webbuf);
+    /* Block the stop signals before the server's threads start, so that only
+     * sigwait() below receives them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    om_error err = OM_ERROR_INIT;
+    om_server *s = NULL;
+    if (om_server_start(&s, &o, &err) != OM_OK)
+        return om_cli_fail("serve", &err);
+    if (port_file) {
+        om_afile *af = NULL;
+        if (om_afile_open(&af, port_file, &err) != OM_OK) {
+            om_server_stop(s);
+            return om_cli_fail("serve", &err);
+        }
+        fprintf(om_afile_stream(af), "%u\n", om_server_port(s));
+        if (om_afile_commit(af, &err) != OM_OK) {
+            om_server_stop(s);
+            return om_cli_fail("serve", &err);
+        }
+    }
+    fprintf(stderr, "omrade serve: listening on http://%s:%u/%s (Ctrl-C stops)\n",
+            o.host ? o.host : "127.0.0.1", om_server_port(s), o.web_dir ? "" : " (API only: no front end found)");
+    int sig;
+    sigwait(&set, &sig);
+    om_server_stop(s);
+    fprintf(stderr, "omrade serve: stopped\n");
+    return 0;
+}
+
+const om_cli_cmd om_cli_cmd_serve = {"serve", "serve the barometer (JSON API and web front end)", run};

@@ -1,0 +1,729 @@
+/* The barometer's read-only JSON API (endpoints in docs/barometer.md).
+ *
+ * Each tabular endpoint is one parameterised SQL statement; its result is
+ * written as JSON {"columns":[...],"rows":[[...],...]}, CSV (the same
+ * columns, empty fields for NULL, numbers exact via om_fmt_double) or XLSX
+ * (libxlsxwriter), chosen by `format=`.  Suppressed cells have NULL numbers
+ * and suppressed = 1 in every format. */
+#define _POSIX_C_SOURCE 200809L
+#include "serve_int.h"
+#include "omrade/csv.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+void om_serve_error(om_resp *r, int status, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+    cJSON_AddNumberToObject(e, "status", status);
+    cJSON_AddStringToObject(e, "message", msg);
+    free(r->body);
+    r->body = cJSON_PrintUnformatted(o);
+    r->len = r->body ? strlen(r->body) : 0;
+    cJSON_Delete(o);
+    r->status = status;
+    r->ctype = "application/json; charset=utf-8";
+    r->disposition[0] = '\0';
+    r->max_age = 0;
+}
+
+/* ------------------------------------------------- slice cell access */
+
+/* SQL function cell(cells, n, idx, what): one area's entry of a slice BLOB
+ * (layout in include/omrade/build.h).  what 0: status (0 no data, 1
+ * published, 2 suppressed); 1: numerator; 2: denominator (NULL unless
+ * published).  NULL for a malformed blob or an index out of range. */
+static void cell_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *b = sqlite3_value_blob(argv[0]);
+    int len = sqlite3_value_bytes(argv[0]);
+    sqlite3_int64 n = sqlite3_value_int64(argv[1]), i = sqlite3_value_int64(argv[2]);
+    int what = sqlite3_value_int(argv[3]);
+    if (!b || n <= 0 || (sqlite3_int64)len != n * 17 || i < 0 || i >= n) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (what == 0) {
+        sqlite3_result_int(ctx, b[i]);
+        return;
+    }
+    if (b[i] != 1) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    double v;
+    memcpy(&v, b + n + (what == 1 ? 0 : n * 8) + i * 8, sizeof v);
+    if (v != v)
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_double(ctx, v);
+}
+
+int om_serve_register(sqlite3 *db)
+{
+    return sqlite3_create_function(db, "cell", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   NULL, cell_fn, NULL, NULL);
+}
+
+/* Value and count columns of a slice cell, for SELECT lists (s = slices,
+ * i = indicators, a = areas). */
+#define CELL_COLS                                                                                  \
+    "CASE WHEN cell(s.cells, s.n, a.idx, 0) = 1 THEN CASE i.kind WHEN 'value' THEN "               \
+    "cell(s.cells, s.n, a.idx, 1) ELSE cell(s.cells, s.n, a.idx, 1) * i.scale / "                  \
+    "NULLIF(cell(s.cells, s.n, a.idx, 2), 0) END END AS value, CASE i.kind WHEN 'ratio' THEN "      \
+    "cell(s.cells, s.n, a.idx, 1) END AS numerator, CASE i.kind WHEN 'ratio' THEN "                 \
+    "cell(s.cells, s.n, a.idx, 2) END AS denominator, cell(s.cells, s.n, a.idx, 0) = 2 AS suppressed"
+
+/* ------------------------------------------------------------ helpers */
+
+static bool allowed(const om_query *q, const char *const *names, om_resp *r)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        bool ok = strcmp(q->kv[i].key, "format") == 0;
+        for (const char *const *n = names; *n && !ok; n++)
+            ok = strcmp(q->kv[i].key, *n) == 0;
+        if (!ok) {
+            om_serve_error(r, 400, "unknown parameter '%s'", q->kv[i].key);
+            return false;
+        }
+    }
+    return true;
+}
+
+static const char *need(const om_query *q, const char *key, om_resp *r)
+{
+    const char *v = om_query_get(q, key);
+    if (!v || !*v)
+        om_serve_error(r, 400, "expected parameter '%s'", key);
+    return v && *v ? v : NULL;
+}
+
+static const char *with_default(const om_query *q, const char *key, const char *def)
+{
+    const char *v = om_query_get(q, key);
+    return v && *v ? v : def;
+}
+
+static bool parse_year(const char *s, int *y, om_resp *r)
+{
+    int64_t v;
+    if (!s || !om_parse_i64(s, strlen(s), &v) || v < 1900 || v > 2100) {
+        om_serve_error(r, 400, "expected year 1900-2100, found '%s'", s ? s : "");
+        return false;
+    }
+    *y = (int)v;
+    return true;
+}
+
+static bool in_set(const char *v, const char *const *set)
+{
+    for (; *set; set++)
+        if (strcmp(v, *set) == 0)
+            return true;
+    return false;
+}
+
+static bool check_set(const char *key, const char *v, const char *const *set, om_resp *r)
+{
+    if (in_set(v, set))
+        return true;
+    char list[128] = "";
+    for (const char *const *s = set; *s; s++) {
+        strncat(list, *s, sizeof list - strlen(list) - 1);
+        if (s[1])
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+    }
+    om_serve_error(r, 400, "expected %s one of %s, found '%s'", key, list, v);
+    return false;
+}
+
+static const char *const LEVELS[] = {"riket", "lan", "kommun", "regso", NULL};
+static const char *const SEXES[] = {"total", "man", "woman", NULL};
+static const char *const BORNS[] = {"total", "sweden", "abroad", NULL};
+static const char *const FORMATS[] = {"json", "csv", "xlsx", NULL};
+
+static void set_json(om_resp *r, cJSON *o)
+{
+    free(r->body);
+    r->body = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!r->body) {
+        om_serve_error(r, 500, "out of memory");
+        return;
+    }
+    r->len = strlen(r->body);
+    r->status = 200;
+    r->ctype = "application/json; charset=utf-8";
+}
+
+static cJSON *column_json(sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER: return cJSON_CreateNumber((double)sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT: return cJSON_CreateNumber(sqlite3_column_double(st, i));
+    case SQLITE_NULL: return cJSON_CreateNull();
+    default: return cJSON_CreateString((const char *)sqlite3_column_text(st, i));
+    }
+}
+
+/* Table as JSON; the statement is stepped to the end (not finalized). */
+static cJSON *table_json(sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *cols = cJSON_AddArrayToObject(o, "columns"), *rows = cJSON_AddArrayToObject(o, "rows");
+    int nc = sqlite3_column_count(st);
+    for (int i = 0; i < nc; i++)
+        cJSON_AddItemToArray(cols, cJSON_CreateString(sqlite3_column_name(st, i)));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *row = cJSON_CreateArray();
+        for (int i = 0; i < nc; i++)
+            cJSON_AddItemToArray(row, column_json(st, i));
+        cJSON_AddItemToArray(rows, row);
+    }
+    return o;
+}
+
+static void table_csv(sqlite3_stmt *st, om_resp *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    if (!fp) {
+        om_serve_error(r, 500, "out of memory");
+        return;
+    }
+    int nc = sqlite3_column_count(st);
+    for (int i = 0; i < nc; i++) {
+        if (i)
+            fputc(',', fp);
+        om_csv_write_str(fp, sqlite3_column_name(st, i));
+    }
+    fputc('\n', fp);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < nc; i++) {
+            if (i)
+                fputc(',', fp);
+            switch (sqlite3_column_type(st, i)) {
+            case SQLITE_INTEGER: om_csv_write_i64(fp, sqlite3_column_int64(st, i)); break;
+            case SQLITE_FLOAT: om_csv_write_double(fp, sqlite3_column_double(st, i)); break;
+            case SQLITE_NULL: break;
+            default: om_csv_write_str(fp, (const char *)sqlite3_column_text(st, i));
+            }
+        }
+        fputc('\n', fp);
+    }
+    fclose(fp);
+    free(r->body);
+    r->body = buf;
+    r->len = len;
+    r->status = 200;
+    r->ctype = "text/csv; charset=utf-8";
+}
+
+/* libxlsxwriter 1.1.4 writes only to files: a private temporary file is
+ * written, read back and removed. */
+static void table_xlsx(sqlite3_stmt *st, const char *sheet, om_resp *r)
+{
+    char path[] = "/tmp/omrade-xlsx-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        om_serve_error(r, 500, "cannot create a temporary file for the XLSX download");
+        return;
+    }
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, sheet) : NULL;
+    if (!ws) {
+        workbook_close(wb);
+        unlink(path);
+        om_serve_error(r, 500, "cannot create the XLSX workbook");
+        return;
+    }
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    int nc = sqlite3_column_count(st);
+    for (int i = 0; i < nc; i++)
+        worksheet_write_string(ws, 0, (lxw_col_t)i, sqlite3_column_name(st, i), bold);
+    lxw_row_t row = 1;
+    while (sqlite3_step(st) == SQLITE_ROW && row < 1048576) {
+        for (int i = 0; i < nc; i++) {
+            switch (sqlite3_column_type(st, i)) {
+            case SQLITE_INTEGER:
+            case SQLITE_FLOAT:
+                worksheet_write_number(ws, row, (lxw_col_t)i, sqlite3_column_double(st, i), NULL);
+                break;
+            case SQLITE_NULL: break;
+            default:
+                worksheet_write_string(ws, row, (lxw_col_t)i, (const char *)sqlite3_column_text(st, i), NULL);
+            }
+        }
+        row++;
+    }
+    if (workbook_close(wb) != LXW_NO_ERROR) {
+        unlink(path);
+        om_serve_error(r, 500, "cannot write the XLSX workbook");
+        return;
+    }
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1)) != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (f)
+        fclose(f);
+    unlink(path);
+    if (!buf) {
+        om_serve_error(r, 500, "cannot read back the XLSX workbook");
+        return;
+    }
+    free(r->body);
+    r->body = buf;
+    r->len = (size_t)n;
+    r->status = 200;
+    r->ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+}
+
+/* Run a prepared statement and render it in the requested format. */
+static void table(sqlite3_stmt *st, const om_query *q, const char *name, om_resp *r)
+{
+    const char *fmt = with_default(q, "format", "json");
+    if (strcmp(fmt, "csv") == 0) {
+        table_csv(st, r);
+        snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"omrade-%s.csv\"", name);
+    } else if (strcmp(fmt, "xlsx") == 0) {
+        table_xlsx(st, name, r);
+        if (r->status == 200)
+            snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"omrade-%s.xlsx\"",
+                     name);
+    } else {
+        set_json(r, table_json(st));
+    }
+}
+
+static sqlite3_stmt *prep(sqlite3 *db, const char *sql, om_resp *r)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        om_serve_error(r, 500, "database error: %s", sqlite3_errmsg(db));
+        return NULL;
+    }
+    return st;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v && *v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* ---------------------------------------------------------- endpoints */
+
+static void ep_areas(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"level", "within", NULL};
+    const char *level;
+    if (!allowed(q, p, r) || !(level = need(q, "level", r)) || !check_set("level", level, LEVELS, r))
+        return;
+    sqlite3_stmt *st = prep(db,
+                            "SELECT code, name, label, kommun, lan FROM areas WHERE level = ?1 AND "
+                            "(?2 IS NULL OR kommun = ?2 OR lan = ?2) ORDER BY code",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, level, -1, SQLITE_TRANSIENT);
+    bind_text_or_null(st, 2, om_query_get(q, "within"));
+    table(st, q, "areas", r);
+    sqlite3_finalize(st);
+}
+
+/* Same folding as the build (ASCII and ÅÄÖÉÜ lower-cased), plus LIKE escapes. */
+static void fold_like(const char *s, char *out, size_t size)
+{
+    size_t o = 0;
+    out[o++] = '%';
+    for (size_t i = 0; s[i] && o + 4 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if (c == '%' || c == '_' || c == '\\')
+            out[o++] = '\\';
+        if (c == 0xC3 && s[i + 1]) {
+            unsigned char d = (unsigned char)s[i + 1];
+            if (d == 0x85 || d == 0x84 || d == 0x96 || d == 0x89 || d == 0x9C)
+                d = (unsigned char)(d + 0x20);
+            out[o++] = (char)c;
+            out[o++] = (char)d;
+            i++;
+            continue;
+        }
+        out[o++] = (char)c;
+    }
+    out[o++] = '%';
+    out[o] = '\0';
+}
+
+static void ep_search(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"q", "limit", NULL};
+    const char *text;
+    if (!allowed(q, p, r) || !(text = need(q, "q", r)))
+        return;
+    int64_t limit = 20;
+    const char *l = om_query_get(q, "limit");
+    if (l && (!om_parse_i64(l, strlen(l), &limit) || limit < 1 || limit > 100)) {
+        om_serve_error(r, 400, "expected limit 1-100, found '%s'", l);
+        return;
+    }
+    char pat[3 * OM_QUERY_MAX_VALUE];
+    fold_like(text, pat, sizeof pat);
+    sqlite3_stmt *st = prep(db,
+                            "SELECT level, code, name, label, kommun, lan FROM areas WHERE level IN "
+                            "('lan','kommun','regso') AND (search LIKE ?1 ESCAPE '\\' OR code = ?2) "
+                            "ORDER BY CASE level WHEN 'lan' THEN 0 WHEN 'kommun' THEN 1 ELSE 2 END, "
+                            "instr(search, substr(?1, 2, length(?1) - 2)) > 1, label LIMIT ?3",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, pat, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, limit);
+    table(st, q, "search", r);
+    sqlite3_finalize(st);
+}
+
+typedef struct cellsel {
+    const char *indicator, *sex, *age, *born;
+} cellsel;
+
+static bool get_cellsel(const om_query *q, cellsel *c, om_resp *r)
+{
+    if (!(c->indicator = need(q, "indicator", r)))
+        return false;
+    c->sex = with_default(q, "sex", "total");
+    c->age = with_default(q, "age", "total");
+    c->born = with_default(q, "born", "total");
+    return check_set("sex", c->sex, SEXES, r) && check_set("born", c->born, BORNS, r);
+}
+
+/* Value and count columns of one slice bound as parameters ?20 cells, ?21 n,
+ * ?22 scale, ?23 kind: a bound BLOB is read in place, whereas a column BLOB
+ * would be copied out of the table for every cell() call (33 ms instead of
+ * a few for the 3,363 RegSO of one slice). */
+#define CELL_COLS_P                                                                                \
+    "CASE WHEN cell(?20, ?21, a.idx, 0) = 1 THEN CASE ?23 WHEN 'value' THEN cell(?20, ?21, a.idx, 1) " \
+    "ELSE cell(?20, ?21, a.idx, 1) * ?22 / NULLIF(cell(?20, ?21, a.idx, 2), 0) END END AS value, "   \
+    "CASE ?23 WHEN 'ratio' THEN cell(?20, ?21, a.idx, 1) END AS numerator, CASE ?23 WHEN 'ratio' "   \
+    "THEN cell(?20, ?21, a.idx, 2) END AS denominator, cell(?20, ?21, a.idx, 0) = 2 AS suppressed"
+
+static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"indicator", "level", "year", "sex", "age", "born", "within", NULL};
+    cellsel c;
+    const char *level;
+    int year;
+    if (!allowed(q, p, r) || !get_cellsel(q, &c, r) || !(level = need(q, "level", r)) ||
+        !check_set("level", level, LEVELS, r) || !parse_year(need(q, "year", r), &year, r))
+        return;
+    sqlite3_stmt *sl = prep(db,
+                            "SELECT s.cells, s.n, i.scale, i.kind FROM slices s JOIN indicators i ON "
+                            "i.id = s.indicator WHERE s.indicator = ?1 AND s.level = ?2 AND s.year = ?3 AND "
+                            "s.sex = ?4 AND s.age = ?5 AND s.born = ?6",
+                            r);
+    if (!sl)
+        return;
+    sqlite3_bind_text(sl, 1, c.indicator, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(sl, 2, level, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(sl, 3, year);
+    sqlite3_bind_text(sl, 4, c.sex, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(sl, 5, c.age, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(sl, 6, c.born, -1, SQLITE_TRANSIENT);
+    bool found = sqlite3_step(sl) == SQLITE_ROW;
+    sqlite3_stmt *st = prep(db,
+                            "SELECT a.code, a.name, " CELL_COLS_P " FROM areas a WHERE a.level = ?2 AND "
+                            "cell(?20, ?21, a.idx, 0) > 0 AND (?7 IS NULL OR a.kommun = ?7 OR a.lan = ?7 OR "
+                            "a.code = ?7) ORDER BY a.idx",
+                            r);
+    if (!st) {
+        sqlite3_finalize(sl);
+        return;
+    }
+    sqlite3_bind_text(st, 2, level, -1, SQLITE_TRANSIENT);
+    bind_text_or_null(st, 7, om_query_get(q, "within"));
+    if (found) { /* the blob stays valid while `sl` sits on its row */
+        sqlite3_bind_blob(st, 20, sqlite3_column_blob(sl, 0), sqlite3_column_bytes(sl, 0), SQLITE_STATIC);
+        sqlite3_bind_int64(st, 21, sqlite3_column_int64(sl, 1));
+        sqlite3_bind_double(st, 22, sqlite3_column_double(sl, 2));
+        sqlite3_bind_text(st, 23, (const char *)sqlite3_column_text(sl, 3), -1, SQLITE_TRANSIENT);
+    }
+    table(st, q, "values", r);
+    sqlite3_finalize(st);
+    sqlite3_finalize(sl);
+}
+
+static void ep_series(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"indicator", "code", "sex", "age", "born", NULL};
+    cellsel c;
+    const char *codes;
+    if (!allowed(q, p, r) || !get_cellsel(q, &c, r) || !(codes = need(q, "code", r)))
+        return;
+    /* code is a comma-separated list of up to 8 codes (e.g. an area and riket) */
+    sqlite3_stmt *st = prep(db,
+                            "SELECT a.code, a.name, s.year, " CELL_COLS " FROM areas a JOIN slices s ON "
+                            "s.level = a.level JOIN indicators i ON i.id = s.indicator WHERE "
+                            "s.indicator = ?1 AND s.sex = ?2 AND s.age = ?3 AND s.born = ?4 AND "
+                            "instr(',' || ?5 || ',', ',' || a.code || ',') > 0 AND "
+                            "cell(s.cells, s.n, a.idx, 0) > 0 ORDER BY a.code, s.year",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, c.indicator, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, c.sex, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, c.age, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, c.born, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, codes, -1, SQLITE_TRANSIENT);
+    table(st, q, "series", r);
+    sqlite3_finalize(st);
+}
+
+static void ep_types(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"year", "within", NULL};
+    int year;
+    if (!allowed(q, p, r) || !parse_year(need(q, "year", r), &year, r))
+        return;
+    sqlite3_stmt *st = prep(db,
+                            "SELECT t.code, a.name, a.kommun, a.lan, t.area_type, t.sei, t.low_econ_pct, "
+                            "t.pre_upper_pct, t.assist_unemp_pct FROM area_types t JOIN areas a ON "
+                            "a.code = t.code WHERE t.year = ?1 AND (?2 IS NULL OR a.kommun = ?2 OR "
+                            "a.lan = ?2) ORDER BY t.code",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_int(st, 1, year);
+    bind_text_or_null(st, 2, om_query_get(q, "within"));
+    table(st, q, "area-types", r);
+    sqlite3_finalize(st);
+}
+
+static void ep_typesummary(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"year", "within", NULL};
+    int year;
+    if (!allowed(q, p, r) || !parse_year(need(q, "year", r), &year, r))
+        return;
+    /* population: the published RegSO denominators of indicator
+     * 'population', else of the all-ages share (denominator = persons) with
+     * the fewest suppressed cells, same year */
+    sqlite3_stmt *st = prep(db,
+                            "WITH p AS (SELECT cells, n FROM slices WHERE level = 'regso' AND year = ?1 AND "
+                            "sex = 'total' AND age = 'total' AND born = 'total' AND indicator IN (SELECT id "
+                            "FROM indicators WHERE kind = 'ratio' AND unit IN ('%', 'count')) ORDER BY "
+                            "indicator = 'population' DESC, n_suppressed, indicator LIMIT 1) "
+                            "SELECT t.area_type, COUNT(*) AS n_regso, SUM(cell(p.cells, p.n, a.idx, 2)) AS "
+                            "population, SUM(cell(p.cells, p.n, a.idx, 0) = 2) AS population_suppressed "
+                            "FROM area_types t JOIN areas a ON a.code = t.code LEFT JOIN p WHERE "
+                            "t.year = ?1 AND t.area_type IS NOT NULL AND (?2 IS NULL OR ?2 = '00' OR "
+                            "a.kommun = ?2 OR a.lan = ?2) GROUP BY t.area_type ORDER BY t.area_type",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_int(st, 1, year);
+    bind_text_or_null(st, 2, om_query_get(q, "within"));
+    table(st, q, "type-summary", r);
+    sqlite3_finalize(st);
+}
+
+static void ep_bytype(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"indicator", "year", "sex", "age", "born", "within", NULL};
+    cellsel c;
+    int year;
+    if (!allowed(q, p, r) || !get_cellsel(q, &c, r) || !parse_year(need(q, "year", r), &year, r))
+        return;
+    sqlite3_stmt *st = prep(db,
+                            "SELECT area_type, n_regso, value, numerator, denominator, suppressed, "
+                            "type_year FROM type_values WHERE indicator = ?1 AND year = ?2 AND sex = ?3 "
+                            "AND age = ?4 AND born = ?5 AND within = ?6 ORDER BY area_type",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, c.indicator, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, year);
+    sqlite3_bind_text(st, 3, c.sex, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, c.age, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, c.born, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, with_default(q, "within", "00"), -1, SQLITE_TRANSIENT);
+    table(st, q, "by-area-type", r);
+    sqlite3_finalize(st);
+}
+
+static void ep_inequality(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"code", "index", NULL};
+    const char *code;
+    if (!allowed(q, p, r) || !(code = need(q, "code", r)))
+        return;
+    sqlite3_stmt *st = prep(db,
+                            "SELECT code, name, idx AS 'index', year, value, se, lower, upper, expected, "
+                            "n_deso, n_persons, flag FROM inequality WHERE code = ?1 AND (?2 IS NULL OR "
+                            "idx = ?2) ORDER BY idx, year",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+    bind_text_or_null(st, 2, om_query_get(q, "index"));
+    table(st, q, "inequality", r);
+    sqlite3_finalize(st);
+}
+
+/* Run `sql` with one text parameter and add its table under `key`; false
+ * (with r set to a 500 answer) when the statement cannot be prepared. */
+static bool add_table(sqlite3 *db, cJSON *o, const char *key, const char *sql, const char *param, om_resp *r)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        om_serve_error(r, 500, "database error in '%s': %s", key, sqlite3_errmsg(db));
+        return false;
+    }
+    if (param)
+        sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+    cJSON_AddItemToObject(o, key, table_json(st));
+    sqlite3_finalize(st);
+    return true;
+}
+
+static void ep_area(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"code", NULL};
+    const char *code;
+    if (!allowed(q, p, r) || !(code = need(q, "code", r)))
+        return;
+    sqlite3_stmt *st = prep(db,
+                            "SELECT a.level, a.code, a.name, a.label, a.kommun, k.name, a.lan, l.name "
+                            "FROM areas a LEFT JOIN areas k ON k.code = a.kommun LEFT JOIN areas l ON "
+                            "l.code = a.lan WHERE a.code = ?1",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        om_serve_error(r, 404, "no area with code '%s'", code);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    static const char *const keys[] = {"level", "code", "name", "label", "kommun", "kommun_name",
+                                       "lan", "lan_name"};
+    for (int i = 0; i < 8; i++)
+        cJSON_AddItemToObject(o, keys[i], column_json(st, i));
+    sqlite3_finalize(st);
+    bool ok = add_table(db, o, "types",
+              "SELECT year, area_type, sei, low_econ_pct, pre_upper_pct, assist_unemp_pct FROM "
+              "area_types WHERE code = ?1 ORDER BY year",
+              code, r);
+    ok = ok && add_table(db, o, "indicators",
+              "SELECT s.indicator, i.label_sv, i.label_en, i.unit, s.year, s.age, " CELL_COLS
+              " FROM areas a JOIN indicators i JOIN slices s ON s.level = a.level AND s.indicator = "
+              "i.id AND s.sex = 'total' AND s.born = 'total' AND s.age = i.main_age WHERE a.code = ?1 "
+              "AND cell(s.cells, s.n, a.idx, 0) > 0 AND s.year = (SELECT MAX(s2.year) FROM slices s2 "
+              "WHERE s2.indicator = i.id AND s2.level = a.level AND s2.sex = 'total' AND s2.born = "
+              "'total' AND s2.age = i.main_age AND cell(s2.cells, s2.n, a.idx, 0) > 0) ORDER BY "
+              "s.indicator",
+              code, r);
+    ok = ok && add_table(db, o, "inequality",
+              "SELECT idx AS 'index', year, value, lower, upper, flag FROM inequality WHERE code = ?1 "
+              "ORDER BY idx, year",
+              code, r);
+    if (!ok) {
+        cJSON_Delete(o);
+        return;
+    }
+    set_json(r, o);
+}
+
+static void ep_meta(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {NULL};
+    if (!allowed(q, p, r))
+        return;
+    cJSON *o = cJSON_CreateObject();
+    bool ok = add_table(db, o, "meta", "SELECT key, value FROM meta ORDER BY key", NULL, r);
+    ok = ok && add_table(db, o, "inputs", "SELECT kind, file, rows, loaded, unlinked, rejected, years FROM inputs",
+                         NULL, r);
+    ok = ok && add_table(db, o, "indicators",
+              "SELECT i.id, i.label_sv, i.label_en, i.unit, i.kind, i.main_age, (SELECT "
+              "group_concat(level) FROM (SELECT DISTINCT level FROM slices s WHERE s.indicator = i.id)) "
+              "AS levels, (SELECT group_concat(year) FROM (SELECT DISTINCT year FROM slices s WHERE "
+              "s.indicator = i.id ORDER BY year)) AS years, i.main_age || COALESCE(',' || (SELECT "
+              "group_concat(age) FROM (SELECT DISTINCT age FROM slices s WHERE s.indicator = i.id AND "
+              "s.age <> i.main_age ORDER BY age)), '') AS ages FROM indicators i ORDER BY i.kind = 'value', i.label_sv",
+              NULL, r);
+    ok = ok && add_table(db, o, "type_years",
+              "SELECT year, COUNT(*) AS n_regso FROM area_types WHERE area_type IS NOT NULL GROUP BY "
+              "year ORDER BY year",
+              NULL, r);
+    ok = ok && add_table(db, o, "inequality",
+              "SELECT idx AS 'index', level, MIN(year) AS first_year, MAX(year) AS last_year FROM "
+              "inequality GROUP BY idx, level",
+              NULL, r);
+    ok = ok && add_table(db, o, "layers", "SELECT layer, schematic, length(topojson) AS bytes FROM geometry",
+                         NULL, r);
+    if (!ok) {
+        cJSON_Delete(o);
+        return;
+    }
+    set_json(r, o);
+}
+
+void om_serve_api(sqlite3 *db, const char *path, const om_query *q, om_resp *r)
+{
+    static const struct {
+        const char *path;
+        void (*fn)(sqlite3 *, const om_query *, om_resp *);
+    } routes[] = {{"/api/meta", ep_meta},
+                  {"/api/areas", ep_areas},
+                  {"/api/search", ep_search},
+                  {"/api/values", ep_values},
+                  {"/api/series", ep_series},
+                  {"/api/types", ep_types},
+                  {"/api/typesummary", ep_typesummary},
+                  {"/api/bytype", ep_bytype},
+                  {"/api/inequality", ep_inequality},
+                  {"/api/area", ep_area}};
+    r->status = 0;
+    r->max_age = 300;
+    r->disposition[0] = '\0';
+    const char *fmt = om_query_get(q, "format");
+    if (fmt && !check_set("format", fmt, FORMATS, r))
+        return;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (strcmp(path, routes[i].path) == 0) {
+            if (fmt && strcmp(fmt, "json") != 0 &&
+                (routes[i].fn == ep_meta || routes[i].fn == ep_area)) {
+                om_serve_error(r, 400, "expected format json for %s, found '%s'", path, fmt);
+                return;
+            }
+            routes[i].fn(db, q, r);
+            if (r->status == 0)
+                om_serve_error(r, 500, "internal error: no answer");
+            return;
+        }
+    }
+    om_serve_error(r, 404, "no API endpoint '%s' (see /api/meta and docs/barometer.md)", path);
+}

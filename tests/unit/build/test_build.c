@@ -1,0 +1,267 @@
+/* omrade build: the publication rule and the database it writes.
+ * Reference values are hand-computed from tests/data/barometer/ (CSV fixtures) and,
+ * for the area types, SCB's published counts (data/README.md: 2022 has
+ * 160/289/855/1,770/289 RegSO in types 1-5). */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "omrade/build.h"
+#include "omrade/serve.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+
+#include <math.h>
+/* cmocka 1.1 has no assert_double_equal */
+#define assert_near(a, b, eps) assert_near_at((a), (b), (eps), __FILE__, __LINE__)
+static void assert_near_at(double a, double b, double eps, const char *file, int line)
+{
+    if (!(fabs(a - b) <= eps))
+        fail_msg("%s:%d: expected %.17g, found %.17g", file, line, b, a);
+}
+
+#define FIX OM_SOURCE_DIR "/tests/data/barometer/"
+
+static void test_protect_rule(void **state)
+{
+    (void)state;
+    om_publish_rules k5 = {5};
+    /* denominator below k */
+    assert_true(om_build_protect(&k5, 0, 4));
+    /* numerator 1..k-1 */
+    assert_true(om_build_protect(&k5, 1, 100));
+    assert_true(om_build_protect(&k5, 4, 100));
+    /* complement 1..k-1 (96 of 100 have it: the 4 others are identifiable) */
+    assert_true(om_build_protect(&k5, 96, 100));
+    /* published: zero cells, numerator and complement >= k, full cells */
+    assert_false(om_build_protect(&k5, 0, 100));
+    assert_false(om_build_protect(&k5, 5, 100));
+    assert_false(om_build_protect(&k5, 95, 100));
+    assert_false(om_build_protect(&k5, 100, 100));
+    /* means (numerator = income sum > denominator): complement rule n/a */
+    assert_false(om_build_protect(&k5, 3e8, 1000));
+    om_publish_rules none = {0};
+    assert_false(om_build_protect(&none, 1, 2));
+    char buf[300];
+    assert_non_null(strstr(om_build_rules_text(&k5, buf, sizeof buf), "k=5"));
+}
+
+static char tmpdir[64];
+static char dbpath[128];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/om-build-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(dbpath, sizeof dbpath, "%s/b.db", tmpdir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(dbpath);
+    rmdir(tmpdir);
+    return 0;
+}
+
+static double q1(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    double v = -999;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The API's answer for url, via om_serve_get (the server's own code path). */
+static char *api(const char *url)
+{
+    int status = 0;
+    char *body = NULL;
+    size_t len = 0;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_serve_get(dbpath, url, &status, &body, &len, &err), OM_OK);
+    if (status != 200)
+        fail_msg("%s: status %d: %s", url, status, body);
+    return body;
+}
+
+static void expect_api(const char *url, const char *want)
+{
+    char *got = api(url);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s:\nexpected:\n%s\nfound:\n%s", url, want, got);
+    free(got);
+}
+
+static void full_options(om_build_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->out = dbpath;
+    o->types[o->n_types++] = FIX "types.csv";
+    o->sei[o->n_sei++] = FIX "sei.csv";
+    o->indicators[o->n_indicators++] = FIX "indicators.csv";
+    o->seg[o->n_seg++] = FIX "seg.csv";
+    o->geometry_dir = FIX "geo";
+    o->rules.min_count = 5;
+}
+
+static void test_build_fixture(void **state)
+{
+    (void)state;
+    om_build_options o;
+    full_options(&o);
+    om_build_report r;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_build_run(&o, &r, &err), OM_OK);
+    /* 13 indicator rows, one unknown RegSO (9999R999) reported, not dropped */
+    assert_int_equal(r.rows_unlinked, 1);
+    assert_string_equal(r.first_unlinked, "9999R999");
+    /* types.csv: one row without a type (rejected, counted) */
+    assert_int_equal(r.rows_rejected, 1);
+    assert_int_equal(r.layers, 2);
+    /* 4000 / 40000 = 10 %, 4400 / 40000 = 11 %; 3 of 40 is suppressed (k = 5)
+     * and keeps no numbers */
+    expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n0114,Upplands Väsby,10,4000,40000,0\n");
+    expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&sex=woman&age=20-64&born=abroad&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n0114,Upplands Väsby,,,,1\n");
+    /* RegSO: 100/1000, 300/1000, 2/10 (primary: numerator < 5), 50/2000.
+     * Published, 0114R004 would give 0114R003 back as the kommun's RegSO sum
+     * (100+300+2+50) minus the others, so om_sdc suppresses it too
+     * (secondary): 0114R003 then lies anywhere in [0, 52]. */
+    expect_api("/api/values?indicator=low_econ&level=regso&year=2022&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n"
+               "0114R001,Bollstanäs,10,100,1000,0\n0114R002,Hammarby-Vaxmyra,30,300,1000,0\n"
+               "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,1\n0114R004,Odenslunda södra-Bredden,,,,1\n");
+    /* income is a mean: 3e8 SEK / 1000 persons = 300000 */
+    expect_api("/api/values?indicator=income&level=regso&year=2022&within=0114R001&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n0114R001,Bollstanäs,300000,300000000,1000,0\n");
+    /* SEI from sei.csv is a value-only indicator */
+    expect_api("/api/values?indicator=sei&level=regso&year=2022&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n0114R001,Bollstanäs,-1.5,,,0\n"
+               "0114R002,Hammarby-Vaxmyra,2.5,,,0\n");
+    expect_api("/api/series?indicator=low_econ&code=0114,00&format=csv",
+               "code,name,year,value,numerator,denominator,suppressed\n00,Riket,2022,15,1500000,10000000,0\n"
+               "00,Riket,2023,16,1600000,10000000,0\n0114,Upplands Väsby,2022,10,4000,40000,0\n"
+               "0114,Upplands Väsby,2023,11,4400,40000,0\n");
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_near(q1(db, "SELECT SUM(n_suppressed) FROM slices"), 3, 0);
+    assert_int_equal(r.cells_secondary, 1);
+    /* area types: with --types given, sei.csv's types (4) are not used */
+    assert_near(q1(db, "SELECT area_type FROM area_types WHERE code='0114R001' AND year=2022"), 5, 0);
+    assert_near(q1(db, "SELECT sei FROM area_types WHERE code='0114R002'"), 2.5, 0);
+    /* by type, published cells only: type 1 = 0114R002 (300/1000; 0114R003 is
+     * suppressed and left out so it cannot be recovered by differencing) */
+    assert_near(q1(db, "SELECT value FROM type_values WHERE indicator='low_econ' AND "
+                               "within='00' AND area_type=1"), 30.0, 1e-12);
+    assert_near(q1(db, "SELECT n_regso FROM type_values WHERE indicator='low_econ' AND "
+                               "within='01' AND area_type=1"), 1, 0);
+    assert_near(q1(db, "SELECT value FROM type_values WHERE indicator='low_econ' AND "
+                               "within='00' AND area_type=5"), 10.0, 1e-12);
+    /* 0114R004 has no type: not in any aggregate */
+    assert_near(q1(db, "SELECT SUM(n_regso) FROM type_values WHERE indicator='low_econ' AND "
+                               "within='00'"), 2, 0);
+    assert_near(q1(db, "SELECT value FROM inequality WHERE code='0114' AND year=2023"), 0.23, 0);
+    assert_near(q1(db, "SELECT schematic FROM geometry WHERE layer='regso'"), 1, 0);
+    assert_near(q1(db, "SELECT schematic FROM geometry WHERE layer='lan'"), 0, 0);
+    /* provenance */
+    assert_near(q1(db, "SELECT unlinked FROM inputs WHERE kind='indicators'"), 1, 0);
+    assert_near(q1(db, "SELECT COUNT(*) FROM meta WHERE key IN ('linkage','suppression',"
+                               "'geography','schema_version')"), 4, 0);
+    assert_near(q1(db, "SELECT COUNT(*) FROM areas WHERE level='regso'"), 3363, 0);
+    sqlite3_close(db);
+}
+
+static void test_build_primary_only(void **state)
+{
+    (void)state;
+    om_build_options o;
+    full_options(&o);
+    o.no_secondary = true;
+    om_build_report r;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_build_run(&o, &r, &err), OM_OK);
+    assert_int_equal(r.cells_secondary, 0);
+    /* 50 / 2000 = 2.5 %, published without secondary suppression */
+    expect_api("/api/values?indicator=low_econ&level=regso&year=2022&within=0114R004&format=csv",
+               "code,name,value,numerator,denominator,suppressed\n0114R004,Odenslunda södra-Bredden,2.5,50,2000,0\n");
+}
+
+static void test_build_scb_types(void **state)
+{
+    (void)state;
+    om_build_options o;
+    memset(&o, 0, sizeof o);
+    o.out = dbpath;
+    o.types[o.n_types++] = OM_SOURCE_DIR "/data/scb/regso-omradestyp-2022.csv";
+    om_build_report r;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_build_run(&o, &r, &err), OM_OK);
+    assert_int_equal(r.rows_unlinked, 0);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    static const int published[5] = {160, 289, 855, 1770, 289};
+    for (int t = 1; t <= 5; t++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM area_types WHERE year=2022 AND area_type=%d", t);
+        assert_near(q1(db, sql), published[t - 1], 0);
+    }
+    sqlite3_close(db);
+}
+
+static void test_build_bad_input(void **state)
+{
+    (void)state;
+    char bad[160];
+    snprintf(bad, sizeof bad, "%s/bad.csv", tmpdir);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("level,code,year,indicator,sex,age,born,numerator,denominator\n"
+          "kommun,0114,2022,low_econ,female,total,total,1,2\n",
+          f);
+    fclose(f);
+    om_build_options o;
+    memset(&o, 0, sizeof o);
+    o.out = dbpath;
+    o.indicators[o.n_indicators++] = bad;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_build_run(&o, NULL, &err), OM_ERR_INPUT);
+    char msg[1200];
+    om_error_format(&err, msg, sizeof msg);
+    assert_non_null(strstr(msg, "bad.csv:2:27: expected sex total, man or woman, found 'female'"));
+    /* nothing half-written remains */
+    assert_int_not_equal(access(dbpath, F_OK), 0);
+    unlink(bad);
+    /* no input at all is a usage error */
+    memset(&o, 0, sizeof o);
+    o.out = dbpath;
+    assert_int_equal(om_build_run(&o, NULL, &err), OM_ERR_USAGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_protect_rule),
+        cmocka_unit_test_setup_teardown(test_build_fixture, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_primary_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_scb_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_bad_input, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,377 @@
+/* omrade serve: the HTTP API over a database built from the fixtures, on an
+ * ephemeral loopback port, with a raw-socket HTTP/1.1 client (so the tests
+ * see exactly what goes over the wire).  Also the query parser. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "omrade/build.h"
+#include "omrade/serve.h"
+
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+
+#include <math.h>
+/* cmocka 1.1 has no assert_double_equal */
+#define assert_near(a, b, eps) assert_near_at((a), (b), (eps), __FILE__, __LINE__)
+static void assert_near_at(double a, double b, double eps, const char *file, int line)
+{
+    if (!(fabs(a - b) <= eps))
+        fail_msg("%s:%d: expected %.17g, found %.17g", file, line, b, a);
+}
+
+#define FIX OM_SOURCE_DIR "/tests/data/barometer/"
+
+static char tmpdir[64], dbpath[128], webdir[128], indexpath[160];
+static om_server *srv;
+
+typedef struct reply {
+    int status;
+    char head[4096];
+    char *body;
+    size_t len;
+} reply;
+
+static void reply_free(reply *r)
+{
+    free(r->body);
+    r->body = NULL;
+}
+
+/* Send `raw` (a whole request) and read the answer until the server closes. */
+static void http_raw(const char *raw, reply *r)
+{
+    memset(r, 0, sizeof *r);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(om_server_port(srv));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    size_t n = strlen(raw);
+    assert_int_equal(write(fd, raw, n), (ssize_t)n);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    ssize_t got;
+    while ((got = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)got;
+        if (cap - len < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    close(fd);
+    buf[len] = '\0';
+    char *sep = strstr(buf, "\r\n\r\n");
+    if (!sep) { /* connection closed without an answer */
+        free(buf);
+        return;
+    }
+    size_t hl = (size_t)(sep - buf);
+    snprintf(r->head, sizeof r->head, "%.*s", (int)hl, buf);
+    sscanf(buf, "HTTP/1.%*d %d", &r->status);
+    r->len = len - hl - 4;
+    r->body = malloc(r->len + 1);
+    memcpy(r->body, sep + 4, r->len);
+    r->body[r->len] = '\0';
+    free(buf);
+}
+
+static void get(const char *path, const char *extra, reply *r)
+{
+    char req[8192];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s\r\n", path,
+             extra ? extra : "");
+    http_raw(req, r);
+}
+
+/* Header value (case-insensitive name) copied into out; false if absent. */
+static bool header(const reply *r, const char *name, char *out, size_t size)
+{
+    size_t nl = strlen(name);
+    for (const char *p = r->head; p && *p; p = strstr(p, "\r\n") ? strstr(p, "\r\n") + 2 : NULL) {
+        if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+            const char *v = p + nl + 1;
+            while (*v == ' ')
+                v++;
+            const char *e = strstr(v, "\r\n");
+            size_t l = e ? (size_t)(e - v) : strlen(v);
+            snprintf(out, size, "%.*s", (int)l, v);
+            return true;
+        }
+    }
+    return false;
+}
+
+static int setup_all(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/om-serve-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(dbpath, sizeof dbpath, "%s/b.db", tmpdir);
+    snprintf(webdir, sizeof webdir, "%s/web", tmpdir);
+    snprintf(indexpath, sizeof indexpath, "%s/index.html", webdir);
+    mkdir(webdir, 0700);
+    FILE *f = fopen(indexpath, "w");
+    if (!f)
+        return -1;
+    fputs("<!doctype html><title>barometer</title>", f);
+    fclose(f);
+    om_build_options o;
+    memset(&o, 0, sizeof o);
+    o.out = dbpath;
+    o.types[o.n_types++] = FIX "types.csv";
+    o.sei[o.n_sei++] = FIX "sei.csv";
+    o.indicators[o.n_indicators++] = FIX "indicators.csv";
+    o.seg[o.n_seg++] = FIX "seg.csv";
+    o.geometry_dir = FIX "geo";
+    o.rules.min_count = 5;
+    om_error err = OM_ERROR_INIT;
+    if (om_build_run(&o, NULL, &err) != OM_OK)
+        return -1;
+    om_serve_options so;
+    memset(&so, 0, sizeof so);
+    so.db = dbpath;
+    so.web_dir = webdir;
+    so.port = 0;
+    so.threads = 2;
+    if (om_server_start(&srv, &so, &err) != OM_OK)
+        return -1;
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    om_server_stop(srv);
+    unlink(dbpath);
+    unlink(indexpath);
+    rmdir(webdir);
+    rmdir(tmpdir);
+    return 0;
+}
+
+static void test_values_json(void **state)
+{
+    (void)state;
+    reply r;
+    get("/api/values?indicator=low_econ&level=regso&year=2022", NULL, &r);
+    assert_int_equal(r.status, 200);
+    char v[256];
+    assert_true(header(&r, "Content-Type", v, sizeof v));
+    assert_string_equal(v, "application/json; charset=utf-8");
+    assert_true(header(&r, "ETag", v, sizeof v));
+    assert_true(header(&r, "Cache-Control", v, sizeof v));
+    assert_string_equal(v, "public, max-age=300");
+    cJSON *j = cJSON_Parse(r.body);
+    assert_non_null(j);
+    cJSON *rows = cJSON_GetObjectItem(j, "rows");
+    assert_int_equal(cJSON_GetArraySize(rows), 4);
+    /* 0114R001: 100 / 1000 = 10 % (hand-computed) */
+    cJSON *r0 = cJSON_GetArrayItem(rows, 0);
+    assert_string_equal(cJSON_GetArrayItem(r0, 0)->valuestring, "0114R001");
+    assert_near(cJSON_GetArrayItem(r0, 2)->valuedouble, 10.0, 1e-12);
+    /* 0114R003 (2 of 10) is suppressed: null numbers, suppressed = 1 */
+    cJSON *r2 = cJSON_GetArrayItem(rows, 2);
+    assert_true(cJSON_IsNull(cJSON_GetArrayItem(r2, 2)));
+    assert_true(cJSON_IsNull(cJSON_GetArrayItem(r2, 3)));
+    assert_int_equal(cJSON_GetArrayItem(r2, 5)->valueint, 1);
+    cJSON_Delete(j);
+    reply_free(&r);
+}
+
+static void test_csv_xlsx(void **state)
+{
+    (void)state;
+    reply r;
+    get("/api/values?level=regso&indicator=low_econ&year=2022&format=csv", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "code,name,value,numerator,denominator,suppressed\n"
+                                "0114R001,Bollstanäs,10,100,1000,0\n"
+                                "0114R002,Hammarby-Vaxmyra,30,300,1000,0\n"
+                                "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,1\n"
+                                "0114R004,Odenslunda södra-Bredden,,,,1\n"); /* secondary */
+    char v[256];
+    assert_true(header(&r, "Content-Disposition", v, sizeof v));
+    assert_string_equal(v, "attachment; filename=\"omrade-values.csv\"");
+    reply_free(&r);
+    get("/api/types?year=2022&format=xlsx", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(r.len > 1000);
+    assert_memory_equal(r.body, "PK\x03\x04", 4); /* a zip container */
+    reply_free(&r);
+}
+
+static void test_gzip_etag(void **state)
+{
+    (void)state;
+    reply plain, gz, nm;
+    get("/api/geo/lan", NULL, &plain);
+    assert_int_equal(plain.status, 200);
+    get("/api/geo/lan", "Accept-Encoding: gzip, deflate\r\n", &gz);
+    assert_int_equal(gz.status, 200);
+    char v[256], etag[64];
+    assert_true(header(&gz, "Content-Encoding", v, sizeof v));
+    assert_string_equal(v, "gzip");
+    assert_true(header(&gz, "Vary", v, sizeof v));
+    assert_false(header(&plain, "Content-Encoding", v, sizeof v));
+    /* the gzip body inflates to exactly the plain body */
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+    char *out = malloc(plain.len + 16);
+    z.next_in = (Bytef *)gz.body;
+    z.avail_in = (uInt)gz.len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)(plain.len + 16);
+    assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+    assert_int_equal(z.total_out, plain.len);
+    assert_memory_equal(out, plain.body, plain.len);
+    inflateEnd(&z);
+    free(out);
+    /* conditional request: same tag -> 304 without a body */
+    assert_true(header(&plain, "ETag", etag, sizeof etag));
+    char extra[128];
+    snprintf(extra, sizeof extra, "If-None-Match: %s\r\n", etag);
+    get("/api/geo/lan", extra, &nm);
+    assert_int_equal(nm.status, 304);
+    assert_int_equal(nm.len, 0);
+    reply_free(&plain);
+    reply_free(&gz);
+    reply_free(&nm);
+}
+
+static void expect_error(const char *raw, int status, const char *msg_part)
+{
+    reply r;
+    http_raw(raw, &r);
+    assert_int_equal(r.status, status);
+    cJSON *j = cJSON_Parse(r.body);
+    assert_non_null(j);
+    cJSON *e = cJSON_GetObjectItem(j, "error");
+    assert_int_equal(cJSON_GetObjectItem(e, "status")->valueint, status);
+    const char *m = cJSON_GetObjectItem(e, "message")->valuestring;
+    if (!strstr(m, msg_part))
+        fail_msg("message '%s' lacks '%s'", m, msg_part);
+    cJSON_Delete(j);
+    reply_free(&r);
+}
+
+#define GETREQ(p) "GET " p " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+static void test_errors(void **state)
+{
+    (void)state;
+    expect_error(GETREQ("/api/values?level=regso&year=2022"), 400, "expected parameter 'indicator'");
+    expect_error(GETREQ("/api/values?indicator=x&level=regso&year=19"), 400, "expected year 1900-2100");
+    expect_error(GETREQ("/api/values?indicator=x&level=moon&year=2022"), 400, "expected level one of");
+    expect_error(GETREQ("/api/types?year=2022&colour=red"), 400, "unknown parameter 'colour'");
+    expect_error(GETREQ("/api/types?year=2022&year=2023"), 400, "once, found it twice");
+    expect_error(GETREQ("/api/nothing"), 404, "no API endpoint");
+    expect_error(GETREQ("/api/area?code=0000X"), 404, "no area with code");
+    expect_error(GETREQ("/api/geo/deso"), 404, "no such map layer");
+    expect_error("POST /api/meta HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
+                 405, "read-only");
+    /* traversal: never a file outside the preloaded front end */
+    expect_error(GETREQ("/../../../etc/passwd"), 400, "'..'");
+    expect_error(GETREQ("/%2e%2e/%2e%2e/etc/passwd"), 400, "'..'");
+    expect_error(GETREQ("/etc/passwd"), 404, "no such page");
+    /* a huge URL is refused (by libmicrohttpd's memory limit: 414) */
+    char *big = malloc(70000);
+    strcpy(big, "GET /api/search?q=");
+    memset(big + strlen(big), 'a', 60000);
+    strcpy(big + 18 + 60000, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    reply r;
+    http_raw(big, &r);
+    assert_true(r.status == 414 || r.status == 400 || r.status == 0);
+    reply_free(&r);
+    free(big);
+}
+
+static void test_static_and_meta(void **state)
+{
+    (void)state;
+    reply r;
+    get("/", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "<title>barometer</title>"));
+    char v[128];
+    assert_true(header(&r, "Cache-Control", v, sizeof v));
+    assert_string_equal(v, "no-cache");
+    reply_free(&r);
+    get("/api/meta", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"suppression\",\"primary threshold k=5"));
+    assert_non_null(strstr(r.body, "[\"regso\",1,"));
+    reply_free(&r);
+    get("/api/search?q=V%C3%84SBY", NULL, &r); /* upper-case Ä folds */
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"kommun\",\"0114\",\"Upplands Väsby\""));
+    reply_free(&r);
+    get("/api/bytype?indicator=low_econ&year=2022", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "[1,1,30,300,1000,0,2022]"));
+    reply_free(&r);
+    get("/api/series?indicator=low_econ&code=0114,00", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "[\"0114\",\"Upplands Väsby\",2023,11,4400,40000,0]"));
+    assert_non_null(strstr(r.body, "[\"00\",\"Riket\",2023,16,"));
+    reply_free(&r);
+}
+
+static void test_query_parse(void **state)
+{
+    (void)state;
+    om_query q;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_query_parse(&q, "a=1&b=x%20y+z&&c", 16, &err), OM_OK);
+    assert_int_equal(q.n, 3);
+    assert_string_equal(om_query_get(&q, "b"), "x y z");
+    assert_string_equal(om_query_get(&q, "c"), "");
+    assert_null(om_query_get(&q, "d"));
+    assert_int_equal(om_query_parse(&q, "a=%zz", 5, &err), OM_ERR_USAGE);
+    assert_int_equal(om_query_parse(&q, "a=%00", 5, &err), OM_ERR_USAGE);
+    assert_int_equal(om_query_parse(&q, "a=%0", 4, &err), OM_ERR_USAGE);
+    assert_int_equal(om_query_parse(&q, "A=1", 3, &err), OM_ERR_USAGE);
+    assert_int_equal(om_query_parse(&q, "a=%ff", 5, &err), OM_ERR_USAGE); /* not UTF-8 */
+    char many[200] = "";
+    for (int i = 0; i < 17; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "k%d=1&", i);
+    assert_int_equal(om_query_parse(&q, many, strlen(many), &err), OM_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "at most 16 parameters"));
+    assert_int_equal(om_path_check("/a/b.js", 7, &err), OM_OK);
+    assert_int_equal(om_path_check("/a/../b", 7, &err), OM_ERR_USAGE);
+    assert_int_equal(om_path_check("/a//b", 5, &err), OM_ERR_USAGE);
+    assert_int_equal(om_path_check("/a/..b", 6, &err), OM_OK);
+    assert_int_equal(om_path_check("a", 1, &err), OM_ERR_USAGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_query_parse),
+        cmocka_unit_test(test_values_json),
+        cmocka_unit_test(test_csv_xlsx),
+        cmocka_unit_test(test_gzip_etag),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_static_and_meta),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}

@@ -1,0 +1,109 @@
+// End-to-end test of the barometer in Debian's Chromium (headless) driven by
+// playwright-core: choose a kommun, change indicator and year, download a
+// CSV, take a screenshot, keyboard start, and axe-core (WCAG 2.1 AA rules)
+// with zero violations on every view.  Usage: node e2e.mjs BASE_URL [SHOT.png]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {createRequire} from 'node:module';
+import {chromium} from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const base = process.argv[2];
+const shot = process.argv[3] || path.join(os.tmpdir(), 'omrade-e2e.png');
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'omrade-chromium-'));
+const axePath = require.resolve('axe-core/axe.min.js');
+let failures = 0;
+const check = (ok, what) => { if (!ok) { failures++; console.error(`FAIL: ${what}`); } else console.log(`ok: ${what}`); };
+
+const ctx = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, acceptDownloads: true, bypassCSP: true, // only so axe-core can be injected
+  viewport: {width: 1280, height: 900},
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const ready = () => page.waitForSelector('body[data-ready="1"]', {timeout: 15000});
+  async function axe(label) {
+    const t0 = Date.now();
+    await page.addScriptTag({path: axePath});
+    const res = await page.evaluate(async () => window.axe.run(document, {
+      runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}));
+    for (const v of res.violations) console.error(`  axe ${label}: ${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes[0]?.target}`);
+    check(res.violations.length === 0, `axe: zero WCAG 2.1 AA violations on ${label} (${Date.now() - t0} ms)`);
+  }
+
+  await page.goto(`${base}/#/karta?ind=area_type&level=regso`);
+  await ready();
+  check(await page.locator('.mapbox svg path.area').count() > 3000, 'national RegSO layer drawn');
+  check((await page.textContent('main')).includes('schematiska'), 'RegSO map labelled as schematic');
+  await axe('map (area types)');
+  // keyboard: the first Tab reaches the skip link
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement.className) === 'skip', 'first Tab focuses the skip link');
+  // the police layer (59 areas of 2023) as an optional layer
+  await page.check('#f-police');
+  await page.waitForFunction(() => document.querySelectorAll('path.police').length === 59 && document.body.dataset.ready === '1');
+  check(true, 'police layer toggled on (59 areas)');
+
+  // choose a kommun by search
+  await page.goto(`${base}/#/karta?ind=low_econ&level=kommun`);
+  await ready();
+  await page.fill('#f-search', 'Upplands V');
+  const hit = page.locator('#search-results button', {hasText: 'Upplands Väsby (Kommun)'});
+  await hit.waitFor({timeout: 5000});
+  await hit.click();
+  await page.waitForFunction(() => location.hash.includes('sel=0114') && document.body.dataset.ready === '1');
+  await page.locator('#profile strong', {hasText: 'Upplands Väsby'}).waitFor({timeout: 5000});
+  check(true, 'kommun chosen by search shows its profile');
+
+  // change indicator and year
+  await page.selectOption('#f-ind', 'low_econ');
+  await ready();
+  await page.selectOption('#f-year', '2023');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent.includes('2023') && document.body.dataset.ready === '1');
+  check((await page.textContent('h1')).includes('Låg ekonomisk standard 2023'), 'indicator and year changed');
+  check((await page.textContent('#datatable')).includes('11,0'), 'table shows 4400/40000 = 11,0 %');
+
+  // download the table as CSV
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("CSV")')]);
+  const csv = fs.readFileSync(await dl.path(), 'utf8');
+  check(csv.startsWith('code,name,value,numerator,denominator,suppressed\n') && csv.includes('0114,Upplands Väsby,11,4400,40000,0'),
+    'CSV download has the table');
+  await page.screenshot({path: shot});
+  console.log(`screenshot: ${shot}`);
+  await axe('map (indicator)');
+
+  // suppressed cells are shown as suppressed
+  await page.goto(`${base}/#/karta?ind=low_econ&level=regso&year=2022&view=table`);
+  await ready();
+  check((await page.textContent('#datatable')).includes('Skyddad'), 'suppressed RegSO shown as suppressed');
+  await axe('table view');
+  await page.goto(`${base}/#/karta?ind=low_econ&level=kommun&year=2023&view=line&sel=0114`);
+  await ready();
+  check(await page.locator('svg.chart path').count() >= 2, 'line chart drawn');
+  await axe('line chart');
+  await page.goto(`${base}/#/omrade/0114`);
+  await ready();
+  check((await page.textContent('main')).includes('Ojämlikhetsindex'), 'kommun page shows the inequality index');
+  await axe('kommun page');
+  await page.goto(`${base}/#/typer`);
+  await ready();
+  await axe('area-type view');
+  await page.goto(`${base}/#/tillganglighet`);
+  await ready();
+  await axe('accessibility statement');
+  // English toggle
+  await page.click('#lang');
+  await page.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset.ready === '1');
+  check((await page.textContent('h1')) === 'Accessibility statement', 'English toggle');
+  await axe('accessibility statement (en)');
+  check(errors.length === 0, `no page errors ${errors.join('; ')}`);
+} finally {
+  await ctx.close();
+  fs.rmSync(profile, {recursive: true, force: true});
+}
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,24 @@
+#!/bin/sh
+# ctest driver for the browser test: build a database from the test fixtures,
+# the real area types 2022/2023 and the map layers, serve it on an ephemeral
+# loopback port, run e2e.mjs in headless Chromium, stop the server.
+# Usage: run_e2e.sh OMRADE WEB_DIR GEO_DIR
+set -eu
+OMRADE=$1 WEB=$2 GEO=$3
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d)
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+fx="$root/tests/data/barometer"
+"$OMRADE" build --types "$root/data/scb/regso-omradestyp-2022.csv" --types "$root/data/scb/regso-omradestyp-2023.csv" \
+    --sei "$fx/sei.csv" --indicators "$fx/indicators.csv" --seg "$fx/seg.csv" --geometry "$GEO" \
+    --out "$tmp/b.db" 2>"$tmp/build.log"
+"$OMRADE" serve --db "$tmp/b.db" --web "$WEB" --port 0 --port-file "$tmp/port" 2>"$tmp/serve.log" &
+pid=$!
+i=0
+while [ ! -s "$tmp/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$tmp/port" ] || { echo "server did not start"; cat "$tmp/serve.log"; exit 1; }
+cd "$root/web"
+node tests/e2e.mjs "http://127.0.0.1:$(cat "$tmp/port")" "${OMRADE_E2E_SHOT:-$tmp/shot.png}"

@@ -1,0 +1,30 @@
+# The barometer front end and map layers, built with npm at build time
+# (included from the top-level CMakeLists.txt).  Output:
+#   ${CMAKE_BINARY_DIR}/web/   index.html, app.js, app.css (served by `omrade serve`,
+#                              which finds web/ next to the omrade binary)
+#   ${CMAKE_BINARY_DIR}/geo/   {lan,kommun,regso,police}.topo.json (`omrade build --geometry`)
+# Without node/npm the front end is skipped with a message; the C parts build.
+find_program(OM_NODE node)
+find_program(OM_NPM npm)
+if(OM_NODE AND OM_NPM)
+  set(OM_WEB_OUT ${CMAKE_BINARY_DIR}/web/index.html ${CMAKE_BINARY_DIR}/web/app.js
+      ${CMAKE_BINARY_DIR}/geo/regso.topo.json)
+  file(GLOB OM_WEB_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/web/src/* ${CMAKE_SOURCE_DIR}/web/scripts/*)
+  add_custom_command(OUTPUT ${OM_WEB_OUT}
+    COMMAND sh ${CMAKE_SOURCE_DIR}/web/scripts/npm-ci.sh
+    COMMAND ${OM_NODE} ${CMAKE_SOURCE_DIR}/web/scripts/build.mjs ${CMAKE_BINARY_DIR}/web ${CMAKE_BINARY_DIR}/geo
+    DEPENDS ${OM_WEB_SRC} ${CMAKE_SOURCE_DIR}/web/index.html ${CMAKE_SOURCE_DIR}/web/package-lock.json
+            ${CMAKE_SOURCE_DIR}/data/geo/swe-maps-kommun.geojson ${CMAKE_SOURCE_DIR}/data/scb/koppling-deso2018-regso2020.csv
+            ${CMAKE_SOURCE_DIR}/data/polisen/uso_2023.shp
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/web
+    COMMENT "Building the barometer front end and map layers (npm)" VERBATIM)
+  add_custom_target(web ALL DEPENDS ${OM_WEB_OUT})
+  # Browser tests run only where Debian's Chromium is installed.
+  if(EXISTS /usr/bin/chromium)
+    add_test(NAME e2e/barometer COMMAND sh ${CMAKE_SOURCE_DIR}/web/tests/run_e2e.sh
+             $<TARGET_FILE:omrade_cli> ${CMAKE_BINARY_DIR}/web ${CMAKE_BINARY_DIR}/geo)
+    set_tests_properties(e2e/barometer PROPERTIES TIMEOUT 180 RUN_SERIAL TRUE)
+  endif()
+else()
+  message(STATUS "node/npm not found: the barometer front end and map layers are not built")
+endif()
