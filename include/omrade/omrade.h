@@ -2,6 +2,7 @@
 #ifndef OMRADE_OMRADE_H
 #define OMRADE_OMRADE_H
 
+#include "omrade/build.h"
 #include "omrade/common.h"
 #include "omrade/csv.h"
 #include "omrade/geo.h"
@@ -11,6 +12,7 @@
 #include "omrade/seg.h"
 #include "omrade/sdc.h"
 #include "omrade/sei.h"
+#include "omrade/serve.h"
 #include "omrade/stats.h"
 #include "omrade/synth.h"
 
