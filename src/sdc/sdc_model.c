@@ -505,7 +505,8 @@ om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err)
 
 /* ------------------------------------------------------------ build */
 
-static char **g_codes;
+/* qsort has no context argument in C11: comparator state is per thread */
+static _Thread_local char **g_codes;
 static int cmp_code_idx(const void *a, const void *b)
 {
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;

@@ -200,7 +200,7 @@ static bool vs_groups(vecset *v, const sdc_dim *d, int32_t save_nnz)
     return true;
 }
 
-static const sdc_dim *g_vs_dim;
+static _Thread_local const sdc_dim *g_vs_dim; /* per thread: protections may run concurrently */
 
 static void vs_close(vecset *v, int32_t save_nnz, bool ok)
 {
@@ -834,7 +834,7 @@ static void *audit_worker(void *arg)
     return NULL;
 }
 
-static const size_t *g_csize_start;
+static _Thread_local const size_t *g_csize_start; /* qsort comparator state, per thread */
 static int cmp_comp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -1152,7 +1152,7 @@ om_status om_sdc_check(om_sdc *s, const om_sdc_rules *rules, bool full, size_t *
 
 /* ------------------------------------------------------------ driver */
 
-static const double *g_req;
+static _Thread_local const double *g_req; /* qsort comparator state, per thread */
 static int cmp_req(const void *a, const void *b)
 {
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;

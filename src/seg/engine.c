@@ -858,6 +858,14 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
                     add_flag(row->flag, sizeof row->flag, "few_persons");
                 if (!isfinite(row->value))
                     add_flag(row->flag, sizeof row->flag, "empty_group");
+                /* Dissimilarity-type indices are biased upwards in sparse
+                 * cells, and so are their bootstrap replicates; when the
+                 * shift exceeds the spread the percentile interval no longer
+                 * covers the plug-in value.  Say so rather than publish an
+                 * interval that looks like a contradiction. */
+                if (isfinite(row->lower) && isfinite(row->value) &&
+                    (row->value < row->lower || row->value > row->upper))
+                    add_flag(row->flag, sizeof row->flag, "bootstrap_bias");
             }
         }
     }
