@@ -1,0 +1,64 @@
+/* Real RegSO/DeSO boundaries: read SCB's GeoPackage (or any vector file GDAL
+ * reads) and write a TopoJSON layer for the barometer (`omrade build
+ * --geometry DIR` loads DIR/regso.topo.json). */
+#ifndef OMRADE_GEOM_H
+#define OMRADE_GEOM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "omrade/common.h"
+#include "omrade/geo.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct om_geom_options {
+    om_level level;         /* OM_LEVEL_REGSO or OM_LEVEL_DESO */
+    const char *layer;      /* layer name; NULL: the first layer with a code field */
+    const char *code_field; /* NULL: detect (regsokod/regso_kod/regso, desokod/deso_kod/deso,
+                               case-insensitive) */
+    double tolerance;       /* simplification tolerance in source units (metres in
+                               EPSG:3006); 0 keeps every vertex */
+    int32_t quantization;   /* TopoJSON grid per axis, >= 2 (e.g. 100000) */
+} om_geom_options;
+
+/* Defaults: RegSO, detect layer and field, 25 m, 1e5. */
+void om_geom_options_default(om_geom_options *opt);
+
+typedef struct om_geom_report {
+    int64_t features;      /* features read */
+    int64_t areas;         /* distinct registry areas written */
+    int64_t unknown;       /* features whose code is not in the registry (not written) */
+    int64_t empty;         /* features without polygon geometry (not written) */
+    int64_t merged;        /* features merged into an area already seen (same code) */
+    int64_t missing;       /* registry areas at the level with no feature */
+    int64_t vertices_in;   /* polygon vertices before / after simplification */
+    int64_t vertices_out;
+    char first_unknown[32]; /* first unknown code, for the message */
+    char layer[128];        /* layer and code field actually used */
+    char code_field[64];
+    int srs_assumed;        /* 1 when the layer had no SRS and EPSG:3006 was assumed */
+} om_geom_report;
+
+/* Read polygons from `path` (GDAL vector dataset, e.g. SCB's GeoPackage in
+ * EPSG:3006), keep features whose code is at opt->level in `g`, simplify each
+ * geometry with GEOS's topology-preserving simplifier in source units,
+ * reproject to WGS84 lon/lat, and write one TopoJSON Topology to `out`:
+ * object named after the level, geometries in registry order with
+ * properties {code, name, kommun, schematic:false} (DeSO also regso), rings
+ * wound as d3-geo expects (exterior clockwise), quantized transform, bbox.
+ * Features of the same code are merged into one MultiPolygon.  Each ring is
+ * its own arc (arcs are not shared between neighbours).  rep may be NULL.
+ * Errors: OM_ERR_IO when GDAL cannot open the file, OM_ERR_INPUT for a
+ * missing layer/field or geometry that cannot be reprojected, OM_ERR_USAGE
+ * for bad options. */
+om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_options *opt,
+                           FILE *out, om_geom_report *rep, om_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
