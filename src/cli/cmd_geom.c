@@ -101,8 +101,8 @@ static int run(int argc, char **argv)
         if (rep.srs_assumed)
             fprintf(stderr, "omrade geom: the layer has no coordinate system; EPSG:3006 assumed\n");
         if (rep.unknown)
-            fprintf(stderr, "omrade geom: %lld features with codes not in the registry were not written (first: '%s')\n",
-                    (long long)rep.unknown, rep.first_unknown);
+            fprintf(stderr, "omrade geom: not written: %lld feature%s with a code not in the registry (first: '%s')\n",
+                    (long long)rep.unknown, rep.unknown == 1 ? "" : "s", rep.first_unknown);
         if (rep.empty)
             fprintf(stderr, "omrade geom: %lld features without polygon geometry were not written\n",
                     (long long)rep.empty);

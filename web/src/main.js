@@ -172,6 +172,10 @@ async function meta() {
   }
   return META;
 }
+// The RegSO layer is schematic unless real boundaries were built in
+// (`omrade geom`); the database's layer list says which.
+const regsoSchematic = () => !(META && META.layers && META.layers.some((l) => l.layer === 'regso' && !l.schematic));
+
 async function layer(name) {
   if (!GEO[name]) {
     GEO[name] = fetch(`/api/geo/${name}`).then((r) => { if (!r.ok) throw new Error(name); return r.json(); });
@@ -358,7 +362,7 @@ async function viewMap(params) {
   } else {
     const mapbox = h('div', {class: 'mapbox'});
     body = h('div', {class: 'layout'}, h('div', {}, defs, mapbox,
-      st.level === 'regso' ? h('p', {class: 'schematic', text: t('schematic')}) : null, tableSection), panel);
+      st.level === 'regso' && regsoSchematic() ? h('p', {class: 'schematic', text: t('schematic')}) : null, tableSection), panel);
     await drawMap(mapbox, {level: st.level, defs, classFor, byCode, isType, unit, ind, police: st.police, onPick: showProfile,
       label: `${t('mapOf')}: ${h1.textContent}. ${t('tableAlt')}.`});
   }
