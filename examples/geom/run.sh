@@ -33,4 +33,9 @@ st=0; "$OMRADE" geom "$tmp/regso.gpkg" --level deso --out "$tmp/x" 2>"$tmp/err" 
 [ $st -eq 2 ]
 grep -q 'expected a layer with a deso code field' "$tmp/err"
 [ ! -e "$tmp/x/deso.topo.json" ]
+# projected metres in a file that claims WGS84 (GeoJSON without -a_srs)
+ogr2ogr -f GPKG "$tmp/wgs.gpkg" regso-0114-sweref99tm.geojson
+st=0; "$OMRADE" geom "$tmp/wgs.gpkg" --out "$tmp/x" 2>"$tmp/err" || st=$?
+[ $st -eq 2 ]
+grep -q 'found coordinates up to 6599729 (projected data without its CRS' "$tmp/err"
 echo "example/geom: ok"

@@ -180,7 +180,23 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
     snprintf(rep->code_field, sizeof rep->code_field, "%s",
              OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(layer), field)));
 
+    /* A GeoPackage without a CRS reports "Undefined geographic SRS" (or
+     * "Undefined cartesian SRS"): treat it like none and assume SWEREF 99 TM. */
     OGRSpatialReferenceH lsrs = OGR_L_GetSpatialRef(layer);
+    const char *srs_name = lsrs ? OSRGetName(lsrs) : NULL;
+    if (lsrs && (OSRIsLocal(lsrs) || (srs_name && strncasecmp(srs_name, "Undefined", 9) == 0)))
+        lsrs = NULL;
+    /* Projected metres read as degrees (e.g. a GeoJSON without its CRS)
+     * would give nonsense: refuse instead. */
+    OGREnvelope env;
+    if (lsrs && OSRIsGeographic(lsrs) && OGR_L_GetExtent(layer, &env, 1) == OGRERR_NONE &&
+        (fabs(env.MinX) > 360 || fabs(env.MaxX) > 360 || fabs(env.MinY) > 90 || fabs(env.MaxY) > 90)) {
+        s = om_error_set(err, OM_ERR_INPUT, path, 0, 0,
+                         "expected degrees in the layer's geographic coordinate system, found "
+                         "coordinates up to %.0f (projected data without its CRS? use ogr2ogr -a_srs EPSG:3006)",
+                         fmax(fmax(fabs(env.MinX), fabs(env.MaxX)), fmax(fabs(env.MinY), fabs(env.MaxY))));
+        goto done;
+    }
     src = lsrs ? OSRClone(lsrs) : OSRNewSpatialReference(NULL);
     if (!lsrs) {
         rep->srs_assumed = 1;
