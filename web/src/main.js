@@ -378,16 +378,30 @@ async function drawMap(box, o) {
   // Transverse Mercator on 15°E: the projection of SWEREF 99 TM (EPSG:3006).
   const proj = geoTransverseMercator().rotate([-15, 0]).fitSize([W, H], fc);
   const path = geoPath(proj);
-  const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': o.label});
+  // Län and kommun areas are keyboard targets (Tab, then Enter or Space opens
+  // the profile); the 3,363 RegSO are not (too many tab stops): the table and
+  // the search are their keyboard route.  A focus ring path drawn on top
+  // keeps the focused border visible over its neighbours.
+  const focusable = o.level !== 'regso';
+  const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, role: focusable ? 'group' : 'img', 'aria-label': o.label});
   const g = s('g');
+  const ring = s('path', {class: 'focusring', d: 'M0,0'});
   const tip = h('div', {class: 'tooltip', hidden: true});
   for (const f of fc.features) {
     const r = o.byCode.get(f.properties.code);
     const cls = o.classFor(r);
-    const p = s('path', {d: path(f), class: 'area', fill: `url(#p${cls})`, 'data-code': f.properties.code});
+    const v = r ? (r.suppressed ? t('suppressed') : o.isType ? t(`type${r.value}`) : fmt(r.value, o.unit)) : t('noData');
+    const p = s('path', {d: path(f), class: 'area', fill: `url(#p${cls})`, 'data-code': f.properties.code,
+      ...(focusable ? {tabindex: 0, role: 'button', 'aria-label': `${f.properties.name}: ${v}`} : {})});
+    if (focusable) {
+      p.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); o.onPick(f.properties.code); }
+      });
+      p.addEventListener('focus', () => { ring.setAttribute('d', p.getAttribute('d')); ring.classList.add('on'); });
+      p.addEventListener('blur', () => { ring.classList.remove('on'); });
+    }
     p.addEventListener('mousemove', (e) => {
       const rect = box.getBoundingClientRect();
-      const v = r ? (r.suppressed ? t('suppressed') : o.isType ? t(`type${r.value}`) : fmt(r.value, o.unit)) : t('noData');
       tip.textContent = `${f.properties.name}: ${v}`;
       tip.hidden = false;
       tip.style.left = `${e.clientX - rect.left + 12}px`;
@@ -412,6 +426,7 @@ async function drawMap(box, o) {
     }
     svg.append(pg);
   }
+  if (focusable) svg.append(ring);
   box.replaceChildren(svg, tip);
 }
 
@@ -624,10 +639,10 @@ async function viewA11y() {
     ]).map((x) => h('li', {text: x}))),
     h('h2', {text: sv ? 'Kända brister' : 'Known limitations'}),
     h('ul', {}, ...(sv ? [
-      'Enskilda områden i kartan går inte att välja med tangentbordet; använd tabellen eller sökningen i stället.',
+      'Län och kommuner i kartan nås med Tab och öppnas med Enter eller mellanslag. De 3 363 RegSO-områdena går inte att välja i kartan med tangentbordet (för många tabbstopp); använd tabellen under kartan eller sökningen i stället.',
       'RegSO visas som schematiska celler, inte som verkliga gränser, om inte SCB:s gränser har lästs in.',
     ] : [
-      'Individual map areas cannot be selected with the keyboard; use the table or the search instead.',
+      'Counties and municipalities in the map are reached with Tab and opened with Enter or Space. The 3,363 RegSO areas cannot be selected in the map with the keyboard (too many tab stops); use the table below the map or the search instead.',
       'RegSO are drawn as schematic cells, not real boundaries, unless SCB\'s boundaries were loaded.',
     ]).map((x) => h('li', {text: x}))),
     m ? h('h2', {text: t('provenance')}) : null,

@@ -1,6 +1,6 @@
 // End-to-end test of the barometer in Debian's Chromium (headless) driven by
 // playwright-core: choose a kommun, change indicator and year, download a
-// CSV, take a screenshot, keyboard start, and axe-core (WCAG 2.1 AA rules)
+// CSV, take a screenshot, keyboard start, Tab/Enter/Space on kommun map areas, and axe-core (WCAG 2.1 AA rules)
 // with zero violations on every view.  Usage: node e2e.mjs BASE_URL [SHOT.png]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -59,6 +59,29 @@ try {
   await page.waitForFunction(() => location.hash.includes('sel=0114') && document.body.dataset.ready === '1');
   await page.locator('#profile strong', {hasText: 'Upplands Väsby'}).waitFor({timeout: 5000});
   check(true, 'kommun chosen by search shows its profile');
+
+  // keyboard on the map: Tab from the search reaches a kommun area (with a
+  // visible focus ring); Enter and Space open its profile
+  await page.goto(`${base}/#/karta?ind=low_econ&level=kommun`);
+  await ready();
+  await page.focus('#f-search');
+  let tabs = 0;
+  while (tabs < 100 && !(await page.evaluate(() => document.activeElement?.matches('path.area')))) {
+    await page.keyboard.press('Tab');
+    tabs++;
+  }
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('aria-label') || '');
+  check(focused.includes(':') && await page.evaluate(() => !!document.querySelector('path.focusring.on')),
+    `Tab reaches a kommun area in the map (${tabs} tabs: ${focused})`);
+  await page.keyboard.press('Enter');
+  await page.locator('#profile strong', {hasText: focused.split(':')[0]}).waitFor({timeout: 5000});
+  check(true, 'Enter on a map area opens its profile');
+  await page.keyboard.press('Tab');
+  const next = await page.evaluate(() => document.activeElement.getAttribute('aria-label') || '');
+  await page.keyboard.press(' ');
+  await page.locator('#profile strong', {hasText: next.split(':')[0]}).waitFor({timeout: 5000});
+  check(next !== focused, 'Space on the next area opens its profile');
+  await axe('map (kommun, keyboard)');
 
   // change indicator and year
   await page.selectOption('#f-ind', 'low_econ');
