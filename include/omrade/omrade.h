@@ -6,6 +6,7 @@
 #include "omrade/common.h"
 #include "omrade/csv.h"
 #include "omrade/geo.h"
+#include "omrade/geom.h"
 #include "omrade/hash.h"
 #include "omrade/link.h"
 #include "omrade/scb.h"
