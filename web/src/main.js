@@ -21,7 +21,7 @@ const T = {
     within: 'Område', wholeCountry: 'Hela riket', download: 'Ladda ner', csv: 'CSV', xlsx: 'Excel (XLSX)',
     suppressed: 'Skyddad (för få personer)', noData: 'Uppgift saknas', value: 'Värde', name: 'Namn', code: 'Kod',
     numerator: 'Täljare', denominator: 'Nämnare', profile: 'Områdesprofil', openPage: 'Öppna sidan för',
-    mapOf: 'Karta', tableAlt: 'Tabell (samma uppgifter som kartan)', chooseArea: 'Klicka på ett område eller välj i tabellen.',
+    mapOf: 'Karta', skipMap: 'Hoppa förbi kartan till tabellen', tableAlt: 'Tabell (samma uppgifter som kartan)', chooseArea: 'Klicka på ett område eller välj i tabellen.',
     schematic: 'RegSO visas som schematiska celler inom varje kommun (inte SCB:s verkliga gränser). Kommun- och länsgränser är verkliga.',
     type1: '1 Stora socioekonomiska utmaningar', type2: '2 Socioekonomiska utmaningar', type3: '3 Socioekonomiskt blandade',
     type4: '4 Goda socioekonomiska förutsättningar', type5: '5 Mycket goda socioekonomiska förutsättningar',
@@ -44,7 +44,7 @@ const T = {
     within: 'Area', wholeCountry: 'All of Sweden', download: 'Download', csv: 'CSV', xlsx: 'Excel (XLSX)',
     suppressed: 'Suppressed (too few persons)', noData: 'No data', value: 'Value', name: 'Name', code: 'Code',
     numerator: 'Numerator', denominator: 'Denominator', profile: 'Area profile', openPage: 'Open the page for',
-    mapOf: 'Map', tableAlt: 'Table (same data as the map)', chooseArea: 'Click an area or choose one in the table.',
+    mapOf: 'Map', skipMap: 'Skip the map, go to the table', tableAlt: 'Table (same data as the map)', chooseArea: 'Click an area or choose one in the table.',
     schematic: 'RegSO are drawn as schematic cells inside each municipality (not SCB\'s real boundaries). Municipality and county boundaries are real.',
     type1: '1 Major socioeconomic challenges', type2: '2 Socioeconomic challenges', type3: '3 Socioeconomically mixed',
     type4: '4 Good socioeconomic conditions', type5: '5 Very good socioeconomic conditions',
@@ -361,7 +361,11 @@ async function viewMap(params) {
     body = h('div', {class: 'layout'}, h('div', {}, defs, await lineChart(st, ind, unit)), panel);
   } else {
     const mapbox = h('div', {class: 'mapbox'});
-    body = h('div', {class: 'layout'}, h('div', {}, defs, mapbox,
+    // The län/kommun maps are up to 290 tab stops: let keyboard users jump
+    // past them (a button, as links would change the hash route).
+    const skipMap = h('button', {type: 'button', class: 'skip', text: t('skipMap'),
+      onclick: () => document.getElementById('datatable')?.focus()});
+    body = h('div', {class: 'layout'}, h('div', {}, defs, st.level !== 'regso' ? skipMap : null, mapbox,
       st.level === 'regso' && regsoSchematic() ? h('p', {class: 'schematic', text: t('schematic')}) : null, tableSection), panel);
     await drawMap(mapbox, {level: st.level, defs, classFor, byCode, isType, unit, ind, police: st.police, onPick: showProfile,
       label: `${t('mapOf')}: ${h1.textContent}. ${t('tableAlt')}.`});

@@ -82,6 +82,11 @@ try {
   await page.locator('#profile strong', {hasText: next.split(':')[0]}).waitFor({timeout: 5000});
   check(next !== focused, 'Space on the next area opens its profile');
   await axe('map (kommun, keyboard)');
+  // the skip button before the map jumps past its 290 tab stops to the table
+  await page.focus('button.skip');
+  await page.keyboard.press('Enter');
+  check(await page.evaluate(() => document.activeElement?.id === 'datatable'),
+    'the skip-map button moves focus to the table');
 
   // change indicator and year
   await page.selectOption('#f-ind', 'low_econ');
