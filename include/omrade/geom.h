@@ -35,7 +35,8 @@ typedef struct om_geom_report {
     int64_t merged;        /* features merged into an area already seen (same code) */
     int64_t missing;       /* registry areas at the level with no feature */
     int64_t vertices_in;   /* polygon vertices before / after simplification */
-    int64_t vertices_out;
+    int64_t vertices_out;  /* (positions per ring, closing one included) */
+    int64_t arcs;          /* distinct TopoJSON arcs written */
     char first_unknown[32]; /* first unknown code, for the message */
     char layer[128];        /* layer and code field actually used */
     char code_field[64];
