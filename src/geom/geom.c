@@ -1,12 +1,16 @@
-/* RegSO/DeSO boundaries from a GDAL vector dataset to TopoJSON.
+/* RegSO/DeSO boundaries from a GDAL vector dataset to TopoJSON with shared
+ * arcs.
  *
- * Pipeline per feature: code field -> registry index (om_geo_find) ->
- * geometry forced to a 2-D MultiPolygon -> GEOS topology-preserving
- * simplification (OGR_G_SimplifyPreserveTopology: Douglas-Peucker that never
- * makes a ring self-intersect or collapse; per geometry, so a shared border
- * may be simplified differently on its two sides, at most `tolerance` apart)
- * in source units (metres for SWEREF99 TM) -> transform to WGS84 with
- * traditional GIS axis order (lon, lat) -> merged per area.
+ * Pipeline: code field -> registry index (om_geo_find) -> geometry forced to
+ * a 2-D MultiPolygon, merged per area, kept in source units (metres for
+ * SWEREF99 TM) and transformed to WGS84 (traditional GIS axis order, lon,
+ * lat) -> every ring wound for d3-geo and quantized, repeated points dropped
+ * -> topology as Bostock's topojson builds it (topojson-server: join finds
+ * junctions, cut splits rings there, dedup merges equal arcs; see
+ * topo_build) -> each distinct arc simplified once by Douglas-Peucker in
+ * source units with its ends fixed, so both sides of a border get the same
+ * vertices -> rings that would fall below 4 positions keep their arcs
+ * unsimplified.
  *
  * Output follows the TopoJSON specification (github.com/topojson/
  * topojson-specification, sections 2.1.2 transforms and 2.2 arcs): positions
