@@ -19,8 +19,8 @@ typedef struct om_geom_options {
     const char *layer;      /* layer name; NULL: the first layer with a code field */
     const char *code_field; /* NULL: detect (regsokod/regso_kod/regso, desokod/deso_kod/deso,
                                case-insensitive) */
-    double tolerance;       /* simplification tolerance in source units (metres in
-                               EPSG:3006); 0 keeps every vertex */
+    double tolerance;       /* Douglas-Peucker tolerance per arc in source units
+                               (metres in EPSG:3006); 0 keeps every vertex */
     int32_t quantization;   /* TopoJSON grid per axis, >= 2 (e.g. 100000) */
 } om_geom_options;
 
@@ -35,7 +35,8 @@ typedef struct om_geom_report {
     int64_t merged;        /* features merged into an area already seen (same code) */
     int64_t missing;       /* registry areas at the level with no feature */
     int64_t vertices_in;   /* polygon vertices before / after simplification */
-    int64_t vertices_out;
+    int64_t vertices_out;  /* (positions per ring, closing one included) */
+    int64_t arcs;          /* distinct TopoJSON arcs written */
     char first_unknown[32]; /* first unknown code, for the message */
     char layer[128];        /* layer and code field actually used */
     char code_field[64];
@@ -43,14 +44,17 @@ typedef struct om_geom_report {
 } om_geom_report;
 
 /* Read polygons from `path` (GDAL vector dataset, e.g. SCB's GeoPackage in
- * EPSG:3006), keep features whose code is at opt->level in `g`, simplify each
- * geometry with GEOS's topology-preserving simplifier in source units,
- * reproject to WGS84 lon/lat, and write one TopoJSON Topology to `out`:
+ * EPSG:3006), keep features whose code is at opt->level in `g`, reproject to
+ * WGS84 lon/lat, quantize, cut the rings into arcs at junctions (points
+ * where the rings running along a border change), share equal arcs between
+ * neighbours, simplify each arc once (Douglas-Peucker in source units, ends
+ * fixed), and write one TopoJSON Topology to `out`:
  * object named after the level, geometries in registry order with
  * properties {code, name, kommun, schematic:false} (DeSO also regso), rings
  * wound as d3-geo expects (exterior clockwise), quantized transform, bbox.
- * Features of the same code are merged into one MultiPolygon.  Each ring is
- * its own arc (arcs are not shared between neighbours).  rep may be NULL.
+ * Features of the same code are merged into one MultiPolygon.  A border
+ * shared by two areas is one arc (referenced ~i by one of them), so both
+ * sides have identical vertices.  rep may be NULL.
  * Errors: OM_ERR_IO when GDAL cannot open the file, OM_ERR_INPUT for a
  * missing layer/field or geometry that cannot be reprojected, OM_ERR_USAGE
  * for bad options. */

@@ -95,9 +95,10 @@ static int run(int argc, char **argv)
     } else {
         fprintf(stderr,
                 "omrade geom: %lld %s areas from %lld features (layer %s, field %s) -> %s; "
-                "%lld -> %lld vertices\n",
+                "%lld -> %lld vertices, %lld arcs\n",
                 (long long)rep.areas, om_level_name(o.level), (long long)rep.features, rep.layer,
-                rep.code_field, path, (long long)rep.vertices_in, (long long)rep.vertices_out);
+                rep.code_field, path, (long long)rep.vertices_in, (long long)rep.vertices_out,
+                (long long)rep.arcs);
         if (rep.srs_assumed)
             fprintf(stderr, "omrade geom: the layer has no coordinate system; EPSG:3006 assumed\n");
         if (rep.unknown)

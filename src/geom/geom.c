@@ -1,12 +1,16 @@
-/* RegSO/DeSO boundaries from a GDAL vector dataset to TopoJSON.
+/* RegSO/DeSO boundaries from a GDAL vector dataset to TopoJSON with shared
+ * arcs.
  *
- * Pipeline per feature: code field -> registry index (om_geo_find) ->
- * geometry forced to a 2-D MultiPolygon -> GEOS topology-preserving
- * simplification (OGR_G_SimplifyPreserveTopology: Douglas-Peucker that never
- * makes a ring self-intersect or collapse; per geometry, so a shared border
- * may be simplified differently on its two sides, at most `tolerance` apart)
- * in source units (metres for SWEREF99 TM) -> transform to WGS84 with
- * traditional GIS axis order (lon, lat) -> merged per area.
+ * Pipeline: code field -> registry index (om_geo_find) -> geometry forced to
+ * a 2-D MultiPolygon, merged per area, kept in source units (metres for
+ * SWEREF99 TM) and transformed to WGS84 (traditional GIS axis order, lon,
+ * lat) -> every ring wound for d3-geo and quantized, repeated points dropped
+ * -> topology as Bostock's topojson builds it (topojson-server: join finds
+ * junctions, cut splits rings there, dedup merges equal arcs; see
+ * topo_build) -> each distinct arc simplified once by Douglas-Peucker in
+ * source units with its ends fixed, so both sides of a border get the same
+ * vertices -> rings that would fall below 4 positions keep their arcs
+ * unsimplified.
  *
  * Output follows the TopoJSON specification (github.com/topojson/
  * topojson-specification, sections 2.1.2 transforms and 2.2 arcs): positions
@@ -82,38 +86,263 @@ typedef struct qgrid {
     double x0, y0, kx, ky;
 } qgrid;
 
-/* One ring as a delta-encoded arc; repeated quantized positions are dropped
- * unless that would leave fewer than 4 positions (a valid closed ring). */
-static void write_arc(FILE *fp, OGRGeometryH ring, bool reverse, const qgrid *q)
+/* Topology: every ring's quantized points in one pool (q: grid
+ * coordinates, p: source coordinates for simplification), rings as slices
+ * of it, arcs as slices of `apt` (pool indices in the arc's canonical
+ * direction), and each ring's arc references (`ref`, ~i for reversed). */
+typedef struct topo {
+    int32_t *q;   /* 2 per point */
+    double *p;    /* 2 per point */
+    int64_t np, cap;
+    int64_t *rp0, *rn, *ra0, *rna; /* per ring: points, arc references */
+    int64_t nr, rcap;
+    int64_t *apt;                  /* arc points (pool indices) */
+    int64_t napt, aptcap;
+    unsigned char *keep;           /* per arc point: survives simplification */
+    int64_t *a0, *an;              /* per arc: slice of apt */
+    int64_t na, acap;
+    int64_t *ref;
+    int64_t nref, refcap;
+} topo;
+
+static bool grow(void *pp, int64_t *cap, int64_t need, size_t size)
 {
-    int n = OGR_G_GetPointCount(ring);
-    long long *xy = malloc(sizeof *xy * 2 * (size_t)(n > 0 ? n : 1));
-    int m = 0, distinct = 0;
-    for (int k = 0; k < n; k++) {
-        int i = reverse ? n - 1 - k : k;
-        long long x = llround((OGR_G_GetX(ring, i) - q->x0) / q->kx);
-        long long y = llround((OGR_G_GetY(ring, i) - q->y0) / q->ky);
-        if (m == 0 || x != xy[2 * m - 2] || y != xy[2 * m - 1])
-            distinct++;
-        xy[2 * m] = x;
-        xy[2 * m + 1] = y;
-        m++;
+    if (need <= *cap)
+        return true;
+    int64_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *n = realloc(*(void **)pp, (size_t)c * size);
+    if (!n)
+        return false;
+    *(void **)pp = n;
+    *cap = c;
+    return true;
+}
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+static uint64_t qhash(const int32_t *q)
+{
+    return mix64(((uint64_t)(uint32_t)q[0] << 32) | (uint32_t)q[1]);
+}
+
+static int qcmp(const int32_t *a, const int32_t *b)
+{
+    return a[0] != b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] != b[1] ? (a[1] < b[1] ? -1 : 1) : 0;
+}
+
+static bool qeq(const int32_t *a, const int32_t *b)
+{
+    return a[0] == b[0] && a[1] == b[1];
+}
+
+/* Junction table entry: a quantized point, the neighbours of its first
+ * occurrence and whether a later occurrence had other neighbours. */
+typedef struct junc {
+    int32_t x, y, prev[2], next[2];
+    int32_t used, junction;
+} junc;
+
+static junc *junc_find(junc *t, uint64_t mask, const int32_t *q)
+{
+    for (uint64_t h = qhash(q) & mask;; h = (h + 1) & mask)
+        if (!t[h].used || (t[h].x == q[0] && t[h].y == q[1]))
+            return &t[h];
+}
+
+/* Douglas-Peucker (Douglas & Peucker 1973) on source coordinates with the
+ * ends fixed: keep the point farthest from the chord if it is more than
+ * tol away, recurse on both halves (explicit stack).  A closed arc's chord
+ * is a point, so distances are to that point. */
+static bool dp_simplify(topo *t, int64_t a, double tol, int64_t *stack)
+{
+    const int64_t *ix = t->apt + t->a0[a];
+    unsigned char *keep = t->keep + t->a0[a];
+    int64_t n = t->an[a], sp = 0;
+    memset(keep, tol > 0 ? 0 : 1, (size_t)n);
+    keep[0] = keep[n - 1] = 1;
+    if (tol <= 0 || n < 3)
+        return true;
+    stack[sp++] = 0;
+    stack[sp++] = n - 1;
+    while (sp) {
+        int64_t j = stack[--sp], i = stack[--sp];
+        const double *A = t->p + 2 * ix[i], *B = t->p + 2 * ix[j];
+        double dx = B[0] - A[0], dy = B[1] - A[1], l2 = dx * dx + dy * dy, best = -1;
+        int64_t bi = -1;
+        for (int64_t k = i + 1; k < j; k++) {
+            const double *P = t->p + 2 * ix[k];
+            double ex = P[0] - A[0], ey = P[1] - A[1], d;
+            if (l2 > 0) {
+                double u = (ex * dx + ey * dy) / l2;
+                u = u < 0 ? 0 : u > 1 ? 1 : u;
+                d = hypot(ex - u * dx, ey - u * dy);
+            } else {
+                d = hypot(ex, ey);
+            }
+            if (d > best) {
+                best = d;
+                bi = k;
+            }
+        }
+        if (bi >= 0 && best > tol) {
+            keep[bi] = 1;
+            stack[sp++] = i;
+            stack[sp++] = bi;
+            stack[sp++] = bi;
+            stack[sp++] = j;
+        }
     }
-    bool dedup = distinct >= 4;
-    fputc('[', fp);
-    long long px = 0, py = 0;
-    int out = 0;
-    for (int k = 0; k < m; k++) {
-        long long x = xy[2 * k], y = xy[2 * k + 1];
-        if (dedup && out > 0 && x == px && y == py)
+    return true;
+}
+
+/* Cut rings into shared arcs as topojson does (Bostock, topojson-server
+ * join.js and cut.js/dedup.js): a point is a junction when two of its
+ * occurrences have different neighbours (allowing the reversed direction),
+ * i.e. where the set of rings running along a border changes.  Each ring
+ * is cut at its junctions; a ring without one becomes a closed arc starting
+ * at its smallest point (so an identical ring elsewhere, e.g. an enclave and
+ * the hole it fills, gives the same arc).  Arcs are deduplicated in a
+ * canonical direction (the lexicographically smaller of the sequence and
+ * its reverse), so a border shared by two areas is one arc, referenced
+ * reversed (~i) by one of them. */
+static bool topo_build(topo *t)
+{
+    uint64_t size = 64;
+    while (size < 2 * (uint64_t)t->np + 2)
+        size *= 2;
+    junc *jt = calloc(size, sizeof *jt);
+    int64_t *afirst = malloc(sizeof *afirst * (size_t)size);
+    int64_t *tmp = malloc(sizeof *tmp * (size_t)(t->np + 2));
+    bool ok = jt && afirst && tmp;
+    for (int64_t r = 0; ok && r < t->nr; r++) {
+        int64_t p0 = t->rp0[r], n = t->rn[r];
+        for (int64_t k = 0; k < n; k++) {
+            const int32_t *q = t->q + 2 * (p0 + k), *pv = t->q + 2 * (p0 + (k + n - 1) % n),
+                          *nx = t->q + 2 * (p0 + (k + 1) % n);
+            junc *e = junc_find(jt, size - 1, q);
+            if (!e->used) {
+                *e = (junc){q[0], q[1], {pv[0], pv[1]}, {nx[0], nx[1]}, 1, 0};
+            } else if (!((qeq(e->prev, pv) && qeq(e->next, nx)) || (qeq(e->prev, nx) && qeq(e->next, pv)))) {
+                e->junction = 1;
+            }
+        }
+    }
+    for (uint64_t i = 0; ok && i < size; i++)
+        afirst[i] = -1;
+    for (int64_t r = 0; ok && r < t->nr; r++) {
+        int64_t p0 = t->rp0[r], n = t->rn[r], s = -1;
+        t->ra0[r] = t->nref;
+        t->rna[r] = 0;
+        if (n == 0)
             continue;
-        fprintf(fp, "%s[%lld,%lld]", out ? "," : "", out ? x - px : x, out ? y - py : y);
-        px = x;
-        py = y;
+        for (int64_t k = 0; k < n && s < 0; k++)
+            if (junc_find(jt, size - 1, t->q + 2 * (p0 + k))->junction)
+                s = k;
+        bool closed = s < 0;
+        if (closed) {
+            s = 0;
+            for (int64_t k = 1; k < n; k++)
+                if (qcmp(t->q + 2 * (p0 + k), t->q + 2 * (p0 + s)) < 0)
+                    s = k;
+        }
+        int64_t m = 0;
+        for (int64_t k = 0; ok && k <= n; k++) {
+            int64_t i = p0 + (s + k) % n;
+            tmp[m++] = i;
+            if (k == 0 || (k < n && (closed || !junc_find(jt, size - 1, t->q + 2 * i)->junction)))
+                continue;
+            /* canonical direction */
+            bool rev = false;
+            for (int64_t a = 0, b = m - 1; a < b; a++, b--) {
+                int c = qcmp(t->q + 2 * tmp[a], t->q + 2 * tmp[b]);
+                if (c) {
+                    rev = c > 0;
+                    break;
+                }
+            }
+            if (rev)
+                for (int64_t a = 0, b = m - 1; a < b; a++, b--) {
+                    int64_t x = tmp[a];
+                    tmp[a] = tmp[b];
+                    tmp[b] = x;
+                }
+            uint64_t h = (uint64_t)m;
+            for (int64_t a = 0; a < m; a++)
+                h = mix64(h ^ qhash(t->q + 2 * tmp[a]));
+            int64_t found = -1;
+            for (h &= size - 1; afirst[h] >= 0; h = (h + 1) & (size - 1)) {
+                int64_t c = afirst[h];
+                if (t->an[c] != m)
+                    continue;
+                int64_t a = 0;
+                while (a < m && qeq(t->q + 2 * t->apt[t->a0[c] + a], t->q + 2 * tmp[a]))
+                    a++;
+                if (a == m) {
+                    found = c;
+                    break;
+                }
+            }
+            if (found < 0) {
+                int64_t cap = t->acap;
+                ok = grow(&t->a0, &cap, t->na + 1, sizeof *t->a0) &&
+                     grow(&t->an, &t->acap, t->na + 1, sizeof *t->an) &&
+                     grow(&t->apt, &t->aptcap, t->napt + m, sizeof *t->apt);
+                if (!ok)
+                    break;
+                found = t->na++;
+                t->a0[found] = t->napt;
+                t->an[found] = m;
+                memcpy(t->apt + t->napt, tmp, sizeof *tmp * (size_t)m);
+                t->napt += m;
+                afirst[h] = found;
+            }
+            if (!(ok = grow(&t->ref, &t->refcap, t->nref + 1, sizeof *t->ref)))
+                break;
+            t->ref[t->nref++] = rev ? ~found : found;
+            t->rna[r]++;
+            tmp[0] = i;
+            m = 1;
+        }
+    }
+    free(jt);
+    free(afirst);
+    free(tmp);
+    return ok;
+}
+
+/* One arc, delta-encoded, with only the points simplification kept. */
+static void write_arc(FILE *fp, const topo *t, int64_t a)
+{
+    int32_t px = 0, py = 0;
+    int out = 0;
+    fputc('[', fp);
+    for (int64_t k = 0; k < t->an[a]; k++) {
+        if (!t->keep[t->a0[a] + k])
+            continue;
+        const int32_t *q = t->q + 2 * t->apt[t->a0[a] + k];
+        fprintf(fp, "%s[%ld,%ld]", out ? "," : "", (long)(out ? q[0] - px : q[0]), (long)(out ? q[1] - py : q[1]));
+        px = q[0];
+        py = q[1];
         out++;
     }
     fputc(']', fp);
-    free(xy);
+}
+
+static int64_t arc_kept(const topo *t, int64_t a)
+{
+    int64_t n = 0;
+    for (int64_t k = 0; k < t->an[a]; k++)
+        n += t->keep[t->a0[a] + k];
+    return n;
 }
 
 static om_status gdal_fail(om_error *err, om_status st, const char *path, const char *what)
@@ -144,13 +373,15 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
     CPLErrorReset();
     om_status s = OM_OK;
     int32_t na = om_geo_count(g, opt->level);
-    OGRGeometryH *area = calloc((size_t)na, sizeof *area);
+    OGRGeometryH *area = calloc((size_t)na, sizeof *area); /* source coordinates */
+    OGRGeometryH *wgs = calloc((size_t)na, sizeof *wgs);   /* the same in WGS84 */
+    topo t = {0};
     OGRSpatialReferenceH src = NULL, dst = NULL;
     OGRCoordinateTransformationH ct = NULL;
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL, NULL, NULL);
     OGRLayerH layer = NULL;
     int field = -1;
-    if (!area) {
+    if (!area || !wgs) {
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -240,24 +471,25 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
             for (int p = 0; m && p < OGR_G_GetGeometryCount(m); p++)
                 for (int r = 0; r < OGR_G_GetGeometryCount(OGR_G_GetGeometryRef(m, p)); r++)
                     rep->vertices_in += OGR_G_GetPointCount(OGR_G_GetGeometryRef(OGR_G_GetGeometryRef(m, p), r));
-            if (m && opt->tolerance > 0) {
-                OGRGeometryH sm = OGR_G_SimplifyPreserveTopology(m, opt->tolerance);
-                OGR_G_DestroyGeometry(m);
-                m = sm ? OGR_G_ForceTo(sm, wkbMultiPolygon, NULL) : NULL;
-            }
+            OGRGeometryH w = m ? OGR_G_Clone(m) : NULL;
             if (!m) {
                 rep->empty++;
-            } else if (OGR_G_Transform(m, ct) != OGRERR_NONE) {
+            } else if (!w || OGR_G_Transform(w, ct) != OGRERR_NONE) {
                 OGR_G_DestroyGeometry(m);
+                OGR_G_DestroyGeometry(w);
                 s = gdal_fail(err, OM_ERR_INPUT, path, "geometry that can be reprojected to WGS84");
             } else if (!area[idx]) {
+                wgs[idx] = w;
                 area[idx] = m;
                 rep->areas++;
             } else {
                 rep->merged++;
-                for (int p = 0; p < OGR_G_GetGeometryCount(m); p++)
+                for (int p = 0; p < OGR_G_GetGeometryCount(m); p++) {
                     OGR_G_AddGeometry(area[idx], OGR_G_GetGeometryRef(m, p));
+                    OGR_G_AddGeometry(wgs[idx], OGR_G_GetGeometryRef(w, p));
+                }
                 OGR_G_DestroyGeometry(m);
+                OGR_G_DestroyGeometry(w);
             }
         }
         OGR_F_Destroy(f);
@@ -272,14 +504,11 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
             continue;
         }
         OGREnvelope e;
-        OGR_G_GetEnvelope(area[i], &e);
+        OGR_G_GetEnvelope(wgs[i], &e);
         x0 = fmin(x0, e.MinX);
         y0 = fmin(y0, e.MinY);
         x1 = fmax(x1, e.MaxX);
         y1 = fmax(y1, e.MaxY);
-        for (int p = 0; p < OGR_G_GetGeometryCount(area[i]); p++)
-            for (int r = 0; r < OGR_G_GetGeometryCount(OGR_G_GetGeometryRef(area[i], p)); r++)
-                rep->vertices_out += OGR_G_GetPointCount(OGR_G_GetGeometryRef(OGR_G_GetGeometryRef(area[i], p), r));
     }
     if (rep->areas == 0) {
         s = om_error_set(err, OM_ERR_INPUT, path, 0, 0,
@@ -291,11 +520,88 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
     qgrid q = {x0, y0, x1 > x0 ? (x1 - x0) / (opt->quantization - 1) : 1,
                y1 > y0 ? (y1 - y0) / (opt->quantization - 1) : 1};
 
+
+    /* Quantize every ring (wound as d3-geo needs), dropping repeated
+     * points and the closing one. */
+    for (int32_t i = 0; i < na; i++) {
+        for (int p = 0; area[i] && p < OGR_G_GetGeometryCount(area[i]); p++) {
+            OGRGeometryH poly = OGR_G_GetGeometryRef(area[i], p), wpoly = OGR_G_GetGeometryRef(wgs[i], p);
+            for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
+                OGRGeometryH ring = OGR_G_GetGeometryRef(poly, r), wring = OGR_G_GetGeometryRef(wpoly, r);
+                int n = OGR_G_GetPointCount(ring);
+                int64_t rcap = t.rcap;
+                if (!grow(&t.rp0, &rcap, t.nr + 1, sizeof *t.rp0) ||
+                    !grow(&t.rn, &(int64_t){t.rcap}, t.nr + 1, sizeof *t.rn) ||
+                    !grow(&t.ra0, &(int64_t){t.rcap}, t.nr + 1, sizeof *t.ra0) ||
+                    !grow(&t.rna, &(int64_t){t.rcap}, t.nr + 1, sizeof *t.rna) ||
+                    !grow(&t.q, &(int64_t){t.cap}, t.np + n, 2 * sizeof *t.q) ||
+                    !grow(&t.p, &t.cap, t.np + n, 2 * sizeof *t.p)) {
+                    s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    goto done;
+                }
+                t.rcap = rcap;
+                double a = ring_area2(ring);
+                bool reverse = r == 0 ? a > 0 : a < 0;
+                int64_t p0 = t.np;
+                for (int k = 0; k < n; k++) {
+                    int j = reverse ? n - 1 - k : k;
+                    int32_t x = (int32_t)llround((OGR_G_GetX(wring, j) - q.x0) / q.kx);
+                    int32_t y = (int32_t)llround((OGR_G_GetY(wring, j) - q.y0) / q.ky);
+                    if (t.np > p0 && x == t.q[2 * t.np - 2] && y == t.q[2 * t.np - 1])
+                        continue;
+                    t.q[2 * t.np] = x;
+                    t.q[2 * t.np + 1] = y;
+                    t.p[2 * t.np] = OGR_G_GetX(ring, j);
+                    t.p[2 * t.np + 1] = OGR_G_GetY(ring, j);
+                    t.np++;
+                }
+                while (t.np - p0 > 1 && qeq(t.q + 2 * p0, t.q + 2 * (t.np - 1)))
+                    t.np--;
+                t.rp0[t.nr] = p0;
+                t.rn[t.nr++] = t.np - p0;
+            }
+        }
+    }
+    int64_t *stack = NULL;
+    if (!topo_build(&t) || !(t.keep = malloc((size_t)t.napt + 1)) ||
+        !(stack = malloc(sizeof *stack * 2 * (size_t)(t.napt + 1)))) {
+        free(stack);
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (int64_t a = 0; a < t.na; a++)
+        dp_simplify(&t, a, opt->tolerance, stack);
+    free(stack);
+    /* A ring needs 4 positions (3 distinct points and the closing one);
+     * rings that would collapse keep all points of their arcs (which keeps
+     * the neighbours sharing those arcs identical). */
+    for (int64_t r = 0; r < t.nr; r++) {
+        int64_t pos = 1;
+        for (int64_t k = 0; k < t.rna[r]; k++) {
+            int64_t a = t.ref[t.ra0[r] + k];
+            pos += arc_kept(&t, a < 0 ? ~a : a) - 1;
+        }
+        if (pos < 4 && pos < t.rn[r] + 1)
+            for (int64_t k = 0; k < t.rna[r]; k++) {
+                int64_t a = t.ref[t.ra0[r] + k];
+                a = a < 0 ? ~a : a;
+                memset(t.keep + t.a0[a], 1, (size_t)t.an[a]);
+            }
+    }
+    for (int64_t r = 0; r < t.nr; r++) {
+        rep->vertices_out++;
+        for (int64_t k = 0; k < t.rna[r]; k++) {
+            int64_t a = t.ref[t.ra0[r] + k];
+            rep->vertices_out += arc_kept(&t, a < 0 ? ~a : a) - 1;
+        }
+    }
+    rep->arcs = t.na;
+
     const char *lname = om_level_name(opt->level);
     fprintf(out, "{\"type\":\"Topology\",\"bbox\":[%.17g,%.17g,%.17g,%.17g],", x0, y0, x1, y1);
     fprintf(out, "\"transform\":{\"scale\":[%.17g,%.17g],\"translate\":[%.17g,%.17g]},", q.kx, q.ky, q.x0, q.y0);
     fprintf(out, "\"objects\":{\"%s\":{\"type\":\"GeometryCollection\",\"geometries\":[", lname);
-    long arc = 0;
+    int64_t ring = 0;
     bool first = true;
     for (int32_t i = 0; i < na; i++) {
         if (!area[i])
@@ -307,8 +613,12 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
             OGRGeometryH poly = OGR_G_GetGeometryRef(area[i], p);
             fputs(p ? "," : "", out);
             fputs(np == 1 ? "" : "[", out);
-            for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++)
-                fprintf(out, "%s[%ld]", r ? "," : "", arc++);
+            for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++, ring++) {
+                fputs(r ? ",[" : "[", out);
+                for (int64_t k = 0; k < t.rna[ring]; k++)
+                    fprintf(out, "%s%lld", k ? "," : "", (long long)t.ref[t.ra0[ring] + k]);
+                fputc(']', out);
+            }
             fputs(np == 1 ? "" : "]", out);
         }
         fputs("],\"properties\":{\"code\":", out);
@@ -324,29 +634,32 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
         fputs(",\"schematic\":false}}", out);
     }
     fputs("]}},\"arcs\":[", out);
-    first = true;
-    for (int32_t i = 0; i < na; i++) {
-        if (!area[i])
-            continue;
-        for (int p = 0; p < OGR_G_GetGeometryCount(area[i]); p++) {
-            OGRGeometryH poly = OGR_G_GetGeometryRef(area[i], p);
-            for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
-                OGRGeometryH ring = OGR_G_GetGeometryRef(poly, r);
-                double a = ring_area2(ring);
-                fputs(first ? "\n" : ",\n", out);
-                first = false;
-                write_arc(out, ring, r == 0 ? a > 0 : a < 0, &q);
-            }
-        }
+    for (int64_t a = 0; a < t.na; a++) {
+        fputs(a ? ",\n" : "\n", out);
+        write_arc(out, &t, a);
     }
     fputs("]}\n", out);
     if (ferror(out))
         s = om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot write the TopoJSON output");
 
 done:
-    for (int32_t i = 0; area && i < na; i++)
+    for (int32_t i = 0; area && i < na; i++) {
         OGR_G_DestroyGeometry(area[i]);
+        OGR_G_DestroyGeometry(wgs[i]);
+    }
     free(area);
+    free(wgs);
+    free(t.q);
+    free(t.p);
+    free(t.rp0);
+    free(t.rn);
+    free(t.ra0);
+    free(t.rna);
+    free(t.apt);
+    free(t.keep);
+    free(t.a0);
+    free(t.an);
+    free(t.ref);
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
     if (src)

@@ -63,6 +63,57 @@ static void make_gpkg(const char *path, const char *name, const char *field, int
     GDALClose(ds);
 }
 
+/* Decode a TopoJSON ring (array of arc indexes, ~i reversed) into grid
+ * positions, the closing position included; returns their number. */
+static int decode_ring(cJSON *arcs, cJSON *refs, double (*out)[2])
+{
+    int n = 0;
+    for (int r = 0; r < cJSON_GetArraySize(refs); r++) {
+        int i = cJSON_GetArrayItem(refs, r)->valueint;
+        cJSON *a = cJSON_GetArrayItem(arcs, i < 0 ? ~i : i);
+        int m = cJSON_GetArraySize(a);
+        double pts[64][2], x = 0, y = 0;
+        assert_true(m <= 64);
+        for (int k = 0; k < m; k++) {
+            pts[k][0] = x += cJSON_GetArrayItem(cJSON_GetArrayItem(a, k), 0)->valuedouble;
+            pts[k][1] = y += cJSON_GetArrayItem(cJSON_GetArrayItem(a, k), 1)->valuedouble;
+        }
+        for (int k = r ? 1 : 0; k < m; k++) {
+            assert_true(n < 64);
+            out[n][0] = pts[i < 0 ? m - 1 - k : k][0];
+            out[n][1] = pts[i < 0 ? m - 1 - k : k][1];
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Write a GeoPackage (EPSG:3006) layer "r" with field "regso" from WKT. */
+static void make_wkt(const char *path, const char *const *code, const char *const *wkt, size_t n)
+{
+    GDALAllRegister();
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    OGRSpatialReferenceH sr = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(sr, 3006);
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "r", sr, wkbPolygon, NULL);
+    OGRFieldDefnH fd = OGR_Fld_Create("regso", OFTString);
+    OGR_L_CreateField(l, fd, 1);
+    OGR_Fld_Destroy(fd);
+    for (size_t i = 0; i < n; i++) {
+        OGRFeatureH ft = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGR_F_SetFieldString(ft, 0, code[i]);
+        char *p = (char *)wkt[i];
+        OGRGeometryH g = NULL;
+        assert_int_equal(OGR_G_CreateFromWkt(&p, NULL, &g), OGRERR_NONE);
+        OGR_F_SetGeometryDirectly(ft, g);
+        assert_int_equal(OGR_L_CreateFeature(l, ft), OGRERR_NONE);
+        OGR_F_Destroy(ft);
+    }
+    OSRDestroySpatialReference(sr);
+    GDALClose(ds);
+}
+
 static char *run_geom(const char *path, const om_geom_options *o, om_geom_report *rep, om_status want)
 {
     om_error e = OM_ERROR_INIT;
@@ -119,19 +170,28 @@ static void test_deso(void **state)
     assert_string_equal(cJSON_GetObjectItem(p0, "regso")->valuestring, "0114R001");
     assert_string_equal(cJSON_GetObjectItem(p0, "kommun")->valuestring, "0114");
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(p0, "schematic")));
-    /* 3 rings, the first starting at (15 E, 59.5 N) within one grid step */
+    /* Squares [500000,501000] and [501000,502000] (DeSO 1030) share the edge
+     * E = 501000: junctions at its ends cut the first into 2 arcs (the shared
+     * edge and the rest) and the second into 3 (shared edge, bottom, rest:
+     * the 500 m square only touches it at (502000, N0), a junction, as it
+     * has no vertex at (502000, N0 + 500)); that square is one closed arc
+     * starting at that junction: 2 + 2 + 1 = 5 distinct arcs. */
     cJSON *arcs = cJSON_GetObjectItem(j, "arcs");
-    assert_int_equal(cJSON_GetArraySize(arcs), 3);
+    assert_int_equal(cJSON_GetArraySize(arcs), 5);
+    assert_int_equal(rep.arcs, 5);
     cJSON *tr = cJSON_GetObjectItem(j, "transform");
     double kx = cJSON_GetArrayItem(cJSON_GetObjectItem(tr, "scale"), 0)->valuedouble;
     double ky = cJSON_GetArrayItem(cJSON_GetObjectItem(tr, "scale"), 1)->valuedouble;
     double x0 = cJSON_GetArrayItem(cJSON_GetObjectItem(tr, "translate"), 0)->valuedouble;
     double y0 = cJSON_GetArrayItem(cJSON_GetObjectItem(tr, "translate"), 1)->valuedouble;
-    cJSON *first = cJSON_GetArrayItem(cJSON_GetArrayItem(arcs, 0), 0);
-    double lon = cJSON_GetArrayItem(first, 0)->valuedouble * kx + x0;
-    double lat = cJSON_GetArrayItem(first, 1)->valuedouble * ky + y0;
-    assert_true(fabs(lon - 15.0) <= kx);
-    assert_true(fabs(lat - 59.5) <= ky);
+    /* the first ring has the corner (15 E, 59.5 N) within one grid step */
+    double ring[64][2];
+    int n = decode_ring(arcs, cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItem(g0, "arcs"), 0), 0), ring);
+    assert_int_equal(n, 5);
+    int corner = 0;
+    for (int k = 0; k < n; k++)
+        corner += fabs(ring[k][0] * kx + x0 - 15.0) <= kx && fabs(ring[k][1] * ky + y0 - 59.5) <= ky;
+    assert_int_equal(corner, 1 + (ring[0][0] * kx + x0 < 15.0 + kx && ring[0][1] * ky + y0 < 59.5 + ky));
     /* The bbox spans 2.5 km east of the meridian, the east edge reaching
      * 59.5 N + 500 m.  On a Transverse Mercator the longitude difference is
      * x / (k0 nu cos phi) to first order, nu = a / sqrt(1 - e^2 sin^2 phi)
@@ -143,6 +203,96 @@ static void test_deso(void **state)
     assert_true(fabs(w - 2500.0 / (0.9996 * nu * cos(phi)) * 180 / M_PI) < 2e-5);
     cJSON_Delete(j);
     free(out);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Two 1 km squares sharing a wiggly border at E = 501000: vertices every
+ * 100 m northwards, 10 m east or west of it (below the 25 m tolerance)
+ * except one 100 m east at N0 + 500.  Hand count: the border's ends are the
+ * only junctions, so each square is the border plus one other arc: 3 arcs,
+ * the border referenced as i by one square and ~i by the other.  Douglas-
+ * Peucker with fixed ends, by hand (x east of 501000, y north of N0):
+ * chord (0,0)-(0,1000) keeps the spike (100,500); chord (0,0)-(100,500)
+ * has the points k = 1..4 at horizontal offsets 10, 50, 50, 90 m, i.e.
+ * perpendicular 0.98 times that, so k = 4 (-10,400) is kept; chord
+ * (0,0)-(-10,400) leaves k = 1..3 12.5, 5, 17.5 m off: dropped.  The
+ * northern half mirrors it (k = 6 kept).  So the border arc keeps k = 0, 4,
+ * 5, 6, 10 (5 positions), and both squares get the same ones. */
+static void test_shared(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/om_geom_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/s.gpkg", dir);
+    char border[1024] = "", rborder[1024] = "", wa[1400], wb[1400];
+    for (int k = 0; k <= 10; k++) {
+        double e = 501000 + (k == 5 ? 100 : k == 0 || k == 10 ? 0 : k % 2 ? 10 : -10);
+        char pt[64];
+        snprintf(pt, sizeof pt, "%s%.4f %.4f", k ? "," : "", e, N0 + 100 * k);
+        strcat(border, pt);
+        snprintf(pt, sizeof pt, "%s%.4f %.4f", k ? "," : "", e, N0 + 100 * (10 - k));
+        if (k == 0)
+            snprintf(pt, sizeof pt, "%.4f %.4f", 501000.0, N0 + 1000);
+        else
+            snprintf(pt, sizeof pt, ",%.4f %.4f", 501000 + ((10 - k) == 5 ? 100.0 : (10 - k) == 0 ? 0.0 : (10 - k) % 2 ? 10.0 : -10.0), N0 + 100 * (10 - k));
+        strcat(rborder, pt);
+    }
+    snprintf(wa, sizeof wa, "POLYGON((500000 %.4f,%s,500000 %.4f,500000 %.4f))", N0, border, N0 + 1000, N0);
+    snprintf(wb, sizeof wb, "POLYGON((%s,502000 %.4f,502000 %.4f,501000 %.4f))", rborder, N0, N0 + 1000, N0 + 1000);
+    const char *code[] = {"0114R001", "0114R002"}, *wkt[] = {wa, wb};
+    make_wkt(path, code, wkt, 2);
+    om_geom_options o;
+    om_geom_options_default(&o);
+    for (int pass = 0; pass < 2; pass++) {
+        o.tolerance = pass ? 25 : 0;
+        om_geom_report rep;
+        char *out = run_geom(path, &o, &rep, OM_OK);
+        cJSON *j = cJSON_Parse(out);
+        assert_non_null(j);
+        cJSON *arcs = cJSON_GetObjectItem(j, "arcs");
+        assert_int_equal(cJSON_GetArraySize(arcs), 3);
+        assert_int_equal(rep.arcs, 3);
+        cJSON *geoms = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "objects"), "regso"), "geometries");
+        cJSON *ra = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(geoms, 0), "arcs"), 0);
+        cJSON *rb = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(geoms, 1), "arcs"), 0);
+        assert_int_equal(cJSON_GetArraySize(ra), 2);
+        assert_int_equal(cJSON_GetArraySize(rb), 2);
+        int shared = 0, sa = 0, sb = 0;
+        for (int x = 0; x < 2; x++)
+            for (int y = 0; y < 2; y++)
+                if (cJSON_GetArrayItem(ra, x)->valueint == ~cJSON_GetArrayItem(rb, y)->valueint) {
+                    shared++;
+                    sa = cJSON_GetArrayItem(ra, x)->valueint;
+                    sb = cJSON_GetArrayItem(rb, y)->valueint;
+                }
+        assert_int_equal(shared, 1);
+        int si = sa < 0 ? sb : sa;
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetArrayItem(arcs, si)), pass ? 5 : 11);
+        /* decoded rings: the positions east of 500500 m in A are exactly
+         * the positions west of 501500 m in B (the border) */
+        double pa[64][2], pb[64][2];
+        int na = decode_ring(arcs, ra, pa), nb = decode_ring(arcs, rb, pb);
+        assert_int_equal(na, pass ? 8 : 14);
+        assert_int_equal(nb, pass ? 8 : 14);
+        cJSON *bb = cJSON_GetObjectItem(j, "bbox");
+        double kx = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "transform"), "scale"), 0)->valuedouble;
+        double mid = (0.5 / 2.0) * (cJSON_GetArrayItem(bb, 2)->valuedouble - cJSON_GetArrayItem(bb, 0)->valuedouble) / kx;
+        int ma = 0;
+        for (int a = 0; a < na - 1; a++) {
+            if (pa[a][0] < mid)
+                continue;
+            ma++;
+            int found = 0;
+            for (int b = 0; b < nb - 1; b++)
+                found += pb[b][0] == pa[a][0] && pb[b][1] == pa[a][1];
+            assert_int_equal(found, 1);
+        }
+        assert_int_equal(ma, pass ? 5 : 11);
+        cJSON_Delete(j);
+        free(out);
+    }
     unlink(path);
     rmdir(dir);
 }
@@ -182,6 +332,7 @@ static void test_errors(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_deso), cmocka_unit_test(test_errors)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_deso), cmocka_unit_test(test_shared),
+                                       cmocka_unit_test(test_errors)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
