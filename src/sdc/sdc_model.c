@@ -422,30 +422,35 @@ static om_status read_csv(om_sdc *s, om_csv *c, bool linked, om_error *err)
 
 om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err) { return read_csv(s, c, false, err); }
 
-om_status om_sdc_read_groups(om_sdc *s, size_t dim, om_csv *c, om_error *err)
+/* A two-column file of codes (`first,second`): each row goes to add(); an
+ * input error from it is reported at column `blame` of that row. */
+typedef om_status (*pair_fn)(om_sdc *s, size_t dim, const char *first, const char *second,
+                             const om_csv *c, om_error *err);
+
+static om_status read_pairs(om_sdc *s, size_t dim, om_csv *c, const char *const names[2],
+                            int blame, pair_fn add, om_error *err)
 {
     om_status st = om_csv_read_header(c, err);
     if (st != OM_OK)
         return st;
-    static const char *const names[2] = {"member", "group"};
     int idx[2];
     if ((st = om_csv_require(c, names, 2, idx, err)) != OM_OK)
         return st;
     size_t nf = om_csv_header_count(c);
-    char mb[256], gb[256];
+    char fb[256], sb[256];
     bool got;
     while ((st = om_csv_next(c, &got, err)) == OM_OK && got) {
         if (om_csv_nfields(c) == 1 && om_csv_field(c, 0).len == 0)
             continue;
         if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
             return st;
-        if ((st = field_code(c, (size_t)idx[0], mb, sizeof mb, err)) != OM_OK ||
-            (st = field_code(c, (size_t)idx[1], gb, sizeof gb, err)) != OM_OK)
+        if ((st = field_code(c, (size_t)idx[0], fb, sizeof fb, err)) != OM_OK ||
+            (st = field_code(c, (size_t)idx[1], sb, sizeof sb, err)) != OM_OK)
             return st;
         om_error e2 = OM_ERROR_INIT;
-        if ((st = om_sdc_add_group(s, dim, gb, mb, &e2)) != OM_OK) {
+        if ((st = add(s, dim, fb, sb, c, &e2)) != OM_OK) {
             if (st == OM_ERR_INPUT)
-                return om_csv_fail(c, (size_t)idx[0], err, "%s", e2.msg);
+                return om_csv_fail(c, (size_t)idx[blame], err, "%s", e2.msg);
             if (err)
                 *err = e2;
             return st;
@@ -453,39 +458,36 @@ om_status om_sdc_read_groups(om_sdc *s, size_t dim, om_csv *c, om_error *err)
     }
     return st;
 }
+
+static om_status add_group_pair(om_sdc *s, size_t dim, const char *member, const char *group,
+                                const om_csv *c, om_error *err)
+{
+    (void)c;
+    return om_sdc_add_group(s, dim, group, member, err);
+}
+
+om_status om_sdc_read_groups(om_sdc *s, size_t dim, om_csv *c, om_error *err)
+{
+    static const char *const names[2] = {"member", "group"};
+    return read_pairs(s, dim, c, names, 0, add_group_pair, err);
+}
+
 om_status om_sdc_read_csv_linked(om_sdc *s, om_csv *c, om_error *err) { return read_csv(s, c, true, err); }
+
+static om_status set_parent_pair(om_sdc *s, size_t dim, const char *child, const char *parent,
+                                 const om_csv *c, om_error *err)
+{
+    om_status st = om_sdc_set_parent(s, dim, child, parent, err);
+    if (st == OM_OK) /* remembered so that a cycle can be reported at its line */
+        s->dim[dim].pparent_line[om_strmap_get(s->dim[dim].map, child, strlen(child))] =
+            om_csv_line(c);
+    return st;
+}
 
 om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err)
 {
-    om_status st = om_csv_read_header(c, err);
-    if (st != OM_OK)
-        return st;
     static const char *const names[2] = {"child", "parent"};
-    int idx[2];
-    if ((st = om_csv_require(c, names, 2, idx, err)) != OM_OK)
-        return st;
-    size_t nf = om_csv_header_count(c);
-    char cb[256], pb[256];
-    bool got;
-    while ((st = om_csv_next(c, &got, err)) == OM_OK && got) {
-        if (om_csv_nfields(c) == 1 && om_csv_field(c, 0).len == 0)
-            continue;
-        if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
-            return st;
-        if ((st = field_code(c, (size_t)idx[0], cb, sizeof cb, err)) != OM_OK ||
-            (st = field_code(c, (size_t)idx[1], pb, sizeof pb, err)) != OM_OK)
-            return st;
-        om_error e2 = OM_ERROR_INIT;
-        if ((st = om_sdc_set_parent(s, dim, cb, pb, &e2)) != OM_OK) {
-            if (st == OM_ERR_INPUT)
-                return om_csv_fail(c, (size_t)idx[1], err, "%s", e2.msg);
-            if (err)
-                *err = e2;
-            return st;
-        }
-        int32_t ci = om_strmap_get(s->dim[dim].map, cb, strlen(cb));
-        s->dim[dim].pparent_line[ci] = om_csv_line(c);
-    }
+    om_status st = read_pairs(s, dim, c, names, 1, set_parent_pair, err);
     if (st != OM_OK)
         return st;
     /* a cycle is reported at the line of one of its edges */

@@ -527,43 +527,13 @@ static bool run_threads(ctx *cx, int threads, void *(*fn)(void *), bool pass_arg
 
 /* ------------------------------------------------------------ summaries */
 
-static void select_kth(double *x, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (hi > lo) {
-        double piv = x[lo + (hi - lo) / 2];
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (x[i] < piv)
-                i++;
-            while (x[j] > piv)
-                j--;
-            if (i <= j) {
-                double t = x[i];
-                x[i] = x[j];
-                x[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return;
-    }
-}
-
 /* Quantile p of x[0..n) by linear interpolation (Hyndman & Fan type 7);
  * reorders x. */
 static double quantile7(double *x, size_t n, double p)
 {
     double h = (double)(n - 1) * p;
     size_t lo = (size_t)floor(h);
-    select_kth(x, n, lo);
+    om_seg__select_kth(x, 0, n - 1, lo);
     double a = x[lo];
     if (lo + 1 >= n)
         return a;

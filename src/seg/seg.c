@@ -551,8 +551,9 @@ double om_seg_expected_dmulti(const int64_t *counts, size_t stride, int32_t n_un
 
 /* ------------------------------------------------------ quintile limits */
 
-/* Hoare-partition quickselect: x[k] becomes the k-th smallest of x[lo..hi]. */
-static void select_kth(double *x, size_t lo, size_t hi, size_t k)
+/* Hoare-partition quickselect (Hoare 1961, "Find"): x[k] becomes the k-th
+ * smallest of x[lo..hi], smaller values before it and larger after. */
+void om_seg__select_kth(double *x, size_t lo, size_t hi, size_t k)
 {
     while (hi > lo) {
         size_t mid = lo + (hi - lo) / 2;
@@ -591,7 +592,7 @@ void om_seg_quintile_limits(double *x, size_t n, double limits[4])
         size_t k = ((size_t)j * n + 4) / 5; /* ceil(j n / 5), 1-based */
         if (k == 0)
             k = 1;
-        select_kth(x, from, n - 1, k - 1);
+        om_seg__select_kth(x, from, n - 1, k - 1);
         limits[j - 1] = x[k - 1];
         from = k - 1;
     }

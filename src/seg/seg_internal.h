@@ -19,5 +19,7 @@ const om_geo *om_seg__panel_geo(const om_seg_panel *p);
 /* Standard deviation and percentile interval (Hyndman & Fan type 7) of the
  * finite values among reps[0..R) (reordered); NaN with fewer than two. */
 void om_seg__summarise(double *reps, int R, double conf, double *se, double *lo, double *hi);
+/* Quickselect: x[k] becomes the k-th smallest of x[lo..hi] (seg.c). */
+void om_seg__select_kth(double *x, size_t lo, size_t hi, size_t k);
 
 #endif
