@@ -126,7 +126,10 @@ try {
   await axe('accessibility statement');
   // English toggle
   await page.click('#lang');
-  await page.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset.ready === '1');
+  // wait for the re-rendered heading itself: the ready flag may still be
+  // set from the Swedish page when lang flips
+  await page.waitForFunction(() => document.documentElement.lang === 'en' &&
+    document.querySelector('h1')?.textContent === 'Accessibility statement', null, {timeout: 10000}).catch(() => {});
   check((await page.textContent('h1')) === 'Accessibility statement', 'English toggle');
   await axe('accessibility statement (en)');
   check(errors.length === 0, `no page errors ${errors.join('; ')}`);
