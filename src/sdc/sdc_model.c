@@ -822,6 +822,20 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
     return st;
 }
 
+
+/* Room for one more constraint row in row_start (doubling). */
+static om_status reserve_row(om_sdc *s, size_t *caprow)
+{
+    if (s->nrow + 2 <= *caprow)
+        return OM_OK;
+    size_t *rs = realloc(s->row_start, *caprow * 2 * sizeof *rs);
+    if (!rs)
+        return OM_ERR_NOMEM;
+    s->row_start = rs;
+    *caprow *= 2;
+    return OM_OK;
+}
+
 static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
 {
     /* inner coordinates to final ids; absent dims at the root */
@@ -1062,13 +1076,8 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
                 if (is_leaf(dm, x))
                     continue;
                 size_t base = g - (size_t)x * tb->stride[k];
-                if (s->nrow + 2 > caprow) {
-                    caprow *= 2;
-                    size_t *rs = realloc(s->row_start, caprow * sizeof *rs);
-                    if (!rs)
-                        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                    s->row_start = rs;
-                }
+                if (reserve_row(s, &caprow) != OM_OK)
+                    return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 if (add_row_entry(s, tb->grid2cell[g], 1) != OM_OK)
                     return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 for (int32_t c = dm->child_start[x]; c < dm->child_start[x + 1]; c++)
@@ -1084,13 +1093,8 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
                 if (x < dm->ntree)
                     continue;
                 size_t base = g - (size_t)x * tb->stride[k];
-                if (s->nrow + 2 > caprow) {
-                    caprow *= 2;
-                    size_t *rs = realloc(s->row_start, caprow * sizeof *rs);
-                    if (!rs)
-                        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                    s->row_start = rs;
-                }
+                if (reserve_row(s, &caprow) != OM_OK)
+                    return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 if (add_row_entry(s, tb->grid2cell[g], 1) != OM_OK)
                     return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 for (int32_t m = 0; m < dm->ntree; m++)
