@@ -60,6 +60,28 @@ bool om_build_protect(const om_publish_rules *rules, double numerator, double de
  * Writes at most `size` bytes to buf and returns buf. */
 const char *om_build_rules_text(const om_publish_rules *rules, char *buf, size_t size);
 
+/* Sensitivity of each barometer indicator, declared in one table
+ * (src/build/publish.c, docs/barometer.md "Sensitivity").  Sensitive
+ * indicators get primary suppression (om_build_protect()) and secondary
+ * suppression of the whole publication; non-sensitive ones (population
+ * counts by age, sex, birth region, housing and education, which SCB
+ * publishes openly for every DeSO and RegSO) are published as they are. */
+typedef struct om_indicator_rule {
+    const char *id;
+    const char *family; /* indicators whose numerators are the same count
+                           (e.g. children_low_income = low_econ aged 0-17) */
+    bool sensitive;
+    bool mean;          /* numerator is a sum (SEK, days, m2, points): a
+                           magnitude, protected by +-10 % of the sum */
+    const char *why;    /* the reason, in English, for the docs and the database */
+} om_indicator_rule;
+
+/* The rule of indicator `id`; unknown ids get a sensitive default (never
+ * NULL; its id field is NULL). */
+const om_indicator_rule *om_build_indicator_rule(const char *id);
+/* All declared rules; returns their number. */
+size_t om_build_indicator_rules(const om_indicator_rule **rules);
+
 typedef struct om_build_options {
     const char *out;                              /* SQLite file to write (required) */
     const char *types[OM_BUILD_MAX_INPUTS];       /* area types: `area,year,area_type` CSV
@@ -87,7 +109,10 @@ typedef struct om_build_report {
     int64_t rows_unlinked;  /* area not found in the registry */
     int64_t rows_rejected;  /* other rejected rows (e.g. SCB footnote lines, empty type) */
     int64_t cells_suppressed;  /* primary + secondary */
-    int64_t cells_secondary;   /* chosen by om_sdc so suppressed cells cannot be recovered */
+    int64_t cells_primary;     /* cells of the model that the primary rule suppressed */
+    int64_t cells_secondary;   /* chosen so suppressed cells cannot be recovered */
+    int64_t components;        /* independent (family, year) table sets protected */
+    int64_t lp_solves;         /* simplex runs of the audit */
     int64_t groups_failed;     /* groups om_sdc could not protect: fully suppressed */
     int64_t cells_published;
     int32_t layers;         /* geometry layers stored */

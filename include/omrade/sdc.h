@@ -46,11 +46,12 @@ typedef enum om_sdc_status {
     OM_SDC_POOLED,
     OM_SDC_MERGED,
     OM_SDC_SMOOTHED,
-    OM_SDC_ROUNDED
+    OM_SDC_ROUNDED,
+    OM_SDC_HIDDEN /* never published, no requirement (om_sdc_lin) */
 } om_sdc_status;
 
 /* "published", "primary", "secondary", "pooled", "merged", "smoothed",
- * "rounded".  Never NULL. */
+ * "rounded", "hidden".  Never NULL. */
 const char *om_sdc_status_name(om_sdc_status s);
 
 /* Primary rules and the required protection.  Start from
@@ -256,6 +257,66 @@ double om_sdc_round(double value, int base);
  * size), OM_ERR_NOMEM. */
 om_status om_sdc_merge_units(size_t n, const char *const *codes, const int32_t *parent,
                              const double *size, double min_size, int32_t *unit, om_error *err);
+
+/* ------------------------------------- linked table sets as linear systems
+ *
+ * A publication that is not one hypercube table — the barometer's indicators
+ * by area at four nested levels, sex, birth region and several age
+ * partitions, area-type aggregates and indicators that share a denominator —
+ * is modelled directly as what an attacker sees: cells (unknowns with bounds
+ * 0 <= x <= ub) and additivity relations (total = sum of parts).  Published
+ * cells are constants for the attacker; suppressed and hidden cells
+ * (never published, e.g. the remainder category of a set of shares) are
+ * unknowns.  om_sdc_lin_protect() chooses secondary suppressions (cost-
+ * minimal partner per relation, then repair from the LP audit) and proves by
+ * linear programming that every primary cell's feasible interval covers its
+ * protection requirement against all published cells at once. */
+typedef struct om_sdc_lin om_sdc_lin;
+
+/* Empty system.  Destroy with om_sdc_lin_free() (accepts NULL).
+ * Errors: OM_ERR_NOMEM. */
+om_status om_sdc_lin_new(om_sdc_lin **out, om_error *err);
+void om_sdc_lin_free(om_sdc_lin *m);
+
+/* Add a cell with true value `value` (>= 0), attacker's upper bound `ub`
+ * (INFINITY when none; e.g. a share's denominator) and suppression cost
+ * `cost` (> 0; INFINITY = must never be suppressed secondarily).  *id gets
+ * its index.  Errors: OM_ERR_INPUT (value or ub not finite / negative, value
+ * > ub), OM_ERR_NOMEM. */
+om_status om_sdc_lin_cell(om_sdc_lin *m, double value, double ub, double cost, int32_t *id, om_error *err);
+/* Make cell id primary: the attacker's interval must reach down to at most
+ * value - down and up to at least value + up (both >= 0, clipped to the
+ * cell's bounds). */
+void om_sdc_lin_require(om_sdc_lin *m, int32_t id, double down, double up);
+/* Cell id is never published and has no requirement (status OM_SDC_HIDDEN). */
+void om_sdc_lin_hide(om_sdc_lin *m, int32_t id);
+/* Relation total = parts[0] + ... + parts[n-1].  Errors: OM_ERR_USAGE (bad
+ * id, n = 0), OM_ERR_NOMEM. */
+om_status om_sdc_lin_sum(om_sdc_lin *m, int32_t total, const int32_t *parts, size_t n, om_error *err);
+
+typedef struct om_sdc_lin_summary {
+    size_t cells, relations, primary, secondary, hidden;
+    size_t components;    /* connected sets of unknowns audited */
+    size_t lp_solves, rounds;
+    size_t largest;       /* unknowns in the largest component */
+} om_sdc_lin_summary;
+
+/* Secondary suppression and audit.  max_rounds of audit/repair (0 = 50).
+ * On OM_OK every primary cell passed the audit.  Errors: OM_ERR_INPUT when
+ * no safe pattern was found within max_rounds (the message names a failing
+ * cell by index), OM_ERR_INTERNAL (LP failure), OM_ERR_NOMEM. */
+om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *sum, om_error *err);
+/* Audit only (statuses as they are): *n_fail primary cells fail. */
+om_status om_sdc_lin_audit(om_sdc_lin *m, size_t *n_fail, om_error *err);
+/* Set a cell's status by hand (tests, given patterns). */
+void om_sdc_lin_set_status(om_sdc_lin *m, int32_t id, om_sdc_status st);
+om_sdc_status om_sdc_lin_status(const om_sdc_lin *m, int32_t id);
+/* The attacker's interval of a suppressed cell from the last audit; false
+ * when the cell was not audited (published, or no requirement). */
+bool om_sdc_lin_interval(const om_sdc_lin *m, int32_t id, double *lo, double *hi);
+size_t om_sdc_lin_ncells(const om_sdc_lin *m);
+/* The value a cell was added with. */
+double om_sdc_lin_value(const om_sdc_lin *m, int32_t id);
 
 #ifdef __cplusplus
 }

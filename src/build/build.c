@@ -14,6 +14,7 @@
 #include "omrade/geo.h"
 #include "omrade/hash.h"
 #include "omrade/sdc.h"
+#include "build_internal.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -37,13 +38,13 @@ static const char *const SCHEMA =
     " sei REAL, z REAL, low_econ_pct REAL, pre_upper_pct REAL, assist_unemp_pct REAL,"
     " source TEXT, PRIMARY KEY(code, year));"
     "CREATE TABLE indicators(id TEXT PRIMARY KEY, label_sv TEXT, label_en TEXT, unit TEXT,"
-    " scale REAL, kind TEXT, main_age TEXT);"
+    " scale REAL, kind TEXT, main_age TEXT, sensitive INTEGER, rule TEXT);"
     "CREATE TABLE slices(indicator TEXT NOT NULL, level TEXT NOT NULL, year INTEGER NOT NULL,"
     " sex TEXT NOT NULL, age TEXT NOT NULL, born TEXT NOT NULL, n INTEGER NOT NULL,"
     " n_published INTEGER, n_suppressed INTEGER, cells BLOB NOT NULL);"
     "CREATE TABLE type_values(indicator TEXT, year INTEGER, type_year INTEGER, sex TEXT, age TEXT,"
-    " born TEXT, within TEXT, area_type INTEGER, n_regso INTEGER, numerator REAL,"
-    " denominator REAL, value REAL, suppressed INTEGER,"
+    " born TEXT, within TEXT, area_type TEXT, n_regso INTEGER, numerator REAL,"
+    " denominator REAL, value REAL, status INTEGER,"
     " PRIMARY KEY(indicator, year, sex, age, born, within, area_type)) WITHOUT ROWID;"
     "CREATE TABLE inequality(year INTEGER, level TEXT, code TEXT, name TEXT, idx TEXT, value REAL,"
     " se REAL, lower REAL, upper REAL, expected REAL, n_deso INTEGER, n_persons INTEGER,"
@@ -88,8 +89,6 @@ static const struct {
     {"merit_value_mean", "Meritvärde åk 9 (medel)", "Grade point average, year 9 (mean)", "points"},
     {"upper_secondary_eligibility", "Behörighet till gymnasiet", "Eligible for upper secondary school", "%"},
 };
-
-typedef struct store store;
 
 typedef struct bctx {
     sqlite3 *db;
@@ -395,34 +394,6 @@ static void bind_opt_double(sqlite3_stmt *st, int i, const om_csv *c, int col, d
  * arrays, and the database stores one BLOB per slice, which is also the
  * server's unit of reading ("all RegSO of one slice" is one row). */
 
-enum { ST_ABSENT = 0, ST_PUBLISHED = 1, ST_SUPPRESSED = 2 };
-
-typedef struct bslice {
-    int32_t ind, sex, age, born; /* interned string ids */
-    om_level level;
-    int year;
-    int32_t n;
-    uint8_t *st;
-    double *num, *den;
-} bslice;
-
-typedef struct bind_meta {
-    bool ratio_gt; /* some numerator exceeds its denominator: not a share */
-    bool value_only; /* SEI and its parts: the value itself, no counts */
-    int32_t main_age; /* age of the RegSO slices, else of the first slice */
-    bool main_age_regso;
-} bind_meta;
-
-typedef struct store {
-    om_strmap *keys;  /* slice key -> index */
-    om_strmap *names; /* interned strings -> id */
-    char **name;
-    size_t nnames, capnames;
-    bslice *v;
-    size_t n, cap;
-    bind_meta *meta; /* per interned id (only indicator ids are used) */
-} store;
-
 static void store_free(store *x)
 {
     if (!x)
@@ -726,221 +697,21 @@ static om_status load_indicators(bctx *b, const char *path, om_error *err)
     return s;
 }
 
-/* ------------------------------------------------ disclosure control
- *
- * Every ratio indicator is protected per group (indicator, year, sex, age,
- * born) as one hierarchical table over the areas: the finest level present
- * (usually RegSO) are the inner cells, kommun, län and riket their margins,
- * so that a suppressed RegSO cannot be recovered as "kommun minus the other
- * RegSO" (differencing).  om_sdc (include/omrade/sdc.h) chooses the
- * secondary suppressions and audits the pattern by linear programming.
- * Primary cells are those om_build_protect() rejects (the threshold on the
- * numerator, its complement and the denominator).  The table protected is
- * the numerator for shares and the number of persons (denominator) for
- * means, whose numerators are sums of money or days.  When om_sdc finds no
- * safe pattern, the whole group is suppressed (counted in the report). */
-
-typedef struct sgroup {
-    int32_t sl[OM_LEVEL_COUNT]; /* slice index per level, -1 when absent */
-} sgroup;
-
-
-/* Map an om_sdc area code back to (level, index). */
-static int32_t code_index(const om_geo *g, const char *code, om_level *lv)
-{
-    if (strcmp(code, "00") == 0 || strcmp(code, OM_SDC_TOTAL) == 0) {
-        *lv = OM_LEVEL_RIKET;
-        return 0;
-    }
-    size_t len = strlen(code);
-    *lv = om_geo_code_level(code, len);
-    return *lv == OM_LEVEL_NONE ? -1 : om_geo_find(g, *lv, code, len);
-}
-
-static void suppress_group(store *x, const sgroup *g)
-{
-    for (int l = 0; l < OM_LEVEL_COUNT; l++)
-        if (g->sl[l] >= 0) {
-            bslice *sl = &x->v[g->sl[l]];
-            for (int32_t k = 0; k < sl->n; k++)
-                if (sl->st[k] == ST_PUBLISHED)
-                    sl->st[k] = ST_SUPPRESSED;
-        }
-}
-
-/* Mark the primary and secondary cells of one group (status only: the
- * numbers are cleared when the slices are written). */
-static om_status protect_group(bctx *b, const sgroup *g, int64_t *secondary, int64_t *failed, om_error *err)
-{
-    store *x = b->store;
-    const om_geo *geo = b->geo;
-    om_level fine = OM_LEVEL_NONE;
-    for (int l = OM_LEVEL_REGSO; l <= OM_LEVEL_RIKET && fine == OM_LEVEL_NONE; l++)
-        if (g->sl[l] >= 0)
-            fine = (om_level)l;
-    if (fine == OM_LEVEL_NONE)
-        return OM_OK;
-    bool mean = x->meta[x->v[g->sl[fine]].ind].ratio_gt;
-    bool any_primary = false;
-    for (int l = fine; l <= OM_LEVEL_RIKET; l++) {
-        if (g->sl[l] < 0)
-            continue;
-        bslice *sl = &x->v[g->sl[l]];
-        for (int32_t k = 0; k < sl->n; k++)
-            if (sl->st[k] == ST_PUBLISHED && om_build_protect(&b->opt->rules, sl->num[k], sl->den[k])) {
-                sl->st[k] = ST_SUPPRESSED;
-                any_primary = true;
-            }
-    }
-    if (!any_primary || fine == OM_LEVEL_RIKET || b->opt->no_secondary)
-        return OM_OK;
-    static const char *const dims[] = {"area"};
-    om_sdc *m = NULL;
-    om_status s = om_sdc_new(&m, 1, dims, err);
-    const bslice *fs = &x->v[g->sl[fine]];
-    for (int32_t k = 0; s == OM_OK && k < fs->n; k++) {
-        if (fs->st[k] == ST_ABSENT)
-            continue;
-        for (int l = fine; s == OM_OK && l < OM_LEVEL_RIKET; l++) {
-            int32_t i = om_geo_parent(geo, fine, k, (om_level)l);
-            const char *parent = l == OM_LEVEL_LAN ? "00"
-                                 : om_geo_code(geo, (om_level)(l + 1), om_geo_parent(geo, fine, k, (om_level)(l + 1)));
-            s = om_sdc_set_parent(m, 0, om_geo_code(geo, (om_level)l, i), parent, err);
-        }
-        if (s != OM_OK)
-            break;
-        const char *code = om_geo_code(geo, fine, k);
-        om_sdc_input in;
-        memset(&in, 0, sizeof in);
-        in.forced = fs->st[k] == ST_SUPPRESSED;
-        in.value = mean ? fs->den[k] : fs->num[k];
-        s = om_sdc_add(m, &code, &in, err);
-    }
-    om_sdc_rules rules;
-    om_sdc_rules_default(&rules);
-    if (s == OM_OK)
-        s = om_sdc_protect(m, &rules, NULL, err);
-    if (s == OM_ERR_INPUT) { /* no safe pattern: publish nothing of this group */
-        om_error_clear(err);
-        suppress_group(x, g);
-        (*failed)++;
-        om_sdc_free(m);
-        return OM_OK;
-    }
-    for (size_t i = 0; s == OM_OK && i < om_sdc_ncells(m); i++) {
-        om_sdc_cell_info info;
-        om_sdc_cell(m, i, &info);
-        if (info.status != OM_SDC_SECONDARY)
-            continue;
-        om_level lv;
-        int32_t k = code_index(geo, info.codes[0], &lv);
-        if (k < 0 || lv < fine || g->sl[lv] < 0)
-            continue;
-        bslice *sl = &x->v[g->sl[lv]];
-        if (sl->st[k] == ST_PUBLISHED) {
-            sl->st[k] = ST_SUPPRESSED;
-            (*secondary)++;
-        }
-    }
-    om_sdc_free(m);
-    return s;
-}
-
-typedef struct pworker {
-    bctx *b;
-    const sgroup *groups;
-    size_t ng, t, nt;
-    int64_t secondary, failed;
-    om_status status;
-    om_error err;
-} pworker;
-
-/* Groups t, t+nt, ... on one thread: groups touch disjoint slices and
- * GLPK keeps its environment per thread (built with TLS).  Progress from
- * thread 0. */
-static void *protect_worker(void *arg)
-{
-    pworker *w = arg;
-    for (size_t g = w->t; g < w->ng && w->status == OM_OK; g += w->nt) {
-        w->status = protect_group(w->b, &w->groups[g], &w->secondary, &w->failed, &w->err);
-        if (w->t == 0 && w->b->opt->progress.fn && (g % 64 == 0 || g + w->nt >= w->ng))
-            w->b->opt->progress.fn(w->b->opt->progress.user, "protecting", g + 1, w->ng);
-    }
-    return NULL;
-}
-
-static om_status protect_all(bctx *b, om_error *err)
-{
-    store *x = b->store;
-    om_strmap *keys = om_strmap_new(x->n + 1);
-    sgroup *groups = calloc(x->n + 1, sizeof *groups);
-    size_t ng = 0;
-    om_status s = keys && groups ? OM_OK : om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; s == OM_OK && i < x->n; i++) {
-        const bslice *sl = &x->v[i];
-        if (x->meta[sl->ind].value_only)
-            continue;
-        int32_t key[5] = {sl->ind, sl->year, sl->sex, sl->age, sl->born};
-        int32_t gi = om_strmap_get(keys, (const char *)key, sizeof key);
-        if (gi < 0) {
-            gi = (int32_t)ng++;
-            for (int l = 0; l < OM_LEVEL_COUNT; l++)
-                groups[gi].sl[l] = -1;
-            if (om_strmap_put(keys, (const char *)key, sizeof key, gi) != OM_OK)
-                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
-        groups[gi].sl[sl->level] = (int32_t)i;
-    }
-    /* One thread: om_sdc keeps qsort comparator state in file-scope
-     * variables (g_codes, g_req), so two models must not be built or
-     * protected at the same time.  The worker split is kept for when it is
-     * reentrant (qsort_r). */
-    size_t nt = 1;
-    pworker w[16];
-    pthread_t th[16];
-    size_t started = 0;
-    for (size_t t = 0; s == OM_OK && t < nt; t++) {
-        memset(&w[t], 0, sizeof w[t]);
-        w[t].b = b;
-        w[t].groups = groups;
-        w[t].ng = ng;
-        w[t].t = t;
-        w[t].nt = nt;
-        if (t == 0 || pthread_create(&th[t], NULL, protect_worker, &w[t]) == 0)
-            started++;
-        else
-            s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "cannot start a thread");
-    }
-    if (started)
-        protect_worker(&w[0]);
-    for (size_t t = 1; t < started; t++)
-        pthread_join(th[t], NULL);
-    for (size_t t = 0; t < started; t++) {
-        b->rep->cells_secondary += w[t].secondary;
-        b->rep->groups_failed += w[t].failed;
-        if (s == OM_OK && w[t].status != OM_OK) {
-            s = w[t].status;
-            *err = w[t].err;
-        }
-    }
-    om_strmap_free(keys);
-    free(groups);
-    return s;
-}
-
 /* Protection, area-type aggregates, the slices and the catalogue. */
 static om_status finish_indicators(bctx *b, om_error *err)
 {
     store *x = b->store;
-    om_status s = protect_all(b, err);
-    if (s != OM_OK)
-        return s;
     sqlite3_stmt *ins = NULL, *tv = NULL, *cat = NULL, *ty = NULL;
-    int32_t nreg = om_geo_count(b->geo, OM_LEVEL_REGSO), nlan = om_geo_count(b->geo, OM_LEVEL_LAN);
+    int32_t nreg = om_geo_count(b->geo, OM_LEVEL_REGSO);
     /* area types in memory: types[year - 1900][regso] (0 = none) */
     int8_t *types[201] = {0};
-    if ((s = prep(b, "SELECT code, year, area_type FROM area_types WHERE area_type IS NOT NULL", &ty, err)) !=
-        OM_OK)
+    bprotect bp;
+    memset(&bp, 0, sizeof bp);
+    double *scale = NULL;
+    bool *used = NULL;
+    unsigned char *blob = NULL;
+    om_status s = prep(b, "SELECT code, year, area_type FROM area_types WHERE area_type IS NOT NULL", &ty, err);
+    if (s != OM_OK)
         goto done;
     while (sqlite3_step(ty) == SQLITE_ROW) {
         const char *code = (const char *)sqlite3_column_text(ty, 0);
@@ -954,16 +725,28 @@ static om_status finish_indicators(bctx *b, om_error *err)
         }
         types[y][r] = (int8_t)sqlite3_column_int(ty, 2);
     }
+    /* disclosure control of everything below at once (protect.c) */
+    bp.x = x;
+    bp.geo = b->geo;
+    bp.types = types;
+    bp.rules = &b->opt->rules;
+    bp.no_secondary = b->opt->no_secondary;
+    bp.progress = b->opt->progress;
+    if ((s = build_protect_all(&bp, err)) != OM_OK)
+        goto done;
+    b->rep->cells_secondary = bp.secondary;
+    b->rep->groups_failed = bp.components_failed;
+    b->rep->cells_primary = bp.primary;
+    b->rep->components = (int64_t)bp.components;
+    b->rep->lp_solves = bp.lp_solves;
     if ((s = prep(b, "INSERT INTO slices VALUES(?,?,?,?,?,?,?,?,?,?)", &ins, err)) != OM_OK ||
         (s = prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &tv, err)) != OM_OK ||
-        (s = prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
+        (s = prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
         goto done;
     /* catalogue first: the scale is needed for the aggregates */
-    double *scale = calloc(x->nnames ? x->nnames : 1, sizeof *scale);
-    bool *used = calloc(x->nnames ? x->nnames : 1, sizeof *used);
+    scale = calloc(x->nnames ? x->nnames : 1, sizeof *scale);
+    used = calloc(x->nnames ? x->nnames : 1, sizeof *used);
     if (!scale || !used) {
-        free(scale);
-        free(used);
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -974,7 +757,8 @@ static om_status finish_indicators(bctx *b, om_error *err)
             continue;
         const bind_meta *m = &x->meta[id];
         const char *name = x->name[id], *sv = name, *en = name;
-        const char *unit = m->value_only ? "index" : m->ratio_gt ? "mean" : "%";
+        const om_indicator_rule *rule = om_build_indicator_rule(name);
+        const char *unit = m->value_only ? "index" : (rule->id ? rule->mean : m->ratio_gt) ? "mean" : "%";
         for (size_t k = 0; k < sizeof CATALOGUE / sizeof CATALOGUE[0]; k++)
             if (strcmp(CATALOGUE[k].id, name) == 0) {
                 sv = CATALOGUE[k].sv;
@@ -990,26 +774,23 @@ static om_status finish_indicators(bctx *b, om_error *err)
         sqlite3_bind_double(cat, 5, scale[id]);
         sqlite3_bind_text(cat, 6, m->value_only ? "value" : "ratio", -1, SQLITE_STATIC);
         sqlite3_bind_text(cat, 7, m->main_age >= 0 ? x->name[m->main_age] : "total", -1, SQLITE_STATIC);
+        sqlite3_bind_int(cat, 8, m->value_only ? 0 : rule->sensitive);
+        sqlite3_bind_text(cat, 9, m->value_only ? "values computed by omrade sei from the same microdata" : rule->why,
+                          -1, SQLITE_STATIC);
         s = step_done(b, cat, err);
     }
-    size_t nagg = (size_t)(nlan + 1) * 5;
-    double *an = malloc(nagg * sizeof *an), *ad = malloc(nagg * sizeof *ad);
-    int32_t *ac = malloc(nagg * sizeof *ac);
     size_t bloblen = (size_t)nreg * 17 + 64;
-    unsigned char *blob = malloc(bloblen);
-    if (!an || !ad || !ac || !blob)
+    blob = malloc(bloblen);
+    if (!blob && s == OM_OK)
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < x->n && s == OM_OK; i++) {
         bslice *sl = &x->v[i];
-        bool value_only = x->meta[sl->ind].value_only;
         int32_t npub = 0, nsup = 0;
         for (int32_t k = 0; k < sl->n; k++) {
             if (sl->st[k] == ST_ABSENT) {
                 sl->num[k] = sl->den[k] = NAN;
-                continue;
-            }
-            if (sl->st[k] == ST_SUPPRESSED) { /* marked by protect_all() */
-                sl->num[k] = sl->den[k] = NAN; /* no unprotected number leaves this function */
+            } else if (sl->st[k] != ST_PUBLISHED) { /* primary or secondary (protect.c) */
+                sl->num[k] = sl->den[k] = NAN;   /* no unprotected number leaves this function */
                 nsup++;
             } else {
                 npub++;
@@ -1033,75 +814,48 @@ static om_status finish_indicators(bctx *b, om_error *err)
         sqlite3_bind_int(ins, 8, npub);
         sqlite3_bind_int(ins, 9, nsup);
         sqlite3_bind_blob(ins, 10, blob, (int)(n * 17), SQLITE_STATIC);
-        if ((s = step_done(b, ins, err)) != OM_OK)
-            break;
-        if (sl->level != OM_LEVEL_REGSO || value_only)
-            continue;
-        /* By area type (published RegSO cells only, see the file comment),
-         * nationally and within each län.  Types of the same year, else the
-         * latest earlier type year, else the earliest. */
-        int tyear = -1;
-        for (int yy = sl->year - 1900; yy >= 0 && tyear < 0; yy--)
-            if (yy <= 200 && types[yy])
-                tyear = yy;
-        for (int yy = 0; yy <= 200 && tyear < 0; yy++)
-            if (types[yy])
-                tyear = yy;
-        if (tyear < 0)
-            continue;
-        memset(an, 0, nagg * sizeof *an);
-        memset(ad, 0, nagg * sizeof *ad);
-        memset(ac, 0, nagg * sizeof *ac);
-        for (int32_t k = 0; k < sl->n; k++) {
-            int t = types[tyear][k];
-            if (sl->st[k] != ST_PUBLISHED || t < 1)
-                continue;
-            int32_t lan = om_geo_parent(b->geo, OM_LEVEL_REGSO, k, OM_LEVEL_LAN);
-            size_t w[2] = {(size_t)(t - 1), (size_t)(lan + 1) * 5 + (size_t)(t - 1)};
-            for (int q = 0; q < 2; q++) {
-                an[w[q]] += sl->num[k];
-                ad[w[q]] += sl->den[k];
-                ac[w[q]]++;
-            }
-        }
-        for (size_t q = 0; q < nagg && s == OM_OK; q++) {
-            if (!ac[q])
-                continue;
-            size_t within = q / 5;
-            bool sup = om_build_protect(&b->opt->rules, an[q], ad[q]);
-            sqlite3_bind_text(tv, 1, x->name[sl->ind], -1, SQLITE_STATIC);
-            sqlite3_bind_int(tv, 2, sl->year);
-            sqlite3_bind_int(tv, 3, tyear + 1900);
-            sqlite3_bind_text(tv, 4, x->name[sl->sex], -1, SQLITE_STATIC);
-            sqlite3_bind_text(tv, 5, x->name[sl->age], -1, SQLITE_STATIC);
-            sqlite3_bind_text(tv, 6, x->name[sl->born], -1, SQLITE_STATIC);
-            sqlite3_bind_text(tv, 7, within ? om_geo_code(b->geo, OM_LEVEL_LAN, (int32_t)within - 1) : "00", -1,
-                              SQLITE_STATIC);
-            sqlite3_bind_int(tv, 8, (int)(q % 5) + 1);
-            sqlite3_bind_int(tv, 9, ac[q]);
-            if (!sup) {
-                sqlite3_bind_double(tv, 10, an[q]);
-                sqlite3_bind_double(tv, 11, ad[q]);
-                if (ad[q] > 0)
-                    sqlite3_bind_double(tv, 12, an[q] * scale[sl->ind] / ad[q]);
-            }
-            sqlite3_bind_int(tv, 13, sup);
-            b->rep->cells_suppressed += sup;
-            b->rep->cells_published += !sup;
-            s = step_done(b, tv, err);
-        }
+        s = step_done(b, ins, err);
     }
-    free(an);
-    free(ad);
-    free(ac);
-    free(blob);
-    free(scale);
-    free(used);
+    /* area-type aggregates: sums of all RegSO cells (protect.c), protected
+     * with them; the population (denominator) is public and always shown */
+    for (size_t a = 0; a < bp.nagg && s == OM_OK; a++) {
+        const btype_cell *ag = &bp.agg[a];
+        if (ag->st == ST_ABSENT)
+            continue;
+        const bslice *sl = &x->v[ag->slice];
+        bool pub = ag->st == ST_PUBLISHED;
+        char tcode[4];
+        snprintf(tcode, sizeof tcode, "%s", ag->type == 6 ? "1-2" : (const char[]){(char)('0' + ag->type), 0});
+        sqlite3_bind_text(tv, 1, x->name[sl->ind], -1, SQLITE_STATIC);
+        sqlite3_bind_int(tv, 2, sl->year);
+        sqlite3_bind_int(tv, 3, ag->type_year);
+        sqlite3_bind_text(tv, 4, x->name[sl->sex], -1, SQLITE_STATIC);
+        sqlite3_bind_text(tv, 5, x->name[sl->age], -1, SQLITE_STATIC);
+        sqlite3_bind_text(tv, 6, x->name[sl->born], -1, SQLITE_STATIC);
+        sqlite3_bind_text(tv, 7, ag->within < 0 ? "00" : om_geo_code(b->geo, OM_LEVEL_LAN, ag->within), -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(tv, 8, tcode, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(tv, 9, ag->n_regso);
+        if (pub) {
+            sqlite3_bind_double(tv, 10, ag->num);
+            if (ag->den > 0)
+                sqlite3_bind_double(tv, 12, ag->num * scale[sl->ind] / ag->den);
+        }
+        sqlite3_bind_double(tv, 11, ag->den);
+        sqlite3_bind_int(tv, 13, ag->st);
+        b->rep->cells_suppressed += !pub;
+        b->rep->cells_published += pub;
+        s = step_done(b, tv, err);
+    }
     if (s == OM_OK)
         s = exec(b, "CREATE UNIQUE INDEX slices_key ON slices(indicator, level, year, sex, age, born);", err);
 done:
     for (int y = 0; y <= 200; y++)
         free(types[y]);
+    free(bp.agg);
+    free(blob);
+    free(scale);
+    free(used);
     sqlite3_finalize(ins);
     sqlite3_finalize(tv);
     sqlite3_finalize(cat);

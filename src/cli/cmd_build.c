@@ -92,13 +92,15 @@ static int run(int argc, char **argv)
         return om_cli_fail("build", &err);
     fprintf(stderr,
             "omrade build: %s: %lld rows read, %lld loaded, %lld unlinked, %lld rejected; "
-            "%lld cells published, %lld suppressed (%lld secondary); %d map layers\n",
+            "%lld cells published, %lld suppressed (%lld primary, %lld secondary; %lld table sets "
+            "audited by %lld LP solves); %d map layers\n",
             o.out, (long long)r.rows_read, (long long)r.rows_loaded, (long long)r.rows_unlinked,
             (long long)r.rows_rejected, (long long)r.cells_published, (long long)r.cells_suppressed,
-            (long long)r.cells_secondary, r.layers);
+            (long long)r.cells_primary, (long long)r.cells_secondary, (long long)r.components,
+            (long long)r.lp_solves, r.layers);
     if (r.groups_failed)
-        fprintf(stderr, "omrade build: %lld indicator groups had no safe suppression pattern and were "
-                "suppressed entirely\n", (long long)r.groups_failed);
+        fprintf(stderr, "omrade build: %lld table sets (indicator family x year) had no safe suppression "
+                "pattern: their sensitive cells were all suppressed\n", (long long)r.groups_failed);
     if (r.rows_unlinked)
         fprintf(stderr, "omrade build: %lld rows did not link to an area (first: '%s')\n",
                 (long long)r.rows_unlinked, r.first_unlinked);

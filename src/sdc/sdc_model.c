@@ -29,6 +29,7 @@ const char *om_sdc_status_name(om_sdc_status s)
     case OM_SDC_MERGED: return "merged";
     case OM_SDC_SMOOTHED: return "smoothed";
     case OM_SDC_ROUNDED: return "rounded";
+    case OM_SDC_HIDDEN: return "hidden";
     }
     return "unknown";
 }

@@ -1,0 +1,74 @@
+/* Internal to src/build: the in-memory slice store shared by the database
+ * builder (build.c) and the disclosure control of the whole publication
+ * (protect.c). */
+#ifndef OM_BUILD_INTERNAL_H
+#define OM_BUILD_INTERNAL_H
+
+#include "omrade/build.h"
+#include "omrade/geo.h"
+#include "omrade/hash.h"
+
+/* Cell status, also the status byte stored in slices.cells and
+ * type_values.status (docs/barometer.md). */
+enum { ST_ABSENT = 0, ST_PUBLISHED = 1, ST_PRIMARY = 2, ST_SECONDARY = 3 };
+
+
+typedef struct bslice {
+    int32_t ind, sex, age, born; /* interned string ids */
+    om_level level;
+    int year;
+    int32_t n;
+    uint8_t *st;
+    double *num, *den;
+} bslice;
+
+typedef struct bind_meta {
+    bool ratio_gt; /* some numerator exceeds its denominator: not a share */
+    bool value_only; /* SEI and its parts: the value itself, no counts */
+    int32_t main_age; /* age of the RegSO slices, else of the first slice */
+    bool main_age_regso;
+} bind_meta;
+
+typedef struct store {
+    om_strmap *keys;  /* slice key -> index */
+    om_strmap *names; /* interned strings -> id */
+    char **name;
+    size_t nnames, capnames;
+    bslice *v;
+    size_t n, cap;
+    bind_meta *meta; /* per interned id (only indicator ids are used) */
+} store;
+
+/* One area-type aggregate: the sum of every RegSO cell of one slice whose
+ * RegSO has area type `type` (1..5; 6 = types 1 and 2) in the region
+ * `within` (-1 = riket, else the län index), before suppression. */
+typedef struct btype_cell {
+    int32_t slice;   /* the RegSO slice it aggregates */
+    int type_year;
+    int16_t within;
+    int8_t type;
+    uint8_t st;
+    int32_t n_regso;
+    double num, den;
+} btype_cell;
+
+typedef struct bprotect {
+    store *x;
+    const om_geo *geo;
+    int8_t *const *types;        /* types[year - 1900][regso], 0 = none; NULL rows absent */
+    const om_publish_rules *rules;
+    bool no_secondary;
+    om_progress progress;
+    /* out */
+    btype_cell *agg;
+    size_t nagg;
+    int64_t secondary, primary, components_failed, lp_solves, largest;
+    size_t components;
+} bprotect;
+
+/* Area-type aggregates of every RegSO slice, then primary and secondary
+ * suppression of the whole publication (protect.c).  Statuses are written
+ * into the slices and into bp->agg (owned by bp, free with free()). */
+om_status build_protect_all(bprotect *bp, om_error *err);
+
+#endif

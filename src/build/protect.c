@@ -1,0 +1,743 @@
+/* Disclosure control of the barometer's whole publication (issue 10).
+ *
+ * What is published is one linked table set per indicator family and year:
+ * every cell of every slice (RegSO, kommun, län, riket × sex × age × born),
+ * the area-type aggregates nationally and per län, and the relations an
+ * attacker can use between them:
+ *   sex      total = man + woman
+ *   born     total = Sweden + abroad
+ *   age      the indicator's main age group = the sum of its bands; where a
+ *            band is missing at a level (children_low_income gives low_econ
+ *            aged 0-17 per RegSO, the other bands are not published) the
+ *            rest is a hidden unknown >= 0
+ *   geography kommun = sum of its RegSO, län = sum of its kommuner,
+ *            riket = sum of the län
+ *   area type aggregate = sum of the RegSO of that type in the region;
+ *            '1-2' = type 1 + type 2
+ *   family   children_low_income is the same count as low_econ aged 0-17
+ *            (one cell, two names)
+ * and the bounds 0 <= numerator <= denominator of a share (denominators are
+ * population counts, public).  Families and years share no relation, so
+ * each (family, year) is one independent component; the audit of each
+ * proves every primary cell's interval against all published cells of the
+ * publication at once (docs/barometer.md, "Why components").
+ *
+ * A relation is entered only when the published numbers satisfy it exactly
+ * (a missing slice would otherwise pose as zeros); relations that do not
+ * add up are counted.  Band relations at kommun level and above need no
+ * RegSO band cells: with the RegSO bands unknown and unbounded the
+ * transportation polytope they span projects exactly onto "kommun bands sum
+ * to the kommun total" (Hitchcock's balance condition), which is entered.
+ *
+ * Primary rules (sensitive indicators only, threshold k = --min-count):
+ *   share, d < k            the attacker may not narrow x below [0, d]
+ *   share, 1 <= x < k       the attacker may not exclude x >= k
+ *   share, 1 <= d - x < k   the attacker may not exclude d - x >= k
+ *   mean (sum), d < k       the sum may not be narrowed to within +-10 %
+ * (Hundepool et al. 2012, §5.2-5.4: threshold rule for frequency tables
+ * with a sliding protection interval; p % for magnitudes.)
+ *
+ * Costs (what is given up first): τ-ARGUS's cost function with the
+ * λ-transformation at λ = 0, cost = w · (1 + ln(1 + x)) (de Wolf et al.,
+ * τ-ARGUS user's manual 4.2, §4.2.3), with lexicographic weights w by
+ * level, RegSO 1, kommun 1e3, län and area type within län 1e6, riket and
+ * area type nationally 1e9, times 4 for each of sex, born and age at its
+ * total, so a riket cell is chosen only when nothing below will do. */
+#define _POSIX_C_SOURCE 200809L
+#include "build_internal.h"
+
+#include "omrade/sdc.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------ area-type aggregates */
+
+static int type_year_for(int8_t *const *types, int year)
+{
+    for (int yy = year - 1900; yy >= 0; yy--)
+        if (yy <= 200 && types[yy])
+            return yy;
+    for (int yy = 0; yy <= 200; yy++)
+        if (types[yy])
+            return yy;
+    return -1;
+}
+
+/* Aggregates of every RegSO slice from all its cells (before suppression):
+ * per slice (nlan + 1) regions × 6 types. */
+static om_status make_aggregates(bprotect *bp, om_error *err)
+{
+    store *x = bp->x;
+    int32_t nlan = om_geo_count(bp->geo, OM_LEVEL_LAN);
+    size_t per = (size_t)(nlan + 1) * 6, n = 0;
+    for (size_t i = 0; i < x->n; i++)
+        n += x->v[i].level == OM_LEVEL_REGSO && !x->meta[x->v[i].ind].value_only;
+    bp->agg = calloc(n * per + 1, sizeof *bp->agg);
+    if (!bp->agg)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    bp->nagg = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        const bslice *sl = &x->v[i];
+        if (sl->level != OM_LEVEL_REGSO || x->meta[sl->ind].value_only)
+            continue;
+        int ty = type_year_for(bp->types, sl->year);
+        if (ty < 0)
+            continue;
+        btype_cell *a = bp->agg + bp->nagg;
+        for (size_t q = 0; q < per; q++) {
+            a[q].slice = (int32_t)i;
+            a[q].type_year = ty + 1900;
+            a[q].within = (int16_t)((int)(q / 6) - 1);
+            a[q].type = (int8_t)(q % 6 + 1);
+        }
+        for (int32_t k = 0; k < sl->n; k++) {
+            int t = bp->types[ty][k];
+            if (sl->st[k] == ST_ABSENT || t < 1 || t > 5)
+                continue;
+            int32_t lan = om_geo_parent(bp->geo, OM_LEVEL_REGSO, k, OM_LEVEL_LAN);
+            size_t w[4] = {(size_t)(t - 1), (size_t)(lan + 1) * 6 + (size_t)(t - 1), 5, (size_t)(lan + 1) * 6 + 5};
+            for (int q = 0; q < (t <= 2 ? 4 : 2); q++) {
+                a[w[q]].num += sl->num[k];
+                a[w[q]].den += sl->den[k];
+                a[w[q]].n_regso++;
+            }
+        }
+        for (size_t q = 0; q < per; q++)
+            a[q].st = a[q].n_regso ? ST_PUBLISHED : ST_ABSENT;
+        bp->nagg += per;
+    }
+    return OM_OK;
+}
+
+/* ------------------------------------------------------ one component */
+
+typedef struct comp {
+    size_t *sl; /* slice indices */
+    size_t nsl, capsl;
+    int year;
+    const om_indicator_rule *rule;
+} comp;
+
+enum { SEX_TOTAL = 0, BORN_TOTAL = 0 };
+
+static int code3(const char *s, const char *a, const char *b)
+{
+    return strcmp(s, a) == 0 ? 1 : strcmp(s, b) == 0 ? 2 : 0;
+}
+
+/* A cell's place in the component: slot (family member), level (0..3 =
+ * RegSO..riket, 4 = area type), area (index, or region*8+type for
+ * aggregates), sex, born (0 total), age (interned id). */
+static uint64_t key_of(int slot, int level, int32_t area, int sex, int born, int32_t age)
+{
+    return ((((((uint64_t)slot * 8 + (uint64_t)level) << 20 | (uint64_t)area) * 4 + (uint64_t)sex) * 4 +
+             (uint64_t)born)
+            << 16) |
+           (uint64_t)age;
+}
+
+typedef struct ref {
+    int32_t cell;
+    int32_t slice; /* slice index, or -1 - aggregate index */
+    int32_t k;
+} ref;
+
+typedef struct cbuild {
+    bprotect *bp;
+    const comp *c;
+    om_sdc_lin *m;
+    om_u64map *keys;
+    uint64_t *ckey;   /* per cell */
+    double *cden;     /* per cell */
+    ref *refs;
+    size_t nrefs, caprefs, ncells, capcells;
+    int32_t *parts;
+    size_t capparts;
+    int64_t not_additive;
+} cbuild;
+
+static bool push_ref(cbuild *b, int32_t cell, int32_t slice, int32_t k)
+{
+    if (b->nrefs == b->caprefs) {
+        size_t nc = b->caprefs ? b->caprefs * 2 : 4096;
+        ref *r = realloc(b->refs, nc * sizeof *r);
+        if (!r)
+            return false;
+        b->refs = r;
+        b->caprefs = nc;
+    }
+    b->refs[b->nrefs++] = (ref){cell, slice, k};
+    return true;
+}
+
+static double level_weight(int level, int within)
+{
+    static const double w[5] = {1, 1e3, 1e6, 1e9, 0};
+    if (level == 4)
+        return within < 0 ? 1e9 : 1e6;
+    return w[level];
+}
+
+/* Primary requirement of a cell: true when primary, with down/up. */
+static bool primary(const om_indicator_rule *r, int64_t k, double x, double d, double *down, double *up)
+{
+    *down = *up = 0;
+    if (!r->sensitive || k <= 0)
+        return false;
+    double kk = (double)k;
+    if (r->mean) {
+        if (d >= kk)
+            return false;
+        *down = 0.1 * x;
+        *up = x > 0 ? 0.1 * x : 1;
+        return true;
+    }
+    if (d < kk) {
+        *down = x;
+        *up = d - x;
+        return true;
+    }
+    bool p = false;
+    if (x >= 1 && x < kk) {
+        *up = kk - x;
+        p = true;
+    }
+    if (d - x >= 1 && d - x < kk) {
+        *down = x - (d - kk);
+        p = true;
+    }
+    return p;
+}
+
+static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w, int32_t slice, int32_t k,
+                          om_error *err)
+{
+    uint32_t have;
+    if (om_u64map_get(b->keys, key, &have)) {
+        /* the same count under two names (family): one cell */
+        return push_ref(b, (int32_t)have, slice, k) ? OM_OK
+                                                     : om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    const om_indicator_rule *r = b->c->rule;
+    double cost = w * (1 + log1p(x));
+    int32_t id;
+    om_status s = om_sdc_lin_cell(b->m, x, r->mean ? INFINITY : d, cost, &id, err);
+    if (s != OM_OK)
+        return s;
+    double down, up;
+    if (primary(r, b->bp->rules->min_count, x, d, &down, &up))
+        om_sdc_lin_require(b->m, id, down, up);
+    if ((size_t)id >= b->capcells) {
+        size_t nc = b->capcells ? b->capcells * 2 : 4096;
+        uint64_t *ck = realloc(b->ckey, nc * sizeof *ck);
+        if (ck)
+            b->ckey = ck;
+        double *cd = realloc(b->cden, nc * sizeof *cd);
+        if (cd)
+            b->cden = cd;
+        if (!ck || !cd)
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        b->capcells = nc;
+    }
+    b->ckey[id] = key;
+    b->cden[id] = d;
+    b->ncells = (size_t)id + 1;
+    if (om_u64map_put(b->keys, key, (uint32_t)id) != OM_OK || !push_ref(b, id, slice, k))
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return OM_OK;
+}
+
+static int32_t find(const cbuild *b, uint64_t key)
+{
+    uint32_t v;
+    return om_u64map_get(b->keys, key, &v) ? (int32_t)v : -1;
+}
+
+/* Enter total = sum(parts) when the published numbers satisfy it. */
+static om_status relation(cbuild *b, int32_t total, const int32_t *parts, size_t n, om_error *err)
+{
+    if (total < 0 || n == 0)
+        return OM_OK;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += om_sdc_lin_value(b->m, parts[i]);
+    double t = om_sdc_lin_value(b->m, total);
+    if (fabs(sum - t) > 1e-9 * (1 + fabs(t))) {
+        b->not_additive++;
+        return OM_OK;
+    }
+    return om_sdc_lin_sum(b->m, total, parts, n, err);
+}
+
+static bool parts_room(cbuild *b, size_t n)
+{
+    if (n <= b->capparts)
+        return true;
+    size_t nc = b->capparts ? b->capparts * 2 : 256;
+    while (nc < n)
+        nc *= 2;
+    int32_t *p = realloc(b->parts, nc * sizeof *p);
+    if (!p)
+        return false;
+    b->parts = p;
+    b->capparts = nc;
+    return true;
+}
+
+typedef struct ckey_parts {
+    int slot, level, sex, born;
+    int32_t area, age;
+} ckey_parts;
+
+static ckey_parts unkey(uint64_t k)
+{
+    ckey_parts p;
+    p.age = (int32_t)(k & 0xffff);
+    k >>= 16;
+    p.born = (int)(k % 4);
+    k /= 4;
+    p.sex = (int)(k % 4);
+    k /= 4;
+    p.area = (int32_t)(k & 0xfffff);
+    k >>= 20;
+    p.level = (int)(k % 8);
+    p.slot = (int)(k / 8);
+    return p;
+}
+
+/* Sort helper: cells grouped by a parent id. */
+typedef struct pc {
+    int32_t parent, child;
+} pc;
+static int cmp_pc(const void *a, const void *b)
+{
+    const pc *x = a, *y = b;
+    return (x->parent > y->parent) - (x->parent < y->parent);
+}
+
+static om_status grouped_relations(cbuild *b, pc *v, size_t n, om_error *err)
+{
+    qsort(v, n, sizeof *v, cmp_pc);
+    om_status s = OM_OK;
+    for (size_t i = 0; i < n && s == OM_OK;) {
+        size_t j = i;
+        while (j < n && v[j].parent == v[i].parent)
+            j++;
+        if (!parts_room(b, j - i))
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (size_t q = i; q < j; q++)
+            b->parts[q - i] = v[q].child;
+        s = relation(b, v[i].parent, b->parts, j - i, err);
+        i = j;
+    }
+    return s;
+}
+
+static om_status build_relations(cbuild *b, const int32_t *main_age, int nslot, om_error *err)
+{
+    bprotect *bp = b->bp;
+    const om_geo *g = bp->geo;
+    size_t n = b->ncells;
+    pc *v = malloc((n * 3 + 1) * sizeof *v);
+    if (!v)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    om_status s = OM_OK;
+    /* sex and born margins */
+    for (size_t i = 0; i < n && s == OM_OK; i++) {
+        ckey_parts p = unkey(b->ckey[i]);
+        if (p.sex == SEX_TOTAL) {
+            int32_t a = find(b, key_of(p.slot, p.level, p.area, 1, p.born, p.age));
+            int32_t c = find(b, key_of(p.slot, p.level, p.area, 2, p.born, p.age));
+            int32_t parts[2];
+            size_t np = 0;
+            if (a >= 0)
+                parts[np++] = a;
+            if (c >= 0)
+                parts[np++] = c;
+            s = relation(b, (int32_t)i, parts, np, err);
+        }
+        if (s == OM_OK && p.born == BORN_TOTAL) {
+            int32_t a = find(b, key_of(p.slot, p.level, p.area, p.sex, 1, p.age));
+            int32_t c = find(b, key_of(p.slot, p.level, p.area, p.sex, 2, p.age));
+            int32_t parts[2];
+            size_t np = 0;
+            if (a >= 0)
+                parts[np++] = a;
+            if (c >= 0)
+                parts[np++] = c;
+            s = relation(b, (int32_t)i, parts, np, err);
+        }
+    }
+    /* geography: child -> parent of the next level, same slot/sex/born/age */
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++) {
+        ckey_parts p = unkey(b->ckey[i]);
+        if (p.level >= 3 || p.level == 4)
+            continue;
+        om_level lv = (om_level)(OM_LEVEL_REGSO + p.level);
+        int32_t up = p.level == 2 ? 0 : om_geo_parent(g, lv, p.area, (om_level)(lv + 1));
+        int32_t par = find(b, key_of(p.slot, p.level + 1, up, p.sex, p.born, p.age));
+        if (par >= 0)
+            v[nv++] = (pc){par, (int32_t)i};
+    }
+    if (s == OM_OK)
+        s = grouped_relations(b, v, nv, err);
+    /* area types: RegSO -> aggregate of its type in riket and in its län;
+     * '1-2' = 1 + 2 */
+    nv = 0;
+    int ty = -1;
+    for (size_t i = 0; i < n && s == OM_OK; i++) {
+        ckey_parts p = unkey(b->ckey[i]);
+        if (p.level != 0)
+            continue;
+        if (ty < 0)
+            ty = type_year_for(bp->types, b->c->year);
+        if (ty < 0)
+            break;
+        int t = bp->types[ty][p.area];
+        if (t < 1 || t > 5)
+            continue;
+        int32_t lan = om_geo_parent(g, OM_LEVEL_REGSO, p.area, OM_LEVEL_LAN);
+        int32_t a1 = find(b, key_of(p.slot, 4, 0 * 8 + t, p.sex, p.born, p.age));
+        int32_t a2 = find(b, key_of(p.slot, 4, (lan + 1) * 8 + t, p.sex, p.born, p.age));
+        if (a1 >= 0)
+            v[nv++] = (pc){a1, (int32_t)i};
+        if (a2 >= 0)
+            v[nv++] = (pc){a2, (int32_t)i};
+    }
+    if (s == OM_OK)
+        s = grouped_relations(b, v, nv, err);
+    for (size_t i = 0; i < n && s == OM_OK; i++) {
+        ckey_parts p = unkey(b->ckey[i]);
+        if (p.level != 4 || p.area % 8 != 6)
+            continue;
+        int32_t base = p.area - 6;
+        int32_t parts[2] = {find(b, key_of(p.slot, 4, base + 1, p.sex, p.born, p.age)),
+                            find(b, key_of(p.slot, 4, base + 2, p.sex, p.born, p.age))};
+        if (parts[0] >= 0 && parts[1] >= 0)
+            s = relation(b, (int32_t)i, parts, 2, err);
+        else if (parts[0] >= 0 || parts[1] >= 0)
+            s = relation(b, (int32_t)i, parts[0] >= 0 ? parts : parts + 1, 1, err);
+    }
+    /* age: the main age group = its bands; a band missing at this level
+     * makes the rest a hidden unknown */
+    if (s == OM_OK) {
+        /* bands of each slot: ages seen in the slot other than its main age */
+        int32_t (*bands)[16] = calloc((size_t)nslot, sizeof *bands);
+        int *nb = calloc((size_t)nslot, sizeof *nb);
+        if (!bands || !nb) {
+            free(bands);
+            free(nb);
+            free(v);
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++) {
+            ckey_parts p = unkey(b->ckey[i]);
+            if (p.age == main_age[p.slot])
+                continue;
+            int q = 0;
+            while (q < nb[p.slot] && bands[p.slot][q] != p.age)
+                q++;
+            if (q == nb[p.slot] && q < 16)
+                bands[p.slot][nb[p.slot]++] = p.age;
+        }
+        for (size_t i = 0; i < n && s == OM_OK; i++) {
+            ckey_parts p = unkey(b->ckey[i]);
+            if (p.age != main_age[p.slot] || nb[p.slot] == 0)
+                continue;
+            int32_t parts[17];
+            size_t np = 0;
+            double sum = 0;
+            for (int q = 0; q < nb[p.slot]; q++) {
+                int32_t c = find(b, key_of(p.slot, p.level, p.area, p.sex, p.born, bands[p.slot][q]));
+                if (c >= 0) {
+                    parts[np++] = c;
+                    sum += om_sdc_lin_value(b->m, c);
+                }
+            }
+            if (np == 0)
+                continue;
+            double t = om_sdc_lin_value(b->m, (int32_t)i);
+            if (fabs(sum - t) <= 1e-9 * (1 + t)) {
+                s = om_sdc_lin_sum(b->m, (int32_t)i, parts, np, err);
+            } else if (sum < t && np < (size_t)nb[p.slot]) {
+                int32_t rest;
+                s = om_sdc_lin_cell(b->m, t - sum, INFINITY, INFINITY, &rest, err);
+                if (s == OM_OK) {
+                    om_sdc_lin_hide(b->m, rest);
+                    parts[np++] = rest;
+                    s = om_sdc_lin_sum(b->m, (int32_t)i, parts, np, err);
+                }
+            } else {
+                b->not_additive++;
+            }
+        }
+        free(bands);
+        free(nb);
+    }
+    free(v);
+    return s;
+}
+
+static void write_back(cbuild *b, bool failed)
+{
+    store *x = b->bp->x;
+    for (size_t r = 0; r < b->nrefs; r++) {
+        const ref *f = &b->refs[r];
+        om_sdc_status st = om_sdc_lin_status(b->m, f->cell);
+        uint8_t *dst = f->slice >= 0 ? &x->v[f->slice].st[f->k] : &b->bp->agg[-1 - f->slice].st;
+        if (*dst == ST_ABSENT)
+            continue;
+        if (st == OM_SDC_PRIMARY)
+            *dst = ST_PRIMARY;
+        else if (st == OM_SDC_SECONDARY || failed)
+            *dst = ST_SECONDARY;
+    }
+}
+
+typedef struct cres {
+    int64_t primary, secondary, failed, solves, largest, not_additive;
+} cres;
+
+/* Model, protect and write back one component. */
+static om_status protect_component(bprotect *bp, const comp *c, const size_t *agg_of_slice, cres *res,
+                                   om_error *err)
+{
+    store *x = bp->x;
+    cbuild b;
+    memset(&b, 0, sizeof b);
+    b.bp = bp;
+    b.c = c;
+    om_status s = om_sdc_lin_new(&b.m, err);
+    if (s != OM_OK)
+        return s;
+    b.keys = om_u64map_new(1 << 16);
+    if (!b.keys) {
+        om_sdc_lin_free(b.m);
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* slots: members of the family; a member that is the same count as
+     * another (children_low_income = low_econ 0-17) shares its slot */
+    int32_t slot_ind[8], main_age[8];
+    int nslot = 0;
+    for (size_t q = 0; q < c->nsl; q++) {
+        int32_t ind = x->v[c->sl[q]].ind;
+        const om_indicator_rule *r = om_build_indicator_rule(x->name[ind]);
+        int32_t canon = ind;
+        if (r->id && strcmp(r->id, r->family) != 0) {
+            int32_t fam = om_strmap_get(x->names, r->family, strlen(r->family));
+            for (size_t t = 0; fam >= 0 && t < c->nsl; t++)
+                if (x->v[c->sl[t]].ind == fam)
+                    canon = fam;
+        }
+        int sl = 0;
+        while (sl < nslot && slot_ind[sl] != canon)
+            sl++;
+        if (sl == nslot && nslot < 8) {
+            slot_ind[nslot] = canon;
+            main_age[nslot] = x->meta[canon].main_age;
+            nslot++;
+        }
+    }
+    for (size_t q = 0; q < c->nsl && s == OM_OK; q++) {
+        const bslice *sl = &x->v[c->sl[q]];
+        const om_indicator_rule *r = om_build_indicator_rule(x->name[sl->ind]);
+        int32_t canon = sl->ind;
+        if (r->id && strcmp(r->id, r->family) != 0) {
+            int32_t fam = om_strmap_get(x->names, r->family, strlen(r->family));
+            if (fam >= 0)
+                canon = fam;
+        }
+        int slot = 0;
+        while (slot < nslot && slot_ind[slot] != canon)
+            slot++;
+        if (slot == nslot)
+            slot = 0;
+        int sex = code3(x->name[sl->sex], "man", "woman"), born = code3(x->name[sl->born], "sweden", "abroad");
+        int level = (int)sl->level - OM_LEVEL_REGSO;
+        double wm = (sex == 0 ? 4 : 1) * (born == 0 ? 4 : 1) * (sl->age == main_age[slot] ? 4 : 1);
+        for (int32_t k = 0; k < sl->n && s == OM_OK; k++) {
+            if (sl->st[k] == ST_ABSENT)
+                continue;
+            double w = level_weight(level, 0) * wm;
+            if (level == 3 && wm == 64)
+                w *= 1e3; /* the national total itself */
+            s = add_cell(&b, key_of(slot, level, k, sex, born, sl->age), sl->num[k], sl->den[k], w,
+                         (int32_t)c->sl[q], k, err);
+        }
+        if (sl->level == OM_LEVEL_REGSO && agg_of_slice[c->sl[q]] != SIZE_MAX) {
+            size_t a0 = agg_of_slice[c->sl[q]];
+            int32_t nlan = om_geo_count(bp->geo, OM_LEVEL_LAN);
+            for (size_t a = a0; a < a0 + (size_t)(nlan + 1) * 6 && s == OM_OK; a++) {
+                btype_cell *ag = &bp->agg[a];
+                if (ag->st == ST_ABSENT)
+                    continue;
+                double w = level_weight(4, ag->within) * wm;
+                s = add_cell(&b, key_of(slot, 4, (ag->within + 1) * 8 + ag->type, sex, born, sl->age), ag->num,
+                             ag->den, w, -1 - (int32_t)a, 0, err);
+            }
+        }
+    }
+    if (s == OM_OK)
+        s = build_relations(&b, main_age, nslot, err);
+    om_sdc_lin_summary sum;
+    memset(&sum, 0, sizeof sum);
+    bool failed = false;
+    if (s == OM_OK) {
+        if (bp->no_secondary) {
+            sum.primary = 0;
+            for (size_t i = 0; i < b.ncells; i++)
+                sum.primary += om_sdc_lin_status(b.m, (int32_t)i) == OM_SDC_PRIMARY;
+        } else {
+            s = om_sdc_lin_protect(b.m, 0, &sum, err);
+            if (s == OM_ERR_INPUT) { /* no safe pattern: publish nothing sensitive of this component */
+                om_error_clear(err);
+                s = OM_OK;
+                failed = true;
+                res->failed++;
+            }
+        }
+    }
+    if (s == OM_OK)
+        write_back(&b, failed);
+    res->primary += (int64_t)sum.primary;
+    res->secondary += (int64_t)sum.secondary;
+    res->solves += (int64_t)sum.lp_solves;
+    if ((int64_t)sum.largest > res->largest)
+        res->largest = (int64_t)sum.largest;
+    res->not_additive += b.not_additive;
+    om_sdc_lin_free(b.m);
+    om_u64map_free(b.keys);
+    free(b.ckey);
+    free(b.cden);
+    free(b.refs);
+    free(b.parts);
+    return s;
+}
+
+/* ------------------------------------------------------------- driver */
+
+typedef struct worker {
+    bprotect *bp;
+    comp *comps;
+    size_t ncomp, t, nt;
+    const size_t *agg_of_slice;
+    cres res;
+    om_status status;
+    om_error err;
+    size_t *next;
+    pthread_mutex_t *mu;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    for (;;) {
+        pthread_mutex_lock(w->mu);
+        size_t i = (*w->next)++;
+        pthread_mutex_unlock(w->mu);
+        if (i >= w->ncomp || w->status != OM_OK)
+            break;
+        w->status = protect_component(w->bp, &w->comps[i], w->agg_of_slice, &w->res, &w->err);
+        if (w->t == 0 && w->bp->progress.fn)
+            w->bp->progress.fn(w->bp->progress.user, "protecting", i + 1, w->ncomp);
+    }
+    return NULL;
+}
+
+om_status build_protect_all(bprotect *bp, om_error *err)
+{
+    store *x = bp->x;
+    om_status s = make_aggregates(bp, err);
+    if (s != OM_OK)
+        return s;
+    size_t *agg_of_slice = malloc((x->n + 1) * sizeof *agg_of_slice);
+    om_strmap *keys = om_strmap_new(x->n + 1);
+    comp *comps = calloc(x->n + 1, sizeof *comps);
+    size_t ncomp = 0;
+    if (!agg_of_slice || !keys || !comps) {
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < x->n; i++)
+        agg_of_slice[i] = SIZE_MAX;
+    for (size_t a = 0; a < bp->nagg; a++)
+        if (agg_of_slice[bp->agg[a].slice] == SIZE_MAX)
+            agg_of_slice[bp->agg[a].slice] = a;
+    /* components: (family, year) of the sensitive indicators */
+    for (size_t i = 0; i < x->n && s == OM_OK; i++) {
+        const bslice *sl = &x->v[i];
+        if (x->meta[sl->ind].value_only)
+            continue;
+        const om_indicator_rule *r = om_build_indicator_rule(x->name[sl->ind]);
+        if (!r->sensitive)
+            continue;
+        const char *fam = r->family ? r->family : x->name[sl->ind];
+        char key[96];
+        int kl = snprintf(key, sizeof key, "%s|%d", fam, sl->year);
+        int32_t ci = om_strmap_get(keys, key, (size_t)kl);
+        if (ci < 0) {
+            ci = (int32_t)ncomp++;
+            comps[ci].year = sl->year;
+            comps[ci].rule = r;
+            if (om_strmap_put(keys, key, (size_t)kl, ci) != OM_OK) {
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+        }
+        comp *c = &comps[ci];
+        if (c->nsl == c->capsl) {
+            size_t nc = c->capsl ? c->capsl * 2 : 64;
+            size_t *p = realloc(c->sl, nc * sizeof *p);
+            if (!p) {
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            c->sl = p;
+            c->capsl = nc;
+        }
+        c->sl[c->nsl++] = i;
+    }
+    if (s != OM_OK)
+        goto done;
+    /* two threads: components share nothing (disjoint slices and
+     * aggregates), GLPK keeps its environment per thread */
+    size_t next = 0;
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    worker w[2];
+    pthread_t th;
+    size_t nt = ncomp > 1 ? 2 : 1;
+    for (size_t t = 0; t < nt; t++) {
+        memset(&w[t], 0, sizeof w[t]);
+        w[t] = (worker){bp, comps, ncomp, t, nt, agg_of_slice, {0}, OM_OK, {0}, &next, &mu};
+    }
+    bool started = nt == 2 && pthread_create(&th, NULL, work, &w[1]) == 0;
+    work(&w[0]);
+    if (started)
+        pthread_join(th, NULL);
+    else if (nt == 2)
+        work(&w[1]);
+    for (size_t t = 0; t < nt; t++) {
+        bp->primary += w[t].res.primary;
+        bp->secondary += w[t].res.secondary;
+        bp->components_failed += w[t].res.failed;
+        bp->lp_solves += w[t].res.solves;
+        if (w[t].res.largest > bp->largest)
+            bp->largest = w[t].res.largest;
+        if (s == OM_OK && w[t].status != OM_OK) {
+            s = w[t].status;
+            *err = w[t].err;
+        }
+    }
+    bp->components = ncomp;
+done:
+    for (size_t i = 0; comps && i < ncomp; i++)
+        free(comps[i].sl);
+    free(comps);
+    free(agg_of_slice);
+    om_strmap_free(keys);
+    return s;
+}
