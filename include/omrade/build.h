@@ -99,6 +99,9 @@ typedef struct om_build_options {
                                                      NULL = default text */
     om_publish_rules rules;
     bool no_secondary;                            /* primary suppression only (no om_sdc) */
+    bool regso_breakdowns;                        /* publish sensitive indicators by sex, born
+                                                     and age per RegSO too (default: RegSO
+                                                     totals only; the breakdowns from kommun up) */
     om_progress progress;                         /* reading and protecting; fn may be NULL */
 } om_build_options;
 
@@ -115,6 +118,8 @@ typedef struct om_build_report {
     int64_t lp_solves;         /* simplex runs of the audit */
     int64_t groups_failed;     /* groups om_sdc could not protect: fully suppressed */
     int64_t cells_published;
+    int64_t cells_withheld;    /* RegSO breakdowns of sensitive indicators not published
+                                  (table redesign, see regso_breakdowns) */
     int32_t layers;         /* geometry layers stored */
     char first_unlinked[128]; /* the first area text that did not link, for the message */
 } om_build_report;

@@ -290,6 +290,15 @@ om_status om_sdc_lin_cell(om_sdc_lin *m, double value, double ub, double cost, i
 void om_sdc_lin_require(om_sdc_lin *m, int32_t id, double down, double up);
 /* Cell id is never published and has no requirement (status OM_SDC_HIDDEN). */
 void om_sdc_lin_hide(om_sdc_lin *m, int32_t id);
+/* Neighbourhoods for a fast, sound audit: loc[l] (l < OM_SDC_LIN_LEVELS,
+ * -1 = none) names the cell's locality at level l, from small to large
+ * (the barometer: kommun; län; everything above RegSO).  The audit first tries to show
+ * each requirement with only the unknowns of one locality free and every
+ * other cell at its true value (a restriction of the attacker's polytope,
+ * so a requirement shown there holds), then the whole connected set.
+ * Optional: without localities every component is solved whole. */
+#define OM_SDC_LIN_LEVELS 3
+om_status om_sdc_lin_locality(om_sdc_lin *m, int32_t id, const int32_t *loc, om_error *err);
 /* Relation total = parts[0] + ... + parts[n-1].  Errors: OM_ERR_USAGE (bad
  * id, n = 0), OM_ERR_NOMEM. */
 om_status om_sdc_lin_sum(om_sdc_lin *m, int32_t total, const int32_t *parts, size_t n, om_error *err);
@@ -315,6 +324,8 @@ om_sdc_status om_sdc_lin_status(const om_sdc_lin *m, int32_t id);
  * when the cell was not audited (published, or no requirement). */
 bool om_sdc_lin_interval(const om_sdc_lin *m, int32_t id, double *lo, double *hi);
 size_t om_sdc_lin_ncells(const om_sdc_lin *m);
+/* Did primary cell id fail the last audit (requirement not shown)? */
+bool om_sdc_lin_fails(const om_sdc_lin *m, int32_t id);
 /* The value a cell was added with. */
 double om_sdc_lin_value(const om_sdc_lin *m, int32_t id);
 

@@ -70,6 +70,9 @@ static const struct {
     {"income_quintile_1", "Lägsta inkomstfemtedelen", "Lowest income quintile", "%"},
     {"children_low_income", "Barn i hushåll med låg ekonomisk standard", "Children in low-income households", "%"},
     {"econ_assistance", "Ekonomiskt bistånd", "Social assistance", "%"},
+    {"econ_assistance_any", "Ekonomiskt bistånd någon gång under året", "Social assistance at some time in the year", "%"},
+    {"assist_unemp_long", "Ekonomiskt bistånd minst tio månader och/eller arbetslös mer än sex månader",
+     "Social assistance for at least ten months and/or unemployed more than six months", "%"},
     {"pre_upper_secondary", "Förgymnasial utbildning", "Pre-upper-secondary education", "%"},
     {"post_secondary", "Eftergymnasial utbildning", "Post-secondary education", "%"},
     {"gainful_employment", "Förvärvsarbetande", "In gainful employment", "%"},
@@ -374,14 +377,74 @@ done:
     return s;
 }
 
-static void bind_opt_double(sqlite3_stmt *st, int i, const om_csv *c, int col, double *v)
+/* Strict number syntax, as omrade and SCB write numbers:
+ * -?digits[.digits][(e|E)[+-]digits].  No blanks, hex, inf or nan (which
+ * the C library's strtod would take), so a bad value can never be
+ * published as a number. */
+static bool number_syntax(om_field f)
+{
+    size_t i = 0, n = f.len;
+    const char *p = f.ptr;
+    if (i < n && p[i] == '-')
+        i++;
+    size_t d0 = i;
+    while (i < n && p[i] >= '0' && p[i] <= '9')
+        i++;
+    if (i == d0)
+        return false;
+    if (i < n && p[i] == '.') {
+        size_t f0 = ++i;
+        while (i < n && p[i] >= '0' && p[i] <= '9')
+            i++;
+        if (i == f0)
+            return false;
+    }
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        if (i < n && (p[i] == '+' || p[i] == '-'))
+            i++;
+        size_t e0 = i;
+        while (i < n && p[i] >= '0' && p[i] <= '9')
+            i++;
+        if (i == e0)
+            return false;
+    }
+    return i == n;
+}
+
+/* A number in [lo, hi] in column col; an empty field is absent (*present
+ * false) when `optional`, an error otherwise. */
+static om_status strict_double(const om_csv *c, int col, double lo, double hi, bool optional, bool *present,
+                               double *v, om_error *err)
 {
     *v = 0;
+    *present = false;
     om_field f = om_csv_field(c, (size_t)col);
-    if (col < 0 || f.len == 0 || !om_parse_double(f.ptr, f.len, v))
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_double(st, i, *v);
+    if (f.len == 0 && optional)
+        return OM_OK;
+    if (!number_syntax(f) || !om_parse_double(f.ptr, f.len, v) || !isfinite(*v))
+        return om_csv_fail(c, (size_t)col, err, "expected a number, found '%.*s'", (int)(f.len > 40 ? 40 : f.len),
+                           f.ptr);
+    if (*v < lo || *v > hi)
+        return om_csv_fail(c, (size_t)col, err, "expected a number from %g to %g, found %.*s", lo, hi,
+                           (int)(f.len > 40 ? 40 : f.len), f.ptr);
+    *present = true;
+    return OM_OK;
+}
+
+/* Bind a strictly parsed optional number (NULL when empty). */
+static om_status bind_opt_double(sqlite3_stmt *st, int i, const om_csv *c, int col, double lo, double hi,
+                                 double *v, om_error *err)
+{
+    bool present = false;
+    om_status s = col < 0 ? OM_OK : strict_double(c, col, lo, hi, true, &present, v, err);
+    if (s == OM_OK) {
+        if (present)
+            sqlite3_bind_double(st, i, *v);
+        else
+            sqlite3_bind_null(st, i);
+    }
+    return s;
 }
 
 /* ------------------------------------------------------- slice store
@@ -553,8 +616,11 @@ static om_status load_sei(bctx *b, const char *path, om_error *err)
         double v[5];
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, y);
-        for (int k = 0; k < 5; k++)
-            bind_opt_double(st, 3 + k, c, ix[2 + k], &v[k]);
+        /* the three parts are shares in per cent; SEI and z are finite */
+        for (int k = 0; k < 5 && s == OM_OK; k++)
+            s = bind_opt_double(st, 3 + k, c, ix[2 + k], k < 3 ? 0 : -1e6, k < 3 ? 100 : 1e6, &v[k], err);
+        if (s != OM_OK)
+            break;
         if (t && b->opt->n_types == 0) /* --types, when given, is the only source of types */
             sqlite3_bind_int64(st, 8, t);
         sqlite3_bind_text(st, 9, base, -1, SQLITE_STATIC);
@@ -648,18 +714,31 @@ static om_status load_indicators(bctx *b, const char *path, om_error *err)
         }
         int64_t y;
         double num, den;
+        bool present;
+        /* denominators are persons (at most 2^31); numerators counts of
+         * persons or, for means, sums (SEK, days) below 1e15 */
         if ((s = om_csv_i64(c, (size_t)ix[2], &y, err)) != OM_OK ||
-            (s = om_csv_f64(c, (size_t)ix[7], &num, err)) != OM_OK ||
-            (s = om_csv_f64(c, (size_t)ix[8], &den, err)) != OM_OK)
+            (s = strict_double(c, ix[7], 0, 1e15, false, &present, &num, err)) != OM_OK ||
+            (s = strict_double(c, ix[8], 0, 2147483647.0, false, &present, &den, err)) != OM_OK)
             break;
         if (y < 1900 || y > 2100) {
             s = om_csv_fail(c, (size_t)ix[2], err, "expected a year 1900-2100, found %lld", (long long)y);
             break;
         }
-        if (!(num >= 0) || !(den >= 0)) {
-            s = om_csv_fail(c, (size_t)ix[num >= 0 ? 8 : 7], err, "expected a count >= 0, found %g",
-                            num >= 0 ? den : num);
+        if (den != floor(den)) {
+            s = om_csv_fail(c, (size_t)ix[8], err, "expected a whole number of persons, found %g", den);
             break;
+        }
+        {
+            char idbuf[80];
+            snprintf(idbuf, sizeof idbuf, "%.*s", (int)(ind.len < 64 ? ind.len : 64), ind.ptr);
+            const om_indicator_rule *rule = om_build_indicator_rule(idbuf);
+            if (rule->id && !rule->mean && (num != floor(num) || num > den)) {
+                s = om_csv_fail(c, (size_t)ix[7], err,
+                                "expected a share's numerator: a whole number <= the denominator %g, found %g",
+                                den, num);
+                break;
+            }
         }
         int32_t idx;
         if (lv == OM_LEVEL_RIKET)
@@ -731,6 +810,7 @@ static om_status finish_indicators(bctx *b, om_error *err)
     bp.types = types;
     bp.rules = &b->opt->rules;
     bp.no_secondary = b->opt->no_secondary;
+    bp.regso_breakdowns = b->opt->regso_breakdowns;
     bp.progress = b->opt->progress;
     if ((s = build_protect_all(&bp, err)) != OM_OK)
         goto done;
@@ -739,6 +819,7 @@ static om_status finish_indicators(bctx *b, om_error *err)
     b->rep->cells_primary = bp.primary;
     b->rep->components = (int64_t)bp.components;
     b->rep->lp_solves = bp.lp_solves;
+    b->rep->cells_withheld = bp.withheld;
     if ((s = prep(b, "INSERT INTO slices VALUES(?,?,?,?,?,?,?,?,?,?)", &ins, err)) != OM_OK ||
         (s = prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &tv, err)) != OM_OK ||
         (s = prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
@@ -785,6 +866,8 @@ static om_status finish_indicators(bctx *b, om_error *err)
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < x->n && s == OM_OK; i++) {
         bslice *sl = &x->v[i];
+        if (sl->withheld)
+            continue;
         int32_t npub = 0, nsup = 0;
         for (int32_t k = 0; k < sl->n; k++) {
             if (sl->st[k] == ST_ABSENT) {
@@ -911,7 +994,10 @@ static om_status load_seg(bctx *b, const char *path, om_error *err)
         }
         double v;
         for (int k = 5; k <= 11; k++)
-            bind_opt_double(st, k + 1, c, ix[k], &v);
+            if ((s = bind_opt_double(st, k + 1, c, ix[k], -1e12, 1e12, &v, err)) != OM_OK)
+                break;
+        if (s != OM_OK)
+            break;
         om_field fl = om_csv_field(c, (size_t)ix[12]);
         if (fl.len)
             sqlite3_bind_text(st, 13, fl.ptr, (int)fl.len, SQLITE_TRANSIENT);

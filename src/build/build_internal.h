@@ -15,6 +15,7 @@ enum { ST_ABSENT = 0, ST_PUBLISHED = 1, ST_PRIMARY = 2, ST_SECONDARY = 3 };
 
 typedef struct bslice {
     int32_t ind, sex, age, born; /* interned string ids */
+    bool withheld;               /* not published (table redesign): not written */
     om_level level;
     int year;
     int32_t n;
@@ -58,11 +59,12 @@ typedef struct bprotect {
     int8_t *const *types;        /* types[year - 1900][regso], 0 = none; NULL rows absent */
     const om_publish_rules *rules;
     bool no_secondary;
+    bool regso_breakdowns;
     om_progress progress;
     /* out */
     btype_cell *agg;
     size_t nagg;
-    int64_t secondary, primary, components_failed, lp_solves, largest;
+    int64_t secondary, primary, components_failed, lp_solves, largest, withheld;
     size_t components;
 } bprotect;
 

@@ -52,6 +52,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <time.h>
 
 /* ------------------------------------------------ area-type aggregates */
 
@@ -74,14 +76,14 @@ static om_status make_aggregates(bprotect *bp, om_error *err)
     int32_t nlan = om_geo_count(bp->geo, OM_LEVEL_LAN);
     size_t per = (size_t)(nlan + 1) * 6, n = 0;
     for (size_t i = 0; i < x->n; i++)
-        n += x->v[i].level == OM_LEVEL_REGSO && !x->meta[x->v[i].ind].value_only;
+        n += x->v[i].level == OM_LEVEL_REGSO && !x->meta[x->v[i].ind].value_only && !x->v[i].withheld;
     bp->agg = calloc(n * per + 1, sizeof *bp->agg);
     if (!bp->agg)
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     bp->nagg = 0;
     for (size_t i = 0; i < x->n; i++) {
         const bslice *sl = &x->v[i];
-        if (sl->level != OM_LEVEL_REGSO || x->meta[sl->ind].value_only)
+        if (sl->level != OM_LEVEL_REGSO || x->meta[sl->ind].value_only || sl->withheld)
             continue;
         int ty = type_year_for(bp->types, sl->year);
         if (ty < 0)
@@ -137,6 +139,27 @@ static uint64_t key_of(int slot, int level, int32_t area, int sex, int born, int
              (uint64_t)born)
             << 16) |
            (uint64_t)age;
+}
+
+typedef struct ckey_parts {
+    int slot, level, sex, born;
+    int32_t area, age;
+} ckey_parts;
+
+static ckey_parts unkey(uint64_t k)
+{
+    ckey_parts p;
+    p.age = (int32_t)(k & 0xffff);
+    k >>= 16;
+    p.born = (int)(k % 4);
+    k /= 4;
+    p.sex = (int)(k % 4);
+    k /= 4;
+    p.area = (int32_t)(k & 0xfffff);
+    k >>= 20;
+    p.level = (int)(k % 8);
+    p.slot = (int)(k / 8);
+    return p;
 }
 
 typedef struct ref {
@@ -212,6 +235,12 @@ static bool primary(const om_indicator_rule *r, int64_t k, double x, double d, d
     return p;
 }
 
+/* Audit neighbourhoods (om_sdc_lin_locality): a RegSO or kommun cell
+ * lives in its kommun and its län, a län cell and the area-type aggregates
+ * of a län in the län; every cell above RegSO (riket cells and national
+ * aggregates too) in one set above that. */
+static om_status set_locality(cbuild *b, int32_t id, uint64_t key, om_error *err);
+
 static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w, int32_t slice, int32_t k,
                           om_error *err)
 {
@@ -244,10 +273,34 @@ static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w,
     }
     b->ckey[id] = key;
     b->cden[id] = d;
+    if ((s = set_locality(b, id, key, err)) != OM_OK)
+        return s;
     b->ncells = (size_t)id + 1;
     if (om_u64map_put(b->keys, key, (uint32_t)id) != OM_OK || !push_ref(b, id, slice, k))
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     return OM_OK;
+}
+
+static om_status set_locality(cbuild *b, int32_t id, uint64_t key, om_error *err)
+{
+    const om_geo *g = b->bp->geo;
+    ckey_parts p = unkey(key);
+    int32_t loc[OM_SDC_LIN_LEVELS] = {-1, -1, -1};
+    if (p.level == 0) {
+        loc[0] = om_geo_parent(g, OM_LEVEL_REGSO, p.area, OM_LEVEL_KOMMUN);
+        loc[1] = om_geo_parent(g, OM_LEVEL_REGSO, p.area, OM_LEVEL_LAN);
+    } else if (p.level == 1) {
+        loc[0] = p.area;
+        loc[1] = om_geo_parent(g, OM_LEVEL_KOMMUN, p.area, OM_LEVEL_LAN);
+    } else if (p.level == 2) {
+        loc[1] = p.area;
+    } else if (p.level == 4 && p.area / 8 > 0) {
+        loc[1] = p.area / 8 - 1;
+    }
+    /* level 2: every cell above RegSO, for riket and national aggregates */
+    if (p.level != 0)
+        loc[2] = 0;
+    return om_sdc_lin_locality(b->m, id, loc, err);
 }
 
 static int32_t find(const cbuild *b, uint64_t key)
@@ -285,27 +338,6 @@ static bool parts_room(cbuild *b, size_t n)
     b->parts = p;
     b->capparts = nc;
     return true;
-}
-
-typedef struct ckey_parts {
-    int slot, level, sex, born;
-    int32_t area, age;
-} ckey_parts;
-
-static ckey_parts unkey(uint64_t k)
-{
-    ckey_parts p;
-    p.age = (int32_t)(k & 0xffff);
-    k >>= 16;
-    p.born = (int)(k % 4);
-    k /= 4;
-    p.sex = (int)(k % 4);
-    k /= 4;
-    p.area = (int32_t)(k & 0xfffff);
-    k >>= 20;
-    p.level = (int)(k % 8);
-    p.slot = (int)(k / 8);
-    return p;
 }
 
 /* Sort helper: cells grouped by a parent id. */
@@ -466,6 +498,8 @@ static om_status build_relations(cbuild *b, const int32_t *main_age, int nslot, 
             } else if (sum < t && np < (size_t)nb[p.slot]) {
                 int32_t rest;
                 s = om_sdc_lin_cell(b->m, t - sum, INFINITY, INFINITY, &rest, err);
+                if (s == OM_OK)
+                    s = set_locality(b, rest, b->ckey[i], err);
                 if (s == OM_OK) {
                     om_sdc_lin_hide(b->m, rest);
                     parts[np++] = rest;
@@ -594,6 +628,17 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
         } else {
             s = om_sdc_lin_protect(b.m, 0, &sum, err);
             if (s == OM_ERR_INPUT) { /* no safe pattern: publish nothing sensitive of this component */
+                if (getenv("OM_TRACE")) /* TRACE-REMOVE */
+                {
+                    fprintf(stderr, "TRACE fail %s rounds %zu\n", err->msg, sum.rounds);
+                    int shown = 0;
+                    for (size_t i = 0; i < b.ncells && shown < 8; i++)
+                        if (om_sdc_lin_fails(b.m, (int32_t)i)) {
+                            ckey_parts p = unkey(b.ckey[i]);
+                            fprintf(stderr, "TRACE   cell %zu level %d area %d sex %d born %d age %s x %g d %g\n", i, p.level, p.area, p.sex, p.born, x->name[p.age], om_sdc_lin_value(b.m, (int32_t)i), b.cden[i]);
+                            shown++;
+                        }
+                }
                 om_error_clear(err);
                 s = OM_OK;
                 failed = true;
@@ -641,16 +686,52 @@ static void *work(void *arg)
         pthread_mutex_unlock(w->mu);
         if (i >= w->ncomp || w->status != OM_OK)
             break;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        cres before = w->res;
         w->status = protect_component(w->bp, &w->comps[i], w->agg_of_slice, &w->res, &w->err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (getenv("OM_TRACE")) /* TRACE-REMOVE */
+            fprintf(stderr, "TRACE comp %zu/%zu %s %d: prim %lld sec %lld solves %lld largest %lld failed %lld %.2fs\n", i, w->ncomp,
+                    w->bp->x->name[w->bp->x->v[w->comps[i].sl[0]].ind], w->comps[i].year,
+                    (long long)(w->res.primary - before.primary), (long long)(w->res.secondary - before.secondary),
+                    (long long)(w->res.solves - before.solves), (long long)w->res.largest, (long long)(w->res.failed - before.failed),
+                    (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
         if (w->t == 0 && w->bp->progress.fn)
             w->bp->progress.fn(w->bp->progress.user, "protecting", i + 1, w->ncomp);
     }
     return NULL;
 }
 
+/* Table redesign before suppression (Hundepool et al. 2012, §4.2: collapse
+ * what cannot be published usefully): a sensitive indicator's RegSO cells
+ * by sex, birth region or an age band below its main group are withheld,
+ * unless the caller asked for them.  RegSO hold about 3,000 persons; split
+ * four ways most of those cells fall under the threshold, and protecting
+ * them would cost the kommun and area-type figures that users need. */
+static void redesign(bprotect *bp)
+{
+    store *x = bp->x;
+    for (size_t i = 0; i < x->n; i++) {
+        bslice *sl = &x->v[i];
+        if (sl->level != OM_LEVEL_REGSO || x->meta[sl->ind].value_only || bp->regso_breakdowns)
+            continue;
+        const om_indicator_rule *r = om_build_indicator_rule(x->name[sl->ind]);
+        if (!r->sensitive)
+            continue;
+        bool total = strcmp(x->name[sl->sex], "total") == 0 && strcmp(x->name[sl->born], "total") == 0;
+        if (total)
+            continue;
+        sl->withheld = true;
+        for (int32_t k = 0; k < sl->n; k++)
+            bp->withheld += sl->st[k] != ST_ABSENT;
+    }
+}
+
 om_status build_protect_all(bprotect *bp, om_error *err)
 {
     store *x = bp->x;
+    redesign(bp);
     om_status s = make_aggregates(bp, err);
     if (s != OM_OK)
         return s;
@@ -670,7 +751,7 @@ om_status build_protect_all(bprotect *bp, om_error *err)
     /* components: (family, year) of the sensitive indicators */
     for (size_t i = 0; i < x->n && s == OM_OK; i++) {
         const bslice *sl = &x->v[i];
-        if (x->meta[sl->ind].value_only)
+        if (x->meta[sl->ind].value_only || sl->withheld)
             continue;
         const om_indicator_rule *r = om_build_indicator_rule(x->name[sl->ind]);
         if (!r->sensitive)

@@ -24,8 +24,13 @@ static void help(FILE *fp)
             "  --geometry DIR     map layers {lan,kommun,regso,police}.topo.json\n"
             "                     (built into BUILD/web/geo by the build)\n"
             "  --min-count N      suppression threshold (default 5; 0 disables)\n"
-            "  --no-secondary     primary suppression only (skip om_sdc's secondary\n"
-            "                     suppression across RegSO, kommun, län and riket)\n"
+            "  --no-secondary     primary suppression only (no secondary suppression: NOT\n"
+            "                     safe to publish; for comparisons)\n"
+            "  --regso-breakdowns publish sensitive indicators by sex, birth region and age\n"
+            "                     per RegSO too (default: RegSO totals; breakdowns from\n"
+            "                     kommun up). Every published cell is protected together:\n"
+            "                     sex, birth region, age bands, RegSO-kommun-län-riket,\n"
+            "                     area-type aggregates (docs/barometer.md)\n"
             "  --linkage TEXT     how persons were linked to areas (stored as provenance)\n\n"
             "example:\n"
             "  omrade build --types data/scb/regso-omradestyp-2022.csv \\\n"
@@ -51,6 +56,7 @@ static int run(int argc, char **argv)
                                          {"min-count", required_argument, 0, 'm'},
                                          {"linkage", required_argument, 0, 'l'},
                                          {"no-secondary", no_argument, 0, 'N'},
+                                         {"regso-breakdowns", no_argument, 0, 'B'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     om_build_options o;
@@ -68,6 +74,7 @@ static int run(int argc, char **argv)
         case 'G': o.geometry_dir = optarg; break;
         case 'l': o.linkage = optarg; break;
         case 'N': o.no_secondary = true; break;
+        case 'B': o.regso_breakdowns = true; break;
         case 'm':
             if (!om_cli_parse_int(optarg, 0, 1000000, &v))
                 return om_cli_usage("build", "expected --min-count 0..1000000, found '%s'", optarg);
@@ -98,6 +105,10 @@ static int run(int argc, char **argv)
             (long long)r.rows_rejected, (long long)r.cells_published, (long long)r.cells_suppressed,
             (long long)r.cells_primary, (long long)r.cells_secondary, (long long)r.components,
             (long long)r.lp_solves, r.layers);
+    if (r.cells_withheld)
+        fprintf(stderr, "omrade build: %lld RegSO cells of sensitive indicators by sex, birth region or age "
+                "not published (RegSO totals only; --regso-breakdowns publishes them)\n",
+                (long long)r.cells_withheld);
     if (r.groups_failed)
         fprintf(stderr, "omrade build: %lld table sets (indicator family x year) had no safe suppression "
                 "pattern: their sensitive cells were all suppressed\n", (long long)r.groups_failed);

@@ -52,7 +52,49 @@ struct om_sdc_lin {
     int32_t *cr;
     bool final;
     bool full; /* exact intervals for every primary cell (om_sdc_lin_audit) */
+    uint8_t *proof;  /* per cell: 1 down shown, 2 up shown, 4 lo exact, 8 hi exact */
+    int32_t *loc;    /* OM_SDC_LIN_LEVELS localities per cell (-1 none); NULL = none given */
 };
+
+/* Order cells by their locality at one level (LSD radix on 32 bits would
+ * need a second buffer; the sets are small enough for an insertion-merge:
+ * a plain merge sort with a temporary array). */
+static void sort_by_loc(const om_sdc_lin *m, int32_t *v, size_t n, int lev)
+{
+    if (n < 2)
+        return;
+    int32_t *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) { /* insertion sort: correct, slower */
+        for (size_t i = 1; i < n; i++) {
+            int32_t x = v[i];
+            int32_t kx = m->loc[(size_t)x * OM_SDC_LIN_LEVELS + lev];
+            size_t j = i;
+            while (j > 0 && m->loc[(size_t)v[j - 1] * OM_SDC_LIN_LEVELS + lev] > kx) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        return;
+    }
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = m->loc[(size_t)v[j] * OM_SDC_LIN_LEVELS + lev] <
+                                   m->loc[(size_t)v[i] * OM_SDC_LIN_LEVELS + lev]
+                               ? v[j++]
+                               : v[i++];
+            while (i < mid)
+                tmp[k++] = v[i++];
+            while (j < hi)
+                tmp[k++] = v[j++];
+        }
+        memcpy(v, tmp, n * sizeof *v);
+    }
+    free(tmp);
+}
 
 om_status om_sdc_lin_new(om_sdc_lin **out, om_error *err)
 {
@@ -85,6 +127,8 @@ void om_sdc_lin_free(om_sdc_lin *m)
     free(m->audited);
     free(m->fails);
     free(m->dirty);
+    free(m->proof);
+    free(m->loc);
     free(m->rs);
     free(m->rc);
     free(m->rk);
@@ -105,12 +149,18 @@ static bool grow_cells(om_sdc_lin *m)
             return false;
         *dv[k] = p;
     }
-    uint8_t **bv[] = {&m->st, &m->req, &m->audited, &m->fails, &m->dirty};
+    uint8_t **bv[] = {&m->st, &m->req, &m->audited, &m->fails, &m->dirty, &m->proof};
     for (size_t k = 0; k < sizeof bv / sizeof *bv; k++) {
         uint8_t *p = realloc(*bv[k], nc);
         if (!p)
             return false;
         *bv[k] = p;
+    }
+    if (m->loc) {
+        int32_t *l = realloc(m->loc, nc * OM_SDC_LIN_LEVELS * sizeof *l);
+        if (!l)
+            return false;
+        m->loc = l;
     }
     m->cap = nc;
     return true;
@@ -133,6 +183,9 @@ om_status om_sdc_lin_cell(om_sdc_lin *m, double value, double ub, double cost, i
     m->st[i] = OM_SDC_PUBLISHED;
     m->req[i] = m->audited[i] = m->fails[i] = 0;
     m->dirty[i] = 1;
+    m->proof[i] = 0;
+    for (int l = 0; m->loc && l < OM_SDC_LIN_LEVELS; l++)
+        m->loc[i * OM_SDC_LIN_LEVELS + (size_t)l] = -1;
     *id = (int32_t)i;
     m->final = false;
     return OM_OK;
@@ -239,6 +292,10 @@ static bool finalize(om_sdc_lin *m)
     m->final = true;
     return true;
 }
+
+/* Components with more unknowns are audited through their neighbourhoods
+ * only (sound; what they cannot show is repaired). */
+#define OM_SDC_LIN_MAX_WHOLE 4000
 
 static inline bool unknown(const om_sdc_lin *m, size_t i) { return m->st[i] != OM_SDC_PUBLISHED; }
 
@@ -436,111 +493,141 @@ static bool components(const om_sdc_lin *m, comp_set *out)
     return ok;
 }
 
-/* A vertex of the LP is a feasible point for every cell of the component:
- * it shows each requirement it reaches (bits 1 down, 2 up). */
-static void vertex_proves(const om_sdc_lin *m, glp_prob *lp, const int32_t *cl, size_t nc, uint8_t *known)
+/* A vertex of an LP over the cells V is a feasible point: it shows each
+ * requirement it reaches (proof bits 1 down, 2 up). */
+static void vertex_proves(om_sdc_lin *m, glp_prob *lp, const int32_t *V, size_t nv)
 {
-    for (size_t j = 0; j < nc; j++) {
-        int32_t cj = cl[j];
-        if (!m->req[cj] || (known[j] & 3) == 3)
+    for (size_t j = 0; j < nv; j++) {
+        int32_t cj = V[j];
+        if (!m->req[cj] || (m->proof[cj] & 3) == 3)
             continue;
         double y = glp_get_col_prim(lp, (int)j + 1), tj = 1e-7 * (1 + m->x[cj]);
         if (y <= m->x[cj] - m->down[cj] + tj)
-            known[j] |= 1;
+            m->proof[cj] |= 1;
         if (y >= m->x[cj] + m->up[cj] - tj)
-            known[j] |= 2;
+            m->proof[cj] |= 2;
     }
 }
 
-/* Step 2 for one component: exact intervals where needed.  Returns 0, or a
- * GLPK failure code.  *solves counts simplex runs. */
-static int audit_component(om_sdc_lin *m, const comp_set *cs, size_t c, int32_t *pos, size_t *solves)
+static int simplex(glp_prob *lp, const glp_smcp *parm)
 {
-    size_t nc = cs->cstart[c + 1] - cs->cstart[c];
-    const int32_t *cl = cs->ccell + cs->cstart[c];
-    size_t nprim = 0;
-    for (size_t k = 0; k < nc; k++) {
-        pos[cl[k]] = (int32_t)k;
-        nprim += m->req[cl[k]];
-        m->fails[cl[k]] = 0;
-        m->audited[cl[k]] = 0;
+    int ret = glp_simplex(lp, parm);
+    if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
+        glp_adv_basis(lp, 0);
+        ret = glp_simplex(lp, parm);
     }
-    if (!nprim)
-        return 0;
-    size_t nr = cs->rstart[c + 1] - cs->rstart[c];
-    const int32_t *rl = cs->crow + cs->rstart[c];
-    size_t nz = 0;
-    for (size_t k = 0; k < nr; k++)
-        for (size_t e = m->rs[rl[k]]; e < m->rs[rl[k] + 1]; e++)
-            nz += unknown(m, (size_t)m->rc[e]);
-    int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
-    double *ar = malloc((nz + 1) * sizeof *ar);
-    uint8_t *known = calloc(nc, 1); /* 1 down proven, 2 up proven, 4 lo exact, 8 hi exact */
-    if (!ia || !ja || !ar || !known) {
-        free(ia);
-        free(ja);
-        free(ar);
-        free(known);
-        return -1;
+    return ret;
+}
+
+/* Step 2 on a set V of unknowns: the LP of V with every cell outside V at
+ * its true value.  Restricting the attacker's polytope to a face through
+ * the true point can only narrow intervals, so what it shows holds for the
+ * whole system (sound); a requirement it does not show is left open for a
+ * larger V.  When V is a whole component the intervals are exact.
+ * Returns 0, -1 (memory) or a GLPK failure code. */
+static int audit_set(om_sdc_lin *m, const int32_t *V, size_t nv, int32_t *pos, int32_t *rowpos, bool exact,
+                     size_t max_single, size_t *solves)
+{
+    size_t ntarget = 0;
+    for (size_t k = 0; k < nv; k++) {
+        pos[V[k]] = (int32_t)k;
+        ntarget += m->req[V[k]] && (m->proof[V[k]] & 3) != 3;
     }
-    /* a direction without requirement holds at the true values */
-    for (size_t k = 0; k < nc && !m->full; k++) {
-        int32_t i = cl[k];
-        known[k] |= (m->down[i] <= 0 ? 1 : 0) | (m->up[i] <= 0 ? 2 : 0);
+    int bad = 0;
+    if (!ntarget)
+        goto out;
+    /* rows: every relation touching V */
+    size_t nr = 0, nz = 0, capr = 64;
+    int32_t *rows = malloc(capr * sizeof *rows);
+    if (!rows) {
+        bad = -1;
+        goto out;
     }
-    glp_prob *lp = glp_create_prob();
-    glp_add_cols(lp, (int)nc);
-    for (size_t k = 0; k < nc; k++) {
-        int32_t i = cl[k];
-        if (isfinite(m->ub[i]))
-            glp_set_col_bnds(lp, (int)k + 1, m->ub[i] > 0 ? GLP_DB : GLP_FX, 0, m->ub[i]);
-        else
-            glp_set_col_bnds(lp, (int)k + 1, GLP_LO, 0, 0);
-    }
-    if (nr)
-        glp_add_rows(lp, (int)nr);
-    size_t q = 0;
-    for (size_t k = 0; k < nr; k++) {
-        double rhs = 0;
-        for (size_t e = m->rs[rl[k]]; e < m->rs[rl[k] + 1]; e++) {
-            int32_t j = m->rc[e];
-            if (unknown(m, (size_t)j)) {
-                q++;
-                ia[q] = (int)k + 1;
-                ja[q] = pos[j] + 1;
-                ar[q] = m->rk[e];
-            } else
-                rhs -= m->rk[e] * m->x[j];
+    for (size_t k = 0; k < nv && !bad; k++)
+        for (size_t e = m->cs[V[k]]; e < m->cs[V[k] + 1]; e++) {
+            int32_t r = m->cr[e];
+            if (rowpos[r] >= 0)
+                continue;
+            if (nr == capr) {
+                int32_t *nr2 = realloc(rows, 2 * capr * sizeof *rows);
+                if (!nr2) {
+                    bad = -1;
+                    break;
+                }
+                rows = nr2;
+                capr *= 2;
+            }
+            rowpos[r] = (int32_t)nr;
+            rows[nr++] = r;
+            for (size_t f = m->rs[r]; f < m->rs[r + 1]; f++)
+                nz += pos[m->rc[f]] >= 0;
         }
-        glp_set_row_bnds(lp, (int)k + 1, GLP_FX, rhs, rhs);
+    int *ia = bad ? NULL : malloc((nz + 1) * sizeof *ia), *ja = bad ? NULL : malloc((nz + 1) * sizeof *ja);
+    double *ar = bad ? NULL : malloc((nz + 1) * sizeof *ar);
+    if (!bad && (!ia || !ja || !ar))
+        bad = -1;
+    glp_prob *lp = NULL;
+    if (!bad) {
+        lp = glp_create_prob();
+        glp_add_cols(lp, (int)nv);
+        for (size_t k = 0; k < nv; k++) {
+            int32_t i = V[k];
+            if (isfinite(m->ub[i]))
+                glp_set_col_bnds(lp, (int)k + 1, m->ub[i] > 0 ? GLP_DB : GLP_FX, 0, m->ub[i]);
+            else
+                glp_set_col_bnds(lp, (int)k + 1, GLP_LO, 0, 0);
+        }
+        if (nr)
+            glp_add_rows(lp, (int)nr);
+        size_t q = 0;
+        for (size_t k = 0; k < nr; k++) {
+            double rhs = 0;
+            for (size_t e = m->rs[rows[k]]; e < m->rs[rows[k] + 1]; e++) {
+                int32_t j = m->rc[e];
+                if (pos[j] >= 0) {
+                    q++;
+                    ia[q] = (int)k + 1;
+                    ja[q] = pos[j] + 1;
+                    ar[q] = m->rk[e];
+                } else
+                    rhs -= m->rk[e] * m->x[j];
+            }
+            glp_set_row_bnds(lp, (int)k + 1, GLP_FX, rhs, rhs);
+        }
+        if (q)
+            glp_load_matrix(lp, (int)q, ia, ja, ar);
     }
-    if (q)
-        glp_load_matrix(lp, (int)q, ia, ja, ar);
     free(ia);
     free(ja);
     free(ar);
+    for (size_t k = 0; k < nr; k++)
+        rowpos[rows[k]] = -1;
+    free(rows);
+    if (bad)
+        goto out;
     glp_smcp parm;
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
     parm.presolve = GLP_OFF;
     glp_adv_basis(lp, 0);
-    int bad = 0;
     /* Batches first: one LP maximising the sum of every cell that still
      * needs its upper requirement shown (and one minimising for the lower)
-     * often proves most of a large component at once; whatever a vertex
-     * shows is kept.  Then one LP per cell and direction for the rest. */
-    double *obj = calloc(nc, sizeof *obj);
-    if (!obj)
-        bad = -1;
-    for (int pass = 0; pass < 6 && !bad && !m->full; pass++) {
+     * often shows most of a set at once. */
+    double *obj = exact ? NULL : calloc(nv, sizeof *obj);
+    /* rounds of two batches (max, min); later rounds split the open cells
+     * into 2 and 3 groups, since cells tied by one relation cannot all
+     * reach their bounds at one vertex */
+    static const int G[6] = {1, 2, 2, 3, 3, 3}, GRP[6] = {0, 0, 1, 0, 1, 2};
+    for (int pass = 0; pass < 12 && obj && !bad; pass++) {
         int dir = pass % 2 == 0; /* 1: maximise (upper), 0: minimise */
+        int g = G[pass / 2], grp = GRP[pass / 2];
         size_t want = 0;
-        for (size_t k = 0; k < nc; k++) {
-            int32_t i = cl[k];
-            bool need = m->req[i] && !(known[k] & (dir ? 2 : 1)) && (dir ? m->up[i] > 0 : m->down[i] > 0);
+        for (size_t k = 0; k < nv; k++) {
+            int32_t i = V[k];
+            bool need = m->req[i] && !(m->proof[i] & (dir ? 2 : 1)) &&
+                        (uint32_t)(k * 2654435761u) % (uint32_t)g == (uint32_t)grp;
             double c = need ? 1.0 / (1 + m->x[i]) : 0;
-            if (need)
-                want++;
+            want += need;
             if (c != obj[k]) {
                 glp_set_obj_coef(lp, (int)k + 1, c);
                 obj[k] = c;
@@ -549,11 +636,7 @@ static int audit_component(om_sdc_lin *m, const comp_set *cs, size_t c, int32_t 
         if (want < 2)
             continue;
         glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
-        int ret = glp_simplex(lp, &parm);
-        if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
-            glp_adv_basis(lp, 0);
-            ret = glp_simplex(lp, &parm);
-        }
+        int ret = simplex(lp, &parm);
         (*solves)++;
         if (ret != 0) {
             bad = ret;
@@ -561,62 +644,135 @@ static int audit_component(om_sdc_lin *m, const comp_set *cs, size_t c, int32_t 
         }
         int gs = glp_get_status(lp);
         if (gs == GLP_OPT || gs == GLP_UNBND || gs == GLP_FEAS)
-            vertex_proves(m, lp, cl, nc, known);
+            vertex_proves(m, lp, V, nv);
     }
-    for (size_t k = 0; k < nc && obj; k++)
+    for (size_t k = 0; k < nv && obj; k++)
         if (obj[k] != 0)
             glp_set_obj_coef(lp, (int)k + 1, 0);
     free(obj);
+    /* one LP per cell and direction, unless too many are still open: then
+     * they are left to a larger set, or to repair */
+    size_t open = 0;
+    for (size_t k = 0; k < nv; k++)
+        open += m->req[V[k]] && (m->proof[V[k]] & (exact ? 12 : 3)) != (exact ? 12 : 3);
+    if (!exact && open > max_single)
+        goto done;
+    /* then one LP per cell and direction for the rest */
     int prev = -1;
-    for (size_t k = 0; k < nc && !bad; k++) {
-        int32_t i = cl[k];
+    for (size_t k = 0; k < nv && !bad; k++) {
+        int32_t i = V[k];
         if (!m->req[i])
             continue;
         double tol = 1e-7 * (1 + m->x[i]);
         for (int dir = 0; dir < 2 && !bad; dir++) {
-            if (known[k] & (m->full ? (dir ? 8 : 4) : (dir ? 2 : 1)))
+            if (m->proof[i] & (exact ? (dir ? 8 : 4) : (dir ? 2 : 1)))
                 continue;
             if (prev >= 0)
                 glp_set_obj_coef(lp, prev + 1, 0);
             glp_set_obj_coef(lp, (int)k + 1, 1);
             prev = (int)k;
             glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
-            int ret = glp_simplex(lp, &parm);
-            if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
-                glp_adv_basis(lp, 0);
-                ret = glp_simplex(lp, &parm);
-            }
+            int ret = simplex(lp, &parm);
             (*solves)++;
             int gs = glp_get_status(lp);
             if (ret != 0 || (gs != GLP_OPT && !(dir && gs == GLP_UNBND))) {
                 bad = ret ? ret : 1000 + gs;
                 break;
             }
+            double z = gs == GLP_UNBND ? INFINITY : glp_get_obj_val(lp);
             if (dir) {
-                m->hi[i] = gs == GLP_UNBND ? INFINITY : glp_get_obj_val(lp);
-                known[k] |= 8;
-                if (m->hi[i] >= m->x[i] + m->up[i] - tol)
-                    known[k] |= 2;
+                if (exact) {
+                    m->hi[i] = z;
+                    m->proof[i] |= 8;
+                }
+                if (z >= m->x[i] + m->up[i] - tol)
+                    m->proof[i] |= 2;
             } else {
-                m->lo[i] = fmax(0, glp_get_obj_val(lp));
-                known[k] |= 4;
-                if (m->lo[i] <= m->x[i] - m->down[i] + tol)
-                    known[k] |= 1;
+                if (exact) {
+                    m->lo[i] = fmax(0, z);
+                    m->proof[i] |= 4;
+                }
+                if (z <= m->x[i] - m->down[i] + tol)
+                    m->proof[i] |= 1;
             }
             if (gs == GLP_OPT && !m->full)
-                vertex_proves(m, lp, cl, nc, known);
+                vertex_proves(m, lp, V, nv);
         }
+    }
+done:
+    glp_delete_prob(lp);
+out:
+    for (size_t k = 0; k < nv; k++)
+        pos[V[k]] = -1;
+    return bad;
+}
+
+/* Step 2 for one component: first on the caller's neighbourhoods (cells
+ * sharing locality[level] with nothing else free), then on the whole
+ * component for what is still open. */
+static int audit_component(om_sdc_lin *m, const int32_t *cl, size_t nc, int32_t *pos, int32_t *rowpos,
+                           int32_t *scratch, size_t *solves)
+{
+    /* Suppressing more never narrows an interval, so what an earlier round
+     * showed still holds: only open requirements are audited again. */
+    size_t nprim = 0;
+    for (size_t k = 0; k < nc; k++) {
+        int32_t i = cl[k];
+        m->fails[i] = 0;
+        if (m->full) {
+            m->proof[i] = 0;
+            m->audited[i] = 0;
+        } else if (m->req[i])
+            m->proof[i] |= (m->down[i] <= 0 ? 1 : 0) | (m->up[i] <= 0 ? 2 : 0);
+        nprim += m->req[i] && (m->proof[i] & 3) != 3;
+    }
+    if (!nprim)
+        return 0;
+    int bad = 0;
+    for (int lev = 0; lev < OM_SDC_LIN_LEVELS && !m->full && !bad && m->loc; lev++) {
+        /* group the component's unknowns by locality; audit groups holding
+         * an open requirement */
+        size_t ns = 0;
+        for (size_t k = 0; k < nc; k++)
+            if (m->loc[(size_t)cl[k] * OM_SDC_LIN_LEVELS + lev] >= 0)
+                scratch[ns++] = cl[k];
+        if (ns == 0 || ns == nc)
+            continue;
+        /* sort by locality (counting via qsort on pairs would need state:
+         * a simple insertion into buckets through a stable radix is enough) */
+        sort_by_loc(m, scratch, ns, lev);
+        for (size_t a = 0; a < ns && !bad;) {
+            int32_t key = m->loc[(size_t)scratch[a] * OM_SDC_LIN_LEVELS + lev];
+            size_t b = a;
+            bool open = false;
+            while (b < ns && m->loc[(size_t)scratch[b] * OM_SDC_LIN_LEVELS + lev] == key) {
+                int32_t i = scratch[b];
+                open |= m->req[i] && (m->proof[i] & 3) != 3;
+                b++;
+            }
+            if (open && b - a <= OM_SDC_LIN_MAX_WHOLE)
+                bad = audit_set(m, scratch + a, b - a, pos, rowpos, false, b - a < 2000 ? 64 : 0, solves);
+            a = b;
+        }
+    }
+    if (!bad) {
+        bool open = false;
+        for (size_t k = 0; k < nc && !open; k++)
+            open = m->req[cl[k]] && (m->proof[cl[k]] & (m->full ? 12 : 3)) != (m->full ? 12 : 3);
+        /* the whole component: exact, but large ones cost more than the
+         * repair of what the neighbourhoods could not show */
+        if (open && (m->full || nc <= OM_SDC_LIN_MAX_WHOLE))
+            bad = audit_set(m, cl, nc, pos, rowpos, m->full, 256, solves);
     }
     for (size_t k = 0; k < nc && !bad; k++) {
         int32_t i = cl[k];
         if (!m->req[i])
             continue;
-        m->audited[i] = (known[k] & 12) == 12;
-        if ((known[k] & 3) != 3)
+        m->audited[i] = (m->proof[i] & 12) == 12;
+        if ((m->proof[i] & 3) != 3 && !(m->audited[i] && m->lo[i] <= m->x[i] - m->down[i] + 1e-7 * (1 + m->x[i]) &&
+                                         m->hi[i] >= m->x[i] + m->up[i] - 1e-7 * (1 + m->x[i])))
             m->fails[i] = 1;
     }
-    glp_delete_prob(lp);
-    free(known);
     return bad;
 }
 
@@ -628,11 +784,21 @@ static om_status audit_dirty(om_sdc_lin *m, bool everything, size_t *n_fail, om_
     if (!components(m, &cs))
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     int32_t *pos = malloc((m->n ? m->n : 1) * sizeof *pos);
-    if (!pos) {
+    int32_t *rowpos = malloc((m->nrow ? m->nrow : 1) * sizeof *rowpos);
+    int32_t *scratch = malloc((m->n ? m->n : 1) * sizeof *scratch);
+    if (!pos || !rowpos || !scratch) {
+        free(pos);
+        free(rowpos);
+        free(scratch);
         comp_free(&cs);
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
+    for (size_t i = 0; i < m->n; i++)
+        pos[i] = -1;
+    for (size_t r = 0; r < m->nrow; r++)
+        rowpos[r] = -1;
     om_status s = OM_OK;
+    size_t dummy = 0;
     for (size_t c = 0; c < cs.nc && s == OM_OK; c++) {
         size_t nc = cs.cstart[c + 1] - cs.cstart[c];
         const int32_t *cl = cs.ccell + cs.cstart[c];
@@ -645,7 +811,7 @@ static om_status audit_dirty(om_sdc_lin *m, bool everything, size_t *n_fail, om_
             continue;
         if (sum)
             sum->components++;
-        int bad = audit_component(m, &cs, c, pos, sum ? &sum->lp_solves : &(size_t){0});
+        int bad = audit_component(m, cl, nc, pos, rowpos, scratch, sum ? &sum->lp_solves : &dummy);
         if (bad)
             s = bad < 0 ? om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory")
                         : om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (audit LP, code %d)", bad);
@@ -660,6 +826,8 @@ static om_status audit_dirty(om_sdc_lin *m, bool everything, size_t *n_fail, om_
     }
     *n_fail = nf;
     free(pos);
+    free(rowpos);
+    free(scratch);
     comp_free(&cs);
     return s;
 }
@@ -712,6 +880,162 @@ static bool repair(om_sdc_lin *m, int32_t p, int32_t *queue, uint8_t *inq)
     return true;
 }
 
+/* Repair by linear programming (Fischetti & Salazar-González 2001, the
+ * incremental step of their protection model): find the cheapest movement
+ * y of the cells around p, every relation kept, every cell within its
+ * bounds, that moves p by its whole requirement in direction dir (1 up,
+ * 0 down); published cells pay cost/(1 + x) per unit, unknown ones nothing.
+ * Suppressing every published cell that moves makes x + y a point of the
+ * attacker's polytope, so the requirement is then shown (proof bit set)
+ * without another audit.  The neighbourhood is p's relations taken breadth
+ * first up to `cap` cells; relations reaching outside keep those cells at
+ * their values (a restriction, so still sound).  Returns 1 fixed, 0 no
+ * movement exists in the neighbourhood, -1 LP failure or memory. */
+static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, int32_t *pos, int32_t *rowpos, size_t *solves)
+{
+    double need = dir ? m->up[p] : m->down[p];
+    if (need <= 0)
+        return 1;
+    int32_t *S = malloc(cap * sizeof *S), *R = NULL;
+    size_t ns = 0, nr = 0, capr = 256;
+    R = malloc(capr * sizeof *R);
+    if (!S || !R) {
+        free(S);
+        free(R);
+        return -1;
+    }
+    S[ns++] = p;
+    pos[p] = 0;
+    int rc = 0;
+    for (size_t h = 0; h < ns && rc == 0; h++) {
+        int32_t c = S[h];
+        for (size_t e = m->cs[c]; e < m->cs[c + 1] && rc == 0; e++) {
+            int32_t r = m->cr[e];
+            if (rowpos[r] >= 0)
+                continue;
+            /* a relation is taken whole or not at all: partial relations
+             * would freeze the cells left out anyway */
+            size_t add = 0;
+            for (size_t f = m->rs[r]; f < m->rs[r + 1]; f++)
+                add += pos[m->rc[f]] < 0;
+            if (ns + add > cap && c != p)
+                continue;
+            if (nr == capr) {
+                int32_t *r2 = realloc(R, 2 * capr * sizeof *R);
+                if (!r2) {
+                    rc = -1;
+                    break;
+                }
+                R = r2;
+                capr *= 2;
+            }
+            rowpos[r] = (int32_t)nr;
+            R[nr++] = r;
+            for (size_t f = m->rs[r]; f < m->rs[r + 1]; f++) {
+                int32_t j = m->rc[f];
+                if (pos[j] < 0) {
+                    pos[j] = (int32_t)ns;
+                    S[ns++] = j;
+                }
+            }
+        }
+    }
+    size_t nz = 0;
+    for (size_t k = 0; k < nr; k++)
+        nz += 2 * (m->rs[R[k] + 1] - m->rs[R[k]]);
+    int *ia = rc ? NULL : malloc((nz + 1) * sizeof *ia), *ja = rc ? NULL : malloc((nz + 1) * sizeof *ja);
+    double *ar = rc ? NULL : malloc((nz + 1) * sizeof *ar);
+    if (!rc && (!ia || !ja || !ar))
+        rc = -1;
+    if (rc == 0 && nr > 0) {
+        glp_prob *lp = glp_create_prob();
+        glp_set_obj_dir(lp, GLP_MIN);
+        glp_add_cols(lp, (int)(2 * ns));
+        for (size_t k = 0; k < ns; k++) {
+            int32_t j = S[k];
+            bool pub = !unknown(m, (size_t)j);
+            double room_up = isfinite(m->ub[j]) ? m->ub[j] - m->x[j] : INFINITY, room_dn = m->x[j];
+            double w = pub ? m->cost[j] / (1 + m->x[j]) : 0;
+            if (pub && !isfinite(m->cost[j]))
+                room_up = room_dn = 0; /* never suppressed: cannot move */
+            int up = (int)(2 * k + 1), dn = (int)(2 * k + 2);
+            /* a cell with a relation left out must keep its value, or the
+             * movement could break that relation */
+            bool whole = true;
+            for (size_t e = m->cs[j]; e < m->cs[j + 1] && whole; e++)
+                whole = rowpos[m->cr[e]] >= 0;
+            if (!whole)
+                room_up = room_dn = 0;
+            if (j == p) {
+                glp_set_col_bnds(lp, up, GLP_FX, dir ? need : 0, dir ? need : 0);
+                glp_set_col_bnds(lp, dn, GLP_FX, dir ? 0 : need, dir ? 0 : need);
+            } else {
+                if (isinf(room_up))
+                    glp_set_col_bnds(lp, up, GLP_LO, 0, 0);
+                else
+                    glp_set_col_bnds(lp, up, room_up > 0 ? GLP_DB : GLP_FX, 0, room_up);
+                glp_set_col_bnds(lp, dn, room_dn > 0 ? GLP_DB : GLP_FX, 0, room_dn);
+            }
+            /* finite weights: costs are lexicographic (up to ~1e12), GLPK
+             * copes with the spread; unknown cells move for free */
+            glp_set_obj_coef(lp, up, isfinite(w) ? w : 0);
+            glp_set_obj_coef(lp, dn, isfinite(w) ? w : 0);
+        }
+        glp_add_rows(lp, (int)nr);
+        size_t q = 0;
+        for (size_t k = 0; k < nr; k++) {
+            double rhs = 0;
+            for (size_t f = m->rs[R[k]]; f < m->rs[R[k] + 1]; f++) {
+                int32_t j = m->rc[f];
+                int col = pos[j];
+                q++;
+                ia[q] = (int)k + 1;
+                ja[q] = 2 * col + 1;
+                ar[q] = m->rk[f];
+                q++;
+                ia[q] = (int)k + 1;
+                ja[q] = 2 * col + 2;
+                ar[q] = -m->rk[f];
+            }
+            glp_set_row_bnds(lp, (int)k + 1, GLP_FX, rhs, rhs);
+        }
+        glp_load_matrix(lp, (int)q, ia, ja, ar);
+        glp_smcp parm;
+        glp_init_smcp(&parm);
+        parm.msg_lev = GLP_MSG_OFF;
+        parm.presolve = GLP_ON;
+        int ret = glp_simplex(lp, &parm);
+        (*solves)++;
+        if (ret == GLP_ENOPFS || (ret == 0 && glp_get_status(lp) == GLP_NOFEAS))
+            rc = 0;
+        else if (ret != 0 || glp_get_status(lp) != GLP_OPT)
+            rc = ret == 0 ? 0 : -1;
+        else {
+            for (size_t k = 0; k < ns; k++) {
+                int32_t j = S[k];
+                double y = glp_get_col_prim(lp, (int)(2 * k + 1)) + glp_get_col_prim(lp, (int)(2 * k + 2));
+                if (y > 1e-9 * (1 + m->x[j]) && !unknown(m, (size_t)j)) {
+                    m->st[j] = OM_SDC_SECONDARY;
+                    m->dirty[j] = 1;
+                }
+            }
+            m->proof[p] |= dir ? 2 : 1;
+            rc = 1;
+        }
+        glp_delete_prob(lp);
+    }
+    free(ia);
+    free(ja);
+    free(ar);
+    for (size_t k = 0; k < ns; k++)
+        pos[S[k]] = -1;
+    for (size_t k = 0; k < nr; k++)
+        rowpos[R[k]] = -1;
+    free(S);
+    free(R);
+    return rc;
+}
+
 om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *sum, om_error *err)
 {
     glp_term_out(GLP_OFF); /* the library never prints (per thread in GLPK) */
@@ -731,6 +1055,18 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     singletons(m, queue, inq, true);
+    int32_t *rpos = malloc((m->n ? m->n : 1) * sizeof *rpos), *rrow = malloc((m->nrow ? m->nrow : 1) * sizeof *rrow);
+    if (!rpos || !rrow) {
+        free(rpos);
+        free(rrow);
+        free(queue);
+        free(inq);
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < m->n; i++)
+        rpos[i] = -1;
+    for (size_t r = 0; r < m->nrow; r++)
+        rrow[r] = -1;
     om_status s = OM_OK;
     size_t nf = 0;
     int round = 0;
@@ -749,9 +1085,35 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
             break;
         }
         bool progress = false;
-        for (size_t i = 0; i < m->n; i++)
-            if (m->req[i] && m->fails[i])
+        for (size_t i = 0; i < m->n && s == OM_OK; i++) {
+            if (!(m->req[i] && m->fails[i]))
+                continue;
+            bool fixed = true;
+            for (int dir = 0; dir < 2; dir++) {
+                if (m->proof[i] & (dir ? 2 : 1))
+                    continue;
+                /* a small neighbourhood first, a larger one if it has no way */
+                int rc = repair_lp(m, (int32_t)i, dir, 300, rpos, rrow, &sum->lp_solves);
+                if (rc == 0)
+                    rc = repair_lp(m, (int32_t)i, dir, 3000, rpos, rrow, &sum->lp_solves);
+                if (rc < 0)
+                    s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
+                fixed &= rc == 1;
+            }
+            if (fixed) {
+                m->fails[i] = 0;
+                m->dirty[i] = 1;
+                progress = true;
+            } else
                 progress |= repair(m, (int32_t)i, queue, inq);
+        }
+        if (s != OM_OK)
+            break;
+        /* rows of new secondaries: no single unknown left */
+        for (size_t i = 0; i < m->n; i++)
+            if (m->dirty[i] && m->st[i] == OM_SDC_SECONDARY)
+                for (size_t e = m->cs[i]; e < m->cs[i + 1]; e++)
+                    inq[m->cr[e]] = 1;
         singletons(m, queue, inq, false);
         if (!progress) {
             s = om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
@@ -771,6 +1133,8 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
     }
     free(queue);
     free(inq);
+    free(rpos);
+    free(rrow);
     return s;
 }
 
@@ -795,6 +1159,7 @@ void om_sdc_lin_set_status(om_sdc_lin *m, int32_t id, om_sdc_status st)
     if (id >= 0 && (size_t)id < m->n) {
         m->st[id] = (uint8_t)st;
         m->dirty[id] = 1;
+        memset(m->proof, 0, m->n); /* a cell published again can narrow others */
     }
 }
 
@@ -817,4 +1182,25 @@ size_t om_sdc_lin_ncells(const om_sdc_lin *m) { return m->n; }
 double om_sdc_lin_value(const om_sdc_lin *m, int32_t id)
 {
     return id >= 0 && (size_t)id < m->n ? m->x[id] : NAN;
+}
+
+om_status om_sdc_lin_locality(om_sdc_lin *m, int32_t id, const int32_t *loc, om_error *err)
+{
+    if (id < 0 || (size_t)id >= m->n)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected a valid cell");
+    if (!m->loc) {
+        m->loc = malloc((m->cap ? m->cap : 1) * OM_SDC_LIN_LEVELS * sizeof *m->loc);
+        if (!m->loc)
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < m->cap * OM_SDC_LIN_LEVELS; i++)
+            m->loc[i] = -1;
+    }
+    for (int l = 0; l < OM_SDC_LIN_LEVELS; l++)
+        m->loc[(size_t)id * OM_SDC_LIN_LEVELS + (size_t)l] = loc[l];
+    return OM_OK;
+}
+
+bool om_sdc_lin_fails(const om_sdc_lin *m, int32_t id)
+{
+    return id >= 0 && (size_t)id < m->n && m->req[id] && m->fails[id];
 }
