@@ -52,8 +52,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
-#include <time.h>
 
 /* ------------------------------------------------ area-type aggregates */
 
@@ -628,17 +626,6 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
         } else {
             s = om_sdc_lin_protect(b.m, 0, &sum, err);
             if (s == OM_ERR_INPUT) { /* no safe pattern: publish nothing sensitive of this component */
-                if (getenv("OM_TRACE")) /* TRACE-REMOVE */
-                {
-                    fprintf(stderr, "TRACE fail %s rounds %zu\n", err->msg, sum.rounds);
-                    int shown = 0;
-                    for (size_t i = 0; i < b.ncells && shown < 8; i++)
-                        if (om_sdc_lin_fails(b.m, (int32_t)i)) {
-                            ckey_parts p = unkey(b.ckey[i]);
-                            fprintf(stderr, "TRACE   cell %zu level %d area %d sex %d born %d age %s x %g d %g\n", i, p.level, p.area, p.sex, p.born, x->name[p.age], om_sdc_lin_value(b.m, (int32_t)i), b.cden[i]);
-                            shown++;
-                        }
-                }
                 om_error_clear(err);
                 s = OM_OK;
                 failed = true;
@@ -686,17 +673,7 @@ static void *work(void *arg)
         pthread_mutex_unlock(w->mu);
         if (i >= w->ncomp || w->status != OM_OK)
             break;
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        cres before = w->res;
         w->status = protect_component(w->bp, &w->comps[i], w->agg_of_slice, &w->res, &w->err);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        if (getenv("OM_TRACE")) /* TRACE-REMOVE */
-            fprintf(stderr, "TRACE comp %zu/%zu %s %d: prim %lld sec %lld solves %lld largest %lld failed %lld %.2fs\n", i, w->ncomp,
-                    w->bp->x->name[w->bp->x->v[w->comps[i].sl[0]].ind], w->comps[i].year,
-                    (long long)(w->res.primary - before.primary), (long long)(w->res.secondary - before.secondary),
-                    (long long)(w->res.solves - before.solves), (long long)w->res.largest, (long long)(w->res.failed - before.failed),
-                    (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
         if (w->t == 0 && w->bp->progress.fn)
             w->bp->progress.fn(w->bp->progress.user, "protecting", i + 1, w->ncomp);
     }

@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* Protection of a linked table set given as a linear system
  * (include/omrade/sdc.h, om_sdc_lin).
  *
@@ -707,6 +708,8 @@ out:
     return bad;
 }
 
+static inline size_t q_len(size_t a, size_t b) { return a + b; }
+
 /* Step 2 for one component: first on the caller's neighbourhoods (cells
  * sharing locality[level] with nothing else free), then on the whole
  * component for what is still open. */
@@ -750,8 +753,32 @@ static int audit_component(om_sdc_lin *m, const int32_t *cl, size_t nc, int32_t 
                 open |= m->req[i] && (m->proof[i] & 3) != 3;
                 b++;
             }
-            if (open && b - a <= OM_SDC_LIN_MAX_WHOLE)
-                bad = audit_set(m, scratch + a, b - a, pos, rowpos, false, b - a < 2000 ? 64 : 0, solves);
+            if (open && b - a <= OM_SDC_LIN_MAX_WHOLE) {
+                /* above level 0 the component's cells in no locality
+                 * (riket, national aggregates) are free as well */
+                size_t ng = 0;
+                for (size_t k = 0; lev > 0 && k < nc; k++) {
+                    const int32_t *lc = m->loc + (size_t)cl[k] * OM_SDC_LIN_LEVELS;
+                    ng += lc[0] < 0 && lc[1] < 0;
+                }
+                int32_t *V = ng ? malloc((b - a + ng) * sizeof *V) : NULL;
+                if (ng && !V) {
+                    bad = -1;
+                    break;
+                }
+                if (V) {
+                    memcpy(V, scratch + a, (b - a) * sizeof *V);
+                    size_t q = b - a;
+                    for (size_t k = 0; k < nc; k++) {
+                        const int32_t *lc = m->loc + (size_t)cl[k] * OM_SDC_LIN_LEVELS;
+                        if (lc[0] < 0 && lc[1] < 0)
+                            V[q++] = cl[k];
+                    }
+                }
+                bad = audit_set(m, V ? V : scratch + a, V ? q_len(b - a, ng) : b - a, pos, rowpos, false,
+                                b - a < 2000 ? 64 : 0, solves);
+                free(V);
+            }
             a = b;
         }
     }
@@ -888,15 +915,18 @@ static bool repair(om_sdc_lin *m, int32_t p, int32_t *queue, uint8_t *inq)
  * Suppressing every published cell that moves makes x + y a point of the
  * attacker's polytope, so the requirement is then shown (proof bit set)
  * without another audit.  The neighbourhood is p's relations taken breadth
- * first up to `cap` cells; relations reaching outside keep those cells at
- * their values (a restriction, so still sound).  Returns 1 fixed, 0 no
+ * first up to `cap` cells; every relation of a cell in it is a constraint,
+ * cells outside keep their values (a restriction, so still sound).  Returns 1 fixed, 0 no
  * movement exists in the neighbourhood, -1 LP failure or memory. */
-static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, int32_t *pos, int32_t *rowpos, size_t *solves)
+static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_t *given, size_t ngiven,
+                     const int32_t *extra, size_t nextra, int32_t *pos, int32_t *rowpos, size_t *solves)
 {
     double need = dir ? m->up[p] : m->down[p];
     if (need <= 0)
         return 1;
-    int32_t *S = malloc(cap * sizeof *S), *R = NULL;
+    if (given)
+        cap = ngiven + nextra + 1;
+    int32_t *S = malloc((cap + 1) * sizeof *S), *R = NULL;
     size_t ns = 0, nr = 0, capr = 256;
     R = malloc(capr * sizeof *R);
     if (!S || !R) {
@@ -906,19 +936,36 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, int32_t *pos
     }
     S[ns++] = p;
     pos[p] = 0;
+    for (size_t k = 0; given && k < ngiven + nextra; k++) {
+        int32_t c = k < ngiven ? given[k] : extra[k - ngiven];
+        if (pos[c] < 0) {
+            pos[c] = (int32_t)ns;
+            S[ns++] = c;
+        }
+    }
     int rc = 0;
-    for (size_t h = 0; h < ns && rc == 0; h++) {
+    /* breadth first through the relations; every relation of a cell in S
+     * is a constraint, over the cells of S (the others keep their values) */
+    for (size_t h = 0; h < ns && rc == 0 && !given; h++) {
         int32_t c = S[h];
-        for (size_t e = m->cs[c]; e < m->cs[c + 1] && rc == 0; e++) {
-            int32_t r = m->cr[e];
+        /* short relations first (a RegSO's kommun before its area type in
+         * the whole country): they close cycles with the fewest cells */
+        int32_t order[64];
+        size_t no = 0;
+        for (size_t e = m->cs[c]; e < m->cs[c + 1] && no < 64; e++)
+            order[no++] = m->cr[e];
+        for (size_t i = 1; i < no; i++) {
+            int32_t x = order[i];
+            size_t len = m->rs[x + 1] - m->rs[x], j = i;
+            while (j > 0 && m->rs[order[j - 1] + 1] - m->rs[order[j - 1]] > len) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = x;
+        }
+        for (size_t oi = 0; oi < no && rc == 0; oi++) {
+            int32_t r = order[oi];
             if (rowpos[r] >= 0)
-                continue;
-            /* a relation is taken whole or not at all: partial relations
-             * would freeze the cells left out anyway */
-            size_t add = 0;
-            for (size_t f = m->rs[r]; f < m->rs[r + 1]; f++)
-                add += pos[m->rc[f]] < 0;
-            if (ns + add > cap && c != p)
                 continue;
             if (nr == capr) {
                 int32_t *r2 = realloc(R, 2 * capr * sizeof *R);
@@ -931,7 +978,7 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, int32_t *pos
             }
             rowpos[r] = (int32_t)nr;
             R[nr++] = r;
-            for (size_t f = m->rs[r]; f < m->rs[r + 1]; f++) {
+            for (size_t f = m->rs[r]; f < m->rs[r + 1] && ns < cap; f++) {
                 int32_t j = m->rc[f];
                 if (pos[j] < 0) {
                     pos[j] = (int32_t)ns;
@@ -940,6 +987,24 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, int32_t *pos
             }
         }
     }
+    /* every relation of every cell in S constrains the movement */
+    for (size_t h = 0; h < ns && rc == 0; h++)
+        for (size_t e = m->cs[S[h]]; e < m->cs[S[h] + 1]; e++) {
+            int32_t r = m->cr[e];
+            if (rowpos[r] >= 0)
+                continue;
+            if (nr == capr) {
+                int32_t *r2 = realloc(R, 2 * capr * sizeof *R);
+                if (!r2) {
+                    rc = -1;
+                    break;
+                }
+                R = r2;
+                capr *= 2;
+            }
+            rowpos[r] = (int32_t)nr;
+            R[nr++] = r;
+        }
     size_t nz = 0;
     for (size_t k = 0; k < nr; k++)
         nz += 2 * (m->rs[R[k] + 1] - m->rs[R[k]]);
@@ -959,13 +1024,6 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, int32_t *pos
             if (pub && !isfinite(m->cost[j]))
                 room_up = room_dn = 0; /* never suppressed: cannot move */
             int up = (int)(2 * k + 1), dn = (int)(2 * k + 2);
-            /* a cell with a relation left out must keep its value, or the
-             * movement could break that relation */
-            bool whole = true;
-            for (size_t e = m->cs[j]; e < m->cs[j + 1] && whole; e++)
-                whole = rowpos[m->cr[e]] >= 0;
-            if (!whole)
-                room_up = room_dn = 0;
             if (j == p) {
                 glp_set_col_bnds(lp, up, GLP_FX, dir ? need : 0, dir ? need : 0);
                 glp_set_col_bnds(lp, dn, GLP_FX, dir ? 0 : need, dir ? 0 : need);
@@ -988,6 +1046,8 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, int32_t *pos
             for (size_t f = m->rs[R[k]]; f < m->rs[R[k] + 1]; f++) {
                 int32_t j = m->rc[f];
                 int col = pos[j];
+                if (col < 0)
+                    continue; /* outside the neighbourhood: does not move */
                 q++;
                 ia[q] = (int)k + 1;
                 ja[q] = 2 * col + 1;
@@ -1036,6 +1096,244 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, int32_t *pos
     return rc;
 }
 
+/* A repair session: the movement LP of one neighbourhood, built once and
+ * re-solved for each failing cell in it (dual simplex, warm started: only
+ * the failing cell's bounds change, so the basis stays dual feasible).
+ * Same model and soundness as repair_lp(). */
+typedef struct rsess {
+    glp_prob *lp;
+    int32_t *S;
+    size_t ns;
+    int32_t *R;
+    size_t nr;
+} rsess;
+
+static void rs_col_bounds(const om_sdc_lin *m, glp_prob *lp, size_t k, int32_t j)
+{
+    bool pub = !unknown(m, (size_t)j);
+    double room_up = isfinite(m->ub[j]) ? m->ub[j] - m->x[j] : INFINITY, room_dn = m->x[j];
+    if (pub && !isfinite(m->cost[j]))
+        room_up = room_dn = 0;
+    int up = (int)(2 * k + 1), dn = (int)(2 * k + 2);
+    if (isinf(room_up))
+        glp_set_col_bnds(lp, up, GLP_LO, 0, 0);
+    else
+        glp_set_col_bnds(lp, up, room_up > 0 ? GLP_DB : GLP_FX, 0, room_up);
+    glp_set_col_bnds(lp, dn, room_dn > 0 ? GLP_DB : GLP_FX, 0, room_dn);
+    double w = pub ? m->cost[j] / (1 + m->x[j]) : 0;
+    glp_set_obj_coef(lp, up, isfinite(w) ? w : 0);
+    glp_set_obj_coef(lp, dn, isfinite(w) ? w : 0);
+}
+
+static void rs_close(rsess *r, int32_t *pos, int32_t *rowpos)
+{
+    if (r->lp)
+        glp_delete_prob(r->lp);
+    for (size_t k = 0; k < r->ns; k++)
+        pos[r->S[k]] = -1;
+    for (size_t k = 0; k < r->nr; k++)
+        rowpos[r->R[k]] = -1;
+    free(r->S);
+    free(r->R);
+    memset(r, 0, sizeof *r);
+}
+
+static int rs_open(om_sdc_lin *m, rsess *r, const int32_t *set, size_t n, const int32_t *extra, size_t ne, int32_t *pos,
+                   int32_t *rowpos)
+{
+    memset(r, 0, sizeof *r);
+    r->S = malloc((n + ne + 1) * sizeof *r->S);
+    size_t capr = 1024;
+    r->R = malloc(capr * sizeof *r->R);
+    if (!r->S || !r->R) {
+        rs_close(r, pos, rowpos);
+        return -1;
+    }
+    for (size_t k = 0; k < n + ne; k++) {
+        int32_t c = k < n ? set[k] : extra[k - n];
+        if (pos[c] < 0) {
+            pos[c] = (int32_t)r->ns;
+            r->S[r->ns++] = c;
+        }
+    }
+    size_t nz = 0;
+    for (size_t h = 0; h < r->ns; h++)
+        for (size_t e = m->cs[r->S[h]]; e < m->cs[r->S[h] + 1]; e++) {
+            int32_t row = m->cr[e];
+            if (rowpos[row] >= 0)
+                continue;
+            if (r->nr == capr) {
+                int32_t *r2 = realloc(r->R, 2 * capr * sizeof *r->R);
+                if (!r2) {
+                    rs_close(r, pos, rowpos);
+                    return -1;
+                }
+                r->R = r2;
+                capr *= 2;
+            }
+            rowpos[row] = (int32_t)r->nr;
+            r->R[r->nr++] = row;
+            for (size_t f = m->rs[row]; f < m->rs[row + 1]; f++)
+                nz += 2 * (pos[m->rc[f]] >= 0);
+        }
+    int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
+    double *ar = malloc((nz + 1) * sizeof *ar);
+    if (!ia || !ja || !ar) {
+        free(ia);
+        free(ja);
+        free(ar);
+        rs_close(r, pos, rowpos);
+        return -1;
+    }
+    r->lp = glp_create_prob();
+    glp_set_obj_dir(r->lp, GLP_MIN);
+    glp_add_cols(r->lp, (int)(2 * r->ns));
+    for (size_t k = 0; k < r->ns; k++)
+        rs_col_bounds(m, r->lp, k, r->S[k]);
+    if (r->nr)
+        glp_add_rows(r->lp, (int)r->nr);
+    size_t q = 0;
+    for (size_t k = 0; k < r->nr; k++) {
+        for (size_t f = m->rs[r->R[k]]; f < m->rs[r->R[k] + 1]; f++) {
+            int col = pos[m->rc[f]];
+            if (col < 0)
+                continue; /* outside the neighbourhood: does not move */
+            q++;
+            ia[q] = (int)k + 1;
+            ja[q] = 2 * col + 1;
+            ar[q] = m->rk[f];
+            q++;
+            ia[q] = (int)k + 1;
+            ja[q] = 2 * col + 2;
+            ar[q] = -m->rk[f];
+        }
+        glp_set_row_bnds(r->lp, (int)k + 1, GLP_FX, 0, 0);
+    }
+    if (q)
+        glp_load_matrix(r->lp, (int)q, ia, ja, ar);
+    free(ia);
+    free(ja);
+    free(ar);
+    glp_adv_basis(r->lp, 0);
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    int ret = glp_simplex(r->lp, &parm); /* y = 0 is optimal: a cheap start */
+    return ret == 0 ? 0 : -1;
+}
+
+/* Try to move p by its requirement in direction dir within the session:
+ * 1 fixed (suppressions made, proof bit set), 0 no movement, -1 failure. */
+static int rs_try(om_sdc_lin *m, rsess *r, int32_t p, int dir, const int32_t *pos, size_t *solves)
+{
+    double need = dir ? m->up[p] : m->down[p];
+    if (need <= 0)
+        return 1;
+    int k = pos[p];
+    if (k < 0)
+        return 0;
+    int up = 2 * k + 1, dn = 2 * k + 2;
+    glp_set_col_bnds(r->lp, up, GLP_FX, dir ? need : 0, dir ? need : 0);
+    glp_set_col_bnds(r->lp, dn, GLP_FX, dir ? 0 : need, dir ? 0 : need);
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.meth = GLP_DUALP;
+    int ret = glp_simplex(r->lp, &parm);
+    if (ret != 0) {
+        glp_adv_basis(r->lp, 0);
+        parm.meth = GLP_PRIMAL;
+        ret = glp_simplex(r->lp, &parm);
+    }
+    (*solves)++;
+    int rc;
+    int gs = ret == 0 ? glp_get_status(r->lp) : GLP_UNDEF;
+    if (ret == 0 && gs == GLP_OPT) {
+        for (size_t q = 0; q < r->ns; q++) {
+            int32_t j = r->S[q];
+            double y = glp_get_col_prim(r->lp, (int)(2 * q + 1)) + glp_get_col_prim(r->lp, (int)(2 * q + 2));
+            if (y > 1e-9 * (1 + m->x[j]) && !unknown(m, (size_t)j)) {
+                m->st[j] = OM_SDC_SECONDARY;
+                m->dirty[j] = 1;
+                rs_col_bounds(m, r->lp, q, j); /* now free to move */
+            }
+        }
+        m->proof[p] |= dir ? 2 : 1;
+        rc = 1;
+    } else
+        rc = ret == 0 || ret == GLP_ENOPFS || ret == GLP_ENODFS || ret == GLP_EITLIM ? 0 : -1;
+    rs_col_bounds(m, r->lp, (size_t)k, p);
+    return rc;
+}
+
+/* Members of each locality, per level: cells sorted by locality key. */
+typedef struct loc_index {
+    int32_t *cells[OM_SDC_LIN_LEVELS];
+    size_t n[OM_SDC_LIN_LEVELS];
+    /* cells in no locality below the top level (the barometer: riket and
+     * national aggregates): part of every neighbourhood above level 0,
+     * since one national relation ties all localities together */
+    int32_t *global;
+    size_t nglobal;
+} loc_index;
+
+static bool loc_index_build(loc_index *li, const om_sdc_lin *m)
+{
+    memset(li, 0, sizeof *li);
+    for (int l = 0; l < OM_SDC_LIN_LEVELS && m->loc; l++) {
+        li->cells[l] = malloc((m->n ? m->n : 1) * sizeof *li->cells[l]);
+        if (!li->cells[l])
+            return false;
+        for (size_t i = 0; i < m->n; i++)
+            if (m->loc[i * OM_SDC_LIN_LEVELS + (size_t)l] >= 0)
+                li->cells[l][li->n[l]++] = (int32_t)i;
+        sort_by_loc(m, li->cells[l], li->n[l], l);
+    }
+    if (m->loc) {
+        li->global = malloc((m->n ? m->n : 1) * sizeof *li->global);
+        if (!li->global)
+            return false;
+        for (size_t i = 0; i < m->n; i++) {
+            bool any = false;
+            for (int l = 0; l + 1 < OM_SDC_LIN_LEVELS; l++)
+                any |= m->loc[i * OM_SDC_LIN_LEVELS + (size_t)l] >= 0;
+            if (!any)
+                li->global[li->nglobal++] = (int32_t)i;
+        }
+    }
+    return true;
+}
+
+static void loc_index_free(loc_index *li)
+{
+    for (int l = 0; l < OM_SDC_LIN_LEVELS; l++)
+        free(li->cells[l]);
+    free(li->global);
+}
+
+/* The cells sharing p's locality at level l (none when p has none). */
+static size_t loc_members(const loc_index *li, const om_sdc_lin *m, int32_t p, int l, const int32_t **out)
+{
+    int32_t key = m->loc[(size_t)p * OM_SDC_LIN_LEVELS + (size_t)l];
+    *out = NULL;
+    if (key < 0 || !li->cells[l])
+        return 0;
+    const int32_t *v = li->cells[l];
+    size_t lo = 0, hi = li->n[l];
+    while (lo < hi) { /* first with key >= key */
+        size_t mid = (lo + hi) / 2;
+        if (m->loc[(size_t)v[mid] * OM_SDC_LIN_LEVELS + (size_t)l] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t b = lo;
+    while (b < li->n[l] && m->loc[(size_t)v[b] * OM_SDC_LIN_LEVELS + (size_t)l] == key)
+        b++;
+    *out = v + lo;
+    return b - lo;
+}
+
 om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *sum, om_error *err)
 {
     glp_term_out(GLP_OFF); /* the library never prints (per thread in GLPK) */
@@ -1067,7 +1365,11 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
         rpos[i] = -1;
     for (size_t r = 0; r < m->nrow; r++)
         rrow[r] = -1;
-    om_status s = OM_OK;
+    loc_index li;
+    int32_t *fail_list = malloc((m->n ? m->n : 1) * sizeof *fail_list), *grp = malloc((m->n ? m->n : 1) * sizeof *grp);
+    om_status s = loc_index_build(&li, m) && fail_list && grp
+                      ? OM_OK
+                      : om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     size_t nf = 0;
     int round = 0;
     for (;;) {
@@ -1085,17 +1387,62 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
             break;
         }
         bool progress = false;
-        for (size_t i = 0; i < m->n && s == OM_OK; i++) {
-            if (!(m->req[i] && m->fails[i]))
+        /* failing cells grouped by neighbourhood (level 1, else the top
+         * level): one movement LP per neighbourhood and round */
+        size_t nfc = 0;
+        for (size_t i = 0; i < m->n; i++)
+            if (m->req[i] && m->fails[i])
+                fail_list[nfc++] = (int32_t)i;
+        for (int lev = 1; lev < OM_SDC_LIN_LEVELS && m->loc && s == OM_OK; lev++) {
+            size_t ng = 0;
+            for (size_t q = 0; q < nfc; q++)
+                if (m->fails[fail_list[q]] && m->loc[(size_t)fail_list[q] * OM_SDC_LIN_LEVELS + (size_t)lev] >= 0)
+                    grp[ng++] = fail_list[q];
+            sort_by_loc(m, grp, ng, lev);
+            for (size_t a = 0; a < ng && s == OM_OK;) {
+                int32_t key = m->loc[(size_t)grp[a] * OM_SDC_LIN_LEVELS + (size_t)lev];
+                size_t b = a;
+                while (b < ng && m->loc[(size_t)grp[b] * OM_SDC_LIN_LEVELS + (size_t)lev] == key)
+                    b++;
+                const int32_t *set;
+                size_t nset = loc_members(&li, m, grp[a], lev, &set);
+                rsess rsn;
+                if (nset > 1 && nset <= 30000 &&
+                    rs_open(m, &rsn, set, nset, lev < OM_SDC_LIN_LEVELS - 1 ? li.global : NULL,
+                            lev < OM_SDC_LIN_LEVELS - 1 ? li.nglobal : 0, rpos, rrow) == 0) {
+                    for (size_t q = a; q < b && s == OM_OK; q++) {
+                        int32_t i = grp[q];
+                        bool fixed = true;
+                        for (int dir = 0; dir < 2 && s == OM_OK; dir++) {
+                            if (m->proof[i] & (dir ? 2 : 1))
+                                continue;
+                            int rc = rs_try(m, &rsn, i, dir, rpos, &sum->lp_solves);
+                            if (rc < 0)
+                                s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
+                            fixed &= rc == 1;
+                        }
+                        if (fixed) {
+                            m->fails[i] = 0;
+                            m->dirty[i] = 1;
+                            progress = true;
+                        }
+                    }
+                    rs_close(&rsn, rpos, rrow);
+                }
+                a = b;
+            }
+        }
+        /* what no neighbourhood could fix: the relations breadth first,
+         * then one more suppression by the partner rule */
+        for (size_t q = 0; q < nfc && s == OM_OK; q++) {
+            int32_t i = fail_list[q];
+            if (!m->fails[i])
                 continue;
             bool fixed = true;
             for (int dir = 0; dir < 2; dir++) {
                 if (m->proof[i] & (dir ? 2 : 1))
                     continue;
-                /* a small neighbourhood first, a larger one if it has no way */
-                int rc = repair_lp(m, (int32_t)i, dir, 300, rpos, rrow, &sum->lp_solves);
-                if (rc == 0)
-                    rc = repair_lp(m, (int32_t)i, dir, 3000, rpos, rrow, &sum->lp_solves);
+                int rc = repair_lp(m, i, dir, 1500, NULL, 0, NULL, 0, rpos, rrow, &sum->lp_solves);
                 if (rc < 0)
                     s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
                 fixed &= rc == 1;
@@ -1105,7 +1452,7 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
                 m->dirty[i] = 1;
                 progress = true;
             } else
-                progress |= repair(m, (int32_t)i, queue, inq);
+                progress |= repair(m, i, queue, inq);
         }
         if (s != OM_OK)
             break;
@@ -1135,6 +1482,9 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
     free(inq);
     free(rpos);
     free(rrow);
+    loc_index_free(&li);
+    free(fail_list);
+    free(grp);
     return s;
 }
 
