@@ -40,9 +40,11 @@
  * Costs (what is given up first): τ-ARGUS's cost function with the
  * λ-transformation at λ = 0, cost = w · (1 + ln(1 + x)) (de Wolf et al.,
  * τ-ARGUS user's manual 4.2, §4.2.3), with lexicographic weights w by
- * level, RegSO 1, kommun 1e3, län and area type within län 1e6, riket and
- * area type nationally 1e9, times 4 for each of sex, born and age at its
- * total, so a riket cell is chosen only when nothing below will do. */
+ * level, RegSO 1, kommun 1e4, län and area type within län 1e8, riket and
+ * area type nationally 1e12, times 4 for each of sex, born and age at its
+ * total, so a cell of a higher level is chosen only when nothing below will
+ * do; the national total itself (sex, born and age at their totals) is
+ * never suppressed to protect others. */
 #define _POSIX_C_SOURCE 200809L
 #include "build_internal.h"
 
@@ -196,9 +198,9 @@ static bool push_ref(cbuild *b, int32_t cell, int32_t slice, int32_t k)
 
 static double level_weight(int level, int within)
 {
-    static const double w[5] = {1, 1e3, 1e6, 1e9, 0};
+    static const double w[5] = {1, 1e4, 1e8, 1e12, 0};
     if (level == 4)
-        return within < 0 ? 1e9 : 1e6;
+        return within < 0 ? 1e12 : 1e8;
     return w[level];
 }
 
@@ -596,7 +598,7 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
                 continue;
             double w = level_weight(level, 0) * wm;
             if (level == 3 && wm == 64)
-                w *= 1e3; /* the national total itself */
+                w = INFINITY; /* the national total itself: never given up for others */
             s = add_cell(&b, key_of(slot, level, k, sex, born, sl->age), sl->num[k], sl->den[k], w,
                          (int32_t)c->sl[q], k, err);
         }

@@ -911,7 +911,9 @@ static bool repair(om_sdc_lin *m, int32_t p, int32_t *queue, uint8_t *inq)
  * incremental step of their protection model): find the cheapest movement
  * y of the cells around p, every relation kept, every cell within its
  * bounds, that moves p by its whole requirement in direction dir (1 up,
- * 0 down); published cells pay cost/(1 + x) per unit, unknown ones nothing.
+ * 0 down); published cells pay cost / (1 + ln(1 + x)) per unit (the cost
+ * without τ-ARGUS's size factor, so a large cell is not cheap to move),
+ * unknown ones nothing.
  * Suppressing every published cell that moves makes x + y a point of the
  * attacker's polytope, so the requirement is then shown (proof bit set)
  * without another audit.  The neighbourhood is p's relations taken breadth
@@ -1020,7 +1022,7 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_
             int32_t j = S[k];
             bool pub = !unknown(m, (size_t)j);
             double room_up = isfinite(m->ub[j]) ? m->ub[j] - m->x[j] : INFINITY, room_dn = m->x[j];
-            double w = pub ? m->cost[j] / (1 + m->x[j]) : 0;
+            double w = pub ? m->cost[j] / (1 + log1p(m->x[j])) : 0;
             if (pub && !isfinite(m->cost[j]))
                 room_up = room_dn = 0; /* never suppressed: cannot move */
             int up = (int)(2 * k + 1), dn = (int)(2 * k + 2);
@@ -1120,7 +1122,7 @@ static void rs_col_bounds(const om_sdc_lin *m, glp_prob *lp, size_t k, int32_t j
     else
         glp_set_col_bnds(lp, up, room_up > 0 ? GLP_DB : GLP_FX, 0, room_up);
     glp_set_col_bnds(lp, dn, room_dn > 0 ? GLP_DB : GLP_FX, 0, room_dn);
-    double w = pub ? m->cost[j] / (1 + m->x[j]) : 0;
+    double w = pub ? m->cost[j] / (1 + log1p(m->x[j])) : 0;
     glp_set_obj_coef(lp, up, isfinite(w) ? w : 0);
     glp_set_obj_coef(lp, dn, isfinite(w) ? w : 0);
 }
@@ -1432,8 +1434,39 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
                 a = b;
             }
         }
-        /* what no neighbourhood could fix: the relations breadth first,
-         * then one more suppression by the partner rule */
+        /* what no neighbourhood could fix: the whole table set at once
+         * (rare: a cycle through two län, say), one LP for all of them */
+        size_t left = 0;
+        for (size_t q = 0; q < nfc; q++)
+            left += m->fails[fail_list[q]];
+        if (left && s == OM_OK && m->n <= 400000) {
+            for (size_t i = 0; i < m->n; i++)
+                grp[i] = (int32_t)i;
+            rsess rsn;
+            if (rs_open(m, &rsn, grp, m->n, NULL, 0, rpos, rrow) == 0) {
+                for (size_t q = 0; q < nfc && s == OM_OK; q++) {
+                    int32_t i = fail_list[q];
+                    if (!m->fails[i])
+                        continue;
+                    bool fixed = true;
+                    for (int dir = 0; dir < 2 && s == OM_OK; dir++) {
+                        if (m->proof[i] & (dir ? 2 : 1))
+                            continue;
+                        int rc = rs_try(m, &rsn, i, dir, rpos, &sum->lp_solves);
+                        if (rc < 0)
+                            s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
+                        fixed &= rc == 1;
+                    }
+                    if (fixed) {
+                        m->fails[i] = 0;
+                        m->dirty[i] = 1;
+                        progress = true;
+                    }
+                }
+                rs_close(&rsn, rpos, rrow);
+            }
+        }
+        /* and for the rest one more suppression by the partner rule */
         for (size_t q = 0; q < nfc && s == OM_OK; q++) {
             int32_t i = fail_list[q];
             if (!m->fails[i])
