@@ -189,6 +189,60 @@ const om_types_year *om_types_year_at(const om_types *t, size_t i);
  * (population columns empty when not given).  Errors: OM_ERR_IO. */
 om_status om_types_write_csv(const om_types *t, FILE *fp, om_error *err);
 
+/* ------------------------------------------------ area-type files */
+
+/* The one reader of area-type files (omrade types, link and rates; see
+ * src/sei/typesfile.c).  Two layouts, detected from the header:
+ *   long  `area,year,area_type` as `omrade sei` writes it (other columns
+ *         ignored; column names may be changed in the options);
+ *   SCB   the statistical-database export of table 000005QX as downloaded
+ *         (CSV or .xlsx): a "Kommun (RegSO-namn)" label column and one
+ *         column per year headed by the year (any years, e.g. 1985 too),
+ *         footnotes at the end.
+ * `area` is a RegSO code or a "Kommun (RegSO)" label; an empty type (or
+ * SCB's "..") is an unclassified RegSO.  Several files are merged: the same
+ * RegSO-year in two files must have the same type; within one file a
+ * RegSO-year may appear only once. */
+typedef struct om_areatypes om_areatypes;
+
+typedef struct om_areatypes_options {
+    const char *area, *year, *type; /* long layout columns; NULL = area, year, area_type */
+    bool count_unknown; /* an area that is not a RegSO of the registry is
+                           counted in unknown_area instead of an error */
+} om_areatypes_options;
+
+typedef struct om_areatypes_stats {
+    int64_t rows;         /* data rows read, all files (footnotes excluded) */
+    int64_t unknown_area; /* values for areas that are not a RegSO (count_unknown) */
+    int64_t missing;      /* empty or ".." types (stored as unclassified) */
+    int64_t notes;        /* footnote and blank rows of SCB exports */
+    int64_t repeated;     /* RegSO-years given again, with the same type, in a later file */
+} om_areatypes_stats;
+
+/* An empty set over registry `g` (must outlive it).  Destroy with
+ * om_areatypes_free(). */
+om_status om_areatypes_new(om_areatypes **out, const om_geo *g, om_error *err);
+void om_areatypes_free(om_areatypes *t);
+/* Read one file ("-" = stdin) and merge it in; `opt` may be NULL.  Errors:
+ * OM_ERR_IO; OM_ERR_INPUT with file:line:column for a wrong header, an area
+ * that is not a RegSO (unless count_unknown), a year outside 1000-9999, a
+ * type outside 1-5, a RegSO-year twice in the file, or a RegSO-year whose
+ * type differs from the one another file gave (both positions named). */
+om_status om_areatypes_read(om_areatypes *t, const char *path, const om_areatypes_options *opt,
+                            om_error *err);
+/* Years with any row (typed or unclassified), ascending. */
+size_t om_areatypes_nyears(const om_areatypes *t);
+int32_t om_areatypes_year_at(const om_areatypes *t, size_t i);
+/* RegSO with a type 1-5 in `year` (0 when the year is absent). */
+int32_t om_areatypes_ntyped(const om_areatypes *t, int32_t year);
+/* -1 not given, 0 unclassified, 1..5. */
+int om_areatypes_get(const om_areatypes *t, int32_t regso, int32_t year);
+/* Where a RegSO-year was read: file (owned by t), line, column (0 when
+ * unknown).  False when not given. */
+bool om_areatypes_origin(const om_areatypes *t, int32_t regso, int32_t year, const char **file,
+                         long *line, long *column);
+const om_areatypes_stats *om_areatypes_stats_get(const om_areatypes *t);
+
 #ifdef __cplusplus
 }
 #endif
