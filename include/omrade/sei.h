@@ -237,8 +237,8 @@ int32_t om_areatypes_year_at(const om_areatypes *t, size_t i);
 int32_t om_areatypes_ntyped(const om_areatypes *t, int32_t year);
 /* -1 not given, 0 unclassified, 1..5. */
 int om_areatypes_get(const om_areatypes *t, int32_t regso, int32_t year);
-/* Where a RegSO-year was read: file (owned by t), line, column (0 when
- * unknown).  False when not given. */
+/* Where the type of a RegSO-year was read: file (owned by t), line and
+ * column of the type value (0 when unknown).  False when not given. */
 bool om_areatypes_origin(const om_areatypes *t, int32_t regso, int32_t year, const char **file,
                          long *line, long *column);
 const om_areatypes_stats *om_areatypes_stats_get(const om_areatypes *t);

@@ -55,8 +55,9 @@ int cli_link_option(const char *cmd, int c, cli_link_inputs *in)
     case 1017: {
         int off;
         if (!om_link_offset_parse(optarg, &off)) {
-            om_cli_usage(cmd, "expected --%s Y, Y-1 or latest, found '%s'",
-                         c == 1016 ? "residence-year" : "type-year", optarg);
+            om_cli_usage(cmd, "expected --%s Y, Y-1 or latest, found '%s'%s",
+                         c == 1016 ? "residence-year" : "type-year", optarg,
+                         c == 1017 ? " (the year column of a types file is --type-year-col)" : "");
             return 2;
         }
         if (c == 1016) {

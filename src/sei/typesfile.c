@@ -126,9 +126,11 @@ static const char *type_text(int type, char buf[8])
     return buf;
 }
 
-/* Store one value read at file:line:col (file = the last of t->files). */
+/* Store one value of the last file of t->files, read on `line`: the area
+ * at column acol, the type at tcol.  A repeat within the file is reported
+ * at the area; two files' disagreement at both type values. */
 static om_status store(om_areatypes *t, int32_t regso, int32_t year, int type, long line,
-                       long col, om_error *err)
+                       long acol, long tcol, om_error *err)
 {
     uint16_t file = (uint16_t)(t->nfiles - 1);
     const char *name = t->files[file];
@@ -139,13 +141,13 @@ static om_status store(om_areatypes *t, int32_t regso, int32_t year, int type, l
     if (old >= 0) {
         const char *code = om_geo_code(t->g, OM_LEVEL_REGSO, regso);
         if (y->file[regso] == file)
-            return om_error_set(err, OM_ERR_INPUT, name, line, col,
+            return om_error_set(err, OM_ERR_INPUT, name, line, acol,
                                 "expected one row per RegSO and year, found %s %ld again (first "
                                 "on line %ld)",
                                 code, (long)year, y->line[regso]);
         if (old != type) {
             char a[8], b[8];
-            return om_error_set(err, OM_ERR_INPUT, name, line, col,
+            return om_error_set(err, OM_ERR_INPUT, name, line, tcol,
                                 "expected area type %s for %s in %ld as in %s:%ld:%ld, found %s "
                                 "(two type files disagree)",
                                 type_text(old, a), code, (long)year, t->files[y->file[regso]],
@@ -157,7 +159,7 @@ static om_status store(om_areatypes *t, int32_t regso, int32_t year, int type, l
     y->type[regso] = (int8_t)type;
     y->file[regso] = file;
     y->line[regso] = line;
-    y->col[regso] = (int32_t)col;
+    y->col[regso] = (int32_t)tcol;
     if (type > 0)
         y->ntyped++;
     return OM_OK;
@@ -221,7 +223,7 @@ static om_status read_long(om_areatypes *t, om_csv *c, const om_areatypes_option
         if (v == 0)
             t->stats.missing++;
         st = store(t, r, (int32_t)year, (int)v, om_csv_line(c), om_csv_column(c, (size_t)col[0]),
-                   err);
+                   om_csv_column(c, (size_t)col[2]), err);
     }
     return st;
 }
@@ -297,7 +299,7 @@ static om_status read_scb(om_areatypes *t, const char *name, const void *data, s
         } else {
             t->stats.missing++;
         }
-        st = store(t, o->area, o->year, type, o->line, col, err);
+        st = store(t, o->area, o->year, type, o->line, col ? 1 : 0, col, err);
     }
     om_scb_free(tab);
     return st;
@@ -336,10 +338,29 @@ om_status om_areatypes_read(om_areatypes *t, const char *path, const om_areatype
     }
     bool hdr = om_csv_read_header(c, &e2) == OM_OK;
     const char *area = opt->area ? opt->area : "area";
-    if (hdr && (om_csv_col(c, area) >= 0 || opt->area))
+    if (hdr && (om_csv_col(c, area) >= 0 || opt->area)) {
         st = read_long(t, c, opt, err);
-    else
-        st = read_scb(t, name, om_csv_data(c), om_csv_length(c), path, hdr ? c : NULL, opt, err);
+    } else {
+        /* An export whose header names a year twice (two downloads pasted
+         * side by side) would otherwise surface as a duplicate value far
+         * from its cause. */
+        for (size_t i = 1; hdr && st == OM_OK && i < om_csv_header_count(c); i++)
+            for (size_t k = 1; k < i; k++) {
+                om_field a = om_csv_header_field(c, k), b = om_csv_header_field(c, i);
+                int64_t y;
+                if (a.len == b.len && a.len && !memcmp(a.ptr, b.ptr, a.len) &&
+                    om_parse_i64(b.ptr, b.len, &y)) {
+                    st = om_error_set(err, OM_ERR_INPUT, name, 1, 0,
+                                      "expected each year once in the header of an SCB export, "
+                                      "found %lld in columns %zu and %zu",
+                                      (long long)y, k + 1, i + 1);
+                    break;
+                }
+            }
+        if (st == OM_OK)
+            st = read_scb(t, name, om_csv_data(c), om_csv_length(c), path, hdr ? c : NULL, opt,
+                          err);
+    }
     om_csv_free(c);
     return st;
 }
