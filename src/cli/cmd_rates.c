@@ -13,7 +13,7 @@
 static void help(FILE *fp)
 {
     fprintf(fp,
-            "usage: omrade rates --persons FILE --residence FILE [--types FILE]\n"
+            "usage: omrade rates --persons FILE --residence FILE [--types FILE...]\n"
             "                    --events FILE [--events FILE...] [options]\n\n"
             "Links each event (lopnr,date,code) to the person's residence and area type and\n"
             "writes one row per cell: events, persons with >= 1 event, population at risk,\n"

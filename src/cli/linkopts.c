@@ -110,14 +110,34 @@ bool cli_method_parse(const char *s, cli_method *out)
     return true;
 }
 
+/* Print s wrapped at about 78 columns, each line indented by `ind`. */
+static void put_wrapped(FILE *fp, const char *s, int ind)
+{
+    const int width = 78 - ind;
+    while (*s) {
+        int n = (int)strlen(s), cut = n;
+        if (n > width) {
+            cut = width;
+            while (cut > 0 && s[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                cut = width;
+        }
+        fprintf(fp, "%*s%.*s\n", ind, "", cut, s);
+        s += cut;
+        while (*s == ' ')
+            s++;
+    }
+}
+
 void cli_link_method_help(FILE *fp)
 {
     fputs("linkage methods (statistics year Y; residence = folkbokföring 31 december):\n", fp);
     for (size_t i = 0; i < om_link_npresets(); i++) {
         const om_link_preset *p = om_link_preset_at(i);
-        fprintf(fp, "  %-7s residence %-6s type %-6s\n          %s\n", p->name,
-                om_link_offset_name(p->method.residence), om_link_offset_name(p->method.type),
-                p->text_sv);
+        fprintf(fp, "  %-7s residence %s, type year %s\n", p->name,
+                om_link_offset_name(p->method.residence), om_link_offset_name(p->method.type));
+        put_wrapped(fp, p->text_sv, 10);
     }
     fputs("  --method M             one of the above (default dec31)\n"
           "  --residence-year R     Y, Y-1 or latest: change the residence year of the method\n"
