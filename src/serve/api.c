@@ -618,11 +618,14 @@ static void ep_bytype(sqlite3 *db, const om_query *q, om_resp *r)
     if (!allowed(q, p, r) || !get_cellsel(q, &c, r) || !parse_year(need(q, "year", r), &year, r))
         return;
     /* area_type '1'..'5' and '1-2' (types 1 and 2 together) in the current
-     * contract; an older database has integers 1..5 and `suppressed` */
+     * contract; an older database has integers 1..5 and `suppressed`.
+     * Numbers only of published rows, whatever the database holds. */
     sqlite3_stmt *st = prep(db,
                             om_serve__has_column(db, "type_values", "status")
-                                ? "SELECT CAST(area_type AS TEXT) AS area_type, n_regso, value, numerator, "
-                                  "denominator, status_name(status) AS status, type_year FROM type_values WHERE "
+                                ? "SELECT CAST(area_type AS TEXT) AS area_type, n_regso, CASE WHEN status = 1 "
+                                  "THEN value END AS value, CASE WHEN status = 1 THEN numerator END AS numerator, "
+                                  "CASE WHEN status = 1 THEN denominator END AS denominator, status_name(status) "
+                                  "AS status, type_year FROM type_values WHERE "
                                   "indicator = ?1 AND year = ?2 AND sex = ?3 AND age = ?4 AND born = ?5 AND "
                                   "within = ?6 ORDER BY CAST(area_type AS TEXT)"
                                 : "SELECT CAST(area_type AS TEXT) AS area_type, n_regso, value, numerator, "
