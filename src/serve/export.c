@@ -1,5 +1,5 @@
 /* Every cell of a barometer database as one long CSV (`omrade export`, and
- * the bulk download /api/export.csv).
+ * the bulk download /api/export.csv.gz).
  *
  * Columns: indicator,year,sex,age,born,level,code,within,area_type,status,
  * numerator,denominator,value.  Geographic cells come from the slices

@@ -21,7 +21,7 @@ const T = {
     within: 'Område', wholeCountry: 'Hela riket', download: 'Ladda ner', csv: 'CSV', xlsx: 'Excel (XLSX)',
     suppressed: 'Skyddad', primary: 'Skyddad: för få personer', secondary: 'Skyddad för att skydda andra värden', noData: 'Uppgift saknas',
     synthetic: 'Syntetiska data: uppgifterna kommer från en syntetisk befolkning, inte från verkliga register. De beskriver inga verkliga personer.',
-    exportAll: 'Ladda ner alla uppgifter (CSV, en rad per cell)', type12: '1–2 Socioekonomiska utmaningar (typ 1 och 2 tillsammans)',
+    exportAll: 'Ladda ner alla uppgifter (CSV, gzip-komprimerad, en rad per cell)', type12: '1–2 Socioekonomiska utmaningar (typ 1 och 2 tillsammans)',
     plugin: 'Okorrigerat värde', corrected: 'Korrigerat värde', expected: 'Vid slumpmässig fördelning',
     ineqNote: 'Punkten är det korrigerade värdet med sitt 95-procentiga intervall; ringen är det okorrigerade värdet och strecket värdet om personerna bodde slumpmässigt. Det okorrigerade värdet överskattar ojämlikheten när varje DeSO har få personer; det korrigerade värdet drar av den skattade överskattningen.',
     flag_few_deso: 'Få DeSO med befolkning: osäkert värde.', flag_few_persons: 'Få personer: osäkert värde.',
@@ -52,7 +52,7 @@ const T = {
     within: 'Area', wholeCountry: 'All of Sweden', download: 'Download', csv: 'CSV', xlsx: 'Excel (XLSX)',
     suppressed: 'Suppressed', primary: 'Suppressed: too few persons', secondary: 'Protected to protect other values', noData: 'No data',
     synthetic: 'Synthetic data: the figures come from a synthetic population, not from real registers. They describe no real persons.',
-    exportAll: 'Download all data (CSV, one row per cell)', type12: '1–2 Socioeconomic challenges (types 1 and 2 together)',
+    exportAll: 'Download all data (CSV, gzip-compressed, one row per cell)', type12: '1–2 Socioeconomic challenges (types 1 and 2 together)',
     plugin: 'Uncorrected value', corrected: 'Corrected value', expected: 'Under random allocation',
     ineqNote: 'The dot is the corrected value with its 95 % interval; the ring is the uncorrected value and the dash the value if persons lived at random. The uncorrected value overstates inequality when each DeSO has few persons; the corrected value subtracts the estimated overstatement.',
     flag_few_deso: 'Few DeSO with residents: uncertain value.', flag_few_persons: 'Few persons: uncertain value.',
@@ -220,7 +220,7 @@ function chrome(active) {
   b.setAttribute('lang', lang === 'sv' ? 'en' : 'sv');
   b.setAttribute('aria-label', t('langLabel'));
   $('#foot').replaceChildren(h('p', {}, `${t('title')} · omrade · `, h('a', {href: '#/tillganglighet', text: t('a11y')}), ' · ',
-    h('a', {href: '/api/export.csv', download: '', text: t('exportAll')})));
+    h('a', {href: '/api/export.csv.gz', download: '', text: t('exportAll')})));
   // Provenance on every page: the database says whether its data are
   // synthetic (meta data_source), and the page says so before anything else.
   const synthetic = META && META.meta.data_source === 'synthetic';

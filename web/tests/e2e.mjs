@@ -116,8 +116,8 @@ try {
   check((await page.textContent('#banner')).startsWith('Syntetiska data') && await page.isVisible('#banner'),
     'synthetic-data banner shown (meta data_source = synthetic)');
   // the bulk download: every cell as long CSV, linked from every page
-  const exportHref = await page.getAttribute('#foot a[href="/api/export.csv"]', 'href');
-  const exportCsv = await page.evaluate(async (u) => (await fetch(u)).text(), exportHref);
+  const exportHref = await page.getAttribute('#foot a[href="/api/export.csv.gz"]', 'href');
+  const exportCsv = await page.evaluate(async (u) => new Response((await fetch(u)).body.pipeThrough(new DecompressionStream('gzip'))).text(), exportHref);
   check(exportCsv.startsWith('indicator,year,sex,age,born,level,code,within,area_type,status,numerator,denominator,value\n') &&
     exportCsv.includes('low_econ,2022,total,total,total,kommun,0114,,,published,4000,40000,10\n'), 'bulk CSV export linked and served');
   await axe('table view');

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static char dir[64], dbpath[128], legacy[128];
 
@@ -166,16 +167,29 @@ static void test_export(void **state)
         assert_int_equal(commas, 12);
         p += *p == '\n';
     }
-    /* the bulk download is the same bytes */
+    /* the bulk download is the same bytes, gzip-compressed (RFC 1952:
+     * inflated here with zlib's gzip wrapper, windowBits 15 + 16) */
     int status = 0;
     char *body = NULL;
     size_t len = 0;
     om_error err = OM_ERROR_INIT;
-    assert_int_equal(om_serve_get(dbpath, "/api/export.csv", &status, &body, &len, &err), OM_OK);
+    assert_int_equal(om_serve_get(dbpath, "/api/export.csv.gz", &status, &body, &len, &err), OM_OK);
     assert_int_equal(status, 200);
-    assert_string_equal(body, csv);
+    assert_true(len > 18 && (unsigned char)body[0] == 0x1f && (unsigned char)body[1] == 0x8b);
+    char plain[4096];
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+    z.next_in = (Bytef *)body;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)plain;
+    z.avail_out = sizeof plain - 1;
+    assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+    plain[sizeof plain - 1 - z.avail_out] = '\0';
+    inflateEnd(&z);
+    assert_string_equal(plain, csv);
     free(body);
-    assert_int_equal(om_serve_get(dbpath, "/api/export.csv?x=1", &status, &body, &len, &err), OM_OK);
+    assert_int_equal(om_serve_get(dbpath, "/api/export.csv.gz?x=1", &status, &body, &len, &err), OM_OK);
     assert_int_equal(status, 400);
     free(body);
     free(csv);
