@@ -1164,16 +1164,25 @@ static om_status load_seg(bctx *b, const char *path, om_error *err)
             om_field f = om_csv_field(c, (size_t)ix[k]);
             sqlite3_bind_text(st, k + 1, f.ptr ? f.ptr : "", (int)f.len, SQLITE_TRANSIENT);
         }
-        double v;
-        for (int k = 5; k <= 11; k++)
-            bind_opt_double(st, k + 1, c, ix[k], &v);
+        /* numbers may be empty (no bootstrap, undefined index) but a
+         * non-empty field must be a number: an error with its position,
+         * not a silent NULL */
+        const int num_col[8] = {ix[5], ix[6], ix[7], ix[8], ix[9], ix[10], ix[11], icorr};
+        for (int k = 0; k < 8 && s == OM_OK; k++) {
+            double v;
+            om_field f = num_col[k] >= 0 ? om_csv_field(c, (size_t)num_col[k]) : (om_field){0};
+            if (f.len == 0)
+                sqlite3_bind_null(st, k == 7 ? 14 : k + 6);
+            else if ((s = om_csv_f64(c, (size_t)num_col[k], &v, err)) == OM_OK)
+                sqlite3_bind_double(st, k == 7 ? 14 : k + 6, v);
+        }
+        if (s != OM_OK)
+            break;
         om_field fl = om_csv_field(c, (size_t)ix[12]);
         if (fl.len)
             sqlite3_bind_text(st, 13, fl.ptr, (int)fl.len, SQLITE_TRANSIENT);
-        if (icorr >= 0)
-            bind_opt_double(st, 14, c, icorr, &v);
         else
-            sqlite3_bind_null(st, 14);
+            sqlite3_bind_null(st, 13);
         if ((s = step_done(b, st, err)) != OM_OK)
             break;
         note_year(&is, y);
