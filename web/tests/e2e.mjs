@@ -130,6 +130,11 @@ try {
   check((await page.textContent('main')).includes('Ojämlikhetsindex'), 'kommun page shows the inequality index');
   check((await page.textContent('main')).includes('Vid slumpmässig fördelning'), 'inequality table shows the value under random allocation');
   check(await page.isVisible('#banner'), 'synthetic-data banner on the kommun page');
+  // flags as sentences: Vallentuna's fixture row is flagged few_deso
+  await page.goto(`${base}/#/omrade/0115`);
+  await page.waitForFunction(() => document.body.dataset.ready === '1' && document.querySelector('h1')?.textContent.includes('Vallentuna'));
+  const main0115 = await page.textContent('main');
+  check(main0115.includes('Få DeSO med befolkning') && !main0115.includes('few_deso'), 'inequality flag shown as a Swedish sentence');
   await axe('kommun page');
   await page.goto(`${base}/#/typer`);
   await ready();
