@@ -137,28 +137,28 @@ static void test_build_fixture(void **state)
     /* 4000 / 40000 = 10 %, 4400 / 40000 = 11 %; 3 of 40 is suppressed (k = 5)
      * and keeps no numbers */
     expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n0114,Upplands Väsby,10,4000,40000,0\n");
+               "code,name,value,numerator,denominator,status\n0114,Upplands Väsby,10,4000,40000,published\n");
     expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&sex=woman&age=20-64&born=abroad&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n0114,Upplands Väsby,,,,1\n");
+               "code,name,value,numerator,denominator,status\n0114,Upplands Väsby,,,,suppressed\n");
     /* RegSO: 100/1000, 300/1000, 2/10 (primary: numerator < 5), 50/2000.
      * Published, 0114R004 would give 0114R003 back as the kommun's RegSO sum
      * (100+300+2+50) minus the others, so om_sdc suppresses it too
      * (secondary): 0114R003 then lies anywhere in [0, 52]. */
     expect_api("/api/values?indicator=low_econ&level=regso&year=2022&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n"
-               "0114R001,Bollstanäs,10,100,1000,0\n0114R002,Hammarby-Vaxmyra,30,300,1000,0\n"
-               "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,1\n0114R004,Odenslunda södra-Bredden,,,,1\n");
+               "code,name,value,numerator,denominator,status\n"
+               "0114R001,Bollstanäs,10,100,1000,published\n0114R002,Hammarby-Vaxmyra,30,300,1000,published\n"
+               "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,suppressed\n0114R004,Odenslunda södra-Bredden,,,,suppressed\n");
     /* income is a mean: 3e8 SEK / 1000 persons = 300000 */
     expect_api("/api/values?indicator=income&level=regso&year=2022&within=0114R001&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n0114R001,Bollstanäs,300000,300000000,1000,0\n");
+               "code,name,value,numerator,denominator,status\n0114R001,Bollstanäs,300000,300000000,1000,published\n");
     /* SEI from sei.csv is a value-only indicator */
     expect_api("/api/values?indicator=sei&level=regso&year=2022&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n0114R001,Bollstanäs,-1.5,,,0\n"
-               "0114R002,Hammarby-Vaxmyra,2.5,,,0\n");
+               "code,name,value,numerator,denominator,status\n0114R001,Bollstanäs,-1.5,,,published\n"
+               "0114R002,Hammarby-Vaxmyra,2.5,,,published\n");
     expect_api("/api/series?indicator=low_econ&code=0114,00&format=csv",
-               "code,name,year,value,numerator,denominator,suppressed\n00,Riket,2022,15,1500000,10000000,0\n"
-               "00,Riket,2023,16,1600000,10000000,0\n0114,Upplands Väsby,2022,10,4000,40000,0\n"
-               "0114,Upplands Väsby,2023,11,4400,40000,0\n");
+               "code,name,year,value,numerator,denominator,status\n00,Riket,2022,15,1500000,10000000,published\n"
+               "00,Riket,2023,16,1600000,10000000,published\n0114,Upplands Väsby,2022,10,4000,40000,published\n"
+               "0114,Upplands Väsby,2023,11,4400,40000,published\n");
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     assert_near(q1(db, "SELECT SUM(n_suppressed) FROM slices"), 3, 0);
@@ -200,7 +200,7 @@ static void test_build_primary_only(void **state)
     assert_int_equal(r.cells_secondary, 0);
     /* 50 / 2000 = 2.5 %, published without secondary suppression */
     expect_api("/api/values?indicator=low_econ&level=regso&year=2022&within=0114R004&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n0114R004,Odenslunda södra-Bredden,2.5,50,2000,0\n");
+               "code,name,value,numerator,denominator,status\n0114R004,Odenslunda södra-Bredden,2.5,50,2000,published\n");
 }
 
 static void test_build_scb_types(void **state)
