@@ -28,5 +28,13 @@ void om_cli_progress_done(void);
 /* Parse a non-negative integer / a double option value; false on junk. */
 bool om_cli_parse_int(const char *s, long long lo, long long hi, long long *out);
 bool om_cli_parse_double(const char *s, double *out);
+/* Open an output CSV atomically (om_afile_open) and write its provenance
+ * block first: every CSV output goes through here, so every one states its
+ * geography vintage and, with --provenance, the whole block
+ * (docs/provenance.md).  `prov` may be NULL ("# geography: none"). */
+om_status om_cli_out_open(om_afile **af, const char *path, const om_prov *prov, om_error *err);
+/* Help text for the option every CSV-writing command takes. */
+#define OM_CLI_PROVENANCE_HELP \
+    "  --provenance write the full provenance block (docs/provenance.md)\n"
 
 #endif

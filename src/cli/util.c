@@ -89,3 +89,11 @@ bool om_cli_parse_double(const char *s, double *out)
 {
     return s && om_parse_double(s, strlen(s), out);
 }
+
+om_status om_cli_out_open(om_afile **af, const char *path, const om_prov *prov, om_error *err)
+{
+    om_status s = om_afile_open(af, path, err);
+    if (s == OM_OK)
+        om_prov_write(prov, om_afile_stream(*af));
+    return s;
+}
