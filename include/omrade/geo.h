@@ -41,6 +41,9 @@ om_level om_geo_code_level(const char *code, size_t len);
 
 typedef struct om_geo om_geo;
 
+/* Label of the built-in default registry (om_geo_vintage of it). */
+#define OM_GEO_BUILTIN_VINTAGE "DeSO2018-RegSO2020"
+
 /* The embedded DeSO 2018 / RegSO 2020 registry.  Destroy with om_geo_free(). */
 om_status om_geo_new_builtin(om_geo **out, om_error *err);
 /* Load a DeSO -> RegSO mapping CSV of any vintage, `vintage` as its label

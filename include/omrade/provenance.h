@@ -40,7 +40,7 @@ om_status om_prov_new(om_prov **out, const char *command, int argc, char *const 
 void om_prov_free(om_prov *p);
 bool om_prov_is_full(const om_prov *p);
 
-/* Set key k (replacing an earlier value). */
+/* Set key k (replacing an earlier value).  p may be NULL (no-op). */
 om_status om_prov_set(om_prov *p, om_prov_key k, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -49,7 +49,8 @@ om_status om_prov_set(om_prov *p, om_prov_key k, const char *fmt, ...)
 /* Record an input file with its number of data rows (records after the
  * header and any leading '#' lines).  rows < 0: count them now by reading
  * the file (only when the full block is asked for; standard input and
- * unreadable files are written without a count).  Errors: OM_ERR_NOMEM. */
+ * unreadable files are written without a count).  p may be NULL (no-op).
+ * Errors: OM_ERR_NOMEM. */
 om_status om_prov_input(om_prov *p, const char *path, int64_t rows, om_error *err);
 
 /* Write the block: "# geography: V" ("none" when unset), and with `full`

@@ -36,12 +36,11 @@ static int run(int argc, char **argv)
                                          {"to", required_argument, 0, 't'},
                                          {"code", required_argument, 0, 'c'},
                                          {"report", required_argument, 0, 'r'},
-                                         {"provenance", no_argument, 0, 'P'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *map = NULL, *out = NULL, *from = "DeSO2018", *to = "DeSO2025", *code = NULL,
                *report = NULL;
-    bool full = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -51,7 +50,7 @@ static int run(int argc, char **argv)
         case 't': to = optarg; break;
         case 'c': code = optarg; break;
         case 'r': report = optarg; break;
-        case 'P': full = true; break;
+        OM_CLI_PROVENANCE_CASE;
         case 'h': help(stdout); return 0;
         default: return om_cli_usage("crosswalk", "bad option");
         }
@@ -66,13 +65,13 @@ static int run(int argc, char **argv)
     om_xwalk *x = NULL;
     om_csv *csv = NULL;
     om_xwalk_counts *r = NULL;
-    om_prov *prov = NULL;
+    om_cli_prov_start("crosswalk", argc, argv);
+    om_prov *prov = om_cli_prov();
     om_afile *af = NULL, *rf = NULL;
     int rc = 0;
     if (om_geo_open(&gf, from, &err) != OM_OK || om_geo_open(&gt, to, &err) != OM_OK ||
         om_xwalk_load(&x, map, gf, gt, &err) != OM_OK || om_csv_open(&csv, in, NULL, &err) != OM_OK ||
         om_xwalk_apply_csv(x, csv, code, om_geo_vintage(gf), &r, &err) != OM_OK ||
-        om_prov_new(&prov, "crosswalk", argc, argv, full, &err) != OM_OK ||
         om_prov_set(prov, OM_PROV_GEOGRAPHY, "%s", om_geo_vintage(gt)) != OM_OK ||
         om_prov_set(prov, OM_PROV_CROSSWALK, "%s -> %s, largest remainder per source area",
                     om_geo_vintage(gf), om_geo_vintage(gt)) != OM_OK ||
@@ -82,13 +81,13 @@ static int run(int argc, char **argv)
         goto done;
     }
     if (report) {
-        if (om_cli_out_open(&rf, report, prov, &err) != OM_OK) {
+        if (om_cli_out_open(&rf, report, &err) != OM_OK) {
             rc = om_cli_fail("crosswalk", &err);
             goto done;
         }
         om_xwalk_counts_write_changes(x, r, om_afile_stream(rf));
     }
-    if (om_cli_out_open(&af, out, prov, &err) != OM_OK) {
+    if (om_cli_out_open(&af, out, &err) != OM_OK) {
         rc = om_cli_fail("crosswalk", &err);
         goto done;
     }
@@ -109,7 +108,6 @@ static int run(int argc, char **argv)
 done:
     om_afile_abort(af);
     om_afile_abort(rf);
-    om_prov_free(prov);
     om_xwalk_counts_free(r);
     om_csv_free(csv);
     om_xwalk_free(x);

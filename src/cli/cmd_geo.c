@@ -28,11 +28,11 @@ static void help(FILE *fp)
             "  omrade geo list --geo DeSO2025 --level deso --out deso2025.csv\n");
 }
 
-static int do_list(const om_geo *g, om_level level, const char *out, const om_prov *prov)
+static int do_list(const om_geo *g, om_level level, const char *out)
 {
     om_error err = OM_ERROR_INIT;
     om_afile *af = NULL;
-    if (om_cli_out_open(&af, out, prov, &err) != OM_OK)
+    if (om_cli_out_open(&af, out, &err) != OM_OK)
         return om_cli_fail("geo", &err);
     FILE *fp = om_afile_stream(af);
     fputs("code,name,label,regso,kommun,lan\n", fp);
@@ -59,12 +59,11 @@ static int run(int argc, char **argv)
     static const struct option opts[] = {{"level", required_argument, 0, 'l'},
                                          {"out", required_argument, 0, 'o'},
                                          {"geo", required_argument, 0, 'g'},
-                                         {"provenance", no_argument, 0, 'P'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     om_level level = OM_LEVEL_REGSO;
     const char *out = "-", *geo = NULL;
-    bool full = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -75,7 +74,7 @@ static int run(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'g': geo = optarg; break;
-        case 'P': full = true; break;
+        OM_CLI_PROVENANCE_CASE;
         case 'h': help(stdout); return 0;
         default: return om_cli_usage("geo", "bad option");
         }
@@ -84,20 +83,18 @@ static int run(int argc, char **argv)
         return om_cli_usage("geo", "expected 'list' or 'lookup'");
     om_error err = OM_ERROR_INIT;
     om_geo *g = NULL;
-    om_prov *prov = NULL;
+    om_cli_prov_start("geo", argc, argv);
     if (om_geo_open(&g, geo, &err) != OM_OK ||
-        om_prov_new(&prov, "geo", argc, argv, full, &err) != OM_OK ||
-        om_prov_set(prov, OM_PROV_GEOGRAPHY, "%s", om_geo_vintage(g)) != OM_OK ||
-        (geo && om_geo_vintage(g) && strcmp(geo, om_geo_vintage(g)) != 0 &&
-         strcmp(geo, "DeSO2018") != 0 && strcmp(geo, "DeSO2025") != 0 &&
-         om_prov_input(prov, geo, om_geo_count(g, OM_LEVEL_DESO), &err) != OM_OK)) {
-        om_prov_free(prov);
+        om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "%s", om_geo_vintage(g)) != OM_OK ||
+        (geo && strcmp(geo, om_geo_vintage(g)) != 0 && strcmp(geo, "DeSO2018") != 0 &&
+         strcmp(geo, "DeSO2025") != 0 &&
+         om_prov_input(om_cli_prov(), geo, om_geo_count(g, OM_LEVEL_DESO), &err) != OM_OK)) {
         om_geo_free(g);
         return om_cli_fail("geo", &err);
     }
     int rc = 0;
     if (strcmp(argv[optind], "list") == 0) {
-        rc = do_list(g, level, out, prov);
+        rc = do_list(g, level, out);
     } else if (strcmp(argv[optind], "lookup") == 0) {
         if (optind + 1 >= argc) {
             om_geo_free(g);
@@ -122,7 +119,6 @@ static int run(int argc, char **argv)
     } else {
         rc = om_cli_usage("geo", "unknown action '%s'", argv[optind]);
     }
-    om_prov_free(prov);
     om_geo_free(g);
     return rc;
 }

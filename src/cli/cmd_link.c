@@ -25,8 +25,8 @@ static void help(FILE *fp)
             "options:\n"
             "  --years A-B    event years (default: residence years + 1)\n"
             "  --out FILE     write to FILE instead of stdout (atomically)\n"
-            "  column names and --threads as for omrade rates (see omrade rates --help)\n\n"
-            "example:\n"
+            "  column names and --threads as for omrade rates (see omrade rates --help)\n"
+            OM_CLI_PROVENANCE_HELP "\nexample:\n"
             "  omrade link --persons persons.csv --residence residence.csv --types types.csv \\\n"
             "      --compare dec31,latest\n");
 }
@@ -39,6 +39,7 @@ static int run(int argc, char **argv)
                                          {"years", required_argument, 0, 'y'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     cli_link_inputs in;
     memset(&in, 0, sizeof in);
@@ -84,6 +85,7 @@ static int run(int argc, char **argv)
         }
         case 'o': out = optarg; break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("link", "bad option");
         }
     }
@@ -115,7 +117,20 @@ static int run(int argc, char **argv)
                             y0 + 1, y1 + 1, yf, yl);
     }
     om_afile *af = NULL;
-    if (om_afile_open(&af, out, &err) != OM_OK) {
+    om_cli_prov_start("link", argc, argv);
+    int ty0, ty1;
+    om_link_type_years(l, &ty0, &ty1);
+    om_prov_set(om_cli_prov(), OM_PROV_TYPE_YEARS, "%d-%d", ty0, ty1);
+    if (m2 >= 0)
+        om_prov_set(om_cli_prov(), OM_PROV_LINKAGE, "%s compared with %s",
+                    om_link_method_name((om_link_method)m1), om_link_method_name((om_link_method)m2));
+    else
+        om_prov_set(om_cli_prov(), OM_PROV_LINKAGE, "%s", om_link_method_name((om_link_method)m1));
+    om_prov_input(om_cli_prov(), in.persons, -1, NULL);
+    for (size_t i = 0; i < in.nres; i++)
+        om_prov_input(om_cli_prov(), in.residence[i], -1, NULL);
+    om_prov_input(om_cli_prov(), in.types, -1, NULL);
+    if (om_cli_out_open(&af, out, &err) != OM_OK) {
         om_link_free(l);
         om_geo_free(g);
         return om_cli_fail("link", &err);

@@ -44,8 +44,8 @@ static void help(FILE *fp)
             "  --out FILE      cells (default stdout); --format csv|table\n"
             "  --sii FILE      SII and RII across area types (needs type in --by)\n"
             "  --summary FILE  where every input row went (also printed on stderr)\n"
-            "  --threads N     threads (default 2)\n\n"
-            "example:\n"
+            "  --threads N     threads (default 2)\n" OM_CLI_PROVENANCE_HELP
+            "\nexample:\n"
             "  omrade rates --persons persons.csv --residence residence.csv --types types.csv \\\n"
             "      --events deaths.csv --outcome ami=I21,I22 --by type,sex --sii sii.csv\n");
 }
@@ -334,11 +334,11 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *standar
     }
 }
 
-static int finish_file(const char *path, void (*fn)(FILE *, void *), void *arg)
+static int finish_file(const char *path, void (*fn)(FILE *, void *), void *arg, bool csv)
 {
     om_error err = OM_ERROR_INIT;
     om_afile *af = NULL;
-    if (om_afile_open(&af, path, &err) != OM_OK)
+    if ((csv ? om_cli_out_open(&af, path, &err) : om_afile_open(&af, path, &err)) != OM_OK)
         return om_cli_fail("rates", &err);
     fn(om_afile_stream(af), arg);
     if (om_afile_commit(af, &err) != OM_OK)
@@ -398,6 +398,7 @@ static int run(int argc, char **argv)
                                          {"sii", required_argument, 0, 'S'},
                                          {"summary", required_argument, 0, 'U'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     cli_link_inputs in;
     memset(&in, 0, sizeof in);
@@ -506,6 +507,7 @@ static int run(int argc, char **argv)
         case 'S': sii = optarg; break;
         case 'U': summary = optarg; break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("rates", "bad option");
         }
     }
@@ -586,11 +588,23 @@ static int run(int argc, char **argv)
         out_args a = {&sp, o, r, g, l, standard, table, yf, yl};
         if (sp.standard == OM_STD_NONE)
             a.standard = "none";
-        rc = finish_file(out, cells_cb, &a);
+        om_cli_prov_start("rates", argc, argv);
+        int ty0, ty1;
+        om_link_type_years(l, &ty0, &ty1);
+        om_prov_set(om_cli_prov(), OM_PROV_TYPE_YEARS, "%d-%d", ty0, ty1);
+        om_prov_set(om_cli_prov(), OM_PROV_LINKAGE, "%s", om_link_method_name(sp.method));
+        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "dsr not reported below 10 events");
+        om_prov_input(om_cli_prov(), in.persons, -1, NULL);
+        for (size_t i = 0; i < in.nres; i++)
+            om_prov_input(om_cli_prov(), in.residence[i], -1, NULL);
+        om_prov_input(om_cli_prov(), in.types, -1, NULL);
+        for (size_t i = 0; i < nevents; i++)
+            om_prov_input(om_cli_prov(), events[i], -1, NULL);
+        rc = finish_file(out, cells_cb, &a, !table);
         if (!rc && sii)
-            rc = finish_file(sii, sii_cb, &a);
+            rc = finish_file(sii, sii_cb, &a, true);
         if (!rc && summary)
-            rc = finish_file(summary, summary_cb, &a);
+            rc = finish_file(summary, summary_cb, &a, true);
         if (!rc) {
             cli_link_report(stderr, "rates", l);
             const om_rates_counts *t = om_rates_total_counts(r);

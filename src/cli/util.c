@@ -90,10 +90,34 @@ bool om_cli_parse_double(const char *s, double *out)
     return s && om_parse_double(s, strlen(s), out);
 }
 
-om_status om_cli_out_open(om_afile **af, const char *path, const om_prov *prov, om_error *err)
+bool om_cli_prov_full;
+static om_prov *run_prov;
+
+static void prov_free(void)
+{
+    om_prov_free(run_prov);
+    run_prov = NULL;
+}
+
+void om_cli_prov_start(const char *cmd, int argc, char **argv)
+{
+    if (run_prov)
+        return;
+    if (om_prov_new(&run_prov, cmd, argc, argv, om_cli_prov_full, NULL) != OM_OK)
+        return; /* out of memory: outputs then say "# geography: none" */
+    om_prov_set(run_prov, OM_PROV_GEOGRAPHY, "%s", OM_GEO_BUILTIN_VINTAGE);
+    atexit(prov_free);
+}
+
+om_prov *om_cli_prov(void)
+{
+    return run_prov;
+}
+
+om_status om_cli_out_open(om_afile **af, const char *path, om_error *err)
 {
     om_status s = om_afile_open(af, path, err);
     if (s == OM_OK)
-        om_prov_write(prov, om_afile_stream(*af));
+        om_prov_write(run_prov, om_afile_stream(*af));
     return s;
 }

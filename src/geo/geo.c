@@ -681,7 +681,7 @@ om_status om_geo_new_builtin(om_geo **out, om_error *err)
     om_status s = om_csv_open_mem(&c, "koppling-deso2018-regso2020.csv", om_embed_koppling,
                                   om_embed_koppling_len, NULL, err);
     if (s == OM_OK)
-        s = geo_from(out, c, "DeSO2018-RegSO2020", err);
+        s = geo_from(out, c, OM_GEO_BUILTIN_VINTAGE, err);
     om_csv_free(c);
     return s;
 }

