@@ -62,6 +62,11 @@ om_status om_geo_new_builtin(om_geo **out, om_error *err);
  * a DeSO listed twice (also in two RegSO), a RegSO with two names or
  * kommuner, a code outside its kommun. */
 om_status om_geo_load(om_geo **out, const char *path, const char *vintage, om_error *err);
+/* The same from bytes, reported under `name` (e.g. the first sheet of an
+ * .xlsx key file as CSV, om_scb_sheet_csv()).  Title rows above the header
+ * (as in SCB's xlsx files) are skipped.  Destroy with om_geo_free(). */
+om_status om_geo_load_mem(om_geo **out, const char *name, const void *data, size_t len,
+                          const char *vintage, om_error *err);
 /* A built-in vintage by name -- "DeSO2018" or "DeSO2018-RegSO2020" (also
  * NULL or ""), "DeSO2025" or "DeSO2025-RegSO2025" (SCB's key file of
  * 2026-03-25, embedded from data/scb/vintage-2025/) -- or else a mapping

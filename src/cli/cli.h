@@ -28,6 +28,9 @@ void om_cli_progress_done(void);
 /* Parse a non-negative integer / a double option value; false on junk. */
 bool om_cli_parse_int(const char *s, long long lo, long long hi, long long *out);
 bool om_cli_parse_double(const char *s, double *out);
+/* A geography by --geo value: a built-in vintage name, a key-file CSV or
+ * an .xlsx key file (first sheet).  Destroy with om_geo_free(). */
+om_status om_cli_geo_open(om_geo **g, const char *spec, om_error *err);
 /* Provenance of this run (docs/provenance.md).  A command that writes CSV
  * takes --provenance (OM_CLI_PROVENANCE_OPT / _CASE / _HELP), calls
  * om_cli_prov_start() after parsing its options (geography defaults to the

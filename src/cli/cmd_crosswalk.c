@@ -69,7 +69,7 @@ static int run(int argc, char **argv)
     om_prov *prov = om_cli_prov();
     om_afile *af = NULL, *rf = NULL;
     int rc = 0;
-    if (om_geo_open(&gf, from, &err) != OM_OK || om_geo_open(&gt, to, &err) != OM_OK ||
+    if (om_cli_geo_open(&gf, from, &err) != OM_OK || om_cli_geo_open(&gt, to, &err) != OM_OK ||
         om_xwalk_load(&x, map, gf, gt, &err) != OM_OK || om_csv_open(&csv, in, NULL, &err) != OM_OK ||
         om_xwalk_apply_csv(x, csv, code, om_geo_vintage(gf), &r, &err) != OM_OK ||
         om_prov_set(prov, OM_PROV_GEOGRAPHY, "%s", om_geo_vintage(gt)) != OM_OK ||

@@ -84,7 +84,7 @@ static int run(int argc, char **argv)
     om_error err = OM_ERROR_INIT;
     om_geo *g = NULL;
     om_cli_prov_start("geo", argc, argv);
-    if (om_geo_open(&g, geo, &err) != OM_OK ||
+    if (om_cli_geo_open(&g, geo, &err) != OM_OK ||
         om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "%s", om_geo_vintage(g)) != OM_OK ||
         (geo && strcmp(geo, om_geo_vintage(g)) != 0 && strcmp(geo, "DeSO2018") != 0 &&
          strcmp(geo, "DeSO2025") != 0 &&

@@ -121,3 +121,23 @@ om_status om_cli_out_open(om_afile **af, const char *path, om_error *err)
         om_prov_write(run_prov, om_afile_stream(*af));
     return s;
 }
+
+om_status om_cli_geo_open(om_geo **g, const char *spec, om_error *err)
+{
+    /* An .xlsx key file (a ZIP archive): its first sheet as CSV first; the
+     * geography library reads CSV only (src/geo depends on common and io). */
+    unsigned char magic[4] = {0};
+    FILE *f = spec && strcmp(spec, "-") != 0 ? fopen(spec, "rb") : NULL;
+    size_t n = f ? fread(magic, 1, 4, f) : 0;
+    if (f)
+        fclose(f);
+    if (n < 4 || memcmp(magic, "PK\x03\x04", 4) != 0)
+        return om_geo_open(g, spec, err);
+    char *csv = NULL;
+    size_t len = 0;
+    om_status s = om_scb_sheet_csv(spec, &csv, &len, err);
+    if (s == OM_OK)
+        s = om_geo_load_mem(g, spec, csv, len, NULL, err);
+    free(csv);
+    return s;
+}

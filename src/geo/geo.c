@@ -702,19 +702,85 @@ static bool semicolons(const om_csv *c)
     return sc > cc;
 }
 
+/* SCB's xlsx key files start with title rows above the header.  When the
+ * first line after any '#' lines has no field starting with "deso", return
+ * a copy in which every line before the first one that has (within 20) is
+ * "#", so line numbers in errors stay those of the input; NULL when there
+ * is nothing to skip or no such line. */
+static char *titles_as_comments(const char *d, size_t n, size_t *outlen)
+{
+    size_t i = 0, line = 0, hdr = SIZE_MAX, nskip = 0;
+    while (i < n && line < 20) {
+        size_t e = i;
+        while (e < n && d[e] != '\n')
+            e++;
+        if (d[i] != '#') {
+            for (size_t k = i; k + 4 <= e; k++) /* a field starting with "deso" */
+                if ((k == i || d[k - 1] == ',' || d[k - 1] == ';' || d[k - 1] == '"') &&
+                    strncasecmp_ascii(d + k, "deso", 4) == 0) {
+                    hdr = i;
+                    break;
+                }
+            if (hdr != SIZE_MAX)
+                break;
+            nskip++;
+        }
+        i = e + 1;
+        line++;
+    }
+    if (hdr == SIZE_MAX || nskip == 0)
+        return NULL;
+    char *c = malloc(2 * line + (n - hdr) + 1);
+    if (!c)
+        return NULL;
+    size_t w = 0;
+    for (size_t k = 0; k < line; k++) {
+        c[w++] = '#';
+        c[w++] = '\n';
+    }
+    memcpy(c + w, d + hdr, n - hdr);
+    *outlen = w + (n - hdr);
+    return c;
+}
+
+static om_status load_data(om_geo **out, const char *name, const char *data, size_t len,
+                           const char *vintage, om_error *err)
+{
+    size_t tl = 0;
+    char *t = titles_as_comments(data, len, &tl);
+    om_csv *c = NULL;
+    om_status s = om_csv_open_mem(&c, name, t ? t : data, t ? tl : len, NULL, err);
+    free(t);
+    if (s == OM_OK && semicolons(c)) {
+        om_csv_free(c);
+        c = NULL;
+        t = titles_as_comments(data, len, &tl);
+        om_csv_options o = {.delim = ';'};
+        s = om_csv_open_mem(&c, name, t ? t : data, t ? tl : len, &o, err);
+        free(t);
+    }
+    if (s == OM_OK)
+        s = geo_from(out, c, vintage, err);
+    om_csv_free(c);
+    return s;
+}
+
+om_status om_geo_load_mem(om_geo **out, const char *name, const void *data, size_t len,
+                          const char *vintage, om_error *err)
+{
+    *out = NULL;
+    return load_data(out, name, data, len, vintage, err);
+}
+
 om_status om_geo_load(om_geo **out, const char *path, const char *vintage, om_error *err)
 {
     om_csv *c = NULL;
     *out = NULL;
+    /* Read through the CSV reader (mmap, stdin, UTF-8 check), then parse
+     * from its bytes so title rows and ';' can be handled on one copy. */
     om_status s = om_csv_open(&c, path, NULL, err);
-    if (s == OM_OK && strcmp(path, "-") != 0 && semicolons(c)) {
-        om_csv_free(c);
-        c = NULL;
-        om_csv_options o = {.delim = ';'};
-        s = om_csv_open(&c, path, &o, err);
-    }
     if (s == OM_OK)
-        s = geo_from(out, c, vintage, err);
+        s = load_data(out, om_csv_name(c), om_csv_data(c), om_csv_length(c), vintage, err);
     om_csv_free(c);
     return s;
 }
