@@ -44,6 +44,9 @@ typedef struct om_xwalk om_xwalk;
  * the source's first row). */
 om_status om_xwalk_load(om_xwalk **out, const char *path, const om_geo *from, const om_geo *to,
                         om_error *err);
+/* The same from bytes, reported under `name`.  Destroy with om_xwalk_free(). */
+om_status om_xwalk_load_mem(om_xwalk **out, const char *name, const void *data, size_t len,
+                            const om_geo *from, const om_geo *to, om_error *err);
 void om_xwalk_free(om_xwalk *x);
 
 typedef struct om_xwalk_edge {

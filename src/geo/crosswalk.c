@@ -235,26 +235,45 @@ nomem:
     return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
 }
 
-om_status om_xwalk_load(om_xwalk **out, const char *path, const om_geo *from, const om_geo *to,
-                        om_error *err)
+static om_status xwalk_from(om_xwalk **out, om_csv *c, const om_geo *from, const om_geo *to,
+                            om_error *err)
 {
-    *out = NULL;
     om_xwalk *x = calloc(1, sizeof *x);
     if (!x || !(x->arena = om_arena_new(0))) {
         free(x);
-        return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
     }
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s == OM_OK)
-        s = load(x, c, from, to, err);
-    om_csv_free(c);
+    om_status s = load(x, c, from, to, err);
     if (s != OM_OK) {
         om_xwalk_free(x);
         return s;
     }
     *out = x;
     return OM_OK;
+}
+
+om_status om_xwalk_load(om_xwalk **out, const char *path, const om_geo *from, const om_geo *to,
+                        om_error *err)
+{
+    *out = NULL;
+    om_csv *c = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s == OM_OK)
+        s = xwalk_from(out, c, from, to, err);
+    om_csv_free(c);
+    return s;
+}
+
+om_status om_xwalk_load_mem(om_xwalk **out, const char *name, const void *data, size_t len,
+                            const om_geo *from, const om_geo *to, om_error *err)
+{
+    *out = NULL;
+    om_csv *c = NULL;
+    om_status s = om_csv_open_mem(&c, name, data, len, NULL, err);
+    if (s == OM_OK)
+        s = xwalk_from(out, c, from, to, err);
+    om_csv_free(c);
+    return s;
 }
 
 om_level om_xwalk_level(const om_xwalk *x) { return x->level; }
