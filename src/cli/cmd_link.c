@@ -37,8 +37,8 @@ static void help(FILE *fp)
             "options:\n"
             "  --years A-B    statistics years (default: every year all methods can link)\n"
             "  --out FILE     write to FILE instead of stdout (atomically)\n"
-            "  column names and --threads as for omrade rates (see omrade rates --help)\n\n"
-            "example:\n"
+            "  column names and --threads as for omrade rates (see omrade rates --help)\n"
+            OM_CLI_PROVENANCE_HELP "\nexample:\n"
             "  omrade link --persons persons.csv --residence residence.csv \\\n"
             "      --types types-2022.csv --types types-2023.csv --compare sos1,sos2,dec31\n");
 }
@@ -87,6 +87,7 @@ static int run(int argc, char **argv)
                                          {"years", required_argument, 0, 'y'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     cli_link_inputs in;
     memset(&in, 0, sizeof in);
@@ -134,6 +135,7 @@ static int run(int argc, char **argv)
         }
         case 'o': out = optarg; break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("link", "bad option");
         }
     }
@@ -197,7 +199,9 @@ static int run(int argc, char **argv)
                 return om_cli_fail("link", &err);
             }
     om_afile *af = NULL;
-    if (om_afile_open(&af, out, &err) != OM_OK) {
+    om_cli_prov_start("link", argc, argv);
+    cli_link_prov(&in, ms, nm, plans, (size_t)(yl - yf + 1) * nm);
+    if (om_cli_out_open(&af, out, &err) != OM_OK) {
         free(plans);
         om_link_free(l);
         om_geo_free(g);

@@ -46,7 +46,7 @@ static void help(FILE *fp)
             "  --out FILE      cells (default stdout); --format csv|table\n"
             "  --sii FILE      SII and RII across area types (needs type in --by)\n"
             "  --summary FILE  where every input row went (also printed on stderr)\n"
-            "  --threads N     threads (default 2)\n"
+            "  --threads N     threads (default 2)\n" OM_CLI_PROVENANCE_HELP
             "Every row names the method and the residence year, type year and wanted type\n"
             "year it used (a range A-B for cells over several years).\n\n");
     cli_link_method_help(fp);
@@ -409,11 +409,11 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, cons
     }
 }
 
-static int finish_file(const char *path, void (*fn)(FILE *, void *), void *arg)
+static int finish_file(const char *path, void (*fn)(FILE *, void *), void *arg, bool csv)
 {
     om_error err = OM_ERROR_INIT;
     om_afile *af = NULL;
-    if (om_afile_open(&af, path, &err) != OM_OK)
+    if ((csv ? om_cli_out_open(&af, path, &err) : om_afile_open(&af, path, &err)) != OM_OK)
         return om_cli_fail("rates", &err);
     fn(om_afile_stream(af), arg);
     if (om_afile_commit(af, &err) != OM_OK)
@@ -473,6 +473,7 @@ static int run(int argc, char **argv)
                                          {"sii", required_argument, 0, 'S'},
                                          {"summary", required_argument, 0, 'U'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     cli_link_inputs in;
     memset(&in, 0, sizeof in);
@@ -572,6 +573,7 @@ static int run(int argc, char **argv)
         case 'S': sii = optarg; break;
         case 'U': summary = optarg; break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("rates", "bad option");
         }
     }
@@ -654,11 +656,21 @@ static int run(int argc, char **argv)
         out_args a = {&sp, cm.name, o, r, g, l, standard, table, yf, yl};
         if (sp.standard == OM_STD_NONE)
             a.standard = "none";
-        rc = finish_file(out, cells_cb, &a);
+        om_cli_prov_start("rates", argc, argv);
+        om_link_plan plans[256];
+        size_t np = 0;
+        for (int y = yf; y <= yl && np < sizeof plans / sizeof *plans; y++)
+            if (om_rates_plan(r, y))
+                plans[np++] = *om_rates_plan(r, y);
+        cli_link_prov(&in, &cm, 1, plans, np);
+        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "dsr not reported below 10 events");
+        for (size_t i = 0; i < nevents; i++)
+            om_prov_input(om_cli_prov(), events[i], -1, NULL);
+        rc = finish_file(out, cells_cb, &a, !table);
         if (!rc && sii)
-            rc = finish_file(sii, sii_cb, &a);
+            rc = finish_file(sii, sii_cb, &a, true);
         if (!rc && summary)
-            rc = finish_file(summary, summary_cb, &a);
+            rc = finish_file(summary, summary_cb, &a, true);
         if (!rc) {
             cli_link_report(stderr, "rates", l);
             const om_rates_counts *t = om_rates_total_counts(r);

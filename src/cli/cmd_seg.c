@@ -55,8 +55,8 @@ static void help(FILE *fp)
             "  --out FILE           write the CSV to FILE (atomically) instead of stdout\n"
             "  --rank               print a table ranking kommuner instead of the CSV\n"
             "                       (--pretty is a synonym); --year Y (default: last),\n"
-            "                       --top N (default 20, 0 = all)\n\n"
-            "examples:\n"
+            "                       --top N (default 20, 0 = all)\n" OM_CLI_PROVENANCE_HELP
+            "\nexamples:\n"
             "  omrade seg examples/seg/two_groups.csv\n"
             "  omrade seg --counts examples/seg/quintiles.csv --replicates 200 --rank\n");
 }
@@ -178,7 +178,7 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
                 s != OM_SEG_ST_EXPOSURE)
                 un.expected[s] = sim[s];
     }
-    if (om_afile_open(&af, out, &err) != OM_OK)
+    if (om_cli_out_open(&af, out, &err) != OM_OK)
         goto fail;
     FILE *fp = om_afile_stream(af);
     struct {
@@ -370,7 +370,7 @@ static int run_units(const char *counts, const char *py, const char *resid, om_s
     }
     if (limits_out) {
         om_afile *af = NULL;
-        if (om_afile_open(&af, limits_out, &err) != OM_OK)
+        if (om_cli_out_open(&af, limits_out, &err) != OM_OK)
             goto fail;
         FILE *fp = om_afile_stream(af);
         fputs("year,l1,l2,l3,l4\n", fp);
@@ -395,7 +395,7 @@ static int run_units(const char *counts, const char *py, const char *resid, om_s
         goto fail;
     if (!rank || strcmp(out, "-") != 0) {
         om_afile *af = NULL;
-        if (om_afile_open(&af, out, &err) != OM_OK)
+        if (om_cli_out_open(&af, out, &err) != OM_OK)
             goto fail;
         write_csv(om_afile_stream(af), g, res);
         if (om_afile_commit(af, &err) != OM_OK)
@@ -439,6 +439,7 @@ static int run(int argc, char **argv)
                                          {"year", required_argument, 0, O_YEAR},
                                          {"top", required_argument, 0, O_TOP},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *decomp = NULL, *groups = NULL, *one = NULL, *counts = NULL, *py = NULL, *resid = NULL;
     const char *out = "-", *limits_out = NULL;
@@ -452,7 +453,7 @@ static int run(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == O_REPS || c == O_SEED || c == O_CONF)
             uncert = true;
-        else if (c >= O_INDEX && c != O_OUT)
+        else if (c >= O_INDEX && c != O_OUT && c <= O_TOP)
             unit_opt = true;
         switch (c) {
         case O_DECOMP: decomp = optarg; break;
@@ -528,10 +529,15 @@ static int run(int argc, char **argv)
                 return om_cli_usage("seg", "expected a non-negative --top, found '%s'", optarg);
             break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("seg", "bad option");
         }
     }
     bool unit_mode = counts || py || resid;
+    om_cli_prov_start("seg", argc, argv);
+    const char *ins[] = {counts, py, resid, unit_mode || optind >= argc ? NULL : argv[optind], groups};
+    for (size_t i = 0; i < sizeof ins / sizeof *ins; i++)
+        om_prov_input(om_cli_prov(), ins[i], -1, NULL);
     if (unit_mode) {
         if (optind < argc)
             return om_cli_usage("seg", "unexpected argument '%s' with --counts/--person-year",

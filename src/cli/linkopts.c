@@ -216,3 +216,58 @@ void cli_link_report(FILE *fp, const char *cmd, const om_link *l)
                 " unknown RegSO codes, %" PRId64 " without a type%s\n",
                 cmd, years, s->type_rows, s->type_unknown_area, s->type_missing, notes);
 }
+
+void cli_link_prov(const cli_link_inputs *in, const cli_method *ms, size_t nm,
+                   const om_link_plan *plans, size_t nplans)
+{
+    om_prov *pv = om_cli_prov();
+    if (!pv)
+        return;
+    char buf[512] = "";
+    size_t w = 0;
+    for (size_t i = 0; i < nm && w < sizeof buf - 64; i++) {
+        const char *sep = i == 0 ? "" : nm == 2 ? " compared with " : i + 1 < nm ? ", " : " and ";
+        w += (size_t)snprintf(buf + w, sizeof buf - w, "%s%s (residence %s, type year %s)", sep,
+                              ms[i].name, om_link_offset_name(ms[i].m.residence),
+                              om_link_offset_name(ms[i].m.type));
+    }
+    if (nm > 2 && w < sizeof buf - 32)
+        snprintf(buf + w, sizeof buf - w, " compared pairwise");
+    om_prov_set(pv, OM_PROV_LINKAGE, "%s", buf);
+    /* the type years as ranges ("2021, 2023"); 0 = no types used */
+    int lo = 0, hi = 0;
+    for (size_t i = 0; i < nplans; i++) {
+        int y = plans[i].type_year;
+        if (y && (!lo || y < lo))
+            lo = y;
+        if (y > hi)
+            hi = y;
+    }
+    w = 0;
+    buf[0] = 0;
+    for (int y = lo; lo && y <= hi && w < sizeof buf - 32; y++) {
+        bool used = false;
+        for (size_t i = 0; i < nplans && !used; i++)
+            used = plans[i].type_year == y;
+        if (!used)
+            continue;
+        int e = y;
+        for (bool next = true; next && e < hi;) {
+            next = false;
+            for (size_t i = 0; i < nplans && !next; i++)
+                next = plans[i].type_year == e + 1;
+            if (next)
+                e++;
+        }
+        w += (size_t)snprintf(buf + w, sizeof buf - w, e > y ? "%s%d-%d" : "%s%d", w ? ", " : "",
+                              y, e);
+        y = e;
+    }
+    if (w)
+        om_prov_set(pv, OM_PROV_TYPE_YEARS, "%s", buf);
+    om_prov_input(pv, in->persons, -1, NULL);
+    for (size_t i = 0; i < in->nres; i++)
+        om_prov_input(pv, in->residence[i], -1, NULL);
+    for (size_t i = 0; i < in->ntypes; i++)
+        om_prov_input(pv, in->types[i], -1, NULL);
+}

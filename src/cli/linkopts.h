@@ -56,5 +56,11 @@ void cli_link_method_help(FILE *fp);
 int cli_link_load(const char *cmd, const cli_link_inputs *in, om_geo **geo, om_link **l);
 /* One-paragraph report of what loading found, on fp. */
 void cli_link_report(FILE *fp, const char *cmd, const om_link *l);
+/* Fill the run's provenance (docs/provenance.md) from the inputs, the
+ * methods ms[0..nm) and the plans the run resolved: "linkage" names each
+ * method with its residence and type year, "type years" lists the area-type
+ * years the plans use (the year used when a wanted year was substituted). */
+void cli_link_prov(const cli_link_inputs *in, const cli_method *ms, size_t nm,
+                   const om_link_plan *plans, size_t nplans);
 
 #endif
