@@ -51,7 +51,8 @@ dk=$(measure duckdb node "$duck/rates_duckdb.$$.mjs" "$tmp" "$THREADS" "$tmp/duc
 rm -f "$duck/rates_duckdb.$$.mjs"
 
 # Same answer?  Totals of events and population over all cells.
-ot=$(awk -F, 'NR > 1 { e += $9; p += $11; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/omrade.csv")
+# (omrade's leading '#' provenance lines are skipped, docs/provenance.md)
+ot=$(awk -F, '/^#/ { next } ++r > 1 { e += $9; p += $11; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/omrade.csv")
 dt=$(awk -F, 'NR > 1 { e += $5; p += $7; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/duckdb.csv")
 echo "omrade: $ot"
 echo "duckdb: $dt"

@@ -83,6 +83,13 @@ typedef struct om_export_report {
  * an om_afile and abort it. */
 om_status om_serve_export(const char *db, FILE *out, om_export_report *rep, om_error *err);
 
+/* The value of `key` in the meta table of the barometer database `db`
+ * (e.g. "geography", the registry vintage its cells are in), copied to
+ * buf[0..size) (truncated).  *found = false when the key is absent.
+ * Errors: OM_ERR_INPUT (not a barometer database). */
+om_status om_serve_meta_value(const char *db, const char *key, char *buf, size_t size, bool *found,
+                              om_error *err);
+
 /* ------------------------------------------------------------- server */
 
 typedef struct om_serve_options {

@@ -275,3 +275,29 @@ om_status om_serve_export(const char *db, FILE *out, om_export_report *rep, om_e
     sqlite3_close(conn);
     return s;
 }
+
+om_status om_serve_meta_value(const char *db, const char *key, char *buf, size_t size, bool *found,
+                              om_error *err)
+{
+    *found = false;
+    if (size)
+        buf[0] = 0;
+    sqlite3 *conn = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(conn, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) != SQLITE_OK) {
+        om_error_set(err, OM_ERR_INPUT, db, 0, 0, "expected a barometer database, found %s",
+                     conn ? sqlite3_errmsg(conn) : "out of memory");
+        sqlite3_close(conn);
+        return OM_ERR_INPUT;
+    }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+        *found = true;
+        if (size)
+            snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(conn);
+    return OM_OK;
+}

@@ -228,6 +228,32 @@ static void test_export_legacy_and_bad(void **state)
     unlink(text);
 }
 
+/* om_serve_meta_value: the fixture's meta rows (data_source = synthetic,
+ * no geography key), truncation, and a missing file (omrade export writes
+ * the database's "geography" in its first line). */
+static void test_meta_value(void **state)
+{
+    (void)state;
+    char buf[16];
+    bool found = false;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_serve_meta_value(dbpath, "data_source", buf, sizeof buf, &found, &err), OM_OK);
+    assert_true(found);
+    assert_string_equal(buf, "synthetic");
+    assert_int_equal(om_serve_meta_value(dbpath, "data_source", buf, 4, &found, &err), OM_OK);
+    assert_true(found);
+    assert_string_equal(buf, "syn");
+    assert_int_equal(om_serve_meta_value(dbpath, "geography", buf, sizeof buf, &found, &err), OM_OK);
+    assert_false(found);
+    assert_string_equal(buf, "");
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/none.db", dir);
+    assert_int_equal(om_serve_meta_value(missing, "geography", buf, sizeof buf, &found, &err),
+                     OM_ERR_INPUT);
+    assert_false(found);
+    assert_int_equal(access(missing, F_OK), -1);
+}
+
 static char *get(const char *url)
 {
     int status = 0;
@@ -278,6 +304,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_legacy_and_bad),
+        cmocka_unit_test(test_meta_value),
         cmocka_unit_test(test_api_status),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
