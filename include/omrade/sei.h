@@ -36,8 +36,7 @@ enum { OM_SEI_LOW_ECON = 0, OM_SEI_PRE_UPPER = 1, OM_SEI_ASSIST_UNEMP = 2, OM_SE
  *   2. at most pre-upper-secondary (förgymnasial) education, and
  *   3. "andel personer med ekonomiskt bistånd i minst tio månader och/eller
  *      arbetslösa längre än sex månader" — both among persons aged 20–64 up
- *      to 2022 and 20–65 from 2023 (SCB moved the upper bound with the
- *      pension age).
+ *      to 2022 and 20–65 from 2023.
  * Callers compute age as year − birth year (age reached during the year). */
 
 /* The age band of indicators 2 and 3 in `year`: *lo = 20, *hi = 64 for
