@@ -468,8 +468,14 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     int32_t nk = om_geo_count(g, OM_LEVEL_KOMMUN), nl = om_geo_count(g, OM_LEVEL_LAN);
     size_t nareas = (size_t)nreg + (size_t)nk + (size_t)nl + 1;
     int64_t(*cube)[NM] = calloc(nareas * CELLS_PER_AREA, sizeof *cube);
-    if (!cube)
+    /* areas with at least one person-year: empty blocks are neither rolled
+     * up nor scanned for output (they would only give zero denominators) */
+    uint8_t *used = calloc(nareas, 1);
+    if (!cube || !used) {
+        free(cube);
+        free(used);
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     om_csv *c;
     om_status s = open_in(&c, dir, "person_year.csv", err);
     int ix[PY_ALL];
@@ -477,6 +483,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         om_csv_free(c);
     if (s) {
         free(cube);
+        free(used);
         return s;
     }
     bool got, linked;
@@ -489,6 +496,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         int yi = r.y - Y0;
         int32_t deso = x->res[(size_t)r.p * NY + (size_t)yi];
         int32_t reg = om_geo_parent(g, OM_LEVEL_DESO, deso, OM_LEVEL_REGSO);
+        used[reg] = 1;
         int age = r.y - x->byear[r.p];
         int64_t *v = cube[(size_t)reg * CELLS_PER_AREA +
                           cell(yi, x->sex[r.p] - 1, x->abroad[r.p], band_of(age < 0 ? 0 : age))];
@@ -529,13 +537,18 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     om_csv_free(c);
     if (s) {
         free(cube);
+        free(used);
         return s;
     }
     /* roll RegSO blocks up to kommun, län, riket */
     size_t base_k = (size_t)nreg, base_l = base_k + (size_t)nk, base_r = base_l + (size_t)nl;
     for (int32_t a = 0; a < nreg; a++) {
+        if (!used[a])
+            continue;
         size_t up[3] = {base_k + (size_t)om_geo_parent(g, OM_LEVEL_REGSO, a, OM_LEVEL_KOMMUN),
                         base_l + (size_t)om_geo_parent(g, OM_LEVEL_REGSO, a, OM_LEVEL_LAN), base_r};
+        for (int u = 0; u < 3; u++)
+            used[up[u]] = 1;
         for (size_t k = 0; k < CELLS_PER_AREA; k++)
             for (int u = 0; u < 3; u++)
                 for (int mm = 0; mm < NM; mm++)
@@ -549,6 +562,8 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     for (int li = 0; li < 4; li++) {
         int32_t n = om_geo_count(g, levels[li]);
         for (int32_t a = 0; a < n; a++) {
+            if (!used[bases[li] + (size_t)a])
+                continue;
             int64_t(*blk)[NM] = cube + (bases[li] + (size_t)a) * CELLS_PER_AREA;
             const char *code = om_geo_code(g, levels[li], a);
             for (int yi = 0; yi < NY; yi++)
@@ -587,5 +602,6 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         }
     }
     free(cube);
+    free(used);
     return ferror(out) ? om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error") : OM_OK;
 }
