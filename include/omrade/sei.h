@@ -48,8 +48,9 @@ bool om_sei_in_age_band(int year, int age);
 
 /* Thresholds of indicator 3: economic assistance in at least 10 months of
  * the year; unemployed "longer than six months" = more than 180 days in the
- * year (six 30-day months, the convention of the registers' day counts and
- * of the barometer's long-term unemployment; 181 days count, 180 do not). */
+ * year (six months of 30 days, as the barometer's long-term unemployment; a
+ * calendar half-year of 181-184 days would move the bound by at most four
+ * days; 181 days count, 180 do not). */
 #define OM_SEI_ASSIST_MIN_MONTHS 10
 #define OM_SEI_UNEMP_MIN_DAYS 181
 
