@@ -1,9 +1,9 @@
 /* omrade — socioeconomic index (SEI) and area types (SCB's RegSO method).
  *
  * For every area and year three shares in percent are given — low economic
- * standard, pre-upper-secondary education only (25–64), long-term social
- * assistance or unemployment — either directly or as numerator/denominator
- * counts.  SEI is the mean of the three shares.  Within each year the
+ * standard (all ages), pre-upper-secondary education only and long-term
+ * social assistance and/or unemployment (both among the ages of
+ * om_sei_age_band()) — either directly or as numerator/denominator counts.  SEI is the mean of the three shares.  Within each year the
  * mean and the sample standard deviation of SEI over all valid areas
  * (unweighted) give z = (SEI − mean) / SD, and the area type is
  *   1: z > 2,  2: 1 < z ≤ 2,  3: 0 < z ≤ 1,  4: −1 ≤ z ≤ 0,  5: z < −1.
@@ -25,6 +25,38 @@ extern "C" {
 
 /* Indicator order used in every array below. */
 enum { OM_SEI_LOW_ECON = 0, OM_SEI_PRE_UPPER = 1, OM_SEI_ASSIST_UNEMP = 2, OM_SEI_NIND = 3 };
+
+/* ------------------------------------------------ SCB's definitions */
+
+/* The person-level definitions of the index (SCB, "Områdestyper efter
+ * socioekonomisk status / Regionala statistikområden (RegSO)", method
+ * description):
+ *   1. low economic standard: disposable income per consumption unit below
+ *      60 % of the national median — all ages;
+ *   2. at most pre-upper-secondary (förgymnasial) education, and
+ *   3. "andel personer med ekonomiskt bistånd i minst tio månader och/eller
+ *      arbetslösa längre än sex månader" — both among persons aged 20–64 up
+ *      to 2022 and 20–65 from 2023.
+ * Callers compute age as year − birth year (age reached during the year). */
+
+/* The age band of indicators 2 and 3 in `year`: *lo = 20, *hi = 64 for
+ * years <= 2022 and 65 from 2023.  The one place that knows the rule. */
+void om_sei_age_band(int year, int *lo, int *hi);
+
+/* True when `age` lies in om_sei_age_band(year). */
+bool om_sei_in_age_band(int year, int age);
+
+/* Thresholds of indicator 3: economic assistance in at least 10 months of
+ * the year; unemployed "longer than six months" = more than 180 days in the
+ * year (six months of 30 days, as the barometer's long-term unemployment; a
+ * calendar half-year of 181-184 days would move the bound by at most four
+ * days; 181 days count, 180 do not). */
+#define OM_SEI_ASSIST_MIN_MONTHS 10
+#define OM_SEI_UNEMP_MIN_DAYS 181
+
+/* Indicator 3 for one person-year: assist_months >= 10 and/or
+ * unemp_days > 180 (a person meeting both counts once). */
+bool om_sei_long_assist_unemp(int64_t assist_months, int64_t unemp_days);
 
 /* Why an area got no SEI/z/type. */
 typedef enum om_sei_flag {
