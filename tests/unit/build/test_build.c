@@ -254,6 +254,59 @@ static void test_build_bad_input(void **state)
     assert_int_equal(om_build_run(&o, NULL, &err), OM_ERR_USAGE);
 }
 
+/* The first text column of the first row of sql, or "" (copied to buf). */
+static const char *qs(sqlite3 *db, const char *sql, char *buf, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    buf[0] = '\0';
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return buf;
+}
+
+/* The ids `omrade indicators --barometer` writes for the SEI's third
+ * indicator (docs/synth.md, issue 11.1): econ_assistance_any (assistance in
+ * any month) and assist_unemp_long (SCB's "ekonomiskt bistånd i minst tio
+ * månader och/eller arbetslösa längre än sex månader", band 20-64/65) are in
+ * the catalogue with their own labels and per-cent unit, not shown by id. */
+static void test_build_sei_catalogue(void **state)
+{
+    (void)state;
+    char in[160];
+    snprintf(in, sizeof in, "%s/sei-ind.csv", tmpdir);
+    FILE *f = fopen(in, "w");
+    assert_non_null(f);
+    fputs("level,code,year,indicator,sex,age,born,numerator,denominator\n"
+          "kommun,0114,2023,econ_assistance_any,total,20-64,total,30,600\n"
+          "kommun,0114,2023,assist_unemp_long,total,20-64/65,total,12,610\n",
+          f);
+    fclose(f);
+    om_build_options o;
+    memset(&o, 0, sizeof o);
+    o.out = dbpath;
+    o.indicators[o.n_indicators++] = in;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_build_run(&o, NULL, &err), OM_OK);
+    unlink(in);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    char b[200];
+    assert_string_equal(qs(db, "SELECT label_sv FROM indicators WHERE id='econ_assistance_any'", b, sizeof b),
+                        "Ekonomiskt bistånd under året");
+    assert_string_equal(qs(db, "SELECT label_en FROM indicators WHERE id='assist_unemp_long'", b, sizeof b),
+                        "Long-term social assistance and/or unemployment (SEI definition)");
+    assert_string_equal(qs(db, "SELECT unit FROM indicators WHERE id='assist_unemp_long'", b, sizeof b), "%");
+    assert_string_equal(qs(db, "SELECT main_age FROM indicators WHERE id='assist_unemp_long'", b, sizeof b),
+                        "20-64/65");
+    /* the old id is no longer written by the generator, so nothing else */
+    assert_near(q1(db, "SELECT COUNT(*) FROM indicators"), 2, 0);
+    /* 12 / 610 in per cent */
+    assert_near(q1(db, "SELECT scale FROM indicators WHERE id='assist_unemp_long'"), 100, 0);
+    sqlite3_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_build_primary_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_scb_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_sei_catalogue, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
