@@ -46,12 +46,13 @@ measure() { # label, command...: prints "seconds kilobytes"
 export OMRADE_NO_PROGRESS=1
 om=$(measure omrade "$OMRADE" rates --persons "$tmp/persons.csv" --residence "$tmp/residence.csv" \
     --types "$tmp/types.csv" --events "$tmp/events.csv" --outcome ami=I21,I22 --outcome cancer=C \
-    --by type,year,sex --threads "$THREADS" --out "$tmp/omrade.csv")
+    --by type,year,sex --type-fallback nearest --threads "$THREADS" --out "$tmp/omrade.csv")
 dk=$(measure duckdb node "$duck/rates_duckdb.$$.mjs" "$tmp" "$THREADS" "$tmp/duckdb.csv")
 rm -f "$duck/rates_duckdb.$$.mjs"
 
 # Same answer?  Totals of events and population over all cells.
-ot=$(awk -F, 'NR > 1 { e += $6; p += $8; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/omrade.csv")
+# (omrade's leading '#' provenance lines are skipped, docs/provenance.md)
+ot=$(awk -F, '/^#/ { next } ++r > 1 { e += $9; p += $11; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/omrade.csv")
 dt=$(awk -F, 'NR > 1 { e += $5; p += $7; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/duckdb.csv")
 echo "omrade: $ot"
 echo "duckdb: $dt"

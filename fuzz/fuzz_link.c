@@ -53,9 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(path[k], sizeof path[k], "%s/%s", dir, names[k]);
         put(path[k], (const uint8_t *)"", 0);
     }
-    const char *res[1] = {path[1]};
+    const char *res[1] = {path[1]}, *typ[1] = {path[2]};
     om_link *l = NULL;
-    if (om_link_load(&l, geo, path[0], res, 1, path[2], NULL, &err) == OM_OK) {
+    if (om_link_load(&l, geo, path[0], res, 1, typ, 1, NULL, &err) == OM_OK) {
         om_outcomes *o = om_outcomes_new();
         if (o && om_outcomes_load(o, path[4], &err) != OM_OK)
             om_outcomes_add(o, "all", "*", NULL, &err);
@@ -68,15 +68,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp.level = 0.95;
         sp.standard = OM_STD_ESP2013;
         sp.person_years = size & 1;
-        sp.method = (om_link_method)(size % 3);
+        sp.method = om_link_preset_at(size % om_link_npresets())->method;
+        sp.type_fallback = OM_LINK_TYPES_NEAREST;
         om_rates *r = NULL;
         if (o && om_rates_run(&r, l, o, &sp, &err) == OM_OK)
             om_rates_free(r);
-        int64_t tab[6][6];
-        double share;
         int y0, y1;
         om_link_years(l, &y0, &y1);
-        om_link_compare(l, y1 + 1, OM_LINK_DEC31, OM_LINK_LATEST, tab, &share);
+        om_link_plan pa, pb;
+        om_link_comparison cmp;
+        if (om_link_plan_year(l, om_link_preset_find("sos1")->method, y1, OM_LINK_TYPES_NEAREST,
+                              &pa, &err) == OM_OK &&
+            om_link_plan_year(l, om_link_preset_find("latest")->method, y1,
+                              OM_LINK_TYPES_NEAREST, &pb, &err) == OM_OK)
+            om_link_compare(l, &pa, &pb, &cmp);
         om_outcomes_free(o);
         om_link_free(l);
     }

@@ -49,7 +49,8 @@ say "6. Disclosure control: circulatory admissions 2023 per RegSO x sex, min cou
 "$OMRADE" rates --persons "$out/synth/persons.csv" --residence "$out/synth/residence.csv" \
     --types "$out/types.csv" --events "$out/synth/admissions.csv" --outcome circulatory=I \
     --by regso,sex --years 2023 --standard none --out "$out/admissions-regso.csv" 2>/dev/null
-awk -F, 'NR == 1 { print "regso,sex,count"; next } { print $3 "," $4 "," $5 }' \
+awk -F, '/^#/ { next } !h { for (i = 1; i <= NF; i++) c[$i] = i; h = 1; print "regso,sex,count"; next }
+    { print $c["regso"] "," $c["sex"] "," $c["events"] }' \
     "$out/admissions-regso.csv" > "$out/admissions-regso-counts.csv"
 "$OMRADE" protect "$out/admissions-regso-counts.csv" --dims regso,sex --hier regso=@geo \
     --min-count 5 --audit --summary --out "$out/protected.csv"

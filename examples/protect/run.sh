@@ -9,7 +9,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$OMRADE" protect hier.csv --dims geo,sex --hier geo=geo-hier.csv --min-count 3 --audit --out "$tmp/out.csv"
 awk -F, '
-  FNR == 1 { next }
+  /^#/ { next }
+  !(FILENAME in hdr) { hdr[FILENAME] = 1; next }
   FILENAME ~ /geo-hier/ { par[$1] = $2; next }
   FILENAME ~ /hier.csv$/ {
       v[$1 "," $2] = $3

@@ -8,7 +8,8 @@
 # Cohen's kappa and the 5x5 confusion matrix (rows: SCB, columns: omrade).
 # The last line, "result key=value ...", is for run.sh to check.
 BEGIN { FS = ","; file = 0 }
-FNR == 1 { file++; next }
+/^#/ { next }  # omrade's provenance lines (docs/provenance.md)
+!(FILENAME in hdr) { hdr[FILENAME] = 1; file++; next }
 file == 1 { nreg++; next }
 file == 2 {
     n = split($0, f, ",")

@@ -17,9 +17,9 @@
 # Exits 1 (message on stderr) when a table row is not a DeSO of the
 # registry, a value is missing, or a DeSO lacks one of the values used.
 BEGIN { FS = ","; file = 0 }
-FNR == 1 { file++; if (file > 1) next }
+/^#/ { next }  # omrade's provenance lines (docs/provenance.md)
+!(FILENAME in hdr) { hdr[FILENAME] = 1; file++; next }
 file == 1 {
-    if (FNR == 1) next
     regso[$1] = $(NF - 2); ndeso++
     if (!($(NF - 2) in seen)) { seen[$(NF - 2)] = 1; order[++nreg] = $(NF - 2) }
     next

@@ -71,7 +71,9 @@ const char *om_csv_data(const om_csv *c);
  * inputs without quoted line breaks (numeric register extracts). */
 void om_csv_split(const om_csv *c, size_t n, size_t *offsets);
 
-/* Read the first record as the header.  An empty input is an error
+/* Read the first record as the header, after skipping leading lines that
+ * start with '#' (the provenance block of omrade's outputs, see
+ * docs/provenance.md).  An empty input is an error
  * ("expected a header line, found an empty file"). */
 om_status om_csv_read_header(om_csv *c, om_error *err);
 size_t om_csv_header_count(const om_csv *c);

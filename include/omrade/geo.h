@@ -3,11 +3,11 @@
  * Levels nest DeSO ⊂ RegSO ⊂ kommun ⊂ län ⊂ riket.  Every area has a dense
  * index 0..n-1 per level (codes sorted ascending), a code, a name and an
  * index of its parent at each higher level, so "RegSO of DeSO i" is one array
- * read.  The built-in registry is DeSO 2018 / RegSO 2020 (5,984 DeSO,
- * 3,363 RegSO, 290 kommuner, 21 län), embedded in the library from SCB's
- * open mapping table (data/scb/README.md has the provenance).  Other
- * vintages load from a mapping file of the same shape; crosswalks between
- * vintages are separate objects and need no change to this API. */
+ * read.  Two vintages are built in, embedded from SCB's open key files
+ * (data/README.md has the provenance): DeSO 2018 / RegSO 2020 (5,984 DeSO,
+ * 3,363 RegSO, 290 kommuner, 21 län; the default) and DeSO 2025 / RegSO 2025
+ * (6,160 DeSO, 3,363 RegSO).  Other vintages load from a mapping file;
+ * crosswalks between vintages are separate objects (omrade/xwalk.h). */
 #ifndef OMRADE_GEO_H
 #define OMRADE_GEO_H
 
@@ -41,18 +41,50 @@ om_level om_geo_code_level(const char *code, size_t len);
 
 typedef struct om_geo om_geo;
 
+/* Label of the built-in default registry (om_geo_vintage of it). */
+#define OM_GEO_BUILTIN_VINTAGE "DeSO2018-RegSO2020"
+
 /* The embedded DeSO 2018 / RegSO 2020 registry.  Destroy with om_geo_free(). */
 om_status om_geo_new_builtin(om_geo **out, om_error *err);
-/* Load a mapping CSV with columns Kommun,Kommunnamn,DeSO_<y>,RegSO_<y>,RegSOkod_<y>
- * (SCB's layout; BOM and CRLF tolerated) and `vintage` as its label.  Län
- * names come from the built-in list.  Destroy with om_geo_free().  Errors:
- * OM_ERR_INPUT with file:line:column for bad codes, inconsistent nesting or
- * duplicate DeSO. */
+/* Load a DeSO -> RegSO mapping CSV of any vintage, `vintage` as its label
+ * (NULL: "DeSO<y>-RegSO<y>" from the years in the column names, else the
+ * file's base name).  Accepted layouts (columns found by name, ',' or ';'
+ * separated, BOM and CRLF tolerated, leading '#' lines skipped):
+ *   SCB's key file   Kommun,Kommunnamn,DeSO_<y>,RegSO_<y>,RegSOkod_<y>
+ *   SCB's 2025 key   deso_<y>,regso_<y>,regso_namn_<y>,kommun
+ *   plain            deso,regso
+ * Codes may carry SCB's API suffix ("0114C1010_DeSO2025"); it is stripped
+ * and its year checked against the column's year.  Missing kommun codes
+ * come from the DeSO code, missing kommun names from the built-in registry
+ * (the 290 kommuner are unchanged since 2007), missing RegSO names are the
+ * codes; län names come from the built-in list.  Destroy with
+ * om_geo_free().  Errors: OM_ERR_INPUT with file:line:column for bad codes,
+ * a DeSO listed twice (also in two RegSO), a RegSO with two names or
+ * kommuner, a code outside its kommun. */
 om_status om_geo_load(om_geo **out, const char *path, const char *vintage, om_error *err);
+/* The same from bytes, reported under `name` (e.g. the first sheet of an
+ * .xlsx key file as CSV, om_scb_sheet_csv()).  Title rows above the header
+ * (as in SCB's xlsx files) are skipped.  Destroy with om_geo_free(). */
+om_status om_geo_load_mem(om_geo **out, const char *name, const void *data, size_t len,
+                          const char *vintage, om_error *err);
+/* A built-in vintage by name -- "DeSO2018" or "DeSO2018-RegSO2020" (also
+ * NULL or ""), "DeSO2025" or "DeSO2025-RegSO2025" (SCB's key file of
+ * 2026-03-25, embedded from data/scb/vintage-2025/) -- or else a mapping
+ * file loaded with om_geo_load(path, NULL).  Destroy with om_geo_free(). */
+om_status om_geo_open(om_geo **out, const char *spec, om_error *err);
 void om_geo_free(om_geo *g);
 
 /* e.g. "DeSO2018-RegSO2020". */
 const char *om_geo_vintage(const om_geo *g);
+/* Vintage year of the registry's DeSO or RegSO codes (2018 and 2020 for the
+ * built-in one); 0 when unknown or for other levels. */
+int om_geo_year(const om_geo *g, om_level level);
+/* SCB's statistical database API writes codes with their vintage as a
+ * suffix: "0114C1010_DeSO2025", "0114R001_RegSO2025".  Returns the length
+ * of the code without the suffix and sets *level (DeSO/RegSO) and *year;
+ * without a suffix returns len, OM_LEVEL_NONE and 0.  Either pointer may be
+ * NULL. */
+size_t om_geo_code_suffix(const char *code, size_t len, om_level *level, int *year);
 int32_t om_geo_count(const om_geo *g, om_level level);
 /* Code and name of area idx (NUL-terminated, owned by the registry).
  * Riket has code "00" and name "Riket". */
@@ -68,7 +100,9 @@ int32_t om_geo_parent(const om_geo *g, om_level level, int32_t idx, om_level up)
  * contiguous ascending run of indices: *first and *count. */
 void om_geo_children(const om_geo *g, om_level level, int32_t idx, om_level down,
                      int32_t *first, int32_t *count);
-/* Exact code lookup at one level: the index or -1. */
+/* Exact code lookup at one level: the index or -1.  A code with SCB's
+ * vintage suffix is found when the suffix names this level and the
+ * registry's year for it (or the registry's year is unknown). */
 int32_t om_geo_find(const om_geo *g, om_level level, const char *code, size_t len);
 
 /* Resolve a region as written in real files: a code at any level, a

@@ -10,15 +10,25 @@
  * the duplicate count and the persons with at least one event; a single
  * aggregation kernel then fills dense cubes addressed with strides.
  *
- * Linkage methods (an event in year Y; "type year" = the year of the area
- * type classification used, clamped to the years present in the types file):
- *   dec31   residence on 31 Dec of Y-1, area type of year Y;
- *   latest  the person's latest residence in the data, latest type year;
- *   prev    residence on 31 Dec of Y-1, area type of year Y-1.
- * In every method the population at risk in year Y is the persons registered
- * on 31 Dec of Y-1; an event of a person not registered then is counted as
- * "no residence".  Ages are attained ages at the end of year Y (Y minus
- * birth year). */
+ * Linkage methods.  Area types are published about a year after RegSO, so
+ * the statistics of year Y cannot always be linked with area types of Y.  A
+ * method is a residence year and an area-type year, each relative to the
+ * statistics year Y (om_link_method).  Socialstyrelsen describes two for
+ * its statistics by RegSO area type (as summarised in omrade issue 11):
+ *   sos1    the most recent RegSO (residence 31 Dec of Y) with the previous
+ *           year's area type (type year Y-1);
+ *   sos2    the previous year's RegSO (residence 31 Dec of Y-1) with the area
+ *           type of that same year (type year Y-1);
+ * and omrade's earlier methods are presets too:
+ *   dec31   residence 31 Dec of Y-1, type year Y;
+ *   prev    residence 31 Dec of Y-1, type year Y-1 (the same as sos2);
+ *   latest  the person's latest residence in the data, the latest type year.
+ * The population of year Y is the persons registered on 31 Dec of the
+ * residence year (Y-1 for `latest`); an event of a person not registered
+ * then is counted as "no residence".  A type year missing from the types is
+ * an error unless the caller asks for the nearest year (then every
+ * substituted row is counted).  Ages are attained ages at the end of year Y
+ * (Y minus birth year). */
 #ifndef OMRADE_LINK_H
 #define OMRADE_LINK_H
 
@@ -29,18 +39,58 @@
 extern "C" {
 #endif
 
-typedef enum om_link_method {
-    OM_LINK_DEC31 = 0,
-    OM_LINK_LATEST = 1,
-    OM_LINK_PREV = 2,
-    OM_LINK_METHODS = 3
+/* An offset value meaning "the latest year in the data". */
+#define OM_LINK_LATEST 1
+
+/* A linkage method for statistics year Y. */
+typedef struct om_link_method {
+    int residence; /* 0: residence on 31 Dec of Y; -1: of Y-1; OM_LINK_LATEST:
+                      each person's latest residence in the data (the
+                      population is then the persons registered on 31 Dec of Y-1) */
+    int type;      /* 0: area types of year Y; -1: of Y-1; OM_LINK_LATEST: the
+                      latest type year in the types data */
 } om_link_method;
 
-/* "dec31", "latest", "prev"; and a one-line description for metadata. */
-const char *om_link_method_name(om_link_method m);
-const char *om_link_method_text(om_link_method m);
-/* -1 when unknown. */
-int om_link_method_parse(const char *s);
+/* A named method.  Strings are static. */
+typedef struct om_link_preset {
+    const char *name; /* "sos1", "sos2", "dec31", "prev", "latest" */
+    om_link_method method;
+    const char *text_sv; /* one-line description in Swedish */
+    const char *text_en; /* the same in English (metadata, tables) */
+} om_link_preset;
+
+size_t om_link_npresets(void);
+const om_link_preset *om_link_preset_at(size_t i);
+/* The preset named s, or NULL. */
+const om_link_preset *om_link_preset_find(const char *s);
+/* "Y", "Y-1" or "latest" -> offset; false otherwise. */
+bool om_link_offset_parse(const char *s, int *off);
+/* Offset -> "Y", "Y-1", "latest" (static strings). */
+const char *om_link_offset_name(int off);
+/* A preset name, or "R/T" with R and T each Y, Y-1 or latest (residence /
+ * type year, e.g. "Y/Y-1" = sos1).  False when neither. */
+bool om_link_method_parse(const char *s, om_link_method *m);
+/* The name of the first preset with m's offsets (sos1, sos2, dec31,
+ * latest), else "R/T"; written to buf (16 bytes suffice). */
+const char *om_link_method_name(om_link_method m, char *buf, size_t size);
+bool om_link_method_equal(om_link_method a, om_link_method b);
+
+/* What to do when the type year a method needs is not in the types data. */
+typedef enum om_link_fallback {
+    OM_LINK_TYPES_EXACT = 0,   /* an error naming the year */
+    OM_LINK_TYPES_NEAREST = 1, /* the nearest type year present (the earlier on a tie) */
+    OM_LINK_TYPES_UNUSED = 2   /* types are not needed: no type year, type 0 */
+} om_link_fallback;
+
+/* A method resolved for one statistics year against the data loaded. */
+typedef struct om_link_plan {
+    om_link_method method;
+    int year;             /* statistics year Y */
+    int residence_year;   /* registered on 31 Dec of this year = the population */
+    bool residence_latest; /* area = each person's latest residence in the data */
+    int type_year;        /* area-type year used; 0 when none */
+    int type_year_wanted; /* the year the method asks for; != type_year when substituted */
+} om_link_plan;
 
 /* Country-of-birth groups of persons.csv. */
 enum { OM_BORN_SWEDEN, OM_BORN_NORDIC, OM_BORN_EU, OM_BORN_OTHER, OM_BORN_UNKNOWN, OM_BORN_N };
@@ -50,7 +100,7 @@ const char *om_link_born_name(int g);
 typedef struct om_link_options {
     const char *p_id, *p_sex, *p_birth, *p_country, *p_death; /* persons */
     const char *r_id, *r_year, *r_area;                       /* residence */
-    const char *t_area, *t_year, *t_type;                     /* area types */
+    const char *t_area, *t_year, *t_type;                     /* area types (long layout) */
     int threads;          /* 0 = 2 */
     om_progress progress; /* may be {NULL, NULL} */
 } om_link_options;
@@ -64,45 +114,65 @@ typedef struct om_link_load_stats {
     int64_t type_rows, type_unknown_area;  /* area-type rows; RegSO codes not in the registry */
     int64_t type_missing;                  /* empty (or "..") area types: area excluded */
     int64_t type_notes;                    /* footnote/blank rows of an SCB export */
+    int64_t type_repeated;                 /* RegSO-years repeated with the same type in another file */
 } om_link_load_stats;
 
 typedef struct om_link om_link;
 
 /* Load persons, residence (one or more files with the same columns, e.g.
- * split by year) and optionally area types (`types` may be NULL): either
- * area,year,area_type (RegSO codes or "Kommun (RegSO)" labels) or SCB's
- * statistical-database export (a label column, then one column per year
- * headed by the year; footnote rows counted in type_notes).  The
- * residence area may be DeSO or RegSO codes (detected from the first row).
- * `geo` must outlive the result.  Destroy with om_link_free().  Errors:
- * OM_ERR_INPUT with file:line:column for malformed fields or missing
- * columns, OM_ERR_IO, OM_ERR_NOMEM. */
+ * split by year) and optionally area types (`types`: ntypes files, merged
+ * by om_areatypes_read() of omrade/sei.h: the long layout area,year,
+ * area_type or SCB's export; a RegSO-year given with different types in two
+ * files, or twice in one file, is an error; RegSO codes the registry does
+ * not know are counted).  The residence area may be DeSO or RegSO codes
+ * (detected from the first row).  `geo` must outlive the result.  Destroy
+ * with om_link_free().  Errors: OM_ERR_INPUT with file:line:column for
+ * malformed fields or missing columns, OM_ERR_IO, OM_ERR_NOMEM. */
 om_status om_link_load(om_link **out, const om_geo *geo, const char *persons,
-                       const char *const *residence, size_t nres, const char *types,
-                       const om_link_options *opt, om_error *err);
+                       const char *const *residence, size_t nres, const char *const *types,
+                       size_t ntypes, const om_link_options *opt, om_error *err);
 void om_link_free(om_link *l);
 const om_link_load_stats *om_link_stats(const om_link *l);
 size_t om_link_persons(const om_link *l);
-/* Years with residence data [first, last]; area-type years [first, last]
- * (0, 0 without a types file). */
+/* Years with residence data [first, last]; years with area types (a year is
+ * present when at least one RegSO has a type 1-5 in it) [first, last], (0, 0)
+ * without types; whether one year is present. */
 void om_link_years(const om_link *l, int *first, int *last);
 void om_link_type_years(const om_link *l, int *first, int *last);
+bool om_link_has_type_year(const om_link *l, int year);
 om_level om_link_area_level(const om_link *l);
 
-/* Linkage of one person for event year `year` under method m: the area index
- * (at om_link_area_level()) or -1 when not registered on 31 Dec of year-1,
- * and the area type 1..5 or 0 when unknown. */
-int32_t om_link_area(const om_link *l, uint32_t person, int year, om_link_method m, int *type);
+/* Resolve method m for statistics year `year`.  Errors: OM_ERR_USAGE when
+ * the residence year is outside the residence data; OM_ERR_INPUT naming the
+ * type year when it is not in the types and fb is OM_LINK_TYPES_EXACT. */
+om_status om_link_plan_year(const om_link *l, om_link_method m, int year, om_link_fallback fb,
+                            om_link_plan *plan, om_error *err);
+/* Statistics years [*first, *last] for which every one of the n methods has
+ * its residence year in the data; false when there is none. */
+bool om_link_stat_years(const om_link *l, const om_link_method *m, size_t n, int *first,
+                        int *last);
+
+/* Linkage of one person under a plan: the area index (at
+ * om_link_area_level()) or -1 when not registered on 31 Dec of the plan's
+ * residence year; *type = area type 1..5 or 0 when unknown; *res_year (may
+ * be NULL) = the residence year of the area returned. */
+int32_t om_link_area(const om_link *l, uint32_t person, const om_link_plan *plan, int *type,
+                     int *res_year);
 /* Dense index of a lopnr; false when unknown. */
 bool om_link_person(const om_link *l, int64_t lopnr, uint32_t *person);
 int64_t om_link_lopnr(const om_link *l, uint32_t person);
 
-/* Cross-tabulation of area types under two methods for event year `year`
- * over the persons registered on 31 Dec of year-1:  tab[a][b] = persons with
- * type a under m1 and b under m2 (index 0 = no type).  *share = off-diagonal
- * share among persons with a type under both. */
-void om_link_compare(const om_link *l, int year, om_link_method m1, om_link_method m2,
-                     int64_t tab[6][6], double *share);
+/* Area types of the persons under two plans of the same statistics year. */
+typedef struct om_link_comparison {
+    int64_t tab[6][6];      /* persons linked under both: type under a x type under b
+                               (index 0 = no type) */
+    int64_t only_a, only_b; /* persons linked (registered) under one plan only */
+    int64_t typed_both;     /* persons with a type under both */
+    int64_t differ;         /* ... whose types differ */
+    double share;           /* differ / typed_both; NaN when typed_both is 0 */
+} om_link_comparison;
+void om_link_compare(const om_link *l, const om_link_plan *a, const om_link_plan *b,
+                     om_link_comparison *out);
 
 /* ---------------------------------------------------------------- outcomes */
 
@@ -142,6 +212,7 @@ enum { OM_STD_NONE, OM_STD_ESP2013, OM_STD_SWEDEN, OM_STD_FILE };
 
 typedef struct om_rates_spec {
     om_link_method method;
+    om_link_fallback type_fallback; /* EXACT or NEAREST (UNUSED is implied without type in dims) */
     unsigned dims;            /* OM_DIM_* */
     int age_lower[32];        /* lower limits of age groups, ascending, first 0 */
     int n_age;                /* 0 = 5-year groups 0-4 ... 85-89, 90+ */
@@ -172,6 +243,9 @@ typedef struct om_rates_counts {
     int64_t linked;         /* counted in the table */
     int64_t pop_no_type;    /* total only: person-years at risk (31 Dec count) left out of
                                the table because their area had no area type that year */
+    int64_t type_substituted; /* linked events whose type came from a substituted year */
+    int64_t pop_type_substituted; /* total only: persons at risk (31 Dec count) typed
+                                     with a substituted year */
 } om_rates_counts;
 
 /* One output cell.  Dimension values are -1 when the dimension is absent. */
@@ -209,6 +283,8 @@ const om_rates_counts *om_rates_outcome_counts(const om_rates *r, size_t outcome
 const om_rates_counts *om_rates_total_counts(const om_rates *r);
 /* Age-group label of group i ("0-4", "65+", ...); owned by r. */
 const char *om_rates_age_label(const om_rates *r, int i);
+/* The plan of statistics year `year` (NULL outside the years of the run). */
+const om_link_plan *om_rates_plan(const om_rates *r, int year);
 /* Standard population used (19 ESP bands), NULL without standardisation. */
 const double *om_rates_standard(const om_rates *r);
 

@@ -12,9 +12,11 @@
 #include "omrade/scb.h"
 #include "omrade/seg.h"
 #include "omrade/sdc.h"
+#include "omrade/provenance.h"
 #include "omrade/sei.h"
 #include "omrade/serve.h"
 #include "omrade/stats.h"
 #include "omrade/synth.h"
+#include "omrade/xwalk.h"
 
 #endif

@@ -101,6 +101,12 @@ om_status om_scb_read(om_scb_table **out, const char *path, const om_geo *geo,
  * for inputs already in memory).  Destroy with om_scb_free(). */
 om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data, size_t len,
                           const om_geo *geo, const om_scb_options *opt, om_error *err);
+
+/* The first sheet of an .xlsx workbook as CSV text (one line per sheet
+ * row, cells trimmed, RFC 4180 quoting), for readers of other tables kept
+ * in xlsx, e.g. SCB's DeSO-RegSO key files (om_geo_load_mem).  *out is
+ * malloc'ed (free() it), *len its length.  Errors as om_scb_read(). */
+om_status om_scb_sheet_csv(const char *path, char **out, size_t *len, om_error *err);
 void om_scb_free(om_scb_table *t);
 
 /* Observations in file order (row by row, columns left to right). */

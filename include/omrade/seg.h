@@ -79,10 +79,11 @@ enum om_seg_stat {
     OM_SEG_NSTAT
 };
 typedef struct om_seg_uncertainty {
-    /* bootstrap standard error and percentile interval (NaN with 0
-     * replicates) and the expected value under random allocation (NaN
-     * where not available) of each om_seg_stat */
-    double se[OM_SEG_NSTAT], lower[OM_SEG_NSTAT], upper[OM_SEG_NSTAT];
+    /* bootstrap standard error, bias-corrected estimate (2 value - mean
+     * of the replicates) and basic bootstrap interval around it (NaN with 0
+     * replicates; docs/seg.md, Uncertainty) and the expected value under
+     * random allocation (NaN where not available) of each om_seg_stat */
+    double se[OM_SEG_NSTAT], corrected[OM_SEG_NSTAT], lower[OM_SEG_NSTAT], upper[OM_SEG_NSTAT];
     double expected[OM_SEG_NSTAT];
 } om_seg_uncertainty;
 
@@ -227,7 +228,10 @@ typedef struct om_seg_row {
     om_level level;
     int32_t area;          /* index at `level` in the registry */
     const char *index;     /* static name, e.g. "ojamlikhetsindex" */
-    double value, se, lower, upper, expected; /* NaN when not available */
+    double value;          /* plug-in estimate */
+    double corrected;      /* bootstrap bias-corrected: 2 value - mean of replicates */
+    double se, lower, upper; /* bootstrap sd; basic interval around corrected */
+    double expected;       /* under random allocation; NaN when not available */
     int32_t n_deso;        /* DeSOs with persons */
     int64_t n_persons;     /* persons in the unit (all quintiles) */
     char flag[40];         /* "" or reasons joined by ';' */

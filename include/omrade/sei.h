@@ -1,9 +1,9 @@
 /* omrade — socioeconomic index (SEI) and area types (SCB's RegSO method).
  *
  * For every area and year three shares in percent are given — low economic
- * standard, pre-upper-secondary education only (25–64), long-term social
- * assistance or unemployment — either directly or as numerator/denominator
- * counts.  SEI is the mean of the three shares.  Within each year the
+ * standard (all ages), pre-upper-secondary education only and long-term
+ * social assistance and/or unemployment (both among the ages of
+ * om_sei_age_band()) — either directly or as numerator/denominator counts.  SEI is the mean of the three shares.  Within each year the
  * mean and the sample standard deviation of SEI over all valid areas
  * (unweighted) give z = (SEI − mean) / SD, and the area type is
  *   1: z > 2,  2: 1 < z ≤ 2,  3: 0 < z ≤ 1,  4: −1 ≤ z ≤ 0,  5: z < −1.
@@ -25,6 +25,38 @@ extern "C" {
 
 /* Indicator order used in every array below. */
 enum { OM_SEI_LOW_ECON = 0, OM_SEI_PRE_UPPER = 1, OM_SEI_ASSIST_UNEMP = 2, OM_SEI_NIND = 3 };
+
+/* ------------------------------------------------ SCB's definitions */
+
+/* The person-level definitions of the index (SCB, "Områdestyper efter
+ * socioekonomisk status / Regionala statistikområden (RegSO)", method
+ * description):
+ *   1. low economic standard: disposable income per consumption unit below
+ *      60 % of the national median — all ages;
+ *   2. at most pre-upper-secondary (förgymnasial) education, and
+ *   3. "andel personer med ekonomiskt bistånd i minst tio månader och/eller
+ *      arbetslösa längre än sex månader" — both among persons aged 20–64 up
+ *      to 2022 and 20–65 from 2023.
+ * Callers compute age as year − birth year (age reached during the year). */
+
+/* The age band of indicators 2 and 3 in `year`: *lo = 20, *hi = 64 for
+ * years <= 2022 and 65 from 2023.  The one place that knows the rule. */
+void om_sei_age_band(int year, int *lo, int *hi);
+
+/* True when `age` lies in om_sei_age_band(year). */
+bool om_sei_in_age_band(int year, int age);
+
+/* Thresholds of indicator 3: economic assistance in at least 10 months of
+ * the year; unemployed "longer than six months" = more than 180 days in the
+ * year (six months of 30 days, as the barometer's long-term unemployment; a
+ * calendar half-year of 181-184 days would move the bound by at most four
+ * days; 181 days count, 180 do not). */
+#define OM_SEI_ASSIST_MIN_MONTHS 10
+#define OM_SEI_UNEMP_MIN_DAYS 181
+
+/* Indicator 3 for one person-year: assist_months >= 10 and/or
+ * unemp_days > 180 (a person meeting both counts once). */
+bool om_sei_long_assist_unemp(int64_t assist_months, int64_t unemp_days);
 
 /* Why an area got no SEI/z/type. */
 typedef enum om_sei_flag {
@@ -188,6 +220,60 @@ const om_types_year *om_types_year_at(const om_types *t, size_t i);
  * year,level,code,name,area_type,n_areas,share_areas,population,share_population
  * (population columns empty when not given).  Errors: OM_ERR_IO. */
 om_status om_types_write_csv(const om_types *t, FILE *fp, om_error *err);
+
+/* ------------------------------------------------ area-type files */
+
+/* The one reader of area-type files (omrade types, link and rates; see
+ * src/sei/typesfile.c).  Two layouts, detected from the header:
+ *   long  `area,year,area_type` as `omrade sei` writes it (other columns
+ *         ignored; column names may be changed in the options);
+ *   SCB   the statistical-database export of table 000005QX as downloaded
+ *         (CSV or .xlsx): a "Kommun (RegSO-namn)" label column and one
+ *         column per year headed by the year (any years, e.g. 1985 too),
+ *         footnotes at the end.
+ * `area` is a RegSO code or a "Kommun (RegSO)" label; an empty type (or
+ * SCB's "..") is an unclassified RegSO.  Several files are merged: the same
+ * RegSO-year in two files must have the same type; within one file a
+ * RegSO-year may appear only once. */
+typedef struct om_areatypes om_areatypes;
+
+typedef struct om_areatypes_options {
+    const char *area, *year, *type; /* long layout columns; NULL = area, year, area_type */
+    bool count_unknown; /* an area that is not a RegSO of the registry is
+                           counted in unknown_area instead of an error */
+} om_areatypes_options;
+
+typedef struct om_areatypes_stats {
+    int64_t rows;         /* data rows read, all files (footnotes excluded) */
+    int64_t unknown_area; /* values for areas that are not a RegSO (count_unknown) */
+    int64_t missing;      /* empty or ".." types (stored as unclassified) */
+    int64_t notes;        /* footnote and blank rows of SCB exports */
+    int64_t repeated;     /* RegSO-years given again, with the same type, in a later file */
+} om_areatypes_stats;
+
+/* An empty set over registry `g` (must outlive it).  Destroy with
+ * om_areatypes_free(). */
+om_status om_areatypes_new(om_areatypes **out, const om_geo *g, om_error *err);
+void om_areatypes_free(om_areatypes *t);
+/* Read one file ("-" = stdin) and merge it in; `opt` may be NULL.  Errors:
+ * OM_ERR_IO; OM_ERR_INPUT with file:line:column for a wrong header, an area
+ * that is not a RegSO (unless count_unknown), a year outside 1000-9999, a
+ * type outside 1-5, a RegSO-year twice in the file, or a RegSO-year whose
+ * type differs from the one another file gave (both positions named). */
+om_status om_areatypes_read(om_areatypes *t, const char *path, const om_areatypes_options *opt,
+                            om_error *err);
+/* Years with any row (typed or unclassified), ascending. */
+size_t om_areatypes_nyears(const om_areatypes *t);
+int32_t om_areatypes_year_at(const om_areatypes *t, size_t i);
+/* RegSO with a type 1-5 in `year` (0 when the year is absent). */
+int32_t om_areatypes_ntyped(const om_areatypes *t, int32_t year);
+/* -1 not given, 0 unclassified, 1..5. */
+int om_areatypes_get(const om_areatypes *t, int32_t regso, int32_t year);
+/* Where the type of a RegSO-year was read: file (owned by t), line and
+ * column of the type value (0 when unknown).  False when not given. */
+bool om_areatypes_origin(const om_areatypes *t, int32_t regso, int32_t year, const char **file,
+                         long *line, long *column);
+const om_areatypes_stats *om_areatypes_stats_get(const om_areatypes *t);
 
 #ifdef __cplusplus
 }

@@ -61,6 +61,35 @@ om_status om_path_check(const char *path, size_t len, om_error *err);
 om_status om_serve_get(const char *db, const char *url, int *status, char **body, size_t *len,
                        om_error *err);
 
+/* ------------------------------------------------------------- export */
+
+/* Counts of one export (nothing is left out silently: every cell with a
+ * status is a row). */
+typedef struct om_export_report {
+    int64_t rows, published, primary, secondary;
+    int64_t suppressed; /* database from before the primary/secondary split */
+    bool split;         /* the database tells primary from secondary */
+} om_export_report;
+
+/* Write every cell of the barometer database `db` to `out` as long CSV
+ * with the columns indicator,year,sex,age,born,level,code,within,
+ * area_type,status,numerator,denominator,value (docs/barometer.md, Export):
+ * geographic cells with level regso/kommun/lan/riket and their code,
+ * area-type aggregates with level area_type, area_type 1..5 or 1-2 and
+ * within the region they cover; status published, primary or secondary;
+ * empty numbers for suppressed cells.  `rep` may be NULL.  Errors:
+ * OM_ERR_INPUT (not a barometer database, malformed cells), OM_ERR_IO,
+ * OM_ERR_NOMEM.  On error part of the CSV may have been written: write to
+ * an om_afile and abort it. */
+om_status om_serve_export(const char *db, FILE *out, om_export_report *rep, om_error *err);
+
+/* The value of `key` in the meta table of the barometer database `db`
+ * (e.g. "geography", the registry vintage its cells are in), copied to
+ * buf[0..size) (truncated).  *found = false when the key is absent.
+ * Errors: OM_ERR_INPUT (not a barometer database). */
+om_status om_serve_meta_value(const char *db, const char *key, char *buf, size_t size, bool *found,
+                              om_error *err);
+
 /* ------------------------------------------------------------- server */
 
 typedef struct om_serve_options {

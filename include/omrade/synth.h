@@ -44,10 +44,12 @@ int32_t om_synth_deso_pop2023(const om_synth_model *m, int32_t deso);
 
 /* Per RegSO (geo index): SCB's published 2023 area type (1–5) and the
  * target shares (fractions) of the three SEI indicators for 2023 that the
- * generator allocates exactly: 0 low economic standard, 1 at most
- * pre-upper-secondary education (20–65), 2 economic assistance and/or more
- * than 180 days unemployed (20–65).  proxy = the same indicators computed
- * directly from the 2022 DeSO tables (before calibration). */
+ * generator allocates exactly, as SCB defines them (omrade/sei.h): 0 low
+ * economic standard (all ages), 1 at most pre-upper-secondary education
+ * (20–65, om_sei_age_band(2023)), 2 economic assistance in at least 10
+ * months and/or more than 180 days unemployed (20–65).  proxy = the same
+ * indicators computed directly from the 2022 DeSO tables (before
+ * calibration). */
 int om_synth_regso_type(const om_synth_model *m, int32_t regso);
 double om_synth_regso_target(const om_synth_model *m, int32_t regso, int indicator);
 double om_synth_regso_proxy(const om_synth_model *m, int32_t regso, int indicator);
@@ -92,6 +94,7 @@ typedef struct om_indicators_summary {
  * person_year.csv as written by om_synth_generate, or any files with the same
  * columns) and write to `out` the SEI input counts per area and year:
  * area,year,low_econ_n,low_econ_d,pre_upper_n,pre_upper_d,assist_unemp_n,assist_unemp_d
+ * with SCB's definitions (om_sei_age_band, om_sei_long_assist_unemp).
  * `level` is OM_LEVEL_REGSO or OM_LEVEL_DESO.  With `barometer`, writes the
  * long barometer table instead (level,code,year,indicator,sex,age,born,
  * numerator,denominator; docs/synth.md lists the indicators).  `sum` may be

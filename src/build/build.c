@@ -47,8 +47,8 @@ static const char *const SCHEMA =
     " denominator REAL, value REAL, status INTEGER,"
     " PRIMARY KEY(indicator, year, sex, age, born, within, area_type)) WITHOUT ROWID;"
     "CREATE TABLE inequality(year INTEGER, level TEXT, code TEXT, name TEXT, idx TEXT, value REAL,"
-    " se REAL, lower REAL, upper REAL, expected REAL, n_deso INTEGER, n_persons INTEGER,"
-    " flag TEXT);"
+    " corrected REAL, se REAL, lower REAL, upper REAL, expected REAL, n_deso INTEGER,"
+    " n_persons INTEGER, flag TEXT);"
     "CREATE INDEX ineq_code ON inequality(code, idx, year);"
     "CREATE TABLE geometry(layer TEXT PRIMARY KEY, schematic INTEGER, topojson BLOB);";
 
@@ -946,12 +946,16 @@ done:
     return s;
 }
 
-/* Inequality index: year,level,code,name,index,value,se,lower,upper,expected,n_deso,n_persons,flag */
+/* Inequality index (`omrade seg`): year,level,code,name,index,value,
+ * corrected,se,lower,upper,expected,n_deso,n_persons,flag.  `corrected` (the
+ * bootstrap bias-corrected estimate, docs/seg.md) is optional so that files
+ * written before it existed still load (NULL, and their lower/upper are
+ * then a percentile interval, not one around a corrected value). */
 static om_status load_seg(bctx *b, const char *path, om_error *err)
 {
     static const char *const cols[] = {"year", "level", "code", "name", "index", "value", "se",
                                        "lower", "upper", "expected", "n_deso", "n_persons", "flag"};
-    int ix[13];
+    int ix[13], icorr = -1;
     om_csv *c = NULL;
     sqlite3_stmt *st = NULL;
     om_status s = om_csv_open(&c, path, NULL, err);
@@ -959,8 +963,13 @@ static om_status load_seg(bctx *b, const char *path, om_error *err)
         s = om_csv_read_header(c, err);
     if (s == OM_OK)
         s = om_csv_require(c, cols, 13, ix, err);
-    if (s == OM_OK)
-        s = prep(b, "INSERT INTO inequality VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &st, err);
+    if (s == OM_OK) {
+        icorr = om_csv_col(c, "corrected");
+        s = prep(b,
+                 "INSERT INTO inequality(year, level, code, name, idx, value, se, lower, upper, "
+                 "expected, n_deso, n_persons, flag, corrected) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                 &st, err);
+    }
     input_stats is = {0};
     while (s == OM_OK) {
         bool got;
@@ -992,15 +1001,24 @@ static om_status load_seg(bctx *b, const char *path, om_error *err)
             om_field f = om_csv_field(c, (size_t)ix[k]);
             sqlite3_bind_text(st, k + 1, f.ptr ? f.ptr : "", (int)f.len, SQLITE_TRANSIENT);
         }
-        double v;
-        for (int k = 5; k <= 11; k++)
-            if ((s = bind_opt_double(st, k + 1, c, ix[k], -1e12, 1e12, &v, err)) != OM_OK)
-                break;
+        /* numbers may be empty (no bootstrap, undefined index) but a
+         * non-empty field must be a number: an error with its position,
+         * not a silent NULL */
+        const int num_col[8] = {ix[5], ix[6], ix[7], ix[8], ix[9], ix[10], ix[11], icorr};
+        for (int k = 0; k < 8 && s == OM_OK; k++) {
+            double v;
+            if (num_col[k] < 0)
+                sqlite3_bind_null(st, k == 7 ? 14 : k + 6);
+            else
+                s = bind_opt_double(st, k == 7 ? 14 : k + 6, c, num_col[k], -1e12, 1e12, &v, err);
+        }
         if (s != OM_OK)
             break;
         om_field fl = om_csv_field(c, (size_t)ix[12]);
         if (fl.len)
             sqlite3_bind_text(st, 13, fl.ptr, (int)fl.len, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(st, 13);
         if ((s = step_done(b, st, err)) != OM_OK)
             break;
         note_year(&is, y);

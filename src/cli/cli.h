@@ -28,5 +28,24 @@ void om_cli_progress_done(void);
 /* Parse a non-negative integer / a double option value; false on junk. */
 bool om_cli_parse_int(const char *s, long long lo, long long hi, long long *out);
 bool om_cli_parse_double(const char *s, double *out);
+/* A geography by --geo value: a built-in vintage name, a key-file CSV or
+ * an .xlsx key file (first sheet).  Destroy with om_geo_free(). */
+om_status om_cli_geo_open(om_geo **g, const char *spec, om_error *err);
+/* Provenance of this run (docs/provenance.md).  A command that writes CSV
+ * takes --provenance (OM_CLI_PROVENANCE_OPT / _CASE / _HELP), calls
+ * om_cli_prov_start() after parsing its options (geography defaults to the
+ * built-in vintage), fills om_cli_prov() with om_prov_set()/om_prov_input()
+ * (both accept NULL), and opens every CSV output with om_cli_out_open(),
+ * which writes the block first: every output states its geography. */
+extern bool om_cli_prov_full;
+void om_cli_prov_start(const char *cmd, int argc, char **argv);
+om_prov *om_cli_prov(void);
+/* om_afile_open() followed by the provenance block. */
+om_status om_cli_out_open(om_afile **af, const char *path, om_error *err);
+#define OM_CLI_PROVENANCE_OPT {"provenance", no_argument, 0, 0x150}
+#define OM_CLI_PROVENANCE_CASE \
+    case 0x150: om_cli_prov_full = true; break
+#define OM_CLI_PROVENANCE_HELP \
+    "  --provenance   write the full provenance block (docs/provenance.md)\n"
 
 #endif

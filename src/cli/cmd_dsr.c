@@ -23,8 +23,8 @@ static void help(FILE *fp)
             "options:\n"
             "  --standard S   esp2013 (default) or a CSV file age_band,pop with all 19 bands\n"
             "  --level L      confidence level 95 (default) or 99.8\n"
-            "  --out FILE     write to FILE instead of stdout (atomically)\n\n"
-            "example:\n"
+            "  --out FILE     write to FILE instead of stdout (atomically)\n" OM_CLI_PROVENANCE_HELP
+            "\nexample:\n"
             "  omrade dsr examples/rates/aggregated.csv --level 99.8\n");
 }
 
@@ -135,6 +135,7 @@ static int run(int argc, char **argv)
                                          {"level", required_argument, 0, 'l'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *standard = "esp2013", *out = "-";
     double level = 0.95;
@@ -148,6 +149,7 @@ static int run(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("dsr", "bad option");
         }
     }
@@ -164,7 +166,10 @@ static int run(int argc, char **argv)
     if (read_groups(argv[optind], &g, &n, &err) != OM_OK)
         return om_cli_fail("dsr", &err);
     om_afile *af = NULL;
-    if (om_afile_open(&af, out, &err) != OM_OK) {
+    om_cli_prov_start("dsr", argc, argv);
+    om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "dsr not reported below 10 events");
+    if (om_prov_input(om_cli_prov(), argv[optind], -1, &err) != OM_OK ||
+        om_cli_out_open(&af, out, &err) != OM_OK) {
         for (size_t i = 0; i < n; i++)
             free(g[i].name);
         free(g);

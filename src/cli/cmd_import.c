@@ -34,8 +34,8 @@ static void help(FILE *fp)
             "  --sep C         CSV separator (',', ';' or 'tab'); default: detected\n"
             "  --latin1        the CSV is ISO-8859-1/Windows-1252, not UTF-8 (older\n"
             "                  PxWeb downloads)\n"
-            "  --quiet         no summary line\n\n"
-            "example:\n"
+            "  --quiet         no summary line\n" OM_CLI_PROVENANCE_HELP
+            "\nexample:\n"
             "  omrade import data/scb/regso-omradestyp-2023.csv --out types.csv\n");
 }
 
@@ -110,6 +110,7 @@ static int run(int argc, char **argv)
                                          {"quiet", no_argument, 0, 'q'},
                                          {"latin1", no_argument, 0, 'l'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *out = "-";
     bool meta = false, quiet = false;
@@ -140,6 +141,7 @@ static int run(int argc, char **argv)
                                     optarg);
             break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("import", "bad option");
         }
     }
@@ -160,7 +162,9 @@ static int run(int argc, char **argv)
         return om_cli_fail("import", &err);
     }
     om_afile *af = NULL;
-    if (om_afile_open(&af, out, &err) != OM_OK) {
+    om_cli_prov_start("import", argc, argv);
+    if (om_prov_input(om_cli_prov(), path, (int64_t)om_scb_summary_get(t)->data_rows, &err) != OM_OK ||
+        om_cli_out_open(&af, out, &err) != OM_OK) {
         om_scb_free(t);
         om_geo_free(g);
         return om_cli_fail("import", &err);

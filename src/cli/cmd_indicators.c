@@ -15,15 +15,16 @@ static void help(FILE *fp)
             "Read DIR/persons.csv, DIR/residence.csv and DIR/person_year.csv (as written by\n"
             "'omrade synth') and write per area and year the counts that 'omrade sei' reads:\n"
             "  area,year,low_econ_n,low_econ_d,pre_upper_n,pre_upper_d,assist_unemp_n,assist_unemp_d\n"
-            "(low economic standard all ages; education and assistance/unemployment at ages\n"
-            "20-64 up to 2022 and 20-65 from 2023).  With --barometer, write the long barometer\n"
-            "table level,code,year,indicator,sex,age,born,numerator,denominator instead\n"
-            "(indicators listed in docs/synth.md).\n\n"
+            "(SCB's SEI definitions: low economic standard all ages; pre-upper-secondary\n"
+            "education, and economic assistance in >= 10 months and/or > 180 days unemployed,\n"
+            "at ages 20-64 up to 2022 and 20-65 from 2023).  With --barometer, write the long\n"
+            "barometer table level,code,year,indicator,sex,age,born,numerator,denominator\n"
+            "instead (indicators listed in docs/synth.md).\n\n"
             "options:\n"
             "  --level L    regso (default) or deso (SEI counts only)\n"
             "  --barometer  the barometer indicator table for riket, län, kommun and RegSO\n"
-            "  --out FILE   write to FILE instead of stdout (atomically)\n\n"
-            "example:\n"
+            "  --out FILE   write to FILE instead of stdout (atomically)\n" OM_CLI_PROVENANCE_HELP
+            "\nexample:\n"
             "  omrade synth --scale 0.01 --out synth && omrade indicators synth | omrade sei -\n");
 }
 
@@ -33,6 +34,7 @@ static int run(int argc, char **argv)
                                          {"out", required_argument, 0, 'o'},
                                          {"barometer", no_argument, 0, 'b'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     om_level level = OM_LEVEL_REGSO;
     const char *out = "-";
@@ -48,6 +50,7 @@ static int run(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'b': barometer = true; break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("indicators", "bad option");
         }
     }
@@ -55,7 +58,10 @@ static int run(int argc, char **argv)
         return om_cli_usage("indicators", "expected one directory DIR");
     om_error err = OM_ERROR_INIT;
     om_afile *af = NULL;
-    if (om_afile_open(&af, out, &err) != OM_OK)
+    om_cli_prov_start("indicators", argc, argv);
+    om_prov_set(om_cli_prov(), OM_PROV_LINKAGE, "residence on 31 December by lopnr (omrade synth layout)");
+    if (om_prov_input(om_cli_prov(), argv[optind], -1, &err) != OM_OK ||
+        om_cli_out_open(&af, out, &err) != OM_OK)
         return om_cli_fail("indicators", &err);
     om_progress pr = om_cli_progress();
     om_indicators_summary s;

@@ -1,5 +1,6 @@
-/* omrade link — each person's linked area and area type per year, or a
- * cross-tabulation of area types under two linkage methods. */
+/* omrade link — each person's linked area and area type per statistics
+ * year under a linkage method, or the area types under several methods
+ * cross-tabulated. */
 #define _GNU_SOURCE
 #include "linkopts.h"
 
@@ -11,38 +12,89 @@
 static void help(FILE *fp)
 {
     fprintf(fp,
-            "usage: omrade link --persons FILE --residence FILE --types FILE\n"
-            "                   [--method M | --compare M1,M2] [--years A-B] [--out FILE]\n\n"
-            "Links persons to an area and area type for each event year Y under a linkage\n"
-            "method (persons registered on 31 Dec of Y-1 only):\n"
-            "  dec31   residence on 31 Dec of Y-1, area type of year Y (default)\n"
-            "  latest  latest residence in the data, latest area type year\n"
-            "  prev    residence on 31 Dec of Y-1, area type of year Y-1\n"
-            "Without --compare: one row per person and year: lopnr,year,method,area,regso,\n"
-            "area_type.  With --compare M1,M2: the cross-tabulation\n"
-            "year,method_a,method_b,type_a,type_b,persons (type empty = no area type) and,\n"
-            "on stderr, the share of persons whose type differs.\n\n"
+            "usage: omrade link --persons FILE --residence FILE --types FILE [--types FILE...]\n"
+            "                   [--method M] [--residence-year R] [--type-year T]\n"
+            "                   [--compare M1,M2[,M3...]] [--type-fallback nearest]\n"
+            "                   [--years A-B] [--out FILE]\n\n"
+            "Links persons to an area and area type for each statistics year Y under a\n"
+            "linkage method: a residence year and an area-type year relative to Y.  Area\n"
+            "types are published a year after RegSO, so the latest year cannot use both\n"
+            "of year Y; Socialstyrelsen's two ways are sos1 and sos2.\n\n");
+    cli_link_method_help(fp);
+    fprintf(fp,
+            "\nA type year missing from the types is an error naming it, unless\n"
+            "--type-fallback nearest (then the rows are counted on stderr and the\n"
+            "type_year column differs from type_year_wanted).  --types may be repeated;\n"
+            "files are merged (long area,year,area_type or SCB's export, any years).\n\n"
+            "Without --compare: one row per person and year:\n"
+            "  lopnr,year,method,residence_year,type_year,type_year_wanted,deso,regso,area_type\n"
+            "With --compare M1,M2[,...] (presets or R/T, e.g. Y/Y-1): for every pair of\n"
+            "methods the cross-tabulation of the persons registered under both\n"
+            "  year,method_a,residence_year_a,type_year_a,type_year_wanted_a,method_b,\n"
+            "  residence_year_b,type_year_b,type_year_wanted_b,type_a,type_b,persons\n"
+            "(type empty = no area type) and, on stderr, the share of persons whose area\n"
+            "type differs.\n\n"
             "options:\n"
-            "  --years A-B    event years (default: residence years + 1)\n"
+            "  --years A-B    statistics years (default: every year all methods can link)\n"
             "  --out FILE     write to FILE instead of stdout (atomically)\n"
-            "  column names and --threads as for omrade rates (see omrade rates --help)\n\n"
-            "example:\n"
-            "  omrade link --persons persons.csv --residence residence.csv --types types.csv \\\n"
-            "      --compare dec31,latest\n");
+            "  column names and --threads as for omrade rates (see omrade rates --help)\n"
+            OM_CLI_PROVENANCE_HELP "\nexample:\n"
+            "  omrade link --persons persons.csv --residence residence.csv \\\n"
+            "      --types types-2022.csv --types types-2023.csv --compare sos1,sos2,dec31\n");
+}
+
+#define MAX_METHODS 8
+
+static void put_year(FILE *fp, int y)
+{
+    fputc(',', fp);
+    if (y)
+        fprintf(fp, "%d", y);
+}
+
+/* A plan's residence year as written: the year, or "latest" (each person's
+ * own latest year, which differs between persons). */
+static void put_res(FILE *fp, const om_link_plan *p)
+{
+    if (p->residence_latest)
+        fputs(",latest", fp);
+    else
+        fprintf(fp, ",%d", p->residence_year);
+}
+
+static void put_plan(FILE *fp, const char *name, const om_link_plan *p)
+{
+    fputc(',', fp);
+    fputs(name, fp);
+    put_res(fp, p);
+    put_year(fp, p->type_year);
+    put_year(fp, p->type_year_wanted);
+}
+
+static void note_substituted(const char *name, const om_link_plan *p, int64_t rows)
+{
+    if (p->type_year != p->type_year_wanted)
+        fprintf(stderr,
+                "omrade link: %d: %s: area types of %d are not in the types; the nearest year "
+                "%d used for %" PRId64 " persons\n",
+                p->year, name, p->type_year_wanted, p->type_year, rows);
 }
 
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {CLI_LINK_LONGOPTS,
-                                         {"method", required_argument, 0, 'm'},
                                          {"compare", required_argument, 0, 'c'},
                                          {"years", required_argument, 0, 'y'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     cli_link_inputs in;
     memset(&in, 0, sizeof in);
-    int m1 = OM_LINK_DEC31, m2 = -1, yf = 0, yl = 0;
+    cli_method ms[MAX_METHODS];
+    size_t nm = 0;
+    bool compare = false;
+    int yf = 0, yl = 0;
     const char *out = "-";
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -52,25 +104,24 @@ static int run(int argc, char **argv)
         if (h == 2)
             return 2;
         switch (c) {
-        case 'm':
-            m1 = om_link_method_parse(optarg);
-            if (m1 < 0)
-                return om_cli_usage("link", "expected --method dec31, latest or prev, found '%s'",
-                                    optarg);
-            break;
         case 'c': {
-            char a[32], b[32];
-            const char *comma = strchr(optarg, ',');
-            if (!comma || comma - optarg >= 32 || strlen(comma + 1) >= 32)
-                return om_cli_usage("link", "expected --compare M1,M2, found '%s'", optarg);
-            snprintf(a, sizeof a, "%.*s", (int)(comma - optarg), optarg);
-            snprintf(b, sizeof b, "%s", comma + 1);
-            m1 = om_link_method_parse(a);
-            m2 = om_link_method_parse(b);
-            if (m1 < 0 || m2 < 0)
-                return om_cli_usage("link",
-                                    "expected --compare with two of dec31, latest, prev, found '%s'",
-                                    optarg);
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", optarg);
+            nm = 0;
+            compare = true;
+            char *save = NULL;
+            for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+                if (nm == MAX_METHODS)
+                    return om_cli_usage("link", "expected at most %d methods in --compare",
+                                        MAX_METHODS);
+                if (!cli_method_parse(tok, &ms[nm++]))
+                    return om_cli_usage("link",
+                                        "expected --compare with methods sos1, sos2, dec31, prev, "
+                                        "latest or R/T (R, T: Y, Y-1, latest), found '%s'",
+                                        tok);
+            }
+            if (nm < 2)
+                return om_cli_usage("link", "expected --compare M1,M2[,...], found '%s'", optarg);
             break;
         }
         case 'y': {
@@ -84,6 +135,7 @@ static int run(int argc, char **argv)
         }
         case 'o': out = optarg; break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("link", "bad option");
         }
     }
@@ -92,30 +144,65 @@ static int run(int argc, char **argv)
     int rc = cli_link_check("link", &in);
     if (rc)
         return rc;
-    if (!in.types)
+    if (!in.ntypes)
         return om_cli_usage("link", "expected --types FILE");
+    if (compare && (in.method || in.res_set || in.type_set))
+        return om_cli_usage("link", "expected either --compare or --method/--residence-year/"
+                                    "--type-year, found both");
+    if (!compare && (rc = cli_link_method("link", &in, &ms[nm++])) != 0)
+        return rc;
     om_geo *g = NULL;
     om_link *l = NULL;
     rc = cli_link_load("link", &in, &g, &l);
     if (rc)
         return rc;
-    int y0, y1;
-    om_link_years(l, &y0, &y1);
-    if (!yf) {
-        yf = y0 + 1;
-        yl = y1 + 1;
-    }
     om_error err = OM_ERROR_INIT;
-    if (yf - 1 < y0 || yl - 1 > y1) {
+    om_link_method mm[MAX_METHODS];
+    for (size_t i = 0; i < nm; i++)
+        mm[i] = ms[i].m;
+    int df, dl;
+    bool any = om_link_stat_years(l, mm, nm, &df, &dl);
+    if (!yf) {
+        yf = df;
+        yl = dl;
+    }
+    if (!any || yf < df || yl > dl) {
+        int y0, y1;
+        om_link_years(l, &y0, &y1);
         om_link_free(l);
         om_geo_free(g);
+        if (!any)
+            return om_cli_usage("link", "expected residence data for a statistics year every "
+                                        "method can link, found none (residence %d-%d)",
+                                y0, y1);
         return om_cli_usage("link",
-                            "expected event years within %d-%d (residence on 31 Dec of the "
-                            "previous year is needed), found %d-%d",
-                            y0 + 1, y1 + 1, yf, yl);
+                            "expected statistics years within %d-%d (the residence years of "
+                            "the method%s in %d-%d), found %d-%d",
+                            df, dl, nm > 1 ? "s" : "", y0, y1, yf, yl);
     }
+    /* Resolve every (year, method) before writing: a missing type year
+     * stops here, with nothing written. */
+    om_link_plan *plans = calloc((size_t)(yl - yf + 1) * nm, sizeof *plans);
+    if (!plans) {
+        om_link_free(l);
+        om_geo_free(g);
+        om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_cli_fail("link", &err);
+    }
+    for (int y = yf; y <= yl; y++)
+        for (size_t i = 0; i < nm; i++)
+            if (om_link_plan_year(l, mm[i], y, in.fallback, &plans[(size_t)(y - yf) * nm + i],
+                                  &err) != OM_OK) {
+                free(plans);
+                om_link_free(l);
+                om_geo_free(g);
+                return om_cli_fail("link", &err);
+            }
     om_afile *af = NULL;
-    if (om_afile_open(&af, out, &err) != OM_OK) {
+    om_cli_prov_start("link", argc, argv);
+    cli_link_prov(&in, ms, nm, plans, (size_t)(yl - yf + 1) * nm);
+    if (om_cli_out_open(&af, out, &err) != OM_OK) {
+        free(plans);
         om_link_free(l);
         om_geo_free(g);
         return om_cli_fail("link", &err);
@@ -123,58 +210,76 @@ static int run(int argc, char **argv)
     FILE *fp = om_afile_stream(af);
     om_level lv = om_link_area_level(l);
     cli_link_report(stderr, "link", l);
-    if (m2 >= 0) {
-        fputs("year,method_a,method_b,type_a,type_b,persons\n", fp);
+    if (compare) {
+        fputs("year,method_a,residence_year_a,type_year_a,type_year_wanted_a,method_b,"
+              "residence_year_b,type_year_b,type_year_wanted_b,type_a,type_b,persons\n",
+              fp);
         for (int y = yf; y <= yl; y++) {
-            int64_t tab[6][6];
-            double share;
-            om_link_compare(l, y, (om_link_method)m1, (om_link_method)m2, tab, &share);
-            int64_t total = 0, notype = 0;
-            for (int a = 0; a < 6; a++)
-                for (int b = 0; b < 6; b++) {
-                    total += tab[a][b];
-                    if (!a || !b)
-                        notype += tab[a][b];
-                    if (!tab[a][b])
-                        continue;
-                    fprintf(fp, "%d,%s,%s,", y, om_link_method_name((om_link_method)m1),
-                            om_link_method_name((om_link_method)m2));
-                    if (a)
-                        fprintf(fp, "%d", a);
-                    fputc(',', fp);
-                    if (b)
-                        fprintf(fp, "%d", b);
-                    fprintf(fp, ",%" PRId64 "\n", tab[a][b]);
+            const om_link_plan *py = &plans[(size_t)(y - yf) * nm];
+            for (size_t i = 0; i < nm; i++) {
+                int64_t linked = 0;
+                for (uint32_t p = 0; p < om_link_persons(l); p++) {
+                    int t;
+                    linked += om_link_area(l, p, &py[i], &t, NULL) >= 0;
                 }
-            char pct[32];
-            if (isfinite(share))
-                om_fmt_fixed(pct, sizeof pct, 100 * share, 2);
-            else
-                snprintf(pct, sizeof pct, "-");
-            fprintf(stderr,
-                    "omrade link: %d: %s vs %s: %s %% of %" PRId64
-                    " persons with a type under both have a different area type (%" PRId64
-                    " without a type under one of them)\n",
-                    y, om_link_method_name((om_link_method)m1),
-                    om_link_method_name((om_link_method)m2), pct, total - notype, notype);
+                note_substituted(ms[i].name, &py[i], linked);
+            }
+            for (size_t i = 0; i < nm; i++)
+                for (size_t k = i + 1; k < nm; k++) {
+                    om_link_comparison cmp;
+                    om_link_compare(l, &py[i], &py[k], &cmp);
+                    int64_t both = 0;
+                    for (int a = 0; a < 6; a++)
+                        for (int b = 0; b < 6; b++) {
+                            both += cmp.tab[a][b];
+                            if (!cmp.tab[a][b])
+                                continue;
+                            fprintf(fp, "%d", y);
+                            put_plan(fp, ms[i].name, &py[i]);
+                            put_plan(fp, ms[k].name, &py[k]);
+                            put_year(fp, a);
+                            put_year(fp, b);
+                            fprintf(fp, ",%" PRId64 "\n", cmp.tab[a][b]);
+                        }
+                    char pct[32];
+                    if (isfinite(cmp.share))
+                        om_fmt_fixed(pct, sizeof pct, 100 * cmp.share, 2);
+                    else
+                        snprintf(pct, sizeof pct, "-");
+                    fprintf(stderr,
+                            "omrade link: %d: %s vs %s: %s %% of %" PRId64
+                            " persons with a type under both have a different area type (%" PRId64
+                            " without a type under one of them, %" PRId64
+                            " registered under one only)\n",
+                            y, ms[i].name, ms[k].name, pct, cmp.typed_both,
+                            both - cmp.typed_both, cmp.only_a + cmp.only_b);
+                }
         }
     } else {
-        fprintf(fp, "lopnr,year,method,%s,regso,area_type\n", om_level_name(lv));
+        fprintf(fp, "lopnr,year,method,residence_year,type_year,type_year_wanted,%s,regso,area_type\n",
+                om_level_name(lv));
         size_t n = om_link_persons(l);
-        for (int y = yf; y <= yl; y++)
+        for (int y = yf; y <= yl; y++) {
+            const om_link_plan *pl = &plans[y - yf];
+            int64_t rows = 0;
             for (uint32_t p = 0; p < n; p++) {
-                int type;
-                int32_t a = om_link_area(l, p, y, (om_link_method)m1, &type);
+                int type, ry;
+                int32_t a = om_link_area(l, p, pl, &type, &ry);
                 if (a < 0)
                     continue;
-                fprintf(fp, "%" PRId64 ",%d,%s,%s,%s,", om_link_lopnr(l, p), y,
-                        om_link_method_name((om_link_method)m1), om_geo_code(g, lv, a),
+                rows++;
+                fprintf(fp, "%" PRId64 ",%d,%s,%d", om_link_lopnr(l, p), y, ms[0].name, ry);
+                put_year(fp, pl->type_year);
+                put_year(fp, pl->type_year_wanted);
+                fprintf(fp, ",%s,%s", om_geo_code(g, lv, a),
                         om_geo_code(g, OM_LEVEL_REGSO, om_geo_parent(g, lv, a, OM_LEVEL_REGSO)));
-                if (type)
-                    fprintf(fp, "%d", type);
+                put_year(fp, type);
                 fputc('\n', fp);
             }
+            note_substituted(ms[0].name, pl, rows);
+        }
     }
+    free(plans);
     om_link_free(l);
     om_geo_free(g);
     if (om_afile_commit(af, &err) != OM_OK)

@@ -52,8 +52,8 @@ static void help(FILE *fp)
             "  --check            audit the pattern given in column `suppressed` (0/1) instead\n"
             "                     of making one; fails (exit 2, nothing written) when unsafe\n"
             "  --summary          print counts of cells per status on stderr\n"
-            "  --out OUT          output CSV (atomically; - for stdout)\n\n"
-            "example:\n"
+            "  --out OUT          output CSV (atomically; - for stdout)\n" OM_CLI_PROVENANCE_HELP
+            "\nexample:\n"
             "  omrade protect examples/protect/trap.csv --dims area,group --min-count 3 --audit --out -\n");
 }
 
@@ -333,7 +333,7 @@ static int run_smooth(const args *a, char **names, int nd)
         om_csv *c2 = NULL;
         om_afile *af = NULL;
         if ((st = om_csv_open(&c2, a->file, NULL, &err)) == OM_OK && (st = om_csv_read_header(c2, &err)) == OM_OK &&
-            (st = om_afile_open(&af, a->out, &err)) == OM_OK) {
+            (st = om_cli_out_open(&af, a->out, &err)) == OM_OK) {
             FILE *fp = om_afile_stream(af);
             for (int d = 0; d < nd; d++)
                 fprintf(fp, "%s,", names[d]);
@@ -408,6 +408,7 @@ static int run(int argc, char **argv)
                                          {"summary", no_argument, 0, 'S'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     args a;
     memset(&a, 0, sizeof a);
@@ -527,6 +528,7 @@ static int run(int argc, char **argv)
         case 'S': a.summary = true; break;
         case 'o': a.out = optarg; break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("protect", "bad option");
         }
     }
@@ -563,6 +565,21 @@ static int run(int argc, char **argv)
     if (rc != 0)
         goto done;
     a.file = argv[optind];
+    om_cli_prov_start("protect", argc, argv);
+    om_prov_input(om_cli_prov(), a.file, -1, NULL);
+    for (int k = 0; k < a.nlink; k++)
+        om_prov_input(om_cli_prov(), a.link[k], -1, NULL);
+    if (a.smooth)
+        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "none: empirical-Bayes smoothing (%s)", a.smooth);
+    else if (a.round)
+        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "rounding to base %lld", a.round);
+    else
+        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION,
+                    "primary: min count %g%s, min denominator %g, min contributors %g, dominance "
+                    "(%d,%g), p%% %g; protection %g%% and %g; secondary by hypercube and LP audit",
+                    a.rules.min_count, a.rules.zeros_primary ? " (zeros too)" : "",
+                    a.rules.min_denominator, a.rules.min_contributors, a.rules.dom_n,
+                    a.rules.dom_k, a.rules.p_pct, a.rules.protection_pct, a.rules.protection_abs);
     if (a.smooth) {
         rc = run_smooth(&a, names, nd);
         goto done;
@@ -599,7 +616,7 @@ static int run(int argc, char **argv)
         fprintf(stderr, "omrade protect: pooling %s into %d-year windows\n", a.pool, window);
     }
     om_afile *mf = NULL;
-    if (a.merge_map && om_afile_open(&mf, a.merge_map, &err) != OM_OK) {
+    if (a.merge_map && om_cli_out_open(&mf, a.merge_map, &err) != OM_OK) {
         rc = om_cli_fail("protect", &err);
         goto done;
     }
@@ -659,7 +676,7 @@ static int run(int argc, char **argv)
         goto done;
     }
     om_afile *af = NULL;
-    if (om_afile_open(&af, a.out, &err) != OM_OK) {
+    if (om_cli_out_open(&af, a.out, &err) != OM_OK) {
         om_afile_abort(mf);
         om_sdc_free(s);
         rc = om_cli_fail("protect", &err);

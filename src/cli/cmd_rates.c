@@ -13,7 +13,7 @@
 static void help(FILE *fp)
 {
     fprintf(fp,
-            "usage: omrade rates --persons FILE --residence FILE [--types FILE]\n"
+            "usage: omrade rates --persons FILE --residence FILE [--types FILE...]\n"
             "                    --events FILE [--events FILE...] [options]\n\n"
             "Links each event (lopnr,date,code) to the person's residence and area type and\n"
             "writes one row per cell: events, persons with >= 1 event, population at risk,\n"
@@ -27,8 +27,10 @@ static void help(FILE *fp)
             "  --by LIST       comma list of type,regso|kommun|lan|riket,sex,age,year,born\n"
             "                  (default type,year)\n"
             "  --age-breaks L  lower limits of age groups, e.g. 0,20,65 (default 0,5,...,90)\n"
-            "  --years A-B     event years (default: residence years + 1)\n"
-            "  --method M      dec31 (default), latest or prev (see docs/rates.md)\n"
+            "  --years A-B     statistics (event) years (default: every year the method\n"
+            "                  can link)\n"
+            "  --method M, --residence-year R, --type-year T, --type-fallback F\n"
+            "                  the linkage method, as below (see docs/rates.md)\n"
             "  --population P  dec31 (default: registered on 31 Dec before the year) or\n"
             "                  person-years\n"
             "  --standard S    esp2013 (default when age is not in --by), sweden:YEAR, a CSV\n"
@@ -39,15 +41,20 @@ static void help(FILE *fp)
             "  --id C --date C --code C          events (lopnr,date,code)\n"
             "  --person-id --sex --birth --country --death    persons\n"
             "  --res-id --res-year --res-area    residence (lopnr,year,deso)\n"
-            "  --type-area --type-year --type-col    area types (area,year,area_type)\n"
+            "  --type-area --type-year-col --type-col    area types (area,year,area_type)\n"
             "output:\n"
             "  --out FILE      cells (default stdout); --format csv|table\n"
             "  --sii FILE      SII and RII across area types (needs type in --by)\n"
             "  --summary FILE  where every input row went (also printed on stderr)\n"
-            "  --threads N     threads (default 2)\n\n"
-            "example:\n"
+            "  --threads N     threads (default 2)\n" OM_CLI_PROVENANCE_HELP
+            "Every row names the method and the residence year, type year and wanted type\n"
+            "year it used (a range A-B for cells over several years).\n\n");
+    cli_link_method_help(fp);
+    fprintf(fp,
+            "\nexample:\n"
             "  omrade rates --persons persons.csv --residence residence.csv --types types.csv \\\n"
-            "      --events deaths.csv --outcome ami=I21,I22 --by type,sex --sii sii.csv\n");
+            "      --events deaths.csv --outcome ami=I21,I22 --by type,sex --sii sii.csv \\\n"
+            "      --method sos2\n");
 }
 
 typedef struct {
@@ -124,9 +131,51 @@ static const char *note_of(const om_rates_cell *x, bool std)
     return "";
 }
 
+/* The years a cell used: its statistics year's plan, or the range over the
+ * plans of every year when the cell spans years ("2019-2020"). */
+static void range_text(char *buf, size_t size, int lo, int hi)
+{
+    if (!lo)
+        buf[0] = 0;
+    else if (lo == hi)
+        snprintf(buf, size, "%d", lo);
+    else
+        snprintf(buf, size, "%d-%d", lo, hi);
+}
+
+static void put_plan_cols(FILE *fp, const om_rates *r, int year, int yf, int yl)
+{
+    int a = year >= 0 ? year : yf, b = year >= 0 ? year : yl;
+    int rlo = 0, rhi = 0, tlo = 0, thi = 0, wlo = 0, whi = 0;
+    bool latest = false;
+    for (int y = a; y <= b; y++) {
+        const om_link_plan *p = om_rates_plan(r, y);
+        if (!p)
+            continue;
+        latest = p->residence_latest;
+        if (!rlo || p->residence_year < rlo)
+            rlo = p->residence_year;
+        if (p->residence_year > rhi)
+            rhi = p->residence_year;
+        if (p->type_year && (!tlo || p->type_year < tlo))
+            tlo = p->type_year;
+        if (p->type_year > thi)
+            thi = p->type_year;
+        if (p->type_year_wanted && (!wlo || p->type_year_wanted < wlo))
+            wlo = p->type_year_wanted;
+        if (p->type_year_wanted > whi)
+            whi = p->type_year_wanted;
+    }
+    char rs[32], ts[32], ws[32];
+    range_text(rs, sizeof rs, rlo, rhi);
+    range_text(ts, sizeof ts, tlo, thi);
+    range_text(ws, sizeof ws, wlo, whi);
+    fprintf(fp, ",%s,%s,%s", latest ? "latest" : rs, ts, ws);
+}
+
 static void write_dims_header(FILE *fp, unsigned d)
 {
-    fputs("method,outcome", fp);
+    fputs("method,residence_year,type_year,type_year_wanted,outcome", fp);
     if (d & OM_DIM_YEAR)
         fputs(",year", fp);
     if (d & OM_DIM_TYPE)
@@ -142,10 +191,11 @@ static void write_dims_header(FILE *fp, unsigned d)
 }
 
 static void write_dims(FILE *fp, unsigned d, const char *method, const om_outcomes *o,
-                       const om_rates *r, const om_geo *g, int outcome, int year, int type,
-                       int area, int sex, int age, int born)
+                       const om_rates *r, const om_geo *g, int yf, int yl, int outcome, int year,
+                       int type, int area, int sex, int age, int born)
 {
     fputs(method, fp);
+    put_plan_cols(fp, r, year, yf, yl);
     fputc(',', fp);
     om_csv_write_str(fp, om_outcomes_name(o, (size_t)outcome));
     if (d & OM_DIM_YEAR)
@@ -166,8 +216,9 @@ static void write_dims(FILE *fp, unsigned d, const char *method, const om_outcom
         fprintf(fp, ",%s", om_link_born_name(born));
 }
 
-static void write_cells_csv(FILE *fp, const om_rates_spec *sp, const om_outcomes *o,
-                            const om_rates *r, const om_geo *g)
+static void write_cells_csv(FILE *fp, const om_rates_spec *sp, const char *m,
+                            const om_outcomes *o, const om_rates *r, const om_geo *g, int yf,
+                            int yl)
 {
     unsigned d = sp->dims;
     bool std = om_rates_standard(r) != NULL;
@@ -179,11 +230,10 @@ static void write_cells_csv(FILE *fp, const om_rates_spec *sp, const om_outcomes
     if (rr)
         fputs(",rr,rr_lower,rr_upper", fp);
     fputs(",note\n", fp);
-    const char *m = om_link_method_name(sp->method);
     for (size_t i = 0; i < om_rates_ncells(r); i++) {
         const om_rates_cell *x = &om_rates_cells(r)[i];
-        write_dims(fp, d, m, o, r, g, x->outcome, x->year, x->type, x->area, x->sex, x->age,
-                   x->born);
+        write_dims(fp, d, m, o, r, g, yf, yl, x->outcome, x->year, x->type, x->area, x->sex,
+                   x->age, x->born);
         put(fp, x->events);
         put(fp, x->persons);
         put(fp, x->pop);
@@ -220,14 +270,22 @@ static void fx(FILE *fp, double v, int w, int dec)
     fprintf(fp, " %*s", w, b);
 }
 
-static void write_cells_table(FILE *fp, const om_rates_spec *sp, const om_outcomes *o,
-                              const om_rates *r, const om_geo *g)
+static void write_cells_table(FILE *fp, const om_rates_spec *sp, const char *m,
+                              const om_outcomes *o, const om_rates *r, const om_geo *g, int yf,
+                              int yl)
 {
     unsigned d = sp->dims;
     bool std = om_rates_standard(r) != NULL;
-    fprintf(fp, "method %s: %s; rates per 100,000, %s %% limits\n",
-            om_link_method_name(sp->method), om_link_method_text(sp->method),
-            sp->level == 0.95 ? "95" : "99.8");
+    fprintf(fp, "method %s (residence %s, type %s", m,
+            om_link_offset_name(sp->method.residence), om_link_offset_name(sp->method.type));
+    if (yf == yl) {
+        const om_link_plan *p = om_rates_plan(r, yf);
+        if (!p->residence_latest)
+            fprintf(fp, "; residence 31 Dec %d", p->residence_year);
+        if (p->type_year)
+            fprintf(fp, ", area types of %d", p->type_year);
+    }
+    fprintf(fp, "); rates per 100,000, %s %% limits\n", sp->level == 0.95 ? "95" : "99.8");
     fprintf(fp, "%-34s %10s %10s %14s %10s %10s %10s", "cell", "events", "persons", "pop", "rate",
             "lower", "upper");
     if (std)
@@ -266,16 +324,16 @@ static void write_cells_table(FILE *fp, const om_rates_spec *sp, const om_outcom
     }
 }
 
-static void write_sii(FILE *fp, const om_rates_spec *sp, const om_outcomes *o, const om_rates *r,
-                      const om_geo *g)
+static void write_sii(FILE *fp, const om_rates_spec *sp, const char *m, const om_outcomes *o,
+                      const om_rates *r, const om_geo *g, int yf, int yl)
 {
     unsigned d = sp->dims & ~(unsigned)OM_DIM_TYPE;
     write_dims_header(fp, d);
     fputs(",measure,groups,sii,sii_lower,sii_upper,rii,rii_lower,rii_upper\n", fp);
-    const char *m = om_link_method_name(sp->method);
     for (size_t i = 0; i < om_rates_nsii(r); i++) {
         const om_rates_sii_row *x = &om_rates_sii(r)[i];
-        write_dims(fp, d, m, o, r, g, x->outcome, x->year, 0, x->area, x->sex, x->age, x->born);
+        write_dims(fp, d, m, o, r, g, yf, yl, x->outcome, x->year, 0, x->area, x->sex, x->age,
+                   x->born);
         fprintf(fp, ",%s,%d", om_rates_standard(r) ? "dsr" : "rate", x->groups);
         put(fp, x->sii);
         put(fp, x->sii_lower);
@@ -294,13 +352,27 @@ static void kv(FILE *fp, const char *key, const char *outcome, int64_t v)
     fprintf(fp, ",%" PRId64 "\n", v);
 }
 
-static void write_summary(FILE *fp, const om_rates_spec *sp, const char *standard,
+static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, const char *standard,
                           const om_link *l, const om_outcomes *o, const om_rates *r, int yf, int yl)
 {
     const om_link_load_stats *s = om_link_stats(l);
     fputs("key,outcome,value\n", fp);
-    fprintf(fp, "method,,%s\n", om_link_method_name(sp->method));
-    fprintf(fp, "method_text,,\"%s\"\n", om_link_method_text(sp->method));
+    fprintf(fp, "method,,%s\n", m);
+    fprintf(fp, "residence_year_offset,,%s\n", om_link_offset_name(sp->method.residence));
+    fprintf(fp, "type_year_offset,,%s\n", om_link_offset_name(sp->method.type));
+    for (int y = yf; y <= yl; y++) {
+        const om_link_plan *p = om_rates_plan(r, y);
+        fprintf(fp, "plan_%d,,residence ", y);
+        if (p->residence_latest)
+            fputs("latest", fp);
+        else
+            fprintf(fp, "%d", p->residence_year);
+        if (p->type_year)
+            fprintf(fp, " type %d", p->type_year);
+        if (p->type_year != p->type_year_wanted)
+            fprintf(fp, " (nearest to %d)", p->type_year_wanted);
+        fputc('\n', fp);
+    }
     fprintf(fp, "population,,%s\n", sp->person_years ? "person-years" : "dec31");
     fprintf(fp, "standard,,%s\n", standard);
     fprintf(fp, "level,,%s\n", sp->level == 0.95 ? "95" : "99.8");
@@ -314,6 +386,7 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *standar
     kv(fp, "types_rows", "", s->type_rows);
     kv(fp, "types_unknown_area", "", s->type_unknown_area);
     kv(fp, "types_without_type", "", s->type_missing);
+    kv(fp, "types_repeated_same", "", s->type_repeated);
     const om_rates_counts *t = om_rates_total_counts(r);
     kv(fp, "event_rows", "", t->rows);
     kv(fp, "events_unknown_id", "", t->unknown_id);
@@ -324,6 +397,8 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *standar
     kv(fp, "events_no_area_type", "", t->no_type);
     kv(fp, "events_linked", "", t->linked);
     kv(fp, "population_no_area_type", "", t->pop_no_type);
+    kv(fp, "events_type_substituted", "", t->type_substituted);
+    kv(fp, "population_type_substituted", "", t->pop_type_substituted);
     for (size_t k = 0; k < om_outcomes_count(o); k++) {
         const om_rates_counts *c = om_rates_outcome_counts(r, k);
         const char *n = om_outcomes_name(o, k);
@@ -334,11 +409,11 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *standar
     }
 }
 
-static int finish_file(const char *path, void (*fn)(FILE *, void *), void *arg)
+static int finish_file(const char *path, void (*fn)(FILE *, void *), void *arg, bool csv)
 {
     om_error err = OM_ERROR_INIT;
     om_afile *af = NULL;
-    if (om_afile_open(&af, path, &err) != OM_OK)
+    if ((csv ? om_cli_out_open(&af, path, &err) : om_afile_open(&af, path, &err)) != OM_OK)
         return om_cli_fail("rates", &err);
     fn(om_afile_stream(af), arg);
     if (om_afile_commit(af, &err) != OM_OK)
@@ -348,6 +423,7 @@ static int finish_file(const char *path, void (*fn)(FILE *, void *), void *arg)
 
 typedef struct {
     const om_rates_spec *sp;
+    const char *m;
     const om_outcomes *o;
     const om_rates *r;
     const om_geo *g;
@@ -361,19 +437,19 @@ static void cells_cb(FILE *fp, void *a)
 {
     out_args *x = a;
     if (x->table)
-        write_cells_table(fp, x->sp, x->o, x->r, x->g);
+        write_cells_table(fp, x->sp, x->m, x->o, x->r, x->g, x->yf, x->yl);
     else
-        write_cells_csv(fp, x->sp, x->o, x->r, x->g);
+        write_cells_csv(fp, x->sp, x->m, x->o, x->r, x->g, x->yf, x->yl);
 }
 static void sii_cb(FILE *fp, void *a)
 {
     out_args *x = a;
-    write_sii(fp, x->sp, x->o, x->r, x->g);
+    write_sii(fp, x->sp, x->m, x->o, x->r, x->g, x->yf, x->yl);
 }
 static void summary_cb(FILE *fp, void *a)
 {
     out_args *x = a;
-    write_summary(fp, x->sp, x->standard, x->l, x->o, x->r, x->yf, x->yl);
+    write_summary(fp, x->sp, x->m, x->standard, x->l, x->o, x->r, x->yf, x->yl);
 }
 
 static int run(int argc, char **argv)
@@ -385,7 +461,6 @@ static int run(int argc, char **argv)
                                          {"by", required_argument, 0, 'b'},
                                          {"age-breaks", required_argument, 0, 'a'},
                                          {"years", required_argument, 0, 'y'},
-                                         {"method", required_argument, 0, 'm'},
                                          {"population", required_argument, 0, 'p'},
                                          {"standard", required_argument, 0, 's'},
                                          {"level", required_argument, 0, 'l'},
@@ -398,12 +473,12 @@ static int run(int argc, char **argv)
                                          {"sii", required_argument, 0, 'S'},
                                          {"summary", required_argument, 0, 'U'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     cli_link_inputs in;
     memset(&in, 0, sizeof in);
     om_rates_spec sp;
     memset(&sp, 0, sizeof sp);
-    sp.method = OM_LINK_DEC31;
     sp.dims = OM_DIM_TYPE | OM_DIM_YEAR;
     sp.level = 0.95;
     sp.ref_type = 5;
@@ -463,14 +538,6 @@ static int run(int argc, char **argv)
             }
             break;
         }
-        case 'm': {
-            int m = om_link_method_parse(optarg);
-            if (m < 0)
-                return om_cli_usage("rates", "expected --method dec31, latest or prev, found '%s'",
-                                    optarg);
-            sp.method = (om_link_method)m;
-            break;
-        }
         case 'p':
             if (!strcmp(optarg, "person-years"))
                 sp.person_years = true;
@@ -506,6 +573,7 @@ static int run(int argc, char **argv)
         case 'S': sii = optarg; break;
         case 'U': summary = optarg; break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("rates", "bad option");
         }
     }
@@ -514,6 +582,11 @@ static int run(int argc, char **argv)
     int rc = cli_link_check("rates", &in);
     if (rc)
         return rc;
+    cli_method cm;
+    if ((rc = cli_link_method("rates", &in, &cm)) != 0)
+        return rc;
+    sp.method = cm.m;
+    sp.type_fallback = in.fallback;
     if (!nevents)
         return om_cli_usage("rates", "expected --events FILE");
     if (sii && !(sp.dims & OM_DIM_TYPE))
@@ -578,19 +651,26 @@ static int run(int argc, char **argv)
         rc = om_cli_fail("rates", &err);
     } else {
         int yf = sp.year_first, yl = sp.year_last;
-        if (!yf) {
-            om_link_years(l, &yf, &yl);
-            yf++;
-            yl++;
-        }
-        out_args a = {&sp, o, r, g, l, standard, table, yf, yl};
+        if (!yf)
+            om_link_stat_years(l, &sp.method, 1, &yf, &yl);
+        out_args a = {&sp, cm.name, o, r, g, l, standard, table, yf, yl};
         if (sp.standard == OM_STD_NONE)
             a.standard = "none";
-        rc = finish_file(out, cells_cb, &a);
+        om_cli_prov_start("rates", argc, argv);
+        om_link_plan plans[256];
+        size_t np = 0;
+        for (int y = yf; y <= yl && np < sizeof plans / sizeof *plans; y++)
+            if (om_rates_plan(r, y))
+                plans[np++] = *om_rates_plan(r, y);
+        cli_link_prov(&in, &cm, 1, plans, np);
+        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "dsr not reported below 10 events");
+        for (size_t i = 0; i < nevents; i++)
+            om_prov_input(om_cli_prov(), events[i], -1, NULL);
+        rc = finish_file(out, cells_cb, &a, !table);
         if (!rc && sii)
-            rc = finish_file(sii, sii_cb, &a);
+            rc = finish_file(sii, sii_cb, &a, true);
         if (!rc && summary)
-            rc = finish_file(summary, summary_cb, &a);
+            rc = finish_file(summary, summary_cb, &a, true);
         if (!rc) {
             cli_link_report(stderr, "rates", l);
             const om_rates_counts *t = om_rates_total_counts(r);
@@ -598,9 +678,22 @@ static int run(int argc, char **argv)
                     "omrade rates: method %s; events: %" PRId64 " rows, %" PRId64 " linked, %" PRId64
                     " unknown ids, %" PRId64 " outside %d-%d, %" PRId64 " other codes, %" PRId64
                     " duplicates, %" PRId64 " without residence, %" PRId64 " without area type\n",
-                    om_link_method_name(sp.method), t->rows, t->linked, t->unknown_id,
+                    cm.name, t->rows, t->linked, t->unknown_id,
                     t->outside_period, yf, yl, t->not_selected, t->duplicates, t->no_residence,
                     t->no_type);
+            for (int y = yf; y <= yl; y++) {
+                const om_link_plan *p = om_rates_plan(r, y);
+                if (p->type_year != p->type_year_wanted)
+                    fprintf(stderr,
+                            "omrade rates: %d: area types of %d are not in the types; the "
+                            "nearest year %d used\n",
+                            y, p->type_year_wanted, p->type_year);
+            }
+            if (t->type_substituted || t->pop_type_substituted)
+                fprintf(stderr,
+                        "omrade rates: %" PRId64 " events and %" PRId64
+                        " persons at risk typed with a substituted type year\n",
+                        t->type_substituted, t->pop_type_substituted);
             if (t->pop_no_type)
                 fprintf(stderr,
                         "omrade rates: %" PRId64

@@ -30,12 +30,15 @@ static void help(FILE *fp)
             "--group A compares group A with all other groups combined (A first).\n"
             "  --decompose-by FILE  unit,super: adds mutual_m_between/_within and\n"
             "                       theil_h_between/_within (exact: total = between + within)\n"
-            "  --replicates R       adds columns se,lower,upper (Poisson bootstrap, --seed,\n"
-            "                       --conf) and expected (random allocation); R may be 0\n"
+            "  --replicates R       adds columns corrected (bias-corrected estimate),\n"
+            "                       se,lower,upper (Poisson bootstrap, basic interval around\n"
+            "                       corrected; --seed, --conf) and expected (random\n"
+            "                       allocation); R may be 0\n"
             "  --sims N             expected of gini, theil_h, mutual_m (and parts) as the\n"
             "                       mean over N simulated random allocations\n\n"
-            "Per unit and year (CSV year,level,code,name,index,value,se,lower,upper,expected,\n"
-            "n_deso,n_persons,flag):\n"
+            "Per unit and year (CSV year,level,code,name,index,value,corrected,se,lower,upper,\n"
+            "expected,n_deso,n_persons,flag; value is the plug-in estimate, corrected the\n"
+            "bootstrap bias-corrected one, lower-upper the interval around corrected):\n"
             "  --counts FILE        year,deso,q1,q2,q3,q4,q5 (year optional)\n"
             "  --person-year FILE   lopnr,year,income_cu (national quintiles per year)\n"
             "  --residence FILE     lopnr,year,deso\n"
@@ -52,8 +55,8 @@ static void help(FILE *fp)
             "  --out FILE           write the CSV to FILE (atomically) instead of stdout\n"
             "  --rank               print a table ranking kommuner instead of the CSV\n"
             "                       (--pretty is a synonym); --year Y (default: last),\n"
-            "                       --top N (default 20, 0 = all)\n\n"
-            "examples:\n"
+            "                       --top N (default 20, 0 = all)\n" OM_CLI_PROVENANCE_HELP
+            "\nexamples:\n"
             "  omrade seg examples/seg/two_groups.csv\n"
             "  omrade seg --counts examples/seg/quintiles.csv --replicates 200 --rank\n");
 }
@@ -175,7 +178,7 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
                 s != OM_SEG_ST_EXPOSURE)
                 un.expected[s] = sim[s];
     }
-    if (om_afile_open(&af, out, &err) != OM_OK)
+    if (om_cli_out_open(&af, out, &err) != OM_OK)
         goto fail;
     FILE *fp = om_afile_stream(af);
     struct {
@@ -189,14 +192,14 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
                 {"theil_h_between", decomp ? dc.h_between : NAN},
                 {"theil_h_within", decomp ? dc.h_within : NAN}};
     /* rows[] follows the order of enum om_seg_stat */
-    fputs(uncert ? "index,value,se,lower,upper,expected\n" : "index,value\n", fp);
+    fputs(uncert ? "index,value,corrected,se,lower,upper,expected\n" : "index,value\n", fp);
     for (size_t i = 0; i < (decomp ? 10u : 6u); i++) {
         fputs(rows[i].name, fp);
         fputc(',', fp);
         write_num(fp, rows[i].v);
         if (uncert) {
-            const double more[4] = {un.se[i], un.lower[i], un.upper[i], un.expected[i]};
-            for (int j = 0; j < 4; j++) {
+            const double more[5] = {un.corrected[i], un.se[i], un.lower[i], un.upper[i], un.expected[i]};
+            for (int j = 0; j < 5; j++) {
                 fputc(',', fp);
                 write_num(fp, more[j]);
             }
@@ -226,7 +229,7 @@ static const char *area_code(const om_geo *g, const om_seg_row *r)
 
 static void write_csv(FILE *fp, const om_geo *g, const om_seg_result *res)
 {
-    fputs("year,level,code,name,index,value,se,lower,upper,expected,n_deso,n_persons,flag\n", fp);
+    fputs("year,level,code,name,index,value,corrected,se,lower,upper,expected,n_deso,n_persons,flag\n", fp);
     for (size_t i = 0; i < om_seg_result_count(res); i++) {
         const om_seg_row *r = om_seg_result_row(res, i);
         if (r->year)
@@ -235,6 +238,8 @@ static void write_csv(FILE *fp, const om_geo *g, const om_seg_result *res)
         om_csv_write_str(fp, om_geo_name(g, r->level, r->area));
         fprintf(fp, ",%s,", r->index);
         write_num(fp, r->value);
+        fputc(',', fp);
+        write_num(fp, r->corrected);
         fputc(',', fp);
         write_num(fp, r->se);
         fputc(',', fp);
@@ -247,14 +252,22 @@ static void write_csv(FILE *fp, const om_geo *g, const om_seg_result *res)
     }
 }
 
+/* The ranking estimate: the bias-corrected one when there is a bootstrap
+ * (the plug-in value favours kommuner with many small DeSO cells). */
+static double rank_value(const om_seg_row *r)
+{
+    return isfinite(r->corrected) ? r->corrected : r->value;
+}
+
 static int cmp_rank(const void *a, const void *b)
 {
     const om_seg_row *x = *(const om_seg_row *const *)a, *y = *(const om_seg_row *const *)b;
-    bool fx = isfinite(x->value), fy = isfinite(y->value);
+    double vx = rank_value(x), vy = rank_value(y);
+    bool fx = isfinite(vx), fy = isfinite(vy);
     if (fx != fy)
         return fx ? -1 : 1;
-    if (fx && x->value != y->value)
-        return x->value > y->value ? -1 : 1;
+    if (fx && vx != vy)
+        return vx > vy ? -1 : 1;
     return (x->area > y->area) - (x->area < y->area);
 }
 
@@ -299,12 +312,13 @@ static int print_rank(const om_geo *g, const om_seg_result *res, int year, long 
                index, year, m, conf * 100, replicates);
     else
         printf("%s by kommun, %d (%zu kommuner; no bootstrap)\n", index, year, m);
-    printf("%4s  %-4s  %-20s %8s  %-17s %8s  %s\n", "rank", "code", "kommun", "value", "interval",
-           "expected", "flag");
+    printf("%4s  %-4s  %-20s %8s %9s  %-17s %8s  %s\n", "rank", "code", "kommun", "value", "corrected",
+           "interval", "expected", "flag");
     for (size_t i = 0; i < m && (top == 0 || (long long)i < top); i++) {
         const om_seg_row *r = sel[i];
-        char v[32], lo[32], hi[32], ex[32], iv[80];
+        char v[32], co[32], lo[32], hi[32], ex[32], iv[80];
         om_fmt_fixed(v, sizeof v, r->value, dec);
+        om_fmt_fixed(co, sizeof co, r->corrected, dec);
         om_fmt_fixed(lo, sizeof lo, r->lower, dec);
         om_fmt_fixed(hi, sizeof hi, r->upper, dec);
         om_fmt_fixed(ex, sizeof ex, r->expected, dec);
@@ -317,8 +331,8 @@ static int print_rank(const om_geo *g, const om_seg_result *res, int year, long 
         int chars = 0;
         for (const char *p = name; *p; p++)
             chars += ((unsigned char)*p & 0xC0) != 0x80;
-        printf("%4zu  %-4s  %s%*s %8s  %-17s %8s  %s\n", i + 1, area_code(g, r), name,
-               chars < 20 ? 20 - chars : 0, "", v, iv, ex, r->flag);
+        printf("%4zu  %-4s  %s%*s %8s %9s  %-17s %8s  %s\n", i + 1, area_code(g, r), name,
+               chars < 20 ? 20 - chars : 0, "", v, isfinite(r->corrected) ? co : "", iv, ex, r->flag);
     }
     free(sel);
     return 0;
@@ -356,7 +370,7 @@ static int run_units(const char *counts, const char *py, const char *resid, om_s
     }
     if (limits_out) {
         om_afile *af = NULL;
-        if (om_afile_open(&af, limits_out, &err) != OM_OK)
+        if (om_cli_out_open(&af, limits_out, &err) != OM_OK)
             goto fail;
         FILE *fp = om_afile_stream(af);
         fputs("year,l1,l2,l3,l4\n", fp);
@@ -381,7 +395,7 @@ static int run_units(const char *counts, const char *py, const char *resid, om_s
         goto fail;
     if (!rank || strcmp(out, "-") != 0) {
         om_afile *af = NULL;
-        if (om_afile_open(&af, out, &err) != OM_OK)
+        if (om_cli_out_open(&af, out, &err) != OM_OK)
             goto fail;
         write_csv(om_afile_stream(af), g, res);
         if (om_afile_commit(af, &err) != OM_OK)
@@ -425,6 +439,7 @@ static int run(int argc, char **argv)
                                          {"year", required_argument, 0, O_YEAR},
                                          {"top", required_argument, 0, O_TOP},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *decomp = NULL, *groups = NULL, *one = NULL, *counts = NULL, *py = NULL, *resid = NULL;
     const char *out = "-", *limits_out = NULL;
@@ -438,7 +453,7 @@ static int run(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == O_REPS || c == O_SEED || c == O_CONF)
             uncert = true;
-        else if (c >= O_INDEX && c != O_OUT)
+        else if (c >= O_INDEX && c != O_OUT && c <= O_TOP)
             unit_opt = true;
         switch (c) {
         case O_DECOMP: decomp = optarg; break;
@@ -514,10 +529,15 @@ static int run(int argc, char **argv)
                 return om_cli_usage("seg", "expected a non-negative --top, found '%s'", optarg);
             break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("seg", "bad option");
         }
     }
     bool unit_mode = counts || py || resid;
+    om_cli_prov_start("seg", argc, argv);
+    const char *ins[] = {counts, py, resid, unit_mode || optind >= argc ? NULL : argv[optind], groups};
+    for (size_t i = 0; i < sizeof ins / sizeof *ins; i++)
+        om_prov_input(om_cli_prov(), ins[i], -1, NULL);
     if (unit_mode) {
         if (optind < argc)
             return om_cli_usage("seg", "unexpected argument '%s' with --counts/--person-year",

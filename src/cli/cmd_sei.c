@@ -29,8 +29,8 @@ static void help(FILE *fp)
             "  --flags FILE   write the flagged rows as CSV area,year,line,reason,indicator\n"
             "  --level L      require every area to be a code of level L (deso, regso,\n"
             "                 kommun, lan) in the built-in geography; by default any\n"
-            "                 area text is accepted (custom area lists)\n\n"
-            "example:\n"
+            "                 area text is accepted (custom area lists)\n" OM_CLI_PROVENANCE_HELP
+            "\nexample:\n"
             "  omrade sei examples/sei/regso-2022.csv --out types.csv --summary\n");
 }
 
@@ -57,7 +57,7 @@ static int write_flags(const om_sei *s, const char *path)
 {
     om_error err = OM_ERROR_INIT;
     om_afile *af = NULL;
-    if (om_afile_open(&af, path, &err) != OM_OK)
+    if (om_cli_out_open(&af, path, &err) != OM_OK)
         return om_cli_fail("sei", &err);
     FILE *fp = om_afile_stream(af);
     fputs("area,year,line,reason,indicator\n", fp);
@@ -124,6 +124,7 @@ static int run(int argc, char **argv)
                                          {"flags", required_argument, 0, 'f'},
                                          {"level", required_argument, 0, 'l'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *out = "-", *flags = NULL;
     bool summary = false;
@@ -141,6 +142,7 @@ static int run(int argc, char **argv)
                 return om_cli_usage("sei", "unknown level '%s'", optarg);
             break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default:
             return om_cli_usage("sei", "unknown option or missing value: '%s'", argv[optind - 1]);
         }
@@ -149,6 +151,10 @@ static int run(int argc, char **argv)
         return om_cli_usage("sei", "expected one input FILE (or '-' for stdin)");
     const char *input = argv[optind];
     om_error err = OM_ERROR_INIT;
+    om_cli_prov_start("sei", argc, argv);
+    om_prov_set(om_cli_prov(), OM_PROV_SEI,
+                "SCB RegSO area types (table 000005QX): SEI = mean of 3 shares, z over valid "
+                "areas per year, sample SD");
     om_sei *s = NULL;
     if (om_sei_read(&s, input, &err) != OM_OK || om_sei_compute(s, &err) != OM_OK) {
         om_sei_free(s);
@@ -162,7 +168,8 @@ static int run(int argc, char **argv)
         }
     }
     om_afile *af = NULL;
-    if (om_afile_open(&af, out, &err) != OM_OK) {
+    if (om_prov_input(om_cli_prov(), input, (int64_t)om_sei_count(s), &err) != OM_OK ||
+        om_cli_out_open(&af, out, &err) != OM_OK) {
         om_sei_free(s);
         return om_cli_fail("sei", &err);
     }

@@ -27,8 +27,8 @@ static void help(FILE *fp)
             "  --out FILE         write the CSV to FILE (atomically) instead of stdout\n"
             "  --pretty           a readable table instead of CSV: per unit the number of\n"
             "                     RegSO, the percent in each type and the percent of\n"
-            "                     population in types 1-2 (of RegSO without --population)\n\n"
-            "example:\n"
+            "                     population in types 1-2 (of RegSO without --population)\n"
+            OM_CLI_PROVENANCE_HELP "\nexample:\n"
             "  omrade sei examples/sei/regso-2022.csv --out types.csv\n"
             "  omrade types types.csv --population examples/sei/regso-population-2022.csv --pretty\n"
             "  omrade types data/scb/regso-omradestyp-2023.csv --pretty\n");
@@ -121,6 +121,7 @@ static int run(int argc, char **argv)
                                          {"out", required_argument, 0, 'o'},
                                          {"pretty", no_argument, 0, 'P'},
                                          {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *out = "-", *popf = NULL;
     bool want_pretty = false;
@@ -132,6 +133,7 @@ static int run(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'P': want_pretty = true; break;
         case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
         default:
             return om_cli_usage("types", "unknown option or missing value: '%s'",
                                 argv[optind - 1]);
@@ -150,8 +152,17 @@ static int run(int argc, char **argv)
         rc = om_cli_fail("types", &err);
         goto done;
     }
+    om_cli_prov_start("types", argc, argv);
+    char years[256] = "";
+    for (size_t k = 0, n = 0; k < om_types_year_count(t) && n + 8 < sizeof years; k++)
+        if (om_types_year_at(t, k)->has_types)
+            n += (size_t)snprintf(years + n, sizeof years - n, n ? " %ld" : "%ld",
+                                  (long)om_types_year_at(t, k)->year);
+    om_prov_set(om_cli_prov(), OM_PROV_TYPE_YEARS, "%s", years);
     om_afile *af = NULL;
-    if (om_afile_open(&af, out, &err) != OM_OK) {
+    if (om_prov_input(om_cli_prov(), argv[optind], -1, &err) != OM_OK ||
+        (popf && om_prov_input(om_cli_prov(), popf, -1, &err) != OM_OK) ||
+        (want_pretty ? om_afile_open(&af, out, &err) : om_cli_out_open(&af, out, &err)) != OM_OK) {
         rc = om_cli_fail("types", &err);
         goto done;
     }

@@ -89,3 +89,55 @@ bool om_cli_parse_double(const char *s, double *out)
 {
     return s && om_parse_double(s, strlen(s), out);
 }
+
+bool om_cli_prov_full;
+static om_prov *run_prov;
+
+static void prov_free(void)
+{
+    om_prov_free(run_prov);
+    run_prov = NULL;
+}
+
+void om_cli_prov_start(const char *cmd, int argc, char **argv)
+{
+    if (run_prov)
+        return;
+    if (om_prov_new(&run_prov, cmd, argc, argv, om_cli_prov_full, NULL) != OM_OK)
+        return; /* out of memory: outputs then say "# geography: none" */
+    om_prov_set(run_prov, OM_PROV_GEOGRAPHY, "%s", OM_GEO_BUILTIN_VINTAGE);
+    atexit(prov_free);
+}
+
+om_prov *om_cli_prov(void)
+{
+    return run_prov;
+}
+
+om_status om_cli_out_open(om_afile **af, const char *path, om_error *err)
+{
+    om_status s = om_afile_open(af, path, err);
+    if (s == OM_OK)
+        om_prov_write(run_prov, om_afile_stream(*af));
+    return s;
+}
+
+om_status om_cli_geo_open(om_geo **g, const char *spec, om_error *err)
+{
+    /* An .xlsx key file (a ZIP archive): its first sheet as CSV first; the
+     * geography library reads CSV only (src/geo depends on common and io). */
+    unsigned char magic[4] = {0};
+    FILE *f = spec && strcmp(spec, "-") != 0 ? fopen(spec, "rb") : NULL;
+    size_t n = f ? fread(magic, 1, 4, f) : 0;
+    if (f)
+        fclose(f);
+    if (n < 4 || memcmp(magic, "PK\x03\x04", 4) != 0)
+        return om_geo_open(g, spec, err);
+    char *csv = NULL;
+    size_t len = 0;
+    om_status s = om_scb_sheet_csv(spec, &csv, &len, err);
+    if (s == OM_OK)
+        s = om_geo_load_mem(g, spec, csv, len, NULL, err);
+    free(csv);
+    return s;
+}

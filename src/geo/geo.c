@@ -17,6 +17,8 @@ extern const unsigned char om_embed_koppling[];
 extern const size_t om_embed_koppling_len;
 extern const unsigned char om_embed_lan[];
 extern const size_t om_embed_lan_len;
+extern const unsigned char om_embed_deso2025[];
+extern const size_t om_embed_deso2025_len;
 
 typedef struct {
     int32_t n;
@@ -33,6 +35,7 @@ struct om_geo {
     om_strmap *kommun_by_name, *lan_by_name;
     om_arena *arena;
     char vintage[64];
+    int year[2]; /* vintage year of the DeSO and RegSO codes; 0 when unknown */
 };
 
 static const char *level_names[OM_LEVEL_COUNT] = {"deso", "regso", "kommun", "lan", "riket"};
@@ -115,6 +118,7 @@ void om_geo_free(om_geo *g)
 /* One row of the mapping table while loading. */
 typedef struct {
     const char *deso, *regso, *regso_name, *kommun, *kommun_name;
+    long line; /* input line, for errors found after reading */
 } row_t;
 
 static int cmp_str(const void *a, const void *b)
@@ -286,23 +290,26 @@ static om_status build(om_geo *g, row_t *rows, int32_t nrows, om_error *err, con
         int32_t k = om_strmap_get(K->by_code, rows[i].kommun, strlen(rows[i].kommun));
         if (R->name[r] && (R->parent[r] != k || strcmp(R->name[r], rows[i].regso_name) != 0)) {
             free(tmp);
-            return om_error_set(err, OM_ERR_INPUT, src, 0, 0,
-                                "RegSO %s appears with two different names or kommuner",
-                                rows[i].regso);
+            return om_error_set(err, OM_ERR_INPUT, src, rows[i].line, 0,
+                                "expected RegSO %s with one name and kommun, found '%s' in %s "
+                                "and earlier '%s' in %s",
+                                rows[i].regso, rows[i].regso_name, rows[i].kommun, R->name[r],
+                                K->code[R->parent[r]]);
         }
         R->name[r] = (char *)rows[i].regso_name;
         R->parent[r] = k;
         if (strncmp(rows[i].regso, rows[i].kommun, 4) != 0 ||
             strncmp(rows[i].deso, rows[i].kommun, 4) != 0) {
             free(tmp);
-            return om_error_set(err, OM_ERR_INPUT, src, 0, 0,
+            return om_error_set(err, OM_ERR_INPUT, src, rows[i].line, 0,
                                 "expected DeSO %s and RegSO %s to start with kommun code %s",
                                 rows[i].deso, rows[i].regso, rows[i].kommun);
         }
         if (K->name[k] && strcmp(K->name[k], rows[i].kommun_name) != 0) {
             free(tmp);
-            return om_error_set(err, OM_ERR_INPUT, src, 0, 0, "kommun %s has two names",
-                                rows[i].kommun);
+            return om_error_set(err, OM_ERR_INPUT, src, rows[i].line, 0,
+                                "expected one name for kommun %s, found '%s' and '%s'",
+                                rows[i].kommun, rows[i].kommun_name, K->name[k]);
         }
         K->name[k] = (char *)rows[i].kommun_name;
     }
@@ -404,28 +411,143 @@ static int col_prefix(const om_csv *c, const char *prefix, const char *not_prefi
     return -1;
 }
 
+/* Does header h contain `sub` (ASCII case-insensitive)? */
+static bool has_sub(om_field h, const char *sub)
+{
+    size_t n = strlen(sub);
+    for (size_t i = 0; i + n <= h.len; i++)
+        if (strncasecmp_ascii(h.ptr + i, sub, n) == 0)
+            return true;
+    return false;
+}
+
+/* The year a column name ends with ("DeSO_2018", "RegSOkod 2020"); 0 when none. */
+static int header_year(om_field h)
+{
+    if (h.len < 4 || !digits(h.ptr + h.len - 4, 4))
+        return 0;
+    if (h.len > 4 && h.ptr[h.len - 5] >= '0' && h.ptr[h.len - 5] <= '9')
+        return 0;
+    int y = (h.ptr[h.len - 4] - '0') * 1000 + (h.ptr[h.len - 3] - '0') * 100 +
+            (h.ptr[h.len - 2] - '0') * 10 + (h.ptr[h.len - 1] - '0');
+    return y >= 1990 ? y : 0;
+}
+
+size_t om_geo_code_suffix(const char *code, size_t len, om_level *level, int *year)
+{
+    /* SCB's statistical database API names the vintage after the code:
+     * "0114C1010_DeSO2025", "0114R001_RegSO2025". */
+    static const struct {
+        const char *tag;
+        om_level level;
+    } tags[] = {{"_DeSO", OM_LEVEL_DESO}, {"_RegSO", OM_LEVEL_REGSO}};
+    if (level)
+        *level = OM_LEVEL_NONE;
+    if (year)
+        *year = 0;
+    for (size_t t = 0; t < 2; t++) {
+        size_t tn = strlen(tags[t].tag);
+        if (len < tn + 4 + 1 || !digits(code + len - 4, 4) ||
+            strncasecmp_ascii(code + len - 4 - tn, tags[t].tag, tn) != 0)
+            continue;
+        if (level)
+            *level = tags[t].level;
+        if (year)
+            *year = (int)strtol(code + len - 4, NULL, 10);
+        return len - 4 - tn;
+    }
+    return len;
+}
+
+int om_geo_year(const om_geo *g, om_level level)
+{
+    return level == OM_LEVEL_DESO || level == OM_LEVEL_REGSO ? g->year[level] : 0;
+}
+
+/* Strip SCB's vintage suffix from a DeSO/RegSO field of a mapping file and
+ * check it against the vintage year named by the column header (or by the
+ * first suffixed code when the header names none). */
+static om_status strip_suffix(om_geo *g, const om_csv *c, size_t col, om_level want,
+                              om_field *f, om_error *err)
+{
+    om_level sl;
+    int y;
+    size_t n = om_geo_code_suffix(f->ptr, f->len, &sl, &y);
+    if (n == f->len)
+        return OM_OK;
+    if (sl != want)
+        return om_csv_fail(c, col, err, "expected a %s code, found '%.*s'",
+                           want == OM_LEVEL_DESO ? "DeSO" : "RegSO", (int)(f->len > 40 ? 40 : f->len),
+                           f->ptr);
+    if (g->year[want] && g->year[want] != y)
+        return om_csv_fail(c, col, err, "expected a %s code of vintage %d, found '%.*s'",
+                           want == OM_LEVEL_DESO ? "DeSO" : "RegSO", g->year[want],
+                           (int)(f->len > 40 ? 40 : f->len), f->ptr);
+    g->year[want] = y;
+    f->len = n;
+    return OM_OK;
+}
+
+/* Kommun names for mapping files that have none (SCB's 2025 key file, a
+ * plain deso,regso file): the 290 kommuner are unchanged since 2007, so the
+ * built-in registry's names apply. */
+static const char *builtin_kommun_name(om_geo **bi, const char *code, om_error *err)
+{
+    if (!*bi && om_geo_new_builtin(bi, err) != OM_OK)
+        return NULL;
+    int32_t k = om_geo_find(*bi, OM_LEVEL_KOMMUN, code, strlen(code));
+    return k >= 0 ? om_geo_name(*bi, OM_LEVEL_KOMMUN, k) : code;
+}
+
+/* Columns of a DeSO -> RegSO mapping, found by name (ASCII case-insensitive):
+ *   DeSO code     first column starting with "deso"
+ *   RegSO code    a "regsokod..." column, else the first "regso..." column
+ *                 without "namn"/"name"
+ *   RegSO name    another "regso..." column (optional)
+ *   kommun code   "kommun" or "kommunkod" (optional: the DeSO's first 4 digits)
+ *   kommun name   "kommunnamn..." (optional: the built-in names)
+ * This covers SCB's 2018 key file (Kommun,Kommunnamn,DeSO_2018,RegSO_2020,
+ * RegSOkod_2020), the 2025 one as flattened in data/ (deso_2025,regso_2025,
+ * regso_namn_2025,kommun) and a plain deso,regso file. */
 static om_status load_from_csv(om_geo *g, om_csv *c, om_error *err)
 {
     om_status s = om_csv_read_header(c, err);
     if (s != OM_OK)
         return s;
-    int ck = -1, ckn = col_prefix(c, "kommunnamn", NULL);
+    int ck = -1, ckn = col_prefix(c, "kommunnamn", NULL), cd = col_prefix(c, "deso", NULL);
+    int crk = col_prefix(c, "regsokod", NULL), crn = -1;
     for (size_t i = 0; i < om_csv_header_count(c); i++) {
         om_field f = om_csv_header_field(c, i);
-        if (f.len == 6 && strncasecmp_ascii(f.ptr, "kommun", 6) == 0)
+        if ((f.len == 6 && strncasecmp_ascii(f.ptr, "kommun", 6) == 0) ||
+            (f.len == 9 && strncasecmp_ascii(f.ptr, "kommunkod", 9) == 0))
             ck = (int)i;
     }
-    int cd = col_prefix(c, "deso", NULL);
-    int crk = col_prefix(c, "regsokod", NULL);
-    int crn = col_prefix(c, "regso", "regsokod");
-    if (ck < 0 || ckn < 0 || cd < 0 || crk < 0 || crn < 0)
+    for (size_t i = 0; i < om_csv_header_count(c); i++) {
+        om_field f = om_csv_header_field(c, i);
+        if (f.len < 5 || strncasecmp_ascii(f.ptr, "regso", 5) != 0 || (int)i == crk)
+            continue;
+        bool named = has_sub(f, "namn") || has_sub(f, "name");
+        if (crk < 0 && !named)
+            crk = (int)i;
+        else if (crn < 0 || named)
+            crn = crn >= 0 && has_sub(om_csv_header_field(c, (size_t)crn), "nam") ? crn : (int)i;
+    }
+    if (cd < 0 || crk < 0)
         return om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 1, 1,
-                            "expected a header with columns Kommun,Kommunnamn,DeSO_<year>,"
-                            "RegSO_<year>,RegSOkod_<year>");
+                            "expected a header with a DeSO and a RegSO code column (SCB's "
+                            "Kommun,Kommunnamn,DeSO_<year>,RegSO_<year>,RegSOkod_<year>, or "
+                            "deso,regso)");
+    g->year[OM_LEVEL_DESO] = header_year(om_csv_header_field(c, (size_t)cd));
+    g->year[OM_LEVEL_REGSO] = header_year(om_csv_header_field(c, (size_t)crk));
+    om_strmap *seen = om_strmap_new(8192);
     size_t cap = 8192, n = 0;
     row_t *rows = malloc(cap * sizeof *rows);
-    if (!rows)
+    om_geo *bi = NULL;
+    if (!rows || !seen) {
+        free(rows);
+        om_strmap_free(seen);
         return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
+    }
     bool got;
     while ((s = om_csv_next(c, &got, err)) == OM_OK && got) {
         if (om_csv_nfields(c) == 1 && om_csv_empty(c, 0))
@@ -434,8 +556,10 @@ static om_status load_from_csv(om_geo *g, om_csv *c, om_error *err)
             s = om_csv_expect_fields(c, om_csv_header_count(c), err);
             break;
         }
-        om_field fd = om_csv_field(c, (size_t)cd), fr = om_csv_field(c, (size_t)crk),
-                 fk = om_csv_field(c, (size_t)ck);
+        om_field fd = om_csv_field(c, (size_t)cd), fr = om_csv_field(c, (size_t)crk);
+        if ((s = strip_suffix(g, c, (size_t)cd, OM_LEVEL_DESO, &fd, err)) != OM_OK ||
+            (s = strip_suffix(g, c, (size_t)crk, OM_LEVEL_REGSO, &fr, err)) != OM_OK)
+            break;
         if (!om_geo_code_valid(OM_LEVEL_DESO, fd.ptr, fd.len)) {
             s = om_csv_fail(c, (size_t)cd, err, "expected a DeSO code like 0114C1010, found '%.*s'",
                             (int)(fd.len > 40 ? 40 : fd.len), fd.ptr);
@@ -446,9 +570,24 @@ static om_status load_from_csv(om_geo *g, om_csv *c, om_error *err)
                             (int)(fr.len > 40 ? 40 : fr.len), fr.ptr);
             break;
         }
+        om_field fk = ck >= 0 ? om_csv_field(c, (size_t)ck) : (om_field){fd.ptr, 4};
         if (!om_geo_code_valid(OM_LEVEL_KOMMUN, fk.ptr, fk.len)) {
             s = om_csv_fail(c, (size_t)ck, err, "expected a kommun code like 0114, found '%.*s'",
                             (int)(fk.len > 40 ? 40 : fk.len), fk.ptr);
+            break;
+        }
+        /* A DeSO lies in exactly one RegSO (SCB: "DeSO nästlar i RegSO"). */
+        int32_t first;
+        if (om_strmap_put_new(seen, fd.ptr, fd.len, (int32_t)n, &first) != OM_OK) {
+            s = om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
+            break;
+        }
+        if (first != (int32_t)n) {
+            s = om_csv_fail(c, (size_t)crk, err,
+                            "expected each DeSO once, found %.*s again (line %ld maps it to RegSO "
+                            "%s, this line to %.*s)",
+                            (int)fd.len, fd.ptr, rows[first].line, rows[first].regso,
+                            (int)(fr.len > 40 ? 40 : fr.len), fr.ptr);
             break;
         }
         if (n == cap) {
@@ -464,19 +603,39 @@ static om_status load_from_csv(om_geo *g, om_csv *c, om_error *err)
             rows = nr;
             cap *= 2;
         }
-        om_field fkn = om_csv_field(c, (size_t)ckn), frn = om_csv_field(c, (size_t)crn);
+        rows[n].line = om_csv_line(c);
         rows[n].deso = om_arena_strndup(g->arena, fd.ptr, fd.len);
         rows[n].regso = om_arena_strndup(g->arena, fr.ptr, fr.len);
         rows[n].kommun = om_arena_strndup(g->arena, fk.ptr, fk.len);
-        rows[n].kommun_name = om_arena_strndup(g->arena, fkn.ptr, fkn.len);
-        rows[n].regso_name = om_arena_strndup(g->arena, frn.ptr, frn.len);
-        if (!rows[n].deso || !rows[n].regso || !rows[n].kommun || !rows[n].kommun_name ||
-            !rows[n].regso_name) {
+        if (!rows[n].deso || !rows[n].regso || !rows[n].kommun) {
+            s = om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
+            break;
+        }
+        if (ckn >= 0) {
+            om_field f = om_csv_field(c, (size_t)ckn);
+            rows[n].kommun_name = om_arena_strndup(g->arena, f.ptr, f.len);
+        } else {
+            const char *kn = builtin_kommun_name(&bi, rows[n].kommun, err);
+            if (!kn) {
+                s = err ? err->status : OM_ERR_INTERNAL;
+                break;
+            }
+            rows[n].kommun_name = om_arena_strndup(g->arena, kn, strlen(kn));
+        }
+        if (crn >= 0) {
+            om_field f = om_csv_field(c, (size_t)crn);
+            rows[n].regso_name = om_arena_strndup(g->arena, f.ptr, f.len);
+        } else {
+            rows[n].regso_name = rows[n].regso; /* no names: the code stands in */
+        }
+        if (!rows[n].kommun_name || !rows[n].regso_name) {
             s = om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
             break;
         }
         n++;
     }
+    om_geo_free(bi);
+    om_strmap_free(seen);
     if (s == OM_OK && n == 0)
         s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 2, 1,
                          "expected at least one DeSO row, found none");
@@ -494,11 +653,22 @@ static om_status geo_from(om_geo **out, om_csv *c, const char *vintage, om_error
         free(g);
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    snprintf(g->vintage, sizeof g->vintage, "%s", vintage);
     om_status s = load_from_csv(g, c, err);
     if (s != OM_OK) {
         om_geo_free(g);
         return s;
+    }
+    if (vintage)
+        snprintf(g->vintage, sizeof g->vintage, "%s", vintage);
+    else if (g->year[OM_LEVEL_DESO] && g->year[OM_LEVEL_REGSO])
+        snprintf(g->vintage, sizeof g->vintage, "DeSO%d-RegSO%d", g->year[OM_LEVEL_DESO],
+                 g->year[OM_LEVEL_REGSO]);
+    else { /* no years anywhere: the file's base name without extension */
+        const char *b = strrchr(om_csv_name(c), '/');
+        b = b ? b + 1 : om_csv_name(c);
+        const char *dot = strrchr(b, '.');
+        int bn = dot && dot > b ? (int)(dot - b) : (int)strlen(b);
+        snprintf(g->vintage, sizeof g->vintage, "%.*s", bn, b);
     }
     *out = g;
     return OM_OK;
@@ -511,20 +681,125 @@ om_status om_geo_new_builtin(om_geo **out, om_error *err)
     om_status s = om_csv_open_mem(&c, "koppling-deso2018-regso2020.csv", om_embed_koppling,
                                   om_embed_koppling_len, NULL, err);
     if (s == OM_OK)
-        s = geo_from(out, c, "DeSO2018-RegSO2020", err);
+        s = geo_from(out, c, OM_GEO_BUILTIN_VINTAGE, err);
     om_csv_free(c);
     return s;
+}
+
+/* Is the first line of the input separated by ';' rather than ','?  SCB's
+ * older key files (kopplingstabell-deso-regso) are. */
+static bool semicolons(const om_csv *c)
+{
+    const char *d = om_csv_data(c);
+    size_t n = om_csv_length(c), sc = 0, cc = 0, i = 0;
+    while (i < n && d[i] == '#') /* the provenance block */
+        while (i < n && d[i++] != '\n')
+            ;
+    for (; i < n && d[i] != '\n'; i++) {
+        sc += d[i] == ';';
+        cc += d[i] == ',';
+    }
+    return sc > cc;
+}
+
+/* SCB's xlsx key files start with title rows above the header.  When the
+ * first line after any '#' lines has no field starting with "deso", return
+ * a copy in which every line before the first one that has (within 20) is
+ * "#", so line numbers in errors stay those of the input; NULL when there
+ * is nothing to skip or no such line. */
+static char *titles_as_comments(const char *d, size_t n, size_t *outlen)
+{
+    size_t i = 0, line = 0, hdr = SIZE_MAX, nskip = 0;
+    while (i < n && line < 20) {
+        size_t e = i;
+        while (e < n && d[e] != '\n')
+            e++;
+        if (d[i] != '#') {
+            for (size_t k = i; k + 4 <= e; k++) /* a field starting with "deso" */
+                if ((k == i || d[k - 1] == ',' || d[k - 1] == ';' || d[k - 1] == '"') &&
+                    strncasecmp_ascii(d + k, "deso", 4) == 0) {
+                    hdr = i;
+                    break;
+                }
+            if (hdr != SIZE_MAX)
+                break;
+            nskip++;
+        }
+        i = e + 1;
+        line++;
+    }
+    if (hdr == SIZE_MAX || nskip == 0)
+        return NULL;
+    char *c = malloc(2 * line + (n - hdr) + 1);
+    if (!c)
+        return NULL;
+    size_t w = 0;
+    for (size_t k = 0; k < line; k++) {
+        c[w++] = '#';
+        c[w++] = '\n';
+    }
+    memcpy(c + w, d + hdr, n - hdr);
+    *outlen = w + (n - hdr);
+    return c;
+}
+
+static om_status load_data(om_geo **out, const char *name, const char *data, size_t len,
+                           const char *vintage, om_error *err)
+{
+    size_t tl = 0;
+    char *t = titles_as_comments(data, len, &tl);
+    om_csv *c = NULL;
+    om_status s = om_csv_open_mem(&c, name, t ? t : data, t ? tl : len, NULL, err);
+    free(t);
+    if (s == OM_OK && semicolons(c)) {
+        om_csv_free(c);
+        c = NULL;
+        t = titles_as_comments(data, len, &tl);
+        om_csv_options o = {.delim = ';'};
+        s = om_csv_open_mem(&c, name, t ? t : data, t ? tl : len, &o, err);
+        free(t);
+    }
+    if (s == OM_OK)
+        s = geo_from(out, c, vintage, err);
+    om_csv_free(c);
+    return s;
+}
+
+om_status om_geo_load_mem(om_geo **out, const char *name, const void *data, size_t len,
+                          const char *vintage, om_error *err)
+{
+    *out = NULL;
+    return load_data(out, name, data, len, vintage, err);
 }
 
 om_status om_geo_load(om_geo **out, const char *path, const char *vintage, om_error *err)
 {
     om_csv *c = NULL;
     *out = NULL;
+    /* Read through the CSV reader (mmap, stdin, UTF-8 check), then parse
+     * from its bytes so title rows and ';' can be handled on one copy. */
     om_status s = om_csv_open(&c, path, NULL, err);
     if (s == OM_OK)
-        s = geo_from(out, c, vintage ? vintage : path, err);
+        s = load_data(out, om_csv_name(c), om_csv_data(c), om_csv_length(c), vintage, err);
     om_csv_free(c);
     return s;
+}
+
+om_status om_geo_open(om_geo **out, const char *spec, om_error *err)
+{
+    *out = NULL;
+    if (!spec || !*spec || strcmp(spec, "DeSO2018") == 0 || strcmp(spec, "DeSO2018-RegSO2020") == 0)
+        return om_geo_new_builtin(out, err);
+    if (strcmp(spec, "DeSO2025") == 0 || strcmp(spec, "DeSO2025-RegSO2025") == 0) {
+        om_csv *c = NULL;
+        om_status s = om_csv_open_mem(&c, "deso2025-regso2025.csv", om_embed_deso2025,
+                                      om_embed_deso2025_len, NULL, err);
+        if (s == OM_OK)
+            s = geo_from(out, c, "DeSO2025-RegSO2025", err);
+        om_csv_free(c);
+        return s;
+    }
+    return om_geo_load(out, spec, NULL, err);
 }
 
 const char *om_geo_vintage(const om_geo *g)
@@ -589,7 +864,15 @@ int32_t om_geo_find(const om_geo *g, om_level level, const char *code, size_t le
 {
     if (level < 0 || level >= OM_LEVEL_COUNT)
         return -1;
-    return om_strmap_get(g->lv[level].by_code, code, len);
+    int32_t i = om_strmap_get(g->lv[level].by_code, code, len);
+    if (i >= 0 || len < 9)
+        return i;
+    om_level sl;
+    int y;
+    size_t n = om_geo_code_suffix(code, len, &sl, &y);
+    if (n == len || sl != level || (g->year[level] && g->year[level] != y))
+        return -1; /* a code of another vintage is not this registry's area */
+    return om_strmap_get(g->lv[level].by_code, code, n);
 }
 
 static bool is_blank(unsigned char ch)
@@ -649,6 +932,17 @@ int32_t om_geo_resolve(const om_geo *g, const char *text, size_t len, om_level *
         s += 6;
         n -= 6;
         trim(&s, &n);
+    }
+    om_level sl;
+    int sy;
+    size_t sn = om_geo_code_suffix(s, n, &sl, &sy);
+    if (sn != n) {
+        if (om_geo_code_level(s, sn) != sl)
+            return -1;
+        int32_t i = om_geo_find(g, sl, s, n);
+        if (i >= 0 && level)
+            *level = sl;
+        return i;
     }
     om_level l = om_geo_code_level(s, n);
     if (l != OM_LEVEL_NONE) {

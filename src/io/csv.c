@@ -497,7 +497,12 @@ void om_csv_split(const om_csv *c, size_t n, size_t *offsets)
 om_status om_csv_read_header(om_csv *c, om_error *err)
 {
     bool got;
-    om_status s = om_csv_next(c, &got, err);
+    om_status s;
+    /* Leading lines starting with '#' are omrade's provenance block
+     * (docs/provenance.md): skipped, so every reader accepts its own outputs. */
+    while ((s = om_csv_next(c, &got, err)) == OM_OK && got && c->nfields > 0 &&
+           c->fields[0].len > 0 && c->fields[0].ptr[0] == '#')
+        ;
     if (s != OM_OK)
         return s;
     if (!got)

@@ -30,8 +30,9 @@ struct om_link {
     int year0, year1;      /* residence years present */
     uint16_t *res[OM_YEAR_MAX - OM_YEAR_MIN + 1]; /* per year: n area indices */
     uint8_t *latest;       /* latest residence year - year0, 0xFF none */
-    int ty0, ty1;          /* area-type years; ty1 < ty0 when none */
-    uint8_t *types;        /* (ty - ty0) * nregso + regso -> 0..5 */
+    bool has_types;        /* a types file was given */
+    int ty0, ty1;          /* first and last year with a type; ty1 < ty0 when none */
+    uint8_t *types[OM_YEAR_MAX - OM_YEAR_MIN + 1]; /* per year with a type: regso -> 0..5 */
     int32_t nregso;
     om_link_load_stats stats;
     pthread_mutex_t mu;

@@ -10,35 +10,109 @@
 #define _DEFAULT_SOURCE
 #include "internal.h"
 
+#include "omrade/sei.h"
+
 #include <sys/mman.h>
 
 #include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const method_names[OM_LINK_METHODS] = {"dec31", "latest", "prev"};
-static const char *const method_texts[OM_LINK_METHODS] = {
-    "residence on 31 Dec before the event year, area type of the event year",
-    "latest residence in the data, latest published area type",
-    "residence on 31 Dec before the event year, area type of that previous year"};
+/* Presets.  sos1 and sos2 are Socialstyrelsen's two methods for linking the
+ * latest statistics year while area types lag RegSO by a year (omrade issue
+ * 11); dec31, prev and latest are omrade's earlier methods, kept by name.
+ * Order matters for om_link_method_name(): the first match names offsets. */
+static const om_link_preset presets[] = {
+    {"sos1", {0, -1},
+     "Socialstyrelsens metod 1: senaste RegSO (folkbokföring 31 december statistikåret) med "
+     "föregående års områdestyp",
+     "Socialstyrelsen's method 1: the latest RegSO (residence on 31 Dec of the statistics year) "
+     "with the previous year's area type"},
+    {"sos2", {-1, -1},
+     "Socialstyrelsens metod 2: föregående års RegSO (folkbokföring 31 december året före) med "
+     "samma års områdestyp",
+     "Socialstyrelsen's method 2: the previous year's RegSO (residence on 31 Dec of the year "
+     "before) with that year's area type"},
+    {"dec31", {-1, 0},
+     "folkbokföring 31 december året före statistikåret, statistikårets områdestyp",
+     "residence on 31 Dec before the statistics year, area type of the statistics year"},
+    {"prev", {-1, -1},
+     "folkbokföring 31 december året före statistikåret, samma års områdestyp (som sos2)",
+     "residence on 31 Dec before the statistics year, area type of that previous year (as sos2)"},
+    {"latest", {OM_LINK_LATEST, OM_LINK_LATEST},
+     "senaste folkbokföring i data, senaste områdestypsår i data",
+     "latest residence in the data, latest area-type year in the data"},
+};
 static const char *const born_names[OM_BORN_N] = {"sweden", "nordic", "eu", "other", "unknown"};
 
-const char *om_link_method_name(om_link_method m)
+size_t om_link_npresets(void)
 {
-    return (unsigned)m < OM_LINK_METHODS ? method_names[m] : "";
+    return sizeof presets / sizeof presets[0];
 }
 
-const char *om_link_method_text(om_link_method m)
+const om_link_preset *om_link_preset_at(size_t i)
 {
-    return (unsigned)m < OM_LINK_METHODS ? method_texts[m] : "";
+    return i < om_link_npresets() ? &presets[i] : NULL;
 }
 
-int om_link_method_parse(const char *s)
+const om_link_preset *om_link_preset_find(const char *s)
 {
-    for (int i = 0; i < OM_LINK_METHODS; i++)
-        if (s && !strcmp(s, method_names[i]))
-            return i;
-    return -1;
+    for (size_t i = 0; s && i < om_link_npresets(); i++)
+        if (!strcmp(s, presets[i].name))
+            return &presets[i];
+    return NULL;
+}
+
+bool om_link_offset_parse(const char *s, int *off)
+{
+    if (!strcmp(s, "Y"))
+        *off = 0;
+    else if (!strcmp(s, "Y-1"))
+        *off = -1;
+    else if (!strcmp(s, "latest"))
+        *off = OM_LINK_LATEST;
+    else
+        return false;
+    return true;
+}
+
+const char *om_link_offset_name(int off)
+{
+    return off == 0 ? "Y" : off == -1 ? "Y-1" : off == OM_LINK_LATEST ? "latest" : "?";
+}
+
+bool om_link_method_equal(om_link_method a, om_link_method b)
+{
+    return a.residence == b.residence && a.type == b.type;
+}
+
+bool om_link_method_parse(const char *s, om_link_method *m)
+{
+    const om_link_preset *p = om_link_preset_find(s);
+    if (p) {
+        *m = p->method;
+        return true;
+    }
+    const char *slash = s ? strchr(s, '/') : NULL;
+    char r[16];
+    if (!slash || slash - s >= (ptrdiff_t)sizeof r)
+        return false;
+    memcpy(r, s, (size_t)(slash - s));
+    r[slash - s] = 0;
+    return om_link_offset_parse(r, &m->residence) && om_link_offset_parse(slash + 1, &m->type);
+}
+
+const char *om_link_method_name(om_link_method m, char *buf, size_t size)
+{
+    for (size_t i = 0; i < om_link_npresets(); i++)
+        if (om_link_method_equal(presets[i].method, m)) {
+            snprintf(buf, size, "%s", presets[i].name);
+            return buf;
+        }
+    snprintf(buf, size, "%s/%s", om_link_offset_name(m.residence), om_link_offset_name(m.type));
+    return buf;
 }
 
 const char *om_link_born_name(int g)
@@ -719,140 +793,59 @@ static om_status load_residence(om_link *l, const char *const *paths, size_t npa
 
 /* ------------------------------------------------------------ area types */
 
-static om_status load_types(om_link *l, const char *path, const om_link_options *opt,
-                            om_error *err)
+/* Area types through the project's one reader of type files (om_areatypes,
+ * omrade/sei.h), which merges several files and refuses conflicting or
+ * repeated RegSO-years; here each year with at least one type becomes a
+ * dense byte array indexed by RegSO. */
+static om_status load_types(om_link *l, const char *const *paths, size_t n,
+                            const om_link_options *opt, om_error *err)
 {
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
-    const char *req[3] = {or_default(opt->t_area, "area"), or_default(opt->t_year, "year"),
-                          or_default(opt->t_type, "area_type")};
-    int col[3];
-    typedef struct {
-        int32_t regso;
-        int16_t year;
-        uint8_t type;
-    } trow;
-    trow *rows = NULL;
-    size_t n = 0, cap = 0;
-    int ty0 = OM_YEAR_MAX, ty1 = OM_YEAR_MIN;
-    /* Two layouts: long (area,year,area_type, from omrade sei) and SCB's
-     * statistical-database export: a label column ("Kommun (RegSO-namn)",
-     * header empty or e.g. "Område") and one column per year named by the
-     * year, followed by footnote rows. */
-    bool wide = false;
-    int ycol[64], yval[64], ny = 0;
-    s = om_csv_read_header(c, err);
-    if (s == OM_OK && om_csv_col(c, req[0]) < 0 && !opt->t_area && om_csv_header_count(c) >= 2 &&
-        om_csv_header_count(c) <= 65) {
-        wide = true;
-        for (size_t i = 1; i < om_csv_header_count(c); i++) {
-            om_field h = om_csv_header_field(c, i);
-            int y = h.len == 4 ? digits(h.ptr, 4) : -1;
-            if (y < OM_YEAR_MIN || y > OM_YEAR_MAX) {
-                wide = false;
-                break;
-            }
-            ycol[ny] = (int)i;
-            yval[ny++] = y;
-        }
-    }
-    if (s == OM_OK && wide)
-        col[0] = 0;
-    else if (s == OM_OK)
-        s = om_csv_require(c, req, 3, col, err);
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
-        l->stats.type_rows++;
-        if (!wide) {
-            om_field fy = om_csv_field(c, (size_t)col[1]);
-            int y = fy.ptr && fy.len == 4 ? digits(fy.ptr, 4) : -1;
-            if (y < OM_YEAR_MIN || y > OM_YEAR_MAX) {
-                s = om_csv_fail(c, (size_t)col[1], err, "expected a year, found '%.*s'",
-                                (int)(fy.len > 40 ? 40 : fy.len), fy.ptr ? fy.ptr : "");
-                break;
-            }
-            ycol[0] = col[2];
-            yval[0] = y;
-            ny = 1;
-        } else {
-            bool any = false;
-            for (int k = 0; k < ny; k++)
-                any |= om_csv_field(c, (size_t)ycol[k]).len > 0;
-            if (!any) { /* a footnote or blank row of the export */
-                l->stats.type_notes++;
-                continue;
-            }
-        }
-        om_field fa = om_csv_field(c, (size_t)col[0]);
-        int32_t r = fa.ptr ? om_geo_find(l->geo, OM_LEVEL_REGSO, fa.ptr, fa.len) : -1;
-        if (r < 0 && fa.ptr) {
-            om_level lv;
-            r = om_geo_resolve(l->geo, fa.ptr, fa.len, &lv);
-            if (lv != OM_LEVEL_REGSO)
-                r = -1;
-        }
-        for (int k = 0; s == OM_OK && k < ny; k++) {
-            om_field ft = om_csv_field(c, (size_t)ycol[k]);
-            if (ft.len == 0 || (ft.len == 2 && ft.ptr[0] == '.' && ft.ptr[1] == '.')) {
-                l->stats.type_missing++;
-                continue;
-            }
-            if (ft.len != 1 || ft.ptr[0] < '1' || ft.ptr[0] > '5') {
-                s = om_csv_fail(c, (size_t)ycol[k], err,
-                                "expected an area type 1-5 or empty, found '%.*s'",
-                                (int)(ft.len > 40 ? 40 : ft.len), ft.ptr);
-                break;
-            }
-            if (r < 0) {
-                l->stats.type_unknown_area++;
-                continue;
-            }
-            if (n == cap) {
-                cap = cap ? cap * 2 : 4096;
-                trow *nr = realloc(rows, cap * sizeof *nr);
-                if (!nr) {
-                    s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                    break;
-                }
-                rows = nr;
-            }
-            int y = yval[k];
-            rows[n++] = (trow){r, (int16_t)y, (uint8_t)(ft.ptr[0] - '0')};
-            if (y < ty0)
-                ty0 = y;
-            if (y > ty1)
-                ty1 = y;
-        }
-    }
-    om_csv_free(c);
-    if (s == OM_OK && n == 0)
-        s = om_error_set(err, OM_ERR_INPUT, path, 0, 0,
-                         "expected area types for known RegSO, found none");
+    om_areatypes *a = NULL;
+    om_status s = om_areatypes_new(&a, l->geo, err);
+    om_areatypes_options ao = {opt->t_area, opt->t_year, opt->t_type, true};
+    for (size_t i = 0; s == OM_OK && i < n; i++)
+        s = om_areatypes_read(a, paths[i], &ao, err);
     if (s == OM_OK) {
-        l->ty0 = ty0;
-        l->ty1 = ty1;
-        size_t sz = (size_t)(ty1 - ty0 + 1) * (size_t)l->nregso;
-        l->types = calloc(sz, 1);
-        if (!l->types)
-            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-        for (size_t i = 0; s == OM_OK && i < n; i++)
-            l->types[(size_t)(rows[i].year - ty0) * (size_t)l->nregso + (size_t)rows[i].regso] =
-                rows[i].type;
+        const om_areatypes_stats *st = om_areatypes_stats_get(a);
+        l->stats.type_rows = st->rows + st->notes;
+        l->stats.type_unknown_area = st->unknown_area;
+        l->stats.type_missing = st->missing;
+        l->stats.type_notes = st->notes;
+        l->stats.type_repeated = st->repeated;
+        l->has_types = true;
     }
-    free(rows);
+    for (size_t i = 0; s == OM_OK && i < om_areatypes_nyears(a); i++) {
+        int32_t y = om_areatypes_year_at(a, i);
+        /* years outside the residence range the linkage can address are
+         * never asked for */
+        if (y < OM_YEAR_MIN || y > OM_YEAR_MAX || om_areatypes_ntyped(a, y) == 0)
+            continue;
+        uint8_t *col = malloc((size_t)l->nregso);
+        if (!col) {
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        for (int32_t r = 0; r < l->nregso; r++) {
+            int t = om_areatypes_get(a, r, y);
+            col[r] = (uint8_t)(t > 0 ? t : 0);
+        }
+        l->types[y - OM_YEAR_MIN] = col;
+        if (l->ty1 < l->ty0)
+            l->ty0 = y;
+        l->ty1 = y;
+    }
+    if (s == OM_OK && l->ty1 < l->ty0)
+        s = om_error_set(err, OM_ERR_INPUT, n ? paths[0] : NULL, 0, 0,
+                         "expected area types 1-5 for known RegSO, found none");
+    om_areatypes_free(a);
     return s;
 }
 
 /* ------------------------------------------------------------ public */
 
 om_status om_link_load(om_link **out, const om_geo *geo, const char *persons,
-                       const char *const *residence, size_t nres, const char *types,
-                       const om_link_options *opt, om_error *err)
+                       const char *const *residence, size_t nres, const char *const *types,
+                       size_t ntypes, const om_link_options *opt, om_error *err)
 {
     *out = NULL;
     om_link_options dflt;
@@ -872,8 +865,8 @@ om_status om_link_load(om_link **out, const om_geo *geo, const char *persons,
     om_status s = load_persons(l, persons, opt, nthreads, err);
     if (s == OM_OK)
         s = load_residence(l, residence, nres, opt, nthreads, err);
-    if (s == OM_OK && types)
-        s = load_types(l, types, opt, err);
+    if (s == OM_OK && ntypes)
+        s = load_types(l, types, ntypes, opt, err);
     if (s != OM_OK) {
         om_link_free(l);
         return s;
@@ -895,7 +888,8 @@ void om_link_free(om_link *l)
     for (size_t y = 0; y < sizeof l->res / sizeof l->res[0]; y++)
         free(l->res[y]);
     free(l->latest);
-    free(l->types);
+    for (size_t y = 0; y < sizeof l->types / sizeof l->types[0]; y++)
+        free(l->types[y]);
     free(l->area_regso);
     free(l->area_kommun);
     free(l->area_lan);
@@ -929,6 +923,11 @@ void om_link_type_years(const om_link *l, int *first, int *last)
     *last = l->ty1;
 }
 
+bool om_link_has_type_year(const om_link *l, int y)
+{
+    return y >= OM_YEAR_MIN && y <= OM_YEAR_MAX && l->types[y - OM_YEAR_MIN] != NULL;
+}
+
 om_level om_link_area_level(const om_link *l)
 {
     return l->level;
@@ -944,51 +943,120 @@ int64_t om_link_lopnr(const om_link *l, uint32_t person)
     return person < l->n ? l->lopnr[person] : -1;
 }
 
-static int clamp_type_year(const om_link *l, int y)
+/* The residence year whose 31 Dec register is the population of statistics
+ * year y under m (`latest` keeps omrade's earlier rule: Y-1). */
+static int population_year(om_link_method m, int y)
 {
-    return y < l->ty0 ? l->ty0 : y > l->ty1 ? l->ty1 : y;
+    return m.residence == OM_LINK_LATEST ? y - 1 : y + m.residence;
 }
 
-int32_t om_link_area(const om_link *l, uint32_t p, int year, om_link_method m, int *type)
+bool om_link_stat_years(const om_link *l, const om_link_method *m, size_t n, int *first,
+                        int *last)
+{
+    *first = OM_YEAR_MIN - 10;
+    *last = OM_YEAR_MAX + 10;
+    for (size_t i = 0; i < n; i++) {
+        int off = population_year(m[i], 0);
+        if (l->year0 - off > *first)
+            *first = l->year0 - off;
+        if (l->year1 - off < *last)
+            *last = l->year1 - off;
+    }
+    return *first <= *last;
+}
+
+static bool offset_ok(int off)
+{
+    return off == OM_LINK_LATEST || (off <= 0 && off >= -9);
+}
+
+om_status om_link_plan_year(const om_link *l, om_link_method m, int year, om_link_fallback fb,
+                            om_link_plan *p, om_error *err)
+{
+    memset(p, 0, sizeof *p);
+    if (!offset_ok(m.residence) || !offset_ok(m.type))
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected residence and type years Y, Y-1 or latest");
+    p->method = m;
+    p->year = year;
+    p->residence_year = population_year(m, year);
+    p->residence_latest = m.residence == OM_LINK_LATEST;
+    if (p->residence_year < l->year0 || p->residence_year > l->year1)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected statistics years whose residence year (%s) is within the "
+                            "residence data %d-%d, found %d (residence %d)",
+                            p->residence_latest ? "Y-1" : om_link_offset_name(m.residence),
+                            l->year0, l->year1, year, p->residence_year);
+    if (!l->has_types || fb == OM_LINK_TYPES_UNUSED)
+        return OM_OK;
+    int want = m.type == OM_LINK_LATEST ? l->ty1 : year + m.type;
+    p->type_year_wanted = want;
+    if (om_link_has_type_year(l, want)) {
+        p->type_year = want;
+        return OM_OK;
+    }
+    if (fb != OM_LINK_TYPES_NEAREST)
+        return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                            "expected area types of %d (type year %s of statistics year %d), "
+                            "found type years %d-%d without it; give a types file with %d or "
+                            "allow the nearest year (--type-fallback nearest)",
+                            want, om_link_offset_name(m.type), year, l->ty0, l->ty1, want);
+    /* Nearest year with types; on a tie the earlier, the one that was
+     * published when the later was not yet. */
+    for (int d = 1;; d++) {
+        if (om_link_has_type_year(l, want - d)) {
+            p->type_year = want - d;
+            break;
+        }
+        if (om_link_has_type_year(l, want + d)) {
+            p->type_year = want + d;
+            break;
+        }
+    }
+    return OM_OK;
+}
+
+int32_t om_link_area(const om_link *l, uint32_t p, const om_link_plan *plan, int *type,
+                     int *res_year)
 {
     *type = 0;
-    if (p >= l->n || year - 1 < l->year0 || year - 1 > l->year1)
+    int ry = plan->residence_year;
+    if (p >= l->n || ry < l->year0 || ry > l->year1)
         return -1;
-    uint16_t base = l->res[year - 1 - OM_YEAR_MIN][p];
-    if (base == OM_RES_NONE)
+    uint16_t a = l->res[ry - OM_YEAR_MIN][p];
+    if (a == OM_RES_NONE)
         return -1;
-    uint16_t a = base;
-    int ty = year;
-    switch (m) {
-    case OM_LINK_DEC31: ty = year; break;
-    case OM_LINK_PREV: ty = year - 1; break;
-    case OM_LINK_LATEST:
-    default:
-        a = l->res[l->year0 + l->latest[p] - OM_YEAR_MIN][p];
-        ty = l->ty1;
-        break;
+    if (plan->residence_latest) {
+        ry = l->year0 + l->latest[p];
+        a = l->res[ry - OM_YEAR_MIN][p];
     }
-    if (l->types)
-        *type = l->types[(size_t)(clamp_type_year(l, ty) - l->ty0) * (size_t)l->nregso +
-                         (size_t)l->area_regso[a]];
+    if (res_year)
+        *res_year = ry;
+    const uint8_t *col = plan->type_year ? l->types[plan->type_year - OM_YEAR_MIN] : NULL;
+    if (col)
+        *type = col[l->area_regso[a]];
     return a;
 }
 
-void om_link_compare(const om_link *l, int year, om_link_method m1, om_link_method m2,
-                     int64_t tab[6][6], double *share)
+void om_link_compare(const om_link *l, const om_link_plan *pa, const om_link_plan *pb,
+                     om_link_comparison *out)
 {
-    memset(tab, 0, sizeof(int64_t) * 36);
-    int64_t both = 0, diff = 0;
+    memset(out, 0, sizeof *out);
     for (uint32_t p = 0; p < l->n; p++) {
         int t1, t2;
-        if (om_link_area(l, p, year, m1, &t1) < 0)
-            continue;
-        om_link_area(l, p, year, m2, &t2);
-        tab[t1][t2]++;
-        if (t1 && t2) {
-            both++;
-            diff += t1 != t2;
+        bool in1 = om_link_area(l, p, pa, &t1, NULL) >= 0;
+        bool in2 = om_link_area(l, p, pb, &t2, NULL) >= 0;
+        if (in1 && in2) {
+            out->tab[t1][t2]++;
+            if (t1 && t2) {
+                out->typed_both++;
+                out->differ += t1 != t2;
+            }
+        } else if (in1) {
+            out->only_a++;
+        } else if (in2) {
+            out->only_b++;
         }
     }
-    *share = both ? (double)diff / (double)both : NAN;
+    out->share = out->typed_both ? (double)out->differ / (double)out->typed_both : NAN;
 }

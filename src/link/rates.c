@@ -42,6 +42,8 @@ struct om_rates {
     char age_labels[32][16];
     bool standardised;
     double std_w[OM_ESP_BANDS];
+    int year_first, year_last;
+    om_link_plan plans[41]; /* per statistics year year_first..year_last */
 };
 
 /* ---------------------------------------------------------------- parse */
@@ -363,6 +365,7 @@ typedef struct {
     int32_t day0;
     int year_first, year_last;
     const int16_t *day_year; /* day offset -> year */
+    const om_link_plan *plans; /* per year - year_first */
 } agg_ctx;
 
 typedef struct {
@@ -451,7 +454,6 @@ static void *agg_main(void *arg)
     const agg_ctx *a = j->a;
     const om_link *l = a->l;
     const cube_shape *sh = a->sh;
-    const om_link_method m = a->spec->method;
     const bool need_type = (a->spec->dims & OM_DIM_TYPE) != 0;
     const int nb = sh->nband;
     const uint64_t cmask = ((uint64_t)1 << a->cbits) - 1;
@@ -477,7 +479,8 @@ static void *agg_main(void *arg)
         prev = k;
         int y = a->day_year[(k >> a->cbits) & (((uint64_t)1 << a->dbits) - 1)];
         int type;
-        int32_t area = om_link_area(l, p, y, m, &type);
+        const om_link_plan *plan = &a->plans[y - a->year_first];
+        int32_t area = om_link_area(l, p, plan, &type, NULL);
         om_rates_counts *cnt = NULL;
         if (area < 0) {
             j->c.tot.no_residence++;
@@ -494,6 +497,8 @@ static void *agg_main(void *arg)
             continue;
         }
         j->c.tot.linked++;
+        bool subst = need_type && plan->type_year != plan->type_year_wanted;
+        j->c.tot.type_substituted += subst;
         int age = y - l->birth_year[p];
         int band = band_of(sh, age);
         for (size_t o = 0; o < a->noutcome; o++) {
@@ -501,6 +506,7 @@ static void *agg_main(void *arg)
                 continue;
             cnt = &j->c.per[o];
             cnt->linked++;
+            cnt->type_substituted += subst;
             size_t cell = cell_index(a, p, y, (int)o, area, type, age);
             j->c.ev[cell * (size_t)nb + (size_t)band] += 1;
             if (!push_pc(j, cell)) {
@@ -514,13 +520,16 @@ static void *agg_main(void *arg)
     for (uint32_t p = j->p0; p < j->p1; p++) {
         for (int y = a->year_first; y <= a->year_last; y++) {
             int type;
-            int32_t area = om_link_area(l, p, y, m, &type);
+            const om_link_plan *plan = &a->plans[y - a->year_first];
+            int32_t area = om_link_area(l, p, plan, &type, NULL);
             if (area < 0)
                 continue;
             if (need_type && type == 0) {
                 j->c.tot.pop_no_type++;
                 continue;
             }
+            if (need_type && plan->type_year != plan->type_year_wanted)
+                j->c.tot.pop_type_substituted++;
             double w = 1;
             if (a->spec->person_years) {
                 int32_t s = om_link_days_from_civil(y, 1, 1), e = om_link_days_from_civil(y + 1, 1, 1);
@@ -575,6 +584,8 @@ static void counts_add(om_rates_counts *d, const om_rates_counts *s)
     d->no_type += s->no_type;
     d->linked += s->linked;
     d->pop_no_type += s->pop_no_type;
+    d->type_substituted += s->type_substituted;
+    d->pop_type_substituted += s->pop_type_substituted;
 }
 
 /* ---------------------------------------------------------------- public */
@@ -617,37 +628,53 @@ const char *om_rates_age_label(const om_rates *r, int i)
 {
     return i >= 0 && i < 32 ? r->age_labels[i] : "";
 }
+const om_link_plan *om_rates_plan(const om_rates *r, int year)
+{
+    return year >= r->year_first && year <= r->year_last ? &r->plans[year - r->year_first] : NULL;
+}
 const double *om_rates_standard(const om_rates *r)
 {
     return r->standardised ? r->std_w : NULL;
 }
 
 static om_status check_spec(const om_link *l, const om_outcomes *o, const om_rates_spec *spec,
-                            int *yf, int *yl, om_error *err)
+                            int *yf, int *yl, om_link_plan *plans, om_error *err)
 {
     if (!o || o->n == 0)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected at least one outcome");
-    if ((unsigned)spec->method >= OM_LINK_METHODS)
-        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "unknown linkage method");
     unsigned geo = spec->dims & (OM_DIM_REGSO | OM_DIM_KOMMUN | OM_DIM_LAN);
     if (geo & (geo - 1))
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected at most one of regso, kommun, lan, found several");
-    if ((spec->dims & OM_DIM_TYPE) && !l->types)
+    if ((spec->dims & OM_DIM_TYPE) && !l->has_types)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected an area-types file (--types) to tabulate by area type");
     if (spec->level != 0.95 && spec->level != 0.998)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected confidence level 95 or 99.8");
-    *yf = spec->year_first ? spec->year_first : l->year0 + 1;
-    *yl = spec->year_last ? spec->year_last : l->year1 + 1;
-    if (*yf > *yl || *yf - 1 < l->year0 || *yl - 1 > l->year1)
+    /* Default event years: those whose residence year (under the method)
+     * is in the residence data. */
+    int df, dl;
+    if (!om_link_stat_years(l, &spec->method, 1, &df, &dl))
+        df = dl = l->year0;
+    *yf = spec->year_first ? spec->year_first : df;
+    *yl = spec->year_last ? spec->year_last : dl;
+    if (*yf > *yl || *yf < df || *yl > dl)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
-                            "expected event years within %d-%d (residence on 31 Dec of the "
-                            "previous year is needed), found %d-%d",
-                            l->year0 + 1, l->year1 + 1, *yf, *yl);
+                            "expected event years within %d-%d (residence on 31 Dec of year %s "
+                            "is needed), found %d-%d",
+                            df, dl, spec->method.residence == OM_LINK_LATEST
+                                        ? "Y-1"
+                                        : om_link_offset_name(spec->method.residence),
+                            *yf, *yl);
     if (*yl - *yf > 40)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected a period of at most 40 years, found %d-%d", *yf, *yl);
+    om_link_fallback fb = !(spec->dims & OM_DIM_TYPE) ? OM_LINK_TYPES_UNUSED : spec->type_fallback;
+    for (int y = *yf; y <= *yl; y++) {
+        om_status s = om_link_plan_year(l, spec->method, y, fb, &plans[y - *yf], err);
+        if (s != OM_OK)
+            return s;
+    }
     if (spec->n_age < 0 || spec->n_age > 32)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected at most 32 age groups");
     for (int i = 0; i < spec->n_age; i++)
@@ -875,12 +902,16 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
 {
     *out = NULL;
     int yf = 0, yl = 0;
-    om_status s = check_spec(l, o, spec, &yf, &yl, err);
+    om_link_plan plans[41];
+    om_status s = check_spec(l, o, spec, &yf, &yl, plans, err);
     if (s != OM_OK)
         return s;
     om_rates *r = calloc(1, sizeof *r);
     if (!r)
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    r->year_first = yf;
+    r->year_last = yl;
+    memcpy(r->plans, plans, sizeof plans);
     cube_shape sh;
     memset(&sh, 0, sizeof sh);
     shape_init(&sh, l, spec, o->n, yf, yl, r);
@@ -960,7 +991,7 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
                 day_year[d - day0] = (int16_t)y;
     }
     /* aggregate on threads with private cubes (one thread if cubes are big) */
-    agg_ctx actx = {l, spec, &sh, o->n, gmask, dbits, cbits, day0, yf, yl, day_year};
+    agg_ctx actx = {l, spec, &sh, o->n, gmask, dbits, cbits, day0, yf, yl, day_year, r->plans};
     int nt = sh.nout * (size_t)sh.nband * 3 * sizeof(double) > ((size_t)256 << 20) ? 1 : nthreads;
     agg_job jobs[64];
     memset(jobs, 0, sizeof jobs);

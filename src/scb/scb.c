@@ -1606,3 +1606,44 @@ void om_scb_meta(const om_scb_table *t, size_t i, const char **key, const char *
     *key = i < t->nmeta ? t->meta[i].key : "";
     *value = i < t->nmeta ? t->meta[i].val : "";
 }
+
+om_status om_scb_sheet_csv(const char *path, char **out, size_t *outlen, om_error *err)
+{
+    *out = NULL;
+    *outlen = 0;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char *buf = NULL;
+    size_t len = 0;
+    om_status st = read_all(path, (size_t)512 << 20, &buf, &len, err);
+    if (st != OM_OK)
+        return st;
+    scb_grid g;
+    memset(&g, 0, sizeof g);
+    st = scb_grid_xlsx(&g, name, buf, len, (size_t)512 << 20, (size_t)64 << 20, err);
+    free(buf);
+    if (st != OM_OK) {
+        scb_grid_free(&g);
+        return st;
+    }
+    FILE *fp = open_memstream(out, outlen);
+    if (!fp) {
+        scb_grid_free(&g);
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    for (size_t r = 0; r < g.nrows; r++) {
+        for (uint32_t c = 0; c < g.rows[r].width; c++) {
+            const scb_cell *cell = &g.cells[g.rows[r].first + c];
+            if (c)
+                fputc(',', fp);
+            om_csv_write_field(fp, cell->s, cell->len);
+        }
+        fputc('\n', fp);
+    }
+    scb_grid_free(&g);
+    if (fclose(fp) != 0) {
+        free(*out);
+        *out = NULL;
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    return OM_OK;
+}

@@ -16,9 +16,16 @@ void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32
 /* The registry a panel was made for. */
 const om_geo *om_seg__panel_geo(const om_seg_panel *p);
 
-/* Standard deviation and percentile interval (Hyndman & Fan type 7) of the
- * finite values among reps[0..R) (reordered); NaN with fewer than two. */
-void om_seg__summarise(double *reps, int R, double conf, double *se, double *lo, double *hi);
+/* Bootstrap summary of a statistic with plug-in value `value` in
+ * [0, bound] from the finite values among reps[0..R) (reordered): standard
+ * deviation, bias-corrected estimate 2 value - mean and the basic bootstrap
+ * interval around it (engine.c).  NaN with fewer than two finite values;
+ * corrected and interval NaN when value is not finite. */
+typedef struct om_seg_boot {
+    double se, corrected, lower, upper;
+} om_seg_boot;
+void om_seg__summarise(double *reps, int R, double conf, double value, double bound,
+                       om_seg_boot *out);
 /* Quickselect: x[k] becomes the k-th smallest of x[lo..hi] (seg.c). */
 void om_seg__select_kth(double *x, size_t lo, size_t hi, size_t k);
 

@@ -119,7 +119,7 @@ om_status om_seg_table_uncertainty(const double *counts, int32_t n_units, int32_
                                    om_error *err)
 {
     for (int s = 0; s < OM_SEG_NSTAT; s++)
-        out->se[s] = out->lower[s] = out->upper[s] = out->expected[s] = NAN;
+        out->se[s] = out->corrected[s] = out->lower[s] = out->upper[s] = out->expected[s] = NAN;
     om_seg_index ix;
     om_seg_decomp dc;
     om_status st = om_seg_compute(counts, n_units, n_groups, &ix, err);
@@ -159,9 +159,17 @@ om_status om_seg_table_uncertainty(const double *counts, int32_t n_units, int32_
                 stat_of(&bx, super_of ? &bd : NULL, s);
     }
     if (st == OM_OK)
-        for (int s = 0; s < OM_SEG_NSTAT; s++)
-            om_seg__summarise(reps + (size_t)s * (size_t)replicates, replicates, conf, &out->se[s],
-                              &out->lower[s], &out->upper[s]);
+        for (int s = 0; s < OM_SEG_NSTAT; s++) {
+            /* all indices but M and its parts lie in [0, 1] */
+            bool m = s == OM_SEG_ST_MUTUAL_M || s == OM_SEG_ST_M_BETWEEN || s == OM_SEG_ST_M_WITHIN;
+            om_seg_boot b;
+            om_seg__summarise(reps + (size_t)s * (size_t)replicates, replicates, conf,
+                              stat_of(&ix, super_of ? &dc : NULL, s), m ? INFINITY : 1, &b);
+            out->se[s] = b.se;
+            out->corrected[s] = b.corrected;
+            out->lower[s] = b.lower;
+            out->upper[s] = b.upper;
+        }
     free(rng);
     free(rc);
     free(reps);

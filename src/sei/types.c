@@ -5,7 +5,6 @@
  * unclassified, 1..5 type) and one int64 population, so aggregation is one
  * pass over the RegSO with two parent-array reads each (om_geo_parent). */
 #include "omrade/csv.h"
-#include "omrade/scb.h"
 #include "omrade/sei.h"
 
 
@@ -192,20 +191,14 @@ om_status om_types_set_population(om_types *t, int32_t regso, int32_t year, int6
 
 /* ------------------------------------------------------------ reading */
 
-static bool missing(om_field f)
-{
-    return f.len == 0 || (f.len == 2 && f.ptr[0] == '.' && f.ptr[1] == '.');
-}
-
-/* Read `path` with columns area,year,<value>; `pop` selects population. */
-static om_status read_file(om_types *t, const char *path, const char *value, bool pop,
-                           om_error *err)
+/* Population: `path` with columns area,year,population. */
+static om_status read_population(om_types *t, const char *path, om_error *err)
 {
     om_csv *c = NULL;
     om_status st = om_csv_open(&c, path, NULL, err);
     if (st == OM_OK)
         st = om_csv_read_header(c, err);
-    const char *names[3] = {"area", "year", value};
+    const char *names[3] = {"area", "year", "population"};
     int col[3];
     if (st == OM_OK)
         st = om_csv_require(c, names, 3, col, err);
@@ -235,28 +228,15 @@ static om_status read_file(om_types *t, const char *path, const char *value, boo
                              (long long)year);
             break;
         }
-        om_field vf = om_csv_field(c, (size_t)col[2]);
-        if (pop) {
-            if ((st = om_csv_i64(c, (size_t)col[2], &v, err)) != OM_OK)
-                break;
-            if (v < 0) {
-                st = om_csv_fail(c, (size_t)col[2], err,
-                                 "expected a non-negative population, found '%lld'", (long long)v);
-                break;
-            }
-        } else if (!missing(vf)) {
-            if ((st = om_csv_i64(c, (size_t)col[2], &v, err)) != OM_OK)
-                break;
-            if (v < 1 || v > 5) {
-                st = om_csv_fail(c, (size_t)col[2], err,
-                                 "expected an area type 1-5 in column '%s', found '%.*s'", value,
-                                 (int)(vf.len > 40 ? 40 : vf.len), vf.ptr);
-                break;
-            }
+        if ((st = om_csv_i64(c, (size_t)col[2], &v, err)) != OM_OK)
+            break;
+        if (v < 0) {
+            st = om_csv_fail(c, (size_t)col[2], err,
+                             "expected a non-negative population, found '%lld'", (long long)v);
+            break;
         }
         long first = 0;
-        int rc = pop ? store_pop(t, r, (int32_t)year, v, line, &first)
-                     : store_type(t, r, (int32_t)year, (int)v, line, &first);
+        int rc = store_pop(t, r, (int32_t)year, v, line, &first);
         if (rc < 0) {
             st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         } else if (rc > 0) {
@@ -270,91 +250,44 @@ static om_status read_file(om_types *t, const char *path, const char *value, boo
     return st;
 }
 
-/* SCB's published table (000005QX) as downloaded, through om_scb_read:
- * one variable, RegSO regions, a year, values 1..5 or a missing mark. */
-static om_status read_scb(om_types *t, const char *name, const void *data, size_t len,
-                          const char *path, om_error *err)
-{
-    om_scb_options opt = {0};
-    opt.fail_unresolved = true;
-    om_scb_table *tab = NULL;
-    om_status st = data ? om_scb_read_mem(&tab, name, data, len, t->g, &opt, err)
-                        : om_scb_read(&tab, path, t->g, &opt, err);
-    if (st != OM_OK)
-        return st;
-    if (om_scb_nvariables(tab) > 1)
-        st = om_error_set(err, OM_ERR_INPUT, name, 0, 0,
-                          "expected a table with one variable (the area type), found %zu "
-                          "('%s', '%s', ...)",
-                          om_scb_nvariables(tab), om_scb_variable(tab, 0), om_scb_variable(tab, 1));
-    for (size_t i = 0; i < om_scb_nobs(tab) && st == OM_OK; i++) {
-        const om_scb_obs *o = om_scb_obs_at(tab, i);
-        if (o->level != OM_LEVEL_REGSO) {
-            st = om_error_set(err, OM_ERR_INPUT, name, o->line, 0,
-                              "expected a RegSO, found %s '%s'", om_level_name(o->level),
-                              o->region_text);
-            break;
-        }
-        if (o->year < 1000 || o->year > 9999) {
-            st = om_error_set(err, OM_ERR_INPUT, name, o->line, 0,
-                              "expected a year for the area types, found none");
-            break;
-        }
-        int type = 0;
-        if (!o->missing) {
-            if (!(o->value == 1 || o->value == 2 || o->value == 3 || o->value == 4 ||
-                  o->value == 5)) {
-                st = om_error_set(err, OM_ERR_INPUT, name, o->line, 0,
-                                  "expected an area type 1-5 for '%s', found %g", o->region_text,
-                                  o->value);
-                break;
-            }
-            type = (int)o->value;
-        }
-        long first = 0;
-        int rc = store_type(t, o->area, o->year, type, o->line, &first);
-        if (rc < 0)
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        else if (rc > 0)
-            st = om_error_set(err, OM_ERR_INPUT, name, o->line, 0,
-                              "expected one area type per RegSO and year, found %s %ld again "
-                              "(first on line %ld)",
-                              om_geo_code(t->g, OM_LEVEL_REGSO, o->area), (long)o->year, first);
-    }
-    om_scb_free(tab);
-    return st;
-}
-
+/* Area types come through the project's one reader of type files
+ * (typesfile.c: the long layout and SCB's export), then into the dense
+ * per-year arrays here, keeping the input line of each value for
+ * compute-time errors. */
 om_status om_types_read(om_types *t, const char *path, om_error *err)
 {
     const char *name = strcmp(path, "-") ? path : "<stdin>";
     snprintf(t->types_file, sizeof t->types_file, "%s", name);
-    /* Tidy input has an `area` column (then area_type is required: a wrong
-     * header must not pass as an SCB layout); anything else is tried as an
-     * SCB export (from the bytes already read, so standard input works). */
-    om_csv *c = NULL;
-    om_error e2 = OM_ERROR_INIT;
-    om_status st = om_csv_open(&c, path, NULL, &e2);
-    if (st == OM_ERR_INPUT && strcmp(path, "-") != 0)
-        return read_scb(t, name, NULL, 0, path, err); /* e.g. an .xlsx file */
-    if (st != OM_OK) {
-        if (err)
-            *err = e2;
-        return st;
+    om_areatypes *a = NULL;
+    om_status st = om_areatypes_new(&a, t->g, err);
+    if (st == OM_OK)
+        st = om_areatypes_read(a, path, NULL, err);
+    for (size_t yi = 0; st == OM_OK && yi < om_areatypes_nyears(a); yi++) {
+        int32_t year = om_areatypes_year_at(a, yi);
+        for (int32_t r = 0; st == OM_OK && r < t->nreg; r++) {
+            int type = om_areatypes_get(a, r, year);
+            if (type < 0)
+                continue;
+            const char *file;
+            long line = 0, col = 0, first = 0;
+            om_areatypes_origin(a, r, year, &file, &line, &col);
+            int rc = store_type(t, r, year, type, line, &first);
+            if (rc < 0)
+                st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            else if (rc > 0)
+                st = om_error_set(err, OM_ERR_INPUT, name, line, col,
+                                  "expected one area type per RegSO and year, found %s %ld again "
+                                  "(first on line %ld)",
+                                  om_geo_code(t->g, OM_LEVEL_REGSO, r), (long)year, first);
+        }
     }
-    bool tidy = om_csv_read_header(c, &e2) == OM_OK && om_csv_col(c, "area") >= 0;
-    if (!tidy) {
-        st = read_scb(t, name, om_csv_data(c), om_csv_length(c), path, err);
-        om_csv_free(c);
-        return st;
-    }
-    om_csv_free(c);
-    return read_file(t, path, "area_type", false, err);
+    om_areatypes_free(a);
+    return st;
 }
 
 om_status om_types_read_population(om_types *t, const char *path, om_error *err)
 {
-    return read_file(t, path, "population", true, err);
+    return read_population(t, path, err);
 }
 
 /* ------------------------------------------------------------ computing */

@@ -3,9 +3,12 @@
  * Each tabular endpoint is one parameterised SQL statement; its result is
  * written as JSON {"columns":[...],"rows":[[...],...]}, CSV (the same
  * columns, empty fields for NULL, numbers exact via om_fmt_double) or XLSX
- * (libxlsxwriter), chosen by `format=`.  Suppressed cells have NULL numbers
- * and suppressed = 1 in every format. */
-#define _POSIX_C_SOURCE 200809L
+ * (libxlsxwriter), chosen by `format=`.  Every cell carries a `status`:
+ * published, primary (suppressed: too few persons) or secondary (suppressed
+ * to protect other values); suppressed cells have NULL numbers in every
+ * format.  A database built before the two kinds were told apart says
+ * `suppressed` for both (om_serve__status_name). */
+#define _GNU_SOURCE /* fopencookie */
 #include "serve_int.h"
 #include "omrade/csv.h"
 
@@ -15,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include <zlib.h>
 
 void om_serve_error(om_resp *r, int status, const char *fmt, ...)
 {
@@ -39,9 +43,12 @@ void om_serve_error(om_resp *r, int status, const char *fmt, ...)
 /* ------------------------------------------------- slice cell access */
 
 /* SQL function cell(cells, n, idx, what): one area's entry of a slice BLOB
- * (layout in include/omrade/build.h).  what 0: status (0 no data, 1
- * published, 2 suppressed); 1: numerator; 2: denominator (NULL unless
- * published).  NULL for a malformed blob or an index out of range. */
+ * (layout in include/omrade/build.h).  what 0: status code (0 no data, 1
+ * published, 2 primary, 3 secondary suppression); 1: numerator; 2:
+ * denominator (NULL unless published); 3: the status word (NULL for no
+ * data).  NULL for a malformed blob or an index out of range.  The
+ * function's user data says whether the database tells primary from
+ * secondary (see om_serve_register). */
 static void cell_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -57,6 +64,14 @@ static void cell_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_int(ctx, b[i]);
         return;
     }
+    if (what == 3) {
+        const char *w = om_serve__status_name(b[i], *(const bool *)sqlite3_user_data(ctx));
+        if (w)
+            sqlite3_result_text(ctx, w, -1, SQLITE_STATIC);
+        else
+            sqlite3_result_null(ctx);
+        return;
+    }
     if (b[i] != 1) {
         sqlite3_result_null(ctx);
         return;
@@ -69,10 +84,30 @@ static void cell_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_double(ctx, v);
 }
 
+/* status_name(code): the status word of a type_values status code. */
+static void status_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *w = om_serve__status_name(sqlite3_value_int(argv[0]), *(const bool *)sqlite3_user_data(ctx));
+    if (w)
+        sqlite3_result_text(ctx, w, -1, SQLITE_STATIC);
+    else
+        sqlite3_result_null(ctx);
+}
+
 int om_serve_register(sqlite3 *db)
 {
-    return sqlite3_create_function(db, "cell", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                   NULL, cell_fn, NULL, NULL);
+    /* Databases of the current contract have type_values.status (1, 2, 3);
+     * older ones a 0/1 `suppressed` and status byte 2 for both kinds. */
+    static const bool SPLIT = true, LEGACY = false;
+    const bool *split = om_serve__has_column(db, "type_values", "status") ? &SPLIT : &LEGACY;
+    int rc = sqlite3_create_function(db, "cell", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                     (void *)split, cell_fn, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "status_name", 1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, (void *)split,
+                                     status_fn, NULL, NULL);
+    return rc;
 }
 
 /* Value and count columns of a slice cell, for SELECT lists (s = slices,
@@ -82,7 +117,7 @@ int om_serve_register(sqlite3 *db)
     "cell(s.cells, s.n, a.idx, 1) ELSE cell(s.cells, s.n, a.idx, 1) * i.scale / "                  \
     "NULLIF(cell(s.cells, s.n, a.idx, 2), 0) END END AS value, CASE i.kind WHEN 'ratio' THEN "      \
     "cell(s.cells, s.n, a.idx, 1) END AS numerator, CASE i.kind WHEN 'ratio' THEN "                 \
-    "cell(s.cells, s.n, a.idx, 2) END AS denominator, cell(s.cells, s.n, a.idx, 0) = 2 AS suppressed"
+    "cell(s.cells, s.n, a.idx, 2) END AS denominator, cell(s.cells, s.n, a.idx, 3) AS status"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -428,7 +463,7 @@ static bool get_cellsel(const om_query *q, cellsel *c, om_resp *r)
     "CASE WHEN cell(?20, ?21, a.idx, 0) = 1 THEN CASE ?23 WHEN 'value' THEN cell(?20, ?21, a.idx, 1) " \
     "ELSE cell(?20, ?21, a.idx, 1) * ?22 / NULLIF(cell(?20, ?21, a.idx, 2), 0) END END AS value, "   \
     "CASE ?23 WHEN 'ratio' THEN cell(?20, ?21, a.idx, 1) END AS numerator, CASE ?23 WHEN 'ratio' "   \
-    "THEN cell(?20, ?21, a.idx, 2) END AS denominator, cell(?20, ?21, a.idx, 0) = 2 AS suppressed"
+    "THEN cell(?20, ?21, a.idx, 2) END AS denominator, cell(?20, ?21, a.idx, 3) AS status"
 
 static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
 {
@@ -521,30 +556,57 @@ static void ep_types(sqlite3 *db, const om_query *q, om_resp *r)
     sqlite3_finalize(st);
 }
 
+/* The indicator whose denominators count persons (all ages): 'population'
+ * if present, else the all-ages share with the fewest suppressed cells. */
+#define POP_INDICATOR                                                                              \
+    "(SELECT indicator FROM slices WHERE level = 'regso' AND year = ?1 AND sex = 'total' AND "     \
+    "age = 'total' AND born = 'total' AND indicator IN (SELECT id FROM indicators WHERE kind = "   \
+    "'ratio' AND unit IN ('%', 'count')) ORDER BY indicator = 'population' DESC, n_suppressed, "  \
+    "indicator LIMIT 1)"
+
 static void ep_typesummary(sqlite3 *db, const om_query *q, om_resp *r)
 {
     static const char *const p[] = {"year", "within", NULL};
     int year;
     if (!allowed(q, p, r) || !parse_year(need(q, "year", r), &year, r))
         return;
-    /* population: the published RegSO denominators of indicator
-     * 'population', else of the all-ages share (denominator = persons) with
-     * the fewest suppressed cells, same year */
+    const char *within = with_default(q, "within", "00");
+    /* Population per area type, riket or a län, in a database of the
+     * current contract: the area-type aggregate of type_values, protected
+     * together with the RegSO cells, so it is published as it is (status
+     * published, primary or secondary), not as a sum over published RegSO.
+     * A kommun (no aggregate) or an older database: the sum of the
+     * published RegSO denominators, status 'partial' when RegSO were
+     * suppressed (the sum is then a lower bound and regso_suppressed says
+     * how many are missing). */
+    bool aggregate = om_serve__has_column(db, "type_values", "status") && strlen(within) == 2;
     sqlite3_stmt *st = prep(db,
-                            "WITH p AS (SELECT cells, n FROM slices WHERE level = 'regso' AND year = ?1 AND "
-                            "sex = 'total' AND age = 'total' AND born = 'total' AND indicator IN (SELECT id "
-                            "FROM indicators WHERE kind = 'ratio' AND unit IN ('%', 'count')) ORDER BY "
-                            "indicator = 'population' DESC, n_suppressed, indicator LIMIT 1) "
-                            "SELECT t.area_type, COUNT(*) AS n_regso, SUM(cell(p.cells, p.n, a.idx, 2)) AS "
-                            "population, SUM(cell(p.cells, p.n, a.idx, 0) = 2) AS population_suppressed "
-                            "FROM area_types t JOIN areas a ON a.code = t.code LEFT JOIN p WHERE "
-                            "t.year = ?1 AND t.area_type IS NOT NULL AND (?2 IS NULL OR ?2 = '00' OR "
-                            "a.kommun = ?2 OR a.lan = ?2) GROUP BY t.area_type ORDER BY t.area_type",
+                            aggregate
+                                ? "SELECT t.area_type, COUNT(*) AS n_regso, (SELECT CASE WHEN v.status = 1 "
+                                  "THEN v.denominator END FROM type_values v WHERE v.indicator = " POP_INDICATOR
+                                  " AND v.year = ?1 AND v.sex = 'total' AND v.age = 'total' AND v.born = "
+                                  "'total' AND v.within = ?2 AND v.area_type = CAST(t.area_type AS TEXT)) AS "
+                                  "population, (SELECT status_name(v.status) FROM type_values v WHERE "
+                                  "v.indicator = " POP_INDICATOR " AND v.year = ?1 AND v.sex = 'total' AND "
+                                  "v.age = 'total' AND v.born = 'total' AND v.within = ?2 AND v.area_type = "
+                                  "CAST(t.area_type AS TEXT)) AS population_status, NULL AS regso_suppressed "
+                                  "FROM area_types t JOIN areas a ON a.code = t.code WHERE t.year = ?1 AND "
+                                  "t.area_type IS NOT NULL AND (?2 = '00' OR a.lan = ?2) GROUP BY t.area_type "
+                                  "ORDER BY t.area_type"
+                                : "WITH p AS (SELECT cells, n FROM slices WHERE level = 'regso' AND year = ?1 "
+                                  "AND sex = 'total' AND age = 'total' AND born = 'total' AND indicator = "
+                                  POP_INDICATOR ") SELECT t.area_type, COUNT(*) AS n_regso, "
+                                  "SUM(cell(p.cells, p.n, a.idx, 2)) AS population, CASE WHEN p.n IS NULL THEN "
+                                  "NULL WHEN SUM(cell(p.cells, p.n, a.idx, 0) >= 2) > 0 THEN 'partial' ELSE "
+                                  "'published' END AS population_status, SUM(cell(p.cells, p.n, a.idx, 0) >= 2) "
+                                  "AS regso_suppressed FROM area_types t JOIN areas a ON a.code = t.code LEFT "
+                                  "JOIN p WHERE t.year = ?1 AND t.area_type IS NOT NULL AND (?2 = '00' OR "
+                                  "a.kommun = ?2 OR a.lan = ?2) GROUP BY t.area_type ORDER BY t.area_type",
                             r);
     if (!st)
         return;
     sqlite3_bind_int(st, 1, year);
-    bind_text_or_null(st, 2, om_query_get(q, "within"));
+    sqlite3_bind_text(st, 2, within, -1, SQLITE_TRANSIENT);
     table(st, q, "type-summary", r);
     sqlite3_finalize(st);
 }
@@ -556,10 +618,21 @@ static void ep_bytype(sqlite3 *db, const om_query *q, om_resp *r)
     int year;
     if (!allowed(q, p, r) || !get_cellsel(q, &c, r) || !parse_year(need(q, "year", r), &year, r))
         return;
+    /* area_type '1'..'5' and '1-2' (types 1 and 2 together) in the current
+     * contract; an older database has integers 1..5 and `suppressed`.
+     * Numbers only of published rows, whatever the database holds. */
     sqlite3_stmt *st = prep(db,
-                            "SELECT area_type, n_regso, value, numerator, denominator, suppressed, "
-                            "type_year FROM type_values WHERE indicator = ?1 AND year = ?2 AND sex = ?3 "
-                            "AND age = ?4 AND born = ?5 AND within = ?6 ORDER BY area_type",
+                            om_serve__has_column(db, "type_values", "status")
+                                ? "SELECT CAST(area_type AS TEXT) AS area_type, n_regso, CASE WHEN status = 1 "
+                                  "THEN value END AS value, CASE WHEN status = 1 THEN numerator END AS numerator, "
+                                  "CASE WHEN status = 1 THEN denominator END AS denominator, status_name(status) "
+                                  "AS status, type_year FROM type_values WHERE "
+                                  "indicator = ?1 AND year = ?2 AND sex = ?3 AND age = ?4 AND born = ?5 AND "
+                                  "within = ?6 ORDER BY CAST(area_type AS TEXT)"
+                                : "SELECT CAST(area_type AS TEXT) AS area_type, n_regso, value, numerator, "
+                                  "denominator, status_name(suppressed + 1) AS status, type_year FROM "
+                                  "type_values WHERE indicator = ?1 AND year = ?2 AND sex = ?3 AND age = ?4 AND "
+                                  "born = ?5 AND within = ?6 ORDER BY area_type",
                             r);
     if (!st)
         return;
@@ -579,10 +652,16 @@ static void ep_inequality(sqlite3 *db, const om_query *q, om_resp *r)
     const char *code;
     if (!allowed(q, p, r) || !(code = need(q, "code", r)))
         return;
+    /* corrected: the bias-corrected estimate that lower-upper surround
+     * (docs/seg.md); NULL in databases built before it existed */
     sqlite3_stmt *st = prep(db,
-                            "SELECT code, name, idx AS 'index', year, value, se, lower, upper, expected, "
-                            "n_deso, n_persons, flag FROM inequality WHERE code = ?1 AND (?2 IS NULL OR "
-                            "idx = ?2) ORDER BY idx, year",
+                            om_serve__has_column(db, "inequality", "corrected")
+                                ? "SELECT code, name, idx AS 'index', year, value, corrected, se, lower, upper, "
+                                  "expected, n_deso, n_persons, flag FROM inequality WHERE code = ?1 AND (?2 IS "
+                                  "NULL OR idx = ?2) ORDER BY idx, year"
+                                : "SELECT code, name, idx AS 'index', year, value, NULL AS corrected, se, lower, "
+                                  "upper, expected, n_deso, n_persons, flag FROM inequality WHERE code = ?1 AND "
+                                  "(?2 IS NULL OR idx = ?2) ORDER BY idx, year",
                             r);
     if (!st)
         return;
@@ -647,8 +726,11 @@ static void ep_area(sqlite3 *db, const om_query *q, om_resp *r)
               "s.indicator",
               code, r);
     ok = ok && add_table(db, o, "inequality",
-              "SELECT idx AS 'index', year, value, lower, upper, flag FROM inequality WHERE code = ?1 "
-              "ORDER BY idx, year",
+              om_serve__has_column(db, "inequality", "corrected")
+                  ? "SELECT idx AS 'index', year, value, corrected, lower, upper, expected, flag FROM "
+                    "inequality WHERE code = ?1 ORDER BY idx, year"
+                  : "SELECT idx AS 'index', year, value, NULL AS corrected, lower, upper, expected, flag "
+                    "FROM inequality WHERE code = ?1 ORDER BY idx, year",
               code, r);
     if (!ok) {
         cJSON_Delete(o);
@@ -691,6 +773,94 @@ static void ep_meta(sqlite3 *db, const om_query *q, om_resp *r)
     set_json(r, o);
 }
 
+/* The bulk download: every cell as long CSV (export.c), the same bytes as
+ * `omrade export`, gzip-compressed while it is written.  The uncompressed
+ * CSV is far too big to hold per request (9.8 million cells, 728 MB for
+ * the synthetic population at scale 0.01); deflate level 1 brings that to
+ * about 76 MB, which the server then caches like any answer.  The CSV goes
+ * through a stdio stream (fopencookie) whose writes feed zlib, so only the
+ * compressed bytes are ever in memory. */
+typedef struct gzsink {
+    z_stream z;
+    char *buf;
+    size_t len, cap;
+    bool failed;
+} gzsink;
+
+static bool gz_pump(gzsink *g, const char *in, size_t n, int flush)
+{
+    g->z.next_in = (Bytef *)(uintptr_t)in;
+    g->z.avail_in = (uInt)n;
+    do {
+        if (g->cap - g->len < 65536) {
+            size_t cap = g->cap ? g->cap * 2 : (size_t)1 << 20;
+            char *nb = realloc(g->buf, cap);
+            if (!nb)
+                return false;
+            g->buf = nb;
+            g->cap = cap;
+        }
+        g->z.next_out = (Bytef *)(g->buf + g->len);
+        g->z.avail_out = (uInt)(g->cap - g->len);
+        int rc = deflate(&g->z, flush);
+        if (rc == Z_STREAM_ERROR)
+            return false;
+        g->len = g->cap - g->z.avail_out;
+        if (flush == Z_FINISH && rc == Z_STREAM_END)
+            return true;
+    } while (g->z.avail_in > 0 || g->z.avail_out == 0 || flush == Z_FINISH);
+    return true;
+}
+
+static ssize_t gz_write(void *cookie, const char *data, size_t n)
+{
+    gzsink *g = cookie;
+    if (g->failed || !gz_pump(g, data, n, Z_NO_FLUSH)) {
+        g->failed = true;
+        return 0; /* stdio sets the error flag; om_serve__export reports it */
+    }
+    return (ssize_t)n;
+}
+
+static void ep_export(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {NULL};
+    if (!allowed(q, p, r))
+        return;
+    gzsink g;
+    memset(&g, 0, sizeof g);
+    /* windowBits 15 + 16: the gzip wrapper (RFC 1952) */
+    if (deflateInit2(&g.z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        om_serve_error(r, 500, "out of memory");
+        return;
+    }
+    cookie_io_functions_t io = {NULL, gz_write, NULL, NULL};
+    FILE *fp = fopencookie(&g, "w", io);
+    om_status st = OM_ERR_NOMEM;
+    om_error err = OM_ERROR_INIT;
+    if (fp) {
+        om_export_report rep;
+        st = om_serve__export(db, fp, &rep, &err);
+        if (fclose(fp) != 0 && st == OM_OK)
+            st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (st == OM_OK && (g.failed || !gz_pump(&g, NULL, 0, Z_FINISH)))
+        st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    deflateEnd(&g.z);
+    if (st != OM_OK) {
+        free(g.buf);
+        om_serve_error(r, 500, "cannot export the database: %s", err.msg[0] ? err.msg : "out of memory");
+        return;
+    }
+    free(r->body);
+    r->body = g.buf;
+    r->len = g.len;
+    r->status = 200;
+    r->ctype = "application/gzip";
+    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"omrade-barometer.csv.gz\"");
+    r->max_age = 3600;
+}
+
 void om_serve_api(sqlite3 *db, const char *path, const om_query *q, om_resp *r)
 {
     static const struct {
@@ -705,7 +875,8 @@ void om_serve_api(sqlite3 *db, const char *path, const om_query *q, om_resp *r)
                   {"/api/typesummary", ep_typesummary},
                   {"/api/bytype", ep_bytype},
                   {"/api/inequality", ep_inequality},
-                  {"/api/area", ep_area}};
+                  {"/api/area", ep_area},
+                  {"/api/export.csv.gz", ep_export}};
     r->status = 0;
     r->max_age = 300;
     r->disposition[0] = '\0';
@@ -715,7 +886,7 @@ void om_serve_api(sqlite3 *db, const char *path, const om_query *q, om_resp *r)
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (strcmp(path, routes[i].path) == 0) {
             if (fmt && strcmp(fmt, "json") != 0 &&
-                (routes[i].fn == ep_meta || routes[i].fn == ep_area)) {
+                (routes[i].fn == ep_meta || routes[i].fn == ep_area || routes[i].fn == ep_export)) {
                 om_serve_error(r, 400, "expected format json for %s, found '%s'", path, fmt);
                 return;
             }

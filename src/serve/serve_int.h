@@ -31,4 +31,12 @@ void om_serve_error(om_resp *r, int status, const char *fmt, ...)
 #endif
     ;
 
+/* Export (export.c): the CSV of om_serve_export() from an open database;
+ * the status word of a status code (NULL for 0 and unknown codes; `split`
+ * false: a database that marks both kinds of suppression 2); whether
+ * `table` has `column`. */
+om_status om_serve__export(sqlite3 *db, FILE *fp, om_export_report *rep, om_error *err);
+const char *om_serve__status_name(int code, bool split);
+bool om_serve__has_column(sqlite3 *db, const char *table, const char *column);
+
 #endif

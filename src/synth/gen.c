@@ -20,8 +20,13 @@
  *
  * Exact allocation (the calibration requirement): among the unit's 2023
  * residents, exactly round(target * n) are given low economic standard,
- * pre-upper-secondary education (of those 20-65) and assistance/long
- * unemployment (of those 20-65).  Who is chosen is a weighted sample without
+ * pre-upper-secondary education and SCB's third indicator (assistance in at
+ * least 10 months and/or more than 180 days unemployed), the last two among
+ * SCB's 2023 age band 20-65 (om_sei_age_band).  person_year() then draws
+ * assistance months and unemployment days that meet the third indicator
+ * for exactly the chosen persons and shorter spells (1-9 months, 1-180
+ * days) for others, so `omrade indicators` counts exactly the allocated
+ * persons.  Who is chosen is a weighted sample without
  * replacement (Efraimidis & Spirakis 2006: the k smallest Exp(1)/w) with
  * weights from the DeSO's calibrated share, a latent socioeconomic score and
  * age/birth-region factors, so DeSO differences and correlations between
@@ -37,6 +42,8 @@
  * whoever recomputes the median from the files. */
 #define _GNU_SOURCE
 #include "synth_int.h"
+
+#include "omrade/sei.h"
 
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
@@ -485,7 +492,7 @@ static void make_unit_people(unit *u)
             person *p = &u->p[i];
             int age = 2023 - p->byear;
             double v = om_rng_u01(&g);
-            if (which > 0 && (age < 20 || age > 65))
+            if (which > 0 && !om_sei_in_age_band(2023, age))
                 continue;
             double share = which == 0 ? m->low[p->home] : which == 1 ? m->pre[p->home] : m->au[p->home];
             double w = fmax(share, 0.002) * exp(-0.7 * p->z);
@@ -518,7 +525,7 @@ static void make_unit_people(unit *u)
         person *p = &u->p[i];
         om_rng h = om_rng_for(seed, p->key, 1, P_AGE);
         int age = 2023 - p->byear;
-        if (age >= 20 && age <= 65)
+        if (om_sei_in_age_band(2023, age))
             p->edu = (uint8_t)final_edu(m, &h, p->home, age, p->z, p->pre23);
         else
             p->edu = (uint8_t)final_edu(m, &h, p->home, age, p->z,
@@ -943,7 +950,7 @@ static void person_year(unit *u, const person *p, int y, int32_t d)
             edu = 2;
     }
     bool au;
-    if (anchor && age >= 20 && age <= 65) {
+    if (anchor && om_sei_in_age_band(2023, age)) {
         au = p->au23;
     } else {
         double b = m->au[d] * year_trend_au(y) * (p->cg ? 1.3 : 1.0);
@@ -953,14 +960,33 @@ static void person_year(unit *u, const person *p, int y, int32_t d)
             b *= 0.4;
         au = om_rng_u01(&g) < b + ((age >= 18 ? p->au23 : 0) - b) * pow(0.6, dy);
     }
+    /* au = SCB's third indicator (om_sei_long_assist_unemp): 35 % long
+     * assistance (10-12 months), 50 % long unemployment (181-365 days), 15 %
+     * both; the others may have spells that do not count, with the same
+     * area and birth-region gradient: assistance in 1-9 months (about 1.5
+     * times as common as 10-12 months: an assumption after Socialstyrelsen's
+     * statistics on economic assistance, where roughly four in ten adult
+     * recipients have long-term assistance) and 1-180 days unemployed. */
     int assist = 0, unemp = 0;
     if (au) {
         double r = om_rng_u01(&g);
-        if (r < 0.5 || r >= 0.85)
-            assist = 1 + (int)om_rng_below(&g, 12);
-        unemp = r < 0.5 ? (int)om_rng_below(&g, 150) : 181 + (int)om_rng_below(&g, 185);
-    } else if (age >= 16 && age <= 65 && om_rng_u01(&g) < 0.08) {
-        unemp = 1 + (int)om_rng_below(&g, 180);
+        if (r < 0.35) {
+            assist = OM_SEI_ASSIST_MIN_MONTHS + (int)om_rng_below(&g, 13 - OM_SEI_ASSIST_MIN_MONTHS);
+            if (om_rng_u01(&g) < 0.4)
+                unemp = 1 + (int)om_rng_below(&g, OM_SEI_UNEMP_MIN_DAYS - 1);
+        } else {
+            unemp = OM_SEI_UNEMP_MIN_DAYS + (int)om_rng_below(&g, 366 - OM_SEI_UNEMP_MIN_DAYS);
+            if (r >= 0.85)
+                assist = OM_SEI_ASSIST_MIN_MONTHS + (int)om_rng_below(&g, 13 - OM_SEI_ASSIST_MIN_MONTHS);
+            else if (om_rng_u01(&g) < 0.2)
+                assist = 1 + (int)om_rng_below(&g, OM_SEI_ASSIST_MIN_MONTHS - 1);
+        }
+    } else if (age >= 16 && age <= 65) {
+        double ps = age < 18 ? 0 : fmin(0.3, 0.65 * m->au[d] * year_trend_au(y) * (p->cg ? 1.3 : 1.0));
+        if (om_rng_u01(&g) < ps)
+            assist = 1 + (int)om_rng_below(&g, OM_SEI_ASSIST_MIN_MONTHS - 1);
+        if (om_rng_u01(&g) < (assist ? 0.4 : 0.08))
+            unemp = 1 + (int)om_rng_below(&g, OM_SEI_UNEMP_MIN_DAYS - 1);
     }
     int employed = -1, studying = -1, sick = -1;
     if (age >= 16 && age <= 74) {

@@ -1,16 +1,20 @@
 /* Aggregation of person-level microdata into area indicators.
  *
- * SEI input (SCB, "Områdestyper efter socioekonomisk status", method
- * description 2023): per area and year
+ * SEI input (SCB, "Områdestyper efter socioekonomisk status / Regionala
+ * statistikområden (RegSO)", method description): per area and year
  *   low_econ   persons (all ages) whose disposable income per consumption
  *              unit is below 60 % of the national median of that year
  *              (median over every resident person-year of the year);
  *   pre_upper  persons with at most pre-upper-secondary education (education
- *              code 1) among residents aged 20-64 up to 2022 and 20-65 from
- *              2023 (age = year - birth year) with a known education;
- *   assist_unemp  persons of the same ages with economic assistance during
- *              the year or more than 180 days (six months) unemployed.
- * Denominators are the persons of the same population.
+ *              code 1) among residents of SCB's age band with a known
+ *              education;
+ *   assist_unemp  "andel personer med ekonomiskt bistånd i minst tio månader
+ *              och/eller arbetslösa längre än sex månader": persons of the
+ *              band with assist_months >= 10 and/or unemp_days > 180 (one
+ *              count per person), om_sei_long_assist_unemp().
+ * SCB's age band is 20-64 up to 2022 and 20-65 from 2023, age = year - birth
+ * year (om_sei_age_band(), the single definition).  Denominators are the
+ * persons of the same population.
  *
  * Joins: persons.csv gives birth year, sex and birth region per lopnr (hash
  * map to a dense index); residence.csv gives one DeSO per person and year
@@ -20,6 +24,7 @@
 #include "synth_int.h"
 
 #include "omrade/csv.h"
+#include "omrade/sei.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -216,8 +221,6 @@ static om_status py_row(ind *x, om_csv *c, const int *ix, int ncols, pyrow *r, b
     return OM_OK;
 }
 
-static bool sei_age(int y, int age) { return age >= 20 && age <= (y <= 2022 ? 64 : 65); }
-
 static om_status pass1(ind *x, const char *dir, om_error *err)
 {
     om_csv *c;
@@ -250,7 +253,7 @@ static om_status pass1(ind *x, const char *dir, om_error *err)
         if (r.f[1] != INT64_MIN)
             fl |= 4 | (r.f[1] == 1 ? 1 : 0);
         int64_t as = r.f[2] == INT64_MIN ? 0 : r.f[2], un = r.f[3] == INT64_MIN ? 0 : r.f[3];
-        if (as > 0 || un > 180)
+        if (om_sei_long_assist_unemp(as, un))
             fl |= 2;
         x->flag[k] = fl;
     }
@@ -305,7 +308,7 @@ static om_status write_sei(ind *x, om_level level, FILE *out, om_error *err)
             int y = Y0 + yi;
             c[0] += is_low(x, yi, x->inc[k]);
             c[1]++;
-            if (sei_age(y, y - x->byear[p])) {
+            if (om_sei_in_age_band(y, y - x->byear[p])) {
                 if (x->flag[k] & 4) {
                     c[2] += x->flag[k] & 1;
                     c[3]++;
@@ -395,7 +398,7 @@ static int band_of(int age)
 enum {
     M_N, M_INC, M_LOW, M_Q1, M_ASSIST, M_EDU, M_PRE, M_POST, M_EMP, M_LTU, M_NEET, M_ABROAD,
     M_HSMALL, M_HMULTI, M_TRENT, M_TCOOP, M_TOWN, M_M2, M_SICK, M_VOTE, M_VOTE_N, M_MERIT,
-    M_MERIT_N, M_ELIG, M_ELIG_N, NM
+    M_MERIT_N, M_ELIG, M_ELIG_N, M_AUL, M_SEIN, NM
 };
 
 typedef struct agegrp {
@@ -415,13 +418,19 @@ typedef struct indicator {
 #define AGES_20_64 {{"20-64", BM(4, 7)}, {"20-34", BM(4, 5)}, {"35-49", BM(6, 6)}, {"50-64", BM(7, 7)}}
 #define AGES_25_64 {{"25-64", BM(5, 7)}, {"25-34", BM(5, 5)}, {"35-49", BM(6, 6)}, {"50-64", BM(7, 7)}}
 #define AGES_18P {{"18+", BM(3, 9)}, {"18-64", BM(3, 7)}, {"65+", BM(8, 9)}}
+/* SCB's SEI band, 20-64 up to 2022 and 20-65 from 2023: the bands reach to
+ * 79, and M_AUL / M_SEIN count only persons inside om_sei_age_band() of the
+ * year, so the top band contributes exactly the 65-year-olds from 2023.  One
+ * label for both definitions keeps the series unbroken across 2022/2023. */
+#define AGES_SEI {{"20-64/65", BM(4, 8)}, {"20-34", BM(4, 5)}, {"35-49", BM(6, 6)}, {"50-64/65", BM(7, 8)}}
 
 static const indicator indicators[] = {
     {"income_cu_mean", M_INC, M_N, 0, 4, ALL_AGES},
     {"low_econ", M_LOW, M_N, 0, 4, ALL_AGES},
     {"income_quintile_1", M_Q1, M_N, 0, 4, ALL_AGES},
     {"children_low_income", M_LOW, M_N, 0, 1, {{"0-17", BM(0, 2)}}},
-    {"econ_assistance", M_ASSIST, M_N, 0, 4, AGES_20_64},
+    {"econ_assistance_any", M_ASSIST, M_N, 0, 4, AGES_20_64},
+    {"assist_unemp_long", M_AUL, M_SEIN, 0, 4, AGES_SEI},
     {"pre_upper_secondary", M_PRE, M_EDU, 0, 4, AGES_25_64},
     {"post_secondary", M_POST, M_EDU, 0, 4, AGES_25_64},
     {"gainful_employment", M_EMP, M_N, 0, 4, AGES_20_64},
@@ -459,8 +468,14 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     int32_t nk = om_geo_count(g, OM_LEVEL_KOMMUN), nl = om_geo_count(g, OM_LEVEL_LAN);
     size_t nareas = (size_t)nreg + (size_t)nk + (size_t)nl + 1;
     int64_t(*cube)[NM] = calloc(nareas * CELLS_PER_AREA, sizeof *cube);
-    if (!cube)
+    /* areas with at least one person-year: empty blocks are neither rolled
+     * up nor scanned for output (they would only give zero denominators) */
+    uint8_t *used = calloc(nareas, 1);
+    if (!cube || !used) {
+        free(cube);
+        free(used);
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     om_csv *c;
     om_status s = open_in(&c, dir, "person_year.csv", err);
     int ix[PY_ALL];
@@ -468,6 +483,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         om_csv_free(c);
     if (s) {
         free(cube);
+        free(used);
         return s;
     }
     bool got, linked;
@@ -480,6 +496,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         int yi = r.y - Y0;
         int32_t deso = x->res[(size_t)r.p * NY + (size_t)yi];
         int32_t reg = om_geo_parent(g, OM_LEVEL_DESO, deso, OM_LEVEL_REGSO);
+        used[reg] = 1;
         int age = r.y - x->byear[r.p];
         int64_t *v = cube[(size_t)reg * CELLS_PER_AREA +
                           cell(yi, x->sex[r.p] - 1, x->abroad[r.p], band_of(age < 0 ? 0 : age))];
@@ -491,7 +508,11 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         v[M_INC] += inc;
         v[M_LOW] += is_low(x, yi, inc);
         v[M_Q1] += (double)inc < x->p20[yi];
-        v[M_ASSIST] += as != E && as > 0;
+        v[M_ASSIST] += as != E && as > 0; /* any month of assistance */
+        if (om_sei_in_age_band(r.y, age)) { /* SEI's third indicator, as write_sei() */
+            v[M_SEIN]++;
+            v[M_AUL] += om_sei_long_assist_unemp(as != E ? as : 0, un != E ? un : 0);
+        }
         v[M_EDU] += edu != E;
         v[M_PRE] += edu == 1;
         v[M_POST] += edu == 3;
@@ -516,13 +537,18 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     om_csv_free(c);
     if (s) {
         free(cube);
+        free(used);
         return s;
     }
     /* roll RegSO blocks up to kommun, län, riket */
     size_t base_k = (size_t)nreg, base_l = base_k + (size_t)nk, base_r = base_l + (size_t)nl;
     for (int32_t a = 0; a < nreg; a++) {
+        if (!used[a])
+            continue;
         size_t up[3] = {base_k + (size_t)om_geo_parent(g, OM_LEVEL_REGSO, a, OM_LEVEL_KOMMUN),
                         base_l + (size_t)om_geo_parent(g, OM_LEVEL_REGSO, a, OM_LEVEL_LAN), base_r};
+        for (int u = 0; u < 3; u++)
+            used[up[u]] = 1;
         for (size_t k = 0; k < CELLS_PER_AREA; k++)
             for (int u = 0; u < 3; u++)
                 for (int mm = 0; mm < NM; mm++)
@@ -536,6 +562,8 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     for (int li = 0; li < 4; li++) {
         int32_t n = om_geo_count(g, levels[li]);
         for (int32_t a = 0; a < n; a++) {
+            if (!used[bases[li] + (size_t)a])
+                continue;
             int64_t(*blk)[NM] = cube + (bases[li] + (size_t)a) * CELLS_PER_AREA;
             const char *code = om_geo_code(g, levels[li], a);
             for (int yi = 0; yi < NY; yi++)
@@ -574,5 +602,6 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         }
     }
     free(cube);
+    free(used);
     return ferror(out) ? om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error") : OM_OK;
 }

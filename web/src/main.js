@@ -19,7 +19,15 @@ const T = {
     view: 'Visning', viewMap: 'Karta', viewLine: 'Linjediagram', viewTable: 'Tabell',
     search: 'Sök kommun eller RegSO', police: 'Visa polisens utsatta områden (2023)',
     within: 'Område', wholeCountry: 'Hela riket', download: 'Ladda ner', csv: 'CSV', xlsx: 'Excel (XLSX)',
-    suppressed: 'Skyddad (för få personer)', noData: 'Uppgift saknas', value: 'Värde', name: 'Namn', code: 'Kod',
+    suppressed: 'Skyddad', primary: 'Skyddad: för få personer', secondary: 'Skyddad för att skydda andra värden', noData: 'Uppgift saknas',
+    synthetic: 'Syntetiska data: uppgifterna kommer från en syntetisk befolkning, inte från verkliga register. De beskriver inga verkliga personer.',
+    exportAll: 'Ladda ner alla uppgifter (CSV, gzip-komprimerad, en rad per cell)', type12: '1–2 Socioekonomiska utmaningar (typ 1 och 2 tillsammans)',
+    plugin: 'Okorrigerat värde', corrected: 'Korrigerat värde', expected: 'Vid slumpmässig fördelning',
+    ineqNote: 'Punkten är det korrigerade värdet med sitt 95-procentiga intervall; ringen är det okorrigerade värdet och strecket värdet om personerna bodde slumpmässigt. Det okorrigerade värdet överskattar ojämlikheten när varje DeSO har få personer; det korrigerade värdet drar av den skattade överskattningen.',
+    flag_few_deso: 'Få DeSO med befolkning: osäkert värde.', flag_few_persons: 'Få personer: osäkert värde.',
+    flag_empty_group: 'Ingen i den lägsta eller högsta inkomstgruppen: index saknas.',
+    flag_large_bias: 'Stor skevhet: det okorrigerade värdet är uppblåst av slumpen i små DeSO. Läs det korrigerade värdet och jämför det okorrigerade med värdet vid slumpmässig fördelning.',
+    flag_bootstrap_bias: 'Intervallet innehåller inte värdet: skevhet i små DeSO.', value: 'Värde', name: 'Namn', code: 'Kod',
     numerator: 'Täljare', denominator: 'Nämnare', profile: 'Områdesprofil', openPage: 'Öppna sidan för',
     mapOf: 'Karta', skipMap: 'Hoppa förbi kartan till tabellen', tableAlt: 'Tabell (samma uppgifter som kartan)', chooseArea: 'Klicka på ett område eller välj i tabellen.',
     schematic: 'RegSO visas som schematiska celler inom varje kommun (inte SCB:s verkliga gränser). Kommun- och länsgränser är verkliga.',
@@ -42,7 +50,15 @@ const T = {
     view: 'View', viewMap: 'Map', viewLine: 'Line chart', viewTable: 'Table',
     search: 'Search municipality or RegSO', police: 'Show police vulnerable areas (2023)',
     within: 'Area', wholeCountry: 'All of Sweden', download: 'Download', csv: 'CSV', xlsx: 'Excel (XLSX)',
-    suppressed: 'Suppressed (too few persons)', noData: 'No data', value: 'Value', name: 'Name', code: 'Code',
+    suppressed: 'Suppressed', primary: 'Suppressed: too few persons', secondary: 'Protected to protect other values', noData: 'No data',
+    synthetic: 'Synthetic data: the figures come from a synthetic population, not from real registers. They describe no real persons.',
+    exportAll: 'Download all data (CSV, gzip-compressed, one row per cell)', type12: '1–2 Socioeconomic challenges (types 1 and 2 together)',
+    plugin: 'Uncorrected value', corrected: 'Corrected value', expected: 'Under random allocation',
+    ineqNote: 'The dot is the corrected value with its 95 % interval; the ring is the uncorrected value and the dash the value if persons lived at random. The uncorrected value overstates inequality when each DeSO has few persons; the corrected value subtracts the estimated overstatement.',
+    flag_few_deso: 'Few DeSO with residents: uncertain value.', flag_few_persons: 'Few persons: uncertain value.',
+    flag_empty_group: 'No one in the lowest or highest income quintile: no index.',
+    flag_large_bias: 'Large bias: the uncorrected value is inflated by chance in small DeSOs. Read the corrected value, and compare the uncorrected one with the value under random allocation.',
+    flag_bootstrap_bias: 'The interval does not contain the value: bias in small DeSOs.', value: 'Value', name: 'Name', code: 'Code',
     numerator: 'Numerator', denominator: 'Denominator', profile: 'Area profile', openPage: 'Open the page for',
     mapOf: 'Map', skipMap: 'Skip the map, go to the table', tableAlt: 'Table (same data as the map)', chooseArea: 'Click an area or choose one in the table.',
     schematic: 'RegSO are drawn as schematic cells inside each municipality (not SCB\'s real boundaries). Municipality and county boundaries are real.',
@@ -135,8 +151,13 @@ function patternDefs(prefix, colours) {
     if (m === 'horiz') p.append(s('path', {d: 'M0,1.5 H6 M0,4.5 H6', stroke: ink, 'stroke-width': .7}));
     defs.append(p);
   });
+  // primary (and undistinguished) suppression: grey with one hatch;
+  // secondary: lighter grey with a cross-hatch, so the two differ in
+  // pattern as well as shade
   defs.append(s('pattern', {id: `${prefix}sup`, width: 6, height: 6, patternUnits: 'userSpaceOnUse'},
     s('rect', {width: 6, height: 6, fill: '#d0d0d0'}), s('path', {d: 'M0,0 L6,6', stroke: '#1b1b1b', 'stroke-width': 1})));
+  defs.append(s('pattern', {id: `${prefix}sup2`, width: 6, height: 6, patternUnits: 'userSpaceOnUse'},
+    s('rect', {width: 6, height: 6, fill: '#ececec'}), s('path', {d: 'M0,0 L6,6 M0,6 L6,0', stroke: '#1b1b1b', 'stroke-width': .8})));
   defs.append(s('pattern', {id: `${prefix}na`, width: 6, height: 6, patternUnits: 'userSpaceOnUse'},
     s('rect', {width: 6, height: 6, fill: '#ffffff'})));
   return defs;
@@ -198,7 +219,14 @@ function chrome(active) {
   b.textContent = t('lang');
   b.setAttribute('lang', lang === 'sv' ? 'en' : 'sv');
   b.setAttribute('aria-label', t('langLabel'));
-  $('#foot').replaceChildren(h('p', {}, `${t('title')} · omrade · `, h('a', {href: '#/tillganglighet', text: t('a11y')})));
+  $('#foot').replaceChildren(h('p', {}, `${t('title')} · omrade · `, h('a', {href: '#/tillganglighet', text: t('a11y')}), ' · ',
+    h('a', {href: '/api/export.csv.gz', download: '', text: t('exportAll')})));
+  // Provenance on every page: the database says whether its data are
+  // synthetic (meta data_source), and the page says so before anything else.
+  const synthetic = META && META.meta.data_source === 'synthetic';
+  const banner = $('#banner');
+  banner.hidden = !synthetic;
+  banner.textContent = synthetic ? t('synthetic') : '';
 }
 
 function select(label, name, options, value, onchange) {
@@ -226,7 +254,7 @@ function dataTable(caption, cols, rows, opts = {}) {
       const v = c.get(r);
       const cell = i === 0 ? h('th', {scope: 'row'}) : h('td', {class: c.num ? 'num' : null});
       if (v && v.nodeType) cell.append(v);
-      else if (v === SUPPRESSED) cell.append(h('span', {class: 'suppressed', text: t('suppressed')}));
+      else if (v && typeof v === 'object' && 'sup' in v) cell.append(h('span', {class: 'suppressed', text: supLabel(v.sup)}));
       else cell.textContent = v ?? '';
       return cell;
     })))));
@@ -242,13 +270,22 @@ function dataTable(caption, cols, rows, opts = {}) {
   const box = h('div', {}, wrap, more);
   return box;
 }
-const SUPPRESSED = Symbol('suppressed');
-// Population by type sums the published RegSO only: with suppressed RegSO
-// the sum is a lower bound, and says so.
-const popCell = (r) => (r.population == null ? (r.population_suppressed ? SUPPRESSED : '')
-  : r.population_suppressed ? `${t('atLeast')} ${fmt(r.population, 'count')} (${r.population_suppressed} ${t('regsoSuppressed')})`
-    : fmt(r.population, 'count'));
-const cellValue = (r, unit) => (r.suppressed ? SUPPRESSED : fmt(r.value, unit));
+// Cell status from the API: published, primary (too few persons),
+// secondary (protected to protect other values), or suppressed (a database
+// that does not tell the two apart).
+const isSup = (r) => r != null && r.status != null && r.status !== 'published';
+const supLabel = (status) => t(status === 'primary' || status === 'secondary' ? status : 'suppressed');
+const SUP = (status) => ({sup: status}); // an object: strings have a legacy .sup() method
+// Population per area type: riket and län have a protected aggregate of
+// their own (published as it is); a kommun's is the sum of its published
+// RegSO ('partial' when some were suppressed: a lower bound, and says so).
+const popCell = (r) => (r.population_status === 'primary' || r.population_status === 'secondary' ? SUP(r.population_status)
+  : r.population == null ? ''
+    : r.population_status === 'partial' ? `${t('atLeast')} ${fmt(r.population, 'count')} (${r.regso_suppressed} ${t('regsoSuppressed')})`
+      : fmt(r.population, 'count'));
+const cellValue = (r, unit) => (isSup(r) ? SUP(r.status) : fmt(r.value, unit));
+const typeLabel = (a) => t(String(a) === '1-2' ? 'type12' : `type${a}`);
+const flagText = (f) => String(f || '').split(';').filter(Boolean).map((x) => T[lang][`flag_${x}`] ?? x).join(' ');
 
 // ------------------------------------------------------------------ map view
 async function viewMap(params) {
@@ -306,9 +343,9 @@ async function viewMap(params) {
     main.replaceChildren(h1, controls, h('p', {class: 'error', text: `${t('apiError')}: ${e.message}`}));
     return;
   }
-  const br = isType ? [] : breaks(rows.filter((r) => !r.suppressed).map((r) => r.value));
+  const br = isType ? [] : breaks(rows.filter((r) => !isSup(r)).map((r) => r.value));
   const byCode = new Map(rows.map((r) => [r.code, r]));
-  const classFor = (r) => (r == null ? 'na' : r.suppressed ? 'sup' : isType ? (r.cls ?? 'na') : r.value == null ? 'na' : classOf(r.value, br));
+  const classFor = (r) => (r == null ? 'na' : isSup(r) ? (r.status === 'secondary' ? 'sup2' : 'sup') : isType ? (r.cls ?? 'na') : r.value == null ? 'na' : classOf(r.value, br));
   const colours = isType ? DIV : SEQ;
   // one hidden set of pattern definitions per view, used by map and legend
   const defs = s('svg', {width: 0, height: 0, 'aria-hidden': 'true', focusable: 'false', style: 'position:absolute'}, patternDefs('p', colours));
@@ -321,7 +358,11 @@ async function viewMap(params) {
       const hi = k === br.length ? Math.max(...rows.filter((r) => r.value != null).map((r) => r.value)) : br[k];
       return [`url(#p${k})`, `${fmt(lo, unit)} – ${fmt(hi, unit)}${unit === '%' ? ' %' : unit && unit !== 'index' ? ' ' + unit : ''}`];
     }) : [];
-  legendItems.push(['url(#psup)', t('suppressed')], ['url(#pna)', t('noData')]);
+  // both kinds of suppression are always explained; the undistinguished
+  // label only for a database that has it
+  legendItems.push(['url(#psup)', t('primary')], ['url(#psup2)', t('secondary')]);
+  if (rows.some((r) => r.status === 'suppressed')) legendItems.push(['url(#psup)', t('suppressed')]);
+  legendItems.push(['url(#pna)', t('noData')]);
   const legend = h('div', {}, h('h2', {text: t('legend')}),
     h('ul', {class: 'legend'}, legendItems.map(([fill, label]) => h('li', {}, swatch(fill), label))),
     st.police ? h('p', {class: 'note', text: t('policeLegend')}) : null);
@@ -333,7 +374,7 @@ async function viewMap(params) {
     const prof = $('#profile');
     if (!prof) return;
     api('area', {code}).then((a) => {
-      const v = r ? (r.suppressed ? t('suppressed') : isType ? t(`type${r.value}`) : fmt(r.value, unit)) : t('noData');
+      const v = r ? (isSup(r) ? supLabel(r.status) : isType ? t(`type${r.value}`) : fmt(r.value, unit)) : t('noData');
       prof.replaceChildren(...[h('p', {}, h('strong', {text: a.label || a.name})),
         h('p', {}, `${isType ? t('areaType') : indLabel(ind)}: ${v}`),
         a.kommun_name && a.level !== 'kommun' ? h('p', {}, `${t('kommun')}: `, h('a', {href: `#/omrade/${a.kommun}`, text: a.kommun_name})) : null,
@@ -349,8 +390,8 @@ async function viewMap(params) {
     {label: t('code'), get: (r) => r.code},
     {label: isType ? t('areaType') : t('value'), num: !isType, get: (r) => (isType ? (r.value ? t(`type${r.value}`) : t('noData')) : cellValue(r, unit))},
     ...(isType ? [{label: t('sei'), num: true, get: (r) => fmt(r.sei)}] : [
-      {label: t('numerator'), num: true, get: (r) => (r.suppressed ? SUPPRESSED : fmt(r.numerator, 'count'))},
-      {label: t('denominator'), num: true, get: (r) => (r.suppressed ? SUPPRESSED : fmt(r.denominator, 'count'))}]),
+      {label: t('numerator'), num: true, get: (r) => (isSup(r) ? SUP(r.status) : fmt(r.numerator, 'count'))},
+      {label: t('denominator'), num: true, get: (r) => (isSup(r) ? SUP(r.status) : fmt(r.denominator, 'count'))}]),
   ], rows, {id: 'datatable', limit: 300});
   const tableSection = h('section', {'aria-label': t('tableAlt')}, downloads(dlPath, dlParams, h1.textContent), table);
 
@@ -394,7 +435,7 @@ async function drawMap(box, o) {
   for (const f of fc.features) {
     const r = o.byCode.get(f.properties.code);
     const cls = o.classFor(r);
-    const v = r ? (r.suppressed ? t('suppressed') : o.isType ? t(`type${r.value}`) : fmt(r.value, o.unit)) : t('noData');
+    const v = r ? (isSup(r) ? supLabel(r.status) : o.isType ? t(`type${r.value}`) : fmt(r.value, o.unit)) : t('noData');
     const p = s('path', {d: path(f), class: 'area', fill: `url(#p${cls})`, 'data-code': f.properties.code,
       ...(focusable ? {tabindex: 0, role: 'button', 'aria-label': `${f.properties.name}: ${v}`} : {})});
     if (focusable) {
@@ -523,10 +564,12 @@ async function viewArea(code) {
   }
   const ineq = rowsToObjects(a.inequality);
   if (ineq.length) {
-    parts.push(h('h2', {text: t('inequality')}), ineqChart(ineq), downloads('inequality', {code}, t('inequality')),
+    parts.push(h('h2', {text: t('inequality')}), ineqChart(ineq), h('p', {class: 'note', text: t('ineqNote')}),
+      downloads('inequality', {code}, t('inequality')),
       dataTable(t('inequality'), [{label: t('year'), get: (r) => r.year}, {label: t('index'), get: (r) => r.index},
-        {label: t('value'), num: true, get: (r) => fmt(r.value)}, {label: t('lower'), num: true, get: (r) => fmt(r.lower)},
-        {label: t('upper'), num: true, get: (r) => fmt(r.upper)}, {label: t('flag'), get: (r) => r.flag || ''}], ineq));
+        {label: t('corrected'), num: true, get: (r) => fmt(r.corrected)}, {label: t('lower'), num: true, get: (r) => fmt(r.lower)},
+        {label: t('upper'), num: true, get: (r) => fmt(r.upper)}, {label: t('plugin'), num: true, get: (r) => fmt(r.value)},
+        {label: t('expected'), num: true, get: (r) => fmt(r.expected)}, {label: t('flag'), get: (r) => flagText(r.flag)}], ineq));
   }
   const inds = rowsToObjects(a.indicators);
   parts.push(h('h2', {text: t('indicators')}), inds.length ? dataTable(`${t('indicators')}: ${a.name}`, [
@@ -539,7 +582,7 @@ async function viewArea(code) {
 
 function ineqChart(rows) {
   const W = 560, H = 220, L = 50, B = 30, TOP = 14, R = 14;
-  const xs = rows.map((r) => r.year), ys = rows.flatMap((r) => [r.lower, r.upper, r.value]).filter((v) => v != null);
+  const xs = rows.map((r) => r.year), ys = rows.flatMap((r) => [r.lower, r.upper, r.value, r.corrected, r.expected]).filter((v) => v != null);
   const x0 = Math.min(...xs), x1 = Math.max(...xs), y1 = Math.max(...ys) * 1.1 || 1;
   const X = (x) => L + (x1 === x0 ? (W - L - R) / 2 : ((x - x0) / (x1 - x0)) * (W - L - R));
   const Y = (y) => H - B - (y / y1) * (H - B - TOP);
@@ -549,7 +592,11 @@ function ineqChart(rows) {
   for (const r of rows) {
     svg.append(s('text', {x: X(r.year), y: H - B + 16, 'text-anchor': 'middle'}, String(r.year)));
     if (r.lower != null && r.upper != null) svg.append(s('line', {x1: X(r.year), x2: X(r.year), y1: Y(r.lower), y2: Y(r.upper), stroke: '#0b3d6e', 'stroke-width': 2}));
-    if (r.value != null) svg.append(s('circle', {cx: X(r.year), cy: Y(r.value), r: 4, fill: '#0b3d6e'}));
+    // filled: the corrected value the interval surrounds; ring: the
+    // uncorrected (plug-in) value; dash: the value under random allocation
+    if (r.expected != null) svg.append(s('line', {x1: X(r.year) - 7, x2: X(r.year) + 7, y1: Y(r.expected), y2: Y(r.expected), stroke: '#b2182b', 'stroke-width': 2}));
+    if (r.corrected != null) svg.append(s('circle', {cx: X(r.year), cy: Y(r.corrected), r: 4, fill: '#0b3d6e'}));
+    if (r.value != null) svg.append(s('circle', {cx: X(r.year), cy: Y(r.value), r: 4, fill: 'none', stroke: '#0b3d6e', 'stroke-width': 1.5}));
   }
   return svg;
 }
@@ -589,7 +636,7 @@ async function viewTypes(params) {
     const params2 = {indicator: st.ind, year: st.year, sex: st.sex, age: st.age, born: st.born, within: st.within};
     const rows = rowsToObjects(await api('bytype', params2));
     parts.push(h('h2', {text: `${indLabel(ind)} ${st.year}`}), barChart(rows, ind), downloads('bytype', params2, indLabel(ind)),
-      dataTable(`${indLabel(ind)} ${st.year}`, [{label: t('areaType'), get: (r) => t(`type${r.area_type}`)},
+      dataTable(`${indLabel(ind)} ${st.year}`, [{label: t('areaType'), get: (r) => typeLabel(r.area_type)},
         {label: t('nRegso'), num: true, get: (r) => r.n_regso}, {label: t('value'), num: true, get: (r) => cellValue(r, ind.unit)},
         {label: t('typeYear'), get: (r) => r.type_year}], rows));
   } else {
@@ -606,12 +653,13 @@ function barChart(rows, ind) {
   const svg = s('svg', {class: 'chart', viewBox: `0 0 ${W} ${rows.length * rowH + 10}`, role: 'img', 'aria-label': indLabel(ind)}, defs);
   rows.forEach((r, i) => {
     const y = 5 + i * rowH;
-    svg.append(s('text', {x: L - 8, y: y + 20, 'text-anchor': 'end'}, t(`type${r.area_type}`)));
-    if (r.value != null) {
+    svg.append(s('text', {x: L - 8, y: y + 20, 'text-anchor': 'end'}, typeLabel(r.area_type)));
+    if (r.value != null && !isSup(r)) {
       const w = ((W - L - R) * r.value) / max;
-      svg.append(s('rect', {x: L, y: y + 4, width: Math.max(w, 1), height: rowH - 10, fill: `url(#b${r.area_type - 1})`, stroke: '#333'}),
+      const k = String(r.area_type) === '1-2' ? 0 : Number(r.area_type) - 1;
+      svg.append(s('rect', {x: L, y: y + 4, width: Math.max(w, 1), height: rowH - 10, fill: `url(#b${k})`, stroke: '#333'}),
         s('text', {x: L + w + 6, y: y + 20}, fmt(r.value, ind.unit)));
-    } else svg.append(s('text', {x: L + 6, y: y + 20}, t('suppressed')));
+    } else svg.append(s('text', {x: L + 6, y: y + 20}, isSup(r) ? supLabel(r.status) : t('noData')));
   });
   return svg;
 }
@@ -632,13 +680,13 @@ async function viewA11y() {
       'Varje karta har en tabell med samma uppgifter, med nedladdning som CSV och Excel.',
       'Kartans teckenförklaring använder både färg och mönster samt text, så att den inte bara bygger på färg.',
       'Allt kan användas med tangentbord; en länk “Hoppa till innehållet” finns först på sidan.',
-      'Skyddade uppgifter (för få personer) visas med text, inte bara med en tom cell.',
+      'Skyddade uppgifter visas med text, inte bara med en tom cell, och texten säger varför: för få personer, eller skyddad för att skydda andra värden.',
       'Sidan finns på svenska och engelska.',
     ] : [
       'Every map has a table with the same data, downloadable as CSV and Excel.',
       'The map legend uses colour and pattern plus text, so it does not rely on colour alone.',
       'Everything works with the keyboard; a “Skip to content” link comes first.',
-      'Suppressed data (too few persons) is shown with text, not just an empty cell.',
+      'Suppressed data is shown with text, not just an empty cell, and the text says why: too few persons, or protected to protect other values.',
       'The site is available in Swedish and English.',
     ]).map((x) => h('li', {text: x}))),
     h('h2', {text: sv ? 'Kända brister' : 'Known limitations'}),
@@ -657,6 +705,7 @@ async function viewA11y() {
 // ------------------------------------------------------------------ router
 async function render() {
   const {parts, params} = route();
+  await meta().catch(() => null); // for the provenance banner in chrome()
   try {
     if (parts[0] === 'omrade' && parts[1]) await viewArea(parts[1]);
     else if (parts[0] === 'typer') await viewTypes(params);

@@ -99,7 +99,7 @@ try {
   // download the table as CSV
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("CSV")')]);
   const csv = fs.readFileSync(await dl.path(), 'utf8');
-  check(csv.startsWith('code,name,value,numerator,denominator,suppressed\n') && csv.includes('0114,Upplands Väsby,11,4400,40000,0'),
+  check(csv.startsWith('code,name,value,numerator,denominator,status\n') && csv.includes('0114,Upplands Väsby,11,4400,40000,published'),
     'CSV download has the table');
   await page.screenshot({path: shot});
   console.log(`screenshot: ${shot}`);
@@ -109,6 +109,17 @@ try {
   await page.goto(`${base}/#/karta?ind=low_econ&level=regso&year=2022&view=table`);
   await ready();
   check((await page.textContent('#datatable')).includes('Skyddad'), 'suppressed RegSO shown as suppressed');
+  // provenance and the two kinds of suppression, on the page itself
+  const legend = await page.textContent('ul.legend');
+  check(legend.includes('Skyddad: för få personer') && legend.includes('Skyddad för att skydda andra värden'),
+    'legend explains primary and secondary suppression');
+  check((await page.textContent('#banner')).startsWith('Syntetiska data') && await page.isVisible('#banner'),
+    'synthetic-data banner shown (meta data_source = synthetic)');
+  // the bulk download: every cell as long CSV, linked from every page
+  const exportHref = await page.getAttribute('#foot a[href="/api/export.csv.gz"]', 'href');
+  const exportCsv = await page.evaluate(async (u) => new Response((await fetch(u)).body.pipeThrough(new DecompressionStream('gzip'))).text(), exportHref);
+  check(exportCsv.startsWith('indicator,year,sex,age,born,level,code,within,area_type,status,numerator,denominator,value\n') &&
+    exportCsv.includes('low_econ,2022,total,total,total,kommun,0114,,,published,4000,40000,10\n'), 'bulk CSV export linked and served');
   await axe('table view');
   await page.goto(`${base}/#/karta?ind=low_econ&level=kommun&year=2023&view=line&sel=0114`);
   await ready();
@@ -117,6 +128,13 @@ try {
   await page.goto(`${base}/#/omrade/0114`);
   await ready();
   check((await page.textContent('main')).includes('Ojämlikhetsindex'), 'kommun page shows the inequality index');
+  check((await page.textContent('main')).includes('Vid slumpmässig fördelning'), 'inequality table shows the value under random allocation');
+  check(await page.isVisible('#banner'), 'synthetic-data banner on the kommun page');
+  // flags as sentences: Vallentuna's fixture row is flagged few_deso
+  await page.goto(`${base}/#/omrade/0115`);
+  await page.waitForFunction(() => document.body.dataset.ready === '1' && document.querySelector('h1')?.textContent.includes('Vallentuna'));
+  const main0115 = await page.textContent('main');
+  check(main0115.includes('Få DeSO med befolkning') && !main0115.includes('few_deso'), 'inequality flag shown as a Swedish sentence');
   await axe('kommun page');
   await page.goto(`${base}/#/typer`);
   await ready();
@@ -132,6 +150,13 @@ try {
     document.querySelector('h1')?.textContent === 'Accessibility statement', null, {timeout: 10000}).catch(() => {});
   check((await page.textContent('h1')) === 'Accessibility statement', 'English toggle');
   await axe('accessibility statement (en)');
+  check((await page.textContent('#banner')).startsWith('Synthetic data'), 'synthetic-data banner in English');
+  await page.goto(`${base}/#/karta?ind=low_econ&level=regso&year=2022&view=table`);
+  await page.waitForFunction(() => document.body.dataset.ready === '1' && document.querySelector('h1')?.textContent.includes('2022'));
+  const legendEn = await page.textContent('ul.legend');
+  check(legendEn.includes('Suppressed: too few persons') && legendEn.includes('Protected to protect other values'),
+    'English legend explains primary and secondary suppression');
+  await axe('table view (en)');
   check(errors.length === 0, `no page errors ${errors.join('; ')}`);
 } finally {
   await ctx.close();

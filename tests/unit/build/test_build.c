@@ -137,28 +137,28 @@ static void test_build_fixture(void **state)
     /* 4000 / 40000 = 10 %, 4400 / 40000 = 11 %; 3 of 40 is suppressed (k = 5)
      * and keeps no numbers */
     expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n0114,Upplands Väsby,10,4000,40000,0\n");
+               "code,name,value,numerator,denominator,status\n0114,Upplands Väsby,10,4000,40000,published\n");
     expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&sex=woman&age=20-64&born=abroad&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n0114,Upplands Väsby,,,,1\n");
+               "code,name,value,numerator,denominator,status\n0114,Upplands Väsby,,,,suppressed\n");
     /* RegSO: 100/1000, 300/1000, 2/10 (primary: numerator < 5), 50/2000.
      * Published, 0114R004 would give 0114R003 back as the kommun's RegSO sum
      * (100+300+2+50) minus the others, so om_sdc suppresses it too
      * (secondary): 0114R003 then lies anywhere in [0, 52]. */
     expect_api("/api/values?indicator=low_econ&level=regso&year=2022&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n"
-               "0114R001,Bollstanäs,10,100,1000,0\n0114R002,Hammarby-Vaxmyra,30,300,1000,0\n"
-               "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,1\n0114R004,Odenslunda södra-Bredden,,,,1\n");
+               "code,name,value,numerator,denominator,status\n"
+               "0114R001,Bollstanäs,10,100,1000,published\n0114R002,Hammarby-Vaxmyra,30,300,1000,published\n"
+               "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,suppressed\n0114R004,Odenslunda södra-Bredden,,,,suppressed\n");
     /* income is a mean: 3e8 SEK / 1000 persons = 300000 */
     expect_api("/api/values?indicator=income&level=regso&year=2022&within=0114R001&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n0114R001,Bollstanäs,300000,300000000,1000,0\n");
+               "code,name,value,numerator,denominator,status\n0114R001,Bollstanäs,300000,300000000,1000,published\n");
     /* SEI from sei.csv is a value-only indicator */
     expect_api("/api/values?indicator=sei&level=regso&year=2022&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n0114R001,Bollstanäs,-1.5,,,0\n"
-               "0114R002,Hammarby-Vaxmyra,2.5,,,0\n");
+               "code,name,value,numerator,denominator,status\n0114R001,Bollstanäs,-1.5,,,published\n"
+               "0114R002,Hammarby-Vaxmyra,2.5,,,published\n");
     expect_api("/api/series?indicator=low_econ&code=0114,00&format=csv",
-               "code,name,year,value,numerator,denominator,suppressed\n00,Riket,2022,15,1500000,10000000,0\n"
-               "00,Riket,2023,16,1600000,10000000,0\n0114,Upplands Väsby,2022,10,4000,40000,0\n"
-               "0114,Upplands Väsby,2023,11,4400,40000,0\n");
+               "code,name,year,value,numerator,denominator,status\n00,Riket,2022,15,1500000,10000000,published\n"
+               "00,Riket,2023,16,1600000,10000000,published\n0114,Upplands Väsby,2022,10,4000,40000,published\n"
+               "0114,Upplands Väsby,2023,11,4400,40000,published\n");
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     assert_near(q1(db, "SELECT SUM(n_suppressed) FROM slices"), 3, 0);
@@ -200,7 +200,7 @@ static void test_build_primary_only(void **state)
     assert_int_equal(r.cells_secondary, 0);
     /* 50 / 2000 = 2.5 %, published without secondary suppression */
     expect_api("/api/values?indicator=low_econ&level=regso&year=2022&within=0114R004&format=csv",
-               "code,name,value,numerator,denominator,suppressed\n0114R004,Odenslunda södra-Bredden,2.5,50,2000,0\n");
+               "code,name,value,numerator,denominator,status\n0114R004,Odenslunda södra-Bredden,2.5,50,2000,published\n");
 }
 
 static void test_build_scb_types(void **state)
@@ -254,6 +254,59 @@ static void test_build_bad_input(void **state)
     assert_int_equal(om_build_run(&o, NULL, &err), OM_ERR_USAGE);
 }
 
+/* The first text column of the first row of sql, or "" (copied to buf). */
+static const char *qs(sqlite3 *db, const char *sql, char *buf, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    buf[0] = '\0';
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return buf;
+}
+
+/* The ids `omrade indicators --barometer` writes for the SEI's third
+ * indicator (docs/synth.md, issue 11.1): econ_assistance_any (assistance in
+ * any month) and assist_unemp_long (SCB's "ekonomiskt bistånd i minst tio
+ * månader och/eller arbetslösa längre än sex månader", band 20-64/65) are in
+ * the catalogue with their own labels and per-cent unit, not shown by id. */
+static void test_build_sei_catalogue(void **state)
+{
+    (void)state;
+    char in[160];
+    snprintf(in, sizeof in, "%s/sei-ind.csv", tmpdir);
+    FILE *f = fopen(in, "w");
+    assert_non_null(f);
+    fputs("level,code,year,indicator,sex,age,born,numerator,denominator\n"
+          "kommun,0114,2023,econ_assistance_any,total,20-64,total,30,600\n"
+          "kommun,0114,2023,assist_unemp_long,total,20-64/65,total,12,610\n",
+          f);
+    fclose(f);
+    om_build_options o;
+    memset(&o, 0, sizeof o);
+    o.out = dbpath;
+    o.indicators[o.n_indicators++] = in;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_build_run(&o, NULL, &err), OM_OK);
+    unlink(in);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    char b[200];
+    assert_string_equal(qs(db, "SELECT label_sv FROM indicators WHERE id='econ_assistance_any'", b, sizeof b),
+                        "Ekonomiskt bistånd någon gång under året");
+    assert_string_equal(qs(db, "SELECT label_en FROM indicators WHERE id='assist_unemp_long'", b, sizeof b),
+                        "Social assistance for at least ten months and/or unemployed more than six months");
+    assert_string_equal(qs(db, "SELECT unit FROM indicators WHERE id='assist_unemp_long'", b, sizeof b), "%");
+    assert_string_equal(qs(db, "SELECT main_age FROM indicators WHERE id='assist_unemp_long'", b, sizeof b),
+                        "20-64/65");
+    /* the old id is no longer written by the generator, so nothing else */
+    assert_near(q1(db, "SELECT COUNT(*) FROM indicators"), 2, 0);
+    /* 12 / 610 in per cent */
+    assert_near(q1(db, "SELECT scale FROM indicators WHERE id='assist_unemp_long'"), 100, 0);
+    sqlite3_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_build_primary_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_scb_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_sei_catalogue, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

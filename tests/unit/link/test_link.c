@@ -46,8 +46,8 @@ static int setup(void **state)
     om_error err = OM_ERROR_INIT;
     if (om_geo_new_builtin(&f->g, &err) != OM_OK)
         return -1;
-    const char *res[1] = {FIX "residence.csv"};
-    if (om_link_load(&f->l, f->g, FIX "persons.csv", res, 1, FIX "types.csv", NULL, &err) != OM_OK)
+    const char *res[1] = {FIX "residence.csv"}, *typ[1] = {FIX "types.csv"};
+    if (om_link_load(&f->l, f->g, FIX "persons.csv", res, 1, typ, 1, NULL, &err) != OM_OK)
         return -1;
     *state = f;
     return 0;
@@ -69,6 +69,24 @@ static uint32_t person(const om_link *l, int64_t lopnr)
     return p;
 }
 
+static om_link_method preset(const char *name)
+{
+    const om_link_preset *p = om_link_preset_find(name);
+    assert_non_null(p);
+    return p->method;
+}
+
+/* Type of person p in statistics year y under preset `name`; -1 when not
+ * linked.  Fails the test when the plan cannot be made. */
+static int type_of(const om_link *l, uint32_t p, int y, const char *name, om_link_fallback fb)
+{
+    om_link_plan plan;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_link_plan_year(l, preset(name), y, fb, &plan, &err), OM_OK);
+    int t;
+    return om_link_area(l, p, &plan, &t, NULL) < 0 ? -1 : t;
+}
+
 /* The fixture: DeSO A = 0114C1010 (RegSO 0114R001: type 1 in 2019, 2 in
  * 2020), B = 0114C1180 (0114R002: 5 in 2019, 4 in 2020).  Person 1 lives in
  * A in 2019 and B in 2020; 2 in B both years; 3 in A in 2019 only; 4 in A
@@ -76,7 +94,7 @@ static uint32_t person(const om_link *l, int64_t lopnr)
 static void test_methods(void **state)
 {
     const om_link *l = ((fx *)*state)->l;
-    int y0, y1, t;
+    int y0, y1;
     om_link_years(l, &y0, &y1);
     assert_int_equal(y0, 2019);
     assert_int_equal(y1, 2020);
@@ -84,51 +102,103 @@ static void test_methods(void **state)
     assert_int_equal(y0, 2019);
     assert_int_equal(y1, 2020);
     uint32_t p1 = person(l, 1), p2 = person(l, 2), p3 = person(l, 3), p4 = person(l, 4);
-    /* dec31, event year 2020: residence 31 Dec 2019, types of 2020 */
-    assert_true(om_link_area(l, p1, 2020, OM_LINK_DEC31, &t) >= 0);
-    assert_int_equal(t, 2);
-    om_link_area(l, p2, 2020, OM_LINK_DEC31, &t);
-    assert_int_equal(t, 4);
-    /* prev: same residence, types of 2019 */
-    om_link_area(l, p1, 2020, OM_LINK_PREV, &t);
-    assert_int_equal(t, 1);
-    om_link_area(l, p2, 2020, OM_LINK_PREV, &t);
-    assert_int_equal(t, 5);
+    const om_link_fallback X = OM_LINK_TYPES_EXACT;
+    /* dec31, 2020: residence 31 Dec 2019, types of 2020 */
+    assert_int_equal(type_of(l, p1, 2020, "dec31", X), 2);
+    assert_int_equal(type_of(l, p2, 2020, "dec31", X), 4);
+    /* prev = sos2: same residence, types of 2019 */
+    assert_int_equal(type_of(l, p1, 2020, "prev", X), 1);
+    assert_int_equal(type_of(l, p2, 2020, "sos2", X), 5);
+    /* sos1, 2020: residence 31 Dec 2020 (person 1 now in B), types of 2019 */
+    assert_int_equal(type_of(l, p1, 2020, "sos1", X), 5);
+    assert_int_equal(type_of(l, p4, 2020, "sos1", X), 1);
+    assert_int_equal(type_of(l, p3, 2020, "sos1", X), -1); /* not registered 2020 */
     /* latest: person 1's latest residence is B (2020), latest type year 2020 */
-    om_link_area(l, p1, 2020, OM_LINK_LATEST, &t);
-    assert_int_equal(t, 4);
+    assert_int_equal(type_of(l, p1, 2020, "latest", X), 4);
     /* person 3's latest residence is A in 2019 -> type of 2020 = 2 */
-    om_link_area(l, p3, 2020, OM_LINK_LATEST, &t);
-    assert_int_equal(t, 2);
+    assert_int_equal(type_of(l, p3, 2020, "latest", X), 2);
     /* person 4 was not registered on 31 Dec 2019: no area in 2020 */
-    assert_true(om_link_area(l, p4, 2020, OM_LINK_DEC31, &t) < 0);
-    assert_true(om_link_area(l, p4, 2021, OM_LINK_DEC31, &t) >= 0);
+    assert_int_equal(type_of(l, p4, 2020, "dec31", X), -1);
+    /* dec31 for 2021 needs types of 2021: an error naming the year ... */
+    om_link_plan plan;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_link_plan_year(l, preset("dec31"), 2021, X, &plan, &err), OM_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "expected area types of 2021"));
+    /* ... or, asked for, the nearest year 2020, marked as substituted */
+    assert_int_equal(om_link_plan_year(l, preset("dec31"), 2021, OM_LINK_TYPES_NEAREST, &plan, &err),
+                     OM_OK);
+    assert_int_equal(plan.type_year, 2020);
+    assert_int_equal(plan.type_year_wanted, 2021);
+    assert_int_equal(plan.residence_year, 2020);
+    int t, ry;
+    assert_true(om_link_area(l, p4, &plan, &t, &ry) >= 0);
     assert_int_equal(t, 2);
-    /* dec31 for 2021 needs types of 2021: clamped to 2020 */
-    om_link_area(l, p1, 2021, OM_LINK_DEC31, &t);
-    assert_int_equal(t, 4);
-    /* outside the residence years */
-    assert_true(om_link_area(l, p1, 2019, OM_LINK_DEC31, &t) < 0);
-    assert_true(om_link_area(l, p1, 2022, OM_LINK_DEC31, &t) < 0);
+    assert_int_equal(ry, 2020);
+    /* residence years outside the data are a usage error */
+    assert_int_equal(om_link_plan_year(l, preset("dec31"), 2019, X, &plan, &err), OM_ERR_USAGE);
+    assert_int_equal(om_link_plan_year(l, preset("sos1"), 2021, X, &plan, &err), OM_ERR_USAGE);
+    /* statistics years every method can link: sos1 2019-2020, dec31 2020-2021 */
+    om_link_method both[2] = {preset("sos1"), preset("dec31")};
+    int f, la;
+    assert_true(om_link_stat_years(l, both, 1, &f, &la) && f == 2019 && la == 2020);
+    assert_true(om_link_stat_years(l, both + 1, 1, &f, &la) && f == 2020 && la == 2021);
+    assert_true(om_link_stat_years(l, both, 2, &f, &la) && f == 2020 && la == 2020);
+}
+
+/* Names and offsets of the presets, and "R/T" specifications. */
+static void test_method_names(void **state)
+{
+    (void)state;
+    om_link_method m;
+    char buf[16];
+    assert_true(om_link_method_parse("sos1", &m) && m.residence == 0 && m.type == -1);
+    assert_true(om_link_method_parse("sos2", &m) && m.residence == -1 && m.type == -1);
+    assert_true(om_link_method_parse("dec31", &m) && m.residence == -1 && m.type == 0);
+    assert_true(om_link_method_parse("prev", &m) && m.residence == -1 && m.type == -1);
+    assert_true(om_link_method_parse("latest", &m) && m.residence == OM_LINK_LATEST &&
+                m.type == OM_LINK_LATEST);
+    assert_true(om_link_method_parse("Y/Y-1", &m) && m.residence == 0 && m.type == -1);
+    assert_string_equal(om_link_method_name(m, buf, sizeof buf), "sos1");
+    assert_true(om_link_method_parse("Y/Y", &m));
+    assert_string_equal(om_link_method_name(m, buf, sizeof buf), "Y/Y");
+    assert_true(om_link_method_parse("Y-1/Y-1", &m));
+    assert_string_equal(om_link_method_name(m, buf, sizeof buf), "sos2");
+    assert_false(om_link_method_parse("Y-2/Y", &m));
+    assert_false(om_link_method_parse("dec30", &m));
+    assert_false(om_link_method_parse("Y", &m));
+    for (size_t i = 0; i < om_link_npresets(); i++)
+        assert_true(strlen(om_link_preset_at(i)->text_sv) > 0);
 }
 
 static void test_compare(void **state)
 {
     const om_link *l = ((fx *)*state)->l;
-    int64_t tab[6][6];
-    double share;
+    om_link_plan a, b;
+    om_link_comparison c;
+    om_error err = OM_ERROR_INIT;
+    const om_link_fallback X = OM_LINK_TYPES_EXACT;
     /* 2020, dec31 vs prev: persons 1 and 3 go 2 -> 1, person 2 goes 4 -> 5 */
-    om_link_compare(l, 2020, OM_LINK_DEC31, OM_LINK_PREV, tab, &share);
-    assert_int_equal(tab[2][1], 2);
-    assert_int_equal(tab[4][5], 1);
-    assert_true(share == 1.0);
+    assert_int_equal(om_link_plan_year(l, preset("dec31"), 2020, X, &a, &err), OM_OK);
+    assert_int_equal(om_link_plan_year(l, preset("prev"), 2020, X, &b, &err), OM_OK);
+    om_link_compare(l, &a, &b, &c);
+    assert_int_equal(c.tab[2][1], 2);
+    assert_int_equal(c.tab[4][5], 1);
+    assert_true(c.share == 1.0);
     /* 2020, dec31 vs latest: only person 1 differs (2 vs 4) */
-    om_link_compare(l, 2020, OM_LINK_DEC31, OM_LINK_LATEST, tab, &share);
-    assert_int_equal(tab[2][4], 1);
-    assert_true(fabs(share - 1.0 / 3.0) < 1e-15);
-    /* 2021: the same types under dec31 and prev (both use 2020 types) */
-    om_link_compare(l, 2021, OM_LINK_DEC31, OM_LINK_PREV, tab, &share);
-    assert_true(share == 0.0);
+    assert_int_equal(om_link_plan_year(l, preset("latest"), 2020, X, &b, &err), OM_OK);
+    om_link_compare(l, &a, &b, &c);
+    assert_int_equal(c.tab[2][4], 1);
+    assert_true(fabs(c.share - 1.0 / 3.0) < 1e-15);
+    /* 2020, sos1 vs sos2: registered both years are persons 1 (B/5 vs A/1)
+     * and 2 (B/5 vs B/5); 3 only in 2019, 4 only in 2020 */
+    assert_int_equal(om_link_plan_year(l, preset("sos1"), 2020, X, &a, &err), OM_OK);
+    assert_int_equal(om_link_plan_year(l, preset("sos2"), 2020, X, &b, &err), OM_OK);
+    om_link_compare(l, &a, &b, &c);
+    assert_int_equal(c.typed_both, 2);
+    assert_int_equal(c.differ, 1);
+    assert_int_equal(c.only_a, 1);
+    assert_int_equal(c.only_b, 1);
+    assert_true(c.share == 0.5);
 }
 
 static void test_rates_counts(void **state)
@@ -143,7 +213,7 @@ static void test_rates_counts(void **state)
     const char *ev[1] = {FIX "deaths.csv"};
     sp.events = ev;
     sp.nevents = 1;
-    sp.method = OM_LINK_DEC31;
+    sp.method = preset("dec31");
     sp.dims = OM_DIM_YEAR;
     sp.level = 0.95;
     sp.standard = OM_STD_NONE;
@@ -181,7 +251,7 @@ static void test_rates_counts(void **state)
     om_link *l2 = NULL;
     om_geo *g = ((fx *)*state)->g;
     const char *res[1] = {FIX "residence.csv"};
-    assert_int_equal(om_link_load(&l2, g, FIX "persons.csv", res, 1, NULL, NULL, &err), OM_OK);
+    assert_int_equal(om_link_load(&l2, g, FIX "persons.csv", res, 1, NULL, 0, NULL, &err), OM_OK);
     assert_int_equal(om_rates_run(&r, l2, o, &sp, &err), OM_ERR_USAGE);
     om_link_free(l2);
     om_outcomes_free(o);
@@ -204,10 +274,10 @@ static void test_load_counts(void **state)
     char *rp = write_tmp("lopnr,year,deso\n10,2019,0114C1010\n10,2019,0114C1180\n11,2019,9999X9999\n"
                          "12,2019,0114C1010\n11,2020,0114C1180\n");
     char *tp = write_tmp("area,year,area_type\n0114R001,2019,3\n0114R999,2019,2\n0114R002,2019,\n");
-    const char *res[1] = {rp};
+    const char *res[1] = {rp}, *typ[1] = {tp};
     om_link *l = NULL;
     om_error err = OM_ERROR_INIT;
-    assert_int_equal(om_link_load(&l, g, pp, res, 1, tp, NULL, &err), OM_OK);
+    assert_int_equal(om_link_load(&l, g, pp, res, 1, typ, 1, NULL, &err), OM_OK);
     const om_link_load_stats *s = om_link_stats(l);
     assert_int_equal(s->persons, 2);
     assert_int_equal(s->persons_dup, 1);
@@ -220,10 +290,8 @@ static void test_load_counts(void **state)
     assert_int_equal(s->type_unknown_area, 1);
     assert_int_equal(s->type_missing, 1);
     /* first residence row kept: person 10 in A (type 3) */
-    int t;
     uint32_t p = person(l, 10);
-    assert_true(om_link_area(l, p, 2020, OM_LINK_DEC31, &t) >= 0);
-    assert_int_equal(t, 3);
+    assert_int_equal(type_of(l, p, 2020, "sos2", OM_LINK_TYPES_EXACT), 3);
     /* Event year 2021 (residence 2020): only person 11 is registered, in
      * 0114C1180 whose RegSO has no type: one person-year left out of a
      * table by type, the event counted as "no area type", no cells. */
@@ -238,6 +306,8 @@ static void test_load_counts(void **state)
     sp.dims = OM_DIM_TYPE;
     sp.level = 0.95;
     sp.year_first = sp.year_last = 2021;
+    sp.method = preset("sos2");
+    sp.type_fallback = OM_LINK_TYPES_NEAREST; /* types of 2019 only: 2020 -> 2019 */
     om_rates *r = NULL;
     assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
     assert_int_equal(om_rates_total_counts(r)->pop_no_type, 1);
@@ -250,7 +320,7 @@ static void test_load_counts(void **state)
     om_link_free(l);
     /* bad input: position and what was expected */
     char *bad = write_tmp("lopnr,sex,birth_date\n10,3,1960-01-01\n");
-    assert_int_equal(om_link_load(&l, g, bad, res, 1, NULL, NULL, &err), OM_ERR_INPUT);
+    assert_int_equal(om_link_load(&l, g, bad, res, 1, NULL, 0, NULL, &err), OM_ERR_INPUT);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 4);
     assert_non_null(strstr(err.msg, "expected sex 1 (man) or 2 (woman), found '3'"));
@@ -273,19 +343,18 @@ static void test_scb_types(void **state)
     const char *res[1] = {FIX "residence.csv"};
     om_link *l = NULL;
     om_error err = OM_ERROR_INIT;
-    assert_int_equal(om_link_load(&l, g, FIX "persons.csv", res, 1,
-                                  OM_SOURCE_DIR "/data/scb/regso-omradestyp-2022.csv", NULL, &err),
-                     OM_OK);
+    const char *typ[1] = {OM_SOURCE_DIR "/data/scb/regso-omradestyp-2022.csv"};
+    assert_int_equal(om_link_load(&l, g, FIX "persons.csv", res, 1, typ, 1, NULL, &err), OM_OK);
     const om_link_load_stats *s = om_link_stats(l);
     assert_int_equal(s->type_rows - s->type_notes, 3363);
     assert_int_equal(s->type_unknown_area, 0);
     assert_int_equal(s->type_missing, 0);
     assert_true(s->type_notes > 0);
-    int t0, t1, t;
+    int t0, t1;
     om_link_type_years(l, &t0, &t1);
     assert_true(t0 == 2022 && t1 == 2022);
-    om_link_area(l, person(l, 3), 2020, OM_LINK_DEC31, &t); /* person 3: 0114C1010 */
-    assert_int_equal(t, 4);
+    /* person 3: 0114C1010 in 2019; the latest (only) type year is 2022 */
+    assert_int_equal(type_of(l, person(l, 3), 2020, "latest", OM_LINK_TYPES_EXACT), 4);
     om_link_free(l);
 }
 
@@ -314,6 +383,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dates),
         cmocka_unit_test_setup_teardown(test_methods, setup, teardown),
+        cmocka_unit_test(test_method_names),
         cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rates_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_counts, setup, teardown),

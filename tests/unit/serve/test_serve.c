@@ -188,11 +188,11 @@ static void test_values_json(void **state)
     cJSON *r0 = cJSON_GetArrayItem(rows, 0);
     assert_string_equal(cJSON_GetArrayItem(r0, 0)->valuestring, "0114R001");
     assert_near(cJSON_GetArrayItem(r0, 2)->valuedouble, 10.0, 1e-12);
-    /* 0114R003 (2 of 10) is suppressed: null numbers, suppressed = 1 */
+    /* 0114R003 (2 of 10) is suppressed: null numbers and a status word */
     cJSON *r2 = cJSON_GetArrayItem(rows, 2);
     assert_true(cJSON_IsNull(cJSON_GetArrayItem(r2, 2)));
     assert_true(cJSON_IsNull(cJSON_GetArrayItem(r2, 3)));
-    assert_int_equal(cJSON_GetArrayItem(r2, 5)->valueint, 1);
+    assert_string_equal(cJSON_GetArrayItem(r2, 5)->valuestring, "suppressed");
     cJSON_Delete(j);
     reply_free(&r);
 }
@@ -203,11 +203,11 @@ static void test_csv_xlsx(void **state)
     reply r;
     get("/api/values?level=regso&indicator=low_econ&year=2022&format=csv", NULL, &r);
     assert_int_equal(r.status, 200);
-    assert_string_equal(r.body, "code,name,value,numerator,denominator,suppressed\n"
-                                "0114R001,Bollstanäs,10,100,1000,0\n"
-                                "0114R002,Hammarby-Vaxmyra,30,300,1000,0\n"
-                                "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,1\n"
-                                "0114R004,Odenslunda södra-Bredden,,,,1\n"); /* secondary */
+    assert_string_equal(r.body, "code,name,value,numerator,denominator,status\n"
+                                "0114R001,Bollstanäs,10,100,1000,published\n"
+                                "0114R002,Hammarby-Vaxmyra,30,300,1000,published\n"
+                                "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,suppressed\n"
+                                "0114R004,Odenslunda södra-Bredden,,,,suppressed\n"); /* secondary */
     char v[256];
     assert_true(header(&r, "Content-Disposition", v, sizeof v));
     assert_string_equal(v, "attachment; filename=\"omrade-values.csv\"");
@@ -327,11 +327,11 @@ static void test_static_and_meta(void **state)
     reply_free(&r);
     get("/api/bytype?indicator=low_econ&year=2022", NULL, &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "[1,1,30,300,1000,0,2022]"));
+    assert_non_null(strstr(r.body, "[\"1\",1,30,300,1000,\"published\",2022]"));
     reply_free(&r);
     get("/api/series?indicator=low_econ&code=0114,00", NULL, &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "[\"0114\",\"Upplands Väsby\",2023,11,4400,40000,0]"));
+    assert_non_null(strstr(r.body, "[\"0114\",\"Upplands Väsby\",2023,11,4400,40000,\"published\"]"));
     assert_non_null(strstr(r.body, "[\"00\",\"Riket\",2023,16,"));
     reply_free(&r);
 }

@@ -492,6 +492,83 @@ static void test_gradients(void **state)
     assert_true(q[1] > 1.5);
 }
 
+/* SEI's third indicator as SCB defines it (SCB, "Områdestyper efter
+ * socioekonomisk status / Regionala statistikområden (RegSO)", method
+ * description): "andel personer med ekonomiskt bistånd i minst tio månader
+ * och/eller arbetslösa längre än sex månader", ages 20-65 in 2023.  Written
+ * out here (not with the library's om_sei_* functions): assist_months >= 10
+ * or unemp_days > 180, age = 2023 - birth year in 20..65.  The generator
+ * must give exactly round(target x n) of every RegSO's 2023 residents of
+ * those ages this status, and shorter spells (1-9 months, 1-180 days) must
+ * exist without counting. */
+typedef struct au_count {
+    micro *m;
+    int64_t *n, *k;
+    int64_t band, any_assist, short_assist, long_assist, short_unemp, long_unemp, both;
+} au_count;
+
+static void au_row(om_csv *c, void *ctx)
+{
+    au_count *x = ctx;
+    if (fi64(c, 1) != 2023)
+        return;
+    uint32_t p;
+    assert_true(om_u64map_get(x->m->map, (uint64_t)fi64(c, 0), &p));
+    int age = 2023 - x->m->byear[p];
+    if (age < 20 || age > 65)
+        return;
+    const om_geo *g = om_synth_model_geo(model);
+    int32_t r = om_geo_parent(g, OM_LEVEL_DESO, x->m->deso[p][2023 - 2011], OM_LEVEL_REGSO);
+    int64_t a = fi64(c, 4), u = fi64(c, 5);
+    assert_true(a >= 0 && a <= 12 && u >= 0 && u <= 365);
+    bool la = a >= 10, lu = u > 180;
+    x->n[r]++;
+    x->k[r] += la || lu;
+    x->band++;
+    x->any_assist += a > 0;
+    x->short_assist += a > 0 && !la;
+    x->long_assist += la;
+    x->short_unemp += u > 0 && !lu;
+    x->long_unemp += lu;
+    x->both += la && lu;
+}
+
+static void test_assist_unemp_allocation(void **state)
+{
+    (void)state;
+    micro *m = big_micro();
+    const om_geo *g = om_synth_model_geo(model);
+    int32_t nr = om_geo_count(g, OM_LEVEL_REGSO);
+    size_t nn = nr > 0 && nr < 100000 ? (size_t)nr : 1;
+    au_count x;
+    memset(&x, 0, sizeof x);
+    x.m = m;
+    x.n = calloc(nn, sizeof *x.n);
+    x.k = calloc(nn, sizeof *x.k);
+    each_row(big, "person_year.csv", au_row, &x);
+    int64_t n = 0, k = 0;
+    for (int32_t r = 0; r < nr; r++) {
+        assert_int_equal(x.k[r], lround(om_synth_regso_target(model, r, 2) * (double)x.n[r]));
+        n += x.n[r];
+        k += x.k[r];
+    }
+    assert_int_equal(n, x.band);
+    double B = (double)x.band;
+    print_message("2023, ages 20-65: SCB's third indicator %.2f %%; assistance any month %.2f %%, "
+                  "1-9 months %.2f %%, 10-12 months %.2f %%; unemployed 1-180 days %.2f %%, "
+                  "> 180 days %.2f %%, both long %.2f %%\n",
+                  100 * k / B, 100 * x.any_assist / B, 100 * x.short_assist / B,
+                  100 * x.long_assist / B, 100 * x.short_unemp / B, 100 * x.long_unemp / B,
+                  100 * x.both / B);
+    /* shorter spells exist but do not count; both conditions occur together */
+    assert_true(x.short_assist > 0.5 * x.long_assist && x.short_assist < 3 * x.long_assist);
+    assert_true(x.short_unemp > x.long_unemp);
+    assert_true(x.both > 0 && x.both < x.long_assist && x.both < x.long_unemp);
+    assert_int_equal(k, x.long_assist + x.long_unemp - x.both);
+    free(x.n);
+    free(x.k);
+}
+
 /* Demography: population 2023 = scale x 10,551,707 (the anchor year), growth
  * since 2011, moves most common at 18-30 and mostly within the kommun,
  * births about 1 % of the population per year. */
@@ -618,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_calibration_table), cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_sei_calibration),   cmocka_unit_test(test_gradients),
         cmocka_unit_test(test_demography),        cmocka_unit_test(test_messy),
+        cmocka_unit_test(test_assist_unemp_allocation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
