@@ -7,7 +7,7 @@
 # DEMO_DIR: scripts/demo.sh's output directory; its synth/, types.csv (omrade
 # sei output) and inequality.csv (omrade seg output) are reused when present,
 # otherwise they are made here (in DEMO_DIR, or a temporary directory).
-#   env: PORT (default 8080), OMRADE_DEMO_SCALE (synth --scale, default 0.01)
+#   env: PORT (default 8080), OMRADE_DEMO_SCALE (synth --scale, default 0.1)
 set -eu
 OMRADE=${1:-build/omrade}
 case $OMRADE in /*) ;; *) OMRADE=$(pwd)/$OMRADE ;; esac
@@ -24,8 +24,8 @@ else
     echo "demo-barometer: no map layers in $bindir/geo (node/npm missing at build time?)" >&2
 fi
 if [ ! -f "$work/synth/person_year.csv" ]; then
-    echo "== synthetic population (scale ${OMRADE_DEMO_SCALE:-0.01}, seed 1)"
-    "$OMRADE" synth --scale "${OMRADE_DEMO_SCALE:-0.01}" --seed 1 --out "$work/synth"
+    echo "== synthetic population (scale ${OMRADE_DEMO_SCALE:-0.1}, seed 1)"
+    "$OMRADE" synth --scale "${OMRADE_DEMO_SCALE:-0.1}" --seed 1 --out "$work/synth"
 fi
 echo "== barometer indicators of the synthetic population"
 "$OMRADE" indicators "$work/synth" --barometer --out "$work/barometer-indicators.csv"
@@ -43,7 +43,7 @@ if [ ! -f "$work/inequality.csv" ]; then
         --replicates 100 --out "$work/inequality.csv"
 fi
 set -- "$@" --seg "$work/inequality.csv"
-echo "== omrade build (disclosure control: primary + om_sdc secondary suppression)"
-"$OMRADE" build "$@" --out "$work/barometer.db"
+echo "== omrade build (disclosure control of the whole publication, audited by LP)"
+"$OMRADE" build "$@" --synthetic --out "$work/barometer.db"
 echo "== omrade serve: the barometer is at http://127.0.0.1:$port/  (Ctrl-C stops)"
 exec "$OMRADE" serve --db "$work/barometer.db" --port "$port"

@@ -2,7 +2,7 @@
 # `make demo`: the main job on embedded data, end to end.
 #  1. SEI and area types from SCB's real 2022 DeSO tables, checked against
 #     SCB's published 2022 area types;
-#  2. a synthetic Swedish population (1 % scale) on the real geography;
+#  2. a synthetic Swedish population (10 % scale, OMRADE_DEMO_SCALE) on the real geography;
 #  3. indicators -> SEI -> area types -> summaries per kommun/län;
 #  4. mortality rates by area type (age-standardised, ESP 2013) and the
 #     slope/relative index of inequality;
@@ -21,8 +21,10 @@ say() { printf '\n== %s\n' "$*"; }
 say "1. Real data: SEI from SCB's 2022 DeSO tables vs SCB's published area types"
 sh "$root/examples/realism-2022/run.sh" "$OMRADE" | tail -n 12
 
-say "2. Synthetic Sweden at 1 % scale (seed 1) -> $out/synth"
-"$OMRADE" synth --scale 0.01 --seed 1 --out "$out/synth"
+scale=${OMRADE_DEMO_SCALE:-0.1}
+export OMRADE_DEMO_SCALE=$scale
+say "2. Synthetic Sweden at scale $scale (seed 1) -> $out/synth"
+"$OMRADE" synth --scale "$scale" --seed 1 --out "$out/synth"
 ls -l "$out/synth" | awk 'NR > 1 { printf "   %-20s %10d bytes\n", $9, $5 }'
 
 say "3. Indicators -> SEI -> area types ($out/types.csv), summaries ($out/types-summary.csv)"

@@ -99,6 +99,8 @@ typedef struct om_build_options {
                                                      NULL = default text */
     om_publish_rules rules;
     bool no_secondary;                            /* primary suppression only (no om_sdc) */
+    bool synthetic;                               /* the data are synthetic (meta data_source;
+                                                     the front end says so on every page) */
     bool regso_breakdowns;                        /* publish sensitive indicators by sex, born
                                                      and age per RegSO too (default: RegSO
                                                      totals only; the breakdowns from kommun up) */

@@ -422,12 +422,13 @@ static om_status strict_double(const om_csv *c, int col, double lo, double hi, b
     om_field f = om_csv_field(c, (size_t)col);
     if (f.len == 0 && optional)
         return OM_OK;
+    om_field h = om_csv_header_field(c, (size_t)col);
     if (!number_syntax(f) || !om_parse_double(f.ptr, f.len, v) || !isfinite(*v))
-        return om_csv_fail(c, (size_t)col, err, "expected a number, found '%.*s'", (int)(f.len > 40 ? 40 : f.len),
-                           f.ptr);
-    if (*v < lo || *v > hi)
-        return om_csv_fail(c, (size_t)col, err, "expected a number from %g to %g, found %.*s", lo, hi,
+        return om_csv_fail(c, (size_t)col, err, "expected a number in column '%.*s', found '%.*s'", (int)h.len, h.ptr,
                            (int)(f.len > 40 ? 40 : f.len), f.ptr);
+    if (*v < lo || *v > hi)
+        return om_csv_fail(c, (size_t)col, err, "expected a number from %g to %g in column '%.*s', found %.*s", lo, hi,
+                           (int)h.len, h.ptr, (int)(f.len > 40 ? 40 : f.len), f.ptr);
     *present = true;
     return OM_OK;
 }
@@ -1119,6 +1120,22 @@ static om_status write_meta(bctx *b, om_error *err)
                      err);
     if (s == OM_OK)
         s = put_meta(b, st, "suppression", om_build_rules_text(&b->opt->rules, buf, sizeof buf), err);
+    if (s == OM_OK)
+        s = put_meta(b, st, "data_source", b->opt->synthetic ? "synthetic" : "register", err);
+    if (s == OM_OK)
+        s = put_meta(b, st, "protection",
+                     b->opt->no_secondary
+                         ? "primary suppression only (--no-secondary): not safe to publish"
+                         : "one linked protection per indicator family and year over every published cell: "
+                           "sex, birth region and age margins, RegSO-kommun-län-riket, area-type aggregates "
+                           "(riket and län); secondary cells chosen by cost (level first) and proven by "
+                           "linear programming against all published cells (docs/barometer.md)",
+                     err);
+    if (s == OM_OK && !b->opt->regso_breakdowns)
+        s = put_meta(b, st, "regso_breakdowns",
+                     "sensitive indicators are published per RegSO as totals only; by sex, birth region "
+                     "and age from kommun up",
+                     err);
     if (s == OM_OK)
         s = put_meta(b, st, "geometry_note",
                      "län and kommun: real SCB boundaries (WGS84); RegSO: schematic cells derived "

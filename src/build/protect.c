@@ -121,6 +121,7 @@ typedef struct comp {
     size_t nsl, capsl;
     int year;
     const om_indicator_rule *rule;
+    bool mean; /* declared, or for undeclared ids inferred: a numerator above its denominator */
 } comp;
 
 enum { SEX_TOTAL = 0, BORN_TOTAL = 0 };
@@ -205,13 +206,13 @@ static double level_weight(int level, int within)
 }
 
 /* Primary requirement of a cell: true when primary, with down/up. */
-static bool primary(const om_indicator_rule *r, int64_t k, double x, double d, double *down, double *up)
+static bool primary(const om_indicator_rule *r, bool mean, int64_t k, double x, double d, double *down, double *up)
 {
     *down = *up = 0;
     if (!r->sensitive || k <= 0)
         return false;
     double kk = (double)k;
-    if (r->mean) {
+    if (mean) {
         if (d >= kk)
             return false;
         *down = 0.1 * x;
@@ -253,11 +254,11 @@ static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w,
     const om_indicator_rule *r = b->c->rule;
     double cost = w * (1 + log1p(x));
     int32_t id;
-    om_status s = om_sdc_lin_cell(b->m, x, r->mean ? INFINITY : d, cost, &id, err);
+    om_status s = om_sdc_lin_cell(b->m, x, b->c->mean ? INFINITY : d, cost, &id, err);
     if (s != OM_OK)
         return s;
     double down, up;
-    if (primary(r, b->bp->rules->min_count, x, d, &down, &up))
+    if (primary(r, b->c->mean, b->bp->rules->min_count, x, d, &down, &up))
         om_sdc_lin_require(b->m, id, down, up);
     if ((size_t)id >= b->capcells) {
         size_t nc = b->capcells ? b->capcells * 2 : 4096;
@@ -743,6 +744,7 @@ om_status build_protect_all(bprotect *bp, om_error *err)
             ci = (int32_t)ncomp++;
             comps[ci].year = sl->year;
             comps[ci].rule = r;
+            comps[ci].mean = r->id ? r->mean : x->meta[sl->ind].ratio_gt;
             if (om_strmap_put(keys, key, (size_t)kl, ci) != OM_OK) {
                 s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 break;

@@ -31,7 +31,8 @@ static void help(FILE *fp)
             "                     kommun up). Every published cell is protected together:\n"
             "                     sex, birth region, age bands, RegSO-kommun-län-riket,\n"
             "                     area-type aggregates (docs/barometer.md)\n"
-            "  --linkage TEXT     how persons were linked to areas (stored as provenance)\n\n"
+            "  --linkage TEXT     how persons were linked to areas (stored as provenance)\n"
+            "  --synthetic        the data are synthetic (stored; the web pages say so)\n\n"
             "example:\n"
             "  omrade build --types data/scb/regso-omradestyp-2022.csv \\\n"
             "      --types data/scb/regso-omradestyp-2023.csv --out barometer.db\n");
@@ -57,6 +58,7 @@ static int run(int argc, char **argv)
                                          {"linkage", required_argument, 0, 'l'},
                                          {"no-secondary", no_argument, 0, 'N'},
                                          {"regso-breakdowns", no_argument, 0, 'B'},
+                                         {"synthetic", no_argument, 0, 'S'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     om_build_options o;
@@ -75,6 +77,7 @@ static int run(int argc, char **argv)
         case 'l': o.linkage = optarg; break;
         case 'N': o.no_secondary = true; break;
         case 'B': o.regso_breakdowns = true; break;
+        case 'S': o.synthetic = true; break;
         case 'm':
             if (!om_cli_parse_int(optarg, 0, 1000000, &v))
                 return om_cli_usage("build", "expected --min-count 0..1000000, found '%s'", optarg);

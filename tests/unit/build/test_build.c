@@ -134,20 +134,24 @@ static void test_build_fixture(void **state)
     /* types.csv: one row without a type (rejected, counted) */
     assert_int_equal(r.rows_rejected, 1);
     assert_int_equal(r.layers, 2);
-    /* 4000 / 40000 = 10 %, 4400 / 40000 = 11 %; 3 of 40 is suppressed (k = 5)
+    /* 4000 / 40000 = 10 %, 4400 / 40000 = 11 %; 3 of 40 is primary (k = 5)
      * and keeps no numbers */
     expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&format=csv",
                "code,name,value,numerator,denominator,status\n0114,Upplands Väsby,10,4000,40000,published\n");
     expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&sex=woman&age=20-64&born=abroad&format=csv",
-               "code,name,value,numerator,denominator,status\n0114,Upplands Väsby,,,,suppressed\n");
-    /* RegSO: 100/1000, 300/1000, 2/10 (primary: numerator < 5), 50/2000.
-     * Published, 0114R004 would give 0114R003 back as the kommun's RegSO sum
-     * (100+300+2+50) minus the others, so om_sdc suppresses it too
-     * (secondary): 0114R003 then lies anywhere in [0, 52]. */
+               "code,name,value,numerator,denominator,status\n0114,Upplands Väsby,,,,primary\n");
+    /* RegSO: 100/1000, 300/1000, 2/10 (primary: numerator < 5), 50/2000;
+     * types (types.csv): 0114R002 and 0114R003 are type 1, 0114R001 type 5,
+     * 0114R004 none.  The type-1 aggregates (län 01 and riket) are
+     * 0114R002 + 0114R003 = 302/1010, computed from all RegSO and
+     * published, so 0114R003 = aggregate - 0114R002 unless 0114R002 goes
+     * too (secondary); it is also the kommun's other unknown.  By hand: the
+     * attacker knows R002 + R003 = 302, R003 <= 10, R002 <= 1000, so R003
+     * is anywhere in [0, 10] (requirement: up to >= 5). */
     expect_api("/api/values?indicator=low_econ&level=regso&year=2022&format=csv",
                "code,name,value,numerator,denominator,status\n"
-               "0114R001,Bollstanäs,10,100,1000,published\n0114R002,Hammarby-Vaxmyra,30,300,1000,published\n"
-               "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,suppressed\n0114R004,Odenslunda södra-Bredden,,,,suppressed\n");
+               "0114R001,Bollstanäs,10,100,1000,published\n0114R002,Hammarby-Vaxmyra,,,,secondary\n"
+               "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,primary\n0114R004,Odenslunda södra-Bredden,2.5,50,2000,published\n");
     /* income is a mean: 3e8 SEK / 1000 persons = 300000 */
     expect_api("/api/values?indicator=income&level=regso&year=2022&within=0114R001&format=csv",
                "code,name,value,numerator,denominator,status\n0114R001,Bollstanäs,300000,300000000,1000,published\n");
@@ -166,17 +170,22 @@ static void test_build_fixture(void **state)
     /* area types: with --types given, sei.csv's types (4) are not used */
     assert_near(q1(db, "SELECT area_type FROM area_types WHERE code='0114R001' AND year=2022"), 5, 0);
     assert_near(q1(db, "SELECT sei FROM area_types WHERE code='0114R002'"), 2.5, 0);
-    /* by type, published cells only: type 1 = 0114R002 (300/1000; 0114R003 is
-     * suppressed and left out so it cannot be recovered by differencing) */
+    /* by type, from every RegSO cell before suppression: type 1 = 0114R002 +
+     * 0114R003 = 302 / 1010 = 29.9009... %, published (status 1) */
     assert_near(q1(db, "SELECT value FROM type_values WHERE indicator='low_econ' AND "
-                               "within='00' AND area_type=1"), 30.0, 1e-12);
+                               "within='00' AND area_type='1'"), 100.0 * 302 / 1010, 1e-12);
+    assert_near(q1(db, "SELECT status FROM type_values WHERE indicator='low_econ' AND "
+                               "within='00' AND area_type='1'"), 1, 0);
     assert_near(q1(db, "SELECT n_regso FROM type_values WHERE indicator='low_econ' AND "
-                               "within='01' AND area_type=1"), 1, 0);
+                               "within='01' AND area_type='1'"), 2, 0);
     assert_near(q1(db, "SELECT value FROM type_values WHERE indicator='low_econ' AND "
-                               "within='00' AND area_type=5"), 10.0, 1e-12);
+                               "within='00' AND area_type='5'"), 10.0, 1e-12);
+    /* types 1 and 2 together: type 2 has no RegSO, so = type 1 */
+    assert_near(q1(db, "SELECT numerator FROM type_values WHERE indicator='low_econ' AND "
+                               "within='00' AND area_type='1-2'"), 302, 0);
     /* 0114R004 has no type: not in any aggregate */
     assert_near(q1(db, "SELECT SUM(n_regso) FROM type_values WHERE indicator='low_econ' AND "
-                               "within='00'"), 2, 0);
+                               "within='00' AND area_type<>'1-2'"), 3, 0);
     assert_near(q1(db, "SELECT value FROM inequality WHERE code='0114' AND year=2023"), 0.23, 0);
     assert_near(q1(db, "SELECT schematic FROM geometry WHERE layer='regso'"), 1, 0);
     assert_near(q1(db, "SELECT schematic FROM geometry WHERE layer='lan'"), 0, 0);

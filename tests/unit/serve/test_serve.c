@@ -188,11 +188,11 @@ static void test_values_json(void **state)
     cJSON *r0 = cJSON_GetArrayItem(rows, 0);
     assert_string_equal(cJSON_GetArrayItem(r0, 0)->valuestring, "0114R001");
     assert_near(cJSON_GetArrayItem(r0, 2)->valuedouble, 10.0, 1e-12);
-    /* 0114R003 (2 of 10) is suppressed: null numbers and a status word */
+    /* 0114R003 (2 of 10) is primary: null numbers and a status word */
     cJSON *r2 = cJSON_GetArrayItem(rows, 2);
     assert_true(cJSON_IsNull(cJSON_GetArrayItem(r2, 2)));
     assert_true(cJSON_IsNull(cJSON_GetArrayItem(r2, 3)));
-    assert_string_equal(cJSON_GetArrayItem(r2, 5)->valuestring, "suppressed");
+    assert_string_equal(cJSON_GetArrayItem(r2, 5)->valuestring, "primary");
     cJSON_Delete(j);
     reply_free(&r);
 }
@@ -205,9 +205,9 @@ static void test_csv_xlsx(void **state)
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "code,name,value,numerator,denominator,status\n"
                                 "0114R001,Bollstanäs,10,100,1000,published\n"
-                                "0114R002,Hammarby-Vaxmyra,30,300,1000,published\n"
-                                "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,suppressed\n"
-                                "0114R004,Odenslunda södra-Bredden,,,,suppressed\n"); /* secondary */
+                                "0114R002,Hammarby-Vaxmyra,,,,secondary\n" /* same type as R003 */
+                                "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,primary\n"
+                                "0114R004,Odenslunda södra-Bredden,2.5,50,2000,published\n");
     char v[256];
     assert_true(header(&r, "Content-Disposition", v, sizeof v));
     assert_string_equal(v, "attachment; filename=\"omrade-values.csv\"");
@@ -327,7 +327,8 @@ static void test_static_and_meta(void **state)
     reply_free(&r);
     get("/api/bytype?indicator=low_econ&year=2022", NULL, &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "[\"1\",1,30,300,1000,\"published\",2022]"));
+    /* type 1 = 0114R002 + 0114R003 (all RegSO, before suppression) = 302 / 1010 */
+    assert_non_null(strstr(r.body, "[\"1\",2,29.9009900990099,302,1010,\"published\",2022]"));
     reply_free(&r);
     get("/api/series?indicator=low_econ&code=0114,00", NULL, &r);
     assert_int_equal(r.status, 200);
