@@ -708,6 +708,46 @@ static void redesign(bprotect *bp)
     }
 }
 
+/* SEI's parts from `omrade sei` are shares of the same counts the
+ * barometer publishes: low_econ_pct is low_econ (all ages) and
+ * assist_unemp_pct is assist_unemp_long, per area.  Published next to a
+ * suppressed count they would give it back (x = share × population), and
+ * with SEI = mean of the three parts, one part follows from the other two.
+ * So where either count is suppressed, all three parts of that area go
+ * (secondary); SEI itself stays (the sum of three unknowns in [0, 100]). */
+static void protect_sei_parts(bprotect *bp)
+{
+    store *x = bp->x;
+    static const char *const part[3] = {"low_econ_pct", "assist_unemp_pct", "pre_upper_pct"};
+    static const char *const count[2] = {"low_econ", "assist_unemp_long"};
+    int32_t pid[3], cid[2];
+    for (int q = 0; q < 3; q++)
+        pid[q] = om_strmap_get(x->names, part[q], strlen(part[q]));
+    for (int q = 0; q < 2; q++)
+        cid[q] = om_strmap_get(x->names, count[q], strlen(count[q]));
+    int32_t total = om_strmap_get(x->names, "total", 5);
+    for (size_t i = 0; i < x->n; i++) {
+        const bslice *cs = &x->v[i];
+        int q = cs->ind == cid[0] ? 0 : cs->ind == cid[1] ? 1 : -1;
+        if (q < 0 || cs->withheld || cs->sex != total || cs->born != total || cs->age != x->meta[cs->ind].main_age)
+            continue;
+        for (int r = 0; r < 3; r++) {
+            if (pid[r] < 0)
+                continue;
+            int32_t key[6] = {pid[r], (int32_t)cs->level, cs->year, total, total, total};
+            int32_t si = om_strmap_get(x->keys, (const char *)key, sizeof key);
+            if (si < 0)
+                continue;
+            bslice *ps = &x->v[si];
+            for (int32_t k = 0; k < ps->n && k < cs->n; k++)
+                if (ps->st[k] == ST_PUBLISHED && (cs->st[k] == ST_PRIMARY || cs->st[k] == ST_SECONDARY)) {
+                    ps->st[k] = ST_SECONDARY;
+                    bp->secondary++;
+                }
+        }
+    }
+}
+
 om_status build_protect_all(bprotect *bp, om_error *err)
 {
     store *x = bp->x;
@@ -795,6 +835,8 @@ om_status build_protect_all(bprotect *bp, om_error *err)
         }
     }
     bp->components = ncomp;
+    if (s == OM_OK)
+        protect_sei_parts(bp);
 done:
     for (size_t i = 0; comps && i < ncomp; i++)
         free(comps[i].sl);

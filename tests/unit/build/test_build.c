@@ -152,6 +152,15 @@ static void test_build_fixture(void **state)
                "code,name,value,numerator,denominator,status\n"
                "0114R001,Bollstanäs,10,100,1000,published\n0114R002,Hammarby-Vaxmyra,,,,secondary\n"
                "0114R003,Odenslunda norra-Frestaby-Ekeby,,,,primary\n0114R004,Odenslunda södra-Bredden,2.5,50,2000,published\n");
+    /* SEI's parts are shares of the same counts: 0114R002's low_econ count is
+     * suppressed, so its low_econ_pct (30 = 300/1000) and, since SEI is the
+     * mean of the three parts, the other two parts go too; SEI stays */
+    expect_api("/api/values?indicator=low_econ_pct&level=regso&year=2022&format=csv",
+               "code,name,value,numerator,denominator,status\n0114R001,Bollstanäs,10,,,published\n"
+               "0114R002,Hammarby-Vaxmyra,,,,secondary\n");
+    expect_api("/api/values?indicator=pre_upper_pct&level=regso&year=2022&format=csv",
+               "code,name,value,numerator,denominator,status\n0114R001,Bollstanäs,12,,,published\n"
+               "0114R002,Hammarby-Vaxmyra,,,,secondary\n");
     /* income is a mean: 3e8 SEK / 1000 persons = 300000 */
     expect_api("/api/values?indicator=income&level=regso&year=2022&within=0114R001&format=csv",
                "code,name,value,numerator,denominator,status\n0114R001,Bollstanäs,300000,300000000,1000,published\n");
