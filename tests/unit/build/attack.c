@@ -138,7 +138,7 @@ typedef struct acell {
     double lo_req, hi_req;
     double lpmin, lpmax; /* exact LP bounds when solved for this cell, else NAN */
     uint8_t status;  /* 0 none, 1 published, 2 primary/suppressed, 3 secondary */
-    bool known, recovered, primary, mean, lp_under;
+    bool known, recovered, primary, mean, lp_under, lp_open;
     int8_t level;
     int16_t tyear;   /* area-type aggregates: the year of the area types */
 } acell;
@@ -230,6 +230,16 @@ void attack_free(attack *a)
     for (int y = 0; y <= 200; y++)
         free(a->types[y]);
     free(a);
+}
+
+static bool ind_wanted(const attack *a, int ind)
+{
+    if (!a->o.indicators || ind < 0)
+        return true;
+    for (const char *const *p = a->o.indicators; *p; p++)
+        if (strcmp(*p, IND[ind].id) == 0)
+            return true;
+    return false;
 }
 
 static bool year_wanted(const attack *a, int y)
@@ -334,9 +344,10 @@ static bool load_truth(attack *a, const char *path, char *msg, size_t msglen)
         if ((s = om_csv_i64(c, (size_t)ix[2], &y, &e)) || (s = om_csv_f64(c, (size_t)ix[7], &x, &e)) ||
             (s = om_csv_f64(c, (size_t)ix[8], &d, &e)))
             break;
-        if (!year_wanted(a, (int)y))
+        int ii = attack_indicator(ind);
+        if (!year_wanted(a, (int)y) || !ind_wanted(a, ii))
             continue;
-        int ii = attack_indicator(ind), l = level_code(lv), sx = sex_code(sex), bo = born_code(born);
+        int l = level_code(lv), sx = sex_code(sex), bo = born_code(born);
         int ag = attack_age(ii, age);
         int32_t area = l == A_RIKET ? 0 : l > 0 ? om_geo_find(a->geo, (om_level)l, code, strlen(code)) : -1;
         if (ii < 0 || ag < 0 || l < 0 || sx < 0 || bo < 0 || area < 0 || y < 1990 || y > 2100) {
@@ -391,7 +402,7 @@ static bool load_slices(attack *a, sqlite3 *db, char *msg, size_t msglen)
         int ii = attack_indicator(text(st, 0)), l = level_code(text(st, 1)), y = sqlite3_column_int(st, 2);
         int sx = sex_code(text(st, 3)), ag = attack_age(ii, text(st, 4)), bo = born_code(text(st, 5));
         int n = sqlite3_column_int(st, 6);
-        if (ii < 0 || ag < 0 || l < 0 || sx < 0 || bo < 0 || !year_wanted(a, y))
+        if (ii < 0 || ag < 0 || l < 0 || sx < 0 || bo < 0 || !year_wanted(a, y) || !ind_wanted(a, ii))
             continue;
         const unsigned char *blob = sqlite3_column_blob(st, 7);
         if (sqlite3_column_bytes(st, 7) != n * 17 || n != (l == A_RIKET ? 1 : om_geo_count(a->geo, (om_level)l))) {
@@ -469,7 +480,7 @@ static bool load_types(attack *a, sqlite3 *db, char *msg, size_t msglen)
         int sx = sex_code(text(st, 3)), ag = attack_age(ii, text(st, 4)), bo = born_code(text(st, 5));
         const char *within = text(st, 6), *at = text(st, 7);
         int status = sqlite3_column_int(st, 9);
-        if (ii < 0 || ag != 0 || sx < 0 || bo < 0 || !year_wanted(a, y))
+        if (ii < 0 || ag != 0 || sx < 0 || bo < 0 || !year_wanted(a, y) || !ind_wanted(a, ii))
             continue;
         int tmask = !strcmp(at, "1-2") ? 6 : (at[0] >= '1' && at[0] <= '5' && !at[1]) ? 1 << (at[0] - '0') : 0;
         int32_t lan = strcmp(within, "00") == 0 ? -1 : om_geo_find(a->geo, OM_LEVEL_LAN, within, strlen(within));
@@ -830,6 +841,8 @@ static int32_t uf_find(int32_t *p, int32_t i)
     return i;
 }
 
+static bool lp_capped(const attack *a) { return a->o.max_solves > 0 && a->res.lp_solves >= a->o.max_solves; }
+
 static bool lp_solve(attack *a, glp_prob *lp)
 {
     glp_smcp parm;
@@ -871,6 +884,11 @@ static void lp_component(attack *a, const int32_t *cols, int m, const int32_t *r
         any = a->c[cols[j]].primary;
     if (!any)
         return;
+    if (lp_capped(a)) {
+        for (int j = 0; j < m; j++)
+            a->c[cols[j]].lp_open = a->c[cols[j]].primary;
+        return;
+    }
     a->res.lp_components++;
     glp_prob *lp = glp_create_prob();
     glp_add_cols(lp, m);
@@ -927,7 +945,7 @@ static void lp_component(attack *a, const int32_t *cols, int m, const int32_t *r
                 glp_set_obj_coef(lp, j + 1, need[j]);
                 open += need[j];
             }
-            if (!open)
+            if (!open || lp_capped(a))
                 break;
             if (!lp_solve(a, lp)) {
                 mismatch(a, "LP of a component with %d unknowns: no optimum (status %d)", m, glp_get_status(lp));
@@ -941,6 +959,11 @@ static void lp_component(attack *a, const int32_t *cols, int m, const int32_t *r
         for (int j = 0; j < m; j++) {
             if (!need[j])
                 continue;
+            if (lp_capped(a)) {
+                need[j] = false;
+                a->c[cols[j]].lp_open = true;
+                continue;
+            }
             glp_set_obj_coef(lp, j + 1, 1);
             if (!lp_solve(a, lp)) {
                 mismatch(a, "LP of a component with %d unknowns: no optimum (status %d)", m, glp_get_status(lp));
@@ -1070,6 +1093,7 @@ static void add_counts(attack_counts *t, const attack_counts *c)
     t->rec_secondary += c->rec_secondary;
     t->lp_checked += c->lp_checked;
     t->lp_under += c->lp_under;
+    t->lp_unaudited += c->lp_unaudited;
 }
 
 static void example(attack *a, const acell *c, const char *what)
@@ -1118,6 +1142,7 @@ void attack_run(attack *a, attack_result *r)
             t->rec_primary += c->recovered && c->primary;
             t->rec_secondary += c->recovered && !c->primary;
             t->lp_under += c->lp_under;
+            t->lp_unaudited += c->lp_open && !c->lp_under;
             if (c->status == 1 && c->primary)
                 example(a, c, "primary published");
             else if (c->recovered && c->primary)
@@ -1193,6 +1218,8 @@ void attack_print(const attack_result *r, FILE *out)
     fprintf(out, "relations %lld, LP components %lld, LP solves %lld, unmodelled truth rows %lld\n",
             (long long)r->relations, (long long)r->lp_components, (long long)r->lp_solves,
             (long long)r->unmodelled_rows);
+    if (r->all.lp_unaudited)
+        fprintf(out, "LP solve cap reached: %lld primary cells not audited\n", (long long)r->all.lp_unaudited);
     fprintf(out, "violations: %lld primary recovered by differencing, %lld primary under-protected (LP), "
                  "%lld primary published; model mismatches %lld%s%s\n",
             (long long)r->all.rec_primary, (long long)r->all.lp_under, (long long)r->all.primary_published,

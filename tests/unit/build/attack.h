@@ -37,6 +37,7 @@ typedef struct attack_counts {
     int64_t primary_published;              /* violation: a primary cell was published */
     int64_t rec_primary, rec_secondary;     /* exactly recovered by differencing */
     int64_t lp_checked, lp_under;           /* primary cells audited / under-protected by LP */
+    int64_t lp_unaudited;                   /* primary cells left open when max_solves was reached */
 } attack_counts;
 
 typedef struct attack_result {
@@ -51,10 +52,15 @@ typedef struct attack_result {
 } attack_result;
 
 /* Options: k the minimum count (default 5); years (0-terminated, NULL = all);
- * lp false skips the LP attack; examples > 0 prints that many leaks to `log`. */
+ * indicators (NULL-terminated ids, NULL = all; relations to indicators left
+ * out are dropped, which only weakens the attack); lp false skips the LP
+ * attack; max_solves > 0 caps the LP solves (the rest is counted as
+ * unaudited); examples > 0 prints that many leaks to `log`. */
 typedef struct attack_options {
     int k;
     const int *years;
+    const char *const *indicators;
+    int64_t max_solves;
     bool lp;
     int examples;
     FILE *log;

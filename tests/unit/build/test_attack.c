@@ -19,7 +19,7 @@
  * Run with arguments it is the attack program used for the benchmark and
  * the issue's numbers:
  *   unit_build_test_attack --db B.db --truth IND.csv [--years 2021,2022]
- *       [--no-lp] [--k 5] [--examples N]
+ *       [--indicators low_econ,...] [--no-lp] [--max-solves N] [--k 5] [--examples N]
  * prints the counts per level; exit 1 when a primary cell is recovered,
  * under-protected or published, 2 on bad input or a model mismatch. */
 #define _XOPEN_SOURCE 700
@@ -416,6 +416,7 @@ static int attack_main(int argc, char **argv)
 {
     const char *db = NULL, *truth = NULL;
     int years[64] = {0};
+    char *inds[64] = {NULL};
     attack_options o = {.k = 5, .lp = true, .examples = 10, .log = stdout};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--db") && i + 1 < argc)
@@ -428,6 +429,15 @@ static int attack_main(int argc, char **argv)
             o.k = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--examples") && i + 1 < argc)
             o.examples = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--max-solves") && i + 1 < argc)
+            o.max_solves = atoll(argv[++i]);
+        else if (!strcmp(argv[i], "--indicators") && i + 1 < argc) {
+            int n = 0;
+            for (char *p = strtok(argv[++i], ","); p && n < 63; p = strtok(NULL, ","))
+                inds[n++] = p;
+            inds[n] = NULL;
+            o.indicators = (const char *const *)inds;
+        }
         else if (!strcmp(argv[i], "--years") && i + 1 < argc) {
             int n = 0;
             for (char *p = argv[++i]; *p && n < 63;) {
@@ -439,7 +449,7 @@ static int attack_main(int argc, char **argv)
             }
             o.years = years;
         } else {
-            fprintf(stderr, "usage: %s --db B.db --truth IND.csv [--years Y,Y] [--no-lp] [--k 5] [--examples N]\n",
+            fprintf(stderr, "usage: %s --db B.db --truth IND.csv [--years Y,Y] [--indicators ID,ID] [--no-lp] [--max-solves N] [--k 5] [--examples N]\n",
                     argv[0]);
             return 2;
         }
