@@ -212,9 +212,15 @@ static int setup(void **state)
     return mkdtemp(tmpdir) ? 0 : -1;
 }
 
+/* OM_ATTACK_KEEP=1 keeps the generated data (for inspection) and prints where. */
 static int teardown(void **state)
 {
     (void)state;
+    const char *keep = getenv("OM_ATTACK_KEEP");
+    if (keep && *keep == '1') {
+        printf("kept %s\n", tmpdir);
+        return 0;
+    }
     return nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
