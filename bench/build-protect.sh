@@ -75,6 +75,7 @@ for scale in "$@"; do
     echo
     echo "=== scale $scale (seed ${SEED:-1})"
     d=$tmp/s$scale
+    mkdir -p "$d"
     "$NEW" synth --scale "$scale" --seed "${SEED:-1}" --out "$d/synth" >/dev/null
     "$NEW" indicators "$d/synth" --barometer --out "$d/ind.csv"
     rm -rf "$d/synth"
