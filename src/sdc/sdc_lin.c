@@ -33,6 +33,7 @@
  * docs/barometer.md); INFINITY marks cells never to suppress. */
 #include "omrade/sdc.h"
 
+#include <assert.h>
 #include <glpk.h>
 #include <math.h>
 #include <stdint.h>
@@ -531,6 +532,7 @@ static int audit_set(om_sdc_lin *m, const int32_t *V, size_t nv, int32_t *pos, i
 {
     size_t ntarget = 0;
     for (size_t k = 0; k < nv; k++) {
+        assert(pos[V[k]] < 0 && "a cell twice in one LP");
         pos[V[k]] = (int32_t)k;
         ntarget += m->req[V[k]] && (m->proof[V[k]] & 3) != 3;
     }
@@ -756,8 +758,10 @@ static int audit_component(om_sdc_lin *m, const int32_t *cl, size_t nc, int32_t 
             if (open && b - a <= OM_SDC_LIN_MAX_WHOLE) {
                 /* above level 0 the component's cells in no locality
                  * (riket, national aggregates) are free as well */
+                /* (at the top level they are members already: once only,
+                 * since a cell twice would be a column without relations) */
                 size_t ng = 0;
-                for (size_t k = 0; lev > 0 && k < nc; k++) {
+                for (size_t k = 0; lev > 0 && lev < OM_SDC_LIN_LEVELS - 1 && k < nc; k++) {
                     const int32_t *lc = m->loc + (size_t)cl[k] * OM_SDC_LIN_LEVELS;
                     ng += lc[0] < 0 && lc[1] < 0;
                 }
@@ -1081,7 +1085,7 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_
                     m->dirty[j] = 1;
                 }
             }
-            m->proof[p] |= dir ? 2 : 1;
+m->proof[p] |= dir ? 2 : 1;
             rc = 1;
         }
         glp_delete_prob(lp);
@@ -1260,7 +1264,7 @@ static int rs_try(om_sdc_lin *m, rsess *r, int32_t p, int dir, const int32_t *po
                 rs_col_bounds(m, r->lp, q, j); /* now free to move */
             }
         }
-        m->proof[p] |= dir ? 2 : 1;
+m->proof[p] |= dir ? 2 : 1;
         rc = 1;
     } else
         rc = ret == 0 || ret == GLP_ENOPFS || ret == GLP_ENODFS || ret == GLP_EITLIM ? 0 : -1;

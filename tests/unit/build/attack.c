@@ -2,6 +2,7 @@
  * (tests/unit builds one translation unit per test file). */
 #include "attack.h"
 
+#include "omrade/build.h"
 #include "omrade/csv.h"
 #include "omrade/geo.h"
 #include "omrade/hash.h"
@@ -42,7 +43,9 @@ static const aind IND[] = {
     {"low_econ", false, 0, ALL_AGES},
     {"income_quintile_1", false, 0, ALL_AGES},
     {"children_low_income", false, 0, 1, {"0-17"}},
-    {"econ_assistance", false, 0, AGES_20_64},
+    {"econ_assistance_any", false, 0, AGES_20_64},
+    /* SEI's third indicator, ages 20-64 up to 2022 and 20-65 from 2023 */
+    {"assist_unemp_long", false, 0, 4, {"20-64/65", "20-34", "35-49", "50-64/65"}},
     {"pre_upper_secondary", false, 0, AGES_25_64},
     {"post_secondary", false, 0, AGES_25_64},
     {"gainful_employment", false, 0, AGES_20_64},
@@ -1208,7 +1211,16 @@ void attack_run(attack *a, attack_result *r)
         for (size_t i = 0; i < a->n; i++) {
             acell *c = &a->c[i];
             c->known = c->status == 1;
-            c->primary = attack_requirement(c->x, c->d, c->mean, a->o.k, &c->lo_req, &c->hi_req);
+            /* the publication's declared sensitivity (om_build_indicator_rule,
+             * docs/barometer.md): non-sensitive counts have no requirement;
+             * withheld cells (status 4, never published) are unknowns without one */
+            int ind, lv, y, sx, ag, bo;
+            int32_t ar;
+            key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo);
+            bool sensitive = a->o.all_sensitive ||
+                             (ind >= 0 && ind < NIND && om_build_indicator_rule(IND[ind].id)->sensitive);
+            c->primary = sensitive && c->status != 4 &&
+                         attack_requirement(c->x, c->d, c->mean, a->o.k, &c->lo_req, &c->hi_req);
         }
         if (build_relations(a)) {
             differencing(a);
@@ -1222,7 +1234,7 @@ void attack_run(attack *a, attack_result *r)
         for (size_t i = 0; i < a->n; i++) {
             const acell *c = &a->c[i];
             attack_counts *t = &a->res.lv[c->level];
-            bool sup = c->status >= 2;
+            bool sup = c->status == 2 || c->status == 3;
             t->cells++;
             t->published += c->status == 1;
             t->suppressed += sup;
@@ -1279,9 +1291,20 @@ bool attack_load(attack *a, const char *truth_csv, const char *dbpath, char *msg
     size_t ntruth = a->n;
     bool ok = load_slices(a, db, msg, msglen) && load_types(a, db, msg, msglen);
     sqlite3_close(db);
-    for (size_t i = 0; ok && i < ntruth; i++)
-        if (a->c[i].status == 0)
+    for (size_t i = 0; ok && i < ntruth; i++) {
+        if (a->c[i].status != 0)
+            continue;
+        /* RegSO cells of sensitive indicators by sex, birth region or age
+         * are withheld by design (table redesign): unknown to the attacker */
+        int ind, lv, y, sx, ag, bo;
+        int32_t ar;
+        key_parts(a->c[i].key, &ind, &lv, &ar, &y, &sx, &ag, &bo);
+        if (lv == A_REGSO && (sx || bo || ag) && ind >= 0 && ind < NIND &&
+            om_build_indicator_rule(IND[ind].id)->sensitive && !slice_exists(a, ind, lv, y, sx, ag, bo))
+            a->c[i].status = 4;
+        else
             mismatch(a, "a truth cell (%g/%g) is missing from the database", a->c[i].x, a->c[i].d);
+    }
     return ok;
 }
 

@@ -64,6 +64,9 @@ typedef struct attack_options {
     bool lp;
     int examples;
     FILE *log;
+    bool all_sensitive; /* every indicator has requirements (shape tests of the
+                           attacker itself); else the publication's declared
+                           sensitivity (om_build_indicator_rule) */
 } attack_options;
 
 /* What a suppressed primary cell must meet (issue 10).  x the true numerator,

@@ -90,7 +90,7 @@ static int rent(void) { return attack_indicator("tenure_rent"); }
 
 static attack *shape_new(void)
 {
-    attack_options o = {.k = 5, .lp = true};
+    attack_options o = {.k = 5, .lp = true, .all_sensitive = true};
     attack *a = attack_new(&o);
     assert_non_null(a);
     return a;
@@ -269,9 +269,10 @@ static void test_leaky_fixture(void **state)
     assert_int_equal(r.all.rec_primary, 3);
     assert_int_equal(r.all.rec_secondary, 0);
     int32_t l01 = om_geo_find(a->geo, OM_LEVEL_LAN, "01", 2);
-    expect_recovered(a, rent(), A_LAN, l01, 2, 0, 3);
-    expect_recovered(a, rent(), A_LAN, l01, 2, 1, 2);
-    expect_recovered(a, rent(), A_LAN, l01, 2, 2, 1);
+    int le = attack_indicator("low_econ"); /* the fixture's (sensitive) indicator */
+    expect_recovered(a, le, A_LAN, l01, 2, 0, 3);
+    expect_recovered(a, le, A_LAN, l01, 2, 1, 2);
+    expect_recovered(a, le, A_LAN, l01, 2, 2, 1);
     attack_free(a);
 }
 
