@@ -1085,7 +1085,7 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_
                     m->dirty[j] = 1;
                 }
             }
-m->proof[p] |= dir ? 2 : 1;
+            m->proof[p] |= dir ? 2 : 1;
             rc = 1;
         }
         glp_delete_prob(lp);
@@ -1264,7 +1264,7 @@ static int rs_try(om_sdc_lin *m, rsess *r, int32_t p, int dir, const int32_t *po
                 rs_col_bounds(m, r->lp, q, j); /* now free to move */
             }
         }
-m->proof[p] |= dir ? 2 : 1;
+        m->proof[p] |= dir ? 2 : 1;
         rc = 1;
     } else
         rc = ret == 0 || ret == GLP_ENOPFS || ret == GLP_ENODFS || ret == GLP_EITLIM ? 0 : -1;
