@@ -111,6 +111,17 @@ typedef struct om_server om_server;
  * barometer database, or a schema version this server does not know). */
 om_status om_server_start(om_server **out, const om_serve_options *opt, om_error *err);
 uint16_t om_server_port(const om_server *s);
+
+/* Counters since start, for monitoring and tests. */
+typedef struct om_server_stats {
+    size_t cache_entries, cache_bytes; /* now; bytes as charged against cache_bytes */
+    uint64_t cache_hits, cache_misses, cache_evictions;
+    uint64_t closed_slow;     /* connections closed by the whole-request deadline */
+    uint64_t queries_stopped; /* API answers replaced by 503 at the query deadline */
+    uint64_t busy;            /* 503 answers because the database queue was full */
+    unsigned connections;     /* open now */
+} om_server_stats;
+void om_server_stats_get(om_server *s, om_server_stats *out);
 /* Stop listening, wait for requests in flight, free everything.  NULL ok. */
 void om_server_stop(om_server *s);
 

@@ -100,6 +100,7 @@ typedef struct req {
     char raw[OM_QUERY_MAX_URL + 1]; /* request target as received (for the log) */
     size_t rawlen;
     bool raw_long;
+    const char *uri_end; /* end of the target in libmicrohttpd's line buffer */
     int verdict; /* 200, or the status om_uri_parse chose */
     om_error err;
     char path[OM_QUERY_MAX_URL + 1];
@@ -157,6 +158,8 @@ struct om_server {
     pthread_cond_t sweep_cv;
     FILE *log;
     pthread_mutex_t log_mu;
+    uint64_t hits, misses, closed_slow, stopped, busy; /* under cache_mu, conn_mu, pool_mu */
+    unsigned nconn;                                    /* under conn_mu */
 };
 
 static int64_t now_ms(void)
@@ -512,12 +515,12 @@ static void log_line(om_server *s, const char *fmt, ...)
     va_end(ap);
 }
 
-static void printable(const char *in, size_t n, char *out, size_t cap)
+static void printable(const char *in, size_t n, char *out, size_t cap, bool spaces)
 {
     size_t o = 0;
     for (size_t i = 0; i < n && o + 5 < cap; i++) {
         unsigned char c = (unsigned char)in[i];
-        if (c > 0x20 && c < 0x7f && c != '\\')
+        if ((c > 0x20 || (spaces && c == ' ')) && c < 0x7f && c != '\\')
             out[o++] = (char)c;
         else
             o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
@@ -535,7 +538,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
         n--;
-    printable(msg, n, clean, sizeof clean);
+    printable(msg, n, clean, sizeof clean, true);
     log_line(s, "- error libmicrohttpd: %s", clean);
 }
 
@@ -568,6 +571,7 @@ static void on_conn(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_Co
         if (s->live)
             s->live->prev = k;
         s->live = k;
+        s->nconn++;
         pthread_mutex_unlock(&s->conn_mu);
         *ctx = k;
         return;
@@ -585,6 +589,7 @@ static void on_conn(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_Co
         s->live = k->next;
     if (k->next)
         k->next->prev = k->prev;
+    s->nconn--;
     pthread_mutex_unlock(&s->conn_mu);
     if (k->rq)
         free(k->rq->r.body);
@@ -595,8 +600,9 @@ static void on_conn(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_Co
 
 /* Called with the request target exactly as received, before libmicrohttpd
  * decodes it: this is the only place a %00 is still visible. */
-static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+static void *on_uri(void *cls, const char *curi, struct MHD_Connection *c)
 {
+    char *uri = (char *)(uintptr_t)curi;
     (void)cls;
     conn *k = conn_of(c);
     if (!k)
@@ -609,8 +615,19 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     rq->rawlen = rq->raw_long ? OM_QUERY_MAX_URL : n;
     memcpy(rq->raw, uri, rq->rawlen);
     rq->raw[rq->rawlen] = '\0';
+    rq->uri_end = uri + n;
     rq->err = (om_error)OM_ERROR_INIT;
     om_uri_parse(uri, n, rq->path, &rq->q, &rq->verdict, &rq->err);
+    /* The query string has been parsed (and bounded) above; libmicrohttpd
+     * would parse it again into records in the connection's 32 KiB memory
+     * pool, and with ~1,000 parameters that pool runs out before the
+     * request reaches this server, and libmicrohttpd 0.9.75 then hangs
+     * without an answer.  So its copy is cut to an empty query: it parses
+     * the arguments from the byte after '?' (in its own writable line
+     * buffer, which `uri` points into) after this callback returns. */
+    char *qm = memchr(uri, '?', n);
+    if (qm)
+        qm[1] = '\0';
     rq->pending = rq->done = rq->interrupted = false;
     rq->status = 0;
     rq->bytes = 0;
@@ -640,7 +657,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MH
     }
     if (s->log) {
         char target[4 * 512 + 8];
-        printable(rq->raw, rq->rawlen < 512 ? rq->rawlen : 512, target, sizeof target);
+        printable(rq->raw, rq->rawlen < 512 ? rq->rawlen : 512, target, sizeof target, false);
         static const char *const why[] = {"", " (error)", " (idle timeout)", " (server stopped)",
                                           " (read error)", " (client closed)"};
         const char *w = (unsigned)toe < sizeof why / sizeof why[0] ? why[toe] : " (closed)";
@@ -673,6 +690,7 @@ static void *sweeper(void *p)
                 continue;
             shutdown(k->fd, SHUT_RDWR);
             k->killed = true;
+            s->closed_slow++;
             log_line(s, "%s error closed: no complete request within %u ms", k->ip, s->o.request_timeout_ms);
         }
     }
@@ -722,6 +740,9 @@ static void *db_worker(void *p)
             om_serve_error(&rq->r, 503, "expected an answer within %u ms of database time; try again later",
                            s->o.query_timeout_ms);
             rq->interrupted = true;
+            pthread_mutex_lock(&s->pool_mu);
+            s->stopped++;
+            pthread_mutex_unlock(&s->pool_mu);
             log_line(s, "%s error query stopped after %u ms: %s", k->ip, s->o.query_timeout_ms, rq->path);
         }
         rq->pending = false;
@@ -909,7 +930,8 @@ static enum MHD_Result finish_job(om_server *s, struct MHD_Connection *c, req *r
     return send_entry(c, rq, e);
 }
 
-static enum MHD_Result first_call(om_server *s, struct MHD_Connection *c, conn *k, req *rq, const char *method)
+static enum MHD_Result first_call(om_server *s, struct MHD_Connection *c, conn *k, req *rq, const char *method,
+                                  const char *version)
 {
     snprintf(rq->method, sizeof rq->method, "%.7s", method);
     pthread_mutex_lock(&s->conn_mu);
@@ -931,6 +953,19 @@ static enum MHD_Result first_call(om_server *s, struct MHD_Connection *c, conn *
         return send_error(c, rq, 413, "expected no request body on GET or HEAD", true);
     if (rq->verdict != 200)
         return send_error(c, rq, rq->verdict, rq->err.msg, true);
+    /* libmicrohttpd hands over the target as a C string, so a raw NUL byte
+     * in it ("/api/meta\0/../x") would silently end it early.  In its line
+     * buffer the HTTP version follows the target's terminating NUL; if it
+     * does not follow the NUL found by strlen(), the target held another. */
+    if (version != rq->uri_end + 1)
+        return send_error(c, rq, 400, "expected no NUL byte in the request target", true);
+    /* A valid request is answered on the next call: libmicrohttpd closes a
+     * connection whose answer was queued before the request was complete. */
+    return MHD_YES;
+}
+
+static enum MHD_Result answer(om_server *s, struct MHD_Connection *c, conn *k, req *rq)
+{
     const char *path = rq->path;
     if (strncmp(path, "/api/", 5) != 0) {
         entry *e = table_get(&s->statics, strcmp(path, "/") == 0 ? "/index.html" : path);
@@ -948,7 +983,10 @@ static enum MHD_Result first_call(om_server *s, struct MHD_Connection *c, conn *
     cache_key(path, &rq->q, key, sizeof key);
     pthread_mutex_lock(&s->cache_mu);
     entry *hit = table_get(&s->cache, key);
+    if (!hit)
+        s->misses++;
     if (hit) {
+        s->hits++;
         hit->refs++;
         lru_unlink(&s->cache, hit);
         lru_push(&s->cache, hit);
@@ -959,6 +997,7 @@ static enum MHD_Result first_call(om_server *s, struct MHD_Connection *c, conn *
     /* A miss goes to the database workers; the network thread moves on. */
     pthread_mutex_lock(&s->pool_mu);
     if (s->stopping || s->queued >= s->o.queue_max) {
+        s->busy++;
         pthread_mutex_unlock(&s->pool_mu);
         return send_error(c, rq, 503, "the server is busy: try again", false);
     }
@@ -981,7 +1020,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                               void **con_cls)
 {
     (void)url; /* already decoded by libmicrohttpd: the raw target in k->rq is used */
-    (void)version;
     (void)upload_data;
     om_server *s = cls;
     conn *k = conn_of(c);
@@ -993,13 +1031,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     req *rq = k->rq;
     if (*con_cls == NULL) {
         *con_cls = k;
-        return first_call(s, c, k, rq, method);
+        return first_call(s, c, k, rq, method, version);
     }
     if (rq->done)
         return finish_job(s, c, rq);
     if (*upload_data_size != 0) /* cannot happen: bodies are refused before they are read */
         return send_error(c, rq, 413, "expected no request body on GET or HEAD", true);
-    return MHD_YES;
+    if (rq->pending)
+        return MHD_YES;
+    return answer(s, c, k, rq);
 }
 
 /* ------------------------------------------------------- start / stop */
@@ -1146,6 +1186,26 @@ fail:
 uint16_t om_server_port(const om_server *s)
 {
     return s ? s->port : 0;
+}
+
+void om_server_stats_get(om_server *s, om_server_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&s->cache_mu);
+    out->cache_entries = s->cache.count;
+    out->cache_bytes = s->cache.bytes;
+    out->cache_evictions = s->cache.evictions;
+    out->cache_hits = s->hits;
+    out->cache_misses = s->misses;
+    pthread_mutex_unlock(&s->cache_mu);
+    pthread_mutex_lock(&s->conn_mu);
+    out->closed_slow = s->closed_slow;
+    out->connections = s->nconn;
+    pthread_mutex_unlock(&s->conn_mu);
+    pthread_mutex_lock(&s->pool_mu);
+    out->queries_stopped = s->stopped;
+    out->busy = s->busy;
+    pthread_mutex_unlock(&s->pool_mu);
 }
 
 void om_server_stop(om_server *s)
