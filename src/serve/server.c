@@ -1157,7 +1157,6 @@ om_status om_server_start(om_server **out, const om_serve_options *opt, om_error
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
                             MHD_OPTION_CONNECTION_LIMIT, s->o.max_connections,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip,
@@ -1168,6 +1167,9 @@ om_status om_server_start(om_server **out, const om_serve_options *opt, om_error
                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
                             MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+                            /* last: with one thread the list ends here, as
+                             * libmicrohttpd warns about a pool of size 1 */
+                            s->o.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, s->o.threads,
                             MHD_OPTION_END);
     if (!s->d) {
         st = om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot listen on %s:%u (port in use?)",
