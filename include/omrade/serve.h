@@ -8,7 +8,11 @@
  * URLs are capped at OM_QUERY_MAX_URL bytes and query strings at
  * OM_QUERY_MAX_PARAMS parameters; static files are preloaded at start, so a
  * request path can only ever name one of them (no path traversal).
- * The API is described in docs/barometer.md. */
+ * Ambiguous framing (several Content-Length, Content-Length with
+ * Transfer-Encoding), bodies on GET/HEAD and NUL in the target are refused;
+ * connections, request time, query time and cache memory are bounded (see
+ * om_serve_options).  The API and the limits are described in
+ * docs/barometer.md. */
 #ifndef OMRADE_SERVE_H
 #define OMRADE_SERVE_H
 
