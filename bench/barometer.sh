@@ -5,11 +5,19 @@
 #  2. open loop at RATE requests/s for SECONDS (bench_serve): p99 and
 #     errors, and the server's resident memory every 5 s (flat = no leak).
 #  3. first render of the national RegSO map in headless Chromium.
-# Usage: bench/barometer.sh [BUILD] [RATE] [SECONDS]
+#  4. the same open loop from 127.0.0.1 during an attack from other
+#     loopback addresses: 2,000 idle sockets from 127.0.0.2 and a slowloris
+#     of 600 connections from 127.0.0.3 (bench_serve_abuse attack); target
+#     >= 99 % answered, p99 < 50 ms.
+#  5. DISTINCT distinct valid API requests (each a cache miss; default
+#     1,000,000): the server's resident memory before and after; target
+#     after/before <= 1.10.
+# Usage: bench/barometer.sh [BUILD] [RATE] [SECONDS] [DISTINCT]
 set -eu
 BUILD=${1:-build}
 RATE=${2:-500}
 SECS=${3:-60}
+DISTINCT=${4:-1000000}
 root=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 OMRADE=$BUILD/omrade
@@ -56,3 +64,13 @@ echo "peer:"
 "$BUILD/bench_serve" "$peer" "$tmp/urls" "$RATE" 10
 echo "== 3. first render of the national RegSO map"
 if [ -x /usr/bin/chromium ]; then (cd "$root/web" && node tests/render.mjs "http://127.0.0.1:$port" 5); else echo "chromium not installed: skipped"; fi
+echo "== 4. open loop, $RATE req/s for $SECS s from 127.0.0.1 during an attack from 127.0.0.2 and 127.0.0.3"
+"$BUILD/bench_serve_abuse" attack "$port" $((SECS + 15)) 2000 600 > "$tmp/attack" &
+apid=$!
+pids="$pids $apid"
+sleep 12 # the slowloris has reached the server's whole-request deadline (10 s) once
+"$BUILD/bench_serve" "$port" "$tmp/urls" "$RATE" "$SECS" "$spid"
+wait "$apid" || true
+cat "$tmp/attack"
+echo "== 5. $DISTINCT distinct valid API requests from 127.0.0.4"
+"$BUILD/bench_serve_abuse" distinct "$port" "$DISTINCT" "$spid"

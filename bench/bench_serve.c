@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,6 +58,8 @@ static int dial(void)
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct timeval tv = {10, 0}; /* a server that stops answering ends the request, not the run */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     return fd;
 }
 
@@ -196,6 +199,7 @@ int main(int argc, char **argv)
     printf("requests %ld in %.1f s (%.0f/s) errors %ld p50 %.2f ms p90 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms\n",
            total, el, (double)total / el, (long)atomic_load(&errors), P(0.5), P(0.9), P(0.99), P(0.999),
            lat[total - 1]);
+    printf("answered %.2f %% (200 within the run)\n", 100.0 * (double)(total - atomic_load(&errors)) / (double)total);
     for (size_t i = 0; i < nurls; i++)
         free(urls[i]);
     free(urls);

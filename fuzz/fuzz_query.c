@@ -1,5 +1,6 @@
 /* Fuzz target: the server's request-line checks — path validation and
- * query-string parsing (percent-decoding, caps, UTF-8 and duplicate checks).
+ * query-string parsing (percent-decoding, caps, UTF-8 and duplicate checks),
+ * the raw request-target check (om_uri_parse) and Accept-Encoding weights.
  * Input: "PATH?QUERY" as on the request line. */
 #include "omrade/serve.h"
 
@@ -26,6 +27,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
         }
     }
+    /* the server's raw-target check and the Accept-Encoding weights */
+    char rpath[OM_QUERY_MAX_URL + 1];
+    int status = 0;
+    if (om_uri_parse(s, size, rpath, &q, &status, &err) == OM_OK && (status != 200 || strlen(rpath) > OM_QUERY_MAX_URL))
+        __builtin_trap();
+    char hdr[512];
+    size_t hl = size < sizeof hdr - 1 ? size : sizeof hdr - 1;
+    memcpy(hdr, s, hl);
+    hdr[hl] = '\0';
+    int w = om_accept_encoding_q(hdr, "gzip");
+    if (w < -1 || w > 1000)
+        __builtin_trap();
     char buf[1200];
     om_error_format(&err, buf, sizeof buf);
     return 0;

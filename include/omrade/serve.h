@@ -8,7 +8,11 @@
  * URLs are capped at OM_QUERY_MAX_URL bytes and query strings at
  * OM_QUERY_MAX_PARAMS parameters; static files are preloaded at start, so a
  * request path can only ever name one of them (no path traversal).
- * The API is described in docs/barometer.md. */
+ * Ambiguous framing (several Content-Length, Content-Length with
+ * Transfer-Encoding), bodies on GET/HEAD and NUL in the target are refused;
+ * connections, request time, query time and cache memory are bounded (see
+ * om_serve_options).  The API and the limits are described in
+ * docs/barometer.md. */
 #ifndef OMRADE_SERVE_H
 #define OMRADE_SERVE_H
 
@@ -48,6 +52,24 @@ const char *om_query_get(const om_query *q, const char *key);
 /* Check a request path: starts with '/', at most OM_QUERY_MAX_URL bytes, no
  * "..", "//", backslash or control characters.  OM_ERR_USAGE otherwise. */
 om_status om_path_check(const char *path, size_t len, om_error *err);
+
+/* Split and check a raw request target "/path?query" exactly as it came off
+ * the wire (before any decoding by the HTTP library): the path is
+ * percent-decoded once into `path` and checked with om_path_check (a decoded
+ * NUL, a double-encoded '%', bad escapes and non-UTF-8 bytes are refused),
+ * the query string is parsed with om_query_parse after counting its
+ * parameters.  *status is the HTTP status to answer on failure: 414 for a
+ * target over OM_QUERY_MAX_URL bytes, 400 otherwise; 200 on success.
+ * Errors: OM_ERR_USAGE, the message says what was expected. */
+om_status om_uri_parse(const char *raw, size_t len, char path[OM_QUERY_MAX_URL + 1], om_query *q,
+                       int *status, om_error *err);
+
+/* The weight of content coding `coding` ("gzip") in an Accept-Encoding
+ * header, per RFC 9110 §12.5.3: the qvalue of the coding itself (also
+ * "x-gzip" for gzip, RFC 9110 §8.4.1.3), else that of "*", in thousandths
+ * (0-1000); -1 when the header is NULL or names neither.  0 means "not
+ * acceptable" (e.g. "gzip;q=0").  Malformed elements are ignored. */
+int om_accept_encoding_q(const char *header, const char *coding);
 
 /* ------------------------------------------------------ one request */
 
@@ -92,12 +114,26 @@ om_status om_serve_meta_value(const char *db, const char *key, char *buf, size_t
 
 /* ------------------------------------------------------------- server */
 
+/* Limits: every field 0 takes the default in brackets (docs/barometer.md,
+ * "Limits").  They bound what one client can hold: connections, time per
+ * request, database time per query, cache memory. */
 typedef struct om_serve_options {
     const char *db;      /* barometer database (required) */
     const char *web_dir; /* built front end (index.html ...); NULL = API only */
     const char *host;    /* IPv4 address to bind; NULL = "127.0.0.1" */
     uint16_t port;       /* 0 = an ephemeral port (see om_server_port) */
-    unsigned threads;    /* worker threads; 0 = 4 */
+    unsigned threads;    /* network threads and database workers each [4] */
+    unsigned max_connections;    /* open connections in all [4096, at most the fd limit - 64] */
+    unsigned per_ip;             /* open connections per client address [256] */
+    unsigned request_timeout_ms; /* a whole request (line, headers) must arrive within
+                                    this time of the connection opening or of the previous
+                                    answer [10000] */
+    unsigned idle_timeout_s;     /* close a connection silent for this long [10] */
+    unsigned query_timeout_ms;   /* database time per API answer, then 503 [2000] */
+    unsigned queue_max;          /* API answers waiting for a database worker, then 503 [256] */
+    size_t cache_entries;        /* response cache: entries [4096] */
+    size_t cache_bytes;          /* response cache: bytes incl. keys and bookkeeping [32 MiB] */
+    const char *log_path;        /* append one line per request and per error; NULL = no log */
 } om_serve_options;
 
 typedef struct om_server om_server;
@@ -108,6 +144,17 @@ typedef struct om_server om_server;
  * barometer database, or a schema version this server does not know). */
 om_status om_server_start(om_server **out, const om_serve_options *opt, om_error *err);
 uint16_t om_server_port(const om_server *s);
+
+/* Counters since start, for monitoring and tests. */
+typedef struct om_server_stats {
+    size_t cache_entries, cache_bytes; /* now; bytes as charged against cache_bytes */
+    uint64_t cache_hits, cache_misses, cache_evictions;
+    uint64_t closed_slow;     /* connections closed by the whole-request deadline */
+    uint64_t queries_stopped; /* API answers replaced by 503 at the query deadline */
+    uint64_t busy;            /* 503 answers because the database queue was full */
+    unsigned connections;     /* open now */
+} om_server_stats;
+void om_server_stats_get(om_server *s, om_server_stats *out);
 /* Stop listening, wait for requests in flight, free everything.  NULL ok. */
 void om_server_stop(om_server *s);
 

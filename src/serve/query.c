@@ -139,3 +139,175 @@ om_status om_path_check(const char *path, size_t len, om_error *err)
     }
     return OM_OK;
 }
+
+/* Percent-decode a request path once.  Rejected, because each is a way to
+ * make the path the checks see differ from the bytes on the wire: a decoded
+ * NUL (%00 would end a C string before the ".." check), a bad escape, a
+ * decoded '%' (double encoding such as %2500 or %252e), and bytes that are
+ * not UTF-8 (overlong forms such as %C0%80 and %C0%AE stand for NUL and '.'
+ * in lax decoders; RFC 3629 §3 forbids them). */
+static om_status path_decode(const char *s, size_t len, char *out, size_t cap, size_t *olen,
+                             om_error *err)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\0')
+            return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected no NUL byte in the path");
+        if (c == '%') {
+            int a = i + 1 < len ? hexval(s[i + 1]) : -1;
+            int b = i + 2 < len ? hexval(s[i + 2]) : -1;
+            if (a < 0 || b < 0)
+                return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected %%XX (hex) in the path, found a bad escape");
+            c = (unsigned char)(a * 16 + b);
+            if (c == '\0')
+                return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected no NUL byte (%%00) in the path");
+            if (c == '%')
+                return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                                    "expected no double-encoded escape (%%25) in the path");
+            i += 2;
+        }
+        if (o + 1 >= cap)
+            return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected a path of at most %zu bytes",
+                                cap - 1);
+        out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    if (om_utf8_invalid_at(out, o) != o)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected a UTF-8 path (no overlong forms)");
+    *olen = o;
+    return OM_OK;
+}
+
+om_status om_uri_parse(const char *raw, size_t len, char path[OM_QUERY_MAX_URL + 1], om_query *q,
+                       int *status, om_error *err)
+{
+    *status = 400;
+    path[0] = '\0';
+    memset(q, 0, sizeof *q);
+    if (len > OM_QUERY_MAX_URL) {
+        *status = 414;
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected a URL of at most %d bytes, found %zu",
+                            OM_QUERY_MAX_URL, len);
+    }
+    if (memchr(raw, '#', len))
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected no fragment ('#') in the request target");
+    const char *qm = memchr(raw, '?', len);
+    size_t plen = qm ? (size_t)(qm - raw) : len, dlen = 0;
+    om_status st = path_decode(raw, plen, path, OM_QUERY_MAX_URL + 1, &dlen, err);
+    if (st == OM_OK)
+        st = om_path_check(path, dlen, err);
+    if (st == OM_OK && qm) {
+        const char *qs = qm + 1;
+        size_t ql = len - plen - 1;
+        if (memchr(qs, '\0', ql))
+            return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected no NUL byte in the query string");
+        /* count before decoding anything, so 1,000 parameters cost one pass */
+        size_t pairs = 0;
+        for (size_t i = 0; i < ql; i++)
+            if ((i == 0 || qs[i - 1] == '&') && qs[i] != '&')
+                pairs++;
+        if (pairs > OM_QUERY_MAX_PARAMS)
+            return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected at most %d parameters, found %zu",
+                                OM_QUERY_MAX_PARAMS, pairs);
+        st = om_query_parse(q, qs, ql, err);
+    }
+    if (st == OM_OK)
+        *status = 200;
+    return st;
+}
+
+/* Case-insensitive compare of s[0..n) with the NUL-terminated word w. */
+static bool word_eq(const char *s, size_t n, const char *w)
+{
+    size_t i = 0;
+    for (; i < n && w[i]; i++) {
+        char a = s[i], b = w[i];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a + 32);
+        if (b >= 'A' && b <= 'Z')
+            b = (char)(b + 32);
+        if (a != b)
+            return false;
+    }
+    return i == n && w[i] == '\0';
+}
+
+/* RFC 9110 §12.4.2 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], as
+ * thousandths; -1 when malformed. */
+static int qvalue(const char *s, size_t n)
+{
+    if (n == 0 || (s[0] != '0' && s[0] != '1'))
+        return -1;
+    int v = (s[0] - '0') * 1000;
+    if (n == 1)
+        return v;
+    if (s[1] != '.' || n > 5)
+        return -1;
+    int scale = 100;
+    for (size_t i = 2; i < n; i++, scale /= 10) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v += (s[i] - '0') * scale;
+    }
+    return v > 1000 ? -1 : v;
+}
+
+int om_accept_encoding_q(const char *header, const char *coding)
+{
+    if (!header)
+        return -1;
+    int exact = -1, star = -1;
+    const char *p = header;
+    while (*p) {
+        /* one element: token *( OWS ";" OWS parameter ) */
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        const char *t = p;
+        while (*p && *p != ',' && *p != ';' && *p != ' ' && *p != '\t')
+            p++;
+        size_t tl = (size_t)(p - t);
+        int q = 1000;
+        bool bad = false;
+        while (*p && *p != ',') {
+            while (*p == ' ' || *p == '\t')
+                p++;
+            if (*p != ';') {
+                if (*p && *p != ',')
+                    bad = true;
+                while (*p && *p != ',' && *p != ';')
+                    p++;
+                continue;
+            }
+            p++;
+            while (*p == ' ' || *p == '\t')
+                p++;
+            const char *k = p;
+            while (*p && *p != '=' && *p != ',' && *p != ';' && *p != ' ')
+                p++;
+            size_t kl = (size_t)(p - k);
+            if (*p != '=') {
+                bad = true;
+                continue;
+            }
+            p++;
+            const char *v = p;
+            while (*p && *p != ',' && *p != ';' && *p != ' ' && *p != '\t')
+                p++;
+            if (word_eq(k, kl, "q")) {
+                q = qvalue(v, (size_t)(p - v));
+                if (q < 0)
+                    bad = true;
+            }
+        }
+        if (bad) /* a malformed element is ignored, never read as acceptance */
+            continue;
+        if (word_eq(t, tl, coding) || (strcmp(coding, "gzip") == 0 && word_eq(t, tl, "x-gzip")))
+            exact = q > exact ? q : exact;
+        else if (tl == 1 && t[0] == '*')
+            star = q > star ? q : star;
+    }
+    return exact >= 0 ? exact : star;
+}

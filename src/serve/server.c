@@ -1,11 +1,35 @@
-/* The barometer HTTP server: libmicrohttpd with a thread pool, a pool of
- * read-only SQLite connections (one per worker, SQLite connections are not
- * shared between threads), and an in-memory response cache.
+/* The barometer HTTP server: libmicrohttpd (epoll, a pool of network
+ * threads), a bounded pool of database workers with read-only SQLite
+ * connections (one each: SQLite connections are not shared between
+ * threads), and an in-memory response cache.
+ *
+ * Abuse limits (docs/barometer.md, "Limits"), and why each exists:
+ *  - epoll + a connection limit well above the worker count: an idle socket
+ *    costs a file descriptor and a small record, never a thread;
+ *  - a per-address connection limit (MHD_OPTION_PER_IP_CONNECTION_LIMIT):
+ *    one client cannot take the slots of the others;
+ *  - a whole-request deadline besides libmicrohttpd's idle timeout, which
+ *    counts only silence (a byte every few seconds keeps it alive forever,
+ *    "slowloris"): a sweeper thread shuts down the socket of a connection
+ *    that has not delivered a complete request within request_timeout_ms of
+ *    opening or of its previous answer;
+ *  - strict request checks before anything is answered: at most one
+ *    Content-Length, never with Transfer-Encoding (RFC 9112 §6.1, §6.3: the
+ *    ambiguity behind request smuggling), no body on GET/HEAD (413), the raw
+ *    request target checked byte by byte (om_uri_parse), and every error
+ *    answer closes the connection so nothing after it is read as a request;
+ *  - SQL runs on database workers, not on network threads: the network
+ *    thread suspends the connection (MHD_suspend_connection), a worker
+ *    answers and resumes it; every statement has a deadline (an SQLite
+ *    progress handler), the queue is bounded, and beyond it the answer is
+ *    503 at once;
+ *  - the response cache is bounded by entries and by bytes including keys
+ *    and bookkeeping, with least-recently-used eviction, so distinct queries
+ *    cannot grow memory.
  *
  * Why a cache: the database is read-only while serving, so an answer is a
  * pure function of (path, query); caching the rendered body, its gzip form
- * and its ETag makes repeated requests a hash lookup.  The cache is bounded
- * (entries and bytes) and simply stops admitting when full.
+ * and its ETag makes repeated requests a hash lookup.
  *
  * ETag = FNV-1a 64 of the uncompressed body (Fowler/Noll/Vo, IETF draft
  * draft-eastlake-fnv); the same entity in gzip form gets a "-gz" suffix as
@@ -15,19 +39,34 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <zlib.h>
 
 #define MAX_STATIC_FILES 512
 #define MAX_STATIC_BYTES (64u << 20)
-#define CACHE_SLOTS 4096
-#define CACHE_MAX_BYTES (128u << 20)
 #define GZIP_MIN 1024
+
+#define DEF_THREADS 4u
+#define DEF_MAX_CONN 4096u
+#define DEF_PER_IP 256u
+#define DEF_REQUEST_MS 10000u
+#define DEF_IDLE_S 10u
+#define DEF_QUERY_MS 2000u
+#define DEF_QUEUE 256u
+#define DEF_CACHE_ENTRIES 4096u
+#define DEF_CACHE_BYTES ((size_t)32 << 20)
+#define SWEEP_MS 100
 
 typedef struct entry {
     char *key; /* path for static files; path?query for API answers */
@@ -39,26 +78,96 @@ typedef struct entry {
     const char *ctype;
     char disposition[128];
     int max_age;
-    struct entry *next;
+    struct entry *hnext;        /* hash chain */
+    struct entry *newer, *older; /* LRU list (response cache only) */
+    size_t cost;                 /* bytes charged to the cache */
+    unsigned refs;               /* responses in flight + 1 while cached; under cache_mu */
+    bool cached, pinned;         /* pinned: static, lives until the server stops */
+    struct om_server *owner;     /* for the release callback of cache entries */
 } entry;
 
+/* A hash table of entries; with limits, an LRU cache (newest at `newest`). */
 typedef struct table {
-    entry *slot[CACHE_SLOTS];
-    size_t bytes, count;
+    entry **slot;
+    size_t nslots; /* power of two */
+    size_t bytes, count, max_entries, max_bytes;
+    entry *newest, *oldest;
+    uint64_t evictions;
 } table;
+
+/* One request's state, reused across the requests of a connection. */
+typedef struct req {
+    char raw[OM_QUERY_MAX_URL + 1]; /* request target as received (for the log) */
+    size_t rawlen;
+    bool raw_long;
+    const char *uri_end; /* end of the target in libmicrohttpd's line buffer */
+    int verdict; /* 200, or the status om_uri_parse chose */
+    om_error err;
+    char path[OM_QUERY_MAX_URL + 1];
+    om_query q;
+    /* database job */
+    bool pending, done, interrupted;
+    om_resp r;
+    struct conn *job_next;
+    /* for the log */
+    char method[8];
+    int status;
+    size_t bytes;
+    int64_t t0;
+} req;
+
+/* One TCP connection (libmicrohttpd's socket context). */
+typedef struct conn {
+    struct conn *prev, *next; /* live list, under conn_mu */
+    struct MHD_Connection *c;
+    int fd;
+    int64_t t_req;  /* ms: start of the request being received */
+    bool answering; /* answer being computed or sent: the deadline does not run */
+    bool killed;
+    char ip[INET6_ADDRSTRLEN];
+    req *rq; /* allocated at the first request line */
+} conn;
+
+typedef struct worker {
+    om_server *s;
+    sqlite3 *db;
+    pthread_t th;
+    int64_t deadline;
+    bool interrupted;
+} worker;
 
 struct om_server {
     struct MHD_Daemon *d;
     uint16_t port;
-    sqlite3 **conns;
-    bool *busy;
-    unsigned nconn;
+    om_serve_options o; /* with defaults filled in */
+    sqlite3 *db0;       /* start-up reads (layers, schema version) */
+    worker *w;
+    unsigned nw, nw_started;
     pthread_mutex_t pool_mu;
     pthread_cond_t pool_cv;
+    conn *qhead, *qtail;
+    unsigned queued;
+    bool stopping;
     table statics;       /* immutable after start */
     table cache;         /* guarded by cache_mu */
     pthread_mutex_t cache_mu;
+    pthread_mutex_t conn_mu;
+    conn *live;
+    pthread_t sweeper;
+    bool sweeper_started, sweep_stop;
+    pthread_cond_t sweep_cv;
+    FILE *log;
+    pthread_mutex_t log_mu;
+    uint64_t hits, misses, closed_slow, stopped, busy; /* under cache_mu, conn_mu, pool_mu */
+    unsigned nconn;                                    /* under conn_mu */
 };
+
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 static uint64_t fnv1a(const void *p, size_t n)
 {
@@ -104,6 +213,8 @@ static char *gzip(const char *in, size_t n, size_t *out_len)
     return out;
 }
 
+/* New entry owning `body`, with one reference (the caller's).  Free with
+ * entry_unref(). */
 static entry *entry_new(const char *key, char *body, size_t len, const char *ctype, int max_age,
                         const char *disposition)
 {
@@ -119,10 +230,14 @@ static entry *entry_new(const char *key, char *body, size_t len, const char *cty
     e->len = len;
     e->ctype = ctype;
     e->max_age = max_age;
+    e->refs = 1;
     snprintf(e->disposition, sizeof e->disposition, "%s", disposition ? disposition : "");
     snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)fnv1a(body, len));
     if (len >= GZIP_MIN && compressible(ctype))
         e->gz = gzip(body, len, &e->gzlen);
+    /* what the entry really occupies: the record, key and bodies, plus
+     * malloc's per-block overhead (16 bytes on glibc x86-64) */
+    e->cost = sizeof *e + strlen(key) + 1 + len + e->gzlen + 4 * 16;
     return e;
 }
 
@@ -136,42 +251,113 @@ static void entry_free(entry *e)
     free(e);
 }
 
+static om_status table_init(table *t, size_t max_entries, size_t max_bytes, size_t expected)
+{
+    memset(t, 0, sizeof *t);
+    t->max_entries = max_entries;
+    t->max_bytes = max_bytes;
+    t->nslots = 64;
+    while (t->nslots < 2 * expected)
+        t->nslots *= 2;
+    t->slot = calloc(t->nslots, sizeof *t->slot);
+    return t->slot ? OM_OK : OM_ERR_NOMEM;
+}
+
 static void table_clear(table *t)
 {
-    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+    for (size_t i = 0; t->slot && i < t->nslots; i++) {
         entry *e = t->slot[i];
         while (e) {
-            entry *n = e->next;
+            entry *n = e->hnext;
             entry_free(e);
             e = n;
         }
-        t->slot[i] = NULL;
     }
+    free(t->slot);
+    t->slot = NULL;
 }
 
-static entry *table_get(table *t, const char *key)
+static entry *table_get(const table *t, const char *key)
 {
-    for (entry *e = t->slot[fnv1a(key, strlen(key)) % CACHE_SLOTS]; e; e = e->next)
+    for (entry *e = t->slot[fnv1a(key, strlen(key)) & (t->nslots - 1)]; e; e = e->hnext)
         if (strcmp(e->key, key) == 0)
             return e;
     return NULL;
 }
 
-/* Insert unless full or present; returns the entry now in the table, or NULL
- * when not admitted (the caller keeps ownership of e then). */
-static entry *table_put(table *t, entry *e, size_t max_bytes)
+static void lru_unlink(table *t, entry *e)
+{
+    if (e->newer)
+        e->newer->older = e->older;
+    else
+        t->newest = e->older;
+    if (e->older)
+        e->older->newer = e->newer;
+    else
+        t->oldest = e->newer;
+    e->newer = e->older = NULL;
+}
+
+static void lru_push(table *t, entry *e)
+{
+    e->older = t->newest;
+    e->newer = NULL;
+    if (t->newest)
+        t->newest->newer = e;
+    t->newest = e;
+    if (!t->oldest)
+        t->oldest = e;
+}
+
+/* Drop one reference; the last one frees the entry.  Under cache_mu for
+ * cache entries. */
+static void entry_drop(entry *e)
+{
+    if (--e->refs == 0)
+        entry_free(e);
+}
+
+static void table_remove(table *t, entry *e)
+{
+    entry **pp = &t->slot[fnv1a(e->key, strlen(e->key)) & (t->nslots - 1)];
+    while (*pp != e)
+        pp = &(*pp)->hnext;
+    *pp = e->hnext;
+    e->hnext = NULL;
+    if (t->max_entries)
+        lru_unlink(t, e);
+    t->bytes -= e->cost;
+    t->count--;
+    e->cached = false;
+    entry_drop(e); /* the table's reference; senders may still hold theirs */
+}
+
+/* Insert e (the table takes a reference of its own).  For a bounded table,
+ * least-recently-used entries are evicted until e fits; an entry larger
+ * than a quarter of the byte budget is not admitted, so one big answer
+ * cannot flush the cache.  Returns the entry now in the table (an equal
+ * one inserted first by another thread wins), or NULL when not admitted. */
+static entry *table_put(table *t, entry *e)
 {
     entry *old = table_get(t, e->key);
     if (old)
         return old;
-    size_t sz = e->len + e->gzlen;
-    if (t->bytes + sz > max_bytes)
-        return NULL;
-    size_t h = fnv1a(e->key, strlen(e->key)) % CACHE_SLOTS;
-    e->next = t->slot[h];
+    if (t->max_entries) {
+        if (e->cost > t->max_bytes / 4)
+            return NULL;
+        while (t->oldest && (t->count + 1 > t->max_entries || t->bytes + e->cost > t->max_bytes)) {
+            table_remove(t, t->oldest);
+            t->evictions++;
+        }
+        lru_push(t, e);
+    }
+    size_t h = fnv1a(e->key, strlen(e->key)) & (t->nslots - 1);
+    e->hnext = t->slot[h];
     t->slot[h] = e;
-    t->bytes += sz;
+    t->bytes += e->cost;
     t->count++;
+    e->cached = true;
+    e->refs++;
     return e;
 }
 
@@ -253,12 +439,13 @@ static om_status load_dir(om_server *s, const char *dir, const char *prefix, int
         /* index.html must be revalidated; hashed bundles can be cached longer */
         int age = strstr(url, ".html") ? 0 : 3600;
         entry *e = entry_new(url, body, len, mime(url), age, NULL);
-        if (!e || !table_put(&s->statics, e, SIZE_MAX)) {
-            if (e)
-                entry_free(e);
-            else
-                free(body);
+        if (!e) {
+            free(body);
             st = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        } else {
+            e->pinned = true;
+            if (table_put(&s->statics, e) != e)
+                entry_free(e);
         }
     }
     closedir(d);
@@ -268,7 +455,7 @@ static om_status load_dir(om_server *s, const char *dir, const char *prefix, int
 static om_status load_layers(om_server *s, om_error *err)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->conns[0], "SELECT layer, topojson FROM geometry", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db0, "SELECT layer, topojson FROM geometry", -1, &st, NULL) != SQLITE_OK)
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected a barometer database with a geometry table");
     om_status rc = OM_OK;
     while (rc == OM_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -282,40 +469,290 @@ static om_status load_layers(om_server *s, om_error *err)
         }
         memcpy(body, sqlite3_column_blob(st, 1), n);
         entry *e = entry_new(key, body, n, "application/json; charset=utf-8", 86400, NULL);
-        if (!e || !table_put(&s->statics, e, SIZE_MAX)) {
-            if (e)
-                entry_free(e);
-            else
-                free(body);
+        if (!e) {
+            free(body);
             rc = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        } else {
+            e->pinned = true;
+            if (table_put(&s->statics, e) != e)
+                entry_free(e);
         }
     }
     sqlite3_finalize(st);
     return rc;
 }
 
-static sqlite3 *conn_acquire(om_server *s, unsigned *slot)
+/* ------------------------------------------------------------ logging */
+
+/* One line: "2026-12-03T09:40:01.123Z 127.0.0.1 GET /api/meta 200 1234 0.8ms".
+ * Bytes of the request target outside printable ASCII are written as \xHH,
+ * so a log line is always one line whatever the client sent. */
+static void log_line(om_server *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void log_line(om_server *s, const char *fmt, ...)
 {
-    pthread_mutex_lock(&s->pool_mu);
-    for (;;) {
-        for (unsigned i = 0; i < s->nconn; i++)
-            if (!s->busy[i]) {
-                s->busy[i] = true;
-                *slot = i;
-                pthread_mutex_unlock(&s->pool_mu);
-                return s->conns[i];
-            }
-        pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+    if (!s->log)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char when[40], day[32];
+    strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(when, sizeof when, "%s.%03dZ", day, (int)(ts.tv_nsec / 1000000));
+    va_list ap;
+    va_start(ap, fmt);
+    pthread_mutex_lock(&s->log_mu);
+    fputs(when, s->log);
+    fputc(' ', s->log);
+    vfprintf(s->log, fmt, ap);
+    fputc('\n', s->log);
+    fflush(s->log);
+    pthread_mutex_unlock(&s->log_mu);
+    va_end(ap);
+}
+
+static void printable(const char *in, size_t n, char *out, size_t cap, bool spaces)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 5 < cap; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if ((c > 0x20 || (spaces && c == ' ')) && c < 0x7f && c != '\\')
+            out[o++] = (char)c;
+        else
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+    }
+    out[o] = '\0';
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    om_server *s = cls;
+    if (!s->log)
+        return;
+    char msg[512], clean[600];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        n--;
+    printable(msg, n, clean, sizeof clean, true);
+    log_line(s, "- error libmicrohttpd: %s", clean);
+}
+
+/* -------------------------------------------------------- connections */
+
+static conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return i ? i->socket_context : NULL;
+}
+
+static void on_conn(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_ConnectionNotificationCode toe)
+{
+    om_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        conn *k = calloc(1, sizeof *k);
+        if (!k)
+            return; /* the handler answers 503 and closes */
+        k->c = c;
+        const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        k->fd = fi ? fi->connect_fd : -1;
+        const union MHD_ConnectionInfo *ai = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        snprintf(k->ip, sizeof k->ip, "-");
+        if (ai && ai->client_addr && ai->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ai->client_addr)->sin_addr, k->ip,
+                      sizeof k->ip);
+        k->t_req = now_ms();
+        pthread_mutex_lock(&s->conn_mu);
+        k->next = s->live;
+        if (s->live)
+            s->live->prev = k;
+        s->live = k;
+        s->nconn++;
+        pthread_mutex_unlock(&s->conn_mu);
+        *ctx = k;
+        return;
+    }
+    /* MHD_CONNECTION_NOTIFY_CLOSED comes before libmicrohttpd closes the
+     * socket, so the sweeper (which holds conn_mu) never shuts down a
+     * descriptor number that was already reused. */
+    conn *k = *ctx;
+    if (!k)
+        return;
+    pthread_mutex_lock(&s->conn_mu);
+    if (k->prev)
+        k->prev->next = k->next;
+    else
+        s->live = k->next;
+    if (k->next)
+        k->next->prev = k->prev;
+    s->nconn--;
+    pthread_mutex_unlock(&s->conn_mu);
+    if (k->rq)
+        free(k->rq->r.body);
+    free(k->rq);
+    free(k);
+    *ctx = NULL;
+}
+
+/* Called with the request target exactly as received, before libmicrohttpd
+ * decodes it: this is the only place a %00 is still visible. */
+static void *on_uri(void *cls, const char *curi, struct MHD_Connection *c)
+{
+    char *uri = (char *)(uintptr_t)curi;
+    (void)cls;
+    conn *k = conn_of(c);
+    if (!k)
+        return NULL;
+    if (!k->rq && !(k->rq = calloc(1, sizeof *k->rq)))
+        return NULL;
+    req *rq = k->rq;
+    size_t n = strlen(uri);
+    rq->raw_long = n > OM_QUERY_MAX_URL;
+    rq->rawlen = rq->raw_long ? OM_QUERY_MAX_URL : n;
+    memcpy(rq->raw, uri, rq->rawlen);
+    rq->raw[rq->rawlen] = '\0';
+    rq->uri_end = uri + n;
+    rq->err = (om_error)OM_ERROR_INIT;
+    om_uri_parse(uri, n, rq->path, &rq->q, &rq->verdict, &rq->err);
+    /* The query string has been parsed (and bounded) above; libmicrohttpd
+     * would parse it again into records in the connection's 32 KiB memory
+     * pool, and with ~1,000 parameters that pool runs out before the
+     * request reaches this server, and libmicrohttpd 0.9.75 then hangs
+     * without an answer.  So its copy is cut to an empty query: it parses
+     * the arguments from the byte after '?' (in its own writable line
+     * buffer, which `uri` points into) after this callback returns. */
+    char *qm = memchr(uri, '?', n);
+    if (qm)
+        qm[1] = '\0';
+    rq->pending = rq->done = rq->interrupted = false;
+    rq->status = 0;
+    rq->bytes = 0;
+    rq->method[0] = '\0';
+    rq->t0 = now_ms();
+    return NULL;
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    om_server *s = cls;
+    *con_cls = NULL;
+    conn *k = conn_of(c);
+    if (!k)
+        return;
+    pthread_mutex_lock(&s->conn_mu);
+    k->answering = false;
+    k->t_req = now_ms();
+    pthread_mutex_unlock(&s->conn_mu);
+    req *rq = k->rq;
+    if (!rq)
+        return;
+    if (rq->done) { /* answered by a worker, but the connection went away first */
+        free(rq->r.body);
+        rq->r.body = NULL;
+        rq->done = false;
+    }
+    if (s->log) {
+        char target[4 * 512 + 8];
+        printable(rq->raw, rq->rawlen < 512 ? rq->rawlen : 512, target, sizeof target, false);
+        static const char *const why[] = {"", " (error)", " (idle timeout)", " (server stopped)",
+                                          " (read error)", " (client closed)"};
+        const char *w = (unsigned)toe < sizeof why / sizeof why[0] ? why[toe] : " (closed)";
+        char st[8];
+        snprintf(st, sizeof st, "%d", rq->status);
+        log_line(s, "%s %s %s%s %s %zu %.1fms%s", k->ip, rq->method[0] ? rq->method : "-", target,
+                 rq->raw_long ? "..." : "", rq->status ? st : "-", rq->bytes, (double)(now_ms() - rq->t0), w);
     }
 }
 
-static void conn_release(om_server *s, unsigned slot)
+/* Closes connections that have not delivered a complete request within
+ * request_timeout_ms: shutdown() makes the socket readable at EOF, and
+ * libmicrohttpd closes it in its own thread as for any client that hangs up. */
+static void *sweeper(void *p)
 {
-    pthread_mutex_lock(&s->pool_mu);
-    s->busy[slot] = false;
-    pthread_cond_signal(&s->pool_cv);
-    pthread_mutex_unlock(&s->pool_mu);
+    om_server *s = p;
+    pthread_mutex_lock(&s->conn_mu);
+    while (!s->sweep_stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += SWEEP_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->sweep_cv, &s->conn_mu, &ts);
+        int64_t now = now_ms();
+        for (conn *k = s->live; k; k = k->next) {
+            if (k->answering || k->killed || k->fd < 0 || now - k->t_req <= (int64_t)s->o.request_timeout_ms)
+                continue;
+            shutdown(k->fd, SHUT_RDWR);
+            k->killed = true;
+            s->closed_slow++;
+            log_line(s, "%s error closed: no complete request within %u ms", k->ip, s->o.request_timeout_ms);
+        }
+    }
+    pthread_mutex_unlock(&s->conn_mu);
+    return NULL;
 }
+
+/* ------------------------------------------------- database workers */
+
+/* SQLite calls this every 1,000 virtual-machine steps; a non-zero return
+ * interrupts the statement (sqlite3_progress_handler, SQLITE_INTERRUPT). */
+static int progress(void *p)
+{
+    worker *w = p;
+    if (now_ms() <= w->deadline)
+        return 0;
+    w->interrupted = true;
+    return 1;
+}
+
+static void *db_worker(void *p)
+{
+    worker *w = p;
+    om_server *s = w->s;
+    for (;;) {
+        pthread_mutex_lock(&s->pool_mu);
+        while (!s->qhead && !s->stopping)
+            pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+        conn *k = s->qhead;
+        if (!k) {
+            pthread_mutex_unlock(&s->pool_mu);
+            break;
+        }
+        s->qhead = k->rq->job_next;
+        if (!s->qhead)
+            s->qtail = NULL;
+        s->queued--;
+        pthread_mutex_unlock(&s->pool_mu);
+        req *rq = k->rq;
+        memset(&rq->r, 0, sizeof rq->r);
+        w->interrupted = false;
+        w->deadline = now_ms() + s->o.query_timeout_ms;
+        om_serve_api(w->db, rq->path, &rq->q, &rq->r);
+        /* an interrupted statement ends early and looks finished to the
+         * endpoint: its partial answer is replaced, never cached */
+        if (w->interrupted) {
+            om_serve_error(&rq->r, 503, "expected an answer within %u ms of database time; try again later",
+                           s->o.query_timeout_ms);
+            rq->interrupted = true;
+            pthread_mutex_lock(&s->pool_mu);
+            s->stopped++;
+            pthread_mutex_unlock(&s->pool_mu);
+            log_line(s, "%s error query stopped after %u ms: %s", k->ip, s->o.query_timeout_ms, rq->path);
+        }
+        rq->pending = false;
+        rq->done = true;
+        MHD_resume_connection(k->c);
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------- responses */
 
 static void add_common_headers(struct MHD_Response *resp)
 {
@@ -326,9 +763,11 @@ static void add_common_headers(struct MHD_Response *resp)
                             "frame-ancestors 'none'");
 }
 
-/* Send a one-off answer (errors; uncached bodies).  Takes ownership of body. */
-static enum MHD_Result send_owned(struct MHD_Connection *c, int status, const char *ctype, char *body,
-                                  size_t len)
+/* Send a one-off answer (errors; uncached bodies).  Takes ownership of body.
+ * `close`: end the connection after it, so that nothing the client sent
+ * after a malformed request is ever read as a request of its own. */
+static enum MHD_Result send_owned(struct MHD_Connection *c, req *rq, int status, const char *ctype, char *body,
+                                  size_t len, bool close)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
@@ -337,38 +776,66 @@ static enum MHD_Result send_owned(struct MHD_Connection *c, int status, const ch
     }
     MHD_add_response_header(resp, "Content-Type", ctype);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (status == 503)
+        MHD_add_response_header(resp, "Retry-After", "1");
+    if (status == 405)
+        MHD_add_response_header(resp, "Allow", "GET, HEAD");
+    if (close)
+        MHD_add_response_header(resp, "Connection", "close");
     add_common_headers(resp);
+    rq->status = status;
+    rq->bytes = len;
     enum MHD_Result r = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return r;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg)
+static enum MHD_Result send_error(struct MHD_Connection *c, req *rq, int status, const char *msg, bool close)
 {
     om_resp r = {0};
     om_serve_error(&r, status, "%s", msg);
-    return send_owned(c, r.status, r.ctype, r.body, r.len);
+    if (!r.body)
+        return MHD_NO;
+    return send_owned(c, rq, r.status, r.ctype, r.body, r.len, close);
 }
 
+/* libmicrohttpd is done with a response built on a cache entry. */
+static void entry_release(void *cls)
+{
+    entry *e = cls;
+    om_server *s = e->owner;
+    pthread_mutex_lock(&s->cache_mu);
+    entry_drop(e);
+    pthread_mutex_unlock(&s->cache_mu);
+}
+
+/* True when the client accepts gzip: its weight is above 0 (RFC 9110
+ * §12.5.3; "gzip;q=0" and "*;q=0" without gzip refuse it). */
 static bool accepts_gzip(struct MHD_Connection *c)
 {
     const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-    return ae && strstr(ae, "gzip") && !strstr(ae, "gzip;q=0");
+    return om_accept_encoding_q(ae, "gzip") > 0;
 }
 
-/* Serve a cached entry (lives until the server stops: persistent buffer). */
-static enum MHD_Result send_entry(struct MHD_Connection *c, const entry *e, bool copy)
+/* Serve an entry.  For a cache entry this consumes one reference, dropped
+ * when libmicrohttpd has sent the body (an evicted entry lives until then);
+ * static entries live until the server stops. */
+static enum MHD_Result send_entry(struct MHD_Connection *c, req *rq, entry *e)
 {
-    enum MHD_ResponseMemoryMode mode = copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT;
     bool gz = e->gz && accepts_gzip(c);
     char etag[32];
     snprintf(etag, sizeof etag, "%.*s%s\"", (int)strlen(e->etag) - 1, e->etag, gz ? "-gz" : "");
     const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     bool fresh = inm && (strstr(inm, etag) != NULL || strcmp(inm, "*") == 0);
-    struct MHD_Response *resp =
-        fresh ? MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT)
-              : MHD_create_response_from_buffer(gz ? e->gzlen : e->len, gz ? e->gz : e->body,
-                                                mode);
+    size_t len = fresh ? 0 : gz ? e->gzlen : e->len;
+    const char *body = fresh ? "" : gz ? e->gz : e->body;
+    struct MHD_Response *resp;
+    if (fresh || e->pinned)
+        resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
+    else
+        resp = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)(uintptr_t)body, entry_release, e);
+    if (!e->pinned && (fresh || !resp))
+        entry_release(e);
     if (!resp)
         return MHD_NO;
     char cc[64];
@@ -385,24 +852,11 @@ static enum MHD_Result send_entry(struct MHD_Connection *c, const entry *e, bool
     if (e->disposition[0])
         MHD_add_response_header(resp, "Content-Disposition", e->disposition);
     add_common_headers(resp);
+    rq->status = fresh ? 304 : 200;
+    rq->bytes = len;
     enum MHD_Result r = MHD_queue_response(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp);
     MHD_destroy_response(resp);
     return r;
-}
-
-typedef struct argctx {
-    om_query q;
-    om_error err;
-    bool bad;
-} argctx;
-
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    (void)kind;
-    argctx *a = cls;
-    if (!a->bad && om_query_add(&a->q, key ? key : "", value ? value : "", &a->err) != OM_OK)
-        a->bad = true;
-    return a->bad ? MHD_NO : MHD_YES;
 }
 
 /* Canonical cache key: path, then the parameters sorted by name. */
@@ -422,76 +876,177 @@ static void cache_key(const char *path, const om_query *q, char *out, size_t siz
         n += snprintf(out + n, size - (size_t)n, "%s=%s\x1f", q->kv[order[i]].key, q->kv[order[i]].val);
 }
 
+#define KEY_MAX (OM_QUERY_MAX_URL + OM_QUERY_MAX_PARAMS * (OM_QUERY_MAX_KEY + OM_QUERY_MAX_VALUE + 2))
+
+/* -------------------------------------------------------- the handler */
+
+typedef struct framing {
+    unsigned cl, te;
+    bool cl_nonzero;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    framing *f = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        f->cl++;
+        for (const char *p = value ? value : ""; *p; p++)
+            if (*p != '0')
+                f->cl_nonzero = true;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->te++;
+    }
+    return MHD_YES;
+}
+
+/* A worker has answered: cache a 200 and send it. */
+static enum MHD_Result finish_job(om_server *s, struct MHD_Connection *c, req *rq)
+{
+    om_resp r = rq->r;
+    memset(&rq->r, 0, sizeof rq->r);
+    rq->done = false;
+    if (!r.body)
+        return send_error(c, rq, 500, "out of memory", true);
+    if (r.status != 200)
+        return send_owned(c, rq, r.status, r.ctype, r.body, r.len, false);
+    char key[KEY_MAX];
+    cache_key(rq->path, &rq->q, key, sizeof key);
+    entry *e = entry_new(key, r.body, r.len, r.ctype, r.max_age, r.disposition);
+    if (!e) {
+        free(r.body);
+        return send_error(c, rq, 500, "out of memory", true);
+    }
+    e->owner = s;
+    pthread_mutex_lock(&s->cache_mu);
+    entry *in = table_put(&s->cache, e);
+    if (in && in != e)
+        in->refs++; /* another worker cached the same answer first */
+    pthread_mutex_unlock(&s->cache_mu);
+    if (in && in != e) {
+        entry_free(e);
+        e = in;
+    }
+    return send_entry(c, rq, e);
+}
+
+static enum MHD_Result first_call(om_server *s, struct MHD_Connection *c, conn *k, req *rq, const char *method,
+                                  const char *version)
+{
+    snprintf(rq->method, sizeof rq->method, "%.7s", method);
+    pthread_mutex_lock(&s->conn_mu);
+    k->answering = true;
+    pthread_mutex_unlock(&s->conn_mu);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return send_error(c, rq, 405, "only GET and HEAD are supported: the API is read-only", true);
+    /* RFC 9112 §6.3: a message with both Transfer-Encoding and
+     * Content-Length, or with several Content-Length values, has no
+     * trustworthy end; reading it either way lets a second request be
+     * smuggled inside the first.  Refuse and close. */
+    framing f = {0, 0, false};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    if (f.cl > 1)
+        return send_error(c, rq, 400, "expected at most one Content-Length header", true);
+    if (f.cl && f.te)
+        return send_error(c, rq, 400, "expected Content-Length or Transfer-Encoding, not both", true);
+    if (f.te || f.cl_nonzero)
+        return send_error(c, rq, 413, "expected no request body on GET or HEAD", true);
+    if (rq->verdict != 200)
+        return send_error(c, rq, rq->verdict, rq->err.msg, true);
+    /* libmicrohttpd hands over the target as a C string, so a raw NUL byte
+     * in it ("/api/meta\0/../x") would silently end it early.  In its line
+     * buffer the HTTP version follows the target's terminating NUL; if it
+     * does not follow the NUL found by strlen(), the target held another. */
+    if (version != rq->uri_end + 1)
+        return send_error(c, rq, 400, "expected no NUL byte in the request target", true);
+    /* A valid request is answered on the next call: libmicrohttpd closes a
+     * connection whose answer was queued before the request was complete. */
+    return MHD_YES;
+}
+
+static enum MHD_Result answer(om_server *s, struct MHD_Connection *c, conn *k, req *rq)
+{
+    const char *path = rq->path;
+    if (strncmp(path, "/api/", 5) != 0) {
+        entry *e = table_get(&s->statics, strcmp(path, "/") == 0 ? "/index.html" : path);
+        if (!e)
+            return send_error(c, rq, 404, "no such page", false);
+        return send_entry(c, rq, e);
+    }
+    if (strncmp(path, "/api/geo/", 9) == 0) {
+        entry *e = rq->q.n ? NULL : table_get(&s->statics, path);
+        if (!e)
+            return send_error(c, rq, 404, "no such map layer (see layers in /api/meta)", false);
+        return send_entry(c, rq, e);
+    }
+    char key[KEY_MAX];
+    cache_key(path, &rq->q, key, sizeof key);
+    pthread_mutex_lock(&s->cache_mu);
+    entry *hit = table_get(&s->cache, key);
+    if (!hit)
+        s->misses++;
+    if (hit) {
+        s->hits++;
+        hit->refs++;
+        lru_unlink(&s->cache, hit);
+        lru_push(&s->cache, hit);
+    }
+    pthread_mutex_unlock(&s->cache_mu);
+    if (hit)
+        return send_entry(c, rq, hit);
+    /* A miss goes to the database workers; the network thread moves on. */
+    pthread_mutex_lock(&s->pool_mu);
+    if (s->stopping || s->queued >= s->o.queue_max) {
+        s->busy++;
+        pthread_mutex_unlock(&s->pool_mu);
+        return send_error(c, rq, 503, "the server is busy: try again", false);
+    }
+    rq->pending = true;
+    rq->job_next = NULL;
+    MHD_suspend_connection(c); /* before the job is visible, so its resume cannot come first */
+    if (s->qtail)
+        s->qtail->rq->job_next = k;
+    else
+        s->qhead = k;
+    s->qtail = k;
+    s->queued++;
+    pthread_cond_signal(&s->pool_cv);
+    pthread_mutex_unlock(&s->pool_mu);
+    return MHD_YES;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload_data, size_t *upload_data_size,
                               void **con_cls)
 {
-    (void)version;
+    (void)url; /* already decoded by libmicrohttpd: the raw target in k->rq is used */
     (void)upload_data;
     om_server *s = cls;
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        return send_error(c, 405, "only GET and HEAD are supported: the API is read-only");
-    if (*con_cls == NULL) { /* first call: headers only */
-        *con_cls = (void *)1;
+    conn *k = conn_of(c);
+    if (!k || !k->rq) {
+        req tmp;
+        memset(&tmp, 0, sizeof tmp);
+        return send_error(c, &tmp, 503, "out of memory", true);
+    }
+    req *rq = k->rq;
+    if (*con_cls == NULL) {
+        *con_cls = k;
+        return first_call(s, c, k, rq, method, version);
+    }
+    if (rq->done)
+        return finish_job(s, c, rq);
+    if (*upload_data_size != 0) /* cannot happen: bodies are refused before they are read */
+        return send_error(c, rq, 413, "expected no request body on GET or HEAD", true);
+    if (rq->pending)
         return MHD_YES;
-    }
-    if (*upload_data_size != 0)
-        return send_error(c, 413, "expected no request body");
-    om_error err = OM_ERROR_INIT;
-    size_t ulen = strlen(url);
-    if (om_path_check(url, ulen, &err) != OM_OK)
-        return send_error(c, 400, err.msg);
-    argctx a;
-    memset(&a, 0, sizeof a);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
-    if (a.bad)
-        return send_error(c, 400, a.err.msg);
+    return answer(s, c, k, rq);
+}
 
-    if (strncmp(url, "/api/", 5) != 0) {
-        const char *key = strcmp(url, "/") == 0 ? "/index.html" : url;
-        const entry *e = table_get(&s->statics, key);
-        if (!e)
-            return send_error(c, 404, "no such page");
-        return send_entry(c, e, false);
-    }
-    if (strncmp(url, "/api/geo/", 9) == 0) {
-        const entry *e = table_get(&s->statics, url);
-        if (!e)
-            return send_error(c, 404, "no such map layer (see layers in /api/meta)");
-        return send_entry(c, e, false);
-    }
-    char key[OM_QUERY_MAX_URL + OM_QUERY_MAX_PARAMS * (OM_QUERY_MAX_KEY + OM_QUERY_MAX_VALUE + 2)];
-    cache_key(url, &a.q, key, sizeof key);
-    pthread_mutex_lock(&s->cache_mu);
-    const entry *hit = table_get(&s->cache, key);
-    pthread_mutex_unlock(&s->cache_mu);
-    if (hit)
-        return send_entry(c, hit, false);
+/* ------------------------------------------------------- start / stop */
 
-    unsigned slot;
-    sqlite3 *db = conn_acquire(s, &slot);
-    om_resp r = {0};
-    om_serve_api(db, url, &a.q, &r);
-    conn_release(s, slot);
-    if (r.status != 200)
-        return send_owned(c, r.status, r.ctype, r.body, r.len);
-    entry *e = entry_new(key, r.body, r.len, r.ctype, r.max_age, r.disposition);
-    if (!e) {
-        free(r.body);
-        return send_error(c, 500, "out of memory");
-    }
-    pthread_mutex_lock(&s->cache_mu);
-    entry *in = table_put(&s->cache, e, CACHE_MAX_BYTES);
-    pthread_mutex_unlock(&s->cache_mu);
-    if (in) {
-        if (in != e)
-            entry_free(e); /* another thread cached it first */
-        return send_entry(c, in, false);
-    }
-    /* cache full: MHD copies this answer, which is then freed */
-    enum MHD_Result res = send_entry(c, e, true);
-    entry_free(e);
-    return res;
+static unsigned def(unsigned v, unsigned d)
+{
+    return v ? v : d;
 }
 
 om_status om_server_start(om_server **out, const om_serve_options *opt, om_error *err)
@@ -505,29 +1060,64 @@ om_status om_server_start(om_server **out, const om_serve_options *opt, om_error
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     pthread_mutex_init(&s->cache_mu, NULL);
-    s->nconn = opt->threads ? opt->threads : 4;
-    s->conns = calloc(s->nconn, sizeof *s->conns);
-    s->busy = calloc(s->nconn, sizeof *s->busy);
+    pthread_mutex_init(&s->conn_mu, NULL);
+    pthread_mutex_init(&s->log_mu, NULL);
+    pthread_cond_init(&s->sweep_cv, NULL);
+    s->o = *opt;
+    s->o.threads = def(opt->threads, DEF_THREADS);
+    s->o.max_connections = def(opt->max_connections, DEF_MAX_CONN);
+    s->o.per_ip = def(opt->per_ip, DEF_PER_IP);
+    s->o.request_timeout_ms = def(opt->request_timeout_ms, DEF_REQUEST_MS);
+    s->o.idle_timeout_s = def(opt->idle_timeout_s, DEF_IDLE_S);
+    s->o.query_timeout_ms = def(opt->query_timeout_ms, DEF_QUERY_MS);
+    s->o.queue_max = def(opt->queue_max, DEF_QUEUE);
+    s->o.cache_entries = opt->cache_entries ? opt->cache_entries : DEF_CACHE_ENTRIES;
+    s->o.cache_bytes = opt->cache_bytes ? opt->cache_bytes : DEF_CACHE_BYTES;
+    /* every connection holds a descriptor: stay below the process limit */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        rlim_t room = rl.rlim_cur > 64 + 16 ? rl.rlim_cur - 64 : 16;
+        if ((rlim_t)s->o.max_connections > room)
+            s->o.max_connections = (unsigned)room;
+    }
+    if (s->o.max_connections < s->o.threads)
+        s->o.max_connections = s->o.threads;
     om_status st = OM_OK;
-    if (!s->conns || !s->busy) {
+    if (table_init(&s->statics, 0, 0, MAX_STATIC_FILES) != OM_OK ||
+        table_init(&s->cache, s->o.cache_entries, s->o.cache_bytes, s->o.cache_entries) != OM_OK) {
         st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
-    for (unsigned i = 0; i < s->nconn; i++) {
-        if (sqlite3_open_v2(opt->db, &s->conns[i], SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-            SQLITE_OK) {
+    if (opt->log_path && !(s->log = fopen(opt->log_path, "a"))) {
+        st = om_error_set(err, OM_ERR_IO, opt->log_path, 0, 0, "cannot open the log file for appending: %s",
+                          strerror(errno));
+        goto fail;
+    }
+    s->nw = s->o.threads;
+    s->w = calloc(s->nw, sizeof *s->w);
+    if (!s->w) {
+        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    for (unsigned i = 0; i <= s->nw; i++) {
+        sqlite3 **db = i < s->nw ? &s->w[i].db : &s->db0;
+        if (sqlite3_open_v2(opt->db, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
             st = om_error_set(err, OM_ERR_IO, opt->db, 0, 0, "cannot open the database: %s",
-                              s->conns[i] ? sqlite3_errmsg(s->conns[i]) : "out of memory");
+                              *db ? sqlite3_errmsg(*db) : "out of memory");
             goto fail;
         }
-        if (om_serve_register(s->conns[i]) != SQLITE_OK) {
+        if (om_serve_register(*db) != SQLITE_OK) {
             st = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "cannot register SQL functions");
             goto fail;
+        }
+        if (i < s->nw) {
+            s->w[i].s = s;
+            sqlite3_progress_handler(*db, 1000, progress, &s->w[i]);
         }
     }
     sqlite3_stmt *v = NULL;
     int version = -1;
-    if (sqlite3_prepare_v2(s->conns[0], "SELECT value FROM meta WHERE key = 'schema_version'", -1, &v, NULL) ==
+    if (sqlite3_prepare_v2(s->db0, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &v, NULL) ==
             SQLITE_OK &&
         sqlite3_step(v) == SQLITE_ROW)
         version = sqlite3_column_int(v, 0);
@@ -543,6 +1133,8 @@ om_status om_server_start(om_server **out, const om_serve_options *opt, om_error
         goto fail;
     if (opt->web_dir && (st = load_dir(s, opt->web_dir, "", 0, err)) != OM_OK)
         goto fail;
+    sqlite3_close(s->db0);
+    s->db0 = NULL;
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
@@ -551,13 +1143,33 @@ om_status om_server_start(om_server **out, const om_serve_options *opt, om_error
         st = om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected an IPv4 address, found '%s'", opt->host);
         goto fail;
     }
-    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, s,
+    for (; s->nw_started < s->nw; s->nw_started++)
+        if (pthread_create(&s->w[s->nw_started].th, NULL, db_worker, &s->w[s->nw_started]) != 0) {
+            st = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "cannot start a database worker");
+            goto fail;
+        }
+    if (pthread_create(&s->sweeper, NULL, sweeper, s) != 0) {
+        st = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "cannot start the connection sweeper");
+        goto fail;
+    }
+    s->sweeper_started = true;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | (s->log ? MHD_USE_ERROR_LOG : 0);
+    s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                            MHD_OPTION_THREAD_POOL_SIZE, s->nconn,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-                            MHD_OPTION_CONNECTION_LIMIT, 512u,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 15u,
+                            MHD_OPTION_CONNECTION_LIMIT, s->o.max_connections,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip,
+                            MHD_OPTION_CONNECTION_TIMEOUT, s->o.idle_timeout_s,
+                            MHD_OPTION_STRICT_FOR_CLIENT, 1,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_conn, s,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
+                            MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+                            MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
                             MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+                            /* last: with one thread the list ends here, as
+                             * libmicrohttpd warns about a pool of size 1 */
+                            s->o.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, s->o.threads,
                             MHD_OPTION_END);
     if (!s->d) {
         st = om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot listen on %s:%u (port in use?)",
@@ -578,24 +1190,64 @@ uint16_t om_server_port(const om_server *s)
     return s ? s->port : 0;
 }
 
+void om_server_stats_get(om_server *s, om_server_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&s->cache_mu);
+    out->cache_entries = s->cache.count;
+    out->cache_bytes = s->cache.bytes;
+    out->cache_evictions = s->cache.evictions;
+    out->cache_hits = s->hits;
+    out->cache_misses = s->misses;
+    pthread_mutex_unlock(&s->cache_mu);
+    pthread_mutex_lock(&s->conn_mu);
+    out->closed_slow = s->closed_slow;
+    out->connections = s->nconn;
+    pthread_mutex_unlock(&s->conn_mu);
+    pthread_mutex_lock(&s->pool_mu);
+    out->queries_stopped = s->stopped;
+    out->busy = s->busy;
+    pthread_mutex_unlock(&s->pool_mu);
+}
+
 void om_server_stop(om_server *s)
 {
     if (!s)
         return;
+    /* Workers finish the queued jobs (each bounded by the query deadline)
+     * and resume their connections before libmicrohttpd stops: a daemon
+     * must not be stopped with connections suspended. */
+    pthread_mutex_lock(&s->pool_mu);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->pool_cv);
+    pthread_mutex_unlock(&s->pool_mu);
+    for (unsigned i = 0; i < s->nw_started; i++)
+        pthread_join(s->w[i].th, NULL);
+    if (s->sweeper_started) {
+        pthread_mutex_lock(&s->conn_mu);
+        s->sweep_stop = true;
+        pthread_cond_signal(&s->sweep_cv);
+        pthread_mutex_unlock(&s->conn_mu);
+        pthread_join(s->sweeper, NULL);
+    }
     if (s->d)
         MHD_stop_daemon(s->d);
-    for (unsigned i = 0; s->conns && i < s->nconn; i++)
-        sqlite3_close(s->conns[i]);
-    free(s->conns);
-    free(s->busy);
+    for (unsigned i = 0; s->w && i < s->nw; i++)
+        sqlite3_close(s->w[i].db);
+    sqlite3_close(s->db0);
+    free(s->w);
     table_clear(&s->statics);
     table_clear(&s->cache);
+    if (s->log)
+        fclose(s->log);
     pthread_mutex_destroy(&s->pool_mu);
     pthread_cond_destroy(&s->pool_cv);
     pthread_mutex_destroy(&s->cache_mu);
+    pthread_mutex_destroy(&s->conn_mu);
+    pthread_mutex_destroy(&s->log_mu);
+    pthread_cond_destroy(&s->sweep_cv);
     free(s);
 }
-
 om_status om_serve_get(const char *db, const char *url, int *status, char **body, size_t *len,
                        om_error *err)
 {
@@ -613,19 +1265,13 @@ om_status om_serve_get(const char *db, const char *url, int *status, char **body
         return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "cannot register SQL functions");
     }
     om_resp r = {0};
-    const char *qm = strchr(url, '?');
-    size_t plen = qm ? (size_t)(qm - url) : strlen(url);
     char path[OM_QUERY_MAX_URL + 1];
     om_query q;
     om_error qe = OM_ERROR_INIT;
-    if (plen > OM_QUERY_MAX_URL) {
-        om_serve_error(&r, 414, "expected a URL of at most %d bytes", OM_QUERY_MAX_URL);
-    } else {
-        memcpy(path, url, plen);
-        path[plen] = '\0';
-        if (om_path_check(path, plen, &qe) != OM_OK ||
-            om_query_parse(&q, qm ? qm + 1 : "", qm ? strlen(qm + 1) : 0, &qe) != OM_OK) {
-            om_serve_error(&r, 400, "%s", qe.msg);
+    int verdict = 0;
+    {
+        if (om_uri_parse(url, strlen(url), path, &q, &verdict, &qe) != OM_OK) {
+            om_serve_error(&r, verdict, "%s", qe.msg);
         } else if (strncmp(path, "/api/geo/", 9) == 0) {
             sqlite3_stmt *st = NULL;
             if (sqlite3_prepare_v2(conn, "SELECT topojson FROM geometry WHERE layer = ?", -1, &st, NULL) ==
