@@ -82,6 +82,7 @@ static int run(int argc, char **argv)
     snprintf(path, sizeof path, "%s/%s.topo.json", outdir, om_level_name(o.level));
 
     om_error err = OM_ERROR_INIT;
+    om_afile_note_input(argv[optind]);
     om_geo *g = NULL;
     om_afile *af = NULL;
     om_geom_report rep;

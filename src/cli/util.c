@@ -89,3 +89,21 @@ bool om_cli_parse_double(const char *s, double *out)
 {
     return s && om_parse_double(s, strlen(s), out);
 }
+
+int om_cli_check_output(const char *cmd, const char *out, int argc, char **argv)
+{
+    if (!out || strcmp(out, "-") == 0)
+        return 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (out >= a && out <= a + strlen(a))
+            continue; /* the output option's own value */
+        const char *eq = a[0] == '-' ? strchr(a, '=') : NULL;
+        om_afile_note_input(eq ? eq + 1 : a);
+    }
+    om_error err = OM_ERROR_INIT;
+    if (om_afile_check_target(out, &err) != OM_OK)
+        return om_cli_fail(cmd, &err);
+    om_afile_clean_stale(out);
+    return 0;
+}

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -692,13 +693,18 @@ om_status om_csv_count(const om_csv *c, size_t i, int64_t max, int64_t *out, om_
         *out = v;
         return OM_OK;
     }
-    char cn[128], shownv[64];
+    char cn[128], sv[64];
+    col_name(c, i, cn, sizeof cn);
     if (i >= c->nfields)
-        return om_csv_fail(c, i, err, "expected a count (an integer 0..%" PRId64 ")%s, found end of line",
-                           max, col_name(c, i, cn, sizeof cn));
-    shown(f, shownv, sizeof shownv);
-    return om_csv_fail(c, i, err, "expected a count (an integer 0..%" PRId64 ")%s, found '%s'", max,
-                       col_name(c, i, cn, sizeof cn), shownv);
+        return om_csv_fail(c, i, err, "expected a count%s, found end of line", cn);
+    shown(f, sv, sizeof sv);
+    double d;
+    if (om_parse_double(f.ptr, f.len, &d) && d < 0)
+        return om_csv_fail(c, i, err, "expected a non-negative count%s, found '%s'", cn, sv);
+    if (digits || (om_parse_double(f.ptr, f.len, &d) && d > (double)max && d == floor(d)))
+        return om_csv_fail(c, i, err, "expected a count of at most %" PRId64 "%s, found '%s'", max,
+                           cn, sv);
+    return om_csv_fail(c, i, err, "expected a count (a whole number)%s, found '%s'", cn, sv);
 }
 
 om_status om_csv_share(const om_csv *c, size_t i, double lo, double hi, double *out,
@@ -706,7 +712,7 @@ om_status om_csv_share(const om_csv *c, size_t i, double lo, double hi, double *
 {
     om_field f = om_csv_field(c, i);
     double v;
-    if (f.ptr && om_parse_double(f.ptr, f.len, &v) && v >= lo && v <= hi) {
+    if (f.ptr && om_parse_double(f.ptr, f.len, &v) && isfinite(v) && v >= lo && v <= hi) {
         *out = v;
         return OM_OK;
     }

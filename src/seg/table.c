@@ -116,9 +116,12 @@ static om_status read_table(om_seg_table **out, om_csv *c, om_error *err)
             s = om_csv_fail(c, (size_t)idx[1], err, "expected a group name, found an empty field");
             goto fail;
         }
-        double v;
-        if ((s = om_csv_f64(c, (size_t)idx[2], &v, err)) != OM_OK)
+        /* a count of persons: whole, non-negative, at most 2^53 (sums of
+         * counts stay exact in doubles) */
+        int64_t vi;
+        if ((s = om_csv_count(c, (size_t)idx[2], 0, &vi, err)) != OM_OK)
             goto fail;
+        double v = (double)vi;
         if (!(v >= 0) || !isfinite(v)) {
             om_field f = om_csv_field(c, (size_t)idx[2]);
             s = om_csv_fail(c, (size_t)idx[2], err,

@@ -237,13 +237,13 @@ static om_status read_file(om_types *t, const char *path, const char *value, boo
         }
         om_field vf = om_csv_field(c, (size_t)col[2]);
         if (pop) {
-            if ((st = om_csv_i64(c, (size_t)col[2], &v, err)) != OM_OK)
-                break;
-            if (v < 0) {
+            if (om_parse_i64(vf.ptr, vf.len, &v) && v < 0) {
                 st = om_csv_fail(c, (size_t)col[2], err,
                                  "expected a non-negative population, found '%lld'", (long long)v);
                 break;
             }
+            if ((st = om_csv_count(c, (size_t)col[2], 0, &v, err)) != OM_OK)
+                break;
         } else if (!missing(vf)) {
             if ((st = om_csv_i64(c, (size_t)col[2], &v, err)) != OM_OK)
                 break;
