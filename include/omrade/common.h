@@ -89,7 +89,8 @@ size_t om_arena_used(const om_arena *a);
 
 /* An output file written to "<path>.tmp.<pid>" in the target directory and
  * renamed over `path` only by om_afile_commit(), so no half-written file is
- * ever left behind.  The path "-" writes to stdout (commit flushes).
+ * ever left behind.  The path "-" writes to stdout (commit flushes); an
+ * existing device or FIFO (/dev/null, a named pipe) is written in place.
  * Created by om_afile_open(); om_afile_abort() (accepts NULL) removes the
  * temporary file and frees the handle; om_afile_commit() frees it too.
  * om_afile_open() first removes temporaries of `path` left by killed runs
@@ -107,6 +108,10 @@ void om_afile_abort(om_afile *f);
 /* The error for a failed write to f's stream (path and errno of the first
  * failed write); f NULL or "-" means standard output.  Returns OM_ERR_IO. */
 om_status om_afile_write_error(const om_afile *f, om_error *err);
+/* The same for a library function that only has the FILE *: when `fp` is
+ * the stream of an open afile its path and first write errno are used,
+ * otherwise "<stdout>" and errno.  Returns OM_ERR_IO. */
+om_status om_afile_stream_error(FILE *fp, om_error *err);
 
 /* Inputs of this process, so that no output replaces one.  om_csv_open()
  * notes every file it opens; readers of other formats call

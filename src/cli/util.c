@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,6 +105,12 @@ int om_cli_check_output(const char *cmd, const char *out, int argc, char **argv)
     om_error err = OM_ERROR_INIT;
     if (om_afile_check_target(out, &err) != OM_OK)
         return om_cli_fail(cmd, &err);
+    struct stat st;
+    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* the output is renamed into place: never over a device */
+        om_error_set(&err, OM_ERR_USAGE, out, 0, 0, "expected a regular file for the output, found a device or FIFO");
+        return om_cli_fail(cmd, &err);
+    }
     om_afile_clean_stale(out);
     return 0;
 }

@@ -203,10 +203,12 @@ int om_afile_clean_stale(const char *path)
 /* ------------------------------------------------------- atomic file */
 
 struct om_afile {
+    struct om_afile *next; /* open afiles, for om_afile_stream_error() */
     FILE *fp;
     int fd;
     int werr; /* errno of the first failed write, 0 if none */
     bool is_stdout;
+    bool direct; /* a device or FIFO (/dev/null, a pipe): written in place */
     char *path;
     char *tmp;
 };
@@ -239,8 +241,30 @@ static int cookie_close(void *cookie)
     return r;
 }
 
+static om_afile *open_files; /* guarded by reg_mu */
+
+static void link_open(om_afile *f)
+{
+    pthread_mutex_lock(&reg_mu);
+    f->next = open_files;
+    open_files = f;
+    pthread_mutex_unlock(&reg_mu);
+}
+
+static void unlink_open(om_afile *f)
+{
+    pthread_mutex_lock(&reg_mu);
+    for (om_afile **pp = &open_files; *pp; pp = &(*pp)->next)
+        if (*pp == f) {
+            *pp = f->next;
+            break;
+        }
+    pthread_mutex_unlock(&reg_mu);
+}
+
 static void free_afile(om_afile *f)
 {
+    unlink_open(f);
     free(f->path);
     free(f->tmp);
     free(f);
@@ -273,6 +297,7 @@ om_status om_afile_open(om_afile **out, const char *path, om_error *err)
     if (strcmp(path, "-") == 0) {
         f->fp = stdout;
         f->is_stdout = true;
+        link_open(f);
         *out = f;
         return OM_OK;
     }
@@ -281,7 +306,12 @@ om_status om_afile_open(om_afile **out, const char *path, om_error *err)
         free(f);
         return s;
     }
-    om_afile_clean_stale(path);
+    /* A device or FIFO cannot be replaced by rename (and must not be: as
+     * root that would turn /dev/null into a regular file); write to it. */
+    struct stat tst;
+    bool direct = stat(path, &tst) == 0 && !S_ISREG(tst.st_mode);
+    if (!direct)
+        om_afile_clean_stale(path);
     size_t n = strlen(path), cap = n + 40;
     f->path = malloc(n + 1);
     f->tmp = malloc(cap);
@@ -290,7 +320,10 @@ om_status om_afile_open(om_afile **out, const char *path, om_error *err)
         return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     memcpy(f->path, path, n + 1);
-    f->fd = open_temp(f, cap);
+    f->direct = direct;
+    if (direct)
+        snprintf(f->tmp, cap, "%s", path);
+    f->fd = direct ? open(path, O_WRONLY | O_CLOEXEC) : open_temp(f, cap);
     if (f->fd < 0) {
         int e = errno;
         free_afile(f);
@@ -303,11 +336,13 @@ om_status om_afile_open(om_afile **out, const char *path, om_error *err)
     if (!f->fp) {
         int e = errno;
         close(f->fd);
-        unlink(f->tmp);
+        if (!f->direct)
+            unlink(f->tmp);
         free_afile(f);
         return om_error_set(err, OM_ERR_IO, path, 0, 0, "cannot open the output stream: %s",
                             strerror(e));
     }
+    link_open(f);
     *out = f;
     return OM_OK;
 }
@@ -324,7 +359,7 @@ om_status om_afile_commit(om_afile *f, om_error *err)
     if (f->is_stdout) {
         int bad = fflush(stdout) != 0 || ferror(stdout);
         int e = errno;
-        free(f);
+        free_afile(f);
         return bad ? om_error_set(err, OM_ERR_IO, "<stdout>", 0, 0, "cannot write: %s",
                                   strerror(e ? e : EIO))
                    : OM_OK;
@@ -334,9 +369,12 @@ om_status om_afile_commit(om_afile *f, om_error *err)
         bad = 1;
     om_status st = OM_OK;
     if (bad) {
-        unlink(f->tmp);
+        if (!f->direct)
+            unlink(f->tmp);
         st = om_error_set(err, OM_ERR_IO, f->path, 0, 0, "cannot write: %s",
                           strerror(f->werr ? f->werr : EIO));
+    } else if (f->direct) {
+        /* written in place: nothing to rename */
     } else if ((st = om_afile_check_target(f->path, err)) != OM_OK) {
         /* an input opened after the output: still refuse to replace it */
         unlink(f->tmp);
@@ -356,11 +394,12 @@ void om_afile_abort(om_afile *f)
         return;
     if (!f->is_stdout) {
         fclose(f->fp);
-        unlink(f->tmp);
+        if (!f->direct)
+            unlink(f->tmp);
         free_afile(f);
     } else {
         fflush(stdout);
-        free(f);
+        free_afile(f);
     }
 }
 
@@ -371,6 +410,25 @@ om_status om_afile_write_error(const om_afile *f, om_error *err)
                             strerror(errno ? errno : EIO));
     return om_error_set(err, OM_ERR_IO, f->path, 0, 0, "cannot write: %s",
                         strerror(f->werr ? f->werr : EIO));
+}
+
+om_status om_afile_stream_error(FILE *fp, om_error *err)
+{
+    int e = errno ? errno : EIO;
+    pthread_mutex_lock(&reg_mu);
+    om_afile *f = open_files;
+    while (f && f->fp != fp)
+        f = f->next;
+    char name[256];
+    if (f && !f->is_stdout) {
+        snprintf(name, sizeof name, "%s", f->path);
+        if (f->werr)
+            e = f->werr;
+    } else {
+        snprintf(name, sizeof name, "%s", fp == stdout ? "<stdout>" : "<output>");
+    }
+    pthread_mutex_unlock(&reg_mu);
+    return om_error_set(err, OM_ERR_IO, name, 0, 0, "cannot write: %s", strerror(e));
 }
 
 /* -------------------------------------------------- atomic directory */

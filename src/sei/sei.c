@@ -781,6 +781,6 @@ om_status om_sei_write_csv(const om_sei *s, FILE *fp, om_error *err)
     if (st != OM_OK)
         return st;
     if (ferror(fp))
-        return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot write the output");
+        return om_afile_stream_error(fp, err);
     return OM_OK;
 }

@@ -492,6 +492,6 @@ om_status om_types_write_csv(const om_types *t, FILE *fp, om_error *err)
         fputc('\n', fp);
     }
     if (ferror(fp))
-        return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot write the output");
+        return om_afile_stream_error(fp, err);
     return OM_OK;
 }
