@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void help(FILE *fp)
 {
@@ -74,7 +75,8 @@ static int run(int argc, char **argv)
         return om_cli_usage("geom", "expected one input file, found %d", argc - optind);
     if (!outdir)
         return om_cli_usage("geom", "expected --out DIR");
-    if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+    bool made = mkdir(outdir, 0777) == 0; /* removed again if nothing is written */
+    if (!made && errno != EEXIST) {
         fprintf(stderr, "omrade geom: %s: cannot create directory: %s\n", outdir, strerror(errno));
         return 1;
     }
@@ -91,8 +93,12 @@ static int run(int argc, char **argv)
         om_geom_topojson(g, argv[optind], &o, om_afile_stream(af), &rep, &err) != OM_OK) {
         om_afile_abort(af);
         rc = om_cli_fail("geom", &err);
+        if (made)
+            rmdir(outdir);
     } else if (om_afile_commit(af, &err) != OM_OK) {
         rc = om_cli_fail("geom", &err);
+        if (made)
+            rmdir(outdir);
     } else {
         fprintf(stderr,
                 "omrade geom: %lld %s areas from %lld features (layer %s, field %s) -> %s; "
