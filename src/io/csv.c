@@ -46,19 +46,35 @@ static void set_name(om_csv *c, const char *name)
     snprintf(c->name, sizeof c->name, "%s", name);
 }
 
-/* Offset of the first C0 control byte other than TAB, CR and LF, or len.
- * Such bytes are never part of omrade's formats; a NUL in particular would
- * cut a code short wherever it is later used as a C string. */
+/* Offset of the first C0 control byte other than TAB, CR and LF (or DEL),
+ * or len.  Such bytes are never part of omrade's formats; a NUL in
+ * particular would cut a code short wherever it is later used as a C
+ * string.  Eight bytes at a time: a word holds a byte < 0x20 iff
+ * (w - 0x20..20) & ~w & 0x80..80 is non-zero, and a DEL iff w ^ 0x7F..7F has
+ * a zero byte (Hacker's Delight 6-1, "hasless"/"haszero"); only words that
+ * hit (about one per line, for its LF) are looked at byte by byte. */
 static size_t control_at(const char *d, size_t len, char delim)
 {
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)d[i];
-        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' && d[i] != delim)
-            return i;
-        if (ch == 0x7F)
-            return i;
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (;;) {
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, d + i, 8);
+            uint64_t del = w ^ (ones * 0x7F);
+            if (((w - ones * 0x20) & ~w & highs) | ((del - ones) & ~del & highs))
+                break;
+            i += 8;
+        }
+        size_t lim = i + 8 < len ? i + 8 : len;
+        for (; i < lim; i++) {
+            unsigned char ch = (unsigned char)d[i];
+            if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' && d[i] != delim) || ch == 0x7F)
+                return i;
+        }
+        if (i >= len)
+            return len;
     }
-    return len;
 }
 
 static om_status check_controls(om_csv *c, om_error *err)

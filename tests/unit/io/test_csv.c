@@ -114,6 +114,23 @@ static void test_contract_controls(void **state)
     assert_int_equal(read_all_rec("a\nx\x01y\n", m, sizeof m), OM_ERR_INPUT);
     assert_int_equal(read_all_rec("a\nx\x7Fy\n", m, sizeof m), OM_ERR_INPUT);
     assert_int_equal(read_all_rec("a\tb\nx\ty\r\n", m, sizeof m), OM_OK);
+    /* the word-at-a-time scan: a control byte at every offset of a word,
+     * and words holding only allowed bytes (TAB, CR, LF, 0x20, 0x7E, 0x80+) */
+    static const char bad_bytes[] = {0x01, 0x1F, 0x7F, 0x0B};
+    for (size_t k = 0; k < sizeof bad_bytes; k++)
+        for (int len = 1; len <= 24; len++)
+            for (int pos = 0; pos < len; pos++) {
+                char text[64] = "a\n", want[128];
+                for (int j = 0; j < len; j++)
+                    text[2 + j] = j == pos ? bad_bytes[k] : (j % 3 ? '~' : ' ');
+                text[2 + len] = '\n';
+                assert_int_equal(read_all_rec(text, m, sizeof m), OM_ERR_INPUT);
+                snprintf(want, sizeof want,
+                         "t.csv:2:%d: expected text without control characters, found byte 0x%02X",
+                         pos + 1, (unsigned char)bad_bytes[k]);
+                assert_string_equal(m, want);
+            }
+    assert_int_equal(read_all_rec("a\n\t\r\t~ ~\xC3\xA5\t\t\t\r\n\t ~~~~~~~~~~\n", m, sizeof m), OM_OK);
     /* the numeric fast path skips the text checks */
     om_csv_options o = {0};
     o.no_utf8_check = true;
