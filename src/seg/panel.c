@@ -172,12 +172,6 @@ om_status om_seg_panel_read_counts(om_seg_panel *p, const char *path, om_seg_loa
         for (int k = 0; k < OM_SEG_NQ; k++) {
             if ((s = om_csv_count(c, (size_t)idx[1 + k], 0, &q[k], err)) != OM_OK)
                 goto done;
-            if (q[k] < 0) {
-                s = om_csv_fail(c, (size_t)idx[1 + k], err,
-                                "expected a non-negative count in column 'q%d', found '%lld'",
-                                k + 1, (long long)q[k]);
-                goto done;
-            }
         }
         int32_t y = year_index(p, year);
         if (y < 0) {

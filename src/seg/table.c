@@ -122,13 +122,6 @@ static om_status read_table(om_seg_table **out, om_csv *c, om_error *err)
         if ((s = om_csv_count(c, (size_t)idx[2], 0, &vi, err)) != OM_OK)
             goto fail;
         double v = (double)vi;
-        if (!(v >= 0) || !isfinite(v)) {
-            om_field f = om_csv_field(c, (size_t)idx[2]);
-            s = om_csv_fail(c, (size_t)idx[2], err,
-                            "expected a non-negative count in column 'count', found '%.*s'",
-                            (int)(f.len > 40 ? 40 : f.len), f.ptr);
-            goto fail;
-        }
         trip r = {0, 0, v, off};
         if (add_name(t, true, fu.ptr, fu.len, &r.u) != OM_OK ||
             add_name(t, false, fg.ptr, fg.len, &r.g) != OM_OK) {

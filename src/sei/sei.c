@@ -315,12 +315,6 @@ static om_status read_count(const om_csv *c, int col, int64_t *v, om_error *err)
         *v = -1;
         return OM_OK;
     }
-    int64_t i;
-    if (om_parse_i64(f.ptr, f.len, &i) && i < 0)
-        return om_csv_fail(c, (size_t)col, err,
-                           "expected a non-negative count in column '%s', found '%.*s'",
-                           om_csv_header_field(c, (size_t)col).ptr, (int)(f.len > 40 ? 40 : f.len),
-                           f.ptr);
     return om_csv_count(c, (size_t)col, 0, v, err);
 }
 
