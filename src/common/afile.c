@@ -465,17 +465,29 @@ om_status om_adir_open(om_adir **out, const char *dir, om_error *err)
     if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
         return om_error_set(err, OM_ERR_USAGE, dir, 0, 0,
                             "expected an output directory, found a file");
+    /* a symlink to a directory: replace the directory it points to, and
+     * keep the link */
+    char *real = NULL;
+    struct stat lst;
+    if (lstat(dir, &lst) == 0 && S_ISLNK(lst.st_mode) && (real = realpath(dir, NULL)) != NULL) {
+        dir = real;
+        n = strlen(real);
+    }
     om_adir *d = calloc(1, sizeof *d);
-    if (!d)
+    if (!d) {
+        free(real);
         return om_error_set(err, OM_ERR_NOMEM, dir, 0, 0, "out of memory");
+    }
     d->dir = malloc(n + 1);
     d->tmp = malloc(n + 40);
     if (!d->dir || !d->tmp) {
         free_adir(d);
+        free(real);
         return om_error_set(err, OM_ERR_NOMEM, dir, 0, 0, "out of memory");
     }
     memcpy(d->dir, dir, n);
     d->dir[n] = '\0';
+    free(real);
     om_afile_clean_stale(d->dir);
     snprintf(d->tmp, n + 40, "%s.tmp.%ld", d->dir, (long)getpid());
     remove_tree(d->tmp); /* our own pid: a leftover of this very process */

@@ -342,6 +342,19 @@ static void test_adir(void **state)
     fclose(fp);
     assert_string_equal(buf, "new a");
     assert_int_equal(om_adir_open(&d, ".", &e), OM_ERR_USAGE);
+    /* through a symlink: the directory it points to is replaced, the link stays */
+    char lnk[300];
+    snprintf(lnk, sizeof lnk, "%s/lnk", dir);
+    assert_int_equal(symlink("set", lnk), 0);
+    assert_int_equal(om_adir_open(&d, lnk, &e), OM_OK);
+    snprintf(p, sizeof p, "%s/c.csv", om_adir_path(d));
+    write_text(p, "c");
+    assert_int_equal(om_adir_commit(d, &e), OM_OK);
+    struct stat st;
+    assert_int_equal(lstat(lnk, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(count_entries(target), 4);
+    assert_int_equal(count_entries(dir), 2);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
