@@ -9,7 +9,7 @@
 set -u
 build=${1:?usage: fuzz/long.sh BUILD [SECONDS] [TARGET...]}
 secs=${2:-600}
-shift 2 2>/dev/null || shift $#
+if [ $# -ge 2 ]; then shift 2; else shift $#; fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 targets=${*:-$(cd "$root/fuzz" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 status=0
