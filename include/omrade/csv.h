@@ -49,8 +49,8 @@ void om_csv_free(om_csv *c);
 
 /* The input contract (docs/fuzzing.md, "Input contract") is on by default:
  * once om_csv_read_header() has read a header, om_csv_next() rejects a
- * record whose field count differs from the header's ("expected 4 fields as
- * in the header, found 3"; a blank line is left to the caller), and the
+ * record whose field count differs from the header's ("expected 4 fields,
+ * found 3"; a blank line is left to the caller), and the
  * input may hold no control characters other than TAB, CR and LF (a NUL
  * inside a code would silently cut it short later; skipped with
  * no_utf8_check).  om_csv_set_ragged(c, true) lifts the field-count rule for
@@ -59,7 +59,8 @@ void om_csv_free(om_csv *c);
 void om_csv_set_ragged(om_csv *c, bool ragged);
 
 /* Advance to the next record.  *got is false at end of input.  Errors:
- * OM_ERR_INPUT for an unterminated quote or too many fields. */
+ * OM_ERR_INPUT for an unterminated quote, too many fields (max_fields) or
+ * a field count other than the header's (see above). */
 om_status om_csv_next(om_csv *c, bool *got, om_error *err);
 
 size_t om_csv_nfields(const om_csv *c);
@@ -104,8 +105,9 @@ om_status om_csv_f64(const om_csv *c, size_t i, double *out, om_error *err);
 #define OM_CSV_COUNT_MAX INT64_C(9007199254740992)
 /* A count: a non-negative integer written in plain decimal digits ("12";
  * not "12.0", "1e3", "-1" or "+1"), at most `max` (0 = OM_CSV_COUNT_MAX).
- * Errors: OM_ERR_INPUT "expected a count (an integer 0..MAX) in column 'x',
- * found '2.5'". */
+ * Errors: OM_ERR_INPUT "expected a count (a whole number) in column 'x',
+ * found '2.5'", "expected a non-negative count ...", "expected a count of
+ * at most MAX ...". */
 om_status om_csv_count(const om_csv *c, size_t i, int64_t max, int64_t *out, om_error *err);
 /* A finite number within [lo, hi] (a share, a rate, a percentage).
  * Errors: OM_ERR_INPUT naming the range and the text found. */
