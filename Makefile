@@ -4,7 +4,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build asan test test-fast demo bench fuzz clean
+.PHONY: all deps build asan test test-fast demo bench fuzz fuzz-long clean
 
 all: build
 
@@ -36,6 +36,12 @@ bench: build
 fuzz: deps
 	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DOMRADE_FUZZ=ON >/dev/null
 	@cmake --build build-fuzz -j$(JOBS)
+
+# Every fuzz target for FUZZ_SECONDS (default 600 s = 10 CPU-minutes each,
+# one process per target); results in docs/fuzzing.md.
+FUZZ_SECONDS ?= 600
+fuzz-long: fuzz
+	@sh fuzz/long.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

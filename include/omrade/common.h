@@ -87,16 +87,59 @@ size_t om_arena_used(const om_arena *a);
 
 /* ---------------------------------------------------------- atomic file */
 
-/* An output file written to "<path>.tmp.XXXXXX" in the target directory and
+/* An output file written to "<path>.tmp.<pid>" in the target directory and
  * renamed over `path` only by om_afile_commit(), so no half-written file is
- * ever left behind.  The path "-" writes to stdout (commit flushes).
+ * ever left behind.  The path "-" writes to stdout (commit flushes); an
+ * existing device or FIFO (/dev/null, a named pipe) is written in place.
  * Created by om_afile_open(); om_afile_abort() (accepts NULL) removes the
- * temporary file and frees the handle; om_afile_commit() frees it too. */
+ * temporary file and frees the handle; om_afile_commit() frees it too.
+ * om_afile_open() first removes temporaries of `path` left by killed runs
+ * (om_afile_clean_stale()).  Errors: OM_ERR_USAGE when `path` is a
+ * directory, has no existing parent directory, or is the same file (device
+ * and inode) as an input noted with om_afile_note_input() (checked again at
+ * commit, for inputs opened later); OM_ERR_IO otherwise.  Write errors name
+ * the path and the OS reason ("out.csv: cannot write: No space left on
+ * device"). */
 typedef struct om_afile om_afile;
 om_status om_afile_open(om_afile **out, const char *path, om_error *err);
 FILE *om_afile_stream(om_afile *f);
 om_status om_afile_commit(om_afile *f, om_error *err);
 void om_afile_abort(om_afile *f);
+/* The error for a failed write to f's stream (path and errno of the first
+ * failed write); f NULL or "-" means standard output.  Returns OM_ERR_IO. */
+om_status om_afile_write_error(const om_afile *f, om_error *err);
+/* The same for a library function that only has the FILE *: when `fp` is
+ * the stream of an open afile its path and first write errno are used,
+ * otherwise "<stdout>" and errno.  Returns OM_ERR_IO. */
+om_status om_afile_stream_error(FILE *fp, om_error *err);
+
+/* Inputs of this process, so that no output replaces one.  om_csv_open()
+ * notes every file it opens; readers of other formats call
+ * om_afile_note_input() themselves.  Non-regular files ("-", pipes) are
+ * ignored.  Thread-safe. */
+void om_afile_note_input(const char *path);
+/* OM_ERR_USAGE when `path` exists and is a directory or one of the noted
+ * inputs; OM_OK otherwise (also when it does not exist yet). */
+om_status om_afile_check_target(const char *path, om_error *err);
+/* Forget the noted inputs (tests; a long-running process between jobs). */
+void om_afile_forget_inputs(void);
+/* Remove "<path>.tmp.<pid>[.x|-x]" files and directories next to `path`
+ * whose process no longer exists (kill -9, power loss).  Returns how many
+ * were removed.  Temporaries of live processes are never touched. */
+int om_afile_clean_stale(const char *path);
+
+/* A directory of outputs replaced as a whole: files are written into
+ * om_adir_path() ("<dir>.tmp.<pid>", next to `dir`), and om_adir_commit()
+ * swaps it with `dir` (renameat2 RENAME_EXCHANGE), so after any failure or
+ * kill `dir` holds the complete previous set.  Entries of the previous `dir`
+ * that the new set lacks are kept.  Created by om_adir_open(); destroyed by
+ * om_adir_commit() or om_adir_abort() (accepts NULL; removes the temporary
+ * directory).  Errors: OM_ERR_USAGE for "." / ".." / a file, OM_ERR_IO. */
+typedef struct om_adir om_adir;
+om_status om_adir_open(om_adir **out, const char *dir, om_error *err);
+const char *om_adir_path(const om_adir *d);
+om_status om_adir_commit(om_adir *d, om_error *err);
+void om_adir_abort(om_adir *d);
 
 /* ------------------------------------------------------------- progress */
 

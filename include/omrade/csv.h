@@ -24,7 +24,7 @@ typedef struct om_field {
 
 typedef struct om_csv_options {
     char delim;            /* field separator; 0 means ',' */
-    bool no_utf8_check;    /* skip the UTF-8 validation pass */
+    bool no_utf8_check;    /* skip the UTF-8 and control-character validation pass */
     size_t max_fields;     /* cap on fields per record; 0 means 65536 */
     size_t max_bytes;      /* cap on input size read from a pipe; 0 means unlimited */
 } om_csv_options;
@@ -47,8 +47,20 @@ om_status om_csv_open_slice(om_csv **out, const om_csv *parent, size_t begin, si
                             om_error *err);
 void om_csv_free(om_csv *c);
 
+/* The input contract (docs/fuzzing.md, "Input contract") is on by default:
+ * once om_csv_read_header() has read a header, om_csv_next() rejects a
+ * record whose field count differs from the header's ("expected 4 fields,
+ * found 3"; a blank line is left to the caller), and the
+ * input may hold no control characters other than TAB, CR and LF (a NUL
+ * inside a code would silently cut it short later; skipped with
+ * no_utf8_check).  om_csv_set_ragged(c, true) lifts the field-count rule for
+ * formats whose rows legitimately vary (SCB's table exports).  Slices opened
+ * afterwards inherit the setting. */
+void om_csv_set_ragged(om_csv *c, bool ragged);
+
 /* Advance to the next record.  *got is false at end of input.  Errors:
- * OM_ERR_INPUT for an unterminated quote or too many fields. */
+ * OM_ERR_INPUT for an unterminated quote, too many fields (max_fields) or
+ * a field count other than the header's (see above). */
 om_status om_csv_next(om_csv *c, bool *got, om_error *err);
 
 size_t om_csv_nfields(const om_csv *c);
@@ -89,6 +101,20 @@ om_status om_csv_require(const om_csv *c, const char *const *names, size_t n, in
  * with the field's position and the header name when there is one. */
 om_status om_csv_i64(const om_csv *c, size_t i, int64_t *out, om_error *err);
 om_status om_csv_f64(const om_csv *c, size_t i, double *out, om_error *err);
+/* Largest count om_csv_count() accepts when `max` is 0: 2^53, the largest
+ * integer a double (used by the statistics) represents exactly together with
+ * all smaller ones. */
+#define OM_CSV_COUNT_MAX INT64_C(9007199254740992)
+/* A count: a non-negative integer written in plain decimal digits ("12";
+ * not "12.0", "1e3", "-1" or "+1"), at most `max` (0 = OM_CSV_COUNT_MAX).
+ * Errors: OM_ERR_INPUT "expected a count (a whole number) in column 'x',
+ * found '2.5'", "expected a non-negative count ...", "expected a count of
+ * at most MAX ...". */
+om_status om_csv_count(const om_csv *c, size_t i, int64_t max, int64_t *out, om_error *err);
+/* A finite number within [lo, hi] (a share, a rate, a percentage).
+ * Errors: OM_ERR_INPUT naming the range and the text found. */
+om_status om_csv_share(const om_csv *c, size_t i, double lo, double hi, double *out,
+                       om_error *err);
 /* The record must have exactly n fields. */
 om_status om_csv_expect_fields(const om_csv *c, size_t n, om_error *err);
 /* Report an input error at field i of the current record (i past the end:

@@ -25,6 +25,12 @@ int om_cli_usage(const char *cmd, const char *fmt, ...)
 om_progress om_cli_progress(void);
 /* Finish the bar line, if one was drawn. */
 void om_cli_progress_done(void);
+/* For outputs not written through om_afile_open() (build's database):
+ * every other argument naming an existing file is noted as an input, and
+ * `out` being one of them is a usage error (printed; returns 2); stale
+ * temporaries of `out` left by killed runs are removed.  Returns 0 when
+ * the output may be written. */
+int om_cli_check_output(const char *cmd, const char *out, int argc, char **argv);
 /* Parse a non-negative integer / a double option value; false on junk. */
 bool om_cli_parse_int(const char *s, long long lo, long long hi, long long *out);
 bool om_cli_parse_double(const char *s, double *out);

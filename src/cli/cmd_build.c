@@ -93,6 +93,8 @@ static int run(int argc, char **argv)
         return om_cli_usage("build", "unexpected argument '%s'", argv[optind]);
     if (!o.out)
         return om_cli_usage("build", "expected --out FILE");
+    if ((rc = om_cli_check_output("build", o.out, argc, argv)) != 0)
+        return rc;
     om_error err = OM_ERROR_INIT;
     om_build_report r;
     o.progress = om_cli_progress();

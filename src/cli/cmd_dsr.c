@@ -72,20 +72,14 @@ static om_status read_groups(const char *path, group **out, size_t *nout, om_err
                             (int)(bf.len > 40 ? 40 : bf.len), bf.ptr ? bf.ptr : "");
             break;
         }
+        /* events are a Poisson count (Dobson's limits need whole numbers);
+         * pop may be person-years, so any finite number up to 2^53 */
+        int64_t ei;
         double e, p;
-        if ((s = om_csv_f64(c, (size_t)idx[2], &e, err)) != OM_OK ||
-            (s = om_csv_f64(c, (size_t)idx[3], &p, err)) != OM_OK)
+        if ((s = om_csv_count(c, (size_t)idx[2], 0, &ei, err)) != OM_OK ||
+            (s = om_csv_share(c, (size_t)idx[3], 0, (double)OM_CSV_COUNT_MAX, &p, err)) != OM_OK)
             break;
-        if (!(e >= 0) || !isfinite(e)) {
-            s = om_csv_fail(c, (size_t)idx[2], err, "expected a non-negative event count, found '%.*s'",
-                            (int)om_csv_field(c, (size_t)idx[2]).len, om_csv_field(c, (size_t)idx[2]).ptr);
-            break;
-        }
-        if (!(p >= 0) || !isfinite(p)) {
-            s = om_csv_fail(c, (size_t)idx[3], err, "expected a non-negative population, found '%.*s'",
-                            (int)om_csv_field(c, (size_t)idx[3]).len, om_csv_field(c, (size_t)idx[3]).ptr);
-            break;
-        }
+        e = (double)ei;
         int32_t gi;
         if (om_strmap_put_new(map, gf.ptr ? gf.ptr : "", gf.len, (int32_t)n, &gi) != OM_OK) {
             s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void help(FILE *fp)
 {
@@ -74,7 +75,8 @@ static int run(int argc, char **argv)
         return om_cli_usage("geom", "expected one input file, found %d", argc - optind);
     if (!outdir)
         return om_cli_usage("geom", "expected --out DIR");
-    if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+    bool made = mkdir(outdir, 0777) == 0; /* removed again if nothing is written */
+    if (!made && errno != EEXIST) {
         fprintf(stderr, "omrade geom: %s: cannot create directory: %s\n", outdir, strerror(errno));
         return 1;
     }
@@ -82,6 +84,7 @@ static int run(int argc, char **argv)
     snprintf(path, sizeof path, "%s/%s.topo.json", outdir, om_level_name(o.level));
 
     om_error err = OM_ERROR_INIT;
+    om_afile_note_input(argv[optind]);
     om_geo *g = NULL;
     om_afile *af = NULL;
     om_geom_report rep;
@@ -90,8 +93,12 @@ static int run(int argc, char **argv)
         om_geom_topojson(g, argv[optind], &o, om_afile_stream(af), &rep, &err) != OM_OK) {
         om_afile_abort(af);
         rc = om_cli_fail("geom", &err);
+        if (made)
+            rmdir(outdir);
     } else if (om_afile_commit(af, &err) != OM_OK) {
         rc = om_cli_fail("geom", &err);
+        if (made)
+            rmdir(outdir);
     } else {
         fprintf(stderr,
                 "omrade geom: %lld %s areas from %lld features (layer %s, field %s) -> %s; "

@@ -1,6 +1,9 @@
 /* omrade serve — the barometer web server. */
 #define _GNU_SOURCE
 #include "cli.h"
+
+#include <errno.h>
+#include <sys/stat.h>
 #include "omrade/serve.h"
 
 #include <getopt.h>
@@ -161,6 +164,18 @@ static int run(int argc, char **argv)
         return om_cli_usage("serve", "unexpected argument '%s'", argv[optind]);
     if (!o.db)
         return om_cli_usage("serve", "expected --db FILE");
+    om_afile_note_input(o.db); /* --port-file must not replace the database */
+    struct stat dbst;
+    int dbok = stat(o.db, &dbst) == 0 ? 0 : errno;
+    if (dbok || !S_ISREG(dbst.st_mode)) {
+        /* a missing database is the caller's mistake (exit 2), as for every input */
+        om_error derr = OM_ERROR_INIT;
+        if (dbok)
+            om_error_set(&derr, OM_ERR_INPUT, o.db, 0, 0, "cannot open the input: %s", strerror(dbok));
+        else
+            om_error_set(&derr, OM_ERR_INPUT, o.db, 0, 0, "expected a database file, found a directory or device");
+        return om_cli_fail("serve", &derr);
+    }
     if (get) {
         om_error gerr = OM_ERROR_INIT;
         int status = 0;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -140,4 +141,28 @@ om_status om_cli_geo_open(om_geo **g, const char *spec, om_error *err)
         s = om_geo_load_mem(g, spec, csv, len, NULL, err);
     free(csv);
     return s;
+}
+
+int om_cli_check_output(const char *cmd, const char *out, int argc, char **argv)
+{
+    if (!out || strcmp(out, "-") == 0)
+        return 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (out >= a && out <= a + strlen(a))
+            continue; /* the output option's own value */
+        const char *eq = a[0] == '-' ? strchr(a, '=') : NULL;
+        om_afile_note_input(eq ? eq + 1 : a);
+    }
+    om_error err = OM_ERROR_INIT;
+    if (om_afile_check_target(out, &err) != OM_OK)
+        return om_cli_fail(cmd, &err);
+    struct stat st;
+    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* the output is renamed into place: never over a device */
+        om_error_set(&err, OM_ERR_USAGE, out, 0, 0, "expected a regular file for the output, found a device or FIFO");
+        return om_cli_fail(cmd, &err);
+    }
+    om_afile_clean_stale(out);
+    return 0;
 }

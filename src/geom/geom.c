@@ -640,7 +640,7 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
     }
     fputs("]}\n", out);
     if (ferror(out))
-        s = om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot write the TopoJSON output");
+        s = om_afile_stream_error(out, err);
 
 done:
     for (int32_t i = 0; area && i < na; i++) {

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -30,6 +31,7 @@ struct om_csv {
     size_t lc_off;   /* cache for line numbers: lc_line is the line at byte lc_off */
     long lc_line;
     char delim;
+    bool ragged; /* no field-count check (om_csv_options.ragged) */
     size_t max_fields;
     om_field *fields;
     size_t nfields, cap_fields;
@@ -42,6 +44,47 @@ struct om_csv {
 static void set_name(om_csv *c, const char *name)
 {
     snprintf(c->name, sizeof c->name, "%s", name);
+}
+
+/* Offset of the first C0 control byte other than TAB, CR and LF (or DEL),
+ * or len.  Such bytes are never part of omrade's formats; a NUL in
+ * particular would cut a code short wherever it is later used as a C
+ * string.  Eight bytes at a time: a word holds a byte < 0x20 iff
+ * (w - 0x20..20) & ~w & 0x80..80 is non-zero, and a DEL iff w ^ 0x7F..7F has
+ * a zero byte (Hacker's Delight 6-1, "hasless"/"haszero"); only words that
+ * hit (about one per line, for its LF) are looked at byte by byte. */
+static size_t control_at(const char *d, size_t len, char delim)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (;;) {
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, d + i, 8);
+            uint64_t del = w ^ (ones * 0x7F);
+            if (((w - ones * 0x20) & ~w & highs) | ((del - ones) & ~del & highs))
+                break;
+            i += 8;
+        }
+        size_t lim = i + 8 < len ? i + 8 : len;
+        for (; i < lim; i++) {
+            unsigned char ch = (unsigned char)d[i];
+            if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' && d[i] != delim) || ch == 0x7F)
+                return i;
+        }
+        if (i >= len)
+            return len;
+    }
+}
+
+static om_status check_controls(om_csv *c, om_error *err)
+{
+    size_t bad = control_at(c->data, c->len, c->delim);
+    if (bad < c->len)
+        return om_csv_fail_at(c, bad, err,
+                              "expected text without control characters, found byte 0x%02X",
+                              (unsigned char)c->data[bad]);
+    return OM_OK;
 }
 
 static om_status init_common(om_csv *c, const om_csv_options *opt, om_error *err)
@@ -62,6 +105,7 @@ static om_status init_common(om_csv *c, const om_csv_options *opt, om_error *err
         if (bad < c->len)
             return om_csv_fail_at(c, bad, err, "expected UTF-8 text, found invalid byte 0x%02X",
                                   (unsigned char)c->data[bad]);
+        return check_controls(c, err);
     }
     return OM_OK;
 }
@@ -119,8 +163,12 @@ om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
     if (fd < 0) {
         int e = errno;
         free(c);
-        return om_error_set(err, e == ENOENT ? OM_ERR_INPUT : OM_ERR_IO, path, 0, 0,
-                            "cannot open: %s", strerror(e));
+        /* a missing or unreadable input is the caller's bad input (exit 2) */
+        return om_error_set(err, e == ENOENT || e == ENOTDIR || e == EACCES || e == EISDIR ||
+                                         e == ELOOP || e == ENAMETOOLONG
+                                     ? OM_ERR_INPUT
+                                     : OM_ERR_IO,
+                            path, 0, 0, "cannot open the input: %s", strerror(e));
     }
     struct stat st;
     om_status s = OM_OK;
@@ -141,6 +189,8 @@ om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
     }
     if (!is_stdin)
         close(fd);
+    if (s == OM_OK && !is_stdin)
+        om_afile_note_input(path);
     if (s == OM_OK)
         s = init_common(c, opt, err);
     if (s != OM_OK) {
@@ -193,6 +243,7 @@ om_status om_csv_open_slice(om_csv **out, const om_csv *parent, size_t begin, si
     c->pos = begin < parent->len ? begin : parent->len;
     c->end = end < parent->len ? end : parent->len;
     c->delim = parent->delim;
+    c->ragged = parent->ragged;
     c->max_fields = parent->max_fields;
     c->header = parent->header;
     c->nheader = parent->nheader;
@@ -307,6 +358,28 @@ static inline size_t line_end(const char *d, size_t p, size_t end)
     return nl ? (size_t)(nl - d) : end;
 }
 
+/* The field-count rule of the input contract: after the header, a record
+ * has exactly as many fields as the header.  A blank line (one empty field,
+ * nothing else on the line) is left to the caller, which skips or rejects it
+ * as its format says.  A short record is reported at its end, a long one at
+ * its first extra field. */
+static om_status check_width(om_csv *c, om_error *err)
+{
+    if (c->nfields == 1 && c->fields[0].len == 0) {
+        size_t p = c->rec_start;
+        while (p < c->len && c->data[p] == '\r')
+            p++;
+        if (p >= c->len || c->data[p] == '\n')
+            return OM_OK;
+    }
+    bool cut = c->pos >= c->len && c->len > 0 && c->data[c->len - 1] != '\n';
+    return om_csv_fail(c, c->nfields < c->nheader ? c->nfields : c->nheader, err,
+                       "expected %zu fields, found %zu%s", c->nheader, c->nfields,
+                       cut && c->nfields < c->nheader
+                           ? " at the end of a file without a final line break (truncated?)"
+                           : "");
+}
+
 /* One record: the line end is found once with memchr (vectorised in libc),
  * then fields are cut at separators inside it.  A quoted field may run past
  * that line end (an embedded line break); the line end is then searched
@@ -350,7 +423,14 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
     }
     c->pos = eol < end ? eol + 1 : end;
     *got = true;
+    if (c->nheader && c->nfields != c->nheader && !c->ragged)
+        return check_width(c, err);
     return OM_OK;
+}
+
+void om_csv_set_ragged(om_csv *c, bool ragged)
+{
+    c->ragged = ragged;
 }
 
 size_t om_csv_nfields(const om_csv *c)
@@ -619,6 +699,53 @@ om_status om_csv_f64(const om_csv *c, size_t i, double *out, om_error *err)
                            col_name(c, i, cn, sizeof cn));
     return om_csv_fail(c, i, err, "expected a number%s, found '%s'", col_name(c, i, cn, sizeof cn),
                        v);
+}
+
+om_status om_csv_count(const om_csv *c, size_t i, int64_t max, int64_t *out, om_error *err)
+{
+    if (max <= 0)
+        max = OM_CSV_COUNT_MAX;
+    om_field f = om_csv_field(c, i);
+    bool digits = f.ptr && f.len > 0;
+    for (size_t k = 0; digits && k < f.len; k++)
+        digits = f.ptr[k] >= '0' && f.ptr[k] <= '9';
+    int64_t v;
+    if (digits && om_parse_i64(f.ptr, f.len, &v) && v <= max) {
+        *out = v;
+        return OM_OK;
+    }
+    char cn[128], sv[64];
+    col_name(c, i, cn, sizeof cn);
+    if (i >= c->nfields)
+        return om_csv_fail(c, i, err, "expected a count%s, found end of line", cn);
+    shown(f, sv, sizeof sv);
+    double d;
+    if (om_parse_double(f.ptr, f.len, &d) && d < 0)
+        return om_csv_fail(c, i, err, "expected a non-negative count%s, found '%s'", cn, sv);
+    if (digits || (om_parse_double(f.ptr, f.len, &d) && d > (double)max && d == floor(d)))
+        return om_csv_fail(c, i, err, "expected a count of at most %" PRId64 "%s, found '%s'", max,
+                           cn, sv);
+    return om_csv_fail(c, i, err, "expected a count (a whole number)%s, found '%s'", cn, sv);
+}
+
+om_status om_csv_share(const om_csv *c, size_t i, double lo, double hi, double *out,
+                       om_error *err)
+{
+    om_field f = om_csv_field(c, i);
+    double v;
+    if (f.ptr && om_parse_double(f.ptr, f.len, &v) && isfinite(v) && v >= lo && v <= hi) {
+        *out = v;
+        return OM_OK;
+    }
+    char cn[128], shownv[64], los[40], his[40];
+    om_fmt_double(los, sizeof los, lo);
+    om_fmt_double(his, sizeof his, hi);
+    if (i >= c->nfields)
+        return om_csv_fail(c, i, err, "expected a number %s..%s%s, found end of line", los, his,
+                           col_name(c, i, cn, sizeof cn));
+    shown(f, shownv, sizeof shownv);
+    return om_csv_fail(c, i, err, "expected a number %s..%s%s, found '%s'", los, his,
+                       col_name(c, i, cn, sizeof cn), shownv);
 }
 
 om_status om_csv_expect_fields(const om_csv *c, size_t n, om_error *err)

@@ -53,6 +53,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define DEFAULT_MAX_BYTES ((size_t)512 << 20)
 #define DEFAULT_MAX_CELLS ((size_t)64 << 20)
@@ -1293,8 +1294,19 @@ static om_status read_all(const char *path, size_t cap, char **buf, size_t *len,
 {
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f)
-        return om_error_set(err, OM_ERR_IO, name, 0, 0, "cannot open: %s", strerror(errno));
+    if (!f) {
+        /* a missing or unreadable input is bad input (exit 2), as in om_csv_open */
+        int e = errno;
+        return om_error_set(err, e == ENOENT || e == ENOTDIR || e == EACCES || e == EISDIR ? OM_ERR_INPUT : OM_ERR_IO,
+                            name, 0, 0, "cannot open the input: %s", strerror(e));
+    }
+    struct stat fst;
+    if (f != stdin && fstat(fileno(f), &fst) == 0 && S_ISDIR(fst.st_mode)) {
+        fclose(f);
+        return om_error_set(err, OM_ERR_INPUT, name, 0, 0, "expected a file, found a directory");
+    }
+    if (f != stdin)
+        om_afile_note_input(path);
     size_t n = 0, c = 1 << 16;
     char *b = malloc(c);
     om_status st = OM_OK;

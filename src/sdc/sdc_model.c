@@ -350,6 +350,7 @@ static om_status read_csv(om_sdc *s, om_csv *c, bool linked, om_error *err)
     int ccon = om_csv_col(c, "contributors");
     int ctop[3] = {om_csv_col(c, "top1"), om_csv_col(c, "top2"), om_csv_col(c, "top3")};
     size_t nf = om_csv_header_count(c);
+    bool magnitude = ccon >= 0 || ctop[0] >= 0;
     char buf[SDC_MAX_DIMS][256];
     const char *codes[SDC_MAX_DIMS];
     bool got;
@@ -378,12 +379,17 @@ static om_status read_csv(om_sdc *s, om_csv *c, bool linked, om_error *err)
         om_sdc_input in;
         memset(&in, 0, sizeof in);
         size_t ci = (size_t)idx[s->nd];
-        if ((st = om_csv_f64(c, ci, &in.value, err)) != OM_OK)
-            return st;
-        if (!(in.value >= 0) || !isfinite(in.value)) {
-            om_field f = om_csv_field(c, ci);
-            return om_csv_fail(c, ci, err, "expected a non-negative count in column 'count', found '%.*s'",
-                               (int)(f.len > 40 ? 40 : f.len), f.ptr);
+        /* A frequency table holds whole counts; a magnitude table (with
+         * contributors or top1) holds amounts.  Either way at most 2^53:
+         * larger values break the audit LP's numerics (GLPK fails). */
+        if (magnitude) {
+            if ((st = om_csv_share(c, ci, 0, (double)OM_CSV_COUNT_MAX, &in.value, err)) != OM_OK)
+                return st;
+        } else {
+            int64_t v;
+            if ((st = om_csv_count(c, ci, 0, &v, err)) != OM_OK)
+                return st;
+            in.value = (double)v;
         }
         if (cprim >= 0 && !om_csv_empty(c, (size_t)cprim)) {
             om_field f = om_csv_field(c, (size_t)cprim);
@@ -404,10 +410,14 @@ static om_status read_csv(om_sdc *s, om_csv *c, bool linked, om_error *err)
         for (int k = 0; k < 5; k++) {
             if (ocol[k] < 0 || om_csv_empty(c, (size_t)ocol[k]))
                 continue;
-            if ((st = om_csv_f64(c, (size_t)ocol[k], opt[k], err)) != OM_OK)
+            if (k < 2) { /* denominator, contributors: counts */
+                int64_t v;
+                if ((st = om_csv_count(c, (size_t)ocol[k], 0, &v, err)) != OM_OK)
+                    return st;
+                *opt[k] = (double)v;
+            } else if ((st = om_csv_share(c, (size_t)ocol[k], 0, (double)OM_CSV_COUNT_MAX, opt[k], err)) != OM_OK) {
                 return st;
-            if (!(*opt[k] >= 0) || !isfinite(*opt[k]))
-                return om_csv_fail(c, (size_t)ocol[k], err, "expected a non-negative number, found %g", *opt[k]);
+            }
         }
         om_error e2 = OM_ERROR_INIT;
         if ((st = om_sdc_add(s, codes, &in, &e2)) != OM_OK) {

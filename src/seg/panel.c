@@ -170,14 +170,8 @@ om_status om_seg_panel_read_counts(om_seg_panel *p, const char *path, om_seg_loa
         }
         int64_t q[OM_SEG_NQ];
         for (int k = 0; k < OM_SEG_NQ; k++) {
-            if ((s = om_csv_i64(c, (size_t)idx[1 + k], &q[k], err)) != OM_OK)
+            if ((s = om_csv_count(c, (size_t)idx[1 + k], 0, &q[k], err)) != OM_OK)
                 goto done;
-            if (q[k] < 0) {
-                s = om_csv_fail(c, (size_t)idx[1 + k], err,
-                                "expected a non-negative count in column 'q%d', found '%lld'",
-                                k + 1, (long long)q[k]);
-                goto done;
-            }
         }
         int32_t y = year_index(p, year);
         if (y < 0) {
@@ -391,8 +385,8 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
             continue;
         }
         double inc;
-        if ((s = om_csv_f64(c, (size_t)idx[2], &inc, err)) != OM_OK)
-            goto done;
+        if ((s = om_csv_share(c, (size_t)idx[2], -1e15, 1e15, &inc, err)) != OM_OK)
+            goto done; /* income in SEK: finite, |x| <= 1e15 */
         if (res[cell] < 0) {
             rep->no_residence++;
             continue;

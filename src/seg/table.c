@@ -116,16 +116,12 @@ static om_status read_table(om_seg_table **out, om_csv *c, om_error *err)
             s = om_csv_fail(c, (size_t)idx[1], err, "expected a group name, found an empty field");
             goto fail;
         }
-        double v;
-        if ((s = om_csv_f64(c, (size_t)idx[2], &v, err)) != OM_OK)
+        /* a count of persons: whole, non-negative, at most 2^53 (sums of
+         * counts stay exact in doubles) */
+        int64_t vi;
+        if ((s = om_csv_count(c, (size_t)idx[2], 0, &vi, err)) != OM_OK)
             goto fail;
-        if (!(v >= 0) || !isfinite(v)) {
-            om_field f = om_csv_field(c, (size_t)idx[2]);
-            s = om_csv_fail(c, (size_t)idx[2], err,
-                            "expected a non-negative count in column 'count', found '%.*s'",
-                            (int)(f.len > 40 ? 40 : f.len), f.ptr);
-            goto fail;
-        }
+        double v = (double)vi;
         trip r = {0, 0, v, off};
         if (add_name(t, true, fu.ptr, fu.len, &r.u) != OM_OK ||
             add_name(t, false, fg.ptr, fg.len, &r.g) != OM_OK) {

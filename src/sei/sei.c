@@ -309,21 +309,13 @@ static bool plain_count(om_field f, int64_t *v)
 static om_status read_count(const om_csv *c, int col, int64_t *v, om_error *err)
 {
     om_field f = om_csv_field(c, (size_t)col);
-    if (plain_count(f, v))
+    if (plain_count(f, v) && *v <= OM_CSV_COUNT_MAX)
         return OM_OK;
     if (is_missing(f)) {
         *v = -1;
         return OM_OK;
     }
-    om_status st = om_csv_i64(c, (size_t)col, v, err);
-    if (st != OM_OK)
-        return st;
-    if (*v < 0)
-        return om_csv_fail(c, (size_t)col, err,
-                           "expected a non-negative count in column '%s', found '%.*s'",
-                           om_csv_header_field(c, (size_t)col).ptr, (int)(f.len > 40 ? 40 : f.len),
-                           f.ptr);
-    return OM_OK;
+    return om_csv_count(c, (size_t)col, 0, v, err);
 }
 
 static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
@@ -783,6 +775,6 @@ om_status om_sei_write_csv(const om_sei *s, FILE *fp, om_error *err)
     if (st != OM_OK)
         return st;
     if (ferror(fp))
-        return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot write the output");
+        return om_afile_stream_error(fp, err);
     return OM_OK;
 }

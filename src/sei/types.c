@@ -228,13 +228,14 @@ static om_status read_population(om_types *t, const char *path, om_error *err)
                              (long long)year);
             break;
         }
-        if ((st = om_csv_i64(c, (size_t)col[2], &v, err)) != OM_OK)
-            break;
-        if (v < 0) {
+        om_field vf = om_csv_field(c, (size_t)col[2]);
+        if (om_parse_i64(vf.ptr, vf.len, &v) && v < 0) {
             st = om_csv_fail(c, (size_t)col[2], err,
                              "expected a non-negative population, found '%lld'", (long long)v);
             break;
         }
+        if ((st = om_csv_count(c, (size_t)col[2], 0, &v, err)) != OM_OK)
+            break;
         long first = 0;
         int rc = store_pop(t, r, (int32_t)year, v, line, &first);
         if (rc < 0) {
@@ -425,6 +426,6 @@ om_status om_types_write_csv(const om_types *t, FILE *fp, om_error *err)
         fputc('\n', fp);
     }
     if (ferror(fp))
-        return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot write the output");
+        return om_afile_stream_error(fp, err);
     return OM_OK;
 }

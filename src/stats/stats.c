@@ -286,9 +286,11 @@ om_status om_stats_standard_load(const char *path, double *w, om_error *err)
         }
         seen[b] = true;
         s = om_csv_f64(c, (size_t)idx[1], &w[b], err);
-        if (s == OM_OK && !(w[b] >= 0))
+        if (s == OM_OK && !(w[b] >= 0 && w[b] <= (double)OM_CSV_COUNT_MAX))
             s = om_csv_fail(c, (size_t)idx[1], err,
-                            "expected a non-negative population, found a negative one");
+                            "expected a population 0..2^53, found '%.*s'",
+                            (int)(om_csv_field(c, (size_t)idx[1]).len > 40 ? 40 : om_csv_field(c, (size_t)idx[1]).len),
+                            om_csv_field(c, (size_t)idx[1]).ptr);
     }
     for (int b = 0; s == OM_OK && b < OM_ESP_BANDS; b++)
         if (!seen[b])

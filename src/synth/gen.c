@@ -1222,8 +1222,14 @@ om_status om_synth_generate(const om_synth_model *m, const char *dir, const om_s
     if (!(opt->messy >= 0 && opt->messy <= 0.5))
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected a messy rate between 0 and 0.5, found %g", opt->messy);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return om_error_set(err, OM_ERR_IO, dir, 0, 0, "cannot create directory: %s", strerror(errno));
+    /* All files are written into a temporary directory next to `dir` and
+     * swapped in as a whole at the end: a failure (disk full) or a kill
+     * leaves the previous set complete, never a mix of old and new files. */
+    om_adir *ad = NULL;
+    om_status ds = om_adir_open(&ad, dir, err);
+    if (ds != OM_OK)
+        return ds;
+    const char *tdir = om_adir_path(ad);
     int split = opt->split_years ? 1 : 0;
     int nf = split ? 1 + (F_N - 1) * NY : F_N;
     int threads = opt->threads > 0 ? opt->threads : 2;
@@ -1248,9 +1254,9 @@ om_status om_synth_generate(const om_synth_model *m, const char *dir, const om_s
         int kind = split && f > 0 ? 1 + (f - 1) / NY : f;
         char path[4096];
         if (split && f > 0)
-            snprintf(path, sizeof path, "%s/%s_%d.csv", dir, fnames[kind], Y0 + (f - 1) % NY);
+            snprintf(path, sizeof path, "%s/%s_%d.csv", tdir, fnames[kind], Y0 + (f - 1) % NY);
         else
-            snprintf(path, sizeof path, "%s/%s.csv", dir, fnames[kind]);
+            snprintf(path, sizeof path, "%s/%s.csv", tdir, fnames[kind]);
         if ((s = om_afile_open(&af[f], path, err)))
             goto done;
         vbuf[f] = malloc(1 << 20);
@@ -1294,7 +1300,7 @@ om_status om_synth_generate(const om_synth_model *m, const char *dir, const om_s
         unit *u = &sl->u;
         for (int f = 0; f < nf; f++)
             if (u->out[f].n && fwrite(u->out[f].p, 1, u->out[f].n, om_afile_stream(af[f])) != u->out[f].n) {
-                s = om_error_set(err, OM_ERR_IO, dir, 0, 0, "cannot write: %s", strerror(errno));
+                s = om_afile_write_error(af[f], err);
                 break;
             }
         tot.persons += u->rows[F_PERSONS];
@@ -1331,7 +1337,12 @@ joined:
             s = om_afile_commit(af[f], err);
             af[f] = NULL;
         }
+    if (s == OM_OK) {
+        s = om_adir_commit(ad, err);
+        ad = NULL;
+    }
 done:
+    om_adir_abort(ad);
     if (af)
         for (int f = 0; f < nf; f++)
             om_afile_abort(af[f]);

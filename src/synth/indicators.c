@@ -330,7 +330,7 @@ static om_status write_sei(ind *x, om_level level, FILE *out, om_error *err)
             fputc('\n', out);
         }
     free(cnt);
-    return ferror(out) ? om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error") : OM_OK;
+    return ferror(out) ? om_afile_stream_error(out, err) : OM_OK;
 }
 
 static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
@@ -603,5 +603,5 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     }
     free(cube);
     free(used);
-    return ferror(out) ? om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error") : OM_OK;
+    return ferror(out) ? om_afile_stream_error(out, err) : OM_OK;
 }

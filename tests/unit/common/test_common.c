@@ -4,6 +4,9 @@
 #include "omrade/common.h"
 #include "omrade/hash.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,10 +198,166 @@ static void test_afile(void **state)
     assert_int_equal(om_afile_commit(f, &e), OM_OK);
     assert_int_equal(access(path, F_OK), 0);
     unlink(path);
+    /* a missing parent directory is a wrong path (exit 2), not a failure */
     assert_int_not_equal(om_afile_open(&f, "/nonexistent-dir/x.csv", &e), OM_OK);
-    assert_int_equal(e.status, OM_ERR_IO);
+    assert_int_equal(e.status, OM_ERR_USAGE);
     rmdir(dir);
     om_afile_abort(NULL);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        n += de->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* A pid that certainly is not running: a child that has been reaped. */
+static long dead_pid(void)
+{
+    pid_t p = fork();
+    assert_true(p >= 0);
+    if (p == 0)
+        _exit(0);
+    waitpid(p, NULL, 0);
+    return (long)p;
+}
+
+static void test_afile_same_as_input(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/omtestXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char in[256], link_[256], out[256];
+    snprintf(in, sizeof in, "%s/in.csv", dir);
+    snprintf(link_, sizeof link_, "%s/hard.csv", dir);
+    snprintf(out, sizeof out, "%s/out.csv", dir);
+    write_text(in, "a\n1\n");
+    assert_int_equal(link(in, link_), 0); /* another name, the same inode */
+    om_afile_note_input(in);
+    om_error e = OM_ERROR_INIT;
+    om_afile *f = NULL;
+    assert_int_equal(om_afile_open(&f, in, &e), OM_ERR_USAGE);
+    assert_non_null(strstr(e.msg, "in.csv"));
+    assert_int_equal(om_afile_open(&f, link_, &e), OM_ERR_USAGE);
+    /* an input opened after the output is caught at commit; the input stays */
+    assert_int_equal(om_afile_open(&f, out, &e), OM_OK);
+    fputs("x\n", om_afile_stream(f));
+    write_text(out, "input\n");
+    om_afile_note_input(out);
+    assert_int_equal(om_afile_commit(f, &e), OM_ERR_USAGE);
+    FILE *fp = fopen(out, "r");
+    char buf[16] = {0};
+    assert_non_null(fgets(buf, sizeof buf, fp));
+    fclose(fp);
+    assert_string_equal(buf, "input\n");
+    /* a directory is not an output file */
+    assert_int_equal(om_afile_open(&f, dir, &e), OM_ERR_USAGE);
+    om_afile_forget_inputs();
+    assert_int_equal(count_entries(dir), 3);
+    unlink(in);
+    unlink(link_);
+    unlink(out);
+    rmdir(dir);
+}
+
+static void test_afile_stale(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/omtestXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char p[512], out[256];
+    snprintf(out, sizeof out, "%s/out.csv", dir);
+    long dead = dead_pid();
+    snprintf(p, sizeof p, "%s/out.csv.tmp.%ld", dir, dead);
+    write_text(p, "stale");
+    snprintf(p, sizeof p, "%s/out.csv.tmp.%ld-journal", dir, dead);
+    write_text(p, "stale");
+    snprintf(p, sizeof p, "%s/out.csv.tmp.1", dir); /* init: alive, kept */
+    write_text(p, "alive");
+    snprintf(p, sizeof p, "%s/out.csv.tmp.x%ld", dir, dead); /* not ours, kept */
+    write_text(p, "other");
+    snprintf(p, sizeof p, "%s/other.csv.tmp.%ld", dir, dead); /* other target, kept */
+    write_text(p, "other");
+    snprintf(p, sizeof p, "%s/out.csv.tmp.%ld.2", dir, dead); /* a directory */
+    assert_int_equal(mkdir(p, 0777), 0);
+    snprintf(p, sizeof p, "%s/out.csv.tmp.%ld.2/f", dir, dead);
+    write_text(p, "stale");
+    assert_int_equal(om_afile_clean_stale(out), 3);
+    assert_int_equal(count_entries(dir), 3);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_adir(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/omtestXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char target[256], p[512];
+    snprintf(target, sizeof target, "%s/set", dir);
+    om_error e = OM_ERROR_INIT;
+    om_adir *d = NULL;
+    /* first set: the directory does not exist yet */
+    assert_int_equal(om_adir_open(&d, target, &e), OM_OK);
+    snprintf(p, sizeof p, "%s/a.csv", om_adir_path(d));
+    write_text(p, "old a");
+    snprintf(p, sizeof p, "%s/b.csv", om_adir_path(d));
+    write_text(p, "old b");
+    assert_int_equal(om_adir_commit(d, &e), OM_OK);
+    snprintf(p, sizeof p, "%s/mine.txt", target); /* a file the user keeps there */
+    write_text(p, "keep");
+    /* an aborted second set leaves the first one complete */
+    assert_int_equal(om_adir_open(&d, target, &e), OM_OK);
+    snprintf(p, sizeof p, "%s/a.csv", om_adir_path(d));
+    write_text(p, "new a");
+    om_adir_abort(d);
+    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(count_entries(target), 3);
+    /* a committed second set replaces a.csv and keeps the others */
+    assert_int_equal(om_adir_open(&d, target, &e), OM_OK);
+    snprintf(p, sizeof p, "%s/a.csv", om_adir_path(d));
+    write_text(p, "new a");
+    assert_int_equal(om_adir_commit(d, &e), OM_OK);
+    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(count_entries(target), 3);
+    snprintf(p, sizeof p, "%s/a.csv", target);
+    FILE *fp = fopen(p, "r");
+    char buf[16] = {0};
+    assert_non_null(fgets(buf, sizeof buf, fp));
+    fclose(fp);
+    assert_string_equal(buf, "new a");
+    assert_int_equal(om_adir_open(&d, ".", &e), OM_ERR_USAGE);
+    /* through a symlink: the directory it points to is replaced, the link stays */
+    char lnk[300];
+    snprintf(lnk, sizeof lnk, "%s/lnk", dir);
+    assert_int_equal(symlink("set", lnk), 0);
+    assert_int_equal(om_adir_open(&d, lnk, &e), OM_OK);
+    snprintf(p, sizeof p, "%s/c.csv", om_adir_path(d));
+    write_text(p, "c");
+    assert_int_equal(om_adir_commit(d, &e), OM_OK);
+    struct stat st;
+    assert_int_equal(lstat(lnk, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(count_entries(target), 4);
+    assert_int_equal(count_entries(dir), 2);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void test_utf8(void **state)
@@ -219,7 +378,10 @@ int main(void)
         cmocka_unit_test(test_parse_i64),   cmocka_unit_test(test_parse_double_vs_strtod),
         cmocka_unit_test(test_fmt_double_roundtrip), cmocka_unit_test(test_error_format),
         cmocka_unit_test(test_arena),       cmocka_unit_test(test_maps),
-        cmocka_unit_test(test_afile),       cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_afile),
+        cmocka_unit_test(test_afile_same_as_input),
+        cmocka_unit_test(test_afile_stale),
+        cmocka_unit_test(test_adir),       cmocka_unit_test(test_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

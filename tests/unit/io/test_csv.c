@@ -2,6 +2,7 @@
 #include "om_test.h"
 #include "omrade/csv.h"
 
+#include <math.h>
 #include <string.h>
 
 static om_csv *open_str(const char *s, om_error *e)
@@ -44,6 +45,167 @@ static void test_basic(void **state)
     expect_field(c, 1, "1");
     assert_int_equal(om_csv_next(c, &got, &e), OM_OK);
     assert_false(got);
+    om_csv_free(c);
+}
+
+/* Read every record after the header; return the status and the formatted
+ * error of the first failure. */
+static om_status read_all_rec(const char *text, char *msg, size_t size)
+{
+    om_error e = OM_ERROR_INIT;
+    om_csv *c = NULL;
+    om_status s = om_csv_open_mem(&c, "t.csv", text, strlen(text), NULL, &e);
+    if (s == OM_OK)
+        s = om_csv_read_header(c, &e);
+    bool got = true;
+    while (s == OM_OK && got)
+        s = om_csv_next(c, &got, &e);
+    om_error_format(&e, msg, size);
+    om_csv_free(c);
+    return s;
+}
+
+/* Input contract (issue 12): a record has as many fields as the header. */
+static void test_contract_width(void **state)
+{
+    (void)state;
+    char m[1200];
+    assert_int_equal(read_all_rec("a,b,c\n1,2,3\n", m, sizeof m), OM_OK);
+    /* a blank line is left to the caller */
+    assert_int_equal(read_all_rec("a,b,c\n1,2,3\n\n4,5,6\n\r\n", m, sizeof m), OM_OK);
+    assert_int_equal(read_all_rec("a,b,c\n1,2,3\n1,2\n", m, sizeof m), OM_ERR_INPUT);
+    assert_string_equal(m, "t.csv:3:4: expected 3 fields, found 2");
+    assert_int_equal(read_all_rec("a,b,c\n1,2,3,4\n", m, sizeof m), OM_ERR_INPUT);
+    assert_string_equal(m, "t.csv:2:7: expected 3 fields, found 4");
+    /* an empty trailing field still counts */
+    assert_int_equal(read_all_rec("a,b,c\n1,2,3,\n", m, sizeof m), OM_ERR_INPUT);
+    /* a quoted comma is not a separator */
+    assert_int_equal(read_all_rec("a,b\n\"1,5\",2\n", m, sizeof m), OM_OK);
+    /* a single-column file: an empty line is blank, not a short row */
+    assert_int_equal(read_all_rec("a\n1\n\n2\n", m, sizeof m), OM_OK);
+    /* no header read: any width (SCB's table exports are read this way) */
+    om_error e = OM_ERROR_INIT;
+    om_csv *c = open_str("title\n1,2,3\n", &e);
+    bool got;
+    assert_int_equal(om_csv_next(c, &got, &e), OM_OK);
+    assert_int_equal(om_csv_next(c, &got, &e), OM_OK);
+    assert_int_equal(om_csv_nfields(c), 3);
+    om_csv_free(c);
+    /* ragged on request */
+    c = open_str("a,b\n1\n1,2,3\n", &e);
+    assert_int_equal(om_csv_read_header(c, &e), OM_OK);
+    om_csv_set_ragged(c, true);
+    assert_int_equal(om_csv_next(c, &got, &e), OM_OK);
+    assert_int_equal(om_csv_next(c, &got, &e), OM_OK);
+    om_csv_free(c);
+}
+
+/* No control bytes: "01\0 14R001" must not become area "01". */
+static void test_contract_controls(void **state)
+{
+    (void)state;
+    char m[1200];
+    static const char nul[] = "area,count\n01\0 14R001,3\n";
+    om_error e = OM_ERROR_INIT;
+    om_csv *c = NULL;
+    assert_int_equal(om_csv_open_mem(&c, "t.csv", nul, sizeof nul - 1, NULL, &e), OM_ERR_INPUT);
+    om_error_format(&e, m, sizeof m);
+    assert_string_equal(m, "t.csv:2:3: expected text without control characters, found byte 0x00");
+    assert_int_equal(read_all_rec("a\nx\x01y\n", m, sizeof m), OM_ERR_INPUT);
+    assert_int_equal(read_all_rec("a\nx\x7Fy\n", m, sizeof m), OM_ERR_INPUT);
+    assert_int_equal(read_all_rec("a\tb\nx\ty\r\n", m, sizeof m), OM_OK);
+    /* the word-at-a-time scan: a control byte at every offset of a word,
+     * and words holding only allowed bytes (TAB, CR, LF, 0x20, 0x7E, 0x80+) */
+    static const char bad_bytes[] = {0x01, 0x1F, 0x7F, 0x0B};
+    for (size_t k = 0; k < sizeof bad_bytes; k++)
+        for (int len = 1; len <= 24; len++)
+            for (int pos = 0; pos < len; pos++) {
+                char text[64] = "a\n", want[128];
+                for (int j = 0; j < len; j++)
+                    text[2 + j] = j == pos ? bad_bytes[k] : (j % 3 ? '~' : ' ');
+                text[2 + len] = '\n';
+                assert_int_equal(read_all_rec(text, m, sizeof m), OM_ERR_INPUT);
+                snprintf(want, sizeof want,
+                         "t.csv:2:%d: expected text without control characters, found byte 0x%02X",
+                         pos + 1, (unsigned char)bad_bytes[k]);
+                assert_string_equal(m, want);
+            }
+    assert_int_equal(read_all_rec("a\n\t\r\t~ ~\xC3\xA5\t\t\t\r\n\t ~~~~~~~~~~\n", m, sizeof m), OM_OK);
+    /* the numeric fast path skips the text checks */
+    om_csv_options o = {0};
+    o.no_utf8_check = true;
+    assert_int_equal(om_csv_open_mem(&c, "t.csv", nul, sizeof nul - 1, &o, &e), OM_OK);
+    om_csv_free(c);
+}
+
+static void test_count_and_share(void **state)
+{
+    (void)state;
+    struct {
+        const char *text;
+        om_status want;
+        int64_t v;
+    } cnt[] = {
+        {"0", OM_OK, 0},
+        {"12", OM_OK, 12},
+        {"9007199254740992", OM_OK, INT64_C(9007199254740992)}, /* 2^53 */
+        {"9007199254740993", OM_ERR_INPUT, 0},
+        {"99999999999999999999", OM_ERR_INPUT, 0},
+        {"-1", OM_ERR_INPUT, 0},
+        {"+1", OM_ERR_INPUT, 0},
+        {"2.5", OM_ERR_INPUT, 0},
+        {"12.0", OM_ERR_INPUT, 0},
+        {"1e3", OM_ERR_INPUT, 0},
+        {"1e308", OM_ERR_INPUT, 0},
+        {" 1", OM_ERR_INPUT, 0},
+        {"", OM_ERR_INPUT, 0},
+        {"nan", OM_ERR_INPUT, 0},
+    };
+    for (size_t i = 0; i < sizeof cnt / sizeof *cnt; i++) {
+        char text[80];
+        snprintf(text, sizeof text, "n\n%s\n", cnt[i].text);
+        om_error e = OM_ERROR_INIT;
+        om_csv *c = open_str(text, &e);
+        bool got;
+        assert_int_equal(om_csv_read_header(c, &e), OM_OK);
+        assert_int_equal(om_csv_next(c, &got, &e), OM_OK);
+        int64_t v = -7;
+        om_status s = om_csv_count(c, 0, 0, &v, &e);
+        if (s != cnt[i].want)
+            fail_msg("count '%s': status %d", cnt[i].text, (int)s);
+        if (s == OM_OK)
+            assert_int_equal(v, cnt[i].v);
+        /* a per-format cap */
+        if (s == OM_OK)
+            assert_int_equal(om_csv_count(c, 0, 11, &v, &e), v > 11 ? OM_ERR_INPUT : OM_OK);
+        om_csv_free(c);
+    }
+    char m[1200];
+    om_error e = OM_ERROR_INIT;
+    om_csv *c = open_str("n,p\n1e308,1.5\n", &e);
+    bool got;
+    om_csv_read_header(c, &e);
+    om_csv_next(c, &got, &e);
+    int64_t v;
+    assert_int_equal(om_csv_count(c, 0, 0, &v, &e), OM_ERR_INPUT);
+    om_error_format(&e, m, sizeof m);
+    assert_string_equal(m, "t.csv:2:1: expected a count of at most 9007199254740992 in column 'n', found '1e308'");
+    double d;
+    assert_int_equal(om_csv_share(c, 1, 0, 1, &d, &e), OM_ERR_INPUT);
+    om_error_format(&e, m, sizeof m);
+    assert_string_equal(m, "t.csv:2:7: expected a number 0..1 in column 'p', found '1.5'");
+    assert_int_equal(om_csv_share(c, 1, 0, 100, &d, &e), OM_OK);
+    assert_true(d == 1.5);
+    om_csv_free(c);
+    c = open_str("p\nnan\n", &e);
+    om_csv_read_header(c, &e);
+    om_csv_next(c, &got, &e);
+    assert_int_equal(om_csv_share(c, 0, -1e300, 1e300, &d, &e), OM_ERR_INPUT);
+    om_csv_free(c);
+    c = open_str("p\ninf\n", &e);
+    om_csv_read_header(c, &e);
+    om_csv_next(c, &got, &e);
+    assert_int_equal(om_csv_share(c, 0, 0, INFINITY, &d, &e), OM_ERR_INPUT); /* never infinite */
     om_csv_free(c);
 }
 
@@ -154,7 +316,9 @@ static void test_semicolon(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_basic), cmocka_unit_test(test_errors),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_contract_width),
+                                       cmocka_unit_test(test_contract_controls),
+                                       cmocka_unit_test(test_count_and_share),cmocka_unit_test(test_basic), cmocka_unit_test(test_errors),
                                        cmocka_unit_test(test_split_and_slices),
                                        cmocka_unit_test(test_semicolon),
                                        cmocka_unit_test(test_cr_cr_lf)};

@@ -504,10 +504,14 @@ static void test_table_reader(void **state)
     } bad[] = {
         {"unit,group,count\nA,x,1\nA,x,2\n", "t.csv:3:1: expected each unit,group pair once"},
         {"unit,group,count\nA,x,-1\n", "t.csv:2:5: expected a non-negative count"},
-        {"unit,group,count\nA,x,z\n", "t.csv:2:5: expected a number in column 'count'"},
+        {"unit,group,count\nA,x,z\n", "t.csv:2:5: expected a count (a whole number) in column 'count'"},
         {"unit,grp,count\nA,x,1\n", "t.csv:1:1: expected a header with column 'group'"},
         {"unit,group,count\n,x,1\n", "t.csv:2:1: expected a unit name"},
         {"unit,group,count\nA,x\n", "t.csv:2:4: expected 3 fields, found 2"},
+        /* the input contract (issue 12): whole counts, exact field counts */
+        {"unit,group,count\nA,x,2.5\n", "t.csv:2:5: expected a count (a whole number)"},
+        {"unit,group,count\nA,x,1,9\n", "t.csv:2:7: expected 3 fields, found 4"},
+        {"unit,group,count\nA,x,1e308\n", "t.csv:2:5: expected a count of at most 9007199254740992"},
         {"unit,group,count\n", "t.csv:2:1: expected at least one data row"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
