@@ -326,6 +326,11 @@ bool om_sdc_lin_interval(const om_sdc_lin *m, int32_t id, double *lo, double *hi
 size_t om_sdc_lin_ncells(const om_sdc_lin *m);
 /* Did primary cell id fail the last audit (requirement not shown)? */
 bool om_sdc_lin_fails(const om_sdc_lin *m, int32_t id);
+/* Release the LP solver's per-thread state (GLPK keeps an environment per
+ * thread).  Call at the end of a thread of your own that ran
+ * om_sdc_lin_protect() or om_sdc_lin_audit(), with no om_sdc model in use
+ * on that thread. */
+void om_sdc_thread_end(void);
 /* The value a cell was added with. */
 double om_sdc_lin_value(const om_sdc_lin *m, int32_t id);
 

@@ -680,6 +680,8 @@ static void *work(void *arg)
         if (w->t == 0 && w->bp->progress.fn)
             w->bp->progress.fn(w->bp->progress.user, "protecting", i + 1, w->ncomp);
     }
+    if (w->t != 0)
+        om_sdc_thread_end(); /* this thread's GLPK environment */
     return NULL;
 }
 

@@ -863,6 +863,8 @@ om_status om_link_load(om_link **out, const om_geo *geo, const char *persons,
     l->ty0 = 1;
     l->ty1 = 0;
     om_status s = load_persons(l, persons, opt, nthreads, err);
+    if (s == OM_OK && l->n == 0) /* name the empty file, not the next one */
+        s = om_error_set(err, OM_ERR_INPUT, persons, 0, 0, "expected at least one person, found none");
     if (s == OM_OK)
         s = load_residence(l, residence, nres, opt, nthreads, err);
     if (s == OM_OK && ntypes)

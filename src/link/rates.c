@@ -964,8 +964,10 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
                      c = k & lowmask;
             keys[i] = (p << (dbits + cbits)) | (d << cbits) | c;
         }
-        uint64_t *tmp = malloc((nkeys ? nkeys : 1) * sizeof *tmp);
-        if (!tmp)
+        uint64_t *tmp = nkeys ? malloc(nkeys * sizeof *tmp) : NULL;
+        if (!nkeys)
+            ; /* no events (a header-only file): nothing to sort */
+        else if (!tmp)
             s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         else {
             sorted = radix_sort(keys, tmp, nkeys, pbits + dbits + cbits, nthreads);

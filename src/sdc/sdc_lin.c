@@ -1591,3 +1591,5 @@ bool om_sdc_lin_fails(const om_sdc_lin *m, int32_t id)
 {
     return id >= 0 && (size_t)id < m->n && m->req[id] && m->fails[id];
 }
+
+void om_sdc_thread_end(void) { glp_free_env(); }
