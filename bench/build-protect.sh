@@ -48,7 +48,7 @@ measure() {
     kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/$1.time")
     echo "$secs $kb" >"$tmp/$1.m"
     printf '%-4s build: %8.1f s  peak %7.0f MB   (%s)\n' "$1" "$secs" "$(echo "$kb" | awk '{print $1/1024}')" \
-        "$(grep -o '[0-9]* cells published.*secondary)' "$tmp/$1.time" | head -1)"
+        "$(grep -o '[0-9]* cells published.*secondary[;)]' "$tmp/$1.time" | head -1)"
 }
 
 # counts DB: published / suppressed / status 2 / status 3 per level, and the area-type aggregates
@@ -79,9 +79,11 @@ for scale in "$@"; do
     "$NEW" synth --scale "$scale" --seed "${SEED:-1}" --out "$d/synth" >/dev/null
     "$NEW" indicators "$d/synth" --barometer --out "$d/ind.csv"
     rm -rf "$d/synth"
-    echo "indicator rows: $(($(wc -l <"$d/ind.csv") - 1)); load before: $(cut -d' ' -f1 /proc/loadavg)"
+    echo "indicator rows: $(grep -vc '^#' "$d/ind.csv"); load before: $(cut -d' ' -f1 /proc/loadavg)"
     measure new "$NEW" "$d/ind.csv" "$d/new.db"
-    measure old "$OLD" "$d/ind.csv" "$d/old.db"
+    # the old binary predates the '# geography:' line of omrade's outputs
+    grep -v '^#' "$d/ind.csv" >"$d/ind-old.csv"
+    measure old "$OLD" "$d/ind-old.csv" "$d/old.db"
     read -r ns nk <"$tmp/new.m"
     read -r os ok <"$tmp/old.m"
     awk -v ns="$ns" -v os="$os" -v nk="$nk" -v ok="$ok" \
