@@ -35,10 +35,10 @@ grep '^2023,riket' "$out/types-summary.csv"
 
 say "4. Deaths from circulatory disease by area type, all years, crude and age-standardised (ESP 2013) ($out/mortality.csv)"
 "$OMRADE" rates --persons "$out/synth/persons.csv" --residence "$out/synth/residence.csv" \
-    --types "$out/types.csv" --events "$out/synth/deaths.csv" --outcome circulatory=I \
+    --types "$out/types.csv" --events "$out/synth/deaths.csv" --outcome circulatory=I --method dec31 --years 2012-2024 \
     --by type --sii "$out/mortality-sii.csv" --out "$out/mortality.csv" 2>/dev/null
 "$OMRADE" rates --persons "$out/synth/persons.csv" --residence "$out/synth/residence.csv" \
-    --types "$out/types.csv" --events "$out/synth/deaths.csv" --outcome circulatory=I \
+    --types "$out/types.csv" --events "$out/synth/deaths.csv" --outcome circulatory=I --method dec31 --years 2012-2024 \
     --by type --format table 2>/dev/null
 
 say "5. Ojämlikhetsindex per kommun from person-level incomes ($out/inequality.csv)"
