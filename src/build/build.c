@@ -14,6 +14,7 @@
 #include "omrade/geo.h"
 #include "omrade/hash.h"
 #include "omrade/sdc.h"
+#include "omrade/sei.h"
 #include "build_internal.h"
 
 #include <cjson/cJSON.h>
@@ -235,12 +236,6 @@ static om_status finish_input(bctx *b, const char *kind, const char *path, const
     return step_done(b, b->ins_input, err);
 }
 
-/* Resolve an area text to a RegSO (or any level) code. */
-static const char *link_area(bctx *b, const char *text, size_t len, om_level *level)
-{
-    int32_t idx = om_geo_resolve(b->geo, text, len, level);
-    return idx < 0 ? NULL : om_geo_code(b->geo, *level, idx);
-}
 
 static bool field_is(om_field f, const char *s)
 {
@@ -251,129 +246,70 @@ static bool field_is(om_field f, const char *s)
  * columns ignored) and SCB's statistical-database export, where the header
  * is `,YEAR[,YEAR...]`, the first column is "Kommun (RegSO)" and a footnote
  * block follows the data (first row with an empty value cell). */
-static om_status load_types(bctx *b, const char *path, om_error *err)
+/* Area types: every --types file through the one reader of the format
+ * (om_areatypes, include/omrade/sei.h), merged; the same RegSO-year with two
+ * types in two files is an error naming both.  Per file, for provenance:
+ * rows (footnote rows of SCB exports included), values of areas that are
+ * not a RegSO (unlinked), footnote rows and empty types (rejected). */
+static om_status load_types(bctx *b, om_error *err)
 {
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
-    if ((s = om_csv_read_header(c, err)) != OM_OK) {
-        om_csv_free(c);
-        return s;
+    om_areatypes *t = NULL;
+    om_status s = om_areatypes_new(&t, b->geo, err);
+    om_areatypes_options o;
+    memset(&o, 0, sizeof o);
+    o.count_unknown = true;
+    for (size_t f = 0; s == OM_OK && f < b->opt->n_types; f++) {
+        const char *path = b->opt->types[f];
+        om_areatypes_stats before = *om_areatypes_stats_get(t);
+        if ((s = om_areatypes_read(t, path, &o, err)) != OM_OK)
+            break;
+        const om_areatypes_stats *now = om_areatypes_stats_get(t);
+        input_stats is = {0};
+        int64_t rows = now->rows - before.rows, notes = now->notes - before.notes;
+        int64_t unknown = now->unknown_area - before.unknown_area, missing = now->missing - before.missing;
+        is.rows = rows + notes;
+        is.unlinked = unknown;
+        is.rejected = notes + missing;
+        is.loaded = rows - (unknown + missing < rows ? unknown + missing : rows);
+        if (unknown && !b->rep->first_unlinked[0])
+            snprintf(b->rep->first_unlinked, sizeof b->rep->first_unlinked, "an area of %s", path);
+        for (size_t k = 0; k < om_areatypes_nyears(t); k++) {
+            int32_t y = om_areatypes_year_at(t, k);
+            for (int32_t r = 0; r < om_geo_count(b->geo, OM_LEVEL_REGSO); r++) {
+                const char *file;
+                long line, col;
+                if (om_areatypes_origin(t, r, y, &file, &line, &col) && strcmp(file, path) == 0) {
+                    note_year(&is, y);
+                    break;
+                }
+            }
+        }
+        s = finish_input(b, "area_types", path, &is, err);
     }
     sqlite3_stmt *st = NULL;
-    if ((s = prep(b, "INSERT INTO area_types(code,year,area_type,source) VALUES(?,?,?,?)"
-                     " ON CONFLICT(code,year) DO UPDATE SET area_type=excluded.area_type",
-                  &st, err)) != OM_OK) {
-        om_csv_free(c);
-        return s;
-    }
-    input_stats is = {0};
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    int ca = om_csv_col(c, "area"), cy = om_csv_col(c, "year"), ct = om_csv_col(c, "area_type");
-    bool scb = ca < 0;
-    int64_t years[64];
-    size_t ny = 0;
-    if (scb) {
-        for (size_t i = 1; i < om_csv_header_count(c) && ny < 64; i++) {
-            om_field h = om_csv_header_field(c, i);
-            if (!om_parse_i64(h.ptr, h.len, &years[ny]) || years[ny] < 1990 || years[ny] > 2100) {
-                s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 1, 0,
-                                 "expected columns 'area,year,area_type' or SCB's export header "
-                                 "',YEAR,...', found column '%.*s'",
-                                 (int)h.len, h.ptr);
-                goto done;
-            }
-            ny++;
-        }
-        if (ny == 0) {
-            s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 1, 0,
-                             "expected columns 'area,year,area_type' or SCB's export header ',YEAR,...', "
-                             "found one column");
-            goto done;
-        }
-    } else if (cy < 0 || ct < 0) {
-        s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 1, 0,
-                         "expected columns 'area,year,area_type', found no '%s' column",
-                         cy < 0 ? "year" : "area_type");
-        goto done;
-    }
-    bool footer = false;
-    for (;;) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
-        if (scb) {
-            is.rows++;
-            if (footer || om_csv_nfields(c) < 2 || om_csv_empty(c, 1)) {
-                footer = true; /* SCB footnote block: counted as rejected, reported */
-                is.rejected++;
-                continue;
-            }
-            om_field a = om_csv_field(c, 0);
-            om_level lv;
-            const char *code = link_area(b, a.ptr, a.len, &lv);
-            if (!code || lv != OM_LEVEL_REGSO) {
-                note_unlinked(b, &is, a.ptr, a.len);
-                continue;
-            }
-            for (size_t k = 0; k < ny && k + 1 < om_csv_nfields(c); k++) {
-                int64_t t;
-                if (om_csv_empty(c, k + 1))
-                    continue;
-                if ((s = om_csv_i64(c, k + 1, &t, err)) != OM_OK)
-                    goto done;
-                if (t < 1 || t > 5) {
-                    s = om_csv_fail(c, k + 1, err, "expected an area type 1-5, found %lld", (long long)t);
-                    goto done;
-                }
-                sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-                sqlite3_bind_int64(st, 2, years[k]);
-                sqlite3_bind_int64(st, 3, t);
-                sqlite3_bind_text(st, 4, base, -1, SQLITE_STATIC);
-                if ((s = step_done(b, st, err)) != OM_OK)
-                    goto done;
-                note_year(&is, years[k]);
-            }
-            is.loaded++;
-        } else {
-            is.rows++;
-            om_field a = om_csv_field(c, (size_t)ca);
-            int64_t y, t = 0;
-            if ((s = om_csv_i64(c, (size_t)cy, &y, err)) != OM_OK)
-                goto done;
-            if (om_csv_empty(c, (size_t)ct)) {
-                is.rejected++; /* excluded/flagged by sei: no type */
-                continue;
-            }
-            if ((s = om_csv_i64(c, (size_t)ct, &t, err)) != OM_OK)
-                goto done;
-            if (t < 1 || t > 5) {
-                s = om_csv_fail(c, (size_t)ct, err, "expected an area type 1-5, found %lld", (long long)t);
-                goto done;
-            }
-            om_level lv;
-            const char *code = link_area(b, a.ptr, a.len, &lv);
-            if (!code || lv != OM_LEVEL_REGSO) {
-                note_unlinked(b, &is, a.ptr, a.len);
-                continue;
-            }
-            sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, y);
-            sqlite3_bind_int64(st, 3, t);
-            sqlite3_bind_text(st, 4, base, -1, SQLITE_STATIC);
-            if ((s = step_done(b, st, err)) != OM_OK)
-                goto done;
-            note_year(&is, y);
-            is.loaded++;
-        }
-    }
     if (s == OM_OK)
-        s = finish_input(b, "area_types", path, &is, err);
-done:
+        s = prep(b, "INSERT INTO area_types(code,year,area_type,source) VALUES(?,?,?,?)"
+                    " ON CONFLICT(code,year) DO UPDATE SET area_type=excluded.area_type",
+                 &st, err);
+    for (size_t k = 0; s == OM_OK && k < om_areatypes_nyears(t); k++) {
+        int32_t y = om_areatypes_year_at(t, k);
+        for (int32_t r = 0; s == OM_OK && r < om_geo_count(b->geo, OM_LEVEL_REGSO); r++) {
+            int v = om_areatypes_get(t, r, y);
+            if (v < 1)
+                continue; /* not given, or unclassified (counted as rejected) */
+            const char *file = "";
+            long line, col;
+            om_areatypes_origin(t, r, y, &file, &line, &col);
+            const char *base = strrchr(file, '/');
+            sqlite3_bind_text(st, 1, om_geo_code(b->geo, OM_LEVEL_REGSO, r), -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, y);
+            sqlite3_bind_int(st, 3, v);
+            sqlite3_bind_text(st, 4, base ? base + 1 : file, -1, SQLITE_TRANSIENT);
+            s = step_done(b, st, err);
+        }
+    }
     sqlite3_finalize(st);
-    om_csv_free(c);
+    om_areatypes_free(t);
     return s;
 }
 
@@ -1181,8 +1117,8 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
         (s = prep(&b, "INSERT INTO inputs VALUES(?,?,?,?,?,?,?)", &b.ins_input, err)) != OM_OK ||
         (s = load_areas(&b, err)) != OM_OK)
         goto fail;
-    for (size_t i = 0; s == OM_OK && i < opt->n_types; i++)
-        s = load_types(&b, opt->types[i], err);
+    if (s == OM_OK && opt->n_types)
+        s = load_types(&b, err);
     for (size_t i = 0; s == OM_OK && i < opt->n_sei; i++)
         s = load_sei(&b, opt->sei[i], err);
     for (size_t i = 0; s == OM_OK && i < opt->n_indicators; i++)
