@@ -1272,6 +1272,32 @@ static int rs_try(om_sdc_lin *m, rsess *r, int32_t p, int dir, const int32_t *po
     return rc;
 }
 
+/* Fix what the session can of the failing cells among cells[0..n). */
+static om_status rs_fix(om_sdc_lin *m, rsess *r, const int32_t *cells, size_t n, const int32_t *pos, bool *progress,
+                        size_t *solves, om_error *err)
+{
+    for (size_t q = 0; q < n; q++) {
+        int32_t i = cells[q];
+        if (!m->fails[i])
+            continue;
+        bool fixed = true;
+        for (int dir = 0; dir < 2; dir++) {
+            if (m->proof[i] & (dir ? 2 : 1))
+                continue;
+            int rc = rs_try(m, r, i, dir, pos, solves);
+            if (rc < 0)
+                return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
+            fixed &= rc == 1;
+        }
+        if (fixed) {
+            m->fails[i] = 0;
+            m->dirty[i] = 1;
+            *progress = true;
+        }
+    }
+    return OM_OK;
+}
+
 /* Members of each locality, per level: cells sorted by locality key. */
 typedef struct loc_index {
     int32_t *cells[OM_SDC_LIN_LEVELS];
@@ -1416,23 +1442,7 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
                 if (nset > 1 && nset <= 30000 &&
                     rs_open(m, &rsn, set, nset, lev < OM_SDC_LIN_LEVELS - 1 ? li.global : NULL,
                             lev < OM_SDC_LIN_LEVELS - 1 ? li.nglobal : 0, rpos, rrow) == 0) {
-                    for (size_t q = a; q < b && s == OM_OK; q++) {
-                        int32_t i = grp[q];
-                        bool fixed = true;
-                        for (int dir = 0; dir < 2 && s == OM_OK; dir++) {
-                            if (m->proof[i] & (dir ? 2 : 1))
-                                continue;
-                            int rc = rs_try(m, &rsn, i, dir, rpos, &sum->lp_solves);
-                            if (rc < 0)
-                                s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
-                            fixed &= rc == 1;
-                        }
-                        if (fixed) {
-                            m->fails[i] = 0;
-                            m->dirty[i] = 1;
-                            progress = true;
-                        }
-                    }
+                    s = rs_fix(m, &rsn, grp + a, b - a, rpos, &progress, &sum->lp_solves, err);
                     rs_close(&rsn, rpos, rrow);
                 }
                 a = b;
@@ -1448,25 +1458,7 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
                 grp[i] = (int32_t)i;
             rsess rsn;
             if (rs_open(m, &rsn, grp, m->n, NULL, 0, rpos, rrow) == 0) {
-                for (size_t q = 0; q < nfc && s == OM_OK; q++) {
-                    int32_t i = fail_list[q];
-                    if (!m->fails[i])
-                        continue;
-                    bool fixed = true;
-                    for (int dir = 0; dir < 2 && s == OM_OK; dir++) {
-                        if (m->proof[i] & (dir ? 2 : 1))
-                            continue;
-                        int rc = rs_try(m, &rsn, i, dir, rpos, &sum->lp_solves);
-                        if (rc < 0)
-                            s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
-                        fixed &= rc == 1;
-                    }
-                    if (fixed) {
-                        m->fails[i] = 0;
-                        m->dirty[i] = 1;
-                        progress = true;
-                    }
-                }
+                s = rs_fix(m, &rsn, fail_list, nfc, rpos, &progress, &sum->lp_solves, err);
                 rs_close(&rsn, rpos, rrow);
             }
         }
