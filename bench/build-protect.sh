@@ -6,7 +6,7 @@
 # temporary directory), their ratio, and the suppressed cells per level in
 # each database (status 2 = primary / any suppression in the old schema,
 # 3 = secondary).  With ATTACK=1 the differencing attack of
-# tests/unit/build/test_attack.c runs on both databases as well (no LP:
+# tests/unit/barometer/test_attack.c runs on both databases as well (no LP:
 # at national scale the LP audit is hours).  A benchmark, never a test.
 #   usage: bench/build-protect.sh BUILD_DIR [SCALE ...]      (default 0.1)
 #   full scale: bench/build-protect.sh build 1.0   (about 16 GB and hours)

@@ -61,7 +61,7 @@ bool om_build_protect(const om_publish_rules *rules, double numerator, double de
 const char *om_build_rules_text(const om_publish_rules *rules, char *buf, size_t size);
 
 /* Sensitivity of each barometer indicator, declared in one table
- * (src/build/publish.c, docs/barometer.md "Sensitivity").  Sensitive
+ * (src/barometer/publish.c, docs/barometer.md "Sensitivity").  Sensitive
  * indicators get primary suppression (om_build_protect()) and secondary
  * suppression of the whole publication; non-sensitive ones (population
  * counts by age, sex, birth region, housing and education, which SCB

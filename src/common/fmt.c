@@ -16,7 +16,7 @@
  * the reference, so the text is identical (checked against it in
  * tests/unit/common/test_fmt.c on random and edge values).  Values outside
  * 1e-3 <= |v| < 1e15, NaN and infinities use the reference. */
-#include "common/num_internal.h"
+#include "common/common_internal.h"
 
 #include "omrade/common.h"
 #include "omrade/csv.h"

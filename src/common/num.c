@@ -9,7 +9,7 @@
  * (glibc's strtod does honour LC_NUMERIC, hence the check for '.' below). */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/common.h"
-#include "common/num_internal.h"
+#include "common/common_internal.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  * threads (om_csv_split); the residence array is written concurrently, with
  * an atomic exchange per cell so a duplicated person-year is always seen. */
 #define _DEFAULT_SOURCE
-#include "internal.h"
+#include "link_internal.h"
 
 #include "omrade/sei.h"
 

@@ -1,6 +1,6 @@
 /* Outcome definitions: named lists of code prefixes (ICD-10, ATC, ...). */
 #define _POSIX_C_SOURCE 200809L
-#include "outcomes.h"
+#include "link_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

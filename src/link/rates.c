@@ -17,8 +17,7 @@
  *    of the sort: a person's cells are collected, deduplicated and counted.
  * 4. Measures per cell come from om_stats (see include/omrade/stats.h). */
 #define _POSIX_C_SOURCE 200809L
-#include "internal.h"
-#include "outcomes.h"
+#include "link_internal.h"
 
 #include "omrade/stats.h"
 

@@ -7,7 +7,7 @@
  * separator is detected from the lines themselves; rows keep every field
  * (also trailing empty ones) so that the analysis can compare row widths. */
 #define _POSIX_C_SOURCE 200809L
-#include "scb/grid.h"
+#include "scb/scb_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

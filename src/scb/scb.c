@@ -46,7 +46,7 @@
 #include "omrade/scb.h"
 
 #include "omrade/hash.h"
-#include "scb/grid.h"
+#include "scb/scb_internal.h"
 
 #include <errno.h>
 #include <math.h>

@@ -17,7 +17,7 @@
  * the dense filling), shared strings, columns (16,384, Excel's limit) and
  * rows (1,048,576). */
 #define _POSIX_C_SOURCE 200809L
-#include "scb/grid.h"
+#include "scb/scb_internal.h"
 
 #include <expat.h>
 #include <stdlib.h>

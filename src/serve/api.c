@@ -9,7 +9,7 @@
  * format.  A database built before the two kinds were told apart says
  * `suppressed` for both (om_serve__status_name). */
 #define _GNU_SOURCE /* fopencookie */
-#include "serve_int.h"
+#include "serve_internal.h"
 #include "omrade/csv.h"
 
 #include <cjson/cJSON.h>

@@ -11,7 +11,7 @@
  * suppressed cells are empty (the database keeps none); for indicators of
  * kind 'value' (e.g. SEI) the number is in `value` alone, as in the API. */
 #define _POSIX_C_SOURCE 200809L
-#include "serve_int.h"
+#include "serve_internal.h"
 #include "omrade/csv.h"
 
 #include <math.h>

@@ -35,7 +35,7 @@
  * draft-eastlake-fnv); the same entity in gzip form gets a "-gz" suffix as
  * RFC 9110 §8.8.3 requires different tags for different representations. */
 #define _GNU_SOURCE
-#include "serve_int.h"
+#include "serve_internal.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>

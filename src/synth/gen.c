@@ -41,7 +41,7 @@
  * side of the threshold, so the allocated low shares are reproduced by
  * whoever recomputes the median from the files. */
 #define _GNU_SOURCE
-#include "synth_int.h"
+#include "synth_internal.h"
 
 #include "omrade/sei.h"
 

@@ -21,7 +21,7 @@
  * (dense person x year array); person_year.csv rows are linked through
  * both.  Rows that cannot be linked are counted, never dropped silently.
  * The barometer needs the median first, so person_year.csv is read twice. */
-#include "synth_int.h"
+#include "synth_internal.h"
 
 #include "omrade/csv.h"
 #include "omrade/sei.h"

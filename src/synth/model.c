@@ -24,7 +24,7 @@
  * persons per RegSO, so `omrade sei` on the synthetic 2023 indicators lands
  * in the published type up to rounding (the margin covers rounding at
  * scale >= 0.1). */
-#include "synth_int.h"
+#include "synth_internal.h"
 
 #include "omrade/csv.h"
 

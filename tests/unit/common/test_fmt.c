@@ -4,7 +4,7 @@
 #include "om_test.h"
 #include "omrade/common.h"
 
-#include "common/num_internal.h"
+#include "common/common_internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* Internal to src/synth: the calibration model and the random streams. */
-#ifndef OM_SYNTH_INT_H
-#define OM_SYNTH_INT_H
+#ifndef OM_SYNTH_INTERNAL_H
+#define OM_SYNTH_INTERNAL_H
 
 #include "omrade/hash.h"
 #include "omrade/synth.h"

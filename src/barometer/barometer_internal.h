@@ -1,8 +1,8 @@
-/* Internal to src/build: the in-memory slice store shared by the database
+/* Internal to src/barometer: the in-memory slice store shared by the database
  * builder (build.c) and the disclosure control of the whole publication
  * (protect.c). */
-#ifndef OM_BUILD_INTERNAL_H
-#define OM_BUILD_INTERNAL_H
+#ifndef OM_BAROMETER_INTERNAL_H
+#define OM_BAROMETER_INTERNAL_H
 
 #include "omrade/build.h"
 #include "omrade/geo.h"

@@ -46,7 +46,7 @@
  * do; the national total itself (sex, born and age at their totals) is
  * never suppressed to protect others. */
 #define _POSIX_C_SOURCE 200809L
-#include "build_internal.h"
+#include "barometer_internal.h"
 
 #include "omrade/sdc.h"
 

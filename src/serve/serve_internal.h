@@ -1,6 +1,6 @@
 /* Internal to src/serve: the response record and the API entry point. */
-#ifndef OMRADE_SERVE_INT_H
-#define OMRADE_SERVE_INT_H
+#ifndef OM_SERVE_INTERNAL_H
+#define OM_SERVE_INTERNAL_H
 
 #include "omrade/serve.h"
 

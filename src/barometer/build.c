@@ -15,7 +15,7 @@
 #include "omrade/hash.h"
 #include "omrade/sdc.h"
 #include "omrade/sei.h"
-#include "build_internal.h"
+#include "barometer_internal.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* The attacker of tests/unit/build/attack.h.  Included by test_attack.c
+/* The attacker of tests/unit/barometer/attack.h.  Included by test_attack.c
  * (tests/unit builds one translation unit per test file). */
 #include "attack.h"
 
