@@ -104,6 +104,10 @@ typedef struct om_build_options {
     bool regso_breakdowns;                        /* publish sensitive indicators by sex, born
                                                      and age per RegSO too (default: RegSO
                                                      totals only; the breakdowns from kommun up) */
+    bool kommun_crosses;                          /* publish sensitive indicators per kommun
+                                                     cross-classified too (two or more of sex,
+                                                     born, age band; default: one breakdown at a
+                                                     time per kommun, crosses from län up) */
     om_progress progress;                         /* reading and protecting; fn may be NULL */
 } om_build_options;
 
@@ -120,8 +124,10 @@ typedef struct om_build_report {
     int64_t lp_solves;         /* simplex runs of the audit */
     int64_t groups_failed;     /* groups om_sdc could not protect: fully suppressed */
     int64_t cells_published;
-    int64_t cells_withheld;    /* RegSO breakdowns of sensitive indicators not published
-                                  (table redesign, see regso_breakdowns) */
+    int64_t cells_withheld;    /* cells of sensitive indicators not published by the table
+                                  design: RegSO breakdowns (see regso_breakdowns) and kommun
+                                  cross-classifications (see kommun_crosses) */
+    int64_t cells_withheld_kommun; /* of which kommun cross-classifications */
     int32_t layers;         /* geometry layers stored */
     char first_unlinked[128]; /* the first area text that did not link, for the message */
 } om_build_report;

@@ -16,6 +16,8 @@ enum { ST_ABSENT = 0, ST_PUBLISHED = 1, ST_PRIMARY = 2, ST_SECONDARY = 3 };
 typedef struct bslice {
     int32_t ind, sex, age, born; /* interned string ids */
     bool withheld;               /* not published (table redesign): not written */
+    bool hidden;                 /* withheld, but in the protection model as unknowns
+                                    (kommun cross-classifications, protect.c) */
     om_level level;
     int year;
     int32_t n;
@@ -60,11 +62,12 @@ typedef struct bprotect {
     const om_publish_rules *rules;
     bool no_secondary;
     bool regso_breakdowns;
+    bool kommun_crosses;
     om_progress progress;
     /* out */
     btype_cell *agg;
     size_t nagg;
-    int64_t secondary, primary, components_failed, lp_solves, largest, withheld;
+    int64_t secondary, primary, components_failed, lp_solves, largest, withheld, withheld_kommun;
     size_t components;
 } bprotect;
 

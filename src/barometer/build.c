@@ -748,6 +748,7 @@ static om_status finish_indicators(bctx *b, om_error *err)
     bp.rules = &b->opt->rules;
     bp.no_secondary = b->opt->no_secondary;
     bp.regso_breakdowns = b->opt->regso_breakdowns;
+    bp.kommun_crosses = b->opt->kommun_crosses;
     bp.progress = b->opt->progress;
     if ((s = build_protect_all(&bp, err)) != OM_OK)
         goto done;
@@ -756,7 +757,8 @@ static om_status finish_indicators(bctx *b, om_error *err)
     b->rep->cells_primary = bp.primary;
     b->rep->components = (int64_t)bp.components;
     b->rep->lp_solves = bp.lp_solves;
-    b->rep->cells_withheld = bp.withheld;
+    b->rep->cells_withheld = bp.withheld + bp.withheld_kommun;
+    b->rep->cells_withheld_kommun = bp.withheld_kommun;
     if ((s = prep(b, "INSERT INTO slices VALUES(?,?,?,?,?,?,?,?,?,?)", &ins, err)) != OM_OK ||
         (s = prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &tv, err)) != OM_OK ||
         (s = prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
@@ -1071,6 +1073,11 @@ static om_status write_meta(bctx *b, om_error *err)
         s = put_meta(b, st, "regso_breakdowns",
                      "sensitive indicators are published per RegSO as totals only; by sex, birth region "
                      "and age from kommun up",
+                     err);
+    if (s == OM_OK && !b->opt->kommun_crosses)
+        s = put_meta(b, st, "kommun_crosses",
+                     "sensitive indicators are published per kommun by one of sex, birth region and age "
+                     "at a time; cross-classified (e.g. women born abroad aged 20-34) from län up",
                      err);
     if (s == OM_OK)
         s = put_meta(b, st, "geometry_note",

@@ -243,10 +243,14 @@ static bool primary(const om_indicator_rule *r, bool mean, int64_t k, double x, 
 static om_status set_locality(cbuild *b, int32_t id, uint64_t key, om_error *err);
 
 static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w, int32_t slice, int32_t k,
-                          om_error *err)
+                          bool hidden, om_error *err)
 {
     uint32_t have;
     if (om_u64map_get(b->keys, key, &have)) {
+        /* published under another name (hidden cells come last): the
+         * published name decides */
+        if (hidden)
+            return OM_OK;
         /* the same count under two names (family): one cell */
         return push_ref(b, (int32_t)have, slice, k) ? OM_OK
                                                      : om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -258,7 +262,9 @@ static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w,
     if (s != OM_OK)
         return s;
     double down, up;
-    if (primary(r, b->c->mean, b->bp->rules->min_count, x, d, &down, &up))
+    if (hidden)
+        om_sdc_lin_hide(b->m, id);
+    else if (primary(r, b->c->mean, b->bp->rules->min_count, x, d, &down, &up))
         om_sdc_lin_require(b->m, id, down, up);
     if ((size_t)id >= b->capcells) {
         size_t nc = b->capcells ? b->capcells * 2 : 4096;
@@ -277,7 +283,7 @@ static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w,
     if ((s = set_locality(b, id, key, err)) != OM_OK)
         return s;
     b->ncells = (size_t)id + 1;
-    if (om_u64map_put(b->keys, key, (uint32_t)id) != OM_OK || !push_ref(b, id, slice, k))
+    if (om_u64map_put(b->keys, key, (uint32_t)id) != OM_OK || (!hidden && !push_ref(b, id, slice, k)))
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     return OM_OK;
 }
@@ -577,8 +583,13 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
             nslot++;
         }
     }
-    for (size_t q = 0; q < c->nsl && s == OM_OK; q++) {
-        const bslice *sl = &x->v[c->sl[q]];
+    /* published slices first, then the hidden ones (a count published
+     * under one name and withheld under another is published) */
+    for (size_t qq = 0; qq < 2 * c->nsl && s == OM_OK; qq++) {
+        const bslice *sl = &x->v[c->sl[qq % c->nsl]];
+        size_t q = qq % c->nsl;
+        if (sl->hidden != (qq >= c->nsl))
+            continue;
         const om_indicator_rule *r = om_build_indicator_rule(x->name[sl->ind]);
         int32_t canon = sl->ind;
         if (r->id && strcmp(r->id, r->family) != 0) {
@@ -601,7 +612,7 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
             if (level == 3 && wm == 64)
                 w = INFINITY; /* the national total itself: never given up for others */
             s = add_cell(&b, key_of(slot, level, k, sex, born, sl->age), sl->num[k], sl->den[k], w,
-                         (int32_t)c->sl[q], k, err);
+                         (int32_t)c->sl[q], k, sl->hidden, err);
         }
         if (sl->level == OM_LEVEL_REGSO && agg_of_slice[c->sl[q]] != SIZE_MAX) {
             size_t a0 = agg_of_slice[c->sl[q]];
@@ -612,7 +623,7 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
                     continue;
                 double w = level_weight(4, ag->within) * wm;
                 s = add_cell(&b, key_of(slot, 4, (ag->within + 1) * 8 + ag->type, sex, born, sl->age), ag->num,
-                             ag->den, w, -1 - (int32_t)a, 0, err);
+                             ag->den, w, -1 - (int32_t)a, 0, false, err);
             }
         }
     }
@@ -690,12 +701,33 @@ static void *work(void *arg)
  * by sex, birth region or an age band below its main group are withheld,
  * unless the caller asked for them.  RegSO hold about 3,000 persons; split
  * four ways most of those cells fall under the threshold, and protecting
- * them would cost the kommun and area-type figures that users need. */
+ * them would cost the kommun and area-type figures that users need.
+ *
+ * Per kommun the same holds one step up: a sensitive indicator is published
+ * by one of sex, birth region and age band at a time, and cross-classified
+ * (two or more of them, e.g. women born abroad aged 20-34) from län up,
+ * unless the caller asked for kommun crosses.  At 10 % scale a small
+ * kommun's cross cells are mostly below the threshold, and the cells that
+ * would protect them are its kommun totals and then the län (docs/
+ * barometer.md, "Table redesign").  The decision looks only at the table's
+ * shape, never at the data.  The withheld kommun cells stay in the model
+ * as hidden unknowns (0 <= x <= d, no requirement): the attacker knows
+ * they exist and add up, so every relation through them is kept and the
+ * audit stays a proof against everything published. */
 static void redesign(bprotect *bp)
 {
     store *x = bp->x;
+    int32_t total_id = om_strmap_get(x->names, "total", 5);
     for (size_t i = 0; i < x->n; i++) {
         bslice *sl = &x->v[i];
+        int dims = (sl->sex != total_id) + (sl->born != total_id) + (sl->age != x->meta[sl->ind].main_age);
+        if (sl->level == OM_LEVEL_KOMMUN && !bp->kommun_crosses && dims >= 2 && !x->meta[sl->ind].value_only &&
+            om_build_indicator_rule(x->name[sl->ind])->sensitive) {
+            sl->withheld = sl->hidden = true;
+            for (int32_t k = 0; k < sl->n; k++)
+                bp->withheld_kommun += sl->st[k] != ST_ABSENT;
+            continue;
+        }
         if (sl->level != OM_LEVEL_REGSO || x->meta[sl->ind].value_only || bp->regso_breakdowns)
             continue;
         const om_indicator_rule *r = om_build_indicator_rule(x->name[sl->ind]);
@@ -773,7 +805,7 @@ om_status build_protect_all(bprotect *bp, om_error *err)
     /* components: (family, year) of the sensitive indicators */
     for (size_t i = 0; i < x->n && s == OM_OK; i++) {
         const bslice *sl = &x->v[i];
-        if (x->meta[sl->ind].value_only || sl->withheld)
+        if (x->meta[sl->ind].value_only || (sl->withheld && !sl->hidden))
             continue;
         const om_indicator_rule *r = om_build_indicator_rule(x->name[sl->ind]);
         if (!r->sensitive)

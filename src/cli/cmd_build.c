@@ -31,6 +31,10 @@ static void help(FILE *fp)
             "                     kommun up). Every published cell is protected together:\n"
             "                     sex, birth region, age bands, RegSO-kommun-län-riket,\n"
             "                     area-type aggregates (docs/barometer.md)\n"
+            "  --kommun-crosses   publish sensitive indicators per kommun cross-classified\n"
+            "                     too (e.g. women born abroad aged 20-34; default: one of\n"
+            "                     sex, birth region and age at a time per kommun, crosses\n"
+            "                     from län up)\n"
             "  --linkage TEXT     how persons were linked to areas (stored as provenance)\n"
             "  --synthetic        the data are synthetic (stored; the web pages say so)\n\n"
             "example:\n"
@@ -58,6 +62,7 @@ static int run(int argc, char **argv)
                                          {"linkage", required_argument, 0, 'l'},
                                          {"no-secondary", no_argument, 0, 'N'},
                                          {"regso-breakdowns", no_argument, 0, 'B'},
+                                         {"kommun-crosses", no_argument, 0, 'K'},
                                          {"synthetic", no_argument, 0, 'S'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -77,6 +82,7 @@ static int run(int argc, char **argv)
         case 'l': o.linkage = optarg; break;
         case 'N': o.no_secondary = true; break;
         case 'B': o.regso_breakdowns = true; break;
+        case 'K': o.kommun_crosses = true; break;
         case 'S': o.synthetic = true; break;
         case 'm':
             if (!om_cli_parse_int(optarg, 0, 1000000, &v))
@@ -111,9 +117,11 @@ static int run(int argc, char **argv)
             (long long)r.cells_primary, (long long)r.cells_secondary, (long long)r.components,
             (long long)r.lp_solves, r.layers);
     if (r.cells_withheld)
-        fprintf(stderr, "omrade build: %lld RegSO cells of sensitive indicators by sex, birth region or age "
-                "not published (RegSO totals only; --regso-breakdowns publishes them)\n",
-                (long long)r.cells_withheld);
+        fprintf(stderr, "omrade build: %lld cells of sensitive indicators not published by the table design: "
+                "%lld RegSO cells by sex, birth region or age (--regso-breakdowns publishes them), %lld kommun "
+                "cells cross-classified (--kommun-crosses)\n",
+                (long long)r.cells_withheld, (long long)(r.cells_withheld - r.cells_withheld_kommun),
+                (long long)r.cells_withheld_kommun);
     if (r.groups_failed)
         fprintf(stderr, "omrade build: %lld table sets (indicator family x year) had no safe suppression "
                 "pattern: their sensitive cells were all suppressed\n", (long long)r.groups_failed);

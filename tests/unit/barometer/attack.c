@@ -1294,12 +1294,14 @@ bool attack_load(attack *a, const char *truth_csv, const char *dbpath, char *msg
     for (size_t i = 0; ok && i < ntruth; i++) {
         if (a->c[i].status != 0)
             continue;
-        /* RegSO cells of sensitive indicators by sex, birth region or age
-         * are withheld by design (table redesign): unknown to the attacker */
+        /* RegSO cells of sensitive indicators by sex, birth region or age,
+         * and kommun cells by two or more of them, are withheld by design
+         * (table redesign): unknown to the attacker */
         int ind, lv, y, sx, ag, bo;
         int32_t ar;
         key_parts(a->c[i].key, &ind, &lv, &ar, &y, &sx, &ag, &bo);
-        if (lv == A_REGSO && (sx || bo || ag) && ind >= 0 && ind < NIND &&
+        if (((lv == A_REGSO && (sx || bo || ag)) || (lv == A_KOMMUN && (sx != 0) + (bo != 0) + (ag != 0) >= 2)) &&
+            ind >= 0 && ind < NIND &&
             om_build_indicator_rule(IND[ind].id)->sensitive && !slice_exists(a, ind, lv, y, sx, ag, bo))
             a->c[i].status = 4;
         else

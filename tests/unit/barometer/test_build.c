@@ -138,8 +138,12 @@ static void test_build_fixture(void **state)
      * and keeps no numbers */
     expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&format=csv",
                "code,name,value,numerator,denominator,status\n0114,Upplands Väsby,10,4000,40000,published\n");
+    /* a kommun cross (women born abroad aged 20-64) of a sensitive
+     * indicator is withheld by the table design (two breakdowns at once),
+     * counted, and not served */
     expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&sex=woman&age=20-64&born=abroad&format=csv",
-               "code,name,value,numerator,denominator,status\n0114,Upplands Väsby,,,,primary\n");
+               "code,name,value,numerator,denominator,status\n");
+    assert_int_equal(r.cells_withheld_kommun, 1);
     /* RegSO: 100/1000, 300/1000, 2/10 (primary: numerator < 5), 50/2000;
      * types (types.csv): 0114R002 and 0114R003 are type 1, 0114R001 type 5,
      * 0114R004 none.  The type-1 aggregates (län 01 and riket) are
@@ -174,9 +178,9 @@ static void test_build_fixture(void **state)
                "0114,Upplands Väsby,2023,11,4400,40000,published\n");
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    /* kommun woman 20-64 abroad (primary), 0114R003 (primary), 0114R002
-     * (secondary) and 0114R002's three SEI parts (secondary) */
-    assert_near(q1(db, "SELECT SUM(n_suppressed) FROM slices"), 6, 0);
+    /* 0114R003 (primary), 0114R002 (secondary) and 0114R002's three SEI
+     * parts (secondary); the kommun cross is withheld, not suppressed */
+    assert_near(q1(db, "SELECT SUM(n_suppressed) FROM slices"), 5, 0);
     assert_int_equal(r.cells_secondary, 4);
     /* area types: with --types given, sei.csv's types (4) are not used */
     assert_near(q1(db, "SELECT area_type FROM area_types WHERE code='0114R001' AND year=2022"), 5, 0);
@@ -206,6 +210,21 @@ static void test_build_fixture(void **state)
                                "'geography','schema_version')"), 4, 0);
     assert_near(q1(db, "SELECT COUNT(*) FROM areas WHERE level='regso'"), 3363, 0);
     sqlite3_close(db);
+}
+
+/* --kommun-crosses publishes the cross, protected: 3 of 40 is primary */
+static void test_build_kommun_crosses(void **state)
+{
+    (void)state;
+    om_build_options o;
+    full_options(&o);
+    o.kommun_crosses = true;
+    om_build_report r;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_build_run(&o, &r, &err), OM_OK);
+    assert_int_equal(r.cells_withheld_kommun, 0);
+    expect_api("/api/values?indicator=low_econ&level=kommun&year=2022&sex=woman&age=20-64&born=abroad&format=csv",
+               "code,name,value,numerator,denominator,status\n0114,Upplands Väsby,,,,primary\n");
 }
 
 static void test_build_primary_only(void **state)
@@ -332,6 +351,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_protect_rule),
         cmocka_unit_test_setup_teardown(test_build_fixture, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_kommun_crosses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_primary_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_scb_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_bad_input, setup, teardown),
