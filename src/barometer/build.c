@@ -9,6 +9,7 @@
  * (kommun total minus its RegSO) needs secondary suppression, which is
  * om_sdc's job (see docs/barometer.md). */
 #define _POSIX_C_SOURCE 200809L
+#include "omrade/formats.h"
 #include "omrade/build.h"
 #include "omrade/csv.h"
 #include "omrade/geo.h"
@@ -496,8 +497,6 @@ static bslice *slice_get(store *x, const om_geo *g, int32_t ind, om_level level,
  * index and its parts also become value-only indicators at the area's level. */
 static om_status load_sei(bctx *b, const char *path, om_error *err)
 {
-    static const char *const cols[] = {"area", "year", "low_econ_pct", "pre_upper_pct",
-                                       "assist_unemp_pct", "sei", "z", "area_type"};
     static const char *const ids[] = {"low_econ_pct", "pre_upper_pct", "assist_unemp_pct", "sei"};
     int ix[8];
     om_csv *c = NULL;
@@ -506,7 +505,7 @@ static om_status load_sei(bctx *b, const char *path, om_error *err)
     if (s == OM_OK)
         s = om_csv_read_header(c, err);
     if (s == OM_OK)
-        s = om_csv_require(c, cols, 8, ix, err);
+        s = om_format_columns(om_format_find(OM_FORMAT_SEI), c, ix, err);
     if (s == OM_OK)
         s = prep(b,
                  "INSERT INTO area_types(code,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,"
@@ -601,8 +600,6 @@ static bool one_of(om_field f, const char *const *set)
 /* Barometer indicators: level,code,year,indicator,sex,age,born,numerator,denominator. */
 static om_status load_indicators(bctx *b, const char *path, om_error *err)
 {
-    static const char *const cols[] = {"level", "code", "year", "indicator", "sex",
-                                       "age", "born", "numerator", "denominator"};
     static const char *const sexes[] = {"total", "man", "woman", NULL};
     static const char *const borns[] = {"total", "sweden", "abroad", NULL};
     int ix[9];
@@ -611,7 +608,7 @@ static om_status load_indicators(bctx *b, const char *path, om_error *err)
     if (s == OM_OK)
         s = om_csv_read_header(c, err);
     if (s == OM_OK)
-        s = om_csv_require(c, cols, 9, ix, err);
+        s = om_format_columns(om_format_find(OM_FORMAT_BAROMETER_INDICATORS), c, ix, err);
     input_stats is = {0};
     uint64_t total_bytes = s == OM_OK ? om_csv_length(c) : 0, next_report = 0;
     while (s == OM_OK) {
@@ -892,18 +889,20 @@ done:
  * then a percentile interval, not one around a corrected value). */
 static om_status load_seg(bctx *b, const char *path, om_error *err)
 {
-    static const char *const cols[] = {"year", "level", "code", "name", "index", "value", "se",
-                                       "lower", "upper", "expected", "n_deso", "n_persons", "flag"};
-    int ix[13], icorr = -1;
+    int fx[14], ix[13], icorr = -1;
     om_csv *c = NULL;
     sqlite3_stmt *st = NULL;
     om_status s = om_csv_open(&c, path, NULL, err);
     if (s == OM_OK)
         s = om_csv_read_header(c, err);
     if (s == OM_OK)
-        s = om_csv_require(c, cols, 13, ix, err);
+        s = om_format_columns(om_format_find(OM_FORMAT_SEG), c, fx, err);
     if (s == OM_OK) {
-        icorr = om_csv_col(c, "corrected");
+        /* the schema's order has `corrected` after `value` (fx[6]) */
+        for (int k = 0, q = 0; k < 14; k++)
+            if (k != 6)
+                ix[q++] = fx[k];
+        icorr = fx[6];
         s = prep(b,
                  "INSERT INTO inequality(year, level, code, name, idx, value, se, lower, upper, "
                  "expected, n_deso, n_persons, flag, corrected) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
+#include "omrade/formats.h"
 #include "omrade/seg.h"
 
 #include <getopt.h>
@@ -229,7 +230,7 @@ static const char *area_code(const om_geo *g, const om_seg_row *r)
 
 static void write_csv(FILE *fp, const om_geo *g, const om_seg_result *res)
 {
-    fputs("year,level,code,name,index,value,corrected,se,lower,upper,expected,n_deso,n_persons,flag\n", fp);
+    om_format_write_header(om_format_find(OM_FORMAT_SEG), fp, NULL);
     for (size_t i = 0; i < om_seg_result_count(res); i++) {
         const om_seg_row *r = om_seg_result_row(res, i);
         if (r->year)

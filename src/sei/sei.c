@@ -19,6 +19,7 @@
  * inputs are shares with a resolution of about 1e-3 percentage points, so
  * no distinct real input lies within 1e-9 SD of a boundary by accident. */
 #define _POSIX_C_SOURCE 200809L
+#include "omrade/formats.h"
 #include "omrade/sei.h"
 #include "omrade/csv.h"
 #include "omrade/hash.h"
@@ -235,11 +236,17 @@ om_status om_sei_add_counts(om_sei *s, const char *area, size_t len, int32_t yea
 
 /* ------------------------------------------------------------ reading */
 
-static const char *const share_cols[OM_SEI_NIND] = {"low_econ_pct", "pre_upper_pct",
-                                                    "assist_unemp_pct"};
-static const char *const count_cols[2 * OM_SEI_NIND] = {"low_econ_n",    "low_econ_d",
-                                                        "pre_upper_n",   "pre_upper_d",
-                                                        "assist_unemp_n", "assist_unemp_d"};
+/* The input's columns, from the schemas (omrade/formats.h): the three
+ * shares of the "sei" format or the six counts of "sei-counts", after
+ * area and year. */
+static const char *share_col(int k)
+{
+    return om_format_find(OM_FORMAT_SEI)->cols[2 + k].name;
+}
+static const char *count_col(int k)
+{
+    return om_format_find(OM_FORMAT_SEI_COUNTS)->cols[2 + k].name;
+}
 
 static bool is_missing(om_field f)
 {
@@ -259,11 +266,11 @@ static om_status header_layout(const om_csv *c, int *area_col, int *year_col, bo
     int ns = 0, nc = 0;
     int sidx[OM_SEI_NIND], cidx[2 * OM_SEI_NIND];
     for (int k = 0; k < OM_SEI_NIND; k++) {
-        sidx[k] = om_csv_col(c, share_cols[k]);
+        sidx[k] = om_csv_col(c, share_col(k));
         ns += sidx[k] >= 0;
     }
     for (int k = 0; k < 2 * OM_SEI_NIND; k++) {
-        cidx[k] = om_csv_col(c, count_cols[k]);
+        cidx[k] = om_csv_col(c, count_col(k));
         nc += cidx[k] >= 0;
     }
     if (ns == OM_SEI_NIND && nc == 0) {
@@ -281,7 +288,9 @@ static om_status header_layout(const om_csv *c, int *area_col, int *year_col, bo
                             "expected either share columns (*_pct) or count columns (*_n, *_d), "
                             "found both");
     /* Name the first missing column of the set the header started on. */
-    const char *const *names = nc > 0 ? count_cols : share_cols;
+    const char *names[2 * OM_SEI_NIND];
+    for (int k = 0; k < (nc > 0 ? 2 * OM_SEI_NIND : OM_SEI_NIND); k++)
+        names[k] = nc > 0 ? count_col(k) : share_col(k);
     size_t nn = nc > 0 ? 2 * OM_SEI_NIND : OM_SEI_NIND;
     int dummy[2 * OM_SEI_NIND];
     return om_csv_require(c, names, nn, dummy, err);
@@ -374,7 +383,7 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
                         return om_csv_fail(c, (size_t)cols[k], err,
                                            "expected a share between 0 and 100 in column '%s', "
                                            "found '%.*s'",
-                                           share_cols[k], (int)(v.len > 40 ? 40 : v.len), v.ptr);
+                                           share_col(k), (int)(v.len > 40 ? 40 : v.len), v.ptr);
                 }
             } else {
                 int64_t nu, de;
@@ -385,8 +394,8 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
                     f = OM_SEI_MISSING;
                 else if (nu > de)
                     return om_csv_fail(c, (size_t)cols[2 * k], err,
-                                       "expected %s <= %s, found %lld > %lld", count_cols[2 * k],
-                                       count_cols[2 * k + 1], (long long)nu, (long long)de);
+                                       "expected %s <= %s, found %lld > %lld", count_col(2 * k),
+                                       count_col(2 * k + 1), (long long)nu, (long long)de);
                 else if (de == 0)
                     f = OM_SEI_ZERO_DENOM;
                 else
@@ -730,7 +739,9 @@ static void *fmt_thread(void *arg)
 
 om_status om_sei_write_csv(const om_sei *s, FILE *fp, om_error *err)
 {
-    fputs("area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type\n", fp);
+    om_status hs = om_format_write_header(om_format_find(OM_FORMAT_SEI), fp, err);
+    if (hs != OM_OK)
+        return hs;
     /* Formatting the numbers is most of the work: split the rows over up to
      * four threads, each into its own buffer, written in order.  Bytes per
      * row: area (doubled for quotes, +2) + year + 5 numbers (< 26 each) +

@@ -4,6 +4,7 @@
  * Storage is dense: per year one byte per registry RegSO (−1 absent, 0
  * unclassified, 1..5 type) and one int64 population, so aggregation is one
  * pass over the RegSO with two parent-array reads each (om_geo_parent). */
+#include "omrade/formats.h"
 #include "omrade/csv.h"
 #include "omrade/sei.h"
 
@@ -405,7 +406,9 @@ const om_types_year *om_types_year_at(const om_types *t, size_t i)
 
 om_status om_types_write_csv(const om_types *t, FILE *fp, om_error *err)
 {
-    fputs("year,level,code,name,area_type,n_areas,share_areas,population,share_population\n", fp);
+    om_status hs = om_format_write_header(om_format_find(OM_FORMAT_TYPES_SUMMARY), fp, err);
+    if (hs != OM_OK)
+        return hs;
     for (size_t i = 0; i < t->nrows; i++) {
         const om_types_row *r = &t->rows[i];
         fprintf(fp, "%ld,%s,%s,", (long)r->year, om_level_name(r->level),

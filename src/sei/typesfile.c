@@ -17,6 +17,7 @@
  * the column of a wide value is recovered from the year in the header row
  * when the file is a CSV whose header names the years. */
 #define _POSIX_C_SOURCE 200809L
+#include "omrade/formats.h"
 #include "omrade/csv.h"
 #include "omrade/scb.h"
 #include "omrade/sei.h"
@@ -174,8 +175,9 @@ static bool missing(om_field f)
 static om_status read_long(om_areatypes *t, om_csv *c, const om_areatypes_options *opt,
                            om_error *err)
 {
-    const char *names[3] = {opt->area ? opt->area : "area", opt->year ? opt->year : "year",
-                            opt->type ? opt->type : "area_type"};
+    const om_format *f = om_format_find(OM_FORMAT_AREATYPES);
+    const char *names[3] = {opt->area ? opt->area : f->cols[0].name, opt->year ? opt->year : f->cols[1].name,
+                            opt->type ? opt->type : f->cols[2].name};
     int col[3];
     om_status st = om_csv_require(c, names, 3, col, err);
     size_t nf = st == OM_OK ? om_csv_header_count(c) : 0;

@@ -23,6 +23,7 @@
  * The barometer needs the median first, so person_year.csv is read twice. */
 #include "synth_internal.h"
 
+#include "omrade/formats.h"
 #include "omrade/csv.h"
 #include "omrade/sei.h"
 
@@ -317,8 +318,7 @@ static om_status write_sei(ind *x, om_level level, FILE *out, om_error *err)
                 c[5]++;
             }
         }
-    fputs("area,year,low_econ_n,low_econ_d,pre_upper_n,pre_upper_d,assist_unemp_n,assist_unemp_d\n",
-          out);
+    om_format_write_header(om_format_find(OM_FORMAT_SEI_COUNTS), out, NULL);
     for (int32_t a = 0; a < na; a++)
         for (int yi = 0; yi < NY; yi++) {
             const int64_t *c = cnt[(size_t)a * NY + (size_t)yi];
@@ -554,7 +554,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
                 for (int mm = 0; mm < NM; mm++)
                     cube[up[u] * CELLS_PER_AREA + k][mm] += cube[(size_t)a * CELLS_PER_AREA + k][mm];
     }
-    fputs("level,code,year,indicator,sex,age,born,numerator,denominator\n", out);
+    om_format_write_header(om_format_find(OM_FORMAT_BAROMETER_INDICATORS), out, NULL);
     static const char *const sexes[3] = {"total", "man", "woman"};
     static const char *const borns[3] = {"total", "sweden", "abroad"};
     const om_level levels[4] = {OM_LEVEL_RIKET, OM_LEVEL_LAN, OM_LEVEL_KOMMUN, OM_LEVEL_REGSO};

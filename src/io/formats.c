@@ -1,0 +1,141 @@
+/* The schemas of the files that join omrade's stages (include/omrade/
+ * formats.h).  Each column list exists once, here: writers write their
+ * header from it and readers find their columns through it. */
+#include "omrade/formats.h"
+
+#include <string.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* SCB's definitions (docs/sei.md): the three shares in per cent, SEI = their
+ * mean, z = SEI in standard deviations from the national mean, area type
+ * 1-5 (SCB, "Regionala statistikområden (RegSO) och områdestyper", 2023). */
+static const om_column areatypes_cols[] = {
+    {"area", OM_COL_AREA, 0, 0, false, false, NULL, "RegSO code (or `Kommun (RegSO)` label)"},
+    {"year", OM_COL_YEAR, 1900, 2100, false, false, NULL, "the year the type describes"},
+    {"area_type", OM_COL_INT, 1, 5, true, false, NULL, "SCB's area type 1-5 (empty: none)"},
+};
+
+static const om_column sei_counts_cols[] = {
+    {"area", OM_COL_AREA, 0, 0, false, false, NULL, "DeSO or RegSO code"},
+    {"year", OM_COL_YEAR, 1900, 2100, false, false, NULL, "statistical year"},
+    {"low_econ_n", OM_COL_INT, 0, 1e15, true, false, NULL, "persons with low economic standard (all ages)"},
+    {"low_econ_d", OM_COL_INT, 0, 1e15, true, false, NULL, "persons (all ages)"},
+    {"pre_upper_n", OM_COL_INT, 0, 1e15, true, false, NULL,
+     "persons aged 20-64 (from 2023 20-65) with pre-upper-secondary education"},
+    {"pre_upper_d", OM_COL_INT, 0, 1e15, true, false, NULL, "persons aged 20-64 (from 2023 20-65)"},
+    {"assist_unemp_n", OM_COL_INT, 0, 1e15, true, false, NULL,
+     "of them with economic assistance at least 10 months and/or unemployed more than 6 months"},
+    {"assist_unemp_d", OM_COL_INT, 0, 1e15, true, false, NULL, "persons aged 20-64 (from 2023 20-65)"},
+};
+
+static const om_column sei_cols[] = {
+    {"area", OM_COL_AREA, 0, 0, false, false, NULL, "RegSO (or DeSO) code"},
+    {"year", OM_COL_YEAR, 1900, 2100, false, false, NULL, "statistical year"},
+    {"low_econ_pct", OM_COL_NUMBER, 0, 100, true, false, NULL, "share with low economic standard, %"},
+    {"pre_upper_pct", OM_COL_NUMBER, 0, 100, true, false, NULL, "share with pre-upper-secondary education, %"},
+    {"assist_unemp_pct", OM_COL_NUMBER, 0, 100, true, false, NULL,
+     "share with long economic assistance and/or long unemployment, %"},
+    {"sei", OM_COL_NUMBER, -1e6, 1e6, true, false, NULL, "mean of the three shares (higher = more challenges)"},
+    {"z", OM_COL_NUMBER, -1e6, 1e6, true, false, NULL, "SEI in standard deviations from the national mean"},
+    {"area_type", OM_COL_INT, 1, 5, true, false, NULL, "area type 1-5 from z (RegSO only)"},
+};
+
+static const om_column types_summary_cols[] = {
+    {"year", OM_COL_YEAR, 1900, 2100, false, false, NULL, "year of the area types"},
+    {"level", OM_COL_LEVEL, 0, 0, false, false, NULL, "riket, lan or kommun"},
+    {"code", OM_COL_AREA, 0, 0, false, false, NULL, "area code (riket: 00)"},
+    {"name", OM_COL_TEXT, 0, 0, false, false, NULL, "area name"},
+    {"area_type", OM_COL_CODE, 0, 0, false, false, "1|2|3|4|5|1-2", "area type, or types 1 and 2 together"},
+    {"n_areas", OM_COL_INT, 0, 1e9, false, false, NULL, "RegSO of that type in the area"},
+    {"share_areas", OM_COL_NUMBER, 0, 1, false, false, NULL, "their share of the area's typed RegSO"},
+    {"population", OM_COL_INT, 0, 1e12, true, false, NULL, "persons in them (empty without population)"},
+    {"share_population", OM_COL_NUMBER, 0, 1, true, false, NULL, "their share of the area's population"},
+};
+
+static const om_column barometer_indicator_cols[] = {
+    {"level", OM_COL_LEVEL, 0, 0, false, false, NULL, "regso, kommun, lan or riket"},
+    {"code", OM_COL_AREA, 0, 0, false, false, NULL, "area code (riket: 00)"},
+    {"year", OM_COL_YEAR, 1900, 2100, false, false, NULL, "statistical year"},
+    {"indicator", OM_COL_TEXT, 0, 0, false, false, NULL, "indicator id (docs/barometer.md)"},
+    {"sex", OM_COL_CODE, 0, 0, false, false, "total|man|woman", "sex"},
+    {"age", OM_COL_TEXT, 0, 0, false, false, NULL, "age group, e.g. 20-64 or total"},
+    {"born", OM_COL_CODE, 0, 0, false, false, "total|sweden|abroad", "born in Sweden or abroad"},
+    {"numerator", OM_COL_NUMBER, 0, 1e15, false, false, NULL, "persons with the attribute (or a sum)"},
+    {"denominator", OM_COL_NUMBER, 0, 1e15, false, false, NULL, "persons in the population"},
+};
+
+static const om_column seg_cols[] = {
+    {"year", OM_COL_YEAR, 1900, 2100, false, false, NULL, "statistical year"},
+    {"level", OM_COL_LEVEL, 0, 0, false, false, NULL, "kommun, lan or riket"},
+    {"code", OM_COL_AREA, 0, 0, false, false, NULL, "area code"},
+    {"name", OM_COL_TEXT, 0, 0, false, false, NULL, "area name"},
+    {"index", OM_COL_TEXT, 0, 0, false, false, NULL, "ojamlikhetsindex, dissimilarity, gini, theil_h, ..."},
+    {"value", OM_COL_NUMBER, -1e300, 1e300, true, false, NULL, "plug-in estimate"},
+    {"corrected", OM_COL_NUMBER, -1e300, 1e300, true, true, NULL, "bootstrap bias-corrected estimate"},
+    {"se", OM_COL_NUMBER, 0, 1e300, true, false, NULL, "bootstrap standard error"},
+    {"lower", OM_COL_NUMBER, -1e300, 1e300, true, false, NULL, "interval (basic bootstrap, around corrected)"},
+    {"upper", OM_COL_NUMBER, -1e300, 1e300, true, false, NULL, "interval"},
+    {"expected", OM_COL_NUMBER, -1e300, 1e300, true, false, NULL, "expected value under random allocation"},
+    {"n_deso", OM_COL_INT, 0, 1e9, false, false, NULL, "populated DeSO used"},
+    {"n_persons", OM_COL_INT, 0, 1e12, false, false, NULL, "persons used"},
+    {"flag", OM_COL_TEXT, 0, 0, true, false, NULL, "few_deso, few_persons, ... (empty: none)"},
+};
+
+static const om_format formats[] = {
+    {OM_FORMAT_SEI_COUNTS, "counts of the three SEI parts per area and year", "omrade indicators", "omrade sei",
+     N(sei_counts_cols), sei_counts_cols},
+    {OM_FORMAT_SEI, "SEI, its three parts and the area type per area and year", "omrade sei",
+     "omrade build --sei, omrade sei (shares instead of counts)", N(sei_cols), sei_cols},
+    {OM_FORMAT_AREATYPES, "area types, long layout (SCB's wide export is read too)",
+     "omrade sei (these columns of its output)", "omrade types, link, rates, build --types",
+     N(areatypes_cols), areatypes_cols},
+    {OM_FORMAT_TYPES_SUMMARY, "RegSO and population per area type, per riket, län and kommun", "omrade types",
+     "(users)", N(types_summary_cols), types_summary_cols},
+    {OM_FORMAT_BAROMETER_INDICATORS, "the barometer's indicators, long", "omrade indicators --barometer",
+     "omrade build --indicators", N(barometer_indicator_cols), barometer_indicator_cols},
+    {OM_FORMAT_SEG, "inequality indices per kommun, län or riket and year", "omrade seg", "omrade build --seg",
+     N(seg_cols), seg_cols},
+};
+
+const om_format *om_format_at(size_t i)
+{
+    return i < N(formats) ? &formats[i] : NULL;
+}
+
+const om_format *om_format_find(const char *id)
+{
+    for (size_t i = 0; id && i < N(formats); i++)
+        if (strcmp(formats[i].id, id) == 0)
+            return &formats[i];
+    return NULL;
+}
+
+const char *om_coltype_name(om_coltype t)
+{
+    static const char *const names[] = {"text", "area", "level", "year", "integer", "number", "code"};
+    return (size_t)t < N(names) ? names[t] : "?";
+}
+
+om_status om_format_write_header(const om_format *f, FILE *fp, om_error *err)
+{
+    for (size_t i = 0; i < f->ncols; i++)
+        if (fputs(f->cols[i].name, fp) == EOF || fputc(i + 1 < f->ncols ? ',' : '\n', fp) == EOF)
+            return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error (%s header)", f->id);
+    return OM_OK;
+}
+
+om_status om_format_columns(const om_format *f, const om_csv *c, int *idx, om_error *err)
+{
+    for (size_t i = 0; i < f->ncols; i++) {
+        idx[i] = om_csv_col(c, f->cols[i].name);
+        if (idx[i] < 0 && !f->cols[i].optional) {
+            const char *name = f->cols[i].name;
+            /* om_csv_require names the column and the header found */
+            om_status s = om_csv_require(c, &name, 1, &idx[i], err);
+            if (s != OM_OK)
+                return s;
+        }
+    }
+    return OM_OK;
+}
