@@ -1,6 +1,6 @@
 // Interface strings in Swedish and English, and the current language.
 // Every key exists in both languages (web/tests/unit/i18n.test.mjs checks
-// this and that every t('key') used in web/src exists).
+// this and that every key used through t(…) in web/src exists).
 export const T = {
   sv: {
     title: 'Områdesbarometern', skip: 'Hoppa till innehållet', navLabel: 'Huvudmeny',
