@@ -28,7 +28,7 @@ if(OM_NODE AND OM_NPM)
   if(EXISTS /usr/bin/chromium)
     add_test(NAME e2e/barometer COMMAND sh ${CMAKE_SOURCE_DIR}/web/tests/run_e2e.sh
              $<TARGET_FILE:omrade_cli> ${CMAKE_BINARY_DIR}/web ${CMAKE_BINARY_DIR}/geo)
-    set_tests_properties(e2e/barometer PROPERTIES TIMEOUT 180 RUN_SERIAL TRUE)
+    set_tests_properties(e2e/barometer PROPERTIES TIMEOUT 900 RUN_SERIAL TRUE)
   endif()
 else()
   message(STATUS "node/npm not found: the barometer front end and map layers are not built")

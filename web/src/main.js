@@ -63,6 +63,8 @@ async function render() {
   document.body.dataset.ready = '1';
 }
 window.addEventListener('hashchange', render);
+// The skip link's href="#main" would be a route change: move focus instead.
+$('a.skip').addEventListener('click', (e) => { e.preventDefault(); $('#main').focus(); });
 $('#lang').addEventListener('click', () => {
   const r = parseHash(location.hash, getLang());
   focusNext.id = 'lang';
