@@ -276,6 +276,9 @@ try {
   await ready();
   const kSel = Number(await page.getAttribute('#map', 'data-k'));
   check(kSel > 10, `map fitted to the selected kommun (zoom ${kSel.toFixed(1)})`);
+  await page.locator('#profile strong', {hasText: 'Upplands Väsby'}).waitFor({timeout: 5000});
+  const prof = await page.textContent('#profile');
+  check(prof.includes('12 RegSO') && !prof.includes('Uppgift saknas'), `area-type map of a kommun: its profile counts its RegSO by type (${prof})`);
 
   // ---- bad links: a localised error
   await page.goto(`${base}/#/sv/finnsinte`);

@@ -2,7 +2,7 @@
 // doing": its RegSO with their types in a list and a zoomed map, population
 // per area type over the years, the inequality index over time.
 import {$, h, s, announce} from '../dom.js';
-import {t, getLang, areaName} from '../i18n.js';
+import {t, getLang, areaName, unitText} from '../i18n.js';
 import {api, rowsToObjects, meta} from '../api.js';
 import {DIV} from '../scales.js';
 import {patternDefs, ineqChart, popChart} from '../charts.js';
@@ -113,7 +113,7 @@ export async function viewArea(code) {
   parts.push(h('h2', {text: t('indicators')}), inds.length ? dataTable(`${t('indicators')}: ${name}`, [
     {label: t('name'), get: (r) => h('a', {href: link(['karta'], {ind: r.indicator, level: a.level, year: r.year, sel: code}), text: getLang() === 'sv' ? r.label_sv : r.label_en})},
     {label: t('year'), get: (r) => r.year}, {label: t('value'), num: true, get: (r) => cellValue(r, r.unit)},
-    {label: t('unit'), get: (r) => r.unit}], inds) : h('p', {text: t('noValues')}));
+    {label: t('unit'), get: (r) => unitText(r.unit)}], inds) : h('p', {text: t('noValues')}));
   main.replaceChildren(...parts);
   if (mapJob) await mapJob();
   announce(h1.textContent);

@@ -99,7 +99,10 @@ export async function viewMap(params) {
     const prof = $('#profile');
     if (!prof) return;
     api('area', {code}).then((a) => {
-      const v = valueText(r);
+      // a kommun or län chosen on the RegSO map: its RegSO counted by type
+      const inner = !r && isType ? rows.filter((x) => x.code.startsWith(code)) : [];
+      const v = inner.length ? `${inner.length} RegSO: ${[1, 2, 3, 4, 5].map((k) => `${t('areaType').toLowerCase()} ${k}: ${inner.filter((x) => x.value === k).length}`).join(', ')}`
+        : valueText(r);
       const name = areaName(a.code, a.label || a.name);
       prof.replaceChildren(...[h('p', {}, h('strong', {text: name})),
         h('p', {}, `${isType ? t('areaType') : indLabel(ind)}: ${v}`),
