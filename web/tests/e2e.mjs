@@ -272,6 +272,24 @@ try {
   await page.mouse.wheel(0, -400);
   await page.waitForFunction(() => Number(document.getElementById('map').dataset.k) > 1.2);
   check(true, 'zoom with the mouse wheel');
+  // touch: a two-finger pinch (fingers moving apart) through the DevTools
+  // protocol's touch input, as a phone sends it (touch enabled before the
+  // map is drawn, as on a phone: d3-zoom listens to touch only then)
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Emulation.setTouchEmulationEnabled', {enabled: true, maxTouchPoints: 2});
+  await page.goto('about:blank');
+  await page.goto(`${base}/#/sv/karta?ind=area_type&level=regso`);
+  await ready();
+  const bb = await page.locator('#map').boundingBox();
+  const cx = bb.x + bb.width / 2, cy = bb.y + bb.height / 2;
+  const pts = (d) => [{x: cx - d, y: cy, id: 1}, {x: cx + d, y: cy, id: 2}];
+  await cdp.send('Input.dispatchTouchEvent', {type: 'touchStart', touchPoints: pts(20)});
+  for (const d of [40, 60, 80, 100]) await cdp.send('Input.dispatchTouchEvent', {type: 'touchMove', touchPoints: pts(d)});
+  await cdp.send('Input.dispatchTouchEvent', {type: 'touchEnd', touchPoints: []});
+  await cdp.send('Emulation.setTouchEmulationEnabled', {enabled: false});
+  await cdp.detach();
+  const kPinch = Number(await page.getAttribute('#map', 'data-k'));
+  check(kPinch > 3, `zoom with a touch pinch (fingers 40 → 200 px apart: zoom ${kPinch.toFixed(1)})`);
   await page.goto(`${base}/#/sv/karta?ind=area_type&level=regso&sel=0114`);
   await ready();
   const kSel = Number(await page.getAttribute('#map', 'data-k'));
