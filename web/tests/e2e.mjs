@@ -1,12 +1,18 @@
 // End-to-end test of the barometer in Debian's Chromium (headless) driven by
-// playwright-core: choose a kommun, change indicator and year, download a
-// CSV, take a screenshot, keyboard start, Tab/Enter/Space on kommun map areas, and axe-core (WCAG 2.1 AA rules)
-// with zero violations on every view.  Usage: node e2e.mjs BASE_URL [SHOT.png]
+// playwright-core: choose a kommun, change indicator and year, download CSV,
+// Swedish-Excel CSV and JSON-stat (read back with jsonstat-toolkit), map
+// zoom and fit, kommun page with its RegSO, focus kept across re-renders,
+// the live region and page titles, a keyboard-only journey, a 390 px
+// journey without horizontal scroll, and axe-core (WCAG 2.1 AA rules) with
+// zero violations on every view in both languages, desktop and 390 px.
+// Screenshots are checked in the test (non-empty map, zoomed kommun).
+// Usage: node e2e.mjs BASE_URL [SHOT.png]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {createRequire} from 'node:module';
 import {chromium} from 'playwright-core';
+import JSONstat from 'jsonstat-toolkit';
 
 const require = createRequire(import.meta.url);
 const base = process.argv[2];
@@ -36,6 +42,29 @@ try {
     check(res.violations.length === 0, `axe: zero WCAG 2.1 AA violations on ${label} (${Date.now() - t0} ms)`);
   }
 
+  // Share of the element's screenshot painted with something other than
+  // the map background (#eef3f7) or white: decoded in the page's canvas.
+  async function painted(p, sel) {
+    const png = (await p.locator(sel).screenshot()).toString('base64');
+    return p.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width; c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const bg = Math.abs(d[i] - 0xee) + Math.abs(d[i + 1] - 0xf3) + Math.abs(d[i + 2] - 0xf7) < 12;
+        const white = d[i] > 250 && d[i + 1] > 250 && d[i + 2] > 250;
+        if (!bg && !white) n++;
+      }
+      return n / (d.length / 4);
+    }, png);
+  }
+
   await page.goto(`${base}/#/karta?ind=area_type&level=regso`);
   await ready();
   check(await page.locator('.mapbox svg path.area').count() > 3000, 'national RegSO layer drawn');
@@ -52,7 +81,8 @@ try {
   // choose a kommun by search
   await page.goto(`${base}/#/karta?ind=low_econ&level=kommun`);
   await ready();
-  await page.fill('#f-search', 'Upplands V');
+  check(await page.evaluate(() => location.hash.startsWith('#/sv/karta')), 'a link without a language gets one in the URL');
+  await page.fill('#f-search', 'upplands vasby');
   const hit = page.locator('#search-results button', {hasText: 'Upplands Väsby (Kommun)'});
   await hit.waitFor({timeout: 5000});
   await hit.click();
@@ -96,11 +126,23 @@ try {
   check((await page.textContent('h1')).includes('Låg ekonomisk standard 2023'), 'indicator and year changed');
   check((await page.textContent('#datatable')).includes('11,0'), 'table shows 4400/40000 = 11,0 %');
 
-  // download the table as CSV
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("CSV")')]);
+  // downloads made from the table: CSV (UTF-8 with BOM), Swedish Excel,
+  // JSON-stat read back with jsonstat-toolkit; descriptive file names
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("CSV (UTF-8)")')]);
   const csv = fs.readFileSync(await dl.path(), 'utf8');
-  check(csv.startsWith('code,name,value,numerator,denominator,status\n') && csv.includes('0114,Upplands Väsby,11,4400,40000,published'),
-    'CSV download has the table');
+  const csvLines = csv.split('\r\n');
+  check(csv.startsWith('\uFEFF"Låg ekonomisk standard 2023, Kommun"') && csvLines.includes('År: 2023') &&
+    csvLines.includes('Kod (Område),Område,Värde (%),Täljare (antal),Nämnare (antal)') &&
+    csvLines.includes('0114,Upplands Väsby,11.0,4400,40000') && csv.includes('.. Skyddad: för få personer') && csv.includes('Källa: '),
+    `CSV download: BOM, title, year, unit, source, legend, rows (${dl.suggestedFilename()})`);
+  check(dl.suggestedFilename() === 'lag-ekonomisk-standard-2023-kommun.csv', 'CSV file name says what it is');
+  const [dlx] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("CSV för svenska Excel")')]);
+  const xcsv = fs.readFileSync(await dlx.path(), 'utf8');
+  check(xcsv.startsWith('\uFEFF') && xcsv.split('\r\n').includes('0114;Upplands Väsby;11,0;4400;40000'), 'Swedish-Excel CSV: semicolons and decimal comma');
+  const [dlj] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("JSON-stat")')]);
+  const js = JSONstat(JSON.parse(fs.readFileSync(await dlj.path(), 'utf8')));
+  check(js.class === 'dataset' && js.Data({year: '2023', sex: 'total', age: 'total', born: 'total', region: '0114', contents: 'value'}).value === 11 &&
+    js.Dimension('region').Category('0114').label === 'Upplands Väsby', 'JSON-stat download read by jsonstat-toolkit');
   await page.screenshot({path: shot});
   console.log(`screenshot: ${shot}`);
   await axe('map (indicator)');
@@ -157,6 +199,173 @@ try {
   check(legendEn.includes('Suppressed: too few persons') && legendEn.includes('Protected to protect other values'),
     'English legend explains primary and secondary suppression');
   await axe('table view (en)');
+  check(await page.evaluate(() => location.hash.startsWith('#/en/')), 'English: the language is in the URL');
+
+  // ---- search: diacritics and English names
+  await page.goto(`${base}/#/sv/karta?ind=low_econ&level=kommun`);
+  await ready();
+  for (const [q, want] of [['malmo', 'Malmö (Kommun)'], ['Gothenburg', 'Göteborg (Kommun)'], ['GAVLE', 'Gävle (Kommun)']]) {
+    await page.fill('#f-search', q);
+    const ok = await page.locator('#search-results button', {hasText: want}).first().waitFor({timeout: 5000}).then(() => true, () => false);
+    check(ok, `search "${q}" finds ${want}`);
+  }
+
+  // ---- focus kept on the control that changed; live region; title per view
+  await page.goto(`${base}/#/sv/karta?ind=low_econ&level=kommun&year=2022`);
+  await ready();
+  const title1 = await page.title();
+  await page.focus('#f-year');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => location.hash.includes('year=2023') && document.body.dataset.ready === '1');
+  check(await page.evaluate(() => document.activeElement?.id) === 'f-year', 'focus stays on the year select after the re-render');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction(() => location.hash.includes('year=2022') && document.body.dataset.ready === '1');
+  check(await page.evaluate(() => document.activeElement?.id) === 'f-year', 'arrow keys on the year select work more than once');
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('Låg ekonomisk standard 2022'));
+  check(true, 'result announced in the live region (role=status)');
+  await page.focus('#v-table');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.includes('view=table') && document.body.dataset.ready === '1');
+  check(await page.evaluate(() => document.activeElement?.id) === 'v-table', 'focus stays on the view button');
+  await page.focus('#f-police');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => location.hash.includes('police=1') && document.body.dataset.ready === '1');
+  check(await page.evaluate(() => document.activeElement?.id) === 'f-police', 'focus stays on the police checkbox');
+  await page.goto(`${base}/#/sv/omrade/0114`);
+  await ready();
+  const title2 = await page.title();
+  check(title1 === 'Låg ekonomisk standard 2022 – Områdesbarometern' && title2 === 'Upplands Väsby – Områdesbarometern', `page title per view (${title1} / ${title2})`);
+  check(await page.evaluate(() => document.activeElement?.id) === 'main', 'a new view moves focus to main');
+
+  // ---- kommun page: its RegSO listed with types, a map zoomed to it,
+  // population per area type over the years, inequality over time
+  const regsoRows = await page.locator('#regsotable tbody tr').count();
+  check(regsoRows === 12, `kommun page lists its 12 RegSO (${regsoRows})`);
+  check((await page.textContent('#regsotable')).includes('Bollstanäs') && (await page.textContent('#regsotable')).includes('Goda socioekonomiska'), 'RegSO list with their area types');
+  check(await page.locator('#areamap path.area').count() === 12, 'kommun map draws only its 12 RegSO');
+  const fill = await painted(page, '#areamap svg');
+  check(fill > 0.3, `kommun map screenshot: the kommun fills the map (${(fill * 100).toFixed(0)} % painted)`);
+  const main0114 = await page.textContent('main');
+  check(main0114.includes('Befolkning per områdestyp över tid') && main0114.includes('Andel av befolkningen i typ 1–2'), 'population per area type over the years');
+  check(await page.locator('svg.chart line.interval').count() === 2 && await page.locator('svg.chart line.expected').count() === 2,
+    'inequality index over time with interval and expected value');
+
+  // ---- map zoom: buttons, keyboard, fit to the selection
+  await page.goto(`${base}/#/sv/karta?ind=area_type&level=regso`);
+  await ready();
+  const k0 = Number(await page.getAttribute('#map', 'data-k') || 1);
+  await page.click('#map-zin');
+  await page.waitForFunction(() => Number(document.getElementById('map').dataset.k) > 1.4);
+  await page.focus('#map');
+  await page.keyboard.press('+');
+  await page.waitForFunction(() => Number(document.getElementById('map').dataset.k) > 2.2);
+  const tf = await page.getAttribute('#map g.zoomable', 'transform');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((t0) => document.querySelector('#map g.zoomable').getAttribute('transform') !== t0, tf);
+  await page.keyboard.press('0');
+  await page.waitForFunction(() => Number(document.getElementById('map').dataset.k) === 1);
+  check(k0 === 1, 'zoom: + button, + key, arrow pan and 0 reset');
+  const whole = await painted(page, '#map');
+  check(whole > 0.15, `national RegSO map screenshot is not empty (${(whole * 100).toFixed(0)} % painted)`);
+  await page.mouse.move(300, 600);
+  await page.locator('#map').hover();
+  await page.mouse.wheel(0, -400);
+  await page.waitForFunction(() => Number(document.getElementById('map').dataset.k) > 1.2);
+  check(true, 'zoom with the mouse wheel');
+  // touch: a two-finger pinch (fingers moving apart) through the DevTools
+  // protocol's touch input, as a phone sends it (touch enabled before the
+  // map is drawn, as on a phone: d3-zoom listens to touch only then)
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Emulation.setTouchEmulationEnabled', {enabled: true, maxTouchPoints: 2});
+  await page.goto('about:blank');
+  await page.goto(`${base}/#/sv/karta?ind=area_type&level=regso`);
+  await ready();
+  const bb = await page.locator('#map').boundingBox();
+  const cx = bb.x + bb.width / 2, cy = bb.y + bb.height / 2;
+  const pts = (d) => [{x: cx - d, y: cy, id: 1}, {x: cx + d, y: cy, id: 2}];
+  await cdp.send('Input.dispatchTouchEvent', {type: 'touchStart', touchPoints: pts(20)});
+  for (const d of [40, 60, 80, 100]) await cdp.send('Input.dispatchTouchEvent', {type: 'touchMove', touchPoints: pts(d)});
+  await cdp.send('Input.dispatchTouchEvent', {type: 'touchEnd', touchPoints: []});
+  await cdp.send('Emulation.setTouchEmulationEnabled', {enabled: false});
+  await cdp.detach();
+  const kPinch = Number(await page.getAttribute('#map', 'data-k'));
+  check(kPinch > 3, `zoom with a touch pinch (fingers 40 → 200 px apart: zoom ${kPinch.toFixed(1)})`);
+  await page.goto(`${base}/#/sv/karta?ind=area_type&level=regso&sel=0114`);
+  await ready();
+  const kSel = Number(await page.getAttribute('#map', 'data-k'));
+  check(kSel > 10, `map fitted to the selected kommun (zoom ${kSel.toFixed(1)})`);
+  await page.locator('#profile strong', {hasText: 'Upplands Väsby'}).waitFor({timeout: 5000});
+  const prof = await page.textContent('#profile');
+  check(prof.includes('12 RegSO') && !prof.includes('Uppgift saknas'), `area-type map of a kommun: its profile counts its RegSO by type (${prof})`);
+
+  // ---- bad links: a localised error
+  await page.goto(`${base}/#/sv/finnsinte`);
+  await ready();
+  check((await page.textContent('h1')) === 'Länken fungerar inte', 'bad link: Swedish error page');
+  await page.goto(`${base}/#/en/omrade/9999`);
+  await ready();
+  check((await page.textContent('h1')) === 'This link does not work' && (await page.textContent('main')).includes('There is no area with the code 9999'), 'unknown area: English error page');
+
+  // ---- keyboard-only journey: skip link, controls, search, zoom
+  await page.goto('about:blank');
+  await page.goto(`${base}/#/sv/karta?ind=low_econ&level=kommun`);
+  await ready();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  check(await page.evaluate(() => document.activeElement?.id) === 'main', 'keyboard: the skip link moves focus to main');
+  const tabTo = async (sel, max = 60) => {
+    for (let i = 0; i < max; i++) {
+      if (await page.evaluate((x) => document.activeElement?.matches(x), sel)) return true;
+      await page.keyboard.press('Tab');
+    }
+    return false;
+  };
+  check(await tabTo('#f-search'), 'keyboard: Tab reaches the search');
+  await page.keyboard.type('malmo');
+  await page.locator('#search-results button').first().waitFor();
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement?.textContent) === 'Malmö (Kommun)', 'keyboard: Tab reaches the first result');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.includes('sel=1280') && document.body.dataset.ready === '1');
+  await page.locator('#profile strong', {hasText: 'Malmö'}).waitFor({timeout: 5000});
+  check(await page.evaluate(() => document.activeElement?.id) === 'f-search', 'keyboard: after choosing a result focus returns to the search');
+  // the map is fitted to Malmö: zoom out from there
+  check(await tabTo('#map-zout'), 'keyboard: Tab reaches the zoom buttons');
+  const kBefore = Number(await page.getAttribute('#map', 'data-k'));
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((k) => Number(document.getElementById('map').dataset.k) < k / 1.2, kBefore);
+  check(kBefore > 10, `keyboard: the map is fitted to the chosen kommun (zoom ${kBefore.toFixed(1)}) and Enter on − zooms out`);
+
+  // ---- axe on every view, both languages, desktop and 390 px; no
+  // horizontal scroll at 390 px, legend and profile before the table
+  const views = ['karta?ind=area_type&level=regso', 'karta?ind=low_econ&level=kommun&sel=0114', 'karta?ind=low_econ&level=regso&view=table',
+    'karta?ind=low_econ&level=kommun&view=line&sel=0114', 'omrade/0114', 'omrade/01', 'omrade/0114R001', 'typer', 'om', 'tillganglighet', 'finnsinte'];
+  for (const [w, hgt] of [[1280, 900], [390, 844]]) {
+    await page.setViewportSize({width: w, height: hgt});
+    for (const lng of ['sv', 'en']) {
+      for (const v of views) {
+        await page.goto('about:blank');
+        await page.goto(`${base}/#/${lng}/${v}`);
+        await ready();
+        await axe(`${lng}/${v} at ${w} px`);
+        if (w === 390) {
+          const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+          check(sw <= 390, `390 px: no horizontal scroll on ${lng}/${v} (${sw} px)`);
+        }
+      }
+    }
+  }
+  // 390 px journey: map, legend and profile before the table, zoom by touch-size buttons
+  await page.goto(`${base}/#/sv/karta?ind=low_econ&level=kommun&sel=0114`);
+  await ready();
+  await page.locator('#profile strong', {hasText: 'Upplands Väsby'}).waitFor({timeout: 5000});
+  const ys = await page.evaluate(() => ['.mapbox', '#profile', 'ul.legend', '#datatable'].map((x) => document.querySelector(x).getBoundingClientRect().top));
+  check(ys[0] < ys[1] && ys[1] < ys[3] && ys[2] < ys[3], `390 px: map, profile and legend before the table (${ys.map(Math.round).join(' < ')})`);
+  await page.click('#map-zin');
+  await page.waitForFunction(() => Number(document.getElementById('map').dataset.k) > 1);
+  check(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, '390 px: zoomed map stays inside the page');
+  await page.screenshot({path: shot.replace(/\.png$/, '-390.png'), fullPage: true});
+  await page.setViewportSize({width: 1280, height: 900});
   check(errors.length === 0, `no page errors ${errors.join('; ')}`);
 } finally {
   await ctx.close();

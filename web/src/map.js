@@ -1,0 +1,111 @@
+// The choropleth map: d3-geo paths in SWEREF 99 TM's projection, zoom and
+// pan with d3-zoom (mouse wheel, drag, double-click, touch pinch), keyboard
+// (+ − arrows 0) and buttons, and a fit to the selected kommun or län.
+import {geoPath, geoTransverseMercator} from 'd3-geo';
+import {feature, mesh} from 'topojson-client';
+import {select} from 'd3-selection';
+import {zoom, zoomIdentity} from 'd3-zoom';
+import {h, s} from './dom.js';
+import {t} from './i18n.js';
+import {layer} from './api.js';
+import {fitTransform} from './scales.js';
+
+// Features whose code is `code` or lies inside it (a län's 2 digits prefix
+// its kommuner and RegSO, a kommun's 4 digits its RegSO).
+export const inside = (code) => (c) => c === code || ((code.length === 2 || code.length === 4) && c.startsWith(code));
+
+// o: {level, defs, classFor(r), byCode, valueText(r), police, onPick(code),
+//     label, only (a code: draw only the features inside it), fit (a code
+//     to zoom to), id}
+export async function drawMap(box, o) {
+  const topo = await layer(o.level === 'lan' ? 'lan' : o.level === 'kommun' ? 'kommun' : 'regso');
+  let fc = feature(topo, topo.objects[Object.keys(topo.objects)[0]]);
+  if (o.only) fc = {type: 'FeatureCollection', features: fc.features.filter((f) => inside(o.only)(f.properties.code))};
+  const W = 600, H = o.only ? 600 : 1000;
+  // Transverse Mercator on 15°E: the projection of SWEREF 99 TM (EPSG:3006).
+  const proj = geoTransverseMercator().rotate([-15, 0]).fitSize([W, H], fc);
+  const path = geoPath(proj);
+  // Län and kommun areas are keyboard targets (Tab, then Enter or Space opens
+  // the profile); RegSO are not (3,363 tab stops): the table and the search
+  // are their keyboard route.  The map itself is one tab stop for zooming.
+  const focusable = o.level !== 'regso';
+  const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, role: focusable ? 'group' : 'img', tabindex: focusable ? null : 0,
+    'aria-label': `${o.label} ${t('mapKeys')}`, class: 'map', id: o.id || null});
+  const g = s('g', {class: 'zoomable'});
+  const ring = s('path', {class: 'focusring', d: 'M0,0'});
+  const tip = h('div', {class: 'tooltip', hidden: true});
+  for (const f of fc.features) {
+    const code = f.properties.code;
+    const r = o.byCode.get(code);
+    const v = o.valueText(r);
+    const p = s('path', {d: path(f), class: 'area', fill: `url(#p${o.classFor(r)})`, 'data-code': code,
+      ...(focusable ? {tabindex: 0, role: 'button', 'aria-label': `${f.properties.name}: ${v}`} : {})});
+    if (focusable) {
+      p.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); o.onPick(code); }
+      });
+      p.addEventListener('focus', () => { ring.setAttribute('d', p.getAttribute('d')); ring.classList.add('on'); });
+      p.addEventListener('blur', () => { ring.classList.remove('on'); });
+    }
+    p.addEventListener('mousemove', (e) => {
+      const rect = box.getBoundingClientRect();
+      tip.textContent = `${f.properties.name}: ${v}`;
+      tip.hidden = false;
+      tip.style.left = `${Math.min(e.clientX - rect.left + 12, rect.width - 160)}px`;
+      tip.style.top = `${e.clientY - rect.top + 12}px`;
+    });
+    p.addEventListener('mouseleave', () => { tip.hidden = true; });
+    if (o.onPick) p.addEventListener('click', () => o.onPick(code));
+    g.append(p);
+  }
+  svg.append(g);
+  if (o.level === 'regso') {
+    const k = await layer('kommun');
+    const km = o.only ? {type: 'GeometryCollection', geometries: k.objects.kommun.geometries.filter((x) => inside(o.only)(x.properties.code))} : k.objects.kommun;
+    g.append(s('path', {class: 'outline', d: path(mesh(k, km, (a, b) => a !== b || !!o.only))}));
+  }
+  if (o.police) {
+    const pol = await layer('police');
+    const pf = feature(pol, pol.objects.police);
+    const pg = s('g');
+    for (const f of pf.features) {
+      pg.append(s('path', {class: 'police', d: path(f)}, s('title', {}, `${f.properties.name} (${f.properties.ort}): ${f.properties.category}`)));
+    }
+    g.append(pg);
+  }
+  if (focusable) g.append(ring);
+
+  // Zoom: scale 1 (whole map) to 60, panning kept inside the map.
+  const zm = zoom().scaleExtent([1, 60]).translateExtent([[0, 0], [W, H]])
+    .on('zoom', (e) => {
+      g.setAttribute('transform', e.transform.toString());
+      svg.dataset.k = e.transform.k.toFixed(3);
+      svg.classList.toggle('zoomed', e.transform.k > 1.01);
+    });
+  const sel = select(svg).call(zm);
+  const by = (k) => zm.scaleBy(sel, k);
+  const pan = (dx, dy) => zm.translateBy(sel, dx / zoomK(svg), dy / zoomK(svg));
+  const reset = () => zm.transform(sel, zoomIdentity);
+  svg.addEventListener('keydown', (e) => {
+    const step = 40;
+    const act = {'+': () => by(1.5), '=': () => by(1.5), '-': () => by(1 / 1.5), '0': reset,
+      ArrowLeft: () => pan(step, 0), ArrowRight: () => pan(-step, 0), ArrowUp: () => pan(0, step), ArrowDown: () => pan(0, -step)}[e.key];
+    if (act) { e.preventDefault(); act(); }
+  });
+  const tools = h('div', {class: 'zoomtools', role: 'group', 'aria-label': t('zoomTools')},
+    h('button', {type: 'button', id: `${o.id || 'map'}-zin`, 'aria-label': t('zoomIn'), title: t('zoomIn'), onclick: () => by(1.5), text: '+'}),
+    h('button', {type: 'button', id: `${o.id || 'map'}-zout`, 'aria-label': t('zoomOut'), title: t('zoomOut'), onclick: () => by(1 / 1.5), text: '−'}),
+    h('button', {type: 'button', id: `${o.id || 'map'}-zreset`, 'aria-label': t('zoomReset'), title: t('zoomReset'), onclick: reset, text: '⤢'}));
+  box.replaceChildren(tools, svg, tip);
+  const fitTo = (code) => {
+    const fs = fc.features.filter((f) => inside(code)(f.properties.code));
+    if (!fs.length) return false;
+    const b = path.bounds({type: 'FeatureCollection', features: fs});
+    const tr = fitTransform(b, W, H, 0.05, 60);
+    zm.transform(sel, zoomIdentity.translate(tr.x, tr.y).scale(tr.k));
+    return true;
+  };
+  if (o.fit) fitTo(o.fit);
+  return {fitTo, reset};
+}
+const zoomK = (svg) => Number(svg.dataset.k || 1);
