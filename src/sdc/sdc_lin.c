@@ -521,6 +521,30 @@ static int simplex(glp_prob *lp, const glp_smcp *parm)
     return ret;
 }
 
+/* Append to rows[0..*nr) every relation of cells[0..n) not there yet
+ * (rowpos[r] >= 0 marks one that is, and becomes its position); -1 when out
+ * of memory. */
+static int add_rows_of(const om_sdc_lin *m, const int32_t *cells, size_t n, int32_t *rowpos, int32_t **rows,
+                       size_t *nr, size_t *capr)
+{
+    for (size_t k = 0; k < n; k++)
+        for (size_t e = m->cs[cells[k]]; e < m->cs[cells[k] + 1]; e++) {
+            int32_t r = m->cr[e];
+            if (rowpos[r] >= 0)
+                continue;
+            if (*nr == *capr) {
+                int32_t *g = realloc(*rows, 2 * *capr * sizeof *g);
+                if (!g)
+                    return -1;
+                *rows = g;
+                *capr *= 2;
+            }
+            rowpos[r] = (int32_t)*nr;
+            (*rows)[(*nr)++] = r;
+        }
+    return 0;
+}
+
 /* Step 2 on a set V of unknowns: the LP of V with every cell outside V at
  * its true value.  Restricting the attacker's polytope to a face through
  * the true point can only narrow intervals, so what it shows holds for the
@@ -546,25 +570,10 @@ static int audit_set(om_sdc_lin *m, const int32_t *V, size_t nv, int32_t *pos, i
         bad = -1;
         goto out;
     }
-    for (size_t k = 0; k < nv && !bad; k++)
-        for (size_t e = m->cs[V[k]]; e < m->cs[V[k] + 1]; e++) {
-            int32_t r = m->cr[e];
-            if (rowpos[r] >= 0)
-                continue;
-            if (nr == capr) {
-                int32_t *nr2 = realloc(rows, 2 * capr * sizeof *rows);
-                if (!nr2) {
-                    bad = -1;
-                    break;
-                }
-                rows = nr2;
-                capr *= 2;
-            }
-            rowpos[r] = (int32_t)nr;
-            rows[nr++] = r;
-            for (size_t f = m->rs[r]; f < m->rs[r + 1]; f++)
-                nz += pos[m->rc[f]] >= 0;
-        }
+    bad = add_rows_of(m, V, nv, rowpos, &rows, &nr, &capr);
+    for (size_t k = 0; k < nr && !bad; k++)
+        for (size_t f = m->rs[rows[k]]; f < m->rs[rows[k] + 1]; f++)
+            nz += pos[m->rc[f]] >= 0;
     int *ia = bad ? NULL : malloc((nz + 1) * sizeof *ia), *ja = bad ? NULL : malloc((nz + 1) * sizeof *ja);
     double *ar = bad ? NULL : malloc((nz + 1) * sizeof *ar);
     if (!bad && (!ia || !ja || !ar))
@@ -994,23 +1003,8 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_
         }
     }
     /* every relation of every cell in S constrains the movement */
-    for (size_t h = 0; h < ns && rc == 0; h++)
-        for (size_t e = m->cs[S[h]]; e < m->cs[S[h] + 1]; e++) {
-            int32_t r = m->cr[e];
-            if (rowpos[r] >= 0)
-                continue;
-            if (nr == capr) {
-                int32_t *r2 = realloc(R, 2 * capr * sizeof *R);
-                if (!r2) {
-                    rc = -1;
-                    break;
-                }
-                R = r2;
-                capr *= 2;
-            }
-            rowpos[r] = (int32_t)nr;
-            R[nr++] = r;
-        }
+    if (rc == 0)
+        rc = add_rows_of(m, S, ns, rowpos, &R, &nr, &capr);
     size_t nz = 0;
     for (size_t k = 0; k < nr; k++)
         nz += 2 * (m->rs[R[k] + 1] - m->rs[R[k]]);
