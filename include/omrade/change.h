@@ -113,6 +113,18 @@ typedef struct om_change_pair {
     bool has_se;
 } om_change_pair;
 
+/* Per year, when denominators were given. */
+typedef struct om_change_year {
+    int32_t year;
+    int64_t n_typed;      /* areas with an official type */
+    int64_t n_se;         /* ... of them with a standard error */
+    int64_t n_borderline; /* ... borderline */
+    int64_t n_sure;       /* ... whose most probable type has probability >= 0.95 */
+    double expected_flips; /* Σ (1 − Σ_k p_k²): expected number of areas whose type would
+                              differ in an independent replicate of the year with no true
+                              change (each area's own p_k) */
+} om_change_year;
+
 typedef struct om_change_options {
     int32_t anchor_year; /* 0 = no anchored types */
 } om_change_options;
@@ -138,6 +150,8 @@ size_t om_change_count(const om_change *c);
 const om_change_row *om_change_row_at(const om_change *c, size_t i);
 size_t om_change_pair_count(const om_change *c);
 const om_change_pair *om_change_pair_at(const om_change *c, size_t i);
+size_t om_change_year_count(const om_change *c);
+const om_change_year *om_change_year_at(const om_change *c, size_t i);
 bool om_change_has_se(const om_change *c);
 /* Write the rows as CSV with header
  * area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type,

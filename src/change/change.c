@@ -48,6 +48,8 @@ struct om_change {
     size_t n;
     om_change_pair *pairs;
     size_t npairs;
+    om_change_year *years;
+    size_t nyears;
     bool has_se;
 };
 
@@ -105,12 +107,17 @@ static int cmp_row(const void *a, const void *b)
     return (x->year > y->year) - (x->year < y->year);
 }
 
+static size_t year_index(const om_sei *s, int32_t year)
+{
+    size_t k = 0;
+    while (k < om_sei_year_count(s) && om_sei_year_at(s, k)->year != year)
+        k++;
+    return k;
+}
+
 static const om_sei_year *year_of(const om_sei *s, int32_t year)
 {
-    for (size_t k = 0; k < om_sei_year_count(s); k++)
-        if (om_sei_year_at(s, k)->year == year)
-            return om_sei_year_at(s, k);
-    return NULL;
+    return om_sei_year_at(s, year_index(s, year));
 }
 
 om_status om_change_new(om_change **out, const om_sei *s, const int64_t (*den)[OM_SEI_NIND],
@@ -136,16 +143,21 @@ om_status om_change_new(om_change **out, const om_sei *s, const int64_t (*den)[O
     if (c) {
         c->rows = calloc(n ? n : 1, sizeof *c->rows);
         c->pairs = calloc(ny ? ny : 1, sizeof *c->pairs);
+        c->years = calloc(ny ? ny : 1, sizeof *c->years);
     }
-    if (!c || !c->rows || !c->pairs) {
+    if (!c || !c->rows || !c->pairs || !c->years) {
         om_change_free(c);
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     c->n = n;
     c->has_se = den != NULL;
+    c->nyears = ny;
+    for (size_t k = 0; k < ny; k++)
+        c->years[k].year = om_sei_year_at(s, k)->year;
     for (size_t i = 0; i < n; i++) {
         const om_sei_row *r = om_sei_row_at(s, i);
-        const om_sei_year *y = year_of(s, r->year);
+        size_t yk = year_index(s, r->year);
+        const om_sei_year *y = om_sei_year_at(s, yk);
         om_change_row *o = &c->rows[i];
         o->area = r->area;
         o->year = r->year;
@@ -169,6 +181,21 @@ om_status om_change_new(om_change **out, const om_sei *s, const int64_t (*den)[O
             for (int t = -1; t <= 2; t++)
                 if (fabs(r->z - t) < o->se_z)
                     o->borderline = true;
+        om_change_year *cy = &c->years[yk];
+        if (r->area_type) {
+            cy->n_typed++;
+            if (!isnan(o->se_z)) {
+                double q = 0, best = 0;
+                for (int k = 1; k <= 5; k++) {
+                    q += o->p_type[k] * o->p_type[k];
+                    best = o->p_type[k] > best ? o->p_type[k] : best;
+                }
+                cy->n_se++;
+                cy->n_borderline += o->borderline;
+                cy->n_sure += best >= 0.95;
+                cy->expected_flips += 1 - q;
+            }
+        }
     }
     qsort(c->rows, n, sizeof *c->rows, cmp_row);
     /* Pairs of consecutive years present in the data. */
@@ -320,6 +347,7 @@ void om_change_free(om_change *c)
     om_sei_free(c->own);
     free(c->rows);
     free(c->pairs);
+    free(c->years);
     free(c);
 }
 
@@ -341,6 +369,16 @@ size_t om_change_pair_count(const om_change *c)
 const om_change_pair *om_change_pair_at(const om_change *c, size_t i)
 {
     return i < c->npairs ? &c->pairs[i] : NULL;
+}
+
+size_t om_change_year_count(const om_change *c)
+{
+    return c->nyears;
+}
+
+const om_change_year *om_change_year_at(const om_change *c, size_t i)
+{
+    return i < c->nyears ? &c->years[i] : NULL;
 }
 
 bool om_change_has_se(const om_change *c)

@@ -23,7 +23,9 @@ static void help(FILE *fp)
             "  area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type,\n"
             "  z_anchored,area_type_anchored,prev_year,d_sei,d_low_econ,d_pre_upper,\n"
             "  d_assist_unemp,se_sei,p_type1..p_type5,borderline,change_in_noise\n"
-            "A summary per pair of years goes to stderr.\n\n"
+            "A summary per year (borderline areas, type changes expected from noise\n"
+            "alone: the sum over areas of 1 - sum_k p_k^2) and per pair of years goes to\n"
+            "stderr.\n\n"
             "options:\n"
             "  --anchor YEAR  base year of the anchored types (default: none)\n"
             "  --out FILE     write the CSV to FILE (atomically) instead of stdout\n" OM_CLI_PROVENANCE_HELP
@@ -77,6 +79,17 @@ static int run(int argc, char **argv)
     if (st != OM_OK) {
         rc = om_cli_fail("change", &err);
         goto done;
+    }
+    for (size_t k = 0; om_change_has_se(ch) && k < om_change_year_count(ch); k++) {
+        const om_change_year *y = om_change_year_at(ch, k);
+        char ef[32];
+        om_fmt_fixed(ef, sizeof ef, y->expected_flips, 1);
+        fprintf(stderr,
+                "omrade change: %ld: %lld of %lld typed areas with a standard error, %lld "
+                "borderline, %lld with p >= 0.95 for their type; %s type changes expected from "
+                "noise alone\n",
+                (long)y->year, (long long)y->n_se, (long long)y->n_typed,
+                (long long)y->n_borderline, (long long)y->n_sure, ef);
     }
     for (size_t k = 0; k < om_change_pair_count(ch); k++) {
         const om_change_pair *p = om_change_pair_at(ch, k);

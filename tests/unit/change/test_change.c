@@ -333,6 +333,16 @@ static void test_simulation_no_change(void **state)
     assert_true(fabs(got_change - e_change) < 4 * sqrt(v_change) + 0.03 * e_change);
     assert_true(fabs(got_border - e_border) < 4 * sqrt(v_border) + 0.03 * e_border);
     assert_true(e_change > 50); /* the test has power: noise does flip types */
+    /* The per-year summary: the same borderline count; its expected flips
+     * (from the estimated p_k of one year) near the expectation from the
+     * true proportions. */
+    const om_change_year *cy = om_change_year_at(c, 1);
+    assert_int_equal(cy->year, 2023);
+    assert_int_equal(cy->n_typed, N);
+    assert_int_equal(cy->n_se, N);
+    assert_int_equal(cy->n_borderline, pair->n_borderline);
+    print_message("expected flips from the estimates: %.1f\n", cy->expected_flips);
+    assert_true(fabs(cy->expected_flips - e_change) < 0.1 * e_change);
     om_change_free(c);
     om_sei_free(s);
 }
