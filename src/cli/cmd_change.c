@@ -30,7 +30,7 @@ static void help(FILE *fp)
             "  --anchor YEAR  base year of the anchored types (default: none)\n"
             "  --out FILE     write the CSV to FILE (atomically) instead of stdout\n" OM_CLI_PROVENANCE_HELP
             "\nexample:\n"
-            "  omrade change examples/change/regso-counts.csv --anchor 2021 --out change.csv\n");
+            "  omrade change examples/sei/regso-2022.csv --out change-2022.csv\n");
 }
 
 static int run(int argc, char **argv)
