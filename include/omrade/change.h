@@ -93,6 +93,9 @@ typedef struct om_change_row {
     double z_anchored; /* (SEI - mean of anchor year) / SD of anchor year */
     int type_anchored; /* om_sei_type_of_z(snap(z_anchored)); 0 without anchor */
     int32_t prev_year; /* the area's row of the previous year present; 0 none */
+    int type_stable3;  /* the official type when it is the same in this year and the
+                          two previous years present (for users who need stable
+                          types: allocation, sampling); 0 otherwise */
     double d_sei;      /* SEI(year) - SEI(prev_year) */
     double d_part[OM_SEI_NIND]; /* Δpct_k / 3: the part of d_sei from share k */
     double se_sei;     /* binomial standard error of SEI (percent points) */
@@ -155,7 +158,7 @@ const om_change_year *om_change_year_at(const om_change *c, size_t i);
 bool om_change_has_se(const om_change *c);
 /* Write the rows as CSV with header
  * area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type,
- * z_anchored,area_type_anchored,prev_year,d_sei,d_low_econ,d_pre_upper,
+ * z_anchored,area_type_anchored,area_type_stable3,prev_year,d_sei,d_low_econ,d_pre_upper,
  * d_assist_unemp,se_sei,p_type1,p_type2,p_type3,p_type4,p_type5,borderline,
  * change_in_noise (empty where not computed).  Errors: OM_ERR_IO. */
 om_status om_change_write_csv(const om_change *c, FILE *fp, om_error *err);

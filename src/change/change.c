@@ -222,6 +222,9 @@ om_status om_change_new(om_change **out, const om_sei *s, const int64_t (*den)[O
         o->d_sei = o->sei - q->sei;
         for (int j = 0; j < OM_SEI_NIND; j++)
             o->d_part[j] = (o->pct[j] - q->pct[j]) / 3;
+        if (q->prev_year && o->area_type && o->area_type == q->area_type &&
+            q->area_type == c->rows[i - 2].area_type)
+            o->type_stable3 = o->area_type;
         if (!o->area_type || !q->area_type)
             continue;
         p->n_both++;
@@ -403,7 +406,7 @@ static void put_type(FILE *fp, int t)
 om_status om_change_write_csv(const om_change *c, FILE *fp, om_error *err)
 {
     fputs("area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type,z_anchored,"
-          "area_type_anchored,prev_year,d_sei,d_low_econ,d_pre_upper,d_assist_unemp,se_sei,"
+          "area_type_anchored,area_type_stable3,prev_year,d_sei,d_low_econ,d_pre_upper,d_assist_unemp,se_sei,"
           "p_type1,p_type2,p_type3,p_type4,p_type5,borderline,change_in_noise\n",
           fp);
     for (size_t i = 0; i < c->n; i++) {
@@ -417,6 +420,7 @@ om_status om_change_write_csv(const om_change *c, FILE *fp, om_error *err)
         put_type(fp, r->area_type);
         put_d(fp, r->z_anchored);
         put_type(fp, r->type_anchored);
+        put_type(fp, r->type_stable3);
         if (r->prev_year)
             fprintf(fp, ",%ld", (long)r->prev_year);
         else

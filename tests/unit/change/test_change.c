@@ -141,7 +141,7 @@ static void test_decomposition(void **state)
     om_error e = OM_ERROR_INIT;
     om_change *c = NULL;
     assert_int_equal(om_change_new(&c, s, NULL, NULL, &e), OM_OK);
-    size_t with_prev = 0;
+    size_t with_prev = 0, stable = 0;
     for (size_t i = 0; i < om_change_count(c); i++) {
         const om_change_row *r = om_change_row_at(c, i);
         if (r->year == 2020) {
@@ -156,6 +156,16 @@ static void test_decomposition(void **state)
         assert_true(r->d_sei == r->sei - q->sei);
         double sum = r->d_part[0] + r->d_part[1] + r->d_part[2];
         assert_true(fabs(sum - r->d_sei) <= 1e-13 * (1 + fabs(r->sei) + fabs(q->sei)));
+        /* Stable over three years: rows of one area are consecutive. */
+        if (r->year == 2022) {
+            const om_change_row *q2 = om_change_row_at(c, i - 2);
+            assert_int_equal(q2->year, 2020);
+            bool same = r->area_type == q->area_type && q->area_type == q2->area_type;
+            assert_int_equal(r->type_stable3, same ? r->area_type : 0);
+            stable += same;
+        } else {
+            assert_int_equal(r->type_stable3, 0);
+        }
         int idx = atoi(r->area + 1);
         double a[3], b[3];
         shares(idx, r->year == 2021 ? 0 : 1, a);
@@ -164,6 +174,10 @@ static void test_decomposition(void **state)
             assert_true(fabs(r->d_part[k] - (b[k] - a[k]) / 3) < 1e-12);
     }
     assert_int_equal(with_prev, 2 * NA);
+    /* All shares scale by the same factor each year, so every z and
+     * official type is unchanged: all RegSO stable (the relative types
+     * cannot see the improvement the anchored types show). */
+    assert_int_equal(stable, NA);
     om_change_free(c);
     om_sei_free(s);
 
