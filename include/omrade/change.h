@@ -47,6 +47,7 @@ typedef struct om_transition_pair {
     int64_t n_untyped; /* RegSO given in either year but typed in only one or neither:
                           outside the matrix */
     bool has_population;
+    int64_t n_pop_unused; /* population rows of from_year for RegSO outside the matrix */
 } om_transition_pair;
 
 typedef struct om_transitions om_transitions;

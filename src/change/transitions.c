@@ -193,10 +193,14 @@ om_status om_transitions_compute(om_transitions *t, om_error *err)
         memset(pops, 0, nunit * 25 * sizeof *pops);
         for (int32_t r = 0; r < t->nreg; r++) {
             int a = om_areatypes_get(t->at, r, y0), b = om_areatypes_get(t->at, r, y1);
-            if (a < 0 && b < 0)
-                continue; /* in neither year's input: not an area of these years */
+            if (a < 0 && b < 0) {
+                /* in neither year's input: not an area of these years */
+                p->n_pop_unused += py && py->pop[r] >= 0;
+                continue;
+            }
             if (a < 1 || b < 1) {
                 p->n_untyped++;
+                p->n_pop_unused += py && py->pop[r] >= 0;
                 continue;
             }
             int64_t pop = 0;

@@ -115,6 +115,9 @@ static int run(int argc, char **argv)
         if (p->n_untyped)
             fprintf(stderr, ", %lld typed in one year only or neither (outside the matrix)",
                     (long long)p->n_untyped);
+        if (p->n_pop_unused)
+            fprintf(stderr, ", %lld population rows of %ld unused (RegSO outside the matrix)",
+                    (long long)p->n_pop_unused, (long)p->from_year);
         fputc('\n', stderr);
     }
 done:

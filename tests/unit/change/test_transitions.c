@@ -113,7 +113,8 @@ static const om_transition_row *cell(const om_transitions *t, const om_geo *g, i
  *   (3,3) 1; län 01: (1,2), (3,3), (3,1); län 14: (4,4).
  * 2020->2021: typed both: 0114R001 2->2, 0114R002 3->5, 1480R001 4->4,
  *   1480R002 5->5 = 4, changed 1; untyped: 0115R001 (empty 2021) = 1;
- *   population of 2020: (3,5) = 210, (5,5) = 500. */
+ *   population of 2020: (3,5) = 210, (5,5) = 500; 0115R001's population of
+ *   2020 is unused (counted). */
 static void test_hand(void **state)
 {
     (void)state;
@@ -140,10 +141,12 @@ static void test_hand(void **state)
     assert_int_equal(p->n_areas, 4);
     assert_int_equal(p->n_changed, 2);
     assert_int_equal(p->n_untyped, 1);
+    assert_int_equal(p->n_pop_unused, 0);
     p = om_transitions_pair_at(t, 1);
     assert_int_equal(p->n_areas, 4);
     assert_int_equal(p->n_changed, 1);
     assert_int_equal(p->n_untyped, 1);
+    assert_int_equal(p->n_pop_unused, 1); /* 0115R001's 310 in 2020: empty type 2021 */
     const om_transition_row *r = cell(t, g, 2019, OM_LEVEL_RIKET, "00", 1, 2);
     assert_int_equal(r->n_areas, 1);
     assert_int_equal(r->population, 100);
