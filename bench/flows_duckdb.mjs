@@ -5,7 +5,10 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [dir, threads, out] = process.argv.slice(2);
-const db = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+// OMRADE_DUCKDB_MEMORY (e.g. 8GB) caps DuckDB on a shared machine; default: DuckDB's own.
+const opts = { threads: String(threads) };
+if (process.env.OMRADE_DUCKDB_MEMORY) opts.memory_limit = process.env.OMRADE_DUCKDB_MEMORY;
+const db = await DuckDBInstance.create(':memory:', opts);
 const con = await db.connect();
 const f = (n) => `'${dir}/${n}'`;
 const sql = `
