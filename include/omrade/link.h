@@ -161,6 +161,9 @@ int32_t om_link_area(const om_link *l, uint32_t person, const om_link_plan *plan
 /* Dense index of a lopnr; false when unknown. */
 bool om_link_person(const om_link *l, int64_t lopnr, uint32_t *person);
 int64_t om_link_lopnr(const om_link *l, uint32_t person);
+/* Sex (1 man, 2 woman, 0 unknown), birth year and OM_BORN_* group of a
+ * person (all 0 / OM_BORN_UNKNOWN for an index out of range). */
+void om_link_person_info(const om_link *l, uint32_t person, int *sex, int *birth_year, int *born);
 
 /* Area types of the persons under two plans of the same statistics year. */
 typedef struct om_link_comparison {

@@ -3,6 +3,7 @@
 #define OMRADE_OMRADE_H
 
 #include "omrade/build.h"
+#include "omrade/change.h"
 #include "omrade/common.h"
 #include "omrade/csv.h"
 #include "omrade/geo.h"

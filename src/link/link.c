@@ -945,6 +945,14 @@ int64_t om_link_lopnr(const om_link *l, uint32_t person)
     return person < l->n ? l->lopnr[person] : -1;
 }
 
+void om_link_person_info(const om_link *l, uint32_t person, int *sex, int *birth_year, int *born)
+{
+    bool in = person < l->n;
+    *sex = in ? l->sex[person] : 0;
+    *birth_year = in ? l->birth_year[person] : 0;
+    *born = in ? l->born[person] : OM_BORN_UNKNOWN;
+}
+
 /* The residence year whose 31 Dec register is the population of statistics
  * year y under m (`latest` keeps omrade's earlier rule: Y-1). */
 static int population_year(om_link_method m, int y)
