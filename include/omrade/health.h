@@ -1,0 +1,63 @@
+/* omrade — health-indicator methods beside om_stats: life expectancy
+ * (Chiang II abridged life table with Silcocks' variance) and indirectly
+ * standardised ratios (ISR/SMR) with exact or Byar limits.  Both follow
+ * PHEindicatormethods (phe_life_expectancy, calculate_ISRatio), the reference
+ * implementation of Public Health England's / OHID's Fingertips indicators.
+ * Formulas and sources are in src/stats/lifeexp.c, src/stats/isr.c and
+ * docs/health.md.  Pure functions: no allocation, no I/O. */
+#ifndef OMRADE_HEALTH_H
+#define OMRADE_HEALTH_H
+
+#include "omrade/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Why a life expectancy (or its limits) is empty.  The group-wide reasons
+ * (OM_LE_NO_POP ... OM_LE_NO_OPEN_DEATHS) empty every band of the group, as
+ * phe_life_expectancy does; the others concern one band. */
+typedef enum om_le_note {
+    OM_LE_OK = 0,
+    OM_LE_NO_POP,          /* a band has no population (PHE: pop <= 0) */
+    OM_LE_DEATHS_OVER_POP, /* a band has more deaths than population */
+    OM_LE_SMALL_POP,       /* total population 5,000 or less (Toson & Baker 2003) */
+    OM_LE_NO_OPEN_DEATHS,  /* no deaths in the open last band: its mean survival 1/M is infinite */
+    OM_LE_NO_SURVIVORS,    /* l = 0: an earlier band has q = 1, nobody reaches this age */
+    OM_LE_WIDE_CI          /* 95 % interval wider than 20 years: value suppressed, limits kept */
+} om_le_note;
+
+/* Minimum total population for a life expectancy (PHE, after Toson & Baker
+ * 2003): groups with a total of at most this many are not reported. */
+#define OM_LE_MIN_POP 5000.0
+
+typedef struct om_le {
+    double le, lower, upper; /* years; NaN when empty */
+    double se;               /* standard error of le (Silcocks); NaN when undefined */
+    om_le_note note;
+    int note_band;           /* band index the note refers to (NO_POP, DEATHS_OVER_POP); -1 otherwise */
+} om_le;
+
+/* Abridged life table over n >= 2 bands with start ages start[0] = 0 <
+ * start[1] < ... < start[n-1] (the last band is open), population (or
+ * person-years) pop[i] and deaths[i].  Writes out[i] = life expectancy at
+ * start[i] with limits e +- z se at `level` (0.95 or 0.998).  a = 0.1 for the
+ * band starting at 0, 0.5 for the others.  Errors: OM_ERR_USAGE when n < 2,
+ * start[0] != 0 or the start ages do not increase; everything about the
+ * data itself is reported through out[].note, never as an error. */
+om_status om_stats_lifeexp(size_t n, const double *start, const double *pop,
+                           const double *deaths, double level, om_le *out, om_error *err);
+
+/* Indirectly standardised ratio of `observed` events to `expected` (the sum
+ * over strata of reference rate x local population).  ratio = O / E * mult
+ * (mult 1 for a ratio, 100 for an SMR in per cent); limits are Poisson limits
+ * for O divided by E times mult: exact (Garwood) below `byar_from` events and
+ * Byar's approximation from it on (PHE: byar_from = 10; 0 = Byar always,
+ * a huge value = exact always).  E <= 0 gives NaN. */
+void om_stats_isr(double observed, double expected, double mult, double level, double byar_from,
+                  double *ratio, double *lower, double *upper);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
