@@ -57,6 +57,21 @@ om_status om_stats_lifeexp(size_t n, const double *start, const double *pop,
 void om_stats_isr(double observed, double expected, double mult, double level, double byar_from,
                   double *ratio, double *lower, double *upper);
 
+/* Funnel-plot control limits around a baseline (Spiegelhalter 2005, Stat
+ * Med 24:1185-1202) as in PHEindicatormethods' phe_funnels, at `level`
+ * (0.95 or 0.998, PHE's "2s" and "3s" limits).
+ * Proportions: p0 -+ z sqrt(p0 (1 - p0) / n), clipped to [0, 1], times mult
+ * (PHE writes it as an inverted Wilson score interval; it reduces to this).
+ * n <= 0 or p0 outside [0, 1] gives NaN. */
+void om_stats_funnel_prop(double p0, double n, double level, double mult, double *lower,
+                          double *upper);
+/* Counts (rates, ratios): for an observed count O > 0 the factors O / U(O)
+ * and O / L(O), with (L, U) the exact Poisson limits of O at `level`; the
+ * limits of a rate with baseline r0 are r0 times these, of an ISR 100 times
+ * (PHE's funnels for rate and ratio statistics: events on the x axis).
+ * O = 0 gives lower 0 and an infinite upper factor; O < 0 NaN. */
+void om_stats_funnel_poisson(double observed, double level, double *lower, double *upper);
+
 #ifdef __cplusplus
 }
 #endif
