@@ -9,6 +9,7 @@
 #define OMRADE_HEALTH_H
 
 #include "omrade/common.h"
+#include "omrade/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -71,6 +72,43 @@ void om_stats_funnel_prop(double p0, double n, double level, double mult, double
  * (PHE's funnels for rate and ratio statistics: events on the x axis).
  * O = 0 gives lower 0 and an infinite upper factor; O < 0 NaN. */
 void om_stats_funnel_poisson(double observed, double level, double *lower, double *upper);
+
+/* Slope and relative index of inequality over k >= 2 ordered groups with
+ * a choice of weighting, sign convention and interval (om_stats_sii in
+ * stats.h is the inverse-variance, first-minus-last special case with
+ * delta-method intervals).  Group g has population pop[g] > 0 (its share
+ * gives the ridit: the cumulative midpoint of the population in the given
+ * order), value[g] and sd[g] > 0, the standard error of value[g] on the
+ * scale named by `scale` (value itself, log value for rates, logit value for
+ * proportions; PHE derives it from the 95 % limits on that scale). */
+typedef enum om_sii_weight {
+    OM_SII_INVERSE_VARIANCE = 0, /* 1 / se^2 on the natural scale (Hayes & Berry 2002) */
+    OM_SII_POPULATION = 1        /* population share (PHE's phe_sii; Low & Low 2004) */
+} om_sii_weight;
+typedef enum om_sii_scale { OM_SII_NORMAL = 0, OM_SII_RATE = 1, OM_SII_PROPORTION = 2 } om_sii_scale;
+typedef struct om_sii_opts {
+    om_sii_weight weight;
+    om_sii_scale scale;
+    /* true: SII = fitted(1) - fitted(0), RII = fitted(1) / fitted(0) (PHE:
+     * the last group's end minus the first's); false: the first's minus the
+     * last's, RII = fitted(0) / fitted(1) (omrade's rates). */
+    bool last_minus_first;
+    double level;     /* 0.95 or 0.998 */
+    long reps;        /* 0: analytic intervals; >= 1000: Monte Carlo with reps draws */
+    uint64_t seed;    /* Monte Carlo stream (GSL mt19937) */
+} om_sii_opts;
+/* Analytic intervals: the sandwich covariance (X'WX)^-1 X'W S W X (X'WX)^-1
+ * with S = diag(se^2) on the natural scale (se from sd by the delta method:
+ * sd x value for rates, sd x value (1 - value) for proportions), exact for
+ * either weighting; the RII's on the log scale by the delta method.
+ * Monte Carlo (PHE): draw every value from N(T(value), sd) on its scale T,
+ * transform back, refit with the same weights, and take the order
+ * statistics round(reps a/2) and round(reps (1 - a/2)) (1-based) of the
+ * SIIs and RIIs.  Errors: OM_ERR_USAGE for k < 2, a non-positive pop or
+ * sd, a rate <= 0 or a proportion outside (0, 1), reps in 1..999;
+ * OM_ERR_NOMEM. */
+om_status om_stats_sii_ex(size_t k, const double *pop, const double *value, const double *sd,
+                          const om_sii_opts *opt, om_sii *out, om_error *err);
 
 #ifdef __cplusplus
 }
