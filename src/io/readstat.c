@@ -16,9 +16,13 @@
 #include "omrade/readstat.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <readstat.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -419,6 +423,21 @@ om_status om_readstat_open(om_csv **out, const char *path, om_readstat_format fm
                            const om_csv_options *opt, om_error *err)
 {
     *out = NULL;
+    /* the CSV path's messages for a missing input or a directory */
+    struct stat st;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        int e = errno;
+        return om_error_set(err, e == ENOENT || e == ENOTDIR || e == EACCES || e == ELOOP ||
+                                         e == ENAMETOOLONG
+                                     ? OM_ERR_INPUT
+                                     : OM_ERR_IO,
+                            path, 0, 0, "cannot open the input: %s", strerror(e));
+    }
+    bool dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+    close(fd);
+    if (dir)
+        return om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected a file, found a directory");
     char *text;
     size_t len;
     om_status s = om_readstat_csv(path, fmt, opt ? opt->max_bytes : 0, opt ? opt->max_fields : 0,
