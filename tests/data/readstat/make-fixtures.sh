@@ -7,7 +7,7 @@
 # as exactly persons.csv.
 set -eu
 cd "$(dirname "$0")"
-rm -f ./*.dta ./*.sav ./*.sas7bdat
+rm -f ./*.dta ./*.sav ./*.sas7bdat ../../../examples/health/aggregated.sas7bdat
 readstat persons.csv meta-stata.json persons.dta
 readstat persons.csv meta-spss.json persons.sav
 readstat persons.dta persons.sas7bdat
@@ -25,3 +25,7 @@ readstat ../link/aggregated.csv meta-aggregated-spss.json aggregated.sav
 rm meta-aggregated-spss.json
 # a count that is not a whole number, for the error contract
 readstat bad-events.csv meta-aggregated.json bad-events.dta
+# the example of docs/health.md
+readstat ../../../examples/rates/aggregated.csv meta-aggregated.json ../../../examples/health/aggregated.dta
+readstat ../../../examples/health/aggregated.dta ../../../examples/health/aggregated.sas7bdat
+rm ../../../examples/health/aggregated.dta
