@@ -110,6 +110,25 @@ typedef struct om_sii_opts {
 om_status om_stats_sii_ex(size_t k, const double *pop, const double *value, const double *sd,
                           const om_sii_opts *opt, om_sii *out, om_error *err);
 
+/* Kaplan-Meier survival (Kaplan & Meier 1958) over n observations
+ * time[i] >= 0 with event[i] (true: the event, e.g. death; false: censored),
+ * in any order.  Writes one step per distinct event time into steps[] (at
+ * most n; *nsteps receives the count), sorted by time: the number at risk
+ * just before it, events, censorings since the previous step, S(t), its
+ * Greenwood (1926) standard error S(t) sqrt(sum d / (r (r - d))), and limits
+ * at `level`: "log-log" (Kalbfleisch & Prentice 2002,
+ * exp(-exp(log(-log S) -+ z se / (S |log S|)))) or plain S -+ z se clipped
+ * to [0, 1].  Censorings at an event time count as at risk at it (the usual
+ * convention).  Where S = 1 or 0 the log-log limits are undefined (NaN).
+ * Errors: OM_ERR_USAGE for a negative or non-finite time; OM_ERR_NOMEM. */
+typedef struct om_km_step {
+    double time;
+    double at_risk, events, censored;
+    double surv, se, lower, upper;
+} om_km_step;
+om_status om_stats_km(size_t n, const double *time, const bool *event, double level, bool loglog,
+                      om_km_step *steps, size_t *nsteps, om_error *err);
+
 #ifdef __cplusplus
 }
 #endif
