@@ -129,6 +129,21 @@ typedef struct om_km_step {
 om_status om_stats_km(size_t n, const double *time, const bool *event, double level, bool loglog,
                       om_km_step *steps, size_t *nsteps, om_error *err);
 
+/* Generalised linear model by iteratively reweighted least squares
+ * (McCullagh & Nelder 1989, sec. 2.5), as R's glm(): Poisson with log link
+ * and an offset (log person-years, for rates), or binomial with logit link
+ * (y successes of m trials, for proportions).  X is n x p, row-major, with
+ * its own intercept column if wanted.  Converged when the relative change
+ * in deviance is below 1e-10 (at most 50 iterations).  beta[p], se[p]
+ * (from (X'WX)^-1 at the fit), *deviance, *iterations.  Errors:
+ * OM_ERR_INPUT when X'WX is singular (collinear columns, or a category
+ * without data) or the fit does not converge; OM_ERR_USAGE for negative
+ * y, m < y, or n < p. */
+typedef enum om_glm_family { OM_GLM_POISSON = 0, OM_GLM_BINOMIAL = 1 } om_glm_family;
+om_status om_stats_glm(om_glm_family family, size_t n, size_t p, const double *X, const double *y,
+                       const double *m_or_offset, double *beta, double *se, double *deviance,
+                       int *iterations, om_error *err);
+
 #ifdef __cplusplus
 }
 #endif
