@@ -9,6 +9,7 @@
 #include "omrade/geo.h"
 #include "omrade/geom.h"
 #include "omrade/hash.h"
+#include "omrade/health.h"
 #include "omrade/link.h"
 #include "omrade/scb.h"
 #include "omrade/seg.h"

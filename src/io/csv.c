@@ -8,6 +8,7 @@
  * (the mapping is private copy-on-write). */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/csv.h"
+#include "omrade/readstat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -153,6 +154,10 @@ om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
                       om_error *err)
 {
     *out = NULL;
+    /* SAS, Stata and SPSS files are read as CSV text (src/io/readstat.c) */
+    om_readstat_format rf = om_readstat_format_of(path);
+    if (rf != OM_READSTAT_NONE)
+        return om_readstat_open(out, path, rf, opt, err);
     om_csv *c = calloc(1, sizeof *c);
     if (!c)
         return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
