@@ -9,6 +9,7 @@
 #include "omrade/geom.h"
 #include "omrade/hash.h"
 #include "omrade/link.h"
+#include "omrade/need.h"
 #include "omrade/scb.h"
 #include "omrade/seg.h"
 #include "omrade/sdc.h"
