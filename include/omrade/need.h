@@ -84,6 +84,61 @@ void om_alloc_units_free(om_alloc_units *u);
 om_status om_alloc_write(FILE *fp, const om_alloc_units *u, const int64_t *amount,
                          om_error *err);
 
+
+/* ---------------------------------------------------------- need indices */
+
+typedef enum om_need_index {
+    OM_NEED_CNI,       /* Care Need Index, relative to the whole input (see need.c) */
+    OM_NEED_KEY2011,   /* sorteringsnyckel 2011: income, education, work; 10 groups */
+    OM_NEED_KEY2013,   /* sorteringsnyckel 2013: income, work; 8 groups */
+    OM_NEED_CHILD_SEI  /* child-adapted SEI, children 0-5 and 6-17 */
+} om_need_index;
+
+/* "cni", "key2011", "key2013", "child-sei"; false on anything else. */
+bool om_need_index_parse(const char *s, om_need_index *out);
+/* The input columns an index needs (NULL-terminated, after "area"). */
+const char *const *om_need_columns(om_need_index ix);
+
+#define OM_NEED_CNI_VARS 7
+typedef struct om_need_opts {
+    om_need_index index;
+    /* CNI only: one weight per variable in om_need_columns() order after
+     * "population" (no built-in weights: see docs/need.md). */
+    const double *cni_weights;
+    /* Units: NULL and level 0 = each input area; units_path = a CSV
+     * code,unit file mapping every area to a unit; level 4 = kommun (the
+     * first four digits of the area code), 2 = län (the first two). */
+    const char *units_path;
+    int level;
+} om_need_opts;
+
+/* Counts and indices per unit.  Created by om_need_compute(), destroyed by
+ * om_need_table_free() (accepts NULL). */
+typedef struct om_need_table om_need_table;
+
+/* Read counts per area from `path` (CSV: area and the columns of
+ * om_need_columns(), whole numbers), sum them per unit and compute the
+ * index.  Errors (OM_ERR_INPUT, with file:line:column): a missing column,
+ * a count that is not a whole number, a count above its denominator, an
+ * area not in the units file, an area code too short for the level;
+ * OM_ERR_USAGE: CNI without weights; OM_ERR_IO, OM_ERR_NOMEM. */
+/* CNI weights from a CSV variable,weight naming each of the seven CNI
+ * variables once (om_need_columns(OM_NEED_CNI) after "population"), each a
+ * number >= 0.  Errors: OM_ERR_INPUT naming the unknown, repeated or
+ * missing variable. */
+om_status om_need_cni_weights_read(const char *path, double w[OM_NEED_CNI_VARS], om_error *err);
+om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table **out,
+                          om_error *err);
+void om_need_table_free(om_need_table *t);
+size_t om_need_units(const om_need_table *t);
+/* Write the table as CSV: unit, the denominators, each count with its
+ * percentage share (<col>_pct), then the index columns (docs/need.md). */
+om_status om_need_write(FILE *fp, const om_need_table *t, om_error *err);
+/* Value of output column `name` for unit i (NaN if undefined or unknown),
+ * for tests and comparisons. */
+double om_need_value(const om_need_table *t, size_t i, const char *name);
+const char *om_need_unit(const om_need_table *t, size_t i);
+
 #ifdef __cplusplus
 }
 #endif
