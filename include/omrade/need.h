@@ -14,6 +14,8 @@
 #define OMRADE_NEED_H
 
 #include "omrade/common.h"
+#include "omrade/geo.h"
+#include "omrade/synth.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,6 +124,24 @@ typedef struct om_need_table om_need_table;
  * a count that is not a whole number, a count above its denominator, an
  * area not in the units file, an area code too short for the level;
  * OM_ERR_USAGE: CNI without weights; OM_ERR_IO, OM_ERR_NOMEM. */
+/* Counts per area for every index, from person-level files in the synthetic
+ * Sweden layout in `dir` (persons.csv, person_year.csv and households.csv
+ * from `omrade synth --households`) for `year` (2012-2024): one row per area
+ * of `level` (DeSO, RegSO, kommun, län of `geo`) with residents:
+ * area,population,under5,born_outside,elderly_alone,unemployed,
+ * single_parent,moved_in,low_education,low_income,no_work,children_0_5,
+ * children_6_17,low_edu_0_5,low_econ_0_5,assist_0_5,low_edu_6_17,
+ * low_econ_6_17,assist_6_17 (definitions in src/need/counts.c and
+ * docs/need.md).  guardian_any: a child counts in low_edu_* when any
+ * guardian has at most pre-upper-secondary education (else: the
+ * best-educated guardian).  Errors: OM_ERR_USAGE (year), OM_ERR_IO,
+ * OM_ERR_INPUT with file:line:column, OM_ERR_NOMEM. */
+typedef struct om_need_counts_summary {
+    int64_t areas, rejected_rows, children_without_guardian;
+} om_need_counts_summary;
+om_status om_need_counts(const char *dir, int year, const om_geo *geo, om_level level,
+                         bool guardian_any, FILE *out, om_need_counts_summary *sum, om_error *err);
+
 /* CNI weights from a CSV variable,weight naming each of the seven CNI
  * variables once (om_need_columns(OM_NEED_CNI) after "population"), each a
  * number >= 0.  Errors: OM_ERR_INPUT naming the unknown, repeated or

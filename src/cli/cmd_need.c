@@ -11,7 +11,9 @@ static void help(FILE *fp)
 {
     fprintf(fp,
             "usage: omrade need FILE --index cni|key2011|key2013|child-sei [--units FILE | --level kommun|lan]\n"
-            "                   [--cni-weights FILE] --out FILE\n\n"
+            "                   [--cni-weights FILE] --out FILE\n"
+            "       omrade need --synth DIR --year Y [--level deso|regso|kommun|lan]\n"
+            "                   [--guardian highest|any] --out FILE\n\n"
             "Need indices per unit from counts per area (RegSO, DeSO or any code).  FILE is CSV\n"
             "with column area and, by index (whole numbers):\n"
             "  cni        population,under5,born_outside,elderly_alone,unemployed,\n"
@@ -22,7 +24,11 @@ static void help(FILE *fp)
             "             low_edu_6_17,low_econ_6_17,assist_6_17\n"
             "Counts are summed per unit; output: unit, the denominators, each count and its\n"
             "share in percent (<col>_pct), then cni | key,group | sei_0_5,z_0_5,sei_6_17,z_6_17.\n"
-            "Definitions and sources: docs/need.md.\n\n"
+            "Definitions and sources: docs/need.md.\n"
+            "With --synth, write instead the counts of every index per area (default RegSO)\n"
+            "from a directory of `omrade synth --households` for year Y (2012-2024); the\n"
+            "child SEI's education part counts the best-educated guardian (--guardian\n"
+            "highest, default) or any guardian (--guardian any).\n\n"
             "options:\n"
             "  --index I          the index (required)\n"
             "  --units FILE       CSV code,unit mapping every area to a unit (e.g. stadsdelar)\n"
@@ -31,7 +37,45 @@ static void help(FILE *fp)
             "                     cni: omrade has no built-in weights)\n"
             "  --out FILE         output CSV (required; '-' for standard output)\n" OM_CLI_PROVENANCE_HELP
             "\nexample:\n"
+            "  omrade synth --scale 0.02 --out s --households\n"
+            "  omrade need --synth s --year 2022 --out counts.csv\n"
             "  omrade need counts.csv --index key2013 --level kommun --out key.csv\n");
+}
+
+static int from_synth(int argc, char **argv, const char *dir, int year, const char *lv,
+                      bool guardian_any, const char *out)
+{
+    if (optind != argc)
+        return om_cli_usage("need", "expected no input FILE with --synth, found '%s'", argv[optind]);
+    if (!year)
+        return om_cli_usage("need", "expected --year with --synth");
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    om_level level = lv ? om_level_parse(lv) : OM_LEVEL_REGSO;
+    if (level == OM_LEVEL_NONE || level == OM_LEVEL_RIKET)
+        return om_cli_usage("need", "expected --level deso, regso, kommun or lan, found '%s'", lv);
+    om_error err = OM_ERROR_INIT;
+    om_geo *geo = NULL;
+    if (om_geo_new_builtin(&geo, &err) != OM_OK)
+        return om_cli_fail("need", &err);
+    om_cli_prov_start("need", argc, argv);
+    om_afile *af = NULL;
+    om_need_counts_summary sum;
+    om_status s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_need_counts(dir, year, geo, level, guardian_any, om_afile_stream(af), &sum, &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    om_geo_free(geo);
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    fprintf(stderr, "omrade need: %lld areas; %lld rows not used (unknown person or DeSO, repeated); "
+                    "%lld children without a guardian in the data\n",
+            (long long)sum.areas, (long long)sum.rejected_rows, (long long)sum.children_without_guardian);
+    return 0;
 }
 
 static int run(int argc, char **argv)
@@ -40,11 +84,16 @@ static int run(int argc, char **argv)
                                          {"units", required_argument, 0, 'u'},
                                          {"level", required_argument, 0, 'l'},
                                          {"cni-weights", required_argument, 0, 'w'},
+                                         {"synth", required_argument, 0, 's'},
+                                         {"year", required_argument, 0, 'y'},
+                                         {"guardian", required_argument, 0, 'g'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
-    const char *out = NULL, *weights = NULL;
+    const char *out = NULL, *weights = NULL, *synth = NULL, *level = NULL;
+    long long year = 0;
+    bool guardian_any = false;
     om_need_opts o = {0};
     bool has_index = false;
     int c;
@@ -57,13 +106,18 @@ static int run(int argc, char **argv)
             has_index = true;
             break;
         case 'u': o.units_path = optarg; break;
-        case 'l':
-            if (strcmp(optarg, "kommun") == 0)
-                o.level = 4;
-            else if (strcmp(optarg, "lan") == 0 || strcmp(optarg, "län") == 0)
-                o.level = 2;
-            else
-                return om_cli_usage("need", "expected --level kommun or lan, found '%s'", optarg);
+        case 'l': level = optarg; break;
+        case 's': synth = optarg; break;
+        case 'y':
+            if (!om_cli_parse_int(optarg, OM_SYNTH_YEAR0 + 1, OM_SYNTH_YEAR1, &year))
+                return om_cli_usage("need", "expected --year %d-%d, found '%s'", OM_SYNTH_YEAR0 + 1,
+                                    OM_SYNTH_YEAR1, optarg);
+            break;
+        case 'g':
+            if (strcmp(optarg, "any") == 0)
+                guardian_any = true;
+            else if (strcmp(optarg, "highest") != 0)
+                return om_cli_usage("need", "expected --guardian highest or any, found '%s'", optarg);
             break;
         case 'w': weights = optarg; break;
         case 'o': out = optarg; break;
@@ -71,6 +125,16 @@ static int run(int argc, char **argv)
         OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("need", "bad option");
         }
+    }
+    if (synth)
+        return from_synth(argc, argv, synth, (int)year, level, guardian_any, out);
+    if (level) {
+        if (strcmp(level, "kommun") == 0)
+            o.level = 4;
+        else if (strcmp(level, "lan") == 0 || strcmp(level, "län") == 0)
+            o.level = 2;
+        else
+            return om_cli_usage("need", "expected --level kommun or lan, found '%s'", level);
     }
     if (optind + 1 != argc)
         return om_cli_usage("need", "expected one input FILE");
