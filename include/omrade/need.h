@@ -142,6 +142,29 @@ typedef struct om_need_counts_summary {
 om_status om_need_counts(const char *dir, int year, const om_geo *geo, om_level level,
                          bool guardian_any, FILE *out, om_need_counts_summary *sum, om_error *err);
 
+/* Comparison of two indices on the same units (src/need/compare.c). */
+typedef struct om_need_comparison {
+    int64_t units;       /* units with a value in both */
+    double spearman;     /* rank correlation (mid-ranks for ties); NaN if a series is constant */
+    int64_t top;         /* k = round(fraction * units), at least 1 */
+    int64_t top_both, top_only_a, top_only_b;
+    int64_t only_a, only_b; /* units in one file only (not compared, reported) */
+    int64_t undefined;      /* rows with an empty value (not compared, reported) */
+} om_need_comparison;
+/* Compare a[0..n) and b[0..n): mid-ranks into rank_a/rank_b (ascending,
+ * 1..n), the top k by value into top_a/top_b (1 = selected).  Errors:
+ * OM_ERR_INPUT (n < 2), OM_ERR_USAGE (fraction outside (0, 1]). */
+om_status om_need_compare(size_t n, const double *a, const double *b, double top_frac,
+                          om_need_comparison *c, double *rank_a, double *rank_b,
+                          unsigned char *top_a, unsigned char *top_b, om_error *err);
+/* The same on two CSV files joined by their unit column ("unit", or "area"
+ * when there is no "unit"), values from columns col_a and col_b; writes
+ * unit,a,b,rank_a,rank_b,top_a,top_b in the order of file A.  Errors as
+ * the readers (file:line:column), OM_ERR_NOMEM. */
+om_status om_need_compare_files(const char *path_a, const char *col_a, const char *path_b,
+                                const char *col_b, double top_frac, FILE *out,
+                                om_need_comparison *c, om_error *err);
+
 /* CNI weights from a CSV variable,weight naming each of the seven CNI
  * variables once (om_need_columns(OM_NEED_CNI) after "population"), each a
  * number >= 0.  Errors: OM_ERR_INPUT naming the unknown, repeated or

@@ -5,6 +5,7 @@
 #include "omrade/need.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void help(FILE *fp)
@@ -13,7 +14,8 @@ static void help(FILE *fp)
             "usage: omrade need FILE --index cni|key2011|key2013|child-sei [--units FILE | --level kommun|lan]\n"
             "                   [--cni-weights FILE] --out FILE\n"
             "       omrade need --synth DIR --year Y [--level deso|regso|kommun|lan]\n"
-            "                   [--guardian highest|any] --out FILE\n\n"
+            "                   [--guardian highest|any] --out FILE\n"
+            "       omrade need --compare A.csv:COL B.csv:COL [--top F] --out FILE\n\n"
             "Need indices per unit from counts per area (RegSO, DeSO or any code).  FILE is CSV\n"
             "with column area and, by index (whole numbers):\n"
             "  cni        population,under5,born_outside,elderly_alone,unemployed,\n"
@@ -28,7 +30,10 @@ static void help(FILE *fp)
             "With --synth, write instead the counts of every index per area (default RegSO)\n"
             "from a directory of `omrade synth --households` for year Y (2012-2024); the\n"
             "child SEI's education part counts the best-educated guardian (--guardian\n"
-            "highest, default) or any guardian (--guardian any).\n\n"
+            "highest, default) or any guardian (--guardian any).\n"
+            "With --compare, join two outputs by unit and compare the columns: Spearman's\n"
+            "rank correlation and the overlap of the top F (default 0.1) by each, on stderr;\n"
+            "the file has unit,a,b,rank_a,rank_b,top_a,top_b.\n\n"
             "options:\n"
             "  --index I          the index (required)\n"
             "  --units FILE       CSV code,unit mapping every area to a unit (e.g. stadsdelar)\n"
@@ -40,6 +45,49 @@ static void help(FILE *fp)
             "  omrade synth --scale 0.02 --out s --households\n"
             "  omrade need --synth s --year 2022 --out counts.csv\n"
             "  omrade need counts.csv --index key2013 --level kommun --out key.csv\n");
+}
+
+static int do_compare(int argc, char **argv, double top, const char *out)
+{
+    if (optind + 2 != argc)
+        return om_cli_usage("need", "expected --compare A.csv:COLUMN B.csv:COLUMN");
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    char *spec[2];
+    const char *col[2];
+    for (int k = 0; k < 2; k++) {
+        const char *arg = argv[optind + k];
+        const char *colon = strrchr(arg, ':');
+        if (!colon || colon == arg || !colon[1])
+            return om_cli_usage("need", "expected FILE:COLUMN, found '%s'", arg);
+        spec[k] = strndup(arg, (size_t)(colon - arg));
+        col[k] = colon + 1;
+    }
+    om_error err = OM_ERROR_INIT;
+    om_need_comparison c;
+    om_cli_prov_start("need", argc, argv);
+    om_afile *af = NULL;
+    om_status s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_need_compare_files(spec[0], col[0], spec[1], col[1], top, om_afile_stream(af), &c,
+                                  &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    free(spec[0]);
+    free(spec[1]);
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    char rho[32];
+    om_fmt_fixed(rho, sizeof rho, c.spearman, 3);
+    fprintf(stderr,
+            "omrade need: %lld units; Spearman %s; top %lld: %lld in both, %lld by A only, %lld by B "
+            "only; not compared: %lld units with a value in A only, %lld in B only (%lld empty values)\n",
+            (long long)c.units, rho, (long long)c.top, (long long)c.top_both, (long long)c.top_only_a,
+            (long long)c.top_only_b, (long long)c.only_a, (long long)c.only_b, (long long)c.undefined);
+    return 0;
 }
 
 static int from_synth(int argc, char **argv, const char *dir, int year, const char *lv,
@@ -87,13 +135,16 @@ static int run(int argc, char **argv)
                                          {"synth", required_argument, 0, 's'},
                                          {"year", required_argument, 0, 'y'},
                                          {"guardian", required_argument, 0, 'g'},
+                                         {"compare", no_argument, 0, 'c'},
+                                         {"top", required_argument, 0, 't'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *out = NULL, *weights = NULL, *synth = NULL, *level = NULL;
     long long year = 0;
-    bool guardian_any = false;
+    bool guardian_any = false, compare = false;
+    double top = 0.1;
     om_need_opts o = {0};
     bool has_index = false;
     int c;
@@ -108,6 +159,11 @@ static int run(int argc, char **argv)
         case 'u': o.units_path = optarg; break;
         case 'l': level = optarg; break;
         case 's': synth = optarg; break;
+        case 'c': compare = true; break;
+        case 't':
+            if (!om_cli_parse_double(optarg, &top) || !(top > 0 && top <= 1))
+                return om_cli_usage("need", "expected --top a fraction in (0, 1], found '%s'", optarg);
+            break;
         case 'y':
             if (!om_cli_parse_int(optarg, OM_SYNTH_YEAR0 + 1, OM_SYNTH_YEAR1, &year))
                 return om_cli_usage("need", "expected --year %d-%d, found '%s'", OM_SYNTH_YEAR0 + 1,
@@ -126,6 +182,8 @@ static int run(int argc, char **argv)
         default: return om_cli_usage("need", "bad option");
         }
     }
+    if (compare)
+        return do_compare(argc, argv, top, out);
     if (synth)
         return from_synth(argc, argv, synth, (int)year, level, guardian_any, out);
     if (level) {

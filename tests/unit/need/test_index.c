@@ -181,12 +181,51 @@ static void test_units_and_levels(void **state)
     unlink(mp);
 }
 
+/* Spearman's rho as the Pearson correlation of mid-ranks (Kendall &
+ * Gibbons 1990, ch. 3), by hand */
+static void test_compare(void **state)
+{
+    (void)state;
+    double ra[5], rb[5];
+    unsigned char ta[5], tb[5];
+    om_need_comparison c;
+    om_error err = OM_ERROR_INIT;
+    /* no ties: rho = 1 - 6 sum d^2 / (n (n^2 - 1)) = 1 - 6*4/120 = 0.8 */
+    assert_int_equal(om_need_compare(5, (double[]){1, 2, 3, 4, 5}, (double[]){2, 1, 4, 3, 5}, 0.2,
+                                     &c, ra, rb, ta, tb, &err),
+                     OM_OK);
+    NEAR(c.spearman, 0.8);
+    /* ties: b = 5,6,7,8,7 -> ranks 1,2,3.5,5,3.5; deviations from 3:
+     * a -2,-1,0,1,2; b -2,-1,.5,2,.5; sum ab = 8, sum aa = 10, sum bb = 9.5
+     * -> 8 / sqrt(95) */
+    assert_int_equal(om_need_compare(5, (double[]){1, 2, 3, 4, 5}, (double[]){5, 6, 7, 8, 7}, 0.4,
+                                     &c, ra, rb, ta, tb, &err),
+                     OM_OK);
+    NEAR(c.spearman, 8 / sqrt(95.0));
+    NEAR(rb[2], 3.5);
+    NEAR(rb[4], 3.5);
+    /* top 0.4 of 5 = 2: by a units 4,5; by b 8 (unit 4) and the first 7
+     * (unit 3) -> both 1, a only 1, b only 1 */
+    assert_int_equal(c.top, 2);
+    assert_int_equal(c.top_both, 1);
+    assert_int_equal(c.top_only_a, 1);
+    assert_int_equal(c.top_only_b, 1);
+    assert_true(tb[2] == 1 && tb[4] == 0 && ta[4] == 1);
+    /* a constant series has no rank correlation */
+    assert_int_equal(om_need_compare(3, (double[]){1, 1, 1}, (double[]){1, 2, 3}, 0.5, &c, ra, rb,
+                                     ta, tb, &err),
+                     OM_OK);
+    assert_true(isnan(c.spearman));
+    assert_int_equal(om_need_compare(1, (double[]){1}, (double[]){1}, 0.5, &c, ra, rb, ta, tb, &err),
+                     OM_ERR_INPUT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cni),         cmocka_unit_test(test_key2013),
         cmocka_unit_test(test_key2011_groups), cmocka_unit_test(test_child_sei),
-        cmocka_unit_test(test_units_and_levels),
+        cmocka_unit_test(test_units_and_levels), cmocka_unit_test(test_compare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
