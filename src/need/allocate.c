@@ -163,8 +163,6 @@ om_status om_allocate(size_t n, const double *w, int64_t budget, const om_alloc_
     }
     if (c > budget)
         c = budget; /* no amount can exceed the budget: amounts are >= 0 */
-    if (f > c)
-        f = c; /* only when n == 1 and floor > budget was allowed: impossible above */
     /* units of weight 0 stay at the floor; if everything else is capped the
      * rule cannot place the rest */
     {
