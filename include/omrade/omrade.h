@@ -11,6 +11,7 @@
 #include "omrade/hash.h"
 #include "omrade/health.h"
 #include "omrade/link.h"
+#include "omrade/need.h"
 #include "omrade/scb.h"
 #include "omrade/seg.h"
 #include "omrade/sdc.h"

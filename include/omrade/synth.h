@@ -82,6 +82,26 @@ om_status om_synth_generate(const om_synth_model *m, const char *dir,
                             const om_synth_options *opt, om_synth_summary *sum,
                             om_error *err);
 
+/* Households and guardians (docs/synth.md, "Households"; src/synth/
+ * households.c): read persons.csv, residence.csv and births.csv in `dir`
+ * (as om_synth_generate writes them, not split by year) and write to `out`
+ * one row per person resident on 31 Dec of a year:
+ * lopnr,year,deso,household,type,guardian1,guardian2,moved_in
+ * type: couple_children, couple, single_parent, alone, other (SCB 000005F8);
+ * guardian1/2: the guardians' lopnr for children 0-17 (empty otherwise);
+ * moved_in: first year of the current unbroken stay in the DeSO (2011 = in
+ * 2011 or earlier).  Calibrated per DeSO to SCB's 2022 household types.
+ * Rows that cannot be used (unknown person, DeSO or year, duplicates) are
+ * counted in `sum` (may be NULL).  Errors: OM_ERR_IO, OM_ERR_INPUT with
+ * file:line:column, OM_ERR_NOMEM. */
+typedef struct om_households_summary {
+    int64_t person_years, households, children, single_parent_children, living_alone;
+    int64_t children_without_guardian; /* no adult in the DeSO that year */
+    int64_t rejected_persons, rejected_residence;
+} om_households_summary;
+om_status om_synth_households(const om_synth_model *m, const char *dir, uint64_t seed, FILE *out,
+                              om_households_summary *sum, om_error *err);
+
 /* ------------------------------------------------------------- indicators */
 
 typedef struct om_indicators_summary {

@@ -1,0 +1,238 @@
+/* omrade need — need indices per unit from counts per area (docs/need.md). */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include "omrade/need.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *fp)
+{
+    fprintf(fp,
+            "usage: omrade need FILE --index cni|key2011|key2013|child-sei [--units FILE | --level kommun|lan]\n"
+            "                   [--cni-weights FILE] --out FILE\n"
+            "       omrade need --synth DIR --year Y [--level deso|regso|kommun|lan]\n"
+            "                   [--guardian highest|any] --out FILE\n"
+            "       omrade need --compare A.csv:COL B.csv:COL [--top F] --out FILE\n\n"
+            "Need indices per unit from counts per area (RegSO, DeSO or any code).  FILE is CSV\n"
+            "with column area and, by index (whole numbers):\n"
+            "  cni        population,under5,born_outside,elderly_alone,unemployed,\n"
+            "             single_parent,moved_in,low_education\n"
+            "  key2011    population,low_income,low_education,no_work\n"
+            "  key2013    population,low_income,no_work\n"
+            "  child-sei  children_0_5,children_6_17,low_edu_0_5,low_econ_0_5,assist_0_5,\n"
+            "             low_edu_6_17,low_econ_6_17,assist_6_17\n"
+            "Counts are summed per unit; output: unit, the denominators, each count and its\n"
+            "share in percent (<col>_pct), then cni | key,group | sei_0_5,z_0_5,sei_6_17,z_6_17.\n"
+            "Definitions and sources: docs/need.md.\n"
+            "With --synth, write instead the counts of every index per area (default RegSO)\n"
+            "from a directory of `omrade synth --households` for year Y (2012-2024); the\n"
+            "child SEI's education part counts the best-educated guardian (--guardian\n"
+            "highest, default) or any guardian (--guardian any).\n"
+            "With --compare, join two outputs by unit and compare the columns: Spearman's\n"
+            "rank correlation and the overlap of the top F (default 0.1) by each, on stderr;\n"
+            "the file has unit,a,b,rank_a,rank_b,top_a,top_b.\n\n"
+            "options:\n"
+            "  --index I          the index (required)\n"
+            "  --units FILE       CSV code,unit mapping every area to a unit (e.g. stadsdelar)\n"
+            "  --level L          kommun (first 4 digits of the area code) or lan (first 2)\n"
+            "  --cni-weights FILE CSV variable,weight for the seven CNI variables (required for\n"
+            "                     cni: omrade has no built-in weights)\n"
+            "  --out FILE         output CSV (required; '-' for standard output)\n" OM_CLI_PROVENANCE_HELP
+            "\nexample:\n"
+            "  omrade synth --scale 0.02 --out s --households\n"
+            "  omrade need --synth s --year 2022 --out counts.csv\n"
+            "  omrade need counts.csv --index key2013 --level kommun --out key.csv\n");
+}
+
+static int do_compare(int argc, char **argv, double top, const char *out)
+{
+    if (optind + 2 != argc)
+        return om_cli_usage("need", "expected --compare A.csv:COLUMN B.csv:COLUMN");
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    char *spec[2];
+    const char *col[2];
+    for (int k = 0; k < 2; k++) {
+        const char *arg = argv[optind + k];
+        const char *colon = strrchr(arg, ':');
+        if (!colon || colon == arg || !colon[1])
+            return om_cli_usage("need", "expected FILE:COLUMN, found '%s'", arg);
+        spec[k] = strndup(arg, (size_t)(colon - arg));
+        col[k] = colon + 1;
+    }
+    om_error err = OM_ERROR_INIT;
+    om_need_comparison c;
+    om_cli_prov_start("need", argc, argv);
+    om_afile *af = NULL;
+    om_status s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_need_compare_files(spec[0], col[0], spec[1], col[1], top, om_afile_stream(af), &c,
+                                  &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    free(spec[0]);
+    free(spec[1]);
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    char rho[32];
+    om_fmt_fixed(rho, sizeof rho, c.spearman, 3);
+    fprintf(stderr,
+            "omrade need: %lld units; Spearman %s; top %lld: %lld in both, %lld by A only, %lld by B "
+            "only; not compared: %lld units with a value in A only, %lld in B only (%lld empty values)\n",
+            (long long)c.units, rho, (long long)c.top, (long long)c.top_both, (long long)c.top_only_a,
+            (long long)c.top_only_b, (long long)c.only_a, (long long)c.only_b, (long long)c.undefined);
+    return 0;
+}
+
+static int from_synth(int argc, char **argv, const char *dir, int year, const char *lv,
+                      bool guardian_any, const char *out)
+{
+    if (optind != argc)
+        return om_cli_usage("need", "expected no input FILE with --synth, found '%s'", argv[optind]);
+    if (!year)
+        return om_cli_usage("need", "expected --year with --synth");
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    om_level level = lv ? om_level_parse(lv) : OM_LEVEL_REGSO;
+    if (level == OM_LEVEL_NONE || level == OM_LEVEL_RIKET)
+        return om_cli_usage("need", "expected --level deso, regso, kommun or lan, found '%s'", lv);
+    om_error err = OM_ERROR_INIT;
+    om_geo *geo = NULL;
+    if (om_geo_new_builtin(&geo, &err) != OM_OK)
+        return om_cli_fail("need", &err);
+    om_cli_prov_start("need", argc, argv);
+    om_afile *af = NULL;
+    om_need_counts_summary sum;
+    om_status s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_need_counts(dir, year, geo, level, guardian_any, om_afile_stream(af), &sum, &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    om_geo_free(geo);
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    fprintf(stderr, "omrade need: %lld areas; %lld rows not used (unknown person or DeSO, repeated); "
+                    "%lld children without a guardian in the data\n",
+            (long long)sum.areas, (long long)sum.rejected_rows, (long long)sum.children_without_guardian);
+    return 0;
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"units", required_argument, 0, 'u'},
+                                         {"level", required_argument, 0, 'l'},
+                                         {"cni-weights", required_argument, 0, 'w'},
+                                         {"synth", required_argument, 0, 's'},
+                                         {"year", required_argument, 0, 'y'},
+                                         {"guardian", required_argument, 0, 'g'},
+                                         {"compare", no_argument, 0, 'c'},
+                                         {"top", required_argument, 0, 't'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         OM_CLI_PROVENANCE_OPT,
+                                         {0, 0, 0, 0}};
+    const char *out = NULL, *weights = NULL, *synth = NULL, *level = NULL;
+    long long year = 0;
+    bool guardian_any = false, compare = false;
+    double top = 0.1;
+    om_need_opts o = {0};
+    bool has_index = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            if (!om_need_index_parse(optarg, &o.index))
+                return om_cli_usage("need", "expected --index cni, key2011, key2013 or child-sei, found '%s'",
+                                    optarg);
+            has_index = true;
+            break;
+        case 'u': o.units_path = optarg; break;
+        case 'l': level = optarg; break;
+        case 's': synth = optarg; break;
+        case 'c': compare = true; break;
+        case 't':
+            if (!om_cli_parse_double(optarg, &top) || !(top > 0 && top <= 1))
+                return om_cli_usage("need", "expected --top a fraction in (0, 1], found '%s'", optarg);
+            break;
+        case 'y':
+            if (!om_cli_parse_int(optarg, OM_SYNTH_YEAR0 + 1, OM_SYNTH_YEAR1, &year))
+                return om_cli_usage("need", "expected --year %d-%d, found '%s'", OM_SYNTH_YEAR0 + 1,
+                                    OM_SYNTH_YEAR1, optarg);
+            break;
+        case 'g':
+            if (strcmp(optarg, "any") == 0)
+                guardian_any = true;
+            else if (strcmp(optarg, "highest") != 0)
+                return om_cli_usage("need", "expected --guardian highest or any, found '%s'", optarg);
+            break;
+        case 'w': weights = optarg; break;
+        case 'o': out = optarg; break;
+        case 'h': help(stdout); return 0;
+        OM_CLI_PROVENANCE_CASE;
+        default: return om_cli_usage("need", "bad option");
+        }
+    }
+    if (compare)
+        return do_compare(argc, argv, top, out);
+    if (synth)
+        return from_synth(argc, argv, synth, (int)year, level, guardian_any, out);
+    if (level) {
+        if (strcmp(level, "kommun") == 0)
+            o.level = 4;
+        else if (strcmp(level, "lan") == 0 || strcmp(level, "län") == 0)
+            o.level = 2;
+        else
+            return om_cli_usage("need", "expected --level kommun or lan, found '%s'", level);
+    }
+    if (optind + 1 != argc)
+        return om_cli_usage("need", "expected one input FILE");
+    if (!has_index)
+        return om_cli_usage("need", "expected --index cni, key2011, key2013 or child-sei");
+    if (o.units_path && o.level)
+        return om_cli_usage("need", "expected --units or --level, found both");
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    om_error err = OM_ERROR_INIT;
+    double w[OM_NEED_CNI_VARS];
+    if (weights) {
+        if (o.index != OM_NEED_CNI)
+            return om_cli_usage("need", "expected --cni-weights only with --index cni");
+        if (om_need_cni_weights_read(weights, w, &err) != OM_OK)
+            return om_cli_fail("need", &err);
+        o.cni_weights = w;
+    }
+    om_need_table *t = NULL;
+    if (om_need_compute(argv[optind], &o, &t, &err) != OM_OK)
+        return om_cli_fail("need", &err);
+    om_cli_prov_start("need", argc, argv);
+    if (o.units_path)
+        om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "units of %s", o.units_path);
+    om_afile *af = NULL;
+    om_status s = om_prov_input(om_cli_prov(), argv[optind], -1, &err);
+    if (s == OM_OK)
+        s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_need_write(om_afile_stream(af), t, &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    om_need_table_free(t);
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    return 0;
+}
+
+const om_cli_cmd om_cli_cmd_need = {"need", "need indices (CNI, sorting key 2011/2013, child SEI) per unit",
+                                    run};
