@@ -147,8 +147,11 @@ export async function viewMap(params) {
     await drawMap(mapbox, {level: st.level, classFor, byCode, valueText, police: st.police, onPick: (c) => showProfile(c),
       label: `${t('mapOf')}: ${h1.textContent}. ${t('tableAlt')}.`, fit: st.sel || null, id: 'map'});
   }
-  main.replaceChildren(h1, controls, h('div', {class: 'layout'}, first, panel, tableSection));
-  announce(`${h1.textContent}: ${rows.length} ${t('areasWord')}`);
+  // an empty slice of an indicator: withheld by the table design (RegSO
+  // totals only, kommun one breakdown at a time; docs/barometer.md)
+  const withheld = !isType && st.ind && rows.length === 0 ? h('p', {class: 'note', id: 'not-published', role: 'note', text: t('notPublished')}) : null;
+  main.replaceChildren(...[h1, controls, withheld, h('div', {class: 'layout'}, first, panel, tableSection)].filter(Boolean));
+  announce(withheld ? t('notPublished') : `${h1.textContent}: ${rows.length} ${t('areasWord')}`);
   if (st.sel) showProfile(st.sel, true);
 }
 // The RegSO layer is schematic unless real boundaries were built in
