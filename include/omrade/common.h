@@ -8,6 +8,9 @@
  */
 #ifndef OMRADE_COMMON_H
 #define OMRADE_COMMON_H
+/* Declarations here are the exported API of libomrade.so; everything else
+ * in the library is hidden (-fvisibility=hidden, test api/symbols). */
+#pragma GCC visibility push(default)
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -176,4 +179,5 @@ size_t om_utf8_invalid_at(const char *s, size_t len);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -28,6 +28,8 @@
  */
 #ifndef OMRADE_SDC_H
 #define OMRADE_SDC_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/csv.h"
@@ -337,4 +339,5 @@ double om_sdc_lin_value(const om_sdc_lin *m, int32_t id);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

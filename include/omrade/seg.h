@@ -18,6 +18,8 @@
  * Formulas and sources are in src/seg/seg.c and docs/seg.md. */
 #ifndef OMRADE_SEG_H
 #define OMRADE_SEG_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/geo.h"
@@ -274,4 +276,5 @@ double om_seg_expected_dmulti(const int64_t *counts, size_t stride, int32_t n_un
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

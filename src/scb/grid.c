@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void scb_grid_free(scb_grid *g)
+void om_scb_grid_free(scb_grid *g)
 {
     if (!g)
         return;
@@ -23,7 +23,7 @@ void scb_grid_free(scb_grid *g)
     memset(g, 0, sizeof *g);
 }
 
-om_status scb_grid_add_row(scb_grid *g, uint32_t width, long line, scb_cell **cells,
+om_status om_scb_grid_add_row(scb_grid *g, uint32_t width, long line, scb_cell **cells,
                            om_error *err)
 {
     size_t need = g->ncells + width;
@@ -58,7 +58,7 @@ om_status scb_grid_add_row(scb_grid *g, uint32_t width, long line, scb_cell **ce
     return OM_OK;
 }
 
-void scb_trim(const char **s, size_t *n)
+void om_scb_trim(const char **s, size_t *n)
 {
     const unsigned char *p = (const unsigned char *)*s;
     size_t len = *n;
@@ -89,7 +89,7 @@ void scb_trim(const char **s, size_t *n)
     *n = len;
 }
 
-om_status scb_grid_fail(const scb_grid *g, size_t row, size_t col, om_error *err,
+om_status om_scb_grid_fail(const scb_grid *g, size_t row, size_t col, om_error *err,
                         const char *fmt, ...)
 {
     char msg[700];
@@ -159,7 +159,7 @@ static char detect_delim(const char *d, size_t len)
     return best;
 }
 
-om_status scb_grid_csv(scb_grid *g, const char *name, const char *data, size_t len, char delim,
+om_status om_scb_grid_csv(scb_grid *g, const char *name, const char *data, size_t len, char delim,
                        size_t max_cells, om_error *err)
 {
     memset(g, 0, sizeof *g);
@@ -200,14 +200,14 @@ om_status scb_grid_csv(scb_grid *g, const char *name, const char *data, size_t l
             break;
         size_t nf = om_csv_nfields(g->csv);
         scb_cell *cells;
-        s = scb_grid_add_row(g, (uint32_t)nf, line, &cells, err);
+        s = om_scb_grid_add_row(g, (uint32_t)nf, line, &cells, err);
         if (s != OM_OK)
             return s;
         for (size_t i = 0; i < nf; i++) {
             om_field f = om_csv_field(g->csv, i);
             const char *p = f.ptr ? f.ptr : base + off;
             size_t fl = f.len;
-            scb_trim(&p, &fl);
+            om_scb_trim(&p, &fl);
             cells[i].s = p;
             cells[i].len = (uint32_t)fl;
         }

@@ -490,7 +490,7 @@ static om_status find_layout(ctx *x, om_error *err)
                     l = OM_LEVEL_NONE;
                 rc = exp;
             } else {
-                return scb_grid_fail(g, r, g->rows[r].width, err,
+                return om_scb_grid_fail(g, r, g->rows[r].width, err,
                                      "expected %ld values after the region as on line %ld, "
                                      "found %ld",
                                      x->dist - 1, g->rows[d0].line,
@@ -501,7 +501,7 @@ static om_status find_layout(ctx *x, om_error *err)
             x->t->sum.unresolved_rows++;
             if (x->opt->fail_unresolved) {
                 scb_cell c = cell_at(g, r, rc);
-                return scb_grid_fail(g, r, (size_t)rc, err,
+                return om_scb_grid_fail(g, r, (size_t)rc, err,
                                      "expected a region code or 'Kommun (RegSO)' label known to "
                                      "the registry %s, found '%.*s'",
                                      om_geo_vintage(x->geo), (int)(c.len > 200 ? 200 : c.len),
@@ -515,7 +515,7 @@ static om_status find_layout(ctx *x, om_error *err)
     }
     x->dend = r;
     if (x->nrows == 0)
-        return scb_grid_fail(g, first, 0, err,
+        return om_scb_grid_fail(g, first, 0, err,
                              "expected data rows with a region and values, found none");
     /* a data row after the block (after a blank line) would be lost */
     for (size_t k = r; k < g->nrows; k++) {
@@ -532,7 +532,7 @@ static om_status find_layout(ctx *x, om_error *err)
             }
             scb_cell c = cell_at(g, k, rc);
             if (plain && !year_like(c.s, c.len, NULL))
-                return scb_grid_fail(g, k, (size_t)rc, err,
+                return om_scb_grid_fail(g, k, (size_t)rc, err,
                                      "expected the footnotes after the table that ends on line "
                                      "%ld, found another data row",
                                      g->rows[x->rows[x->nrows - 1].row].line);
@@ -624,7 +624,7 @@ static om_status header_labels(ctx *x, size_t h, str *out, om_error *err)
             out[ns + j] = cells[(size_t)(j / span)];
     } else {
         free(cells);
-        return scb_grid_fail(g, h, 0, err,
+        return om_scb_grid_fail(g, h, 0, err,
                              "expected %ld column labels (or a number dividing it) over the "
                              "values, found %zu",
                              nv, m);
@@ -728,7 +728,7 @@ static bool split_year(str *s, int32_t *year)
         return false;
     const char *p = s->s;
     size_t n = s->n - 5;
-    scb_trim(&p, &n);
+    om_scb_trim(&p, &n);
     if (n == 0)
         return false;
     s->s = p;
@@ -932,7 +932,7 @@ static om_status build(ctx *x, om_error *err)
         }
         if (prev != (int32_t)k) {
             const drow *d = &x->rows[0];
-            st = scb_grid_fail(g, d->row, (size_t)(d->rc + 1 + (k - ns)), err,
+            st = om_scb_grid_fail(g, d->row, (size_t)(d->rc + 1 + (k - ns)), err,
                                "expected distinct labels over the value columns, found columns "
                                "%ld and %ld labelled '%.*s'",
                                d->rc + 2 + (prev - ns), d->rc + 2 + (k - ns),
@@ -1018,7 +1018,7 @@ static om_status build(ctx *x, om_error *err)
                 goto done;
             }
             if (first != (uint32_t)i) {
-                st = scb_grid_fail(g, d->row, (size_t)d->rc, err,
+                st = om_scb_grid_fail(g, d->row, (size_t)d->rc, err,
                                    "expected one row per region%s, found a second one for '%s' "
                                    "(first on line %ld)",
                                    row_text ? " and dimension values" : "", rtext,
@@ -1038,7 +1038,7 @@ static om_status build(ctx *x, om_error *err)
             o.year = ch[k].year;
             if (row_year) {
                 if (o.year && o.year != row_year) {
-                    st = scb_grid_fail(g, d->row, (size_t)row_year_col, err,
+                    st = om_scb_grid_fail(g, d->row, (size_t)row_year_col, err,
                                        "expected the year %d of the column header, found %d",
                                        (int)o.year, (int)row_year);
                     goto done;
@@ -1053,7 +1053,7 @@ static om_status build(ctx *x, om_error *err)
                 t->sum.missing++;
             } else if (!parse_number(c.s, c.len, g->delim, &o.value)) {
                 str hd = ch[k].nparts ? ch[k].parts[ch[k].nparts - 1] : (str){"", 0};
-                st = scb_grid_fail(g, d->row, (size_t)col, err,
+                st = om_scb_grid_fail(g, d->row, (size_t)col, err,
                                    "expected a number or a missing-value mark such as '..' in "
                                    "column '%.*s', found '%.*s'",
                                    (int)(hd.n > 100 ? 100 : hd.n), hd.s,
@@ -1499,9 +1499,9 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
         data = utf8;
     }
     if (opt.format == OM_SCB_XLSX || (opt.format == OM_SCB_AUTO && zip))
-        st = scb_grid_xlsx(&x.g, name, data, len, opt.max_bytes, opt.max_cells, err);
+        st = om_scb_grid_xlsx(&x.g, name, data, len, opt.max_bytes, opt.max_cells, err);
     else
-        st = scb_grid_csv(&x.g, name, data, len, opt.delim, opt.max_cells, err);
+        st = om_scb_grid_csv(&x.g, name, data, len, opt.delim, opt.max_cells, err);
     free(utf8);
     utf8 = NULL;
     if (st != OM_OK)
@@ -1524,14 +1524,14 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
     if (st != OM_OK)
         goto fail;
     t->sum.values = t->nobs;
-    scb_grid_free(&x.g);
+    om_scb_grid_free(&x.g);
     free(x.rows);
     free(x.hdr);
     *out = t;
     return OM_OK;
 fail:
     free(utf8);
-    scb_grid_free(&x.g);
+    om_scb_grid_free(&x.g);
     free(x.rows);
     free(x.hdr);
     om_scb_free(t);
@@ -1631,15 +1631,15 @@ om_status om_scb_sheet_csv(const char *path, char **out, size_t *outlen, om_erro
         return st;
     scb_grid g;
     memset(&g, 0, sizeof g);
-    st = scb_grid_xlsx(&g, name, buf, len, (size_t)512 << 20, (size_t)64 << 20, err);
+    st = om_scb_grid_xlsx(&g, name, buf, len, (size_t)512 << 20, (size_t)64 << 20, err);
     free(buf);
     if (st != OM_OK) {
-        scb_grid_free(&g);
+        om_scb_grid_free(&g);
         return st;
     }
     FILE *fp = open_memstream(out, outlen);
     if (!fp) {
-        scb_grid_free(&g);
+        om_scb_grid_free(&g);
         return om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
     }
     for (size_t r = 0; r < g.nrows; r++) {
@@ -1651,7 +1651,7 @@ om_status om_scb_sheet_csv(const char *path, char **out, size_t *outlen, om_erro
         }
         fputc('\n', fp);
     }
-    scb_grid_free(&g);
+    om_scb_grid_free(&g);
     if (fclose(fp) != 0) {
         free(*out);
         *out = NULL;

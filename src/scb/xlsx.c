@@ -262,7 +262,7 @@ static void flush_row(xctx *x)
     om_error e = OM_ERROR_INIT;
     scb_cell *cells;
     for (long r = x->last_row + 1; r < x->row_no; r++) {
-        if (scb_grid_add_row(g, 0, r, &cells, &e) != OM_OK) {
+        if (om_scb_grid_add_row(g, 0, r, &cells, &e) != OM_OK) {
             xfail(x, e.status, "%s", e.msg);
             return;
         }
@@ -271,7 +271,7 @@ static void flush_row(xctx *x)
     for (size_t i = 0; i < x->nrowc; i++)
         if (x->rowc[i].col + 1 > width)
             width = x->rowc[i].col + 1;
-    if (scb_grid_add_row(g, (uint32_t)width, x->row_no, &cells, &e) != OM_OK) {
+    if (om_scb_grid_add_row(g, (uint32_t)width, x->row_no, &cells, &e) != OM_OK) {
         xfail(x, e.status, "%s", e.msg);
         return;
     }
@@ -280,7 +280,7 @@ static void flush_row(xctx *x)
     for (size_t i = 0; i < x->nrowc; i++) {
         const char *s = x->rowc[i].s;
         size_t n = x->rowc[i].len;
-        scb_trim(&s, &n);
+        om_scb_trim(&s, &n);
         cells[x->rowc[i].col] = (scb_cell){s, (uint32_t)n};
     }
     x->last_row = x->row_no;
@@ -455,7 +455,7 @@ static om_status parse_part(xctx *x, zip_t *za, const char *entry, XML_StartElem
     return s;
 }
 
-om_status scb_grid_xlsx(scb_grid *g, const char *name, const void *data, size_t len,
+om_status om_scb_grid_xlsx(scb_grid *g, const char *name, const void *data, size_t len,
                         size_t max_bytes, size_t max_cells, om_error *err)
 {
     memset(g, 0, sizeof *g);

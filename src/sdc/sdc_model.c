@@ -1448,7 +1448,7 @@ bool om_sdc_merge_map(const om_sdc *s, size_t i, const char **child, const char 
     return true;
 }
 
-void sdc_relabel(om_sdc *s)
+void om_sdc_relabel(om_sdc *s)
 {
     const sdc_dim *md = s->merge_dim >= 0 ? &s->dim[s->merge_dim] : NULL;
     uint8_t *mf = md ? calloc((size_t)md->n + 1, 1) : NULL;

@@ -54,7 +54,7 @@
 #include <string.h>
 #include <stdio.h>
 
-void sdc_requirement(const om_sdc_rules *r, double x, double *up, double *down)
+void om_sdc_requirement(const om_sdc_rules *r, double x, double *up, double *down)
 {
     double u = fmax(x * r->protection_pct / 100.0, r->protection_abs);
     *down = fmin(x, u);
@@ -706,7 +706,7 @@ static int audit_component(audit_job *J, size_t c, size_t *solves)
         need_hi[k] = INFINITY;
         if (s->status[i] == OM_SDC_PRIMARY) {
             double U, L, x = s->value[i], tol = 1e-6 * (1 + x);
-            sdc_requirement(J->rules, x, &U, &L);
+            om_sdc_requirement(J->rules, x, &U, &L);
             need_lo[k] = x - L + tol;
             need_hi[k] = x + U - tol;
         }
@@ -1009,7 +1009,7 @@ static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int 
             if (!s->fails[i] && s->audited[i]) {
                 /* singletons and exact cells: check directly */
                 double x = s->value[i], U, L;
-                sdc_requirement(rules, x, &U, &L);
+                om_sdc_requirement(rules, x, &U, &L);
                 double tol = 1e-6 * (1 + x);
                 if (s->lower[i] > x - L + tol || s->upper[i] < x + U - tol)
                     s->fails[i] = 1;
@@ -1201,7 +1201,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
     for (size_t i = 0; i < s->ncell; i++)
         if (s->status[i] == OM_SDC_PRIMARY) {
             double U, L;
-            sdc_requirement(rules, s->value[i], &U, &L);
+            om_sdc_requirement(rules, s->value[i], &U, &L);
             req[i] = U;
             order[k++] = (int32_t)i;
         }
@@ -1210,7 +1210,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
     for (size_t q = 0; q < k && !opt->no_hypercube; q++) {
         size_t i = (size_t)order[q];
         double U, L;
-        sdc_requirement(rules, s->value[i], &U, &L);
+        om_sdc_requirement(rules, s->value[i], &U, &L);
         bool ok = false;
         for (int t = 0; t < s->ntables && !ok; t++)
             if ((s->tables[i] >> t) & 1u)
@@ -1235,7 +1235,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
             goto out;
         s->sum.rounds = (size_t)round + 1;
         if (nfail == 0) {
-            sdc_relabel(s);
+            om_sdc_relabel(s);
             break;
         }
         if (round + 1 >= max_rounds) {
@@ -1255,7 +1255,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
             if (!s->fails[i])
                 continue;
             double x = s->value[i], U, L;
-            sdc_requirement(rules, x, &U, &L);
+            om_sdc_requirement(rules, x, &U, &L);
             double tol = 1e-6 * (1 + x);
             bool d;
             if (s->upper[i] < x + U - tol && (st = protect_lp(s, i, 1, U, local, rowmark, &d, err)) != OM_OK)

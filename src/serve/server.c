@@ -40,7 +40,9 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#ifdef OMRADE_HAVE_MICROHTTPD
 #include <microhttpd.h>
+#endif
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -52,6 +54,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <zlib.h>
+
+#ifdef OMRADE_HAVE_MICROHTTPD
 
 #define MAX_STATIC_FILES 512
 #define MAX_STATIC_BYTES (64u << 20)
@@ -1248,6 +1252,40 @@ void om_server_stop(om_server *s)
     pthread_cond_destroy(&s->sweep_cv);
     free(s);
 }
+#else
+/* Configured with -DOMRADE_WITH_MICROHTTPD=OFF: no HTTP server; om_serve_get
+ * below answers the same API without one. */
+struct om_server {
+    int unused;
+};
+
+om_status om_server_start(om_server **out, const om_serve_options *opt, om_error *err)
+{
+    (void)opt;
+    *out = NULL;
+    return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0,
+                        "this omrade was built without libmicrohttpd (configured with "
+                        "-DOMRADE_WITH_MICROHTTPD=OFF): no HTTP server; --get answers without one");
+}
+
+uint16_t om_server_port(const om_server *s)
+{
+    (void)s;
+    return 0;
+}
+
+void om_server_stats_get(om_server *s, om_server_stats *out)
+{
+    (void)s;
+    memset(out, 0, sizeof *out);
+}
+
+void om_server_stop(om_server *s)
+{
+    (void)s;
+}
+#endif /* OMRADE_HAVE_MICROHTTPD */
+
 om_status om_serve_get(const char *db, const char *url, int *status, char **body, size_t *len,
                        om_error *err)
 {
