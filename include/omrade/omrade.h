@@ -13,6 +13,7 @@
 #include "omrade/seg.h"
 #include "omrade/sdc.h"
 #include "omrade/provenance.h"
+#include "omrade/rng.h"
 #include "omrade/sei.h"
 #include "omrade/serve.h"
 #include "omrade/stats.h"

@@ -132,7 +132,7 @@ typedef struct ctx {
     double *rep; /* nu x nstat x R */
     uint32_t *cell_idx; /* cells drawn, in DeSO order */
     int32_t ncell_idx;
-    om_seg_rng *cell_rng; /* one stream per drawn cell */
+    om_rng256 *cell_rng; /* one stream per drawn cell */
     int32_t *draws;     /* replicate counts, blocked: see draw_at() */
     int32_t *slot_q1, *slot_q5; /* DeSO -> row of draws for q1, q5 */
     int nlev;                   /* levels reported */
@@ -264,22 +264,6 @@ static void unit_stats(const ctx *cx, scratch *sc, const double *c, const unit *
  * from the mode, so it needs no logarithms.  Each cell's table is built once
  * and used for all replicates, and a draw costs one uniform and about one
  * comparison. */
-/* xoshiro256** as in seg.c, inlined for the draw loop. */
-static inline double uniform(om_seg_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t x = s[1] * 5;
-    uint64_t out = ((x << 7) | (x >> 57)) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = (s[3] << 45) | (s[3] >> 19);
-    return (double)(out >> 11) * 0x1.0p-53;
-}
-
 typedef struct ptab {
     double *F;
     int32_t *guide;
@@ -334,9 +318,9 @@ static void ptab_build(ptab *t, double mu)
     t->g = (double)g;
 }
 
-static inline int64_t ptab_draw(const ptab *t, om_seg_rng *r)
+static inline int64_t ptab_draw(const ptab *t, om_rng256 *r)
 {
-    double u = uniform(r);
+    double u = om_rng256_u01(r);
     int32_t k = t->guide[(int32_t)(u * t->g)];
     k += t->F[k] <= u;
     while (t->F[k] <= u)
@@ -378,7 +362,7 @@ static void *draw_cells(void *arg)
             ptab_build(&t, (double)base[cx->cell_idx[i]]);
             /* local copies keep the stream state in registers: the stores
              * into draws could otherwise alias it */
-            om_seg_rng rng = cx->cell_rng[i];
+            om_rng256 rng = cx->cell_rng[i];
             const int Rc = cx->Rc;
             for (int r0 = 0; r0 < Rc; r0 += RBLOCK) {
                 int32_t *dst = cx->draws + draw_at(cx, i, r0);
@@ -744,7 +728,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
         if (cx.R > 0) {
             double mumax = 0;
             for (int32_t i = 0; i < cx.ncell_idx; i++) {
-                om_seg_rng_init(&cx.cell_rng[i], cx.seed, (uint64_t)cx.year, cx.cell_idx[i]);
+                om_rng256_init(&cx.cell_rng[i], cx.seed, (uint64_t)cx.year, cx.cell_idx[i]);
                 if ((double)base[cx.cell_idx[i]] > mumax)
                     mumax = (double)base[cx.cell_idx[i]];
             }
