@@ -398,7 +398,7 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
     OGRLayerH layer = NULL;
     int field = -1;
     if (!area || !wgs) {
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        s = om_error_nomem(err);
         goto done;
     }
     if (!ds) {
@@ -552,7 +552,7 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
                     !grow(&t.rna, &(int64_t){t.rcap}, t.nr + 1, sizeof *t.rna) ||
                     !grow(&t.q, &(int64_t){t.cap}, t.np + n, 2 * sizeof *t.q) ||
                     !grow(&t.p, &t.cap, t.np + n, 2 * sizeof *t.p)) {
-                    s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    s = om_error_nomem(err);
                     goto done;
                 }
                 t.rcap = rcap;
@@ -582,7 +582,7 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
     if (!topo_build(&t) || !(t.keep = malloc((size_t)t.napt + 1)) ||
         !(stack = malloc(sizeof *stack * 2 * (size_t)(t.napt + 1)))) {
         free(stack);
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        s = om_error_nomem(err);
         goto done;
     }
     for (int64_t a = 0; a < t.na; a++)

@@ -31,24 +31,9 @@ om_status om_scb_grid_add_row(scb_grid *g, uint32_t width, long line, scb_cell *
         return om_error_set(err, OM_ERR_NOMEM, g->name, line, 0,
                             "expected at most %zu cells, found more (raise the cap)",
                             g->max_cells);
-    if (need > g->capcells) {
-        size_t cap = g->capcells ? g->capcells : 1024;
-        while (cap < need)
-            cap *= 2;
-        scb_cell *nc = realloc(g->cells, cap * sizeof *nc);
-        if (!nc)
-            return om_error_set(err, OM_ERR_NOMEM, g->name, line, 0, "out of memory");
-        g->cells = nc;
-        g->capcells = cap;
-    }
-    if (g->nrows == g->caprows) {
-        size_t cap = g->caprows ? g->caprows * 2 : 256;
-        scb_row *nr = realloc(g->rows, cap * sizeof *nr);
-        if (!nr)
-            return om_error_set(err, OM_ERR_NOMEM, g->name, line, 0, "out of memory");
-        g->rows = nr;
-        g->caprows = cap;
-    }
+    if (om_grow(&g->cells, &g->capcells, need, sizeof *g->cells, 1024, NULL) != OM_OK ||
+        om_grow(&g->rows, &g->caprows, g->nrows + 1, sizeof *g->rows, 256, NULL) != OM_OK)
+        return om_error_set(err, OM_ERR_NOMEM, g->name, line, 0, "out of memory");
     scb_row *r = &g->rows[g->nrows++];
     r->first = g->ncells;
     r->width = width;

@@ -130,7 +130,7 @@ static bool year_like(const char *s, size_t n, int32_t *year)
             return false;
         v = v * 10 + (s[i] - '0');
     }
-    if (v < 1900 || v > 2100)
+    if (!om_year_valid(v))
         return false;
     if (year)
         *year = v;
@@ -331,14 +331,8 @@ static om_status nomem(ctx *x, om_error *err)
 
 static om_status push_drow(ctx *x, size_t r, long rc, om_level l, int32_t a, om_error *err)
 {
-    if (x->nrows == x->caprows) {
-        size_t cap = x->caprows ? x->caprows * 2 : 1024;
-        drow *n = realloc(x->rows, cap * sizeof *n);
-        if (!n)
-            return nomem(x, err);
-        x->rows = n;
-        x->caprows = cap;
-    }
+    if (x->nrows == x->caprows && om_grow(&x->rows, &x->caprows, x->nrows + 1, sizeof *x->rows, 1024, NULL) != OM_OK)
+        return nomem(x, err);
     x->rows[x->nrows++] = (drow){r, rc, l, a};
     return OM_OK;
 }
@@ -638,14 +632,8 @@ static om_status header_labels(ctx *x, size_t h, str *out, om_error *err)
 static om_status push_obs(ctx *x, const om_scb_obs *o, om_error *err)
 {
     om_scb_table *t = x->t;
-    if (t->nobs == t->capobs) {
-        size_t cap = t->capobs ? t->capobs * 2 : 4096;
-        om_scb_obs *n = realloc(t->obs, cap * sizeof *n);
-        if (!n)
-            return nomem(x, err);
-        t->obs = n;
-        t->capobs = cap;
-    }
+    if (t->nobs == t->capobs && om_grow(&t->obs, &t->capobs, t->nobs + 1, sizeof *t->obs, 4096, NULL) != OM_OK)
+        return nomem(x, err);
     t->obs[t->nobs++] = *o;
     return OM_OK;
 }
@@ -658,14 +646,8 @@ static om_status intern_var(ctx *x, const char *s, size_t n, int32_t *id, om_err
         *id = v;
         return OM_OK;
     }
-    if (t->nvars == t->capvars) {
-        size_t cap = t->capvars ? t->capvars * 2 : 64;
-        char **nv = realloc(t->vars, cap * sizeof *nv);
-        if (!nv)
-            return nomem(x, err);
-        t->vars = nv;
-        t->capvars = cap;
-    }
+    if (t->nvars == t->capvars && om_grow(&t->vars, &t->capvars, t->nvars + 1, sizeof *t->vars, 64, NULL) != OM_OK)
+        return nomem(x, err);
     char *copy = tdup(t, s, n);
     if (!copy || t->nvars >= INT32_MAX)
         return nomem(x, err);
@@ -1142,14 +1124,8 @@ static const char *const meta_keys[] = {"Senaste uppdatering", "Källa", "Kontak
 
 static bool push_str(om_scb_table *t, const char ***arr, size_t *n, size_t *cap, const char *s)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 16;
-        const char **na = realloc((void *)*arr, c * sizeof *na);
-        if (!na)
-            return false;
-        *arr = na;
-        *cap = c;
-    }
+    if (*n == *cap && om_grow(arr, cap, *n + 1, sizeof **arr, 16, NULL) != OM_OK)
+        return false;
     (*arr)[(*n)++] = s;
     (void)t;
     return true;
@@ -1194,14 +1170,8 @@ static om_status footer(ctx *x, om_error *err)
         if (k >= 0 || r == g->nrows) {
             if (cur_key) {
                 char *v = tdup(t, val.p ? val.p : "", val.n);
-                if (v && t->nmeta == t->capmeta) {
-                    size_t c = t->capmeta ? t->capmeta * 2 : 16;
-                    struct meta *nm = realloc(t->meta, c * sizeof *nm);
-                    if (nm) {
-                        t->meta = nm;
-                        t->capmeta = c;
-                    }
-                }
+                if (v && t->nmeta == t->capmeta)
+                    (void)om_grow(&t->meta, &t->capmeta, t->nmeta + 1, sizeof *t->meta, 16, NULL);
                 if (!v || t->nmeta == t->capmeta) {
                     free(line.p);
                     st = nomem(x, err);
@@ -1453,9 +1423,9 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
         opt.max_cells = DEFAULT_MAX_CELLS;
     if (!geo)
         return om_error_set(err, OM_ERR_USAGE, name, 0, 0, "expected a geography registry, found none");
-    if (opt.default_year && (opt.default_year < 1900 || opt.default_year > 2100))
-        return om_error_set(err, OM_ERR_USAGE, name, 0, 0,
-                            "expected a default year in 1900-2100, found %d", (int)opt.default_year);
+    if (opt.default_year && !om_year_valid(opt.default_year))
+        return om_error_set(err, OM_ERR_USAGE, name, 0, 0, "expected a default year in %d-%d, found %d", OM_YEAR_MIN,
+                            OM_YEAR_MAX, (int)opt.default_year);
     if (len > opt.max_bytes)
         return om_error_set(err, OM_ERR_NOMEM, name, 0, 0,
                             "expected at most %zu bytes, found %zu (raise the cap)", opt.max_bytes,

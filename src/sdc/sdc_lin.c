@@ -102,12 +102,12 @@ om_status om_sdc_lin_new(om_sdc_lin **out, om_error *err)
 {
     *out = calloc(1, sizeof **out);
     if (!*out)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     (*out)->rs = calloc(1, sizeof(size_t));
     if (!(*out)->rs) {
         free(*out);
         *out = NULL;
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     (*out)->caprow = 0;
     return OM_OK;
@@ -175,7 +175,7 @@ om_status om_sdc_lin_cell(om_sdc_lin *m, double value, double ub, double cost, i
                             "expected a cell with 0 <= value <= bound and cost > 0, found value %g, bound %g, cost %g",
                             value, ub, cost);
     if (m->n >= (size_t)INT32_MAX || !grow_cells(m))
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     size_t i = m->n++;
     m->x[i] = value;
     m->ub[i] = ub;
@@ -263,7 +263,7 @@ om_status om_sdc_lin_sum(om_sdc_lin *m, int32_t total, const int32_t *parts, siz
         if (parts[k] < 0 || (size_t)parts[k] >= m->n || parts[k] == total)
             return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected valid, distinct cells in a relation");
     if (!add_row(m, total, parts, n))
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     m->final = false;
     return OM_OK;
 }
@@ -813,7 +813,7 @@ static om_status audit_dirty(om_sdc_lin *m, bool everything, size_t *n_fail, om_
 {
     comp_set cs;
     if (!components(m, &cs))
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     int32_t *pos = malloc((m->n ? m->n : 1) * sizeof *pos);
     int32_t *rowpos = malloc((m->nrow ? m->nrow : 1) * sizeof *rowpos);
     int32_t *scratch = malloc((m->n ? m->n : 1) * sizeof *scratch);
@@ -822,7 +822,7 @@ static om_status audit_dirty(om_sdc_lin *m, bool everything, size_t *n_fail, om_
         free(rowpos);
         free(scratch);
         comp_free(&cs);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t i = 0; i < m->n; i++)
         pos[i] = -1;
@@ -844,7 +844,7 @@ static om_status audit_dirty(om_sdc_lin *m, bool everything, size_t *n_fail, om_
             sum->components++;
         int bad = audit_component(m, cl, nc, pos, rowpos, scratch, sum ? &sum->lp_solves : &dummy);
         if (bad)
-            s = bad < 0 ? om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory")
+            s = bad < 0 ? om_error_nomem(err)
                         : om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (audit LP, code %d)", bad);
         for (size_t k = 0; k < nc; k++)
             m->dirty[cl[k]] = 0;
@@ -1376,13 +1376,13 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
     if (max_rounds <= 0)
         max_rounds = 50;
     if (!finalize(m))
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     int32_t *queue = malloc((m->nrow ? m->nrow : 1) * sizeof *queue);
     uint8_t *inq = calloc(m->nrow ? m->nrow : 1, 1);
     if (!queue || !inq) {
         free(queue);
         free(inq);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     singletons(m, queue, inq, true);
     int32_t *rpos = malloc((m->n ? m->n : 1) * sizeof *rpos), *rrow = malloc((m->nrow ? m->nrow : 1) * sizeof *rrow);
@@ -1391,7 +1391,7 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
         free(rrow);
         free(queue);
         free(inq);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t i = 0; i < m->n; i++)
         rpos[i] = -1;
@@ -1401,7 +1401,7 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
     int32_t *fail_list = malloc((m->n ? m->n : 1) * sizeof *fail_list), *grp = malloc((m->n ? m->n : 1) * sizeof *grp);
     om_status s = loc_index_build(&li, m) && fail_list && grp
                       ? OM_OK
-                      : om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                      : om_error_nomem(err);
     size_t nf = 0;
     int round = 0;
     for (;;) {
@@ -1521,7 +1521,7 @@ om_status om_sdc_lin_audit(om_sdc_lin *m, size_t *n_fail, om_error *err)
 {
     glp_term_out(GLP_OFF);
     if (!finalize(m))
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     for (size_t i = 0; i < m->n; i++)
         m->dirty[i] = 1;
     size_t nf = 0;
@@ -1570,7 +1570,7 @@ om_status om_sdc_lin_locality(om_sdc_lin *m, int32_t id, const int32_t *loc, om_
     if (!m->loc) {
         m->loc = malloc((m->cap ? m->cap : 1) * OM_SDC_LIN_LEVELS * sizeof *m->loc);
         if (!m->loc)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         for (size_t i = 0; i < m->cap * OM_SDC_LIN_LEVELS; i++)
             m->loc[i] = -1;
     }

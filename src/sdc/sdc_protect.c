@@ -474,7 +474,7 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
     for (size_t d = 0; d < s->nd && okm; d++)
         okm = (lst[d] = malloc(((size_t)s->dim[d].n + 16) * sizeof *lst[d])) != NULL;
     if (!okm) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         maxlev = -1;
     }
     for (int lev = 0; lev <= maxlev && !*done; lev++) {
@@ -533,7 +533,7 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
             free(ja);
             free(ar);
             glp_delete_prob(lp);
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
             break;
         }
         glp_set_obj_dir(lp, GLP_MIN);
@@ -857,7 +857,7 @@ static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int 
     if (!uf || !inrow) {
         free(uf);
         free(inrow);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t i = 0; i < s->ncell; i++) {
         uf[i] = (int32_t)i;
@@ -889,7 +889,7 @@ static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int 
     int32_t *ccell = NULL, *crow = NULL, *local = NULL;
     size_t ncomp = 0;
     if (!comp) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto out;
     }
     for (size_t i = 0; i < s->ncell; i++)
@@ -907,7 +907,7 @@ static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int 
     crow = malloc((s->nrow + 1) * sizeof *crow);
     local = malloc(s->ncell * sizeof *local);
     if (!cstart || !rstart || !order || !ccell || !crow || !local) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto out;
     }
     for (size_t i = 0; i < s->ncell; i++)
@@ -999,7 +999,7 @@ static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int 
     pthread_mutex_destroy(&J.mu);
     s->sum.lp_solves += J.solves;
     if (J.st == OM_ERR_NOMEM)
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
     else if (J.st != OM_OK)
         st = glpk_fail(err, "audit LP", J.ret);
     if (st == OM_OK)
@@ -1046,7 +1046,7 @@ om_status om_sdc_audit_naive(om_sdc *s, size_t max_cells, size_t *done, om_error
     glp_term_out(GLP_OFF);
     int32_t *local = malloc(s->ncell * sizeof *local);
     if (!local)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     size_t nc = 0;
     for (size_t i = 0; i < s->ncell; i++)
         local[i] = sdc_suppressed(s, i) ? (int32_t)nc++ : -1;
@@ -1068,7 +1068,7 @@ om_status om_sdc_audit_naive(om_sdc *s, size_t max_cells, size_t *done, om_error
                 free(ja);
                 free(ar);
                 glp_delete_prob(lp);
-                st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                st = om_error_nomem(err);
                 break;
             }
             size_t q = 0;
@@ -1135,7 +1135,7 @@ om_status om_sdc_check(om_sdc *s, const om_sdc_rules *rules, bool full, size_t *
     size_t nf = 0;
     uint8_t *keep = malloc(s->ncell);
     if (!keep)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     memcpy(keep, s->fails, s->ncell);
     st = audit_run(s, rules, full, 2, pg, &nf, err);
     for (size_t i = 0; i < s->ncell; i++)
@@ -1192,7 +1192,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
         okm = h.vs[d].node && h.vs[d].sign;
     }
     if (!okm) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto out;
     }
     for (size_t i = 0; i < s->ncell; i++)

@@ -36,6 +36,7 @@
 #include "omrade/seg.h"
 #include "seg_internal.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -446,6 +447,7 @@ static void *replicate_stats(void *arg)
             break;
         int nb = b0 + RBLOCK < cx->Rc ? RBLOCK : cx->Rc - b0;
         const size_t r0 = (size_t)(cx->r0 + b0), R = (size_t)cx->R;
+        assert(!cx->stat[ST_OJ] || cx->stat_list[0] == ST_OJ);
         if (cx->stat[ST_OJ]) { /* ST_OJ is always first in stat_list */
             oj_all(cx, b0, acc, ojv);
             for (int32_t u = 0; u < cx->nu; u++) {
@@ -624,11 +626,11 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
     om_status st = OM_OK;
     om_seg_result *res = calloc(1, sizeof *res);
     if (!res)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     for (int l = OM_LEVEL_REGSO; l <= OM_LEVEL_RIKET; l++) {
         cx.parent[l] = malloc((size_t)cx.nd * sizeof(int32_t));
         if (!cx.parent[l]) {
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
             goto done;
         }
         for (int32_t d = 0; d < cx.nd; d++)
@@ -645,7 +647,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
     }
     cx.units = malloc((size_t)cap_units * sizeof *cx.units);
     if (!cx.units) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto done;
     }
     for (int l = OM_LEVEL_KOMMUN; l <= OM_LEVEL_RIKET; l++) {
@@ -664,7 +666,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
         if (ui == 0 || u->level != cx.units[ui - 1].level) {
             cx.unit_of[cx.nlev] = malloc((size_t)cx.nd * sizeof(int32_t));
             if (!cx.unit_of[cx.nlev]) {
-                st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                st = om_error_nomem(err);
                 goto done;
             }
             cx.nlev++;
@@ -690,7 +692,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
     double *vals = malloc((size_t)cx.nstat * sizeof *vals);
     if (!res->rows || (cx.R > 0 && !cx.rep) || !sc.cells || !sc.work || !sc.agg || !sc.aggt ||
         !tvec || !vals || !cx.cell_idx || !cx.cell_rng || !cx.slot_q1 || !cx.slot_q5) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto free_year;
     }
     cx.total_work = ny * cx.R;
@@ -714,7 +716,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
         size_t blocks = ((size_t)chunk + RBLOCK - 1) / RBLOCK;
         cx.draws = calloc((size_t)cx.ncell_idx * blocks * RBLOCK, sizeof *cx.draws);
         if (!cx.draws) {
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
             goto free_year;
         }
     }

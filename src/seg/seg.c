@@ -195,7 +195,7 @@ om_status om_seg_compute(const double *counts, int32_t n_units, int32_t n_groups
     if (!work || !col) {
         free(work);
         free(col);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     om_seg__indices(counts, (size_t)n_groups, n_units, n_groups, work, col, out);
     free(work);
@@ -227,7 +227,7 @@ om_status om_seg_decompose(const double *counts, int32_t n_units, int32_t n_grou
         free(agg);
         free(col);
         free(tsup);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     double T = 0;
     for (int32_t i = 0; i < n_units; i++)
@@ -255,7 +255,7 @@ om_status om_seg_decompose(const double *counts, int32_t n_units, int32_t n_grou
             free(agg);
             free(col);
             free(tsup);
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         }
         for (int32_t i = 0; i < n_units; i++) {
             const double *r = counts + (size_t)i * K;

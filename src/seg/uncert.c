@@ -142,7 +142,7 @@ om_status om_seg_table_uncertainty(const double *counts, int32_t n_units, int32_
         free(rng);
         free(rc);
         free(reps);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t c = 0; c < ncell; c++)
         om_rng256_init(&rng[c], seed, 0, c);
@@ -209,7 +209,7 @@ om_status om_seg_table_simulate(const double *counts, int32_t n_units, int32_t n
         free(lab);
         free(tab);
         free(size);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     size_t p = 0;
     for (int32_t i = 0; i < n_units; i++)
