@@ -676,16 +676,8 @@ typedef struct {
 
 static bool sb_add(sbuf *b, const char *s, size_t n)
 {
-    if (b->n + n + 2 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 2)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np)
-            return false;
-        b->p = np;
-        b->cap = cap;
-    }
+    if (om_grow(&b->p, &b->cap, b->n + n + 2, 1, 256, NULL) != OM_OK)
+        return false;
     memcpy(b->p + b->n, s, n);
     b->n += n;
     b->p[b->n] = '\0';

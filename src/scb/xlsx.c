@@ -91,17 +91,9 @@ static bool xb_add(xctx *x, xbuf *b, const char *s, size_t n)
               x->part);
         return false;
     }
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            xfail(x, OM_ERR_NOMEM, "out of memory reading %s", x->part);
-            return false;
-        }
-        b->p = np;
-        b->cap = cap;
+    if (om_grow(&b->p, &b->cap, b->n + n + 1, 1, 256, NULL) != OM_OK) {
+        xfail(x, OM_ERR_NOMEM, "out of memory reading %s", x->part);
+        return false;
     }
     memcpy(b->p + b->n, s, n);
     b->n += n;

@@ -551,14 +551,9 @@ static int audit_set(om_sdc_lin *m, const int32_t *V, size_t nv, int32_t *pos, i
             int32_t r = m->cr[e];
             if (rowpos[r] >= 0)
                 continue;
-            if (nr == capr) {
-                int32_t *nr2 = realloc(rows, 2 * capr * sizeof *rows);
-                if (!nr2) {
-                    bad = -1;
-                    break;
-                }
-                rows = nr2;
-                capr *= 2;
+            if (nr == capr && om_grow(&rows, &capr, nr + 1, sizeof *rows, 0, NULL) != OM_OK) {
+                bad = -1;
+                break;
             }
             rowpos[r] = (int32_t)nr;
             rows[nr++] = r;
@@ -973,14 +968,9 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_
             int32_t r = order[oi];
             if (rowpos[r] >= 0)
                 continue;
-            if (nr == capr) {
-                int32_t *r2 = realloc(R, 2 * capr * sizeof *R);
-                if (!r2) {
-                    rc = -1;
-                    break;
-                }
-                R = r2;
-                capr *= 2;
+            if (nr == capr && om_grow(&R, &capr, nr + 1, sizeof *R, 0, NULL) != OM_OK) {
+                rc = -1;
+                break;
             }
             rowpos[r] = (int32_t)nr;
             R[nr++] = r;
@@ -999,14 +989,9 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_
             int32_t r = m->cr[e];
             if (rowpos[r] >= 0)
                 continue;
-            if (nr == capr) {
-                int32_t *r2 = realloc(R, 2 * capr * sizeof *R);
-                if (!r2) {
-                    rc = -1;
-                    break;
-                }
-                R = r2;
-                capr *= 2;
+            if (nr == capr && om_grow(&R, &capr, nr + 1, sizeof *R, 0, NULL) != OM_OK) {
+                rc = -1;
+                break;
             }
             rowpos[r] = (int32_t)nr;
             R[nr++] = r;
@@ -1168,14 +1153,9 @@ static int rs_open(om_sdc_lin *m, rsess *r, const int32_t *set, size_t n, const 
             int32_t row = m->cr[e];
             if (rowpos[row] >= 0)
                 continue;
-            if (r->nr == capr) {
-                int32_t *r2 = realloc(r->R, 2 * capr * sizeof *r->R);
-                if (!r2) {
-                    rs_close(r, pos, rowpos);
-                    return -1;
-                }
-                r->R = r2;
-                capr *= 2;
+            if (r->nr == capr && om_grow(&r->R, &capr, r->nr + 1, sizeof *r->R, 0, NULL) != OM_OK) {
+                rs_close(r, pos, rowpos);
+                return -1;
             }
             rowpos[row] = (int32_t)r->nr;
             r->R[r->nr++] = row;

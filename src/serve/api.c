@@ -792,14 +792,8 @@ static bool gz_pump(gzsink *g, const char *in, size_t n, int flush)
     g->z.next_in = (Bytef *)(uintptr_t)in;
     g->z.avail_in = (uInt)n;
     do {
-        if (g->cap - g->len < 65536) {
-            size_t cap = g->cap ? g->cap * 2 : (size_t)1 << 20;
-            char *nb = realloc(g->buf, cap);
-            if (!nb)
-                return false;
-            g->buf = nb;
-            g->cap = cap;
-        }
+        if (g->cap - g->len < 65536 && om_grow(&g->buf, &g->cap, g->cap + 1, 1, (size_t)1 << 20, NULL) != OM_OK)
+            return false;
         g->z.next_out = (Bytef *)(g->buf + g->len);
         g->z.avail_out = (uInt)(g->cap - g->len);
         int rc = deflate(&g->z, flush);
