@@ -19,10 +19,18 @@ asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DOMRADE_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 
-# Full suite twice: optimised build, then under ASan + UBSan.
-test: build asan
+# Full suite twice: optimised build, then under ASan + UBSan.  Building and
+# testing must not write into the source tree: the tree's state (git status
+# and checksums of changed files) is taken before and compared after.
+TREE_BEFORE = $(BUILD)/tree-before.txt
+test:
+	@mkdir -p $(BUILD) && sh scripts/tree-state.sh > $(TREE_BEFORE)
+	@$(MAKE) --no-print-directory build asan
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS)
+	@sh scripts/tree-state.sh | diff -u $(TREE_BEFORE) - >/dev/null || { \
+	    echo "make test changed the source tree (- before, + after):"; \
+	    sh scripts/tree-state.sh | diff -u $(TREE_BEFORE) -; exit 1; }
 
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

@@ -112,23 +112,23 @@ int main(int argc, char **argv)
     if (!fp)
         return 1;
     fputs("year,deso,q1,q2,q3,q4,q5\n", fp);
-    om_seg_rng rng;
-    om_seg_rng_init(&rng, 2024, 0, 0);
+    om_rng256 rng;
+    om_rng256_init(&rng, 2024, 0, 0);
     double *pos = malloc((size_t)nd * sizeof *pos);
     int64_t *pop = malloc((size_t)nd * sizeof *pop);
     for (int32_t i = 0; i < nd; i++) {
         /* DeSO income position: a kommun effect plus a DeSO effect */
         int32_t k = om_geo_parent(g, OM_LEVEL_DESO, i, OM_LEVEL_KOMMUN);
-        om_seg_rng kr;
-        om_seg_rng_init(&kr, 7, (uint64_t)k, 0);
-        pos[i] = (om_seg_rng_uniform(&kr) - 0.5) + 1.6 * (om_seg_rng_uniform(&rng) - 0.5);
-        pop[i] = 700 + (int64_t)(om_seg_rng_uniform(&rng) * 2300);
+        om_rng256 kr;
+        om_rng256_init(&kr, 7, (uint64_t)k, 0);
+        pos[i] = (om_rng256_u01(&kr) - 0.5) + 1.6 * (om_rng256_u01(&rng) - 0.5);
+        pop[i] = 700 + (int64_t)(om_rng256_u01(&rng) * 2300);
     }
     for (int y = 2011; y <= 2024; y++)
         for (int32_t i = 0; i < nd; i++) {
             double w[5], s = 0;
             for (int q = 0; q < 5; q++) {
-                w[q] = exp(pos[i] * (q - 2) + 0.1 * (om_seg_rng_uniform(&rng) - 0.5));
+                w[q] = exp(pos[i] * (q - 2) + 0.1 * (om_rng256_u01(&rng) - 0.5));
                 s += w[q];
             }
             int64_t n = pop[i] + (y - 2011) * 10;

@@ -25,7 +25,7 @@ if(OM_NODE AND OM_NPM)
   add_test(NAME web/unit COMMAND ${OM_NODE} --test ${CMAKE_SOURCE_DIR}/web/tests/unit/
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/web)
   # Browser tests run only where Debian's Chromium is installed.
-  if(EXISTS /usr/bin/chromium)
+  if(EXISTS /usr/bin/chromium AND OMRADE_WITH_MICROHTTPD)
     add_test(NAME e2e/barometer COMMAND sh ${CMAKE_SOURCE_DIR}/web/tests/run_e2e.sh
              $<TARGET_FILE:omrade_cli> ${CMAKE_BINARY_DIR}/web ${CMAKE_BINARY_DIR}/geo)
     set_tests_properties(e2e/barometer PROPERTIES TIMEOUT 900 RUN_SERIAL TRUE)

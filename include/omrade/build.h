@@ -32,6 +32,8 @@
  * renamed into place only when complete. */
 #ifndef OMRADE_BUILD_H
 #define OMRADE_BUILD_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 
@@ -140,4 +142,5 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -16,6 +16,8 @@
  *   - person flows from residence microdata (omrade/link.h). */
 #ifndef OMRADE_CHANGE_H
 #define OMRADE_CHANGE_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/geo.h"
@@ -243,4 +245,5 @@ om_status om_flows_write_net_csv(const om_flows *f, FILE *fp, om_error *err);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -8,6 +8,9 @@
  */
 #ifndef OMRADE_COMMON_H
 #define OMRADE_COMMON_H
+/* Declarations here are the exported API of libomrade.so; everything else
+ * in the library is hidden (-fvisibility=hidden, test api/symbols). */
+#pragma GCC visibility push(default)
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -64,10 +67,37 @@ om_status om_error_set(om_error *err, om_status status, const char *file, long l
 om_status om_error_setv(om_error *err, om_status status, const char *file, long line,
                         long column, const char *fmt, va_list ap);
 
+/* The one out-of-memory report: sets "out of memory" (no position) and
+ * returns OM_ERR_NOMEM, so that `return om_error_nomem(err);` ends a failed
+ * allocation.  `err` may be NULL. */
+om_status om_error_nomem(om_error *err);
+
 /* Format "file:line:column: msg" (parts omitted when unknown) into buf.
  * Returns buf.  Newlines in the message are replaced by spaces so the result
  * is always one line. */
 const char *om_error_format(const om_error *err, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- years */
+
+/* Calendar years omrade accepts in any input (register, SCB and area-type
+ * years, query parameters): the registers and SCB's tables begin in the
+ * 20th century, and the bounds keep per-year arrays small. */
+#define OM_YEAR_MIN 1900
+#define OM_YEAR_MAX 2100
+static inline bool om_year_valid(int64_t y)
+{
+    return y >= OM_YEAR_MIN && y <= OM_YEAR_MAX;
+}
+
+/* ----------------------------------------------------------- growth */
+
+/* Make the array *pp (elements of `size` bytes, capacity *cap) hold at
+ * least `need` elements: the capacity doubles, starting at `first`, so n
+ * appends cost O(n) copying.  `pp` is the address of the array pointer
+ * (e.g. &rows); NULL *pp with *cap 0 is an empty array.  On failure (no
+ * memory, or the byte count overflows size_t) nothing changes and
+ * om_error_nomem(err) is returned.  Free the array with free(). */
+om_status om_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first, om_error *err);
 
 /* ---------------------------------------------------------------- arena */
 
@@ -176,4 +206,5 @@ size_t om_utf8_invalid_at(const char *s, size_t len);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -10,6 +10,8 @@
  * found 'abc'". */
 #ifndef OMRADE_CSV_H
 #define OMRADE_CSV_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 
@@ -144,4 +146,5 @@ void om_csv_write_i64(FILE *fp, int64_t v);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

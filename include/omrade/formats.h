@@ -10,6 +10,8 @@
  * from the code). */
 #ifndef OMRADE_FORMATS_H
 #define OMRADE_FORMATS_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/csv.h"
 #include "omrade/common.h"
@@ -69,4 +71,5 @@ om_status om_format_columns(const om_format *f, const om_csv *c, int *idx, om_er
 #define OM_FORMAT_BAROMETER_INDICATORS "barometer-indicators"
 #define OM_FORMAT_SEG "seg"
 
+#pragma GCC visibility pop
 #endif

@@ -10,6 +10,8 @@
  * crosswalks between vintages are separate objects (omrade/xwalk.h). */
 #ifndef OMRADE_GEO_H
 #define OMRADE_GEO_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 
@@ -115,4 +117,5 @@ int32_t om_geo_resolve(const om_geo *g, const char *text, size_t len, om_level *
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

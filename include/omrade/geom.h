@@ -3,6 +3,8 @@
  * --geometry DIR` loads DIR/regso.topo.json). */
 #ifndef OMRADE_GEOM_H
 #define OMRADE_GEOM_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include <stdint.h>
 #include <stdio.h>
@@ -57,7 +59,8 @@ typedef struct om_geom_report {
  * sides have identical vertices.  rep may be NULL.
  * Errors: OM_ERR_IO when GDAL cannot open the file, OM_ERR_INPUT for a
  * missing layer/field or geometry that cannot be reprojected, OM_ERR_USAGE
- * for bad options. */
+ * for bad options, OM_ERR_INTERNAL when omrade was configured with
+ * -DOMRADE_WITH_GDAL=OFF. */
 om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_options *opt,
                            FILE *out, om_geom_report *rep, om_error *err);
 
@@ -65,4 +68,5 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
 }
 #endif
 
+#pragma GCC visibility pop
 #endif

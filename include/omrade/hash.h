@@ -6,6 +6,8 @@
  * Both use open addressing with linear probing and grow at 50 % load. */
 #ifndef OMRADE_HASH_H
 #define OMRADE_HASH_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 
@@ -54,4 +56,5 @@ static inline uint64_t om_hash_u64(uint64_t x)
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -7,6 +7,8 @@
  * docs/health.md.  Pure functions: no allocation, no I/O. */
 #ifndef OMRADE_HEALTH_H
 #define OMRADE_HEALTH_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/stats.h"
@@ -147,4 +149,5 @@ om_status om_stats_glm(om_glm_family family, size_t n, size_t p, const double *X
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -31,6 +31,8 @@
  * (Y minus birth year). */
 #ifndef OMRADE_LINK_H
 #define OMRADE_LINK_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/geo.h"
@@ -294,4 +296,5 @@ const double *om_rates_standard(const om_rates *r);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

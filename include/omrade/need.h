@@ -12,6 +12,8 @@
  * computed from counts per area and aggregated to larger units. */
 #ifndef OMRADE_NEED_H
 #define OMRADE_NEED_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/geo.h"
@@ -185,4 +187,5 @@ const char *om_need_unit(const om_need_table *t, size_t i);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -10,6 +10,8 @@
  * om_prov_key; values are one line (line breaks become blanks). */
 #ifndef OMRADE_PROVENANCE_H
 #define OMRADE_PROVENANCE_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 
@@ -69,4 +71,5 @@ bool om_prov_find(const char *data, size_t len, const char *key, const char **va
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

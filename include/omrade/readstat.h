@@ -16,6 +16,8 @@
  * SPSS DATE/ADATE/EDATE/SDATE) as YYYY-MM-DD. */
 #ifndef OMRADE_READSTAT_H
 #define OMRADE_READSTAT_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/csv.h"
 
@@ -54,4 +56,5 @@ om_status om_readstat_open(om_csv **out, const char *path, om_readstat_format fm
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -25,6 +25,8 @@
  * counted in om_scb_summary. */
 #ifndef OMRADE_SCB_H
 #define OMRADE_SCB_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/geo.h"
@@ -145,4 +147,5 @@ void om_scb_meta(const om_scb_table *t, size_t i, const char **key, const char *
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -28,6 +28,8 @@
  */
 #ifndef OMRADE_SDC_H
 #define OMRADE_SDC_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/csv.h"
@@ -244,6 +246,23 @@ bool om_sdc_merge_map(const om_sdc *s, size_t i, const char **child, const char 
 om_status om_sdc_eb_smooth(size_t n, const double *events, const double *pop, const int32_t *group,
                            double *rate, double *se, double *lo, double *hi, om_error *err);
 
+/* `omrade protect --smooth` on a file: one row per area with the columns
+ * `dims` (1-8 area codes), count, denominator and, when `group` is not
+ * NULL, the neighbourhood column for the local variant; rates smoothed by
+ * om_sdc_eb_smooth().  Destroy with om_sdc_smooth_free().  Errors
+ * (file:line:column): OM_ERR_INPUT (missing column, bad or negative
+ * number), OM_ERR_IO, OM_ERR_NOMEM, OM_ERR_USAGE (more than 8 dims). */
+typedef struct om_sdc_smooth om_sdc_smooth;
+om_status om_sdc_smooth_load(om_sdc_smooth **out, const char *path, const char *const *dims, size_t nd,
+                             const char *group, om_error *err);
+void om_sdc_smooth_free(om_sdc_smooth *s);
+/* Number of areas read. */
+size_t om_sdc_smooth_count(const om_sdc_smooth *s);
+/* CSV: dims..., count, denominator, rate, se, lower, upper (6 decimals),
+ * status ("smoothed").  Write errors stay in the stream's error flag for
+ * om_afile_commit() to report. */
+void om_sdc_smooth_write(const om_sdc_smooth *s, FILE *fp);
+
 /* Conventional rounding of a count to a multiple of `base` (half up). */
 double om_sdc_round(double value, int base);
 
@@ -337,4 +356,5 @@ double om_sdc_lin_value(const om_sdc_lin *m, int32_t id);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

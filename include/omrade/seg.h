@@ -18,9 +18,12 @@
  * Formulas and sources are in src/seg/seg.c and docs/seg.md. */
 #ifndef OMRADE_SEG_H
 #define OMRADE_SEG_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/geo.h"
+#include "omrade/rng.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -248,15 +251,8 @@ const om_seg_row *om_seg_result_row(const om_seg_result *r, size_t i);
 
 /* ---------------------------------------------------------- primitives */
 
-/* Splittable random streams: the stream for (seed, a, b) is independent of
- * any other key and of the order in which streams are used. */
-typedef struct om_seg_rng {
-    uint64_t s[4];
-} om_seg_rng;
-void om_seg_rng_init(om_seg_rng *r, uint64_t seed, uint64_t a, uint64_t b);
-double om_seg_rng_uniform(om_seg_rng *r); /* [0, 1) */
 /* A Poisson(mu) variate (mu >= 0). */
-int64_t om_seg_poisson(om_seg_rng *r, double mu);
+int64_t om_seg_poisson(om_rng256 *r, double mu);
 
 /* Exact expected two-group dissimilarity under random allocation that keeps
  * the unit sizes t[i] and the group total `a` (of sum t) fixed: each unit's
@@ -274,4 +270,5 @@ double om_seg_expected_dmulti(const int64_t *counts, size_t stride, int32_t n_un
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

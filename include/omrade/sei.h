@@ -15,6 +15,8 @@
  * om_sei_compute(), then the accessors or om_sei_write_csv(). */
 #ifndef OMRADE_SEI_H
 #define OMRADE_SEI_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/geo.h"
@@ -278,4 +280,5 @@ const om_areatypes_stats *om_areatypes_stats_get(const om_areatypes *t);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

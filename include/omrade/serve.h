@@ -15,6 +15,8 @@
  * docs/barometer.md. */
 #ifndef OMRADE_SERVE_H
 #define OMRADE_SERVE_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 
@@ -141,7 +143,8 @@ typedef struct om_server om_server;
 /* Open the database read-only, preload the front end and map layers and
  * start listening.  Stop and free with om_server_stop().  Errors: OM_ERR_IO
  * (database or web dir unreadable, port in use), OM_ERR_INPUT (not a
- * barometer database, or a schema version this server does not know). */
+ * barometer database, or a schema version this server does not know),
+ * OM_ERR_INTERNAL when omrade was configured with -DOMRADE_WITH_MICROHTTPD=OFF. */
 om_status om_server_start(om_server **out, const om_serve_options *opt, om_error *err);
 uint16_t om_server_port(const om_server *s);
 
@@ -161,4 +164,5 @@ void om_server_stop(om_server *s);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

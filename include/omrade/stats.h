@@ -8,6 +8,8 @@
  * no allocation except om_stats_standard_*(), no I/O. */
 #ifndef OMRADE_STATS_H
 #define OMRADE_STATS_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 
@@ -107,4 +109,5 @@ om_status om_stats_standard_load(const char *path, double *w, om_error *err);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

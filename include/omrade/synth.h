@@ -9,6 +9,8 @@
  * scale whatever the number of threads. */
 #ifndef OMRADE_SYNTH_H
 #define OMRADE_SYNTH_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/geo.h"
@@ -126,4 +128,5 @@ om_status om_synth_indicators(const char *dir, om_level level, bool barometer, F
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -20,6 +20,8 @@
  * column) may differ by the rounding. */
 #ifndef OMRADE_XWALK_H
 #define OMRADE_XWALK_H
+/* the exported API (see omrade/common.h) */
+#pragma GCC visibility push(default)
 
 #include "omrade/common.h"
 #include "omrade/csv.h"
@@ -113,4 +115,5 @@ void om_xwalk_counts_write_changes(const om_xwalk *x, const om_xwalk_counts *r, 
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
 #endif

@@ -74,6 +74,6 @@ typedef struct bprotect {
 /* Area-type aggregates of every RegSO slice, then primary and secondary
  * suppression of the whole publication (protect.c).  Statuses are written
  * into the slices and into bp->agg (owned by bp, free with free()). */
-om_status build_protect_all(bprotect *bp, om_error *err);
+om_status om_barometer_protect_all(bprotect *bp, om_error *err);
 
 #endif

@@ -747,7 +747,7 @@ static om_status finish_indicators(bctx *b, om_error *err)
     bp.regso_breakdowns = b->opt->regso_breakdowns;
     bp.kommun_crosses = b->opt->kommun_crosses;
     bp.progress = b->opt->progress;
-    if ((s = build_protect_all(&bp, err)) != OM_OK)
+    if ((s = om_barometer_protect_all(&bp, err)) != OM_OK)
         goto done;
     b->rep->cells_secondary = bp.secondary;
     b->rep->groups_failed = bp.components_failed;

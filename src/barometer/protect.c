@@ -782,7 +782,7 @@ static void protect_sei_parts(bprotect *bp)
     }
 }
 
-om_status build_protect_all(bprotect *bp, om_error *err)
+om_status om_barometer_protect_all(bprotect *bp, om_error *err)
 {
     store *x = bp->x;
     redesign(bp);

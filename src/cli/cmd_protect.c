@@ -240,145 +240,21 @@ static void write_cells(FILE *fp, const om_sdc *s, int nd, bool audit, bool roun
 static int run_smooth(const args *a, char **names, int nd)
 {
     om_error err = OM_ERROR_INIT;
-    om_csv *c = NULL;
-    if (om_csv_open(&c, a->file, NULL, &err) != OM_OK || om_csv_read_header(c, &err) != OM_OK) {
-        om_csv_free(c);
+    om_sdc_smooth *sm = NULL;
+    om_afile *af = NULL;
+    if (om_sdc_smooth_load(&sm, a->file, (const char *const *)names, (size_t)nd, a->group, &err) != OM_OK ||
+        om_cli_out_open(&af, a->out, &err) != OM_OK) {
+        om_sdc_smooth_free(sm);
         return om_cli_fail("protect", &err);
     }
-    const char *req[11];
-    int idx[11];
-    int n = 0;
-    for (int d = 0; d < nd; d++)
-        req[n++] = names[d];
-    req[n++] = "count";
-    req[n++] = "denominator";
-    if (a->group)
-        req[n++] = a->group;
-    if (om_csv_require(c, req, (size_t)n, idx, &err) != OM_OK) {
-        om_csv_free(c);
+    om_sdc_smooth_write(sm, om_afile_stream(af));
+    size_t m = om_sdc_smooth_count(sm);
+    om_sdc_smooth_free(sm);
+    if (om_afile_commit(af, &err) != OM_OK)
         return om_cli_fail("protect", &err);
-    }
-    size_t cap = 1024, m = 0;
-    double *e = malloc(cap * sizeof *e), *p = malloc(cap * sizeof *p);
-    int32_t *grp = malloc(cap * sizeof *grp);
-    size_t *rowoff = malloc(cap * sizeof *rowoff);
-    char **gname = NULL;
-    size_t ng = 0;
-    bool got;
-    om_status st;
-    int rc = 0;
-    while (e && p && grp && rowoff && (st = om_csv_next(c, &got, &err)) == OM_OK && got) {
-        if (om_csv_expect_fields(c, om_csv_header_count(c), &err) != OM_OK) {
-            st = OM_ERR_INPUT;
-            break;
-        }
-        if (m == cap) {
-            cap *= 2;
-            double *ne = realloc(e, cap * sizeof *e);
-            if (ne) e = ne;
-            double *np = realloc(p, cap * sizeof *p);
-            if (np) p = np;
-            int32_t *ng2 = realloc(grp, cap * sizeof *grp);
-            if (ng2) grp = ng2;
-            size_t *nr = realloc(rowoff, cap * sizeof *rowoff);
-            if (nr) rowoff = nr;
-            if (!ne || !np || !ng2 || !nr) {
-                st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-        }
-        if ((st = om_csv_f64(c, (size_t)idx[nd], &e[m], &err)) != OM_OK ||
-            (st = om_csv_f64(c, (size_t)idx[nd + 1], &p[m], &err)) != OM_OK)
-            break;
-        if (!(e[m] >= 0) || !(p[m] >= 0)) {
-            st = om_csv_fail(c, (size_t)idx[nd], &err, "expected non-negative count and denominator");
-            break;
-        }
-        grp[m] = 0;
-        if (a->group) {
-            om_field f = om_csv_field(c, (size_t)idx[nd + 2]);
-            size_t g;
-            for (g = 0; g < ng; g++)
-                if (strlen(gname[g]) == f.len && memcmp(gname[g], f.ptr, f.len) == 0)
-                    break;
-            if (g == ng) {
-                char **nn = realloc(gname, (ng + 1) * sizeof *nn);
-                if (!nn) {
-                    st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                    break;
-                }
-                gname = nn;
-                gname[ng++] = strndup(f.ptr, f.len);
-            }
-            grp[m] = (int32_t)g;
-        }
-        rowoff[m] = m;
-        m++;
-    }
-    if (!e || !p || !grp || !rowoff)
-        st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    double *rate = NULL, *se = NULL, *lo = NULL, *hi = NULL;
-    if (st == OM_OK) {
-        rate = malloc((m + 1) * sizeof *rate);
-        se = malloc((m + 1) * sizeof *se);
-        lo = malloc((m + 1) * sizeof *lo);
-        hi = malloc((m + 1) * sizeof *hi);
-        if (!rate || !se || !lo || !hi)
-            st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        else
-            st = om_sdc_eb_smooth(m, e, p, a->group ? grp : NULL, rate, se, lo, hi, &err);
-    }
-    if (st == OM_OK) {
-        /* second pass for the codes */
-        om_csv *c2 = NULL;
-        om_afile *af = NULL;
-        if ((st = om_csv_open(&c2, a->file, NULL, &err)) == OM_OK && (st = om_csv_read_header(c2, &err)) == OM_OK &&
-            (st = om_cli_out_open(&af, a->out, &err)) == OM_OK) {
-            FILE *fp = om_afile_stream(af);
-            for (int d = 0; d < nd; d++)
-                fprintf(fp, "%s,", names[d]);
-            fputs("count,denominator,rate,se,lower,upper,status\n", fp);
-            for (size_t r = 0; r < m && om_csv_next(c2, &got, &err) == OM_OK && got; r++) {
-                for (int d = 0; d < nd; d++) {
-                    om_field f = om_csv_field(c2, (size_t)idx[d]);
-                    om_csv_write_field(fp, f.ptr, f.len);
-                    fputc(',', fp);
-                }
-                om_csv_write_double(fp, e[r]);
-                fputc(',', fp);
-                om_csv_write_double(fp, p[r]);
-                double v[4] = {rate[r], se[r], lo[r], hi[r]};
-                for (int k = 0; k < 4; k++) {
-                    char buf[40];
-                    om_fmt_fixed(buf, sizeof buf, v[k], 6);
-                    fprintf(fp, ",%s", buf);
-                }
-                fputs(",smoothed\n", fp);
-            }
-            st = om_afile_commit(af, &err);
-            af = NULL;
-        }
-        om_afile_abort(af);
-        om_csv_free(c2);
-    }
-    if (st != OM_OK)
-        rc = om_cli_fail("protect", &err);
-    else
-        fprintf(stderr, "omrade protect: %zu areas smoothed (empirical Bayes, %s); the rates are estimates\n", m,
-                a->group ? "local" : "global");
-    for (size_t g = 0; g < ng; g++)
-        free(gname[g]);
-    free(gname);
-    free(e);
-    free(p);
-    free(grp);
-    free(rowoff);
-    free(rate);
-    free(se);
-    free(lo);
-    free(hi);
-    om_csv_free(c);
-    return rc;
+    fprintf(stderr, "omrade protect: %zu areas smoothed (empirical Bayes, %s); the rates are estimates\n", m,
+            a->group ? "local" : "global");
+    return 0;
 }
 
 static int run(int argc, char **argv)

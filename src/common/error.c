@@ -92,3 +92,8 @@ const char *om_error_format(const om_error *err, char *buf, size_t size)
             *p = ' ';
     return buf;
 }
+
+om_status om_error_nomem(om_error *err)
+{
+    return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}

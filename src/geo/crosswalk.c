@@ -144,13 +144,10 @@ static om_status load(om_xwalk *x, om_csv *c, const om_geo *from, const om_geo *
                 s = om_csv_fail(c, 0, err, "expected at most %zu crosswalk rows", cap);
                 break;
             }
-            raw_t *nr = realloc(raw, cap * 2 * sizeof *raw);
-            if (!nr) {
+            if (om_grow(&raw, &cap, n + 1, sizeof *raw, 0, NULL) != OM_OK) {
                 s = om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
                 break;
             }
-            raw = nr;
-            cap *= 2;
         }
         raw[n].from = om_arena_strndup(x->arena, ff.ptr, ff.len);
         raw[n].to = om_arena_strndup(x->arena, ft.ptr, ft.len);
@@ -527,7 +524,7 @@ om_status om_xwalk_apply_csv(const om_xwalk *x, om_csv *in, const char *code_col
     *out = NULL;
     om_xwalk_counts *r = calloc(1, sizeof *r);
     if (!r)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     om_status s = apply(x, in, code_col, from_vintage, r, err);
     if (s != OM_OK) {
         om_xwalk_counts_free(r);

@@ -595,13 +595,10 @@ static om_status load_from_csv(om_geo *g, om_csv *c, om_error *err)
                 s = om_csv_fail(c, 0, err, "expected at most %zu DeSO rows", cap);
                 break;
             }
-            row_t *nr = realloc(rows, cap * 2 * sizeof *rows);
-            if (!nr) {
+            if (om_grow(&rows, &cap, n + 1, sizeof *rows, 0, NULL) != OM_OK) {
                 s = om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
                 break;
             }
-            rows = nr;
-            cap *= 2;
         }
         rows[n].line = om_csv_line(c);
         rows[n].deso = om_arena_strndup(g->arena, fd.ptr, fd.len);
@@ -651,7 +648,7 @@ static om_status geo_from(om_geo **out, om_csv *c, const char *vintage, om_error
     om_geo *g = calloc(1, sizeof *g);
     if (!g || !(g->arena = om_arena_new(0))) {
         free(g);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     om_status s = load_from_csv(g, c, err);
     if (s != OM_OK) {

@@ -22,14 +22,16 @@
 #define _GNU_SOURCE
 #include "omrade/geom.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#ifdef OMRADE_HAVE_GDAL
 #include <cpl_error.h>
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
+#endif
 
 void om_geom_options_default(om_geom_options *opt)
 {
@@ -38,6 +40,20 @@ void om_geom_options_default(om_geom_options *opt)
     opt->tolerance = 25.0;
     opt->quantization = 100000;
 }
+
+#ifndef OMRADE_HAVE_GDAL
+/* Configured with -DOMRADE_WITH_GDAL=OFF: no reader for the boundaries. */
+om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_options *opt,
+                           FILE *out, om_geom_report *rep, om_error *err)
+{
+    (void)g, (void)opt, (void)out;
+    if (rep)
+        memset(rep, 0, sizeof *rep);
+    return om_error_set(err, OM_ERR_INTERNAL, path, 0, 0,
+                        "this omrade was built without GDAL (configured with -DOMRADE_WITH_GDAL=OFF); "
+                        "rebuild with GDAL (Debian: libgdal-dev) to read boundaries");
+}
+#else
 
 static int find_code_field(OGRFeatureDefnH defn, om_level level, const char *want)
 {
@@ -382,7 +398,7 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
     OGRLayerH layer = NULL;
     int field = -1;
     if (!area || !wgs) {
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        s = om_error_nomem(err);
         goto done;
     }
     if (!ds) {
@@ -536,7 +552,7 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
                     !grow(&t.rna, &(int64_t){t.rcap}, t.nr + 1, sizeof *t.rna) ||
                     !grow(&t.q, &(int64_t){t.cap}, t.np + n, 2 * sizeof *t.q) ||
                     !grow(&t.p, &t.cap, t.np + n, 2 * sizeof *t.p)) {
-                    s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    s = om_error_nomem(err);
                     goto done;
                 }
                 t.rcap = rcap;
@@ -566,7 +582,7 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
     if (!topo_build(&t) || !(t.keep = malloc((size_t)t.napt + 1)) ||
         !(stack = malloc(sizeof *stack * 2 * (size_t)(t.napt + 1)))) {
         free(stack);
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        s = om_error_nomem(err);
         goto done;
     }
     for (int64_t a = 0; a < t.na; a++)
@@ -671,3 +687,4 @@ done:
     CPLPopErrorHandler();
     return s;
 }
+#endif /* OMRADE_HAVE_GDAL */

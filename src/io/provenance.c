@@ -50,7 +50,7 @@ om_status om_prov_new(om_prov **out, const char *command, int argc, char *const 
     *out = NULL;
     om_prov *p = calloc(1, sizeof *p);
     if (!p)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     p->full = full;
     size_t n = strlen("omrade ") + strlen(command) + 1;
     for (int i = 1; argv && i < argc; i++)
@@ -58,7 +58,7 @@ om_status om_prov_new(om_prov **out, const char *command, int argc, char *const 
     char *c = malloc(n);
     if (!c) {
         free(p);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     size_t k = (size_t)snprintf(c, n, "omrade %s", command);
     for (int i = 1; argv && i < argc; i++)
@@ -67,7 +67,7 @@ om_status om_prov_new(om_prov **out, const char *command, int argc, char *const 
     free(c);
     if (!p->command) {
         free(p);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     *out = p;
     return OM_OK;
@@ -132,20 +132,14 @@ om_status om_prov_input(om_prov *p, const char *path, int64_t rows, om_error *er
 {
     if (!p || !path)
         return OM_OK;
-    if (p->nin == p->capin) {
-        size_t cap = p->capin ? p->capin * 2 : 4;
-        input_t *n = realloc(p->in, cap * sizeof *n);
-        if (!n)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        p->in = n;
-        p->capin = cap;
-    }
+    if (p->nin == p->capin && om_grow(&p->in, &p->capin, p->nin + 1, sizeof *p->in, 4, err) != OM_OK)
+        return OM_ERR_NOMEM;
     bool std_in = strcmp(path, "-") == 0;
     if (rows < 0 && p->full && !std_in)
         rows = count_rows(path);
     char *cp = one_line(std_in ? "<stdin>" : path);
     if (!cp)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     p->in[p->nin].path = cp;
     p->in[p->nin].rows = rows;
     p->nin++;

@@ -10,8 +10,6 @@
 #include <pthread.h>
 
 #define OM_RES_NONE 0xFFFFu
-#define OM_YEAR_MIN 1900
-#define OM_YEAR_MAX 2100
 #define OM_NO_DEATH INT32_MAX
 
 struct om_link {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void scb_grid_free(scb_grid *g)
+void om_scb_grid_free(scb_grid *g)
 {
     if (!g)
         return;
@@ -23,7 +23,7 @@ void scb_grid_free(scb_grid *g)
     memset(g, 0, sizeof *g);
 }
 
-om_status scb_grid_add_row(scb_grid *g, uint32_t width, long line, scb_cell **cells,
+om_status om_scb_grid_add_row(scb_grid *g, uint32_t width, long line, scb_cell **cells,
                            om_error *err)
 {
     size_t need = g->ncells + width;
@@ -31,24 +31,9 @@ om_status scb_grid_add_row(scb_grid *g, uint32_t width, long line, scb_cell **ce
         return om_error_set(err, OM_ERR_NOMEM, g->name, line, 0,
                             "expected at most %zu cells, found more (raise the cap)",
                             g->max_cells);
-    if (need > g->capcells) {
-        size_t cap = g->capcells ? g->capcells : 1024;
-        while (cap < need)
-            cap *= 2;
-        scb_cell *nc = realloc(g->cells, cap * sizeof *nc);
-        if (!nc)
-            return om_error_set(err, OM_ERR_NOMEM, g->name, line, 0, "out of memory");
-        g->cells = nc;
-        g->capcells = cap;
-    }
-    if (g->nrows == g->caprows) {
-        size_t cap = g->caprows ? g->caprows * 2 : 256;
-        scb_row *nr = realloc(g->rows, cap * sizeof *nr);
-        if (!nr)
-            return om_error_set(err, OM_ERR_NOMEM, g->name, line, 0, "out of memory");
-        g->rows = nr;
-        g->caprows = cap;
-    }
+    if (om_grow(&g->cells, &g->capcells, need, sizeof *g->cells, 1024, NULL) != OM_OK ||
+        om_grow(&g->rows, &g->caprows, g->nrows + 1, sizeof *g->rows, 256, NULL) != OM_OK)
+        return om_error_set(err, OM_ERR_NOMEM, g->name, line, 0, "out of memory");
     scb_row *r = &g->rows[g->nrows++];
     r->first = g->ncells;
     r->width = width;
@@ -58,7 +43,7 @@ om_status scb_grid_add_row(scb_grid *g, uint32_t width, long line, scb_cell **ce
     return OM_OK;
 }
 
-void scb_trim(const char **s, size_t *n)
+void om_scb_trim(const char **s, size_t *n)
 {
     const unsigned char *p = (const unsigned char *)*s;
     size_t len = *n;
@@ -89,7 +74,7 @@ void scb_trim(const char **s, size_t *n)
     *n = len;
 }
 
-om_status scb_grid_fail(const scb_grid *g, size_t row, size_t col, om_error *err,
+om_status om_scb_grid_fail(const scb_grid *g, size_t row, size_t col, om_error *err,
                         const char *fmt, ...)
 {
     char msg[700];
@@ -159,7 +144,7 @@ static char detect_delim(const char *d, size_t len)
     return best;
 }
 
-om_status scb_grid_csv(scb_grid *g, const char *name, const char *data, size_t len, char delim,
+om_status om_scb_grid_csv(scb_grid *g, const char *name, const char *data, size_t len, char delim,
                        size_t max_cells, om_error *err)
 {
     memset(g, 0, sizeof *g);
@@ -200,14 +185,14 @@ om_status scb_grid_csv(scb_grid *g, const char *name, const char *data, size_t l
             break;
         size_t nf = om_csv_nfields(g->csv);
         scb_cell *cells;
-        s = scb_grid_add_row(g, (uint32_t)nf, line, &cells, err);
+        s = om_scb_grid_add_row(g, (uint32_t)nf, line, &cells, err);
         if (s != OM_OK)
             return s;
         for (size_t i = 0; i < nf; i++) {
             om_field f = om_csv_field(g->csv, i);
             const char *p = f.ptr ? f.ptr : base + off;
             size_t fl = f.len;
-            scb_trim(&p, &fl);
+            om_scb_trim(&p, &fl);
             cells[i].s = p;
             cells[i].len = (uint32_t)fl;
         }

@@ -130,7 +130,7 @@ static bool year_like(const char *s, size_t n, int32_t *year)
             return false;
         v = v * 10 + (s[i] - '0');
     }
-    if (v < 1900 || v > 2100)
+    if (!om_year_valid(v))
         return false;
     if (year)
         *year = v;
@@ -331,14 +331,8 @@ static om_status nomem(ctx *x, om_error *err)
 
 static om_status push_drow(ctx *x, size_t r, long rc, om_level l, int32_t a, om_error *err)
 {
-    if (x->nrows == x->caprows) {
-        size_t cap = x->caprows ? x->caprows * 2 : 1024;
-        drow *n = realloc(x->rows, cap * sizeof *n);
-        if (!n)
-            return nomem(x, err);
-        x->rows = n;
-        x->caprows = cap;
-    }
+    if (x->nrows == x->caprows && om_grow(&x->rows, &x->caprows, x->nrows + 1, sizeof *x->rows, 1024, NULL) != OM_OK)
+        return nomem(x, err);
     x->rows[x->nrows++] = (drow){r, rc, l, a};
     return OM_OK;
 }
@@ -490,7 +484,7 @@ static om_status find_layout(ctx *x, om_error *err)
                     l = OM_LEVEL_NONE;
                 rc = exp;
             } else {
-                return scb_grid_fail(g, r, g->rows[r].width, err,
+                return om_scb_grid_fail(g, r, g->rows[r].width, err,
                                      "expected %ld values after the region as on line %ld, "
                                      "found %ld",
                                      x->dist - 1, g->rows[d0].line,
@@ -501,7 +495,7 @@ static om_status find_layout(ctx *x, om_error *err)
             x->t->sum.unresolved_rows++;
             if (x->opt->fail_unresolved) {
                 scb_cell c = cell_at(g, r, rc);
-                return scb_grid_fail(g, r, (size_t)rc, err,
+                return om_scb_grid_fail(g, r, (size_t)rc, err,
                                      "expected a region code or 'Kommun (RegSO)' label known to "
                                      "the registry %s, found '%.*s'",
                                      om_geo_vintage(x->geo), (int)(c.len > 200 ? 200 : c.len),
@@ -515,7 +509,7 @@ static om_status find_layout(ctx *x, om_error *err)
     }
     x->dend = r;
     if (x->nrows == 0)
-        return scb_grid_fail(g, first, 0, err,
+        return om_scb_grid_fail(g, first, 0, err,
                              "expected data rows with a region and values, found none");
     /* a data row after the block (after a blank line) would be lost */
     for (size_t k = r; k < g->nrows; k++) {
@@ -532,7 +526,7 @@ static om_status find_layout(ctx *x, om_error *err)
             }
             scb_cell c = cell_at(g, k, rc);
             if (plain && !year_like(c.s, c.len, NULL))
-                return scb_grid_fail(g, k, (size_t)rc, err,
+                return om_scb_grid_fail(g, k, (size_t)rc, err,
                                      "expected the footnotes after the table that ends on line "
                                      "%ld, found another data row",
                                      g->rows[x->rows[x->nrows - 1].row].line);
@@ -624,7 +618,7 @@ static om_status header_labels(ctx *x, size_t h, str *out, om_error *err)
             out[ns + j] = cells[(size_t)(j / span)];
     } else {
         free(cells);
-        return scb_grid_fail(g, h, 0, err,
+        return om_scb_grid_fail(g, h, 0, err,
                              "expected %ld column labels (or a number dividing it) over the "
                              "values, found %zu",
                              nv, m);
@@ -638,14 +632,8 @@ static om_status header_labels(ctx *x, size_t h, str *out, om_error *err)
 static om_status push_obs(ctx *x, const om_scb_obs *o, om_error *err)
 {
     om_scb_table *t = x->t;
-    if (t->nobs == t->capobs) {
-        size_t cap = t->capobs ? t->capobs * 2 : 4096;
-        om_scb_obs *n = realloc(t->obs, cap * sizeof *n);
-        if (!n)
-            return nomem(x, err);
-        t->obs = n;
-        t->capobs = cap;
-    }
+    if (t->nobs == t->capobs && om_grow(&t->obs, &t->capobs, t->nobs + 1, sizeof *t->obs, 4096, NULL) != OM_OK)
+        return nomem(x, err);
     t->obs[t->nobs++] = *o;
     return OM_OK;
 }
@@ -658,14 +646,8 @@ static om_status intern_var(ctx *x, const char *s, size_t n, int32_t *id, om_err
         *id = v;
         return OM_OK;
     }
-    if (t->nvars == t->capvars) {
-        size_t cap = t->capvars ? t->capvars * 2 : 64;
-        char **nv = realloc(t->vars, cap * sizeof *nv);
-        if (!nv)
-            return nomem(x, err);
-        t->vars = nv;
-        t->capvars = cap;
-    }
+    if (t->nvars == t->capvars && om_grow(&t->vars, &t->capvars, t->nvars + 1, sizeof *t->vars, 64, NULL) != OM_OK)
+        return nomem(x, err);
     char *copy = tdup(t, s, n);
     if (!copy || t->nvars >= INT32_MAX)
         return nomem(x, err);
@@ -694,16 +676,8 @@ typedef struct {
 
 static bool sb_add(sbuf *b, const char *s, size_t n)
 {
-    if (b->n + n + 2 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 2)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np)
-            return false;
-        b->p = np;
-        b->cap = cap;
-    }
+    if (om_grow(&b->p, &b->cap, b->n + n + 2, 1, 256, NULL) != OM_OK)
+        return false;
     memcpy(b->p + b->n, s, n);
     b->n += n;
     b->p[b->n] = '\0';
@@ -728,7 +702,7 @@ static bool split_year(str *s, int32_t *year)
         return false;
     const char *p = s->s;
     size_t n = s->n - 5;
-    scb_trim(&p, &n);
+    om_scb_trim(&p, &n);
     if (n == 0)
         return false;
     s->s = p;
@@ -932,7 +906,7 @@ static om_status build(ctx *x, om_error *err)
         }
         if (prev != (int32_t)k) {
             const drow *d = &x->rows[0];
-            st = scb_grid_fail(g, d->row, (size_t)(d->rc + 1 + (k - ns)), err,
+            st = om_scb_grid_fail(g, d->row, (size_t)(d->rc + 1 + (k - ns)), err,
                                "expected distinct labels over the value columns, found columns "
                                "%ld and %ld labelled '%.*s'",
                                d->rc + 2 + (prev - ns), d->rc + 2 + (k - ns),
@@ -1018,7 +992,7 @@ static om_status build(ctx *x, om_error *err)
                 goto done;
             }
             if (first != (uint32_t)i) {
-                st = scb_grid_fail(g, d->row, (size_t)d->rc, err,
+                st = om_scb_grid_fail(g, d->row, (size_t)d->rc, err,
                                    "expected one row per region%s, found a second one for '%s' "
                                    "(first on line %ld)",
                                    row_text ? " and dimension values" : "", rtext,
@@ -1038,7 +1012,7 @@ static om_status build(ctx *x, om_error *err)
             o.year = ch[k].year;
             if (row_year) {
                 if (o.year && o.year != row_year) {
-                    st = scb_grid_fail(g, d->row, (size_t)row_year_col, err,
+                    st = om_scb_grid_fail(g, d->row, (size_t)row_year_col, err,
                                        "expected the year %d of the column header, found %d",
                                        (int)o.year, (int)row_year);
                     goto done;
@@ -1053,7 +1027,7 @@ static om_status build(ctx *x, om_error *err)
                 t->sum.missing++;
             } else if (!parse_number(c.s, c.len, g->delim, &o.value)) {
                 str hd = ch[k].nparts ? ch[k].parts[ch[k].nparts - 1] : (str){"", 0};
-                st = scb_grid_fail(g, d->row, (size_t)col, err,
+                st = om_scb_grid_fail(g, d->row, (size_t)col, err,
                                    "expected a number or a missing-value mark such as '..' in "
                                    "column '%.*s', found '%.*s'",
                                    (int)(hd.n > 100 ? 100 : hd.n), hd.s,
@@ -1142,14 +1116,8 @@ static const char *const meta_keys[] = {"Senaste uppdatering", "Källa", "Kontak
 
 static bool push_str(om_scb_table *t, const char ***arr, size_t *n, size_t *cap, const char *s)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 16;
-        const char **na = realloc((void *)*arr, c * sizeof *na);
-        if (!na)
-            return false;
-        *arr = na;
-        *cap = c;
-    }
+    if (*n == *cap && om_grow(arr, cap, *n + 1, sizeof **arr, 16, NULL) != OM_OK)
+        return false;
     (*arr)[(*n)++] = s;
     (void)t;
     return true;
@@ -1194,14 +1162,8 @@ static om_status footer(ctx *x, om_error *err)
         if (k >= 0 || r == g->nrows) {
             if (cur_key) {
                 char *v = tdup(t, val.p ? val.p : "", val.n);
-                if (v && t->nmeta == t->capmeta) {
-                    size_t c = t->capmeta ? t->capmeta * 2 : 16;
-                    struct meta *nm = realloc(t->meta, c * sizeof *nm);
-                    if (nm) {
-                        t->meta = nm;
-                        t->capmeta = c;
-                    }
-                }
+                if (v && t->nmeta == t->capmeta)
+                    (void)om_grow(&t->meta, &t->capmeta, t->nmeta + 1, sizeof *t->meta, 16, NULL);
                 if (!v || t->nmeta == t->capmeta) {
                     free(line.p);
                     st = nomem(x, err);
@@ -1453,9 +1415,9 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
         opt.max_cells = DEFAULT_MAX_CELLS;
     if (!geo)
         return om_error_set(err, OM_ERR_USAGE, name, 0, 0, "expected a geography registry, found none");
-    if (opt.default_year && (opt.default_year < 1900 || opt.default_year > 2100))
-        return om_error_set(err, OM_ERR_USAGE, name, 0, 0,
-                            "expected a default year in 1900-2100, found %d", (int)opt.default_year);
+    if (opt.default_year && !om_year_valid(opt.default_year))
+        return om_error_set(err, OM_ERR_USAGE, name, 0, 0, "expected a default year in %d-%d, found %d", OM_YEAR_MIN,
+                            OM_YEAR_MAX, (int)opt.default_year);
     if (len > opt.max_bytes)
         return om_error_set(err, OM_ERR_NOMEM, name, 0, 0,
                             "expected at most %zu bytes, found %zu (raise the cap)", opt.max_bytes,
@@ -1499,9 +1461,9 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
         data = utf8;
     }
     if (opt.format == OM_SCB_XLSX || (opt.format == OM_SCB_AUTO && zip))
-        st = scb_grid_xlsx(&x.g, name, data, len, opt.max_bytes, opt.max_cells, err);
+        st = om_scb_grid_xlsx(&x.g, name, data, len, opt.max_bytes, opt.max_cells, err);
     else
-        st = scb_grid_csv(&x.g, name, data, len, opt.delim, opt.max_cells, err);
+        st = om_scb_grid_csv(&x.g, name, data, len, opt.delim, opt.max_cells, err);
     free(utf8);
     utf8 = NULL;
     if (st != OM_OK)
@@ -1524,14 +1486,14 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
     if (st != OM_OK)
         goto fail;
     t->sum.values = t->nobs;
-    scb_grid_free(&x.g);
+    om_scb_grid_free(&x.g);
     free(x.rows);
     free(x.hdr);
     *out = t;
     return OM_OK;
 fail:
     free(utf8);
-    scb_grid_free(&x.g);
+    om_scb_grid_free(&x.g);
     free(x.rows);
     free(x.hdr);
     om_scb_free(t);
@@ -1631,15 +1593,15 @@ om_status om_scb_sheet_csv(const char *path, char **out, size_t *outlen, om_erro
         return st;
     scb_grid g;
     memset(&g, 0, sizeof g);
-    st = scb_grid_xlsx(&g, name, buf, len, (size_t)512 << 20, (size_t)64 << 20, err);
+    st = om_scb_grid_xlsx(&g, name, buf, len, (size_t)512 << 20, (size_t)64 << 20, err);
     free(buf);
     if (st != OM_OK) {
-        scb_grid_free(&g);
+        om_scb_grid_free(&g);
         return st;
     }
     FILE *fp = open_memstream(out, outlen);
     if (!fp) {
-        scb_grid_free(&g);
+        om_scb_grid_free(&g);
         return om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
     }
     for (size_t r = 0; r < g.nrows; r++) {
@@ -1651,7 +1613,7 @@ om_status om_scb_sheet_csv(const char *path, char **out, size_t *outlen, om_erro
         }
         fputc('\n', fp);
     }
-    scb_grid_free(&g);
+    om_scb_grid_free(&g);
     if (fclose(fp) != 0) {
         free(*out);
         *out = NULL;

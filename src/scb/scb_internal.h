@@ -34,26 +34,26 @@ typedef struct scb_grid {
     size_t nrows, caprows;
 } scb_grid;
 
-void scb_grid_free(scb_grid *g);
+void om_scb_grid_free(scb_grid *g);
 
 /* Append a row of `width` cells (returned uninitialised in *cells).  Errors:
  * OM_ERR_NOMEM when out of memory or over g->max_cells. */
-om_status scb_grid_add_row(scb_grid *g, uint32_t width, long line, scb_cell **cells,
+om_status om_scb_grid_add_row(scb_grid *g, uint32_t width, long line, scb_cell **cells,
                            om_error *err);
 
 /* Trim blanks, CR/LF, U+00A0 and a BOM from both ends of s[0..*n). */
-void scb_trim(const char **s, size_t *n);
+void om_scb_trim(const char **s, size_t *n);
 
 /* Build the grid from CSV bytes; `delim` 0 = detect. */
-om_status scb_grid_csv(scb_grid *g, const char *name, const char *data, size_t len, char delim,
+om_status om_scb_grid_csv(scb_grid *g, const char *name, const char *data, size_t len, char delim,
                        size_t max_cells, om_error *err);
 /* Build the grid from .xlsx bytes (first sheet).  Unpacked XML parts are
  * capped at max_bytes each, cells at max_cells. */
-om_status scb_grid_xlsx(scb_grid *g, const char *name, const void *data, size_t len,
+om_status om_scb_grid_xlsx(scb_grid *g, const char *name, const void *data, size_t len,
                         size_t max_bytes, size_t max_cells, om_error *err);
 
 /* Report an input error at a cell ("file:line:column: <message>"). */
-om_status scb_grid_fail(const scb_grid *g, size_t row, size_t col, om_error *err,
+om_status om_scb_grid_fail(const scb_grid *g, size_t row, size_t col, om_error *err,
                         const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))

@@ -91,17 +91,9 @@ static bool xb_add(xctx *x, xbuf *b, const char *s, size_t n)
               x->part);
         return false;
     }
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            xfail(x, OM_ERR_NOMEM, "out of memory reading %s", x->part);
-            return false;
-        }
-        b->p = np;
-        b->cap = cap;
+    if (om_grow(&b->p, &b->cap, b->n + n + 1, 1, 256, NULL) != OM_OK) {
+        xfail(x, OM_ERR_NOMEM, "out of memory reading %s", x->part);
+        return false;
     }
     memcpy(b->p + b->n, s, n);
     b->n += n;
@@ -262,7 +254,7 @@ static void flush_row(xctx *x)
     om_error e = OM_ERROR_INIT;
     scb_cell *cells;
     for (long r = x->last_row + 1; r < x->row_no; r++) {
-        if (scb_grid_add_row(g, 0, r, &cells, &e) != OM_OK) {
+        if (om_scb_grid_add_row(g, 0, r, &cells, &e) != OM_OK) {
             xfail(x, e.status, "%s", e.msg);
             return;
         }
@@ -271,7 +263,7 @@ static void flush_row(xctx *x)
     for (size_t i = 0; i < x->nrowc; i++)
         if (x->rowc[i].col + 1 > width)
             width = x->rowc[i].col + 1;
-    if (scb_grid_add_row(g, (uint32_t)width, x->row_no, &cells, &e) != OM_OK) {
+    if (om_scb_grid_add_row(g, (uint32_t)width, x->row_no, &cells, &e) != OM_OK) {
         xfail(x, e.status, "%s", e.msg);
         return;
     }
@@ -280,7 +272,7 @@ static void flush_row(xctx *x)
     for (size_t i = 0; i < x->nrowc; i++) {
         const char *s = x->rowc[i].s;
         size_t n = x->rowc[i].len;
-        scb_trim(&s, &n);
+        om_scb_trim(&s, &n);
         cells[x->rowc[i].col] = (scb_cell){s, (uint32_t)n};
     }
     x->last_row = x->row_no;
@@ -455,7 +447,7 @@ static om_status parse_part(xctx *x, zip_t *za, const char *entry, XML_StartElem
     return s;
 }
 
-om_status scb_grid_xlsx(scb_grid *g, const char *name, const void *data, size_t len,
+om_status om_scb_grid_xlsx(scb_grid *g, const char *name, const void *data, size_t len,
                         size_t max_bytes, size_t max_cells, om_error *err)
 {
     memset(g, 0, sizeof *g);

@@ -106,8 +106,8 @@ static inline bool sdc_suppressed(const om_sdc *s, size_t i)
 
 /* Protection requirement of a primary cell: upward U and downward L. */
 /* Mark published cells of pooled tables / merged units (after protect). */
-void sdc_relabel(om_sdc *s);
+void om_sdc_relabel(om_sdc *s);
 
-void sdc_requirement(const om_sdc_rules *r, double x, double *up, double *down);
+void om_sdc_requirement(const om_sdc_rules *r, double x, double *up, double *down);
 
 #endif

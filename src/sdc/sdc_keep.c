@@ -78,7 +78,7 @@ om_status om_sdc_eb_smooth(size_t n, const double *events, const double *pop, co
     }
     size_t *idx = malloc((n + 1) * sizeof *idx);
     if (!idx)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     if (!group) {
         for (size_t i = 0; i < n; i++)
             idx[i] = i;
@@ -88,7 +88,7 @@ om_status om_sdc_eb_smooth(size_t n, const double *events, const double *pop, co
         uint8_t *done = calloc(n + 1, 1);
         if (!done) {
             free(idx);
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         }
         for (size_t i = 0; i < n; i++) {
             if (done[i])
@@ -126,7 +126,7 @@ om_status om_sdc_merge_units(size_t n, const char *const *codes, const int32_t *
     if (!ord || !usz) {
         free(ord);
         free(usz);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t i = 0; i < n; i++) {
         if (!(size[i] >= 0)) {

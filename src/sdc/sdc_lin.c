@@ -102,12 +102,12 @@ om_status om_sdc_lin_new(om_sdc_lin **out, om_error *err)
 {
     *out = calloc(1, sizeof **out);
     if (!*out)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     (*out)->rs = calloc(1, sizeof(size_t));
     if (!(*out)->rs) {
         free(*out);
         *out = NULL;
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     (*out)->caprow = 0;
     return OM_OK;
@@ -175,7 +175,7 @@ om_status om_sdc_lin_cell(om_sdc_lin *m, double value, double ub, double cost, i
                             "expected a cell with 0 <= value <= bound and cost > 0, found value %g, bound %g, cost %g",
                             value, ub, cost);
     if (m->n >= (size_t)INT32_MAX || !grow_cells(m))
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     size_t i = m->n++;
     m->x[i] = value;
     m->ub[i] = ub;
@@ -263,7 +263,7 @@ om_status om_sdc_lin_sum(om_sdc_lin *m, int32_t total, const int32_t *parts, siz
         if (parts[k] < 0 || (size_t)parts[k] >= m->n || parts[k] == total)
             return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected valid, distinct cells in a relation");
     if (!add_row(m, total, parts, n))
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     m->final = false;
     return OM_OK;
 }
@@ -532,13 +532,8 @@ static int add_rows_of(const om_sdc_lin *m, const int32_t *cells, size_t n, int3
             int32_t r = m->cr[e];
             if (rowpos[r] >= 0)
                 continue;
-            if (*nr == *capr) {
-                int32_t *g = realloc(*rows, 2 * *capr * sizeof *g);
-                if (!g)
-                    return -1;
-                *rows = g;
-                *capr *= 2;
-            }
+            if (*nr == *capr && om_grow(rows, capr, *nr + 1, sizeof **rows, 0, NULL) != OM_OK)
+                return -1;
             rowpos[r] = (int32_t)*nr;
             (*rows)[(*nr)++] = r;
         }
@@ -822,7 +817,7 @@ static om_status audit_dirty(om_sdc_lin *m, bool everything, size_t *n_fail, om_
 {
     comp_set cs;
     if (!components(m, &cs))
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     int32_t *pos = malloc((m->n ? m->n : 1) * sizeof *pos);
     int32_t *rowpos = malloc((m->nrow ? m->nrow : 1) * sizeof *rowpos);
     int32_t *scratch = malloc((m->n ? m->n : 1) * sizeof *scratch);
@@ -831,7 +826,7 @@ static om_status audit_dirty(om_sdc_lin *m, bool everything, size_t *n_fail, om_
         free(rowpos);
         free(scratch);
         comp_free(&cs);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t i = 0; i < m->n; i++)
         pos[i] = -1;
@@ -853,7 +848,7 @@ static om_status audit_dirty(om_sdc_lin *m, bool everything, size_t *n_fail, om_
             sum->components++;
         int bad = audit_component(m, cl, nc, pos, rowpos, scratch, sum ? &sum->lp_solves : &dummy);
         if (bad)
-            s = bad < 0 ? om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory")
+            s = bad < 0 ? om_error_nomem(err)
                         : om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (audit LP, code %d)", bad);
         for (size_t k = 0; k < nc; k++)
             m->dirty[cl[k]] = 0;
@@ -982,14 +977,9 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_
             int32_t r = order[oi];
             if (rowpos[r] >= 0)
                 continue;
-            if (nr == capr) {
-                int32_t *r2 = realloc(R, 2 * capr * sizeof *R);
-                if (!r2) {
-                    rc = -1;
-                    break;
-                }
-                R = r2;
-                capr *= 2;
+            if (nr == capr && om_grow(&R, &capr, nr + 1, sizeof *R, 0, NULL) != OM_OK) {
+                rc = -1;
+                break;
             }
             rowpos[r] = (int32_t)nr;
             R[nr++] = r;
@@ -1162,14 +1152,9 @@ static int rs_open(om_sdc_lin *m, rsess *r, const int32_t *set, size_t n, const 
             int32_t row = m->cr[e];
             if (rowpos[row] >= 0)
                 continue;
-            if (r->nr == capr) {
-                int32_t *r2 = realloc(r->R, 2 * capr * sizeof *r->R);
-                if (!r2) {
-                    rs_close(r, pos, rowpos);
-                    return -1;
-                }
-                r->R = r2;
-                capr *= 2;
+            if (r->nr == capr && om_grow(&r->R, &capr, r->nr + 1, sizeof *r->R, 0, NULL) != OM_OK) {
+                rs_close(r, pos, rowpos);
+                return -1;
             }
             rowpos[row] = (int32_t)r->nr;
             r->R[r->nr++] = row;
@@ -1352,13 +1337,13 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
     if (max_rounds <= 0)
         max_rounds = 50;
     if (!finalize(m))
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     int32_t *queue = malloc((m->nrow ? m->nrow : 1) * sizeof *queue);
     uint8_t *inq = calloc(m->nrow ? m->nrow : 1, 1);
     if (!queue || !inq) {
         free(queue);
         free(inq);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     singletons(m, queue, inq, true);
     int32_t *rpos = malloc((m->n ? m->n : 1) * sizeof *rpos), *rrow = malloc((m->nrow ? m->nrow : 1) * sizeof *rrow);
@@ -1367,7 +1352,7 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
         free(rrow);
         free(queue);
         free(inq);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t i = 0; i < m->n; i++)
         rpos[i] = -1;
@@ -1377,7 +1362,7 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
     int32_t *fail_list = malloc((m->n ? m->n : 1) * sizeof *fail_list), *grp = malloc((m->n ? m->n : 1) * sizeof *grp);
     om_status s = loc_index_build(&li, m) && fail_list && grp
                       ? OM_OK
-                      : om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                      : om_error_nomem(err);
     size_t nf = 0;
     int round = 0;
     for (;;) {
@@ -1503,7 +1488,7 @@ om_status om_sdc_lin_audit(om_sdc_lin *m, size_t *n_fail, om_error *err)
 {
     glp_term_out(GLP_OFF);
     if (!finalize(m))
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     for (size_t i = 0; i < m->n; i++)
         m->dirty[i] = 1;
     size_t nf = 0;
@@ -1552,7 +1537,7 @@ om_status om_sdc_lin_locality(om_sdc_lin *m, int32_t id, const int32_t *loc, om_
     if (!m->loc) {
         m->loc = malloc((m->cap ? m->cap : 1) * OM_SDC_LIN_LEVELS * sizeof *m->loc);
         if (!m->loc)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         for (size_t i = 0; i < m->cap * OM_SDC_LIN_LEVELS; i++)
             m->loc[i] = -1;
     }

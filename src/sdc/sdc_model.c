@@ -65,7 +65,7 @@ om_status om_sdc_new(om_sdc **out, size_t ndims, const char *const *dim_names, o
     }
     om_sdc *s = calloc(1, sizeof *s);
     if (!s)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     s->nd = ndims;
     s->merge_dim = -1;
     s->seen = om_strmap_new(1024);
@@ -77,7 +77,7 @@ om_status om_sdc_new(om_sdc **out, size_t ndims, const char *const *dim_names, o
     }
     if (!ok) {
         om_sdc_free(s);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     *out = s;
     return OM_OK;
@@ -200,7 +200,7 @@ om_status om_sdc_set_parent(om_sdc *s, size_t dim, const char *child, const char
     int32_t c = dim_intern(d, child);
     int32_t p = c < 0 ? -1 : dim_intern(d, parent);
     if (c < 0 || p < 0)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     if (d->pparent[c] >= 0 && d->pparent[c] != p)
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
                             "expected one parent for '%s', found '%s' and '%s'", child,
@@ -228,17 +228,17 @@ om_status om_sdc_add_group(om_sdc *s, size_t dim, const char *group, const char 
             int32_t nc = d->capg ? 2 * d->capg : 16;
             char **p = realloc(d->gname, (size_t)nc * sizeof *p);
             if (!p)
-                return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                return om_error_nomem(err);
             d->gname = p;
             d->capg = nc;
         }
         if (!(d->gname[g] = xstrdup(group)))
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         d->ngname++;
     }
     int32_t m = dim_intern(d, member);
     if (m < 0)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     for (size_t k = 0; k < d->ngm; k++)
         if (d->gm_group[k] == g && d->gm_member[k] == m)
             return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected '%s' once in group '%s', found it twice",
@@ -247,11 +247,11 @@ om_status om_sdc_add_group(om_sdc *s, size_t dim, const char *group, const char 
         size_t nc = d->capgm ? 2 * d->capgm : 64;
         int32_t *a = realloc(d->gm_group, nc * sizeof *a);
         if (!a)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         d->gm_group = a;
         int32_t *b = realloc(d->gm_member, nc * sizeof *b);
         if (!b)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         d->gm_member = b;
         d->capgm = nc;
     }
@@ -285,7 +285,7 @@ om_status om_sdc_add(om_sdc *s, const char *const *codes, const om_sdc_input *in
                                     s->dim[d].name, OM_SDC_TOTAL);
             id = dim_intern(&s->dim[d], codes[d]);
             if (id < 0)
-                return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                return om_error_nomem(err);
             r.mask |= (uint8_t)(1u << d);
         }
         r.coord[d] = id;
@@ -295,18 +295,13 @@ om_status om_sdc_add(om_sdc *s, const char *const *codes, const om_sdc_input *in
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected at least one code, found none");
     int32_t existing;
     if (om_strmap_put_new(s->seen, key, 4 * s->nd, (int32_t)s->ninner, &existing) != OM_OK)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     if (existing != (int32_t)s->ninner)
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
                             "expected one row per cell, found a second row for the same codes");
-    if (s->ninner == s->capinner) {
-        size_t nc = s->capinner ? s->capinner * 2 : 1024;
-        sdc_inner *p = realloc(s->inner, nc * sizeof *p);
-        if (!p)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        s->inner = p;
-        s->capinner = nc;
-    }
+    if (s->ninner == s->capinner &&
+        om_grow(&s->inner, &s->capinner, s->ninner + 1, sizeof *s->inner, 1024, err) != OM_OK)
+        return OM_ERR_NOMEM;
     s->inner[s->ninner++] = r;
     return OM_OK;
 }
@@ -537,7 +532,7 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
     if (!keep || !used) {
         free(keep);
         free(used);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t r = 0; r < s->ninner; r++)
         if (s->inner[r].mask & (1u << di))
@@ -634,7 +629,7 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
         free(used);
         free(order);
         free(stack);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     int32_t k = 0;
     for (int32_t i = 0; i < np; i++)
@@ -656,7 +651,7 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
             free(used);
             free(order);
             free(stack);
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         }
     } else {
         d->prov2final[oneroot] = d->root;
@@ -701,7 +696,7 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
         free(used);
         free(order);
         free(stack);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (int32_t j = 0; j < n; j++)
         d->bypre[d->pre[j]] = j;
@@ -742,7 +737,7 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
     d->ingrp_start = calloc((size_t)n + 1, sizeof *d->ingrp_start);
     d->ingrp = malloc((d->ngm + 1) * sizeof *d->ingrp);
     if (!code || !pa || !de || !pr || !sz || !cs || !d->ingrp_start || !d->ingrp)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     for (int32_t g = 0; g < d->ngname; g++) {
         int32_t x = n + g;
         if (om_strmap_get(d->map, d->gname[g], strlen(d->gname[g])) >= 0 ||
@@ -771,7 +766,7 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
         d->ingrp_start[j + 1] += d->ingrp_start[j];
     int32_t *fillg = malloc(((size_t)n + 1) * sizeof *fillg);
     if (!fillg)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     memcpy(fillg, d->ingrp_start, ((size_t)n + 1) * sizeof *fillg);
     for (size_t k = 0; k < d->ngm; k++) {
         int32_t m = d->prov2final[d->gm_member[k]];
@@ -825,7 +820,7 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
         if (!(up[d] = malloc(((size_t)s->dim[d].n + 1) * sizeof *up[d]))) {
             for (size_t e = 0; e < d; e++)
                 free(up[e]);
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         }
     st = build_cells(s, up, err);
     for (size_t d = 0; d < s->nd; d++)
@@ -919,7 +914,7 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
         (s->ntables > 1 && !keys)) {
         om_u64map_free(keys);
         free(have);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     size_t ncell = 0;
     int32_t co[SDC_MAX_DIMS];
@@ -933,7 +928,7 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
             free(ginner);
             om_u64map_free(keys);
             free(have);
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         }
         /* aggregate inner rows over the product of ancestor chains */
         for (size_t r = 0; r < s->ninner; r++) {
@@ -1009,7 +1004,7 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
                     free(ginner);
                     om_u64map_free(keys);
                     free(have);
-                    return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    return om_error_nomem(err);
                 }
                 if (ex != (uint32_t)ncell) {
                     id = (int32_t)ex;
@@ -1074,7 +1069,7 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
     size_t caprow = 1024;
     s->row_start = malloc(caprow * sizeof *s->row_start);
     if (!s->row_start)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     s->row_start[0] = 0;
     for (int t = 0; t < s->ntables; t++) {
         sdc_table *tb = &s->table[t];
@@ -1088,12 +1083,12 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
                     continue;
                 size_t base = g - (size_t)x * tb->stride[k];
                 if (reserve_row(s, &caprow) != OM_OK)
-                    return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    return om_error_nomem(err);
                 if (add_row_entry(s, tb->grid2cell[g], 1) != OM_OK)
-                    return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    return om_error_nomem(err);
                 for (int32_t c = dm->child_start[x]; c < dm->child_start[x + 1]; c++)
                     if (add_row_entry(s, tb->grid2cell[base + (size_t)dm->child[c] * tb->stride[k]], -1) != OM_OK)
-                        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                        return om_error_nomem(err);
                 s->row_start[++s->nrow] = s->nnz;
             }
             /* groupings: group = sum of its members */
@@ -1105,14 +1100,14 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
                     continue;
                 size_t base = g - (size_t)x * tb->stride[k];
                 if (reserve_row(s, &caprow) != OM_OK)
-                    return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    return om_error_nomem(err);
                 if (add_row_entry(s, tb->grid2cell[g], 1) != OM_OK)
-                    return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    return om_error_nomem(err);
                 for (int32_t m = 0; m < dm->ntree; m++)
                     for (int32_t e = dm->ingrp_start[m]; e < dm->ingrp_start[m + 1]; e++)
                         if (dm->ingrp[e] == x &&
                             add_row_entry(s, tb->grid2cell[base + (size_t)m * tb->stride[k]], -1) != OM_OK)
-                            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                            return om_error_nomem(err);
                 s->row_start[++s->nrow] = s->nnz;
             }
         }
@@ -1121,7 +1116,7 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
     s->cell_row_start = calloc(s->ncell + 1, sizeof *s->cell_row_start);
     s->cell_row = malloc((s->nnz + 1) * sizeof *s->cell_row);
     if (!s->cell_row_start || !s->cell_row)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     for (size_t e = 0; e < s->nnz; e++)
         s->cell_row_start[s->row_cell[e] + 1]++;
     for (size_t i = 0; i < s->ncell; i++)
@@ -1129,7 +1124,7 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
     {
         size_t *fill = malloc((s->ncell + 1) * sizeof *fill);
         if (!fill)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         memcpy(fill, s->cell_row_start, (s->ncell + 1) * sizeof *fill);
         for (size_t r = 0; r < s->nrow; r++)
             for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++)
@@ -1231,7 +1226,7 @@ static om_status regroup(om_sdc *s, size_t dim, const int32_t *newid, om_error *
     om_strmap_free(s->seen);
     s->seen = om_strmap_new(s->ninner + 16);
     if (!s->seen)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     size_t w = 0;
     char key[4 * SDC_MAX_DIMS];
     for (size_t r = 0; r < s->ninner; r++) {
@@ -1242,7 +1237,7 @@ static om_status regroup(om_sdc *s, size_t dim, const int32_t *newid, om_error *
             memcpy(key + 4 * d, &row.coord[d], 4);
         int32_t ex;
         if (om_strmap_put_new(s->seen, key, 4 * s->nd, (int32_t)w, &ex) != OM_OK)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         if (ex == (int32_t)w) {
             s->inner[w++] = row;
             continue;
@@ -1282,7 +1277,7 @@ om_status om_sdc_pool_years(om_sdc *s, size_t dim, int window, om_error *err)
         free(year);
         free(newid);
         free(used);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t r = 0; r < s->ninner; r++)
         if (s->inner[r].mask & (1u << dim))
@@ -1313,7 +1308,7 @@ om_status om_sdc_pool_years(om_sdc *s, size_t dim, int window, om_error *err)
         snprintf(lab, sizeof lab, "%lld-%lld", (long long)a, (long long)b);
         newid[k] = dim_intern(d, lab);
         if (newid[k] < 0)
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
     }
     if (st == OM_OK)
         st = regroup(s, dim, newid, err);
@@ -1338,7 +1333,7 @@ om_status om_sdc_merge_small(om_sdc *s, size_t dim, double min_size, om_error *e
     const char **codes = calloc((size_t)np + 1, sizeof *codes);
     om_status st = OM_OK;
     if (!size || !used || !ids || !unit || !par || !newid || !codes) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto out;
     }
     for (size_t r = 0; r < s->ninner; r++)
@@ -1373,7 +1368,7 @@ om_status om_sdc_merge_small(om_sdc *s, size_t dim, double min_size, om_error *e
             continue;
         char *lab = malloc(len + 1);
         if (!lab) {
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
             break;
         }
         lab[0] = '\0';
@@ -1393,7 +1388,7 @@ om_status om_sdc_merge_small(om_sdc *s, size_t dim, double min_size, om_error *e
         int32_t id = dim_intern(d, lab);
         if (id < 0) {
             free(lab);
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
             break;
         }
         d->pparent[id] = par[i];
@@ -1407,7 +1402,7 @@ om_status om_sdc_merge_small(om_sdc *s, size_t dim, double min_size, om_error *e
         if (!mp || !mc || !mu) {
             free(mp == s->merged_prov ? NULL : mp);
             free(lab);
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
             break;
         }
         if (s->nmerged_prov < d->np)
@@ -1448,7 +1443,7 @@ bool om_sdc_merge_map(const om_sdc *s, size_t i, const char **child, const char 
     return true;
 }
 
-void sdc_relabel(om_sdc *s)
+void om_sdc_relabel(om_sdc *s)
 {
     const sdc_dim *md = s->merge_dim >= 0 ? &s->dim[s->merge_dim] : NULL;
     uint8_t *mf = md ? calloc((size_t)md->n + 1, 1) : NULL;

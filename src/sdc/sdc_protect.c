@@ -54,7 +54,7 @@
 #include <string.h>
 #include <stdio.h>
 
-void sdc_requirement(const om_sdc_rules *r, double x, double *up, double *down)
+void om_sdc_requirement(const om_sdc_rules *r, double x, double *up, double *down)
 {
     double u = fmax(x * r->protection_pct / 100.0, r->protection_abs);
     *down = fmin(x, u);
@@ -474,7 +474,7 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
     for (size_t d = 0; d < s->nd && okm; d++)
         okm = (lst[d] = malloc(((size_t)s->dim[d].n + 16) * sizeof *lst[d])) != NULL;
     if (!okm) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         maxlev = -1;
     }
     for (int lev = 0; lev <= maxlev && !*done; lev++) {
@@ -533,7 +533,7 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
             free(ja);
             free(ar);
             glp_delete_prob(lp);
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
             break;
         }
         glp_set_obj_dir(lp, GLP_MIN);
@@ -706,7 +706,7 @@ static int audit_component(audit_job *J, size_t c, size_t *solves)
         need_hi[k] = INFINITY;
         if (s->status[i] == OM_SDC_PRIMARY) {
             double U, L, x = s->value[i], tol = 1e-6 * (1 + x);
-            sdc_requirement(J->rules, x, &U, &L);
+            om_sdc_requirement(J->rules, x, &U, &L);
             need_lo[k] = x - L + tol;
             need_hi[k] = x + U - tol;
         }
@@ -857,7 +857,7 @@ static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int 
     if (!uf || !inrow) {
         free(uf);
         free(inrow);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t i = 0; i < s->ncell; i++) {
         uf[i] = (int32_t)i;
@@ -889,7 +889,7 @@ static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int 
     int32_t *ccell = NULL, *crow = NULL, *local = NULL;
     size_t ncomp = 0;
     if (!comp) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto out;
     }
     for (size_t i = 0; i < s->ncell; i++)
@@ -907,7 +907,7 @@ static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int 
     crow = malloc((s->nrow + 1) * sizeof *crow);
     local = malloc(s->ncell * sizeof *local);
     if (!cstart || !rstart || !order || !ccell || !crow || !local) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto out;
     }
     for (size_t i = 0; i < s->ncell; i++)
@@ -999,7 +999,7 @@ static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int 
     pthread_mutex_destroy(&J.mu);
     s->sum.lp_solves += J.solves;
     if (J.st == OM_ERR_NOMEM)
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
     else if (J.st != OM_OK)
         st = glpk_fail(err, "audit LP", J.ret);
     if (st == OM_OK)
@@ -1009,7 +1009,7 @@ static om_status audit_run(om_sdc *s, const om_sdc_rules *rules, bool full, int 
             if (!s->fails[i] && s->audited[i]) {
                 /* singletons and exact cells: check directly */
                 double x = s->value[i], U, L;
-                sdc_requirement(rules, x, &U, &L);
+                om_sdc_requirement(rules, x, &U, &L);
                 double tol = 1e-6 * (1 + x);
                 if (s->lower[i] > x - L + tol || s->upper[i] < x + U - tol)
                     s->fails[i] = 1;
@@ -1046,7 +1046,7 @@ om_status om_sdc_audit_naive(om_sdc *s, size_t max_cells, size_t *done, om_error
     glp_term_out(GLP_OFF);
     int32_t *local = malloc(s->ncell * sizeof *local);
     if (!local)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     size_t nc = 0;
     for (size_t i = 0; i < s->ncell; i++)
         local[i] = sdc_suppressed(s, i) ? (int32_t)nc++ : -1;
@@ -1068,7 +1068,7 @@ om_status om_sdc_audit_naive(om_sdc *s, size_t max_cells, size_t *done, om_error
                 free(ja);
                 free(ar);
                 glp_delete_prob(lp);
-                st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                st = om_error_nomem(err);
                 break;
             }
             size_t q = 0;
@@ -1135,7 +1135,7 @@ om_status om_sdc_check(om_sdc *s, const om_sdc_rules *rules, bool full, size_t *
     size_t nf = 0;
     uint8_t *keep = malloc(s->ncell);
     if (!keep)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     memcpy(keep, s->fails, s->ncell);
     st = audit_run(s, rules, full, 2, pg, &nf, err);
     for (size_t i = 0; i < s->ncell; i++)
@@ -1192,7 +1192,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
         okm = h.vs[d].node && h.vs[d].sign;
     }
     if (!okm) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto out;
     }
     for (size_t i = 0; i < s->ncell; i++)
@@ -1201,7 +1201,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
     for (size_t i = 0; i < s->ncell; i++)
         if (s->status[i] == OM_SDC_PRIMARY) {
             double U, L;
-            sdc_requirement(rules, s->value[i], &U, &L);
+            om_sdc_requirement(rules, s->value[i], &U, &L);
             req[i] = U;
             order[k++] = (int32_t)i;
         }
@@ -1210,7 +1210,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
     for (size_t q = 0; q < k && !opt->no_hypercube; q++) {
         size_t i = (size_t)order[q];
         double U, L;
-        sdc_requirement(rules, s->value[i], &U, &L);
+        om_sdc_requirement(rules, s->value[i], &U, &L);
         bool ok = false;
         for (int t = 0; t < s->ntables && !ok; t++)
             if ((s->tables[i] >> t) & 1u)
@@ -1235,7 +1235,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
             goto out;
         s->sum.rounds = (size_t)round + 1;
         if (nfail == 0) {
-            sdc_relabel(s);
+            om_sdc_relabel(s);
             break;
         }
         if (round + 1 >= max_rounds) {
@@ -1255,7 +1255,7 @@ om_status om_sdc_protect(om_sdc *s, const om_sdc_rules *rules, const om_sdc_opti
             if (!s->fails[i])
                 continue;
             double x = s->value[i], U, L;
-            sdc_requirement(rules, x, &U, &L);
+            om_sdc_requirement(rules, x, &U, &L);
             double tol = 1e-6 * (1 + x);
             bool d;
             if (s->upper[i] < x + U - tol && (st = protect_lp(s, i, 1, U, local, rowmark, &d, err)) != OM_OK)

@@ -36,6 +36,7 @@
 #include "omrade/seg.h"
 #include "seg_internal.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -132,7 +133,7 @@ typedef struct ctx {
     double *rep; /* nu x nstat x R */
     uint32_t *cell_idx; /* cells drawn, in DeSO order */
     int32_t ncell_idx;
-    om_seg_rng *cell_rng; /* one stream per drawn cell */
+    om_rng256 *cell_rng; /* one stream per drawn cell */
     int32_t *draws;     /* replicate counts, blocked: see draw_at() */
     int32_t *slot_q1, *slot_q5; /* DeSO -> row of draws for q1, q5 */
     int nlev;                   /* levels reported */
@@ -264,22 +265,6 @@ static void unit_stats(const ctx *cx, scratch *sc, const double *c, const unit *
  * from the mode, so it needs no logarithms.  Each cell's table is built once
  * and used for all replicates, and a draw costs one uniform and about one
  * comparison. */
-/* xoshiro256** as in seg.c, inlined for the draw loop. */
-static inline double uniform(om_seg_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t x = s[1] * 5;
-    uint64_t out = ((x << 7) | (x >> 57)) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = (s[3] << 45) | (s[3] >> 19);
-    return (double)(out >> 11) * 0x1.0p-53;
-}
-
 typedef struct ptab {
     double *F;
     int32_t *guide;
@@ -334,9 +319,9 @@ static void ptab_build(ptab *t, double mu)
     t->g = (double)g;
 }
 
-static inline int64_t ptab_draw(const ptab *t, om_seg_rng *r)
+static inline int64_t ptab_draw(const ptab *t, om_rng256 *r)
 {
-    double u = uniform(r);
+    double u = om_rng256_u01(r);
     int32_t k = t->guide[(int32_t)(u * t->g)];
     k += t->F[k] <= u;
     while (t->F[k] <= u)
@@ -378,7 +363,7 @@ static void *draw_cells(void *arg)
             ptab_build(&t, (double)base[cx->cell_idx[i]]);
             /* local copies keep the stream state in registers: the stores
              * into draws could otherwise alias it */
-            om_seg_rng rng = cx->cell_rng[i];
+            om_rng256 rng = cx->cell_rng[i];
             const int Rc = cx->Rc;
             for (int r0 = 0; r0 < Rc; r0 += RBLOCK) {
                 int32_t *dst = cx->draws + draw_at(cx, i, r0);
@@ -462,6 +447,7 @@ static void *replicate_stats(void *arg)
             break;
         int nb = b0 + RBLOCK < cx->Rc ? RBLOCK : cx->Rc - b0;
         const size_t r0 = (size_t)(cx->r0 + b0), R = (size_t)cx->R;
+        assert(!cx->stat[ST_OJ] || cx->stat_list[0] == ST_OJ);
         if (cx->stat[ST_OJ]) { /* ST_OJ is always first in stat_list */
             oj_all(cx, b0, acc, ojv);
             for (int32_t u = 0; u < cx->nu; u++) {
@@ -640,11 +626,11 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
     om_status st = OM_OK;
     om_seg_result *res = calloc(1, sizeof *res);
     if (!res)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     for (int l = OM_LEVEL_REGSO; l <= OM_LEVEL_RIKET; l++) {
         cx.parent[l] = malloc((size_t)cx.nd * sizeof(int32_t));
         if (!cx.parent[l]) {
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
             goto done;
         }
         for (int32_t d = 0; d < cx.nd; d++)
@@ -661,7 +647,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
     }
     cx.units = malloc((size_t)cap_units * sizeof *cx.units);
     if (!cx.units) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto done;
     }
     for (int l = OM_LEVEL_KOMMUN; l <= OM_LEVEL_RIKET; l++) {
@@ -680,7 +666,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
         if (ui == 0 || u->level != cx.units[ui - 1].level) {
             cx.unit_of[cx.nlev] = malloc((size_t)cx.nd * sizeof(int32_t));
             if (!cx.unit_of[cx.nlev]) {
-                st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                st = om_error_nomem(err);
                 goto done;
             }
             cx.nlev++;
@@ -706,7 +692,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
     double *vals = malloc((size_t)cx.nstat * sizeof *vals);
     if (!res->rows || (cx.R > 0 && !cx.rep) || !sc.cells || !sc.work || !sc.agg || !sc.aggt ||
         !tvec || !vals || !cx.cell_idx || !cx.cell_rng || !cx.slot_q1 || !cx.slot_q5) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto free_year;
     }
     cx.total_work = ny * cx.R;
@@ -730,7 +716,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
         size_t blocks = ((size_t)chunk + RBLOCK - 1) / RBLOCK;
         cx.draws = calloc((size_t)cx.ncell_idx * blocks * RBLOCK, sizeof *cx.draws);
         if (!cx.draws) {
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
             goto free_year;
         }
     }
@@ -744,7 +730,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
         if (cx.R > 0) {
             double mumax = 0;
             for (int32_t i = 0; i < cx.ncell_idx; i++) {
-                om_seg_rng_init(&cx.cell_rng[i], cx.seed, (uint64_t)cx.year, cx.cell_idx[i]);
+                om_rng256_init(&cx.cell_rng[i], cx.seed, (uint64_t)cx.year, cx.cell_idx[i]);
                 if ((double)base[cx.cell_idx[i]] > mumax)
                     mumax = (double)base[cx.cell_idx[i]];
             }

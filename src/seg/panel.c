@@ -36,7 +36,7 @@ om_status om_seg_panel_new(om_seg_panel **out, const om_geo *geo, om_error *err)
 {
     *out = calloc(1, sizeof **out);
     if (!*out)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     (*out)->geo = geo;
     (*out)->nd = om_geo_count(geo, OM_LEVEL_DESO);
     return OM_OK;
@@ -123,9 +123,9 @@ static om_status get_year(const om_csv *c, int col, int *year, om_error *err)
     om_status s = om_csv_i64(c, (size_t)col, &v, err);
     if (s != OM_OK)
         return s;
-    if (v < 1000 || v > 9999) {
+    if (!om_year_valid(v)) {
         om_field f = om_csv_field(c, (size_t)col);
-        return om_csv_fail(c, (size_t)col, err, "expected a year (1000-9999), found '%.*s'",
+        return om_csv_fail(c, (size_t)col, err, "expected a year (%d-%d), found '%.*s'", OM_YEAR_MIN, OM_YEAR_MAX,
                            (int)(f.len > 20 ? 20 : f.len), f.ptr);
     }
     *year = (int)v;
@@ -252,7 +252,7 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
         (s = om_csv_require(c, rcols, 3, idx, err)) != OM_OK)
         goto done;
     if (!(pmap = om_u64map_new(1u << 16))) {
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        s = om_error_nomem(err);
         goto done;
     }
     for (;;) {
@@ -272,7 +272,7 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
             goto done;
         uint32_t got_idx;
         if (om_u64map_put_new(pmap, (uint64_t)lop, (uint32_t)np, &got_idx) != OM_OK) {
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            s = om_error_nomem(err);
             goto done;
         }
         if (got_idx == np)
@@ -302,7 +302,7 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
     seen = calloc((np * ny + 7) / 8, 1);
     vec = calloc(ny, sizeof *vec);
     if (!res || !seen || !vec) {
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        s = om_error_nomem(err);
         goto done;
     }
     for (size_t i = 0; i < np * ny; i++)
@@ -392,7 +392,7 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
             continue;
         }
         if (!dvec_push(&vec[year - ymin], inc, res[cell])) {
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            s = om_error_nomem(err);
             goto done;
         }
     }
@@ -404,12 +404,12 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
             continue;
         int32_t y = year_index(p, ymin + (int)yo);
         if (y < 0) {
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            s = om_error_nomem(err);
             goto done;
         }
         double *tmp = malloc(v->n * sizeof *tmp);
         if (!tmp) {
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            s = om_error_nomem(err);
             goto done;
         }
         memcpy(tmp, v->inc, v->n * sizeof *tmp);

@@ -195,7 +195,7 @@ om_status om_seg_compute(const double *counts, int32_t n_units, int32_t n_groups
     if (!work || !col) {
         free(work);
         free(col);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     om_seg__indices(counts, (size_t)n_groups, n_units, n_groups, work, col, out);
     free(work);
@@ -227,7 +227,7 @@ om_status om_seg_decompose(const double *counts, int32_t n_units, int32_t n_grou
         free(agg);
         free(col);
         free(tsup);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     double T = 0;
     for (int32_t i = 0; i < n_units; i++)
@@ -255,7 +255,7 @@ om_status om_seg_decompose(const double *counts, int32_t n_units, int32_t n_grou
             free(agg);
             free(col);
             free(tsup);
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
         }
         for (int32_t i = 0; i < n_units; i++) {
             const double *r = counts + (size_t)i * K;
@@ -292,55 +292,6 @@ om_status om_seg_decompose(const double *counts, int32_t n_units, int32_t n_grou
     free(col);
     free(tsup);
     return OM_OK;
-}
-
-/* --------------------------------------------------------- random streams */
-
-/* xoshiro256** (Blackman & Vigna 2018) seeded through SplitMix64 from a
- * key mixing (seed, a, b) (Steele, Lea & Flood 2014): the bootstrap uses
- * a = year, b = DeSO x quintile cell, so a cell's draws are the same
- * whichever thread makes them. */
-static uint64_t splitmix(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-void om_seg_rng_init(om_seg_rng *r, uint64_t seed, uint64_t a, uint64_t b)
-{
-    uint64_t x = seed;
-    uint64_t k1 = splitmix(&x);
-    x = k1 ^ a;
-    uint64_t k2 = splitmix(&x);
-    x = k2 ^ (b * 0xd1b54a32d192ed03ull);
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix(&x);
-}
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t next_u64(om_seg_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t out = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return out;
-}
-
-double om_seg_rng_uniform(om_seg_rng *r)
-{
-    return (double)(next_u64(r) >> 11) * 0x1.0p-53;
 }
 
 /* ------------------------------------------------------------- Poisson */
@@ -387,7 +338,7 @@ typedef struct om_seg__pois {
     double mu, b, a, inv_alpha, vr, lmu, emu;
 } om_seg__pois;
 void om_seg__pois_init(om_seg__pois *c, double mu);
-int64_t om_seg__pois_draw(om_seg_rng *r, const om_seg__pois *c);
+int64_t om_seg__pois_draw(om_rng256 *r, const om_seg__pois *c);
 
 void om_seg__pois_init(om_seg__pois *c, double mu)
 {
@@ -405,14 +356,14 @@ void om_seg__pois_init(om_seg__pois *c, double mu)
     c->lmu = log(mu);
 }
 
-int64_t om_seg__pois_draw(om_seg_rng *r, const om_seg__pois *c)
+int64_t om_seg__pois_draw(om_rng256 *r, const om_seg__pois *c)
 {
     const double mu = c->mu;
     if (mu == 0)
         return 0;
     if (mu < 10) {
         /* Inversion by sequential search (Devroye 1986, sec. X.3.3). */
-        double p = c->emu, F = p, u = om_seg_rng_uniform(r);
+        double p = c->emu, F = p, u = om_rng256_u01(r);
         int64_t x = 0;
         while (u > F && x < 1000) {
             x++;
@@ -427,7 +378,7 @@ int64_t om_seg__pois_draw(om_seg_rng *r, const om_seg__pois *c)
      * 86 % of draws are accepted by the squeeze without a logarithm. */
     const double a = c->a, b = c->b;
     for (;;) {
-        double u = om_seg_rng_uniform(r) - 0.5, v = om_seg_rng_uniform(r);
+        double u = om_rng256_u01(r) - 0.5, v = om_rng256_u01(r);
         double us = 0.5 - fabs(u);
         double kf = floor((2 * a / us + b) * u + mu + 0.43);
         if (us >= 0.07 && v <= c->vr)
@@ -441,7 +392,7 @@ int64_t om_seg__pois_draw(om_seg_rng *r, const om_seg__pois *c)
     }
 }
 
-int64_t om_seg_poisson(om_seg_rng *r, double mu)
+int64_t om_seg_poisson(om_rng256 *r, double mu)
 {
     om_seg__pois c;
     om_seg__pois_init(&c, mu);

@@ -90,7 +90,7 @@ static om_status read_table(om_seg_table **out, om_csv *c, om_error *err)
     size_t ntr = 0, cap = 0;
     if (!t || !(t->arena = om_arena_new(0)) || !(t->umap = om_strmap_new(64)) ||
         !(t->gmap = om_strmap_new(8))) {
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        s = om_error_nomem(err);
         goto fail;
     }
     for (;;) {
@@ -125,19 +125,11 @@ static om_status read_table(om_seg_table **out, om_csv *c, om_error *err)
         trip r = {0, 0, v, off};
         if (add_name(t, true, fu.ptr, fu.len, &r.u) != OM_OK ||
             add_name(t, false, fg.ptr, fg.len, &r.g) != OM_OK) {
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            s = om_error_nomem(err);
             goto fail;
         }
-        if (ntr == cap) {
-            size_t nc = cap ? cap * 2 : 256;
-            trip *nt = realloc(tr, nc * sizeof *nt);
-            if (!nt) {
-                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                goto fail;
-            }
-            tr = nt;
-            cap = nc;
-        }
+        if (ntr == cap && (s = om_grow(&tr, &cap, ntr + 1, sizeof *tr, 256, err)) != OM_OK)
+            goto fail;
         tr[ntr++] = r;
     }
     if (ntr == 0) {
@@ -156,7 +148,7 @@ static om_status read_table(om_seg_table **out, om_csv *c, om_error *err)
     unsigned char *seen = calloc(cells, 1);
     if (!t->counts || !seen) {
         free(seen);
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        s = om_error_nomem(err);
         goto fail;
     }
     for (size_t i = 0; i < cells; i++)
@@ -230,7 +222,7 @@ om_status om_seg_table_read_super(const om_seg_table *t, const char *path, int32
     int32_t *sup = malloc((size_t)t->nu * sizeof *sup);
     om_strmap *smap = om_strmap_new(64);
     if (!sup || !smap) {
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        s = om_error_nomem(err);
         goto done;
     }
     for (int32_t i = 0; i < t->nu; i++)
@@ -269,7 +261,7 @@ om_status om_seg_table_read_super(const om_seg_table *t, const char *path, int32
         }
         int32_t sv;
         if (om_strmap_put_new(smap, fs.ptr, fs.len, ns, &sv) != OM_OK) {
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            s = om_error_nomem(err);
             goto done;
         }
         if (sv == ns)

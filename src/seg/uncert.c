@@ -135,17 +135,17 @@ om_status om_seg_table_uncertainty(const double *counts, int32_t n_units, int32_
     if (replicates == 0)
         return OM_OK;
     const size_t ncell = (size_t)n_units * (size_t)n_groups;
-    om_seg_rng *rng = malloc(ncell * sizeof *rng);
+    om_rng256 *rng = malloc(ncell * sizeof *rng);
     double *rc = malloc(ncell * sizeof *rc);
     double *reps = malloc((size_t)replicates * OM_SEG_NSTAT * sizeof *reps);
     if (!rng || !rc || !reps) {
         free(rng);
         free(rc);
         free(reps);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t c = 0; c < ncell; c++)
-        om_seg_rng_init(&rng[c], seed, 0, c);
+        om_rng256_init(&rng[c], seed, 0, c);
     for (int r = 0; r < replicates && st == OM_OK; r++) {
         for (size_t c = 0; c < ncell; c++)
             rc[c] = (double)om_seg_poisson(&rng[c], counts[c]);
@@ -209,7 +209,7 @@ om_status om_seg_table_simulate(const double *counts, int32_t n_units, int32_t n
         free(lab);
         free(tab);
         free(size);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     size_t p = 0;
     for (int32_t i = 0; i < n_units; i++)
@@ -221,8 +221,8 @@ om_status om_seg_table_simulate(const double *counts, int32_t n_units, int32_t n
         }
     double sum[OM_SEG_NSTAT] = {0};
     int n[OM_SEG_NSTAT] = {0};
-    om_seg_rng rng;
-    om_seg_rng_init(&rng, seed, 1, 0);
+    om_rng256 rng;
+    om_rng256_init(&rng, seed, 1, 0);
     for (int sim = 0; sim < sims && st == OM_OK; sim++) {
         for (size_t i = T; i > 1; i--) {
             /* j uniform in [0, i): 32-bit multiply-shift with rejection
@@ -230,7 +230,7 @@ om_status om_seg_table_simulate(const double *counts, int32_t n_units, int32_t n
             uint32_t bound = (uint32_t)i;
             uint64_t m;
             do {
-                uint32_t x = (uint32_t)(om_seg_rng_uniform(&rng) * 4294967296.0);
+                uint32_t x = (uint32_t)(om_rng256_u01(&rng) * 4294967296.0);
                 m = (uint64_t)x * bound;
             } while ((uint32_t)m < (uint32_t)(0 - bound) % bound);
             size_t j = (size_t)(m >> 32);

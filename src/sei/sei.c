@@ -24,6 +24,7 @@
 #include "omrade/csv.h"
 #include "omrade/hash.h"
 
+#include <assert.h>
 #include <float.h>
 #include <pthread.h>
 #include <math.h>
@@ -62,13 +63,13 @@ om_status om_sei_new(om_sei **out, om_error *err)
     *out = NULL;
     om_sei *s = calloc(1, sizeof *s);
     if (!s)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     s->arena = om_arena_new(0);
     s->areas = om_strmap_new(4096);
     s->keys = om_u64map_new(65536);
     if (!s->arena || !s->areas || !s->keys) {
         om_sei_free(s);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     *out = s;
     return OM_OK;
@@ -93,33 +94,23 @@ static om_status add_row(om_sei *s, const char *area, size_t len, int32_t year,
                          const double pct[OM_SEI_NIND], om_sei_flag flag, int flag_ind, long line,
                          size_t *dup, om_error *err)
 {
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 1024;
-        om_sei_row *nr = realloc(s->rows, nc * sizeof *nr);
-        if (!nr)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        s->rows = nr;
-        s->cap = nc;
-    }
+    if (s->n == s->cap &&
+        om_grow(&s->rows, &s->cap, s->n + 1, sizeof *s->rows, 1024, err) != OM_OK)
+        return OM_ERR_NOMEM;
     int32_t id = om_strmap_get(s->areas, area, len);
     if (id < 0) {
         id = (int32_t)om_strmap_size(s->areas);
-        if ((size_t)id == s->area_cap) {
-            size_t nc = s->area_cap ? s->area_cap * 2 : 1024;
-            char **na = realloc(s->area_text, nc * sizeof *na);
-            if (!na)
-                return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            s->area_text = na;
-            s->area_cap = nc;
-        }
+        if ((size_t)id == s->area_cap &&
+            om_grow(&s->area_text, &s->area_cap, (size_t)id + 1, sizeof *s->area_text, 1024, err) != OM_OK)
+            return OM_ERR_NOMEM;
         s->area_text[id] = om_arena_strndup(s->arena, area, len);
         if (!s->area_text[id] || om_strmap_put(s->areas, area, len, id) != OM_OK)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return om_error_nomem(err);
     }
     uint32_t existing;
     uint64_t key = (uint64_t)(uint32_t)id << 32 | (uint32_t)year;
     if (om_u64map_put_new(s->keys, key, (uint32_t)s->n, &existing) != OM_OK)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     if (existing != (uint32_t)s->n) {
         *dup = existing;
         return OM_ERR_INPUT;
@@ -156,9 +147,9 @@ static om_status api_checks(const char *area, size_t len, int32_t year, om_error
                             "expected a non-empty area code without surrounding blanks or control "
                             "characters, found '%.*s'",
                             (int)(len > 40 ? 40 : len), area);
-    if (year < 1000 || year > 9999)
-        return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
-                            "expected a four-digit year, found %ld", (long)year);
+    if (!om_year_valid(year))
+        return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected a year %d-%d, found %ld", OM_YEAR_MIN,
+                            OM_YEAR_MAX, (long)year);
     return OM_OK;
 }
 
@@ -362,10 +353,9 @@ static om_status read_rows(om_sei *s, om_csv *c, om_error *err)
         if (!plain_count(om_csv_field(c, (size_t)year_col), &year) &&
             (st = om_csv_i64(c, (size_t)year_col, &year, err)) != OM_OK)
             return st;
-        if (year < 1000 || year > 9999)
-            return om_csv_fail(c, (size_t)year_col, err,
-                               "expected a four-digit year in column 'year', found '%lld'",
-                               (long long)year);
+        if (!om_year_valid(year))
+            return om_csv_fail(c, (size_t)year_col, err, "expected a year %d-%d in column 'year', found '%lld'",
+                               OM_YEAR_MIN, OM_YEAR_MAX, (long long)year);
         double pct[OM_SEI_NIND];
         om_sei_flag flag = OM_SEI_OK;
         int ind = -1;
@@ -531,7 +521,7 @@ om_status om_sei_compute(om_sei *s, om_error *err)
     size_t ny = 0, ycap = 16;
     int32_t *ys = malloc(ycap * sizeof *ys);
     if (!ys)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     int32_t last = INT32_MIN;
     for (size_t i = 0; i < s->n; i++) {
         int32_t y = s->rows[i].year;
@@ -552,7 +542,7 @@ om_status om_sei_compute(om_sei *s, om_error *err)
             int32_t *n2 = realloc(ys, 2 * ycap * sizeof *ys);
             if (!n2) {
                 free(ys);
-                return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                return om_error_nomem(err);
             }
             ys = n2;
             ycap *= 2;
@@ -573,7 +563,7 @@ om_status om_sei_compute(om_sei *s, om_error *err)
         free(dsum);
         free(d2sum);
         free(yi);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     s->nyears = ny;
     for (size_t k = 0; k < ny; k++) {
@@ -704,7 +694,7 @@ static size_t format_rows(const om_sei *s, size_t begin, size_t end, char *buf)
     for (size_t i = begin; i < end; i++) {
         const om_sei_row *r = &s->rows[i];
         w += put_area(w, r->area);
-        /* years are 1000..9999 (checked on input) */
+        assert(om_year_valid(r->year)); /* checked on input: four digits */
         *w++ = ',';
         *w++ = (char)('0' + r->year / 1000);
         *w++ = (char)('0' + r->year / 100 % 10);
@@ -766,7 +756,7 @@ om_status om_sei_write_csv(const om_sei *s, FILE *fp, om_error *err)
         jobs[t].len = 0;
         jobs[t].buf = malloc((jobs[t].end - jobs[t].begin) * per_row + 1);
         if (!jobs[t].buf)
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
     }
     for (size_t t = 1; t < nt && st == OM_OK; t++)
         started[t] = pthread_create(&tid[t], NULL, fmt_thread, &jobs[t]) == 0;

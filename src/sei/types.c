@@ -40,7 +40,7 @@ om_status om_types_new(om_types **out, const om_geo *g, om_error *err)
     *out = NULL;
     om_types *t = calloc(1, sizeof *t);
     if (!t)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     t->g = g;
     t->nreg = om_geo_count(g, OM_LEVEL_REGSO);
     *out = t;
@@ -81,14 +81,9 @@ static tyear *get_year(om_types *t, int32_t year)
     }
     if (lo < t->ny && t->years[lo].year == year)
         return &t->years[lo];
-    if (t->ny == t->cap) {
-        size_t nc = t->cap ? t->cap * 2 : 16;
-        tyear *ny = realloc(t->years, nc * sizeof *ny);
-        if (!ny)
-            return NULL;
-        t->years = ny;
-        t->cap = nc;
-    }
+    if (t->ny == t->cap &&
+        om_grow(&t->years, &t->cap, t->ny + 1, sizeof *t->years, 16, NULL) != OM_OK)
+        return NULL;
     tyear y = {year, NULL, NULL, NULL, NULL, false, false};
     size_t n = (size_t)t->nreg;
     y.type = malloc(n ? n : 1);
@@ -145,9 +140,9 @@ static om_status api_check(const om_types *t, int32_t regso, int32_t year, om_er
     if (regso < 0 || regso >= t->nreg)
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected a RegSO index below %ld, found %ld",
                             (long)t->nreg, (long)regso);
-    if (year < 1000 || year > 9999)
-        return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected a four-digit year, found %ld",
-                            (long)year);
+    if (!om_year_valid(year))
+        return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected a year %d-%d, found %ld", OM_YEAR_MIN,
+                            OM_YEAR_MAX, (long)year);
     return OM_OK;
 }
 
@@ -162,7 +157,7 @@ om_status om_types_set(om_types *t, int32_t regso, int32_t year, int area_type, 
     long first;
     int r = store_type(t, regso, year, area_type, 0, &first);
     if (r < 0)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     if (r > 0)
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
                             "expected one area type per RegSO and year, found %s %ld twice",
@@ -182,7 +177,7 @@ om_status om_types_set_population(om_types *t, int32_t regso, int32_t year, int6
     long first;
     int r = store_pop(t, regso, year, population, 0, &first);
     if (r < 0)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     if (r > 0)
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
                             "expected one population per RegSO and year, found %s %ld twice",
@@ -223,10 +218,9 @@ static om_status read_population(om_types *t, const char *path, om_error *err)
         int64_t year, v = 0;
         if ((st = om_csv_i64(c, (size_t)col[1], &year, err)) != OM_OK)
             break;
-        if (year < 1000 || year > 9999) {
-            st = om_csv_fail(c, (size_t)col[1], err,
-                             "expected a four-digit year in column 'year', found '%lld'",
-                             (long long)year);
+        if (!om_year_valid(year)) {
+            st = om_csv_fail(c, (size_t)col[1], err, "expected a year %d-%d in column 'year', found '%lld'",
+                             OM_YEAR_MIN, OM_YEAR_MAX, (long long)year);
             break;
         }
         om_field vf = om_csv_field(c, (size_t)col[2]);
@@ -240,7 +234,7 @@ static om_status read_population(om_types *t, const char *path, om_error *err)
         long first = 0;
         int rc = store_pop(t, r, (int32_t)year, v, line, &first);
         if (rc < 0) {
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(err);
         } else if (rc > 0) {
             st = om_csv_fail(c, (size_t)col[0], err,
                              "expected one row per RegSO and year, found %s %lld again (first on "
@@ -275,7 +269,7 @@ om_status om_types_read(om_types *t, const char *path, om_error *err)
             om_areatypes_origin(a, r, year, &file, &line, &col);
             int rc = store_type(t, r, year, type, line, &first);
             if (rc < 0)
-                st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                st = om_error_nomem(err);
             else if (rc > 0)
                 st = om_error_set(err, OM_ERR_INPUT, name, line, col,
                                   "expected one area type per RegSO and year, found %s %ld again "
@@ -313,7 +307,7 @@ om_status om_types_compute(om_types *t, om_error *err)
     if (!t->rows || !t->stats || !cnt || !pops) {
         free(cnt);
         free(pops);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     om_status st = OM_OK;
     for (size_t yi = 0; yi < t->ny && st == OM_OK; yi++) {

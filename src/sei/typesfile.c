@@ -49,7 +49,7 @@ om_status om_areatypes_new(om_areatypes **out, const om_geo *g, om_error *err)
 {
     *out = calloc(1, sizeof **out);
     if (!*out)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     (*out)->g = g;
     (*out)->nreg = om_geo_count(g, OM_LEVEL_REGSO);
     return OM_OK;
@@ -94,14 +94,9 @@ static ayear *get_year(om_areatypes *t, int32_t year)
     ayear *y = find_year(t, year, &lo);
     if (y)
         return y;
-    if (t->ny == t->cap) {
-        size_t nc = t->cap ? t->cap * 2 : 8;
-        ayear *n = realloc(t->years, nc * sizeof *n);
-        if (!n)
-            return NULL;
-        t->years = n;
-        t->cap = nc;
-    }
+    if (t->ny == t->cap &&
+        om_grow(&t->years, &t->cap, t->ny + 1, sizeof *t->years, 8, NULL) != OM_OK)
+        return NULL;
     size_t n = t->nreg > 0 ? (size_t)t->nreg : 1;
     ayear a = {year, 0, malloc(n), malloc(n * sizeof(uint16_t)), malloc(n * sizeof(long)),
                malloc(n * sizeof(int32_t))};
@@ -201,10 +196,9 @@ static om_status read_long(om_areatypes *t, om_csv *c, const om_areatypes_option
         int64_t year, v = 0;
         if ((st = om_csv_i64(c, (size_t)col[1], &year, err)) != OM_OK)
             break;
-        if (year < 1000 || year > 9999) {
-            st = om_csv_fail(c, (size_t)col[1], err,
-                             "expected a four-digit year in column '%s', found '%lld'", names[1],
-                             (long long)year);
+        if (!om_year_valid(year)) {
+            st = om_csv_fail(c, (size_t)col[1], err, "expected a year %d-%d in column '%s', found '%lld'",
+                             OM_YEAR_MIN, OM_YEAR_MAX, names[1], (long long)year);
             break;
         }
         om_field vf = om_csv_field(c, (size_t)col[2]);
@@ -283,7 +277,7 @@ static om_status read_scb(om_areatypes *t, const char *name, const void *data, s
                               o->region_text);
             break;
         }
-        if (o->year < 1000 || o->year > 9999) {
+        if (!om_year_valid(o->year)) {
             st = om_error_set(err, OM_ERR_INPUT, name, o->line, col,
                               "expected a year for the area types, found none");
             break;

@@ -152,8 +152,8 @@ static const char *with_default(const om_query *q, const char *key, const char *
 static bool parse_year(const char *s, int *y, om_resp *r)
 {
     int64_t v;
-    if (!s || !om_parse_i64(s, strlen(s), &v) || v < 1900 || v > 2100) {
-        om_serve_error(r, 400, "expected year 1900-2100, found '%s'", s ? s : "");
+    if (!s || !om_parse_i64(s, strlen(s), &v) || !om_year_valid(v)) {
+        om_serve_error(r, 400, "expected year %d-%d, found '%s'", OM_YEAR_MIN, OM_YEAR_MAX, s ? s : "");
         return false;
     }
     *y = (int)v;
@@ -792,14 +792,8 @@ static bool gz_pump(gzsink *g, const char *in, size_t n, int flush)
     g->z.next_in = (Bytef *)(uintptr_t)in;
     g->z.avail_in = (uInt)n;
     do {
-        if (g->cap - g->len < 65536) {
-            size_t cap = g->cap ? g->cap * 2 : (size_t)1 << 20;
-            char *nb = realloc(g->buf, cap);
-            if (!nb)
-                return false;
-            g->buf = nb;
-            g->cap = cap;
-        }
+        if (g->cap - g->len < 65536 && om_grow(&g->buf, &g->cap, g->cap + 1, 1, (size_t)1 << 20, NULL) != OM_OK)
+            return false;
         g->z.next_out = (Bytef *)(g->buf + g->len);
         g->z.avail_out = (uInt)(g->cap - g->len);
         int rc = deflate(&g->z, flush);
@@ -842,10 +836,10 @@ static void ep_export(sqlite3 *db, const om_query *q, om_resp *r)
         om_export_report rep;
         st = om_serve__export(db, fp, &rep, &err);
         if (fclose(fp) != 0 && st == OM_OK)
-            st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            st = om_error_nomem(&err);
     }
     if (st == OM_OK && (g.failed || !gz_pump(&g, NULL, 0, Z_FINISH)))
-        st = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(&err);
     deflateEnd(&g.z);
     if (st != OM_OK) {
         free(g.buf);

@@ -86,7 +86,7 @@ static om_status codes_load(sqlite3 *db, const char *level, int64_t n, codes *c,
     snprintf(c->level, sizeof c->level, "%s", level);
     c->code = calloc((size_t)(n > 0 ? n : 1), sizeof *c->code);
     if (!c->code)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     c->n = n;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, "SELECT idx, code FROM areas WHERE level = ?1", -1, &st, NULL) != SQLITE_OK)
@@ -100,7 +100,7 @@ static om_status codes_load(sqlite3 *db, const char *level, int64_t n, codes *c,
         if (i < 0 || i >= n || !code)
             continue; /* an area beyond the slices' length has no cells */
         if (!(c->code[i] = strdup(code)))
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            s = om_error_nomem(err);
     }
     sqlite3_finalize(st);
     return s;

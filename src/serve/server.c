@@ -40,7 +40,9 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#ifdef OMRADE_HAVE_MICROHTTPD
 #include <microhttpd.h>
+#endif
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -52,6 +54,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <zlib.h>
+
+#ifdef OMRADE_HAVE_MICROHTTPD
 
 #define MAX_STATIC_FILES 512
 #define MAX_STATIC_BYTES (64u << 20)
@@ -464,14 +468,14 @@ static om_status load_layers(om_server *s, om_error *err)
         size_t n = (size_t)sqlite3_column_bytes(st, 1);
         char *body = malloc(n + 1);
         if (!body) {
-            rc = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            rc = om_error_nomem(err);
             break;
         }
         memcpy(body, sqlite3_column_blob(st, 1), n);
         entry *e = entry_new(key, body, n, "application/json; charset=utf-8", 86400, NULL);
         if (!e) {
             free(body);
-            rc = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            rc = om_error_nomem(err);
         } else {
             e->pinned = true;
             if (table_put(&s->statics, e) != e)
@@ -1056,7 +1060,7 @@ om_status om_server_start(om_server **out, const om_serve_options *opt, om_error
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected a database (--db)");
     om_server *s = calloc(1, sizeof *s);
     if (!s)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     pthread_mutex_init(&s->cache_mu, NULL);
@@ -1085,7 +1089,7 @@ om_status om_server_start(om_server **out, const om_serve_options *opt, om_error
     om_status st = OM_OK;
     if (table_init(&s->statics, 0, 0, MAX_STATIC_FILES) != OM_OK ||
         table_init(&s->cache, s->o.cache_entries, s->o.cache_bytes, s->o.cache_entries) != OM_OK) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto fail;
     }
     if (opt->log_path && !(s->log = fopen(opt->log_path, "a"))) {
@@ -1096,7 +1100,7 @@ om_status om_server_start(om_server **out, const om_serve_options *opt, om_error
     s->nw = s->o.threads;
     s->w = calloc(s->nw, sizeof *s->w);
     if (!s->w) {
-        st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = om_error_nomem(err);
         goto fail;
     }
     for (unsigned i = 0; i <= s->nw; i++) {
@@ -1248,6 +1252,40 @@ void om_server_stop(om_server *s)
     pthread_cond_destroy(&s->sweep_cv);
     free(s);
 }
+#else
+/* Configured with -DOMRADE_WITH_MICROHTTPD=OFF: no HTTP server; om_serve_get
+ * below answers the same API without one. */
+struct om_server {
+    int unused;
+};
+
+om_status om_server_start(om_server **out, const om_serve_options *opt, om_error *err)
+{
+    (void)opt;
+    *out = NULL;
+    return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0,
+                        "this omrade was built without libmicrohttpd (configured with "
+                        "-DOMRADE_WITH_MICROHTTPD=OFF): no HTTP server; --get answers without one");
+}
+
+uint16_t om_server_port(const om_server *s)
+{
+    (void)s;
+    return 0;
+}
+
+void om_server_stats_get(om_server *s, om_server_stats *out)
+{
+    (void)s;
+    memset(out, 0, sizeof *out);
+}
+
+void om_server_stop(om_server *s)
+{
+    (void)s;
+}
+#endif /* OMRADE_HAVE_MICROHTTPD */
+
 om_status om_serve_get(const char *db, const char *url, int *status, char **body, size_t *len,
                        om_error *err)
 {
@@ -1298,13 +1336,13 @@ om_status om_serve_get(const char *db, const char *url, int *status, char **body
     sqlite3_close(conn);
     if (!r.body) {
         free(r.body);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     /* NUL-terminate for callers that print it */
     char *nb = realloc(r.body, r.len + 1);
     if (!nb) {
         free(r.body);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     nb[r.len] = '\0';
     *body = nb;

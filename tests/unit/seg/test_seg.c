@@ -140,20 +140,20 @@ static void test_random_tables(void **state)
 {
     (void)state;
     om_error e = OM_ERROR_INIT;
-    om_seg_rng r;
-    om_seg_rng_init(&r, 42, 0, 0);
+    om_rng256 r;
+    om_rng256_init(&r, 42, 0, 0);
     for (int rep = 0; rep < 200; rep++) {
-        int32_t nu = 2 + (int32_t)(om_seg_rng_uniform(&r) * 40);
-        int32_t K = 2 + (int32_t)(om_seg_rng_uniform(&r) * 5);
-        int32_t ns = 1 + (int32_t)(om_seg_rng_uniform(&r) * 6);
+        int32_t nu = 2 + (int32_t)(om_rng256_u01(&r) * 40);
+        int32_t K = 2 + (int32_t)(om_rng256_u01(&r) * 5);
+        int32_t ns = 1 + (int32_t)(om_rng256_u01(&r) * 6);
         double *c = malloc((size_t)nu * (size_t)K * sizeof *c);
         int32_t *sup = malloc((size_t)nu * sizeof *sup);
         for (int32_t i = 0; i < nu * K; i++)
-            c[i] = floor(om_seg_rng_uniform(&r) * 50 * (1 + i % 3));
+            c[i] = floor(om_rng256_u01(&r) * 50 * (1 + i % 3));
         c[0] += 1;
         c[1] += 1;
         for (int32_t i = 0; i < nu; i++)
-            sup[i] = (int32_t)(om_seg_rng_uniform(&r) * ns);
+            sup[i] = (int32_t)(om_rng256_u01(&r) * ns);
         om_seg_index ix;
         om_seg_decomp d;
         assert_int_equal(om_seg_compute(c, nu, K, &ix, &e), OM_OK);
@@ -202,8 +202,8 @@ static void test_expected_d(void **state)
      * the fixed unit slots) */
     const int64_t sizes[] = {3, 5, 8, 2, 7, 1, 4};
     const int n = 7, A = 12, T = 30;
-    om_seg_rng r;
-    om_seg_rng_init(&r, 7, 1, 2);
+    om_rng256 r;
+    om_rng256_init(&r, 7, 1, 2);
     int lab[30];
     double sum = 0, sum2 = 0;
     const int sims = 40000;
@@ -211,7 +211,7 @@ static void test_expected_d(void **state)
         for (int i = 0; i < T; i++)
             lab[i] = i < A;
         for (int i = T - 1; i > 0; i--) {
-            int j = (int)(om_seg_rng_uniform(&r) * (i + 1));
+            int j = (int)(om_rng256_u01(&r) * (i + 1));
             int tmp = lab[i];
             lab[i] = lab[j];
             lab[j] = tmp;
@@ -255,8 +255,8 @@ static void test_expected_dmulti(void **state)
     const int64_t tab[] = {3, 1, 1, 0, 2, 1, 4, 2, 0, 1, 1, 2}; /* rows: 5, 3, 6, 4 */
     const int sizes[] = {5, 3, 6, 4}, G[] = {8, 6, 4};
     double ex = om_seg_expected_dmulti(tab, 3, 4, 3);
-    om_seg_rng r;
-    om_seg_rng_init(&r, 11, 0, 0);
+    om_rng256 r;
+    om_rng256_init(&r, 11, 0, 0);
     int lab[18];
     double sum = 0, sum2 = 0;
     const int sims = 40000;
@@ -267,7 +267,7 @@ static void test_expected_dmulti(void **state)
             for (int k = 0; k < G[g]; k++)
                 lab[p++] = g;
         for (int i = 17; i > 0; i--) {
-            int j = (int)(om_seg_rng_uniform(&r) * (i + 1));
+            int j = (int)(om_rng256_u01(&r) * (i + 1));
             int tmp = lab[i];
             lab[i] = lab[j];
             lab[j] = tmp;
@@ -300,8 +300,8 @@ static void test_table_uncertainty(void **state)
     NEAR(u.expected[OM_SEG_ST_MUTUAL_M], 3.0 / 26, 1e-15);
     NEAR(u.expected[OM_SEG_ST_ISOLATION] + u.expected[OM_SEG_ST_EXPOSURE], 1, 1e-15);
     const int sizes[] = {4, 4, 4, 1};
-    om_seg_rng r;
-    om_seg_rng_init(&r, 5, 0, 0);
+    om_rng256 r;
+    om_rng256_init(&r, 5, 0, 0);
     int lab[13];
     double si = 0, si2 = 0, sd_ = 0, sd2 = 0;
     const int sims = 40000;
@@ -309,7 +309,7 @@ static void test_table_uncertainty(void **state)
         for (int i = 0; i < 13; i++)
             lab[i] = i < 6;
         for (int i = 12; i > 0; i--) {
-            int j = (int)(om_seg_rng_uniform(&r) * (i + 1));
+            int j = (int)(om_rng256_u01(&r) * (i + 1));
             int tmp = lab[i];
             lab[i] = lab[j];
             lab[j] = tmp;
@@ -395,9 +395,9 @@ static void test_bias_correction(void **state)
     }
     for (int i = 0; i < NU; i++)
         d += fabs(tab[2 * i] / X - tab[2 * i + 1] / Y) / 2;
-    om_seg_rng rng[NU * 2];
+    om_rng256 rng[NU * 2];
     for (int c = 0; c < NU * 2; c++)
-        om_seg_rng_init(&rng[c], seed, 0, (uint64_t)c);
+        om_rng256_init(&rng[c], seed, 0, (uint64_t)c);
     double reps[R], mean = 0;
     size_t n = 0;
     for (int r = 0; r < R; r++) {
@@ -443,8 +443,8 @@ static void test_poisson(void **state)
     (void)state;
     const double mus[] = {0.5, 3, 9.5, 10, 50, 1000, 250000};
     for (size_t m = 0; m < sizeof mus / sizeof *mus; m++) {
-        om_seg_rng r;
-        om_seg_rng_init(&r, 3, m, 0);
+        om_rng256 r;
+        om_rng256_init(&r, 3, m, 0);
         const int n = 200000;
         double s = 0, s2 = 0;
         for (int i = 0; i < n; i++) {
@@ -457,10 +457,10 @@ static void test_poisson(void **state)
         assert_true(fabs(mean - mu) < 5 * sqrt(mu / n));
         assert_true(fabs(var / mu - 1) < 0.05);
     }
-    om_seg_rng a, b;
-    om_seg_rng_init(&a, 9, 1, 1);
-    om_seg_rng_init(&b, 9, 1, 2);
-    assert_true(om_seg_rng_uniform(&a) != om_seg_rng_uniform(&b));
+    om_rng256 a, b;
+    om_rng256_init(&a, 9, 1, 1);
+    om_rng256_init(&b, 9, 1, 2);
+    assert_true(om_rng256_u01(&a) != om_rng256_u01(&b));
     assert_int_equal(om_seg_poisson(&a, 0), 0);
 }
 
