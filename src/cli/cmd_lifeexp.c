@@ -81,28 +81,8 @@ static om_status read_groups(const char *path, group **out, size_t *nout, bool *
             (s = om_csv_count(c, (size_t)idx[3], 0, &d, err)) != OM_OK)
             break;
         int32_t gi;
-        if (om_strmap_put_new(map, gf.ptr ? gf.ptr : "", gf.len, (int32_t)n, &gi) != OM_OK) {
-            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        if ((s = om_cli_group(map, gf, &g, &n, &cap, sizeof *g, &gi, err)) != OM_OK)
             break;
-        }
-        if ((size_t)gi == n) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 8;
-                group *ng = realloc(g, cap * sizeof *ng);
-                if (!ng) {
-                    s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                    break;
-                }
-                g = ng;
-            }
-            memset(&g[n], 0, sizeof g[n]);
-            g[n].name = strndup(gf.ptr ? gf.ptr : "", gf.len);
-            n++;
-            if (!g[n - 1].name) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                break;
-            }
-        }
         group *G = &g[gi];
         if (G->seen[age]) {
             s = om_csv_fail(c, (size_t)idx[1], err,

@@ -170,28 +170,8 @@ static om_status read_units(const char *path, om_sii_scale scale, unit **out, si
         }
         om_field gf = om_csv_field(c, (size_t)idx[0]);
         int32_t gi;
-        if (om_strmap_put_new(map, gf.ptr ? gf.ptr : "", gf.len, (int32_t)n, &gi) != OM_OK) {
-            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        if ((s = om_cli_group(map, gf, &u, &n, &cap, sizeof *u, &gi, err)) != OM_OK)
             break;
-        }
-        if ((size_t)gi == n) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 16;
-                unit *nu = realloc(u, cap * sizeof *nu);
-                if (!nu) {
-                    s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                    break;
-                }
-                u = nu;
-            }
-            memset(&u[n], 0, sizeof u[n]);
-            u[n].name = strndup(gf.ptr ? gf.ptr : "", gf.len);
-            n++;
-            if (!u[n - 1].name) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                break;
-            }
-        }
         unit *U = &u[gi];
         for (size_t j = 0; j < U->n && s == OM_OK; j++)
             if (U->c[j].rank == rank)
