@@ -48,6 +48,13 @@ void om_cli_prov_start(const char *cmd, int argc, char **argv);
 om_prov *om_cli_prov(void);
 /* om_afile_open() followed by the provenance block. */
 om_status om_cli_out_open(om_afile **af, const char *path, om_error *err);
+/* For outputs whose columns an issue fixes as a published interface
+ * (allocate, transitions, lifeexp, export): the header is the first line,
+ * so a plain CSV reader sees exactly those columns; the block is written
+ * only with --provenance (docs/provenance.md).  fp: stdout when path is
+ * NULL. */
+om_status om_cli_out_open_fixed(om_afile **af, const char *path, om_error *err);
+void om_cli_prov_write_fixed(FILE *fp);
 #define OM_CLI_PROVENANCE_OPT {"provenance", no_argument, 0, 0x150}
 #define OM_CLI_PROVENANCE_CASE \
     case 0x150: om_cli_prov_full = true; break

@@ -106,7 +106,7 @@ static int run(int argc, char **argv)
         s = om_prov_input(om_cli_prov(), argv[optind], -1, &err);
     }
     if (s == OM_OK)
-        s = om_cli_out_open(&af, out, &err);
+        s = om_cli_out_open_fixed(&af, out, &err);
     if (s == OM_OK) {
         s = om_alloc_write(om_afile_stream(af), u, amount, &err);
         if (s == OM_OK)

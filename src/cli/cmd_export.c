@@ -18,9 +18,10 @@ static void help(FILE *fp)
             "area-type aggregates have level area_type, area_type 1-5 or 1-2 and within the\n"
             "region they cover (00 or a län code).  status is published, primary (too few\n"
             "persons) or secondary (protected to protect other values); suppressed cells have\n"
-            "empty numbers.  The file begins with the line '# geography: V', the database's\n"
-            "geography vintage (docs/provenance.md).  The same rows, gzip-compressed and\n"
-            "without that line, are the barometer's bulk download /api/export.csv.gz.\n"
+            "empty numbers.  The header is the first line; with --provenance the provenance\n"
+            "block (the database's geography vintage first, docs/provenance.md) comes\n"
+            "before it.  The same rows, gzip-compressed, are the barometer's bulk download\n"
+            "/api/export.csv.gz.\n"
             "A summary of the rows goes to standard error.\n\n"
             "options:\n"
             "  --out FILE  write the CSV to FILE (atomically) instead of standard output\n"
@@ -65,11 +66,11 @@ static int run(int argc, char **argv)
     om_afile *af = NULL;
     FILE *fp = stdout;
     if (out) {
-        if (om_cli_out_open(&af, out, &err) != OM_OK)
+        if (om_cli_out_open_fixed(&af, out, &err) != OM_OK)
             return om_cli_fail("export", &err);
         fp = om_afile_stream(af);
     } else {
-        om_prov_write(om_cli_prov(), fp);
+        om_cli_prov_write_fixed(fp);
     }
     om_export_report rep;
     if (om_serve_export(db, fp, &rep, &err) != OM_OK) {

@@ -189,7 +189,7 @@ static int run(int argc, char **argv)
                 "life expectancy not reported for total population 5000 or less or a 95%% "
                 "interval wider than 20 years (PHE)");
     if (om_prov_input(om_cli_prov(), argv[optind], -1, &err) != OM_OK ||
-        om_cli_out_open(&af, out, &err) != OM_OK) {
+        om_cli_out_open_fixed(&af, out, &err) != OM_OK) {
         free_groups(g, n);
         return om_cli_fail("lifeexp", &err);
     }

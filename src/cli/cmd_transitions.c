@@ -93,7 +93,7 @@ static int run(int argc, char **argv)
     if (st == OM_OK && popf)
         st = om_prov_input(om_cli_prov(), popf, -1, &err);
     if (st == OM_OK)
-        st = om_cli_out_open(&af, out, &err);
+        st = om_cli_out_open_fixed(&af, out, &err);
     if (st == OM_OK && (st = om_transitions_write_csv(t, om_afile_stream(af), &err)) != OM_OK)
         om_afile_abort(af);
     if (st == OM_OK)

@@ -123,6 +123,20 @@ om_status om_cli_out_open(om_afile **af, const char *path, om_error *err)
     return s;
 }
 
+om_status om_cli_out_open_fixed(om_afile **af, const char *path, om_error *err)
+{
+    om_status s = om_afile_open(af, path, err);
+    if (s == OM_OK)
+        om_cli_prov_write_fixed(om_afile_stream(*af));
+    return s;
+}
+
+void om_cli_prov_write_fixed(FILE *fp)
+{
+    if (om_cli_prov_full)
+        om_prov_write(run_prov, fp);
+}
+
 om_status om_cli_geo_open(om_geo **g, const char *spec, om_error *err)
 {
     /* An .xlsx key file (a ZIP archive): its first sheet as CSV first; the
