@@ -110,6 +110,11 @@ typedef struct om_build_options {
                                                      cross-classified too (two or more of sex,
                                                      born, age band; default: one breakdown at a
                                                      time per kommun, crosses from län up) */
+    int64_t lan_cross_min;                        /* a sensitive indicator's län crosses are
+                                                     published where its population in the län
+                                                     (main age, all) is at least this; smaller
+                                                     län have them withheld (0 = publish all;
+                                                     `omrade build` uses 10000) */
     om_progress progress;                         /* reading and protecting; fn may be NULL */
 } om_build_options;
 
@@ -130,6 +135,8 @@ typedef struct om_build_report {
                                   design: RegSO breakdowns (see regso_breakdowns) and kommun
                                   cross-classifications (see kommun_crosses) */
     int64_t cells_withheld_kommun; /* of which kommun cross-classifications */
+    int64_t cells_withheld_lan; /* cross-classified cells of small län (lan_cross_min): status 4
+                                   in the slices, not counted in cells_withheld */
     int32_t layers;         /* geometry layers stored */
     char first_unlinked[128]; /* the first area text that did not link, for the message */
 } om_build_report;

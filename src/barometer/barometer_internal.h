@@ -10,7 +10,10 @@
 
 /* Cell status, also the status byte stored in slices.cells and
  * type_values.status (docs/barometer.md). */
-enum { ST_ABSENT = 0, ST_PUBLISHED = 1, ST_PRIMARY = 2, ST_SECONDARY = 3 };
+enum { ST_ABSENT = 0, ST_PUBLISHED = 1, ST_PRIMARY = 2, ST_SECONDARY = 3, ST_WITHHELD = 4 };
+/* ST_WITHHELD: a cross-classified cell of a small län, not published by the
+ * table design (protect.c, redesign()); protected like a primary cell when
+ * the primary rule applies to it. */
 
 
 typedef struct bslice {
@@ -63,11 +66,13 @@ typedef struct bprotect {
     bool no_secondary;
     bool regso_breakdowns;
     bool kommun_crosses;
+    int64_t lan_cross_min;       /* crosses of a län published when the indicator's
+                                    population there is at least this (0 = always) */
     om_progress progress;
     /* out */
     btype_cell *agg;
     size_t nagg;
-    int64_t secondary, primary, components_failed, lp_solves, largest, withheld, withheld_kommun;
+    int64_t secondary, primary, components_failed, lp_solves, largest, withheld, withheld_kommun, withheld_lan;
     size_t components;
 } bprotect;
 

@@ -746,6 +746,7 @@ static om_status finish_indicators(bctx *b, om_error *err)
     bp.no_secondary = b->opt->no_secondary;
     bp.regso_breakdowns = b->opt->regso_breakdowns;
     bp.kommun_crosses = b->opt->kommun_crosses;
+    bp.lan_cross_min = b->opt->lan_cross_min;
     bp.progress = b->opt->progress;
     if ((s = om_barometer_protect_all(&bp, err)) != OM_OK)
         goto done;
@@ -756,6 +757,7 @@ static om_status finish_indicators(bctx *b, om_error *err)
     b->rep->lp_solves = bp.lp_solves;
     b->rep->cells_withheld = bp.withheld + bp.withheld_kommun;
     b->rep->cells_withheld_kommun = bp.withheld_kommun;
+    b->rep->cells_withheld_lan = bp.withheld_lan;
     if ((s = prep(b, "INSERT INTO slices VALUES(?,?,?,?,?,?,?,?,?,?)", &ins, err)) != OM_OK ||
         (s = prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &tv, err)) != OM_OK ||
         (s = prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
@@ -806,7 +808,7 @@ static om_status finish_indicators(bctx *b, om_error *err)
             continue;
         int32_t npub = 0, nsup = 0;
         for (int32_t k = 0; k < sl->n; k++) {
-            if (sl->st[k] == ST_ABSENT) {
+            if (sl->st[k] == ST_ABSENT || sl->st[k] == ST_WITHHELD) {
                 sl->num[k] = sl->den[k] = NAN;
             } else if (sl->st[k] != ST_PUBLISHED) { /* primary or secondary (protect.c) */
                 sl->num[k] = sl->den[k] = NAN;   /* no unprotected number leaves this function */
@@ -1073,6 +1075,15 @@ static om_status write_meta(bctx *b, om_error *err)
                      "sensitive indicators are published per RegSO as totals only; by sex, birth region "
                      "and age from kommun up",
                      err);
+    if (s == OM_OK && b->opt->lan_cross_min > 0) {
+        char text[256];
+        snprintf(text, sizeof text,
+                 "sensitive indicators are published cross-classified (two or more of sex, birth region "
+                 "and age band) in a län where the indicator's population is at least %lld; in smaller "
+                 "län these cells are withheld (status 4) and protected like suppressed cells",
+                 (long long)b->opt->lan_cross_min);
+        s = put_meta(b, st, "lan_crosses", text, err);
+    }
     if (s == OM_OK && !b->opt->kommun_crosses)
         s = put_meta(b, st, "kommun_crosses",
                      "sensitive indicators are published per kommun by one of sex, birth region and age "

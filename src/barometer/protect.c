@@ -181,6 +181,8 @@ typedef struct cbuild {
     int32_t *parts;
     size_t capparts;
     int64_t not_additive;
+    int64_t withheld_req; /* withheld cells with a requirement (not primary suppressions) */
+    int64_t unwithheld;   /* withheld cells published under another name */
 } cbuild;
 
 static bool push_ref(cbuild *b, int32_t cell, int32_t slice, int32_t k)
@@ -242,13 +244,25 @@ static bool primary(const om_indicator_rule *r, bool mean, int64_t k, double x, 
  * aggregates too) in one set above that. */
 static om_status set_locality(cbuild *b, int32_t id, uint64_t key, om_error *err);
 
+/* How a cell enters the model: published (unless suppressed), hidden (a
+ * withheld kommun cross: unknown, no requirement), or withheld in a small
+ * län (unknown; the primary rule's requirement when it applies, so the
+ * audit proves it cannot be recovered either). */
+enum { CELL_PUBLISHED, CELL_HIDDEN, CELL_WITHHELD };
+
 static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w, int32_t slice, int32_t k,
-                          bool hidden, om_error *err)
+                          int mode, om_error *err)
 {
+    bool hidden = mode != CELL_PUBLISHED;
     uint32_t have;
     if (om_u64map_get(b->keys, key, &have)) {
-        /* published under another name (hidden cells come last): the
-         * published name decides */
+        /* published under another name (hidden and withheld cells come
+         * last): the published name decides */
+        if (mode == CELL_WITHHELD) {
+            b->bp->x->v[slice].st[k] = ST_PUBLISHED;
+            b->unwithheld++;
+            return push_ref(b, (int32_t)have, slice, k) ? OM_OK : om_error_nomem(err);
+        }
         if (hidden)
             return OM_OK;
         /* the same count under two names (family): one cell */
@@ -262,10 +276,13 @@ static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w,
     if (s != OM_OK)
         return s;
     double down, up;
-    if (hidden)
+    if (mode == CELL_HIDDEN)
         om_sdc_lin_hide(b->m, id);
-    else if (primary(r, b->c->mean, b->bp->rules->min_count, x, d, &down, &up))
+    else if (primary(r, b->c->mean, b->bp->rules->min_count, x, d, &down, &up)) {
         om_sdc_lin_require(b->m, id, down, up);
+        b->withheld_req += mode == CELL_WITHHELD;
+    } else if (mode == CELL_WITHHELD)
+        om_sdc_lin_hide(b->m, id);
     if ((size_t)id >= b->capcells) {
         size_t nc = b->capcells ? b->capcells * 2 : 4096;
         uint64_t *ck = realloc(b->ckey, nc * sizeof *ck);
@@ -540,7 +557,7 @@ static void write_back(cbuild *b, bool failed)
 }
 
 typedef struct cres {
-    int64_t primary, secondary, failed, solves, largest, not_additive;
+    int64_t primary, secondary, failed, solves, largest, not_additive, unwithheld;
 } cres;
 
 /* Model, protect and write back one component. */
@@ -583,12 +600,13 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
             nslot++;
         }
     }
-    /* published slices first, then the hidden ones (a count published
-     * under one name and withheld under another is published) */
+    /* published cells first, then the hidden and withheld ones (a count
+     * published under one name and withheld under another is published) */
     for (size_t qq = 0; qq < 2 * c->nsl && s == OM_OK; qq++) {
         const bslice *sl = &x->v[c->sl[qq % c->nsl]];
         size_t q = qq % c->nsl;
-        if (sl->hidden != (qq >= c->nsl))
+        bool late = qq >= c->nsl;
+        if (sl->hidden && !late)
             continue;
         const om_indicator_rule *r = om_build_indicator_rule(x->name[sl->ind]);
         int32_t canon = sl->ind;
@@ -606,15 +624,16 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
         int level = (int)sl->level - OM_LEVEL_REGSO;
         double wm = (sex == 0 ? 4 : 1) * (born == 0 ? 4 : 1) * (sl->age == main_age[slot] ? 4 : 1);
         for (int32_t k = 0; k < sl->n && s == OM_OK; k++) {
-            if (sl->st[k] == ST_ABSENT)
+            if (sl->st[k] == ST_ABSENT || (!sl->hidden && (sl->st[k] == ST_WITHHELD) != late))
                 continue;
             double w = level_weight(level, 0) * wm;
             if (level == 3 && wm == 64)
                 w = INFINITY; /* the national total itself: never given up for others */
+            int mode = sl->hidden ? CELL_HIDDEN : sl->st[k] == ST_WITHHELD ? CELL_WITHHELD : CELL_PUBLISHED;
             s = add_cell(&b, key_of(slot, level, k, sex, born, sl->age), sl->num[k], sl->den[k], w,
-                         (int32_t)c->sl[q], k, sl->hidden, err);
+                         (int32_t)c->sl[q], k, mode, err);
         }
-        if (sl->level == OM_LEVEL_REGSO && agg_of_slice[c->sl[q]] != SIZE_MAX) {
+        if (!late && sl->level == OM_LEVEL_REGSO && agg_of_slice[c->sl[q]] != SIZE_MAX) {
             size_t a0 = agg_of_slice[c->sl[q]];
             int32_t nlan = om_geo_count(bp->geo, OM_LEVEL_LAN);
             for (size_t a = a0; a < a0 + (size_t)(nlan + 1) * 6 && s == OM_OK; a++) {
@@ -623,7 +642,7 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
                     continue;
                 double w = level_weight(4, ag->within) * wm;
                 s = add_cell(&b, key_of(slot, 4, (ag->within + 1) * 8 + ag->type, sex, born, sl->age), ag->num,
-                             ag->den, w, -1 - (int32_t)a, 0, false, err);
+                             ag->den, w, -1 - (int32_t)a, 0, CELL_PUBLISHED, err);
             }
         }
     }
@@ -649,7 +668,8 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
     }
     if (s == OM_OK)
         write_back(&b, failed);
-    res->primary += (int64_t)sum.primary;
+    res->primary += (int64_t)sum.primary - b.withheld_req;
+    res->unwithheld += b.unwithheld;
     res->secondary += (int64_t)sum.secondary;
     res->solves += (int64_t)sum.lp_solves;
     if ((int64_t)sum.largest > res->largest)
@@ -696,6 +716,31 @@ static void *work(void *arg)
     return NULL;
 }
 
+/* Crosses of a small län.  A län whose population for the indicator (its
+ * main age group, both sexes, all birth regions: a public count) is under
+ * bp->lan_cross_min has its cross-classified cells of that indicator and
+ * year withheld, all of them together: Gotland at 10 % scale has 5,900
+ * persons, and its women born abroad aged 20-34 are a handful.  Withheld
+ * cells stay in the protection model as unknowns with the primary rule's
+ * requirement where it applies (add_cell, CELL_WITHHELD), so the audit
+ * proves that none of them can be recovered from what is published; they
+ * protect each other instead of costing other län their cells.  The
+ * decision reads only public denominators, never a numerator. */
+static void withhold_small_lan(bprotect *bp, bslice *sl, int32_t total_id)
+{
+    store *x = bp->x;
+    int32_t key[6] = {sl->ind, (int32_t)OM_LEVEL_LAN, sl->year, total_id, x->meta[sl->ind].main_age, total_id};
+    int32_t mi = om_strmap_get(x->keys, (const char *)key, sizeof key);
+    if (mi < 0)
+        return;
+    const bslice *m = &x->v[mi];
+    for (int32_t k = 0; k < sl->n && k < m->n; k++)
+        if (sl->st[k] != ST_ABSENT && m->st[k] != ST_ABSENT && m->den[k] < (double)bp->lan_cross_min) {
+            sl->st[k] = ST_WITHHELD;
+            bp->withheld_lan++;
+        }
+}
+
 /* Table redesign before suppression (Hundepool et al. 2012, §4.2: collapse
  * what cannot be published usefully): a sensitive indicator's RegSO cells
  * by sex, birth region or an age band below its main group are withheld,
@@ -721,6 +766,11 @@ static void redesign(bprotect *bp)
     for (size_t i = 0; i < x->n; i++) {
         bslice *sl = &x->v[i];
         int dims = (sl->sex != total_id) + (sl->born != total_id) + (sl->age != x->meta[sl->ind].main_age);
+        if (sl->level == OM_LEVEL_LAN && dims >= 2 && bp->lan_cross_min > 0 && !x->meta[sl->ind].value_only &&
+            om_build_indicator_rule(x->name[sl->ind])->sensitive) {
+            withhold_small_lan(bp, sl, total_id);
+            continue;
+        }
         if (sl->level == OM_LEVEL_KOMMUN && !bp->kommun_crosses && dims >= 2 && !x->meta[sl->ind].value_only &&
             om_build_indicator_rule(x->name[sl->ind])->sensitive) {
             sl->withheld = sl->hidden = true;
@@ -858,6 +908,7 @@ om_status om_barometer_protect_all(bprotect *bp, om_error *err)
         work(&w[1]);
     for (size_t t = 0; t < nt; t++) {
         bp->primary += w[t].res.primary;
+        bp->withheld_lan -= w[t].res.unwithheld;
         bp->secondary += w[t].res.secondary;
         bp->components_failed += w[t].res.failed;
         bp->lp_solves += w[t].res.solves;

@@ -35,6 +35,10 @@ static void help(FILE *fp)
             "                     too (e.g. women born abroad aged 20-34; default: one of\n"
             "                     sex, birth region and age at a time per kommun, crosses\n"
             "                     from län up)\n"
+            "  --lan-cross-min N  publish those crosses in a län where the indicator's\n"
+            "                     population (main age group) is at least N (default\n"
+            "                     10000; 0 = every län); in smaller län they are withheld\n"
+            "                     and protected like suppressed cells\n"
             "  --linkage TEXT     how persons were linked to areas (stored as provenance)\n"
             "  --synthetic        the data are synthetic (stored; the web pages say so)\n\n"
             "example:\n"
@@ -63,12 +67,14 @@ static int run(int argc, char **argv)
                                          {"no-secondary", no_argument, 0, 'N'},
                                          {"regso-breakdowns", no_argument, 0, 'B'},
                                          {"kommun-crosses", no_argument, 0, 'K'},
+                                         {"lan-cross-min", required_argument, 0, 'L'},
                                          {"synthetic", no_argument, 0, 'S'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     om_build_options o;
     memset(&o, 0, sizeof o);
     o.rules.min_count = 5;
+    o.lan_cross_min = 10000;
     int c, rc = 0;
     long long v;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -84,6 +90,11 @@ static int run(int argc, char **argv)
         case 'B': o.regso_breakdowns = true; break;
         case 'K': o.kommun_crosses = true; break;
         case 'S': o.synthetic = true; break;
+        case 'L':
+            if (!om_cli_parse_int(optarg, 0, 1000000000, &v))
+                return om_cli_usage("build", "expected --lan-cross-min 0..1000000000, found '%s'", optarg);
+            o.lan_cross_min = v;
+            break;
         case 'm':
             if (!om_cli_parse_int(optarg, 0, 1000000, &v))
                 return om_cli_usage("build", "expected --min-count 0..1000000, found '%s'", optarg);
@@ -122,6 +133,10 @@ static int run(int argc, char **argv)
                 "cells cross-classified (--kommun-crosses)\n",
                 (long long)r.cells_withheld, (long long)(r.cells_withheld - r.cells_withheld_kommun),
                 (long long)r.cells_withheld_kommun);
+    if (r.cells_withheld_lan)
+        fprintf(stderr, "omrade build: %lld cross-classified cells of län where the indicator's population is "
+                "under %lld withheld by the table design and protected with the rest (--lan-cross-min)\n",
+                (long long)r.cells_withheld_lan, (long long)o.lan_cross_min);
     if (r.groups_failed)
         fprintf(stderr, "omrade build: %lld table sets (indicator family x year) had no safe suppression "
                 "pattern: their sensitive cells were all suppressed\n", (long long)r.groups_failed);

@@ -27,6 +27,7 @@ const char *om_serve__status_name(int code, bool split)
     case 1: return "published";
     case 2: return split ? "primary" : "suppressed";
     case 3: return "secondary";
+    case 4: return "withheld"; /* a small län's cross (table design), protected */
     default: return NULL;
     }
 }
@@ -147,8 +148,9 @@ static om_status export_slices(sqlite3 *db, FILE *fp, om_export_report *rep, om_
         double scale = sqlite3_column_double(st, 9);
         for (int64_t i = 0; i < n; i++) {
             const char *status = om_serve__status_name(b[i], rep->split);
-            if (!status)
-                continue; /* 0: no data; another byte would be a malformed BLOB */
+            if (!status || b[i] == 4)
+                continue; /* 0: no data, 4: withheld by the table design (not a cell of
+                             the publication, as a withheld slice) */
             if (!c->code[i]) {
                 s = om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
                                  "expected an area %s with idx %lld in table areas, found none", level,

@@ -15,12 +15,13 @@
 //    measures: [{id, label, unit, unitText}]       numeric columns
 //    rows: [{keys: [{code, text}], status, values: [number|null]}]
 //    legend: [[symbol, text]]}
-// status: 'published' | 'primary' | 'secondary' | 'suppressed'.
+// status: 'published' | 'primary' | 'secondary' | 'withheld' | 'suppressed'.
 import {dataNum, slug} from './format.js';
 
 // Symbols in suppressed cells: '..' too few persons (SCB's "uppgift ej
-// tillgänglig eller för osäker"), '...' protected to protect other values.
-export const SYMBOL = {primary: '..', suppressed: '..', secondary: '...'};
+// tillgänglig eller för osäker"), '...' protected to protect other values,
+// '-' not published by the table design (a small län's cross-classification).
+export const SYMBOL = {primary: '..', suppressed: '..', secondary: '...', withheld: '-'};
 
 function csvField(v, sep) {
   const x = String(v ?? '');

@@ -7,10 +7,11 @@ import {apiUrl} from './api.js';
 import {toCsv, toJsonStat, fileName, SYMBOL} from './downloads.js';
 
 // Cell status from the API: published, primary (too few persons),
-// secondary (protected to protect other values), or suppressed (a database
-// that does not tell the two apart).
+// secondary (protected to protect other values), withheld (a small län's
+// cross-classification, not published by the table design), or suppressed
+// (a database that does not tell primary and secondary apart).
 export const isSup = (r) => r != null && r.status != null && r.status !== 'published';
-export const supLabel = (status) => t(status === 'primary' || status === 'secondary' ? status : 'suppressed');
+export const supLabel = (status) => t(['primary', 'secondary', 'withheld'].includes(status) ? status : 'suppressed');
 export const SUP = (status) => ({sup: status}); // an object: strings have a legacy .sup() method
 export const num = (v, unit) => fmt(v, unit, getLang());
 // Population per area type: riket and län have a protected aggregate of
@@ -67,7 +68,7 @@ export function dataset(spec) {
     measures: spec.measures.map(({id, label, unit}) => ({id, label, unit, unitText: unitText(unit)})),
     rows: spec.rows.map((r) => ({keys: spec.dims.map((d) => d.key(r)), status: spec.status ? spec.status(r) : 'published',
       values: spec.measures.map((mm) => { const v = mm.get(r); return v == null ? null : Number(v); })})),
-    legend: [[SYMBOL.primary, t('primary')], [SYMBOL.secondary, t('secondary')]],
+    legend: [[SYMBOL.primary, t('primary')], [SYMBOL.secondary, t('secondary')], [SYMBOL.withheld, t('withheld')]],
   };
 }
 let metaCache = null;

@@ -140,7 +140,9 @@ typedef struct acell {
     double val;      /* what the attacker knows (published or recovered) */
     double lo_req, hi_req;
     double lpmin, lpmax; /* exact LP bounds when solved for this cell, else NAN */
-    uint8_t status;  /* 0 none, 1 published, 2 primary/suppressed, 3 secondary */
+    uint8_t status;  /* 0 none, 1 published, 2 primary/suppressed, 3 secondary, 4 withheld by
+                        the design (no requirement), 5 a small län's withheld cross (database
+                        status 4: the primary rule's requirement applies) */
     bool known, recovered, primary, mean, lp_under, lp_open;
     int8_t level;
     int16_t tyear;   /* area-type aggregates: the year of the area types */
@@ -435,7 +437,7 @@ static bool load_slices(attack *a, sqlite3 *db, char *msg, size_t msglen)
                 continue;
             }
             acell *c = &a->c[i];
-            c->status = (uint8_t)(status > 3 ? 2 : status);
+            c->status = (uint8_t)(status == 4 ? 5 : status > 3 ? 2 : status);
             if (status == 1) {
                 c->val = num;
                 if (!(fabs(num - c->x) <= tol(c->x)) || !(fabs(den - c->d) <= tol(c->d)))
@@ -1243,7 +1245,8 @@ void attack_run(attack *a, attack_result *r)
             t->secondary += sup && !c->primary;
             t->primary_published += c->status == 1 && c->primary;
             t->rec_primary += c->recovered && c->primary;
-            t->rec_secondary += c->recovered && !c->primary;
+            t->rec_secondary += c->recovered && !c->primary && sup; /* a withheld cell without a
+                                                                       requirement may be derivable */
             t->lp_under += c->lp_under;
             t->lp_unaudited += c->lp_open && !c->lp_under;
             if (c->status == 1 && c->primary)
