@@ -176,6 +176,7 @@ typedef struct cbuild {
     om_u64map *keys;
     uint64_t *ckey;   /* per cell */
     double *cden;     /* per cell */
+    uint8_t *cmode;   /* per cell: CELL_PUBLISHED, CELL_HIDDEN or CELL_WITHHELD */
     ref *refs;
     size_t nrefs, caprefs, ncells, capcells;
     int32_t *parts;
@@ -259,6 +260,8 @@ static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w,
         /* published under another name (hidden and withheld cells come
          * last): the published name decides */
         if (mode == CELL_WITHHELD) {
+            if (b->cmode[have] != CELL_PUBLISHED)
+                return OM_OK; /* withheld under both names */
             b->bp->x->v[slice].st[k] = ST_PUBLISHED;
             b->unwithheld++;
             return push_ref(b, (int32_t)have, slice, k) ? OM_OK : om_error_nomem(err);
@@ -291,12 +294,16 @@ static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w,
         double *cd = realloc(b->cden, nc * sizeof *cd);
         if (cd)
             b->cden = cd;
-        if (!ck || !cd)
+        uint8_t *cm = realloc(b->cmode, nc);
+        if (cm)
+            b->cmode = cm;
+        if (!ck || !cd || !cm)
             return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         b->capcells = nc;
     }
     b->ckey[id] = key;
     b->cden[id] = d;
+    b->cmode[id] = (uint8_t)mode;
     if ((s = set_locality(b, id, key, err)) != OM_OK)
         return s;
     b->ncells = (size_t)id + 1;
@@ -679,6 +686,7 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
     om_u64map_free(b.keys);
     free(b.ckey);
     free(b.cden);
+    free(b.cmode);
     free(b.refs);
     free(b.parts);
     return s;
