@@ -14,8 +14,8 @@
  * Both count areas, not persons, and derive from values that are published
  * per RegSO (types, SEI), so they need no disclosure control. */
 #define _POSIX_C_SOURCE 200809L
-#include "barometer_internal.h"
 #include "omrade/change.h"
+#include "barometer_internal.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -50,8 +50,7 @@ static om_status db_fail(sqlite3 *db, om_error *err)
 
 /* One --sei file: rows only when every area of the file is a RegSO (a
  * file with kommun or län rows would mix levels in the standardisation). */
-static om_status anchored_file(sqlite3 *db, sqlite3_stmt *ins, const om_geo *g, const char *path,
-                               om_error *err)
+static om_status anchored_file(sqlite3 *db, sqlite3_stmt *ins, const om_geo *g, const char *path, om_error *err)
 {
     om_change_options o = {0};
     om_change *c = NULL;
@@ -97,15 +96,14 @@ static om_status anchored_file(sqlite3 *db, sqlite3_stmt *ins, const om_geo *g, 
     return s;
 }
 
-om_status om_barometer__change_tables(sqlite3 *db, const om_geo *g, const om_build_options *opt,
-                                      om_error *err)
+om_status om_barometer__change_tables(sqlite3 *db, const om_geo *g, const om_build_options *opt, om_error *err)
 {
     if (sqlite3_exec(db, CHANGE_SCHEMA, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, FILL_TRANSITIONS, NULL, NULL, NULL) != SQLITE_OK)
         return db_fail(db, err);
     sqlite3_stmt *ins = NULL;
-    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO type_anchored VALUES(?,?,?,?,?,?,?)", -1, &ins,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO type_anchored VALUES(?,?,?,?,?,?,?)", -1, &ins, NULL) !=
+        SQLITE_OK)
         return db_fail(db, err);
     om_status s = OM_OK;
     for (size_t i = 0; s == OM_OK && i < opt->n_sei; i++)

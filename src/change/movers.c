@@ -137,16 +137,14 @@ static void fill_row(om_movers_row *r, const acc *a, const acc *prev, bool has_p
     }
 }
 
-om_status om_movers_run(om_movers **out, const om_sei_micro *m, const om_movers_options *opt,
-                        om_error *err)
+om_status om_movers_run(om_movers **out, const om_sei_micro *m, const om_movers_options *opt, om_error *err)
 {
     *out = NULL;
     if (opt->level != OM_LEVEL_REGSO && opt->level != OM_LEVEL_DESO)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected level regso or deso, found %s",
                             om_level_name(opt->level));
     if (opt->replicates < 0 || opt->replicates == 1)
-        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
-                            "expected 0 or at least 2 bootstrap replicates, found %d",
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected 0 or at least 2 bootstrap replicates, found %d",
                             opt->replicates);
     const om_geo *g = om_sei_micro_geo(m);
     int32_t y0, y1;
@@ -157,7 +155,7 @@ om_status om_movers_run(om_movers **out, const om_sei_micro *m, const om_movers_
     if (!A || !v) {
         free(A);
         free(v);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     v->g = g;
     v->level = opt->level;
@@ -211,7 +209,7 @@ om_status om_movers_run(om_movers **out, const om_sei_micro *m, const om_movers_
     if (!v->rows) {
         free(A);
         om_movers_free(v);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     }
     for (size_t ai = 0; ai < na; ai++)
         for (size_t yi = 0; yi < ny; yi++) {
@@ -248,9 +246,18 @@ void om_movers_free(om_movers *v)
     free(v);
 }
 
-size_t om_movers_count(const om_movers *v) { return v->n; }
-const om_movers_row *om_movers_row_at(const om_movers *v, size_t i) { return &v->rows[i]; }
-const om_movers_summary *om_movers_summary_of(const om_movers *v) { return &v->sum; }
+size_t om_movers_count(const om_movers *v)
+{
+    return v->n;
+}
+const om_movers_row *om_movers_row_at(const om_movers *v, size_t i)
+{
+    return &v->rows[i];
+}
+const om_movers_summary *om_movers_summary_of(const om_movers *v)
+{
+    return &v->sum;
+}
 
 static void put_d(FILE *fp, double x)
 {

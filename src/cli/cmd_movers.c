@@ -12,26 +12,24 @@
 
 static void help(FILE *fp)
 {
-    fprintf(fp,
-            "usage: omrade movers DIR [--level regso|deso] [--bootstrap N] [--seed S] [--out FILE]\n\n"
-            "Read the microdata of 'omrade indicators' (DIR/persons.csv, residence.csv,\n"
-            "person_year.csv) and write per area and year SEI from the persons, its binomial\n"
-            "standard error and, with --bootstrap, its standard error by a Poisson bootstrap\n"
-            "over persons; and the change of SEI since the previous year split in time order\n"
-            "into out-movers leaving (d_sei_out), the stayers' own change (d_sei_stayers) and\n"
-            "in-movers arriving (d_sei_in), for SEI and each of its three parts\n"
-            "(docs/change.md).  The terms sum to d_sei.\n\n"
-            "output columns:\n"
-            "  area,year,persons,sei,se_sei_binomial,se_sei_bootstrap,prev_year,stayers,\n"
-            "  in_movers,in_arrived,out_movers,out_left,d_sei,d_sei_out,d_sei_stayers,d_sei_in,\n"
-            "  d_<part>_out,d_<part>_stayers,d_<part>_in for low_econ, pre_upper, assist_unemp\n\n"
-            "options:\n"
-            "  --level L      regso (default) or deso\n"
-            "  --bootstrap N  bootstrap replicates per area and year (default 0: none)\n"
-            "  --seed S       seed of the bootstrap (default 1)\n"
-            "  --out FILE     write to FILE instead of stdout (atomically)\n" OM_CLI_PROVENANCE_HELP
-            "\nexample:\n"
-            "  omrade synth --scale 0.01 --out syn && omrade movers syn --bootstrap 200 --out movers.csv\n");
+    fprintf(fp, "usage: omrade movers DIR [--level regso|deso] [--bootstrap N] [--seed S] [--out FILE]\n\n"
+                "Read the microdata of 'omrade indicators' (DIR/persons.csv, residence.csv,\n"
+                "person_year.csv) and write per area and year SEI from the persons, its binomial\n"
+                "standard error and, with --bootstrap, its standard error by a Poisson bootstrap\n"
+                "over persons; and the change of SEI since the previous year split in time order\n"
+                "into out-movers leaving (d_sei_out), the stayers' own change (d_sei_stayers) and\n"
+                "in-movers arriving (d_sei_in), for SEI and each of its three parts\n"
+                "(docs/change.md).  The terms sum to d_sei.\n\n"
+                "output columns:\n"
+                "  area,year,persons,sei,se_sei_binomial,se_sei_bootstrap,prev_year,stayers,\n"
+                "  in_movers,in_arrived,out_movers,out_left,d_sei,d_sei_out,d_sei_stayers,d_sei_in,\n"
+                "  d_<part>_out,d_<part>_stayers,d_<part>_in for low_econ, pre_upper, assist_unemp\n\n"
+                "options:\n"
+                "  --level L      regso (default) or deso\n"
+                "  --bootstrap N  bootstrap replicates per area and year (default 0: none)\n"
+                "  --seed S       seed of the bootstrap (default 1)\n"
+                "  --out FILE     write to FILE instead of stdout (atomically)\n" OM_CLI_PROVENANCE_HELP "\nexample:\n"
+                "  omrade synth --scale 0.01 --out syn && omrade movers syn --bootstrap 200 --out movers.csv\n");
 }
 
 static int run(int argc, char **argv)
@@ -57,8 +55,7 @@ static int run(int argc, char **argv)
             break;
         case 'b':
             if (!om_cli_parse_int(optarg, 2, 100000, &n))
-                return om_cli_usage("movers", "expected 2-100000 replicates after --bootstrap, found '%s'",
-                                    optarg);
+                return om_cli_usage("movers", "expected 2-100000 replicates after --bootstrap, found '%s'", optarg);
             opt.replicates = (int)n;
             break;
         case 's':
@@ -67,10 +64,11 @@ static int run(int argc, char **argv)
             opt.seed = (uint64_t)n;
             break;
         case 'o': out = optarg; break;
-        case 'h': help(stdout); return 0;
-        OM_CLI_PROVENANCE_CASE;
-        default:
-            return om_cli_usage("movers", "unknown option or missing value: '%s'", argv[optind - 1]);
+        case 'h':
+            help(stdout);
+            return 0;
+            OM_CLI_PROVENANCE_CASE;
+        default: return om_cli_usage("movers", "unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }
     if (optind + 1 != argc)
@@ -103,17 +101,15 @@ static int run(int argc, char **argv)
     if (s.rejected_residence || s.unlinked_person_year)
         fprintf(stderr,
                 "omrade movers: %" PRId64 " residence rows rejected (unknown lopnr, year "
-                "outside 2011-2024, unknown DeSO or duplicate), %" PRId64
-                " person-year rows without residence\n",
+                "outside 2011-2024, unknown DeSO or duplicate), %" PRId64 " person-year rows without residence\n",
                 s.rejected_residence, s.unlinked_person_year);
     const om_movers_summary *sm = om_movers_summary_of(v);
     fprintf(stderr,
-            "omrade movers: %" PRId64 " area-years, %" PRId64 " with a previous year, %" PRId64
-            " decomposed, %" PRId64 " not (a share without stayers in its denominator)",
+            "omrade movers: %" PRId64 " area-years, %" PRId64 " with a previous year, %" PRId64 " decomposed, %" PRId64
+            " not (a share without stayers in its denominator)",
             sm->rows, sm->with_prev, sm->decomposed, sm->not_decomposed);
     if (opt.replicates)
-        fprintf(stderr, "; bootstrap undefined for %" PRId64 " (a replicate with an empty share)",
-                sm->boot_failed);
+        fprintf(stderr, "; bootstrap undefined for %" PRId64 " (a replicate with an empty share)", sm->boot_failed);
     fputc('\n', stderr);
 done:
     om_movers_free(v);
@@ -121,5 +117,5 @@ done:
     return rc;
 }
 
-const om_cli_cmd om_cli_cmd_movers = {
-    "movers", "SEI change split into in-movers, out-movers and stayers; bootstrap SE", run};
+const om_cli_cmd om_cli_cmd_movers = {"movers", "SEI change split into in-movers, out-movers and stayers; bootstrap SE",
+                                      run};

@@ -413,7 +413,7 @@ om_status om_sei_micro_load(om_sei_micro **out, const char *dir, const om_progre
     *out = NULL;
     om_sei_micro *m = calloc(1, sizeof *m);
     if (!m)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_error_nomem(err);
     om_status s = om_geo_new_builtin(&m->geo, err);
     if (!s) {
         m->x.geo = m->geo;

@@ -180,8 +180,8 @@ static void test_sum_and_counts(void **state)
             if ((i * 7 + y) % 11 == 0)
                 continue; /* not registered that year */
             fprintf(rf, "%d,%d,%s\n", i, y, deso[(i / 3 + (y - 2011) * (i % 4 == 0)) % 3]);
-            fprintf(yf, "%d,%d,%d,%d,%d,%d\n", i, y, 100 + (i * 37 + y * 11) % 400,
-                    1 + (i + y) % 3, (i * y) % 13, (i * 5 + y) % 365);
+            fprintf(yf, "%d,%d,%d,%d,%d,%d\n", i, y, 100 + (i * 37 + y * 11) % 400, 1 + (i + y) % 3, (i * y) % 13,
+                    (i * 5 + y) % 365);
         }
     }
     fclose(pf);
@@ -204,9 +204,8 @@ static void test_sum_and_counts(void **state)
     for (size_t i = 0; i < om_movers_count(v); i++) {
         const om_movers_row *r = om_movers_row_at(v, i);
         char line[200];
-        snprintf(line, sizeof line, "\n%s,%d,%lld,%lld,%lld,%lld,%lld,%lld\n",
-                 om_geo_code(g, OM_LEVEL_REGSO, r->idx), (int)r->year, (long long)r->num[0],
-                 (long long)r->den[0], (long long)r->num[1], (long long)r->den[1],
+        snprintf(line, sizeof line, "\n%s,%d,%lld,%lld,%lld,%lld,%lld,%lld\n", om_geo_code(g, OM_LEVEL_REGSO, r->idx),
+                 (int)r->year, (long long)r->num[0], (long long)r->den[0], (long long)r->num[1], (long long)r->den[1],
                  (long long)r->num[2], (long long)r->den[2]);
         assert_non_null(strstr(buf, line));
         checked++;
@@ -294,8 +293,8 @@ static void test_bootstrap(void **state)
     assert_double_equal(a->sei, 30, 1e-9);
     assert_double_equal(a->se_binomial, exact / sqrt(3), 1e-12);
     assert_double_equal(b->se_binomial, exact / sqrt(3), 1e-12);
-    print_message("bootstrap SE: correlated %.4f (exact %.4f), independent %.4f (binomial %.4f)\n",
-                  a->se_bootstrap, exact, b->se_bootstrap, b->se_binomial);
+    print_message("bootstrap SE: correlated %.4f (exact %.4f), independent %.4f (binomial %.4f)\n", a->se_bootstrap,
+                  exact, b->se_bootstrap, b->se_binomial);
     assert_double_equal(a->se_bootstrap / exact, 1, 0.06);
     assert_double_equal(b->se_bootstrap / b->se_binomial, 1, 0.06);
     /* the same seed gives the same replicates */
