@@ -23,6 +23,7 @@
 #include "omrade/geo.h"
 #include "omrade/link.h"
 #include "omrade/sei.h"
+#include "omrade/synth.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -241,6 +242,89 @@ const char *om_flow_type_name(int type);
  * reclass_in,reclass_out,stock_to.  Errors: OM_ERR_IO. */
 om_status om_flows_write_csv(const om_flows *f, FILE *fp, om_error *err);
 om_status om_flows_write_net_csv(const om_flows *f, FILE *fp, om_error *err);
+
+/* ------------------------------------------------ movers and stayers */
+
+/* How much of an area's change of SEI comes from people moving in and out
+ * and how much from people who stayed and whose situation changed, from
+ * person-level microdata (om_sei_micro, omrade/synth.h).
+ *
+ * Groups of area A between 31 Dec t-1 and 31 Dec t, among the persons in
+ * A's SEI population (om_sei_micro_get() true): stayers S (in A both years),
+ * out-movers O (in A in t-1 only; `out_left` of them in no area in t:
+ * emigrated, died or no person_year row), in-movers I (in A in t only;
+ * `in_arrived` of them in no area in t-1: born, immigrated).  For each share
+ * k with numerator m and denominator n per group and year,
+ *   p0 = (m_S0 + m_O) / (n_S0 + n_O),  p1 = (m_S1 + m_I) / (n_S1 + n_I),
+ * the change p1 - p0 is split in time order into
+ *   out     = p_S0 - p0     the out-movers leave (p_S0 = m_S0 / n_S0),
+ *   stayers = p_S1 - p_S0   the stayers' own change (in situ),
+ *   in      = p1 - p_S1     the in-movers arrive,
+ * which sum to p1 - p0 by construction (a telescoping sum).  This is the
+ * stepwise stayers / out-movers / in-movers decomposition of neighbourhood
+ * change research (a sequential form of Kitagawa's 1955 components of a
+ * difference between two rates; Das Gupta 1993, "Standardization and
+ * Decomposition of Rates", US Census Bureau P23-186), with the groups of
+ * the stayers / movers view of neighbourhood change (Bailey, van Gent &
+ * Musterd 2017, "Remaking urban segregation: processes of income sorting and
+ * neighbourhood change", Population, Space and Place).  The order (out, stay, in) is a
+ * choice, documented in docs/change.md.  Stayers' change includes ageing
+ * into and out of SCB's age band and the change of the national median.
+ * Each share's terms are divided by 3 like om_change_row.d_part, so the
+ * nine terms sum to ΔSEI and d_sei_out + d_sei_stayers + d_sei_in = d_sei.
+ *
+ * With replicates > 0 the standard error of SEI in year t is also
+ * estimated by a bootstrap over persons: the Poisson bootstrap (each
+ * person's weight ~ Poisson(1); Hanley & MacGibbon 2006, "Creating
+ * non-parametric bootstrap samples using Poisson frequencies", Computer
+ * Methods and Programs in Biomedicine 83:57-62), drawn per pattern of the
+ * person's six 0/1 values as Poisson(count of the pattern), so each
+ * replicate costs at most 64 draws per area.  Unlike om_change_se_sei() it
+ * keeps the correlation of the three indicators within a person. */
+typedef struct om_movers_row {
+    int32_t idx;            /* area index at the level */
+    int32_t year, prev_year; /* prev_year 0: no previous year in the data */
+    int64_t persons;        /* SEI population of year (om_sei_micro_get() true) */
+    int64_t num[OM_SEI_NIND], den[OM_SEI_NIND]; /* area counts of year */
+    double sei;             /* mean of the three shares, percent; NaN when a den is 0 */
+    double se_binomial;     /* om_change_se_sei() of year */
+    double se_bootstrap;    /* NaN without replicates or when a replicate had a den 0 */
+    int64_t stayers, in_movers, in_arrived, out_movers, out_left;
+    double d_sei;           /* SEI(year) - SEI(prev_year) */
+    double d_out[OM_SEI_NIND], d_stay[OM_SEI_NIND], d_in[OM_SEI_NIND]; /* share terms / 3 */
+    double d_sei_out, d_sei_stayers, d_sei_in; /* sums over the shares */
+    bool decomposed;        /* false when a share has no stayer in its denominator in
+                               one of the years (terms NaN) */
+} om_movers_row;
+
+typedef struct om_movers_summary {
+    int64_t rows, with_prev, decomposed;
+    int64_t not_decomposed; /* with_prev - decomposed: a group without denominator */
+    int64_t boot_failed;    /* rows with replicates whose bootstrap had a den 0 */
+} om_movers_summary;
+
+typedef struct om_movers_options {
+    om_level level;   /* OM_LEVEL_REGSO or OM_LEVEL_DESO */
+    int replicates;   /* bootstrap replicates; 0 = none */
+    uint64_t seed;    /* stream key of the bootstrap (om_rng256, per area and year) */
+} om_movers_options;
+
+typedef struct om_movers om_movers;
+
+/* Rows for every area and year with a SEI population, areas in registry
+ * order, years ascending.  Errors: OM_ERR_USAGE (level, replicates < 0),
+ * OM_ERR_NOMEM.  Destroy with om_movers_free(). */
+om_status om_movers_run(om_movers **out, const om_sei_micro *m, const om_movers_options *opt,
+                        om_error *err);
+void om_movers_free(om_movers *v);
+size_t om_movers_count(const om_movers *v);
+const om_movers_row *om_movers_row_at(const om_movers *v, size_t i);
+const om_movers_summary *om_movers_summary_of(const om_movers *v);
+/* CSV area,year,persons,sei,se_sei_binomial,se_sei_bootstrap,prev_year,stayers,
+ * in_movers,in_arrived,out_movers,out_left,d_sei,d_sei_out,d_sei_stayers,d_sei_in,
+ * then d_<share>_out,d_<share>_stayers,d_<share>_in for low_econ, pre_upper,
+ * assist_unemp (empty where not computed).  Errors: OM_ERR_IO. */
+om_status om_movers_write_csv(const om_movers *v, FILE *fp, om_error *err);
 
 #ifdef __cplusplus
 }

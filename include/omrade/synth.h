@@ -14,6 +14,7 @@
 
 #include "omrade/common.h"
 #include "omrade/geo.h"
+#include "omrade/sei.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -124,6 +125,43 @@ typedef struct om_indicators_summary {
 om_status om_synth_indicators(const char *dir, om_level level, bool barometer, FILE *out,
                               const om_progress *progress, om_indicators_summary *sum,
                               om_error *err);
+
+/* ------------------------------------------------ SEI indicators per person */
+
+/* One person-year as SCB's SEI counts it: the definitions of
+ * om_synth_indicators(), whose area counts are exactly the sums of these
+ * records (it is computed through the same accessor).  Indicator k is
+ * OM_SEI_LOW_ECON, OM_SEI_PRE_UPPER, OM_SEI_ASSIST_UNEMP (omrade/sei.h):
+ *   low_econ      den: every person with a person_year row; num: disposable
+ *                 income per consumption unit below 60 % of the year's
+ *                 national median;
+ *   pre_upper     den: in om_sei_in_age_band() with a known education; num:
+ *                 education code 1 (pre-upper-secondary);
+ *   assist_unemp  den: in om_sei_in_age_band(); num:
+ *                 om_sei_long_assist_unemp(). */
+typedef struct om_sei_person {
+    int32_t deso;               /* DeSO index in om_sei_micro_geo() */
+    uint8_t den[OM_SEI_NIND];   /* 1: in the denominator of indicator k */
+    uint8_t num[OM_SEI_NIND];   /* 1: in the numerator (implies den) */
+} om_sei_person;
+
+/* The microdata of om_synth_indicators() loaded once (persons.csv,
+ * residence.csv, person_year.csv in `dir`; the same checks and counts in
+ * `sum`, which may be NULL), for person-level analyses: movers and stayers,
+ * bootstrap over persons (omrade/change.h).  Memory about 7 bytes per person
+ * and year of the synthetic period.  Errors: as om_synth_indicators().
+ * Destroy with om_sei_micro_free() (accepts NULL). */
+typedef struct om_sei_micro om_sei_micro;
+om_status om_sei_micro_load(om_sei_micro **out, const char *dir, const om_progress *progress,
+                            om_indicators_summary *sum, om_error *err);
+void om_sei_micro_free(om_sei_micro *m);
+const om_geo *om_sei_micro_geo(const om_sei_micro *m);
+/* Persons 0..n-1 (in the order of persons.csv) and the years covered. */
+int32_t om_sei_micro_persons(const om_sei_micro *m);
+void om_sei_micro_years(const om_sei_micro *m, int32_t *first, int32_t *last);
+/* Person p in `year`: false (and *out untouched) when the person has no
+ * residence or no person_year row that year, i.e. is in no denominator. */
+bool om_sei_micro_get(const om_sei_micro *m, int32_t p, int32_t year, om_sei_person *out);
 
 #ifdef __cplusplus
 }

@@ -81,4 +81,10 @@ typedef struct bprotect {
  * into the slices and into bp->agg (owned by bp, free with free()). */
 om_status om_barometer_protect_all(bprotect *bp, om_error *err);
 
+/* The change view's tables type_transitions and type_anchored (change.c),
+ * after the area types and SEI are in the database. */
+struct sqlite3;
+om_status om_barometer__change_tables(struct sqlite3 *db, const om_geo *g, const om_build_options *opt,
+                                      om_error *err);
+
 #endif

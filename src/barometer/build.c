@@ -1138,6 +1138,8 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
         s = load_types(&b, err);
     for (size_t i = 0; s == OM_OK && i < opt->n_sei; i++)
         s = load_sei(&b, opt->sei[i], err);
+    if (s == OM_OK)
+        s = om_barometer__change_tables(b.db, b.geo, opt, err);
     for (size_t i = 0; s == OM_OK && i < opt->n_indicators; i++)
         s = load_indicators(&b, opt->indicators[i], err);
     for (size_t i = 0; s == OM_OK && i < opt->n_seg; i++)

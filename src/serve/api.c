@@ -671,6 +671,69 @@ static void ep_inequality(sqlite3 *db, const om_query *q, om_resp *r)
     sqlite3_finalize(st);
 }
 
+/* The change view (issue 15; tables written by src/barometer/change.c).
+ * transitions: the 5 x 5 matrix of RegSO of riket ('00'), a län or a
+ * kommun from one area type to another, per pair of consecutive type years,
+ * all 25 cells (zeros included).  anchored: per year and area type the
+ * RegSO of the unit with that type computed from SEI relative to the year
+ * (as SCB) and anchored to the first SEI year (not SCB's types). */
+static bool has_change_tables(sqlite3 *db, om_resp *r)
+{
+    if (om_serve__has_column(db, "type_transitions", "code"))
+        return true;
+    om_serve_error(r, 404, "this database has no change tables (built before omrade movers/transitions "
+                           "were part of omrade build); rebuild it");
+    return false;
+}
+
+static void ep_transitions(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"code", "from_year", NULL};
+    const char *code;
+    int year = 0;
+    if (!allowed(q, p, r) || !(code = need(q, "code", r)))
+        return;
+    if (om_query_get(q, "from_year") && !parse_year(om_query_get(q, "from_year"), &year, r))
+        return;
+    if (!has_change_tables(db, r))
+        return;
+    sqlite3_stmt *st = prep(db,
+                            "WITH k(k) AS (VALUES(1),(2),(3),(4),(5)), pr AS (SELECT DISTINCT from_year, "
+                            "to_year, level FROM type_transitions WHERE code = ?1 AND (?2 = 0 OR from_year = "
+                            "?2)) SELECT pr.from_year, pr.to_year, pr.level, ?1 AS code, f.k AS from_type, "
+                            "g.k AS to_type, COALESCE((SELECT n_regso FROM type_transitions x WHERE x.code = "
+                            "?1 AND x.from_year = pr.from_year AND x.from_type = f.k AND x.to_type = g.k), 0) "
+                            "AS n_regso FROM pr, k f, k g ORDER BY pr.from_year, f.k, g.k",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, year);
+    table(st, q, "transitions", r);
+    sqlite3_finalize(st);
+}
+
+static void ep_anchored(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"within", NULL};
+    if (!allowed(q, p, r) || !has_change_tables(db, r))
+        return;
+    sqlite3_stmt *st = prep(db,
+                            "WITH t AS (SELECT x.* FROM type_anchored x JOIN areas a ON a.code = x.code "
+                            "WHERE ?1 = '00' OR a.kommun = ?1 OR a.lan = ?1), k(k) AS (VALUES(1),(2),(3),"
+                            "(4),(5)), y AS (SELECT DISTINCT year, anchor_year FROM t) SELECT y.year, "
+                            "y.anchor_year, k.k AS area_type, (SELECT COUNT(*) FROM t WHERE t.year = y.year "
+                            "AND t.area_type = k.k) AS n_relative, (SELECT COUNT(*) FROM t WHERE t.year = "
+                            "y.year AND t.area_type_anchored = k.k) AS n_anchored FROM y, k ORDER BY y.year, "
+                            "k.k",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, with_default(q, "within", "00"), -1, SQLITE_TRANSIENT);
+    table(st, q, "anchored-types", r);
+    sqlite3_finalize(st);
+}
+
 /* Run `sql` with one text parameter and add its table under `key`; false
  * (with r set to a 500 answer) when the statement cannot be prepared. */
 static bool add_table(sqlite3 *db, cJSON *o, const char *key, const char *sql, const char *param, om_resp *r)
@@ -869,6 +932,8 @@ void om_serve_api(sqlite3 *db, const char *path, const om_query *q, om_resp *r)
                   {"/api/typesummary", ep_typesummary},
                   {"/api/bytype", ep_bytype},
                   {"/api/inequality", ep_inequality},
+                  {"/api/transitions", ep_transitions},
+                  {"/api/anchored", ep_anchored},
                   {"/api/area", ep_area},
                   {"/api/export.csv.gz", ep_export}};
     r->status = 0;

@@ -293,6 +293,24 @@ static om_status medians(ind *x, om_error *err)
 
 static bool is_low(const ind *x, int yi, int64_t inc) { return (double)inc < 0.6 * x->median[yi]; }
 
+/* The one place where a person-year becomes SEI counts (om_sei_person). */
+static bool person_rec(const ind *x, int32_t p, int yi, om_sei_person *r)
+{
+    size_t k = (size_t)p * NY + (size_t)yi;
+    if (x->res[k] < 0 || x->inc[k] < 0)
+        return false;
+    int y = Y0 + yi;
+    bool band = om_sei_in_age_band(y, y - x->byear[p]);
+    r->deso = x->res[k];
+    r->den[OM_SEI_LOW_ECON] = 1;
+    r->num[OM_SEI_LOW_ECON] = is_low(x, yi, x->inc[k]);
+    r->den[OM_SEI_PRE_UPPER] = band && (x->flag[k] & 4);
+    r->num[OM_SEI_PRE_UPPER] = r->den[OM_SEI_PRE_UPPER] && (x->flag[k] & 1);
+    r->den[OM_SEI_ASSIST_UNEMP] = band;
+    r->num[OM_SEI_ASSIST_UNEMP] = band && (x->flag[k] & 2);
+    return true;
+}
+
 static om_status write_sei(ind *x, om_level level, FILE *out, om_error *err)
 {
     int32_t na = om_geo_count(x->geo, level);
@@ -301,21 +319,14 @@ static om_status write_sei(ind *x, om_level level, FILE *out, om_error *err)
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (int32_t p = 0; p < x->np; p++)
         for (int yi = 0; yi < NY; yi++) {
-            size_t k = (size_t)p * NY + (size_t)yi;
-            if (x->res[k] < 0 || x->inc[k] < 0)
+            om_sei_person r;
+            if (!person_rec(x, p, yi, &r))
                 continue;
-            int32_t a = om_geo_parent(x->geo, OM_LEVEL_DESO, x->res[k], level);
+            int32_t a = om_geo_parent(x->geo, OM_LEVEL_DESO, r.deso, level);
             int64_t *c = cnt[(size_t)a * NY + (size_t)yi];
-            int y = Y0 + yi;
-            c[0] += is_low(x, yi, x->inc[k]);
-            c[1]++;
-            if (om_sei_in_age_band(y, y - x->byear[p])) {
-                if (x->flag[k] & 4) {
-                    c[2] += x->flag[k] & 1;
-                    c[3]++;
-                }
-                c[4] += (x->flag[k] & 2) != 0;
-                c[5]++;
+            for (int j = 0; j < OM_SEI_NIND; j++) {
+                c[2 * j] += r.num[j];
+                c[2 * j + 1] += r.den[j];
             }
         }
     om_format_write_header(om_format_find(OM_FORMAT_SEI_COUNTS), out, NULL);
@@ -336,6 +347,28 @@ static om_status write_sei(ind *x, om_level level, FILE *out, om_error *err)
 static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
                                  om_error *err);
 
+/* Steps 1-3 of 4: persons, residence, person_year (first pass), medians. */
+static om_status load_all(ind *x, const char *dir, const om_progress *progress, om_error *err)
+{
+    const char *what = "indicators";
+    if (progress && progress->fn)
+        progress->fn(progress->user, what, 0, 4);
+    om_status s = load_persons(x, dir, err);
+    if (!s) {
+        if (progress && progress->fn)
+            progress->fn(progress->user, what, 1, 4);
+        s = load_residence(x, dir, err);
+    }
+    if (!s) {
+        if (progress && progress->fn)
+            progress->fn(progress->user, what, 2, 4);
+        s = pass1(x, dir, err);
+    }
+    if (!s)
+        s = medians(x, err);
+    return s;
+}
+
 om_status om_synth_indicators(const char *dir, om_level level, bool barometer, FILE *out,
                               const om_progress *progress, om_indicators_summary *sum,
                               om_error *err)
@@ -351,20 +384,7 @@ om_status om_synth_indicators(const char *dir, om_level level, bool barometer, F
         return s;
     x.geo = geo;
     const char *what = "indicators";
-    if (progress && progress->fn)
-        progress->fn(progress->user, what, 0, 4);
-    if (!(s = load_persons(&x, dir, err))) {
-        if (progress && progress->fn)
-            progress->fn(progress->user, what, 1, 4);
-        s = load_residence(&x, dir, err);
-    }
-    if (!s) {
-        if (progress && progress->fn)
-            progress->fn(progress->user, what, 2, 4);
-        s = pass1(&x, dir, err);
-    }
-    if (!s)
-        s = medians(&x, err);
+    s = load_all(&x, dir, progress, err);
     if (!s) {
         if (progress && progress->fn)
             progress->fn(progress->user, what, 3, 4);
@@ -378,6 +398,63 @@ om_status om_synth_indicators(const char *dir, om_level level, bool barometer, F
     ind_free(&x);
     om_geo_free(geo);
     return s;
+}
+
+/* ------------------------------------------------------------ per person */
+
+struct om_sei_micro {
+    ind x;
+    om_geo *geo;
+};
+
+om_status om_sei_micro_load(om_sei_micro **out, const char *dir, const om_progress *progress,
+                            om_indicators_summary *sum, om_error *err)
+{
+    *out = NULL;
+    om_sei_micro *m = calloc(1, sizeof *m);
+    if (!m)
+        return om_error_nomem(err);
+    om_status s = om_geo_new_builtin(&m->geo, err);
+    if (!s) {
+        m->x.geo = m->geo;
+        s = load_all(&m->x, dir, progress, err);
+    }
+    if (sum)
+        *sum = m->x.sum;
+    if (s) {
+        om_sei_micro_free(m);
+        return s;
+    }
+    if (progress && progress->fn)
+        progress->fn(progress->user, "indicators", 4, 4);
+    *out = m;
+    return OM_OK;
+}
+
+void om_sei_micro_free(om_sei_micro *m)
+{
+    if (!m)
+        return;
+    ind_free(&m->x);
+    om_geo_free(m->geo);
+    free(m);
+}
+
+const om_geo *om_sei_micro_geo(const om_sei_micro *m) { return m->geo; }
+int32_t om_sei_micro_persons(const om_sei_micro *m) { return m->x.np; }
+
+void om_sei_micro_years(const om_sei_micro *m, int32_t *first, int32_t *last)
+{
+    (void)m;
+    *first = Y0;
+    *last = Y0 + NY - 1;
+}
+
+bool om_sei_micro_get(const om_sei_micro *m, int32_t p, int32_t year, om_sei_person *out)
+{
+    if (p < 0 || p >= m->x.np || year < Y0 || year >= Y0 + NY)
+        return false;
+    return person_rec(&m->x, p, year - Y0, out);
 }
 
 /* ------------------------------------------------------------ barometer */

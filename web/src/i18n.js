@@ -1,6 +1,8 @@
 // Interface strings in Swedish and English, and the current language.
 // Every key exists in both languages (web/tests/unit/i18n.test.mjs checks
 // this and that every key used through t(…) in web/src exists).
+import {CHANGE_T} from './i18n-change.js';
+
 export const T = {
   sv: {
     title: 'Områdesbarometern', skip: 'Hoppa till innehållet', navLabel: 'Huvudmeny',
@@ -112,6 +114,7 @@ export const T = {
   },
 };
 export const LANGS = ['sv', 'en'];
+for (const l of LANGS) Object.assign(T[l], CHANGE_T[l]);
 let lang = 'sv';
 export const getLang = () => lang;
 export function setLang(l) { lang = LANGS.includes(l) ? l : 'sv'; }

@@ -3,11 +3,12 @@
 //   #/sv/karta?…         map + indicator lab (map | line chart | table)
 //   #/sv/omrade/CODE     kommun / län / RegSO page
 //   #/sv/typer?…         indicators by area type
+//   #/sv/forandring?…    transitions between area types, anchored types
 //   #/sv/om              introduction: area types, SEI, inequality index
 //   #/sv/tillganglighet  accessibility statement
 // Links without a language (older links) open in the remembered one.
 // Pure functions (unit-tested).
-export const PAGES = ['karta', 'typer', 'om', 'tillganglighet'];
+export const PAGES = ['karta', 'typer', 'forandring', 'om', 'tillganglighet'];
 
 export function parseHash(hash, fallbackLang = 'sv') {
   const [path, q] = String(hash || '').replace(/^#/, '').split('?');

@@ -188,6 +188,21 @@ try {
   await page.goto(`${base}/#/typer`);
   await ready();
   await axe('area-type view');
+  // change view (issue 15): Malmö's 2022-2023 transition matrix from SCB's
+  // real types (docs/change.md: 1->2 1, 3->4 1, 4->3 2, 5->4 1), as a table
+  await page.goto(`${base}/#/sv/forandring?within=1280`);
+  await ready();
+  check((await page.textContent('#tr-summary')).startsWith('5 av '), 'change view: 5 RegSO of Malmö changed type 2022-2023');
+  const m43 = await page.evaluate(() => document.querySelector('table.matrix tbody tr:nth-child(4) td:nth-of-type(3)').textContent);
+  check(m43 === '2', `change view: matrix cell type 4 -> 3 is 2 (${m43})`);
+  check(await page.locator('table.matrix th[scope=row]').count() === 6, 'change view: the matrix has row headers (5 types and the sum)');
+  await axe('change view (transitions)');
+  // anchored vs relative: the fixture's two RegSO of Upplands Väsby, 2022 as base year
+  await page.goto(`${base}/#/sv/forandring?within=0114`);
+  await ready();
+  const an = await page.textContent('main');
+  check(an.includes('Basår 2022') && an.includes('inte SCB:s områdestyper'), 'change view: anchored types with their base year, labelled as not SCB\'s');
+  await axe('change view (anchored)');
   await page.goto(`${base}/#/tillganglighet`);
   await ready();
   await axe('accessibility statement');
@@ -347,6 +362,7 @@ try {
   // horizontal scroll at 390 px, legend and profile before the table
   const views = ['karta?ind=area_type&level=regso', 'karta?ind=low_econ&level=kommun&sel=0114', 'karta?ind=low_econ&level=regso&view=table',
     'karta?ind=low_econ&level=kommun&view=line&sel=0114', 'omrade/0114', 'omrade/01', 'omrade/0114R001', 'typer', 'om', 'tillganglighet', 'finnsinte'];
+  views.push('forandring?within=1280', 'forandring?within=0114');
   for (const [w, hgt] of [[1280, 900], [390, 844]]) {
     await page.setViewportSize({width: w, height: hgt});
     for (const lng of ['sv', 'en']) {

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "omrade/build.h"
+#include "omrade/change.h"
 #include "omrade/serve.h"
 
 #include <sqlite3.h>
@@ -346,6 +347,105 @@ static void test_build_sei_catalogue(void **state)
     sqlite3_close(db);
 }
 
+/* The change view's tables (issue 15).  type_transitions against the
+ * library's om_transitions on the same files (every non-zero cell of every
+ * riket, län and kommun matrix, and no other cell), SCB's 253 changes of
+ * 2022-2023, and the API's full 5 x 5 matrix of Malmö (docs/change.md).
+ * type_anchored: in the anchor year (the first SEI year) the anchored type
+ * is the relative one. */
+static void test_build_change_tables(void **state)
+{
+    (void)state;
+    om_build_options o;
+    memset(&o, 0, sizeof o);
+    o.out = dbpath;
+    const char *y22 = OM_SOURCE_DIR "/data/scb/regso-omradestyp-2022.csv";
+    const char *y23 = OM_SOURCE_DIR "/data/scb/regso-omradestyp-2023.csv";
+    o.types[o.n_types++] = y22;
+    o.types[o.n_types++] = y23;
+    /* an `omrade sei` output of SCB's 2022 counts, via om_change's own SEI */
+    om_error err = OM_ERROR_INIT;
+    char seipath[160];
+    snprintf(seipath, sizeof seipath, "%s/sei.csv", tmpdir);
+    om_change *ch = NULL;
+    om_change_options co = {0};
+    assert_int_equal(om_change_read(&ch, OM_SOURCE_DIR "/examples/sei/regso-2022.csv", &co, &err), OM_OK);
+    FILE *sf = fopen(seipath, "w");
+    assert_non_null(sf);
+    fputs("area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type\n", sf);
+    for (size_t i = 0; i < om_change_count(ch); i++) {
+        const om_change_row *r = om_change_row_at(ch, i);
+        fprintf(sf, "%s,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%d\n", r->area, (int)r->year, r->pct[0], r->pct[1],
+                r->pct[2], r->sei, r->z, r->area_type);
+    }
+    fclose(sf);
+    om_change_free(ch);
+    o.sei[o.n_sei++] = seipath;
+    assert_int_equal(om_build_run(&o, NULL, &err), OM_OK);
+    unlink(seipath);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_near(q1(db, "SELECT SUM(n_regso) FROM type_transitions WHERE level='riket'"), 3363, 0);
+    assert_near(q1(db, "SELECT SUM(n_regso) FROM type_transitions WHERE level='riket' AND from_type<>to_type"),
+                253, 0);
+    om_geo *g = NULL;
+    assert_int_equal(om_geo_new_builtin(&g, &err), OM_OK);
+    om_transitions *t = NULL;
+    assert_int_equal(om_transitions_new(&t, g, &err), OM_OK);
+    assert_int_equal(om_transitions_read(t, y22, &err), OM_OK);
+    assert_int_equal(om_transitions_read(t, y23, &err), OM_OK);
+    assert_int_equal(om_transitions_compute(t, &err), OM_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT n_regso FROM type_transitions WHERE level=?1 AND code=?2"
+                                            " AND from_year=?3 AND to_year=?4 AND from_type=?5 AND to_type=?6",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    int64_t nonzero = 0;
+    for (size_t i = 0; i < om_transitions_row_count(t); i++) {
+        const om_transition_row *r = om_transitions_row_at(t, i);
+        sqlite3_bind_text(st, 1, om_level_name(r->level), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, om_geo_code(g, r->level, r->idx), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, r->from_year);
+        sqlite3_bind_int(st, 4, r->to_year);
+        sqlite3_bind_int(st, 5, r->from_type);
+        sqlite3_bind_int(st, 6, r->to_type);
+        int64_t got = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        assert_int_equal(got, r->n_areas);
+        nonzero += r->n_areas > 0;
+    }
+    sqlite3_finalize(st);
+    assert_near(q1(db, "SELECT COUNT(*) FROM type_transitions"), (double)nonzero, 0);
+    om_transitions_free(t);
+    om_geo_free(g);
+    /* anchored = relative in the anchor year, for every RegSO */
+    assert_near(q1(db, "SELECT COUNT(*) FROM type_anchored WHERE year=2022 AND anchor_year=2022"), 3363, 0);
+    assert_near(q1(db, "SELECT COUNT(*) FROM type_anchored WHERE area_type<>area_type_anchored"), 0, 0);
+    sqlite3_close(db);
+    /* the API: Malmö's 25 cells, four RegSO changed type (docs/change.md) */
+    char *body = api("/api/transitions?code=1280&format=csv");
+    assert_non_null(strstr(body, "from_year,to_year,level,code,from_type,to_type,n_regso\n"));
+    assert_non_null(strstr(body, "2022,2023,kommun,1280,1,2,1\n"));
+    assert_non_null(strstr(body, "2022,2023,kommun,1280,4,3,2\n"));
+    assert_non_null(strstr(body, "2022,2023,kommun,1280,2,5,0\n"));
+    int lines = 0;
+    for (const char *c = body; *c; c++)
+        lines += *c == '\n';
+    assert_int_equal(lines, 1 + 25);
+    free(body);
+    body = api("/api/anchored?within=00&format=csv");
+    assert_non_null(strstr(body, "year,anchor_year,area_type,n_relative,n_anchored\n"));
+    free(body);
+    /* bad parameters */
+    int status = 0;
+    size_t len = 0;
+    body = NULL;
+    assert_int_equal(om_serve_get(dbpath, "/api/transitions?code=1280&from_year=x", &status, &body, &len, &err),
+                     OM_OK);
+    assert_int_equal(status, 400);
+    free(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +456,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_build_scb_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_sei_catalogue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_change_tables, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,6 @@ test('buildHash and parseHash are inverse', () => {
   assert.equal(buildHash('en', ['om']), '#/en/om');
 });
 test('known: the views and area codes; anything else is a bad link', () => {
-  for (const p of [['karta'], ['typer'], ['om'], ['tillganglighet'], ['omrade', '00'], ['omrade', '01'], ['omrade', '0114'], ['omrade', '0114R001']]) assert.ok(known(p), p.join('/'));
+  for (const p of [['karta'], ['typer'], ['forandring'], ['om'], ['tillganglighet'], ['omrade', '00'], ['omrade', '01'], ['omrade', '0114'], ['omrade', '0114R001']]) assert.ok(known(p), p.join('/'));
   for (const p of [['nope'], ['omrade'], ['omrade', 'x'], ['omrade', '011'], ['omrade', '0114', 'x'], ['karta', 'x']]) assert.ok(!known(p), p.join('/'));
 });
