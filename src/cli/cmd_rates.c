@@ -309,7 +309,20 @@ static void write_cells_table(FILE *fp, const om_rates_spec *sp, const char *m,
             fprintf(fp, ", area types of %d", p->type_year);
     }
     char lv[16], pb[64];
-    om_fmt_fixed(pb, sizeof pb, sp->per > 0 ? sp->per : 100000, 0);
+    double per = sp->per > 0 ? sp->per : 100000;
+    if (per == floor(per) && per < 1e15) {
+        /* thousands separated by commas, as "100,000" */
+        char digits[32];
+        int nd = snprintf(digits, sizeof digits, "%.0f", per), w = 0;
+        for (int i = 0; i < nd; i++) {
+            if (i > 0 && (nd - i) % 3 == 0)
+                pb[w++] = ',';
+            pb[w++] = digits[i];
+        }
+        pb[w] = 0;
+    } else {
+        snprintf(pb, sizeof pb, "%g", per);
+    }
     fprintf(fp, "); rates per %s, %s %% limits\n", pb,
             om_stats_level_text(sp->level, lv, sizeof lv));
     fprintf(fp, "%-34s %10s %10s %14s %10s %10s %10s", "cell", "events", "persons", "pop", "rate",
