@@ -109,6 +109,25 @@ void om_stats_dsr_nonind(size_t n, size_t nfreq, const double *freq, const doubl
                          const double *pop, const double *w, double per, double level,
                          double byar_from, om_dsr *out);
 
+/* Counts for non-independent events read from a CSV file with the header
+ * group,age_band,eventfreq,persons,pop: per group, ESP band ("0-4" ...
+ * "90+") and event frequency f >= 1, the persons with exactly f events
+ * (PHEindicatormethods' x with eventfreq and ageband); pop, the band's
+ * population, repeated on every frequency row of the band.  Created by
+ * om_stats_dsr_freq_load(), destroyed by om_stats_dsr_freq_free().
+ * Errors: OM_ERR_INPUT with position for a bad field, a repeated (group,
+ * band, eventfreq) or a band whose rows give different populations;
+ * OM_ERR_NOMEM; OM_ERR_IO. */
+typedef struct om_dsr_freq om_dsr_freq;
+om_status om_stats_dsr_freq_load(const char *path, om_dsr_freq **out, om_error *err);
+void om_stats_dsr_freq_free(om_dsr_freq *t);
+/* Groups in input order; name owned by t. */
+size_t om_stats_dsr_freq_groups(const om_dsr_freq *t);
+const char *om_stats_dsr_freq_name(const om_dsr_freq *t, size_t i);
+/* om_stats_dsr_nonind of group i over the 19 bands with standard w[19]. */
+void om_stats_dsr_freq_compute(const om_dsr_freq *t, size_t i, const double *w, double per,
+                               double level, double byar_from, om_dsr *out);
+
 /* Ratio r1/r0 of two rates with the log-normal interval
  * exp(ln(r1/r0) +- z * sqrt(v1/r1^2 + v0/r0^2)) where v are the variances of
  * the rates (for crude Poisson rates v/r^2 = 1/events).  NaN when undefined. */
