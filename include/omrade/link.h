@@ -37,6 +37,8 @@
 #include "omrade/common.h"
 #include "omrade/geo.h"
 
+#include <stdio.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -322,6 +324,18 @@ const char *om_rates_age_label(const om_rates *r, int i);
 const om_link_plan *om_rates_plan(const om_rates *r, int year);
 /* Standard population used (19 ESP bands), NULL without standardisation. */
 const double *om_rates_standard(const om_rates *r);
+
+/* The barometer's indicator input (`omrade build --indicators`, columns
+ * level,code,year,indicator,sex,age,born,numerator,denominator) from a run
+ * by regso and year (sex optional; no other dimension): per outcome O the
+ * indicator "O_per100k" (events / population at risk) and, with case
+ * fatality, "O_fatality<D>d" (deaths within D days / cases); one row per
+ * RegSO and the sums per kommun, län and riket (counts add up exactly), sex
+ * `total` and, by sex, `man` and `woman`; age and born `total`.  Cells with
+ * neither events nor population are left out.  Errors: OM_ERR_USAGE for
+ * other dimensions; OM_ERR_NOMEM; OM_ERR_IO when writing fails. */
+om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_geo *g,
+                                   const om_outcomes *o, const om_rates_spec *spec, om_error *err);
 
 #ifdef __cplusplus
 }

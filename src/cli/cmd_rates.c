@@ -57,6 +57,8 @@ static void help(FILE *fp)
             "output:\n"
             "  --out FILE      cells (default stdout); --format csv|table\n"
             "  --sii FILE      SII and RII across area types (needs type in --by)\n"
+            "  --barometer FILE  the indicators as omrade build --indicators reads them\n"
+            "                  (needs --by regso,year[,sex]; adds kommun, lan, riket sums)\n"
             "  --summary FILE  where every input row went (also printed on stderr)\n"
             "  --threads N     threads (default 2)\n" OM_CLI_PROVENANCE_HELP
             "Every row names the method and the residence year, type year and wanted type\n"
@@ -509,6 +511,14 @@ static void sii_cb(FILE *fp, void *a)
     out_args *x = a;
     write_sii(fp, x->sp, x->m, x->o, x->r, x->g, x->yf, x->yl);
 }
+static void barometer_cb(FILE *fp, void *a)
+{
+    out_args *x = a;
+    om_error err = OM_ERROR_INIT;
+    /* the dimensions were checked with the options: only a write error is left,
+     * which om_afile_commit reports */
+    (void)om_rates_write_barometer(fp, x->r, x->g, x->o, x->sp, &err);
+}
 static void summary_cb(FILE *fp, void *a)
 {
     out_args *x = a;
@@ -542,6 +552,7 @@ static int run(int argc, char **argv)
                                          {"washout-days", required_argument, 0, 2004},
                                          {"case-fatality", no_argument, 0, 2005},
                                          {"fatality-days", required_argument, 0, 2006},
+                                         {"barometer", required_argument, 0, 2007},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
@@ -560,6 +571,7 @@ static int run(int argc, char **argv)
     const char *outcome_args[64];
     size_t noutcome_args = 0;
     bool table = false, first_event = false;
+    const char *barometer = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int h = cli_link_option("rates", c, &in);
@@ -650,6 +662,7 @@ static int run(int argc, char **argv)
             first_event = true;
             break;
         }
+        case 2007: barometer = optarg; break;
         case 2005:
             if (!sp.fatality_days)
                 sp.fatality_days = 28;
@@ -704,6 +717,9 @@ static int run(int argc, char **argv)
         sp.washout_years = 7; /* Socialstyrelsen's first-time AMI: none in the previous 7 years */
     if (sii && !(sp.dims & OM_DIM_TYPE))
         return om_cli_usage("rates", "expected type in --by for --sii");
+    if (barometer && ((sp.dims & (OM_DIM_REGSO | OM_DIM_YEAR)) != (OM_DIM_REGSO | OM_DIM_YEAR) ||
+                      (sp.dims & ~(unsigned)(OM_DIM_REGSO | OM_DIM_YEAR | OM_DIM_SEX))))
+        return om_cli_usage("rates", "expected --by regso,year (optionally with sex) for --barometer");
     om_error err = OM_ERROR_INIT;
     /* standard population */
     if (!strcmp(standard, "none"))
@@ -784,6 +800,8 @@ static int run(int argc, char **argv)
             rc = finish_file(sii, sii_cb, &a, true);
         if (!rc && summary)
             rc = finish_file(summary, summary_cb, &a, true);
+        if (!rc && barometer)
+            rc = finish_file(barometer, barometer_cb, &a, false);
         if (!rc) {
             cli_link_report(stderr, "rates", l);
             const om_rates_counts *t = om_rates_total_counts(r);
