@@ -3,7 +3,8 @@
 # test; docs/health.md): N rows of aggregated counts (group,age_band,events,
 # pop; default 1,000,000) are written as CSV, converted by Debian's readstat
 # CLI to .dta, .sav and .sas7bdat, and `omrade dsr` reads each; the script
-# prints the wall time of each and the ratio to the CSV run.  Big files go
+# prints the wall time and peak memory of each and the time ratio to the
+# CSV run.  Big files go
 # to a temporary directory that is removed at the end.
 # Usage: bench/readstat.sh [BUILD] [N]
 set -eu
@@ -20,14 +21,14 @@ sed 's/"STATA"/"SPSS"/' "$root/tests/data/readstat/meta-aggregated.json" > "$tmp
 readstat "$tmp/a.csv" "$root/tests/data/readstat/meta-aggregated.json" "$tmp/a.dta" >/dev/null 2>&1
 readstat "$tmp/a.csv" "$tmp/spss.json" "$tmp/a.sav" >/dev/null 2>&1
 readstat "$tmp/a.dta" "$tmp/a.sas7bdat" >/dev/null 2>&1
-now() { date +%s.%N; }
+# wall time and peak resident memory of each run (GNU time)
 t_csv=0
 for f in a.csv a.dta a.sav a.sas7bdat; do
-    t0=$(now)
-    "$OMRADE" dsr "$tmp/$f" --out "$tmp/out-$f.csv"
-    t1=$(now)
-    t=$(echo "$t1 - $t0" | bc)
+    /usr/bin/time -f '%e %M' -o "$tmp/time" "$OMRADE" dsr "$tmp/$f" --out "$tmp/out-$f.csv"
+    t=$(cut -d' ' -f1 "$tmp/time")
+    rss=$(cut -d' ' -f2 "$tmp/time")
     [ "$f" = a.csv ] && t_csv=$t
     cmp -s "$tmp/out-a.csv.csv" "$tmp/out-$f.csv" || { echo "$f: output differs from the CSV path" >&2; exit 1; }
-    printf '%-12s %8s s  %6s x CSV  (%s bytes)\n' "$f" "$t" "$(echo "scale=2; $t / $t_csv" | bc)" "$(wc -c < "$tmp/$f")"
+    printf '%-12s %8s s  %6s x CSV  peak %7s KB  (%s bytes)\n' "$f" "$t" \
+        "$(echo "scale=2; $t / $t_csv" | bc)" "$rss" "$(wc -c < "$tmp/$f")"
 done

@@ -38,6 +38,11 @@ typedef struct om_csv om_csv;
  * OM_ERR_INPUT (invalid UTF-8, with its line and column), OM_ERR_NOMEM. */
 om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
                       om_error *err);
+/* Reader over an open descriptor (mapped when it is a regular file, read to
+ * the end otherwise), reported under `name`; the caller closes fd (at once
+ * if it likes: the mapping stays).  Destroy with om_csv_free(). */
+om_status om_csv_open_fd(om_csv **out, const char *name, int fd, const om_csv_options *opt,
+                         om_error *err);
 /* Reader over a copy of data[0..len), reported under `name`.
  * Destroy with om_csv_free(). */
 om_status om_csv_open_mem(om_csv **out, const char *name, const void *data, size_t len,

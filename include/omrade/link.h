@@ -37,6 +37,8 @@
 #include "omrade/common.h"
 #include "omrade/geo.h"
 
+#include <stdio.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -234,6 +236,26 @@ typedef struct om_rates_spec {
     const char *e_id, *e_date, *e_code;
     int threads;          /* 0 = 2 */
     om_progress progress; /* may be {NULL, NULL} */
+    /* Event measures (definitions and sources in src/link/rates.c).  A
+     * washout counts an event only when the person has no event of the same
+     * outcome in the window before it: the N calendar years before the event
+     * date (first-event incidence; Socialstyrelsen's first AMI: 7 years) or
+     * the N days before it (a new case only after N event-free days; 28 for
+     * AMI).  Events up to the window before the first event year are read
+     * for this and counted as `history`.  At most one of the two; the period
+     * plus the window must span at most 44 years. */
+    int washout_years;    /* 0 = none; 1..30 */
+    int washout_days;     /* 0 = none; 1..3650 */
+    /* > 0: case fatality of the events counted: death (persons' death date)
+     * on day 0..fatality_days after the event date (day 0 = the event day;
+     * Socialstyrelsen's 28-day case fatality: 28). */
+    int fatality_days;
+    /* Poisson limits of crude rates and of the DSR's total count: exact
+     * (Garwood) below byar_from events and Byar from it on.  0 means the
+     * default 10 (PHE); use 1 for Byar always (Byar at 0 events is the
+     * exact-at-0 value anyway), INT_MAX for exact always. */
+    int byar_from;
+    double per;           /* rates per `per` persons; 0 = 100000 */
 } om_rates_spec;
 
 /* Where events went (per outcome and in total). */
@@ -251,6 +273,12 @@ typedef struct om_rates_counts {
     int64_t type_substituted; /* linked events whose type came from a substituted year */
     int64_t pop_type_substituted; /* total only: persons at risk (31 Dec count) typed
                                      with a substituted year */
+    int64_t history;        /* washout: events before the first event year, read only as
+                               the persons' history (not in the table) */
+    int64_t not_first;      /* washout: events with an earlier event of the outcome within
+                               the window (not counted) */
+    int64_t death_before_event; /* case fatality: counted events of persons whose recorded
+                                   death precedes the event (left out of the fatality) */
 } om_rates_counts;
 
 /* One output cell.  Dimension values are -1 when the dimension is absent. */
@@ -262,6 +290,10 @@ typedef struct om_rates_cell {
     double dsr, dsr_lower, dsr_upper, dsr_var;
     int dsr_note; /* 0, OM_DSR_FEW_EVENTS, OM_DSR_NO_POP (om_stats.h); -1 not computed */
     double rr, rr_lower, rr_upper;
+    /* case fatality (spec.fatality_days > 0, else 0 and NaN): events with a
+     * usable death date or none, of them followed by death within the days,
+     * and the proportion with Wilson limits */
+    double fat_cases, fat_deaths, fatality, fatality_lower, fatality_upper;
 } om_rates_cell;
 
 typedef struct om_rates_sii_row {
@@ -292,6 +324,18 @@ const char *om_rates_age_label(const om_rates *r, int i);
 const om_link_plan *om_rates_plan(const om_rates *r, int year);
 /* Standard population used (19 ESP bands), NULL without standardisation. */
 const double *om_rates_standard(const om_rates *r);
+
+/* The barometer's indicator input (`omrade build --indicators`, columns
+ * level,code,year,indicator,sex,age,born,numerator,denominator) from a run
+ * by regso and year (sex optional; no other dimension): per outcome O the
+ * indicator "O_per100k" (events / population at risk) and, with case
+ * fatality, "O_fatality<D>d" (deaths within D days / cases); one row per
+ * RegSO and the sums per kommun, län and riket (counts add up exactly), sex
+ * `total` and, by sex, `man` and `woman`; age and born `total`.  Cells with
+ * neither events nor population are left out.  Errors: OM_ERR_USAGE for
+ * other dimensions; OM_ERR_NOMEM; OM_ERR_IO when writing fails. */
+om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_geo *g,
+                                   const om_outcomes *o, const om_rates_spec *spec, om_error *err);
 
 #ifdef __cplusplus
 }

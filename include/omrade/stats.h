@@ -38,6 +38,13 @@ int om_esp_band_parse(const char *s, size_t len);
 double om_stats_z(double level);
 /* Parse "95" / "99.8" (also "0.95", "0.998") into a level; false otherwise. */
 bool om_stats_parse_level(const char *s, double *level);
+/* Parse any confidence level PHEindicatormethods accepts: a percentage 90 to
+ * 99.99 ("90", "99.8", "97.5%") or a fraction 0.9 to 0.9999; false
+ * otherwise.  For the commands whose methods work at any level (dsr, rates). */
+bool om_stats_parse_confidence(const char *s, double *level);
+/* The level as a percentage without trailing zeros ("95", "99.8"); buf of
+ * 16 bytes suffices. */
+const char *om_stats_level_text(double level, char *buf, size_t size);
 
 /* Poisson limits for an observed count k >= 0. */
 /* Exact (Garwood 1936) limits from chi-square quantiles. */
@@ -46,11 +53,19 @@ void om_stats_poisson_exact(double k, double level, double *lower, double *upper
 void om_stats_poisson_byar(double k, double level, double *lower, double *upper);
 /* The rule used for crude rates: exact below 10 events, Byar otherwise. */
 void om_stats_poisson_ci(double k, double level, double *lower, double *upper);
+/* The same rule with the switch point as a parameter: exact below
+ * `byar_from` events, Byar from it on (10 = om_stats_poisson_ci; 0 or 1 =
+ * Byar always; a huge value = exact always). */
+void om_stats_poisson_limits(double k, double level, double byar_from, double *lower,
+                             double *upper);
 
 /* Crude rate per `per` (e.g. 100000) with om_stats_poisson_ci limits divided
  * by `pop`.  pop <= 0 gives NaN for all three. */
 void om_stats_rate(double events, double pop, double per, double level, double *rate,
                    double *lower, double *upper);
+/* om_stats_rate with om_stats_poisson_limits(byar_from). */
+void om_stats_rate_ex(double events, double pop, double per, double level, double byar_from,
+                      double *rate, double *lower, double *upper);
 
 /* Proportion k/n with Wilson's score interval (Wilson 1927; Newcombe 1998
  * method 3).  n <= 0 gives NaN. */
@@ -76,6 +91,42 @@ enum { OM_DSR_FEW_EVENTS = 1, OM_DSR_NO_POP = 2 };
  * with neither contributes zero. */
 void om_stats_dsr(size_t n, const double *events, const double *pop, const double *w,
                   double per, double level, om_dsr *out);
+/* om_stats_dsr with the Poisson limits of the total count switching from
+ * exact to Byar at `byar_from` (om_stats_dsr: 10, which is Byar for every
+ * reported DSR, as PHEindicatormethods' calculate_dsr). */
+void om_stats_dsr_ex(size_t n, const double *events, const double *pop, const double *w,
+                     double per, double level, double byar_from, om_dsr *out);
+/* DSR for non-independent events (PHE's Fingertips technical guidance, DSR
+ * chapter; PHEindicatormethods calculate_dsr(independent_events = FALSE)):
+ * persons[f * n + i] persons had exactly freq[f] events (freq[f] >= 1) in
+ * band i.  Events per band are sum_f freq[f] persons[f][i]; the DSR is
+ * om_stats_dsr's.  The variance is sum_f freq[f]^2 V_f with V_f the Dobson
+ * variance of the persons of frequency f, sum_i w_i^2 persons[f][i] /
+ * pop_i^2 / (sum w)^2, so people with several events widen the interval;
+ * the limits are Dobson's around the total event count with that
+ * variance.  With every freq[f] = 1 this is om_stats_dsr_ex exactly. */
+void om_stats_dsr_nonind(size_t n, size_t nfreq, const double *freq, const double *persons,
+                         const double *pop, const double *w, double per, double level,
+                         double byar_from, om_dsr *out);
+
+/* Counts for non-independent events read from a CSV file with the header
+ * group,age_band,eventfreq,persons,pop: per group, ESP band ("0-4" ...
+ * "90+") and event frequency f >= 1, the persons with exactly f events
+ * (PHEindicatormethods' x with eventfreq and ageband); pop, the band's
+ * population, repeated on every frequency row of the band.  Created by
+ * om_stats_dsr_freq_load(), destroyed by om_stats_dsr_freq_free().
+ * Errors: OM_ERR_INPUT with position for a bad field, a repeated (group,
+ * band, eventfreq) or a band whose rows give different populations;
+ * OM_ERR_NOMEM; OM_ERR_IO. */
+typedef struct om_dsr_freq om_dsr_freq;
+om_status om_stats_dsr_freq_load(const char *path, om_dsr_freq **out, om_error *err);
+void om_stats_dsr_freq_free(om_dsr_freq *t);
+/* Groups in input order; name owned by t. */
+size_t om_stats_dsr_freq_groups(const om_dsr_freq *t);
+const char *om_stats_dsr_freq_name(const om_dsr_freq *t, size_t i);
+/* om_stats_dsr_nonind of group i over the 19 bands with standard w[19]. */
+void om_stats_dsr_freq_compute(const om_dsr_freq *t, size_t i, const double *w, double per,
+                               double level, double byar_from, om_dsr *out);
 
 /* Ratio r1/r0 of two rates with the log-normal interval
  * exp(ln(r1/r0) +- z * sqrt(v1/r1^2 + v0/r0^2)) where v are the variances of

@@ -784,8 +784,24 @@ static om_status finish_indicators(bctx *b, om_error *err)
                 en = CATALOGUE[k].en;
                 unit = CATALOGUE[k].unit;
             }
+        /* health rates of `omrade rates --barometer` (docs/rates.md):
+         * OUTCOME_per100k per 100,000, OUTCOME_fatalityNd in per cent */
+        char hsv[160], hen[160];
+        size_t nl = strlen(name);
+        const char *fat = strstr(name, "_fatality");
+        if (nl > 8 && strcmp(name + nl - 8, "_per100k") == 0) {
+            snprintf(hsv, sizeof hsv, "%.*s per 100 000 invånare", (int)(nl - 8), name);
+            snprintf(hen, sizeof hen, "%.*s per 100,000 population", (int)(nl - 8), name);
+            sv = hsv, en = hen, unit = "per 100,000";
+        } else if (fat && nl > 1 && name[nl - 1] == 'd' && atoi(fat + 9) > 0) {
+            snprintf(hsv, sizeof hsv, "%.*s: döda inom %d dagar", (int)(fat - name), name, atoi(fat + 9));
+            snprintf(hen, sizeof hen, "%.*s: died within %d days", (int)(fat - name), name, atoi(fat + 9));
+            sv = hsv, en = hen, unit = "%";
+        }
         /* shares are per cent; means and value-only indicators as they are */
-        scale[id] = !m->value_only && strcmp(unit, "%") == 0 ? 100.0 : 1.0;
+        scale[id] = !m->value_only && strcmp(unit, "%") == 0             ? 100.0
+                    : !m->value_only && strcmp(unit, "per 100,000") == 0 ? 100000.0
+                                                                          : 1.0;
         sqlite3_bind_text(cat, 1, name, -1, SQLITE_STATIC);
         sqlite3_bind_text(cat, 2, sv, -1, SQLITE_STATIC);
         sqlite3_bind_text(cat, 3, en, -1, SQLITE_STATIC);

@@ -12,7 +12,8 @@
 static void help(FILE *fp)
 {
     fprintf(fp,
-            "usage: omrade dsr FILE [--standard esp2013|FILE] [--level 95|99.8] [--out FILE]\n\n"
+            "usage: omrade dsr FILE [--standard esp2013|FILE] [--level L] [--per N]\n"
+            "                  [--byar-from N] [--nonindependent] [--out FILE]\n\n"
             "Crude and directly standardised rates per 100,000 from aggregated counts.\n"
             "FILE is CSV with header group,age_band,events,pop and age bands 0-4, 5-9, ...,\n"
             "85-89, 90+ (a band missing for a group counts as no events and no population).\n"
@@ -22,10 +23,17 @@ static void help(FILE *fp)
             "(1991) limits; not reported below 10 events (empty fields and a note).\n\n"
             "options:\n"
             "  --standard S   esp2013 (default) or a CSV file age_band,pop with all 19 bands\n"
-            "  --level L      confidence level 95 (default) or 99.8\n"
+            "  --level L      confidence level 90 to 99.99 (default 95)\n"
+            "  --per N        rates per N persons (default 100000)\n"
+            "  --byar-from N  Poisson limits exact below N events, Byar from N on (default\n"
+            "                 10, PHE; 1 = Byar always; 1000000000 = exact always)\n"
+            "  --nonindependent  events are not independent (PHE's method): FILE has the\n"
+            "                 header group,age_band,eventfreq,persons,pop, one row per\n"
+            "                 group, band and event frequency: persons with exactly\n"
+            "                 eventfreq events; pop repeated on each row of a band\n"
             "  --out FILE     write to FILE instead of stdout (atomically)\n" OM_CLI_PROVENANCE_HELP
             "\nexample:\n"
-            "  omrade dsr examples/rates/aggregated.csv --level 99.8\n");
+            "  omrade dsr examples/rates/aggregated.csv --level 99.8 --per 1000\n");
 }
 
 typedef struct {
@@ -128,19 +136,36 @@ static int run(int argc, char **argv)
     static const struct option opts[] = {{"standard", required_argument, 0, 's'},
                                          {"level", required_argument, 0, 'l'},
                                          {"out", required_argument, 0, 'o'},
+                                         {"per", required_argument, 0, 'p'},
+                                         {"byar-from", required_argument, 0, 'b'},
+                                         {"nonindependent", no_argument, 0, 'n'},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *standard = "esp2013", *out = "-";
-    double level = 0.95;
+    double level = 0.95, per = 100000, byar_from = 10;
+    bool nonind = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 's': standard = optarg; break;
         case 'l':
-            if (!om_stats_parse_level(optarg, &level))
-                return om_cli_usage("dsr", "expected --level 95 or 99.8, found '%s'", optarg);
+            if (!om_stats_parse_confidence(optarg, &level))
+                return om_cli_usage("dsr", "expected --level 90 to 99.99, found '%s'", optarg);
             break;
+        case 'p':
+            if (!om_cli_parse_double(optarg, &per) || !(per > 0) || !isfinite(per))
+                return om_cli_usage("dsr", "expected --per a positive number, found '%s'", optarg);
+            break;
+        case 'b': {
+            long long v;
+            if (!om_cli_parse_int(optarg, 0, 1000000000, &v))
+                return om_cli_usage("dsr", "expected --byar-from a count of events, found '%s'",
+                                    optarg);
+            byar_from = (double)v;
+            break;
+        }
+        case 'n': nonind = true; break;
         case 'o': out = optarg; break;
         case 'h': help(stdout); return 0;
         OM_CLI_PROVENANCE_CASE;
@@ -157,26 +182,34 @@ static int run(int argc, char **argv)
         return om_cli_fail("dsr", &err);
     group *g = NULL;
     size_t n = 0;
-    if (read_groups(argv[optind], &g, &n, &err) != OM_OK)
+    om_dsr_freq *fq = NULL; /* --nonindependent */
+    if (nonind ? om_stats_dsr_freq_load(argv[optind], &fq, &err) != OM_OK
+               : read_groups(argv[optind], &g, &n, &err) != OM_OK)
         return om_cli_fail("dsr", &err);
+    if (fq)
+        n = om_stats_dsr_freq_groups(fq);
     om_afile *af = NULL;
     om_cli_prov_start("dsr", argc, argv);
     om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "dsr not reported below 10 events");
     if (om_prov_input(om_cli_prov(), argv[optind], -1, &err) != OM_OK ||
         om_cli_out_open(&af, out, &err) != OM_OK) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; g && i < n; i++)
             free(g[i].name);
         free(g);
+        om_stats_dsr_freq_free(fq);
         return om_cli_fail("dsr", &err);
     }
     FILE *fp = om_afile_stream(af);
     fputs("group,events,pop,crude_rate,crude_lower,crude_upper,dsr,dsr_lower,dsr_upper,note\n", fp);
     for (size_t i = 0; i < n; i++) {
         om_dsr d;
-        om_stats_dsr(OM_ESP_BANDS, g[i].e, g[i].p, w, 100000, level, &d);
+        if (fq)
+            om_stats_dsr_freq_compute(fq, i, w, per, level, byar_from, &d);
+        else
+            om_stats_dsr_ex(OM_ESP_BANDS, g[i].e, g[i].p, w, per, level, byar_from, &d);
         double r, rl, ru;
-        om_stats_rate(d.events, d.pop, 100000, level, &r, &rl, &ru);
-        om_csv_write_str(fp, g[i].name);
+        om_stats_rate_ex(d.events, d.pop, per, level, byar_from, &r, &rl, &ru);
+        om_csv_write_str(fp, fq ? om_stats_dsr_freq_name(fq, i) : g[i].name);
         put_num(fp, d.events);
         put_num(fp, d.pop);
         put_num(fp, r);
@@ -193,9 +226,11 @@ static int run(int argc, char **argv)
         else if (d.suppressed == OM_DSR_NO_POP)
             fputs("dsr undefined: events in an age band with no population", fp);
         fputc('\n', fp);
-        free(g[i].name);
+        if (g)
+            free(g[i].name);
     }
     free(g);
+    om_stats_dsr_freq_free(fq);
     if (om_afile_commit(af, &err) != OM_OK)
         return om_cli_fail("dsr", &err);
     return 0;

@@ -35,8 +35,20 @@ static void help(FILE *fp)
             "                  person-years\n"
             "  --standard S    esp2013 (default when age is not in --by), sweden:YEAR, a CSV\n"
             "                  file age_band,pop, or none\n"
-            "  --level L       95 (default) or 99.8\n"
+            "  --level L       confidence level 90-99.99 (default 95)\n"
+            "  --per N         rates per N persons (default 100000)\n"
+            "  --byar-from N   Poisson limits exact below N events, Byar from N on\n"
+            "                  (default 10, PHE; 1 = Byar always; 1000000000 = exact always)\n"
             "  --ref-type N    reference area type for rate ratios (default 5)\n"
+            "event measures (Socialstyrelsen's definitions, docs/rates.md):\n"
+            "  --first-event   count an event only when the person has no event of the\n"
+            "                  outcome in the 7 years before it (first-time AMI)\n"
+            "  --washout-years N, --washout-days N\n"
+            "                  the window instead of 7 years (implies --first-event); 28\n"
+            "                  days = a new case after 28 event-free days (incident AMI)\n"
+            "  --case-fatality death within 28 days of the event (day 0 = event day):\n"
+            "                  adds fatality_cases,fatality_deaths,fatality (Wilson limits)\n"
+            "  --fatality-days N  the days instead of 28 (implies --case-fatality)\n"
             "columns (defaults are the synthetic format's):\n"
             "  --id C --date C --code C          events (lopnr,date,code)\n"
             "  --person-id --sex --birth --country --death    persons\n"
@@ -45,6 +57,8 @@ static void help(FILE *fp)
             "output:\n"
             "  --out FILE      cells (default stdout); --format csv|table\n"
             "  --sii FILE      SII and RII across area types (needs type in --by)\n"
+            "  --barometer FILE  the indicators as omrade build --indicators reads them\n"
+            "                  (needs --by regso,year[,sex]; adds kommun, lan, riket sums)\n"
             "  --summary FILE  where every input row went (also printed on stderr)\n"
             "  --threads N     threads (default 2)\n" OM_CLI_PROVENANCE_HELP
             "Every row names the method and the residence year, type year and wanted type\n"
@@ -54,7 +68,8 @@ static void help(FILE *fp)
             "\nexample:\n"
             "  omrade rates --persons persons.csv --residence residence.csv --types types.csv \\\n"
             "      --events deaths.csv --outcome ami=I21,I22 --by type,sex --sii sii.csv \\\n"
-            "      --method sos2\n");
+            "      --method sos2\n"
+            "  omrade rates ... --events ami.csv --first-event --case-fatality --by type,lan\n");
 }
 
 typedef struct {
@@ -225,6 +240,9 @@ static void write_cells_csv(FILE *fp, const om_rates_spec *sp, const char *m,
     bool rr = (d & OM_DIM_TYPE) != 0;
     write_dims_header(fp, d);
     fputs(",events,persons,pop,n,rate,rate_lower,rate_upper,prop,prop_lower,prop_upper", fp);
+    bool fat = sp->fatality_days > 0;
+    if (fat)
+        fputs(",fatality_cases,fatality_deaths,fatality,fatality_lower,fatality_upper", fp);
     if (std)
         fputs(",dsr,dsr_lower,dsr_upper", fp);
     if (rr)
@@ -244,6 +262,13 @@ static void write_cells_csv(FILE *fp, const om_rates_spec *sp, const char *m,
         put(fp, x->prop);
         put(fp, x->prop_lower);
         put(fp, x->prop_upper);
+        if (fat) {
+            put(fp, x->fat_cases);
+            put(fp, x->fat_deaths);
+            put(fp, x->fatality);
+            put(fp, x->fatality_lower);
+            put(fp, x->fatality_upper);
+        }
         if (std) {
             put(fp, x->dsr);
             put(fp, x->dsr_lower);
@@ -285,7 +310,23 @@ static void write_cells_table(FILE *fp, const om_rates_spec *sp, const char *m,
         if (p->type_year)
             fprintf(fp, ", area types of %d", p->type_year);
     }
-    fprintf(fp, "); rates per 100,000, %s %% limits\n", sp->level == 0.95 ? "95" : "99.8");
+    char lv[16], pb[64];
+    double per = sp->per > 0 ? sp->per : 100000;
+    if (per == floor(per) && per < 1e15) {
+        /* thousands separated by commas, as "100,000" */
+        char digits[32];
+        int nd = snprintf(digits, sizeof digits, "%.0f", per), w = 0;
+        for (int i = 0; i < nd; i++) {
+            if (i > 0 && (nd - i) % 3 == 0)
+                pb[w++] = ',';
+            pb[w++] = digits[i];
+        }
+        pb[w] = 0;
+    } else {
+        snprintf(pb, sizeof pb, "%g", per);
+    }
+    fprintf(fp, "); rates per %s, %s %% limits\n", pb,
+            om_stats_level_text(sp->level, lv, sizeof lv));
     fprintf(fp, "%-34s %10s %10s %14s %10s %10s %10s", "cell", "events", "persons", "pop", "rate",
             "lower", "upper");
     if (std)
@@ -375,7 +416,18 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, cons
     }
     fprintf(fp, "population,,%s\n", sp->person_years ? "person-years" : "dec31");
     fprintf(fp, "standard,,%s\n", standard);
-    fprintf(fp, "level,,%s\n", sp->level == 0.95 ? "95" : "99.8");
+    char lv[16];
+    fprintf(fp, "level,,%s\n", om_stats_level_text(sp->level, lv, sizeof lv));
+    if (sp->per > 0 && sp->per != 100000)
+        fprintf(fp, "per,,%.17g\n", sp->per);
+    if (sp->byar_from > 0 && sp->byar_from != 10)
+        fprintf(fp, "byar_from,,%d\n", sp->byar_from);
+    if (sp->washout_years)
+        fprintf(fp, "washout,,%d years\n", sp->washout_years);
+    if (sp->washout_days)
+        fprintf(fp, "washout,,%d days\n", sp->washout_days);
+    if (sp->fatality_days)
+        fprintf(fp, "fatality_days,,%d\n", sp->fatality_days);
     fprintf(fp, "years,,%d-%d\n", yf, yl);
     kv(fp, "persons", "", s->persons);
     kv(fp, "persons_repeated_id", "", s->persons_dup);
@@ -399,6 +451,13 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, cons
     kv(fp, "population_no_area_type", "", t->pop_no_type);
     kv(fp, "events_type_substituted", "", t->type_substituted);
     kv(fp, "population_type_substituted", "", t->pop_type_substituted);
+    bool washout = sp->washout_years || sp->washout_days;
+    if (washout) {
+        kv(fp, "events_history", "", t->history);
+        kv(fp, "events_not_first", "", t->not_first);
+    }
+    if (sp->fatality_days)
+        kv(fp, "events_death_before_event", "", t->death_before_event);
     for (size_t k = 0; k < om_outcomes_count(o); k++) {
         const om_rates_counts *c = om_rates_outcome_counts(r, k);
         const char *n = om_outcomes_name(o, k);
@@ -406,6 +465,12 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, cons
         kv(fp, "events_no_residence", n, c->no_residence);
         kv(fp, "events_no_area_type", n, c->no_type);
         kv(fp, "events_linked", n, c->linked);
+        if (washout) {
+            kv(fp, "events_history", n, c->history);
+            kv(fp, "events_not_first", n, c->not_first);
+        }
+        if (sp->fatality_days)
+            kv(fp, "events_death_before_event", n, c->death_before_event);
     }
 }
 
@@ -446,6 +511,14 @@ static void sii_cb(FILE *fp, void *a)
     out_args *x = a;
     write_sii(fp, x->sp, x->m, x->o, x->r, x->g, x->yf, x->yl);
 }
+static void barometer_cb(FILE *fp, void *a)
+{
+    out_args *x = a;
+    om_error err = OM_ERROR_INIT;
+    /* the dimensions were checked with the options: only a write error is left,
+     * which om_afile_commit reports */
+    (void)om_rates_write_barometer(fp, x->r, x->g, x->o, x->sp, &err);
+}
 static void summary_cb(FILE *fp, void *a)
 {
     out_args *x = a;
@@ -472,6 +545,14 @@ static int run(int argc, char **argv)
                                          {"format", required_argument, 0, 'f'},
                                          {"sii", required_argument, 0, 'S'},
                                          {"summary", required_argument, 0, 'U'},
+                                         {"per", required_argument, 0, 2000},
+                                         {"byar-from", required_argument, 0, 2001},
+                                         {"first-event", no_argument, 0, 2002},
+                                         {"washout-years", required_argument, 0, 2003},
+                                         {"washout-days", required_argument, 0, 2004},
+                                         {"case-fatality", no_argument, 0, 2005},
+                                         {"fatality-days", required_argument, 0, 2006},
+                                         {"barometer", required_argument, 0, 2007},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
@@ -489,7 +570,8 @@ static int run(int argc, char **argv)
     const char *outcome_file = NULL;
     const char *outcome_args[64];
     size_t noutcome_args = 0;
-    bool table = false;
+    bool table = false, first_event = false;
+    const char *barometer = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int h = cli_link_option("rates", c, &in);
@@ -550,9 +632,49 @@ static int run(int argc, char **argv)
             break;
         case 's': standard = optarg; break;
         case 'l':
-            if (!om_stats_parse_level(optarg, &sp.level))
-                return om_cli_usage("rates", "expected --level 95 or 99.8, found '%s'", optarg);
+            if (!om_stats_parse_confidence(optarg, &sp.level))
+                return om_cli_usage("rates", "expected --level 90 to 99.99, found '%s'", optarg);
             break;
+        case 2000:
+            if (!om_cli_parse_double(optarg, &sp.per) || !(sp.per > 0) || !isfinite(sp.per))
+                return om_cli_usage("rates", "expected --per a positive number, found '%s'", optarg);
+            break;
+        case 2001: {
+            long long v;
+            if (!om_cli_parse_int(optarg, 0, 1000000000, &v))
+                return om_cli_usage("rates", "expected --byar-from a count of events, found '%s'",
+                                    optarg);
+            sp.byar_from = v == 0 ? 1 : (int)v; /* 0 and 1 both mean Byar always */
+            break;
+        }
+        case 2002: first_event = true; break;
+        case 2003:
+        case 2004: {
+            long long v;
+            bool years = c == 2003;
+            if (!om_cli_parse_int(optarg, 1, years ? 30 : 3650, &v))
+                return om_cli_usage("rates", "expected --washout-%s 1 to %d, found '%s'",
+                                    years ? "years" : "days", years ? 30 : 3650, optarg);
+            if (years)
+                sp.washout_years = (int)v;
+            else
+                sp.washout_days = (int)v;
+            first_event = true;
+            break;
+        }
+        case 2007: barometer = optarg; break;
+        case 2005:
+            if (!sp.fatality_days)
+                sp.fatality_days = 28;
+            break;
+        case 2006: {
+            long long v;
+            if (!om_cli_parse_int(optarg, 1, 3650, &v))
+                return om_cli_usage("rates", "expected --fatality-days 1 to 3650, found '%s'",
+                                    optarg);
+            sp.fatality_days = (int)v;
+            break;
+        }
         case 'r': {
             long long v;
             if (!om_cli_parse_int(optarg, 1, 5, &v))
@@ -589,8 +711,15 @@ static int run(int argc, char **argv)
     sp.type_fallback = in.fallback;
     if (!nevents)
         return om_cli_usage("rates", "expected --events FILE");
+    if (sp.washout_years && sp.washout_days)
+        return om_cli_usage("rates", "expected --washout-years or --washout-days, found both");
+    if (first_event && !sp.washout_years && !sp.washout_days)
+        sp.washout_years = 7; /* Socialstyrelsen's first-time AMI: none in the previous 7 years */
     if (sii && !(sp.dims & OM_DIM_TYPE))
         return om_cli_usage("rates", "expected type in --by for --sii");
+    if (barometer && ((sp.dims & (OM_DIM_REGSO | OM_DIM_YEAR)) != (OM_DIM_REGSO | OM_DIM_YEAR) ||
+                      (sp.dims & ~(unsigned)(OM_DIM_REGSO | OM_DIM_YEAR | OM_DIM_SEX))))
+        return om_cli_usage("rates", "expected --by regso,year (optionally with sex) for --barometer");
     om_error err = OM_ERROR_INIT;
     /* standard population */
     if (!strcmp(standard, "none"))
@@ -671,6 +800,8 @@ static int run(int argc, char **argv)
             rc = finish_file(sii, sii_cb, &a, true);
         if (!rc && summary)
             rc = finish_file(summary, summary_cb, &a, true);
+        if (!rc && barometer)
+            rc = finish_file(barometer, barometer_cb, &a, false);
         if (!rc) {
             cli_link_report(stderr, "rates", l);
             const om_rates_counts *t = om_rates_total_counts(r);
@@ -681,6 +812,17 @@ static int run(int argc, char **argv)
                     cm.name, t->rows, t->linked, t->unknown_id,
                     t->outside_period, yf, yl, t->not_selected, t->duplicates, t->no_residence,
                     t->no_type);
+            if (sp.washout_years || sp.washout_days)
+                fprintf(stderr,
+                        "omrade rates: washout: %" PRId64 " earlier events read as history, %" PRId64
+                        " events within the window of an earlier one not counted\n",
+                        t->history, t->not_first);
+            if (sp.fatality_days && t->death_before_event)
+                fprintf(stderr,
+                        "omrade rates: %" PRId64
+                        " events of persons who died before the event date left out of the case "
+                        "fatality\n",
+                        t->death_before_event);
             for (int y = yf; y <= yl; y++) {
                 const om_link_plan *p = om_rates_plan(r, y);
                 if (p->type_year != p->type_year_wanted)

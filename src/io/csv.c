@@ -150,6 +150,9 @@ static om_status read_all(om_csv *c, int fd, size_t max_bytes, om_error *err)
     return OM_OK;
 }
 
+static om_status from_fd(om_csv *c, int fd, const char *path, const om_csv_options *opt,
+                         om_error *err);
+
 om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
                       om_error *err)
 {
@@ -175,6 +178,46 @@ om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
                                      : OM_ERR_IO,
                             path, 0, 0, "cannot open the input: %s", strerror(e));
     }
+    om_status s = from_fd(c, fd, path, opt, err);
+    if (!is_stdin)
+        close(fd);
+    if (s == OM_OK && !is_stdin)
+        om_afile_note_input(path);
+    if (s == OM_OK)
+        s = init_common(c, opt, err);
+    if (s != OM_OK) {
+        om_csv_free(c);
+        return s;
+    }
+    *out = c;
+    return OM_OK;
+}
+
+om_status om_csv_open_fd(om_csv **out, const char *name, int fd, const om_csv_options *opt,
+                         om_error *err)
+{
+    *out = NULL;
+    om_csv *c = calloc(1, sizeof *c);
+    if (!c)
+        return om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
+    c->owns = true;
+    set_name(c, name);
+    om_status s = from_fd(c, fd, name, opt, err);
+    if (s == OM_OK)
+        s = init_common(c, opt, err);
+    if (s != OM_OK) {
+        om_csv_free(c);
+        return s;
+    }
+    *out = c;
+    return OM_OK;
+}
+
+/* The input of an open descriptor: mapped when it is a regular file, read
+ * to the end otherwise. */
+static om_status from_fd(om_csv *c, int fd, const char *path, const om_csv_options *opt,
+                         om_error *err)
+{
     struct stat st;
     om_status s = OM_OK;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
@@ -192,18 +235,7 @@ om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
     } else {
         s = read_all(c, fd, opt ? opt->max_bytes : 0, err);
     }
-    if (!is_stdin)
-        close(fd);
-    if (s == OM_OK && !is_stdin)
-        om_afile_note_input(path);
-    if (s == OM_OK)
-        s = init_common(c, opt, err);
-    if (s != OM_OK) {
-        om_csv_free(c);
-        return s;
-    }
-    *out = c;
-    return OM_OK;
+    return s;
 }
 
 om_status om_csv_open_mem(om_csv **out, const char *name, const void *data, size_t len,

@@ -5,8 +5,9 @@
  * write each value as a CSV field into a growing buffer and hand the text to
  * the ordinary CSV reader, so column mapping, typed getters, positions in
  * error messages and the input contract are exactly those of CSV input.
- * The text is built in memory (about the size of the same data as CSV);
- * the CSV path maps the whole input as well.
+ * om_readstat_open streams the text through a buffer into an unlinked
+ * temporary file that the CSV reader maps, as it maps a CSV file;
+ * om_readstat_csv builds it in memory (tools, fuzzing).
  *
  * Epochs of date formats: SAS and Stata count days from 1960-01-01 (SAS
  * Language Reference: Concepts, "SAS date value"; Stata [D] datetime);
@@ -21,10 +22,11 @@
 #include <math.h>
 #include <readstat.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 om_readstat_format om_readstat_format_of(const char *path)
 {
@@ -46,12 +48,14 @@ om_readstat_format om_readstat_format_of(const char *path)
 
 typedef struct {
     char *buf;
+    FILE *fp; /* when set, the text goes here instead of buf */
     size_t len, cap, max_bytes, max_fields;
     om_readstat_format fmt;
     int nvars;
     bool *is_date;   /* per variable index */
     int last_obs, last_var;
-    bool over, nomem;
+    bool over, nomem, ioerr;
+    int ioerrno;
     char rs_error[200];
 } sink;
 
@@ -62,6 +66,15 @@ static bool put(sink *s, const char *p, size_t n)
     if (s->max_bytes && s->len + n > s->max_bytes) {
         s->over = true;
         return false;
+    }
+    if (s->fp) {
+        if (fwrite(p, 1, n, s->fp) != n) {
+            s->ioerr = true;
+            s->ioerrno = errno;
+            return false;
+        }
+        s->len += n;
+        return true;
     }
     if (s->len + n + 1 > s->cap) {
         size_t cap = s->cap ? s->cap : 4096;
@@ -343,13 +356,16 @@ static readstat_error_t mem_update(long size, readstat_progress_handler h, void 
     return READSTAT_OK;
 }
 
+/* The file as CSV text into *text, or written to fp when fp is set (then
+ * *text stays NULL). */
 static om_status convert(const char *path, const char *name, mem_io *mem, om_readstat_format fmt,
-                         size_t max_bytes, size_t max_fields, char **text, size_t *len,
+                         size_t max_bytes, size_t max_fields, FILE *fp, char **text, size_t *len,
                          om_error *err)
 {
     *text = NULL;
     *len = 0;
-    sink s = {.max_bytes = max_bytes,
+    sink s = {.fp = fp,
+              .max_bytes = max_bytes,
               .max_fields = max_fields ? max_fields : 65536,
               .fmt = fmt,
               .last_obs = -1,
@@ -377,6 +393,9 @@ static om_status convert(const char *path, const char *name, mem_io *mem, om_rea
     om_status st = OM_OK;
     if (s.nomem)
         st = om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
+    else if (s.ioerr)
+        st = om_error_set(err, OM_ERR_IO, name, 0, 0, "cannot write the CSV text to a temporary file: %s",
+                          strerror(s.ioerrno));
     else if (s.over)
         st = om_error_set(err, OM_ERR_NOMEM, name, 0, 0,
                           "expected at most %zu bytes as CSV and %zu variables, found more",
@@ -388,12 +407,19 @@ static om_status convert(const char *path, const char *name, mem_io *mem, om_rea
                                                       : "SPSS (sav)",
                           readstat_error_message(e), s.rs_error[0] ? " - " : "", s.rs_error);
     else if (s.nvars > 0 && !end_line(&s))
-        st = s.over ? om_error_set(err, OM_ERR_NOMEM, name, 0, 0,
-                                   "expected at most %zu bytes as CSV, found more", s.max_bytes)
-                    : om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
+        st = s.over    ? om_error_set(err, OM_ERR_NOMEM, name, 0, 0,
+                                      "expected at most %zu bytes as CSV, found more", s.max_bytes)
+             : s.ioerr ? om_error_set(err, OM_ERR_IO, name, 0, 0,
+                                      "cannot write the CSV text to a temporary file: %s",
+                                      strerror(s.ioerrno))
+                       : om_error_set(err, OM_ERR_NOMEM, name, 0, 0, "out of memory");
     if (st != OM_OK) {
         free(s.buf);
         return st;
+    }
+    if (fp) {
+        *len = s.len;
+        return OM_OK;
     }
     if (!s.buf) {
         s.buf = calloc(1, 1); /* no variables: an empty text */
@@ -408,7 +434,7 @@ static om_status convert(const char *path, const char *name, mem_io *mem, om_rea
 om_status om_readstat_csv(const char *path, om_readstat_format fmt, size_t max_bytes,
                           size_t max_fields, char **text, size_t *len, om_error *err)
 {
-    return convert(path, path, NULL, fmt, max_bytes, max_fields, text, len, err);
+    return convert(path, path, NULL, fmt, max_bytes, max_fields, NULL, text, len, err);
 }
 
 om_status om_readstat_csv_mem(const void *data, size_t size, const char *name,
@@ -416,7 +442,7 @@ om_status om_readstat_csv_mem(const void *data, size_t size, const char *name,
                               char **text, size_t *len, om_error *err)
 {
     mem_io m = {data, size, 0};
-    return convert(name, name, &m, fmt, max_bytes, max_fields, text, len, err);
+    return convert(name, name, &m, fmt, max_bytes, max_fields, NULL, text, len, err);
 }
 
 om_status om_readstat_open(om_csv **out, const char *path, om_readstat_format fmt,
@@ -438,14 +464,38 @@ om_status om_readstat_open(om_csv **out, const char *path, om_readstat_format fm
     close(fd);
     if (dir)
         return om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected a file, found a directory");
-    char *text;
-    size_t len;
-    om_status s = om_readstat_csv(path, fmt, opt ? opt->max_bytes : 0, opt ? opt->max_fields : 0,
-                                  &text, &len, err);
-    if (s != OM_OK)
-        return s;
-    om_afile_note_input(path);
-    s = om_csv_open_mem(out, path, text, len, opt, err);
-    free(text);
+    /* Stream the values, as ReadStat's callbacks deliver them, through a
+     * 1 MiB buffer into an unlinked temporary file, and map that file as the
+     * CSV input: memory stays bounded by the page cache, not by the data
+     * (the CSV reader needs its whole input addressable: it splits it at
+     * line ends for its threads). */
+    const char *tmpdir = getenv("TMPDIR");
+    char tpl[4096];
+    int n = snprintf(tpl, sizeof tpl, "%s/omrade-readstat-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (n < 0 || (size_t)n >= sizeof tpl)
+        return om_error_set(err, OM_ERR_IO, path, 0, 0, "TMPDIR is too long");
+    int tfd = mkstemp(tpl);
+    if (tfd < 0)
+        return om_error_set(err, OM_ERR_IO, path, 0, 0, "cannot create a temporary file in %s: %s",
+                            tmpdir && *tmpdir ? tmpdir : "/tmp", strerror(errno));
+    unlink(tpl);
+    FILE *fp = fdopen(tfd, "w+");
+    if (!fp) {
+        close(tfd);
+        return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    setvbuf(fp, NULL, _IOFBF, (size_t)1 << 20);
+    char *text = NULL;
+    size_t len = 0;
+    om_status s = convert(path, path, NULL, fmt, opt ? opt->max_bytes : 0,
+                          opt ? opt->max_fields : 0, fp, &text, &len, err);
+    if (s == OM_OK && fflush(fp) != 0)
+        s = om_error_set(err, OM_ERR_IO, path, 0, 0,
+                         "cannot write the CSV text to a temporary file: %s", strerror(errno));
+    if (s == OM_OK) {
+        om_afile_note_input(path);
+        s = om_csv_open_fd(out, path, fileno(fp), opt, err);
+    }
+    fclose(fp);
     return s;
 }

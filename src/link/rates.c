@@ -15,7 +15,30 @@
  *    into private dense cubes (dimension strides, plus an ESP age band when
  *    standardising); the cubes are summed.  Persons with >= 1 event fall out
  *    of the sort: a person's cells are collected, deduplicated and counted.
- * 4. Measures per cell come from om_stats (see include/omrade/stats.h). */
+ * 4. Measures per cell come from om_stats (see include/omrade/stats.h).
+ *
+ * Event measures (step 3, per person in date order):
+ * - Washout / first events.  An event counts only when the person has no
+ *   event of the same outcome in the window before its date: the N
+ *   calendar years before it, i.e. from the same date N years earlier (29
+ *   February -> 28 February) up to the day before, or the N days before it.
+ *   Socialstyrelsen's first-time AMI ("förstagångsinsjuknande") is an AMI
+ *   with no AMI in the previous seven years (Statistik om hjärtinfarkter,
+ *   HS0114; Folkhälsomyndigheten's indicator "Insjuknande i hjärtinfarkt":
+ *   "första gången efter sju infarktfria år"), and its incident case
+ *   ("incidenta fall", an attack) begins when more than 28 days have passed
+ *   since the previous AMI event.  Every earlier event, counted or not,
+ *   opens a window (a readmission within the window is part of the same
+ *   history), whether or not it could be linked to a residence; events up to
+ *   the window before the first event year are read for this alone
+ *   (counts.history).
+ * - Case fatality.  Socialstyrelsen's 28-day case fatality ("letalitet inom
+ *   28 dagar") is the share of the cases in which the person died within 28
+ *   days of the onset.  Here: death date - event date in 0..D days (the
+ *   event day is day 0, so a death on day 28 counts and one on day 29 does
+ *   not); the death date is the persons file's.  Deaths before the event
+ *   date (register errors) are counted apart and left out.  Interval:
+ *   Wilson, as for other proportions. */
 #define _POSIX_C_SOURCE 200809L
 #include "link_internal.h"
 
@@ -329,6 +352,13 @@ static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, int bits, int 
     return src;
 }
 
+static int days_in_month(int y, int m)
+{
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dm[m - 1];
+}
+
 /* ---------------------------------------------------------------- cube */
 
 typedef struct {
@@ -342,6 +372,7 @@ typedef struct {
 typedef struct {
     double *ev, *pop, *n31; /* nout * nband */
     double *persons;        /* nout */
+    double *fat_cases, *fat_deaths; /* nout; NULL without case fatality */
     om_rates_counts *per;   /* per outcome */
     om_rates_counts tot;
 } cube;
@@ -363,7 +394,8 @@ typedef struct {
     int dbits, cbits;
     int32_t day0;
     int year_first, year_last;
-    const int16_t *day_year; /* day offset -> year */
+    const int16_t *day_year; /* day offset -> year; 0 before the period (washout history) */
+    const int32_t *wstart;     /* washout: day offset -> first day offset of its window; NULL none */
     const om_link_plan *plans; /* per year - year_first */
 } agg_ctx;
 
@@ -460,12 +492,17 @@ static void *agg_main(void *arg)
     /* events */
     uint64_t prev = ~(uint64_t)0;
     uint32_t cur = UINT32_MAX;
+    const int fat_days = a->spec->fatality_days;
+    /* washout: the person's latest event day offset per outcome */
+    int32_t last[64];
     for (size_t i = j->k0; i < j->k1; i++) {
         uint64_t k = j->keys[i];
         uint32_t p = (uint32_t)(k >> pshift);
         if (p != cur) {
             flush_person(j);
             cur = p;
+            for (size_t o = 0; o < a->noutcome; o++)
+                last[o] = INT32_MIN;
         }
         uint64_t mask = a->code_mask[k & cmask];
         if (k == prev) {
@@ -476,7 +513,35 @@ static void *agg_main(void *arg)
             continue;
         }
         prev = k;
-        int y = a->day_year[(k >> a->cbits) & (((uint64_t)1 << a->dbits) - 1)];
+        int32_t doff = (int32_t)((k >> a->cbits) & (((uint64_t)1 << a->dbits) - 1));
+        int y = a->day_year[doff];
+        if (a->wstart) {
+            /* keys are in date order within a person: last[o] is the
+             * latest earlier event of outcome o */
+            uint64_t first = 0;
+            for (size_t o = 0; o < a->noutcome; o++) {
+                if (!(mask >> o & 1))
+                    continue;
+                if (last[o] < a->wstart[doff])
+                    first |= (uint64_t)1 << o;
+                last[o] = doff;
+            }
+            if (y == 0) {
+                j->c.tot.history++;
+                for (size_t o = 0; o < a->noutcome; o++)
+                    if (mask >> o & 1)
+                        j->c.per[o].history++;
+                continue;
+            }
+            for (size_t o = 0; o < a->noutcome; o++)
+                if ((mask & ~first) >> o & 1)
+                    j->c.per[o].not_first++;
+            if (!first) {
+                j->c.tot.not_first++;
+                continue;
+            }
+            mask = first;
+        }
         int type;
         const om_link_plan *plan = &a->plans[y - a->year_first];
         int32_t area = om_link_area(l, p, plan, &type, NULL);
@@ -500,6 +565,15 @@ static void *agg_main(void *arg)
         j->c.tot.type_substituted += subst;
         int age = y - l->birth_year[p];
         int band = band_of(sh, age);
+        /* case fatality: 1 died on day 0..fat_days, 0 did not, -1 death
+         * recorded before the event */
+        int fatal = 0;
+        if (fat_days > 0 && l->death_day[p] != OM_NO_DEATH) {
+            int64_t dd = (int64_t)l->death_day[p] - ((int64_t)a->day0 + doff);
+            fatal = dd < 0 ? -1 : dd <= fat_days;
+        }
+        if (fatal < 0)
+            j->c.tot.death_before_event++;
         for (size_t o = 0; o < a->noutcome; o++) {
             if (!(mask >> o & 1))
                 continue;
@@ -508,6 +582,14 @@ static void *agg_main(void *arg)
             cnt->type_substituted += subst;
             size_t cell = cell_index(a, p, y, (int)o, area, type, age);
             j->c.ev[cell * (size_t)nb + (size_t)band] += 1;
+            if (fat_days > 0) {
+                if (fatal < 0) {
+                    cnt->death_before_event++;
+                } else {
+                    j->c.fat_cases[cell] += 1;
+                    j->c.fat_deaths[cell] += fatal;
+                }
+            }
             if (!push_pc(j, cell)) {
                 j->fail = true;
                 return NULL;
@@ -552,7 +634,7 @@ static void *agg_main(void *arg)
     return NULL;
 }
 
-static bool cube_alloc(cube *c, const cube_shape *sh, size_t noutcome)
+static bool cube_alloc(cube *c, const cube_shape *sh, size_t noutcome, bool fatality)
 {
     size_t nf = sh->nout * (size_t)sh->nband;
     c->ev = calloc(nf, sizeof(double));
@@ -560,6 +642,12 @@ static bool cube_alloc(cube *c, const cube_shape *sh, size_t noutcome)
     c->n31 = calloc(nf, sizeof(double));
     c->persons = calloc(sh->nout, sizeof(double));
     c->per = calloc(noutcome, sizeof(om_rates_counts));
+    if (fatality) {
+        c->fat_cases = calloc(sh->nout, sizeof(double));
+        c->fat_deaths = calloc(sh->nout, sizeof(double));
+        if (!c->fat_cases || !c->fat_deaths)
+            return false;
+    }
     return c->ev && c->pop && c->n31 && c->persons && c->per;
 }
 
@@ -569,6 +657,8 @@ static void cube_free(cube *c)
     free(c->pop);
     free(c->n31);
     free(c->persons);
+    free(c->fat_cases);
+    free(c->fat_deaths);
     free(c->per);
 }
 
@@ -585,6 +675,9 @@ static void counts_add(om_rates_counts *d, const om_rates_counts *s)
     d->pop_no_type += s->pop_no_type;
     d->type_substituted += s->type_substituted;
     d->pop_type_substituted += s->pop_type_substituted;
+    d->history += s->history;
+    d->not_first += s->not_first;
+    d->death_before_event += s->death_before_event;
 }
 
 /* ---------------------------------------------------------------- public */
@@ -648,8 +741,28 @@ static om_status check_spec(const om_link *l, const om_outcomes *o, const om_rat
     if ((spec->dims & OM_DIM_TYPE) && !l->has_types)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected an area-types file (--types) to tabulate by area type");
-    if (spec->level != 0.95 && spec->level != 0.998)
-        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected confidence level 95 or 99.8");
+    if (!(spec->level >= 0.9 && spec->level <= 0.9999))
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected a confidence level from 90 to 99.99 %%, found %g %%",
+                            spec->level * 100);
+    if (spec->washout_years && spec->washout_days)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected a washout in years or in days, found both");
+    if (spec->washout_years < 0 || spec->washout_years > 30)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected a washout of 1 to 30 years, found %d", spec->washout_years);
+    if (spec->washout_days < 0 || spec->washout_days > 3650)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected a washout of 1 to 3650 days, found %d", spec->washout_days);
+    if (spec->fatality_days < 0 || spec->fatality_days > 3650)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected case-fatality days 1 to 3650, found %d", spec->fatality_days);
+    if (spec->byar_from < 0)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected Byar's limits from a count >= 0, found %d", spec->byar_from);
+    if (spec->per < 0 || !isfinite(spec->per))
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected rates per a positive number, found %g", spec->per);
     /* Default event years: those whose residence year (under the method)
      * is in the residence data. */
     int df, dl;
@@ -668,6 +781,16 @@ static om_status check_spec(const om_link *l, const om_outcomes *o, const om_rat
     if (*yl - *yf > 40)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected a period of at most 40 years, found %d-%d", *yf, *yl);
+    {
+        /* the keys hold day offsets from the start of the washout history */
+        int32_t d0 = om_link_days_from_civil(*yf - spec->washout_years, 1, 1) - spec->washout_days;
+        int32_t d1 = om_link_days_from_civil(*yl + 1, 1, 1);
+        if (d1 - d0 >= (1 << DAY_BITS))
+            return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                                "expected the event years plus the washout to span at most 44 "
+                                "years, found %d-%d with %d years and %d days of washout",
+                                *yf, *yl, spec->washout_years, spec->washout_days);
+    }
     om_link_fallback fb = !(spec->dims & OM_DIM_TYPE) ? OM_LINK_TYPES_UNUSED : spec->type_fallback;
     for (int y = *yf; y <= *yl; y++) {
         om_status s = om_link_plan_year(l, spec->method, y, fb, &plans[y - *yf], err);
@@ -854,20 +977,28 @@ static om_status read_events(const om_link *l, const om_outcomes *o, const char 
 static void measures(om_rates *r, const cube_shape *sh, const cube *c,
                      const om_rates_spec *spec, const double *w, const size_t *cube_of)
 {
-    const double per = 100000;
+    const double per = spec->per > 0 ? spec->per : 100000;
+    const double byar_from = spec->byar_from > 0 ? spec->byar_from : 10;
     for (size_t i = 0; i < r->ncells; i++) {
         om_rates_cell *x = &r->cells[i];
         size_t ci = cube_of[i];
         const double *ev = &c->ev[ci * (size_t)sh->nband];
         const double *pop = &c->pop[ci * (size_t)sh->nband];
-        om_stats_rate(x->events, x->pop, per, spec->level, &x->rate, &x->rate_lower,
-                      &x->rate_upper);
+        om_stats_rate_ex(x->events, x->pop, per, spec->level, byar_from, &x->rate, &x->rate_lower,
+                         &x->rate_upper);
         om_stats_wilson(x->persons, x->n, spec->level, &x->prop, &x->prop_lower, &x->prop_upper);
+        x->fatality = x->fatality_lower = x->fatality_upper = NAN;
+        if (c->fat_cases) {
+            x->fat_cases = c->fat_cases[ci];
+            x->fat_deaths = c->fat_deaths[ci];
+            om_stats_wilson(x->fat_deaths, x->fat_cases, spec->level, &x->fatality,
+                            &x->fatality_lower, &x->fatality_upper);
+        }
         x->dsr = x->dsr_lower = x->dsr_upper = x->dsr_var = NAN;
         x->dsr_note = -1;
         if (sh->nband == OM_ESP_BANDS) {
             om_dsr d;
-            om_stats_dsr(OM_ESP_BANDS, ev, pop, w, per, spec->level, &d);
+            om_stats_dsr_ex(OM_ESP_BANDS, ev, pop, w, per, spec->level, byar_from, &d);
             x->dsr = d.dsr;
             x->dsr_lower = d.lower;
             x->dsr_upper = d.upper;
@@ -937,7 +1068,9 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
     }
     r->standardised = sh.nband == OM_ESP_BANDS;
     r->per = calloc(o->n, sizeof *r->per);
-    int32_t day0 = om_link_days_from_civil(yf, 1, 1), day1 = om_link_days_from_civil(yl + 1, 1, 1);
+    const bool washout = spec->washout_years > 0 || spec->washout_days > 0;
+    int32_t day1 = om_link_days_from_civil(yl + 1, 1, 1);
+    int32_t day0 = om_link_days_from_civil(yf - spec->washout_years, 1, 1) - spec->washout_days;
     om_strmap *gcodes = om_strmap_new(4096);
     uint64_t *gmask = NULL, *keys = NULL;
     size_t ngcodes = 0, capg = 0, nkeys = 0, capk = 0;
@@ -983,23 +1116,44 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
         }
     }
     int16_t *day_year = NULL;
+    int32_t *wstart = NULL;
     if (s == OM_OK) {
-        day_year = malloc((size_t)(day1 - day0) * sizeof *day_year);
+        day_year = calloc((size_t)(day1 - day0), sizeof *day_year);
         if (!day_year)
             s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         for (int y = yf; s == OM_OK && y <= yl; y++)
             for (int32_t d = om_link_days_from_civil(y, 1, 1); d < om_link_days_from_civil(y + 1, 1, 1); d++)
                 day_year[d - day0] = (int16_t)y;
     }
+    if (s == OM_OK && washout) {
+        /* window start of each event day in the period (offsets from day0;
+         * days before the period never count, so their window is moot) */
+        wstart = calloc((size_t)(day1 - day0), sizeof *wstart);
+        if (!wstart)
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (int y = yf; s == OM_OK && y <= yl; y++)
+            for (int m = 1; m <= 12; m++)
+                for (int d = 1; d <= days_in_month(y, m); d++) {
+                    int32_t day = om_link_days_from_civil(y, m, d);
+                    int32_t ws = day - spec->washout_days;
+                    if (spec->washout_years) {
+                        int yy = y - spec->washout_years;
+                        int dd = d > days_in_month(yy, m) ? days_in_month(yy, m) : d;
+                        ws = om_link_days_from_civil(yy, m, dd);
+                    }
+                    wstart[day - day0] = ws - day0;
+                }
+    }
     /* aggregate on threads with private cubes (one thread if cubes are big) */
-    agg_ctx actx = {l, spec, &sh, o->n, gmask, dbits, cbits, day0, yf, yl, day_year, r->plans};
+    agg_ctx actx = {l,    spec,      &sh,    o->n, gmask, dbits, cbits, day0, yf,
+                    yl,   day_year,  wstart, r->plans};
     int nt = sh.nout * (size_t)sh.nband * 3 * sizeof(double) > ((size_t)256 << 20) ? 1 : nthreads;
     agg_job jobs[64];
     memset(jobs, 0, sizeof jobs);
     for (int t = 0; s == OM_OK && t < nt; t++) {
         jobs[t].a = &actx;
         jobs[t].keys = keys;
-        if (!cube_alloc(&jobs[t].c, &sh, o->n))
+        if (!cube_alloc(&jobs[t].c, &sh, o->n, spec->fatality_days > 0))
             s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         /* person-aligned ranges */
         uint32_t pb = (uint32_t)((uint64_t)l->n * (uint64_t)t / (uint64_t)nt);
@@ -1039,6 +1193,7 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
     }
     free(keys);
     free(day_year);
+    free(wstart);
     free(gmask);
     cube *c = &jobs[0].c;
     if (s == OM_OK) {
@@ -1051,6 +1206,10 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
             }
             for (size_t i = 0; i < sh.nout; i++)
                 c->persons[i] += jobs[t].c.persons[i];
+            for (size_t i = 0; c->fat_cases && i < sh.nout; i++) {
+                c->fat_cases[i] += jobs[t].c.fat_cases[i];
+                c->fat_deaths[i] += jobs[t].c.fat_deaths[i];
+            }
             for (size_t k = 0; k < o->n; k++)
                 counts_add(&c->per[k], &jobs[t].c.per[k]);
             counts_add(&c->tot, &jobs[t].c.tot);

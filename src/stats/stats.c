@@ -26,6 +26,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 const double om_esp2013[OM_ESP_BANDS] = {5000, 5500, 5500, 5500, 6000, 6000, 6500,
@@ -69,6 +70,40 @@ bool om_stats_parse_level(const char *s, double *level)
     return false;
 }
 
+bool om_stats_parse_confidence(const char *s, double *level)
+{
+    if (!s || !*s)
+        return false;
+    double v;
+    size_t n = strlen(s);
+    char buf[32];
+    if (n >= sizeof buf)
+        return false;
+    memcpy(buf, s, n + 1);
+    if (buf[n - 1] == '%')
+        buf[--n] = 0;
+    if (!om_parse_double(buf, n, &v))
+        return false;
+    if (v >= 90 && v <= 99.99)
+        v /= 100;
+    if (!(v >= 0.9 && v <= 0.9999))
+        return false;
+    *level = v;
+    return true;
+}
+
+const char *om_stats_level_text(double level, char *buf, size_t size)
+{
+    /* shortest of %.1f .. %.4f that reads back as the percentage */
+    for (int d = 0; d <= 4; d++) {
+        snprintf(buf, size, "%.*f", d, level * 100);
+        double back;
+        if (om_parse_double(buf, strlen(buf), &back) && fabs(back - level * 100) < 1e-9)
+            break;
+    }
+    return buf;
+}
+
 void om_stats_poisson_exact(double k, double level, double *lower, double *upper)
 {
     double a = 1.0 - level;
@@ -90,23 +125,35 @@ void om_stats_poisson_byar(double k, double level, double *lower, double *upper)
     *upper = k1 * u * u * u;
 }
 
-void om_stats_poisson_ci(double k, double level, double *lower, double *upper)
+void om_stats_poisson_limits(double k, double level, double byar_from, double *lower,
+                             double *upper)
 {
-    if (k < 10)
+    if (k < byar_from)
         om_stats_poisson_exact(k, level, lower, upper);
     else
         om_stats_poisson_byar(k, level, lower, upper);
 }
 
+void om_stats_poisson_ci(double k, double level, double *lower, double *upper)
+{
+    om_stats_poisson_limits(k, level, 10, lower, upper);
+}
+
 void om_stats_rate(double events, double pop, double per, double level, double *rate,
                    double *lower, double *upper)
+{
+    om_stats_rate_ex(events, pop, per, level, 10, rate, lower, upper);
+}
+
+void om_stats_rate_ex(double events, double pop, double per, double level, double byar_from,
+                      double *rate, double *lower, double *upper)
 {
     if (!(pop > 0)) {
         *rate = *lower = *upper = NAN;
         return;
     }
     double l, u;
-    om_stats_poisson_ci(events, level, &l, &u);
+    om_stats_poisson_limits(events, level, byar_from, &l, &u);
     *rate = events / pop * per;
     *lower = l / pop * per;
     *upper = u / pop * per;
@@ -135,6 +182,14 @@ void om_stats_wilson(double k, double n, double level, double *p, double *lower,
 void om_stats_dsr(size_t n, const double *events, const double *pop, const double *w,
                   double per, double level, om_dsr *out)
 {
+    om_stats_dsr_ex(n, events, pop, w, per, level, 10, out);
+}
+
+/* Dobson's limits with variance v (per person squared) given, or computed
+ * from the events when v_given is NaN. */
+static void dsr_core(size_t n, const double *events, const double *pop, const double *w,
+                     double per, double level, double byar_from, double v_given, om_dsr *out)
+{
     double O = 0, N = 0, W = 0, sum = 0, var = 0;
     bool nopop = false;
     for (size_t i = 0; i < n; i++) {
@@ -161,14 +216,51 @@ void om_stats_dsr(size_t n, const double *events, const double *pop, const doubl
         out->suppressed = OM_DSR_FEW_EVENTS;
         return;
     }
-    double dsr = sum / W, v = var / (W * W);
+    double dsr = sum / W, v = isnan(v_given) ? var / (W * W) : v_given;
     double ol, ou;
-    om_stats_poisson_ci(O, level, &ol, &ou);
+    om_stats_poisson_limits(O, level, byar_from, &ol, &ou);
     double s = sqrt(v / O);
     out->dsr = dsr * per;
     out->var = v * per * per;
     out->lower = (dsr + s * (ol - O)) * per;
     out->upper = (dsr + s * (ou - O)) * per;
+}
+
+void om_stats_dsr_ex(size_t n, const double *events, const double *pop, const double *w,
+                     double per, double level, double byar_from, om_dsr *out)
+{
+    dsr_core(n, events, pop, w, per, level, byar_from, NAN, out);
+}
+
+void om_stats_dsr_nonind(size_t n, size_t nfreq, const double *freq, const double *persons,
+                         const double *pop, const double *w, double per, double level,
+                         double byar_from, om_dsr *out)
+{
+    double ev[OM_ESP_BANDS * 4];
+    double *e = n <= sizeof ev / sizeof ev[0] ? ev : NULL;
+    if (!e) {
+        /* more bands than any standard omrade knows: nothing to report */
+        out->events = out->pop = out->dsr = out->lower = out->upper = out->var = NAN;
+        out->suppressed = OM_DSR_NO_POP;
+        return;
+    }
+    double W = 0;
+    for (size_t i = 0; i < n; i++) {
+        W += w[i];
+        e[i] = 0;
+    }
+    double v = 0;
+    for (size_t f = 0; f < nfreq; f++) {
+        double vf = 0;
+        for (size_t i = 0; i < n; i++) {
+            double x = persons[f * n + i];
+            e[i] += freq[f] * x;
+            if (pop[i] > 0)
+                vf += x * (w[i] / pop[i]) * (w[i] / pop[i]);
+        }
+        v += freq[f] * freq[f] * vf;
+    }
+    dsr_core(n, e, pop, w, per, level, byar_from, W > 0 ? v / (W * W) : NAN, out);
 }
 
 void om_stats_ratio(double r1, double v1, double r0, double v0, double level, double *ratio,

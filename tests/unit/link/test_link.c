@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #define FIX OM_SOURCE_DIR "/tests/data/link/"
+#define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 
 /* internal parser, declared here to test it directly */
 bool om_link_parse_date(const char *p, size_t n, int32_t *days, int *year);
@@ -378,6 +379,105 @@ static void test_outcomes(void **state)
     om_outcomes_free(o);
 }
 
+/* Event measures on tests/data/events (ami.csv), statistics year 2020 by
+ * sos2 (residence 31 Dec 2019, types of 2019: DeSO 0114C1010 -> type 1,
+ * 0114C1180 -> type 5).  Definitions: Socialstyrelsen's first-time AMI (no
+ * AMI in the previous 7 years), incident case (new after 28 event-free
+ * days) and 28-day case fatality (death on day 0..28 after the event date);
+ * see src/link/rates.c.  Worked by hand, row by row:
+ *   person 1: event 2020-03-01, died 2020-03-29 = day 28  -> fatal
+ *   person 2: event 2020-03-01, died 2020-03-30 = day 29  -> not fatal
+ *   person 3: earlier AMI 2013-05-10 = exactly 7 years     -> not first
+ *   person 4: earlier AMI 2013-05-09 = 7 years and a day   -> first
+ *   person 5: event and death 2020-06-01 (day 0), a duplicate row -> fatal
+ *   person 6: died 2020-01-15, event 2020-02-01            -> left out of fatality
+ *   person 7: 2020-01-10, 2020-02-08 (+29 d), 2020-03-07 (+28 d)
+ *   person 8: 2013-02-28 before 2020-02-29: 29 Feb - 7 y = 28 Feb -> not first
+ *   person 9: not registered 31 Dec 2019                   -> no residence
+ *   person 10: 2012-12-31 (before the window's first day 2013-01-01), 2020-01-01
+ * The code C50 selects no outcome. */
+static void test_event_measures(void **state)
+{
+    om_geo *g = ((fx *)*state)->g;
+    const char *res[1] = {OM_SOURCE_DIR "/tests/data/events/residence.csv"};
+    const char *typ[1] = {OM_SOURCE_DIR "/tests/data/events/types.csv"};
+    const char *ev[1] = {OM_SOURCE_DIR "/tests/data/events/ami.csv"};
+    om_link *l = NULL;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_link_load(&l, g, OM_SOURCE_DIR "/tests/data/events/persons.csv", res, 1,
+                                  typ, 1, NULL, &err),
+                     OM_OK);
+    om_outcomes *o = om_outcomes_new();
+    assert_int_equal(om_outcomes_add(o, "ami", "I21,I22", NULL, &err), OM_OK);
+    om_rates_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.events = ev;
+    sp.nevents = 1;
+    sp.dims = OM_DIM_TYPE | OM_DIM_LAN;
+    sp.level = 0.95;
+    sp.year_first = sp.year_last = 2020;
+    sp.method = preset("sos2");
+    sp.washout_years = 7;
+    sp.fatality_days = 28;
+    om_rates *r = NULL;
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
+    const om_rates_counts *t = om_rates_total_counts(r);
+    assert_int_equal(t->rows, 18);
+    assert_int_equal(t->outside_period, 1); /* person 10's 2012-12-31 */
+    assert_int_equal(t->not_selected, 1);
+    assert_int_equal(t->duplicates, 1);
+    assert_int_equal(t->history, 3);   /* 2013 events of persons 3, 4, 8 */
+    assert_int_equal(t->not_first, 4); /* 3, 8 and person 7's second and third */
+    assert_int_equal(t->no_residence, 1);
+    assert_int_equal(t->linked, 7);
+    assert_int_equal(t->death_before_event, 1);
+    /* every row accounted for once */
+    assert_int_equal(t->outside_period + t->not_selected + t->duplicates + t->history +
+                         t->not_first + t->no_residence + t->no_type + t->linked,
+                     t->rows);
+    assert_int_equal(om_rates_ncells(r), 2);
+    /* z for 95 %: Phi^-1(0.975) */
+    const double z = 1.959963984540054;
+    for (size_t i = 0; i < 2; i++) {
+        const om_rates_cell *x = &om_rates_cells(r)[i];
+        assert_int_equal(x->area, 0); /* Stockholms län, the only region here */
+        /* type 1: persons 1, 2, 7, 10, fatal: 1; type 5: 4, 5, (6 left out), fatal: 5 */
+        double k = 1, n = x->type == 1 ? 4 : 2;
+        assert_true(x->events == (x->type == 1 ? 4 : 3));
+        assert_true(x->fat_cases == n && x->fat_deaths == k);
+        /* Wilson (1927) written out independently */
+        double p = k / n, c = p + z * z / (2 * n), h = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+        NEAR(x->fatality, p, 1e-15);
+        NEAR(x->fatality_lower, (c - h) / (1 + z * z / n), 1e-12);
+        NEAR(x->fatality_upper, (c + h) / (1 + z * z / n), 1e-12);
+    }
+    om_rates_free(r);
+    /* 28-day episodes: person 7's +29 d event is a new case, the +28 d one is not */
+    sp.washout_years = 0;
+    sp.washout_days = 28;
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
+    t = om_rates_total_counts(r);
+    assert_int_equal(t->not_first, 1);
+    assert_int_equal(t->history, 0);
+    assert_int_equal(t->outside_period, 4); /* the 2012-2013 events are outside 28 days */
+    assert_int_equal(t->linked, 10);
+    om_rates_free(r);
+    /* without a washout every non-duplicate event of 2020 counts */
+    sp.washout_days = 0;
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
+    assert_int_equal(om_rates_total_counts(r)->linked, 11);
+    om_rates_free(r);
+    /* a washout over 30 years or in both units is a usage error */
+    sp.washout_years = 31;
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "expected a washout of 1 to 30 years, found 31"));
+    sp.washout_years = 7;
+    sp.washout_days = 28;
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_ERR_USAGE);
+    om_outcomes_free(o);
+    om_link_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -389,6 +489,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scb_types, setup, teardown),
         cmocka_unit_test(test_outcomes),
+        cmocka_unit_test_setup_teardown(test_event_measures, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
