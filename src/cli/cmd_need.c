@@ -15,7 +15,8 @@ static void help(FILE *fp)
             "                   [--cni-weights FILE] --out FILE\n"
             "       omrade need --synth DIR --year Y [--level deso|regso|kommun|lan]\n"
             "                   [--guardian highest|any] --out FILE\n"
-            "       omrade need --compare A.csv:COL B.csv:COL [--top F] --out FILE\n\n"
+            "       omrade need --compare A.csv:COL B.csv:COL [--top F] [--listed L.csv:COL] --out FILE\n"
+            "       omrade need --police LIST --layer FILE [--field NAME] --out FILE\n\n"
             "Need indices per unit from counts per area (RegSO, DeSO or any code).  FILE is CSV\n"
             "with column area and, by index (whole numbers):\n"
             "  cni        population,under5,born_outside,elderly_alone,unemployed,\n"
@@ -33,13 +34,24 @@ static void help(FILE *fp)
             "highest, default) or any guardian (--guardian any).\n"
             "With --compare, join two outputs by unit and compare the columns: Spearman's\n"
             "rank correlation and the overlap of the top F (default 0.1) by each, on stderr;\n"
-            "the file has unit,a,b,rank_a,rank_b,top_a,top_b.\n\n"
+            "the file has unit,a,b,rank_a,rank_b,top_a,top_b.  --listed adds to A's selection\n"
+            "every unit with COL > 0 in L.csv (the earlier selection: CNI together with the\n"
+            "police list) and prints its cross-tabulation against B's top F.\n"
+            "With --police, join the police's list of utsatta områden (a polygon layer with\n"
+            "NAMN and KATEGORI, e.g. data/polisen/uso_2023.shp) to the units of the polygon\n"
+            "layer FILE (e.g. data/geo/swe-maps-kommun.geojson): each area goes to the unit\n"
+            "it overlaps most (none: the nearest, counted); the file has\n"
+            "unit,police_areas,sarskilt_utsatt,utsatt,risk,names.\n\n"
             "options:\n"
             "  --index I          the index (required)\n"
             "  --units FILE       CSV code,unit mapping every area to a unit (e.g. stadsdelar)\n"
             "  --level L          kommun (first 4 digits of the area code) or lan (first 2)\n"
             "  --cni-weights FILE CSV variable,weight for the seven CNI variables (required for\n"
             "                     cni: omrade has no built-in weights)\n"
+            "  --listed L.csv:COL with --compare: units with COL > 0 join A's selection\n"
+            "  --police LIST      the police's list of utsatta områden (polygon layer)\n"
+            "  --layer FILE       with --police: the units' polygons (any vector file GDAL reads)\n"
+            "  --field NAME       with --police: the layer's unit code field (default: detect)\n"
             "  --out FILE         output CSV (required; '-' for standard output)\n" OM_CLI_PROVENANCE_HELP
             "\nexample:\n"
             "  omrade synth --scale 0.02 --out s --households\n"
@@ -47,21 +59,32 @@ static void help(FILE *fp)
             "  omrade need counts.csv --index key2013 --level kommun --out key.csv\n");
 }
 
-static int do_compare(int argc, char **argv, double top, const char *out)
+/* FILE:COLUMN into a new string FILE and a pointer to COLUMN */
+static bool split_spec(const char *arg, char **file, const char **col)
+{
+    const char *colon = strrchr(arg, ':');
+    if (!colon || colon == arg || !colon[1])
+        return false;
+    *file = strndup(arg, (size_t)(colon - arg));
+    *col = colon + 1;
+    return *file != NULL;
+}
+
+static int do_compare(int argc, char **argv, double top, const char *listed, const char *out)
 {
     if (optind + 2 != argc)
         return om_cli_usage("need", "expected --compare A.csv:COLUMN B.csv:COLUMN");
     if (!out)
         return om_cli_usage("need", "expected --out FILE");
-    char *spec[2];
-    const char *col[2];
-    for (int k = 0; k < 2; k++) {
-        const char *arg = argv[optind + k];
-        const char *colon = strrchr(arg, ':');
-        if (!colon || colon == arg || !colon[1])
+    char *spec[3] = {NULL, NULL, NULL};
+    const char *col[3] = {NULL, NULL, NULL};
+    for (int k = 0; k < 3; k++) {
+        const char *arg = k < 2 ? argv[optind + k] : listed;
+        if (arg && !split_spec(arg, &spec[k], &col[k])) {
+            free(spec[0]);
+            free(spec[1]);
             return om_cli_usage("need", "expected FILE:COLUMN, found '%s'", arg);
-        spec[k] = strndup(arg, (size_t)(colon - arg));
-        col[k] = colon + 1;
+        }
     }
     om_error err = OM_ERROR_INIT;
     om_need_comparison c;
@@ -69,8 +92,8 @@ static int do_compare(int argc, char **argv, double top, const char *out)
     om_afile *af = NULL;
     om_status s = om_cli_out_open(&af, out, &err);
     if (s == OM_OK) {
-        s = om_need_compare_files(spec[0], col[0], spec[1], col[1], top, om_afile_stream(af), &c,
-                                  &err);
+        s = om_need_compare_files(spec[0], col[0], spec[1], col[1], top, spec[2], col[2],
+                                  om_afile_stream(af), &c, &err);
         if (s == OM_OK)
             s = om_afile_commit(af, &err);
         else
@@ -78,6 +101,7 @@ static int do_compare(int argc, char **argv, double top, const char *out)
     }
     free(spec[0]);
     free(spec[1]);
+    free(spec[2]);
     if (s != OM_OK)
         return om_cli_fail("need", &err);
     char rho[32];
@@ -87,6 +111,48 @@ static int do_compare(int argc, char **argv, double top, const char *out)
             "only; not compared: %lld units with a value in A only, %lld in B only (%lld empty values)\n",
             (long long)c.units, rho, (long long)c.top, (long long)c.top_both, (long long)c.top_only_a,
             (long long)c.top_only_b, (long long)c.only_a, (long long)c.only_b, (long long)c.undefined);
+    if (listed)
+        fprintf(stderr,
+                "omrade need: A's selection = top %lld + %lld listed (of %lld listed units compared, "
+                "%lld listed not compared) = %lld; against B's top %lld: %lld in both, %lld by A only, "
+                "%lld by B only, %lld in neither\n",
+                (long long)c.top, (long long)c.listed_added, (long long)c.listed, (long long)c.listed_missing,
+                (long long)c.sel_a, (long long)c.top, (long long)c.sel_both, (long long)c.sel_only_a,
+                (long long)c.sel_only_b, (long long)c.sel_neither);
+    return 0;
+}
+
+static int do_police(int argc, char **argv, const char *list, const char *layer, const char *field,
+                     const char *out)
+{
+    if (optind != argc)
+        return om_cli_usage("need", "expected no input FILE with --police, found '%s'", argv[optind]);
+    if (!layer)
+        return om_cli_usage("need", "expected --layer FILE (the units' polygons) with --police");
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    om_error err = OM_ERROR_INIT;
+    om_need_police_report r;
+    om_cli_prov_start("need", argc, argv);
+    om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "units of %s", layer);
+    om_afile *af = NULL;
+    om_status s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_need_police(list, layer, field, om_afile_stream(af), &r, &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    fprintf(stderr,
+            "omrade need: %lld listed areas (%lld särskilt utsatta, %lld utsatta, %lld riskområden) in %lld of "
+            "%lld units; %lld overlapping no unit, given the nearest%s%s%s; %lld not joined\n",
+            (long long)r.areas, (long long)r.by_category[0], (long long)r.by_category[1],
+            (long long)r.by_category[2], (long long)r.units_listed, (long long)r.units, (long long)r.nearest,
+            r.nearest ? " (first: " : "", r.nearest ? r.first_nearest : "", r.nearest ? ")" : "",
+            (long long)r.unassigned);
     return 0;
 }
 
@@ -137,11 +203,16 @@ static int run(int argc, char **argv)
                                          {"guardian", required_argument, 0, 'g'},
                                          {"compare", no_argument, 0, 'c'},
                                          {"top", required_argument, 0, 't'},
+                                         {"listed", required_argument, 0, 'L'},
+                                         {"police", required_argument, 0, 'P'},
+                                         {"layer", required_argument, 0, 'G'},
+                                         {"field", required_argument, 0, 'F'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *out = NULL, *weights = NULL, *synth = NULL, *level = NULL;
+    const char *listed = NULL, *police = NULL, *layer = NULL, *field = NULL;
     long long year = 0;
     bool guardian_any = false, compare = false;
     double top = 0.1;
@@ -176,14 +247,22 @@ static int run(int argc, char **argv)
                 return om_cli_usage("need", "expected --guardian highest or any, found '%s'", optarg);
             break;
         case 'w': weights = optarg; break;
+        case 'L': listed = optarg; break;
+        case 'P': police = optarg; break;
+        case 'G': layer = optarg; break;
+        case 'F': field = optarg; break;
         case 'o': out = optarg; break;
         case 'h': help(stdout); return 0;
         OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("need", "bad option");
         }
     }
+    if (listed && !compare)
+        return om_cli_usage("need", "expected --listed only with --compare");
     if (compare)
-        return do_compare(argc, argv, top, out);
+        return do_compare(argc, argv, top, listed, out);
+    if (police)
+        return do_police(argc, argv, police, layer, field, out);
     if (synth)
         return from_synth(argc, argv, synth, (int)year, level, guardian_any, out);
     if (level) {
