@@ -89,6 +89,31 @@ om_status om_alloc_write(FILE *fp, const om_alloc_units *u, const int64_t *amoun
                          om_error *err);
 
 
+/* Allocations side by side (src/need/allocations.c): k outputs of
+ * om_alloc_write (unit,weight,share,amount) over the same units, e.g. two
+ * keys, or one key computed from several years or linkage methods.  Writes
+ * unit,amount_1..amount_k,change,change_pct,min,max,range_pct in the order
+ * of the first input: change = amount_k - amount_1 (exact, öre),
+ * change_pct = change / amount_1 x 100 (empty when amount_1 = 0),
+ * range_pct = (max - min) / mean x 100 (empty when all are 0).  With
+ * xlsx_path, also an XLSX workbook of the same table (sheet "allocations",
+ * amounts in kronor) and the inputs with their sums (sheet "inputs").
+ * Errors: OM_ERR_USAGE (k outside 2..OM_ALLOC_COMPARE_MAX), OM_ERR_INPUT
+ * with file:line:column (an amount that is not kronor with two decimals, a
+ * repeated unit, a unit missing from or added in an input), OM_ERR_IO. */
+#define OM_ALLOC_COMPARE_MAX 32
+typedef struct om_alloc_comparison {
+    size_t files;
+    int64_t units, units_changed;
+    int64_t total[OM_ALLOC_COMPARE_MAX]; /* sum of each input, öre */
+    int64_t max_change;                  /* the largest |change|, öre, with its sign */
+    char max_change_unit[64];
+    double max_range_pct;
+    char max_range_unit[64];
+} om_alloc_comparison;
+om_status om_alloc_compare(size_t k, const char *const *paths, FILE *out, const char *xlsx_path,
+                           om_alloc_comparison *c, om_error *err);
+
 /* ---------------------------------------------------------- need indices */
 
 typedef enum om_need_index {

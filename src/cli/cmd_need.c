@@ -16,7 +16,9 @@ static void help(FILE *fp)
             "       omrade need --synth DIR --year Y [--level deso|regso|kommun|lan]\n"
             "                   [--guardian highest|any] --out FILE\n"
             "       omrade need --compare A.csv:COL B.csv:COL [--top F] [--listed L.csv:COL] --out FILE\n"
-            "       omrade need --police LIST --layer FILE [--field NAME] --out FILE\n\n"
+            "       omrade need --police LIST --layer FILE [--field NAME] --out FILE\n"
+            "       omrade need --key FORMULA FILE [--units FILE | --level kommun|lan] --out FILE\n"
+            "       omrade need --allocations A.csv B.csv... [--xlsx FILE] --out FILE\n\n"
             "Need indices per unit from counts per area (RegSO, DeSO or any code).  FILE is CSV\n"
             "with column area and, by index (whole numbers):\n"
             "  cni        population,under5,born_outside,elderly_alone,unemployed,\n"
@@ -41,7 +43,11 @@ static void help(FILE *fp)
             "NAMN and KATEGORI, e.g. data/polisen/uso_2023.shp) to the units of the polygon\n"
             "layer FILE (e.g. data/geo/swe-maps-kommun.geojson): each area goes to the unit\n"
             "it overlaps most (none: the nearest, counted); the file has\n"
-            "unit,police_areas,sarskilt_utsatt,utsatt,risk,names.\n\n"
+            "unit,police_areas,sarskilt_utsatt,utsatt,risk,names.\n"
+            "With --allocations, put outputs of `omrade allocate` over the same units side\n"
+            "by side (two keys; or one key from several years or linkage methods):\n"
+            "unit,amount_1..amount_k,change,change_pct,min,max,range_pct, exact to the öre;\n"
+            "--xlsx also writes it as a workbook for a decision memo.\n\n"
             "options:\n"
             "  --index I          the index (required)\n"
             "  --units FILE       CSV code,unit mapping every area to a unit (e.g. stadsdelar)\n"
@@ -52,6 +58,8 @@ static void help(FILE *fp)
             "  --police LIST      the police's list of utsatta områden (polygon layer)\n"
             "  --layer FILE       with --police: the units' polygons (any vector file GDAL reads)\n"
             "  --field NAME       with --police: the layer's unit code field (default: detect)\n"
+            "  --allocations      compare the allocations given as files\n"
+            "  --xlsx FILE        with --allocations: also an XLSX workbook\n"
             "  --out FILE         output CSV (required; '-' for standard output)\n" OM_CLI_PROVENANCE_HELP
             "\nexample:\n"
             "  omrade synth --scale 0.02 --out s --households\n"
@@ -119,6 +127,42 @@ static int do_compare(int argc, char **argv, double top, const char *listed, con
                 (long long)c.top, (long long)c.listed_added, (long long)c.listed, (long long)c.listed_missing,
                 (long long)c.sel_a, (long long)c.top, (long long)c.sel_both, (long long)c.sel_only_a,
                 (long long)c.sel_only_b, (long long)c.sel_neither);
+    return 0;
+}
+
+static int do_allocations(int argc, char **argv, const char *xlsx, const char *out)
+{
+    size_t k = (size_t)(argc - optind);
+    if (k < 2 || k > OM_ALLOC_COMPARE_MAX)
+        return om_cli_usage("need", "expected --allocations with 2 to %d files, found %zu",
+                            OM_ALLOC_COMPARE_MAX, k);
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    om_error err = OM_ERROR_INIT;
+    om_alloc_comparison c;
+    om_cli_prov_start("need", argc, argv);
+    om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "none");
+    om_afile *af = NULL;
+    om_status s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_alloc_compare(k, (const char *const *)argv + optind, om_afile_stream(af), xlsx, &c, &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    char ch[40], sum[40], rp[32];
+    om_money_format(ch, sizeof ch, c.max_change);
+    om_fmt_fixed(rp, sizeof rp, c.max_range_pct, 2);
+    fprintf(stderr, "omrade need: %lld units in %zu allocations (sums", (long long)c.units, c.files);
+    for (size_t f = 0; f < c.files; f++) {
+        om_money_format(sum, sizeof sum, c.total[f]);
+        fprintf(stderr, "%s%s", f ? ", " : " ", sum);
+    }
+    fprintf(stderr, "); last vs first: %lld units change, the most %s (%s); largest range %s %% (%s)\n",
+            (long long)c.units_changed, ch, c.max_change_unit, rp, c.max_range_unit);
     return 0;
 }
 
@@ -204,6 +248,8 @@ static int run(int argc, char **argv)
                                          {"compare", no_argument, 0, 'c'},
                                          {"top", required_argument, 0, 't'},
                                          {"listed", required_argument, 0, 'L'},
+                                         {"allocations", no_argument, 0, 'A'},
+                                         {"xlsx", required_argument, 0, 'X'},
                                          {"police", required_argument, 0, 'P'},
                                          {"layer", required_argument, 0, 'G'},
                                          {"field", required_argument, 0, 'F'},
@@ -212,7 +258,8 @@ static int run(int argc, char **argv)
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *out = NULL, *weights = NULL, *synth = NULL, *level = NULL;
-    const char *listed = NULL, *police = NULL, *layer = NULL, *field = NULL;
+    const char *listed = NULL, *police = NULL, *layer = NULL, *field = NULL, *xlsx = NULL;
+    bool allocations = false;
     long long year = 0;
     bool guardian_any = false, compare = false;
     double top = 0.1;
@@ -248,6 +295,8 @@ static int run(int argc, char **argv)
             break;
         case 'w': weights = optarg; break;
         case 'L': listed = optarg; break;
+        case 'A': allocations = true; break;
+        case 'X': xlsx = optarg; break;
         case 'P': police = optarg; break;
         case 'G': layer = optarg; break;
         case 'F': field = optarg; break;
@@ -259,6 +308,10 @@ static int run(int argc, char **argv)
     }
     if (listed && !compare)
         return om_cli_usage("need", "expected --listed only with --compare");
+    if (xlsx && !allocations)
+        return om_cli_usage("need", "expected --xlsx only with --allocations");
+    if (allocations)
+        return do_allocations(argc, argv, xlsx, out);
     if (compare)
         return do_compare(argc, argv, top, listed, out);
     if (police)
