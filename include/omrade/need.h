@@ -232,6 +232,22 @@ om_status om_need_police(const char *police_path, const char *units_path, const 
  * number >= 0.  Errors: OM_ERR_INPUT naming the unknown, repeated or
  * missing variable. */
 om_status om_need_cni_weights_read(const char *path, double w[OM_NEED_CNI_VARS], om_error *err);
+/* An allocation key (src/need/key.c): the formula `key` over the columns of
+ * the CSV `path` (column area or unit, one row per area), evaluated per row
+ * and summed per unit (o->units_path or o->level as in om_need_compute;
+ * o->index is not used), written as unit,weight for `omrade allocate`.
+ * Formula: terms joined by + or -, factors by *; a factor is a number, a
+ * column, or COLUMN[v:w,...] (w for the row whose COLUMN is the text v).
+ * Errors: OM_ERR_USAGE (a formula that does not parse, a column not in the
+ * file), OM_ERR_INPUT with file:line:column (a cell that is not a number, a
+ * value not in a lookup, an area weight < 0 or not finite), OM_ERR_IO,
+ * OM_ERR_NOMEM. */
+typedef struct om_need_key_report {
+    int64_t areas, units, zero; /* rows read; units written; units of weight 0 */
+    double total;               /* sum of the weights */
+} om_need_key_report;
+om_status om_need_key(const char *path, const char *key, const om_need_opts *o, FILE *out,
+                      om_need_key_report *rep, om_error *err);
 om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table **out,
                           om_error *err);
 void om_need_table_free(om_need_table *t);

@@ -44,6 +44,10 @@ static void help(FILE *fp)
             "layer FILE (e.g. data/geo/swe-maps-kommun.geojson): each area goes to the unit\n"
             "it overlaps most (none: the nearest, counted); the file has\n"
             "unit,police_areas,sarskilt_utsatt,utsatt,risk,names.\n"
+            "With --key, write an allocation key unit,weight for `omrade allocate`: the\n"
+            "formula over FILE's columns per row, summed per unit; terms joined by + or -,\n"
+            "factors by *, a factor a number, a column or COLUMN[v:w,...] (w where COLUMN is\n"
+            "v), e.g. 'population*cni' or 'population*area_type[1:2,2:1.5,3:1,4:1,5:1]'.\n"
             "With --allocations, put outputs of `omrade allocate` over the same units side\n"
             "by side (two keys; or one key from several years or linkage methods):\n"
             "unit,amount_1..amount_k,change,change_pct,min,max,range_pct, exact to the öre;\n"
@@ -58,6 +62,7 @@ static void help(FILE *fp)
             "  --police LIST      the police's list of utsatta områden (polygon layer)\n"
             "  --layer FILE       with --police: the units' polygons (any vector file GDAL reads)\n"
             "  --field NAME       with --police: the layer's unit code field (default: detect)\n"
+            "  --key FORMULA      an allocation key from FILE's columns (see above)\n"
             "  --allocations      compare the allocations given as files\n"
             "  --xlsx FILE        with --allocations: also an XLSX workbook\n"
             "  --out FILE         output CSV (required; '-' for standard output)\n" OM_CLI_PROVENANCE_HELP
@@ -166,6 +171,36 @@ static int do_allocations(int argc, char **argv, const char *xlsx, const char *o
     return 0;
 }
 
+static int do_key(int argc, char **argv, const char *key, const om_need_opts *o, const char *out)
+{
+    if (optind + 1 != argc)
+        return om_cli_usage("need", "expected one input FILE with --key");
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    om_error err = OM_ERROR_INIT;
+    om_need_key_report r;
+    om_cli_prov_start("need", argc, argv);
+    om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "none");
+    om_afile *af = NULL;
+    om_status s = om_prov_input(om_cli_prov(), argv[optind], -1, &err);
+    if (s == OM_OK)
+        s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_need_key(argv[optind], key, o, om_afile_stream(af), &r, &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    char tot[48];
+    om_fmt_fixed(tot, sizeof tot, r.total, 6);
+    fprintf(stderr, "omrade need: key over %lld areas: %lld units, %lld of weight 0; total weight %s\n",
+            (long long)r.areas, (long long)r.units, (long long)r.zero, tot);
+    return 0;
+}
+
 static int do_police(int argc, char **argv, const char *list, const char *layer, const char *field,
                      const char *out)
 {
@@ -250,6 +285,7 @@ static int run(int argc, char **argv)
                                          {"listed", required_argument, 0, 'L'},
                                          {"allocations", no_argument, 0, 'A'},
                                          {"xlsx", required_argument, 0, 'X'},
+                                         {"key", required_argument, 0, 'K'},
                                          {"police", required_argument, 0, 'P'},
                                          {"layer", required_argument, 0, 'G'},
                                          {"field", required_argument, 0, 'F'},
@@ -259,6 +295,7 @@ static int run(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *out = NULL, *weights = NULL, *synth = NULL, *level = NULL;
     const char *listed = NULL, *police = NULL, *layer = NULL, *field = NULL, *xlsx = NULL;
+    const char *key = NULL;
     bool allocations = false;
     long long year = 0;
     bool guardian_any = false, compare = false;
@@ -297,6 +334,7 @@ static int run(int argc, char **argv)
         case 'L': listed = optarg; break;
         case 'A': allocations = true; break;
         case 'X': xlsx = optarg; break;
+        case 'K': key = optarg; break;
         case 'P': police = optarg; break;
         case 'G': layer = optarg; break;
         case 'F': field = optarg; break;
@@ -325,6 +363,11 @@ static int run(int argc, char **argv)
             o.level = 2;
         else
             return om_cli_usage("need", "expected --level kommun or lan, found '%s'", level);
+    }
+    if (key) {
+        if (o.units_path && o.level)
+            return om_cli_usage("need", "expected --units or --level, found both");
+        return do_key(argc, argv, key, &o, out);
     }
     if (optind + 1 != argc)
         return om_cli_usage("need", "expected one input FILE");

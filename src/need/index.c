@@ -38,6 +38,8 @@
  * here the counts are taken as given. */
 #include "omrade/need.h"
 
+#include "need/need_internal.h"
+
 #include "omrade/csv.h"
 #include "omrade/hash.h"
 
@@ -182,14 +184,7 @@ static om_status unit_row(om_need_table *t, om_strmap *map, const char *key, siz
     return OM_OK;
 }
 
-/* code,unit: area code -> unit name (kept in an arena-free string list) */
-typedef struct {
-    om_strmap *map;
-    char **name;
-    size_t n;
-} unitmap;
-
-static void unitmap_free(unitmap *m)
+void om_need_unitmap_free(unitmap *m)
 {
     om_strmap_free(m->map);
     for (size_t i = 0; i < m->n; i++)
@@ -197,7 +192,7 @@ static void unitmap_free(unitmap *m)
     free(m->name);
 }
 
-static om_status unitmap_read(const char *path, unitmap *m, om_error *err)
+om_status om_need_unitmap_read(const char *path, unitmap *m, om_error *err)
 {
     memset(m, 0, sizeof *m);
     om_csv *c = NULL;
@@ -346,8 +341,8 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
                             "weights (docs/need.md)");
     unitmap um = {0};
     om_status s = OM_OK;
-    if (o->units_path && (s = unitmap_read(o->units_path, &um, err)) != OM_OK) {
-        unitmap_free(&um);
+    if (o->units_path && (s = om_need_unitmap_read(o->units_path, &um, err)) != OM_OK) {
+        om_need_unitmap_free(&um);
         return s;
     }
     om_need_table *t = calloc(1, sizeof *t);
@@ -433,7 +428,7 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
         s = om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected at least one area row, found none");
     om_csv_free(c);
     om_strmap_free(map);
-    unitmap_free(&um);
+    om_need_unitmap_free(&um);
     if (s != OM_OK) {
         om_need_table_free(t);
         return s;
