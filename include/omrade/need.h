@@ -139,6 +139,9 @@ typedef struct om_need_opts {
      * first four digits of the area code), 2 = län (the first two). */
     const char *units_path;
     int level;
+    /* > 0: om_need_write starts every row with this year (column `year`),
+     * the form `omrade build --need` loads into the barometer */
+    int year;
 } om_need_opts;
 
 /* Counts and indices per unit.  Created by om_need_compute(), destroyed by

@@ -43,7 +43,8 @@ static void help(FILE *fp)
             "NAMN and KATEGORI, e.g. data/polisen/uso_2023.shp) to the units of the polygon\n"
             "layer FILE (e.g. data/geo/swe-maps-kommun.geojson): each area goes to the unit\n"
             "it overlaps most (none: the nearest, counted); the file has\n"
-            "unit,police_areas,sarskilt_utsatt,utsatt,risk,names.\n"
+            "unit,police_areas,sarskilt_utsatt,utsatt,risk,names.\n");
+    fprintf(fp,
             "With --key, write an allocation key unit,weight for `omrade allocate`: the\n"
             "formula over FILE's columns per row, summed per unit; terms joined by + or -,\n"
             "factors by *, a factor a number, a column or COLUMN[v:w,...] (w where COLUMN is\n"
@@ -65,6 +66,8 @@ static void help(FILE *fp)
             "  --key FORMULA      an allocation key from FILE's columns (see above)\n"
             "  --allocations      compare the allocations given as files\n"
             "  --xlsx FILE        with --allocations: also an XLSX workbook\n"
+            "  --year Y           with --index: start each row with the year Y (for\n"
+            "                     `omrade build --need`)\n"
             "  --out FILE         output CSV (required; '-' for standard output)\n" OM_CLI_PROVENANCE_HELP
             "\nexample:\n"
             "  omrade synth --scale 0.02 --out s --households\n"
@@ -242,6 +245,9 @@ static int from_synth(int argc, char **argv, const char *dir, int year, const ch
         return om_cli_usage("need", "expected no input FILE with --synth, found '%s'", argv[optind]);
     if (!year)
         return om_cli_usage("need", "expected --year with --synth");
+    if (year < OM_SYNTH_YEAR0 + 1 || year > OM_SYNTH_YEAR1)
+        return om_cli_usage("need", "expected --year %d-%d, found '%d'", OM_SYNTH_YEAR0 + 1, OM_SYNTH_YEAR1,
+                            year);
     if (!out)
         return om_cli_usage("need", "expected --out FILE");
     om_level level = lv ? om_level_parse(lv) : OM_LEVEL_REGSO;
@@ -320,9 +326,9 @@ static int run(int argc, char **argv)
                 return om_cli_usage("need", "expected --top a fraction in (0, 1], found '%s'", optarg);
             break;
         case 'y':
-            if (!om_cli_parse_int(optarg, OM_SYNTH_YEAR0 + 1, OM_SYNTH_YEAR1, &year))
-                return om_cli_usage("need", "expected --year %d-%d, found '%s'", OM_SYNTH_YEAR0 + 1,
-                                    OM_SYNTH_YEAR1, optarg);
+            if (!om_cli_parse_int(optarg, OM_YEAR_MIN, OM_YEAR_MAX, &year))
+                return om_cli_usage("need", "expected --year %d-%d, found '%s'", OM_YEAR_MIN, OM_YEAR_MAX,
+                                    optarg);
             break;
         case 'g':
             if (strcmp(optarg, "any") == 0)
@@ -373,6 +379,7 @@ static int run(int argc, char **argv)
         return om_cli_usage("need", "expected one input FILE");
     if (!has_index)
         return om_cli_usage("need", "expected --index cni, key2011, key2013 or child-sei");
+    o.year = (int)year; /* --year without --synth: the year column for `omrade build --need` */
     if (o.units_path && o.level)
         return om_cli_usage("need", "expected --units or --level, found both");
     if (!out)

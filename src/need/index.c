@@ -103,6 +103,7 @@ struct om_need_table {
     char *colname[MAXCOL];
     bool is_count[MAXCOL];
     double *val; /* n * MAXCOL */
+    int year;    /* written as a first column when > 0 (om_need_opts.year) */
 };
 
 void om_need_table_free(om_need_table *t)
@@ -346,6 +347,8 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
         return s;
     }
     om_need_table *t = calloc(1, sizeof *t);
+    if (t)
+        t->year = o->year;
     om_strmap *map = om_strmap_new(256);
     om_csv *c = NULL;
     int ncols = d->ndenom + d->nvar;
@@ -521,6 +524,8 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
 
 om_status om_need_write(FILE *fp, const om_need_table *t, om_error *err)
 {
+    if (t->year > 0)
+        fputs("year,", fp);
     fputs("unit", fp);
     for (size_t j = 0; j < t->ncol; j++) {
         fputc(',', fp);
@@ -528,6 +533,8 @@ om_status om_need_write(FILE *fp, const om_need_table *t, om_error *err)
     }
     fputc('\n', fp);
     for (size_t i = 0; i < t->n; i++) {
+        if (t->year > 0)
+            fprintf(fp, "%d,", t->year);
         om_csv_write_str(fp, t->unit[i]);
         for (size_t j = 0; j < t->ncol; j++) {
             double v = t->val[i * MAXCOL + j];
