@@ -95,6 +95,8 @@ typedef struct om_build_options {
     size_t n_indicators;
     const char *seg[OM_BUILD_MAX_INPUTS];         /* `omrade seg` output */
     size_t n_seg;
+    const char *need[OM_BUILD_MAX_INPUTS];        /* `omrade need --index ... --year Y` output */
+    size_t n_need;
     const char *geometry_dir;                     /* dir with {lan,kommun,regso,police}.topo.json;
                                                      NULL = no map layers */
     const char *linkage;                          /* linkage method text for provenance;

@@ -89,6 +89,31 @@ om_status om_alloc_write(FILE *fp, const om_alloc_units *u, const int64_t *amoun
                          om_error *err);
 
 
+/* Allocations side by side (src/need/allocations.c): k outputs of
+ * om_alloc_write (unit,weight,share,amount) over the same units, e.g. two
+ * keys, or one key computed from several years or linkage methods.  Writes
+ * unit,amount_1..amount_k,change,change_pct,min,max,range_pct in the order
+ * of the first input: change = amount_k - amount_1 (exact, öre),
+ * change_pct = change / amount_1 x 100 (empty when amount_1 = 0),
+ * range_pct = (max - min) / mean x 100 (empty when all are 0).  With
+ * xlsx_path, also an XLSX workbook of the same table (sheet "allocations",
+ * amounts in kronor) and the inputs with their sums (sheet "inputs").
+ * Errors: OM_ERR_USAGE (k outside 2..OM_ALLOC_COMPARE_MAX), OM_ERR_INPUT
+ * with file:line:column (an amount that is not kronor with two decimals, a
+ * repeated unit, a unit missing from or added in an input), OM_ERR_IO. */
+#define OM_ALLOC_COMPARE_MAX 32
+typedef struct om_alloc_comparison {
+    size_t files;
+    int64_t units, units_changed;
+    int64_t total[OM_ALLOC_COMPARE_MAX]; /* sum of each input, öre */
+    int64_t max_change;                  /* the largest |change|, öre, with its sign */
+    char max_change_unit[64];
+    double max_range_pct;
+    char max_range_unit[64];
+} om_alloc_comparison;
+om_status om_alloc_compare(size_t k, const char *const *paths, FILE *out, const char *xlsx_path,
+                           om_alloc_comparison *c, om_error *err);
+
 /* ---------------------------------------------------------- need indices */
 
 typedef enum om_need_index {
@@ -114,6 +139,9 @@ typedef struct om_need_opts {
      * first four digits of the area code), 2 = län (the first two). */
     const char *units_path;
     int level;
+    /* > 0: om_need_write starts every row with this year (column `year`),
+     * the form `omrade build --need` loads into the barometer */
+    int year;
 } om_need_opts;
 
 /* Counts and indices per unit.  Created by om_need_compute(), destroyed by
@@ -152,6 +180,15 @@ typedef struct om_need_comparison {
     int64_t top_both, top_only_a, top_only_b;
     int64_t only_a, only_b; /* units in one file only (not compared, reported) */
     int64_t undefined;      /* rows with an empty value (not compared, reported) */
+    /* With a list (om_need_compare_files' listed_path): A's selection is its
+     * top k plus every unit the list marks (column > 0), as the earlier
+     * selection "CNI together with the police list"; the cross-tabulation
+     * of that selection against B's top k: */
+    int64_t listed;         /* compared units the list marks */
+    int64_t listed_added;   /* of those, not already in A's top k */
+    int64_t listed_missing; /* units the list marks that are not compared (reported) */
+    int64_t sel_a;          /* size of A's selection (top + added) */
+    int64_t sel_both, sel_only_a, sel_only_b, sel_neither;
 } om_need_comparison;
 /* Compare a[0..n) and b[0..n): mid-ranks into rank_a/rank_b (ascending,
  * 1..n), the top k by value into top_a/top_b (1 = selected).  Errors:
@@ -161,17 +198,59 @@ om_status om_need_compare(size_t n, const double *a, const double *b, double top
                           unsigned char *top_a, unsigned char *top_b, om_error *err);
 /* The same on two CSV files joined by their unit column ("unit", or "area"
  * when there is no "unit"), values from columns col_a and col_b; writes
- * unit,a,b,rank_a,rank_b,top_a,top_b in the order of file A.  Errors as
- * the readers (file:line:column), OM_ERR_NOMEM. */
+ * unit,a,b,rank_a,rank_b,top_a,top_b in the order of file A, and with a
+ * list (listed_path and listed_col not NULL: a CSV with the unit column and
+ * a count, e.g. police_areas of om_need_police) also listed,sel_a.  Without
+ * a list the sel_* counts are those of the top k.  Errors as the readers
+ * (file:line:column), OM_ERR_NOMEM. */
 om_status om_need_compare_files(const char *path_a, const char *col_a, const char *path_b,
-                                const char *col_b, double top_frac, FILE *out,
-                                om_need_comparison *c, om_error *err);
+                                const char *col_b, double top_frac, const char *listed_path,
+                                const char *listed_col, FILE *out, om_need_comparison *c,
+                                om_error *err);
+
+/* The police's list of utsatta områden (a polygon layer with the fields NAMN
+ * and KATEGORI, e.g. data/polisen/uso_2023.shp) joined to the units of a
+ * polygon layer (e.g. data/geo/swe-maps-kommun.geojson, or SCB's RegSO
+ * GeoPackage): each listed area goes to the unit it overlaps most, or the
+ * nearest unit when it overlaps none (src/need/police.c).  Writes one row per unit, in layer
+ * order: unit,police_areas,sarskilt_utsatt,utsatt,risk,names.  unit_field
+ * NULL: detect (KnKod, kommunkod, LnKod, regsokod, desokod, unit, code).
+ * Errors: OM_ERR_IO (GDAL cannot open a file), OM_ERR_INPUT (missing field,
+ * an unknown KATEGORI, a feature without polygon), OM_ERR_INTERNAL when
+ * omrade was built without GDAL. */
+typedef struct om_need_police_report {
+    int64_t units, merged;       /* units in the layer; features merged into a unit seen before */
+    int64_t areas;               /* listed areas read */
+    int64_t by_category[3];      /* särskilt utsatt, utsatt, riskområde */
+    int64_t units_listed;        /* units with at least one listed area */
+    int64_t nearest;             /* listed areas overlapping no unit, given the nearest */
+    int64_t unassigned;          /* listed areas not joined (a layer without polygons) */
+    char first_nearest[128], first_unassigned[128];
+} om_need_police_report;
+om_status om_need_police(const char *police_path, const char *units_path, const char *unit_field,
+                         FILE *out, om_need_police_report *rep, om_error *err);
 
 /* CNI weights from a CSV variable,weight naming each of the seven CNI
  * variables once (om_need_columns(OM_NEED_CNI) after "population"), each a
  * number >= 0.  Errors: OM_ERR_INPUT naming the unknown, repeated or
  * missing variable. */
 om_status om_need_cni_weights_read(const char *path, double w[OM_NEED_CNI_VARS], om_error *err);
+/* An allocation key (src/need/key.c): the formula `key` over the columns of
+ * the CSV `path` (column area or unit, one row per area), evaluated per row
+ * and summed per unit (o->units_path or o->level as in om_need_compute;
+ * o->index is not used), written as unit,weight for `omrade allocate`.
+ * Formula: terms joined by + or -, factors by *; a factor is a number, a
+ * column, or COLUMN[v:w,...] (w for the row whose COLUMN is the text v).
+ * Errors: OM_ERR_USAGE (a formula that does not parse, a column not in the
+ * file), OM_ERR_INPUT with file:line:column (a cell that is not a number, a
+ * value not in a lookup, an area weight < 0 or not finite), OM_ERR_IO,
+ * OM_ERR_NOMEM. */
+typedef struct om_need_key_report {
+    int64_t areas, units, zero; /* rows read; units written; units of weight 0 */
+    double total;               /* sum of the weights */
+} om_need_key_report;
+om_status om_need_key(const char *path, const char *key, const om_need_opts *o, FILE *out,
+                      om_need_key_report *rep, om_error *err);
 om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table **out,
                           om_error *err);
 void om_need_table_free(om_need_table *t);

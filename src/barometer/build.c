@@ -52,7 +52,9 @@ static const char *const SCHEMA =
     " corrected REAL, se REAL, lower REAL, upper REAL, expected REAL, n_deso INTEGER,"
     " n_persons INTEGER, flag TEXT);"
     "CREATE INDEX ineq_code ON inequality(code, idx, year);"
-    "CREATE TABLE geometry(layer TEXT PRIMARY KEY, schematic INTEGER, topojson BLOB);";
+    "CREATE TABLE geometry(layer TEXT PRIMARY KEY, schematic INTEGER, topojson BLOB);"
+    "CREATE TABLE need(year INTEGER, level TEXT, code TEXT, idx TEXT, value REAL,"
+    " PRIMARY KEY(code, idx, year));";
 
 /* Labels and units of the barometer indicators named in issue 7 and the
  * synth contract; unknown ids get their id as label and a unit inferred from
@@ -900,6 +902,84 @@ done:
     return s;
 }
 
+/* Need indices per unit (`omrade need --index ... --year Y`, docs/need.md):
+ * year,unit and any of the index columns below; each value becomes a row
+ * (year, level, code, idx, value) of table need, for the barometer's
+ * comparison of the indices per kommun.  The unit is a kommun, län or
+ * RegSO code of the registry (tried in that order); other units are counted
+ * as unlinked, empty values (an index undefined for the unit) are skipped. */
+static om_status load_need(bctx *b, const char *path, om_error *err)
+{
+    static const char *const cols[] = {"cni", "key", "group", "sei_0_5", "z_0_5", "sei_6_17", "z_6_17"};
+    enum { NCOLS = sizeof cols / sizeof cols[0] };
+    static const char *const base[2] = {"year", "unit"};
+    int bx[2], ix[NCOLS], found = 0;
+    om_csv *c = NULL;
+    sqlite3_stmt *st = NULL;
+    om_status s = om_csv_open(&c, path, NULL, err);
+    if (s == OM_OK)
+        s = om_csv_read_header(c, err);
+    if (s == OM_OK)
+        s = om_csv_require(c, base, 2, bx, err);
+    for (int k = 0; s == OM_OK && k < NCOLS; k++)
+        found += (ix[k] = om_csv_col(c, cols[k])) >= 0;
+    if (s == OM_OK && !found)
+        s = om_error_set(err, OM_ERR_INPUT, path, 1, 1,
+                         "expected an index column (cni, key, group, sei_0_5, z_0_5, sei_6_17 or z_6_17)");
+    if (s == OM_OK)
+        s = prep(b, "INSERT INTO need(year, level, code, idx, value) VALUES(?,?,?,?,?)", &st, err);
+    input_stats is = {0};
+    static const om_level levels[] = {OM_LEVEL_KOMMUN, OM_LEVEL_LAN, OM_LEVEL_REGSO};
+    while (s == OM_OK) {
+        bool got;
+        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+            break;
+        is.rows++;
+        int64_t y;
+        if ((s = om_csv_i64(c, (size_t)bx[0], &y, err)) != OM_OK)
+            break;
+        if (y < OM_YEAR_MIN || y > OM_YEAR_MAX) {
+            s = om_csv_fail(c, (size_t)bx[0], err, "expected a year %d-%d, found %lld", OM_YEAR_MIN, OM_YEAR_MAX,
+                            (long long)y);
+            break;
+        }
+        om_field u = om_csv_field(c, (size_t)bx[1]);
+        const char *code = NULL;
+        om_level lv = OM_LEVEL_NONE;
+        for (size_t k = 0; !code && k < sizeof levels / sizeof levels[0]; k++) {
+            int32_t idx = om_geo_find(b->geo, levels[k], u.ptr, u.len);
+            if (idx >= 0)
+                code = om_geo_code(b->geo, lv = levels[k], idx);
+        }
+        if (!code) {
+            note_unlinked(b, &is, u.ptr, u.len);
+            continue;
+        }
+        for (int k = 0; s == OM_OK && k < NCOLS; k++) {
+            double v;
+            if (ix[k] < 0 || om_csv_empty(c, (size_t)ix[k]))
+                continue;
+            if ((s = om_csv_f64(c, (size_t)ix[k], &v, err)) != OM_OK)
+                break;
+            sqlite3_bind_int64(st, 1, y);
+            sqlite3_bind_text(st, 2, om_level_name(lv), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, cols[k], -1, SQLITE_STATIC);
+            sqlite3_bind_double(st, 5, v);
+            s = step_done(b, st, err);
+        }
+        if (s != OM_OK)
+            break;
+        note_year(&is, y);
+        is.loaded++;
+    }
+    if (s == OM_OK)
+        s = finish_input(b, "need", path, &is, err);
+    sqlite3_finalize(st);
+    om_csv_free(c);
+    return s;
+}
+
 /* Inequality index (`omrade seg`): year,level,code,name,index,value,
  * corrected,se,lower,upper,expected,n_deso,n_persons,flag.  `corrected` (the
  * bootstrap bias-corrected estimate, docs/seg.md) is optional so that files
@@ -1122,9 +1202,9 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
     memset(rep, 0, sizeof *rep);
     if (!opt || !opt->out || !*opt->out)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected an output file (--out)");
-    if (opt->n_types + opt->n_sei + opt->n_indicators + opt->n_seg == 0 && !opt->geometry_dir)
+    if (opt->n_types + opt->n_sei + opt->n_indicators + opt->n_seg + opt->n_need == 0 && !opt->geometry_dir)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
-                            "expected at least one input (--types, --sei, --indicators, --seg, --geometry)");
+                            "expected at least one input (--types, --sei, --indicators, --seg, --need, --geometry)");
     bctx b = {0};
     b.opt = opt;
     b.rep = rep;
@@ -1160,6 +1240,8 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
         s = load_indicators(&b, opt->indicators[i], err);
     for (size_t i = 0; s == OM_OK && i < opt->n_seg; i++)
         s = load_seg(&b, opt->seg[i], err);
+    for (size_t i = 0; s == OM_OK && i < opt->n_need; i++)
+        s = load_need(&b, opt->need[i], err);
     if (s == OM_OK && opt->geometry_dir)
         s = load_geometry(&b, opt->geometry_dir, err);
     if (s == OM_OK)

@@ -10,7 +10,8 @@ static void help(FILE *fp)
 {
     fprintf(fp,
             "usage: omrade build --out FILE [--types FILE]... [--sei FILE]... [--indicators FILE]...\n"
-            "                    [--seg FILE]... [--geometry DIR] [--min-count N] [--linkage TEXT]\n\n"
+            "                    [--seg FILE]... [--need FILE]... [--geometry DIR] [--min-count N]\n"
+            "                    [--linkage TEXT]\n\n"
             "Assemble the barometer database (SQLite) served by 'omrade serve'.  Every count\n"
             "goes through the publication rule before it is written; provenance (inputs, rows,\n"
             "years, linkage method, suppression rule) is stored with the data.\n\n"
@@ -21,6 +22,7 @@ static void help(FILE *fp)
             "  --sei FILE         output of 'omrade sei' (SEI, its three parts, area type)\n"
             "  --indicators FILE  output of 'omrade indicators --barometer'\n"
             "  --seg FILE         output of 'omrade seg' (inequality index)\n"
+            "  --need FILE        output of 'omrade need --index ... --year Y' (need indices)\n"
             "  --geometry DIR     map layers {lan,kommun,regso,police}.topo.json\n"
             "                     (built into BUILD/web/geo by the build)\n"
             "  --min-count N      suppression threshold (default 5; 0 disables)\n"
@@ -61,6 +63,7 @@ static int run(int argc, char **argv)
                                          {"sei", required_argument, 0, 's'},
                                          {"indicators", required_argument, 0, 'i'},
                                          {"seg", required_argument, 0, 'g'},
+                                         {"need", required_argument, 0, 'n'},
                                          {"geometry", required_argument, 0, 'G'},
                                          {"min-count", required_argument, 0, 'm'},
                                          {"linkage", required_argument, 0, 'l'},
@@ -84,6 +87,7 @@ static int run(int argc, char **argv)
         case 's': rc = add(o.sei, &o.n_sei, optarg); break;
         case 'i': rc = add(o.indicators, &o.n_indicators, optarg); break;
         case 'g': rc = add(o.seg, &o.n_seg, optarg); break;
+        case 'n': rc = add(o.need, &o.n_need, optarg); break;
         case 'G': o.geometry_dir = optarg; break;
         case 'l': o.linkage = optarg; break;
         case 'N': o.no_secondary = true; break;

@@ -15,7 +15,10 @@ static void help(FILE *fp)
             "                   [--cni-weights FILE] --out FILE\n"
             "       omrade need --synth DIR --year Y [--level deso|regso|kommun|lan]\n"
             "                   [--guardian highest|any] --out FILE\n"
-            "       omrade need --compare A.csv:COL B.csv:COL [--top F] --out FILE\n\n"
+            "       omrade need --compare A.csv:COL B.csv:COL [--top F] [--listed L.csv:COL] --out FILE\n"
+            "       omrade need --police LIST --layer FILE [--field NAME] --out FILE\n"
+            "       omrade need --key FORMULA FILE [--units FILE | --level kommun|lan] --out FILE\n"
+            "       omrade need --allocations A.csv B.csv... [--xlsx FILE] --out FILE\n\n"
             "Need indices per unit from counts per area (RegSO, DeSO or any code).  FILE is CSV\n"
             "with column area and, by index (whole numbers):\n"
             "  cni        population,under5,born_outside,elderly_alone,unemployed,\n"
@@ -33,13 +36,38 @@ static void help(FILE *fp)
             "highest, default) or any guardian (--guardian any).\n"
             "With --compare, join two outputs by unit and compare the columns: Spearman's\n"
             "rank correlation and the overlap of the top F (default 0.1) by each, on stderr;\n"
-            "the file has unit,a,b,rank_a,rank_b,top_a,top_b.\n\n"
+            "the file has unit,a,b,rank_a,rank_b,top_a,top_b.  --listed adds to A's selection\n"
+            "every unit with COL > 0 in L.csv (the earlier selection: CNI together with the\n"
+            "police list) and prints its cross-tabulation against B's top F.\n"
+            "With --police, join the police's list of utsatta områden (a polygon layer with\n"
+            "NAMN and KATEGORI, e.g. data/polisen/uso_2023.shp) to the units of the polygon\n"
+            "layer FILE (e.g. data/geo/swe-maps-kommun.geojson): each area goes to the unit\n"
+            "it overlaps most (none: the nearest, counted); the file has\n"
+            "unit,police_areas,sarskilt_utsatt,utsatt,risk,names.\n");
+    fprintf(fp,
+            "With --key, write an allocation key unit,weight for `omrade allocate`: the\n"
+            "formula over FILE's columns per row, summed per unit; terms joined by + or -,\n"
+            "factors by *, a factor a number, a column or COLUMN[v:w,...] (w where COLUMN is\n"
+            "v), e.g. 'population*cni' or 'population*area_type[1:2,2:1.5,3:1,4:1,5:1]'.\n"
+            "With --allocations, put outputs of `omrade allocate` over the same units side\n"
+            "by side (two keys; or one key from several years or linkage methods):\n"
+            "unit,amount_1..amount_k,change,change_pct,min,max,range_pct, exact to the öre;\n"
+            "--xlsx also writes it as a workbook for a decision memo.\n\n"
             "options:\n"
             "  --index I          the index (required)\n"
             "  --units FILE       CSV code,unit mapping every area to a unit (e.g. stadsdelar)\n"
             "  --level L          kommun (first 4 digits of the area code) or lan (first 2)\n"
             "  --cni-weights FILE CSV variable,weight for the seven CNI variables (required for\n"
             "                     cni: omrade has no built-in weights)\n"
+            "  --listed L.csv:COL with --compare: units with COL > 0 join A's selection\n"
+            "  --police LIST      the police's list of utsatta områden (polygon layer)\n"
+            "  --layer FILE       with --police: the units' polygons (any vector file GDAL reads)\n"
+            "  --field NAME       with --police: the layer's unit code field (default: detect)\n"
+            "  --key FORMULA      an allocation key from FILE's columns (see above)\n"
+            "  --allocations      compare the allocations given as files\n"
+            "  --xlsx FILE        with --allocations: also an XLSX workbook\n"
+            "  --year Y           with --index: start each row with the year Y (for\n"
+            "                     `omrade build --need`)\n"
             "  --out FILE         output CSV (required; '-' for standard output)\n" OM_CLI_PROVENANCE_HELP
             "\nexample:\n"
             "  omrade synth --scale 0.02 --out s --households\n"
@@ -47,21 +75,32 @@ static void help(FILE *fp)
             "  omrade need counts.csv --index key2013 --level kommun --out key.csv\n");
 }
 
-static int do_compare(int argc, char **argv, double top, const char *out)
+/* FILE:COLUMN into a new string FILE and a pointer to COLUMN */
+static bool split_spec(const char *arg, char **file, const char **col)
+{
+    const char *colon = strrchr(arg, ':');
+    if (!colon || colon == arg || !colon[1])
+        return false;
+    *file = strndup(arg, (size_t)(colon - arg));
+    *col = colon + 1;
+    return *file != NULL;
+}
+
+static int do_compare(int argc, char **argv, double top, const char *listed, const char *out)
 {
     if (optind + 2 != argc)
         return om_cli_usage("need", "expected --compare A.csv:COLUMN B.csv:COLUMN");
     if (!out)
         return om_cli_usage("need", "expected --out FILE");
-    char *spec[2];
-    const char *col[2];
-    for (int k = 0; k < 2; k++) {
-        const char *arg = argv[optind + k];
-        const char *colon = strrchr(arg, ':');
-        if (!colon || colon == arg || !colon[1])
+    char *spec[3] = {NULL, NULL, NULL};
+    const char *col[3] = {NULL, NULL, NULL};
+    for (int k = 0; k < 3; k++) {
+        const char *arg = k < 2 ? argv[optind + k] : listed;
+        if (arg && !split_spec(arg, &spec[k], &col[k])) {
+            free(spec[0]);
+            free(spec[1]);
             return om_cli_usage("need", "expected FILE:COLUMN, found '%s'", arg);
-        spec[k] = strndup(arg, (size_t)(colon - arg));
-        col[k] = colon + 1;
+        }
     }
     om_error err = OM_ERROR_INIT;
     om_need_comparison c;
@@ -69,8 +108,8 @@ static int do_compare(int argc, char **argv, double top, const char *out)
     om_afile *af = NULL;
     om_status s = om_cli_out_open(&af, out, &err);
     if (s == OM_OK) {
-        s = om_need_compare_files(spec[0], col[0], spec[1], col[1], top, om_afile_stream(af), &c,
-                                  &err);
+        s = om_need_compare_files(spec[0], col[0], spec[1], col[1], top, spec[2], col[2],
+                                  om_afile_stream(af), &c, &err);
         if (s == OM_OK)
             s = om_afile_commit(af, &err);
         else
@@ -78,6 +117,7 @@ static int do_compare(int argc, char **argv, double top, const char *out)
     }
     free(spec[0]);
     free(spec[1]);
+    free(spec[2]);
     if (s != OM_OK)
         return om_cli_fail("need", &err);
     char rho[32];
@@ -87,6 +127,114 @@ static int do_compare(int argc, char **argv, double top, const char *out)
             "only; not compared: %lld units with a value in A only, %lld in B only (%lld empty values)\n",
             (long long)c.units, rho, (long long)c.top, (long long)c.top_both, (long long)c.top_only_a,
             (long long)c.top_only_b, (long long)c.only_a, (long long)c.only_b, (long long)c.undefined);
+    if (listed)
+        fprintf(stderr,
+                "omrade need: A's selection = top %lld + %lld listed (of %lld listed units compared, "
+                "%lld listed not compared) = %lld; against B's top %lld: %lld in both, %lld by A only, "
+                "%lld by B only, %lld in neither\n",
+                (long long)c.top, (long long)c.listed_added, (long long)c.listed, (long long)c.listed_missing,
+                (long long)c.sel_a, (long long)c.top, (long long)c.sel_both, (long long)c.sel_only_a,
+                (long long)c.sel_only_b, (long long)c.sel_neither);
+    return 0;
+}
+
+static int do_allocations(int argc, char **argv, const char *xlsx, const char *out)
+{
+    size_t k = (size_t)(argc - optind);
+    if (k < 2 || k > OM_ALLOC_COMPARE_MAX)
+        return om_cli_usage("need", "expected --allocations with 2 to %d files, found %zu",
+                            OM_ALLOC_COMPARE_MAX, k);
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    om_error err = OM_ERROR_INIT;
+    om_alloc_comparison c;
+    om_cli_prov_start("need", argc, argv);
+    om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "none");
+    om_afile *af = NULL;
+    om_status s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_alloc_compare(k, (const char *const *)argv + optind, om_afile_stream(af), xlsx, &c, &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    char ch[40], sum[40], rp[32];
+    om_money_format(ch, sizeof ch, c.max_change);
+    om_fmt_fixed(rp, sizeof rp, c.max_range_pct, 2);
+    fprintf(stderr, "omrade need: %lld units in %zu allocations (sums", (long long)c.units, c.files);
+    for (size_t f = 0; f < c.files; f++) {
+        om_money_format(sum, sizeof sum, c.total[f]);
+        fprintf(stderr, "%s%s", f ? ", " : " ", sum);
+    }
+    fprintf(stderr, "); last vs first: %lld units change, the most %s (%s); largest range %s %% (%s)\n",
+            (long long)c.units_changed, ch, c.max_change_unit, rp, c.max_range_unit);
+    return 0;
+}
+
+static int do_key(int argc, char **argv, const char *key, const om_need_opts *o, const char *out)
+{
+    if (optind + 1 != argc)
+        return om_cli_usage("need", "expected one input FILE with --key");
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    om_error err = OM_ERROR_INIT;
+    om_need_key_report r;
+    om_cli_prov_start("need", argc, argv);
+    om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "none");
+    om_afile *af = NULL;
+    om_status s = om_prov_input(om_cli_prov(), argv[optind], -1, &err);
+    if (s == OM_OK)
+        s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_need_key(argv[optind], key, o, om_afile_stream(af), &r, &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    char tot[48];
+    om_fmt_fixed(tot, sizeof tot, r.total, 6);
+    fprintf(stderr, "omrade need: key over %lld areas: %lld units, %lld of weight 0; total weight %s\n",
+            (long long)r.areas, (long long)r.units, (long long)r.zero, tot);
+    return 0;
+}
+
+static int do_police(int argc, char **argv, const char *list, const char *layer, const char *field,
+                     const char *out)
+{
+    if (optind != argc)
+        return om_cli_usage("need", "expected no input FILE with --police, found '%s'", argv[optind]);
+    if (!layer)
+        return om_cli_usage("need", "expected --layer FILE (the units' polygons) with --police");
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    om_error err = OM_ERROR_INIT;
+    om_need_police_report r;
+    om_cli_prov_start("need", argc, argv);
+    om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "units of %s", layer);
+    om_afile *af = NULL;
+    om_status s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_need_police(list, layer, field, om_afile_stream(af), &r, &err);
+        if (s == OM_OK)
+            s = om_afile_commit(af, &err);
+        else
+            om_afile_abort(af);
+    }
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    fprintf(stderr,
+            "omrade need: %lld listed areas (%lld särskilt utsatta, %lld utsatta, %lld riskområden) in %lld of "
+            "%lld units; %lld overlapping no unit, given the nearest%s%s%s; %lld not joined\n",
+            (long long)r.areas, (long long)r.by_category[0], (long long)r.by_category[1],
+            (long long)r.by_category[2], (long long)r.units_listed, (long long)r.units, (long long)r.nearest,
+            r.nearest ? " (first: " : "", r.nearest ? r.first_nearest : "", r.nearest ? ")" : "",
+            (long long)r.unassigned);
     return 0;
 }
 
@@ -97,6 +245,9 @@ static int from_synth(int argc, char **argv, const char *dir, int year, const ch
         return om_cli_usage("need", "expected no input FILE with --synth, found '%s'", argv[optind]);
     if (!year)
         return om_cli_usage("need", "expected --year with --synth");
+    if (year < OM_SYNTH_YEAR0 + 1 || year > OM_SYNTH_YEAR1)
+        return om_cli_usage("need", "expected --year %d-%d, found '%d'", OM_SYNTH_YEAR0 + 1, OM_SYNTH_YEAR1,
+                            year);
     if (!out)
         return om_cli_usage("need", "expected --out FILE");
     om_level level = lv ? om_level_parse(lv) : OM_LEVEL_REGSO;
@@ -137,11 +288,21 @@ static int run(int argc, char **argv)
                                          {"guardian", required_argument, 0, 'g'},
                                          {"compare", no_argument, 0, 'c'},
                                          {"top", required_argument, 0, 't'},
+                                         {"listed", required_argument, 0, 'L'},
+                                         {"allocations", no_argument, 0, 'A'},
+                                         {"xlsx", required_argument, 0, 'X'},
+                                         {"key", required_argument, 0, 'K'},
+                                         {"police", required_argument, 0, 'P'},
+                                         {"layer", required_argument, 0, 'G'},
+                                         {"field", required_argument, 0, 'F'},
                                          {"out", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     const char *out = NULL, *weights = NULL, *synth = NULL, *level = NULL;
+    const char *listed = NULL, *police = NULL, *layer = NULL, *field = NULL, *xlsx = NULL;
+    const char *key = NULL;
+    bool allocations = false;
     long long year = 0;
     bool guardian_any = false, compare = false;
     double top = 0.1;
@@ -165,9 +326,9 @@ static int run(int argc, char **argv)
                 return om_cli_usage("need", "expected --top a fraction in (0, 1], found '%s'", optarg);
             break;
         case 'y':
-            if (!om_cli_parse_int(optarg, OM_SYNTH_YEAR0 + 1, OM_SYNTH_YEAR1, &year))
-                return om_cli_usage("need", "expected --year %d-%d, found '%s'", OM_SYNTH_YEAR0 + 1,
-                                    OM_SYNTH_YEAR1, optarg);
+            if (!om_cli_parse_int(optarg, OM_YEAR_MIN, OM_YEAR_MAX, &year))
+                return om_cli_usage("need", "expected --year %d-%d, found '%s'", OM_YEAR_MIN, OM_YEAR_MAX,
+                                    optarg);
             break;
         case 'g':
             if (strcmp(optarg, "any") == 0)
@@ -176,14 +337,29 @@ static int run(int argc, char **argv)
                 return om_cli_usage("need", "expected --guardian highest or any, found '%s'", optarg);
             break;
         case 'w': weights = optarg; break;
+        case 'L': listed = optarg; break;
+        case 'A': allocations = true; break;
+        case 'X': xlsx = optarg; break;
+        case 'K': key = optarg; break;
+        case 'P': police = optarg; break;
+        case 'G': layer = optarg; break;
+        case 'F': field = optarg; break;
         case 'o': out = optarg; break;
         case 'h': help(stdout); return 0;
         OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("need", "bad option");
         }
     }
+    if (listed && !compare)
+        return om_cli_usage("need", "expected --listed only with --compare");
+    if (xlsx && !allocations)
+        return om_cli_usage("need", "expected --xlsx only with --allocations");
+    if (allocations)
+        return do_allocations(argc, argv, xlsx, out);
     if (compare)
-        return do_compare(argc, argv, top, out);
+        return do_compare(argc, argv, top, listed, out);
+    if (police)
+        return do_police(argc, argv, police, layer, field, out);
     if (synth)
         return from_synth(argc, argv, synth, (int)year, level, guardian_any, out);
     if (level) {
@@ -194,10 +370,16 @@ static int run(int argc, char **argv)
         else
             return om_cli_usage("need", "expected --level kommun or lan, found '%s'", level);
     }
+    if (key) {
+        if (o.units_path && o.level)
+            return om_cli_usage("need", "expected --units or --level, found both");
+        return do_key(argc, argv, key, &o, out);
+    }
     if (optind + 1 != argc)
         return om_cli_usage("need", "expected one input FILE");
     if (!has_index)
         return om_cli_usage("need", "expected --index cni, key2011, key2013 or child-sei");
+    o.year = (int)year; /* --year without --synth: the year column for `omrade build --need` */
     if (o.units_path && o.level)
         return om_cli_usage("need", "expected --units or --level, found both");
     if (!out)

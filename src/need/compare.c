@@ -192,17 +192,21 @@ static om_status series_read(const char *path, const char *col, series *S, int64
 }
 
 om_status om_need_compare_files(const char *path_a, const char *col_a, const char *path_b,
-                                const char *col_b, double top_frac, FILE *out,
-                                om_need_comparison *c, om_error *err)
+                                const char *col_b, double top_frac, const char *listed_path,
+                                const char *listed_col, FILE *out, om_need_comparison *c,
+                                om_error *err)
 {
-    series A, B;
-    int64_t und = 0;
+    series A, B, L;
+    int64_t und = 0, und_list = 0;
     memset(c, 0, sizeof *c);
+    memset(&L, 0, sizeof L);
     om_status s = series_read(path_a, col_a, &A, &und, err);
     if (s == OM_OK)
         s = series_read(path_b, col_b, &B, &und, err);
     else
         memset(&B, 0, sizeof B);
+    if (s == OM_OK && listed_path)
+        s = series_read(listed_path, listed_col, &L, &und_list, err);
     size_t n = 0;
     size_t *ia = NULL, *ib = NULL;
     double *va = NULL, *vb = NULL, *ra = NULL, *rb = NULL;
@@ -239,7 +243,30 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
         c->only_a = only_a;
         c->only_b = (int64_t)(B.n - n);
         c->undefined = und;
-        fputs("unit,a,b,rank_a,rank_b,top_a,top_b\n", out);
+        /* A's selection: its top k, plus the units the list marks */
+        int64_t marked_compared = 0;
+        for (size_t k = 0; k < n; k++) {
+            unsigned char listed = 0;
+            if (listed_path) {
+                int32_t j = om_strmap_get(L.map, A.unit[ia[k]], strlen(A.unit[ia[k]]));
+                listed = j >= 0 && L.v[j] > 0;
+                marked_compared += j >= 0 && L.v[j] > 0;
+                c->listed += listed;
+                c->listed_added += listed && !ta[k];
+            }
+            unsigned char sa = ta[k] || listed;
+            c->sel_a += sa;
+            c->sel_both += sa && tb[k];
+            c->sel_only_a += sa && !tb[k];
+            c->sel_only_b += !sa && tb[k];
+            c->sel_neither += !sa && !tb[k];
+        }
+        for (size_t j = 0; listed_path && j < L.n; j++)
+            c->listed_missing += L.v[j] > 0;
+        c->listed_missing -= marked_compared;
+        fputs(listed_path ? "unit,a,b,rank_a,rank_b,top_a,top_b,listed,sel_a\n"
+                          : "unit,a,b,rank_a,rank_b,top_a,top_b\n",
+              out);
         for (size_t k = 0; k < n; k++) {
             om_csv_write_str(out, A.unit[ia[k]]);
             fputc(',', out);
@@ -250,7 +277,13 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
             om_csv_write_double(out, ra[k]);
             fputc(',', out);
             om_csv_write_double(out, rb[k]);
-            fprintf(out, ",%d,%d\n", ta[k], tb[k]);
+            fprintf(out, ",%d,%d", ta[k], tb[k]);
+            if (listed_path) {
+                int32_t j = om_strmap_get(L.map, A.unit[ia[k]], strlen(A.unit[ia[k]]));
+                int listed = j >= 0 && L.v[j] > 0;
+                fprintf(out, ",%d,%d", listed, ta[k] || listed);
+            }
+            fputc('\n', out);
         }
         if (ferror(out))
             s = om_afile_stream_error(out, err);
@@ -258,6 +291,7 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
     (void)ib;
     series_free(&A);
     series_free(&B);
+    series_free(&L);
     free(ia);
     free(ib);
     free(va);

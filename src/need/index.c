@@ -38,6 +38,8 @@
  * here the counts are taken as given. */
 #include "omrade/need.h"
 
+#include "need/need_internal.h"
+
 #include "omrade/csv.h"
 #include "omrade/hash.h"
 
@@ -101,6 +103,7 @@ struct om_need_table {
     char *colname[MAXCOL];
     bool is_count[MAXCOL];
     double *val; /* n * MAXCOL */
+    int year;    /* written as a first column when > 0 (om_need_opts.year) */
 };
 
 void om_need_table_free(om_need_table *t)
@@ -182,14 +185,7 @@ static om_status unit_row(om_need_table *t, om_strmap *map, const char *key, siz
     return OM_OK;
 }
 
-/* code,unit: area code -> unit name (kept in an arena-free string list) */
-typedef struct {
-    om_strmap *map;
-    char **name;
-    size_t n;
-} unitmap;
-
-static void unitmap_free(unitmap *m)
+void om_need_unitmap_free(unitmap *m)
 {
     om_strmap_free(m->map);
     for (size_t i = 0; i < m->n; i++)
@@ -197,7 +193,7 @@ static void unitmap_free(unitmap *m)
     free(m->name);
 }
 
-static om_status unitmap_read(const char *path, unitmap *m, om_error *err)
+om_status om_need_unitmap_read(const char *path, unitmap *m, om_error *err)
 {
     memset(m, 0, sizeof *m);
     om_csv *c = NULL;
@@ -346,11 +342,13 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
                             "weights (docs/need.md)");
     unitmap um = {0};
     om_status s = OM_OK;
-    if (o->units_path && (s = unitmap_read(o->units_path, &um, err)) != OM_OK) {
-        unitmap_free(&um);
+    if (o->units_path && (s = om_need_unitmap_read(o->units_path, &um, err)) != OM_OK) {
+        om_need_unitmap_free(&um);
         return s;
     }
     om_need_table *t = calloc(1, sizeof *t);
+    if (t)
+        t->year = o->year;
     om_strmap *map = om_strmap_new(256);
     om_csv *c = NULL;
     int ncols = d->ndenom + d->nvar;
@@ -433,7 +431,7 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
         s = om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected at least one area row, found none");
     om_csv_free(c);
     om_strmap_free(map);
-    unitmap_free(&um);
+    om_need_unitmap_free(&um);
     if (s != OM_OK) {
         om_need_table_free(t);
         return s;
@@ -526,6 +524,8 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
 
 om_status om_need_write(FILE *fp, const om_need_table *t, om_error *err)
 {
+    if (t->year > 0)
+        fputs("year,", fp);
     fputs("unit", fp);
     for (size_t j = 0; j < t->ncol; j++) {
         fputc(',', fp);
@@ -533,6 +533,8 @@ om_status om_need_write(FILE *fp, const om_need_table *t, om_error *err)
     }
     fputc('\n', fp);
     for (size_t i = 0; i < t->n; i++) {
+        if (t->year > 0)
+            fprintf(fp, "%d,", t->year);
         om_csv_write_str(fp, t->unit[i]);
         for (size_t j = 0; j < t->ncol; j++) {
             double v = t->val[i * MAXCOL + j];

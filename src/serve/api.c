@@ -734,6 +734,48 @@ static void ep_anchored(sqlite3 *db, const om_query *q, om_resp *r)
     sqlite3_finalize(st);
 }
 
+/* Need indices (table need, `omrade build --need`): per unit, year and
+ * index, the value and its rank among the units of the same level, year
+ * and index (1 = the highest value = the most need; ties share the rank).
+ * Databases built before the table existed answer with no rows. */
+static void ep_need(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"code", "index", "year", "level", NULL};
+    const char *ys = om_query_get(q, "year"), *level = om_query_get(q, "level");
+    int year = 0;
+    if (!allowed(q, p, r) || (ys && !parse_year(ys, &year, r)) || (level && !check_set("level", level, LEVELS, r)))
+        return;
+    if (!om_serve__has_column(db, "need", "idx")) {
+        sqlite3_stmt *st = prep(db,
+                                "SELECT NULL AS code, NULL AS name, NULL AS level, NULL AS year, NULL AS 'index', "
+                                "NULL AS value, NULL AS rank, NULL AS units WHERE 0",
+                                r);
+        if (st) {
+            table(st, q, "need", r);
+            sqlite3_finalize(st);
+        }
+        return;
+    }
+    sqlite3_stmt *st = prep(db,
+                            "SELECT n.code, a.name, n.level, n.year, n.idx AS 'index', n.value, n.rank, n.units "
+                            "FROM (SELECT code, level, year, idx, value, RANK() OVER (PARTITION BY level, year, idx "
+                            "ORDER BY value DESC) AS rank, COUNT(*) OVER (PARTITION BY level, year, idx) AS units "
+                            "FROM need) n LEFT JOIN areas a ON a.code = n.code "
+                            "WHERE (?1 IS NULL OR n.code = ?1) AND (?2 IS NULL OR n.idx = ?2) "
+                            "AND (?3 IS NULL OR n.year = ?3) AND (?4 IS NULL OR n.level = ?4) "
+                            "ORDER BY n.level, n.code, n.idx, n.year",
+                            r);
+    if (!st)
+        return;
+    bind_text_or_null(st, 1, om_query_get(q, "code"));
+    bind_text_or_null(st, 2, om_query_get(q, "index"));
+    if (ys)
+        sqlite3_bind_int(st, 3, year);
+    bind_text_or_null(st, 4, om_query_get(q, "level"));
+    table(st, q, "need", r);
+    sqlite3_finalize(st);
+}
+
 /* Run `sql` with one text parameter and add its table under `key`; false
  * (with r set to a 500 answer) when the statement cannot be prepared. */
 static bool add_table(sqlite3 *db, cJSON *o, const char *key, const char *sql, const char *param, om_resp *r)
@@ -934,6 +976,7 @@ void om_serve_api(sqlite3 *db, const char *path, const om_query *q, om_resp *r)
                   {"/api/inequality", ep_inequality},
                   {"/api/transitions", ep_transitions},
                   {"/api/anchored", ep_anchored},
+                  {"/api/need", ep_need},
                   {"/api/area", ep_area},
                   {"/api/export.csv.gz", ep_export}};
     r->status = 0;

@@ -1,0 +1,288 @@
+/* The police's list of utsatta områden (Polismyndigheten, "Utsatta områden
+ * – sociala risker, kollektiv förmåga och oönskade händelser", 2023: 59
+ * areas in three categories) joined to the units of a polygon layer, so
+ * the earlier selection "CNI together with the police list" can be made on
+ * the same units as the other indices (issue 16, item 3).
+ *
+ * Rule: a listed area belongs to the unit its polygon overlaps most (area
+ * of the intersection, GEOS via GDAL, in the units layer's coordinate
+ * system).  Boundaries published for maps are simplified, and a listed area
+ * on the coast or at a kommun border can fall partly or wholly outside its
+ * kommun's simplified polygon; an area that overlaps no unit goes to the
+ * nearest unit, and those are counted and the first named in the report
+ * (on data/geo/swe-maps-kommun.geojson: Söder in Helsingborg, which lies
+ * outside the simplified coastline). */
+#define _GNU_SOURCE
+#include "omrade/need.h"
+
+#include "omrade/csv.h"
+#include "omrade/hash.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#ifdef OMRADE_HAVE_GDAL
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#endif
+
+/* The police's category names as written in the list (field KATEGORI). */
+static const char *const CATEGORY[3] = {"Särskilt utsatt område", "Utsatt område", "Riskområde"};
+
+#ifndef OMRADE_HAVE_GDAL
+om_status om_need_police(const char *police_path, const char *units_path, const char *unit_field,
+                         FILE *out, om_need_police_report *rep, om_error *err)
+{
+    (void)units_path, (void)unit_field, (void)out, (void)CATEGORY;
+    if (rep)
+        memset(rep, 0, sizeof *rep);
+    return om_error_set(err, OM_ERR_INTERNAL, police_path, 0, 0,
+                        "this omrade was built without GDAL (configured with -DOMRADE_WITH_GDAL=OFF); "
+                        "rebuild with GDAL (Debian: libgdal-dev) to read the police list");
+}
+#else
+
+typedef struct {
+    char *code;
+    OGRGeometryH geom; /* union of the unit's features, units layer's SRS */
+    int64_t n[3];
+    char *names; /* "; "-separated names of the listed areas in the unit */
+} unit_t;
+
+static int field_index(OGRFeatureDefnH d, const char *want, const char *const *guess)
+{
+    int n = OGR_FD_GetFieldCount(d);
+    for (int i = 0; i < n; i++) {
+        const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i));
+        if (want) {
+            if (strcasecmp(name, want) == 0)
+                return i;
+        } else {
+            for (const char *const *g = guess; *g; g++)
+                if (strcasecmp(name, *g) == 0)
+                    return i;
+        }
+    }
+    return -1;
+}
+
+static GDALDatasetH open_vector(const char *path, om_error *err)
+{
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!ds || GDALDatasetGetLayerCount(ds) < 1) {
+        if (ds)
+            GDALClose(ds);
+        om_error_set(err, OM_ERR_IO, path, 0, 0, "expected a vector file GDAL can read (with a layer)");
+        return NULL;
+    }
+    return ds;
+}
+
+static bool append_name(char **names, const char *name)
+{
+    size_t a = *names ? strlen(*names) : 0, b = strlen(name);
+    char *p = realloc(*names, a + b + 3);
+    if (!p)
+        return false;
+    if (a)
+        memcpy(p + a, "; ", 2), a += 2;
+    memcpy(p + a, name, b + 1);
+    *names = p;
+    return true;
+}
+
+om_status om_need_police(const char *police_path, const char *units_path, const char *unit_field,
+                         FILE *out, om_need_police_report *rep, om_error *err)
+{
+    static const char *const guess[] = {"knkod", "kommunkod", "kommun", "lnkod", "regsokod", "regso_kod",
+                                        "regso", "desokod", "deso_kod", "deso", "unit", "code", NULL};
+    memset(rep, 0, sizeof *rep);
+    om_status s = OM_OK;
+    GDALDatasetH uds = open_vector(units_path, err), pds = NULL;
+    unit_t *u = NULL;
+    size_t nu = 0, cap = 0;
+    om_strmap *idx = NULL;
+    OGRCoordinateTransformationH ct = NULL;
+    OGRSpatialReferenceH psrs_c = NULL, usrs_c = NULL;
+    if (!uds)
+        return OM_ERR_IO;
+    OGRLayerH ul = GDALDatasetGetLayer(uds, 0);
+    int uf = field_index(OGR_L_GetLayerDefn(ul), unit_field, guess);
+    if (uf < 0) {
+        s = om_error_set(err, OM_ERR_INPUT, units_path, 0, 0,
+                         unit_field ? "expected a field '%s' in layer '%s'"
+                                    : "expected a unit code field (KnKod, kommunkod, LnKod, regsokod, desokod, "
+                                      "unit or code) in layer '%s%s'",
+                         unit_field ? unit_field : "", OGR_L_GetName(ul));
+        goto done;
+    }
+    if (!(idx = om_strmap_new(512))) {
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    OGRFeatureH f;
+    OGR_L_ResetReading(ul);
+    while (s == OM_OK && (f = OGR_L_GetNextFeature(ul)) != NULL) {
+        const char *code = OGR_F_GetFieldAsString(f, uf);
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        int32_t prev;
+        if (!*code) {
+            s = om_error_set(err, OM_ERR_INPUT, units_path, 0, 0, "expected a unit code in feature %lld, found ''",
+                             (long long)OGR_F_GetFID(f));
+        } else if (om_strmap_put_new(idx, code, strlen(code), (int32_t)nu, &prev) != OM_OK) {
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        } else if ((size_t)prev != nu) { /* the same code again: one unit, its parts united */
+            if (g) {
+                OGRGeometryH m = u[prev].geom ? OGR_G_Union(u[prev].geom, g) : OGR_G_Clone(g);
+                if (u[prev].geom)
+                    OGR_G_DestroyGeometry(u[prev].geom);
+                u[prev].geom = m;
+            }
+            rep->merged++;
+        } else {
+            if (nu == cap) {
+                cap = cap ? 2 * cap : 64;
+                unit_t *nuv = realloc(u, cap * sizeof *u);
+                if (!nuv) {
+                    s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    OGR_F_Destroy(f);
+                    break;
+                }
+                u = nuv;
+            }
+            memset(&u[nu], 0, sizeof u[nu]);
+            u[nu].code = strdup(code);
+            u[nu].geom = g ? OGR_G_Clone(g) : NULL;
+            if (!u[nu++].code)
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        OGR_F_Destroy(f);
+    }
+    if (s != OM_OK)
+        goto done;
+    rep->units = (int64_t)nu;
+
+    if (!(pds = open_vector(police_path, err))) {
+        s = OM_ERR_IO;
+        goto done;
+    }
+    OGRLayerH pl = GDALDatasetGetLayer(pds, 0);
+    OGRFeatureDefnH pd = OGR_L_GetLayerDefn(pl);
+    int fname = field_index(pd, "NAMN", NULL), fcat = field_index(pd, "KATEGORI", NULL);
+    if (fname < 0 || fcat < 0) {
+        s = om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
+                         "expected the police list's fields NAMN and KATEGORI in layer '%s'", OGR_L_GetName(pl));
+        goto done;
+    }
+    OGRSpatialReferenceH psrs = OGR_L_GetSpatialRef(pl), usrs = OGR_L_GetSpatialRef(ul);
+    if (psrs && usrs && !OSRIsSame(psrs, usrs)) {
+        psrs_c = OSRClone(psrs);
+        usrs_c = OSRClone(usrs);
+        OSRSetAxisMappingStrategy(psrs_c, OAMS_TRADITIONAL_GIS_ORDER);
+        OSRSetAxisMappingStrategy(usrs_c, OAMS_TRADITIONAL_GIS_ORDER);
+        if (!(ct = OCTNewCoordinateTransformation(psrs_c, usrs_c))) {
+            s = om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
+                             "expected a coordinate system that can be transformed to that of %s", units_path);
+            goto done;
+        }
+    }
+    OGR_L_ResetReading(pl);
+    while (s == OM_OK && (f = OGR_L_GetNextFeature(pl)) != NULL) {
+        const char *name = OGR_F_GetFieldAsString(f, fname), *cat = OGR_F_GetFieldAsString(f, fcat);
+        long long fid = (long long)OGR_F_GetFID(f);
+        int k = 0;
+        while (k < 3 && strcmp(cat, CATEGORY[k]) != 0)
+            k++;
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        OGRGeometryH pt = g && !OGR_G_IsEmpty(g) ? OGR_G_Clone(g) : NULL;
+        if (pt)
+            OGR_G_FlattenTo2D(pt);
+        rep->areas++;
+        if (k == 3) {
+            s = om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
+                             "expected KATEGORI %s, %s or %s in feature %lld (%s), found '%s'", CATEGORY[0],
+                             CATEGORY[1], CATEGORY[2], fid, name, cat);
+        } else if (!pt || (ct && OGR_G_Transform(pt, ct) != OGRERR_NONE)) {
+            s = om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
+                             "expected a polygon in feature %lld (%s)", fid, name);
+        } else {
+            /* the unit overlapping most; none: the nearest */
+            size_t j = nu, near = nu;
+            double best = 0, dmin = 0;
+            OGREnvelope pe, ue;
+            OGR_G_GetEnvelope(pt, &pe);
+            for (size_t q = 0; q < nu; q++) {
+                if (!u[q].geom)
+                    continue;
+                double d = OGR_G_Distance(u[q].geom, pt);
+                if (near == nu || d < dmin)
+                    near = q, dmin = d;
+                OGR_G_GetEnvelope(u[q].geom, &ue);
+                if (ue.MaxX < pe.MinX || pe.MaxX < ue.MinX || ue.MaxY < pe.MinY || pe.MaxY < ue.MinY)
+                    continue;
+                OGRGeometryH x = OGR_G_Intersection(u[q].geom, pt);
+                double a = x ? OGR_G_Area(x) : 0;
+                if (x)
+                    OGR_G_DestroyGeometry(x);
+                if (a > best)
+                    best = a, j = q;
+            }
+            rep->by_category[k]++;
+            if (j == nu && near != nu) {
+                j = near;
+                if (!rep->nearest++)
+                    snprintf(rep->first_nearest, sizeof rep->first_nearest, "%s", name);
+            }
+            if (j == nu) {
+                if (!rep->unassigned++)
+                    snprintf(rep->first_unassigned, sizeof rep->first_unassigned, "%s", name);
+            } else {
+                u[j].n[k]++;
+                if (!append_name(&u[j].names, name))
+                    s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
+        }
+        if (pt)
+            OGR_G_DestroyGeometry(pt);
+        OGR_F_Destroy(f);
+    }
+    if (s != OM_OK)
+        goto done;
+    fputs("unit,police_areas,sarskilt_utsatt,utsatt,risk,names\n", out);
+    for (size_t j = 0; j < nu; j++) {
+        om_csv_write_str(out, u[j].code);
+        fprintf(out, ",%lld,%lld,%lld,%lld,", (long long)(u[j].n[0] + u[j].n[1] + u[j].n[2]),
+                (long long)u[j].n[0], (long long)u[j].n[1], (long long)u[j].n[2]);
+        om_csv_write_str(out, u[j].names ? u[j].names : "");
+        fputc('\n', out);
+        if (u[j].n[0] + u[j].n[1] + u[j].n[2])
+            rep->units_listed++;
+    }
+    if (ferror(out))
+        s = om_afile_stream_error(out, err);
+done:
+    for (size_t j = 0; j < nu; j++) {
+        free(u[j].code);
+        free(u[j].names);
+        if (u[j].geom)
+            OGR_G_DestroyGeometry(u[j].geom);
+    }
+    free(u);
+    om_strmap_free(idx);
+    if (ct)
+        OCTDestroyCoordinateTransformation(ct);
+    if (psrs_c)
+        OSRDestroySpatialReference(psrs_c);
+    if (usrs_c)
+        OSRDestroySpatialReference(usrs_c);
+    if (pds)
+        GDALClose(pds);
+    GDALClose(uds);
+    return s;
+}
+#endif /* OMRADE_HAVE_GDAL */
