@@ -1,6 +1,7 @@
 // End-to-end test of the barometer in Debian's Chromium (headless) driven by
 // playwright-core: choose a kommun, change indicator and year, download CSV,
-// Swedish-Excel CSV and JSON-stat (read back with jsonstat-toolkit), map
+// Swedish-Excel CSV, XLSX (read back with SheetJS), PX (read back with
+// Px.js) and JSON-stat (read back with jsonstat-toolkit), map
 // zoom and fit, kommun page with its RegSO, focus kept across re-renders,
 // the live region and page titles, a keyboard-only journey, a 390 px
 // journey without horizontal scroll, and axe-core (WCAG 2.1 AA rules) with
@@ -13,6 +14,8 @@ import path from 'node:path';
 import {createRequire} from 'node:module';
 import {chromium} from 'playwright-core';
 import JSONstat from 'jsonstat-toolkit';
+import XLSX from 'xlsx';
+import Px from 'px';
 
 const require = createRequire(import.meta.url);
 const base = process.argv[2];
@@ -143,6 +146,22 @@ try {
   const js = JSONstat(JSON.parse(fs.readFileSync(await dlj.path(), 'utf8')));
   check(js.class === 'dataset' && js.Data({year: '2023', sex: 'total', age: 'total', born: 'total', region: '0114', contents: 'value'}).value === 11 &&
     js.Dimension('region').Category('0114').label === 'Upplands Väsby', 'JSON-stat download read by jsonstat-toolkit');
+  const [dlw] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Excel (XLSX)")')]);
+  const wb = XLSX.read(fs.readFileSync(await dlw.path()), {type: 'buffer'});
+  const wbRows = XLSX.utils.sheet_to_json(wb.Sheets[wb.SheetNames[0]], {header: 1});
+  const wbMeta = XLSX.utils.sheet_to_json(wb.Sheets[wb.SheetNames[1]], {header: 1});
+  check(dlw.suggestedFilename() === 'lag-ekonomisk-standard-2023-kommun.xlsx' && wb.SheetNames.join('|') === 'Tabell|Om tabellen' &&
+    JSON.stringify(wbRows[0]) === JSON.stringify(['Kod (Område)', 'Område', 'Värde (%)', 'Täljare (antal)', 'Nämnare (antal)']) &&
+    wbRows.some((r) => JSON.stringify(r) === JSON.stringify(['0114', 'Upplands Väsby', 11, 4400, 40000])) &&
+    wbMeta.some((r) => r[0] === 'Titel' && r[1] === 'Låg ekonomisk standard 2023, Kommun') && wbMeta.some((r) => r[0] === 'År' && r[1] === '2023') &&
+    wbMeta.some((r) => r[0] === 'Källa') && wbMeta.some((r) => r[0] === '..' && r[1] === 'Skyddad: för få personer'),
+  'XLSX download read by SheetJS: table sheet and metadata sheet (title, year, source, legend)');
+  const [dlp] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("PX (PC-Axis)")')]);
+  const px = new Px(fs.readFileSync(await dlp.path(), 'utf8'));
+  const iReg = px.codes('Område').indexOf('0114');
+  check(dlp.suggestedFilename() === 'lag-ekonomisk-standard-2023-kommun.px' && px.title() === 'Låg ekonomisk standard 2023, Kommun' &&
+    iReg >= 0 && px.datum([iReg, 0, 0, 0, 0, 0]) === '11.0' && px.datum([iReg, 0, 0, 0, 0, 1]) === '4400' && px.values('År')[0] === '2023',
+  'PX download read by Px.js');
   await page.screenshot({path: shot});
   console.log(`screenshot: ${shot}`);
   await axe('map (indicator)');
