@@ -181,6 +181,15 @@ try {
   const exportCsv = await page.evaluate(async (u) => new Response((await fetch(u)).body.pipeThrough(new DecompressionStream('gzip'))).text(), exportHref);
   check(exportCsv.startsWith('indicator,year,sex,age,born,level,code,within,area_type,status,numerator,denominator,value\n') &&
     exportCsv.includes('low_econ,2022,total,total,total,kommun,0114,,,published,4000,40000,10\n'), 'bulk CSV export linked and served');
+  // the PxWebApi 2 subset, linked from the footer, read by jsonstat-toolkit
+  const v2Href = await page.getAttribute('#foot a[href^="/api/v2/tables"]', 'href');
+  const v2List = await page.evaluate(async (u) => (await fetch(u)).json(), v2Href);
+  const v2 = JSONstat(await page.evaluate(async () => (await fetch('/api/v2/tables/low_econ/data?valueCodes%5BRegion%5D=00,0114&valueCodes%5BTid%5D=*')).json()));
+  check(v2List.tables.some((x) => x.id === 'low_econ') && v2.class === 'dataset' &&
+    v2.Data({Region: '0114', Kon: 'total', Alder: 'total', Fodelseregion: 'total', ContentsCode: 'value', Tid: '2022'}).value === 10 &&
+    v2.Data({Region: '00', Kon: 'total', Alder: 'total', Fodelseregion: 'total', ContentsCode: 'numerator', Tid: '2023'}).value === 1600000 &&
+    v2.Dimension('Region').Category('0114').label === 'Upplands Väsby' && v2.role.time[0] === 'Tid',
+  'PxWebApi 2 table list linked from the footer; its JSON-stat data read by jsonstat-toolkit');
   await axe('table view');
   // a kommun cross of a sensitive indicator is withheld by the table
   // design: the page says so instead of showing an empty table
