@@ -240,24 +240,29 @@ static bool table_load(sqlite3 *db, const char *id, bool en, pxtable *t, om_resp
 /* --------------------------------------------------------- selections */
 
 /* Glob match with '*' (any run) and '?' (one byte), case-sensitive as
- * codes are. */
+ * codes are.  Iterative, remembering only the last '*' (the classic
+ * wildcard-matching algorithm, O(len(p) * len(s))), so a pattern of many
+ * stars from a client cannot make it backtrack exponentially. */
 static bool glob(const char *p, const char *s)
 {
-    for (; *p; p++, s++) {
+    const char *star = NULL, *mark = NULL;
+    while (*s) {
         if (*p == '*') {
-            while (p[1] == '*')
-                p++;
-            if (!p[1])
-                return true;
-            for (; *s; s++)
-                if (glob(p + 1, s))
-                    return true;
+            star = p++;
+            mark = s;
+        } else if (*p == '?' || *p == *s) {
+            p++;
+            s++;
+        } else if (star) {
+            p = star + 1;
+            s = ++mark;
+        } else {
             return false;
         }
-        if (!*s || (*p != '?' && *p != *s))
-            return false;
     }
-    return !*s;
+    while (*p == '*')
+        p++;
+    return !*p;
 }
 
 static ssize_t find_code(const pxdim *d, const char *code)

@@ -430,6 +430,11 @@ static void test_pxapi(void **state)
     expect_error(GETREQ("/api/v2/tables/low_econ/data?valueCodes%5BTid%5D=top(0)"), 400, "TOP(n[,offset])");
     expect_error(GETREQ("/api/v2/tables/low_econ/data?outputFormat=px"), 400, "expected outputFormat json-stat2");
     expect_error(GETREQ("/api/v2/tables?lang=fi"), 400, "expected lang sv or en");
+    /* many stars: linear wildcard matching answers at once (a backtracking
+     * matcher would try ~9^8 ways per code of 3,675) */
+    expect_error(GETREQ("/api/v2/tables/low_econ/data?valueCodes%5BRegion%5D="
+                        "*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3F*%3Fx"),
+                 400, "expected codes of Region");
 }
 
 static void test_static_and_meta(void **state)
