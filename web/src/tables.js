@@ -107,7 +107,8 @@ export function downloads(ds, serverPath, serverParams) {
     blobLink(t('csvUtf8'), fileName(ds, '.csv'), () => toCsv(ds, {labels}), 'text/csv;charset=utf-8'),
     blobLink(t('csvExcel'), fileName(ds, '_excel-sv.csv'), () => toCsv(ds, {excel: true, labels}), 'text/csv;charset=utf-8'),
     blobLink(t('xlsx'), fileName(ds, '.xlsx'), () => toXlsx(ds, {labels, lang}), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
-    blobLink(t('pxFile'), fileName(ds, '.px'), () => toPx(ds, {labels, lang}), 'text/plain;charset=utf-8'),
-    blobLink(t('jsonstat'), fileName(ds, '.jsonstat.json'), () => JSON.stringify(toJsonStat(ds, {lang, labels})), 'application/json'),
+    // PX and JSON-stat are cubes of numbers: not for a table of texts only
+    ds.measures.length ? blobLink(t('pxFile'), fileName(ds, '.px'), () => toPx(ds, {labels, lang}), 'text/plain;charset=utf-8') : null,
+    ds.measures.length ? blobLink(t('jsonstat'), fileName(ds, '.jsonstat.json'), () => JSON.stringify(toJsonStat(ds, {lang, labels})), 'application/json') : null,
     serverPath ? h('a', {href: apiUrl(serverPath, serverParams), text: t('apiLink')}) : null);
 }

@@ -80,6 +80,12 @@ try {
   await page.check('#f-police');
   await page.waitForFunction(() => document.querySelectorAll('path.police').length === 59 && document.body.dataset.ready === '1');
   check(true, 'police layer toggled on (59 areas)');
+  // ... and as a table with the category of each area, most severe first
+  const pol = await page.$$eval('#policetable tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  check(pol.length === 59 && pol[0][3] === 'Särskilt utsatt område' && pol.at(-1)[3] === 'Riskområde' &&
+    pol.some((r) => r[0] === 'Rosengård' && r[1] === 'Malmö' && r[3] === 'Särskilt utsatt område'),
+  `police areas as a table with place, region and category (${pol.length} rows)`);
+  await axe('police layer and table');
 
   // choose a kommun by search
   await page.goto(`${base}/#/karta?ind=low_econ&level=kommun`);
@@ -329,6 +335,14 @@ try {
   await ready();
   const kSel = Number(await page.getAttribute('#map', 'data-k'));
   check(kSel > 10, `map fitted to the selected kommun (zoom ${kSel.toFixed(1)})`);
+  // names on the map when zoomed in: Upplands Väsby's RegSO are labelled,
+  // whole-country zoom shows none
+  await page.waitForSelector('#map g.labels text[display="inline"]');
+  const shown = await page.$$eval('#map g.labels text', (ts) => ts.filter((x) => x.getAttribute('display') === 'inline').map((x) => x.textContent));
+  check(shown.includes('Bollstanäs') && shown.length < 100, `labels at zoom: ${shown.length} RegSO names in view shown, Bollstanäs among them`);
+  await page.click('#map-zreset');
+  await page.waitForFunction(() => Number(document.getElementById('map').dataset.k) === 1);
+  check(await page.getAttribute('#map g.labels', 'display') === 'none', 'no labels on the whole-country map');
   await page.locator('#profile strong', {hasText: 'Upplands Väsby'}).waitFor({timeout: 5000});
   const prof = await page.textContent('#profile');
   check(prof.includes('12 RegSO') && !prof.includes('Uppgift saknas'), `area-type map of a kommun: its profile counts its RegSO by type (${prof})`);
