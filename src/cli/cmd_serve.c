@@ -21,7 +21,8 @@ static void help(FILE *fp)
             "                    [--port-file FILE] [--log FILE] [limits]\n"
             "       omrade serve --db FILE --get URL\n\n"
             "Serve the barometer database (from 'omrade build') as a read-only JSON API under\n"
-            "/api/ and the front end at /, until interrupted (Ctrl-C).\n\n"
+            "/api/ and the front end at /, until interrupted (Ctrl-C).  /api/v2/tables is a\n"
+            "subset of Statistics Sweden's PxWebApi 2 (JSON-stat 2.0; docs/barometer.md).\n\n"
             "options:\n"
             "  --db FILE         barometer database\n"
             "  --port N          TCP port (default 8080; 0 = any free port)\n"
@@ -51,7 +52,8 @@ static void help(FILE *fp)
             "or more than 16 query parameters; 413 for a body on GET/HEAD; 414 for a URL over\n"
             "2048 bytes; 405 for other methods.  These answers close the connection.\n\n"
             "example:\n"
-            "  omrade serve --db barometer.db --port 8080 --log serve.log\n");
+            "  omrade serve --db barometer.db --port 8080 --log serve.log\n"
+            "  omrade serve --db barometer.db --get '/api/v2/tables/low_econ/data?valueCodes[Tid]=*'\n");
 }
 
 static const char *default_web(char *buf, size_t size)

@@ -982,6 +982,12 @@ void om_serve_api(sqlite3 *db, const char *path, const om_query *q, om_resp *r)
     r->status = 0;
     r->max_age = 300;
     r->disposition[0] = '\0';
+    if (strncmp(path, "/api/v2/", 8) == 0) {
+        om_serve__pxapi(db, path, q, r);
+        if (r->status == 0)
+            om_serve_error(r, 500, "internal error: no answer");
+        return;
+    }
     const char *fmt = om_query_get(q, "format");
     if (fmt && !check_set("format", fmt, FORMATS, r))
         return;

@@ -3,6 +3,7 @@
  * drive allocation; fuzzed by fuzz/fuzz_query.c. */
 #include "omrade/serve.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static int hexval(char c)
@@ -23,11 +24,18 @@ om_status om_query_add(om_query *q, const char *key, const char *val, om_error *
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected a parameter name of 1-%d characters, found %zu characters",
                             OM_QUERY_MAX_KEY - 1, kl);
+    /* Names are letters, digits and '_', optionally followed by one
+     * "[Name]" of the same characters: PxWebApi 2's valueCodes[Region]. */
+    size_t open = 0;
     for (size_t i = 0; i < kl; i++) {
         char c = key[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+        bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        bool ok = word || (c == '[' && i > 0 && !open && (open = i)) ||
+                  (c == ']' && open && i == kl - 1 && i > open + 1);
+        if (!ok || (open && i == kl - 1 && c != ']'))
             return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
-                                "expected a parameter name of a-z, 0-9 and _, found '%.31s'", key);
+                                "expected a parameter name of letters, digits and _ (optionally name[Name]), "
+                                "found '%.31s'", key);
     }
     if (vl >= OM_QUERY_MAX_VALUE)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,

@@ -31,6 +31,10 @@ void om_serve_error(om_resp *r, int status, const char *fmt, ...)
 #endif
     ;
 
+/* The PxWebApi 2 subset (pxapi.c): answer GET `path` (starting
+ * "/api/v2/") like om_serve_api. */
+void om_serve__pxapi(sqlite3 *db, const char *path, const om_query *q, om_resp *r);
+
 /* Export (export.c): the CSV of om_serve_export() from an open database;
  * the status word of a status code (NULL for 0 and unknown codes; `split`
  * false: a database that marks both kinds of suppression 2); whether

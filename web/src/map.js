@@ -75,12 +75,54 @@ export async function drawMap(box, o) {
   }
   if (focusable) g.append(ring);
 
+  // Names on the map once zoomed in far enough for them to fit: a label is
+  // shown when its area is on screen at least as wide as its text (about
+  // 0.55 em per character at 11 px).  Made at the first zoom, not in the
+  // first render (3,363 RegSO); the text keeps 11 px whatever the zoom
+  // (font size 11/k inside the scaled group).  Decorative: the same names
+  // are in the table, the tooltips and the area's aria-label.
+  let labels = null, pending = null;
+  const LABEL_PX = 11;
+  const makeLabels = () => {
+    labels = s('g', {class: 'labels', 'aria-hidden': 'true'});
+    for (const f of fc.features) {
+      const [x, y] = path.centroid(f);
+      if (!Number.isFinite(x)) continue;
+      const [[x0], [x1]] = path.bounds(f);
+      const name = f.properties.name || '';
+      const el = s('text', {x: x.toFixed(1), y: y.toFixed(1), 'text-anchor': 'middle', 'dominant-baseline': 'middle', display: 'none'}, name);
+      Object.assign(el, {_x: x, _y: y, _w: x1 - x0, _need: name.length * LABEL_PX * 0.55, _on: false});
+      labels.append(el);
+    }
+    g.insertBefore(labels, focusable ? ring : null);
+  };
+  // Only areas whose centre is in view get a label; run once per frame.
+  const showLabels = (tr) => {
+    if (tr.k < 1.5) { if (labels) labels.setAttribute('display', 'none'); return; }
+    if (!labels) makeLabels();
+    labels.removeAttribute('display');
+    const px = (svg.getBoundingClientRect().width || W) / W; // screen px per map unit at k = 1
+    labels.setAttribute('font-size', (LABEL_PX / (tr.k * px)).toFixed(3));
+    labels.setAttribute('stroke-width', (3 / (tr.k * px)).toFixed(3));
+    const x0 = -tr.x / tr.k, x1 = (W - tr.x) / tr.k, y0 = -tr.y / tr.k, y1 = (H - tr.y) / tr.k;
+    for (const el of labels.children) {
+      const on = el._x >= x0 && el._x <= x1 && el._y >= y0 && el._y <= y1 && el._w * tr.k * px >= el._need;
+      if (on !== el._on) { el._on = on; el.setAttribute('display', on ? 'inline' : 'none'); }
+    }
+  };
+  const queueLabels = (tr) => {
+    if (pending) { pending.tr = tr; return; }
+    pending = {tr};
+    requestAnimationFrame(() => { const p = pending; pending = null; showLabels(p.tr); });
+  };
+
   // Zoom: scale 1 (whole map) to 60, panning kept inside the map.
   const zm = zoom().scaleExtent([1, 60]).translateExtent([[0, 0], [W, H]])
     .on('zoom', (e) => {
       g.setAttribute('transform', e.transform.toString());
       svg.dataset.k = e.transform.k.toFixed(3);
       svg.classList.toggle('zoomed', e.transform.k > 1.01);
+      queueLabels(e.transform);
     });
   const sel = select(svg).call(zm);
   const by = (k) => zm.scaleBy(sel, k);

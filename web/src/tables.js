@@ -5,6 +5,8 @@ import {t, getLang, unitText} from './i18n.js';
 import {fmt} from './format.js';
 import {apiUrl} from './api.js';
 import {toCsv, toJsonStat, fileName, SYMBOL} from './downloads.js';
+import {toXlsx} from './xlsx.js';
+import {toPx} from './px.js';
 
 // Cell status from the API: published, primary (too few persons),
 // secondary (protected to protect other values), withheld (a small län's
@@ -94,14 +96,20 @@ function blobLink(text, name, make, type) {
     a.href = a.dataset.url;
   }, text});
 }
-// The download links of one table: CSV, Swedish-Excel CSV and JSON-stat
-// made here from the same rows; XLSX and the JSON API from the server.
+// The download links of one table: CSV, Swedish-Excel CSV, XLSX (with a
+// metadata sheet), PX and JSON-stat made here from the same rows; the JSON
+// API from the server.
 export function downloads(ds, serverPath, serverParams) {
-  const labels = {unit: t('unitLabel'), source: t('source'), selection: t('breakdown'), code: t('code'), contents: t('value')};
+  const labels = {unit: t('unitLabel'), source: t('source'), selection: t('breakdown'), code: t('code'), contents: t('value'),
+    title: t('titleLabel'), rows: t('rowsLabel'), note: t('noteLabel'), symbol: t('mark'), meaning: t('meaning'),
+    sheetData: t('sheetData'), sheetMeta: t('sheetMeta'), noData: t('noData'), subjectArea: t('subjectArea'), updated: t('updated')};
+  const lang = getLang();
   return h('p', {class: 'downloads'}, h('span', {text: `${t('download')}: `}),
     blobLink(t('csvUtf8'), fileName(ds, '.csv'), () => toCsv(ds, {labels}), 'text/csv;charset=utf-8'),
     blobLink(t('csvExcel'), fileName(ds, '_excel-sv.csv'), () => toCsv(ds, {excel: true, labels}), 'text/csv;charset=utf-8'),
-    blobLink(t('jsonstat'), fileName(ds, '.jsonstat.json'), () => JSON.stringify(toJsonStat(ds, {lang: getLang(), labels})), 'application/json'),
-    serverPath ? h('a', {href: apiUrl(serverPath, {...serverParams, format: 'xlsx'}), download: fileName(ds, '.xlsx'), text: t('xlsx')}) : null,
+    blobLink(t('xlsx'), fileName(ds, '.xlsx'), () => toXlsx(ds, {labels, lang}), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+    // PX and JSON-stat are cubes of numbers: not for a table of texts only
+    ds.measures.length ? blobLink(t('pxFile'), fileName(ds, '.px'), () => toPx(ds, {labels, lang}), 'text/plain;charset=utf-8') : null,
+    ds.measures.length ? blobLink(t('jsonstat'), fileName(ds, '.jsonstat.json'), () => JSON.stringify(toJsonStat(ds, {lang, labels})), 'application/json') : null,
     serverPath ? h('a', {href: apiUrl(serverPath, serverParams), text: t('apiLink')}) : null);
 }

@@ -1,6 +1,7 @@
 // End-to-end test of the barometer in Debian's Chromium (headless) driven by
 // playwright-core: choose a kommun, change indicator and year, download CSV,
-// Swedish-Excel CSV and JSON-stat (read back with jsonstat-toolkit), map
+// Swedish-Excel CSV, XLSX (read back with SheetJS), PX (read back with
+// Px.js) and JSON-stat (read back with jsonstat-toolkit), map
 // zoom and fit, kommun page with its RegSO, focus kept across re-renders,
 // the live region and page titles, a keyboard-only journey, a 390 px
 // journey without horizontal scroll, and axe-core (WCAG 2.1 AA rules) with
@@ -13,6 +14,8 @@ import path from 'node:path';
 import {createRequire} from 'node:module';
 import {chromium} from 'playwright-core';
 import JSONstat from 'jsonstat-toolkit';
+import XLSX from 'xlsx';
+import Px from 'px';
 
 const require = createRequire(import.meta.url);
 const base = process.argv[2];
@@ -77,6 +80,12 @@ try {
   await page.check('#f-police');
   await page.waitForFunction(() => document.querySelectorAll('path.police').length === 59 && document.body.dataset.ready === '1');
   check(true, 'police layer toggled on (59 areas)');
+  // ... and as a table with the category of each area, most severe first
+  const pol = await page.$$eval('#policetable tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  check(pol.length === 59 && pol[0][3] === 'Särskilt utsatt område' && pol.at(-1)[3] === 'Riskområde' &&
+    pol.some((r) => r[0] === 'Rosengård' && r[1] === 'Malmö' && r[3] === 'Särskilt utsatt område'),
+  `police areas as a table with place, region and category (${pol.length} rows)`);
+  await axe('police layer and table');
 
   // choose a kommun by search
   await page.goto(`${base}/#/karta?ind=low_econ&level=kommun`);
@@ -143,6 +152,22 @@ try {
   const js = JSONstat(JSON.parse(fs.readFileSync(await dlj.path(), 'utf8')));
   check(js.class === 'dataset' && js.Data({year: '2023', sex: 'total', age: 'total', born: 'total', region: '0114', contents: 'value'}).value === 11 &&
     js.Dimension('region').Category('0114').label === 'Upplands Väsby', 'JSON-stat download read by jsonstat-toolkit');
+  const [dlw] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Excel (XLSX)")')]);
+  const wb = XLSX.read(fs.readFileSync(await dlw.path()), {type: 'buffer'});
+  const wbRows = XLSX.utils.sheet_to_json(wb.Sheets[wb.SheetNames[0]], {header: 1});
+  const wbMeta = XLSX.utils.sheet_to_json(wb.Sheets[wb.SheetNames[1]], {header: 1});
+  check(dlw.suggestedFilename() === 'lag-ekonomisk-standard-2023-kommun.xlsx' && wb.SheetNames.join('|') === 'Tabell|Om tabellen' &&
+    JSON.stringify(wbRows[0]) === JSON.stringify(['Kod (Område)', 'Område', 'Värde (%)', 'Täljare (antal)', 'Nämnare (antal)']) &&
+    wbRows.some((r) => JSON.stringify(r) === JSON.stringify(['0114', 'Upplands Väsby', 11, 4400, 40000])) &&
+    wbMeta.some((r) => r[0] === 'Titel' && r[1] === 'Låg ekonomisk standard 2023, Kommun') && wbMeta.some((r) => r[0] === 'År' && r[1] === '2023') &&
+    wbMeta.some((r) => r[0] === 'Källa') && wbMeta.some((r) => r[0] === '..' && r[1] === 'Skyddad: för få personer'),
+  'XLSX download read by SheetJS: table sheet and metadata sheet (title, year, source, legend)');
+  const [dlp] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("PX (PC-Axis)")')]);
+  const px = new Px(fs.readFileSync(await dlp.path(), 'utf8'));
+  const iReg = px.codes('Område').indexOf('0114');
+  check(dlp.suggestedFilename() === 'lag-ekonomisk-standard-2023-kommun.px' && px.title() === 'Låg ekonomisk standard 2023, Kommun' &&
+    iReg >= 0 && px.datum([iReg, 0, 0, 0, 0, 0]) === '11.0' && px.datum([iReg, 0, 0, 0, 0, 1]) === '4400' && px.values('År')[0] === '2023',
+  'PX download read by Px.js');
   await page.screenshot({path: shot});
   console.log(`screenshot: ${shot}`);
   await axe('map (indicator)');
@@ -162,6 +187,15 @@ try {
   const exportCsv = await page.evaluate(async (u) => new Response((await fetch(u)).body.pipeThrough(new DecompressionStream('gzip'))).text(), exportHref);
   check(exportCsv.startsWith('indicator,year,sex,age,born,level,code,within,area_type,status,numerator,denominator,value\n') &&
     exportCsv.includes('low_econ,2022,total,total,total,kommun,0114,,,published,4000,40000,10\n'), 'bulk CSV export linked and served');
+  // the PxWebApi 2 subset, linked from the footer, read by jsonstat-toolkit
+  const v2Href = await page.getAttribute('#foot a[href^="/api/v2/tables"]', 'href');
+  const v2List = await page.evaluate(async (u) => (await fetch(u)).json(), v2Href);
+  const v2 = JSONstat(await page.evaluate(async () => (await fetch('/api/v2/tables/low_econ/data?valueCodes%5BRegion%5D=00,0114&valueCodes%5BTid%5D=*')).json()));
+  check(v2List.tables.some((x) => x.id === 'low_econ') && v2.class === 'dataset' &&
+    v2.Data({Region: '0114', Kon: 'total', Alder: 'total', Fodelseregion: 'total', ContentsCode: 'value', Tid: '2022'}).value === 10 &&
+    v2.Data({Region: '00', Kon: 'total', Alder: 'total', Fodelseregion: 'total', ContentsCode: 'numerator', Tid: '2023'}).value === 1600000 &&
+    v2.Dimension('Region').Category('0114').label === 'Upplands Väsby' && v2.role.time[0] === 'Tid',
+  'PxWebApi 2 table list linked from the footer; its JSON-stat data read by jsonstat-toolkit');
   await axe('table view');
   // a kommun cross of a sensitive indicator is withheld by the table
   // design: the page says so instead of showing an empty table
@@ -316,6 +350,14 @@ try {
   await ready();
   const kSel = Number(await page.getAttribute('#map', 'data-k'));
   check(kSel > 10, `map fitted to the selected kommun (zoom ${kSel.toFixed(1)})`);
+  // names on the map when zoomed in: Upplands Väsby's RegSO are labelled,
+  // whole-country zoom shows none
+  await page.waitForSelector('#map g.labels text[display="inline"]');
+  const shown = await page.$$eval('#map g.labels text', (ts) => ts.filter((x) => x.getAttribute('display') === 'inline').map((x) => x.textContent));
+  check(shown.includes('Bollstanäs') && shown.length < 100, `labels at zoom: ${shown.length} RegSO names in view shown, Bollstanäs among them`);
+  await page.click('#map-zreset');
+  await page.waitForFunction(() => Number(document.getElementById('map').dataset.k) === 1);
+  check(await page.getAttribute('#map g.labels', 'display') === 'none', 'no labels on the whole-country map');
   await page.locator('#profile strong', {hasText: 'Upplands Väsby'}).waitFor({timeout: 5000});
   const prof = await page.textContent('#profile');
   check(prof.includes('12 RegSO') && !prof.includes('Uppgift saknas'), `area-type map of a kommun: its profile counts its RegSO by type (${prof})`);

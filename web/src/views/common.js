@@ -26,7 +26,8 @@ export function chrome(active, m) {
   $('#foot').replaceChildren(h('p', {}, `${t('title')} · omrade · `, h('a', {href: link(['tillganglighet']), text: t('a11y')}), ' · ',
     h('a', {href: link(['om']), text: t('about')}), ' · ',
     h('a', {href: '/api/export.csv.gz', download: '', text: t('exportAll')}), ' · ',
-    h('a', {href: '/api/meta', text: t('apiLink')})));
+    h('a', {href: '/api/meta', text: t('apiLink')}), ' · ',
+    h('a', {href: `/api/v2/tables?lang=${lang}`, text: t('apiV2')})));
   // Provenance on every page: the database says whether its data are
   // synthetic (meta data_source), and the page says so before anything else.
   const synthetic = m && m.meta.data_source === 'synthetic';

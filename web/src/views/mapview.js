@@ -1,7 +1,7 @@
 // #/karta: map + indicator lab (map | line chart | table).
 import {$, h, s, announce} from '../dom.js';
 import {t, getLang, areaName, unitText} from '../i18n.js';
-import {api, rowsToObjects, meta} from '../api.js';
+import {api, rowsToObjects, meta, layer} from '../api.js';
 import {breaks, classOf, SEQ, DIV} from '../scales.js';
 import {patternDefs, swatch, lineChart} from '../charts.js';
 import {drawMap} from '../map.js';
@@ -93,7 +93,8 @@ export async function viewMap(params) {
     st.police ? h('p', {class: 'note', text: t('policeLegend')}) : null);
 
   const panel = h('aside', {class: 'panel', 'aria-labelledby': 'profile-h'}, h('h2', {id: 'profile-h', text: t('profile')}),
-    h('div', {id: 'profile'}, h('p', {class: 'note', text: t('chooseArea')})), legend);
+    h('div', {id: 'profile'}, h('p', {class: 'note', text: t('chooseArea')})), legend,
+    st.police ? await policeTable() : null);
   const showProfile = (code, quiet) => {
     const r = byCode.get(code);
     const prof = $('#profile');
@@ -174,4 +175,29 @@ async function lineView(st, ind, unit, breakdown) {
       {id: 'year', label: t('year'), key: (r) => ({code: String(r.year), text: String(r.year)})}],
     measures: [{id: 'value', label: t('value'), unit, get: (r) => r.value}], rows, status: (r) => r.status || 'published'});
   return h('div', {}, h('h2', {text: title}), lineChart([...series.values()], unit, title), downloads(ds, 'series', params), tbl);
+}
+
+// The police's list of vulnerable areas (2023) as a table beside the layer:
+// name, place, police region and category, the most severe first, with
+// the same downloads as every table.
+const POLICE_CAT = {'Särskilt utsatt område': ['policeCat1', 1], 'Utsatt område': ['policeCat2', 2], 'Riskområde': ['policeCat3', 3]};
+async function policeTable() {
+  const topo = await layer('police');
+  const rows = topo.objects.police.geometries.map((g) => g.properties)
+    .sort((a, b) => (POLICE_CAT[a.category]?.[1] ?? 9) - (POLICE_CAT[b.category]?.[1] ?? 9) || a.ort.localeCompare(b.ort, 'sv') || a.name.localeCompare(b.name, 'sv'));
+  const cat = (r) => (POLICE_CAT[r.category] ? t(POLICE_CAT[r.category][0]) : r.category);
+  const title = t('policeTable');
+  // a table of texts only: its columns are all dimensions, no measures
+  const text = (f) => (r) => ({code: f(r), text: f(r)});
+  const ds = dataset({title, fixed: [], measures: [], rows,
+    dims: [{id: 'area', label: t('name'), key: text((r) => r.name)}, {id: 'place', label: t('policePlace'), key: text((r) => r.ort)},
+      {id: 'region', label: t('policeRegion'), key: text((r) => r.region)}, {id: 'category', label: t('policeCat'), key: (r) => ({code: r.category, text: cat(r)})}]});
+  return h('section', {'aria-labelledby': 'police-h'}, h('h2', {id: 'police-h', text: title}),
+    downloads(ds),
+    dataTable(title, [
+      {label: t('name'), get: (r) => r.name},
+      {label: t('policePlace'), get: (r) => r.ort},
+      {label: t('policeRegion'), get: (r) => r.region},
+      {label: t('policeCat'), get: cat},
+    ], rows, {id: 'policetable'}));
 }
