@@ -11,7 +11,7 @@
 #   usage: bench/build-protect.sh BUILD_DIR [SCALE ...]      (default 0.1)
 #   full scale: bench/build-protect.sh build 1.0   (about 16 GB and hours)
 #   env: OLD_OMRADE=path  reuse an old binary instead of building 7e1781c
-#        ATTACK=1         also run the attack (BUILD_DIR/unit_build_test_attack)
+#        ATTACK=1         also run the attack (BUILD_DIR/unit_barometer_test_attack)
 #        SEED (default 1, as `make demo`)
 # Inputs are generated in a mktemp -d directory that is deleted at the end.
 set -eu
@@ -95,7 +95,7 @@ for scale in "$@"; do
     if [ "${ATTACK:-0}" = 1 ]; then
         for v in new old; do
             echo "attack (differencing) on the $v database:"
-            "$BUILD/unit_build_test_attack" --db "$d/$v.db" --truth "$d/ind.csv" --no-lp --examples 0 |
+            "$BUILD/unit_barometer_test_attack" --db "$d/$v.db" --truth "$d/ind.csv" --no-lp --examples 0 |
                 sed 's/^/  /' || true
         done
     fi

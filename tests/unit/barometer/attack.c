@@ -726,8 +726,15 @@ static bool build_relations(attack *a)
         if (ok && ind == cli && lv != A_REGSO && slice_exists(a, low, lv, y, sx, 1, bo)) {
             ok = rel_begin(a);
             rel_term(a, (int32_t)i, 1);
-            rel_term(a, find(a, low, lv, ar, y, sx, 1, bo), -1);
+            int32_t j = find(a, low, lv, ar, y, sx, 1, bo);
+            rel_term(a, j, -1);
             ok = ok && rel_end(a, false, 0, "children_low_income");
+            /* one count, one status: published under one name and not under
+             * the other would mean the build's model held as unknown what
+             * the database gives away */
+            if (j >= 0 && (a->c[j].status == 1) != (c->status == 1))
+                mismatch(a, "children_low_income and low_econ 0-17: one count, status %d under one name and %d "
+                         "under the other (level %d area %d %d)", c->status, a->c[j].status, lv, (int)ar, y);
         }
         /* relation 6: disjoint numerators of one denominator */
         for (size_t q = 0; ok && q < sizeof DISJOINT / sizeof *DISJOINT; q++) {
@@ -1308,7 +1315,8 @@ bool attack_load(attack *a, const char *truth_csv, const char *dbpath, char *msg
             om_build_indicator_rule(IND[ind].id)->sensitive && !slice_exists(a, ind, lv, y, sx, ag, bo))
             a->c[i].status = 4;
         else
-            mismatch(a, "a truth cell (%g/%g) is missing from the database", a->c[i].x, a->c[i].d);
+            mismatch(a, "a truth cell (%g/%g: %s level %d area %d %d sex %d age %d born %d) is missing from the database",
+                     a->c[i].x, a->c[i].d, ind >= 0 && ind < NIND ? IND[ind].id : "?", lv, (int)ar, y, sx, ag, bo);
     }
     return ok;
 }

@@ -18,7 +18,7 @@
  *
  * Run with arguments it is the attack program used for the benchmark and
  * the issue's numbers:
- *   unit_build_test_attack --db B.db --truth IND.csv [--years 2021,2022]
+ *   unit_barometer_test_attack --db B.db --truth IND.csv [--years 2021,2022]
  *       [--indicators low_econ,...] [--no-lp] [--max-solves N] [--k 5] [--examples N]
  * prints the counts per level; exit 1 when a primary cell is recovered,
  * under-protected or published, 2 on bad input or a model mismatch. */
