@@ -6,8 +6,11 @@
 #
 # usage: sh bench/rates.sh BUILD_DIR [PERSONS] [EVENTS] [THREADS]
 #   defaults: 1000000 persons, 10000000 events, 2 threads (development scale);
-#   the target is PERSONS=10500000 EVENTS=100000000: omrade >= 3x faster and
-#   <= half of DuckDB's peak memory.
+#   the target (issue 13) at 1/10 scale (1050000 10000000) and at full scale
+#   (10500000 100000000): omrade >= 10x faster than the better of DuckDB's two
+#   variants (one query over the files; tables loaded first with the events
+#   filtered before DISTINCT), and <= 1/4 of its peak memory.  Report the
+#   load average (printed) with the figures: a ratio taken under load is off.
 # Inputs are generated into a temporary directory (deleted afterwards) by
 # bench_rates_gen (person-major residence, events sorted by date).  DuckDB is
 # installed into a temporary node_modules unless OMRADE_DUCKDB_DIR points to
@@ -47,24 +50,32 @@ export OMRADE_NO_PROGRESS=1
 om=$(measure omrade "$OMRADE" rates --persons "$tmp/persons.csv" --residence "$tmp/residence.csv" \
     --types "$tmp/types.csv" --events "$tmp/events.csv" --outcome ami=I21,I22 --outcome cancer=C \
     --by type,year,sex --type-fallback nearest --threads "$THREADS" --out "$tmp/omrade.csv")
-dk=$(measure duckdb node "$duck/rates_duckdb.$$.mjs" "$tmp" "$THREADS" "$tmp/duckdb.csv")
+dk=$(measure duckdb node "$duck/rates_duckdb.$$.mjs" "$tmp" "$THREADS" "$tmp/duckdb.csv" scan)
+dt2=$(measure duckdb2 node "$duck/rates_duckdb.$$.mjs" "$tmp" "$THREADS" "$tmp/duckdb2.csv" tables)
 rm -f "$duck/rates_duckdb.$$.mjs"
 
 # Same answer?  Totals of events and population over all cells.
 # (omrade's leading '#' provenance lines are skipped, docs/provenance.md)
 ot=$(awk -F, '/^#/ { next } ++r > 1 { e += $9; p += $11; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/omrade.csv")
 dt=$(awk -F, 'NR > 1 { e += $5; p += $7; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/duckdb.csv")
+dt2t=$(awk -F, 'NR > 1 { e += $5; p += $7; n++ } END { printf "events %d pop %d cells %d", e, p, n }' "$tmp/duckdb2.csv")
 echo "omrade: $ot"
-echo "duckdb: $dt"
-[ "$ot" = "$dt" ] || echo "WARNING: totals differ"
+echo "duckdb (one query over the files): $dt"
+echo "duckdb (tables loaded first):      $dt2t"
+[ "$ot" = "$dt" ] && [ "$ot" = "$dt2t" ] || echo "WARNING: totals differ"
+echo "load: $(uptime | sed 's/.*load average: //')"
 
 set -- $om
 ot_s=$1 om_kb=$2
 set -- $dk
 dk_s=$1 dk_kb=$2
-awk -v a="$ot_s" -v b="$dk_s" -v ma="$om_kb" -v mb="$dk_kb" -v t="$THREADS" 'BEGIN {
+set -- $dt2
+d2_s=$1 d2_kb=$2
+awk -v a="$ot_s" -v b="$dk_s" -v c="$d2_s" -v ma="$om_kb" -v mb="$dk_kb" -v mc="$d2_kb" -v t="$THREADS" 'BEGIN {
     printf "threads %d\n", t
-    printf "omrade rates: %8.2f s  %8.1f MB peak\n", a, ma / 1024
-    printf "duckdb      : %8.2f s  %8.1f MB peak\n", b, mb / 1024
-    printf "speed-up %.2fx (target >= 3)   memory ratio %.2f (target <= 0.5)\n", b / a, ma / mb
+    printf "omrade rates        : %8.2f s  %8.1f MB peak\n", a, ma / 1024
+    printf "duckdb, one query   : %8.2f s  %8.1f MB peak\n", b, mb / 1024
+    printf "duckdb, tables first: %8.2f s  %8.1f MB peak\n", c, mc / 1024
+    best = b < c ? b : c; bm = b < c ? mb : mc
+    printf "speed-up over the faster DuckDB %.2fx (target >= 10)   memory ratio %.2f (target <= 0.25)\n", best / a, ma / bm
 }'
