@@ -840,6 +840,39 @@ static void protect_sei_parts(bprotect *bp)
     }
 }
 
+/* Empirically smoothed rates (`omrade rates --barometer-eb`, indicator
+ * "O_eb_per100k" next to the raw "O_per100k"): the smoothed rate is
+ * C * raw + (1 - C) * prior mean (Marshall 1991), with C and the prior from
+ * the area's population and all areas' rates, so it gives the raw count
+ * back.  A smoothed cell is therefore published only where the raw cell of
+ * the same area and slice is published; elsewhere (and when the raw rates
+ * are not in the publication at all) it is suppressed as secondary.  Its
+ * own primary rule on the expected count can only suppress more. */
+static void protect_smoothed(bprotect *bp)
+{
+    store *x = bp->x;
+    static const char suffix[] = "_eb_per100k";
+    const size_t sl = sizeof suffix - 1;
+    for (size_t i = 0; i < x->n; i++) {
+        bslice *eb = &x->v[i];
+        const char *name = x->name[eb->ind];
+        size_t len = strlen(name);
+        if (len <= sl || strcmp(name + len - sl, suffix) != 0)
+            continue;
+        char raw[256];
+        int rl = snprintf(raw, sizeof raw, "%.*s_per100k", (int)(len - sl), name);
+        int32_t rid = rl > 0 && (size_t)rl < sizeof raw ? om_strmap_get(x->names, raw, (size_t)rl) : -1;
+        int32_t key[6] = {rid, (int32_t)eb->level, eb->year, eb->sex, eb->age, eb->born};
+        int32_t ri = rid >= 0 ? om_strmap_get(x->keys, (const char *)key, sizeof key) : -1;
+        const bslice *rs = ri >= 0 ? &x->v[ri] : NULL;
+        for (int32_t k = 0; k < eb->n; k++)
+            if (eb->st[k] == ST_PUBLISHED && (!rs || k >= rs->n || rs->st[k] != ST_PUBLISHED)) {
+                eb->st[k] = ST_SECONDARY;
+                bp->secondary++;
+            }
+    }
+}
+
 om_status om_barometer_protect_all(bprotect *bp, om_error *err)
 {
     store *x = bp->x;
@@ -928,8 +961,10 @@ om_status om_barometer_protect_all(bprotect *bp, om_error *err)
         }
     }
     bp->components = ncomp;
-    if (s == OM_OK)
+    if (s == OM_OK) {
         protect_sei_parts(bp);
+        protect_smoothed(bp);
+    }
 done:
     for (size_t i = 0; comps && i < ncomp; i++)
         free(comps[i].sl);
