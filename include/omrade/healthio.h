@@ -88,6 +88,7 @@ typedef struct om_glm_spec {
     const char *const *terms;
     const char *const *refs;
 } om_glm_spec;
+/* spec's strings must outlive the table. */
 typedef struct om_glm_table om_glm_table;
 om_status om_glm_fit_file(const char *path, const om_glm_spec *spec, om_glm_table **out, om_error *err);
 void om_glm_table_free(om_glm_table *t);
