@@ -1,5 +1,5 @@
-/* omrade — the files of the health commands (km, lifeexp, sii, funnel, isr,
- * glm): a reader per input table, and a writer that runs the method of
+/* omrade — the files of the health commands (dsr, km, lifeexp, sii, funnel,
+ * isr, glm): a reader per input table, and a writer that runs the method of
  * omrade/health.h or omrade/stats.h on what was read and writes the result
  * table to a stream.  The CLI opens the output (atomically, with its
  * provenance block) and hands the stream to the writer; docs/health.md
@@ -21,6 +21,16 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Direct standardisation: CSV group,age_band,events,pop with ESP age bands
+ * 0-4 ... 90+ (each group and band once; a missing band is no events and no
+ * population).  Destroy with om_dsr_groups_free(). */
+typedef struct om_dsr_groups om_dsr_groups;
+om_status om_dsr_read(const char *path, om_dsr_groups **out, om_error *err);
+void om_dsr_groups_free(om_dsr_groups *g);
+/* group,events,pop,crude_rate,crude_lower,crude_upper,dsr,dsr_lower,
+ * dsr_upper,note per 100,000, standard population weights w[OM_ESP_BANDS]. */
+om_status om_dsr_write(const om_dsr_groups *g, const double *w, double level, FILE *fp, om_error *err);
 
 /* Kaplan-Meier: CSV group,time,event (one row per person; event 1 died, 0
  * censored), groups in input order.  Destroy with om_km_groups_free(). */
