@@ -293,6 +293,30 @@ const om_link_plan *om_rates_plan(const om_rates *r, int year);
 /* Standard population used (19 ESP bands), NULL without standardisation. */
 const double *om_rates_standard(const om_rates *r);
 
+/* What omrade rates writes about a run: the spec it ran with, the name of
+ * the linkage method, the standard's name ("esp2013", "none", ...), the
+ * outcomes, the result, the geography and linkage it used, and the
+ * statistics years year_first..year_last.  All borrowed. */
+typedef struct om_rates_out {
+    const om_rates_spec *spec;
+    const char *method;
+    const char *standard;
+    const om_outcomes *outcomes;
+    const om_rates *rates;
+    const om_geo *geo;
+    const om_link *link;
+    bool table; /* om_rates_write_cells: a fixed-width table instead of CSV */
+    int year_first, year_last;
+} om_rates_out;
+/* The cells: CSV (method,residence_year,type_year,type_year_wanted,outcome,
+ * the --by columns, events,persons,pop,n,rate..., dsr..., rr..., note) or
+ * the table for people (docs/rates.md). */
+void om_rates_write_cells(FILE *fp, const om_rates_out *x);
+/* SII and RII across area types per cell without the type (CSV). */
+void om_rates_write_sii(FILE *fp, const om_rates_out *x);
+/* key,outcome,value: the method, plans, and where every input row went. */
+void om_rates_write_summary(FILE *fp, const om_rates_out *x);
+
 #ifdef __cplusplus
 }
 #endif
