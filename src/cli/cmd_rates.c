@@ -116,6 +116,195 @@ static int finish_file(const char *path, void (*fn)(FILE *, const om_rates_out *
     return 0;
 }
 
+/* The options of one run. */
+typedef struct {
+    cli_link_inputs in;
+    om_rates_spec sp;
+    const char *events[64];
+    size_t nevents;
+    const char *out, *sii, *summary, *standard, *outcome_file;
+    const char *outcome_args[64];
+    size_t noutcome_args;
+    bool table;
+} rates_opts;
+
+/* Takes getopt's option c: -1 when taken, otherwise the exit code. */
+static int option(int c, rates_opts *o)
+{
+    int h = cli_link_option("rates", c, &o->in);
+    if (h == 1)
+        return -1;
+    if (h == 2)
+        return 2;
+    switch (c) {
+    case 'e':
+        if (o->nevents >= 64)
+            return om_cli_usage("rates", "expected at most 64 events files");
+        o->events[o->nevents++] = optarg;
+        break;
+    case 'O':
+        if (o->noutcome_args >= 64)
+            return om_cli_usage("rates", "expected at most 64 outcomes");
+        o->outcome_args[o->noutcome_args++] = optarg;
+        break;
+    case 'F': o->outcome_file = optarg; break;
+    case 'b': {
+        char bad[64];
+        if (!parse_by(optarg, &o->sp.dims, bad, sizeof bad))
+            return om_cli_usage("rates",
+                                "expected --by items type, regso, kommun, lan, riket, sex, "
+                                "age, year, born, found '%s'",
+                                bad);
+        break;
+    }
+    case 'a':
+        if (!parse_breaks(optarg, &o->sp))
+            return om_cli_usage("rates",
+                                "expected --age-breaks ascending ages starting at 0 (e.g. "
+                                "0,20,65), found '%s'",
+                                optarg);
+        break;
+    case 'y': {
+        int a, b;
+        char tail;
+        if (sscanf(optarg, "%d-%d%c", &a, &b, &tail) == 2 && a >= 1900 && b <= 2100 && a <= b) {
+            o->sp.year_first = a;
+            o->sp.year_last = b;
+        } else if (sscanf(optarg, "%d%c", &a, &tail) == 1 && a >= 1900 && a <= 2100) {
+            o->sp.year_first = o->sp.year_last = a;
+        } else {
+            return om_cli_usage("rates", "expected --years YYYY or YYYY-YYYY, found '%s'", optarg);
+        }
+        break;
+    }
+    case 'p':
+        if (!strcmp(optarg, "person-years"))
+            o->sp.person_years = true;
+        else if (!strcmp(optarg, "dec31"))
+            o->sp.person_years = false;
+        else
+            return om_cli_usage("rates",
+                                "expected --population dec31 or person-years, found '%s'",
+                                optarg);
+        break;
+    case 's': o->standard = optarg; break;
+    case 'l':
+        if (!om_stats_parse_level(optarg, &o->sp.level))
+            return om_cli_usage("rates", "expected --level 95 or 99.8, found '%s'", optarg);
+        break;
+    case 'r': {
+        long long v;
+        if (!om_cli_parse_int(optarg, 1, 5, &v))
+            return om_cli_usage("rates", "expected --ref-type 1-5, found '%s'", optarg);
+        o->sp.ref_type = (int)v;
+        break;
+    }
+    case 'I': o->sp.e_id = optarg; break;
+    case 'D': o->sp.e_date = optarg; break;
+    case 'C': o->sp.e_code = optarg; break;
+    case 'o': o->out = optarg; break;
+    case 'f':
+        if (!strcmp(optarg, "table"))
+            o->table = true;
+        else if (strcmp(optarg, "csv"))
+            return om_cli_usage("rates", "expected --format csv or table, found '%s'", optarg);
+        break;
+    case 'S': o->sii = optarg; break;
+    case 'U': o->summary = optarg; break;
+    case 'h': help(stdout); return 0;
+    OM_CLI_PROVENANCE_CASE;
+    default: return om_cli_usage("rates", "bad option");
+    }
+    return -1;
+}
+
+/* --standard: none, esp2013, sweden:YEAR or a file; 0 or the exit code. */
+static int parse_standard(const char *standard, om_rates_spec *sp)
+{
+    om_error err = OM_ERROR_INIT;
+    if (!strcmp(standard, "none"))
+        sp->standard = OM_STD_NONE;
+    else if (!strcmp(standard, "esp2013"))
+        sp->standard = OM_STD_ESP2013;
+    else if (!strncmp(standard, "sweden:", 7)) {
+        long long y;
+        if (!om_cli_parse_int(standard + 7, 1900, 2100, &y))
+            return om_cli_usage("rates", "expected --standard sweden:YEAR, found '%s'", standard);
+        sp->standard = OM_STD_SWEDEN;
+        sp->standard_year = (int)y;
+    } else {
+        sp->standard = OM_STD_FILE;
+        if (om_stats_standard_load(standard, sp->standard_w, &err) != OM_OK)
+            return om_cli_fail("rates", &err);
+    }
+    if (sp->dims & OM_DIM_AGE)
+        sp->standard = OM_STD_NONE; /* rates by age group are not standardised */
+    return 0;
+}
+
+/* The outcomes of --outcomes and --outcome ("all" without either); 0 or the exit code. */
+static int make_outcomes(const rates_opts *ro, om_outcomes **out)
+{
+    om_error err = OM_ERROR_INIT;
+    om_outcomes *o = om_outcomes_new();
+    if (!o)
+        return om_cli_usage("rates", "out of memory");
+    om_status s = OM_OK;
+    if (ro->outcome_file)
+        s = om_outcomes_load(o, ro->outcome_file, &err);
+    for (size_t i = 0; s == OM_OK && i < ro->noutcome_args; i++) {
+        char *eq = strchr(ro->outcome_args[i], '=');
+        if (!eq) {
+            om_outcomes_free(o);
+            return om_cli_usage("rates", "expected --outcome NAME=PREFIXES, found '%s'",
+                                ro->outcome_args[i]);
+        }
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - ro->outcome_args[i]), ro->outcome_args[i]);
+        s = om_outcomes_add(o, name, eq + 1, NULL, &err);
+    }
+    if (s == OM_OK && om_outcomes_count(o) == 0)
+        s = om_outcomes_add(o, "all", "*", NULL, &err);
+    if (s != OM_OK) {
+        om_outcomes_free(o);
+        return om_cli_fail("rates", &err);
+    }
+    *out = o;
+    return 0;
+}
+
+/* Where the events went, on stderr. */
+static void report(const om_link *l, const om_rates *r, const char *method, int yf, int yl)
+{
+    cli_link_report(stderr, "rates", l);
+    const om_rates_counts *t = om_rates_total_counts(r);
+    fprintf(stderr,
+            "omrade rates: method %s; events: %" PRId64 " rows, %" PRId64 " linked, %" PRId64
+            " unknown ids, %" PRId64 " outside %d-%d, %" PRId64 " other codes, %" PRId64
+            " duplicates, %" PRId64 " without residence, %" PRId64 " without area type\n",
+            method, t->rows, t->linked, t->unknown_id,
+            t->outside_period, yf, yl, t->not_selected, t->duplicates, t->no_residence,
+            t->no_type);
+    for (int y = yf; y <= yl; y++) {
+        const om_link_plan *p = om_rates_plan(r, y);
+        if (p->type_year != p->type_year_wanted)
+            fprintf(stderr,
+                    "omrade rates: %d: area types of %d are not in the types; the "
+                    "nearest year %d used\n",
+                    y, p->type_year_wanted, p->type_year);
+    }
+    if (t->type_substituted || t->pop_type_substituted)
+        fprintf(stderr,
+                "omrade rates: %" PRId64 " events and %" PRId64
+                " persons at risk typed with a substituted type year\n",
+                t->type_substituted, t->pop_type_substituted);
+    if (t->pop_no_type)
+        fprintf(stderr,
+                "omrade rates: %" PRId64
+                " person-years at risk left out: their area had no area type\n",
+                t->pop_no_type);
+}
+
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {CLI_LINK_LONGOPTS,
@@ -139,231 +328,75 @@ static int run(int argc, char **argv)
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
-    cli_link_inputs in;
-    memset(&in, 0, sizeof in);
-    om_rates_spec sp;
-    memset(&sp, 0, sizeof sp);
-    sp.dims = OM_DIM_TYPE | OM_DIM_YEAR;
-    sp.level = 0.95;
-    sp.ref_type = 5;
-    sp.standard = -1;
-    const char *events[64];
-    size_t nevents = 0;
-    const char *out = "-", *sii = NULL, *summary = NULL, *standard = "esp2013";
-    const char *outcome_file = NULL;
-    const char *outcome_args[64];
-    size_t noutcome_args = 0;
-    bool table = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        int h = cli_link_option("rates", c, &in);
-        if (h == 1)
-            continue;
-        if (h == 2)
-            return 2;
-        switch (c) {
-        case 'e':
-            if (nevents >= 64)
-                return om_cli_usage("rates", "expected at most 64 events files");
-            events[nevents++] = optarg;
-            break;
-        case 'O':
-            if (noutcome_args >= 64)
-                return om_cli_usage("rates", "expected at most 64 outcomes");
-            outcome_args[noutcome_args++] = optarg;
-            break;
-        case 'F': outcome_file = optarg; break;
-        case 'b': {
-            char bad[64];
-            if (!parse_by(optarg, &sp.dims, bad, sizeof bad))
-                return om_cli_usage("rates",
-                                    "expected --by items type, regso, kommun, lan, riket, sex, "
-                                    "age, year, born, found '%s'",
-                                    bad);
-            break;
-        }
-        case 'a':
-            if (!parse_breaks(optarg, &sp))
-                return om_cli_usage("rates",
-                                    "expected --age-breaks ascending ages starting at 0 (e.g. "
-                                    "0,20,65), found '%s'",
-                                    optarg);
-            break;
-        case 'y': {
-            int a, b;
-            char tail;
-            if (sscanf(optarg, "%d-%d%c", &a, &b, &tail) == 2 && a >= 1900 && b <= 2100 && a <= b) {
-                sp.year_first = a;
-                sp.year_last = b;
-            } else if (sscanf(optarg, "%d%c", &a, &tail) == 1 && a >= 1900 && a <= 2100) {
-                sp.year_first = sp.year_last = a;
-            } else {
-                return om_cli_usage("rates", "expected --years YYYY or YYYY-YYYY, found '%s'", optarg);
-            }
-            break;
-        }
-        case 'p':
-            if (!strcmp(optarg, "person-years"))
-                sp.person_years = true;
-            else if (!strcmp(optarg, "dec31"))
-                sp.person_years = false;
-            else
-                return om_cli_usage("rates",
-                                    "expected --population dec31 or person-years, found '%s'",
-                                    optarg);
-            break;
-        case 's': standard = optarg; break;
-        case 'l':
-            if (!om_stats_parse_level(optarg, &sp.level))
-                return om_cli_usage("rates", "expected --level 95 or 99.8, found '%s'", optarg);
-            break;
-        case 'r': {
-            long long v;
-            if (!om_cli_parse_int(optarg, 1, 5, &v))
-                return om_cli_usage("rates", "expected --ref-type 1-5, found '%s'", optarg);
-            sp.ref_type = (int)v;
-            break;
-        }
-        case 'I': sp.e_id = optarg; break;
-        case 'D': sp.e_date = optarg; break;
-        case 'C': sp.e_code = optarg; break;
-        case 'o': out = optarg; break;
-        case 'f':
-            if (!strcmp(optarg, "table"))
-                table = true;
-            else if (strcmp(optarg, "csv"))
-                return om_cli_usage("rates", "expected --format csv or table, found '%s'", optarg);
-            break;
-        case 'S': sii = optarg; break;
-        case 'U': summary = optarg; break;
-        case 'h': help(stdout); return 0;
-        OM_CLI_PROVENANCE_CASE;
-        default: return om_cli_usage("rates", "bad option");
-        }
-    }
+    rates_opts ro;
+    memset(&ro, 0, sizeof ro);
+    om_rates_spec *sp = &ro.sp;
+    sp->dims = OM_DIM_TYPE | OM_DIM_YEAR;
+    sp->level = 0.95;
+    sp->ref_type = 5;
+    sp->standard = -1;
+    ro.out = "-";
+    ro.standard = "esp2013";
+    int c, rc;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+        if ((rc = option(c, &ro)) >= 0)
+            return rc;
     if (optind < argc)
         return om_cli_usage("rates", "unexpected argument '%s'", argv[optind]);
-    int rc = cli_link_check("rates", &in);
-    if (rc)
+    if ((rc = cli_link_check("rates", &ro.in)) != 0)
         return rc;
     cli_method cm;
-    if ((rc = cli_link_method("rates", &in, &cm)) != 0)
+    if ((rc = cli_link_method("rates", &ro.in, &cm)) != 0)
         return rc;
-    sp.method = cm.m;
-    sp.type_fallback = in.fallback;
-    if (!nevents)
+    sp->method = cm.m;
+    sp->type_fallback = ro.in.fallback;
+    if (!ro.nevents)
         return om_cli_usage("rates", "expected --events FILE");
-    if (sii && !(sp.dims & OM_DIM_TYPE))
+    if (ro.sii && !(sp->dims & OM_DIM_TYPE))
         return om_cli_usage("rates", "expected type in --by for --sii");
-    om_error err = OM_ERROR_INIT;
-    /* standard population */
-    if (!strcmp(standard, "none"))
-        sp.standard = OM_STD_NONE;
-    else if (!strcmp(standard, "esp2013"))
-        sp.standard = OM_STD_ESP2013;
-    else if (!strncmp(standard, "sweden:", 7)) {
-        long long y;
-        if (!om_cli_parse_int(standard + 7, 1900, 2100, &y))
-            return om_cli_usage("rates", "expected --standard sweden:YEAR, found '%s'", standard);
-        sp.standard = OM_STD_SWEDEN;
-        sp.standard_year = (int)y;
-    } else {
-        sp.standard = OM_STD_FILE;
-        if (om_stats_standard_load(standard, sp.standard_w, &err) != OM_OK)
-            return om_cli_fail("rates", &err);
-    }
-    if (sp.dims & OM_DIM_AGE)
-        sp.standard = OM_STD_NONE; /* rates by age group are not standardised */
-    om_outcomes *o = om_outcomes_new();
-    if (!o)
-        return om_cli_usage("rates", "out of memory");
-    om_status s = OM_OK;
-    if (outcome_file)
-        s = om_outcomes_load(o, outcome_file, &err);
-    for (size_t i = 0; s == OM_OK && i < noutcome_args; i++) {
-        char *eq = strchr(outcome_args[i], '=');
-        if (!eq) {
-            om_outcomes_free(o);
-            return om_cli_usage("rates", "expected --outcome NAME=PREFIXES, found '%s'",
-                                outcome_args[i]);
-        }
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(eq - outcome_args[i]), outcome_args[i]);
-        s = om_outcomes_add(o, name, eq + 1, NULL, &err);
-    }
-    if (s == OM_OK && om_outcomes_count(o) == 0)
-        s = om_outcomes_add(o, "all", "*", NULL, &err);
-    if (s != OM_OK) {
-        om_outcomes_free(o);
-        return om_cli_fail("rates", &err);
-    }
+    om_outcomes *o = NULL;
+    if ((rc = parse_standard(ro.standard, sp)) != 0 || (rc = make_outcomes(&ro, &o)) != 0)
+        return rc;
     om_geo *g = NULL;
     om_link *l = NULL;
-    rc = cli_link_load("rates", &in, &g, &l);
+    rc = cli_link_load("rates", &ro.in, &g, &l);
     if (rc) {
         om_outcomes_free(o);
         return rc;
     }
-    sp.events = events;
-    sp.nevents = nevents;
-    sp.threads = in.opt.threads;
-    sp.progress = om_cli_progress();
+    sp->events = ro.events;
+    sp->nevents = ro.nevents;
+    sp->threads = ro.in.opt.threads;
+    sp->progress = om_cli_progress();
+    om_error err = OM_ERROR_INIT;
     om_rates *r = NULL;
-    s = om_rates_run(&r, l, o, &sp, &err);
+    om_status s = om_rates_run(&r, l, o, sp, &err);
     om_cli_progress_done();
     if (s != OM_OK) {
         rc = om_cli_fail("rates", &err);
     } else {
-        int yf = sp.year_first, yl = sp.year_last;
+        int yf = sp->year_first, yl = sp->year_last;
         if (!yf)
-            om_link_stat_years(l, &sp.method, 1, &yf, &yl);
-        om_rates_out a = {&sp, cm.name, standard, o, r, g, l, table, yf, yl};
-        if (sp.standard == OM_STD_NONE)
-            a.standard = "none";
+            om_link_stat_years(l, &sp->method, 1, &yf, &yl);
+        om_rates_out a = {sp, cm.name, sp->standard == OM_STD_NONE ? "none" : ro.standard, o, r, g, l,
+                          ro.table, yf, yl};
         om_cli_prov_start("rates", argc, argv);
         om_link_plan plans[256];
         size_t np = 0;
         for (int y = yf; y <= yl && np < sizeof plans / sizeof *plans; y++)
             if (om_rates_plan(r, y))
                 plans[np++] = *om_rates_plan(r, y);
-        cli_link_prov(&in, &cm, 1, plans, np);
+        cli_link_prov(&ro.in, &cm, 1, plans, np);
         om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "dsr not reported below 10 events");
-        for (size_t i = 0; i < nevents; i++)
-            om_prov_input(om_cli_prov(), events[i], -1, NULL);
-        rc = finish_file(out, om_rates_write_cells, &a, !table);
-        if (!rc && sii)
-            rc = finish_file(sii, om_rates_write_sii, &a, true);
-        if (!rc && summary)
-            rc = finish_file(summary, om_rates_write_summary, &a, true);
-        if (!rc) {
-            cli_link_report(stderr, "rates", l);
-            const om_rates_counts *t = om_rates_total_counts(r);
-            fprintf(stderr,
-                    "omrade rates: method %s; events: %" PRId64 " rows, %" PRId64 " linked, %" PRId64
-                    " unknown ids, %" PRId64 " outside %d-%d, %" PRId64 " other codes, %" PRId64
-                    " duplicates, %" PRId64 " without residence, %" PRId64 " without area type\n",
-                    cm.name, t->rows, t->linked, t->unknown_id,
-                    t->outside_period, yf, yl, t->not_selected, t->duplicates, t->no_residence,
-                    t->no_type);
-            for (int y = yf; y <= yl; y++) {
-                const om_link_plan *p = om_rates_plan(r, y);
-                if (p->type_year != p->type_year_wanted)
-                    fprintf(stderr,
-                            "omrade rates: %d: area types of %d are not in the types; the "
-                            "nearest year %d used\n",
-                            y, p->type_year_wanted, p->type_year);
-            }
-            if (t->type_substituted || t->pop_type_substituted)
-                fprintf(stderr,
-                        "omrade rates: %" PRId64 " events and %" PRId64
-                        " persons at risk typed with a substituted type year\n",
-                        t->type_substituted, t->pop_type_substituted);
-            if (t->pop_no_type)
-                fprintf(stderr,
-                        "omrade rates: %" PRId64
-                        " person-years at risk left out: their area had no area type\n",
-                        t->pop_no_type);
-        }
+        for (size_t i = 0; i < ro.nevents; i++)
+            om_prov_input(om_cli_prov(), ro.events[i], -1, NULL);
+        rc = finish_file(ro.out, om_rates_write_cells, &a, !ro.table);
+        if (!rc && ro.sii)
+            rc = finish_file(ro.sii, om_rates_write_sii, &a, true);
+        if (!rc && ro.summary)
+            rc = finish_file(ro.summary, om_rates_write_summary, &a, true);
+        if (!rc)
+            report(l, r, cm.name, yf, yl);
     }
     om_rates_free(r);
     om_link_free(l);
