@@ -62,12 +62,6 @@ static void help(FILE *fp)
             "  omrade seg --counts examples/seg/quintiles.csv --replicates 200 --rank\n");
 }
 
-static void write_num(FILE *fp, double v)
-{
-    if (isfinite(v))
-        om_csv_write_double(fp, v);
-}
-
 /* ------------------------------------------------------------- generic */
 
 typedef struct table_opts {
@@ -88,48 +82,28 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
     double *sub = NULL;
     int32_t *super_of = NULL;
     int rc = 0;
-    if (groups) {
-        const char *comma = strchr(groups, ',');
-        int32_t ga = comma ? om_seg_table_find_group(t, groups, (size_t)(comma - groups)) : -1;
-        int32_t gb = comma ? om_seg_table_find_group(t, comma + 1, strlen(comma + 1)) : -1;
-        if (!comma || ga < 0 || gb < 0 || ga == gb) {
+    if (groups || one) {
+        int32_t ga, gb = -1;
+        const char *comma = groups ? strchr(groups, ',') : NULL;
+        if (groups) {
+            ga = comma ? om_seg_table_find_group(t, groups, (size_t)(comma - groups)) : -1;
+            gb = comma ? om_seg_table_find_group(t, comma + 1, strlen(comma + 1)) : -1;
+        } else {
+            ga = om_seg_table_find_group(t, one, strlen(one));
+        }
+        if (groups && (!comma || ga < 0 || gb < 0 || ga == gb)) {
             om_seg_table_free(t);
             return om_cli_usage("seg", "expected --groups A,B naming two groups of %s, found '%s'",
                                 path, groups);
         }
-        sub = malloc((size_t)nu * 2 * sizeof *sub);
-        if (!sub) {
-            om_seg_table_free(t);
-            om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            return om_cli_fail("seg", &err);
-        }
-        for (int32_t i = 0; i < nu; i++) {
-            sub[2 * i] = counts[(size_t)i * (size_t)ng + (size_t)ga];
-            sub[2 * i + 1] = counts[(size_t)i * (size_t)ng + (size_t)gb];
-        }
-        counts = sub;
-        ng = 2;
-    }
-    if (one) {
-        int32_t ga = om_seg_table_find_group(t, one, strlen(one));
-        if (ga < 0) {
+        if (!groups && ga < 0) {
             om_seg_table_free(t);
             return om_cli_usage("seg", "expected --group to name a group of %s, found '%s'", path,
                                 one);
         }
-        sub = malloc((size_t)nu * 2 * sizeof *sub);
-        if (!sub) {
+        if (om_seg_table_pair(t, ga, gb, &sub, &err) != OM_OK) {
             om_seg_table_free(t);
-            om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
             return om_cli_fail("seg", &err);
-        }
-        for (int32_t i = 0; i < nu; i++) {
-            double rest = 0;
-            for (int32_t k = 0; k < ng; k++)
-                if (k != ga)
-                    rest += counts[(size_t)i * (size_t)ng + (size_t)k];
-            sub[2 * i] = counts[(size_t)i * (size_t)ng + (size_t)ga];
-            sub[2 * i + 1] = rest;
         }
         counts = sub;
         ng = 2;
@@ -181,32 +155,7 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
     }
     if (om_cli_out_open(&af, out, &err) != OM_OK)
         goto fail;
-    FILE *fp = om_afile_stream(af);
-    struct {
-        const char *name;
-        double v;
-    } rows[] = {{"dissimilarity", ix.dissimilarity}, {"gini", ix.gini},
-                {"theil_h", ix.theil_h},             {"mutual_m", ix.mutual_m},
-                {"isolation", ix.isolation},         {"exposure", ix.exposure},
-                {"mutual_m_between", decomp ? dc.m_between : NAN},
-                {"mutual_m_within", decomp ? dc.m_within : NAN},
-                {"theil_h_between", decomp ? dc.h_between : NAN},
-                {"theil_h_within", decomp ? dc.h_within : NAN}};
-    /* rows[] follows the order of enum om_seg_stat */
-    fputs(uncert ? "index,value,corrected,se,lower,upper,expected\n" : "index,value\n", fp);
-    for (size_t i = 0; i < (decomp ? 10u : 6u); i++) {
-        fputs(rows[i].name, fp);
-        fputc(',', fp);
-        write_num(fp, rows[i].v);
-        if (uncert) {
-            const double more[5] = {un.corrected[i], un.se[i], un.lower[i], un.upper[i], un.expected[i]};
-            for (int j = 0; j < 5; j++) {
-                fputc(',', fp);
-                write_num(fp, more[j]);
-            }
-        }
-        fputc('\n', fp);
-    }
+    om_seg_write_indices(om_afile_stream(af), &ix, decomp ? &dc : NULL, uncert ? &un : NULL);
     if (om_afile_commit(af, &err) != OM_OK)
         goto fail;
     goto done;
@@ -222,36 +171,6 @@ done:
 }
 
 /* ------------------------------------------------------------ per unit */
-
-static const char *area_code(const om_geo *g, const om_seg_row *r)
-{
-    return om_geo_code(g, r->level, r->area);
-}
-
-static void write_csv(FILE *fp, const om_geo *g, const om_seg_result *res)
-{
-    om_format_write_header(om_format_find(OM_FORMAT_SEG), fp, NULL);
-    for (size_t i = 0; i < om_seg_result_count(res); i++) {
-        const om_seg_row *r = om_seg_result_row(res, i);
-        if (r->year)
-            fprintf(fp, "%d", r->year);
-        fprintf(fp, ",%s,%s,", om_level_name(r->level), area_code(g, r));
-        om_csv_write_str(fp, om_geo_name(g, r->level, r->area));
-        fprintf(fp, ",%s,", r->index);
-        write_num(fp, r->value);
-        fputc(',', fp);
-        write_num(fp, r->corrected);
-        fputc(',', fp);
-        write_num(fp, r->se);
-        fputc(',', fp);
-        write_num(fp, r->lower);
-        fputc(',', fp);
-        write_num(fp, r->upper);
-        fputc(',', fp);
-        write_num(fp, r->expected);
-        fprintf(fp, ",%d,%lld,%s\n", (int)r->n_deso, (long long)r->n_persons, r->flag);
-    }
-}
 
 /* The ranking estimate: the bias-corrected one when there is a bootstrap
  * (the plug-in value favours kommuner with many small DeSO cells). */
@@ -332,7 +251,7 @@ static int print_rank(const om_geo *g, const om_seg_result *res, int year, long 
         int chars = 0;
         for (const char *p = name; *p; p++)
             chars += ((unsigned char)*p & 0xC0) != 0x80;
-        printf("%4zu  %-4s  %s%*s %8s %9s  %-17s %8s  %s\n", i + 1, area_code(g, r), name,
+        printf("%4zu  %-4s  %s%*s %8s %9s  %-17s %8s  %s\n", i + 1, om_geo_code(g, r->level, r->area), name,
                chars < 20 ? 20 - chars : 0, "", v, isfinite(r->corrected) ? co : "", iv, ex, r->flag);
     }
     free(sel);
@@ -398,7 +317,7 @@ static int run_units(const char *counts, const char *py, const char *resid, om_s
         om_afile *af = NULL;
         if (om_cli_out_open(&af, out, &err) != OM_OK)
             goto fail;
-        write_csv(om_afile_stream(af), g, res);
+        om_seg_result_write(om_afile_stream(af), g, res);
         if (om_afile_commit(af, &err) != OM_OK)
             goto fail;
     }
