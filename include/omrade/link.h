@@ -179,6 +179,23 @@ typedef struct om_link_comparison {
 void om_link_compare(const om_link *l, const om_link_plan *a, const om_link_plan *b,
                      om_link_comparison *out);
 
+/* omrade link's output.  The header: lopnr,year,method,residence_year,
+ * type_year,type_year_wanted,<deso or regso>,regso,area_type. */
+void om_link_write_header(FILE *fp, const om_link *l);
+/* The rows of statistics year `year` under plan pl (named `method`): one per
+ * person with an area; returns how many were written. */
+int64_t om_link_write_year(FILE *fp, const om_link *l, const om_geo *g, const char *method,
+                           const om_link_plan *pl, int year);
+/* Persons with an area under plan pl. */
+int64_t om_link_count_linked(const om_link *l, const om_link_plan *pl);
+/* --compare: year, both plans (method, residence_year, type_year,
+ * type_year_wanted), type_a, type_b, persons. */
+void om_link_write_compare_header(FILE *fp);
+/* The non-empty cells of cmp (plans a and b of `year`); returns the persons
+ * linked under both. */
+int64_t om_link_write_compare(FILE *fp, int year, const char *name_a, const om_link_plan *a,
+                              const char *name_b, const om_link_plan *b, const om_link_comparison *cmp);
+
 /* ---------------------------------------------------------------- outcomes */
 
 /* A set of named outcomes, each a list of code prefixes.  Created by
