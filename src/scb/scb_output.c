@@ -91,91 +91,92 @@ static bool split_year(str *s, int32_t *year)
     return true;
 }
 
-om_status om_scb_build(ctx *x, om_error *err)
+/* om_scb_build's state, shared by its phases below. */
+typedef struct build_state {
+    scb_grid *g;
+    om_scb_table *t;
+    long ns, nv, ncol; /* stub and value columns */
+    colhdr *ch;
+    str *lab;
+    colkind *kind;
+    int32_t *colvar;
+    const scb_cell **fill;
+    sbuf sb;
+    om_u64map *seen;
+    om_strmap *colmap, *dimsmap;
+    long *vcol; /* the value columns */
+    long nvc;
+    int32_t *dvar;
+    size_t year_rows;
+    bool row_text;
+} build_state;
+
+static om_status header_rows(ctx *x, build_state *b, om_error *err)
 {
-    scb_grid *g = &x->g;
-    om_scb_table *t = x->t;
-    long ns = x->nstub, nv = x->nval, ncol = ns + nv;
     om_status st = OM_OK;
-    colhdr *ch = calloc((size_t)(ncol ? ncol : 1), sizeof *ch);
-    str *lab = calloc((size_t)(ncol ? ncol : 1), sizeof *lab);
-    colkind *kind = calloc((size_t)(ncol ? ncol : 1), sizeof *kind);
-    int32_t *colvar = calloc((size_t)(ncol ? ncol : 1), sizeof *colvar);
-    const scb_cell **fill = calloc((size_t)(ns ? ns : 1), sizeof *fill);
-    sbuf sb = {0};
-    om_u64map *seen = NULL;
-    om_strmap *colmap = NULL, *dimsmap = NULL;
-    long *vcol = NULL;
-    int32_t *dvar = NULL;
-    if (!ch || !lab || !kind || !colvar || !fill) {
-        st = om_scb_nomem(x, err);
-        goto done;
-    }
-    for (long k = 0; k < ncol; k++) {
-        ch[k].parts = calloc(x->nhdr ? x->nhdr : 1, sizeof(str));
-        if (!ch[k].parts) {
-            st = om_scb_nomem(x, err);
-            goto done;
-        }
-    }
     /* header rows */
-    size_t year_rows = 0;
-    for (size_t h = 0; h < x->nhdr && ncol; h++) {
-        st = om_scb_header_labels(x, x->hdr[h], lab, err);
+    b->year_rows = 0;
+    for (size_t h = 0; h < x->nhdr && b->ncol; h++) {
+        st = om_scb_header_labels(x, x->hdr[h], b->lab, err);
         if (st != OM_OK)
-            goto done;
+            return st;
         bool any = false, years = true;
-        for (long k = ns; k < ncol; k++) {
-            if (!lab[k].n)
+        for (long k = b->ns; k < b->ncol; k++) {
+            if (!b->lab[k].n)
                 continue;
             any = true;
-            if (!om_scb_year_like(lab[k].s, lab[k].n, NULL))
+            if (!om_scb_year_like(b->lab[k].s, b->lab[k].n, NULL))
                 years = false;
         }
         if (any && years) {
-            year_rows++;
-            for (long k = ns; k < ncol; k++) {
+            b->year_rows++;
+            for (long k = b->ns; k < b->ncol; k++) {
                 int32_t y;
-                if (lab[k].n && om_scb_year_like(lab[k].s, lab[k].n, &y) && !ch[k].year)
-                    ch[k].year = y;
+                if (b->lab[k].n && om_scb_year_like(b->lab[k].s, b->lab[k].n, &y) && !b->ch[k].year)
+                    b->ch[k].year = y;
             }
             continue;
         }
-        for (long k = 0; k < ncol; k++) {
-            str s = lab[k];
+        for (long k = 0; k < b->ncol; k++) {
+            str s = b->lab[k];
             if (!s.n)
                 continue;
             if (om_scb_is_year_name(s.s, s.n)) {
-                ch[k].year_name = true;
+                b->ch[k].year_name = true;
                 continue;
             }
-            if (k < ns)
+            if (k < b->ns)
                 continue;
             int32_t y;
             /* a year over a column in a row of other labels: PxWeb's
              * "region","kön","2020","2021" header */
             if (om_scb_year_like(s.s, s.n, &y)) {
-                if (!ch[k].year)
-                    ch[k].year = y;
+                if (!b->ch[k].year)
+                    b->ch[k].year = y;
                 continue;
             }
-            if (split_year(&s, &y) && !ch[k].year)
-                ch[k].year = y;
-            ch[k].parts[ch[k].nparts++] = s;
+            if (split_year(&s, &y) && !b->ch[k].year)
+                b->ch[k].year = y;
+            b->ch[k].parts[b->ch[k].nparts++] = s;
         }
     }
+    return st;
+}
+
+static void classify_columns(ctx *x, build_state *b)
+{
     /* classify columns */
-    for (long k = 0; k < ncol; k++) {
-        long rel = k - ns; /* < 0: stub */
+    for (long k = 0; k < b->ncol; k++) {
+        long rel = k - b->ns; /* < 0: stub */
         size_t nonempty = 0, text = 0, years = 0, geo_ok = 0, geo_checked = 0;
         const scb_cell *carry = NULL;
         for (size_t i = 0; i < x->nrows; i++) {
             const drow *d = &x->rows[i];
             long col = rel < 0 ? d->rc + rel : d->rc + 1 + rel;
-            scb_cell c = om_scb_cell_at(g, d->row, col);
+            scb_cell c = om_scb_cell_at(b->g, d->row, col);
             if (rel < 0) {
                 if (c.len)
-                    carry = &g->cells[g->rows[d->row].first + (size_t)col];
+                    carry = &b->g->cells[b->g->rows[d->row].first + (size_t)col];
                 else if (carry)
                     c = *carry;
             }
@@ -184,14 +185,14 @@ om_status om_scb_build(ctx *x, om_error *err)
             nonempty++;
             if (om_scb_year_like(c.s, c.len, NULL))
                 years++;
-            if (!om_scb_cell_is_value(&c, g->delim))
+            if (!om_scb_cell_is_value(&c, b->g->delim))
                 text++;
             /* geography needs every cell to name the row's region or a
              * parent: stop trying after the first miss */
             if (d->area >= 0 && geo_ok == geo_checked) {
                 geo_checked++;
                 if (c.len <= 300 &&
-                    (!om_scb_cell_is_plain_number(&c, g->delim) || om_scb_code_shaped(c.s, c.len))) {
+                    (!om_scb_cell_is_plain_number(&c, b->g->delim) || om_scb_code_shaped(c.s, c.len))) {
                     om_level l;
                     int32_t a = om_geo_resolve(x->geo, c.s, c.len, &l);
                     if (a >= 0 && om_scb_area_covers(x->geo, d->level, d->area, l, a))
@@ -200,203 +201,214 @@ om_status om_scb_build(ctx *x, om_error *err)
             }
         }
         if (nonempty == 0)
-            kind[k] = COL_EMPTY;
-        else if (years == nonempty && (rel < 0 || ch[k].year_name))
-            kind[k] = COL_YEAR;
+            b->kind[k] = COL_EMPTY;
+        else if (years == nonempty && (rel < 0 || b->ch[k].year_name))
+            b->kind[k] = COL_YEAR;
         else if (geo_checked && geo_ok == geo_checked)
-            kind[k] = COL_GEO;
+            b->kind[k] = COL_GEO;
         else if (rel < 0 || text == nonempty)
-            kind[k] = COL_TEXT;
+            b->kind[k] = COL_TEXT;
         else
-            kind[k] = COL_VALUE;
+            b->kind[k] = COL_VALUE;
     }
     /* text dimension columns come before the values; a text-only column
      * after them holds notes pasted into the sheet */
     bool seen_value = false;
-    for (long k = ns; k < ncol; k++) {
-        if (kind[k] == COL_VALUE)
+    for (long k = b->ns; k < b->ncol; k++) {
+        if (b->kind[k] == COL_VALUE)
             seen_value = true;
-        else if (kind[k] == COL_TEXT && seen_value)
-            kind[k] = COL_NOTE;
+        else if (b->kind[k] == COL_TEXT && seen_value)
+            b->kind[k] = COL_NOTE;
     }
-    bool row_text = false;
-    for (long k = 0; k < ncol; k++) {
-        switch (kind[k]) {
+    b->row_text = false;
+    for (long k = 0; k < b->ncol; k++) {
+        switch (b->kind[k]) {
         case COL_EMPTY:
-            if (k >= ns)
-                t->sum.empty_columns++;
+            if (k >= b->ns)
+                b->t->sum.empty_columns++;
             break;
-        case COL_VALUE: t->sum.value_columns++; break;
+        case COL_VALUE: b->t->sum.value_columns++; break;
         case COL_TEXT:
-            t->sum.text_columns++;
-            row_text = true;
+            b->t->sum.text_columns++;
+            b->row_text = true;
             break;
-        case COL_GEO: t->sum.geo_columns++; break;
+        case COL_GEO: b->t->sum.geo_columns++; break;
         case COL_YEAR: break;
         case COL_NOTE:
             for (size_t i = 0; i < x->nrows; i++)
-                t->sum.note_cells +=
-                    om_scb_cell_at(g, x->rows[i].row, x->rows[i].rc + 1 + (k - ns)).len != 0;
+                b->t->sum.note_cells +=
+                    om_scb_cell_at(b->g, x->rows[i].row, x->rows[i].rc + 1 + (k - b->ns)).len != 0;
             break;
         }
     }
-    t->sum.empty_columns += (size_t)(x->nright > nv ? x->nright - nv : 0);
+    b->t->sum.empty_columns += (size_t)(x->nright > b->nv ? x->nright - b->nv : 0);
+}
+
+static om_status value_columns(ctx *x, build_state *b, om_error *err)
+{
+    om_status st = OM_OK;
     /* Value columns: their header variable (parts joined) and a check that
      * no two of them carry the same labels and year.  With that, two
      * observations can only clash when two rows have the same region, row
      * year and text dimensions, which is checked per row below: one hash
      * insert per row instead of one per value. */
-    long nvc = 0;
-    for (long k = ns; k < ncol; k++)
-        nvc += kind[k] == COL_VALUE;
-    vcol = malloc((size_t)(nvc ? nvc : 1) * sizeof *vcol);
-    colmap = om_strmap_new((size_t)nvc);
-    dimsmap = om_strmap_new(64);
-    seen = om_u64map_new(x->nrows);
-    if (!vcol || !colmap || !dimsmap || !seen) {
+    b->nvc = 0;
+    for (long k = b->ns; k < b->ncol; k++)
+        b->nvc += b->kind[k] == COL_VALUE;
+    b->vcol = malloc((size_t)(b->nvc ? b->nvc : 1) * sizeof *b->vcol);
+    b->colmap = om_strmap_new((size_t)b->nvc);
+    b->dimsmap = om_strmap_new(64);
+    b->seen = om_u64map_new(x->nrows);
+    if (!b->vcol || !b->colmap || !b->dimsmap || !b->seen) {
         st = om_scb_nomem(x, err);
-        goto done;
+        return st;
     }
-    nvc = 0;
-    for (long k = ns; k < ncol; k++) {
-        if (kind[k] != COL_VALUE)
+    b->nvc = 0;
+    for (long k = b->ns; k < b->ncol; k++) {
+        if (b->kind[k] != COL_VALUE)
             continue;
-        vcol[nvc] = k;
-        sb.n = 0;
-        for (size_t p = 0; p < ch[k].nparts; p++)
-            if (!sb_part(&sb, ch[k].parts[p].s, ch[k].parts[p].n)) {
+        b->vcol[b->nvc] = k;
+        b->sb.n = 0;
+        for (size_t p = 0; p < b->ch[k].nparts; p++)
+            if (!sb_part(&b->sb, b->ch[k].parts[p].s, b->ch[k].parts[p].n)) {
                 st = om_scb_nomem(x, err);
-                goto done;
+                return st;
             }
-        if (!row_text) {
-            st = sb.n ? intern_var(x, sb.p, sb.n, &colvar[k], err)
-                      : intern_default(x, &colvar[k], err);
+        if (!b->row_text) {
+            st = b->sb.n ? intern_var(x, b->sb.p, b->sb.n, &b->colvar[k], err)
+                      : intern_default(x, &b->colvar[k], err);
             if (st != OM_OK)
-                goto done;
+                return st;
         }
         char yb[8];
-        int yn = snprintf(yb, sizeof yb, "%d\x1f", (int)ch[k].year);
-        if (!om_scb_sb_add(&sb, yb, (size_t)yn)) {
+        int yn = snprintf(yb, sizeof yb, "%d\x1f", (int)b->ch[k].year);
+        if (!om_scb_sb_add(&b->sb, yb, (size_t)yn)) {
             st = om_scb_nomem(x, err);
-            goto done;
+            return st;
         }
         int32_t prev;
-        if (om_strmap_put_new(colmap, sb.p, sb.n, (int32_t)k, &prev) != OM_OK) {
+        if (om_strmap_put_new(b->colmap, b->sb.p, b->sb.n, (int32_t)k, &prev) != OM_OK) {
             st = om_scb_nomem(x, err);
-            goto done;
+            return st;
         }
         if (prev != (int32_t)k) {
             const drow *d = &x->rows[0];
-            st = om_scb_grid_fail(g, d->row, (size_t)(d->rc + 1 + (k - ns)), err,
+            st = om_scb_grid_fail(b->g, d->row, (size_t)(d->rc + 1 + (k - b->ns)), err,
                                "expected distinct labels over the value columns, found columns "
                                "%ld and %ld labelled '%.*s'",
-                               d->rc + 2 + (prev - ns), d->rc + 2 + (k - ns),
-                               (int)(sb.n - (size_t)yn > 200 ? 200 : sb.n - (size_t)yn), sb.p);
-            goto done;
+                               d->rc + 2 + (prev - b->ns), d->rc + 2 + (k - b->ns),
+                               (int)(b->sb.n - (size_t)yn > 200 ? 200 : b->sb.n - (size_t)yn), b->sb.p);
+            return st;
         }
-        nvc++;
+        b->nvc++;
     }
+    return st;
+}
+
+static om_status observations(ctx *x, build_state *b, om_error *err)
+{
+    om_status st = OM_OK;
     /* observations */
-    if (x->nrows && nvc && x->nrows <= SIZE_MAX / 64 / (size_t)nvc) {
-        size_t want = x->nrows * (size_t)nvc;
-        om_scb_obs *o = realloc(t->obs, want * sizeof *o);
+    if (x->nrows && b->nvc && x->nrows <= SIZE_MAX / 64 / (size_t)b->nvc) {
+        size_t want = x->nrows * (size_t)b->nvc;
+        om_scb_obs *o = realloc(b->t->obs, want * sizeof *o);
         if (o) {
-            t->obs = o;
-            t->capobs = want;
+            b->t->obs = o;
+            b->t->capobs = want;
         }
     }
-    for (long k = 0; k < ns; k++)
-        fill[k] = NULL;
+    for (long k = 0; k < b->ns; k++)
+        b->fill[k] = NULL;
     for (size_t i = 0; i < x->nrows; i++) {
         const drow *d = &x->rows[i];
-        scb_cell rcell = om_scb_cell_at(g, d->row, d->rc);
-        char *rtext = om_scb_tdup(t, rcell.s, rcell.len);
+        scb_cell rcell = om_scb_cell_at(b->g, d->row, d->rc);
+        char *rtext = om_scb_tdup(b->t, rcell.s, rcell.len);
         if (!rtext) {
             st = om_scb_nomem(x, err);
-            goto done;
+            return st;
         }
-        t->sum.data_rows++;
+        b->t->sum.data_rows++;
         int32_t row_year = 0;
         long row_year_col = -1;
-        sb.n = 0;
-        if (sb.p)
-            sb.p[0] = '\0';
-        for (long k = 0; k < ncol; k++) {
-            if (kind[k] != COL_YEAR && kind[k] != COL_TEXT)
+        b->sb.n = 0;
+        if (b->sb.p)
+            b->sb.p[0] = '\0';
+        for (long k = 0; k < b->ncol; k++) {
+            if (b->kind[k] != COL_YEAR && b->kind[k] != COL_TEXT)
                 continue;
-            long rel = k - ns;
+            long rel = k - b->ns;
             long col = rel < 0 ? d->rc + rel : d->rc + 1 + rel;
-            scb_cell c = om_scb_cell_at(g, d->row, col);
+            scb_cell c = om_scb_cell_at(b->g, d->row, col);
             if (rel < 0) {
                 if (c.len)
-                    fill[k] = &g->cells[g->rows[d->row].first + (size_t)col];
-                else if (fill[k])
-                    c = *fill[k];
+                    b->fill[k] = &b->g->cells[b->g->rows[d->row].first + (size_t)col];
+                else if (b->fill[k])
+                    c = *b->fill[k];
             }
-            if (kind[k] == COL_YEAR && c.len) {
+            if (b->kind[k] == COL_YEAR && c.len) {
                 om_scb_year_like(c.s, c.len, &row_year);
                 row_year_col = col;
-            } else if (kind[k] == COL_TEXT && !sb_part(&sb, c.s, c.len)) {
+            } else if (b->kind[k] == COL_TEXT && !sb_part(&b->sb, c.s, c.len)) {
                 st = om_scb_nomem(x, err);
-                goto done;
+                return st;
             }
         }
         /* the row's text dimensions, interned: variables per value column
          * are cached in dvar[dims_id * nvc + j] */
         int32_t dims_id = 0;
-        if (row_text) {
-            int32_t nd = (int32_t)om_strmap_size(dimsmap);
-            if (om_strmap_put_new(dimsmap, sb.p ? sb.p : "", sb.n, nd, &dims_id) != OM_OK) {
+        if (b->row_text) {
+            int32_t nd = (int32_t)om_strmap_size(b->dimsmap);
+            if (om_strmap_put_new(b->dimsmap, b->sb.p ? b->sb.p : "", b->sb.n, nd, &dims_id) != OM_OK) {
                 st = om_scb_nomem(x, err);
-                goto done;
+                return st;
             }
             if (dims_id == nd) {
-                int32_t *nv2 = realloc(dvar, (size_t)(nd + 1) * (size_t)(nvc ? nvc : 1) *
+                int32_t *nv2 = realloc(b->dvar, (size_t)(nd + 1) * (size_t)(b->nvc ? b->nvc : 1) *
                                                  sizeof *nv2);
                 if (!nv2) {
                     st = om_scb_nomem(x, err);
-                    goto done;
+                    return st;
                 }
-                dvar = nv2;
-                for (long j = 0; j < nvc; j++)
-                    dvar[(size_t)nd * (size_t)nvc + (size_t)j] = -1;
+                b->dvar = nv2;
+                for (long j = 0; j < b->nvc; j++)
+                    b->dvar[(size_t)nd * (size_t)b->nvc + (size_t)j] = -1;
             }
         }
         /* one row per region, row year and text dimensions */
-        if (nvc && d->area >= 0 && d->area < (1 << 20) && dims_id < (1 << 30)) {
+        if (b->nvc && d->area >= 0 && d->area < (1 << 20) && dims_id < (1 << 30)) {
             uint64_t key = (uint64_t)d->area | ((uint64_t)d->level << 20) |
                            ((uint64_t)(row_year ? row_year - 1899 : 0) << 23) |
                            ((uint64_t)dims_id << 31);
             uint32_t first;
-            if (om_u64map_put_new(seen, key, (uint32_t)i, &first) != OM_OK) {
+            if (om_u64map_put_new(b->seen, key, (uint32_t)i, &first) != OM_OK) {
                 st = om_scb_nomem(x, err);
-                goto done;
+                return st;
             }
             if (first != (uint32_t)i) {
-                st = om_scb_grid_fail(g, d->row, (size_t)d->rc, err,
+                st = om_scb_grid_fail(b->g, d->row, (size_t)d->rc, err,
                                    "expected one row per region%s, found a second one for '%s' "
                                    "(first on line %ld)",
-                                   row_text ? " and dimension values" : "", rtext,
-                                   g->rows[x->rows[first].row].line);
-                goto done;
+                                   b->row_text ? " and dimension values" : "", rtext,
+                                   b->g->rows[x->rows[first].row].line);
+                return st;
             }
         }
-        for (long j = 0; j < nvc; j++) {
-            long k = vcol[j];
-            long col = d->rc + 1 + (k - ns);
-            scb_cell c = om_scb_cell_at(g, d->row, col);
+        for (long j = 0; j < b->nvc; j++) {
+            long k = b->vcol[j];
+            long col = d->rc + 1 + (k - b->ns);
+            scb_cell c = om_scb_cell_at(b->g, d->row, col);
             om_scb_obs o;
             o.level = d->level;
             o.area = d->area;
             o.region_text = rtext;
-            o.line = g->rows[d->row].line;
-            o.year = ch[k].year;
+            o.line = b->g->rows[d->row].line;
+            o.year = b->ch[k].year;
             if (row_year) {
                 if (o.year && o.year != row_year) {
-                    st = om_scb_grid_fail(g, d->row, (size_t)row_year_col, err,
+                    st = om_scb_grid_fail(b->g, d->row, (size_t)row_year_col, err,
                                        "expected the year %d of the column header, found %d",
                                        (int)o.year, (int)row_year);
-                    goto done;
+                    return st;
                 }
                 o.year = row_year;
             }
@@ -405,85 +417,129 @@ om_status om_scb_build(ctx *x, om_error *err)
             o.missing = om_scb_missing_marker(c.s, c.len);
             if (o.missing) {
                 o.value = NAN;
-                t->sum.missing++;
-            } else if (!om_scb_parse_number(c.s, c.len, g->delim, &o.value)) {
-                str hd = ch[k].nparts ? ch[k].parts[ch[k].nparts - 1] : (str){"", 0};
-                st = om_scb_grid_fail(g, d->row, (size_t)col, err,
+                b->t->sum.missing++;
+            } else if (!om_scb_parse_number(c.s, c.len, b->g->delim, &o.value)) {
+                str hd = b->ch[k].nparts ? b->ch[k].parts[b->ch[k].nparts - 1] : (str){"", 0};
+                st = om_scb_grid_fail(b->g, d->row, (size_t)col, err,
                                    "expected a number or a missing-value mark such as '..' in "
                                    "column '%.*s', found '%.*s'",
                                    (int)(hd.n > 100 ? 100 : hd.n), hd.s,
                                    (int)(c.len > 100 ? 100 : c.len), c.s);
-                goto done;
+                return st;
             }
-            if (row_text) {
-                int32_t *slot = &dvar[(size_t)dims_id * (size_t)nvc + (size_t)j];
+            if (b->row_text) {
+                int32_t *slot = &b->dvar[(size_t)dims_id * (size_t)b->nvc + (size_t)j];
                 if (*slot < 0) {
                     sbuf v = {0};
-                    bool ok = sb_part(&v, sb.p ? sb.p : "", sb.n);
-                    for (size_t p = 0; ok && p < ch[k].nparts; p++)
-                        ok = sb_part(&v, ch[k].parts[p].s, ch[k].parts[p].n);
+                    bool ok = sb_part(&v, b->sb.p ? b->sb.p : "", b->sb.n);
+                    for (size_t p = 0; ok && p < b->ch[k].nparts; p++)
+                        ok = sb_part(&v, b->ch[k].parts[p].s, b->ch[k].parts[p].n);
                     if (!ok) {
                         free(v.p);
                         st = om_scb_nomem(x, err);
-                        goto done;
+                        return st;
                     }
                     st = v.n ? intern_var(x, v.p, v.n, slot, err) : intern_default(x, slot, err);
                     free(v.p);
                     if (st != OM_OK)
-                        goto done;
+                        return st;
                 }
                 o.variable = *slot;
             } else {
-                o.variable = colvar[k];
+                o.variable = b->colvar[k];
             }
             st = push_obs(x, &o, err);
             if (st != OM_OK)
-                goto done;
+                return st;
         }
     }
-    t->sum.values = t->nobs;
-    t->sum.header_rows = x->nhdr;
+    return st;
+}
+
+static om_status layout_text(ctx *x, build_state *b, om_error *err)
+{
+    om_status st = OM_OK;
     /* layout text */
     {
         char buf[400];
-        int n = snprintf(buf, sizeof buf, "%s", g->is_xlsx ? "xlsx" : "csv");
-        if (!g->is_xlsx)
+        int n = snprintf(buf, sizeof buf, "%s", b->g->is_xlsx ? "xlsx" : "csv");
+        if (!b->g->is_xlsx)
             n += snprintf(buf + n, sizeof buf - (size_t)n, " '%s'",
-                          g->delim == '\t' ? "\\t" : (g->delim == ';' ? ";" : ","));
+                          b->g->delim == '\t' ? "\\t" : (b->g->delim == ';' ? ";" : ","));
         if (x->title_row != SIZE_MAX)
             n += snprintf(buf + n, sizeof buf - (size_t)n, ", title");
         n += snprintf(buf + n, sizeof buf - (size_t)n, ", %zu header rows", x->nhdr);
-        if (year_rows)
-            n += snprintf(buf + n, sizeof buf - (size_t)n, " (%zu year)", year_rows);
+        if (b->year_rows)
+            n += snprintf(buf + n, sizeof buf - (size_t)n, " (%zu year)", b->year_rows);
         n += snprintf(buf + n, sizeof buf - (size_t)n,
                       ", region in column %ld, %zu value columns, %zu text, %zu geography",
-                      x->nrows ? x->rows[0].rc + 1 : 0, t->sum.value_columns,
-                      t->sum.text_columns, t->sum.geo_columns);
+                      x->nrows ? x->rows[0].rc + 1 : 0, b->t->sum.value_columns,
+                      b->t->sum.text_columns, b->t->sum.geo_columns);
         size_t ycols = 0;
-        for (long k = 0; k < ncol; k++)
-            ycols += kind[k] == COL_YEAR;
+        for (long k = 0; k < b->ncol; k++)
+            ycols += b->kind[k] == COL_YEAR;
         if (ycols)
             n += snprintf(buf + n, sizeof buf - (size_t)n, ", year column");
-        if (x->dend < g->nrows)
+        if (x->dend < b->g->nrows)
             snprintf(buf + n, sizeof buf - (size_t)n, ", footer");
-        t->layout = om_scb_tdup(t, buf, strlen(buf));
-        if (!t->layout)
+        b->t->layout = om_scb_tdup(b->t, buf, strlen(buf));
+        if (!b->t->layout)
             st = om_scb_nomem(x, err);
     }
+    return st;
+}
+
+om_status om_scb_build(ctx *x, om_error *err)
+{
+    build_state b;
+    memset(&b, 0, sizeof b);
+    b.g = &x->g;
+    b.t = x->t;
+    b.ns = x->nstub;
+    b.nv = x->nval;
+    b.ncol = b.ns + b.nv;
+    om_status st = OM_OK;
+    b.ch = calloc((size_t)(b.ncol ? b.ncol : 1), sizeof *b.ch);
+    b.lab = calloc((size_t)(b.ncol ? b.ncol : 1), sizeof *b.lab);
+    b.kind = calloc((size_t)(b.ncol ? b.ncol : 1), sizeof *b.kind);
+    b.colvar = calloc((size_t)(b.ncol ? b.ncol : 1), sizeof *b.colvar);
+    b.fill = calloc((size_t)(b.ns ? b.ns : 1), sizeof *b.fill);
+    if (!b.ch || !b.lab || !b.kind || !b.colvar || !b.fill) {
+        st = om_scb_nomem(x, err);
+        goto done;
+    }
+    for (long k = 0; k < b.ncol; k++) {
+        b.ch[k].parts = calloc(x->nhdr ? x->nhdr : 1, sizeof(str));
+        if (!b.ch[k].parts) {
+            st = om_scb_nomem(x, err);
+            goto done;
+        }
+    }
+    if ((st = header_rows(x, &b, err)) != OM_OK)
+        goto done;
+    classify_columns(x, &b);
+    if ((st = value_columns(x, &b, err)) != OM_OK)
+        goto done;
+    if ((st = observations(x, &b, err)) != OM_OK)
+        goto done;
+    b.t->sum.values = b.t->nobs;
+    b.t->sum.header_rows = x->nhdr;
+    if ((st = layout_text(x, &b, err)) != OM_OK)
+        goto done;
 done:
-    if (ch)
-        for (long k = 0; k < ncol; k++)
-            free(ch[k].parts);
-    free(ch);
-    free(lab);
-    free(kind);
-    free(colvar);
-    free(fill);
-    free(sb.p);
-    om_u64map_free(seen);
-    om_strmap_free(colmap);
-    om_strmap_free(dimsmap);
-    free(vcol);
-    free(dvar);
+    if (b.ch)
+        for (long k = 0; k < b.ncol; k++)
+            free(b.ch[k].parts);
+    free(b.ch);
+    free(b.lab);
+    free(b.kind);
+    free(b.colvar);
+    free(b.fill);
+    free(b.sb.p);
+    om_u64map_free(b.seen);
+    om_strmap_free(b.colmap);
+    om_strmap_free(b.dimsmap);
+    free(b.vcol);
+    free(b.dvar);
     return st;
 }
