@@ -339,7 +339,9 @@ static om_status reserve_row(om_sdc *s, size_t *caprow)
     return OM_OK;
 }
 
-static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
+/* Inner coordinates to final ids (absent dimensions at the root), and the
+ * tables in order of first use. */
+static om_status assign_tables(om_sdc *s, om_error *err)
 {
     /* inner coordinates to final ids; absent dims at the root */
     for (size_t r = 0; r < s->ninner; r++)
@@ -361,6 +363,13 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
             s->ntables++;
         }
     }
+    return OM_OK;
+}
+
+/* Each table's grid (the product of its dimensions' nodes); their sizes
+ * summed in *total. */
+static om_status table_grids(om_sdc *s, size_t *total_out, om_error *err)
+{
     /* grids and cell ids; full keys for sharing between tables */
     size_t total = 0;
     uint64_t keyspan = 1;
@@ -390,178 +399,152 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
         if (total > ((size_t)1 << 31))
             return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "tables too large (over 2^31 cells)");
     }
-    size_t cap = total;
-    s->coord = malloc(cap * s->nd * sizeof *s->coord);
-    s->value = calloc(cap, sizeof *s->value);
-    s->denom = calloc(cap, sizeof *s->denom);
-    s->contrib = calloc(cap, sizeof *s->contrib);
-    s->top = calloc(cap * 3, sizeof *s->top);
-    s->tables = calloc(cap, sizeof *s->tables);
-    s->inner_flag = calloc(cap, 1);
-    s->forced = calloc(cap, 1);
-    s->status = calloc(cap, 1);
-    s->audited = calloc(cap, 1);
-    s->fails = calloc(cap, 1);
-    s->lower = calloc(cap, sizeof *s->lower);
-    s->upper = calloc(cap, sizeof *s->upper);
-    om_u64map *keys = s->ntables > 1 ? om_u64map_new(total) : NULL;
-    uint8_t *have = calloc(cap, 1);
-    if (!s->coord || !s->value || !s->denom || !s->contrib || !s->top || !s->tables || !s->inner_flag ||
-        !s->forced || !s->status || !s->audited || !s->fails || !s->lower || !s->upper || !have ||
-        (s->ntables > 1 && !keys)) {
-        om_u64map_free(keys);
-        free(have);
-        return om_error_nomem(err);
-    }
-    size_t ncell = 0;
-    int32_t co[SDC_MAX_DIMS];
-    for (int t = 0; t < s->ntables; t++) {
-        sdc_table *tb = &s->table[t];
-        tb->grid2cell = malloc(tb->ncell * sizeof *tb->grid2cell);
-        double *gv = calloc(tb->ncell * 6, sizeof *gv); /* value, denom, contrib, top1..3 */
-        uint8_t *ginner = calloc(tb->ncell, 1);
-        if (!tb->grid2cell || !gv || !ginner) {
-            free(gv);
-            free(ginner);
-            om_u64map_free(keys);
-            free(have);
-            return om_error_nomem(err);
-        }
-        /* aggregate inner rows over the product of ancestor chains */
-        for (size_t r = 0; r < s->ninner; r++) {
-            const sdc_inner *in = &s->inner[r];
-            if (in->mask != tb->mask)
-                continue;
-            int32_t cur[SDC_MAX_DIMS];
-            int32_t pos[SDC_MAX_DIMS] = {0}, len[SDC_MAX_DIMS];
-            for (size_t d = 0; d < s->nd; d++)
-                cur[d] = in->coord[d];
-            /* per table dimension: the leaf, its ancestors, then its groups */
-            for (int k = 0; k < tb->nd; k++) {
-                int dd = tb->dims[k];
-                const sdc_dim *dm = &s->dim[dd];
-                int32_t q = 0;
-                for (int32_t x = in->coord[dd]; x >= 0; x = dm->parent[x])
-                    up[dd][q++] = x;
-                if (dm->ingrp_start)
-                    for (int32_t e = dm->ingrp_start[in->coord[dd]]; e < dm->ingrp_start[in->coord[dd] + 1]; e++)
-                        up[dd][q++] = dm->ingrp[e];
-                len[k] = q;
-            }
-            ginner[sdc_grid_index(s, tb, cur)] = 1 | (in->in.forced ? 2 : 0) | (in->in.suppressed ? 4 : 0);
-            for (;;) {
-                size_t g = sdc_grid_index(s, tb, cur);
-                double *v = gv + g * 6;
-                v[0] += in->in.value;
-                v[1] += in->in.denominator;
-                v[2] += in->in.contributors;
-                /* top-3 of the union of contributions (contributors are distinct across inner cells) */
-                for (int q = 0; q < 3; q++) {
-                    double x = in->in.top[q];
-                    if (!(x > 0))
-                        break;
-                    for (int p = 0; p < 3; p++)
-                        if (x > v[3 + p]) {
-                            double tmp = v[3 + p];
-                            v[3 + p] = x;
-                            x = tmp;
-                        }
-                }
-                /* next ancestor combination (odometer over dims in the table) */
-                int k;
-                for (k = tb->nd - 1; k >= 0; k--) {
-                    int dd = tb->dims[k];
-                    if (++pos[k] < len[k]) {
-                        cur[dd] = up[dd][pos[k]];
-                        break;
-                    }
-                    pos[k] = 0;
-                    cur[dd] = in->coord[dd];
-                }
-                if (k < 0)
-                    break;
-            }
-        }
-        /* enumerate the grid */
+    *total_out = total;
+    return OM_OK;
+}
+
+/* Table tb's grid values gv (6 per grid point: value, denominator,
+ * contributors, top 1..3) and inner flags from the inner rows, each added to
+ * the product of its ancestor chains (up: per dimension scratch). */
+static void aggregate_inner(const om_sdc *s, const sdc_table *tb, int32_t **up, double *gv, uint8_t *ginner)
+{
+    /* aggregate inner rows over the product of ancestor chains */
+    for (size_t r = 0; r < s->ninner; r++) {
+        const sdc_inner *in = &s->inner[r];
+        if (in->mask != tb->mask)
+            continue;
+        int32_t cur[SDC_MAX_DIMS];
+        int32_t pos[SDC_MAX_DIMS] = {0}, len[SDC_MAX_DIMS];
         for (size_t d = 0; d < s->nd; d++)
-            co[d] = s->dim[d].root;
-        for (int k = 0; k < tb->nd; k++)
-            co[tb->dims[k]] = 0;
-        for (size_t g = 0; g < tb->ncell; g++) {
-            /* co holds the coordinates of grid point g */
-            int32_t id = (int32_t)ncell;
-            bool fresh = true;
-            if (keys) {
-                uint64_t key = 0;
-                for (size_t d = 0; d < s->nd; d++)
-                    key = key * (uint64_t)s->dim[d].n + (uint64_t)co[d];
-                uint32_t ex;
-                if (om_u64map_put_new(keys, key, (uint32_t)ncell, &ex) != OM_OK) {
-                    free(gv);
-                    free(ginner);
-                    om_u64map_free(keys);
-                    free(have);
-                    return om_error_nomem(err);
-                }
-                if (ex != (uint32_t)ncell) {
-                    id = (int32_t)ex;
-                    fresh = false;
-                }
-            }
-            tb->grid2cell[g] = id;
-            const double *v = gv + g * 6;
-            if (fresh) {
-                memcpy(s->coord + (size_t)id * s->nd, co, s->nd * sizeof *co);
-                s->value[id] = v[0];
-                s->denom[id] = v[1];
-                s->contrib[id] = v[2];
-                memcpy(s->top + (size_t)id * 3, v + 3, 3 * sizeof *v);
-                ncell++;
-            } else if (fabs(s->value[id] - v[0]) > 1e-9 * (1 + fabs(v[0]))) {
-                char where[600];
-                size_t w = 0;
-                for (size_t d = 0; d < s->nd && w < sizeof where - 1; d++)
-                    w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%s", d ? "," : "", s->dim[d].name,
-                                          s->dim[d].code[co[d]]);
-                om_status e = om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
-                                           "expected linked tables to agree on shared cell %s, found %.17g "
-                                           "and %.17g",
-                                           where, s->value[id], v[0]);
-                free(gv);
-                free(ginner);
-                om_u64map_free(keys);
-                free(have);
-                return e;
-            }
-            s->tables[id] |= 1u << t;
-            if (ginner[g]) {
-                s->inner_flag[id] = 1;
-                s->forced[id] |= (uint8_t)(ginner[g] & 6);
-            } else {
-                bool all_leaf = true;
-                for (int k = 0; k < tb->nd; k++)
-                    if (!is_leaf(&s->dim[tb->dims[k]], co[tb->dims[k]]) ||
-                        co[tb->dims[k]] >= s->dim[tb->dims[k]].ntree)
-                        all_leaf = false;
-                if (all_leaf) {
-                    s->inner_flag[id] = 1;
-                    s->sum.absent_inner++;
-                }
-            }
-            /* advance odometer */
-            for (int k = tb->nd - 1; k >= 0; k--) {
-                int dd = tb->dims[k];
-                if (++co[dd] < s->dim[dd].n)
+            cur[d] = in->coord[d];
+        /* per table dimension: the leaf, its ancestors, then its groups */
+        for (int k = 0; k < tb->nd; k++) {
+            int dd = tb->dims[k];
+            const sdc_dim *dm = &s->dim[dd];
+            int32_t q = 0;
+            for (int32_t x = in->coord[dd]; x >= 0; x = dm->parent[x])
+                up[dd][q++] = x;
+            if (dm->ingrp_start)
+                for (int32_t e = dm->ingrp_start[in->coord[dd]]; e < dm->ingrp_start[in->coord[dd] + 1]; e++)
+                    up[dd][q++] = dm->ingrp[e];
+            len[k] = q;
+        }
+        ginner[sdc_grid_index(s, tb, cur)] = 1 | (in->in.forced ? 2 : 0) | (in->in.suppressed ? 4 : 0);
+        for (;;) {
+            size_t g = sdc_grid_index(s, tb, cur);
+            double *v = gv + g * 6;
+            v[0] += in->in.value;
+            v[1] += in->in.denominator;
+            v[2] += in->in.contributors;
+            /* top-3 of the union of contributions (contributors are distinct across inner cells) */
+            for (int q = 0; q < 3; q++) {
+                double x = in->in.top[q];
+                if (!(x > 0))
                     break;
-                co[dd] = 0;
+                for (int p = 0; p < 3; p++)
+                    if (x > v[3 + p]) {
+                        double tmp = v[3 + p];
+                        v[3 + p] = x;
+                        x = tmp;
+                    }
+            }
+            /* next ancestor combination (odometer over dims in the table) */
+            int k;
+            for (k = tb->nd - 1; k >= 0; k--) {
+                int dd = tb->dims[k];
+                if (++pos[k] < len[k]) {
+                    cur[dd] = up[dd][pos[k]];
+                    break;
+                }
+                pos[k] = 0;
+                cur[dd] = in->coord[dd];
+            }
+            if (k < 0)
+                break;
+        }
+    }
+}
+
+/* Cell ids of table t's grid points: a new cell, or with linked tables the
+ * cell of the same full coordinates another table made (which must agree
+ * on the value). */
+static om_status enumerate_grid(om_sdc *s, int t, const double *gv, const uint8_t *ginner, om_u64map *keys,
+                                size_t *ncell, om_error *err)
+{
+    sdc_table *tb = &s->table[t];
+    int32_t co[SDC_MAX_DIMS];
+    /* enumerate the grid */
+    for (size_t d = 0; d < s->nd; d++)
+        co[d] = s->dim[d].root;
+    for (int k = 0; k < tb->nd; k++)
+        co[tb->dims[k]] = 0;
+    for (size_t g = 0; g < tb->ncell; g++) {
+        /* co holds the coordinates of grid point g */
+        int32_t id = (int32_t)*ncell;
+        bool fresh = true;
+        if (keys) {
+            uint64_t key = 0;
+            for (size_t d = 0; d < s->nd; d++)
+                key = key * (uint64_t)s->dim[d].n + (uint64_t)co[d];
+            uint32_t ex;
+            if (om_u64map_put_new(keys, key, (uint32_t)*ncell, &ex) != OM_OK) {
+                return om_error_nomem(err);
+            }
+            if (ex != (uint32_t)*ncell) {
+                id = (int32_t)ex;
+                fresh = false;
             }
         }
-        free(gv);
-        free(ginner);
+        tb->grid2cell[g] = id;
+        const double *v = gv + g * 6;
+        if (fresh) {
+            memcpy(s->coord + (size_t)id * s->nd, co, s->nd * sizeof *co);
+            s->value[id] = v[0];
+            s->denom[id] = v[1];
+            s->contrib[id] = v[2];
+            memcpy(s->top + (size_t)id * 3, v + 3, 3 * sizeof *v);
+            (*ncell)++;
+        } else if (fabs(s->value[id] - v[0]) > 1e-9 * (1 + fabs(v[0]))) {
+            char where[600];
+            size_t w = 0;
+            for (size_t d = 0; d < s->nd && w < sizeof where - 1; d++)
+                w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%s", d ? "," : "", s->dim[d].name,
+                                      s->dim[d].code[co[d]]);
+            om_status e = om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                                       "expected linked tables to agree on shared cell %s, found %.17g "
+                                       "and %.17g",
+                                       where, s->value[id], v[0]);
+            return e;
+        }
+        s->tables[id] |= 1u << t;
+        if (ginner[g]) {
+            s->inner_flag[id] = 1;
+            s->forced[id] |= (uint8_t)(ginner[g] & 6);
+        } else {
+            bool all_leaf = true;
+            for (int k = 0; k < tb->nd; k++)
+                if (!is_leaf(&s->dim[tb->dims[k]], co[tb->dims[k]]) ||
+                    co[tb->dims[k]] >= s->dim[tb->dims[k]].ntree)
+                    all_leaf = false;
+            if (all_leaf) {
+                s->inner_flag[id] = 1;
+                s->sum.absent_inner++;
+            }
+        }
+        /* advance odometer */
+        for (int k = tb->nd - 1; k >= 0; k--) {
+            int dd = tb->dims[k];
+            if (++co[dd] < s->dim[dd].n)
+                break;
+            co[dd] = 0;
+        }
     }
-    om_u64map_free(keys);
-    free(have);
-    s->ncell = ncell;
+    return OM_OK;
+}
+
+/* The additivity constraints as CSR rows. */
+static om_status build_constraints(om_sdc *s, om_error *err)
+{
     /* constraints */
     size_t caprow = 1024;
     s->row_start = malloc(caprow * sizeof *s->row_start);
@@ -609,6 +592,12 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
             }
         }
     }
+    return OM_OK;
+}
+
+/* The transpose of the constraint rows: per cell, the rows it is in. */
+static om_status transpose_rows(om_sdc *s, om_error *err)
+{
     /* transpose of the constraint rows */
     s->cell_row_start = calloc(s->ncell + 1, sizeof *s->cell_row_start);
     s->cell_row = malloc((s->nnz + 1) * sizeof *s->cell_row);
@@ -634,6 +623,67 @@ static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
     s->sum.cells = s->ncell;
     s->built = true;
     return OM_OK;
+}
+
+static om_status build_cells(om_sdc *s, int32_t **up, om_error *err)
+{
+    om_status st;
+    size_t total = 0;
+    if ((st = assign_tables(s, err)) != OM_OK || (st = table_grids(s, &total, err)) != OM_OK)
+        return st;
+    /* cell arrays; full keys for sharing cells between tables */
+    size_t cap = total;
+    s->coord = malloc(cap * s->nd * sizeof *s->coord);
+    s->value = calloc(cap, sizeof *s->value);
+    s->denom = calloc(cap, sizeof *s->denom);
+    s->contrib = calloc(cap, sizeof *s->contrib);
+    s->top = calloc(cap * 3, sizeof *s->top);
+    s->tables = calloc(cap, sizeof *s->tables);
+    s->inner_flag = calloc(cap, 1);
+    s->forced = calloc(cap, 1);
+    s->status = calloc(cap, 1);
+    s->audited = calloc(cap, 1);
+    s->fails = calloc(cap, 1);
+    s->lower = calloc(cap, sizeof *s->lower);
+    s->upper = calloc(cap, sizeof *s->upper);
+    om_u64map *keys = s->ntables > 1 ? om_u64map_new(total) : NULL;
+    uint8_t *have = calloc(cap, 1);
+    if (!s->coord || !s->value || !s->denom || !s->contrib || !s->top || !s->tables || !s->inner_flag ||
+        !s->forced || !s->status || !s->audited || !s->fails || !s->lower || !s->upper || !have ||
+        (s->ntables > 1 && !keys)) {
+        om_u64map_free(keys);
+        free(have);
+        return om_error_nomem(err);
+    }
+    size_t ncell = 0;
+    for (int t = 0; t < s->ntables; t++) {
+        sdc_table *tb = &s->table[t];
+        tb->grid2cell = malloc(tb->ncell * sizeof *tb->grid2cell);
+        double *gv = calloc(tb->ncell * 6, sizeof *gv); /* value, denom, contrib, top1..3 */
+        uint8_t *ginner = calloc(tb->ncell, 1);
+        if (!tb->grid2cell || !gv || !ginner) {
+            free(gv);
+            free(ginner);
+            om_u64map_free(keys);
+            free(have);
+            return om_error_nomem(err);
+        }
+        aggregate_inner(s, tb, up, gv, ginner);
+        st = enumerate_grid(s, t, gv, ginner, keys, &ncell, err);
+        free(gv);
+        free(ginner);
+        if (st != OM_OK) {
+            om_u64map_free(keys);
+            free(have);
+            return st;
+        }
+    }
+    om_u64map_free(keys);
+    free(have);
+    s->ncell = ncell;
+    if ((st = build_constraints(s, err)) != OM_OK)
+        return st;
+    return transpose_rows(s, err);
 }
 
 size_t om_sdc_ncells(const om_sdc *s) { return s->built ? s->ncell : 0; }
