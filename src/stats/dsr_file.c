@@ -36,21 +36,17 @@ void om_dsr_groups_free(om_dsr_groups *g)
 om_status om_dsr_read(const char *path, om_dsr_groups **out, om_error *err)
 {
     *out = NULL;
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
     static const char *const names[4] = {"group", "age_band", "events", "pop"};
     int idx[4];
+    om_csv *c = NULL;
+    om_status s = om_stats_open(path, names, 4, idx, &c, err);
+    if (s != OM_OK)
+        return s;
     om_strmap *map = om_strmap_new(64);
     group *g = NULL;
     size_t n = 0, cap = 0;
     if (!map)
         s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 4, idx, err);
     while (s == OM_OK) {
         bool got;
         s = om_csv_next(c, &got, err);

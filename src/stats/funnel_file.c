@@ -38,17 +38,14 @@ void om_funnel_rows_free(om_funnel_rows *r)
 om_status om_funnel_read(const char *path, om_funnel_stat stat, om_funnel_rows **out, om_error *err)
 {
     *out = NULL;
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
     static const char *const names[3] = {"group", "numerator", "denominator"};
     int idx[3];
+    om_csv *c = NULL;
+    om_status s = om_stats_open(path, names, 3, idx, &c, err);
+    if (s != OM_OK)
+        return s;
     row *r = NULL;
     size_t n = 0, cap = 0;
-    s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 3, idx, err);
     while (s == OM_OK) {
         bool got;
         s = om_csv_next(c, &got, err);
@@ -73,15 +70,8 @@ om_status om_funnel_read(const char *path, om_funnel_stat stat, om_funnel_rows *
                             (int)(df.len > 40 ? 40 : df.len), df.ptr, (long long)k);
             break;
         }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            row *nr = realloc(r, cap * sizeof *nr);
-            if (!nr) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                break;
-            }
-            r = nr;
-        }
+        if ((s = om_grow(&r, &cap, n + 1, sizeof *r, 32, err)) != OM_OK)
+            break;
         om_field gf = om_csv_field(c, (size_t)idx[0]);
         r[n].name = strndup(gf.ptr ? gf.ptr : "", gf.len);
         r[n].num = (double)k;

@@ -8,6 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+om_status om_stats_open(const char *path, const char *const *names, size_t n, int *idx, om_csv **c,
+                        om_error *err)
+{
+    om_csv *f = NULL;
+    om_status s = om_csv_open(&f, path, NULL, err);
+    if (s == OM_OK)
+        s = om_csv_read_header(f, err);
+    if (s == OM_OK)
+        s = om_csv_require(f, names, n, idx, err);
+    if (s != OM_OK) {
+        om_csv_free(f);
+        f = NULL;
+    }
+    *c = f;
+    return s;
+}
+
 void om_stats_put_num(FILE *fp, double v)
 {
     fputc(',', fp);

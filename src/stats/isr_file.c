@@ -73,19 +73,16 @@ static om_status ref_add(ref *r, const char *key, size_t len, int32_t *at, bool 
 
 static om_status read_ref(const char *path, const strata *st, ref *r, om_error *err)
 {
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
     const char *names[MAX_STRATA_COLS + 2];
     int idx[MAX_STRATA_COLS + 2];
     for (size_t i = 0; i < st->ncols; i++)
         names[i] = st->cols[i];
     names[st->ncols] = "events";
     names[st->ncols + 1] = "pop";
-    s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, st->ncols + 2, idx, err);
+    om_csv *c = NULL;
+    om_status s = om_stats_open(path, names, st->ncols + 2, idx, &c, err);
+    if (s != OM_OK)
+        return s;
     char key[MAX_KEY];
     while (s == OM_OK) {
         bool got, isnew;
@@ -158,10 +155,6 @@ static void study_free(study *S)
 static om_status read_study(const char *path, const strata *st, ref *r, bool own, study *S,
                             om_error *err)
 {
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
     const char *names[MAX_STRATA_COLS + 3];
     int idx[MAX_STRATA_COLS + 3];
     names[0] = "group";
@@ -169,13 +162,13 @@ static om_status read_study(const char *path, const strata *st, ref *r, bool own
         names[i + 1] = st->cols[i];
     names[st->ncols + 1] = "events";
     names[st->ncols + 2] = "pop";
+    om_csv *c = NULL;
+    om_status s = om_stats_open(path, names, st->ncols + 3, idx, &c, err);
+    if (s != OM_OK)
+        return s;
     om_strmap *gmap = om_strmap_new(64), *pairs = om_strmap_new(256);
     if (!gmap || !pairs)
         s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, st->ncols + 3, idx, err);
     char key[MAX_KEY], pair[MAX_KEY + 16];
     while (s == OM_OK) {
         bool got;
@@ -206,29 +199,8 @@ static om_status read_study(const char *path, const strata *st, ref *r, bool own
         }
         om_field gf = om_csv_field(c, (size_t)idx[0]);
         int32_t gi;
-        if (om_strmap_put_new(gmap, gf.ptr ? gf.ptr : "", gf.len, (int32_t)S->ng, &gi) != OM_OK) {
-            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        if ((s = om_stats_group(gmap, gf, &S->g, &S->ng, &S->capg, sizeof *S->g, &gi, err)) != OM_OK)
             break;
-        }
-        if ((size_t)gi == S->ng) {
-            if (S->ng == S->capg) {
-                size_t cap = S->capg ? S->capg * 2 : 16;
-                group *ng = realloc(S->g, cap * sizeof *ng);
-                if (!ng) {
-                    s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                    break;
-                }
-                S->g = ng;
-                S->capg = cap;
-            }
-            S->g[S->ng].name = strndup(gf.ptr ? gf.ptr : "", gf.len);
-            S->g[S->ng].observed = 0;
-            S->ng++;
-            if (!S->g[S->ng - 1].name) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                break;
-            }
-        }
         /* one row per group and stratum: a repeat would count twice */
         int32_t dup;
         memcpy(pair, &gi, sizeof gi);
@@ -243,16 +215,8 @@ static om_status read_study(const char *path, const strata *st, ref *r, bool own
                             S->g[gi].name);
             break;
         }
-        if (S->nc == S->capc) {
-            size_t cap = S->capc ? S->capc * 2 : 64;
-            cell *nc = realloc(S->cells, cap * sizeof *nc);
-            if (!nc) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                break;
-            }
-            S->cells = nc;
-            S->capc = cap;
-        }
+        if ((s = om_grow(&S->cells, &S->capc, S->nc + 1, sizeof *S->cells, 64, err)) != OM_OK)
+            break;
         S->cells[S->nc++] = (cell){gi, si, p};
         S->g[gi].observed += (double)e;
     }

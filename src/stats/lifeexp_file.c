@@ -42,23 +42,19 @@ om_status om_le_read(const char *path, om_le_groups **out, om_error *err)
     if (!r)
         return om_error_nomem(err);
     bool *ages = r->ages;
+    static const char *const names[4] = {"group", "start_age", "pop", "deaths"};
+    int idx[4];
     om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
+    om_status s = om_stats_open(path, names, 4, idx, &c, err);
     if (s != OM_OK) {
         free(r);
         return s;
     }
-    static const char *const names[4] = {"group", "start_age", "pop", "deaths"};
-    int idx[4];
     om_strmap *map = om_strmap_new(64);
     group *g = NULL;
     size_t n = 0, cap = 0;
     if (!map)
         s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 4, idx, err);
     while (s == OM_OK) {
         bool got;
         s = om_csv_next(c, &got, err);

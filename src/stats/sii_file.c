@@ -63,21 +63,17 @@ void om_sii_units_free(om_sii_units *u)
 om_status om_sii_read(const char *path, om_sii_scale scale, om_sii_units **out, om_error *err)
 {
     *out = NULL;
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
     static const char *const names[4] = {"group", "rank", "pop", "value"};
     int idx[4], ise = -1, ilo = -1, iup = -1;
+    om_csv *c = NULL;
+    om_status s = om_stats_open(path, names, 4, idx, &c, err);
+    if (s != OM_OK)
+        return s;
     om_strmap *map = om_strmap_new(64);
     unit *u = NULL;
     size_t n = 0, cap = 0;
     if (!map)
         s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 4, idx, err);
     if (s == OM_OK) {
         ise = om_csv_col(c, "se");
         ilo = om_csv_col(c, "lower");
@@ -156,16 +152,8 @@ om_status om_sii_read(const char *path, om_sii_scale scale, om_sii_units **out, 
                                 (long long)rank, U->name);
         if (s != OM_OK)
             break;
-        if (U->n == U->cap) {
-            size_t nc = U->cap ? U->cap * 2 : 8;
-            cat *cc = realloc(U->c, nc * sizeof *cc);
-            if (!cc) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                break;
-            }
-            U->c = cc;
-            U->cap = nc;
-        }
+        if ((s = om_grow(&U->c, &U->cap, U->n + 1, sizeof *U->c, 8, err)) != OM_OK)
+            break;
         U->c[U->n++] = (cat){rank, p, v, sd};
     }
     om_strmap_free(map);
