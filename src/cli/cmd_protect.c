@@ -133,42 +133,21 @@ static int load(const args *a, char **names, int nd, int window, om_sdc **out, F
             }
             continue;
         }
-        om_csv *c = NULL;
-        if (om_csv_open(&c, a->hier[h].file, NULL, &err) != OM_OK || om_sdc_read_hier(s, (size_t)d, c, &err) != OM_OK) {
-            om_csv_free(c);
+        if (om_sdc_load_hier(s, (size_t)d, a->hier[h].file, &err) != OM_OK) {
             om_sdc_free(s);
             return om_cli_fail("protect", &err);
         }
-        om_csv_free(c);
     }
-    for (int h = 0; h < a->ngroups; h++) {
-        int d = dim_index(names, nd, a->groups[h].dim);
-        om_csv *gc = NULL;
-        if (om_csv_open(&gc, a->groups[h].file, NULL, &err) != OM_OK ||
-            om_sdc_read_groups(s, (size_t)d, gc, &err) != OM_OK) {
-            om_csv_free(gc);
-            om_sdc_free(s);
-            return om_cli_fail("protect", &err);
-        }
-        om_csv_free(gc);
-    }
-    om_csv *c = NULL;
-    if (om_csv_open(&c, a->file, NULL, &err) != OM_OK ||
-        (a->nlink ? om_sdc_read_csv_linked(s, c, &err) : om_sdc_read_csv(s, c, &err)) != OM_OK) {
-        om_csv_free(c);
+    om_status st = OM_OK;
+    for (int h = 0; h < a->ngroups && st == OM_OK; h++)
+        st = om_sdc_load_groups(s, (size_t)dim_index(names, nd, a->groups[h].dim), a->groups[h].file, &err);
+    if (st == OM_OK)
+        st = om_sdc_load_cells(s, a->file, a->nlink > 0, &err);
+    for (int k = 0; k < a->nlink && st == OM_OK; k++)
+        st = om_sdc_load_cells(s, a->link[k], true, &err);
+    if (st != OM_OK) {
         om_sdc_free(s);
         return om_cli_fail("protect", &err);
-    }
-    om_csv_free(c);
-    c = NULL;
-    for (int k = 0; k < a->nlink; k++) {
-        if (om_csv_open(&c, a->link[k], NULL, &err) != OM_OK || om_sdc_read_csv_linked(s, c, &err) != OM_OK) {
-            om_csv_free(c);
-            om_sdc_free(s);
-            return om_cli_fail("protect", &err);
-        }
-        om_csv_free(c);
-        c = NULL;
     }
     if (a->pool && window > 1 &&
         om_sdc_pool_years(s, (size_t)dim_index(names, nd, a->pool), window, &err) != OM_OK) {
@@ -180,60 +159,11 @@ static int load(const args *a, char **names, int nd, int window, om_sdc **out, F
             om_sdc_free(s);
             return om_cli_fail("protect", &err);
         }
-        if (merge_fp) {
-            fputs("child,unit\n", merge_fp);
-            const char *child, *unit;
-            for (size_t i = 0; om_sdc_merge_map(s, i, &child, &unit); i++) {
-                om_csv_write_str(merge_fp, child);
-                fputc(',', merge_fp);
-                om_csv_write_str(merge_fp, unit);
-                fputc('\n', merge_fp);
-            }
-        }
+        if (merge_fp)
+            om_sdc_write_merge_map(s, merge_fp);
     }
     *out = s;
     return 0;
-}
-
-static void write_cells(FILE *fp, const om_sdc *s, int nd, bool audit, bool rounded, int base)
-{
-    for (int d = 0; d < nd; d++) {
-        om_csv_write_str(fp, om_sdc_dim_name(s, (size_t)d));
-        fputc(',', fp);
-    }
-    fputs(audit ? "count,status,lower,upper\n" : "count,status\n", fp);
-    for (size_t i = 0; i < om_sdc_ncells(s); i++) {
-        om_sdc_cell_info ci;
-        om_sdc_cell(s, i, &ci);
-        for (int d = 0; d < nd; d++) {
-            om_csv_write_str(fp, ci.codes[d]);
-            fputc(',', fp);
-        }
-        bool supp = ci.status == OM_SDC_PRIMARY || ci.status == OM_SDC_SECONDARY;
-        if (rounded) {
-            om_csv_write_double(fp, om_sdc_round(ci.value, base));
-            fputs(",rounded", fp);
-        } else {
-            if (!supp)
-                om_csv_write_double(fp, ci.value);
-            fputc(',', fp);
-            fputs(om_sdc_status_name(ci.status), fp);
-        }
-        if (audit) {
-            fputc(',', fp);
-            if (supp && ci.audited) {
-                om_csv_write_double(fp, ci.lower);
-                fputc(',', fp);
-                if (isinf(ci.upper))
-                    fputs("inf", fp);
-                else
-                    om_csv_write_double(fp, ci.upper);
-            } else {
-                fputc(',', fp);
-            }
-        }
-        fputc('\n', fp);
-    }
 }
 
 /* --smooth: one row per area; events = count, population = denominator. */
@@ -606,7 +536,7 @@ static int run(int argc, char **argv)
         rc = om_cli_fail("protect", &err);
         goto done;
     }
-    write_cells(om_afile_stream(af), s, nd, a.audit && !a.round, a.round > 0, (int)a.round);
+    om_sdc_write_cells(s, om_afile_stream(af), a.audit && !a.round, a.round > 0, (int)a.round);
     if ((mf && om_afile_commit(mf, &err) != OM_OK) || om_afile_commit(af, &err) != OM_OK) {
         om_sdc_free(s);
         rc = om_cli_fail("protect", &err);
