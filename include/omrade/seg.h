@@ -201,6 +201,8 @@ int om_seg_panel_year(const om_seg_panel *p, int32_t y);
 const int64_t *om_seg_panel_counts(const om_seg_panel *p, int32_t y);
 /* Limits used for year index y (false when the panel came from counts). */
 bool om_seg_panel_limits(const om_seg_panel *p, int32_t y, double limits[4]);
+/* year,l1,l2,l3,l4: the limits of every year that has them (--limits-out). */
+void om_seg_panel_write_limits(FILE *fp, const om_seg_panel *p);
 
 /* ------------------------------------------------------- per-unit engine */
 

@@ -292,19 +292,7 @@ static int run_units(const char *counts, const char *py, const char *resid, om_s
         om_afile *af = NULL;
         if (om_cli_out_open(&af, limits_out, &err) != OM_OK)
             goto fail;
-        FILE *fp = om_afile_stream(af);
-        fputs("year,l1,l2,l3,l4\n", fp);
-        for (int32_t y = 0; y < om_seg_panel_nyears(p); y++) {
-            double lim[4];
-            if (!om_seg_panel_limits(p, y, lim))
-                continue;
-            fprintf(fp, "%d", om_seg_panel_year(p, y));
-            for (int j = 0; j < 4; j++) {
-                fputc(',', fp);
-                om_csv_write_double(fp, lim[j]);
-            }
-            fputc('\n', fp);
-        }
+        om_seg_panel_write_limits(om_afile_stream(af), p);
         if (om_afile_commit(af, &err) != OM_OK)
             goto fail;
     }

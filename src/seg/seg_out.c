@@ -1,5 +1,6 @@
 /* The outputs of omrade seg (omrade/seg.h): the indices of one long-form
- * table, and the per-area rows of the seg format (omrade/formats.h). */
+ * table, the per-area rows of the seg format (omrade/formats.h) and the
+ * quintile limits. */
 #include "omrade/csv.h"
 #include "omrade/formats.h"
 #include "omrade/seg.h"
@@ -74,3 +75,18 @@ void om_seg_result_write(FILE *fp, const om_geo *g, const om_seg_result *res)
     }
 }
 
+void om_seg_panel_write_limits(FILE *fp, const om_seg_panel *p)
+{
+    fputs("year,l1,l2,l3,l4\n", fp);
+    for (int32_t y = 0; y < om_seg_panel_nyears(p); y++) {
+        double lim[4];
+        if (!om_seg_panel_limits(p, y, lim))
+            continue;
+        fprintf(fp, "%d", om_seg_panel_year(p, y));
+        for (int j = 0; j < 4; j++) {
+            fputc(',', fp);
+            om_csv_write_double(fp, lim[j]);
+        }
+        fputc('\n', fp);
+    }
+}
