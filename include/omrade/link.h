@@ -181,6 +181,23 @@ typedef struct om_link_comparison {
 void om_link_compare(const om_link *l, const om_link_plan *a, const om_link_plan *b,
                      om_link_comparison *out);
 
+/* omrade link's output.  The header: lopnr,year,method,residence_year,
+ * type_year,type_year_wanted,<deso or regso>,regso,area_type. */
+void om_link_write_header(FILE *fp, const om_link *l);
+/* The rows of statistics year `year` under plan pl (named `method`): one per
+ * person with an area; returns how many were written. */
+int64_t om_link_write_year(FILE *fp, const om_link *l, const om_geo *g, const char *method,
+                           const om_link_plan *pl, int year);
+/* Persons with an area under plan pl. */
+int64_t om_link_count_linked(const om_link *l, const om_link_plan *pl);
+/* --compare: year, both plans (method, residence_year, type_year,
+ * type_year_wanted), type_a, type_b, persons. */
+void om_link_write_compare_header(FILE *fp);
+/* The non-empty cells of cmp (plans a and b of `year`); returns the persons
+ * linked under both. */
+int64_t om_link_write_compare(FILE *fp, int year, const char *name_a, const om_link_plan *a,
+                              const char *name_b, const om_link_plan *b, const om_link_comparison *cmp);
+
 /* ---------------------------------------------------------------- outcomes */
 
 /* A set of named outcomes, each a list of code prefixes.  Created by
@@ -336,6 +353,30 @@ const double *om_rates_standard(const om_rates *r);
  * other dimensions; OM_ERR_NOMEM; OM_ERR_IO when writing fails. */
 om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_geo *g,
                                    const om_outcomes *o, const om_rates_spec *spec, om_error *err);
+
+/* What omrade rates writes about a run: the spec it ran with, the name of
+ * the linkage method, the standard's name ("esp2013", "none", ...), the
+ * outcomes, the result, the geography and linkage it used, and the
+ * statistics years year_first..year_last.  All borrowed. */
+typedef struct om_rates_out {
+    const om_rates_spec *spec;
+    const char *method;
+    const char *standard;
+    const om_outcomes *outcomes;
+    const om_rates *rates;
+    const om_geo *geo;
+    const om_link *link;
+    bool table; /* om_rates_write_cells: a fixed-width table instead of CSV */
+    int year_first, year_last;
+} om_rates_out;
+/* The cells: CSV (method,residence_year,type_year,type_year_wanted,outcome,
+ * the --by columns, events,persons,pop,n,rate..., dsr..., rr..., note) or
+ * the table for people (docs/rates.md). */
+void om_rates_write_cells(FILE *fp, const om_rates_out *x);
+/* SII and RII across area types per cell without the type (CSV). */
+void om_rates_write_sii(FILE *fp, const om_rates_out *x);
+/* key,outcome,value: the method, plans, and where every input row went. */
+void om_rates_write_summary(FILE *fp, const om_rates_out *x);
 
 #ifdef __cplusplus
 }

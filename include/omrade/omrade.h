@@ -11,6 +11,7 @@
 #include "omrade/geom.h"
 #include "omrade/hash.h"
 #include "omrade/health.h"
+#include "omrade/healthio.h"
 #include "omrade/link.h"
 #include "omrade/need.h"
 #include "omrade/scb.h"

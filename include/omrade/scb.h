@@ -109,6 +109,14 @@ om_status om_scb_read_mem(om_scb_table **out, const char *name, const void *data
  * in xlsx, e.g. SCB's DeSO-RegSO key files (om_geo_load_mem).  *out is
  * malloc'ed (free() it), *len its length.  Errors as om_scb_read(). */
 om_status om_scb_sheet_csv(const char *path, char **out, size_t *len, om_error *err);
+
+/* omrade import's outputs.  The table: region,level,label,year,variable,
+ * value,missing (an unresolved region keeps its text in label; missing
+ * holds the marker, "blank" for an empty cell). */
+void om_scb_write_data(FILE *fp, const om_scb_table *t, const om_geo *g);
+/* field,value: title, table id, source, updated, unit, layout, variables,
+ * footnotes and the footer's sections. */
+void om_scb_write_meta(FILE *fp, const om_scb_table *t);
 void om_scb_free(om_scb_table *t);
 
 /* Observations in file order (row by row, columns left to right). */

@@ -138,6 +138,11 @@ om_status om_sdc_read_csv(om_sdc *s, om_csv *c, om_error *err);
 om_status om_sdc_read_csv_linked(om_sdc *s, om_csv *c, om_error *err);
 /* Read a hierarchy file with header `child,parent` for dimension `dim`. */
 om_status om_sdc_read_hier(om_sdc *s, size_t dim, om_csv *c, om_error *err);
+/* The same from the file at path (om_csv_open, then the reader above):
+ * inner cells (linked: of a linked table), a hierarchy, groupings. */
+om_status om_sdc_load_cells(om_sdc *s, const char *path, bool linked, om_error *err);
+om_status om_sdc_load_hier(om_sdc *s, size_t dim, const char *path, om_error *err);
+om_status om_sdc_load_groups(om_sdc *s, size_t dim, const char *path, om_error *err);
 
 /* Close the model: resolve hierarchies, generate every margin, check that
  * inner codes are leaves and linked tables agree on shared cells, build the
@@ -235,6 +240,13 @@ om_status om_sdc_merge_small(om_sdc *s, size_t dim, double min_size, om_error *e
 /* Entry i of the merge map (every member of a merged unit): false past the
  * end.  Strings owned by the model. */
 bool om_sdc_merge_map(const om_sdc *s, size_t i, const char **child, const char **unit);
+/* The merge map as CSV child,unit. */
+void om_sdc_write_merge_map(const om_sdc *s, FILE *fp);
+/* The cells as omrade protect writes them: the dimensions, count (empty
+ * when suppressed), status; with `audit` also lower,upper of the attacker's
+ * interval of audited suppressed cells; with `rounded` every count rounded
+ * to `base` (om_sdc_round) and the status "rounded". */
+void om_sdc_write_cells(const om_sdc *s, FILE *fp, bool audit, bool rounded, int base);
 
 /* Empirical-Bayes smoothing of rates (Marshall 1991, method of moments,
  * Gamma-Poisson interpretation).  events[i], pop[i] for n areas; group[i]

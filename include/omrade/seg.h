@@ -135,6 +135,11 @@ const double *om_seg_table_counts(const om_seg_table *t);
 /* Index of a group name, -1 when absent. */
 int32_t om_seg_table_find_group(const om_seg_table *t, const char *name, size_t len);
 
+/* The units x 2 counts of group a against group b, or against all other
+ * groups together when b < 0 (--groups A,B and --group A of omrade seg);
+ * free *out with free(). */
+om_status om_seg_table_pair(const om_seg_table *t, int32_t a, int32_t b, double **out, om_error *err);
+
 /* Read a `unit,super` CSV assigning every unit of `t` to a super-unit.
  * *super_of (n_units entries) and *n_super are returned; free *super_of
  * with free().  Units of the file absent from the table are counted in
@@ -196,6 +201,8 @@ int om_seg_panel_year(const om_seg_panel *p, int32_t y);
 const int64_t *om_seg_panel_counts(const om_seg_panel *p, int32_t y);
 /* Limits used for year index y (false when the panel came from counts). */
 bool om_seg_panel_limits(const om_seg_panel *p, int32_t y, double limits[4]);
+/* year,l1,l2,l3,l4: the limits of every year that has them (--limits-out). */
+void om_seg_panel_write_limits(FILE *fp, const om_seg_panel *p);
 
 /* ------------------------------------------------------- per-unit engine */
 
@@ -248,6 +255,12 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
 void om_seg_result_free(om_seg_result *r);
 size_t om_seg_result_count(const om_seg_result *r);
 const om_seg_row *om_seg_result_row(const om_seg_result *r, size_t i);
+/* The rows as the seg format (omrade/formats.h), header first. */
+void om_seg_result_write(FILE *fp, const om_geo *g, const om_seg_result *res);
+/* index,value (and corrected,se,lower,upper,expected with un) of one table,
+ * in the order of enum om_seg_stat; the four decomposition rows with dc. */
+void om_seg_write_indices(FILE *fp, const om_seg_index *ix, const om_seg_decomp *dc,
+                          const om_seg_uncertainty *un);
 
 /* ---------------------------------------------------------- primitives */
 

@@ -45,6 +45,47 @@ typedef struct store {
     bind_meta *meta; /* per interned id (only indicator ids are used) */
 } store;
 
+/* The database builder is split: build.c (schema, areas, provenance,
+ * geometry, om_build_run), build_inputs.c (the input files), build_slices.c
+ * (the slice store, protection and the catalogue).  What they share: */
+#include "omrade/csv.h"
+
+#include <sqlite3.h>
+
+typedef struct bctx {
+    sqlite3 *db;
+    om_geo *geo;
+    const om_build_options *opt;
+    om_build_report *rep;
+    sqlite3_stmt *ins_input;
+    store *store;
+} bctx;
+
+/* Per-input bookkeeping for the provenance table. */
+typedef struct input_stats {
+    int64_t rows, loaded, unlinked, rejected;
+    int ymin, ymax;
+} input_stats;
+
+om_status om_barometer_exec(bctx *b, const char *sql, om_error *err);
+om_status om_barometer_prep(bctx *b, const char *sql, sqlite3_stmt **st, om_error *err);
+om_status om_barometer_step_done(bctx *b, sqlite3_stmt *st, om_error *err);
+void om_barometer_note_year(input_stats *is, int64_t y);
+void om_barometer_note_unlinked(bctx *b, input_stats *is, const char *text, size_t len);
+om_status om_barometer_finish_input(bctx *b, const char *kind, const char *path, const input_stats *is,
+                                    om_error *err);
+bool om_barometer_field_is(om_field f, const char *s);
+om_status om_barometer_load_types(bctx *b, om_error *err);
+om_status om_barometer_load_sei(bctx *b, const char *path, om_error *err);
+om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err);
+om_status om_barometer_load_seg(bctx *b, const char *path, om_error *err);
+om_status om_barometer_load_need(bctx *b, const char *path, om_error *err);
+void om_barometer_store_free(store *x);
+int32_t om_barometer_intern(store *x, const char *p, size_t len);
+bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level level, int year,
+                               int32_t sex, int32_t age, int32_t born);
+om_status om_barometer_finish_indicators(bctx *b, om_error *err);
+
 /* One area-type aggregate: the sum of every RegSO cell of one slice whose
  * RegSO has area type `type` (1..5; 6 = types 1 and 2) in the region
  * `within` (-1 = riket, else the län index), before suppression. */

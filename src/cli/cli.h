@@ -61,10 +61,4 @@ void om_cli_prov_write_fixed(FILE *fp);
 #define OM_CLI_PROVENANCE_HELP \
     "  --provenance   write the full provenance block (docs/provenance.md)\n"
 
-/* The index of the group named f in *arr, an array of structs whose first
- * member is `char *name` (n used, cap allocated): found through map, or
- * appended zeroed with a copy of its name (the array grows by om_grow). */
-om_status om_cli_group(om_strmap *map, om_field f, void *arr, size_t *n, size_t *cap, size_t size, int32_t *gi,
-                       om_error *err);
-
 #endif

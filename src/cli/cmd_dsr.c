@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
+#include "omrade/healthio.h"
 #include "omrade/stats.h"
 
 #include <getopt.h>
@@ -34,101 +35,6 @@ static void help(FILE *fp)
             "  --out FILE     write to FILE instead of stdout (atomically)\n" OM_CLI_PROVENANCE_HELP
             "\nexample:\n"
             "  omrade dsr examples/rates/aggregated.csv --level 99.8 --per 1000\n");
-}
-
-typedef struct {
-    char *name;
-    double e[OM_ESP_BANDS], p[OM_ESP_BANDS];
-    bool seen[OM_ESP_BANDS];
-} group;
-
-static void put_num(FILE *fp, double v)
-{
-    fputc(',', fp);
-    if (isfinite(v))
-        om_csv_write_double(fp, v);
-}
-
-static om_status read_groups(const char *path, group **out, size_t *nout, om_error *err)
-{
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
-    static const char *const names[4] = {"group", "age_band", "events", "pop"};
-    int idx[4];
-    om_strmap *map = om_strmap_new(64);
-    group *g = NULL;
-    size_t n = 0, cap = 0;
-    if (!map)
-        s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 4, idx, err);
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
-        om_field gf = om_csv_field(c, (size_t)idx[0]);
-        om_field bf = om_csv_field(c, (size_t)idx[1]);
-        int b = bf.ptr ? om_esp_band_parse(bf.ptr, bf.len) : -1;
-        if (b < 0) {
-            s = om_csv_fail(c, (size_t)idx[1], err,
-                            "expected an age band 0-4, 5-9, ..., 85-89 or 90+, found '%.*s'",
-                            (int)(bf.len > 40 ? 40 : bf.len), bf.ptr ? bf.ptr : "");
-            break;
-        }
-        /* events are a Poisson count (Dobson's limits need whole numbers);
-         * pop may be person-years, so any finite number up to 2^53 */
-        int64_t ei;
-        double e, p;
-        if ((s = om_csv_count(c, (size_t)idx[2], 0, &ei, err)) != OM_OK ||
-            (s = om_csv_share(c, (size_t)idx[3], 0, (double)OM_CSV_COUNT_MAX, &p, err)) != OM_OK)
-            break;
-        e = (double)ei;
-        int32_t gi;
-        if (om_strmap_put_new(map, gf.ptr ? gf.ptr : "", gf.len, (int32_t)n, &gi) != OM_OK) {
-            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-            break;
-        }
-        if ((size_t)gi == n) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 16;
-                group *ng = realloc(g, cap * sizeof *ng);
-                if (!ng) {
-                    s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                    break;
-                }
-                g = ng;
-            }
-            memset(&g[n], 0, sizeof g[n]);
-            g[n].name = strndup(gf.ptr ? gf.ptr : "", gf.len);
-            n++;
-        }
-        group *G = &g[gi];
-        if (G->seen[b]) {
-            s = om_csv_fail(c, (size_t)idx[1], err,
-                            "expected each group and age band once, found '%s' again for group '%s'",
-                            om_esp_band_label(b), G->name);
-            break;
-        }
-        G->seen[b] = true;
-        G->e[b] = e;
-        G->p[b] = p;
-    }
-    om_strmap_free(map);
-    om_csv_free(c);
-    if (s != OM_OK) {
-        for (size_t i = 0; i < n; i++)
-            free(g[i].name);
-        free(g);
-        return s;
-    }
-    *out = g;
-    *nout = n;
-    return OM_OK;
 }
 
 static int run(int argc, char **argv)
@@ -180,57 +86,28 @@ static int run(int argc, char **argv)
         memcpy(w, om_esp2013, sizeof w);
     else if (om_stats_standard_load(standard, w, &err) != OM_OK)
         return om_cli_fail("dsr", &err);
-    group *g = NULL;
-    size_t n = 0;
+    om_dsr_groups *g = NULL;
     om_dsr_freq *fq = NULL; /* --nonindependent */
     if (nonind ? om_stats_dsr_freq_load(argv[optind], &fq, &err) != OM_OK
-               : read_groups(argv[optind], &g, &n, &err) != OM_OK)
+               : om_dsr_read(argv[optind], &g, &err) != OM_OK)
         return om_cli_fail("dsr", &err);
-    if (fq)
-        n = om_stats_dsr_freq_groups(fq);
     om_afile *af = NULL;
     om_cli_prov_start("dsr", argc, argv);
     om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "dsr not reported below 10 events");
     if (om_prov_input(om_cli_prov(), argv[optind], -1, &err) != OM_OK ||
         om_cli_out_open(&af, out, &err) != OM_OK) {
-        for (size_t i = 0; g && i < n; i++)
-            free(g[i].name);
-        free(g);
+        om_dsr_groups_free(g);
         om_stats_dsr_freq_free(fq);
         return om_cli_fail("dsr", &err);
     }
-    FILE *fp = om_afile_stream(af);
-    fputs("group,events,pop,crude_rate,crude_lower,crude_upper,dsr,dsr_lower,dsr_upper,note\n", fp);
-    for (size_t i = 0; i < n; i++) {
-        om_dsr d;
-        if (fq)
-            om_stats_dsr_freq_compute(fq, i, w, per, level, byar_from, &d);
-        else
-            om_stats_dsr_ex(OM_ESP_BANDS, g[i].e, g[i].p, w, per, level, byar_from, &d);
-        double r, rl, ru;
-        om_stats_rate_ex(d.events, d.pop, per, level, byar_from, &r, &rl, &ru);
-        om_csv_write_str(fp, fq ? om_stats_dsr_freq_name(fq, i) : g[i].name);
-        put_num(fp, d.events);
-        put_num(fp, d.pop);
-        put_num(fp, r);
-        put_num(fp, rl);
-        put_num(fp, ru);
-        put_num(fp, d.dsr);
-        put_num(fp, d.lower);
-        put_num(fp, d.upper);
-        fputc(',', fp);
-        if (!(d.pop > 0))
-            fputs("no population", fp);
-        else if (d.suppressed == OM_DSR_FEW_EVENTS)
-            fputs("dsr not reported: fewer than 10 events", fp);
-        else if (d.suppressed == OM_DSR_NO_POP)
-            fputs("dsr undefined: events in an age band with no population", fp);
-        fputc('\n', fp);
-        if (g)
-            free(g[i].name);
-    }
-    free(g);
+    om_status s = fq ? om_dsr_freq_write(fq, w, per, level, byar_from, om_afile_stream(af), &err)
+                     : om_dsr_write(g, w, per, level, byar_from, om_afile_stream(af), &err);
+    om_dsr_groups_free(g);
     om_stats_dsr_freq_free(fq);
+    if (s != OM_OK) {
+        om_afile_abort(af);
+        return om_cli_fail("dsr", &err);
+    }
     if (om_afile_commit(af, &err) != OM_OK)
         return om_cli_fail("dsr", &err);
     return 0;

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "omrade/health.h"
+#include "omrade/healthio.h"
 #include "omrade/stats.h"
 
 #include <getopt.h>
@@ -31,91 +32,6 @@ static void help(FILE *fp)
             "  --out FILE     output CSV (atomically; - for stdout)\n" OM_CLI_PROVENANCE_HELP
             "\nexample:\n"
             "  omrade km examples/health/km.csv --out km.csv\n");
-}
-
-typedef struct {
-    char *name;
-    double *t;
-    bool *e;
-    size_t n, cap;
-} grp;
-
-static void free_groups(grp *g, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(g[i].name);
-        free(g[i].t);
-        free(g[i].e);
-    }
-    free(g);
-}
-
-static om_status read_groups(const char *path, grp **out, size_t *nout, om_error *err)
-{
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
-    static const char *const names[3] = {"group", "time", "event"};
-    int idx[3];
-    om_strmap *map = om_strmap_new(16);
-    grp *g = NULL;
-    size_t n = 0, cap = 0;
-    if (!map)
-        s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 3, idx, err);
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
-        double t;
-        int64_t ev;
-        if ((s = om_csv_share(c, (size_t)idx[1], 0, 1e15, &t, err)) != OM_OK ||
-            (s = om_csv_count(c, (size_t)idx[2], 1, &ev, err)) != OM_OK)
-            break;
-        om_field gf = om_csv_field(c, (size_t)idx[0]);
-        int32_t gi;
-        if ((s = om_cli_group(map, gf, &g, &n, &cap, sizeof *g, &gi, err)) != OM_OK)
-            break;
-        grp *G = &g[gi];
-        if (G->n == G->cap) {
-            size_t nc = G->cap ? G->cap * 2 : 64;
-            double *nt = realloc(G->t, nc * sizeof *nt);
-            if (nt)
-                G->t = nt;
-            bool *ne = realloc(G->e, nc * sizeof *ne);
-            if (ne)
-                G->e = ne;
-            if (!nt || !ne) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                break;
-            }
-            G->cap = nc;
-        }
-        G->t[G->n] = t;
-        G->e[G->n] = ev == 1;
-        G->n++;
-    }
-    om_strmap_free(map);
-    om_csv_free(c);
-    if (s != OM_OK) {
-        free_groups(g, n);
-        return s;
-    }
-    *out = g;
-    *nout = n;
-    return OM_OK;
-}
-
-static void put_num(FILE *fp, double v)
-{
-    fputc(',', fp);
-    if (isfinite(v))
-        om_csv_write_double(fp, v);
 }
 
 static int run(int argc, char **argv)
@@ -155,47 +71,18 @@ static int run(int argc, char **argv)
     if (!out)
         return om_cli_usage("km", "expected --out FILE");
     om_error err = OM_ERROR_INIT;
-    grp *g = NULL;
-    size_t n = 0;
-    if (read_groups(argv[optind], &g, &n, &err) != OM_OK)
+    om_km_groups *g = NULL;
+    if (om_km_read(argv[optind], &g, &err) != OM_OK)
         return om_cli_fail("km", &err);
     om_afile *af = NULL;
     om_cli_prov_start("km", argc, argv);
     if (om_prov_input(om_cli_prov(), argv[optind], -1, &err) != OM_OK ||
         om_cli_out_open(&af, out, &err) != OM_OK) {
-        free_groups(g, n);
+        om_km_groups_free(g);
         return om_cli_fail("km", &err);
     }
-    FILE *fp = om_afile_stream(af);
-    fputs("group,time,at_risk,events,censored,surv,se,lower,upper,note\n", fp);
-    om_status s = OM_OK;
-    for (size_t i = 0; i < n && s == OM_OK; i++) {
-        om_km_step *st = malloc(g[i].n * sizeof *st);
-        size_t k = 0;
-        if (!st) {
-            s = om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            break;
-        }
-        s = om_stats_km(g[i].n, g[i].t, g[i].e, level, loglog, st, &k, &err);
-        if (s == OM_OK && k == 0) {
-            om_csv_write_str(fp, g[i].name);
-            fprintf(fp, ",,%zu,0,%zu,1,,,,no events\n", g[i].n, g[i].n);
-        }
-        for (size_t j = 0; s == OM_OK && j < k; j++) {
-            om_csv_write_str(fp, g[i].name);
-            put_num(fp, st[j].time);
-            put_num(fp, st[j].at_risk);
-            put_num(fp, st[j].events);
-            put_num(fp, st[j].censored);
-            put_num(fp, st[j].surv);
-            put_num(fp, st[j].se);
-            put_num(fp, st[j].lower);
-            put_num(fp, st[j].upper);
-            fputs(",\n", fp);
-        }
-        free(st);
-    }
-    free_groups(g, n);
+    om_status s = om_km_write(g, level, loglog, om_afile_stream(af), &err);
+    om_km_groups_free(g);
     if (s != OM_OK) {
         om_afile_abort(af);
         return om_cli_fail("km", &err);

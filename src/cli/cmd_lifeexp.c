@@ -4,14 +4,13 @@
 #include "cli.h"
 
 #include "omrade/health.h"
+#include "omrade/healthio.h"
 #include "omrade/stats.h"
 
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_AGE 150
 
 static void help(FILE *fp)
 {
@@ -37,113 +36,11 @@ static void help(FILE *fp)
             "  omrade lifeexp examples/health/lifeexp.csv --out le.csv\n");
 }
 
-typedef struct {
-    char *name;
-    double pop[MAX_AGE + 1], deaths[MAX_AGE + 1];
-    bool seen[MAX_AGE + 1];
-} group;
-
-static void free_groups(group *g, size_t n)
+/* run's cleanup, by the name its output-opening lines use */
+static void free_groups(om_le_groups *g, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        free(g[i].name);
-    free(g);
-}
-
-static om_status read_groups(const char *path, group **out, size_t *nout, bool *ages,
-                             om_error *err)
-{
-    om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
-    static const char *const names[4] = {"group", "start_age", "pop", "deaths"};
-    int idx[4];
-    om_strmap *map = om_strmap_new(64);
-    group *g = NULL;
-    size_t n = 0, cap = 0;
-    if (!map)
-        s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 4, idx, err);
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
-        om_field gf = om_csv_field(c, (size_t)idx[0]);
-        int64_t age, d;
-        double p;
-        if ((s = om_csv_count(c, (size_t)idx[1], MAX_AGE, &age, err)) != OM_OK ||
-            (s = om_csv_share(c, (size_t)idx[2], 0, (double)OM_CSV_COUNT_MAX, &p, err)) != OM_OK ||
-            (s = om_csv_count(c, (size_t)idx[3], 0, &d, err)) != OM_OK)
-            break;
-        int32_t gi;
-        if ((s = om_cli_group(map, gf, &g, &n, &cap, sizeof *g, &gi, err)) != OM_OK)
-            break;
-        group *G = &g[gi];
-        if (G->seen[age]) {
-            s = om_csv_fail(c, (size_t)idx[1], err,
-                            "expected each group and start age once, found %d again for group '%s'",
-                            (int)age, G->name);
-            break;
-        }
-        G->seen[age] = true;
-        G->pop[age] = p;
-        G->deaths[age] = (double)d;
-        ages[age] = true;
-    }
-    if (s == OM_OK && n > 0 && !ages[0])
-        s = om_error_set(err, OM_ERR_INPUT, path, 0, 0,
-                         "expected a band with start_age 0, found none (the life table starts at birth)");
-    if (s == OM_OK && n > 0) {
-        int k = 0;
-        for (int a = 0; a <= MAX_AGE; a++)
-            k += ages[a];
-        if (k < 2)
-            s = om_error_set(err, OM_ERR_INPUT, path, 0, 0,
-                             "expected at least two age bands (the last one open), found one");
-    }
-    om_strmap_free(map);
-    om_csv_free(c);
-    if (s != OM_OK) {
-        free_groups(g, n);
-        return s;
-    }
-    *out = g;
-    *nout = n;
-    return OM_OK;
-}
-
-static void put_num(FILE *fp, double v)
-{
-    fputc(',', fp);
-    if (isfinite(v))
-        om_csv_write_double(fp, v);
-}
-
-static void note_text(char *buf, size_t size, const om_le *o, const double *start)
-{
-    int b = o->note_band >= 0 ? (int)start[o->note_band] : -1;
-    switch (o->note) {
-    case OM_LE_OK: buf[0] = '\0'; break;
-    case OM_LE_NO_POP: snprintf(buf, size, "no population in the band starting at %d", b); break;
-    case OM_LE_DEATHS_OVER_POP:
-        snprintf(buf, size, "more deaths than population in the band starting at %d", b);
-        break;
-    case OM_LE_SMALL_POP: snprintf(buf, size, "total population 5000 or less"); break;
-    case OM_LE_NO_OPEN_DEATHS:
-        snprintf(buf, size, "no deaths in the open band starting at %d", b);
-        break;
-    case OM_LE_NO_SURVIVORS:
-        snprintf(buf, size, "no survivors to this age: an earlier band has probability of death 1");
-        break;
-    case OM_LE_WIDE_CI:
-        snprintf(buf, size, "not reported: 95%% interval wider than 20 years");
-        break;
-    }
+    (void)n;
+    om_le_groups_free(g);
 }
 
 static int run(int argc, char **argv)
@@ -173,16 +70,10 @@ static int run(int argc, char **argv)
     if (!out)
         return om_cli_usage("lifeexp", "expected --out FILE");
     om_error err = OM_ERROR_INIT;
-    bool ages[MAX_AGE + 1] = {false};
-    group *g = NULL;
+    om_le_groups *g = NULL;
     size_t n = 0;
-    if (read_groups(argv[optind], &g, &n, ages, &err) != OM_OK)
+    if (om_le_read(argv[optind], &g, &err) != OM_OK)
         return om_cli_fail("lifeexp", &err);
-    double start[MAX_AGE + 1], pop[MAX_AGE + 1], deaths[MAX_AGE + 1];
-    size_t nb = 0;
-    for (int a = 0; a <= MAX_AGE; a++)
-        if (ages[a])
-            start[nb++] = a;
     om_afile *af = NULL;
     om_cli_prov_start("lifeexp", argc, argv);
     om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION,
@@ -195,37 +86,7 @@ static int run(int argc, char **argv)
     }
     FILE *fp = om_afile_stream(af);
     fputs("group,age,le,lower,upper,note\n", fp);
-    om_le res[MAX_AGE + 1];
-    om_status s = OM_OK;
-    for (size_t i = 0; i < n && s == OM_OK; i++) {
-        int missing = -1;
-        for (size_t b = 0; b < nb; b++) {
-            int a = (int)start[b];
-            if (!g[i].seen[a] && missing < 0)
-                missing = a;
-            pop[b] = g[i].pop[a];
-            deaths[b] = g[i].deaths[a];
-        }
-        if (missing < 0)
-            s = om_stats_lifeexp(nb, start, pop, deaths, level, res, &err);
-        char note[160];
-        for (size_t b = 0; b < nb && s == OM_OK; b++) {
-            om_csv_write_str(fp, g[i].name);
-            fprintf(fp, ",%d", (int)start[b]);
-            if (missing >= 0) {
-                snprintf(note, sizeof note, "no row for the band starting at %d", missing);
-                fputs(",,,,", fp);
-            } else {
-                note_text(note, sizeof note, &res[b], start);
-                put_num(fp, res[b].le);
-                put_num(fp, res[b].lower);
-                put_num(fp, res[b].upper);
-                fputc(',', fp);
-            }
-            om_csv_write_str(fp, note);
-            fputc('\n', fp);
-        }
-    }
+    om_status s = om_le_write(g, level, fp, &err);
     free_groups(g, n);
     if (s != OM_OK) {
         om_afile_abort(af);

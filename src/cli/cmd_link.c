@@ -45,32 +45,6 @@ static void help(FILE *fp)
 
 #define MAX_METHODS 8
 
-static void put_year(FILE *fp, int y)
-{
-    fputc(',', fp);
-    if (y)
-        fprintf(fp, "%d", y);
-}
-
-/* A plan's residence year as written: the year, or "latest" (each person's
- * own latest year, which differs between persons). */
-static void put_res(FILE *fp, const om_link_plan *p)
-{
-    if (p->residence_latest)
-        fputs(",latest", fp);
-    else
-        fprintf(fp, ",%d", p->residence_year);
-}
-
-static void put_plan(FILE *fp, const char *name, const om_link_plan *p)
-{
-    fputc(',', fp);
-    fputs(name, fp);
-    put_res(fp, p);
-    put_year(fp, p->type_year);
-    put_year(fp, p->type_year_wanted);
-}
-
 static void note_substituted(const char *name, const om_link_plan *p, int64_t rows)
 {
     if (p->type_year != p->type_year_wanted)
@@ -78,6 +52,88 @@ static void note_substituted(const char *name, const om_link_plan *p, int64_t ro
                 "omrade link: %d: %s: area types of %d are not in the types; the nearest year "
                 "%d used for %" PRId64 " persons\n",
                 p->year, name, p->type_year_wanted, p->type_year, rows);
+}
+
+/* How two methods' area types differ, on stderr. */
+static void note_compare(int y, const char *a, const char *b, const om_link_comparison *cmp, int64_t both)
+{
+    char pct[32];
+    if (isfinite(cmp->share))
+        om_fmt_fixed(pct, sizeof pct, 100 * cmp->share, 2);
+    else
+        snprintf(pct, sizeof pct, "-");
+    fprintf(stderr,
+            "omrade link: %d: %s vs %s: %s %% of %" PRId64
+            " persons with a type under both have a different area type (%" PRId64
+            " without a type under one of them, %" PRId64 " registered under one only)\n",
+            y, a, b, pct, cmp->typed_both, both - cmp->typed_both, cmp->only_a + cmp->only_b);
+}
+
+/* --compare M1,M2[,...]: 0 or the exit code. */
+static int parse_compare(const char *arg, cli_method *ms, size_t *nm)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", arg);
+    *nm = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (*nm == MAX_METHODS)
+            return om_cli_usage("link", "expected at most %d methods in --compare", MAX_METHODS);
+        if (!cli_method_parse(tok, &ms[(*nm)++]))
+            return om_cli_usage("link",
+                                "expected --compare with methods sos1, sos2, dec31, prev, "
+                                "latest or R/T (R, T: Y, Y-1, latest), found '%s'",
+                                tok);
+    }
+    if (*nm < 2)
+        return om_cli_usage("link", "expected --compare M1,M2[,...], found '%s'", arg);
+    return 0;
+}
+
+/* The statistics years (*yf..*yl; 0: every year the methods can link) and
+ * every (year, method)'s plan, resolved before anything is written: a
+ * missing type year stops here.  0 or the exit code. */
+static int make_plans(const om_link *l, const cli_method *ms, size_t nm, om_link_fallback fallback, int *yfp,
+                      int *ylp, om_link_plan **out)
+{
+    int yf = *yfp, yl = *ylp;
+    om_error err = OM_ERROR_INIT;
+    om_link_method mm[MAX_METHODS];
+    for (size_t i = 0; i < nm; i++)
+        mm[i] = ms[i].m;
+    int df, dl;
+    bool any = om_link_stat_years(l, mm, nm, &df, &dl);
+    if (!yf) {
+        yf = df;
+        yl = dl;
+    }
+    if (!any || yf < df || yl > dl) {
+        int y0, y1;
+        om_link_years(l, &y0, &y1);
+        if (!any)
+            return om_cli_usage("link", "expected residence data for a statistics year every "
+                                        "method can link, found none (residence %d-%d)",
+                                y0, y1);
+        return om_cli_usage("link",
+                            "expected statistics years within %d-%d (the residence years of "
+                            "the method%s in %d-%d), found %d-%d",
+                            df, dl, nm > 1 ? "s" : "", y0, y1, yf, yl);
+    }
+    om_link_plan *plans = calloc((size_t)(yl - yf + 1) * nm, sizeof *plans);
+    if (!plans) {
+        om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return om_cli_fail("link", &err);
+    }
+    for (int y = yf; y <= yl; y++)
+        for (size_t i = 0; i < nm; i++)
+            if (om_link_plan_year(l, mm[i], y, fallback, &plans[(size_t)(y - yf) * nm + i], &err) != OM_OK) {
+                free(plans);
+                return om_cli_fail("link", &err);
+            }
+    *yfp = yf;
+    *ylp = yl;
+    *out = plans;
+    return 0;
 }
 
 static int run(int argc, char **argv)
@@ -96,7 +152,7 @@ static int run(int argc, char **argv)
     bool compare = false;
     int yf = 0, yl = 0;
     const char *out = "-";
-    int c;
+    int c, rc;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int h = cli_link_option("link", c, &in);
         if (h == 1)
@@ -104,26 +160,11 @@ static int run(int argc, char **argv)
         if (h == 2)
             return 2;
         switch (c) {
-        case 'c': {
-            char buf[256];
-            snprintf(buf, sizeof buf, "%s", optarg);
-            nm = 0;
+        case 'c':
             compare = true;
-            char *save = NULL;
-            for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-                if (nm == MAX_METHODS)
-                    return om_cli_usage("link", "expected at most %d methods in --compare",
-                                        MAX_METHODS);
-                if (!cli_method_parse(tok, &ms[nm++]))
-                    return om_cli_usage("link",
-                                        "expected --compare with methods sos1, sos2, dec31, prev, "
-                                        "latest or R/T (R, T: Y, Y-1, latest), found '%s'",
-                                        tok);
-            }
-            if (nm < 2)
-                return om_cli_usage("link", "expected --compare M1,M2[,...], found '%s'", optarg);
+            if ((rc = parse_compare(optarg, ms, &nm)) != 0)
+                return rc;
             break;
-        }
         case 'y': {
             char tail;
             if (sscanf(optarg, "%d-%d%c", &yf, &yl, &tail) != 2 &&
@@ -141,7 +182,7 @@ static int run(int argc, char **argv)
     }
     if (optind < argc)
         return om_cli_usage("link", "unexpected argument '%s'", argv[optind]);
-    int rc = cli_link_check("link", &in);
+    rc = cli_link_check("link", &in);
     if (rc)
         return rc;
     if (!in.ntypes)
@@ -156,48 +197,13 @@ static int run(int argc, char **argv)
     rc = cli_link_load("link", &in, &g, &l);
     if (rc)
         return rc;
+    om_link_plan *plans = NULL;
+    if ((rc = make_plans(l, ms, nm, in.fallback, &yf, &yl, &plans)) != 0) {
+        om_link_free(l);
+        om_geo_free(g);
+        return rc;
+    }
     om_error err = OM_ERROR_INIT;
-    om_link_method mm[MAX_METHODS];
-    for (size_t i = 0; i < nm; i++)
-        mm[i] = ms[i].m;
-    int df, dl;
-    bool any = om_link_stat_years(l, mm, nm, &df, &dl);
-    if (!yf) {
-        yf = df;
-        yl = dl;
-    }
-    if (!any || yf < df || yl > dl) {
-        int y0, y1;
-        om_link_years(l, &y0, &y1);
-        om_link_free(l);
-        om_geo_free(g);
-        if (!any)
-            return om_cli_usage("link", "expected residence data for a statistics year every "
-                                        "method can link, found none (residence %d-%d)",
-                                y0, y1);
-        return om_cli_usage("link",
-                            "expected statistics years within %d-%d (the residence years of "
-                            "the method%s in %d-%d), found %d-%d",
-                            df, dl, nm > 1 ? "s" : "", y0, y1, yf, yl);
-    }
-    /* Resolve every (year, method) before writing: a missing type year
-     * stops here, with nothing written. */
-    om_link_plan *plans = calloc((size_t)(yl - yf + 1) * nm, sizeof *plans);
-    if (!plans) {
-        om_link_free(l);
-        om_geo_free(g);
-        om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        return om_cli_fail("link", &err);
-    }
-    for (int y = yf; y <= yl; y++)
-        for (size_t i = 0; i < nm; i++)
-            if (om_link_plan_year(l, mm[i], y, in.fallback, &plans[(size_t)(y - yf) * nm + i],
-                                  &err) != OM_OK) {
-                free(plans);
-                om_link_free(l);
-                om_geo_free(g);
-                return om_cli_fail("link", &err);
-            }
     om_afile *af = NULL;
     om_cli_prov_start("link", argc, argv);
     cli_link_prov(&in, ms, nm, plans, (size_t)(yl - yf + 1) * nm);
@@ -208,76 +214,26 @@ static int run(int argc, char **argv)
         return om_cli_fail("link", &err);
     }
     FILE *fp = om_afile_stream(af);
-    om_level lv = om_link_area_level(l);
     cli_link_report(stderr, "link", l);
     if (compare) {
-        fputs("year,method_a,residence_year_a,type_year_a,type_year_wanted_a,method_b,"
-              "residence_year_b,type_year_b,type_year_wanted_b,type_a,type_b,persons\n",
-              fp);
+        om_link_write_compare_header(fp);
         for (int y = yf; y <= yl; y++) {
             const om_link_plan *py = &plans[(size_t)(y - yf) * nm];
-            for (size_t i = 0; i < nm; i++) {
-                int64_t linked = 0;
-                for (uint32_t p = 0; p < om_link_persons(l); p++) {
-                    int t;
-                    linked += om_link_area(l, p, &py[i], &t, NULL) >= 0;
-                }
-                note_substituted(ms[i].name, &py[i], linked);
-            }
+            for (size_t i = 0; i < nm; i++)
+                note_substituted(ms[i].name, &py[i], om_link_count_linked(l, &py[i]));
             for (size_t i = 0; i < nm; i++)
                 for (size_t k = i + 1; k < nm; k++) {
                     om_link_comparison cmp;
                     om_link_compare(l, &py[i], &py[k], &cmp);
-                    int64_t both = 0;
-                    for (int a = 0; a < 6; a++)
-                        for (int b = 0; b < 6; b++) {
-                            both += cmp.tab[a][b];
-                            if (!cmp.tab[a][b])
-                                continue;
-                            fprintf(fp, "%d", y);
-                            put_plan(fp, ms[i].name, &py[i]);
-                            put_plan(fp, ms[k].name, &py[k]);
-                            put_year(fp, a);
-                            put_year(fp, b);
-                            fprintf(fp, ",%" PRId64 "\n", cmp.tab[a][b]);
-                        }
-                    char pct[32];
-                    if (isfinite(cmp.share))
-                        om_fmt_fixed(pct, sizeof pct, 100 * cmp.share, 2);
-                    else
-                        snprintf(pct, sizeof pct, "-");
-                    fprintf(stderr,
-                            "omrade link: %d: %s vs %s: %s %% of %" PRId64
-                            " persons with a type under both have a different area type (%" PRId64
-                            " without a type under one of them, %" PRId64
-                            " registered under one only)\n",
-                            y, ms[i].name, ms[k].name, pct, cmp.typed_both,
-                            both - cmp.typed_both, cmp.only_a + cmp.only_b);
+                    int64_t both = om_link_write_compare(fp, y, ms[i].name, &py[i], ms[k].name, &py[k], &cmp);
+                    note_compare(y, ms[i].name, ms[k].name, &cmp, both);
                 }
         }
     } else {
-        fprintf(fp, "lopnr,year,method,residence_year,type_year,type_year_wanted,%s,regso,area_type\n",
-                om_level_name(lv));
-        size_t n = om_link_persons(l);
-        for (int y = yf; y <= yl; y++) {
-            const om_link_plan *pl = &plans[y - yf];
-            int64_t rows = 0;
-            for (uint32_t p = 0; p < n; p++) {
-                int type, ry;
-                int32_t a = om_link_area(l, p, pl, &type, &ry);
-                if (a < 0)
-                    continue;
-                rows++;
-                fprintf(fp, "%" PRId64 ",%d,%s,%d", om_link_lopnr(l, p), y, ms[0].name, ry);
-                put_year(fp, pl->type_year);
-                put_year(fp, pl->type_year_wanted);
-                fprintf(fp, ",%s,%s", om_geo_code(g, lv, a),
-                        om_geo_code(g, OM_LEVEL_REGSO, om_geo_parent(g, lv, a, OM_LEVEL_REGSO)));
-                put_year(fp, type);
-                fputc('\n', fp);
-            }
-            note_substituted(ms[0].name, pl, rows);
-        }
+        om_link_write_header(fp, l);
+        for (int y = yf; y <= yl; y++)
+            note_substituted(ms[0].name, &plans[y - yf],
+                             om_link_write_year(fp, l, g, ms[0].name, &plans[y - yf], y));
     }
     free(plans);
     om_link_free(l);

@@ -133,42 +133,21 @@ static int load(const args *a, char **names, int nd, int window, om_sdc **out, F
             }
             continue;
         }
-        om_csv *c = NULL;
-        if (om_csv_open(&c, a->hier[h].file, NULL, &err) != OM_OK || om_sdc_read_hier(s, (size_t)d, c, &err) != OM_OK) {
-            om_csv_free(c);
+        if (om_sdc_load_hier(s, (size_t)d, a->hier[h].file, &err) != OM_OK) {
             om_sdc_free(s);
             return om_cli_fail("protect", &err);
         }
-        om_csv_free(c);
     }
-    for (int h = 0; h < a->ngroups; h++) {
-        int d = dim_index(names, nd, a->groups[h].dim);
-        om_csv *gc = NULL;
-        if (om_csv_open(&gc, a->groups[h].file, NULL, &err) != OM_OK ||
-            om_sdc_read_groups(s, (size_t)d, gc, &err) != OM_OK) {
-            om_csv_free(gc);
-            om_sdc_free(s);
-            return om_cli_fail("protect", &err);
-        }
-        om_csv_free(gc);
-    }
-    om_csv *c = NULL;
-    if (om_csv_open(&c, a->file, NULL, &err) != OM_OK ||
-        (a->nlink ? om_sdc_read_csv_linked(s, c, &err) : om_sdc_read_csv(s, c, &err)) != OM_OK) {
-        om_csv_free(c);
+    om_status st = OM_OK;
+    for (int h = 0; h < a->ngroups && st == OM_OK; h++)
+        st = om_sdc_load_groups(s, (size_t)dim_index(names, nd, a->groups[h].dim), a->groups[h].file, &err);
+    if (st == OM_OK)
+        st = om_sdc_load_cells(s, a->file, a->nlink > 0, &err);
+    for (int k = 0; k < a->nlink && st == OM_OK; k++)
+        st = om_sdc_load_cells(s, a->link[k], true, &err);
+    if (st != OM_OK) {
         om_sdc_free(s);
         return om_cli_fail("protect", &err);
-    }
-    om_csv_free(c);
-    c = NULL;
-    for (int k = 0; k < a->nlink; k++) {
-        if (om_csv_open(&c, a->link[k], NULL, &err) != OM_OK || om_sdc_read_csv_linked(s, c, &err) != OM_OK) {
-            om_csv_free(c);
-            om_sdc_free(s);
-            return om_cli_fail("protect", &err);
-        }
-        om_csv_free(c);
-        c = NULL;
     }
     if (a->pool && window > 1 &&
         om_sdc_pool_years(s, (size_t)dim_index(names, nd, a->pool), window, &err) != OM_OK) {
@@ -180,60 +159,11 @@ static int load(const args *a, char **names, int nd, int window, om_sdc **out, F
             om_sdc_free(s);
             return om_cli_fail("protect", &err);
         }
-        if (merge_fp) {
-            fputs("child,unit\n", merge_fp);
-            const char *child, *unit;
-            for (size_t i = 0; om_sdc_merge_map(s, i, &child, &unit); i++) {
-                om_csv_write_str(merge_fp, child);
-                fputc(',', merge_fp);
-                om_csv_write_str(merge_fp, unit);
-                fputc('\n', merge_fp);
-            }
-        }
+        if (merge_fp)
+            om_sdc_write_merge_map(s, merge_fp);
     }
     *out = s;
     return 0;
-}
-
-static void write_cells(FILE *fp, const om_sdc *s, int nd, bool audit, bool rounded, int base)
-{
-    for (int d = 0; d < nd; d++) {
-        om_csv_write_str(fp, om_sdc_dim_name(s, (size_t)d));
-        fputc(',', fp);
-    }
-    fputs(audit ? "count,status,lower,upper\n" : "count,status\n", fp);
-    for (size_t i = 0; i < om_sdc_ncells(s); i++) {
-        om_sdc_cell_info ci;
-        om_sdc_cell(s, i, &ci);
-        for (int d = 0; d < nd; d++) {
-            om_csv_write_str(fp, ci.codes[d]);
-            fputc(',', fp);
-        }
-        bool supp = ci.status == OM_SDC_PRIMARY || ci.status == OM_SDC_SECONDARY;
-        if (rounded) {
-            om_csv_write_double(fp, om_sdc_round(ci.value, base));
-            fputs(",rounded", fp);
-        } else {
-            if (!supp)
-                om_csv_write_double(fp, ci.value);
-            fputc(',', fp);
-            fputs(om_sdc_status_name(ci.status), fp);
-        }
-        if (audit) {
-            fputc(',', fp);
-            if (supp && ci.audited) {
-                om_csv_write_double(fp, ci.lower);
-                fputc(',', fp);
-                if (isinf(ci.upper))
-                    fputs("inf", fp);
-                else
-                    om_csv_write_double(fp, ci.upper);
-            } else {
-                fputc(',', fp);
-            }
-        }
-        fputc('\n', fp);
-    }
 }
 
 /* --smooth: one row per area; events = count, population = denominator. */
@@ -255,6 +185,265 @@ static int run_smooth(const args *a, char **names, int nd)
     fprintf(stderr, "omrade protect: %zu areas smoothed (empirical Bayes, %s); the rates are estimates\n", m,
             a->group ? "local" : "global");
     return 0;
+}
+
+/* Takes getopt's option c: -1 when taken, otherwise the exit code. */
+static int option(int c, args *a)
+{
+    double x;
+    long long ll;
+    switch (c) {
+    case 'd': a->dims = optarg; break;
+    case 'H': {
+        const char *eq = strchr(optarg, '=');
+        if (!eq || eq == optarg || !eq[1])
+            return om_cli_usage("protect", "expected --hier DIM=FILE, found '%s'", optarg);
+        if (a->nhier == 8)
+            return om_cli_usage("protect", "expected at most 8 --hier options");
+        a->hier[a->nhier].dim = strndup(optarg, (size_t)(eq - optarg));
+        a->hier[a->nhier].file = eq + 1;
+        a->nhier++;
+        break;
+    }
+    case 'm':
+        if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
+            return om_cli_usage("protect", "expected a non-negative number for --min-count, found '%s'", optarg);
+        a->rules.min_count = x;
+        break;
+    case 'p':
+        if (!om_cli_parse_double(optarg, &x) || !(x > 0 && x <= 100))
+            return om_cli_usage("protect", "expected a percentage in (0, 100] for --protection, found '%s'", optarg);
+        a->rules.protection_pct = x;
+        break;
+    case 'A':
+        if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
+            return om_cli_usage("protect", "expected a non-negative number for --protection-abs, found '%s'", optarg);
+        a->rules.protection_abs = x;
+        break;
+    case 'z':
+        if (strcmp(optarg, "primary") == 0)
+            a->rules.zeros_primary = true;
+        else if (strcmp(optarg, "publish") != 0)
+            return om_cli_usage("protect", "expected --zeros primary|publish, found '%s'", optarg);
+        break;
+    case 'D':
+        if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
+            return om_cli_usage("protect", "expected a non-negative number for --min-denominator, found '%s'", optarg);
+        a->rules.min_denominator = x;
+        break;
+    case 'C':
+        if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
+            return om_cli_usage("protect", "expected a non-negative number for --min-contributors, found '%s'", optarg);
+        a->rules.min_contributors = x;
+        break;
+    case 'k': {
+        const char *cm = strchr(optarg, ',');
+        char nb[16];
+        if (!cm || (size_t)(cm - optarg) >= sizeof nb)
+            return om_cli_usage("protect", "expected --dominance n,k, found '%s'", optarg);
+        memcpy(nb, optarg, (size_t)(cm - optarg));
+        nb[cm - optarg] = '\0';
+        if (!om_cli_parse_int(nb, 1, 3, &ll) || !om_cli_parse_double(cm + 1, &x) || !(x > 0 && x <= 100))
+            return om_cli_usage("protect", "expected --dominance n,k with n in 1..3 and k in (0,100], found '%s'", optarg);
+        a->rules.dom_n = (int)ll;
+        a->rules.dom_k = x;
+        break;
+    }
+    case 'P':
+        if (!om_cli_parse_double(optarg, &x) || !(x > 0 && x <= 100))
+            return om_cli_usage("protect", "expected a percentage for --p-rule, found '%s'", optarg);
+        a->rules.p_pct = x;
+        break;
+    case 'y': a->pool = optarg; break;
+    case 'w':
+        if (strcmp(optarg, "auto") == 0)
+            a->window = -1;
+        else if (strcmp(optarg, "3") == 0 || strcmp(optarg, "5") == 0 || strcmp(optarg, "1") == 0)
+            a->window = optarg[0] - '0';
+        else
+            return om_cli_usage("protect", "expected --window 1, 3, 5 or auto, found '%s'", optarg);
+        break;
+    case 'g': a->merge = optarg; break;
+    case 'G':
+        if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
+            return om_cli_usage("protect", "expected a non-negative number for --merge-min, found '%s'", optarg);
+        a->merge_min = x;
+        break;
+    case 'M': a->merge_map = optarg; break;
+    case 'r':
+        if (!om_cli_parse_int(optarg, 2, 1000000, &ll))
+            return om_cli_usage("protect", "expected an integer base >= 2 for --round, found '%s'", optarg);
+        a->round = ll;
+        break;
+    case 's':
+        if (strcmp(optarg, "global") && strcmp(optarg, "local"))
+            return om_cli_usage("protect", "expected --smooth global|local, found '%s'", optarg);
+        a->smooth = optarg;
+        break;
+    case 'q': a->group = optarg; break;
+    case 'a': a->audit = true; break;
+    case 'c': a->check = true; break;
+    case 'R': {
+        const char *eq = strchr(optarg, '=');
+        if (!eq || eq == optarg || !eq[1])
+            return om_cli_usage("protect", "expected --groups DIM=FILE, found '%s'", optarg);
+        if (a->ngroups == 8)
+            return om_cli_usage("protect", "expected at most 8 --groups options");
+        a->groups[a->ngroups].dim = strndup(optarg, (size_t)(eq - optarg));
+        a->groups[a->ngroups].file = eq + 1;
+        a->ngroups++;
+        break;
+    }
+    case 'L':
+        if (a->nlink == 8)
+            return om_cli_usage("protect", "expected at most 8 --link files");
+        a->link[a->nlink++] = optarg;
+        break;
+    case 'S': a->summary = true; break;
+    case 'o': a->out = optarg; break;
+    case 'h': help(stdout); return 0;
+    OM_CLI_PROVENANCE_CASE;
+    default: return om_cli_usage("protect", "bad option");
+    }
+    return -1;
+}
+
+/* The combinations of options and the dimensions they name (*nd of them,
+ * split into names[]): 0 or the exit code. */
+static int check_args(const args *a, int argc, char **argv, char **names, int *nd)
+{
+    int rc = 0;
+    if (optind >= argc)
+        rc = om_cli_usage("protect", "expected an input FILE");
+    else if (optind + 1 < argc)
+        rc = om_cli_usage("protect", "expected one input FILE, found also '%s'", argv[optind + 1]);
+    else if (!a->dims)
+        rc = om_cli_usage("protect", "expected --dims D1,D2,...");
+    else if (!a->out)
+        rc = om_cli_usage("protect", "expected --out OUT");
+    else if ((*nd = split_dims(a->dims, names, 8)) <= 0)
+        rc = om_cli_usage("protect", "expected --dims as 1 to 8 comma-separated names, found '%s'", a->dims);
+    else if (a->smooth && strcmp(a->smooth, "local") == 0 && !a->group)
+        rc = om_cli_usage("protect", "expected --group COL with --smooth local");
+    else if ((a->pool != NULL) != (a->window != 0))
+        rc = om_cli_usage("protect", "expected --pool D and --window W together");
+    else if (a->merge && !(a->merge_min > 0))
+        rc = om_cli_usage("protect", "expected --merge-min N > 0 with --merge");
+    else if (a->merge_map && !a->merge)
+        rc = om_cli_usage("protect", "expected --merge D with --merge-map");
+    for (int h = 0; h < a->ngroups && rc == 0; h++)
+        if (dim_index(names, *nd, a->groups[h].dim) < 0)
+            rc = om_cli_usage("protect", "expected --groups for one of the --dims, found '%s'", a->groups[h].dim);
+    for (int h = 0; h < a->nhier && rc == 0; h++)
+        if (dim_index(names, *nd, a->hier[h].dim) < 0)
+            rc = om_cli_usage("protect", "expected --hier for one of the --dims, found '%s'", a->hier[h].dim);
+    if (rc == 0 && a->pool && dim_index(names, *nd, a->pool) < 0)
+        rc = om_cli_usage("protect", "expected --pool to name one of the --dims, found '%s'", a->pool);
+    if (rc == 0 && a->merge && dim_index(names, *nd, a->merge) < 0)
+        rc = om_cli_usage("protect", "expected --merge to name one of the --dims, found '%s'", a->merge);
+    return rc;
+}
+
+/* The provenance block: inputs and the suppression rules. */
+static void set_prov(const args *a, int argc, char **argv)
+{
+    om_cli_prov_start("protect", argc, argv);
+    om_prov_input(om_cli_prov(), a->file, -1, NULL);
+    for (int k = 0; k < a->nlink; k++)
+        om_prov_input(om_cli_prov(), a->link[k], -1, NULL);
+    if (a->smooth)
+        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "none: empirical-Bayes smoothing (%s)", a->smooth);
+    else if (a->round)
+        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "rounding to base %lld", a->round);
+    else
+        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION,
+                    "primary: min count %g%s, min denominator %g, min contributors %g, dominance "
+                    "(%d,%g), p%% %g; protection %g%% and %g; secondary by hypercube and LP audit",
+                    a->rules.min_count, a->rules.zeros_primary ? " (zeros too)" : "",
+                    a->rules.min_denominator, a->rules.min_contributors, a->rules.dom_n,
+                    a->rules.dom_k, a->rules.p_pct, a->rules.protection_pct, a->rules.protection_abs);
+}
+
+/* --window auto: the shortest window (1, 3, 5 years) with at most 5 % of
+ * the inner cells primary, in *window; 0 or the exit code. */
+static int auto_window(const args *a, char **names, int nd, int *window)
+{
+    om_error err = OM_ERROR_INIT;
+    om_sdc *s = NULL;
+    int rc;
+    static const int cand[3] = {1, 3, 5};
+    for (int k = 0; k < 3; k++) {
+        *window = cand[k];
+        if ((rc = load(a, names, nd, *window, &s, NULL)) != 0)
+            return rc;
+        if (om_sdc_apply_primary(s, &a->rules, &err) != OM_OK) {
+            om_sdc_free(s);
+            return om_cli_fail("protect", &err);
+        }
+        om_sdc_summary sm;
+        om_sdc_get_summary(s, &sm);
+        size_t nprim_inner = 0;
+        for (size_t i = 0; i < om_sdc_ncells(s); i++) {
+            om_sdc_cell_info ci;
+            om_sdc_cell(s, i, &ci);
+            nprim_inner += ci.inner && ci.status == OM_SDC_PRIMARY;
+        }
+        om_sdc_free(s);
+        s = NULL;
+        if ((double)nprim_inner <= 0.05 * (double)sm.inner)
+            break;
+    }
+    fprintf(stderr, "omrade protect: pooling %s into %d-year windows\n", a->pool, *window);
+    return 0;
+}
+
+/* --check found nf failing cells: the error naming the first of them. */
+static om_status check_failure(const args *a, const om_sdc *s, char **names, int nd, size_t nf, om_error *err)
+{
+    for (size_t i = 0; i < om_sdc_ncells(s); i++) {
+        om_sdc_cell_info ci;
+        om_sdc_cell(s, i, &ci);
+        if (!ci.fails)
+            continue;
+        char where[600], lo[40] = "published", hi[40] = "";
+        size_t w = 0;
+        for (int d = 0; d < nd && w + 1 < sizeof where; d++)
+            w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%s", d ? "," : "", names[d], ci.codes[d]);
+        if (ci.audited) {
+            om_fmt_double(lo, sizeof lo, ci.lower);
+            if (isinf(ci.upper))
+                snprintf(hi, sizeof hi, "inf");
+            else
+                om_fmt_double(hi, sizeof hi, ci.upper);
+        }
+        char val[40];
+        om_fmt_double(val, sizeof val, ci.value);
+        if (ci.audited)
+            return om_error_set(err, OM_ERR_INPUT, a->file, 0, 0,
+                                "expected a pattern that passes the audit, found %zu failing cells, e.g. %s "
+                                "(value %s, attacker's interval [%s, %s])",
+                                nf, where, val, lo, hi);
+        return om_error_set(err, OM_ERR_INPUT, a->file, 0, 0,
+                            "expected a pattern that passes the audit, found %zu failing cells, e.g. %s "
+                            "(value %s, a primary cell the pattern publishes)",
+                            nf, where, val);
+    }
+    return OM_OK;
+}
+
+/* The summary lines on stderr. */
+static void report(const args *a, const om_sdc *s)
+{
+    om_sdc_summary sm;
+    om_sdc_get_summary(s, &sm);
+    if (sm.absent_inner)
+        fprintf(stderr, "omrade protect: %zu inner cells absent from the input were taken as 0\n", sm.absent_inner);
+    if (a->summary)
+        fprintf(stderr,
+                "omrade protect: %zu cells (%zu inner), %zu primary, %zu secondary; %zu hypercubes, %zu LP "
+                "protections, audit: %zu components, %zu LP solves, %zu rounds\n",
+                sm.cells, sm.inner, sm.primary, sm.secondary, sm.hypercubes, sm.lp_protections, sm.components,
+                sm.lp_solves, sm.rounds);
 }
 
 static int run(int argc, char **argv)
@@ -290,172 +479,17 @@ static int run(int argc, char **argv)
     memset(&a, 0, sizeof a);
     om_sdc_rules_default(&a.rules);
     int c, rc = 0;
-    double x;
-    long long ll;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': a.dims = optarg; break;
-        case 'H': {
-            const char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg || !eq[1])
-                return om_cli_usage("protect", "expected --hier DIM=FILE, found '%s'", optarg);
-            if (a.nhier == 8)
-                return om_cli_usage("protect", "expected at most 8 --hier options");
-            a.hier[a.nhier].dim = strndup(optarg, (size_t)(eq - optarg));
-            a.hier[a.nhier].file = eq + 1;
-            a.nhier++;
-            break;
-        }
-        case 'm':
-            if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
-                return om_cli_usage("protect", "expected a non-negative number for --min-count, found '%s'", optarg);
-            a.rules.min_count = x;
-            break;
-        case 'p':
-            if (!om_cli_parse_double(optarg, &x) || !(x > 0 && x <= 100))
-                return om_cli_usage("protect", "expected a percentage in (0, 100] for --protection, found '%s'", optarg);
-            a.rules.protection_pct = x;
-            break;
-        case 'A':
-            if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
-                return om_cli_usage("protect", "expected a non-negative number for --protection-abs, found '%s'", optarg);
-            a.rules.protection_abs = x;
-            break;
-        case 'z':
-            if (strcmp(optarg, "primary") == 0)
-                a.rules.zeros_primary = true;
-            else if (strcmp(optarg, "publish") != 0)
-                return om_cli_usage("protect", "expected --zeros primary|publish, found '%s'", optarg);
-            break;
-        case 'D':
-            if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
-                return om_cli_usage("protect", "expected a non-negative number for --min-denominator, found '%s'", optarg);
-            a.rules.min_denominator = x;
-            break;
-        case 'C':
-            if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
-                return om_cli_usage("protect", "expected a non-negative number for --min-contributors, found '%s'", optarg);
-            a.rules.min_contributors = x;
-            break;
-        case 'k': {
-            const char *cm = strchr(optarg, ',');
-            char nb[16];
-            if (!cm || (size_t)(cm - optarg) >= sizeof nb)
-                return om_cli_usage("protect", "expected --dominance n,k, found '%s'", optarg);
-            memcpy(nb, optarg, (size_t)(cm - optarg));
-            nb[cm - optarg] = '\0';
-            if (!om_cli_parse_int(nb, 1, 3, &ll) || !om_cli_parse_double(cm + 1, &x) || !(x > 0 && x <= 100))
-                return om_cli_usage("protect", "expected --dominance n,k with n in 1..3 and k in (0,100], found '%s'", optarg);
-            a.rules.dom_n = (int)ll;
-            a.rules.dom_k = x;
-            break;
-        }
-        case 'P':
-            if (!om_cli_parse_double(optarg, &x) || !(x > 0 && x <= 100))
-                return om_cli_usage("protect", "expected a percentage for --p-rule, found '%s'", optarg);
-            a.rules.p_pct = x;
-            break;
-        case 'y': a.pool = optarg; break;
-        case 'w':
-            if (strcmp(optarg, "auto") == 0)
-                a.window = -1;
-            else if (strcmp(optarg, "3") == 0 || strcmp(optarg, "5") == 0 || strcmp(optarg, "1") == 0)
-                a.window = optarg[0] - '0';
-            else
-                return om_cli_usage("protect", "expected --window 1, 3, 5 or auto, found '%s'", optarg);
-            break;
-        case 'g': a.merge = optarg; break;
-        case 'G':
-            if (!om_cli_parse_double(optarg, &x) || !(x >= 0))
-                return om_cli_usage("protect", "expected a non-negative number for --merge-min, found '%s'", optarg);
-            a.merge_min = x;
-            break;
-        case 'M': a.merge_map = optarg; break;
-        case 'r':
-            if (!om_cli_parse_int(optarg, 2, 1000000, &ll))
-                return om_cli_usage("protect", "expected an integer base >= 2 for --round, found '%s'", optarg);
-            a.round = ll;
-            break;
-        case 's':
-            if (strcmp(optarg, "global") && strcmp(optarg, "local"))
-                return om_cli_usage("protect", "expected --smooth global|local, found '%s'", optarg);
-            a.smooth = optarg;
-            break;
-        case 'q': a.group = optarg; break;
-        case 'a': a.audit = true; break;
-        case 'c': a.check = true; break;
-        case 'R': {
-            const char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg || !eq[1])
-                return om_cli_usage("protect", "expected --groups DIM=FILE, found '%s'", optarg);
-            if (a.ngroups == 8)
-                return om_cli_usage("protect", "expected at most 8 --groups options");
-            a.groups[a.ngroups].dim = strndup(optarg, (size_t)(eq - optarg));
-            a.groups[a.ngroups].file = eq + 1;
-            a.ngroups++;
-            break;
-        }
-        case 'L':
-            if (a.nlink == 8)
-                return om_cli_usage("protect", "expected at most 8 --link files");
-            a.link[a.nlink++] = optarg;
-            break;
-        case 'S': a.summary = true; break;
-        case 'o': a.out = optarg; break;
-        case 'h': help(stdout); return 0;
-        OM_CLI_PROVENANCE_CASE;
-        default: return om_cli_usage("protect", "bad option");
-        }
+        if ((rc = option(c, &a)) >= 0)
+            return rc;
     }
     char *names[8] = {0};
     int nd = 0;
-    if (optind >= argc)
-        rc = om_cli_usage("protect", "expected an input FILE");
-    else if (optind + 1 < argc)
-        rc = om_cli_usage("protect", "expected one input FILE, found also '%s'", argv[optind + 1]);
-    else if (!a.dims)
-        rc = om_cli_usage("protect", "expected --dims D1,D2,...");
-    else if (!a.out)
-        rc = om_cli_usage("protect", "expected --out OUT");
-    else if ((nd = split_dims(a.dims, names, 8)) <= 0)
-        rc = om_cli_usage("protect", "expected --dims as 1 to 8 comma-separated names, found '%s'", a.dims);
-    else if (a.smooth && strcmp(a.smooth, "local") == 0 && !a.group)
-        rc = om_cli_usage("protect", "expected --group COL with --smooth local");
-    else if ((a.pool != NULL) != (a.window != 0))
-        rc = om_cli_usage("protect", "expected --pool D and --window W together");
-    else if (a.merge && !(a.merge_min > 0))
-        rc = om_cli_usage("protect", "expected --merge-min N > 0 with --merge");
-    else if (a.merge_map && !a.merge)
-        rc = om_cli_usage("protect", "expected --merge D with --merge-map");
-    for (int h = 0; h < a.ngroups && rc == 0; h++)
-        if (dim_index(names, nd, a.groups[h].dim) < 0)
-            rc = om_cli_usage("protect", "expected --groups for one of the --dims, found '%s'", a.groups[h].dim);
-    for (int h = 0; h < a.nhier && rc == 0; h++)
-        if (dim_index(names, nd, a.hier[h].dim) < 0)
-            rc = om_cli_usage("protect", "expected --hier for one of the --dims, found '%s'", a.hier[h].dim);
-    if (rc == 0 && a.pool && dim_index(names, nd, a.pool) < 0)
-        rc = om_cli_usage("protect", "expected --pool to name one of the --dims, found '%s'", a.pool);
-    if (rc == 0 && a.merge && dim_index(names, nd, a.merge) < 0)
-        rc = om_cli_usage("protect", "expected --merge to name one of the --dims, found '%s'", a.merge);
-    if (rc != 0)
+    if ((rc = check_args(&a, argc, argv, names, &nd)) != 0)
         goto done;
     a.file = argv[optind];
-    om_cli_prov_start("protect", argc, argv);
-    om_prov_input(om_cli_prov(), a.file, -1, NULL);
-    for (int k = 0; k < a.nlink; k++)
-        om_prov_input(om_cli_prov(), a.link[k], -1, NULL);
-    if (a.smooth)
-        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "none: empirical-Bayes smoothing (%s)", a.smooth);
-    else if (a.round)
-        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "rounding to base %lld", a.round);
-    else
-        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION,
-                    "primary: min count %g%s, min denominator %g, min contributors %g, dominance "
-                    "(%d,%g), p%% %g; protection %g%% and %g; secondary by hypercube and LP audit",
-                    a.rules.min_count, a.rules.zeros_primary ? " (zeros too)" : "",
-                    a.rules.min_denominator, a.rules.min_contributors, a.rules.dom_n,
-                    a.rules.dom_k, a.rules.p_pct, a.rules.protection_pct, a.rules.protection_abs);
+    set_prov(&a, argc, argv);
     if (a.smooth) {
         rc = run_smooth(&a, names, nd);
         goto done;
@@ -463,34 +497,8 @@ static int run(int argc, char **argv)
     om_error err = OM_ERROR_INIT;
     om_sdc *s = NULL;
     int window = a.window;
-    if (window < 0) {
-        /* automatic pooling: the shortest window (1, 3, 5 years) with at most
-         * 5 % of the inner cells primary */
-        static const int cand[3] = {1, 3, 5};
-        for (int k = 0; k < 3; k++) {
-            window = cand[k];
-            if ((rc = load(&a, names, nd, window, &s, NULL)) != 0)
-                goto done;
-            if (om_sdc_apply_primary(s, &a.rules, &err) != OM_OK) {
-                om_sdc_free(s);
-                rc = om_cli_fail("protect", &err);
-                goto done;
-            }
-            om_sdc_summary sm;
-            om_sdc_get_summary(s, &sm);
-            size_t nprim_inner = 0;
-            for (size_t i = 0; i < om_sdc_ncells(s); i++) {
-                om_sdc_cell_info ci;
-                om_sdc_cell(s, i, &ci);
-                nprim_inner += ci.inner && ci.status == OM_SDC_PRIMARY;
-            }
-            om_sdc_free(s);
-            s = NULL;
-            if ((double)nprim_inner <= 0.05 * (double)sm.inner)
-                break;
-        }
-        fprintf(stderr, "omrade protect: pooling %s into %d-year windows\n", a.pool, window);
-    }
+    if (window < 0 && (rc = auto_window(&a, names, nd, &window)) != 0)
+        goto done;
     om_afile *mf = NULL;
     if (a.merge_map && om_cli_out_open(&mf, a.merge_map, &err) != OM_OK) {
         rc = om_cli_fail("protect", &err);
@@ -506,38 +514,8 @@ static int run(int argc, char **argv)
     } else if (a.check) {
         size_t nf = 0;
         st = om_sdc_check(s, &a.rules, true, &nf, &err);
-        if (st == OM_OK && nf) {
-            for (size_t i = 0; i < om_sdc_ncells(s); i++) {
-                om_sdc_cell_info ci;
-                om_sdc_cell(s, i, &ci);
-                if (!ci.fails)
-                    continue;
-                char where[600], lo[40] = "published", hi[40] = "";
-                size_t w = 0;
-                for (int d = 0; d < nd && w + 1 < sizeof where; d++)
-                    w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%s", d ? "," : "", names[d], ci.codes[d]);
-                if (ci.audited) {
-                    om_fmt_double(lo, sizeof lo, ci.lower);
-                    if (isinf(ci.upper))
-                        snprintf(hi, sizeof hi, "inf");
-                    else
-                        om_fmt_double(hi, sizeof hi, ci.upper);
-                }
-                char val[40];
-                om_fmt_double(val, sizeof val, ci.value);
-                if (ci.audited)
-                    st = om_error_set(&err, OM_ERR_INPUT, a.file, 0, 0,
-                                      "expected a pattern that passes the audit, found %zu failing cells, e.g. %s "
-                                      "(value %s, attacker's interval [%s, %s])",
-                                      nf, where, val, lo, hi);
-                else
-                    st = om_error_set(&err, OM_ERR_INPUT, a.file, 0, 0,
-                                      "expected a pattern that passes the audit, found %zu failing cells, e.g. %s "
-                                      "(value %s, a primary cell the pattern publishes)",
-                                      nf, where, val);
-                break;
-            }
-        }
+        if (st == OM_OK && nf)
+            st = check_failure(&a, s, names, nd, nf, &err);
     } else {
         om_sdc_options o = {0};
         o.progress = om_cli_progress();
@@ -558,22 +536,13 @@ static int run(int argc, char **argv)
         rc = om_cli_fail("protect", &err);
         goto done;
     }
-    write_cells(om_afile_stream(af), s, nd, a.audit && !a.round, a.round > 0, (int)a.round);
+    om_sdc_write_cells(s, om_afile_stream(af), a.audit && !a.round, a.round > 0, (int)a.round);
     if ((mf && om_afile_commit(mf, &err) != OM_OK) || om_afile_commit(af, &err) != OM_OK) {
         om_sdc_free(s);
         rc = om_cli_fail("protect", &err);
         goto done;
     }
-    om_sdc_summary sm;
-    om_sdc_get_summary(s, &sm);
-    if (sm.absent_inner)
-        fprintf(stderr, "omrade protect: %zu inner cells absent from the input were taken as 0\n", sm.absent_inner);
-    if (a.summary)
-        fprintf(stderr,
-                "omrade protect: %zu cells (%zu inner), %zu primary, %zu secondary; %zu hypercubes, %zu LP "
-                "protections, audit: %zu components, %zu LP solves, %zu rounds\n",
-                sm.cells, sm.inner, sm.primary, sm.secondary, sm.hypercubes, sm.lp_protections, sm.components,
-                sm.lp_solves, sm.rounds);
+    report(&a, s);
     om_sdc_free(s);
 done:
     for (int k = 0; k < 8; k++)

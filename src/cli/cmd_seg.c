@@ -62,12 +62,6 @@ static void help(FILE *fp)
             "  omrade seg --counts examples/seg/quintiles.csv --replicates 200 --rank\n");
 }
 
-static void write_num(FILE *fp, double v)
-{
-    if (isfinite(v))
-        om_csv_write_double(fp, v);
-}
-
 /* ------------------------------------------------------------- generic */
 
 typedef struct table_opts {
@@ -88,48 +82,28 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
     double *sub = NULL;
     int32_t *super_of = NULL;
     int rc = 0;
-    if (groups) {
-        const char *comma = strchr(groups, ',');
-        int32_t ga = comma ? om_seg_table_find_group(t, groups, (size_t)(comma - groups)) : -1;
-        int32_t gb = comma ? om_seg_table_find_group(t, comma + 1, strlen(comma + 1)) : -1;
-        if (!comma || ga < 0 || gb < 0 || ga == gb) {
+    if (groups || one) {
+        int32_t ga, gb = -1;
+        const char *comma = groups ? strchr(groups, ',') : NULL;
+        if (groups) {
+            ga = comma ? om_seg_table_find_group(t, groups, (size_t)(comma - groups)) : -1;
+            gb = comma ? om_seg_table_find_group(t, comma + 1, strlen(comma + 1)) : -1;
+        } else {
+            ga = om_seg_table_find_group(t, one, strlen(one));
+        }
+        if (groups && (!comma || ga < 0 || gb < 0 || ga == gb)) {
             om_seg_table_free(t);
             return om_cli_usage("seg", "expected --groups A,B naming two groups of %s, found '%s'",
                                 path, groups);
         }
-        sub = malloc((size_t)nu * 2 * sizeof *sub);
-        if (!sub) {
-            om_seg_table_free(t);
-            om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            return om_cli_fail("seg", &err);
-        }
-        for (int32_t i = 0; i < nu; i++) {
-            sub[2 * i] = counts[(size_t)i * (size_t)ng + (size_t)ga];
-            sub[2 * i + 1] = counts[(size_t)i * (size_t)ng + (size_t)gb];
-        }
-        counts = sub;
-        ng = 2;
-    }
-    if (one) {
-        int32_t ga = om_seg_table_find_group(t, one, strlen(one));
-        if (ga < 0) {
+        if (!groups && ga < 0) {
             om_seg_table_free(t);
             return om_cli_usage("seg", "expected --group to name a group of %s, found '%s'", path,
                                 one);
         }
-        sub = malloc((size_t)nu * 2 * sizeof *sub);
-        if (!sub) {
+        if (om_seg_table_pair(t, ga, gb, &sub, &err) != OM_OK) {
             om_seg_table_free(t);
-            om_error_set(&err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
             return om_cli_fail("seg", &err);
-        }
-        for (int32_t i = 0; i < nu; i++) {
-            double rest = 0;
-            for (int32_t k = 0; k < ng; k++)
-                if (k != ga)
-                    rest += counts[(size_t)i * (size_t)ng + (size_t)k];
-            sub[2 * i] = counts[(size_t)i * (size_t)ng + (size_t)ga];
-            sub[2 * i + 1] = rest;
         }
         counts = sub;
         ng = 2;
@@ -181,32 +155,7 @@ static int run_table(const char *path, const char *decomp, const char *groups, c
     }
     if (om_cli_out_open(&af, out, &err) != OM_OK)
         goto fail;
-    FILE *fp = om_afile_stream(af);
-    struct {
-        const char *name;
-        double v;
-    } rows[] = {{"dissimilarity", ix.dissimilarity}, {"gini", ix.gini},
-                {"theil_h", ix.theil_h},             {"mutual_m", ix.mutual_m},
-                {"isolation", ix.isolation},         {"exposure", ix.exposure},
-                {"mutual_m_between", decomp ? dc.m_between : NAN},
-                {"mutual_m_within", decomp ? dc.m_within : NAN},
-                {"theil_h_between", decomp ? dc.h_between : NAN},
-                {"theil_h_within", decomp ? dc.h_within : NAN}};
-    /* rows[] follows the order of enum om_seg_stat */
-    fputs(uncert ? "index,value,corrected,se,lower,upper,expected\n" : "index,value\n", fp);
-    for (size_t i = 0; i < (decomp ? 10u : 6u); i++) {
-        fputs(rows[i].name, fp);
-        fputc(',', fp);
-        write_num(fp, rows[i].v);
-        if (uncert) {
-            const double more[5] = {un.corrected[i], un.se[i], un.lower[i], un.upper[i], un.expected[i]};
-            for (int j = 0; j < 5; j++) {
-                fputc(',', fp);
-                write_num(fp, more[j]);
-            }
-        }
-        fputc('\n', fp);
-    }
+    om_seg_write_indices(om_afile_stream(af), &ix, decomp ? &dc : NULL, uncert ? &un : NULL);
     if (om_afile_commit(af, &err) != OM_OK)
         goto fail;
     goto done;
@@ -222,36 +171,6 @@ done:
 }
 
 /* ------------------------------------------------------------ per unit */
-
-static const char *area_code(const om_geo *g, const om_seg_row *r)
-{
-    return om_geo_code(g, r->level, r->area);
-}
-
-static void write_csv(FILE *fp, const om_geo *g, const om_seg_result *res)
-{
-    om_format_write_header(om_format_find(OM_FORMAT_SEG), fp, NULL);
-    for (size_t i = 0; i < om_seg_result_count(res); i++) {
-        const om_seg_row *r = om_seg_result_row(res, i);
-        if (r->year)
-            fprintf(fp, "%d", r->year);
-        fprintf(fp, ",%s,%s,", om_level_name(r->level), area_code(g, r));
-        om_csv_write_str(fp, om_geo_name(g, r->level, r->area));
-        fprintf(fp, ",%s,", r->index);
-        write_num(fp, r->value);
-        fputc(',', fp);
-        write_num(fp, r->corrected);
-        fputc(',', fp);
-        write_num(fp, r->se);
-        fputc(',', fp);
-        write_num(fp, r->lower);
-        fputc(',', fp);
-        write_num(fp, r->upper);
-        fputc(',', fp);
-        write_num(fp, r->expected);
-        fprintf(fp, ",%d,%lld,%s\n", (int)r->n_deso, (long long)r->n_persons, r->flag);
-    }
-}
 
 /* The ranking estimate: the bias-corrected one when there is a bootstrap
  * (the plug-in value favours kommuner with many small DeSO cells). */
@@ -332,7 +251,7 @@ static int print_rank(const om_geo *g, const om_seg_result *res, int year, long 
         int chars = 0;
         for (const char *p = name; *p; p++)
             chars += ((unsigned char)*p & 0xC0) != 0x80;
-        printf("%4zu  %-4s  %s%*s %8s %9s  %-17s %8s  %s\n", i + 1, area_code(g, r), name,
+        printf("%4zu  %-4s  %s%*s %8s %9s  %-17s %8s  %s\n", i + 1, om_geo_code(g, r->level, r->area), name,
                chars < 20 ? 20 - chars : 0, "", v, isfinite(r->corrected) ? co : "", iv, ex, r->flag);
     }
     free(sel);
@@ -373,19 +292,7 @@ static int run_units(const char *counts, const char *py, const char *resid, om_s
         om_afile *af = NULL;
         if (om_cli_out_open(&af, limits_out, &err) != OM_OK)
             goto fail;
-        FILE *fp = om_afile_stream(af);
-        fputs("year,l1,l2,l3,l4\n", fp);
-        for (int32_t y = 0; y < om_seg_panel_nyears(p); y++) {
-            double lim[4];
-            if (!om_seg_panel_limits(p, y, lim))
-                continue;
-            fprintf(fp, "%d", om_seg_panel_year(p, y));
-            for (int j = 0; j < 4; j++) {
-                fputc(',', fp);
-                om_csv_write_double(fp, lim[j]);
-            }
-            fputc('\n', fp);
-        }
+        om_seg_panel_write_limits(om_afile_stream(af), p);
         if (om_afile_commit(af, &err) != OM_OK)
             goto fail;
     }
@@ -398,7 +305,7 @@ static int run_units(const char *counts, const char *py, const char *resid, om_s
         om_afile *af = NULL;
         if (om_cli_out_open(&af, out, &err) != OM_OK)
             goto fail;
-        write_csv(om_afile_stream(af), g, res);
+        om_seg_result_write(om_afile_stream(af), g, res);
         if (om_afile_commit(af, &err) != OM_OK)
             goto fail;
     }
@@ -414,10 +321,109 @@ done:
     return rc;
 }
 
+/* The options of one run. */
+typedef struct {
+    const char *decomp, *groups, *one, *counts, *py, *resid;
+    const char *out, *limits_out;
+    int sims;
+    bool rank, unit_opt, uncert, rep_given;
+    long long year, top;
+    om_seg_options o;
+} seg_args;
+
+enum { O_DECOMP = 256, O_GROUPS, O_GROUP, O_SIMS, O_COUNTS, O_PY, O_RES, O_INDEX, O_LEVELS, O_REPS, O_SEED,
+       O_THREADS, O_CONF, O_MIND, O_MINP, O_LIMITS, O_OUT, O_RANK, O_YEAR, O_TOP };
+
+/* Takes getopt's option c: -1 when taken, otherwise the exit code. */
+static int option(int c, seg_args *x)
+{
+    long long v;
+    if (c == O_REPS || c == O_SEED || c == O_CONF)
+        x->uncert = true;
+    else if (c >= O_INDEX && c != O_OUT && c <= O_TOP)
+        x->unit_opt = true;
+    switch (c) {
+    case O_DECOMP: x->decomp = optarg; break;
+    case O_GROUPS: x->groups = optarg; break;
+    case O_GROUP: x->one = optarg; break;
+    case O_SIMS:
+        if (!om_cli_parse_int(optarg, 0, 1000000, &v))
+            return om_cli_usage("seg", "expected --sims 0..1000000, found '%s'", optarg);
+        x->sims = (int)v;
+        x->uncert = true;
+        break;
+    case O_COUNTS: x->counts = optarg; break;
+    case O_PY: x->py = optarg; break;
+    case O_RES: x->resid = optarg; break;
+    case O_INDEX:
+        if (!(x->o.indices = om_seg_parse_indices(optarg)))
+            return om_cli_usage("seg", "unknown index in '%s'", optarg);
+        break;
+    case O_LEVELS: {
+        for (int l = 0; l < OM_LEVEL_COUNT; l++)
+            x->o.level[l] = false;
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", optarg);
+        for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+            om_level l = om_level_parse(tok);
+            if (l != OM_LEVEL_KOMMUN && l != OM_LEVEL_LAN && l != OM_LEVEL_RIKET)
+                return om_cli_usage("seg", "expected levels kommun, lan or riket, found '%s'",
+                                    tok);
+            x->o.level[l] = true;
+        }
+        break;
+    }
+    case O_REPS:
+        x->rep_given = true;
+        if (!om_cli_parse_int(optarg, 0, 1000000, &v))
+            return om_cli_usage("seg", "expected --replicates 0..1000000, found '%s'", optarg);
+        x->o.replicates = (int)v;
+        break;
+    case O_SEED:
+        if (!om_cli_parse_int(optarg, 0, INT64_MAX, &v))
+            return om_cli_usage("seg", "expected a non-negative --seed, found '%s'", optarg);
+        x->o.seed = (uint64_t)v;
+        break;
+    case O_THREADS:
+        if (!om_cli_parse_int(optarg, 0, 256, &v))
+            return om_cli_usage("seg", "expected --threads 0..256, found '%s'", optarg);
+        x->o.threads = (int)v;
+        break;
+    case O_CONF:
+        if (!om_cli_parse_double(optarg, &x->o.conf) || !(x->o.conf > 0 && x->o.conf < 1))
+            return om_cli_usage("seg", "expected --conf between 0 and 1, found '%s'", optarg);
+        break;
+    case O_MIND:
+        if (!om_cli_parse_int(optarg, 0, INT32_MAX, &v))
+            return om_cli_usage("seg", "expected a non-negative --min-deso, found '%s'", optarg);
+        x->o.min_deso = (int32_t)v;
+        break;
+    case O_MINP:
+        if (!om_cli_parse_int(optarg, 0, INT64_MAX, &v))
+            return om_cli_usage("seg", "expected a non-negative --min-persons, found '%s'",
+                                optarg);
+        x->o.min_persons = (int64_t)v;
+        break;
+    case O_LIMITS: x->limits_out = optarg; break;
+    case O_OUT: x->out = optarg; break;
+    case O_RANK: x->rank = true; break;
+    case O_YEAR:
+        if (!om_cli_parse_int(optarg, 1000, 9999, &x->year))
+            return om_cli_usage("seg", "expected a --year 1000..9999, found '%s'", optarg);
+        break;
+    case O_TOP:
+        if (!om_cli_parse_int(optarg, 0, 1000000, &x->top))
+            return om_cli_usage("seg", "expected a non-negative --top, found '%s'", optarg);
+        break;
+    case 'h': help(stdout); return 0;
+    OM_CLI_PROVENANCE_CASE;
+    default: return om_cli_usage("seg", "bad option");
+    }
+    return -1;
+}
+
 static int run(int argc, char **argv)
 {
-    enum { O_DECOMP = 256, O_GROUPS, O_GROUP, O_SIMS, O_COUNTS, O_PY, O_RES, O_INDEX, O_LEVELS, O_REPS, O_SEED,
-           O_THREADS, O_CONF, O_MIND, O_MINP, O_LIMITS, O_OUT, O_RANK, O_YEAR, O_TOP };
     static const struct option opts[] = {{"decompose-by", required_argument, 0, O_DECOMP},
                                          {"groups", required_argument, 0, O_GROUPS},
                                          {"group", required_argument, 0, O_GROUP},
@@ -442,126 +448,45 @@ static int run(int argc, char **argv)
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
-    const char *decomp = NULL, *groups = NULL, *one = NULL, *counts = NULL, *py = NULL, *resid = NULL;
-    const char *out = "-", *limits_out = NULL;
-    int sims = 0;
-    bool rank = false, unit_opt = false, uncert = false, rep_given = false;
-    long long v, year = 0, top = 20;
-    om_seg_options o;
-    om_seg_options_default(&o);
-    int c;
+    seg_args x;
+    memset(&x, 0, sizeof x);
+    x.out = "-";
+    x.top = 20;
+    om_seg_options_default(&x.o);
+    int c, rc;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == O_REPS || c == O_SEED || c == O_CONF)
-            uncert = true;
-        else if (c >= O_INDEX && c != O_OUT && c <= O_TOP)
-            unit_opt = true;
-        switch (c) {
-        case O_DECOMP: decomp = optarg; break;
-        case O_GROUPS: groups = optarg; break;
-        case O_GROUP: one = optarg; break;
-        case O_SIMS:
-            if (!om_cli_parse_int(optarg, 0, 1000000, &v))
-                return om_cli_usage("seg", "expected --sims 0..1000000, found '%s'", optarg);
-            sims = (int)v;
-            uncert = true;
-            break;
-        case O_COUNTS: counts = optarg; break;
-        case O_PY: py = optarg; break;
-        case O_RES: resid = optarg; break;
-        case O_INDEX:
-            if (!(o.indices = om_seg_parse_indices(optarg)))
-                return om_cli_usage("seg", "unknown index in '%s'", optarg);
-            break;
-        case O_LEVELS: {
-            for (int l = 0; l < OM_LEVEL_COUNT; l++)
-                o.level[l] = false;
-            char buf[128];
-            snprintf(buf, sizeof buf, "%s", optarg);
-            for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-                om_level l = om_level_parse(tok);
-                if (l != OM_LEVEL_KOMMUN && l != OM_LEVEL_LAN && l != OM_LEVEL_RIKET)
-                    return om_cli_usage("seg", "expected levels kommun, lan or riket, found '%s'",
-                                        tok);
-                o.level[l] = true;
-            }
-            break;
-        }
-        case O_REPS:
-            rep_given = true;
-            if (!om_cli_parse_int(optarg, 0, 1000000, &v))
-                return om_cli_usage("seg", "expected --replicates 0..1000000, found '%s'", optarg);
-            o.replicates = (int)v;
-            break;
-        case O_SEED:
-            if (!om_cli_parse_int(optarg, 0, INT64_MAX, &v))
-                return om_cli_usage("seg", "expected a non-negative --seed, found '%s'", optarg);
-            o.seed = (uint64_t)v;
-            break;
-        case O_THREADS:
-            if (!om_cli_parse_int(optarg, 0, 256, &v))
-                return om_cli_usage("seg", "expected --threads 0..256, found '%s'", optarg);
-            o.threads = (int)v;
-            break;
-        case O_CONF:
-            if (!om_cli_parse_double(optarg, &o.conf) || !(o.conf > 0 && o.conf < 1))
-                return om_cli_usage("seg", "expected --conf between 0 and 1, found '%s'", optarg);
-            break;
-        case O_MIND:
-            if (!om_cli_parse_int(optarg, 0, INT32_MAX, &v))
-                return om_cli_usage("seg", "expected a non-negative --min-deso, found '%s'", optarg);
-            o.min_deso = (int32_t)v;
-            break;
-        case O_MINP:
-            if (!om_cli_parse_int(optarg, 0, INT64_MAX, &v))
-                return om_cli_usage("seg", "expected a non-negative --min-persons, found '%s'",
-                                    optarg);
-            o.min_persons = (int64_t)v;
-            break;
-        case O_LIMITS: limits_out = optarg; break;
-        case O_OUT: out = optarg; break;
-        case O_RANK: rank = true; break;
-        case O_YEAR:
-            if (!om_cli_parse_int(optarg, 1000, 9999, &year))
-                return om_cli_usage("seg", "expected a --year 1000..9999, found '%s'", optarg);
-            break;
-        case O_TOP:
-            if (!om_cli_parse_int(optarg, 0, 1000000, &top))
-                return om_cli_usage("seg", "expected a non-negative --top, found '%s'", optarg);
-            break;
-        case 'h': help(stdout); return 0;
-        OM_CLI_PROVENANCE_CASE;
-        default: return om_cli_usage("seg", "bad option");
-        }
+        if ((rc = option(c, &x)) >= 0)
+            return rc;
     }
-    bool unit_mode = counts || py || resid;
+    bool unit_mode = x.counts || x.py || x.resid;
     om_cli_prov_start("seg", argc, argv);
-    const char *ins[] = {counts, py, resid, unit_mode || optind >= argc ? NULL : argv[optind], groups};
+    const char *ins[] = {x.counts, x.py, x.resid, unit_mode || optind >= argc ? NULL : argv[optind], x.groups};
     for (size_t i = 0; i < sizeof ins / sizeof *ins; i++)
         om_prov_input(om_cli_prov(), ins[i], -1, NULL);
     if (unit_mode) {
         if (optind < argc)
             return om_cli_usage("seg", "unexpected argument '%s' with --counts/--person-year",
                                 argv[optind]);
-        if (decomp || groups || one || sims)
+        if (x.decomp || x.groups || x.one || x.sims)
             return om_cli_usage(
                 "seg", "--decompose-by, --groups, --group and --sims apply to a FILE table only");
-        if (counts && (py || resid))
+        if (x.counts && (x.py || x.resid))
             return om_cli_usage("seg", "expected either --counts or --person-year, not both");
-        if (!counts && (!py || !resid))
+        if (!x.counts && (!x.py || !x.resid))
             return om_cli_usage("seg", "expected both --person-year and --residence");
-        return run_units(counts, py, resid, &o, out, limits_out, rank, (int)year, top);
+        return run_units(x.counts, x.py, x.resid, &x.o, x.out, x.limits_out, x.rank, (int)x.year, x.top);
     }
     if (optind >= argc)
         return om_cli_usage("seg", "expected FILE, --counts or --person-year");
     if (optind + 1 < argc)
         return om_cli_usage("seg", "expected one FILE, found also '%s'", argv[optind + 1]);
-    if (unit_opt)
+    if (x.unit_opt)
         return om_cli_usage("seg", "options such as --index or --rank need --counts or --person-year");
-    if (groups && one)
+    if (x.groups && x.one)
         return om_cli_usage("seg", "expected --groups or --group, not both");
-    table_opts to = {rep_given ? o.replicates : 0, sims, o.seed, o.conf};
-    return run_table(argv[optind], decomp, groups, one, out, uncert, &to);
+    table_opts to = {x.rep_given ? x.o.replicates : 0, x.sims, x.o.seed, x.o.conf};
+    return run_table(argv[optind], x.decomp, x.groups, x.one, x.out, x.uncert, &to);
 }
 
 const om_cli_cmd om_cli_cmd_seg = {"seg", "segregation and inequality indices (ojämlikhetsindex)",

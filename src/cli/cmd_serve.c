@@ -74,6 +74,94 @@ static const char *default_web(char *buf, size_t size)
     return buf;
 }
 
+/* Takes getopt's option c: -1 when taken, otherwise the exit code. */
+static int option(int c, om_serve_options *o, const char **port_file, const char **get)
+{
+    long long v;
+    switch (c) {
+    case 'd': o->db = optarg; break;
+    case 'p':
+        if (!om_cli_parse_int(optarg, 0, 65535, &v))
+            return om_cli_usage("serve", "expected --port 0-65535, found '%s'", optarg);
+        o->port = (uint16_t)v;
+        break;
+    case 'H': o->host = optarg; break;
+    case 'w': o->web_dir = optarg; break;
+    case 't':
+        if (!om_cli_parse_int(optarg, 1, 64, &v))
+            return om_cli_usage("serve", "expected --threads 1-64, found '%s'", optarg);
+        o->threads = (unsigned)v;
+        break;
+    case 'f': *port_file = optarg; break;
+    case 'l': o->log_path = optarg; break;
+    case 'M':
+        if (!om_cli_parse_int(optarg, 16, 1000000, &v))
+            return om_cli_usage("serve", "expected --max-connections 16-1000000, found '%s'", optarg);
+        o->max_connections = (unsigned)v;
+        break;
+    case 'I':
+        if (!om_cli_parse_int(optarg, 1, 1000000, &v))
+            return om_cli_usage("serve", "expected --per-ip 1-1000000, found '%s'", optarg);
+        o->per_ip = (unsigned)v;
+        break;
+    case 'R':
+        if (!om_cli_parse_int(optarg, 1, 3600, &v))
+            return om_cli_usage("serve", "expected --request-timeout 1-3600 (seconds), found '%s'", optarg);
+        o->request_timeout_ms = (unsigned)v * 1000u;
+        break;
+    case 'D':
+        if (!om_cli_parse_int(optarg, 1, 3600, &v))
+            return om_cli_usage("serve", "expected --idle-timeout 1-3600 (seconds), found '%s'", optarg);
+        o->idle_timeout_s = (unsigned)v;
+        break;
+    case 'Q':
+        if (!om_cli_parse_int(optarg, 10, 600000, &v))
+            return om_cli_usage("serve", "expected --query-timeout 10-600000 (ms), found '%s'", optarg);
+        o->query_timeout_ms = (unsigned)v;
+        break;
+    case 'q':
+        if (!om_cli_parse_int(optarg, 1, 100000, &v))
+            return om_cli_usage("serve", "expected --queue 1-100000, found '%s'", optarg);
+        o->queue_max = (unsigned)v;
+        break;
+    case 'E':
+        if (!om_cli_parse_int(optarg, 1, 10000000, &v))
+            return om_cli_usage("serve", "expected --cache-entries 1-10000000, found '%s'", optarg);
+        o->cache_entries = (size_t)v;
+        break;
+    case 'B':
+        if (!om_cli_parse_int(optarg, 1, 65536, &v))
+            return om_cli_usage("serve", "expected --cache-mb 1-65536, found '%s'", optarg);
+        o->cache_bytes = (size_t)v << 20;
+        break;
+    case 'g': *get = optarg; break;
+    case 'h': help(stdout); return 0;
+    default: return om_cli_usage("serve", "bad option");
+    }
+    return -1;
+}
+
+/* --get PATH: one request answered without a server, the body on stdout. */
+static int run_get(const char *db, const char *get)
+{
+    om_error gerr = OM_ERROR_INIT;
+    int status = 0;
+    char *body = NULL;
+    size_t len = 0;
+    if (om_serve_get(db, get, &status, &body, &len, &gerr) != OM_OK)
+        return om_cli_fail("serve", &gerr);
+    fwrite(body, 1, len, stdout);
+    if (len && body[len - 1] != '\n')
+        putchar('\n');
+    free(body);
+    fflush(stdout);
+    if (status != 200) {
+        fprintf(stderr, "omrade serve: %s: HTTP status %d\n", get, status);
+        return 1;
+    }
+    return 0;
+}
+
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, 0, 'd'},
@@ -98,69 +186,10 @@ static int run(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.port = 8080;
     const char *port_file = NULL, *get = NULL;
-    long long v;
-    int c;
+    int c, rc;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': o.db = optarg; break;
-        case 'p':
-            if (!om_cli_parse_int(optarg, 0, 65535, &v))
-                return om_cli_usage("serve", "expected --port 0-65535, found '%s'", optarg);
-            o.port = (uint16_t)v;
-            break;
-        case 'H': o.host = optarg; break;
-        case 'w': o.web_dir = optarg; break;
-        case 't':
-            if (!om_cli_parse_int(optarg, 1, 64, &v))
-                return om_cli_usage("serve", "expected --threads 1-64, found '%s'", optarg);
-            o.threads = (unsigned)v;
-            break;
-        case 'f': port_file = optarg; break;
-        case 'l': o.log_path = optarg; break;
-        case 'M':
-            if (!om_cli_parse_int(optarg, 16, 1000000, &v))
-                return om_cli_usage("serve", "expected --max-connections 16-1000000, found '%s'", optarg);
-            o.max_connections = (unsigned)v;
-            break;
-        case 'I':
-            if (!om_cli_parse_int(optarg, 1, 1000000, &v))
-                return om_cli_usage("serve", "expected --per-ip 1-1000000, found '%s'", optarg);
-            o.per_ip = (unsigned)v;
-            break;
-        case 'R':
-            if (!om_cli_parse_int(optarg, 1, 3600, &v))
-                return om_cli_usage("serve", "expected --request-timeout 1-3600 (seconds), found '%s'", optarg);
-            o.request_timeout_ms = (unsigned)v * 1000u;
-            break;
-        case 'D':
-            if (!om_cli_parse_int(optarg, 1, 3600, &v))
-                return om_cli_usage("serve", "expected --idle-timeout 1-3600 (seconds), found '%s'", optarg);
-            o.idle_timeout_s = (unsigned)v;
-            break;
-        case 'Q':
-            if (!om_cli_parse_int(optarg, 10, 600000, &v))
-                return om_cli_usage("serve", "expected --query-timeout 10-600000 (ms), found '%s'", optarg);
-            o.query_timeout_ms = (unsigned)v;
-            break;
-        case 'q':
-            if (!om_cli_parse_int(optarg, 1, 100000, &v))
-                return om_cli_usage("serve", "expected --queue 1-100000, found '%s'", optarg);
-            o.queue_max = (unsigned)v;
-            break;
-        case 'E':
-            if (!om_cli_parse_int(optarg, 1, 10000000, &v))
-                return om_cli_usage("serve", "expected --cache-entries 1-10000000, found '%s'", optarg);
-            o.cache_entries = (size_t)v;
-            break;
-        case 'B':
-            if (!om_cli_parse_int(optarg, 1, 65536, &v))
-                return om_cli_usage("serve", "expected --cache-mb 1-65536, found '%s'", optarg);
-            o.cache_bytes = (size_t)v << 20;
-            break;
-        case 'g': get = optarg; break;
-        case 'h': help(stdout); return 0;
-        default: return om_cli_usage("serve", "bad option");
-        }
+        if ((rc = option(c, &o, &port_file, &get)) >= 0)
+            return rc;
     }
     if (optind < argc)
         return om_cli_usage("serve", "unexpected argument '%s'", argv[optind]);
@@ -178,24 +207,8 @@ static int run(int argc, char **argv)
             om_error_set(&derr, OM_ERR_INPUT, o.db, 0, 0, "expected a database file, found a directory or device");
         return om_cli_fail("serve", &derr);
     }
-    if (get) {
-        om_error gerr = OM_ERROR_INIT;
-        int status = 0;
-        char *body = NULL;
-        size_t len = 0;
-        if (om_serve_get(o.db, get, &status, &body, &len, &gerr) != OM_OK)
-            return om_cli_fail("serve", &gerr);
-        fwrite(body, 1, len, stdout);
-        if (len && body[len - 1] != '\n')
-            putchar('\n');
-        free(body);
-        fflush(stdout);
-        if (status != 200) {
-            fprintf(stderr, "omrade serve: %s: HTTP status %d\n", get, status);
-            return 1;
-        }
-        return 0;
-    }
+    if (get)
+        return run_get(o.db, get);
     char webbuf[PATH_MAX + 16];
     if (!o.web_dir)
         o.web_dir = default_web(webbuf, sizeof webbuf);

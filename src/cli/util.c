@@ -180,23 +180,3 @@ int om_cli_check_output(const char *cmd, const char *out, int argc, char **argv)
     om_afile_clean_stale(out);
     return 0;
 }
-
-om_status om_cli_group(om_strmap *map, om_field f, void *arr, size_t *n, size_t *cap, size_t size, int32_t *gi,
-                       om_error *err)
-{
-    const char *name = f.ptr ? f.ptr : "";
-    if (om_strmap_put_new(map, name, f.len, (int32_t)*n, gi) != OM_OK)
-        return om_error_nomem(err);
-    if ((size_t)*gi != *n)
-        return OM_OK;
-    if (om_grow(arr, cap, *n + 1, size, 8, err) != OM_OK)
-        return OM_ERR_NOMEM;
-    /* arr is a T ** passed as void * (as in om_grow) */
-    char *base;
-    memcpy(&base, arr, sizeof base);
-    char *copy = strndup(name, f.len);
-    memset(base + *n * size, 0, size);
-    memcpy(base + *n * size, &copy, sizeof copy);
-    (*n)++;
-    return copy ? OM_OK : om_error_nomem(err);
-}

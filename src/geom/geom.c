@@ -368,6 +368,203 @@ static om_status gdal_fail(om_error *err, om_status st, const char *path, const 
                         msg && *msg ? msg : "something else");
 }
 
+/* Every feature of the layer with a code of the registry: its polygons
+ * (merged per area) in area[] and, reprojected, in wgs[]; counts in rep. */
+static om_status read_features(OGRLayerH layer, int field, OGRCoordinateTransformationH ct, const om_geo *g,
+                               const char *path, const om_geom_options *opt, OGRGeometryH *area, OGRGeometryH *wgs,
+                               om_geom_report *rep, om_error *err)
+{
+    om_status s = OM_OK;
+    OGR_L_ResetReading(layer);
+    OGRFeatureH f;
+    while (s == OM_OK && (f = OGR_L_GetNextFeature(layer)) != NULL) {
+        rep->features++;
+        const char *raw = OGR_F_GetFieldAsString(f, field);
+        while (*raw == ' ')
+            raw++;
+        size_t len = strlen(raw);
+        while (len && raw[len - 1] == ' ')
+            len--;
+        int32_t idx = om_geo_find(g, opt->level, raw, len);
+        OGRGeometryH geom = OGR_F_GetGeometryRef(f);
+        if (idx < 0) {
+            if (rep->unknown++ == 0)
+                snprintf(rep->first_unknown, sizeof rep->first_unknown, "%.*s", (int)(len < 31 ? len : 31), raw);
+        } else if (!geom || OGR_G_IsEmpty(geom)) {
+            rep->empty++;
+        } else {
+            OGRGeometryH m = OGR_G_ForceTo(OGR_G_Clone(geom), wkbMultiPolygon, NULL);
+            if (m && wkbFlatten(OGR_G_GetGeometryType(m)) == wkbMultiPolygon)
+                OGR_G_FlattenTo2D(m);
+            else {
+                OGR_G_DestroyGeometry(m);
+                m = NULL;
+            }
+            for (int p = 0; m && p < OGR_G_GetGeometryCount(m); p++)
+                for (int r = 0; r < OGR_G_GetGeometryCount(OGR_G_GetGeometryRef(m, p)); r++)
+                    rep->vertices_in += OGR_G_GetPointCount(OGR_G_GetGeometryRef(OGR_G_GetGeometryRef(m, p), r));
+            OGRGeometryH w = m ? OGR_G_Clone(m) : NULL;
+            if (!m) {
+                rep->empty++;
+            } else if (!w || OGR_G_Transform(w, ct) != OGRERR_NONE) {
+                OGR_G_DestroyGeometry(m);
+                OGR_G_DestroyGeometry(w);
+                s = gdal_fail(err, OM_ERR_INPUT, path, "geometry that can be reprojected to WGS84");
+            } else if (!area[idx]) {
+                wgs[idx] = w;
+                area[idx] = m;
+                rep->areas++;
+            } else {
+                rep->merged++;
+                for (int p = 0; p < OGR_G_GetGeometryCount(m); p++) {
+                    OGR_G_AddGeometry(area[idx], OGR_G_GetGeometryRef(m, p));
+                    OGR_G_AddGeometry(wgs[idx], OGR_G_GetGeometryRef(w, p));
+                }
+                OGR_G_DestroyGeometry(m);
+                OGR_G_DestroyGeometry(w);
+            }
+        }
+        OGR_F_Destroy(f);
+    }
+    return s;
+}
+
+/* Quantize every ring to the grid q (wound as d3-geo needs), dropping
+ * repeated points and the closing one. */
+static om_status quantize_rings(topo *t, OGRGeometryH *area, OGRGeometryH *wgs, int32_t na, const qgrid *q,
+                                om_error *err)
+{
+    for (int32_t i = 0; i < na; i++) {
+        for (int p = 0; area[i] && p < OGR_G_GetGeometryCount(area[i]); p++) {
+            OGRGeometryH poly = OGR_G_GetGeometryRef(area[i], p), wpoly = OGR_G_GetGeometryRef(wgs[i], p);
+            for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
+                OGRGeometryH ring = OGR_G_GetGeometryRef(poly, r), wring = OGR_G_GetGeometryRef(wpoly, r);
+                int n = OGR_G_GetPointCount(ring);
+                int64_t rcap = t->rcap;
+                if (!grow(&t->rp0, &rcap, t->nr + 1, sizeof *t->rp0) ||
+                    !grow(&t->rn, &(int64_t){t->rcap}, t->nr + 1, sizeof *t->rn) ||
+                    !grow(&t->ra0, &(int64_t){t->rcap}, t->nr + 1, sizeof *t->ra0) ||
+                    !grow(&t->rna, &(int64_t){t->rcap}, t->nr + 1, sizeof *t->rna) ||
+                    !grow(&t->q, &(int64_t){t->cap}, t->np + n, 2 * sizeof *t->q) ||
+                    !grow(&t->p, &t->cap, t->np + n, 2 * sizeof *t->p)) {
+                    return om_error_nomem(err);
+                }
+                t->rcap = rcap;
+                double a = ring_area2(ring);
+                bool reverse = r == 0 ? a > 0 : a < 0;
+                int64_t p0 = t->np;
+                for (int k = 0; k < n; k++) {
+                    int j = reverse ? n - 1 - k : k;
+                    int32_t x = (int32_t)llround((OGR_G_GetX(wring, j) - q->x0) / q->kx);
+                    int32_t y = (int32_t)llround((OGR_G_GetY(wring, j) - q->y0) / q->ky);
+                    if (t->np > p0 && x == t->q[2 * t->np - 2] && y == t->q[2 * t->np - 1])
+                        continue;
+                    t->q[2 * t->np] = x;
+                    t->q[2 * t->np + 1] = y;
+                    t->p[2 * t->np] = OGR_G_GetX(ring, j);
+                    t->p[2 * t->np + 1] = OGR_G_GetY(ring, j);
+                    t->np++;
+                }
+                while (t->np - p0 > 1 && qeq(t->q + 2 * p0, t->q + 2 * (t->np - 1)))
+                    t->np--;
+                t->rp0[t->nr] = p0;
+                t->rn[t->nr++] = t->np - p0;
+            }
+        }
+    }
+    return OM_OK;
+}
+
+/* Arcs simplified (Douglas-Peucker at `tolerance`), keeping every ring at
+ * 4 positions or more; counts in rep. */
+static om_status simplify_arcs(topo *t, double tolerance, om_geom_report *rep, om_error *err)
+{
+    int64_t *stack = NULL;
+    if (!topo_build(t) || !(t->keep = malloc((size_t)t->napt + 1)) ||
+        !(stack = malloc(sizeof *stack * 2 * (size_t)(t->napt + 1)))) {
+        free(stack);
+        return om_error_nomem(err);
+    }
+    for (int64_t a = 0; a < t->na; a++)
+        dp_simplify(t, a, tolerance, stack);
+    free(stack);
+    /* A ring needs 4 positions (3 distinct points and the closing one);
+     * rings that would collapse keep all points of their arcs (which keeps
+     * the neighbours sharing those arcs identical). */
+    for (int64_t r = 0; r < t->nr; r++) {
+        int64_t pos = 1;
+        for (int64_t k = 0; k < t->rna[r]; k++) {
+            int64_t a = t->ref[t->ra0[r] + k];
+            pos += arc_kept(t, a < 0 ? ~a : a) - 1;
+        }
+        if (pos < 4 && pos < t->rn[r] + 1)
+            for (int64_t k = 0; k < t->rna[r]; k++) {
+                int64_t a = t->ref[t->ra0[r] + k];
+                a = a < 0 ? ~a : a;
+                memset(t->keep + t->a0[a], 1, (size_t)t->an[a]);
+            }
+    }
+    for (int64_t r = 0; r < t->nr; r++) {
+        rep->vertices_out++;
+        for (int64_t k = 0; k < t->rna[r]; k++) {
+            int64_t a = t->ref[t->ra0[r] + k];
+            rep->vertices_out += arc_kept(t, a < 0 ? ~a : a) - 1;
+        }
+    }
+    rep->arcs = t->na;
+    return OM_OK;
+}
+
+/* The TopoJSON document: the areas as (Multi)Polygons of arcs with code,
+ * name, RegSO and kommun, then the arcs. */
+static void write_topology(FILE *out, const om_geo *g, const om_geom_options *opt, const topo *t,
+                           OGRGeometryH *area, int32_t na, const qgrid *q, const double bbox[4])
+{
+    double x0 = bbox[0], y0 = bbox[1], x1 = bbox[2], y1 = bbox[3];
+    const char *lname = om_level_name(opt->level);
+    fprintf(out, "{\"type\":\"Topology\",\"bbox\":[%.17g,%.17g,%.17g,%.17g],", x0, y0, x1, y1);
+    fprintf(out, "\"transform\":{\"scale\":[%.17g,%.17g],\"translate\":[%.17g,%.17g]},", q->kx, q->ky, q->x0, q->y0);
+    fprintf(out, "\"objects\":{\"%s\":{\"type\":\"GeometryCollection\",\"geometries\":[", lname);
+    int64_t ring = 0;
+    bool first = true;
+    for (int32_t i = 0; i < na; i++) {
+        if (!area[i])
+            continue;
+        int np = OGR_G_GetGeometryCount(area[i]);
+        fprintf(out, "%s\n{\"type\":\"%s\",\"arcs\":[", first ? "" : ",", np == 1 ? "Polygon" : "MultiPolygon");
+        first = false;
+        for (int p = 0; p < np; p++) {
+            OGRGeometryH poly = OGR_G_GetGeometryRef(area[i], p);
+            fputs(p ? "," : "", out);
+            fputs(np == 1 ? "" : "[", out);
+            for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++, ring++) {
+                fputs(r ? ",[" : "[", out);
+                for (int64_t k = 0; k < t->rna[ring]; k++)
+                    fprintf(out, "%s%lld", k ? "," : "", (long long)t->ref[t->ra0[ring] + k]);
+                fputc(']', out);
+            }
+            fputs(np == 1 ? "" : "]", out);
+        }
+        fputs("],\"properties\":{\"code\":", out);
+        json_str(out, om_geo_code(g, opt->level, i));
+        fputs(",\"name\":", out);
+        json_str(out, om_geo_name(g, opt->level, i));
+        if (opt->level == OM_LEVEL_DESO) {
+            fputs(",\"regso\":", out);
+            json_str(out, om_geo_code(g, OM_LEVEL_REGSO, om_geo_parent(g, opt->level, i, OM_LEVEL_REGSO)));
+        }
+        fputs(",\"kommun\":", out);
+        json_str(out, om_geo_code(g, OM_LEVEL_KOMMUN, om_geo_parent(g, opt->level, i, OM_LEVEL_KOMMUN)));
+        fputs(",\"schematic\":false}}", out);
+    }
+    fputs("]}},\"arcs\":[", out);
+    for (int64_t a = 0; a < t->na; a++) {
+        fputs(a ? ",\n" : "\n", out);
+        write_arc(out, t, a);
+    }
+    fputs("]}\n", out);
+}
+
 om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_options *opt,
                            FILE *out, om_geom_report *rep, om_error *err)
 {
@@ -459,57 +656,7 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
         goto done;
     }
 
-    OGR_L_ResetReading(layer);
-    OGRFeatureH f;
-    while (s == OM_OK && (f = OGR_L_GetNextFeature(layer)) != NULL) {
-        rep->features++;
-        const char *raw = OGR_F_GetFieldAsString(f, field);
-        while (*raw == ' ')
-            raw++;
-        size_t len = strlen(raw);
-        while (len && raw[len - 1] == ' ')
-            len--;
-        int32_t idx = om_geo_find(g, opt->level, raw, len);
-        OGRGeometryH geom = OGR_F_GetGeometryRef(f);
-        if (idx < 0) {
-            if (rep->unknown++ == 0)
-                snprintf(rep->first_unknown, sizeof rep->first_unknown, "%.*s", (int)(len < 31 ? len : 31), raw);
-        } else if (!geom || OGR_G_IsEmpty(geom)) {
-            rep->empty++;
-        } else {
-            OGRGeometryH m = OGR_G_ForceTo(OGR_G_Clone(geom), wkbMultiPolygon, NULL);
-            if (m && wkbFlatten(OGR_G_GetGeometryType(m)) == wkbMultiPolygon)
-                OGR_G_FlattenTo2D(m);
-            else {
-                OGR_G_DestroyGeometry(m);
-                m = NULL;
-            }
-            for (int p = 0; m && p < OGR_G_GetGeometryCount(m); p++)
-                for (int r = 0; r < OGR_G_GetGeometryCount(OGR_G_GetGeometryRef(m, p)); r++)
-                    rep->vertices_in += OGR_G_GetPointCount(OGR_G_GetGeometryRef(OGR_G_GetGeometryRef(m, p), r));
-            OGRGeometryH w = m ? OGR_G_Clone(m) : NULL;
-            if (!m) {
-                rep->empty++;
-            } else if (!w || OGR_G_Transform(w, ct) != OGRERR_NONE) {
-                OGR_G_DestroyGeometry(m);
-                OGR_G_DestroyGeometry(w);
-                s = gdal_fail(err, OM_ERR_INPUT, path, "geometry that can be reprojected to WGS84");
-            } else if (!area[idx]) {
-                wgs[idx] = w;
-                area[idx] = m;
-                rep->areas++;
-            } else {
-                rep->merged++;
-                for (int p = 0; p < OGR_G_GetGeometryCount(m); p++) {
-                    OGR_G_AddGeometry(area[idx], OGR_G_GetGeometryRef(m, p));
-                    OGR_G_AddGeometry(wgs[idx], OGR_G_GetGeometryRef(w, p));
-                }
-                OGR_G_DestroyGeometry(m);
-                OGR_G_DestroyGeometry(w);
-            }
-        }
-        OGR_F_Destroy(f);
-    }
+    s = read_features(layer, field, ct, g, path, opt, area, wgs, rep, err);
     if (s != OM_OK)
         goto done;
 
@@ -535,126 +682,10 @@ om_status om_geom_topojson(const om_geo *g, const char *path, const om_geom_opti
     }
     qgrid q = {x0, y0, x1 > x0 ? (x1 - x0) / (opt->quantization - 1) : 1,
                y1 > y0 ? (y1 - y0) / (opt->quantization - 1) : 1};
-
-
-    /* Quantize every ring (wound as d3-geo needs), dropping repeated
-     * points and the closing one. */
-    for (int32_t i = 0; i < na; i++) {
-        for (int p = 0; area[i] && p < OGR_G_GetGeometryCount(area[i]); p++) {
-            OGRGeometryH poly = OGR_G_GetGeometryRef(area[i], p), wpoly = OGR_G_GetGeometryRef(wgs[i], p);
-            for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
-                OGRGeometryH ring = OGR_G_GetGeometryRef(poly, r), wring = OGR_G_GetGeometryRef(wpoly, r);
-                int n = OGR_G_GetPointCount(ring);
-                int64_t rcap = t.rcap;
-                if (!grow(&t.rp0, &rcap, t.nr + 1, sizeof *t.rp0) ||
-                    !grow(&t.rn, &(int64_t){t.rcap}, t.nr + 1, sizeof *t.rn) ||
-                    !grow(&t.ra0, &(int64_t){t.rcap}, t.nr + 1, sizeof *t.ra0) ||
-                    !grow(&t.rna, &(int64_t){t.rcap}, t.nr + 1, sizeof *t.rna) ||
-                    !grow(&t.q, &(int64_t){t.cap}, t.np + n, 2 * sizeof *t.q) ||
-                    !grow(&t.p, &t.cap, t.np + n, 2 * sizeof *t.p)) {
-                    s = om_error_nomem(err);
-                    goto done;
-                }
-                t.rcap = rcap;
-                double a = ring_area2(ring);
-                bool reverse = r == 0 ? a > 0 : a < 0;
-                int64_t p0 = t.np;
-                for (int k = 0; k < n; k++) {
-                    int j = reverse ? n - 1 - k : k;
-                    int32_t x = (int32_t)llround((OGR_G_GetX(wring, j) - q.x0) / q.kx);
-                    int32_t y = (int32_t)llround((OGR_G_GetY(wring, j) - q.y0) / q.ky);
-                    if (t.np > p0 && x == t.q[2 * t.np - 2] && y == t.q[2 * t.np - 1])
-                        continue;
-                    t.q[2 * t.np] = x;
-                    t.q[2 * t.np + 1] = y;
-                    t.p[2 * t.np] = OGR_G_GetX(ring, j);
-                    t.p[2 * t.np + 1] = OGR_G_GetY(ring, j);
-                    t.np++;
-                }
-                while (t.np - p0 > 1 && qeq(t.q + 2 * p0, t.q + 2 * (t.np - 1)))
-                    t.np--;
-                t.rp0[t.nr] = p0;
-                t.rn[t.nr++] = t.np - p0;
-            }
-        }
-    }
-    int64_t *stack = NULL;
-    if (!topo_build(&t) || !(t.keep = malloc((size_t)t.napt + 1)) ||
-        !(stack = malloc(sizeof *stack * 2 * (size_t)(t.napt + 1)))) {
-        free(stack);
-        s = om_error_nomem(err);
+    if ((s = quantize_rings(&t, area, wgs, na, &q, err)) != OM_OK ||
+        (s = simplify_arcs(&t, opt->tolerance, rep, err)) != OM_OK)
         goto done;
-    }
-    for (int64_t a = 0; a < t.na; a++)
-        dp_simplify(&t, a, opt->tolerance, stack);
-    free(stack);
-    /* A ring needs 4 positions (3 distinct points and the closing one);
-     * rings that would collapse keep all points of their arcs (which keeps
-     * the neighbours sharing those arcs identical). */
-    for (int64_t r = 0; r < t.nr; r++) {
-        int64_t pos = 1;
-        for (int64_t k = 0; k < t.rna[r]; k++) {
-            int64_t a = t.ref[t.ra0[r] + k];
-            pos += arc_kept(&t, a < 0 ? ~a : a) - 1;
-        }
-        if (pos < 4 && pos < t.rn[r] + 1)
-            for (int64_t k = 0; k < t.rna[r]; k++) {
-                int64_t a = t.ref[t.ra0[r] + k];
-                a = a < 0 ? ~a : a;
-                memset(t.keep + t.a0[a], 1, (size_t)t.an[a]);
-            }
-    }
-    for (int64_t r = 0; r < t.nr; r++) {
-        rep->vertices_out++;
-        for (int64_t k = 0; k < t.rna[r]; k++) {
-            int64_t a = t.ref[t.ra0[r] + k];
-            rep->vertices_out += arc_kept(&t, a < 0 ? ~a : a) - 1;
-        }
-    }
-    rep->arcs = t.na;
-
-    const char *lname = om_level_name(opt->level);
-    fprintf(out, "{\"type\":\"Topology\",\"bbox\":[%.17g,%.17g,%.17g,%.17g],", x0, y0, x1, y1);
-    fprintf(out, "\"transform\":{\"scale\":[%.17g,%.17g],\"translate\":[%.17g,%.17g]},", q.kx, q.ky, q.x0, q.y0);
-    fprintf(out, "\"objects\":{\"%s\":{\"type\":\"GeometryCollection\",\"geometries\":[", lname);
-    int64_t ring = 0;
-    bool first = true;
-    for (int32_t i = 0; i < na; i++) {
-        if (!area[i])
-            continue;
-        int np = OGR_G_GetGeometryCount(area[i]);
-        fprintf(out, "%s\n{\"type\":\"%s\",\"arcs\":[", first ? "" : ",", np == 1 ? "Polygon" : "MultiPolygon");
-        first = false;
-        for (int p = 0; p < np; p++) {
-            OGRGeometryH poly = OGR_G_GetGeometryRef(area[i], p);
-            fputs(p ? "," : "", out);
-            fputs(np == 1 ? "" : "[", out);
-            for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++, ring++) {
-                fputs(r ? ",[" : "[", out);
-                for (int64_t k = 0; k < t.rna[ring]; k++)
-                    fprintf(out, "%s%lld", k ? "," : "", (long long)t.ref[t.ra0[ring] + k]);
-                fputc(']', out);
-            }
-            fputs(np == 1 ? "" : "]", out);
-        }
-        fputs("],\"properties\":{\"code\":", out);
-        json_str(out, om_geo_code(g, opt->level, i));
-        fputs(",\"name\":", out);
-        json_str(out, om_geo_name(g, opt->level, i));
-        if (opt->level == OM_LEVEL_DESO) {
-            fputs(",\"regso\":", out);
-            json_str(out, om_geo_code(g, OM_LEVEL_REGSO, om_geo_parent(g, opt->level, i, OM_LEVEL_REGSO)));
-        }
-        fputs(",\"kommun\":", out);
-        json_str(out, om_geo_code(g, OM_LEVEL_KOMMUN, om_geo_parent(g, opt->level, i, OM_LEVEL_KOMMUN)));
-        fputs(",\"schematic\":false}}", out);
-    }
-    fputs("]}},\"arcs\":[", out);
-    for (int64_t a = 0; a < t.na; a++) {
-        fputs(a ? ",\n" : "\n", out);
-        write_arc(out, &t, a);
-    }
-    fputs("]}\n", out);
+    write_topology(out, g, opt, &t, area, na, &q, (const double[4]){x0, y0, x1, y1});
     if (ferror(out))
         s = om_afile_stream_error(out, err);
 

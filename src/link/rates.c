@@ -1027,6 +1027,306 @@ static bool cmp_rate(const om_rates_cell *x, bool std, double *rate, double *var
     return true;
 }
 
+/* The weights of the standard population: ESP 2013, a file's, or Sweden's
+ * registered population of one year by ESP band. */
+static void standard_weights(om_rates *r, const om_link *l, const om_rates_spec *spec)
+{
+    if (spec->standard == OM_STD_ESP2013)
+        memcpy(r->std_w, om_esp2013, sizeof r->std_w);
+    else if (spec->standard == OM_STD_FILE)
+        memcpy(r->std_w, spec->standard_w, sizeof r->std_w);
+    else if (spec->standard == OM_STD_SWEDEN) {
+        memset(r->std_w, 0, sizeof r->std_w);
+        const uint16_t *col = l->res[spec->standard_year - OM_YEAR_MIN];
+        for (size_t p = 0; p < l->n; p++)
+            if (col[p] != OM_RES_NONE)
+                r->std_w[om_esp_band(spec->standard_year - l->birth_year[p] < 0
+                                         ? 0
+                                         : spec->standard_year - l->birth_year[p])] += 1;
+    }
+}
+
+/* Keys packed as person | day | code in the fewest bits, then radix
+ * sorted (*keys may be replaced by the sorted copy). */
+static om_status pack_keys(uint64_t **keys, size_t nkeys, int pbits, int dbits, int cbits, int nthreads,
+                           om_error *err)
+{
+    const uint64_t lowmask = ((uint64_t)1 << CODE_BITS) - 1;
+    for (size_t i = 0; i < nkeys; i++) {
+        uint64_t k = (*keys)[i];
+        uint64_t p = k >> 32, d = (k >> CODE_BITS) & (((uint64_t)1 << DAY_BITS) - 1),
+                 c = k & lowmask;
+        (*keys)[i] = (p << (dbits + cbits)) | (d << cbits) | c;
+    }
+    if (!nkeys)
+        return OM_OK; /* no events (a header-only file): nothing to sort */
+    uint64_t *tmp = malloc(nkeys * sizeof *tmp);
+    if (!tmp)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    uint64_t *sorted = radix_sort(*keys, tmp, nkeys, pbits + dbits + cbits, nthreads);
+    if (!sorted) {
+        free(tmp);
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (sorted == *keys) {
+        free(tmp);
+    } else {
+        free(*keys);
+        *keys = tmp;
+    }
+    return OM_OK;
+}
+
+/* The statistics year of each day day0..day1 (offsets from day0); 0 before
+ * the period (washout history). */
+static om_status day_years(int yf, int yl, int32_t day0, int32_t day1, int16_t **out, om_error *err)
+{
+    int16_t *day_year = calloc((size_t)(day1 - day0), sizeof *day_year);
+    if (!day_year)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (int y = yf; y <= yl; y++)
+        for (int32_t d = om_link_days_from_civil(y, 1, 1); d < om_link_days_from_civil(y + 1, 1, 1); d++)
+            day_year[d - day0] = (int16_t)y;
+    *out = day_year;
+    return OM_OK;
+}
+
+/* Washout: the window start of each event day in the period (offsets from
+ * day0; days before the period never count, so their window is moot). */
+static om_status window_starts(int yf, int yl, int32_t day0, int32_t day1, const om_rates_spec *spec,
+                               int32_t **out, om_error *err)
+{
+    int32_t *wstart = calloc((size_t)(day1 - day0), sizeof *wstart);
+    if (!wstart)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (int y = yf; y <= yl; y++)
+        for (int m = 1; m <= 12; m++)
+            for (int d = 1; d <= days_in_month(y, m); d++) {
+                int32_t day = om_link_days_from_civil(y, m, d);
+                int32_t ws = day - spec->washout_days;
+                if (spec->washout_years) {
+                    int yy = y - spec->washout_years;
+                    int dd = d > days_in_month(yy, m) ? days_in_month(yy, m) : d;
+                    ws = om_link_days_from_civil(yy, m, dd);
+                }
+                wstart[day - day0] = ws - day0;
+            }
+    *out = wstart;
+    return OM_OK;
+}
+
+/* Aggregate the sorted keys on nt threads, each into a private cube over
+ * a person-aligned range of keys. */
+static om_status aggregate(agg_job *jobs, int nt, const agg_ctx *actx, const uint64_t *keys, size_t nkeys,
+                           size_t npersons, om_error *err)
+{
+    for (int t = 0; t < nt; t++) {
+        jobs[t].a = actx;
+        jobs[t].keys = keys;
+        if (!cube_alloc(&jobs[t].c, actx->sh, actx->noutcome, actx->spec->fatality_days > 0))
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        /* person-aligned ranges */
+        uint32_t pb = (uint32_t)((uint64_t)npersons * (uint64_t)t / (uint64_t)nt);
+        uint32_t pe = (uint32_t)((uint64_t)npersons * (uint64_t)(t + 1) / (uint64_t)nt);
+        jobs[t].p0 = pb;
+        jobs[t].p1 = pe;
+        /* first key with person >= pb */
+        size_t lo = 0, hi = nkeys;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if ((uint32_t)(keys[mid] >> (actx->dbits + actx->cbits)) < pb)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        jobs[t].k0 = lo;
+        if (t > 0)
+            jobs[t - 1].k1 = lo;
+        jobs[t].k1 = nkeys;
+    }
+    pthread_t th[64];
+    int started = 0;
+    for (int t = 1; t < nt; t++) {
+        if (pthread_create(&th[t], NULL, agg_main, &jobs[t]) != 0)
+            break;
+        started = t;
+    }
+    agg_main(&jobs[0]);
+    for (int t = started + 1; t < nt; t++)
+        agg_main(&jobs[t]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
+    for (int t = 0; t < nt; t++)
+        if (jobs[t].fail)
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return OM_OK;
+}
+
+/* The threads' cubes summed into the first; the counts into r. */
+static void merge_cubes(om_rates *r, agg_job *jobs, int nt, const cube_shape *sh, size_t noutcome)
+{
+    cube *c = &jobs[0].c;
+    size_t nf = sh->nout * (size_t)sh->nband;
+    for (int t = 1; t < nt; t++) {
+        for (size_t i = 0; i < nf; i++) {
+            c->ev[i] += jobs[t].c.ev[i];
+            c->pop[i] += jobs[t].c.pop[i];
+            c->n31[i] += jobs[t].c.n31[i];
+        }
+        for (size_t i = 0; i < sh->nout; i++)
+            c->persons[i] += jobs[t].c.persons[i];
+        for (size_t i = 0; c->fat_cases && i < sh->nout; i++) {
+            c->fat_cases[i] += jobs[t].c.fat_cases[i];
+            c->fat_deaths[i] += jobs[t].c.fat_deaths[i];
+        }
+        for (size_t k = 0; k < noutcome; k++)
+            counts_add(&c->per[k], &jobs[t].c.per[k]);
+        counts_add(&c->tot, &jobs[t].c.tot);
+    }
+    for (size_t k = 0; k < noutcome; k++)
+        counts_add(&r->per[k], &c->per[k]);
+    counts_add(&r->total, &c->tot);
+}
+
+/* The non-empty cells of cube c, with their coordinates; where[i] is the
+ * cell of cube index i (-1: empty), cube_of the reverse (both for the
+ * caller to free). */
+static om_status collect_cells(om_rates *r, const cube_shape *sh, const cube *c, const om_rates_spec *spec, int yf,
+                               int64_t **wherep, size_t **cube_ofp, om_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sh->nout; i++) {
+        double nn = 0, ee = 0;
+        for (int b = 0; b < sh->nband; b++) {
+            nn += c->n31[i * (size_t)sh->nband + (size_t)b];
+            ee += c->ev[i * (size_t)sh->nband + (size_t)b];
+        }
+        if (nn > 0 || ee > 0)
+            n++;
+    }
+    r->cells = calloc(n ? n : 1, sizeof *r->cells);
+    int64_t *where = *wherep = malloc((sh->nout ? sh->nout : 1) * sizeof *where);
+    size_t *cube_of = *cube_ofp = malloc((n ? n : 1) * sizeof *cube_of); /* cell -> cube index */
+    if (!r->cells || !where || !cube_of)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < sh->nout; i++) {
+        where[i] = -1;
+        double nn = 0, ee = 0, pp = 0;
+        for (int b = 0; b < sh->nband; b++) {
+            nn += c->n31[i * (size_t)sh->nband + (size_t)b];
+            ee += c->ev[i * (size_t)sh->nband + (size_t)b];
+            pp += c->pop[i * (size_t)sh->nband + (size_t)b];
+        }
+        if (!(nn > 0 || ee > 0))
+            continue;
+        om_rates_cell *x = &r->cells[r->ncells];
+        where[i] = (int64_t)r->ncells++;
+        size_t rem = i;
+        int coord[D_N];
+        for (int k = 0; k < D_N; k++) {
+            coord[k] = (int)(rem / sh->stride[k]);
+            rem %= sh->stride[k];
+        }
+        unsigned d = spec->dims;
+        x->outcome = coord[D_OUTCOME];
+        x->year = d & OM_DIM_YEAR ? yf + coord[D_YEAR] : -1;
+        x->type = d & OM_DIM_TYPE ? coord[D_TYPE] + 1 : -1;
+        x->area = d & (OM_DIM_REGSO | OM_DIM_KOMMUN | OM_DIM_LAN) ? coord[D_GEO] : -1;
+        x->sex = d & OM_DIM_SEX ? coord[D_SEX] + 1 : -1;
+        x->age = d & OM_DIM_AGE ? coord[D_AGE] : -1;
+        x->born = d & OM_DIM_BORN ? coord[D_BORN] : -1;
+        x->events = ee;
+        x->persons = c->persons[i];
+        x->pop = pp;
+        x->n = nn;
+        cube_of[r->ncells - 1] = i;
+    }
+    return OM_OK;
+}
+
+/* Rate ratios of every cell against the cell of the reference area type. */
+static void rate_ratios(om_rates *r, const cube_shape *sh, const om_rates_spec *spec, int yf, const int64_t *where)
+{
+    size_t ts = sh->stride[D_TYPE];
+    int ref = spec->ref_type >= 1 && spec->ref_type <= 5 ? spec->ref_type : 5;
+    for (size_t k = 0; k < r->ncells; k++) {
+        om_rates_cell *x = &r->cells[k];
+        size_t i = 0;
+        /* recompute the cube index from the coordinates */
+        i += (size_t)x->outcome * sh->stride[D_OUTCOME];
+        if (x->year >= 0)
+            i += (size_t)(x->year - yf) * sh->stride[D_YEAR];
+        i += (size_t)(x->type - 1) * ts;
+        if (x->area >= 0)
+            i += (size_t)x->area * sh->stride[D_GEO];
+        if (x->sex >= 0)
+            i += (size_t)(x->sex - 1) * sh->stride[D_SEX];
+        if (x->age >= 0)
+            i += (size_t)x->age * sh->stride[D_AGE];
+        if (x->born >= 0)
+            i += (size_t)x->born * sh->stride[D_BORN];
+        size_t ri = i - (size_t)(x->type - 1) * ts + (size_t)(ref - 1) * ts;
+        if (where[ri] < 0)
+            continue;
+        double r1, v1, r0, v0;
+        const om_rates_cell *y = &r->cells[where[ri]];
+        if (cmp_rate(x, r->standardised, &r1, &v1) && cmp_rate(y, r->standardised, &r0, &v0))
+            om_stats_ratio(r1, v1, r0, v0, spec->level, &x->rr, &x->rr_lower, &x->rr_upper);
+    }
+}
+
+/* SII and RII across the five area types of every cell without the type
+ * (anchored at the cells of type coordinate 0). */
+static om_status sii_rows(om_rates *r, const cube_shape *sh, const om_rates_spec *spec, const int64_t *where,
+                          om_error *err)
+{
+    size_t ts = sh->stride[D_TYPE];
+    /* SII groups: cells with type coordinate 0 (any) as anchors */
+    size_t ngroups = sh->nout / 5;
+    r->sii = calloc(ngroups ? ngroups : 1, sizeof *r->sii);
+    if (!r->sii)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < sh->nout; i++) {
+        if ((i / ts) % 5 != 0)
+            continue;
+        double pop[5], rate[5], var[5];
+        int any = 0;
+        const om_rates_cell *first = NULL;
+        for (int t = 0; t < 5; t++) {
+            int64_t w = where[i + (size_t)t * ts];
+            pop[t] = rate[t] = var[t] = 0;
+            if (w < 0)
+                continue;
+            const om_rates_cell *x = &r->cells[w];
+            if (!first)
+                first = x;
+            pop[t] = x->pop;
+            if (!cmp_rate(x, r->standardised, &rate[t], &var[t]))
+                rate[t] = NAN, var[t] = 0;
+            any++;
+        }
+        if (!any)
+            continue;
+        om_rates_sii_row *row = &r->sii[r->nsii++];
+        om_sii si;
+        om_stats_sii(5, pop, rate, var, spec->level, &si);
+        row->outcome = first->outcome;
+        row->year = first->year;
+        row->area = first->area;
+        row->sex = first->sex;
+        row->age = first->age;
+        row->born = first->born;
+        row->sii = si.sii;
+        row->sii_lower = si.sii_lower;
+        row->sii_upper = si.sii_upper;
+        row->rii = si.rii;
+        row->rii_lower = si.rii_lower;
+        row->rii_upper = si.rii_upper;
+        row->groups = si.groups;
+    }
+    return OM_OK;
+}
+
 om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
                        const om_rates_spec *spec, om_error *err)
 {
@@ -1052,20 +1352,7 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
                             MAX_CELLS, sh.nout * (size_t)sh.nband);
     }
     int nthreads = spec->threads > 0 ? (spec->threads > 64 ? 64 : spec->threads) : 2;
-    /* standard population */
-    if (spec->standard == OM_STD_ESP2013)
-        memcpy(r->std_w, om_esp2013, sizeof r->std_w);
-    else if (spec->standard == OM_STD_FILE)
-        memcpy(r->std_w, spec->standard_w, sizeof r->std_w);
-    else if (spec->standard == OM_STD_SWEDEN) {
-        memset(r->std_w, 0, sizeof r->std_w);
-        const uint16_t *col = l->res[spec->standard_year - OM_YEAR_MIN];
-        for (size_t p = 0; p < l->n; p++)
-            if (col[p] != OM_RES_NONE)
-                r->std_w[om_esp_band(spec->standard_year - l->birth_year[p] < 0
-                                         ? 0
-                                         : spec->standard_year - l->birth_year[p])] += 1;
-    }
+    standard_weights(r, l, spec);
     r->standardised = sh.nband == OM_ESP_BANDS;
     r->per = calloc(o->n, sizeof *r->per);
     const bool washout = spec->washout_years > 0 || spec->washout_days > 0;
@@ -1087,263 +1374,40 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
     int pbits = bits_for(l->n ? l->n - 1 : 0);
     if (s == OM_OK && pbits + dbits + cbits > 64)
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "too many persons, days and codes");
-    uint64_t *sorted = keys;
-    if (s == OM_OK) {
-        const uint64_t lowmask = ((uint64_t)1 << CODE_BITS) - 1;
-        for (size_t i = 0; i < nkeys; i++) {
-            uint64_t k = keys[i];
-            uint64_t p = k >> 32, d = (k >> CODE_BITS) & (((uint64_t)1 << DAY_BITS) - 1),
-                     c = k & lowmask;
-            keys[i] = (p << (dbits + cbits)) | (d << cbits) | c;
-        }
-        uint64_t *tmp = nkeys ? malloc(nkeys * sizeof *tmp) : NULL;
-        if (!nkeys)
-            ; /* no events (a header-only file): nothing to sort */
-        else if (!tmp)
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        else {
-            sorted = radix_sort(keys, tmp, nkeys, pbits + dbits + cbits, nthreads);
-            if (!sorted) {
-                sorted = keys;
-                free(tmp);
-                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            } else if (sorted == keys) {
-                free(tmp);
-            } else {
-                free(keys);
-                keys = tmp;
-            }
-        }
-    }
+    if (s == OM_OK)
+        s = pack_keys(&keys, nkeys, pbits, dbits, cbits, nthreads, err);
     int16_t *day_year = NULL;
     int32_t *wstart = NULL;
-    if (s == OM_OK) {
-        day_year = calloc((size_t)(day1 - day0), sizeof *day_year);
-        if (!day_year)
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        for (int y = yf; s == OM_OK && y <= yl; y++)
-            for (int32_t d = om_link_days_from_civil(y, 1, 1); d < om_link_days_from_civil(y + 1, 1, 1); d++)
-                day_year[d - day0] = (int16_t)y;
-    }
-    if (s == OM_OK && washout) {
-        /* window start of each event day in the period (offsets from day0;
-         * days before the period never count, so their window is moot) */
-        wstart = calloc((size_t)(day1 - day0), sizeof *wstart);
-        if (!wstart)
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        for (int y = yf; s == OM_OK && y <= yl; y++)
-            for (int m = 1; m <= 12; m++)
-                for (int d = 1; d <= days_in_month(y, m); d++) {
-                    int32_t day = om_link_days_from_civil(y, m, d);
-                    int32_t ws = day - spec->washout_days;
-                    if (spec->washout_years) {
-                        int yy = y - spec->washout_years;
-                        int dd = d > days_in_month(yy, m) ? days_in_month(yy, m) : d;
-                        ws = om_link_days_from_civil(yy, m, dd);
-                    }
-                    wstart[day - day0] = ws - day0;
-                }
-    }
+    if (s == OM_OK)
+        s = day_years(yf, yl, day0, day1, &day_year, err);
+    if (s == OM_OK && washout)
+        s = window_starts(yf, yl, day0, day1, spec, &wstart, err);
     /* aggregate on threads with private cubes (one thread if cubes are big) */
     agg_ctx actx = {l,    spec,      &sh,    o->n, gmask, dbits, cbits, day0, yf,
                     yl,   day_year,  wstart, r->plans};
     int nt = sh.nout * (size_t)sh.nband * 3 * sizeof(double) > ((size_t)256 << 20) ? 1 : nthreads;
     agg_job jobs[64];
     memset(jobs, 0, sizeof jobs);
-    for (int t = 0; s == OM_OK && t < nt; t++) {
-        jobs[t].a = &actx;
-        jobs[t].keys = keys;
-        if (!cube_alloc(&jobs[t].c, &sh, o->n, spec->fatality_days > 0))
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        /* person-aligned ranges */
-        uint32_t pb = (uint32_t)((uint64_t)l->n * (uint64_t)t / (uint64_t)nt);
-        uint32_t pe = (uint32_t)((uint64_t)l->n * (uint64_t)(t + 1) / (uint64_t)nt);
-        jobs[t].p0 = pb;
-        jobs[t].p1 = pe;
-        /* first key with person >= pb */
-        size_t lo = 0, hi = nkeys;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if ((uint32_t)(keys[mid] >> (dbits + cbits)) < pb)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        jobs[t].k0 = lo;
-        if (t > 0)
-            jobs[t - 1].k1 = lo;
-        jobs[t].k1 = nkeys;
-    }
-    if (s == OM_OK) {
-        pthread_t th[64];
-        int started = 0;
-        for (int t = 1; t < nt; t++) {
-            if (pthread_create(&th[t], NULL, agg_main, &jobs[t]) != 0)
-                break;
-            started = t;
-        }
-        agg_main(&jobs[0]);
-        for (int t = started + 1; t < nt; t++)
-            agg_main(&jobs[t]);
-        for (int t = 1; t <= started; t++)
-            pthread_join(th[t], NULL);
-        for (int t = 0; t < nt; t++)
-            if (jobs[t].fail)
-                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
+    if (s == OM_OK)
+        s = aggregate(jobs, nt, &actx, keys, nkeys, l->n, err);
     free(keys);
     free(day_year);
     free(wstart);
     free(gmask);
-    cube *c = &jobs[0].c;
-    if (s == OM_OK) {
-        size_t nf = sh.nout * (size_t)sh.nband;
-        for (int t = 1; t < nt; t++) {
-            for (size_t i = 0; i < nf; i++) {
-                c->ev[i] += jobs[t].c.ev[i];
-                c->pop[i] += jobs[t].c.pop[i];
-                c->n31[i] += jobs[t].c.n31[i];
-            }
-            for (size_t i = 0; i < sh.nout; i++)
-                c->persons[i] += jobs[t].c.persons[i];
-            for (size_t i = 0; c->fat_cases && i < sh.nout; i++) {
-                c->fat_cases[i] += jobs[t].c.fat_cases[i];
-                c->fat_deaths[i] += jobs[t].c.fat_deaths[i];
-            }
-            for (size_t k = 0; k < o->n; k++)
-                counts_add(&c->per[k], &jobs[t].c.per[k]);
-            counts_add(&c->tot, &jobs[t].c.tot);
-        }
-        for (size_t k = 0; k < o->n; k++)
-            counts_add(&r->per[k], &c->per[k]);
-        counts_add(&r->total, &c->tot);
+    if (s == OM_OK)
+        merge_cubes(r, jobs, nt, &sh, o->n);
+    int64_t *where = NULL;
+    size_t *cube_of = NULL;
+    if (s == OM_OK)
+        s = collect_cells(r, &sh, &jobs[0].c, spec, yf, &where, &cube_of, err);
+    if (s == OM_OK)
+        measures(r, &sh, &jobs[0].c, spec, r->std_w, cube_of);
+    if (s == OM_OK && (spec->dims & OM_DIM_TYPE)) {
+        rate_ratios(r, &sh, spec, yf, where);
+        s = sii_rows(r, &sh, spec, where, err);
     }
-    /* collect non-empty cells */
-    if (s == OM_OK) {
-        size_t n = 0;
-        for (size_t i = 0; i < sh.nout; i++) {
-            double nn = 0, ee = 0;
-            for (int b = 0; b < sh.nband; b++) {
-                nn += c->n31[i * (size_t)sh.nband + (size_t)b];
-                ee += c->ev[i * (size_t)sh.nband + (size_t)b];
-            }
-            if (nn > 0 || ee > 0)
-                n++;
-        }
-        r->cells = calloc(n ? n : 1, sizeof *r->cells);
-        int64_t *where = malloc((sh.nout ? sh.nout : 1) * sizeof *where);
-        size_t *cube_of = malloc((n ? n : 1) * sizeof *cube_of); /* cell -> cube index */
-        if (!r->cells || !where || !cube_of)
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        for (size_t i = 0; s == OM_OK && i < sh.nout; i++) {
-            where[i] = -1;
-            double nn = 0, ee = 0, pp = 0;
-            for (int b = 0; b < sh.nband; b++) {
-                nn += c->n31[i * (size_t)sh.nband + (size_t)b];
-                ee += c->ev[i * (size_t)sh.nband + (size_t)b];
-                pp += c->pop[i * (size_t)sh.nband + (size_t)b];
-            }
-            if (!(nn > 0 || ee > 0))
-                continue;
-            om_rates_cell *x = &r->cells[r->ncells];
-            where[i] = (int64_t)r->ncells++;
-            size_t rem = i;
-            int coord[D_N];
-            for (int k = 0; k < D_N; k++) {
-                coord[k] = (int)(rem / sh.stride[k]);
-                rem %= sh.stride[k];
-            }
-            unsigned d = spec->dims;
-            x->outcome = coord[D_OUTCOME];
-            x->year = d & OM_DIM_YEAR ? yf + coord[D_YEAR] : -1;
-            x->type = d & OM_DIM_TYPE ? coord[D_TYPE] + 1 : -1;
-            x->area = d & (OM_DIM_REGSO | OM_DIM_KOMMUN | OM_DIM_LAN) ? coord[D_GEO] : -1;
-            x->sex = d & OM_DIM_SEX ? coord[D_SEX] + 1 : -1;
-            x->age = d & OM_DIM_AGE ? coord[D_AGE] : -1;
-            x->born = d & OM_DIM_BORN ? coord[D_BORN] : -1;
-            x->events = ee;
-            x->persons = c->persons[i];
-            x->pop = pp;
-            x->n = nn;
-            cube_of[r->ncells - 1] = i;
-        }
-        if (s == OM_OK)
-            measures(r, &sh, c, spec, r->std_w, cube_of);
-        /* rate ratios and SII across area types */
-        if (s == OM_OK && (spec->dims & OM_DIM_TYPE)) {
-            size_t ts = sh.stride[D_TYPE];
-            int ref = spec->ref_type >= 1 && spec->ref_type <= 5 ? spec->ref_type : 5;
-            for (size_t k = 0; k < r->ncells; k++) {
-                om_rates_cell *x = &r->cells[k];
-                size_t i = 0;
-                /* recompute the cube index from the coordinates */
-                i += (size_t)x->outcome * sh.stride[D_OUTCOME];
-                if (x->year >= 0)
-                    i += (size_t)(x->year - yf) * sh.stride[D_YEAR];
-                i += (size_t)(x->type - 1) * ts;
-                if (x->area >= 0)
-                    i += (size_t)x->area * sh.stride[D_GEO];
-                if (x->sex >= 0)
-                    i += (size_t)(x->sex - 1) * sh.stride[D_SEX];
-                if (x->age >= 0)
-                    i += (size_t)x->age * sh.stride[D_AGE];
-                if (x->born >= 0)
-                    i += (size_t)x->born * sh.stride[D_BORN];
-                size_t ri = i - (size_t)(x->type - 1) * ts + (size_t)(ref - 1) * ts;
-                if (where[ri] < 0)
-                    continue;
-                double r1, v1, r0, v0;
-                const om_rates_cell *y = &r->cells[where[ri]];
-                if (cmp_rate(x, r->standardised, &r1, &v1) && cmp_rate(y, r->standardised, &r0, &v0))
-                    om_stats_ratio(r1, v1, r0, v0, spec->level, &x->rr, &x->rr_lower, &x->rr_upper);
-            }
-            /* SII groups: cells with type coordinate 0 (any) as anchors */
-            size_t ngroups = sh.nout / 5;
-            r->sii = calloc(ngroups ? ngroups : 1, sizeof *r->sii);
-            if (!r->sii)
-                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            for (size_t i = 0; s == OM_OK && i < sh.nout; i++) {
-                if ((i / ts) % 5 != 0)
-                    continue;
-                double pop[5], rate[5], var[5];
-                int any = 0;
-                const om_rates_cell *first = NULL;
-                for (int t = 0; t < 5; t++) {
-                    int64_t w = where[i + (size_t)t * ts];
-                    pop[t] = rate[t] = var[t] = 0;
-                    if (w < 0)
-                        continue;
-                    const om_rates_cell *x = &r->cells[w];
-                    if (!first)
-                        first = x;
-                    pop[t] = x->pop;
-                    if (!cmp_rate(x, r->standardised, &rate[t], &var[t]))
-                        rate[t] = NAN, var[t] = 0;
-                    any++;
-                }
-                if (!any)
-                    continue;
-                om_rates_sii_row *row = &r->sii[r->nsii++];
-                om_sii si;
-                om_stats_sii(5, pop, rate, var, spec->level, &si);
-                row->outcome = first->outcome;
-                row->year = first->year;
-                row->area = first->area;
-                row->sex = first->sex;
-                row->age = first->age;
-                row->born = first->born;
-                row->sii = si.sii;
-                row->sii_lower = si.sii_lower;
-                row->sii_upper = si.sii_upper;
-                row->rii = si.rii;
-                row->rii_lower = si.rii_lower;
-                row->rii_upper = si.rii_upper;
-                row->groups = si.groups;
-            }
-        }
-        free(where);
-        free(cube_of);
-    }
+    free(where);
+    free(cube_of);
     for (int t = 0; t < nt; t++) {
         cube_free(&jobs[t].c);
         free(jobs[t].pcells);

@@ -99,6 +99,13 @@ static inline size_t sdc_grid_index(const om_sdc *s, const sdc_table *t, const i
     return g;
 }
 
+/* The table model is split along its sections: sdc_model.c (dimensions,
+ * hierarchies, inner cells), sdc_read.c (CSV input), sdc_build.c (cells,
+ * margins, constraints, accessors), sdc_pool.c (pooling and merging).
+ * What they share besides the above: */
+char *om_sdc_xstrdup(const char *s);
+int32_t om_sdc_dim_intern(sdc_dim *d, const char *code);
+
 static inline bool sdc_suppressed(const om_sdc *s, size_t i)
 {
     return s->status[i] == OM_SDC_PRIMARY || s->status[i] == OM_SDC_SECONDARY;

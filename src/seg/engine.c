@@ -583,6 +583,231 @@ static void add_flag(char *flag, size_t size, const char *what)
 
 /* ------------------------------------------------------------------ run */
 
+/* The statistics asked for and the panel they run on. */
+static void ctx_init(ctx *cx, const om_seg_panel *p, const om_seg_options *o)
+{
+    cx->p = p;
+    cx->geo = om_seg__panel_geo(p);
+    cx->nd = om_geo_count(cx->geo, OM_LEVEL_DESO);
+    cx->R = o->replicates;
+    cx->seed = o->seed;
+    cx->progress = o->progress;
+    cx->stat[ST_OJ] = o->indices & OM_SEG_OJAMLIKHET;
+    cx->stat[ST_D] = o->indices & OM_SEG_DISSIMILARITY;
+    cx->stat[ST_G] = o->indices & OM_SEG_GINI;
+    cx->stat[ST_H] = cx->stat[ST_HB] = cx->stat[ST_HW] = o->indices & OM_SEG_THEIL_H;
+    cx->stat[ST_M] = cx->stat[ST_MB] = cx->stat[ST_MW] = o->indices & OM_SEG_MUTUAL_M;
+    for (int s = 0; s < ST_COUNT; s++)
+        if (cx->stat[s])
+            cx->stat_list[cx->nstat++] = s;
+    for (int k = 0; k < OM_SEG_NQ; k++)
+        cx->cell_used[k] = (o->indices & ~(unsigned)OM_SEG_OJAMLIKHET) || k == 0 || k == 4;
+}
+
+/* The parents of every DeSO, the units (kommuner, län, riket as asked)
+ * and the unit of every DeSO per level. */
+static om_status make_units(ctx *cx, const om_seg_options *o, om_error *err)
+{
+    for (int l = OM_LEVEL_REGSO; l <= OM_LEVEL_RIKET; l++) {
+        cx->parent[l] = malloc((size_t)cx->nd * sizeof(int32_t));
+        if (!cx->parent[l]) {
+            return om_error_nomem(err);
+        }
+        for (int32_t d = 0; d < cx->nd; d++)
+            cx->parent[l][d] = om_geo_parent(cx->geo, OM_LEVEL_DESO, d, (om_level)l);
+    }
+    int32_t cap_units = 0;
+    for (int l = OM_LEVEL_KOMMUN; l <= OM_LEVEL_RIKET; l++)
+        if (o->level[l])
+            cap_units += om_geo_count(cx->geo, (om_level)l);
+    if (cap_units == 0) {
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                            "expected at least one of the levels kommun, lan, riket");
+    }
+    cx->units = malloc((size_t)cap_units * sizeof *cx->units);
+    if (!cx->units) {
+        return om_error_nomem(err);
+    }
+    for (int l = OM_LEVEL_KOMMUN; l <= OM_LEVEL_RIKET; l++) {
+        if (!o->level[l])
+            continue;
+        for (int32_t a = 0; a < om_geo_count(cx->geo, (om_level)l); a++) {
+            unit *u = &cx->units[cx->nu++];
+            u->level = (om_level)l;
+            u->sub = l == OM_LEVEL_KOMMUN ? OM_LEVEL_REGSO : OM_LEVEL_KOMMUN;
+            u->area = a;
+            om_geo_children(cx->geo, (om_level)l, a, OM_LEVEL_DESO, &u->first, &u->count);
+        }
+    }
+    for (int32_t ui = 0; ui < cx->nu; ui++) {
+        const unit *u = &cx->units[ui];
+        if (ui == 0 || u->level != cx->units[ui - 1].level) {
+            cx->unit_of[cx->nlev] = malloc((size_t)cx->nd * sizeof(int32_t));
+            if (!cx->unit_of[cx->nlev]) {
+                return om_error_nomem(err);
+            }
+            cx->nlev++;
+        }
+        for (int32_t d = u->first; d < u->first + u->count; d++)
+            cx->unit_of[cx->nlev - 1][d] = ui;
+    }
+    return OM_OK;
+}
+
+/* The cells the statistics use, in draw order (slots of quintiles 1 and 5
+ * per DeSO). */
+static void index_cells(ctx *cx)
+{
+    for (int32_t d = 0; d < cx->nd; d++)
+        for (int k = 0; k < OM_SEG_NQ; k++)
+            if (cx->cell_used[k]) {
+                if (k == 0)
+                    cx->slot_q1[d] = cx->ncell_idx;
+                if (k == 4)
+                    cx->slot_q5[d] = cx->ncell_idx;
+                cx->cell_idx[cx->ncell_idx++] = (uint32_t)(d * OM_SEG_NQ + k);
+            }
+}
+
+/* The bootstrap replicates of year cx->y (Poisson draws per cell, in
+ * chunks of `chunk` replicates), into cx->rep. */
+static om_status bootstrap_year(ctx *cx, const int64_t *base, int threads, int chunk, om_error *err)
+{
+    double mumax = 0;
+    for (int32_t i = 0; i < cx->ncell_idx; i++) {
+        om_rng256_init(&cx->cell_rng[i], cx->seed, (uint64_t)cx->year, cx->cell_idx[i]);
+        if ((double)base[cx->cell_idx[i]] > mumax)
+            mumax = (double)base[cx->cell_idx[i]];
+    }
+    if (mumax > 1e9)
+        return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                            "expected cell counts below 1e9 for the bootstrap, found %.0f", mumax);
+    cx->tab_cap = ptab_size(mumax);
+    atomic_store(&cx->done, 0);
+    cx->work_base = cx->y * cx->R;
+    for (cx->r0 = 0; cx->r0 < cx->R; cx->r0 += chunk) {
+        cx->Rc = cx->R - cx->r0 < chunk ? cx->R - cx->r0 : chunk;
+        if (!run_threads(cx, threads, draw_cells, false) || !run_threads(cx, threads, replicate_stats, true))
+            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory or cannot start threads");
+    }
+    return OM_OK;
+}
+
+/* The expected value of statistic s of unit u under random allocation:
+ * exact for the ojämlikhetsindex and D, large-sample df / (2T) for M and
+ * its parts (that over the entropy E for H); NaN for the others. */
+static double expected_value(const ctx *cx, const unit *u, const int64_t *base, int s, const int64_t *tvec,
+                             size_t nt, int64_t a, int32_t nd_used, int64_t npers)
+{
+    double K = 0, T = (double)npers;
+    for (int k = 0; k < OM_SEG_NQ; k++) {
+        int64_t colk = 0;
+        for (int32_t d = u->first; d < u->first + u->count; d++)
+            colk += base[(size_t)d * OM_SEG_NQ + k];
+        K += colk > 0;
+    }
+    int32_t nsub = 0;
+    if (s == ST_MB || s == ST_MW || s == ST_HB || s == ST_HW) {
+        int32_t prev = -1;
+        for (int32_t d = u->first; d < u->first + u->count; d++) {
+            const int64_t *r = base + (size_t)d * OM_SEG_NQ;
+            int64_t t = r[0] + r[1] + r[2] + r[3] + r[4];
+            if (t > 0 && cx->parent[u->sub][d] != prev) {
+                nsub++;
+                prev = cx->parent[u->sub][d];
+            }
+        }
+    }
+    double df = NAN;
+    if (s == ST_OJ)
+        return 100 * om_seg_expected_d(tvec, nt, a);
+    else if (s == ST_D)
+        return om_seg_expected_dmulti(base + (size_t)u->first * OM_SEG_NQ, OM_SEG_NQ, u->count, OM_SEG_NQ);
+    else if (s == ST_M || s == ST_H)
+        df = (nd_used - 1) * (K - 1);
+    else if (s == ST_MB || s == ST_HB)
+        df = (nsub - 1) * (K - 1);
+    else if (s == ST_MW || s == ST_HW)
+        df = (nd_used - nsub) * (K - 1);
+    if (isfinite(df) && T > 0 && K >= 2) {
+        double em = df / (2 * T);
+        if (s == ST_H || s == ST_HB || s == ST_HW) {
+            double E = 0;
+            for (int k = 0; k < OM_SEG_NQ; k++) {
+                int64_t colk = 0;
+                for (int32_t d = u->first; d < u->first + u->count; d++)
+                    colk += base[(size_t)d * OM_SEG_NQ + k];
+                if (colk > 0)
+                    E -= (double)colk / T * log((double)colk / T);
+            }
+            em /= E;
+        }
+        return em;
+    }
+    return NAN;
+}
+
+/* The rows of unit ui in year cx->y: every statistic with its bootstrap
+ * summary, expected value and flags. */
+static void unit_rows(ctx *cx, scratch *sc, const int64_t *base, int32_t ui, int64_t *tvec, double *vals,
+                      const om_seg_options *o, om_seg_result *res)
+{
+    const unit *u = &cx->units[ui];
+    unit_stats(cx, sc, sc->cells, u, false, vals);
+    int32_t nd_used = 0;
+    int64_t npers = 0, a = 0;
+    size_t nt = 0;
+    for (int32_t d = u->first; d < u->first + u->count; d++) {
+        const int64_t *r = base + (size_t)d * OM_SEG_NQ;
+        int64_t t = 0;
+        for (int k = 0; k < OM_SEG_NQ; k++)
+            t += r[k];
+        nd_used += t > 0;
+        npers += t;
+        a += r[0];
+        tvec[nt++] = r[0] + r[4];
+    }
+    if (npers == 0)
+        return; /* no data for this unit and year: no rows */
+    for (int si = 0; si < cx->nstat; si++) {
+        int s = cx->stat_list[si];
+        om_seg_row *row = &res->rows[res->n++];
+        row->year = cx->year;
+        row->level = u->level;
+        row->area = u->area;
+        row->index = st_name[s];
+        row->value = vals[si];
+        row->n_deso = nd_used;
+        row->n_persons = npers;
+        row->se = row->corrected = row->lower = row->upper = NAN;
+        if (cx->R > 0) {
+            /* M and its parts are bounded by ln 5 only loosely: no cap */
+            double bound = s == ST_OJ ? 100 : s == ST_M || s == ST_MB || s == ST_MW ? INFINITY : 1;
+            om_seg_boot b;
+            om_seg__summarise(cx->rep + ((size_t)ui * (size_t)cx->nstat + (size_t)si) * (size_t)cx->R,
+                              cx->R, o->conf, row->value, bound, &b);
+            row->se = b.se;
+            row->corrected = b.corrected;
+            row->lower = b.lower;
+            row->upper = b.upper;
+        }
+        row->expected = expected_value(cx, u, base, s, tvec, nt, a, nd_used, npers);
+        if (nd_used < o->min_deso)
+            add_flag(row->flag, sizeof row->flag, "few_deso");
+        if (npers < o->min_persons)
+            add_flag(row->flag, sizeof row->flag, "few_persons");
+        if (!isfinite(row->value))
+            add_flag(row->flag, sizeof row->flag, "empty_group");
+        /* The bootstrap bias estimate exceeds the standard error:
+         * the plug-in value is dominated by the small-cell bias
+         * (Efron & Tibshirani 1993, §10.6, treat bias/se < 0.25 as
+         * negligible), so read `corrected` and `expected`. */
+        if (isfinite(row->corrected) && isfinite(row->se) &&
+            fabs(row->value - row->corrected) > row->se)
+            add_flag(row->flag, sizeof row->flag, "large_bias");
+    }
+}
+
 om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_result **out,
                      om_error *err)
 {
@@ -606,74 +831,13 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
 
     ctx cx;
     memset(&cx, 0, sizeof cx);
-    cx.p = p;
-    cx.geo = om_seg__panel_geo(p);
-    cx.nd = om_geo_count(cx.geo, OM_LEVEL_DESO);
-    cx.R = o.replicates;
-    cx.seed = o.seed;
-    cx.progress = o.progress;
-    cx.stat[ST_OJ] = o.indices & OM_SEG_OJAMLIKHET;
-    cx.stat[ST_D] = o.indices & OM_SEG_DISSIMILARITY;
-    cx.stat[ST_G] = o.indices & OM_SEG_GINI;
-    cx.stat[ST_H] = cx.stat[ST_HB] = cx.stat[ST_HW] = o.indices & OM_SEG_THEIL_H;
-    cx.stat[ST_M] = cx.stat[ST_MB] = cx.stat[ST_MW] = o.indices & OM_SEG_MUTUAL_M;
-    for (int s = 0; s < ST_COUNT; s++)
-        if (cx.stat[s])
-            cx.stat_list[cx.nstat++] = s;
-    for (int k = 0; k < OM_SEG_NQ; k++)
-        cx.cell_used[k] = (o.indices & ~(unsigned)OM_SEG_OJAMLIKHET) || k == 0 || k == 4;
-
+    ctx_init(&cx, p, &o);
     om_status st = OM_OK;
     om_seg_result *res = calloc(1, sizeof *res);
     if (!res)
         return om_error_nomem(err);
-    for (int l = OM_LEVEL_REGSO; l <= OM_LEVEL_RIKET; l++) {
-        cx.parent[l] = malloc((size_t)cx.nd * sizeof(int32_t));
-        if (!cx.parent[l]) {
-            st = om_error_nomem(err);
-            goto done;
-        }
-        for (int32_t d = 0; d < cx.nd; d++)
-            cx.parent[l][d] = om_geo_parent(cx.geo, OM_LEVEL_DESO, d, (om_level)l);
-    }
-    int32_t cap_units = 0;
-    for (int l = OM_LEVEL_KOMMUN; l <= OM_LEVEL_RIKET; l++)
-        if (o.level[l])
-            cap_units += om_geo_count(cx.geo, (om_level)l);
-    if (cap_units == 0) {
-        st = om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
-                          "expected at least one of the levels kommun, lan, riket");
+    if ((st = make_units(&cx, &o, err)) != OM_OK)
         goto done;
-    }
-    cx.units = malloc((size_t)cap_units * sizeof *cx.units);
-    if (!cx.units) {
-        st = om_error_nomem(err);
-        goto done;
-    }
-    for (int l = OM_LEVEL_KOMMUN; l <= OM_LEVEL_RIKET; l++) {
-        if (!o.level[l])
-            continue;
-        for (int32_t a = 0; a < om_geo_count(cx.geo, (om_level)l); a++) {
-            unit *u = &cx.units[cx.nu++];
-            u->level = (om_level)l;
-            u->sub = l == OM_LEVEL_KOMMUN ? OM_LEVEL_REGSO : OM_LEVEL_KOMMUN;
-            u->area = a;
-            om_geo_children(cx.geo, (om_level)l, a, OM_LEVEL_DESO, &u->first, &u->count);
-        }
-    }
-    for (int32_t ui = 0; ui < cx.nu; ui++) {
-        const unit *u = &cx.units[ui];
-        if (ui == 0 || u->level != cx.units[ui - 1].level) {
-            cx.unit_of[cx.nlev] = malloc((size_t)cx.nd * sizeof(int32_t));
-            if (!cx.unit_of[cx.nlev]) {
-                st = om_error_nomem(err);
-                goto done;
-            }
-            cx.nlev++;
-        }
-        for (int32_t d = u->first; d < u->first + u->count; d++)
-            cx.unit_of[cx.nlev - 1][d] = ui;
-    }
     const int32_t ny = om_seg_panel_nyears(p);
     size_t nrows = (size_t)ny * (size_t)cx.nu * (size_t)cx.nstat;
     res->rows = calloc(nrows ? nrows : 1, sizeof *res->rows);
@@ -697,15 +861,7 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
     }
     cx.total_work = ny * cx.R;
     if (cx.cell_idx && cx.slot_q1 && cx.slot_q5)
-        for (int32_t d = 0; d < cx.nd; d++)
-            for (int k = 0; k < OM_SEG_NQ; k++)
-                if (cx.cell_used[k]) {
-                    if (k == 0)
-                        cx.slot_q1[d] = cx.ncell_idx;
-                    if (k == 4)
-                        cx.slot_q5[d] = cx.ncell_idx;
-                    cx.cell_idx[cx.ncell_idx++] = (uint32_t)(d * OM_SEG_NQ + k);
-                }
+        index_cells(&cx);
     /* replicates per chunk: the draws buffer stays under 64 MB */
     int chunk = cx.ncell_idx > 0 ? (int)((64u << 20) / 4 / (unsigned)cx.ncell_idx) : cx.R;
     if (chunk < RBLOCK)
@@ -727,134 +883,10 @@ om_status om_seg_run(const om_seg_panel *p, const om_seg_options *opt, om_seg_re
         for (size_t i = 0; i < (size_t)cx.nd * OM_SEG_NQ; i++) {
             sc.cells[i] = (double)base[i];
         }
-        if (cx.R > 0) {
-            double mumax = 0;
-            for (int32_t i = 0; i < cx.ncell_idx; i++) {
-                om_rng256_init(&cx.cell_rng[i], cx.seed, (uint64_t)cx.year, cx.cell_idx[i]);
-                if ((double)base[cx.cell_idx[i]] > mumax)
-                    mumax = (double)base[cx.cell_idx[i]];
-            }
-            if (mumax > 1e9) {
-                st = om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
-                                  "expected cell counts below 1e9 for the bootstrap, found %.0f",
-                                  mumax);
-                goto free_year;
-            }
-            cx.tab_cap = ptab_size(mumax);
-            atomic_store(&cx.done, 0);
-            cx.work_base = y * cx.R;
-            for (cx.r0 = 0; cx.r0 < cx.R; cx.r0 += chunk) {
-                cx.Rc = cx.R - cx.r0 < chunk ? cx.R - cx.r0 : chunk;
-                if (!run_threads(&cx, threads, draw_cells, false) ||
-                    !run_threads(&cx, threads, replicate_stats, true)) {
-                    st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0,
-                                      "out of memory or cannot start threads");
-                    goto free_year;
-                }
-            }
-        }
-        for (int32_t ui = 0; ui < cx.nu; ui++) {
-            const unit *u = &cx.units[ui];
-            unit_stats(&cx, &sc, sc.cells, u, false, vals);
-            int32_t nd_used = 0;
-            int64_t npers = 0, a = 0;
-            size_t nt = 0;
-            for (int32_t d = u->first; d < u->first + u->count; d++) {
-                const int64_t *r = base + (size_t)d * OM_SEG_NQ;
-                int64_t t = 0;
-                for (int k = 0; k < OM_SEG_NQ; k++)
-                    t += r[k];
-                nd_used += t > 0;
-                npers += t;
-                a += r[0];
-                tvec[nt++] = r[0] + r[4];
-            }
-            if (npers == 0)
-                continue; /* no data for this unit and year: no rows */
-            for (int si = 0; si < cx.nstat; si++) {
-                int s = cx.stat_list[si];
-                om_seg_row *row = &res->rows[res->n++];
-                row->year = cx.year;
-                row->level = u->level;
-                row->area = u->area;
-                row->index = st_name[s];
-                row->value = vals[si];
-                row->n_deso = nd_used;
-                row->n_persons = npers;
-                row->se = row->corrected = row->lower = row->upper = NAN;
-                if (cx.R > 0) {
-                    /* M and its parts are bounded by ln 5 only loosely: no cap */
-                    double bound = s == ST_OJ ? 100 : s == ST_M || s == ST_MB || s == ST_MW ? INFINITY : 1;
-                    om_seg_boot b;
-                    om_seg__summarise(cx.rep + ((size_t)ui * (size_t)cx.nstat + (size_t)si) * (size_t)cx.R,
-                                      cx.R, o.conf, row->value, bound, &b);
-                    row->se = b.se;
-                    row->corrected = b.corrected;
-                    row->lower = b.lower;
-                    row->upper = b.upper;
-                }
-                row->expected = NAN;
-                double K = 0, T = (double)npers;
-                for (int k = 0; k < OM_SEG_NQ; k++) {
-                    int64_t colk = 0;
-                    for (int32_t d = u->first; d < u->first + u->count; d++)
-                        colk += base[(size_t)d * OM_SEG_NQ + k];
-                    K += colk > 0;
-                }
-                int32_t nsub = 0;
-                if (s == ST_MB || s == ST_MW || s == ST_HB || s == ST_HW) {
-                    int32_t prev = -1;
-                    for (int32_t d = u->first; d < u->first + u->count; d++) {
-                        const int64_t *r = base + (size_t)d * OM_SEG_NQ;
-                        int64_t t = r[0] + r[1] + r[2] + r[3] + r[4];
-                        if (t > 0 && cx.parent[u->sub][d] != prev) {
-                            nsub++;
-                            prev = cx.parent[u->sub][d];
-                        }
-                    }
-                }
-                double df = NAN;
-                if (s == ST_OJ)
-                    row->expected = 100 * om_seg_expected_d(tvec, nt, a);
-                else if (s == ST_D)
-                    row->expected = om_seg_expected_dmulti(base + (size_t)u->first * OM_SEG_NQ,
-                                                           OM_SEG_NQ, u->count, OM_SEG_NQ);
-                else if (s == ST_M || s == ST_H)
-                    df = (nd_used - 1) * (K - 1);
-                else if (s == ST_MB || s == ST_HB)
-                    df = (nsub - 1) * (K - 1);
-                else if (s == ST_MW || s == ST_HW)
-                    df = (nd_used - nsub) * (K - 1);
-                if (isfinite(df) && T > 0 && K >= 2) {
-                    double em = df / (2 * T);
-                    if (s == ST_H || s == ST_HB || s == ST_HW) {
-                        double E = 0;
-                        for (int k = 0; k < OM_SEG_NQ; k++) {
-                            int64_t colk = 0;
-                            for (int32_t d = u->first; d < u->first + u->count; d++)
-                                colk += base[(size_t)d * OM_SEG_NQ + k];
-                            if (colk > 0)
-                                E -= (double)colk / T * log((double)colk / T);
-                        }
-                        em /= E;
-                    }
-                    row->expected = em;
-                }
-                if (nd_used < o.min_deso)
-                    add_flag(row->flag, sizeof row->flag, "few_deso");
-                if (npers < o.min_persons)
-                    add_flag(row->flag, sizeof row->flag, "few_persons");
-                if (!isfinite(row->value))
-                    add_flag(row->flag, sizeof row->flag, "empty_group");
-                /* The bootstrap bias estimate exceeds the standard error:
-                 * the plug-in value is dominated by the small-cell bias
-                 * (Efron & Tibshirani 1993, §10.6, treat bias/se < 0.25 as
-                 * negligible), so read `corrected` and `expected`. */
-                if (isfinite(row->corrected) && isfinite(row->se) &&
-                    fabs(row->value - row->corrected) > row->se)
-                    add_flag(row->flag, sizeof row->flag, "large_bias");
-            }
-        }
+        if (cx.R > 0 && (st = bootstrap_year(&cx, base, threads, chunk, err)) != OM_OK)
+            goto free_year;
+        for (int32_t ui = 0; ui < cx.nu; ui++)
+            unit_rows(&cx, &sc, base, ui, tvec, vals, &o, res);
     }
 free_year:
     free(sc.cells);

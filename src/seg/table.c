@@ -289,3 +289,25 @@ done:
     om_csv_free(c);
     return s;
 }
+
+om_status om_seg_table_pair(const om_seg_table *t, int32_t a, int32_t b, double **out, om_error *err)
+{
+    int32_t nu = t->nu, ng = t->ng;
+    const double *counts = t->counts;
+    double *sub = malloc((size_t)(nu ? nu : 1) * 2 * sizeof *sub);
+    *out = sub;
+    if (!sub)
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (int32_t i = 0; i < nu; i++) {
+        double rest = 0;
+        if (b >= 0)
+            rest = counts[(size_t)i * (size_t)ng + (size_t)b];
+        else
+            for (int32_t k = 0; k < ng; k++)
+                if (k != a)
+                    rest += counts[(size_t)i * (size_t)ng + (size_t)k];
+        sub[2 * i] = counts[(size_t)i * (size_t)ng + (size_t)a];
+        sub[2 * i + 1] = rest;
+    }
+    return OM_OK;
+}

@@ -397,17 +397,29 @@ static void draw_reference(const om_synth_model *m, person *p, om_rng *g, int32_
 
 /* ------------------------------------------------------------ unit: people */
 
-static void make_unit_people(unit *u)
+/* make_unit_people's state, shared by its phases below. */
+typedef struct people_ctx {
+    const om_synth_model *m;
+    const om_synth_options *o;
+    uint64_t seed;
+    int32_t d0, nd;          /* the RegSO's DeSO */
+    int32_t dfirst[64], dcount[64]; /* residents of each DeSO in u->p */
+    int32_t nb[64][OM_NBANDS];       /* ... by age band */
+    size_t n0;               /* residents 31 Dec 2023 */
+} people_ctx;
+
+/* Kind 0: the residents of 31 Dec 2023 per DeSO, with an exact age
+ * structure and birth regions. */
+static bool residents(unit *u, people_ctx *pc)
 {
-    const om_synth_model *m = u->m;
-    const om_synth_options *o = u->o;
-    uint64_t seed = o->seed;
-    int32_t d0, nd;
-    om_geo_children(m->geo, OM_LEVEL_REGSO, u->r, OM_LEVEL_DESO, &d0, &nd);
-    int32_t dfirst[64], dcount[64];
-    int32_t nb[64][OM_NBANDS];
-    if (nd > 64)
-        nd = 64; /* largest RegSO has far fewer DeSO */
+    const om_synth_model *m = pc->m;
+    const om_synth_options *o = pc->o;
+    uint64_t seed = pc->seed;
+    int32_t d0 = pc->d0;
+    int32_t nd = pc->nd;
+    int32_t *dfirst = pc->dfirst;
+    int32_t *dcount = pc->dcount;
+    int32_t(*nb)[OM_NBANDS] = pc->nb;
     /* kind 0: residents 31 Dec 2023 */
     for (int32_t k = 0; k < nd; k++) {
         int32_t d = d0 + k;
@@ -440,7 +452,7 @@ static void make_unit_people(unit *u)
             for (int32_t i = 0; i < nb[k][b]; i++) {
                 person *p = new_person(u);
                 if (!p)
-                    return;
+                    return false;
                 om_rng h = om_rng_for(seed, p->key, 0, P_AGE);
                 int age = age_in_band(&h, b);
                 p->byear = (int16_t)(2023 - age);
@@ -459,7 +471,7 @@ static void make_unit_people(unit *u)
         if (ko > kf)
             ko = kf;
         if (!ensure_scratch(u, (size_t)n + 1))
-            return;
+            return false;
         om_rng gb = om_rng_for(seed, (uint64_t)d, 1, P_BORN);
         for (int32_t i = 0; i < n; i++) {
             person *p = &u->p[dfirst[k] + i];
@@ -481,10 +493,20 @@ static void make_unit_people(unit *u)
                 p->imm = (int16_t)(Y0 + (int)om_rng_below(&h, 13));
         }
     }
-    size_t n0 = u->np;
+    return true;
+}
+
+/* The three SEI indicators allocated exactly over the RegSO, then
+ * education and the first year of residence. */
+static bool allocate_sei(unit *u, people_ctx *pc)
+{
+    const om_synth_model *m = pc->m;
+    uint64_t seed = pc->seed;
+    pc->n0 = u->np;
+    size_t n0 = pc->n0;
     /* exact allocation of the three SEI indicators over the RegSO */
     if (!ensure_scratch(u, n0 + 1))
-        return;
+        return false;
     for (int which = 0; which < 3; which++) {
         om_rng g = om_rng_for(seed, (uint64_t)u->r, (uint64_t)which, P_SEL);
         size_t n = 0;
@@ -534,6 +556,16 @@ static void make_unit_people(unit *u)
         if (p->imm > p->first)
             p->first = p->imm;
     }
+    return true;
+}
+
+static void assign_mothers(unit *u, people_ctx *pc)
+{
+    uint64_t seed = pc->seed;
+    int32_t nd = pc->nd;
+    int32_t *dfirst = pc->dfirst;
+    int32_t *dcount = pc->dcount;
+    size_t n0 = pc->n0;
     /* mothers of children born in Sweden 2011-2023: a woman of the same DeSO
      * aged 18-44 at the birth and resident since then */
     for (int32_t k = 0; k < nd; k++) {
@@ -556,6 +588,13 @@ static void make_unit_people(unit *u)
             }
         }
     }
+}
+
+static void histories(unit *u, people_ctx *pc)
+{
+    const om_synth_model *m = pc->m;
+    uint64_t seed = pc->seed;
+    size_t n0 = pc->n0;
     /* histories: adults and motherless first, then children follow mothers */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n0; i++) {
@@ -589,6 +628,16 @@ static void make_unit_people(unit *u)
                                             : (int16_t)p->home;
             }
         }
+}
+
+static bool departed(unit *u, people_ctx *pc)
+{
+    const om_synth_model *m = pc->m;
+    uint64_t seed = pc->seed;
+    int32_t d0 = pc->d0;
+    int32_t nd = pc->nd;
+    int32_t *dcount = pc->dcount;
+    int32_t(*nb)[OM_NBANDS] = pc->nb;
     /* kinds 1 and 2: died or emigrated 2011-2023 while living here */
     for (int32_t k = 0; k < nd; k++) {
         int32_t d = d0 + k;
@@ -612,7 +661,7 @@ static void make_unit_people(unit *u)
                 for (int i = 0; i < cnt && s > 0; i++) {
                     person *p = new_person(u);
                     if (!p)
-                        return;
+                        return false;
                     om_rng h = om_rng_for(seed, p->key, 0, P_DEPART);
                     double t = om_rng_u01(&h) * s;
                     int b = 0;
@@ -658,6 +707,18 @@ static void make_unit_people(unit *u)
             }
         }
     }
+    return true;
+}
+
+static bool born_and_immigrants(unit *u, people_ctx *pc)
+{
+    const om_synth_model *m = pc->m;
+    uint64_t seed = pc->seed;
+    int32_t d0 = pc->d0;
+    int32_t nd = pc->nd;
+    int32_t *dcount = pc->dcount;
+    int32_t(*nb)[OM_NBANDS] = pc->nb;
+    size_t n0 = pc->n0;
     /* kind 3: born 2024 (mothers resident 2024); kind 4: immigrants 2024 */
     for (size_t i = 0; i < n0; i++) {
         person *w = &u->p[i];
@@ -670,7 +731,7 @@ static void make_unit_people(unit *u)
         int16_t wres = w->res[2024 - Y0];
         person *c = new_person(u);
         if (!c)
-            return;
+            return false;
         w = &u->p[i]; /* new_person may move the array */
         c->kind = 3;
         c->home = wres;
@@ -694,7 +755,7 @@ static void make_unit_people(unit *u)
         for (int i = 0; i < cnt && s > 0; i++) {
             person *p = new_person(u);
             if (!p)
-                return;
+                return false;
             om_rng h = om_rng_for(seed, p->key, 0, P_NEW);
             double t = om_rng_u01(&h) * s;
             int b = 0;
@@ -717,6 +778,15 @@ static void make_unit_people(unit *u)
             draw_reference(m, p, &h, d);
         }
     }
+    return true;
+}
+
+static bool messy_persons(unit *u, people_ctx *pc)
+{
+    const om_synth_options *o = pc->o;
+    uint64_t seed = pc->seed;
+    int32_t d0 = pc->d0;
+    int32_t nd = pc->nd;
     /* kind 5: messy persons without any residence */
     if (o->messy > 0) {
         om_rng g = om_rng_for(seed, (uint64_t)u->r, 0, P_MESSY);
@@ -724,7 +794,7 @@ static void make_unit_people(unit *u)
         for (int i = 0; i < cnt; i++) {
             person *p = new_person(u);
             if (!p)
-                return;
+                return false;
             p->key |= 1ull << 34;
             p->lopnr = lopnr_of(seed, p->key);
             om_rng h = om_rng_for(seed, p->key, 0, P_MESSY);
@@ -740,6 +810,26 @@ static void make_unit_people(unit *u)
         }
         u->mpers += cnt;
     }
+    return true;
+}
+
+static void make_unit_people(unit *u)
+{
+    people_ctx pc;
+    memset(&pc, 0, sizeof pc);
+    pc.m = u->m;
+    pc.o = u->o;
+    pc.seed = pc.o->seed;
+    om_geo_children(pc.m->geo, OM_LEVEL_REGSO, u->r, OM_LEVEL_DESO, &pc.d0, &pc.nd);
+    if (pc.nd > 64)
+        pc.nd = 64; /* largest RegSO has far fewer DeSO */
+    if (!residents(u, &pc) || !allocate_sei(u, &pc))
+        return;
+    assign_mothers(u, &pc);
+    histories(u, &pc);
+    if (!departed(u, &pc) || !born_and_immigrants(u, &pc))
+        return;
+    messy_persons(u, &pc);
 }
 
 /* ------------------------------------------------------------ unit: output */

@@ -1,0 +1,353 @@
+/* omrade build, slices: the in-memory slice store, the protection of the
+ * publication over it, the area-type aggregates and the indicator
+ * catalogue (see build.c for why aggregates use published cells only). */
+#define _POSIX_C_SOURCE 200809L
+#include "omrade/formats.h"
+#include "omrade/build.h"
+#include "omrade/csv.h"
+#include "omrade/geo.h"
+#include "omrade/hash.h"
+#include "omrade/sdc.h"
+#include "omrade/sei.h"
+#include "barometer_internal.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Labels and units of the barometer indicators named in issue 7 and the
+ * synth contract; unknown ids get their id as label and a unit inferred from
+ * the data (share in % when every numerator <= denominator). */
+static const struct {
+    const char *id, *sv, *en, *unit;
+} CATALOGUE[] = {
+    {"sei", "Socioekonomiskt index (SEI)", "Socioeconomic index (SEI)", "index"},
+    {"low_econ_pct", "Låg ekonomisk standard (SEI-del)", "Low economic standard (SEI part)", "%"},
+    {"pre_upper_pct", "Förgymnasial utbildning (SEI-del)", "Pre-upper-secondary education (SEI part)", "%"},
+    {"assist_unemp_pct", "Ekonomiskt bistånd/arbetslöshet (SEI-del)",
+     "Social assistance/unemployment (SEI part)", "%"},
+    {"population", "Folkmängd", "Population", "count"},
+    {"income_cu_mean", "Disponibel inkomst per konsumtionsenhet (medel)",
+     "Disposable income per consumption unit (mean)", "SEK"},
+    {"low_econ", "Låg ekonomisk standard", "Low economic standard", "%"},
+    {"income_quintile_1", "Lägsta inkomstfemtedelen", "Lowest income quintile", "%"},
+    {"children_low_income", "Barn i hushåll med låg ekonomisk standard", "Children in low-income households", "%"},
+    {"econ_assistance", "Ekonomiskt bistånd", "Social assistance", "%"},
+    {"econ_assistance_any", "Ekonomiskt bistånd någon gång under året", "Social assistance at some time in the year", "%"},
+    {"assist_unemp_long", "Ekonomiskt bistånd minst tio månader och/eller arbetslös mer än sex månader",
+     "Social assistance for at least ten months and/or unemployed more than six months", "%"},
+    {"pre_upper_secondary", "Förgymnasial utbildning", "Pre-upper-secondary education", "%"},
+    {"post_secondary", "Eftergymnasial utbildning", "Post-secondary education", "%"},
+    {"gainful_employment", "Förvärvsarbetande", "In gainful employment", "%"},
+    {"long_term_unemployment", "Långtidsarbetslöshet", "Long-term unemployment", "%"},
+    {"neet_20_24", "Unga 20–24 som varken arbetar eller studerar", "Young people 20–24 not in employment, education or training", "%"},
+    {"born_abroad", "Utrikes födda", "Born abroad", "%"},
+    {"house_small", "Bor i småhus", "Living in a small house", "%"},
+    {"house_multi", "Bor i flerbostadshus", "Living in a multi-dwelling building", "%"},
+    {"tenure_rent", "Bor i hyresrätt", "Living in a rented dwelling", "%"},
+    {"tenure_coop", "Bor i bostadsrätt", "Living in a cooperative dwelling", "%"},
+    {"tenure_own", "Bor i äganderätt", "Living in an owned dwelling", "%"},
+    {"dwelling_m2_mean", "Bostadsyta per person (m², medel)", "Dwelling space per person (m², mean)", "m²"},
+    {"sickness_absence_days_mean", "Sjukpenningdagar per person (medel)", "Sickness benefit days per person (mean)", "days"},
+    {"voter_turnout_2014", "Valdeltagande 2014", "Voter turnout 2014", "%"},
+    {"voter_turnout_2018", "Valdeltagande 2018", "Voter turnout 2018", "%"},
+    {"voter_turnout_2022", "Valdeltagande 2022", "Voter turnout 2022", "%"},
+    {"merit_value_mean", "Meritvärde åk 9 (medel)", "Grade point average, year 9 (mean)", "points"},
+    {"upper_secondary_eligibility", "Behörighet till gymnasiet", "Eligible for upper secondary school", "%"},
+};
+/* ------------------------------------------------------- slice store
+ *
+ * Indicator cells are held in memory as dense slices: one slice per
+ * (indicator, level, year, sex, age, born) with one entry per area of the
+ * level in the registry's dense order (status, numerator, denominator).
+ * The long input (about 10 million rows at any synth scale) thus becomes a
+ * few thousand arrays; protection and the area-type aggregates run over
+ * arrays, and the database stores one BLOB per slice, which is also the
+ * server's unit of reading ("all RegSO of one slice" is one row). */
+
+void om_barometer_store_free(store *x)
+{
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->n; i++) {
+        free(x->v[i].st);
+        free(x->v[i].num);
+        free(x->v[i].den);
+    }
+    for (size_t i = 0; i < x->nnames; i++)
+        free(x->name[i]);
+    free(x->name);
+    free(x->v);
+    free(x->meta);
+    om_strmap_free(x->keys);
+    om_strmap_free(x->names);
+    free(x);
+}
+
+int32_t om_barometer_intern(store *x, const char *p, size_t len)
+{
+    int32_t id = om_strmap_get(x->names, p, len);
+    if (id >= 0)
+        return id;
+    if (x->nnames == x->capnames) {
+        size_t cap = x->capnames ? x->capnames * 2 : 64;
+        char **nn = realloc(x->name, cap * sizeof *nn);
+        bind_meta *nm = realloc(x->meta, cap * sizeof *nm);
+        if (nn)
+            x->name = nn;
+        if (nm)
+            x->meta = nm;
+        if (!nn || !nm)
+            return -1;
+        x->capnames = cap;
+    }
+    char *c = malloc(len + 1);
+    if (!c)
+        return -1;
+    memcpy(c, p, len);
+    c[len] = '\0';
+    id = (int32_t)x->nnames;
+    if (om_strmap_put(x->names, p, len, id) != OM_OK) {
+        free(c);
+        return -1;
+    }
+    x->name[x->nnames] = c;
+    memset(&x->meta[x->nnames], 0, sizeof x->meta[0]);
+    x->meta[x->nnames].main_age = -1;
+    x->nnames++;
+    return id;
+}
+
+/* The slice for a key, created on first use (NULL when out of memory). */
+bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level level, int year, int32_t sex,
+                         int32_t age, int32_t born)
+{
+    int32_t key[6] = {ind, (int32_t)level, year, sex, age, born};
+    int32_t i = om_strmap_get(x->keys, (const char *)key, sizeof key);
+    if (i >= 0)
+        return &x->v[i];
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 256;
+        bslice *nv = realloc(x->v, cap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        x->v = nv;
+        x->cap = cap;
+    }
+    bslice *sl = &x->v[x->n];
+    memset(sl, 0, sizeof *sl);
+    sl->ind = ind;
+    sl->level = level;
+    sl->year = year;
+    sl->sex = sex;
+    sl->age = age;
+    sl->born = born;
+    sl->n = level == OM_LEVEL_RIKET ? 1 : om_geo_count(g, level);
+    sl->st = calloc((size_t)sl->n, 1);
+    sl->num = malloc((size_t)sl->n * sizeof(double));
+    sl->den = malloc((size_t)sl->n * sizeof(double));
+    if (!sl->st || !sl->num || !sl->den ||
+        om_strmap_put(x->keys, (const char *)key, sizeof key, (int32_t)x->n) != OM_OK) {
+        free(sl->st);
+        free(sl->num);
+        free(sl->den);
+        return NULL;
+    }
+    bind_meta *m = &x->meta[ind];
+    if (m->main_age < 0 || (level == OM_LEVEL_REGSO && !m->main_age_regso)) {
+        m->main_age = age;
+        m->main_age_regso = level == OM_LEVEL_REGSO;
+    }
+    return &x->v[x->n++];
+}
+
+/* Protection, area-type aggregates, the slices and the catalogue. */
+om_status om_barometer_finish_indicators(bctx *b, om_error *err)
+{
+    store *x = b->store;
+    sqlite3_stmt *ins = NULL, *tv = NULL, *cat = NULL, *ty = NULL;
+    int32_t nreg = om_geo_count(b->geo, OM_LEVEL_REGSO);
+    /* area types in memory: types[year - 1900][regso] (0 = none) */
+    int8_t *types[201] = {0};
+    bprotect bp;
+    memset(&bp, 0, sizeof bp);
+    double *scale = NULL;
+    bool *used = NULL;
+    unsigned char *blob = NULL;
+    om_status s = om_barometer_prep(b, "SELECT code, year, area_type FROM area_types WHERE area_type IS NOT NULL", &ty, err);
+    if (s != OM_OK)
+        goto done;
+    while (sqlite3_step(ty) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(ty, 0);
+        int y = sqlite3_column_int(ty, 1) - 1900;
+        int32_t r = om_geo_find(b->geo, OM_LEVEL_REGSO, code, strlen(code));
+        if (y < 0 || y > 200 || r < 0)
+            continue;
+        if (!types[y] && !(types[y] = calloc((size_t)nreg, 1))) {
+            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        types[y][r] = (int8_t)sqlite3_column_int(ty, 2);
+    }
+    /* disclosure control of everything below at once (protect.c) */
+    bp.x = x;
+    bp.geo = b->geo;
+    bp.types = types;
+    bp.rules = &b->opt->rules;
+    bp.no_secondary = b->opt->no_secondary;
+    bp.regso_breakdowns = b->opt->regso_breakdowns;
+    bp.kommun_crosses = b->opt->kommun_crosses;
+    bp.lan_cross_min = b->opt->lan_cross_min;
+    bp.progress = b->opt->progress;
+    if ((s = om_barometer_protect_all(&bp, err)) != OM_OK)
+        goto done;
+    b->rep->cells_secondary = bp.secondary;
+    b->rep->groups_failed = bp.components_failed;
+    b->rep->cells_primary = bp.primary;
+    b->rep->components = (int64_t)bp.components;
+    b->rep->lp_solves = bp.lp_solves;
+    b->rep->cells_withheld = bp.withheld + bp.withheld_kommun;
+    b->rep->cells_withheld_kommun = bp.withheld_kommun;
+    b->rep->cells_withheld_lan = bp.withheld_lan;
+    if ((s = om_barometer_prep(b, "INSERT INTO slices VALUES(?,?,?,?,?,?,?,?,?,?)", &ins, err)) != OM_OK ||
+        (s = om_barometer_prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &tv, err)) != OM_OK ||
+        (s = om_barometer_prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
+        goto done;
+    /* catalogue first: the scale is needed for the aggregates */
+    scale = calloc(x->nnames ? x->nnames : 1, sizeof *scale);
+    used = calloc(x->nnames ? x->nnames : 1, sizeof *used);
+    if (!scale || !used) {
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < x->n; i++)
+        used[x->v[i].ind] = true;
+    for (size_t id = 0; id < x->nnames && s == OM_OK; id++) {
+        if (!used[id])
+            continue;
+        const bind_meta *m = &x->meta[id];
+        const char *name = x->name[id], *sv = name, *en = name;
+        const om_indicator_rule *rule = om_build_indicator_rule(name);
+        const char *unit = m->value_only ? "index" : (rule->id ? rule->mean : m->ratio_gt) ? "mean" : "%";
+        for (size_t k = 0; k < sizeof CATALOGUE / sizeof CATALOGUE[0]; k++)
+            if (strcmp(CATALOGUE[k].id, name) == 0) {
+                sv = CATALOGUE[k].sv;
+                en = CATALOGUE[k].en;
+                unit = CATALOGUE[k].unit;
+            }
+        /* health rates of `omrade rates --barometer` (docs/rates.md):
+         * OUTCOME_per100k per 100,000, OUTCOME_fatalityNd in per cent */
+        char hsv[160], hen[160];
+        size_t nl = strlen(name);
+        const char *fat = strstr(name, "_fatality");
+        if (nl > 8 && strcmp(name + nl - 8, "_per100k") == 0) {
+            snprintf(hsv, sizeof hsv, "%.*s per 100 000 invånare", (int)(nl - 8), name);
+            snprintf(hen, sizeof hen, "%.*s per 100,000 population", (int)(nl - 8), name);
+            sv = hsv, en = hen, unit = "per 100,000";
+        } else if (fat && nl > 1 && name[nl - 1] == 'd' && atoi(fat + 9) > 0) {
+            snprintf(hsv, sizeof hsv, "%.*s: döda inom %d dagar", (int)(fat - name), name, atoi(fat + 9));
+            snprintf(hen, sizeof hen, "%.*s: died within %d days", (int)(fat - name), name, atoi(fat + 9));
+            sv = hsv, en = hen, unit = "%";
+        }
+        /* shares are per cent; means and value-only indicators as they are */
+        scale[id] = !m->value_only && strcmp(unit, "%") == 0             ? 100.0
+                    : !m->value_only && strcmp(unit, "per 100,000") == 0 ? 100000.0
+                                                                          : 1.0;
+        sqlite3_bind_text(cat, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 2, sv, -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 3, en, -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 4, unit, -1, SQLITE_STATIC);
+        sqlite3_bind_double(cat, 5, scale[id]);
+        sqlite3_bind_text(cat, 6, m->value_only ? "value" : "ratio", -1, SQLITE_STATIC);
+        sqlite3_bind_text(cat, 7, m->main_age >= 0 ? x->name[m->main_age] : "total", -1, SQLITE_STATIC);
+        sqlite3_bind_int(cat, 8, m->value_only ? 0 : rule->sensitive);
+        sqlite3_bind_text(cat, 9, m->value_only ? "values computed by omrade sei from the same microdata" : rule->why,
+                          -1, SQLITE_STATIC);
+        s = om_barometer_step_done(b, cat, err);
+    }
+    size_t bloblen = (size_t)nreg * 17 + 64;
+    blob = malloc(bloblen);
+    if (!blob && s == OM_OK)
+        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < x->n && s == OM_OK; i++) {
+        bslice *sl = &x->v[i];
+        if (sl->withheld)
+            continue;
+        int32_t npub = 0, nsup = 0;
+        for (int32_t k = 0; k < sl->n; k++) {
+            if (sl->st[k] == ST_ABSENT || sl->st[k] == ST_WITHHELD) {
+                sl->num[k] = sl->den[k] = NAN;
+            } else if (sl->st[k] != ST_PUBLISHED) { /* primary or secondary (protect.c) */
+                sl->num[k] = sl->den[k] = NAN;   /* no unprotected number leaves this function */
+                nsup++;
+            } else {
+                npub++;
+            }
+        }
+        b->rep->cells_suppressed += nsup;
+        b->rep->cells_published += npub;
+        /* blob: n status bytes, n numerators, n denominators (IEEE 754 doubles,
+         * native byte order: the database is read on the machine that built it) */
+        size_t n = (size_t)sl->n;
+        memcpy(blob, sl->st, n);
+        memcpy(blob + n, sl->num, n * sizeof(double));
+        memcpy(blob + n + n * sizeof(double), sl->den, n * sizeof(double));
+        sqlite3_bind_text(ins, 1, x->name[sl->ind], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, om_level_name(sl->level), -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins, 3, sl->year);
+        sqlite3_bind_text(ins, 4, x->name[sl->sex], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 5, x->name[sl->age], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 6, x->name[sl->born], -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins, 7, sl->n);
+        sqlite3_bind_int(ins, 8, npub);
+        sqlite3_bind_int(ins, 9, nsup);
+        sqlite3_bind_blob(ins, 10, blob, (int)(n * 17), SQLITE_STATIC);
+        s = om_barometer_step_done(b, ins, err);
+    }
+    /* area-type aggregates: sums of all RegSO cells (protect.c), protected
+     * with them; the population (denominator) is public and always shown */
+    for (size_t a = 0; a < bp.nagg && s == OM_OK; a++) {
+        const btype_cell *ag = &bp.agg[a];
+        if (ag->st == ST_ABSENT)
+            continue;
+        const bslice *sl = &x->v[ag->slice];
+        bool pub = ag->st == ST_PUBLISHED;
+        char tcode[4];
+        snprintf(tcode, sizeof tcode, "%s", ag->type == 6 ? "1-2" : (const char[]){(char)('0' + ag->type), 0});
+        sqlite3_bind_text(tv, 1, x->name[sl->ind], -1, SQLITE_STATIC);
+        sqlite3_bind_int(tv, 2, sl->year);
+        sqlite3_bind_int(tv, 3, ag->type_year);
+        sqlite3_bind_text(tv, 4, x->name[sl->sex], -1, SQLITE_STATIC);
+        sqlite3_bind_text(tv, 5, x->name[sl->age], -1, SQLITE_STATIC);
+        sqlite3_bind_text(tv, 6, x->name[sl->born], -1, SQLITE_STATIC);
+        sqlite3_bind_text(tv, 7, ag->within < 0 ? "00" : om_geo_code(b->geo, OM_LEVEL_LAN, ag->within), -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(tv, 8, tcode, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(tv, 9, ag->n_regso);
+        if (pub) {
+            sqlite3_bind_double(tv, 10, ag->num);
+            if (ag->den > 0)
+                sqlite3_bind_double(tv, 12, ag->num * scale[sl->ind] / ag->den);
+        }
+        sqlite3_bind_double(tv, 11, ag->den);
+        sqlite3_bind_int(tv, 13, ag->st);
+        b->rep->cells_suppressed += !pub;
+        b->rep->cells_published += pub;
+        s = om_barometer_step_done(b, tv, err);
+    }
+    if (s == OM_OK)
+        s = om_barometer_exec(b, "CREATE UNIQUE INDEX slices_key ON slices(indicator, level, year, sex, age, born);", err);
+done:
+    for (int y = 0; y <= 200; y++)
+        free(types[y]);
+    free(bp.agg);
+    free(blob);
+    free(scale);
+    free(used);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(tv);
+    sqlite3_finalize(cat);
+    sqlite3_finalize(ty);
+    return s;
+}

@@ -1,0 +1,154 @@
+/* omrade dsr's files (omrade/healthio.h): events and population per group
+ * and ESP age band in, crude and directly standardised rates (om_stats_dsr,
+ * om_stats_rate) out. */
+#include "stats_internal.h"
+
+#include "omrade/healthio.h"
+
+#include <stdlib.h>
+
+typedef struct {
+    char *name;
+    double e[OM_ESP_BANDS], p[OM_ESP_BANDS];
+    bool seen[OM_ESP_BANDS];
+} group;
+
+struct om_dsr_groups {
+    group *g;
+    size_t n;
+};
+
+static void free_groups(group *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(g[i].name);
+    free(g);
+}
+
+void om_dsr_groups_free(om_dsr_groups *g)
+{
+    if (!g)
+        return;
+    free_groups(g->g, g->n);
+    free(g);
+}
+
+om_status om_dsr_read(const char *path, om_dsr_groups **out, om_error *err)
+{
+    *out = NULL;
+    static const char *const names[4] = {"group", "age_band", "events", "pop"};
+    int idx[4];
+    om_csv *c = NULL;
+    om_status s = om_stats_open(path, names, 4, idx, &c, err);
+    if (s != OM_OK)
+        return s;
+    om_strmap *map = om_strmap_new(64);
+    group *g = NULL;
+    size_t n = 0, cap = 0;
+    if (!map)
+        s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+    while (s == OM_OK) {
+        bool got;
+        s = om_csv_next(c, &got, err);
+        if (s != OM_OK || !got)
+            break;
+        om_field gf = om_csv_field(c, (size_t)idx[0]);
+        om_field bf = om_csv_field(c, (size_t)idx[1]);
+        int b = bf.ptr ? om_esp_band_parse(bf.ptr, bf.len) : -1;
+        if (b < 0) {
+            s = om_csv_fail(c, (size_t)idx[1], err,
+                            "expected an age band 0-4, 5-9, ..., 85-89 or 90+, found '%.*s'",
+                            (int)(bf.len > 40 ? 40 : bf.len), bf.ptr ? bf.ptr : "");
+            break;
+        }
+        /* events are a Poisson count (Dobson's limits need whole numbers);
+         * pop may be person-years, so any finite number up to 2^53 */
+        int64_t ei;
+        double e, p;
+        if ((s = om_csv_count(c, (size_t)idx[2], 0, &ei, err)) != OM_OK ||
+            (s = om_csv_share(c, (size_t)idx[3], 0, (double)OM_CSV_COUNT_MAX, &p, err)) != OM_OK)
+            break;
+        e = (double)ei;
+        int32_t gi;
+        if ((s = om_stats_group(map, gf, &g, &n, &cap, sizeof *g, &gi, err)) != OM_OK)
+            break;
+        group *G = &g[gi];
+        if (G->seen[b]) {
+            s = om_csv_fail(c, (size_t)idx[1], err,
+                            "expected each group and age band once, found '%s' again for group '%s'",
+                            om_esp_band_label(b), G->name);
+            break;
+        }
+        G->seen[b] = true;
+        G->e[b] = e;
+        G->p[b] = p;
+    }
+    om_strmap_free(map);
+    om_csv_free(c);
+    om_dsr_groups *r = s == OM_OK ? malloc(sizeof *r) : NULL;
+    if (s == OM_OK && !r)
+        s = om_error_nomem(err);
+    if (s != OM_OK) {
+        free_groups(g, n);
+        return s;
+    }
+    r->g = g;
+    r->n = n;
+    *out = r;
+    return OM_OK;
+}
+
+static const char header[] =
+    "group,events,pop,crude_rate,crude_lower,crude_upper,dsr,dsr_lower,dsr_upper,note\n";
+
+/* One output row: the group's crude rate and its DSR d. */
+static void put_row(FILE *fp, const char *name, const om_dsr *dp, double per, double level, double byar_from)
+{
+    om_dsr d = *dp;
+    double r, rl, ru;
+    om_stats_rate_ex(d.events, d.pop, per, level, byar_from, &r, &rl, &ru);
+    om_csv_write_str(fp, name);
+    om_stats_put_num(fp, d.events);
+    om_stats_put_num(fp, d.pop);
+    om_stats_put_num(fp, r);
+    om_stats_put_num(fp, rl);
+    om_stats_put_num(fp, ru);
+    om_stats_put_num(fp, d.dsr);
+    om_stats_put_num(fp, d.lower);
+    om_stats_put_num(fp, d.upper);
+    fputc(',', fp);
+    if (!(d.pop > 0))
+        fputs("no population", fp);
+    else if (d.suppressed == OM_DSR_FEW_EVENTS)
+        fputs("dsr not reported: fewer than 10 events", fp);
+    else if (d.suppressed == OM_DSR_NO_POP)
+        fputs("dsr undefined: events in an age band with no population", fp);
+    fputc('\n', fp);
+}
+
+om_status om_dsr_write(const om_dsr_groups *groups, const double *w, double per, double level, double byar_from,
+                       FILE *fp, om_error *err)
+{
+    (void)err;
+    const group *g = groups->g;
+    fputs(header, fp);
+    for (size_t i = 0; i < groups->n; i++) {
+        om_dsr d;
+        om_stats_dsr_ex(OM_ESP_BANDS, g[i].e, g[i].p, w, per, level, byar_from, &d);
+        put_row(fp, g[i].name, &d, per, level, byar_from);
+    }
+    return OM_OK;
+}
+
+om_status om_dsr_freq_write(const om_dsr_freq *t, const double *w, double per, double level, double byar_from,
+                            FILE *fp, om_error *err)
+{
+    (void)err;
+    fputs(header, fp);
+    for (size_t i = 0; i < om_stats_dsr_freq_groups(t); i++) {
+        om_dsr d;
+        om_stats_dsr_freq_compute(t, i, w, per, level, byar_from, &d);
+        put_row(fp, om_stats_dsr_freq_name(t, i), &d, per, level, byar_from);
+    }
+    return OM_OK;
+}

@@ -1,0 +1,26 @@
+/* Internal to src/stats: helpers shared by the readers and writers of the
+ * health commands' files (km_file.c, lifeexp_file.c, sii_file.c, ...). */
+#ifndef OM_STATS_INTERNAL_H
+#define OM_STATS_INTERNAL_H
+
+#include "omrade/csv.h"
+#include "omrade/hash.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Opens the CSV at path and finds the columns names[0..n) in its header
+ * (idx[i]); *c is NULL on error. */
+om_status om_stats_open(const char *path, const char *const *names, size_t n, int *idx, om_csv **c,
+                        om_error *err);
+
+/* ",v", or "," alone when v is not finite (a missing value in the table). */
+void om_stats_put_num(FILE *fp, double v);
+
+/* The index of the group named f in *arr, an array of structs whose first
+ * member is `char *name` (n used, cap allocated): found through map, or
+ * appended zeroed with a copy of its name (the array grows by om_grow). */
+om_status om_stats_group(om_strmap *map, om_field f, void *arr, size_t *n, size_t *cap, size_t size,
+                         int32_t *gi, om_error *err);
+
+#endif
