@@ -166,7 +166,7 @@ static int run(int argc, char **argv)
                 "(-DOMRADE_WITH_GDAL=OFF); no police_areas table\n");
     else if (o.police)
         fprintf(stderr, "omrade build: %lld police areas stored, %lld overlaps; %lld overlap at least one RegSO, "
-                "%lld overlap no unit of the layers; %lld overlaps with codes not in the registry%s%s%s\n",
+                "%lld with none stored; %lld overlaps with unit codes not in the registry, not stored%s%s%s\n",
                 (long long)r.police_areas, (long long)r.police_overlaps, (long long)r.police_in_regso,
                 (long long)r.police_outside, (long long)r.police_unlinked, r.police_unlinked ? " (first: '" : "",
                 r.first_police_unlinked, r.police_unlinked ? "')" : "");
