@@ -18,6 +18,10 @@ if [ -n "${2:-}" ]; then work=$2; mkdir -p "$work"; else
     work=$(mktemp -d); trap 'rm -rf "$work"' EXIT INT TERM; fi
 
 set -- --types "$root/data/scb/regso-omradestyp-2022.csv" --types "$root/data/scb/regso-omradestyp-2023.csv"
+# the police's list with its overlaps (kommuner; real RegSO around Uppsala);
+# an omrade without GDAL says it skips them
+set -- "$@" --police "$root/data/polisen/uso_2023.shp" --police-units "$root/data/geo/swe-maps-kommun.geojson" \
+    --police-units "/vsizip/$root/data/geo/deso-2018-uppsala/Deso_inomUppsalaLan.zip"
 if [ -f "$bindir/geo/regso.topo.json" ]; then
     set -- "$@" --geometry "$bindir/geo"
 else

@@ -27,6 +27,9 @@
  *   inequality(year,level,code,name,idx,value,se,lower,upper,expected,
  *              n_deso,n_persons,flag)
  *   geometry(layer,schematic,topojson)
+ *   police_areas(id,name,category,rank,ort,region,area_m2,list_year)
+ *   police_overlap(id,level,code,share,area_type,type_year,layer)
+ *                                   with --police (src/barometer/police.c)
  *
  * Suppressed cells keep no numbers (NaN in the slice, NULL in type_values).  The file is written under a temporary name and
  * renamed into place only when complete. */
@@ -117,6 +120,15 @@ typedef struct om_build_options {
                                                      (main age, all) is at least this; smaller
                                                      län have them withheld (0 = publish all;
                                                      `omrade build` uses 10000) */
+    const char *police;                           /* the police's list of utsatta områden (polygon
+                                                     layer, data/polisen/uso_2023.shp); NULL = none */
+    const char *police_units[OM_BUILD_MAX_INPUTS]; /* polygon layers with DeSO, RegSO, kommun or län
+                                                     codes: each police area's overlap with their
+                                                     units (DeSO summed into RegSO); each level from
+                                                     one layer only */
+    size_t n_police_units;
+    int police_year;                              /* year of the list (0 = 2023): area types of
+                                                     that year or the latest before */
     om_progress progress;                         /* reading and protecting; fn may be NULL */
 } om_build_options;
 
@@ -140,6 +152,13 @@ typedef struct om_build_report {
     int64_t cells_withheld_lan; /* cross-classified cells of small län (lan_cross_min): status 4
                                    in the slices, not counted in cells_withheld */
     int32_t layers;         /* geometry layers stored */
+    bool police_skipped;    /* --police given but omrade built without GDAL: no police tables */
+    int64_t police_areas;   /* police areas stored */
+    int64_t police_overlaps; /* (area, unit) overlaps read (DeSO before summing into RegSO) */
+    int64_t police_in_regso; /* police areas with an overlap with at least one RegSO */
+    int64_t police_outside; /* police areas overlapping no unit of any layer */
+    int64_t police_unlinked; /* overlaps with a unit code not in the registry (not stored) */
+    char first_police_unlinked[64];
     char first_unlinked[128]; /* the first area text that did not link, for the message */
 } om_build_report;
 

@@ -230,6 +230,29 @@ typedef struct om_need_police_report {
 om_status om_need_police(const char *police_path, const char *units_path, const char *unit_field,
                          FILE *out, om_need_police_report *rep, om_error *err);
 
+/* Each listed area's overlap with the units of a polygon layer: the share
+ * of the area's own area that lies in each unit, area(area ∩ unit) /
+ * area(area), computed by GEOS (via GDAL) in the police list's coordinate
+ * system (SWEREF 99 TM for uso_2023: planar metres).  For every listed area,
+ * in list order, fn is called once with unit NULL (the area itself), then
+ * once per unit it overlaps with share > 0.  Shares of an area sum to 1
+ * when the layer covers it and to less where it does not (a layer covering
+ * part of the country); rep->unassigned counts areas overlapping no unit.
+ * A non-OK status from fn stops the walk and is returned.  Errors as
+ * om_need_police. */
+typedef struct om_need_overlap {
+    int64_t index;                   /* the area's position in the list, from 0 */
+    const char *name, *category;     /* NAMN, KATEGORI */
+    const char *ort, *region;        /* ORT, REGION ("" when absent) */
+    int rank;                        /* 1 särskilt utsatt, 2 utsatt, 3 riskområde */
+    double area;                     /* the area's area, m2 in SWEREF 99 TM */
+    const char *unit;                /* NULL: the area itself */
+    double share;                    /* 0 < share <= 1 */
+} om_need_overlap;
+typedef om_status (*om_need_overlap_fn)(void *ctx, const om_need_overlap *o, om_error *err);
+om_status om_need_police_overlap(const char *police_path, const char *units_path, const char *unit_field,
+                                 om_need_overlap_fn fn, void *ctx, om_need_police_report *rep, om_error *err);
+
 /* CNI weights from a CSV variable,weight naming each of the seven CNI
  * variables once (om_need_columns(OM_NEED_CNI) after "population"), each a
  * number >= 0.  Errors: OM_ERR_INPUT naming the unknown, repeated or

@@ -128,4 +128,9 @@ struct sqlite3;
 om_status om_barometer__change_tables(struct sqlite3 *db, const om_geo *g, const om_build_options *opt,
                                       om_error *err);
 
+/* The police list and its overlaps (police.c), after the area types; sets
+ * rep->police_skipped and writes nothing without GDAL. */
+om_status om_barometer__police(struct sqlite3 *db, const om_geo *g, const om_build_options *opt,
+                               om_build_report *rep, om_error *err);
+
 #endif

@@ -327,7 +327,10 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
     memset(rep, 0, sizeof *rep);
     if (!opt || !opt->out || !*opt->out)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected an output file (--out)");
-    if (opt->n_types + opt->n_sei + opt->n_indicators + opt->n_seg + opt->n_need == 0 && !opt->geometry_dir)
+    if (opt->police && !opt->n_police_units)
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected --police-units FILE with --police");
+    if (opt->n_types + opt->n_sei + opt->n_indicators + opt->n_seg + opt->n_need == 0 && !opt->geometry_dir &&
+        !opt->police)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected at least one input (--types, --sei, --indicators, --seg, --need, --geometry)");
     bctx b = {0};
@@ -369,6 +372,8 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
         s = om_barometer_load_need(&b, opt->need[i], err);
     if (s == OM_OK && opt->geometry_dir)
         s = load_geometry(&b, opt->geometry_dir, err);
+    if (s == OM_OK && opt->police)
+        s = om_barometer__police(b.db, b.geo, opt, rep, err);
     if (s == OM_OK)
         s = om_barometer_finish_indicators(&b, err);
     if (s == OM_OK)

@@ -42,7 +42,14 @@ static void help(FILE *fp)
             "                     10000; 0 = every län); in smaller län they are withheld\n"
             "                     and protected like suppressed cells\n"
             "  --linkage TEXT     how persons were linked to areas (stored as provenance)\n"
-            "  --synthetic        the data are synthetic (stored; the web pages say so)\n\n"
+            "  --synthetic        the data are synthetic (stored; the web pages say so)\n"
+            "  --police LIST      the police's list of utsatta områden (data/polisen/uso_2023.shp):\n"
+            "                     stored with each area's share in the units of --police-units\n"
+            "                     (GEOS; needs GDAL)\n"
+            "  --police-units FILE  polygon layer with DeSO, RegSO, kommun or län codes (e.g.\n"
+            "                     data/geo/swe-maps-kommun.geojson); DeSO are summed into RegSO;\n"
+            "                     repeatable, one layer per level\n"
+            "  --police-year Y    year of the list (default 2023): the RegSO area types of Y\n\n"
             "example:\n"
             "  omrade build --types data/scb/regso-omradestyp-2022.csv \\\n"
             "      --types data/scb/regso-omradestyp-2023.csv --out barometer.db\n");
@@ -72,6 +79,9 @@ static int run(int argc, char **argv)
                                          {"kommun-crosses", no_argument, 0, 'K'},
                                          {"lan-cross-min", required_argument, 0, 'L'},
                                          {"synthetic", no_argument, 0, 'S'},
+                                         {"police", required_argument, 0, 'P'},
+                                         {"police-units", required_argument, 0, 'U'},
+                                         {"police-year", required_argument, 0, 'Y'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     om_build_options o;
@@ -94,6 +104,13 @@ static int run(int argc, char **argv)
         case 'B': o.regso_breakdowns = true; break;
         case 'K': o.kommun_crosses = true; break;
         case 'S': o.synthetic = true; break;
+        case 'P': o.police = optarg; break;
+        case 'U': rc = add(o.police_units, &o.n_police_units, optarg); break;
+        case 'Y':
+            if (!om_cli_parse_int(optarg, 1990, 2100, &v))
+                return om_cli_usage("build", "expected --police-year 1990..2100, found '%s'", optarg);
+            o.police_year = (int)v;
+            break;
         case 'L':
             if (!om_cli_parse_int(optarg, 0, 1000000000, &v))
                 return om_cli_usage("build", "expected --lan-cross-min 0..1000000000, found '%s'", optarg);
@@ -144,6 +161,15 @@ static int run(int argc, char **argv)
     if (r.groups_failed)
         fprintf(stderr, "omrade build: %lld table sets (indicator family x year) had no safe suppression "
                 "pattern: their sensitive cells were all suppressed\n", (long long)r.groups_failed);
+    if (r.police_skipped)
+        fprintf(stderr, "omrade build: police list not stored: this omrade was built without GDAL "
+                "(-DOMRADE_WITH_GDAL=OFF); no police_areas table\n");
+    else if (o.police)
+        fprintf(stderr, "omrade build: %lld police areas stored, %lld overlaps; %lld overlap at least one RegSO, "
+                "%lld with none stored; %lld overlaps with unit codes not in the registry, not stored%s%s%s\n",
+                (long long)r.police_areas, (long long)r.police_overlaps, (long long)r.police_in_regso,
+                (long long)r.police_outside, (long long)r.police_unlinked, r.police_unlinked ? " (first: '" : "",
+                r.first_police_unlinked, r.police_unlinked ? "')" : "");
     if (r.rows_unlinked)
         fprintf(stderr, "omrade build: %lld rows did not link to an area (first: '%s')\n",
                 (long long)r.rows_unlinked, r.first_unlinked);

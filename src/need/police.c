@@ -42,6 +42,13 @@ om_status om_need_police(const char *police_path, const char *units_path, const 
                         "this omrade was built without GDAL (configured with -DOMRADE_WITH_GDAL=OFF); "
                         "rebuild with GDAL (Debian: libgdal-dev) to read the police list");
 }
+
+om_status om_need_police_overlap(const char *police_path, const char *units_path, const char *unit_field,
+                                 om_need_overlap_fn fn, void *ctx, om_need_police_report *rep, om_error *err)
+{
+    (void)units_path, (void)unit_field, (void)fn, (void)ctx;
+    return om_need_police(police_path, NULL, NULL, NULL, rep, err);
+}
 #else
 
 typedef struct {
@@ -96,35 +103,38 @@ static bool append_name(char **names, const char *name)
     return true;
 }
 
-om_status om_need_police(const char *police_path, const char *units_path, const char *unit_field,
-                         FILE *out, om_need_police_report *rep, om_error *err)
+/* The units of a polygon layer, features with the same code united. */
+static const char *const UNIT_GUESS[] = {"knkod", "kommunkod", "kommun", "lnkod", "regsokod", "regso_kod",
+                                         "regso", "desokod", "deso_kod", "deso", "unit", "code", NULL};
+
+static void units_free(unit_t *u, size_t nu)
 {
-    static const char *const guess[] = {"knkod", "kommunkod", "kommun", "lnkod", "regsokod", "regso_kod",
-                                        "regso", "desokod", "deso_kod", "deso", "unit", "code", NULL};
-    memset(rep, 0, sizeof *rep);
+    for (size_t j = 0; j < nu; j++) {
+        free(u[j].code);
+        free(u[j].names);
+        if (u[j].geom)
+            OGR_G_DestroyGeometry(u[j].geom);
+    }
+    free(u);
+}
+
+static om_status load_units(GDALDatasetH uds, const char *units_path, const char *unit_field, unit_t **uo,
+                            size_t *nuo, om_need_police_report *rep, om_error *err)
+{
     om_status s = OM_OK;
-    GDALDatasetH uds = open_vector(units_path, err), pds = NULL;
     unit_t *u = NULL;
     size_t nu = 0, cap = 0;
     om_strmap *idx = NULL;
-    OGRCoordinateTransformationH ct = NULL;
-    OGRSpatialReferenceH psrs_c = NULL, usrs_c = NULL;
-    if (!uds)
-        return OM_ERR_IO;
     OGRLayerH ul = GDALDatasetGetLayer(uds, 0);
-    int uf = field_index(OGR_L_GetLayerDefn(ul), unit_field, guess);
-    if (uf < 0) {
-        s = om_error_set(err, OM_ERR_INPUT, units_path, 0, 0,
-                         unit_field ? "expected a field '%s' in layer '%s'"
-                                    : "expected a unit code field (KnKod, kommunkod, LnKod, regsokod, desokod, "
-                                      "unit or code) in layer '%s%s'",
-                         unit_field ? unit_field : "", OGR_L_GetName(ul));
-        goto done;
-    }
-    if (!(idx = om_strmap_new(512))) {
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
+    int uf = field_index(OGR_L_GetLayerDefn(ul), unit_field, UNIT_GUESS);
+    if (uf < 0)
+        return om_error_set(err, OM_ERR_INPUT, units_path, 0, 0,
+                            unit_field ? "expected a field '%s' in layer '%s'"
+                                       : "expected a unit code field (KnKod, kommunkod, LnKod, regsokod, desokod, "
+                                         "unit or code) in layer '%s%s'",
+                            unit_field ? unit_field : "", OGR_L_GetName(ul));
+    if (!(idx = om_strmap_new(512)))
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     OGRFeatureH f;
     OGR_L_ResetReading(ul);
     while (s == OM_OK && (f = OGR_L_GetNextFeature(ul)) != NULL) {
@@ -163,41 +173,102 @@ om_status om_need_police(const char *police_path, const char *units_path, const 
         }
         OGR_F_Destroy(f);
     }
-    if (s != OM_OK)
-        goto done;
+    om_strmap_free(idx);
     rep->units = (int64_t)nu;
+    *uo = u;
+    *nuo = nu;
+    return s;
+}
 
+static om_status police_fields(GDALDatasetH pds, const char *police_path, int *fname, int *fcat, om_error *err)
+{
+    OGRLayerH pl = GDALDatasetGetLayer(pds, 0);
+    OGRFeatureDefnH pd = OGR_L_GetLayerDefn(pl);
+    *fname = field_index(pd, "NAMN", NULL), *fcat = field_index(pd, "KATEGORI", NULL);
+    if (*fname < 0 || *fcat < 0)
+        return om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
+                            "expected the police list's fields NAMN and KATEGORI in layer '%s'", OGR_L_GetName(pl));
+    return OM_OK;
+}
+
+/* A transformation from `from` to `to` (NULL when they are the same or one
+ * is unknown); the clones are freed by ct_free. */
+typedef struct {
+    OGRCoordinateTransformationH ct;
+    OGRSpatialReferenceH a, b;
+} ct_t;
+
+static om_status ct_make(ct_t *c, OGRSpatialReferenceH from, OGRSpatialReferenceH to, const char *path,
+                         const char *other, om_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (!from || !to || OSRIsSame(from, to))
+        return OM_OK;
+    c->a = OSRClone(from);
+    c->b = OSRClone(to);
+    OSRSetAxisMappingStrategy(c->a, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(c->b, OAMS_TRADITIONAL_GIS_ORDER);
+    if (!(c->ct = OCTNewCoordinateTransformation(c->a, c->b)))
+        return om_error_set(err, OM_ERR_INPUT, path, 0, 0,
+                            "expected a coordinate system that can be transformed to that of %s", other);
+    return OM_OK;
+}
+
+static void ct_free(ct_t *c)
+{
+    if (c->ct)
+        OCTDestroyCoordinateTransformation(c->ct);
+    if (c->a)
+        OSRDestroySpatialReference(c->a);
+    if (c->b)
+        OSRDestroySpatialReference(c->b);
+}
+
+static int category_of(const char *cat)
+{
+    int k = 0;
+    while (k < 3 && strcmp(cat, CATEGORY[k]) != 0)
+        k++;
+    return k;
+}
+
+static bool envelopes_apart(OGRGeometryH a, OGRGeometryH b)
+{
+    OGREnvelope pe, ue;
+    OGR_G_GetEnvelope(a, &pe);
+    OGR_G_GetEnvelope(b, &ue);
+    return ue.MaxX < pe.MinX || pe.MaxX < ue.MinX || ue.MaxY < pe.MinY || pe.MaxY < ue.MinY;
+}
+
+om_status om_need_police(const char *police_path, const char *units_path, const char *unit_field,
+                         FILE *out, om_need_police_report *rep, om_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    om_status s = OM_OK;
+    GDALDatasetH uds = open_vector(units_path, err), pds = NULL;
+    unit_t *u = NULL;
+    size_t nu = 0;
+    ct_t ct = {0};
+    int fname, fcat;
+    if (!uds)
+        return OM_ERR_IO;
+    OGRLayerH ul = GDALDatasetGetLayer(uds, 0);
+    if ((s = load_units(uds, units_path, unit_field, &u, &nu, rep, err)) != OM_OK)
+        goto done;
     if (!(pds = open_vector(police_path, err))) {
         s = OM_ERR_IO;
         goto done;
     }
     OGRLayerH pl = GDALDatasetGetLayer(pds, 0);
-    OGRFeatureDefnH pd = OGR_L_GetLayerDefn(pl);
-    int fname = field_index(pd, "NAMN", NULL), fcat = field_index(pd, "KATEGORI", NULL);
-    if (fname < 0 || fcat < 0) {
-        s = om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
-                         "expected the police list's fields NAMN and KATEGORI in layer '%s'", OGR_L_GetName(pl));
+    if ((s = police_fields(pds, police_path, &fname, &fcat, err)) != OM_OK ||
+        (s = ct_make(&ct, OGR_L_GetSpatialRef(pl), OGR_L_GetSpatialRef(ul), police_path, units_path, err)) != OM_OK)
         goto done;
-    }
-    OGRSpatialReferenceH psrs = OGR_L_GetSpatialRef(pl), usrs = OGR_L_GetSpatialRef(ul);
-    if (psrs && usrs && !OSRIsSame(psrs, usrs)) {
-        psrs_c = OSRClone(psrs);
-        usrs_c = OSRClone(usrs);
-        OSRSetAxisMappingStrategy(psrs_c, OAMS_TRADITIONAL_GIS_ORDER);
-        OSRSetAxisMappingStrategy(usrs_c, OAMS_TRADITIONAL_GIS_ORDER);
-        if (!(ct = OCTNewCoordinateTransformation(psrs_c, usrs_c))) {
-            s = om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
-                             "expected a coordinate system that can be transformed to that of %s", units_path);
-            goto done;
-        }
-    }
+    OGRFeatureH f;
     OGR_L_ResetReading(pl);
     while (s == OM_OK && (f = OGR_L_GetNextFeature(pl)) != NULL) {
         const char *name = OGR_F_GetFieldAsString(f, fname), *cat = OGR_F_GetFieldAsString(f, fcat);
         long long fid = (long long)OGR_F_GetFID(f);
-        int k = 0;
-        while (k < 3 && strcmp(cat, CATEGORY[k]) != 0)
-            k++;
+        int k = category_of(cat);
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         OGRGeometryH pt = g && !OGR_G_IsEmpty(g) ? OGR_G_Clone(g) : NULL;
         if (pt)
@@ -207,23 +278,20 @@ om_status om_need_police(const char *police_path, const char *units_path, const 
             s = om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
                              "expected KATEGORI %s, %s or %s in feature %lld (%s), found '%s'", CATEGORY[0],
                              CATEGORY[1], CATEGORY[2], fid, name, cat);
-        } else if (!pt || (ct && OGR_G_Transform(pt, ct) != OGRERR_NONE)) {
+        } else if (!pt || (ct.ct && OGR_G_Transform(pt, ct.ct) != OGRERR_NONE)) {
             s = om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
                              "expected a polygon in feature %lld (%s)", fid, name);
         } else {
             /* the unit overlapping most; none: the nearest */
             size_t j = nu, near = nu;
             double best = 0, dmin = 0;
-            OGREnvelope pe, ue;
-            OGR_G_GetEnvelope(pt, &pe);
             for (size_t q = 0; q < nu; q++) {
                 if (!u[q].geom)
                     continue;
                 double d = OGR_G_Distance(u[q].geom, pt);
                 if (near == nu || d < dmin)
                     near = q, dmin = d;
-                OGR_G_GetEnvelope(u[q].geom, &ue);
-                if (ue.MaxX < pe.MinX || pe.MaxX < ue.MinX || ue.MaxY < pe.MinY || pe.MaxY < ue.MinY)
+                if (envelopes_apart(pt, u[q].geom))
                     continue;
                 OGRGeometryH x = OGR_G_Intersection(u[q].geom, pt);
                 double a = x ? OGR_G_Area(x) : 0;
@@ -266,20 +334,107 @@ om_status om_need_police(const char *police_path, const char *units_path, const 
     if (ferror(out))
         s = om_afile_stream_error(out, err);
 done:
-    for (size_t j = 0; j < nu; j++) {
-        free(u[j].code);
-        free(u[j].names);
-        if (u[j].geom)
-            OGR_G_DestroyGeometry(u[j].geom);
+    units_free(u, nu);
+    ct_free(&ct);
+    if (pds)
+        GDALClose(pds);
+    GDALClose(uds);
+    return s;
+}
+
+/* Overlap shares: the units are transformed into the police list's
+ * coordinate system (SWEREF 99 TM for uso_2023, a projected system in
+ * metres), so that areas are planar areas in metres rather than in degrees
+ * of a geographic system; share = area(police ∩ unit) / area(police),
+ * intersection and area by GEOS (OGR_G_Intersection, OGR_G_Area). */
+om_status om_need_police_overlap(const char *police_path, const char *units_path, const char *unit_field,
+                                 om_need_overlap_fn fn, void *ctx, om_need_police_report *rep, om_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    om_status s = OM_OK;
+    GDALDatasetH uds = open_vector(units_path, err), pds = NULL;
+    unit_t *u = NULL;
+    size_t nu = 0;
+    ct_t ct = {0};
+    int fname, fcat;
+    if (!uds)
+        return OM_ERR_IO;
+    OGRLayerH ul = GDALDatasetGetLayer(uds, 0);
+    if ((s = load_units(uds, units_path, unit_field, &u, &nu, rep, err)) != OM_OK)
+        goto done;
+    if (!(pds = open_vector(police_path, err))) {
+        s = OM_ERR_IO;
+        goto done;
     }
-    free(u);
-    om_strmap_free(idx);
-    if (ct)
-        OCTDestroyCoordinateTransformation(ct);
-    if (psrs_c)
-        OSRDestroySpatialReference(psrs_c);
-    if (usrs_c)
-        OSRDestroySpatialReference(usrs_c);
+    OGRLayerH pl = GDALDatasetGetLayer(pds, 0);
+    if ((s = police_fields(pds, police_path, &fname, &fcat, err)) != OM_OK ||
+        (s = ct_make(&ct, OGR_L_GetSpatialRef(ul), OGR_L_GetSpatialRef(pl), units_path, police_path, err)) != OM_OK)
+        goto done;
+    for (size_t q = 0; q < nu; q++)
+        if (u[q].geom) {
+            OGR_G_FlattenTo2D(u[q].geom);
+            if (ct.ct && OGR_G_Transform(u[q].geom, ct.ct) != OGRERR_NONE) {
+                s = om_error_set(err, OM_ERR_INPUT, units_path, 0, 0,
+                                 "expected unit %s's polygon to transform to the police list's coordinate system",
+                                 u[q].code);
+                goto done;
+            }
+        }
+    OGRFeatureDefnH pd = OGR_L_GetLayerDefn(pl);
+    int fort = field_index(pd, "ORT", NULL), freg = field_index(pd, "REGION", NULL);
+    OGRFeatureH f;
+    OGR_L_ResetReading(pl);
+    while (s == OM_OK && (f = OGR_L_GetNextFeature(pl)) != NULL) {
+        om_need_overlap o = {0};
+        o.name = OGR_F_GetFieldAsString(f, fname);
+        o.category = OGR_F_GetFieldAsString(f, fcat);
+        o.ort = fort >= 0 ? OGR_F_GetFieldAsString(f, fort) : "";
+        o.region = freg >= 0 ? OGR_F_GetFieldAsString(f, freg) : "";
+        o.index = rep->areas++;
+        long long fid = (long long)OGR_F_GetFID(f);
+        int k = category_of(o.category);
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        OGRGeometryH pt = g && !OGR_G_IsEmpty(g) ? OGR_G_Clone(g) : NULL;
+        if (pt)
+            OGR_G_FlattenTo2D(pt);
+        double area = pt ? OGR_G_Area(pt) : 0;
+        if (k == 3) {
+            s = om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
+                             "expected KATEGORI %s, %s or %s in feature %lld (%s), found '%s'", CATEGORY[0],
+                             CATEGORY[1], CATEGORY[2], fid, o.name, o.category);
+        } else if (!pt || !(area > 0)) {
+            s = om_error_set(err, OM_ERR_INPUT, police_path, 0, 0,
+                             "expected a polygon with an area in feature %lld (%s)", fid, o.name);
+        } else {
+            rep->by_category[k]++;
+            o.rank = k + 1;
+            o.area = area;
+            s = fn(ctx, &o, err); /* the area itself, unit NULL */
+            int hits = 0;
+            for (size_t q = 0; s == OM_OK && q < nu; q++) {
+                if (!u[q].geom || envelopes_apart(pt, u[q].geom))
+                    continue;
+                OGRGeometryH x = OGR_G_Intersection(u[q].geom, pt);
+                double a = x ? OGR_G_Area(x) : 0;
+                if (x)
+                    OGR_G_DestroyGeometry(x);
+                if (!(a > 0))
+                    continue;
+                o.unit = u[q].code;
+                o.share = a / area;
+                hits++;
+                s = fn(ctx, &o, err);
+            }
+            if (!hits && !rep->unassigned++)
+                snprintf(rep->first_unassigned, sizeof rep->first_unassigned, "%s", o.name);
+        }
+        if (pt)
+            OGR_G_DestroyGeometry(pt);
+        OGR_F_Destroy(f);
+    }
+done:
+    units_free(u, nu);
+    ct_free(&ct);
     if (pds)
         GDALClose(pds);
     GDALClose(uds);

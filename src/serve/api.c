@@ -776,6 +776,36 @@ static void ep_need(sqlite3 *db, const om_query *q, om_resp *r)
     sqlite3_finalize(st);
 }
 
+/* The police's list of utsatta områden with each area's overlap with RegSO
+ * and kommuner (tables police_areas, police_overlap: `omrade build
+ * --police`): one row per area and unit, share = the part of the police
+ * area's area in the unit, the RegSO's area type of the list's year; an
+ * area overlapping no unit has one row with level NULL.  Databases without
+ * the tables (no --police, or omrade built without GDAL) answer no rows. */
+static void ep_police(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"level", NULL};
+    const char *level = om_query_get(q, "level");
+    if (!allowed(q, p, r) || (level && !check_set("level", level, LEVELS, r)))
+        return;
+    bool have = om_serve__has_column(db, "police_overlap", "share");
+    sqlite3_stmt *st = prep(db,
+                            have ? "SELECT p.id, p.name, p.category, p.rank, p.ort, p.region, p.list_year, o.level, "
+                                   "o.code, a.name AS area_name, o.share, o.area_type, o.type_year "
+                                   "FROM police_areas p LEFT JOIN police_overlap o ON o.id = p.id "
+                                   "AND (?1 IS NULL OR o.level = ?1) LEFT JOIN areas a ON a.code = o.code "
+                                   "ORDER BY p.rank, p.ort, p.name, p.id, o.level DESC, o.share DESC, o.code"
+                                 : "SELECT NULL AS id, NULL AS name, NULL AS category, NULL AS rank, NULL AS ort, "
+                                   "NULL AS region, NULL AS list_year, NULL AS level, NULL AS code, NULL AS area_name, "
+                                   "NULL AS share, NULL AS area_type, NULL AS type_year WHERE 0",
+                            r);
+    if (!st)
+        return;
+    bind_text_or_null(st, 1, level);
+    table(st, q, "police", r);
+    sqlite3_finalize(st);
+}
+
 /* Run `sql` with one text parameter and add its table under `key`; false
  * (with r set to a 500 answer) when the statement cannot be prepared. */
 static bool add_table(sqlite3 *db, cJSON *o, const char *key, const char *sql, const char *param, om_resp *r)
@@ -977,6 +1007,7 @@ void om_serve_api(sqlite3 *db, const char *path, const om_query *q, om_resp *r)
                   {"/api/transitions", ep_transitions},
                   {"/api/anchored", ep_anchored},
                   {"/api/need", ep_need},
+                  {"/api/police", ep_police},
                   {"/api/area", ep_area},
                   {"/api/export.csv.gz", ep_export}};
     r->status = 0;

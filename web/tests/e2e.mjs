@@ -85,6 +85,20 @@ try {
   check(pol.length === 59 && pol[0][3] === 'Särskilt utsatt område' && pol.at(-1)[3] === 'Riskområde' &&
     pol.some((r) => r[0] === 'Rosengård' && r[1] === 'Malmö' && r[3] === 'Särskilt utsatt område'),
   `police areas as a table with place, region and category (${pol.length} rows)`);
+  // ... with each area's overlap from `omrade build --police` (GEOS): Gottsunda
+  // lies in four RegSO of the real Uppsala DeSO layer (shares 36/32/27/5 %,
+  // summing to 100 %), areas outside that layer say they have no RegSO overlap
+  if (process.env.OMRADE_E2E_POLICE_OVERLAP !== '0') {
+    const gott = await page.$$eval('#policetable tbody tr', (trs) => trs.map((tr) => [...tr.children])
+      .filter((c) => c[0].textContent === 'Gottsunda').map((c) => [...c[4].querySelectorAll('li')].map((li) => li.textContent)));
+    const pcts = (gott[0] || []).map((x) => Number(x.match(/(\d+) %/)[1]));
+    check(gott.length === 1 && pcts.length === 4 && pcts.reduce((a, b) => a + b, 0) === 100 &&
+      gott[0][0] === 'Mellersta Valsätra-Gottsunda centrum-Östra Gottsunda 36 % (områdestyp 2)' &&
+      pol.some((r) => r[0] === 'Rosengård' && r[4] === 'Ingen överlappning med inlästa gränser' && r[5] === 'Malmö 100 %'),
+    `police table lists RegSO shares and area types (Gottsunda: ${JSON.stringify(gott[0])})`);
+  } else {
+    check(pol.every((r) => r.length === 4), 'omrade without GDAL: police table without overlap columns');
+  }
   await axe('police layer and table');
 
   // choose a kommun by search

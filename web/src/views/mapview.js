@@ -179,25 +179,52 @@ async function lineView(st, ind, unit, breakdown) {
 
 // The police's list of vulnerable areas (2023) as a table beside the layer:
 // name, place, police region and category, the most severe first, with
-// the same downloads as every table.
+// the same downloads as every table.  When the database has the overlaps
+// computed by `omrade build --police` (/api/police), each area also lists
+// the RegSO and kommuner it overlaps: the share of the police area's area
+// in each, and the RegSO's area type.
 const POLICE_CAT = {'Särskilt utsatt område': ['policeCat1', 1], 'Utsatt område': ['policeCat2', 2], 'Riskområde': ['policeCat3', 3]};
-async function policeTable() {
+async function policeRows() {
+  const tbl = await api('police').catch(() => null);
+  if (tbl && tbl.rows.length) {
+    const by = new Map();
+    for (const r of rowsToObjects(tbl)) {
+      if (!by.has(r.id)) by.set(r.id, {name: r.name, ort: r.ort, region: r.region, category: r.category, regso: [], kommun: []});
+      if (r.level === 'regso' || r.level === 'kommun') by.get(r.id)[r.level].push(r);
+    }
+    return {rows: [...by.values()], overlap: true};
+  }
   const topo = await layer('police');
-  const rows = topo.objects.police.geometries.map((g) => g.properties)
-    .sort((a, b) => (POLICE_CAT[a.category]?.[1] ?? 9) - (POLICE_CAT[b.category]?.[1] ?? 9) || a.ort.localeCompare(b.ort, 'sv') || a.name.localeCompare(b.name, 'sv'));
+  return {rows: topo.objects.police.geometries.map((g) => g.properties), overlap: false};
+}
+const sharePct = (o) => (o.share < 0.005 ? '< 1 %' : `${Math.round(o.share * 100)} %`);
+const overlapText = (list, withType) => list.map((o) => `${o.area_name || o.code} ${sharePct(o)}` +
+  (withType && o.area_type ? ` (${t('areaType').toLowerCase()} ${o.area_type})` : '')).join('; ');
+const overlapList = (list, withType) => (list.length
+  ? h('ul', {class: 'overlap'}, list.map((o) => h('li', {text: overlapText([o], withType)})))
+  : t('policeNoOverlap'));
+async function policeTable() {
+  const {rows, overlap} = await policeRows();
+  rows.sort((a, b) => (POLICE_CAT[a.category]?.[1] ?? 9) - (POLICE_CAT[b.category]?.[1] ?? 9) || a.ort.localeCompare(b.ort, 'sv') || a.name.localeCompare(b.name, 'sv'));
   const cat = (r) => (POLICE_CAT[r.category] ? t(POLICE_CAT[r.category][0]) : r.category);
   const title = t('policeTable');
   // a table of texts only: its columns are all dimensions, no measures
   const text = (f) => (r) => ({code: f(r), text: f(r)});
+  const extra = overlap ? [{id: 'regso', label: t('policeRegso'), key: text((r) => overlapText(r.regso, true))},
+    {id: 'kommun', label: t('policeKommun'), key: text((r) => overlapText(r.kommun, false))}] : [];
   const ds = dataset({title, fixed: [], measures: [], rows,
     dims: [{id: 'area', label: t('name'), key: text((r) => r.name)}, {id: 'place', label: t('policePlace'), key: text((r) => r.ort)},
-      {id: 'region', label: t('policeRegion'), key: text((r) => r.region)}, {id: 'category', label: t('policeCat'), key: (r) => ({code: r.category, text: cat(r)})}]});
+      {id: 'region', label: t('policeRegion'), key: text((r) => r.region)}, {id: 'category', label: t('policeCat'), key: (r) => ({code: r.category, text: cat(r)})},
+      ...extra]});
   return h('section', {'aria-labelledby': 'police-h'}, h('h2', {id: 'police-h', text: title}),
+    overlap ? h('p', {class: 'note', id: 'police-overlap-note', text: t('policeOverlapNote')}) : null,
     downloads(ds),
     dataTable(title, [
       {label: t('name'), get: (r) => r.name},
       {label: t('policePlace'), get: (r) => r.ort},
       {label: t('policeRegion'), get: (r) => r.region},
       {label: t('policeCat'), get: cat},
+      ...(overlap ? [{label: t('policeRegso'), get: (r) => overlapList(r.regso, true)},
+        {label: t('policeKommun'), get: (r) => overlapList(r.kommun, false)}] : []),
     ], rows, {id: 'policetable'}));
 }
