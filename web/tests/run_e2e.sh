@@ -14,6 +14,7 @@ trap cleanup EXIT INT TERM
 fx="$root/tests/data/barometer"
 "$OMRADE" build --types "$root/data/scb/regso-omradestyp-2022.csv" --types "$root/data/scb/regso-omradestyp-2023.csv" \
     --sei "$fx/sei.csv" --indicators "$fx/indicators.csv" --seg "$fx/seg.csv" --geometry "$GEO" \
+    --need "$fx/need-child-cni.csv" --need "$fx/need-key2011.csv" --need "$fx/need-key2013.csv" \
     --out "$tmp/b.db" 2>"$tmp/build.log"
 # The fixtures are made-up numbers, not register data: say so, as a database
 # built from the synthetic population does (meta data_source), so the test
