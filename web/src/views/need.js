@@ -77,7 +77,7 @@ export async function viewNeed(params) {
       {id: 'units', label: t('kommun'), unit: 'count', get: (r) => r.units}],
     rows});
   const parts = [h1, controls, h('p', {class: 'note', text: t('needNote')}), wrap(cap, table),
-    downloads(ds, 'need', {code, year, format: 'csv'})];
+    downloads(ds, 'need', {code, year})];
 
   const pairs = rankPairs(rows);
   parts.push(h('h2', {text: t('needCompare')}), h('p', {class: 'note', text: t('needCompareNote')}));
