@@ -29,7 +29,7 @@ else
 fi
 if [ ! -f "$work/synth/person_year.csv" ]; then
     echo "== synthetic population (scale ${OMRADE_DEMO_SCALE:-0.1}, seed 1)"
-    "$OMRADE" synth --scale "${OMRADE_DEMO_SCALE:-0.1}" --seed 1 --out "$work/synth"
+    "$OMRADE" synth --scale "${OMRADE_DEMO_SCALE:-0.1}" --seed 1 --households --out "$work/synth"
 fi
 echo "== barometer indicators of the synthetic population"
 "$OMRADE" indicators "$work/synth" --barometer --out "$work/barometer-indicators.csv"
@@ -47,6 +47,22 @@ if [ ! -f "$work/inequality.csv" ]; then
         --replicates 100 --out "$work/inequality.csv"
 fi
 set -- "$@" --seg "$work/inequality.csv"
+# Need indices per kommun for the need view (#/behov, docs/need.md): the
+# child-adapted SEI and the 2011 and 2013 sorting keys of the synthetic
+# population in 2023.  No CNI: omrade has no published CNI weights, and
+# made-up weights would be shown as if they were the index.
+if [ -f "$work/synth/households.csv" ]; then
+    echo "== need indices per kommun (child SEI, sorting keys 2011 and 2013)"
+    if [ ! -f "$work/need-counts.csv" ]; then
+        "$OMRADE" need --synth "$work/synth" --year 2023 --level kommun --out "$work/need-counts.csv"
+    fi
+    for i in child-sei key2011 key2013; do
+        "$OMRADE" need "$work/need-counts.csv" --index $i --year 2023 --out "$work/need-$i.csv"
+        set -- "$@" --need "$work/need-$i.csv"
+    done
+else
+    echo "demo-barometer: no $work/synth/households.csv (synth without --households): no need indices" >&2
+fi
 echo "== omrade build (disclosure control of the whole publication, audited by LP)"
 "$OMRADE" build "$@" --synthetic --out "$work/barometer.db"
 echo "== omrade serve: the barometer is at http://127.0.0.1:$port/  (Ctrl-C stops)"

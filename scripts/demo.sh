@@ -24,7 +24,7 @@ sh "$root/examples/realism-2022/run.sh" "$OMRADE" | tail -n 12
 scale=${OMRADE_DEMO_SCALE:-0.1}
 export OMRADE_DEMO_SCALE=$scale
 say "2. Synthetic Sweden at scale $scale (seed 1) -> $out/synth"
-"$OMRADE" synth --scale "$scale" --seed 1 --out "$out/synth"
+"$OMRADE" synth --scale "$scale" --seed 1 --households --out "$out/synth"
 ls -l "$out/synth" | awk 'NR > 1 { printf "   %-20s %10d bytes\n", $9, $5 }'
 
 say "3. Indicators -> SEI -> area types ($out/types.csv), summaries ($out/types-summary.csv)"

@@ -384,7 +384,12 @@ om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
  * (year, level, code, idx, value) of table need, for the barometer's
  * comparison of the indices per kommun.  The unit is a kommun, län or
  * RegSO code of the registry (tried in that order); other units are counted
- * as unlinked, empty values (an index undefined for the unit) are skipped. */
+ * as unlinked, empty values (an index undefined for the unit) are skipped.
+ * Both sorteringsnyckel forms write `key,group`; the 2011 form has low
+ * education among its parts and the 2013 form dropped it (Öppna jämförelser
+ * ekonomiskt bistånd), so a file with `low_education` and `low_income` is
+ * stored as key2011/group2011 and one with `low_income` only as
+ * key2013/group2013, and the two can be compared in one database. */
 om_status om_barometer_load_need(bctx *b, const char *path, om_error *err)
 {
     static const char *const cols[] = {"cni", "key", "group", "sei_0_5", "z_0_5", "sei_6_17", "z_6_17"};
@@ -403,6 +408,13 @@ om_status om_barometer_load_need(bctx *b, const char *path, om_error *err)
     if (s == OM_OK && !found)
         s = om_error_set(err, OM_ERR_INPUT, path, 1, 1,
                          "expected an index column (cni, key, group, sei_0_5, z_0_5, sei_6_17 or z_6_17)");
+    const char *names[NCOLS];
+    memcpy(names, cols, sizeof names);
+    if (s == OM_OK && om_csv_col(c, "low_income") >= 0) {
+        bool y2011 = om_csv_col(c, "low_education") >= 0;
+        names[1] = y2011 ? "key2011" : "key2013";
+        names[2] = y2011 ? "group2011" : "group2013";
+    }
     if (s == OM_OK)
         s = om_barometer_prep(b, "INSERT INTO need(year, level, code, idx, value) VALUES(?,?,?,?,?)", &st, err);
     input_stats is = {0};
@@ -441,7 +453,7 @@ om_status om_barometer_load_need(bctx *b, const char *path, om_error *err)
             sqlite3_bind_int64(st, 1, y);
             sqlite3_bind_text(st, 2, om_level_name(lv), -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 4, cols[k], -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, names[k], -1, SQLITE_STATIC);
             sqlite3_bind_double(st, 5, v);
             s = om_barometer_step_done(b, st, err);
         }

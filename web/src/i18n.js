@@ -2,6 +2,7 @@
 // Every key exists in both languages (web/tests/unit/i18n.test.mjs checks
 // this and that every key used through t(…) in web/src exists).
 import {CHANGE_T} from './i18n-change.js';
+import {NEED_T} from './i18n-need.js';
 
 export const T = {
   sv: {
@@ -129,6 +130,7 @@ export const T = {
 };
 export const LANGS = ['sv', 'en'];
 for (const l of LANGS) Object.assign(T[l], CHANGE_T[l]);
+for (const l of LANGS) Object.assign(T[l], NEED_T[l]);
 let lang = 'sv';
 export const getLang = () => lang;
 export function setLang(l) { lang = LANGS.includes(l) ? l : 'sv'; }

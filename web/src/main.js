@@ -19,6 +19,7 @@ import {viewMap} from './views/mapview.js';
 import {viewArea} from './views/area.js';
 import {viewTypes} from './views/types.js';
 import {viewChange} from './views/change.js';
+import {viewNeed} from './views/need.js';
 import {viewAbout} from './views/about.js';
 import {viewA11y} from './views/a11y.js';
 import {notFound} from './views/notfound.js';
@@ -47,6 +48,7 @@ async function render() {
     else if (r.parts[0] === 'omrade') await viewArea(r.parts[1]);
     else if (r.parts[0] === 'typer') await viewTypes(r.params);
     else if (r.parts[0] === 'forandring') await viewChange(r.params);
+    else if (r.parts[0] === 'behov') await viewNeed(r.params);
     else if (r.parts[0] === 'om') await viewAbout();
     else if (r.parts[0] === 'tillganglighet') await viewA11y();
     else await viewMap(r.params);

@@ -4,11 +4,12 @@
 //   #/sv/omrade/CODE     kommun / län / RegSO page
 //   #/sv/typer?…         indicators by area type
 //   #/sv/forandring?…    transitions between area types, anchored types
+//   #/sv/behov?…         need indices of a kommun compared
 //   #/sv/om              introduction: area types, SEI, inequality index
 //   #/sv/tillganglighet  accessibility statement
 // Links without a language (older links) open in the remembered one.
 // Pure functions (unit-tested).
-export const PAGES = ['karta', 'typer', 'forandring', 'om', 'tillganglighet'];
+export const PAGES = ['karta', 'typer', 'forandring', 'behov', 'om', 'tillganglighet'];
 
 export function parseHash(hash, fallbackLang = 'sv') {
   const [path, q] = String(hash || '').replace(/^#/, '').split('?');

@@ -251,6 +251,28 @@ try {
   const an = await page.textContent('main');
   check(an.includes('Basår 2022') && an.includes('inte SCB:s områdestyper'), 'change view: anchored types with their base year, labelled as not SCB\'s');
   await axe('change view (anchored)');
+  // need view (issue 16): Stockholm's indices from the fixtures
+  // (tests/data/barometer/need-*.csv), each value and rank as /api/need
+  // gives them, and by hand: key 2013 -2 is the lowest of 4 (rank 4), and
+  // the largest disagreement is key 2011 (rank 2) against key 2013 (rank 4)
+  await page.goto(`${base}/#/sv/behov?code=0180`);
+  await ready();
+  const needRows = await page.$$eval('#needtable tbody tr', (trs) => trs.map((tr) => [tr.dataset.index, ...[...tr.children].map((c) => c.textContent)]));
+  const needApi = await page.evaluate(async () => (await fetch('/api/need?code=0180&year=2022')).json());
+  const needObj = needApi.rows.map((r) => Object.fromEntries(needApi.columns.map((c, i) => [c, r[i]])));
+  const shownNum = (x) => Number(x.replace('\u2212', '-').replace(',', '.'));
+  const needOk = ['sei_0_5', 'sei_6_17', 'key2011', 'key2013', 'cni'].every((ix) => {
+    const a = needObj.find((r) => r.index === ix), row = needRows.find((r) => r[0] === ix);
+    return a && row && Math.abs(shownNum(row[2]) - a.value) < 0.006 && row[3] === `${a.rank} av ${a.units}`;
+  });
+  check(needRows.length === 5 && needOk, `need view: Stockholm's 5 indices with value and rank as /api/need (${needRows.map((r) => r.slice(2, 4).join(' ')).join('; ')})`);
+  check(JSON.stringify(needRows.find((r) => r[0] === 'key2013')) === JSON.stringify(['key2013', 'Socioekonomisk sorteringsnyckel 2013', '\u22122,00', '4 av 4', '1']),
+    'need view: key 2013 of Stockholm is -2,00, rank 4 of 4, group 1 (by hand)');
+  const pair1 = await page.$eval('#needpairs tbody tr', (tr) => [...tr.children].map((c) => c.textContent));
+  check(JSON.stringify(pair1) === JSON.stringify(['Socioekonomisk sorteringsnyckel 2011', 'Socioekonomisk sorteringsnyckel 2013', '2', '4', '+2']),
+    `need view: largest rank difference first, key 2011 vs 2013 (${pair1.join(' | ')})`);
+  check(await page.locator('#nav a[aria-current="page"]', {hasText: 'Behovsindex'}).count() === 1, 'need view: in the navigation');
+  await axe('need view');
   await page.goto(`${base}/#/tillganglighet`);
   await ready();
   await axe('accessibility statement');
@@ -419,6 +441,7 @@ try {
   const views = ['karta?ind=area_type&level=regso', 'karta?ind=low_econ&level=kommun&sel=0114', 'karta?ind=low_econ&level=regso&view=table',
     'karta?ind=low_econ&level=kommun&view=line&sel=0114', 'omrade/0114', 'omrade/01', 'omrade/0114R001', 'typer', 'om', 'tillganglighet', 'finnsinte'];
   views.push('forandring?within=1280', 'forandring?within=0114');
+  views.push('behov?code=0180', 'behov?code=1280');
   for (const [w, hgt] of [[1280, 900], [390, 844]]) {
     await page.setViewportSize({width: w, height: hgt});
     for (const lng of ['sv', 'en']) {

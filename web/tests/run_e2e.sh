@@ -16,6 +16,7 @@ fx="$root/tests/data/barometer"
     --sei "$fx/sei.csv" --indicators "$fx/indicators.csv" --seg "$fx/seg.csv" --geometry "$GEO" \
     --police "$root/data/polisen/uso_2023.shp" --police-units "$root/data/geo/swe-maps-kommun.geojson" \
     --police-units "/vsizip/$root/data/geo/deso-2018-uppsala/Deso_inomUppsalaLan.zip" \
+    --need "$fx/need-child-cni.csv" --need "$fx/need-key2011.csv" --need "$fx/need-key2013.csv" \
     --out "$tmp/b.db" 2>"$tmp/build.log"
 # The fixtures are made-up numbers, not register data: say so, as a database
 # built from the synthetic population does (meta data_source), so the test

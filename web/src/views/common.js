@@ -17,7 +17,7 @@ export function chrome(active, m) {
   $('.skip').textContent = t('skip');
   const nav = $('#nav');
   nav.setAttribute('aria-label', t('navLabel'));
-  nav.replaceChildren(h('ul', {}, [['karta', t('map')], ['typer', t('types')], ['forandring', t('changeView')], ['om', t('about')], ['tillganglighet', t('a11y')]].map(([k, label]) =>
+  nav.replaceChildren(h('ul', {}, [['karta', t('map')], ['typer', t('types')], ['forandring', t('changeView')], ['behov', t('needView')], ['om', t('about')], ['tillganglighet', t('a11y')]].map(([k, label]) =>
     h('li', {}, h('a', {href: link([k]), 'aria-current': active === k ? 'page' : null, text: label})))));
   const b = $('#lang');
   b.textContent = t('lang');
