@@ -49,6 +49,9 @@ static void help(FILE *fp)
             "  --case-fatality death within 28 days of the event (day 0 = event day):\n"
             "                  adds fatality_cases,fatality_deaths,fatality (Wilson limits)\n"
             "  --fatality-days N  the days instead of 28 (implies --case-fatality)\n"
+            "  --followup-end YYYY-MM-DD  last day the death dates cover (default 31 Dec\n"
+            "                  of the last year); events whose days reach past it are\n"
+            "                  left out of the fatality (events_censored)\n"
             "columns (defaults are the synthetic format's):\n"
             "  --id C --date C --code C          events (lopnr,date,code)\n"
             "  --person-id --sex --birth --country --death    persons\n"
@@ -59,6 +62,8 @@ static void help(FILE *fp)
             "  --sii FILE      SII and RII across area types (needs type in --by)\n"
             "  --barometer FILE  the indicators as omrade build --indicators reads them\n"
             "                  (needs --by regso,year[,sex]; adds kommun, lan, riket sums)\n"
+            "  --barometer-eb riket|kommun  also O_eb_per100k: RegSO rates smoothed by\n"
+            "                  empirical Bayes (Marshall 1991) over all RegSOs or per kommun\n"
             "  --summary FILE  where every input row went (also printed on stderr)\n"
             "  --threads N     threads (default 2)\n" OM_CLI_PROVENANCE_HELP
             "Every row names the method and the residence year, type year and wanted type\n"
@@ -426,8 +431,11 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, cons
         fprintf(fp, "washout,,%d years\n", sp->washout_years);
     if (sp->washout_days)
         fprintf(fp, "washout,,%d days\n", sp->washout_days);
-    if (sp->fatality_days)
+    if (sp->fatality_days) {
         fprintf(fp, "fatality_days,,%d\n", sp->fatality_days);
+        int e = sp->followup_end ? sp->followup_end : yl * 10000 + 1231;
+        fprintf(fp, "followup_end,,%04d-%02d-%02d\n", e / 10000, e / 100 % 100, e % 100);
+    }
     fprintf(fp, "years,,%d-%d\n", yf, yl);
     kv(fp, "persons", "", s->persons);
     kv(fp, "persons_repeated_id", "", s->persons_dup);
@@ -456,8 +464,10 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, cons
         kv(fp, "events_history", "", t->history);
         kv(fp, "events_not_first", "", t->not_first);
     }
-    if (sp->fatality_days)
+    if (sp->fatality_days) {
         kv(fp, "events_death_before_event", "", t->death_before_event);
+        kv(fp, "events_censored", "", t->censored);
+    }
     for (size_t k = 0; k < om_outcomes_count(o); k++) {
         const om_rates_counts *c = om_rates_outcome_counts(r, k);
         const char *n = om_outcomes_name(o, k);
@@ -469,8 +479,10 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, cons
             kv(fp, "events_history", n, c->history);
             kv(fp, "events_not_first", n, c->not_first);
         }
-        if (sp->fatality_days)
+        if (sp->fatality_days) {
             kv(fp, "events_death_before_event", n, c->death_before_event);
+            kv(fp, "events_censored", n, c->censored);
+        }
     }
 }
 
@@ -553,6 +565,8 @@ static int run(int argc, char **argv)
                                          {"case-fatality", no_argument, 0, 2005},
                                          {"fatality-days", required_argument, 0, 2006},
                                          {"barometer", required_argument, 0, 2007},
+                                         {"followup-end", required_argument, 0, 2008},
+                                         {"barometer-eb", required_argument, 0, 2009},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
@@ -663,6 +677,22 @@ static int run(int argc, char **argv)
             break;
         }
         case 2007: barometer = optarg; break;
+        case 2008: {
+            int y, m, d, n = 0;
+            if (sscanf(optarg, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || optarg[n] ||
+                m < 1 || m > 12 || d < 1 || d > 31)
+                return om_cli_usage("rates", "expected --followup-end YYYY-MM-DD, found '%s'", optarg);
+            sp.followup_end = y * 10000 + m * 100 + d;
+            break;
+        }
+        case 2009:
+            if (!strcmp(optarg, "riket"))
+                sp.barometer_eb = OM_EB_RIKET;
+            else if (!strcmp(optarg, "kommun"))
+                sp.barometer_eb = OM_EB_KOMMUN;
+            else
+                return om_cli_usage("rates", "expected --barometer-eb riket or kommun, found '%s'", optarg);
+            break;
         case 2005:
             if (!sp.fatality_days)
                 sp.fatality_days = 28;
@@ -720,6 +750,10 @@ static int run(int argc, char **argv)
     if (barometer && ((sp.dims & (OM_DIM_REGSO | OM_DIM_YEAR)) != (OM_DIM_REGSO | OM_DIM_YEAR) ||
                       (sp.dims & ~(unsigned)(OM_DIM_REGSO | OM_DIM_YEAR | OM_DIM_SEX))))
         return om_cli_usage("rates", "expected --by regso,year (optionally with sex) for --barometer");
+    if (sp.barometer_eb && !barometer)
+        return om_cli_usage("rates", "expected --barometer FILE with --barometer-eb");
+    if (sp.followup_end && !sp.fatality_days)
+        return om_cli_usage("rates", "expected --case-fatality with --followup-end");
     om_error err = OM_ERROR_INIT;
     /* standard population */
     if (!strcmp(standard, "none"))
@@ -823,6 +857,12 @@ static int run(int argc, char **argv)
                         " events of persons who died before the event date left out of the case "
                         "fatality\n",
                         t->death_before_event);
+            if (sp.fatality_days && t->censored)
+                fprintf(stderr,
+                        "omrade rates: %" PRId64
+                        " events less than %d days before the end of follow-up left out of the case "
+                        "fatality (censored)\n",
+                        t->censored, sp.fatality_days);
             for (int y = yf; y <= yl; y++) {
                 const om_link_plan *p = om_rates_plan(r, y);
                 if (p->type_year != p->type_year_wanted)

@@ -452,6 +452,43 @@ static void test_event_measures(void **state)
         NEAR(x->fatality_upper, (c + h) / (1 + z * z / n), 1e-12);
     }
     om_rates_free(r);
+    /* Censoring (src/link/rates.c): an event is classified only when event
+     * date + 28 <= the end of follow-up.  Person 5's event 2020-06-01 + 28 days
+     * = 2020-06-29.  End 2020-06-30 (29 days after, N+1): kept; end
+     * 2020-06-29 (exactly 28): kept; end 2020-06-28 (27): censored, although
+     * the person is seen to die on day 0.  Person 4's 2020-05-10 + 28 =
+     * 2020-06-07: censored too at end 2020-06-06.  Type 5 holds persons 4, 5. */
+    static const struct {
+        int end;
+        int64_t censored;
+        double cases5, deaths5;
+    } fu[] = {{20200630, 0, 2, 1}, {20200629, 0, 2, 1}, {20200628, 1, 1, 0}, {20200607, 1, 1, 0},
+              {20200606, 2, 0, 0}};
+    for (size_t q = 0; q < sizeof fu / sizeof fu[0]; q++) {
+        sp.followup_end = fu[q].end;
+        assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
+        t = om_rates_total_counts(r);
+        assert_int_equal(t->censored, fu[q].censored);
+        assert_int_equal(om_rates_outcome_counts(r, 0)->censored, fu[q].censored);
+        assert_int_equal(t->death_before_event, 1); /* person 6, whatever the end */
+        assert_int_equal(t->linked, 7);             /* censoring leaves the rate alone */
+        for (size_t i = 0; i < om_rates_ncells(r); i++) {
+            const om_rates_cell *x = &om_rates_cells(r)[i];
+            if (x->type == 1) {
+                /* persons 1, 2, 7, 10: events by 2020-03-01 */
+                assert_true(x->fat_cases == 4 && x->fat_deaths == 1);
+            } else {
+                assert_true(x->fat_cases == fu[q].cases5 && x->fat_deaths == fu[q].deaths5);
+                if (fu[q].cases5 == 0)
+                    assert_true(isnan(x->fatality));
+            }
+        }
+        om_rates_free(r);
+    }
+    sp.followup_end = 20200230; /* no such day */
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "expected the end of follow-up as a date"));
+    sp.followup_end = 0;
     /* 28-day episodes: person 7's +29 d event is a new case, the +28 d one is not */
     sp.washout_years = 0;
     sp.washout_days = 28;
