@@ -341,7 +341,8 @@ const double *om_rates_standard(const om_rates *r);
  * level,code,year,indicator,sex,age,born,numerator,denominator) from a run
  * by regso and year (sex optional; no other dimension): per outcome O the
  * indicator "O_per100k" (events / population at risk) and, with case
- * fatality, "O_fatality<D>d" (deaths within D days / cases); one row per
+ * fatality, "O_fatality<D>d" (deaths within D days / cases); with
+ * spec->barometer_eb, "O_eb_per100k" per RegSO (see the field); one row per
  * RegSO and the sums per kommun, län and riket (counts add up exactly), sex
  * `total` and, by sex, `man` and `woman`; age and born `total`.  Cells with
  * neither events nor population are left out.  Errors: OM_ERR_USAGE for
