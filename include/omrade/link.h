@@ -233,6 +233,7 @@ enum {
 };
 
 enum { OM_STD_NONE, OM_STD_ESP2013, OM_STD_SWEDEN, OM_STD_FILE };
+enum { OM_EB_NONE, OM_EB_RIKET, OM_EB_KOMMUN };
 
 typedef struct om_rates_spec {
     om_link_method method;
@@ -267,6 +268,15 @@ typedef struct om_rates_spec {
      * on day 0..fatality_days after the event date (day 0 = the event day;
      * Socialstyrelsen's 28-day case fatality: 28). */
     int fatality_days;
+    /* Case fatality: the last day the death dates cover, as YYYYMMDD; 0 =
+     * 31 Dec of the last event year.  An event whose D days reach past it
+     * (event date + D > this day) cannot be classified and is left out of
+     * the fatality (counts.censored). */
+    int followup_end;
+    /* om_rates_write_barometer(): also write "O_eb_per100k", the RegSO rates
+     * smoothed by om_sdc_eb_smooth() (OM_EB_NONE, OM_EB_RIKET: one prior over
+     * all RegSOs, OM_EB_KOMMUN: one per kommun). */
+    int barometer_eb;
     /* Poisson limits of crude rates and of the DSR's total count: exact
      * (Garwood) below byar_from events and Byar from it on.  0 means the
      * default 10 (PHE); use 1 for Byar always (Byar at 0 events is the
@@ -296,6 +306,8 @@ typedef struct om_rates_counts {
                                the window (not counted) */
     int64_t death_before_event; /* case fatality: counted events of persons whose recorded
                                    death precedes the event (left out of the fatality) */
+    int64_t censored;       /* case fatality: counted events less than D days before the end
+                               of follow-up (left out of the fatality) */
 } om_rates_counts;
 
 /* One output cell.  Dimension values are -1 when the dimension is absent. */
@@ -346,7 +358,8 @@ const double *om_rates_standard(const om_rates *r);
  * level,code,year,indicator,sex,age,born,numerator,denominator) from a run
  * by regso and year (sex optional; no other dimension): per outcome O the
  * indicator "O_per100k" (events / population at risk) and, with case
- * fatality, "O_fatality<D>d" (deaths within D days / cases); one row per
+ * fatality, "O_fatality<D>d" (deaths within D days / cases); with
+ * spec->barometer_eb, "O_eb_per100k" per RegSO (see the field); one row per
  * RegSO and the sums per kommun, län and riket (counts add up exactly), sex
  * `total` and, by sex, `man` and `woman`; age and born `total`.  Cells with
  * neither events nor population are left out.  Errors: OM_ERR_USAGE for

@@ -49,6 +49,9 @@ static void help(FILE *fp)
             "  --case-fatality death within 28 days of the event (day 0 = event day):\n"
             "                  adds fatality_cases,fatality_deaths,fatality (Wilson limits)\n"
             "  --fatality-days N  the days instead of 28 (implies --case-fatality)\n"
+            "  --followup-end YYYY-MM-DD  last day the death dates cover (default 31 Dec\n"
+            "                  of the last year); events whose days reach past it are\n"
+            "                  left out of the fatality (events_censored)\n"
             "columns (defaults are the synthetic format's):\n"
             "  --id C --date C --code C          events (lopnr,date,code)\n"
             "  --person-id --sex --birth --country --death    persons\n"
@@ -59,6 +62,8 @@ static void help(FILE *fp)
             "  --sii FILE      SII and RII across area types (needs type in --by)\n"
             "  --barometer FILE  the indicators as omrade build --indicators reads them\n"
             "                  (needs --by regso,year[,sex]; adds kommun, lan, riket sums)\n"
+            "  --barometer-eb riket|kommun  also O_eb_per100k: RegSO rates smoothed by\n"
+            "                  empirical Bayes (Marshall 1991) over all RegSOs or per kommun\n"
             "  --summary FILE  where every input row went (also printed on stderr)\n"
             "  --threads N     threads (default 2)\n" OM_CLI_PROVENANCE_HELP
             "Every row names the method and the residence year, type year and wanted type\n"
@@ -243,6 +248,22 @@ static int option(int c, rates_opts *o)
         break;
     }
     case 2007: o->barometer = optarg; break;
+    case 2008: {
+        int y, m, d, n = 0;
+        if (sscanf(optarg, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || optarg[n] || m < 1 || m > 12 ||
+            d < 1 || d > 31)
+            return om_cli_usage("rates", "expected --followup-end YYYY-MM-DD, found '%s'", optarg);
+        o->sp.followup_end = y * 10000 + m * 100 + d;
+        break;
+    }
+    case 2009:
+        if (!strcmp(optarg, "riket"))
+            o->sp.barometer_eb = OM_EB_RIKET;
+        else if (!strcmp(optarg, "kommun"))
+            o->sp.barometer_eb = OM_EB_KOMMUN;
+        else
+            return om_cli_usage("rates", "expected --barometer-eb riket or kommun, found '%s'", optarg);
+        break;
     case 2005:
         if (!o->sp.fatality_days)
             o->sp.fatality_days = 28;
@@ -360,6 +381,12 @@ static void report(const om_link *l, const om_rates *r, const om_rates_spec *sp,
                 " events of persons who died before the event date left out of the case "
                 "fatality\n",
                 t->death_before_event);
+    if (sp->fatality_days && t->censored)
+        fprintf(stderr,
+                "omrade rates: %" PRId64
+                " events less than %d days before the end of follow-up left out of the case "
+                "fatality (censored)\n",
+                t->censored, sp->fatality_days);
     for (int y = yf; y <= yl; y++) {
         const om_link_plan *p = om_rates_plan(r, y);
         if (p->type_year != p->type_year_wanted)
@@ -408,6 +435,8 @@ static int run(int argc, char **argv)
                                          {"case-fatality", no_argument, 0, 2005},
                                          {"fatality-days", required_argument, 0, 2006},
                                          {"barometer", required_argument, 0, 2007},
+                                         {"followup-end", required_argument, 0, 2008},
+                                         {"barometer-eb", required_argument, 0, 2009},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
@@ -444,6 +473,10 @@ static int run(int argc, char **argv)
     if (ro.barometer && ((sp->dims & (OM_DIM_REGSO | OM_DIM_YEAR)) != (OM_DIM_REGSO | OM_DIM_YEAR) ||
                          (sp->dims & ~(unsigned)(OM_DIM_REGSO | OM_DIM_YEAR | OM_DIM_SEX))))
         return om_cli_usage("rates", "expected --by regso,year (optionally with sex) for --barometer");
+    if (sp->barometer_eb && !ro.barometer)
+        return om_cli_usage("rates", "expected --barometer FILE with --barometer-eb");
+    if (sp->followup_end && !sp->fatality_days)
+        return om_cli_usage("rates", "expected --case-fatality with --followup-end");
     om_outcomes *o = NULL;
     if ((rc = parse_standard(ro.standard, sp)) != 0 || (rc = make_outcomes(&ro, &o)) != 0)
         return rc;

@@ -6,6 +6,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "link_internal.h"
 
+#include "omrade/sdc.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -75,6 +77,42 @@ om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_geo *g,
             }
         }
     }
+    /* Empirical-Bayes smoothed RegSO rates (spec->barometer_eb): Marshall's
+     * (1991) estimator, the one of `omrade protect --smooth`, per outcome,
+     * year and sex over the RegSOs with a population at risk, with one prior
+     * for the whole run (riket) or one per kommun (local variant).  Written
+     * as O_eb_per100k with numerator = smoothed rate x population at risk
+     * (the smoothed expected number of events, not a count) and the same
+     * denominator, so that numerator / denominator is the smoothed rate. */
+    const size_t nreg = off[L_REGSO + 1] - off[L_REGSO];
+    double *eb = NULL;
+    if (spec->barometer_eb) {
+        size_t ne = no * ny * 3 * nreg;
+        eb = malloc((ne + 1) * sizeof *eb);
+        double *tmp = malloc((nreg * 6 + 1) * sizeof *tmp);
+        int32_t *grp = malloc((nreg + 1) * sizeof *grp);
+        om_status st = eb && tmp && grp ? OM_OK : om_error_nomem(err);
+        for (size_t i = 0; st == OM_OK && i < nreg; i++)
+            grp[i] = spec->barometer_eb == OM_EB_KOMMUN
+                         ? om_geo_parent(g, OM_LEVEL_REGSO, (int32_t)i, OM_LEVEL_KOMMUN)
+                         : 0;
+        for (size_t c = 0; st == OM_OK && c < no * ny * 3; c++) {
+            double *e = tmp, *p = tmp + nreg, *se = tmp + 2 * nreg, *lo = tmp + 3 * nreg,
+                   *hi = tmp + 4 * nreg;
+            for (size_t i = 0; i < nreg; i++) {
+                e[i] = acc[(c * na + off[L_REGSO] + i) * 4 + 0];
+                p[i] = acc[(c * na + off[L_REGSO] + i) * 4 + 1];
+            }
+            st = om_sdc_eb_smooth(nreg, e, p, grp, eb + c * nreg, se, lo, hi, err);
+        }
+        free(tmp);
+        free(grp);
+        if (st != OM_OK) {
+            free(eb);
+            free(acc);
+            return st;
+        }
+    }
     fputs("level,code,year,indicator,sex,age,born,numerator,denominator\n", fp);
     static const char *const sexname[3] = {"total", "man", "woman"};
     static const char *const levname[L_N] = {"riket", "lan", "kommun", "regso"};
@@ -105,7 +143,21 @@ om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_geo *g,
                             put_num(fp, m == 0 ? v[1] : v[3]);
                             fputc('\n', fp);
                         }
+                        if (eb && k == L_REGSO) {
+                            double rt = eb[((oi * ny + y) * 3 + (size_t)sx) * nreg + (a - off[k])];
+                            if (isnan(rt))
+                                continue;
+                            fprintf(fp, "%s,%s,%d,", levname[k], code, yf + (int)y);
+                            char id[96];
+                            snprintf(id, sizeof id, "%s_eb_per100k", om_outcomes_name(o, oi));
+                            om_csv_write_str(fp, id);
+                            fprintf(fp, ",%s,total,total", sexname[sx]);
+                            put_num(fp, rt * v[1]);
+                            put_num(fp, v[1]);
+                            fputc('\n', fp);
+                        }
                     }
+    free(eb);
     free(acc);
     if (ferror(fp))
         return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot write the barometer rows");

@@ -38,7 +38,19 @@
  *   event day is day 0, so a death on day 28 counts and one on day 29 does
  *   not); the death date is the persons file's.  Deaths before the event
  *   date (register errors) are counted apart and left out.  Interval:
- *   Wilson, as for other proportions. */
+ *   Wilson, as for other proportions.
+ * - Censoring of the case fatality.  An event can be classified only when
+ *   its whole window of days 0..D lies within the follow-up of deaths: event
+ *   date + D <= the last day the death dates cover (spec.followup_end, by
+ *   default 31 Dec of the last event year).  Later events are left out of
+ *   the fatality whatever happened to the person (keeping only those seen
+ *   to die would bias it upwards) and counted as censored; they stay in the
+ *   rate.  This is the rule of register-based case-fatality studies that
+ *   require complete 28-day follow-up (e.g. Socialstyrelsen's AMI
+ *   statistics count cases up to the end of the year and follow deaths
+ *   into the next; Statistik om hjärtinfarkter, HS0114, Metod).  With the
+ *   end on 31 Dec and D = 28: an event on 3 Dec (+28 = 31 Dec) is kept, one
+ *   on 4 Dec is censored. */
 #define _POSIX_C_SOURCE 200809L
 #include "link_internal.h"
 
@@ -396,6 +408,7 @@ typedef struct {
     int year_first, year_last;
     const int16_t *day_year; /* day offset -> year; 0 before the period (washout history) */
     const int32_t *wstart;     /* washout: day offset -> first day offset of its window; NULL none */
+    int32_t fu_end;            /* case fatality: last day of death follow-up (days since 1970) */
     const om_link_plan *plans; /* per year - year_first */
 } agg_ctx;
 
@@ -566,14 +579,21 @@ static void *agg_main(void *arg)
         int age = y - l->birth_year[p];
         int band = band_of(sh, age);
         /* case fatality: 1 died on day 0..fat_days, 0 did not, -1 death
-         * recorded before the event */
+         * recorded before the event, -2 censored (window past the follow-up) */
         int fatal = 0;
-        if (fat_days > 0 && l->death_day[p] != OM_NO_DEATH) {
-            int64_t dd = (int64_t)l->death_day[p] - ((int64_t)a->day0 + doff);
-            fatal = dd < 0 ? -1 : dd <= fat_days;
+        if (fat_days > 0) {
+            int64_t eday = (int64_t)a->day0 + doff;
+            if (l->death_day[p] != OM_NO_DEATH && (int64_t)l->death_day[p] < eday)
+                fatal = -1;
+            else if (eday + fat_days > (int64_t)a->fu_end)
+                fatal = -2;
+            else if (l->death_day[p] != OM_NO_DEATH)
+                fatal = (int64_t)l->death_day[p] - eday <= fat_days;
         }
-        if (fatal < 0)
+        if (fatal == -1)
             j->c.tot.death_before_event++;
+        else if (fatal == -2)
+            j->c.tot.censored++;
         for (size_t o = 0; o < a->noutcome; o++) {
             if (!(mask >> o & 1))
                 continue;
@@ -583,8 +603,10 @@ static void *agg_main(void *arg)
             size_t cell = cell_index(a, p, y, (int)o, area, type, age);
             j->c.ev[cell * (size_t)nb + (size_t)band] += 1;
             if (fat_days > 0) {
-                if (fatal < 0) {
+                if (fatal == -1) {
                     cnt->death_before_event++;
+                } else if (fatal == -2) {
+                    cnt->censored++;
                 } else {
                     j->c.fat_cases[cell] += 1;
                     j->c.fat_deaths[cell] += fatal;
@@ -678,6 +700,7 @@ static void counts_add(om_rates_counts *d, const om_rates_counts *s)
     d->history += s->history;
     d->not_first += s->not_first;
     d->death_before_event += s->death_before_event;
+    d->censored += s->censored;
 }
 
 /* ---------------------------------------------------------------- public */
@@ -757,6 +780,13 @@ static om_status check_spec(const om_link *l, const om_outcomes *o, const om_rat
     if (spec->fatality_days < 0 || spec->fatality_days > 3650)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected case-fatality days 1 to 3650, found %d", spec->fatality_days);
+    if (spec->followup_end) {
+        int y = spec->followup_end / 10000, m = spec->followup_end / 100 % 100, d = spec->followup_end % 100;
+        if (y < OM_YEAR_MIN || y > 2100 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+            return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                                "expected the end of follow-up as a date %d-2100, found %d", OM_YEAR_MIN,
+                                spec->followup_end);
+    }
     if (spec->byar_from < 0)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected Byar's limits from a count >= 0, found %d", spec->byar_from);
@@ -1384,7 +1414,11 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
         s = window_starts(yf, yl, day0, day1, spec, &wstart, err);
     /* aggregate on threads with private cubes (one thread if cubes are big) */
     agg_ctx actx = {l,    spec,      &sh,    o->n, gmask, dbits, cbits, day0, yf,
-                    yl,   day_year,  wstart, r->plans};
+                    yl,   day_year,  wstart, 0, r->plans};
+    actx.fu_end = spec->followup_end
+                      ? om_link_days_from_civil(spec->followup_end / 10000, spec->followup_end / 100 % 100,
+                                                spec->followup_end % 100)
+                      : day1 - 1;
     int nt = sh.nout * (size_t)sh.nband * 3 * sizeof(double) > ((size_t)256 << 20) ? 1 : nthreads;
     agg_job jobs[64];
     memset(jobs, 0, sizeof jobs);

@@ -318,8 +318,11 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, cons
         fprintf(fp, "washout,,%d years\n", sp->washout_years);
     if (sp->washout_days)
         fprintf(fp, "washout,,%d days\n", sp->washout_days);
-    if (sp->fatality_days)
+    if (sp->fatality_days) {
         fprintf(fp, "fatality_days,,%d\n", sp->fatality_days);
+        int e = sp->followup_end ? sp->followup_end : yl * 10000 + 1231;
+        fprintf(fp, "followup_end,,%04d-%02d-%02d\n", e / 10000, e / 100 % 100, e % 100);
+    }
     fprintf(fp, "years,,%d-%d\n", yf, yl);
     kv(fp, "persons", "", s->persons);
     kv(fp, "persons_repeated_id", "", s->persons_dup);
@@ -348,8 +351,10 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, cons
         kv(fp, "events_history", "", t->history);
         kv(fp, "events_not_first", "", t->not_first);
     }
-    if (sp->fatality_days)
+    if (sp->fatality_days) {
         kv(fp, "events_death_before_event", "", t->death_before_event);
+        kv(fp, "events_censored", "", t->censored);
+    }
     for (size_t k = 0; k < om_outcomes_count(o); k++) {
         const om_rates_counts *c = om_rates_outcome_counts(r, k);
         const char *n = om_outcomes_name(o, k);
@@ -361,8 +366,10 @@ static void write_summary(FILE *fp, const om_rates_spec *sp, const char *m, cons
             kv(fp, "events_history", n, c->history);
             kv(fp, "events_not_first", n, c->not_first);
         }
-        if (sp->fatality_days)
+        if (sp->fatality_days) {
             kv(fp, "events_death_before_event", n, c->death_before_event);
+            kv(fp, "events_censored", n, c->censored);
+        }
     }
 }
 

@@ -452,6 +452,43 @@ static void test_event_measures(void **state)
         NEAR(x->fatality_upper, (c + h) / (1 + z * z / n), 1e-12);
     }
     om_rates_free(r);
+    /* Censoring (src/link/rates.c): an event is classified only when event
+     * date + 28 <= the end of follow-up.  Person 5's event 2020-06-01 + 28 days
+     * = 2020-06-29.  End 2020-06-30 (29 days after, N+1): kept; end
+     * 2020-06-29 (exactly 28): kept; end 2020-06-28 (27): censored, although
+     * the person is seen to die on day 0.  Person 4's 2020-05-10 + 28 =
+     * 2020-06-07: censored too at end 2020-06-06.  Type 5 holds persons 4, 5. */
+    static const struct {
+        int end;
+        int64_t censored;
+        double cases5, deaths5;
+    } fu[] = {{20200630, 0, 2, 1}, {20200629, 0, 2, 1}, {20200628, 1, 1, 0}, {20200607, 1, 1, 0},
+              {20200606, 2, 0, 0}};
+    for (size_t q = 0; q < sizeof fu / sizeof fu[0]; q++) {
+        sp.followup_end = fu[q].end;
+        assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
+        t = om_rates_total_counts(r);
+        assert_int_equal(t->censored, fu[q].censored);
+        assert_int_equal(om_rates_outcome_counts(r, 0)->censored, fu[q].censored);
+        assert_int_equal(t->death_before_event, 1); /* person 6, whatever the end */
+        assert_int_equal(t->linked, 7);             /* censoring leaves the rate alone */
+        for (size_t i = 0; i < om_rates_ncells(r); i++) {
+            const om_rates_cell *x = &om_rates_cells(r)[i];
+            if (x->type == 1) {
+                /* persons 1, 2, 7, 10: events by 2020-03-01 */
+                assert_true(x->fat_cases == 4 && x->fat_deaths == 1);
+            } else {
+                assert_true(x->fat_cases == fu[q].cases5 && x->fat_deaths == fu[q].deaths5);
+                if (fu[q].cases5 == 0)
+                    assert_true(isnan(x->fatality));
+            }
+        }
+        om_rates_free(r);
+    }
+    sp.followup_end = 20200230; /* no such day */
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "expected the end of follow-up as a date"));
+    sp.followup_end = 0;
     /* 28-day episodes: person 7's +29 d event is a new case, the +28 d one is not */
     sp.washout_years = 0;
     sp.washout_days = 28;
@@ -478,6 +515,75 @@ static void test_event_measures(void **state)
     om_link_free(l);
 }
 
+/* EB-smoothed RegSO rates in the barometer input (src/link/barometer.c),
+ * by hand on tests/data/eb (statistics year 2020, residence 31 Dec 2019):
+ * 0114R001 10 persons 0 events, 0114R002 10 persons 10 events, 0115R001 10
+ * persons 5 events.  Marshall (1991) method of moments: m = sum e / sum p,
+ * p_bar = sum p / n, s2 = sum p (r - m)^2 / sum p - m / p_bar, C = s2 / (s2 +
+ * m / p), smoothed m + C (r - m).
+ * One prior (riket): m = 15/30 = 1/2, p_bar = 10, s2 = (10/4 + 10/4 + 0)/30
+ * - 1/20 = 7/60, C = (7/60) / (7/60 + 3/60) = 0.7: rates 0.15, 0.85, 0.5,
+ * numerators x 10 = 1.5, 8.5, 5.
+ * Per kommun: 0114 {R001, R002}: m = 1/2, s2 = 5/20 - 1/20 = 0.2, C = 0.8:
+ * 0.1, 0.9 -> 1, 9; 0115 alone: s2 = 0 - 1/20 < 0 -> 0, the kommun rate 0.5
+ * -> 5. */
+static void test_barometer_eb(void **state)
+{
+    om_geo *g = ((fx *)*state)->g;
+    const char *res[1] = {OM_SOURCE_DIR "/tests/data/eb/residence.csv"};
+    const char *ev[1] = {OM_SOURCE_DIR "/tests/data/eb/ami.csv"};
+    om_link *l = NULL;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_link_load(&l, g, OM_SOURCE_DIR "/tests/data/eb/persons.csv", res, 1, NULL, 0, NULL, &err),
+                     OM_OK);
+    om_outcomes *o = om_outcomes_new();
+    assert_int_equal(om_outcomes_add(o, "ami", "I21", NULL, &err), OM_OK);
+    om_rates_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.events = ev;
+    sp.nevents = 1;
+    sp.dims = OM_DIM_REGSO | OM_DIM_YEAR;
+    sp.level = 0.95;
+    sp.year_first = sp.year_last = 2020;
+    sp.method = preset("sos2");
+    om_rates *r = NULL;
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
+    static const char *const code[3] = {"0114R001", "0114R002", "0115R001"};
+    static const double want[2][3] = {{1.5, 8.5, 5}, {1, 9, 5}};
+    for (int v = 0; v < 3; v++) {
+        sp.barometer_eb = v == 0 ? OM_EB_NONE : v == 1 ? OM_EB_RIKET : OM_EB_KOMMUN;
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *fp = open_memstream(&buf, &len);
+        assert_non_null(fp);
+        assert_int_equal(om_rates_write_barometer(fp, r, g, o, &sp, &err), OM_OK);
+        fclose(fp);
+        int found = 0;
+        for (int i = 0; i < 3; i++) {
+            char key[64];
+            snprintf(key, sizeof key, "regso,%s,2020,ami_eb_per100k,total,total,total,", code[i]);
+            const char *p = strstr(buf, key);
+            if (v == 0) {
+                assert_null(p);
+                continue;
+            }
+            assert_non_null(p);
+            char *end;
+            double num = strtod(p + strlen(key), &end);
+            NEAR(num, want[v - 1][i], 1e-12);
+            assert_true(*end == ',' && strtod(end + 1, NULL) == 10);
+            found++;
+        }
+        /* the smoothed rate only at RegSO level */
+        assert_null(strstr(buf, "kommun,0114,2020,ami_eb"));
+        assert_int_equal(found, v == 0 ? 0 : 3);
+        free(buf);
+    }
+    om_rates_free(r);
+    om_outcomes_free(o);
+    om_link_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +596,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scb_types, setup, teardown),
         cmocka_unit_test(test_outcomes),
         cmocka_unit_test_setup_teardown(test_event_measures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_barometer_eb, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
