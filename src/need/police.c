@@ -240,28 +240,62 @@ static bool envelopes_apart(OGRGeometryH a, OGRGeometryH b)
     return ue.MaxX < pe.MinX || pe.MaxX < ue.MinX || ue.MaxY < pe.MinY || pe.MaxY < ue.MinY;
 }
 
+/* Both layers of a police-list join, opened together: the units (loaded),
+ * the police list (its name and category fields) and the transformation
+ * between their coordinate systems, police -> units when to_units, else
+ * units -> police.  inputs_close() frees what was opened, also after an
+ * error. */
+typedef struct {
+    GDALDatasetH uds, pds;
+    OGRLayerH pl;
+    unit_t *u;
+    size_t nu;
+    ct_t ct;
+    int fname, fcat;
+} inputs_t;
+
+static om_status inputs_open(inputs_t *in, const char *police_path, const char *units_path, const char *unit_field,
+                             bool to_units, om_need_police_report *rep, om_error *err)
+{
+    memset(in, 0, sizeof *in);
+    if (!(in->uds = open_vector(units_path, err)))
+        return OM_ERR_IO;
+    OGRLayerH ul = GDALDatasetGetLayer(in->uds, 0);
+    om_status s = load_units(in->uds, units_path, unit_field, &in->u, &in->nu, rep, err);
+    if (s != OM_OK)
+        return s;
+    if (!(in->pds = open_vector(police_path, err)))
+        return OM_ERR_IO;
+    in->pl = GDALDatasetGetLayer(in->pds, 0);
+    if ((s = police_fields(in->pds, police_path, &in->fname, &in->fcat, err)) != OM_OK)
+        return s;
+    OGRSpatialReferenceH ps = OGR_L_GetSpatialRef(in->pl), us = OGR_L_GetSpatialRef(ul);
+    return to_units ? ct_make(&in->ct, ps, us, police_path, units_path, err)
+                    : ct_make(&in->ct, us, ps, units_path, police_path, err);
+}
+
+static void inputs_close(inputs_t *in)
+{
+    units_free(in->u, in->nu);
+    ct_free(&in->ct);
+    if (in->pds)
+        GDALClose(in->pds);
+    if (in->uds)
+        GDALClose(in->uds);
+}
+
 om_status om_need_police(const char *police_path, const char *units_path, const char *unit_field,
                          FILE *out, om_need_police_report *rep, om_error *err)
 {
     memset(rep, 0, sizeof *rep);
-    om_status s = OM_OK;
-    GDALDatasetH uds = open_vector(units_path, err), pds = NULL;
-    unit_t *u = NULL;
-    size_t nu = 0;
-    ct_t ct = {0};
-    int fname, fcat;
-    if (!uds)
-        return OM_ERR_IO;
-    OGRLayerH ul = GDALDatasetGetLayer(uds, 0);
-    if ((s = load_units(uds, units_path, unit_field, &u, &nu, rep, err)) != OM_OK)
-        goto done;
-    if (!(pds = open_vector(police_path, err))) {
-        s = OM_ERR_IO;
-        goto done;
-    }
-    OGRLayerH pl = GDALDatasetGetLayer(pds, 0);
-    if ((s = police_fields(pds, police_path, &fname, &fcat, err)) != OM_OK ||
-        (s = ct_make(&ct, OGR_L_GetSpatialRef(pl), OGR_L_GetSpatialRef(ul), police_path, units_path, err)) != OM_OK)
+    inputs_t in;
+    om_status s = inputs_open(&in, police_path, units_path, unit_field, true, rep, err);
+    unit_t *u = in.u;
+    size_t nu = in.nu;
+    OGRLayerH pl = in.pl;
+    int fname = in.fname, fcat = in.fcat;
+    ct_t ct = in.ct;
+    if (s != OM_OK)
         goto done;
     OGRFeatureH f;
     OGR_L_ResetReading(pl);
@@ -334,11 +368,7 @@ om_status om_need_police(const char *police_path, const char *units_path, const 
     if (ferror(out))
         s = om_afile_stream_error(out, err);
 done:
-    units_free(u, nu);
-    ct_free(&ct);
-    if (pds)
-        GDALClose(pds);
-    GDALClose(uds);
+    inputs_close(&in);
     return s;
 }
 
@@ -351,24 +381,14 @@ om_status om_need_police_overlap(const char *police_path, const char *units_path
                                  om_need_overlap_fn fn, void *ctx, om_need_police_report *rep, om_error *err)
 {
     memset(rep, 0, sizeof *rep);
-    om_status s = OM_OK;
-    GDALDatasetH uds = open_vector(units_path, err), pds = NULL;
-    unit_t *u = NULL;
-    size_t nu = 0;
-    ct_t ct = {0};
-    int fname, fcat;
-    if (!uds)
-        return OM_ERR_IO;
-    OGRLayerH ul = GDALDatasetGetLayer(uds, 0);
-    if ((s = load_units(uds, units_path, unit_field, &u, &nu, rep, err)) != OM_OK)
-        goto done;
-    if (!(pds = open_vector(police_path, err))) {
-        s = OM_ERR_IO;
-        goto done;
-    }
-    OGRLayerH pl = GDALDatasetGetLayer(pds, 0);
-    if ((s = police_fields(pds, police_path, &fname, &fcat, err)) != OM_OK ||
-        (s = ct_make(&ct, OGR_L_GetSpatialRef(ul), OGR_L_GetSpatialRef(pl), units_path, police_path, err)) != OM_OK)
+    inputs_t in;
+    om_status s = inputs_open(&in, police_path, units_path, unit_field, false, rep, err);
+    unit_t *u = in.u;
+    size_t nu = in.nu;
+    OGRLayerH pl = in.pl;
+    int fname = in.fname, fcat = in.fcat;
+    ct_t ct = in.ct;
+    if (s != OM_OK)
         goto done;
     for (size_t q = 0; q < nu; q++)
         if (u[q].geom) {
@@ -433,11 +453,7 @@ om_status om_need_police_overlap(const char *police_path, const char *units_path
         OGR_F_Destroy(f);
     }
 done:
-    units_free(u, nu);
-    ct_free(&ct);
-    if (pds)
-        GDALClose(pds);
-    GDALClose(uds);
+    inputs_close(&in);
     return s;
 }
 #endif /* OMRADE_HAVE_GDAL */
