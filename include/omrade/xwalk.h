@@ -104,6 +104,10 @@ typedef struct om_xwalk_counts {
  * is not a source of the crosswalk, a repeated code, a bad count. */
 om_status om_xwalk_apply_csv(const om_xwalk *x, om_csv *in, const char *code_col,
                              const char *from_vintage, om_xwalk_counts **out, om_error *err);
+/* The same from the file at `path` (CSV, or SAS/Stata/SPSS as om_csv_open
+ * reads them), so that a command need not open the table itself. */
+om_status om_xwalk_apply_file(const om_xwalk *x, const char *path, const char *code_col,
+                              const char *from_vintage, om_xwalk_counts **out, om_error *err);
 void om_xwalk_counts_free(om_xwalk_counts *r);
 /* The moved table: code column then the count columns, one row per target. */
 void om_xwalk_counts_write(const om_xwalk *x, const om_xwalk_counts *r, FILE *fp);

@@ -63,15 +63,13 @@ static int run(int argc, char **argv)
     om_error err = OM_ERROR_INIT;
     om_geo *gf = NULL, *gt = NULL;
     om_xwalk *x = NULL;
-    om_csv *csv = NULL;
     om_xwalk_counts *r = NULL;
     om_cli_prov_start("crosswalk", argc, argv);
     om_prov *prov = om_cli_prov();
     om_afile *af = NULL, *rf = NULL;
     int rc = 0;
     if (om_cli_geo_open(&gf, from, &err) != OM_OK || om_cli_geo_open(&gt, to, &err) != OM_OK ||
-        om_xwalk_load(&x, map, gf, gt, &err) != OM_OK || om_csv_open(&csv, in, NULL, &err) != OM_OK ||
-        om_xwalk_apply_csv(x, csv, code, om_geo_vintage(gf), &r, &err) != OM_OK ||
+        om_xwalk_load(&x, map, gf, gt, &err) != OM_OK || om_xwalk_apply_file(x, in, code, om_geo_vintage(gf), &r, &err) != OM_OK ||
         om_prov_set(prov, OM_PROV_GEOGRAPHY, "%s", om_geo_vintage(gt)) != OM_OK ||
         om_prov_set(prov, OM_PROV_CROSSWALK, "%s -> %s, largest remainder per source area",
                     om_geo_vintage(gf), om_geo_vintage(gt)) != OM_OK ||
@@ -109,7 +107,6 @@ done:
     om_afile_abort(af);
     om_afile_abort(rf);
     om_xwalk_counts_free(r);
-    om_csv_free(csv);
     om_xwalk_free(x);
     om_geo_free(gf);
     om_geo_free(gt);

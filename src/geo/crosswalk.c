@@ -534,6 +534,18 @@ om_status om_xwalk_apply_csv(const om_xwalk *x, om_csv *in, const char *code_col
     return OM_OK;
 }
 
+om_status om_xwalk_apply_file(const om_xwalk *x, const char *path, const char *code_col,
+                              const char *from_vintage, om_xwalk_counts **out, om_error *err)
+{
+    *out = NULL;
+    om_csv *csv = NULL;
+    om_status s = om_csv_open(&csv, path, NULL, err);
+    if (s == OM_OK)
+        s = om_xwalk_apply_csv(x, csv, code_col, from_vintage, out, err);
+    om_csv_free(csv);
+    return s;
+}
+
 static void write_cols(const om_xwalk_counts *r, FILE *fp)
 {
     for (size_t k = 0; k < r->ncols; k++) {
