@@ -58,6 +58,10 @@ const char *om_coltype_name(om_coltype t);
 
 /* The header line of f (column names separated by commas, then "\n"). */
 om_status om_format_write_header(const om_format *f, FILE *fp, om_error *err);
+/* The header line of the columns of f for which keep() is true, in the
+ * schema's order: for outputs whose columns depend on the options (rates). */
+om_status om_format_write_header_if(const om_format *f, FILE *fp, bool (*keep)(const om_column *c, void *ctx),
+                                    void *ctx, om_error *err);
 /* Find f's columns in c's header (read already): idx[i] is the column of
  * f->cols[i].  A missing column is OM_ERR_INPUT naming it and the format;
  * other columns are allowed (ignored). */
@@ -70,6 +74,8 @@ om_status om_format_columns(const om_format *f, const om_csv *c, int *idx, om_er
 #define OM_FORMAT_TYPES_SUMMARY "types-summary"
 #define OM_FORMAT_BAROMETER_INDICATORS "barometer-indicators"
 #define OM_FORMAT_SEG "seg"
+#define OM_FORMAT_LINK "link"
+#define OM_FORMAT_RATES "rates"
 
 #pragma GCC visibility pop
 #endif

@@ -82,6 +82,63 @@ static const om_column seg_cols[] = {
     {"flag", OM_COL_TEXT, 0, 0, true, false, NULL, "few_deso, few_persons, ... (empty: none)"},
 };
 
+/* omrade link: one row per person and statistics year with the area and
+ * area type a linkage plan gives (docs/rates.md, "Linkage methods").  The
+ * area column is named after the level the residence file gives. */
+static const om_column link_cols[] = {
+    {"lopnr", OM_COL_INT, 0, 9.2e18, false, false, NULL, "person id (löpnummer)"},
+    {"year", OM_COL_YEAR, 1900, 2100, false, false, NULL, "statistics year"},
+    {"method", OM_COL_TEXT, 0, 0, false, false, NULL, "linkage plan (sos1, sos2, ...)"},
+    {"residence_year", OM_COL_YEAR, 1900, 2100, false, false, NULL, "year of the residence used"},
+    {"type_year", OM_COL_YEAR, 1900, 2100, true, false, NULL, "year of the area types used (empty: none)"},
+    {"type_year_wanted", OM_COL_YEAR, 1900, 2100, true, false, NULL, "year of the area types the plan asks for"},
+    {"deso", OM_COL_AREA, 0, 0, false, true, NULL, "DeSO of residence (when the residence file gives DeSO)"},
+    {"regso", OM_COL_AREA, 0, 0, false, false, NULL, "RegSO of residence"},
+    {"area_type", OM_COL_INT, 1, 5, true, false, NULL, "area type 1-5 (empty: the RegSO has none that year)"},
+};
+
+/* omrade rates: one row per cell of --by (docs/rates.md, "Rates").  The
+ * dimension columns after `outcome` are there only for the dimensions of
+ * --by, and the measure groups only with their options; see
+ * om_format_write_header_if(). */
+static const om_column rates_cols[] = {
+    {"method", OM_COL_TEXT, 0, 0, false, false, NULL, "linkage plan (sos1, sos2, ...)"},
+    {"residence_year", OM_COL_TEXT, 0, 0, false, false, NULL, "residence year(s) used: a year, a range or latest"},
+    {"type_year", OM_COL_TEXT, 0, 0, true, false, NULL, "area-type year(s) used: a year or a range"},
+    {"type_year_wanted", OM_COL_TEXT, 0, 0, true, false, NULL, "area-type year(s) the plan asks for"},
+    {"outcome", OM_COL_TEXT, 0, 0, false, false, NULL, "outcome name (--outcome)"},
+    {"year", OM_COL_YEAR, 1900, 2100, false, true, NULL, "statistics year (--by year)"},
+    {"area_type", OM_COL_INT, 1, 5, true, true, NULL, "area type 1-5, empty: none (--by area_type)"},
+    {"regso", OM_COL_AREA, 0, 0, false, true, NULL, "RegSO (--by regso)"},
+    {"kommun", OM_COL_AREA, 0, 0, false, true, NULL, "kommun (--by kommun)"},
+    {"lan", OM_COL_AREA, 0, 0, false, true, NULL, "län (--by lan)"},
+    {"sex", OM_COL_CODE, 0, 0, false, true, "man|woman", "sex (--by sex)"},
+    {"age", OM_COL_TEXT, 0, 0, false, true, NULL, "age band, e.g. 20-24 or 90+ (--by age)"},
+    {"born", OM_COL_CODE, 0, 0, false, true, "sweden|abroad", "born in Sweden or abroad (--by born)"},
+    {"events", OM_COL_INT, 0, 1e15, false, false, NULL, "events of the outcome"},
+    {"persons", OM_COL_INT, 0, 1e15, false, false, NULL, "persons with at least one event"},
+    {"pop", OM_COL_NUMBER, 0, 1e15, false, false, NULL, "population at risk (person-years)"},
+    {"n", OM_COL_INT, 0, 1e15, false, false, NULL, "persons in the cell"},
+    {"rate", OM_COL_NUMBER, 0, 1e300, true, false, NULL, "events per 100,000 (--per)"},
+    {"rate_lower", OM_COL_NUMBER, 0, 1e300, true, false, NULL, "exact/Byar Poisson limit"},
+    {"rate_upper", OM_COL_NUMBER, 0, 1e300, true, false, NULL, "exact/Byar Poisson limit"},
+    {"prop", OM_COL_NUMBER, 0, 1, true, false, NULL, "share of persons with an event"},
+    {"prop_lower", OM_COL_NUMBER, 0, 1, true, false, NULL, "Wilson score limit"},
+    {"prop_upper", OM_COL_NUMBER, 0, 1, true, false, NULL, "Wilson score limit"},
+    {"fatality_cases", OM_COL_INT, 0, 1e15, true, true, NULL, "cases followed up (--case-fatality)"},
+    {"fatality_deaths", OM_COL_INT, 0, 1e15, true, true, NULL, "of them dead within the window (--case-fatality)"},
+    {"fatality", OM_COL_NUMBER, 0, 1, true, true, NULL, "case fatality (--case-fatality)"},
+    {"fatality_lower", OM_COL_NUMBER, 0, 1, true, true, NULL, "Wilson score limit (--case-fatality)"},
+    {"fatality_upper", OM_COL_NUMBER, 0, 1, true, true, NULL, "Wilson score limit (--case-fatality)"},
+    {"dsr", OM_COL_NUMBER, 0, 1e300, true, true, NULL, "directly standardised rate (unless --by age)"},
+    {"dsr_lower", OM_COL_NUMBER, 0, 1e300, true, true, NULL, "Dobson limit"},
+    {"dsr_upper", OM_COL_NUMBER, 0, 1e300, true, true, NULL, "Dobson limit"},
+    {"rr", OM_COL_NUMBER, 0, 1e300, true, true, NULL, "rate ratio to the reference area type, --ref-type (default 5; --by area_type)"},
+    {"rr_lower", OM_COL_NUMBER, 0, 1e300, true, true, NULL, "rate ratio limit"},
+    {"rr_upper", OM_COL_NUMBER, 0, 1e300, true, true, NULL, "rate ratio limit"},
+    {"note", OM_COL_TEXT, 0, 0, true, false, NULL, "why a value is empty"},
+};
+
 static const om_format formats[] = {
     {OM_FORMAT_SEI_COUNTS, "counts of the three SEI parts per area and year", "omrade indicators", "omrade sei",
      N(sei_counts_cols), sei_counts_cols},
@@ -96,6 +153,10 @@ static const om_format formats[] = {
      "omrade build --indicators", N(barometer_indicator_cols), barometer_indicator_cols},
     {OM_FORMAT_SEG, "inequality indices per kommun, län or riket and year", "omrade seg", "omrade build --seg",
      N(seg_cols), seg_cols},
+    {OM_FORMAT_LINK, "persons linked to their area and area type per year", "omrade link", "(users)",
+     N(link_cols), link_cols},
+    {OM_FORMAT_RATES, "rates per cell of --by (columns by option)", "omrade rates", "(users)", N(rates_cols),
+     rates_cols},
 };
 
 const om_format *om_format_at(size_t i)
@@ -122,6 +183,22 @@ om_status om_format_write_header(const om_format *f, FILE *fp, om_error *err)
     for (size_t i = 0; i < f->ncols; i++)
         if (fputs(f->cols[i].name, fp) == EOF || fputc(i + 1 < f->ncols ? ',' : '\n', fp) == EOF)
             return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error (%s header)", f->id);
+    return OM_OK;
+}
+
+om_status om_format_write_header_if(const om_format *f, FILE *fp, bool (*keep)(const om_column *c, void *ctx),
+                                    void *ctx, om_error *err)
+{
+    bool first = true;
+    for (size_t i = 0; i < f->ncols; i++) {
+        if (!keep(&f->cols[i], ctx))
+            continue;
+        if ((!first && fputc(',', fp) == EOF) || fputs(f->cols[i].name, fp) == EOF)
+            return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error (%s header)", f->id);
+        first = false;
+    }
+    if (fputc('\n', fp) == EOF)
+        return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error (%s header)", f->id);
     return OM_OK;
 }
 

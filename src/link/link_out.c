@@ -2,10 +2,12 @@
  * person and statistics year with the area and area type a plan gives, or
  * with --compare the cross-tabulation of two plans' area types. */
 #include "omrade/csv.h"
+#include "omrade/formats.h"
 #include "omrade/link.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 static void put_year(FILE *fp, int y)
 {
@@ -33,10 +35,19 @@ static void put_plan(FILE *fp, const char *name, const om_link_plan *p)
     put_year(fp, p->type_year_wanted);
 }
 
+/* The `deso` column only when residence is given by DeSO: a RegSO-level
+ * residence file gives the `regso` column alone. */
+static bool link_keep(const om_column *c, void *ctx)
+{
+    const om_link *l = ctx;
+    return strcmp(c->name, "deso") != 0 || om_link_area_level(l) == OM_LEVEL_DESO;
+}
+
 void om_link_write_header(FILE *fp, const om_link *l)
 {
-    fprintf(fp, "lopnr,year,method,residence_year,type_year,type_year_wanted,%s,regso,area_type\n",
-            om_level_name(om_link_area_level(l)));
+    om_error err = OM_ERROR_INIT;
+    /* a write error shows in the stream's error flag, which om_afile_commit checks */
+    (void)om_format_write_header_if(om_format_find(OM_FORMAT_LINK), fp, link_keep, (void *)l, &err);
 }
 
 int64_t om_link_write_year(FILE *fp, const om_link *l, const om_geo *g, const char *method,
@@ -54,8 +65,9 @@ int64_t om_link_write_year(FILE *fp, const om_link *l, const om_geo *g, const ch
         fprintf(fp, "%" PRId64 ",%d,%s,%d", om_link_lopnr(l, p), y, method, ry);
         put_year(fp, pl->type_year);
         put_year(fp, pl->type_year_wanted);
-        fprintf(fp, ",%s,%s", om_geo_code(g, lv, a),
-                om_geo_code(g, OM_LEVEL_REGSO, om_geo_parent(g, lv, a, OM_LEVEL_REGSO)));
+        if (lv == OM_LEVEL_DESO)
+            fprintf(fp, ",%s", om_geo_code(g, lv, a));
+        fprintf(fp, ",%s", om_geo_code(g, OM_LEVEL_REGSO, om_geo_parent(g, lv, a, OM_LEVEL_REGSO)));
         put_year(fp, type);
         fputc('\n', fp);
     }

@@ -3,23 +3,20 @@
  * of where every input row went.  Each row names the linkage method and the
  * years its plan used (docs/rates.md). */
 #include "omrade/csv.h"
+#include "omrade/formats.h"
 #include "omrade/link.h"
 #include "omrade/stats.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static void put(FILE *fp, double v)
 {
     fputc(',', fp);
     if (isfinite(v))
         om_csv_write_double(fp, v);
-}
-
-static const char *geo_col(unsigned dims)
-{
-    return dims & OM_DIM_REGSO ? "regso" : dims & OM_DIM_KOMMUN ? "kommun" : "lan";
 }
 
 static om_level geo_level(unsigned dims)
@@ -80,21 +77,60 @@ static void put_plan_cols(FILE *fp, const om_rates *r, int year, int yf, int yl)
     fprintf(fp, ",%s,%s,%s", latest ? "latest" : rs, ts, ws);
 }
 
-static void write_dims_header(FILE *fp, unsigned d)
+/* Which columns of the `rates` schema (src/io/formats.c) a run writes: the
+ * dimensions of --by and the measure groups of its options; with
+ * `dims_only` the columns up to the last dimension (the SII table goes on
+ * with its own measures). */
+typedef struct rates_cols {
+    unsigned dims;
+    bool fatality, dsr, rr, dims_only;
+    const om_column *events; /* the schema's first measure column */
+} rates_cols;
+
+static bool rates_keep(const om_column *c, void *vctx)
 {
-    fputs("method,residence_year,type_year,type_year_wanted,outcome", fp);
-    if (d & OM_DIM_YEAR)
-        fputs(",year", fp);
-    if (d & OM_DIM_TYPE)
-        fputs(",area_type", fp);
-    if (d & (OM_DIM_REGSO | OM_DIM_KOMMUN | OM_DIM_LAN))
-        fprintf(fp, ",%s", geo_col(d));
-    if (d & OM_DIM_SEX)
-        fputs(",sex", fp);
-    if (d & OM_DIM_AGE)
-        fputs(",age", fp);
-    if (d & OM_DIM_BORN)
-        fputs(",born", fp);
+    const rates_cols *k = vctx;
+    static const struct {
+        const char *name;
+        unsigned dim;
+    } dims[] = {{"year", OM_DIM_YEAR},     {"area_type", OM_DIM_TYPE}, {"regso", OM_DIM_REGSO},
+                {"kommun", OM_DIM_KOMMUN}, {"lan", OM_DIM_LAN},        {"sex", OM_DIM_SEX},
+                {"age", OM_DIM_AGE},       {"born", OM_DIM_BORN}};
+    if (c < k->events) {
+        for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
+            if (strcmp(c->name, dims[i].name) == 0)
+                return (k->dims & dims[i].dim) != 0;
+        return true;
+    }
+    if (k->dims_only)
+        return false;
+    if (strncmp(c->name, "fatality", 8) == 0)
+        return k->fatality;
+    if (strncmp(c->name, "dsr", 3) == 0)
+        return k->dsr;
+    if (strncmp(c->name, "rr", 2) == 0)
+        return k->rr;
+    return true;
+}
+
+/* The header from the schema; a write error shows in the stream's error
+ * flag, which om_afile_commit checks. */
+static void write_header(FILE *fp, rates_cols k)
+{
+    const om_format *f = om_format_find(OM_FORMAT_RATES);
+    size_t i = 0;
+    while (i < f->ncols && strcmp(f->cols[i].name, "events") != 0)
+        i++;
+    k.events = &f->cols[i];
+    om_error err = OM_ERROR_INIT;
+    if (k.dims_only) { /* no newline: the caller's measures follow */
+        size_t n = 0;
+        for (size_t j = 0; j < i; j++)
+            if (rates_keep(&f->cols[j], &k))
+                fprintf(fp, n++ ? ",%s" : "%s", f->cols[j].name);
+        return;
+    }
+    (void)om_format_write_header_if(f, fp, rates_keep, &k, &err);
 }
 
 static void write_dims(FILE *fp, unsigned d, const char *method, const om_outcomes *o,
@@ -130,16 +166,8 @@ static void write_cells_csv(FILE *fp, const om_rates_spec *sp, const char *m,
     unsigned d = sp->dims;
     bool std = om_rates_standard(r) != NULL;
     bool rr = (d & OM_DIM_TYPE) != 0;
-    write_dims_header(fp, d);
-    fputs(",events,persons,pop,n,rate,rate_lower,rate_upper,prop,prop_lower,prop_upper", fp);
     bool fat = sp->fatality_days > 0;
-    if (fat)
-        fputs(",fatality_cases,fatality_deaths,fatality,fatality_lower,fatality_upper", fp);
-    if (std)
-        fputs(",dsr,dsr_lower,dsr_upper", fp);
-    if (rr)
-        fputs(",rr,rr_lower,rr_upper", fp);
-    fputs(",note\n", fp);
+    write_header(fp, (rates_cols){.dims = d, .fatality = fat, .dsr = std, .rr = rr});
     for (size_t i = 0; i < om_rates_ncells(r); i++) {
         const om_rates_cell *x = &om_rates_cells(r)[i];
         write_dims(fp, d, m, o, r, g, yf, yl, x->outcome, x->year, x->type, x->area, x->sex,
@@ -261,7 +289,7 @@ static void write_sii(FILE *fp, const om_rates_spec *sp, const char *m, const om
                       const om_rates *r, const om_geo *g, int yf, int yl)
 {
     unsigned d = sp->dims & ~(unsigned)OM_DIM_TYPE;
-    write_dims_header(fp, d);
+    write_header(fp, (rates_cols){.dims = d, .dims_only = true});
     fputs(",measure,groups,sii,sii_lower,sii_upper,rii,rii_lower,rii_upper\n", fp);
     for (size_t i = 0; i < om_rates_nsii(r); i++) {
         const om_rates_sii_row *x = &om_rates_sii(r)[i];

@@ -27,7 +27,7 @@ static void test_schemas_well_formed(void **state)
                 assert_string_not_equal(f->cols[a].name, f->cols[b].name);
         }
     }
-    assert_int_equal(n, 6);
+    assert_int_equal(n, 8);
     assert_null(om_format_find("nope"));
     assert_null(om_format_find(NULL));
 }
@@ -43,6 +43,37 @@ static void test_header(void **state)
     assert_int_equal(om_format_write_header(om_format_find(OM_FORMAT_SEI), fp, &e), OM_OK);
     fclose(fp);
     assert_string_equal(buf, "area,year,low_econ_pct,pre_upper_pct,assist_unemp_pct,sei,z,area_type\n");
+    free(buf);
+}
+
+static bool keep_no_optional(const om_column *c, void *ctx)
+{
+    (void)ctx;
+    return !c->optional;
+}
+
+/* Outputs whose columns depend on the options write a subset of the schema
+ * in its order: the `rates` columns without any --by dimension or optional
+ * measure are the fixed ones of docs/rates.md, listed here by hand. */
+static void test_header_if(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    om_error e = OM_ERROR_INIT;
+    assert_int_equal(om_format_write_header_if(om_format_find(OM_FORMAT_RATES), fp, keep_no_optional, NULL, &e),
+                     OM_OK);
+    fclose(fp);
+    assert_string_equal(buf, "method,residence_year,type_year,type_year_wanted,outcome,events,persons,pop,n,rate,"
+                             "rate_lower,rate_upper,prop,prop_lower,prop_upper,note\n");
+    free(buf);
+    buf = NULL;
+    fp = open_memstream(&buf, &len);
+    assert_int_equal(om_format_write_header_if(om_format_find(OM_FORMAT_LINK), fp, keep_no_optional, NULL, &e),
+                     OM_OK);
+    fclose(fp);
+    assert_string_equal(buf, "lopnr,year,method,residence_year,type_year,type_year_wanted,regso,area_type\n");
     free(buf);
 }
 
@@ -81,6 +112,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schemas_well_formed),
         cmocka_unit_test(test_header),
+        cmocka_unit_test(test_header_if),
         cmocka_unit_test(test_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
