@@ -646,6 +646,37 @@ static void ep_bytype(sqlite3 *db, const om_query *q, om_resp *r)
     sqlite3_finalize(st);
 }
 
+/* An indicator per area type over all its years (issue 14 item 4): the
+ * rows of /api/bytype for every year, each with the type year used, since
+ * area types come a year after the statistics (docs/barometer.md). */
+static void ep_typetrend(sqlite3 *db, const om_query *q, om_resp *r)
+{
+    static const char *const p[] = {"indicator", "sex", "age", "born", "within", NULL};
+    cellsel c;
+    if (!allowed(q, p, r) || !get_cellsel(q, &c, r))
+        return;
+    if (!om_serve__has_column(db, "type_values", "status")) {
+        om_serve_error(r, 404, "expected a database with area-type statuses (rebuild it with omrade build)");
+        return;
+    }
+    sqlite3_stmt *st = prep(db,
+                            "SELECT year, CAST(area_type AS TEXT) AS area_type, n_regso, CASE WHEN status = 1 "
+                            "THEN value END AS value, CASE WHEN status = 1 THEN numerator END AS numerator, "
+                            "CASE WHEN status = 1 THEN denominator END AS denominator, status_name(status) AS "
+                            "status, type_year FROM type_values WHERE indicator = ?1 AND sex = ?2 AND age = ?3 "
+                            "AND born = ?4 AND within = ?5 ORDER BY year, CAST(area_type AS TEXT)",
+                            r);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, c.indicator, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, c.sex, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, c.age, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, c.born, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, with_default(q, "within", "00"), -1, SQLITE_TRANSIENT);
+    table(st, q, "by-area-type-over-time", r);
+    sqlite3_finalize(st);
+}
+
 static void ep_inequality(sqlite3 *db, const om_query *q, om_resp *r)
 {
     static const char *const p[] = {"code", "index", NULL};
@@ -1003,6 +1034,7 @@ void om_serve_api(sqlite3 *db, const char *path, const om_query *q, om_resp *r)
                   {"/api/types", ep_types},
                   {"/api/typesummary", ep_typesummary},
                   {"/api/bytype", ep_bytype},
+                  {"/api/typetrend", ep_typetrend},
                   {"/api/inequality", ep_inequality},
                   {"/api/transitions", ep_transitions},
                   {"/api/anchored", ep_anchored},

@@ -50,8 +50,10 @@ export function lineChart(series, unit, label) {
   const dashes = ['', '6 3', '2 2'];
   series.forEach((ser, i) => {
     const pts = ser.pts.filter((p) => p.value != null);
-    svg.append(s('path', {d: pts.map((p, k) => `${k ? 'L' : 'M'}${X(p.year)},${Y(p.value)}`).join(''), fill: 'none', stroke: i ? '#b2182b' : '#0b3d6e', 'stroke-width': 2.5, 'stroke-dasharray': dashes[i % 3]}));
-    for (const p of pts) svg.append(s(i ? 'rect' : 'circle', i ? {x: X(p.year) - 4, y: Y(p.value) - 4, width: 8, height: 8, fill: '#b2182b'} : {cx: X(p.year), cy: Y(p.value), r: 4, fill: '#0b3d6e'}));
+    // a series may bring its own colour and dashes (one line per area type)
+    const colour = ser.colour || (i ? '#b2182b' : '#0b3d6e');
+    svg.append(s('path', {d: pts.map((p, k) => `${k ? 'L' : 'M'}${X(p.year)},${Y(p.value)}`).join(''), fill: 'none', stroke: colour, 'stroke-width': 2.5, 'stroke-dasharray': ser.dash ?? dashes[i % 3]}));
+    for (const p of pts) svg.append(s(i ? 'rect' : 'circle', i ? {x: X(p.year) - 4, y: Y(p.value) - 4, width: 8, height: 8, fill: colour} : {cx: X(p.year), cy: Y(p.value), r: 4, fill: colour}));
     const last = pts[pts.length - 1];
     if (last) svg.append(s('text', {x: X(last.year) - 4, y: Y(last.value) - 8, 'text-anchor': 'end'}, ser.name));
   });

@@ -236,6 +236,33 @@ try {
   await page.goto(`${base}/#/typer`);
   await ready();
   await axe('area-type view');
+  // issue 14 item 4: every value in the trend table must be the one-year
+  // value of /api/bytype for its year and type, as displayed (sv rounding)
+  const tt = await page.evaluate(async () => {
+    const trend = [...document.querySelectorAll('main table')].find((x) => x.caption && x.caption.textContent.includes('per områdestyp över tid'));
+    if (!trend) return null;
+    const ind = document.querySelector('select[name="ind"]').value;
+    const kinds = ['1', '2', '3', '4', '5', '1-2'];
+    const out = {checked: 0, bad: [], lines: document.querySelectorAll('main svg.chart path[fill="none"]').length};
+    for (const tr of trend.querySelectorAll('tbody tr')) {
+      const year = tr.cells[0].textContent;
+      const r = await (await fetch(`/api/bytype?indicator=${ind}&year=${year}&format=csv`)).text();
+      const rows = r.trim().split('\n').slice(1).map((l) => l.split(','));
+      for (let i = 0; i < kinds.length; i++) {
+        const txt = tr.cells[2 + i].textContent.replace(/\s/g, '');
+        const row = rows.find((x) => x[0] === kinds[i]);
+        if (!txt || !row) continue;
+        const shown = Number(txt.replace(',', '.'));
+        const v = Number(row[2]);
+        const d = (txt.split(',')[1] || '').length;
+        if (row[5] !== 'published' || Math.abs(shown - v) > 0.5 * 10 ** -d + 1e-9 || tr.cells[1].textContent !== row[6]) out.bad.push([year, kinds[i], txt, row.join(',')]);
+        out.checked++;
+      }
+    }
+    return out;
+  });
+  check(tt && tt.checked > 0 && tt.bad.length === 0, `area-type trend: every value equals /api/bytype of its year and type (${JSON.stringify(tt)})`);
+  check(tt && tt.lines >= 5, 'area-type trend: one line per area type');
   // change view (issue 15): Malmö's 2022-2023 transition matrix from SCB's
   // real types (docs/change.md: 1->2 1, 3->4 1, 4->3 2, 5->4 1), as a table
   await page.goto(`${base}/#/sv/forandring?within=1280`);

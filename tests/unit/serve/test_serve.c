@@ -462,6 +462,14 @@ static void test_static_and_meta(void **state)
     /* type 1 = 0114R002 + 0114R003 (all RegSO, before suppression) = 302 / 1010 */
     assert_non_null(strstr(r.body, "[\"1\",2,29.9009900990099,302,1010,\"published\",2022]"));
     reply_free(&r);
+    /* the same cell in the trend over years, with its year first */
+    get("/api/typetrend?indicator=low_econ", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "[2022,\"1\",2,29.9009900990099,302,1010,\"published\",2022]"));
+    reply_free(&r);
+    get("/api/typetrend?indicator=low_econ&year=2022", NULL, &r); /* no year: it is the trend */
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
     get("/api/series?indicator=low_econ&code=0114,00", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "[\"0114\",\"Upplands Väsby\",2023,11,4400,40000,\"published\"]"));

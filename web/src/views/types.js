@@ -2,8 +2,8 @@
 import {$, h, announce} from '../dom.js';
 import {t} from '../i18n.js';
 import {api, rowsToObjects, meta} from '../api.js';
-import {barChart} from '../charts.js';
-import {dataTable, dataset, downloads, fixedDims, popCell, cellValue, typeLabel} from '../tables.js';
+import {barChart, lineChart} from '../charts.js';
+import {dataTable, dataset, downloads, fixedDims, popCell, cellValue, typeLabel, isSup} from '../tables.js';
 import {chrome, select, go} from './common.js';
 import {indLabel} from './mapview.js';
 
@@ -56,9 +56,36 @@ export async function viewTypes(params) {
       dataTable(title, [{label: t('areaType'), get: (r) => typeLabel(r.area_type)},
         {label: t('nRegso'), num: true, get: (r) => r.n_regso}, {label: t('value'), num: true, get: (r) => cellValue(r, ind.unit)},
         {label: t('typeYear'), get: (r) => r.type_year}], rows));
+    parts.push(...await typeTrend(ind, st, place));
   } else {
     parts.push(h('p', {text: t('noValues')}));
   }
   main.replaceChildren(...parts);
   announce(h1.textContent);
+}
+
+// Issue 14 item 4: the indicator per area type over all its years, with the
+// year of the area types used in each (types come a year after the
+// statistics).  Suppressed cells are gaps in the lines and marked in the
+// table, which carries the same numbers as the chart.
+const TYPE_LINES = {1: ['#b2182b', ''], 2: ['#c2410c', '6 3'], 3: ['#595959', '2 2'], 4: ['#2166ac', '8 3 2 3'], 5: ['#053061', '']};
+async function typeTrend(ind, st, place) {
+  const p = {indicator: st.ind, sex: st.sex, age: st.age, born: st.born, within: st.within};
+  const rows = rowsToObjects(await api('typetrend', p));
+  if (!rows.length) return [];
+  const years = [...new Set(rows.map((r) => r.year))].sort((a, b) => a - b);
+  const at = (y, k) => rows.find((r) => r.year === y && String(r.area_type) === k);
+  const series = ['1', '2', '3', '4', '5'].map((k) => ({name: typeLabel(k), colour: TYPE_LINES[k][0], dash: TYPE_LINES[k][1],
+    pts: years.map((y) => { const r = at(y, k); return {year: y, value: r && !isSup(r) ? r.value : null}; })}));
+  const title = `${indLabel(ind)} ${t('byTypeOverTime')}, ${place}`;
+  const kinds = ['1', '2', '3', '4', '5', '1-2'];
+  const table = years.map((y) => ({year: y, type_year: rows.find((r) => r.year === y)?.type_year, cells: kinds.map((k) => at(y, k))}));
+  return [h('h2', {text: title}), lineChart(series, ind.unit, title),
+    downloads(dataset({title, fixed: fixedDims({...st, year: ''}),
+      dims: [{id: 'year', label: t('year'), key: (r) => ({code: String(r.year), text: String(r.year)})},
+        {id: 'area_type', label: t('areaType'), key: (r) => ({code: String(r.area_type), text: typeLabel(r.area_type)})}],
+      measures: [{id: 'value', label: t('value'), unit: ind.unit, get: (r) => r.value}, {id: 'type_year', label: t('typeYear'), unit: 'type', get: (r) => r.type_year}],
+      rows, status: (r) => r.status || 'published'}), 'typetrend', p),
+    dataTable(title, [{label: t('year'), get: (r) => String(r.year)}, {label: t('typeYear'), get: (r) => (r.type_year == null ? '' : String(r.type_year))},
+      ...kinds.map((k, i) => ({label: typeLabel(k), num: true, get: (r) => (r.cells[i] ? cellValue(r.cells[i], ind.unit) : '')}))], table)];
 }
