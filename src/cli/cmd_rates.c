@@ -52,6 +52,11 @@ static void help(FILE *fp)
             "  --followup-end YYYY-MM-DD  last day the death dates cover (default 31 Dec\n"
             "                  of the last year); events whose days reach past it are\n"
             "                  left out of the fatality (events_censored)\n"
+            "  --km-out FILE   Kaplan-Meier survival after the counted events per cell\n"
+            "                  (death date - event date in days, censored at the end of\n"
+            "                  follow-up; Greenwood SE, log-log limits)\n"
+            "  --survival-days D,D,...  days at which the summary gives survival per\n"
+            "                  outcome (default 28,365; implies the survival)\n"
             "columns (defaults are the synthetic format's):\n"
             "  --id C --date C --code C          events (lopnr,date,code)\n"
             "  --person-id --sex --birth --country --death    persons\n"
@@ -150,7 +155,7 @@ typedef struct {
     om_rates_spec sp;
     const char *events[64];
     size_t nevents;
-    const char *out, *sii, *summary, *barometer, *standard, *outcome_file;
+    const char *out, *sii, *summary, *barometer, *standard, *outcome_file, *km;
     const char *outcome_args[64];
     size_t noutcome_args;
     bool table, first_event;
@@ -248,6 +253,23 @@ static int option(int c, rates_opts *o)
         break;
     }
     case 2007: o->barometer = optarg; break;
+    case 2010: o->km = optarg; o->sp.survival = true; break;
+    case 2011: {
+        o->sp.survival = true;
+        o->sp.nsurv_days = 0;
+        for (const char *p = optarg;; p++) {
+            char *e;
+            long v = strtol(p, &e, 10);
+            if (e == p || v < 0 || v > 36500 || (*e && *e != ',') || o->sp.nsurv_days == 8)
+                return om_cli_usage("rates", "expected --survival-days up to 8 days 0-36500 (28,365), found '%s'",
+                                    optarg);
+            o->sp.surv_days[o->sp.nsurv_days++] = (int)v;
+            if (!*e)
+                break;
+            p = e;
+        }
+        break;
+    }
     case 2008: {
         int y, m, d, n = 0;
         if (sscanf(optarg, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || optarg[n] || m < 1 || m > 12 ||
@@ -437,6 +459,8 @@ static int run(int argc, char **argv)
                                          {"barometer", required_argument, 0, 2007},
                                          {"followup-end", required_argument, 0, 2008},
                                          {"barometer-eb", required_argument, 0, 2009},
+                                         {"km-out", required_argument, 0, 2010},
+                                         {"survival-days", required_argument, 0, 2011},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
@@ -475,8 +499,8 @@ static int run(int argc, char **argv)
         return om_cli_usage("rates", "expected --by regso,year (optionally with sex) for --barometer");
     if (sp->barometer_eb && !ro.barometer)
         return om_cli_usage("rates", "expected --barometer FILE with --barometer-eb");
-    if (sp->followup_end && !sp->fatality_days)
-        return om_cli_usage("rates", "expected --case-fatality with --followup-end");
+    if (sp->followup_end && !sp->fatality_days && !sp->survival)
+        return om_cli_usage("rates", "expected --case-fatality or --km-out with --followup-end");
     om_outcomes *o = NULL;
     if ((rc = parse_standard(ro.standard, sp)) != 0 || (rc = make_outcomes(&ro, &o)) != 0)
         return rc;
@@ -516,6 +540,8 @@ static int run(int argc, char **argv)
         rc = finish_file(ro.out, om_rates_write_cells, &a, !ro.table);
         if (!rc && ro.sii)
             rc = finish_file(ro.sii, om_rates_write_sii, &a, true);
+        if (!rc && ro.km)
+            rc = finish_file(ro.km, om_rates_write_km, &a, true);
         if (!rc && ro.summary)
             rc = finish_file(ro.summary, om_rates_write_summary, &a, true);
         if (!rc && ro.barometer)
