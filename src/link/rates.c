@@ -36,7 +36,9 @@
  *   28 dagar") is the share of the cases in which the person died within 28
  *   days of the onset.  Here: death date - event date in 0..D days (the
  *   event day is day 0, so a death on day 28 counts and one on day 29 does
- *   not); the death date is the persons file's.  Deaths before the event
+ *   not; the day of the event / days 1-28 split of the Swedish register
+ *   studies, Rosén et al. 2000, J Intern Med 248:159-164, PubMed 15246134;
+ *   docs/rates.md); the death date is the persons file's.  Deaths before the event
  *   date (register errors) are counted apart and left out.  Interval:
  *   Wilson, as for other proportions.
  * - Censoring of the case fatality.  An event can be classified only when

@@ -21,6 +21,13 @@
  * deaths counts as at risk on that day (censorings after deaths; Kaplan &
  * Meier 1958, sec. 2; Klein & Moeschberger 2003, sec. 4.2).
  *
+ * Day counting (day 0 = the event date) as in the case fatality, whose
+ * sources are in rates.c and docs/rates.md ("Where the day counting comes
+ * from"): Socialstyrelsen's published texts found do not state it; the
+ * Swedish register studies (Rosén et al. 2000, J Intern Med 248:159-164;
+ * PubMed 15246134) split the fatality into the day of the event, days 1-28
+ * and days 29-365.
+ *
  * Agreement with the case fatality: when no event is censored before day D,
  * S(D) = 1 - (deaths on days 0..D) / cases = 1 - the D-day case fatality of
  * the same events (tests/unit/link/test_rates_km.c checks both paths). */
