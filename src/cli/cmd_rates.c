@@ -79,7 +79,8 @@ static void help(FILE *fp)
             "  omrade rates --persons persons.csv --residence residence.csv --types types.csv \\\n"
             "      --events deaths.csv --outcome ami=I21,I22 --by type,sex --sii sii.csv \\\n"
             "      --method sos2\n"
-            "  omrade rates ... --events ami.csv --first-event --case-fatality --by type,lan\n");
+            "  omrade rates ... --events ami.csv --first-event --case-fatality --by type,lan\n"
+            "  omrade rates ... --events ami.csv --first-event --km-out km.csv --by type,lan\n");
 }
 
 typedef struct {
@@ -381,7 +382,7 @@ static int make_outcomes(const rates_opts *ro, om_outcomes **out)
 
 /* Where the events went, on stderr. */
 static void report(const om_link *l, const om_rates *r, const om_rates_spec *sp, const char *method, int yf,
-                   int yl)
+                   int yl, const om_outcomes *outcomes)
 {
     cli_link_report(stderr, "rates", l);
     const om_rates_counts *t = om_rates_total_counts(r);
@@ -409,6 +410,15 @@ static void report(const om_link *l, const om_rates *r, const om_rates_spec *sp,
                 " events less than %d days before the end of follow-up left out of the case "
                 "fatality (censored)\n",
                 t->censored, sp->fatality_days);
+    for (size_t o = 0; sp->survival && om_rates_km_counts_of(r, o); o++) {
+        const om_rates_km_counts *k = om_rates_km_counts_of(r, o);
+        if (k->death_before_event || k->after_end)
+            fprintf(stderr,
+                    "omrade rates: survival of %s: %" PRId64
+                    " events of persons who died before the event date and %" PRId64
+                    " events after the end of follow-up left out\n",
+                    om_outcomes_name(outcomes, o), k->death_before_event, k->after_end);
+    }
     for (int y = yf; y <= yl; y++) {
         const om_link_plan *p = om_rates_plan(r, y);
         if (p->type_year != p->type_year_wanted)
@@ -547,7 +557,7 @@ static int run(int argc, char **argv)
         if (!rc && ro.barometer)
             rc = finish_file(ro.barometer, write_barometer, &a, false);
         if (!rc)
-            report(l, r, sp, cm.name, yf, yl);
+            report(l, r, sp, cm.name, yf, yl, o);
     }
     om_rates_free(r);
     om_link_free(l);
