@@ -608,7 +608,7 @@ static void *agg_main(void *arg)
             size_t cell = cell_index(a, p, y, (int)o, area, type, age);
             j->c.ev[cell * (size_t)nb + (size_t)band] += 1;
             if (a->spec->survival &&
-                !rates_km_push(&j->km, cell, (int)o, (int64_t)a->day0 + doff, l->death_day[p], a->fu_end)) {
+                !om_rates_km_push(&j->km, cell, (int)o, (int64_t)a->day0 + doff, l->death_day[p], a->fu_end)) {
                 j->fail = true;
                 return NULL;
             }
@@ -722,7 +722,7 @@ void om_rates_free(om_rates *r)
     free(r->cells);
     free(r->sii);
     free(r->per);
-    rates_km_free(r->km);
+    om_rates_km_free(r->km);
     free(r);
 }
 
@@ -803,7 +803,7 @@ static om_status check_spec(const om_link *l, const om_outcomes *o, const om_rat
                                 "expected the end of follow-up as a date %d-2100, found %d", OM_YEAR_MIN,
                                 spec->followup_end);
     }
-    om_status ks = spec->survival ? rates_km_check(spec, err) : OM_OK;
+    om_status ks = spec->survival ? om_rates_km_check(spec, err) : OM_OK;
     if (ks != OM_OK)
         return ks;
     if (spec->byar_from < 0)
@@ -1457,7 +1457,7 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
         rates_km_buf *kb[64];
         for (int t = 0; t < nt; t++)
             kb[t] = &jobs[t].km;
-        s = rates_km_build(&r->km, kb, nt, where, r->ncells, o->n, spec, err);
+        s = om_rates_km_build(&r->km, kb, nt, where, r->ncells, o->n, spec, err);
     }
     if (s == OM_OK)
         measures(r, &sh, &jobs[0].c, spec, r->std_w, cube_of);
@@ -1470,7 +1470,7 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
     for (int t = 0; t < nt; t++) {
         cube_free(&jobs[t].c);
         free(jobs[t].pcells);
-        rates_km_buf_free(&jobs[t].km);
+        om_rates_km_buf_free(&jobs[t].km);
     }
     if (s != OM_OK) {
         om_rates_free(r);

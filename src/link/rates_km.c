@@ -47,7 +47,7 @@ struct rates_km {
     om_rates_km_counts *cnt; /* per outcome */
 };
 
-bool rates_km_push(rates_km_buf *b, size_t cell, int o, int64_t eday, int32_t death_day, int32_t fu_end)
+bool om_rates_km_push(rates_km_buf *b, size_t cell, int o, int64_t eday, int32_t death_day, int32_t fu_end)
 {
     if ((int64_t)death_day < eday) {
         b->death_before[o]++;
@@ -74,14 +74,14 @@ bool rates_km_push(rates_km_buf *b, size_t cell, int o, int64_t eday, int32_t de
     return true;
 }
 
-void rates_km_buf_free(rates_km_buf *b)
+void om_rates_km_buf_free(rates_km_buf *b)
 {
     free(b->v);
     b->v = NULL;
     b->n = b->cap = 0;
 }
 
-void rates_km_free(rates_km *k)
+void om_rates_km_free(rates_km *k)
 {
     if (!k)
         return;
@@ -91,7 +91,7 @@ void rates_km_free(rates_km *k)
     free(k);
 }
 
-om_status rates_km_check(const om_rates_spec *spec, om_error *err)
+om_status om_rates_km_check(const om_rates_spec *spec, om_error *err)
 {
     if (spec->nsurv_days < 0 || spec->nsurv_days > 8)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected at most 8 survival days, found %d",
@@ -178,7 +178,7 @@ static om_status group_km(work *w, const rates_km_rec *recs, size_t n, om_rates_
     return OM_OK;
 }
 
-om_status rates_km_build(rates_km **out, rates_km_buf *const *bufs, int nbuf, const int64_t *where,
+om_status om_rates_km_build(rates_km **out, rates_km_buf *const *bufs, int nbuf, const int64_t *where,
                          size_t ncells, size_t noutcome, const om_rates_spec *spec, om_error *err)
 {
     *out = NULL;
@@ -206,7 +206,7 @@ om_status rates_km_build(rates_km **out, rates_km_buf *const *bufs, int nbuf, co
             k->cnt[o].death_before_event += bufs[t]->death_before[o];
             k->cnt[o].after_end += bufs[t]->after_end[o];
         }
-        rates_km_buf_free(bufs[t]);
+        om_rates_km_buf_free(bufs[t]);
     }
     work w;
     memset(&w, 0, sizeof w);
@@ -237,7 +237,7 @@ om_status rates_km_build(rates_km **out, rates_km_buf *const *bufs, int nbuf, co
     free(w.st);
     if (s != OM_OK) {
         free(w.steps);
-        rates_km_free(k);
+        om_rates_km_free(k);
         return s;
     }
     k->steps = w.steps;
@@ -350,7 +350,7 @@ static void kv(FILE *fp, const char *key, const char *outcome, double v)
     fputc('\n', fp);
 }
 
-void rates_km_summary(FILE *fp, const om_rates_out *x)
+void om_rates_km_summary(FILE *fp, const om_rates_out *x)
 {
     const om_rates_spec *sp = x->spec;
     static const int def[2] = {28, 365};

@@ -393,7 +393,7 @@ void om_rates_write_summary(FILE *fp, const om_rates_out *x)
     write_summary(fp, x->spec, x->method, x->standard, x->link, x->outcomes, x->rates, x->year_first,
                   x->year_last);
     if (x->spec->survival)
-        rates_km_summary(fp, x);
+        om_rates_km_summary(fp, x);
 }
 
 /* The cell columns for rates_km.c's curves. */
