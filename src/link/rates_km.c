@@ -171,7 +171,8 @@ static om_status group_km(work *w, const rates_km_rec *recs, size_t n, om_rates_
         w->steps = ns;
         w->capsteps = nc;
     }
-    memcpy(w->steps + w->nsteps, w->st, k * sizeof *w->st);
+    if (k)
+        memcpy(w->steps + w->nsteps, w->st, k * sizeof *w->st);
     g->steps = (const om_km_step *)(uintptr_t)w->nsteps; /* offset, fixed below */
     g->nsteps = k;
     w->nsteps += k;
@@ -242,7 +243,7 @@ om_status om_rates_km_build(rates_km **out, rates_km_buf *const *bufs, int nbuf,
     }
     k->steps = w.steps;
     for (size_t i = 0; i < ncells + noutcome; i++)
-        k->g[i].steps = k->g[i].cases > 0 ? k->steps + (uintptr_t)k->g[i].steps : NULL;
+        k->g[i].steps = k->g[i].nsteps > 0 ? k->steps + (uintptr_t)k->g[i].steps : NULL;
     *out = k;
     return OM_OK;
 }
