@@ -36,6 +36,7 @@
 
 #include "omrade/common.h"
 #include "omrade/geo.h"
+#include "omrade/health.h"
 
 #include <stdio.h>
 
@@ -283,6 +284,14 @@ typedef struct om_rates_spec {
      * exact-at-0 value anyway), INT_MAX for exact always. */
     int byar_from;
     double per;           /* rates per `per` persons; 0 = 100000 */
+    /* Survival after the counted events (src/link/rates_km.c): Kaplan-Meier
+     * per cell, from the event date to the death date, censored at the end
+     * of follow-up (followup_end); with Greenwood's standard errors and
+     * log-log limits at `level`.  surv_days[0..nsurv_days-1]: days at which
+     * the summary reports survival per outcome (0 days: 28 and 365). */
+    bool survival;
+    int surv_days[8];
+    int nsurv_days;
 } om_rates_spec;
 
 /* Where events went (per outcome and in total). */
@@ -347,6 +356,31 @@ const om_rates_sii_row *om_rates_sii(const om_rates *r);
  * not_selected are file-level and only in the total); total in *all. */
 const om_rates_counts *om_rates_outcome_counts(const om_rates *r, size_t outcome);
 const om_rates_counts *om_rates_total_counts(const om_rates *r);
+/* Survival (spec.survival): the Kaplan-Meier estimate of one group of
+ * events, a cell (om_rates_km_cell, i < om_rates_ncells) or all events of
+ * an outcome (om_rates_km_outcome).  `cases` events entered, `deaths` of
+ * them ended in death, the others censored at the end of follow-up; `tmax`
+ * the longest follow-up (days); steps[0..nsteps-1] as om_stats_km gives
+ * them (one per day with deaths).  NULL without survival or for a cell
+ * without events. */
+typedef struct om_rates_km_group {
+    double cases, deaths, tmax;
+    const om_km_step *steps;
+    size_t nsteps;
+} om_rates_km_group;
+const om_rates_km_group *om_rates_km_cell(const om_rates *r, size_t cell);
+const om_rates_km_group *om_rates_km_outcome(const om_rates *r, size_t outcome);
+/* S(day) of a group: the last step at or before `day` (1 before the first
+ * death), with its standard error and limits (NaN where undefined).  False
+ * (values NaN) when day > tmax: nobody is followed that long. */
+bool om_rates_km_at(const om_rates_km_group *g, double day, om_km_step *out);
+/* Survival counts per outcome (spec.survival): events whose person died
+ * before the event date and events after the end of follow-up are left
+ * out of the survival (both counted); cases and deaths as in the groups. */
+typedef struct om_rates_km_counts {
+    int64_t cases, deaths, censored, death_before_event, after_end;
+} om_rates_km_counts;
+const om_rates_km_counts *om_rates_km_counts_of(const om_rates *r, size_t outcome);
 /* Age-group label of group i ("0-4", "65+", ...); owned by r. */
 const char *om_rates_age_label(const om_rates *r, int i);
 /* The plan of statistics year `year` (NULL outside the years of the run). */
@@ -390,6 +424,10 @@ void om_rates_write_cells(FILE *fp, const om_rates_out *x);
 void om_rates_write_sii(FILE *fp, const om_rates_out *x);
 /* key,outcome,value: the method, plans, and where every input row went. */
 void om_rates_write_summary(FILE *fp, const om_rates_out *x);
+/* The Kaplan-Meier curves of spec.survival (CSV: method...outcome, the
+ * --by columns, cases,time,at_risk,events,censored,surv,se,lower,upper,note;
+ * docs/rates.md "Survival"). */
+void om_rates_write_km(FILE *fp, const om_rates_out *x);
 
 #ifdef __cplusplus
 }

@@ -52,6 +52,11 @@ static void help(FILE *fp)
             "  --followup-end YYYY-MM-DD  last day the death dates cover (default 31 Dec\n"
             "                  of the last year); events whose days reach past it are\n"
             "                  left out of the fatality (events_censored)\n"
+            "  --km-out FILE   Kaplan-Meier survival after the counted events per cell\n"
+            "                  (death date - event date in days, censored at the end of\n"
+            "                  follow-up; Greenwood SE, log-log limits)\n"
+            "  --survival-days D,D,...  days at which the summary gives survival per\n"
+            "                  outcome (default 28,365; implies the survival)\n"
             "columns (defaults are the synthetic format's):\n"
             "  --id C --date C --code C          events (lopnr,date,code)\n"
             "  --person-id --sex --birth --country --death    persons\n"
@@ -74,7 +79,8 @@ static void help(FILE *fp)
             "  omrade rates --persons persons.csv --residence residence.csv --types types.csv \\\n"
             "      --events deaths.csv --outcome ami=I21,I22 --by type,sex --sii sii.csv \\\n"
             "      --method sos2\n"
-            "  omrade rates ... --events ami.csv --first-event --case-fatality --by type,lan\n");
+            "  omrade rates ... --events ami.csv --first-event --case-fatality --by type,lan\n"
+            "  omrade rates ... --events ami.csv --first-event --km-out km.csv --by type,lan\n");
 }
 
 typedef struct {
@@ -150,7 +156,7 @@ typedef struct {
     om_rates_spec sp;
     const char *events[64];
     size_t nevents;
-    const char *out, *sii, *summary, *barometer, *standard, *outcome_file;
+    const char *out, *sii, *summary, *barometer, *standard, *outcome_file, *km;
     const char *outcome_args[64];
     size_t noutcome_args;
     bool table, first_event;
@@ -248,6 +254,23 @@ static int option(int c, rates_opts *o)
         break;
     }
     case 2007: o->barometer = optarg; break;
+    case 2010: o->km = optarg; o->sp.survival = true; break;
+    case 2011: {
+        o->sp.survival = true;
+        o->sp.nsurv_days = 0;
+        for (const char *p = optarg;; p++) {
+            char *e;
+            long v = strtol(p, &e, 10);
+            if (e == p || v < 0 || v > 36500 || (*e && *e != ',') || o->sp.nsurv_days == 8)
+                return om_cli_usage("rates", "expected --survival-days up to 8 days 0-36500 (28,365), found '%s'",
+                                    optarg);
+            o->sp.surv_days[o->sp.nsurv_days++] = (int)v;
+            if (!*e)
+                break;
+            p = e;
+        }
+        break;
+    }
     case 2008: {
         int y, m, d, n = 0;
         if (sscanf(optarg, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || optarg[n] || m < 1 || m > 12 ||
@@ -359,7 +382,7 @@ static int make_outcomes(const rates_opts *ro, om_outcomes **out)
 
 /* Where the events went, on stderr. */
 static void report(const om_link *l, const om_rates *r, const om_rates_spec *sp, const char *method, int yf,
-                   int yl)
+                   int yl, const om_outcomes *outcomes)
 {
     cli_link_report(stderr, "rates", l);
     const om_rates_counts *t = om_rates_total_counts(r);
@@ -387,6 +410,15 @@ static void report(const om_link *l, const om_rates *r, const om_rates_spec *sp,
                 " events less than %d days before the end of follow-up left out of the case "
                 "fatality (censored)\n",
                 t->censored, sp->fatality_days);
+    for (size_t o = 0; sp->survival && om_rates_km_counts_of(r, o); o++) {
+        const om_rates_km_counts *k = om_rates_km_counts_of(r, o);
+        if (k->death_before_event || k->after_end)
+            fprintf(stderr,
+                    "omrade rates: survival of %s: %" PRId64
+                    " events of persons who died before the event date and %" PRId64
+                    " events after the end of follow-up left out\n",
+                    om_outcomes_name(outcomes, o), k->death_before_event, k->after_end);
+    }
     for (int y = yf; y <= yl; y++) {
         const om_link_plan *p = om_rates_plan(r, y);
         if (p->type_year != p->type_year_wanted)
@@ -437,6 +469,8 @@ static int run(int argc, char **argv)
                                          {"barometer", required_argument, 0, 2007},
                                          {"followup-end", required_argument, 0, 2008},
                                          {"barometer-eb", required_argument, 0, 2009},
+                                         {"km-out", required_argument, 0, 2010},
+                                         {"survival-days", required_argument, 0, 2011},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
@@ -475,8 +509,8 @@ static int run(int argc, char **argv)
         return om_cli_usage("rates", "expected --by regso,year (optionally with sex) for --barometer");
     if (sp->barometer_eb && !ro.barometer)
         return om_cli_usage("rates", "expected --barometer FILE with --barometer-eb");
-    if (sp->followup_end && !sp->fatality_days)
-        return om_cli_usage("rates", "expected --case-fatality with --followup-end");
+    if (sp->followup_end && !sp->fatality_days && !sp->survival)
+        return om_cli_usage("rates", "expected --case-fatality or --km-out with --followup-end");
     om_outcomes *o = NULL;
     if ((rc = parse_standard(ro.standard, sp)) != 0 || (rc = make_outcomes(&ro, &o)) != 0)
         return rc;
@@ -516,12 +550,14 @@ static int run(int argc, char **argv)
         rc = finish_file(ro.out, om_rates_write_cells, &a, !ro.table);
         if (!rc && ro.sii)
             rc = finish_file(ro.sii, om_rates_write_sii, &a, true);
+        if (!rc && ro.km)
+            rc = finish_file(ro.km, om_rates_write_km, &a, true);
         if (!rc && ro.summary)
             rc = finish_file(ro.summary, om_rates_write_summary, &a, true);
         if (!rc && ro.barometer)
             rc = finish_file(ro.barometer, write_barometer, &a, false);
         if (!rc)
-            report(l, r, sp, cm.name, yf, yl);
+            report(l, r, sp, cm.name, yf, yl, o);
     }
     om_rates_free(r);
     om_link_free(l);

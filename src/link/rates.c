@@ -36,7 +36,9 @@
  *   28 dagar") is the share of the cases in which the person died within 28
  *   days of the onset.  Here: death date - event date in 0..D days (the
  *   event day is day 0, so a death on day 28 counts and one on day 29 does
- *   not); the death date is the persons file's.  Deaths before the event
+ *   not; the day of the event / days 1-28 split of the Swedish register
+ *   studies, Rosén et al. 2000, J Intern Med 248:159-164, PubMed 15246134;
+ *   docs/rates.md); the death date is the persons file's.  Deaths before the event
  *   date (register errors) are counted apart and left out.  Interval:
  *   Wilson, as for other proportions.
  * - Censoring of the case fatality.  An event can be classified only when
@@ -53,6 +55,7 @@
  *   on 4 Dec is censored. */
 #define _POSIX_C_SOURCE 200809L
 #include "link_internal.h"
+#include "rates_km.h"
 
 #include "omrade/stats.h"
 
@@ -78,6 +81,7 @@ struct om_rates {
     double std_w[OM_ESP_BANDS];
     int year_first, year_last;
     om_link_plan plans[41]; /* per statistics year year_first..year_last */
+    rates_km *km;           /* spec.survival (rates_km.c) */
 };
 
 /* ---------------------------------------------------------------- parse */
@@ -421,6 +425,7 @@ typedef struct {
     bool fail;
     size_t *pcells;
     size_t npc, cappc;
+    rates_km_buf km; /* spec.survival */
 } agg_job;
 
 static int geo_of(const om_link *l, unsigned dims, int32_t area)
@@ -602,6 +607,11 @@ static void *agg_main(void *arg)
             cnt->type_substituted += subst;
             size_t cell = cell_index(a, p, y, (int)o, area, type, age);
             j->c.ev[cell * (size_t)nb + (size_t)band] += 1;
+            if (a->spec->survival &&
+                !om_rates_km_push(&j->km, cell, (int)o, (int64_t)a->day0 + doff, l->death_day[p], a->fu_end)) {
+                j->fail = true;
+                return NULL;
+            }
             if (fat_days > 0) {
                 if (fatal == -1) {
                     cnt->death_before_event++;
@@ -712,7 +722,13 @@ void om_rates_free(om_rates *r)
     free(r->cells);
     free(r->sii);
     free(r->per);
+    om_rates_km_free(r->km);
     free(r);
+}
+
+const rates_km *om_rates_km_(const om_rates *r)
+{
+    return r->km;
 }
 
 size_t om_rates_ncells(const om_rates *r)
@@ -787,6 +803,9 @@ static om_status check_spec(const om_link *l, const om_outcomes *o, const om_rat
                                 "expected the end of follow-up as a date %d-2100, found %d", OM_YEAR_MIN,
                                 spec->followup_end);
     }
+    om_status ks = spec->survival ? om_rates_km_check(spec, err) : OM_OK;
+    if (ks != OM_OK)
+        return ks;
     if (spec->byar_from < 0)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected Byar's limits from a count >= 0, found %d", spec->byar_from);
@@ -1434,6 +1453,12 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
     size_t *cube_of = NULL;
     if (s == OM_OK)
         s = collect_cells(r, &sh, &jobs[0].c, spec, yf, &where, &cube_of, err);
+    if (s == OM_OK && spec->survival) {
+        rates_km_buf *kb[64];
+        for (int t = 0; t < nt; t++)
+            kb[t] = &jobs[t].km;
+        s = om_rates_km_build(&r->km, kb, nt, where, r->ncells, o->n, spec, err);
+    }
     if (s == OM_OK)
         measures(r, &sh, &jobs[0].c, spec, r->std_w, cube_of);
     if (s == OM_OK && (spec->dims & OM_DIM_TYPE)) {
@@ -1445,6 +1470,7 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
     for (int t = 0; t < nt; t++) {
         cube_free(&jobs[t].c);
         free(jobs[t].pcells);
+        om_rates_km_buf_free(&jobs[t].km);
     }
     if (s != OM_OK) {
         om_rates_free(r);

@@ -2,6 +2,8 @@
  * as CSV or a fixed-width table, SII/RII across area types, and the summary
  * of where every input row went.  Each row names the linkage method and the
  * years its plan used (docs/rates.md). */
+#include "rates_km.h"
+
 #include "omrade/csv.h"
 #include "omrade/formats.h"
 #include "omrade/link.h"
@@ -418,4 +420,18 @@ void om_rates_write_summary(FILE *fp, const om_rates_out *x)
 {
     write_summary(fp, x->spec, x->method, x->standard, x->link, x->outcomes, x->rates, x->year_first,
                   x->year_last);
+    if (x->spec->survival)
+        om_rates_km_summary(fp, x);
+}
+
+/* The cell columns for rates_km.c's curves. */
+void om_rates_out_dims_header_(FILE *fp, unsigned dims)
+{
+    write_dims_header(fp, dims);
+}
+
+void om_rates_out_dims_(FILE *fp, const om_rates_out *x, const om_rates_cell *c)
+{
+    write_dims(fp, x->spec->dims, x->method, x->outcomes, x->rates, x->geo, x->year_first, x->year_last,
+               c->outcome, c->year, c->type, c->area, c->sex, c->age, c->born);
 }
