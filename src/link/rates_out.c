@@ -427,7 +427,7 @@ void om_rates_write_summary(FILE *fp, const om_rates_out *x)
 /* The cell columns for rates_km.c's curves. */
 void om_rates_out_dims_header_(FILE *fp, unsigned dims)
 {
-    write_dims_header(fp, dims);
+    write_header(fp, (rates_cols){.dims = dims, .dims_only = true});
 }
 
 void om_rates_out_dims_(FILE *fp, const om_rates_out *x, const om_rates_cell *c)
