@@ -58,6 +58,9 @@ const char *om_coltype_name(om_coltype t);
 
 /* The header line of f (column names separated by commas, then "\n"). */
 om_status om_format_write_header(const om_format *f, FILE *fp, om_error *err);
+/* The header without f's trailing optional columns: for writers that have
+ * none of them (e.g. barometer-indicators without intervals). */
+om_status om_format_write_header_required(const om_format *f, FILE *fp, om_error *err);
 /* Find f's columns in c's header (read already): idx[i] is the column of
  * f->cols[i].  A missing column is OM_ERR_INPUT naming it and the format;
  * other columns are allowed (ignored). */

@@ -63,6 +63,14 @@ static const om_column barometer_indicator_cols[] = {
     {"born", OM_COL_CODE, 0, 0, false, false, "total|sweden|abroad", "born in Sweden or abroad"},
     {"numerator", OM_COL_NUMBER, 0, 1e15, false, false, NULL, "persons with the attribute (or a sum)"},
     {"denominator", OM_COL_NUMBER, 0, 1e15, false, false, NULL, "persons in the population"},
+    /* intervals of numerator / denominator (not scaled: a proportion, a rate
+     * per person, a ratio), written by `omrade rates --barometer`; absent
+     * or empty = none.  Last, so that writers without intervals write the
+     * leading columns only (om_format_write_header_required). */
+    {"lower", OM_COL_NUMBER, 0, 1e300, true, true, NULL,
+     "lower limit of numerator/denominator (optional; empty: none)"},
+    {"upper", OM_COL_NUMBER, 0, 1e300, true, true, NULL,
+     "upper limit of numerator/denominator (optional; empty: none)"},
 };
 
 static const om_column seg_cols[] = {
@@ -121,6 +129,17 @@ om_status om_format_write_header(const om_format *f, FILE *fp, om_error *err)
 {
     for (size_t i = 0; i < f->ncols; i++)
         if (fputs(f->cols[i].name, fp) == EOF || fputc(i + 1 < f->ncols ? ',' : '\n', fp) == EOF)
+            return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error (%s header)", f->id);
+    return OM_OK;
+}
+
+om_status om_format_write_header_required(const om_format *f, FILE *fp, om_error *err)
+{
+    size_t n = f->ncols;
+    while (n > 0 && f->cols[n - 1].optional)
+        n--;
+    for (size_t i = 0; i < n; i++)
+        if (fputs(f->cols[i].name, fp) == EOF || fputc(i + 1 < n ? ',' : '\n', fp) == EOF)
             return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error (%s header)", f->id);
     return OM_OK;
 }

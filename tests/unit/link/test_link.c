@@ -556,7 +556,7 @@ static void test_barometer_eb(void **state)
         size_t len = 0;
         FILE *fp = open_memstream(&buf, &len);
         assert_non_null(fp);
-        assert_int_equal(om_rates_write_barometer(fp, r, g, o, &sp, &err), OM_OK);
+        assert_int_equal(om_rates_write_barometer(fp, r, NULL, g, o, &sp, &err), OM_OK);
         fclose(fp);
         int found = 0;
         for (int i = 0; i < 3; i++) {
