@@ -68,9 +68,9 @@ static const om_column barometer_indicator_cols[] = {
      * or empty = none.  Last, so that writers without intervals write the
      * leading columns only (om_format_write_header_required). */
     {"lower", OM_COL_NUMBER, 0, 1e300, true, true, NULL,
-     "lower limit of numerator/denominator (optional; empty: none)"},
+     "lower limit of numerator/denominator (empty: none)"},
     {"upper", OM_COL_NUMBER, 0, 1e300, true, true, NULL,
-     "upper limit of numerator/denominator (optional; empty: none)"},
+     "upper limit of numerator/denominator (empty: none)"},
 };
 
 static const om_column seg_cols[] = {
