@@ -246,8 +246,8 @@ try {
   await page.goto(`${base}/#/karta?ind=ami_isr&level=kommun&year=2022&sel=0114`);
   await ready();
   await page.locator('#profile strong', {hasText: 'Upplands Väsby'}).waitFor({timeout: 5000});
-  const prof = await page.textContent('#profile');
-  check(prof.includes('1,09 (intervall 0,82 – 1,44)'), `health: ISR and its interval in the profile (${prof})`);
+  const hprof = await page.textContent('#profile');
+  check(hprof.includes('1,09 (intervall 0,82 – 1,44)'), `health: ISR and its interval in the profile (${hprof})`);
   check(await page.locator('.mapbox svg path.area').count() > 200, 'health: kommun map drawn');
   await axe('health map');
   await page.goto(`${base}/#/en/karta?ind=ami_per100k&level=regso&year=2022&view=table`);
