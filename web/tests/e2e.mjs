@@ -255,6 +255,8 @@ try {
   const r1 = await hcells('Bollstanäs');
   check(r1.includes('150') && r1.some((x) => x.includes('101') && x.includes('214')), `health: RegSO in English (${r1.join(' | ')})`);
   check(await page.locator('#f-ind optgroup[label="Health"]').count() === 1, 'health: theme in English');
+  await page.goto(`${base}/#/sv/karta?ind=ami_per100k&level=kommun&year=2022`); // back to Swedish for what follows
+  await ready();
   await page.goto(`${base}/#/karta?ind=low_econ&level=kommun&year=2023&view=line&sel=0114`);
   await ready();
   check(await page.locator('svg.chart path').count() >= 2, 'line chart drawn');
