@@ -62,6 +62,9 @@ om_status om_format_write_header(const om_format *f, FILE *fp, om_error *err);
  * schema's order: for outputs whose columns depend on the options (rates). */
 om_status om_format_write_header_if(const om_format *f, FILE *fp, bool (*keep)(const om_column *c, void *ctx),
                                     void *ctx, om_error *err);
+/* The header without f's optional columns: for writers that have none of
+ * them (e.g. barometer-indicators without intervals). */
+om_status om_format_write_header_required(const om_format *f, FILE *fp, om_error *err);
 /* Find f's columns in c's header (read already): idx[i] is the column of
  * f->cols[i].  A missing column is OM_ERR_INPUT naming it and the format;
  * other columns are allowed (ignored). */

@@ -278,6 +278,11 @@ typedef struct om_rates_spec {
      * smoothed by om_sdc_eb_smooth() (OM_EB_NONE, OM_EB_RIKET: one prior over
      * all RegSOs, OM_EB_KOMMUN: one per kommun). */
     int barometer_eb;
+    /* om_rates_write_barometer(): also write "O_isr", the indirectly
+     * standardised ratio per RegSO, kommun, län and riket (observed /
+     * expected from the run's own sex x 5-year age rates); needs the table
+     * of om_rates_run_isr_reference(). */
+    bool barometer_isr;
     /* Poisson limits of crude rates and of the DSR's total count: exact
      * (Garwood) below byar_from events and Byar from it on.  0 means the
      * default 10 (PHE); use 1 for Byar always (Byar at 0 events is the
@@ -388,18 +393,27 @@ const om_link_plan *om_rates_plan(const om_rates *r, int year);
 /* Standard population used (19 ESP bands), NULL without standardisation. */
 const double *om_rates_standard(const om_rates *r);
 
-/* The barometer's indicator input (`omrade build --indicators`, columns
- * level,code,year,indicator,sex,age,born,numerator,denominator) from a run
+/* The barometer's indicator input (`omrade build --indicators`, format
+ * barometer-indicators with its interval columns lower,upper) from a run
  * by regso and year (sex optional; no other dimension): per outcome O the
- * indicator "O_per100k" (events / population at risk) and, with case
- * fatality, "O_fatality<D>d" (deaths within D days / cases); with
- * spec->barometer_eb, "O_eb_per100k" per RegSO (see the field); one row per
- * RegSO and the sums per kommun, län and riket (counts add up exactly), sex
- * `total` and, by sex, `man` and `woman`; age and born `total`.  Cells with
- * neither events nor population are left out.  Errors: OM_ERR_USAGE for
- * other dimensions; OM_ERR_NOMEM; OM_ERR_IO when writing fails. */
-om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_geo *g,
+ * indicator "O_per100k" (events / population at risk, exact Poisson or
+ * Byar limits as the cells) and, with case fatality, "O_fatality<D>d"
+ * (deaths within D days / cases, Wilson limits); with spec->barometer_eb,
+ * "O_eb_per100k" per RegSO (see the field; the Gamma posterior interval);
+ * with spec->barometer_isr, "O_isr" (numerator observed, denominator
+ * expected events; Poisson limits of O over E) from `by_age`, the table of
+ * om_rates_run_isr_reference() (NULL without the ISR).  One row per RegSO
+ * and the sums per kommun, län and riket (counts add up exactly), sex
+ * `total` and, by sex, `man` and `woman`; age and born `total`.  Cells
+ * with neither events nor population are left out.  Errors: OM_ERR_USAGE
+ * for other dimensions or the ISR without `by_age`; OM_ERR_NOMEM;
+ * OM_ERR_IO when writing fails. */
+om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_rates *by_age, const om_geo *g,
                                    const om_outcomes *o, const om_rates_spec *spec, om_error *err);
+/* The table the ISR needs: om_rates_run() of the same spec by RegSO, year,
+ * sex and 5-year age band, unstandardised.  Destroy with om_rates_free(). */
+om_status om_rates_run_isr_reference(om_rates **out, const om_link *l, const om_outcomes *o,
+                                     const om_rates_spec *spec, om_error *err);
 
 /* What omrade rates writes about a run: the spec it ran with, the name of
  * the linkage method, the standard's name ("esp2013", "none", ...), the
@@ -415,6 +429,7 @@ typedef struct om_rates_out {
     const om_link *link;
     bool table; /* om_rates_write_cells: a fixed-width table instead of CSV */
     int year_first, year_last;
+    const om_rates *by_age; /* om_rates_run_isr_reference() with spec->barometer_isr, else NULL */
 } om_rates_out;
 /* The cells: CSV (method,residence_year,type_year,type_year_wanted,outcome,
  * the --by columns, events,persons,pop,n,rate..., dsr..., rr..., note) or

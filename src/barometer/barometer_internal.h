@@ -26,6 +26,7 @@ typedef struct bslice {
     int32_t n;
     uint8_t *st;
     double *num, *den;
+    double *lo, *hi; /* interval of num/den (unscaled), NaN = none; NULL: no interval in the slice */
 } bslice;
 
 typedef struct bind_meta {

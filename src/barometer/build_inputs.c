@@ -264,18 +264,30 @@ static bool one_of(om_field f, const char *const *set)
     return false;
 }
 
-/* Barometer indicators: level,code,year,indicator,sex,age,born,numerator,denominator. */
+/* Does `name` end in `suffix`? */
+static bool ends_with(const char *name, size_t len, const char *suffix)
+{
+    size_t sl = strlen(suffix);
+    return len >= sl && memcmp(name + len - sl, suffix, sl) == 0;
+}
+
+/* Barometer indicators: level,code,year,indicator,sex,age,born,numerator,
+ * denominator and optionally lower,upper (the interval of numerator /
+ * denominator, unscaled; `omrade rates --barometer`). */
 om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
 {
     static const char *const sexes[] = {"total", "man", "woman", NULL};
     static const char *const borns[] = {"total", "sweden", "abroad", NULL};
-    int ix[9];
+    int ix[11];
     om_csv *c = NULL;
     om_status s = om_csv_open(&c, path, NULL, err);
     if (s == OM_OK)
         s = om_csv_read_header(c, err);
     if (s == OM_OK)
         s = om_format_columns(om_format_find(OM_FORMAT_BAROMETER_INDICATORS), c, ix, err);
+    if (s == OM_OK && (ix[9] < 0) != (ix[10] < 0))
+        s = om_error_set(err, OM_ERR_INPUT, path, 1, 1, "expected both interval columns lower and upper, found %s only",
+                         ix[9] < 0 ? "upper" : "lower");
     input_stats is = {0};
     uint64_t total_bytes = s == OM_OK ? om_csv_length(c) : 0, next_report = 0;
     while (s == OM_OK) {
@@ -328,7 +340,22 @@ om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
             s = om_csv_fail(c, (size_t)ix[2], err, "expected a year 1900-2100, found %lld", (long long)y);
             break;
         }
-        if (den != floor(den)) {
+        /* an indirectly standardised ratio's denominator is the expected
+         * number of events, not persons */
+        bool isr = ends_with(ind.ptr, ind.len, "_isr");
+        double lo = NAN, hi = NAN;
+        bool lp = false, hp = false;
+        if (ix[9] >= 0 && ((s = strict_double(c, ix[9], 0, 1e300, true, &lp, &lo, err)) != OM_OK ||
+                           (s = strict_double(c, ix[10], 0, 1e300, true, &hp, &hi, err)) != OM_OK))
+            break;
+        if (lp != hp || (lp && lo > hi)) {
+            s = om_csv_fail(c, (size_t)ix[lp ? 10 : 9], err,
+                            "expected an interval with lower <= upper, or lower and upper both empty");
+            break;
+        }
+        if (!lp)
+            lo = hi = NAN;
+        if (!isr && den != floor(den)) {
             s = om_csv_fail(c, (size_t)ix[8], err, "expected a whole number of persons, found %g", den);
             break;
         }
@@ -365,9 +392,23 @@ om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
                             "expected one row per level,code,year,indicator,sex,age,born, found a duplicate");
             break;
         }
+        if (lp && !sl->lo) {
+            sl->lo = malloc((size_t)sl->n * sizeof(double));
+            sl->hi = malloc((size_t)sl->n * sizeof(double));
+            if (!sl->lo || !sl->hi) {
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            for (int32_t k = 0; k < sl->n; k++)
+                sl->lo[k] = sl->hi[k] = NAN;
+        }
         sl->st[idx] = ST_PUBLISHED;
         sl->num[idx] = num;
         sl->den[idx] = den;
+        if (sl->lo) {
+            sl->lo[idx] = lo;
+            sl->hi[idx] = hi;
+        }
         if (num > den)
             x->meta[ii].ratio_gt = true;
         om_barometer_note_year(&is, y);

@@ -74,6 +74,8 @@ void om_barometer_store_free(store *x)
         free(x->v[i].st);
         free(x->v[i].num);
         free(x->v[i].den);
+        free(x->v[i].lo);
+        free(x->v[i].hi);
     }
     for (size_t i = 0; i < x->nnames; i++)
         free(x->name[i]);
@@ -117,6 +119,109 @@ int32_t om_barometer_intern(store *x, const char *p, size_t len)
     x->meta[x->nnames].main_age = -1;
     x->nnames++;
     return id;
+}
+
+/* The health indicators of `omrade rates --barometer` (docs/rates.md), by
+ * the suffix of their id O_<suffix>: theme "health", labels, unit and the
+ * definition (population, numerator, denominator, source, years, interval)
+ * in both languages.  False for other ids. */
+typedef struct health_text {
+    char sv[160], en[160], def_sv[900], def_en[900];
+    const char *unit;
+} health_text;
+
+static bool health_catalogue(const char *name, int y0, int y1, health_text *h)
+{
+    size_t nl = strlen(name);
+    const char *fat = strstr(name, "_fatality");
+    int o, days = 0;
+    enum { H_RATE, H_EB, H_ISR, H_FAT } kind;
+    if (nl > 11 && strcmp(name + nl - 11, "_eb_per100k") == 0)
+        kind = H_EB, o = (int)(nl - 11);
+    else if (nl > 8 && strcmp(name + nl - 8, "_per100k") == 0)
+        kind = H_RATE, o = (int)(nl - 8);
+    else if (nl > 4 && strcmp(name + nl - 4, "_isr") == 0)
+        kind = H_ISR, o = (int)(nl - 4);
+    else if (fat && fat > name && name[nl - 1] == 'd' && (days = atoi(fat + 9)) > 0)
+        kind = H_FAT, o = (int)(fat - name);
+    else
+        return false;
+    char years[32];
+    if (y0 == y1)
+        snprintf(years, sizeof years, "%d", y0);
+    else
+        snprintf(years, sizeof years, "%d-%d", y0, y1);
+    static const char src_sv[] = "Källa: händelseregistren (t.ex. patientregistret, dödsorsaksregistret) och "
+                                 "befolkningen, länkade med omrade rates (se databasens proveniens).";
+    static const char src_en[] = "Source: the event registers (e.g. the patient register, the cause-of-death "
+                                 "register) and the population, linked by omrade rates (see the database's "
+                                 "provenance).";
+    switch (kind) {
+    case H_RATE:
+        snprintf(h->sv, sizeof h->sv, "%.*s per 100 000 invånare", o, name);
+        snprintf(h->en, sizeof h->en, "%.*s per 100,000 population", o, name);
+        h->unit = "per 100,000";
+        snprintf(h->def_sv, sizeof h->def_sv,
+                 "Händelser av utfallet %.*s per 100 000 i befolkningen under risk. Täljare: händelser under "
+                 "året. Nämnare: folkbokförda i området 31 december året före (eller personår). %s År: %s. "
+                 "Intervall: exakt Poisson (Byar från 10 händelser).",
+                 o, name, src_sv, years);
+        snprintf(h->def_en, sizeof h->def_en,
+                 "Events of the outcome %.*s per 100,000 population at risk. Numerator: events in the year. "
+                 "Denominator: persons registered in the area on 31 December of the year before (or "
+                 "person-years). %s Years: %s. Interval: exact Poisson (Byar from 10 events).",
+                 o, name, src_en, years);
+        break;
+    case H_EB:
+        snprintf(h->sv, sizeof h->sv, "%.*s per 100 000 invånare, utjämnad (EB)", o, name);
+        snprintf(h->en, sizeof h->en, "%.*s per 100,000 population, smoothed (EB)", o, name);
+        h->unit = "per 100,000";
+        snprintf(h->def_sv, sizeof h->def_sv,
+                 "RegSO:s takt av %.*s per 100 000 utjämnad med empirisk Bayes (Marshall 1991) mot "
+                 "medelvärdet för alla RegSO eller för kommunen. Täljare: väntat antal händelser (utjämnad "
+                 "takt gånger befolkningen); nämnare: befolkningen under risk. Visas bara där den ojämnade "
+                 "takten visas. %s År: %s. Intervall: aposteriorifördelningens (gamma) 95 %%.",
+                 o, name, src_sv, years);
+        snprintf(h->def_en, sizeof h->def_en,
+                 "The RegSO's rate of %.*s per 100,000 smoothed by empirical Bayes (Marshall 1991) towards "
+                 "the mean of all RegSOs or of its kommun. Numerator: expected events (smoothed rate times "
+                 "the population); denominator: the population at risk. Shown only where the raw rate is. "
+                 "%s Years: %s. Interval: the 95 %% Gamma posterior interval.",
+                 o, name, src_en, years);
+        break;
+    case H_ISR:
+        snprintf(h->sv, sizeof h->sv, "%.*s, indirekt standardiserad kvot (ISR)", o, name);
+        snprintf(h->en, sizeof h->en, "%.*s, indirectly standardised ratio (ISR)", o, name);
+        h->unit = "ratio";
+        snprintf(h->def_sv, sizeof h->def_sv,
+                 "Observerade händelser av %.*s delat med förväntade (1 = som förväntat). Täljare: "
+                 "observerade händelser. Nämnare: förväntade händelser, summan över kön och femårsklasser "
+                 "av referenstakten (hela körningens) gånger områdets befolkning under risk. %s År: %s. "
+                 "Intervall: Poissongränser för de observerade delade med de förväntade.",
+                 o, name, src_sv, years);
+        snprintf(h->def_en, sizeof h->def_en,
+                 "Observed events of %.*s divided by the expected (1 = as expected). Numerator: observed "
+                 "events. Denominator: expected events, the sum over sex and 5-year age bands of the "
+                 "reference rate (the whole run's) times the area's population at risk. %s Years: %s. "
+                 "Interval: the Poisson limits of the observed count divided by the expected.",
+                 o, name, src_en, years);
+        break;
+    case H_FAT:
+        snprintf(h->sv, sizeof h->sv, "%.*s: döda inom %d dagar", o, name, days);
+        snprintf(h->en, sizeof h->en, "%.*s: died within %d days", o, name, days);
+        h->unit = "%";
+        snprintf(h->def_sv, sizeof h->def_sv,
+                 "Andel av fallen av %.*s där personen dog inom %d dagar (dag 0 = händelsedagen). Täljare: "
+                 "döda inom %d dagar. Nämnare: fall med uppföljning. %s År: %s. Intervall: Wilsons.",
+                 o, name, days, days, src_sv, years);
+        snprintf(h->def_en, sizeof h->def_en,
+                 "Share of the cases of %.*s in which the person died within %d days (day 0 = the event "
+                 "day). Numerator: deaths within %d days. Denominator: cases with follow-up. %s Years: %s. "
+                 "Interval: Wilson's score interval.",
+                 o, name, days, days, src_en, years);
+        break;
+    }
+    return true;
 }
 
 /* The slice for a key, created on first use (NULL when out of memory). */
@@ -166,7 +271,7 @@ bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level 
 om_status om_barometer_finish_indicators(bctx *b, om_error *err)
 {
     store *x = b->store;
-    sqlite3_stmt *ins = NULL, *tv = NULL, *cat = NULL, *ty = NULL;
+    sqlite3_stmt *ins = NULL, *tv = NULL, *cat = NULL, *ty = NULL, *iv = NULL;
     int32_t nreg = om_geo_count(b->geo, OM_LEVEL_REGSO);
     /* area types in memory: types[year - 1900][regso] (0 = none) */
     int8_t *types[201] = {0};
@@ -212,7 +317,7 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
     b->rep->cells_withheld_lan = bp.withheld_lan;
     if ((s = om_barometer_prep(b, "INSERT INTO slices VALUES(?,?,?,?,?,?,?,?,?,?)", &ins, err)) != OM_OK ||
         (s = om_barometer_prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &tv, err)) != OM_OK ||
-        (s = om_barometer_prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
+        (s = om_barometer_prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
         goto done;
     /* catalogue first: the scale is needed for the aggregates */
     scale = calloc(x->nnames ? x->nnames : 1, sizeof *scale);
@@ -236,20 +341,17 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
                 en = CATALOGUE[k].en;
                 unit = CATALOGUE[k].unit;
             }
-        /* health rates of `omrade rates --barometer` (docs/rates.md):
-         * OUTCOME_per100k per 100,000, OUTCOME_fatalityNd in per cent */
-        char hsv[160], hen[160];
-        size_t nl = strlen(name);
-        const char *fat = strstr(name, "_fatality");
-        if (nl > 8 && strcmp(name + nl - 8, "_per100k") == 0) {
-            snprintf(hsv, sizeof hsv, "%.*s per 100 000 invånare", (int)(nl - 8), name);
-            snprintf(hen, sizeof hen, "%.*s per 100,000 population", (int)(nl - 8), name);
-            sv = hsv, en = hen, unit = "per 100,000";
-        } else if (fat && nl > 1 && name[nl - 1] == 'd' && atoi(fat + 9) > 0) {
-            snprintf(hsv, sizeof hsv, "%.*s: döda inom %d dagar", (int)(fat - name), name, atoi(fat + 9));
-            snprintf(hen, sizeof hen, "%.*s: died within %d days", (int)(fat - name), name, atoi(fat + 9));
-            sv = hsv, en = hen, unit = "%";
-        }
+        /* health indicators of `omrade rates --barometer` (docs/rates.md) */
+        health_text ht;
+        int y0 = 9999, y1 = 0;
+        for (size_t i = 0; i < x->n; i++)
+            if ((size_t)x->v[i].ind == id) {
+                y0 = x->v[i].year < y0 ? x->v[i].year : y0;
+                y1 = x->v[i].year > y1 ? x->v[i].year : y1;
+            }
+        bool health = health_catalogue(name, y0, y1, &ht);
+        if (health)
+            sv = ht.sv, en = ht.en, unit = ht.unit;
         /* shares are per cent; means and value-only indicators as they are */
         scale[id] = !m->value_only && strcmp(unit, "%") == 0             ? 100.0
                     : !m->value_only && strcmp(unit, "per 100,000") == 0 ? 100000.0
@@ -264,6 +366,14 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
         sqlite3_bind_int(cat, 8, m->value_only ? 0 : rule->sensitive);
         sqlite3_bind_text(cat, 9, m->value_only ? "values computed by omrade sei from the same microdata" : rule->why,
                           -1, SQLITE_STATIC);
+        if (health) {
+            sqlite3_bind_text(cat, 10, "health", -1, SQLITE_STATIC);
+            sqlite3_bind_text(cat, 11, ht.def_sv, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(cat, 12, ht.def_en, -1, SQLITE_TRANSIENT);
+        } else {
+            for (int c = 10; c <= 12; c++)
+                sqlite3_bind_null(cat, c);
+        }
         s = om_barometer_step_done(b, cat, err);
     }
     size_t bloblen = (size_t)nreg * 17 + 64;
@@ -284,6 +394,11 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
             } else {
                 npub++;
             }
+            /* an interval gives its count back (the Poisson or Wilson limits
+             * are functions of numerator and denominator): published only
+             * with the value */
+            if (sl->lo && sl->st[k] != ST_PUBLISHED)
+                sl->lo[k] = sl->hi[k] = NAN;
         }
         b->rep->cells_suppressed += nsup;
         b->rep->cells_published += npub;
@@ -304,6 +419,31 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
         sqlite3_bind_int(ins, 9, nsup);
         sqlite3_bind_blob(ins, 10, blob, (int)(n * 17), SQLITE_STATIC);
         s = om_barometer_step_done(b, ins, err);
+        if (s == OM_OK && sl->lo) {
+            /* table intervals: per slice with intervals, n lower then n
+             * upper limits of numerator / denominator (unscaled doubles,
+             * NaN = none), beside the slice's BLOB */
+            if (!iv && ((s = om_barometer_exec(b,
+                                               "CREATE TABLE intervals(indicator TEXT NOT NULL, level TEXT "
+                                               "NOT NULL, year INTEGER NOT NULL, sex TEXT NOT NULL, age TEXT "
+                                               "NOT NULL, born TEXT NOT NULL, n INTEGER NOT NULL, limits BLOB "
+                                               "NOT NULL, PRIMARY KEY(indicator, level, year, sex, age, born));",
+                                               err)) != OM_OK ||
+                        (s = om_barometer_prep(b, "INSERT INTO intervals VALUES(?,?,?,?,?,?,?,?)", &iv, err)) !=
+                            OM_OK))
+                break;
+            memcpy(blob, sl->lo, n * sizeof(double));
+            memcpy(blob + n * sizeof(double), sl->hi, n * sizeof(double));
+            sqlite3_bind_text(iv, 1, x->name[sl->ind], -1, SQLITE_STATIC);
+            sqlite3_bind_text(iv, 2, om_level_name(sl->level), -1, SQLITE_STATIC);
+            sqlite3_bind_int(iv, 3, sl->year);
+            sqlite3_bind_text(iv, 4, x->name[sl->sex], -1, SQLITE_STATIC);
+            sqlite3_bind_text(iv, 5, x->name[sl->age], -1, SQLITE_STATIC);
+            sqlite3_bind_text(iv, 6, x->name[sl->born], -1, SQLITE_STATIC);
+            sqlite3_bind_int(iv, 7, sl->n);
+            sqlite3_bind_blob(iv, 8, blob, (int)(n * 16), SQLITE_STATIC);
+            s = om_barometer_step_done(b, iv, err);
+        }
     }
     /* area-type aggregates: sums of all RegSO cells (protect.c), protected
      * with them; the population (denominator) is public and always shown */
@@ -346,6 +486,7 @@ done:
     free(scale);
     free(used);
     sqlite3_finalize(ins);
+    sqlite3_finalize(iv);
     sqlite3_finalize(tv);
     sqlite3_finalize(cat);
     sqlite3_finalize(ty);

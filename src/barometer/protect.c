@@ -844,20 +844,33 @@ static void protect_sei_parts(bprotect *bp)
  * "O_eb_per100k" next to the raw "O_per100k"): the smoothed rate is
  * C * raw + (1 - C) * prior mean (Marshall 1991), with C and the prior from
  * the area's population and all areas' rates, so it gives the raw count
- * back.  A smoothed cell is therefore published only where the raw cell of
- * the same area and slice is published; elsewhere (and when the raw rates
- * are not in the publication at all) it is suppressed as secondary.  Its
- * own primary rule on the expected count can only suppress more. */
+ * back.  The same holds for the indirectly standardised ratio "O_isr"
+ * (`--barometer-isr`): its numerator is the observed count of O_per100k and
+ * its denominator, the expected count, follows from the public population.
+ * A smoothed or standardised cell is therefore published only where the
+ * raw cell of the same area and slice is published; elsewhere (and when the
+ * raw rates are not in the publication at all) it is suppressed as
+ * secondary.  Its own primary rule can only suppress more. */
 static void protect_smoothed(bprotect *bp)
 {
     store *x = bp->x;
-    static const char suffix[] = "_eb_per100k";
-    const size_t sl = sizeof suffix - 1;
+    static const char *const suffixes[] = {"_eb_per100k", "_isr"};
+    /* first[i]: the first area-type aggregate of slice i (nagg: none) */
+    size_t *first = malloc((x->n + 1) * sizeof *first);
+    for (size_t i = 0; first && i < x->n; i++)
+        first[i] = bp->nagg;
+    for (size_t a = bp->nagg; first && a-- > 0;)
+        first[bp->agg[a].slice] = a;
     for (size_t i = 0; i < x->n; i++) {
         bslice *eb = &x->v[i];
         const char *name = x->name[eb->ind];
-        size_t len = strlen(name);
-        if (len <= sl || strcmp(name + len - sl, suffix) != 0)
+        size_t len = strlen(name), sl = 0;
+        for (size_t j = 0; j < sizeof suffixes / sizeof *suffixes; j++) {
+            size_t n = strlen(suffixes[j]);
+            if (len > n && strcmp(name + len - n, suffixes[j]) == 0)
+                sl = n;
+        }
+        if (!sl)
             continue;
         char raw[256];
         int rl = snprintf(raw, sizeof raw, "%.*s_per100k", (int)(len - sl), name);
@@ -870,7 +883,34 @@ static void protect_smoothed(bprotect *bp)
                 eb->st[k] = ST_SECONDARY;
                 bp->secondary++;
             }
+        /* The area-type sums of a RegSO slice are the same counts too (the
+         * ISR's observed sum is the raw sum): each follows the raw slice's
+         * aggregate of the same type, area and type year (make_aggregates
+         * writes a slice's aggregates contiguously).  Without the index
+         * (out of memory) all of them are suppressed, which is safe. */
+        if (!first)
+            for (size_t a = 0; a < bp->nagg; a++)
+                if ((size_t)bp->agg[a].slice == i && bp->agg[a].st == ST_PUBLISHED) {
+                    bp->agg[a].st = ST_SECONDARY;
+                    bp->secondary++;
+                }
+        for (size_t a = first ? first[i] : 0; first && a < bp->nagg && (size_t)bp->agg[a].slice == i; a++) {
+            btype_cell *ag = &bp->agg[a];
+            if (ag->st != ST_PUBLISHED)
+                continue;
+            bool ok = false;
+            for (size_t b = ri >= 0 ? first[ri] : bp->nagg; !ok && b < bp->nagg && bp->agg[b].slice == ri; b++) {
+                const btype_cell *rg = &bp->agg[b];
+                ok = rg->type == ag->type && rg->within == ag->within && rg->type_year == ag->type_year &&
+                     rg->st == ST_PUBLISHED;
+            }
+            if (!ok) {
+                ag->st = ST_SECONDARY;
+                bp->secondary++;
+            }
+        }
     }
+    free(first);
 }
 
 om_status om_barometer_protect_all(bprotect *bp, om_error *err)

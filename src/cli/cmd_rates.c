@@ -69,6 +69,8 @@ static void help(FILE *fp)
             "                  (needs --by regso,year[,sex]; adds kommun, lan, riket sums)\n"
             "  --barometer-eb riket|kommun  also O_eb_per100k: RegSO rates smoothed by\n"
             "                  empirical Bayes (Marshall 1991) over all RegSOs or per kommun\n"
+            "  --barometer-isr also O_isr: observed / expected events, expected from the\n"
+            "                  run's sex x 5-year age rates (indirect standardisation)\n"
             "  --summary FILE  where every input row went (also printed on stderr)\n"
             "  --threads N     threads (default 2)\n" OM_CLI_PROVENANCE_HELP
             "Every row names the method and the residence year, type year and wanted type\n"
@@ -147,7 +149,7 @@ static int finish_file(const char *path, void (*fn)(FILE *, const om_rates_out *
 static void write_barometer(FILE *fp, const om_rates_out *x)
 {
     om_error err = OM_ERROR_INIT;
-    (void)om_rates_write_barometer(fp, x->rates, x->geo, x->outcomes, x->spec, &err);
+    (void)om_rates_write_barometer(fp, x->rates, x->by_age, x->geo, x->outcomes, x->spec, &err);
 }
 
 /* The options of one run. */
@@ -286,6 +288,9 @@ static int option(int c, rates_opts *o)
             o->sp.barometer_eb = OM_EB_KOMMUN;
         else
             return om_cli_usage("rates", "expected --barometer-eb riket or kommun, found '%s'", optarg);
+        break;
+    case 2090:
+        o->sp.barometer_isr = true;
         break;
     case 2005:
         if (!o->sp.fatality_days)
@@ -471,6 +476,7 @@ static int run(int argc, char **argv)
                                          {"barometer-eb", required_argument, 0, 2009},
                                          {"km-out", required_argument, 0, 2010},
                                          {"survival-days", required_argument, 0, 2011},
+                                         {"barometer-isr", no_argument, 0, 2090},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
@@ -511,6 +517,10 @@ static int run(int argc, char **argv)
         return om_cli_usage("rates", "expected --barometer FILE with --barometer-eb");
     if (sp->followup_end && !sp->fatality_days && !sp->survival)
         return om_cli_usage("rates", "expected --case-fatality or --km-out with --followup-end");
+    if (sp->barometer_isr && !ro.barometer)
+        return om_cli_usage("rates", "expected --barometer FILE with --barometer-isr");
+    if (sp->followup_end && !sp->fatality_days)
+        return om_cli_usage("rates", "expected --case-fatality with --followup-end");
     om_outcomes *o = NULL;
     if ((rc = parse_standard(ro.standard, sp)) != 0 || (rc = make_outcomes(&ro, &o)) != 0)
         return rc;
@@ -527,7 +537,10 @@ static int run(int argc, char **argv)
     sp->progress = om_cli_progress();
     om_error err = OM_ERROR_INIT;
     om_rates *r = NULL;
+    om_rates *by_age = NULL;
     om_status s = om_rates_run(&r, l, o, sp, &err);
+    if (s == OM_OK && sp->barometer_isr)
+        s = om_rates_run_isr_reference(&by_age, l, o, sp, &err);
     om_cli_progress_done();
     if (s != OM_OK) {
         rc = om_cli_fail("rates", &err);
@@ -536,7 +549,7 @@ static int run(int argc, char **argv)
         if (!yf)
             om_link_stat_years(l, &sp->method, 1, &yf, &yl);
         om_rates_out a = {sp, cm.name, sp->standard == OM_STD_NONE ? "none" : ro.standard, o, r, g, l,
-                          ro.table, yf, yl};
+                          ro.table, yf, yl, by_age};
         om_cli_prov_start("rates", argc, argv);
         om_link_plan plans[256];
         size_t np = 0;
@@ -559,6 +572,7 @@ static int run(int argc, char **argv)
         if (!rc)
             report(l, r, sp, cm.name, yf, yl, o);
     }
+    om_rates_free(by_age);
     om_rates_free(r);
     om_link_free(l);
     om_geo_free(g);

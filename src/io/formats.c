@@ -63,6 +63,14 @@ static const om_column barometer_indicator_cols[] = {
     {"born", OM_COL_CODE, 0, 0, false, false, "total|sweden|abroad", "born in Sweden or abroad"},
     {"numerator", OM_COL_NUMBER, 0, 1e15, false, false, NULL, "persons with the attribute (or a sum)"},
     {"denominator", OM_COL_NUMBER, 0, 1e15, false, false, NULL, "persons in the population"},
+    /* intervals of numerator / denominator (not scaled: a proportion, a rate
+     * per person, a ratio), written by `omrade rates --barometer`; absent
+     * or empty = none.  Last, so that writers without intervals write the
+     * leading columns only (om_format_write_header_required). */
+    {"lower", OM_COL_NUMBER, 0, 1e300, true, true, NULL,
+     "lower limit of numerator/denominator (empty: none)"},
+    {"upper", OM_COL_NUMBER, 0, 1e300, true, true, NULL,
+     "upper limit of numerator/denominator (empty: none)"},
 };
 
 static const om_column seg_cols[] = {
@@ -200,6 +208,17 @@ om_status om_format_write_header_if(const om_format *f, FILE *fp, bool (*keep)(c
     if (fputc('\n', fp) == EOF)
         return om_error_set(err, OM_ERR_IO, NULL, 0, 0, "write error (%s header)", f->id);
     return OM_OK;
+}
+
+static bool keep_required(const om_column *c, void *ctx)
+{
+    (void)ctx;
+    return !c->optional;
+}
+
+om_status om_format_write_header_required(const om_format *f, FILE *fp, om_error *err)
+{
+    return om_format_write_header_if(f, fp, keep_required, NULL, err);
 }
 
 om_status om_format_columns(const om_format *f, const om_csv *c, int *idx, om_error *err)

@@ -4,6 +4,7 @@
 #include "sdc_internal.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,23 @@
  * the standard deviation sqrt(alpha + e_i) / (beta + p_i) and the central
  * 95 % interval reported with it.  When s2 = 0 every area gets m, reported
  * with the uncertainty of m itself. */
+/* Quantile of Gamma(shape, scale).  GSL's inversion fails to converge for
+ * some shapes (e.g. the huge prior shape m^2/s2 when the between-area
+ * variance s2 is tiny) and its default handler aborts; with the handler off
+ * it returns NaN, and then the Wilson-Hilferty cube-root normal
+ * approximation (Wilson & Hilferty 1931), accurate for large shapes, is
+ * used. */
+static double gamma_quantile(double p, double shape, double scale)
+{
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    double q = gsl_cdf_gamma_Pinv(p, shape, scale);
+    gsl_set_error_handler(old);
+    if (isfinite(q))
+        return q;
+    double v = 1.0 / (9.0 * shape), c = 1.0 - v + gsl_cdf_ugaussian_Pinv(p) * sqrt(v);
+    return c > 0 ? shape * scale * c * c * c : 0;
+}
+
 static void eb_group(size_t n, const size_t *idx, const double *e, const double *p, double *rate, double *se,
                      double *lo, double *hi)
 {
@@ -52,8 +70,8 @@ static void eb_group(size_t n, const size_t *idx, const double *e, const double 
              * shape sum e + 1/2, Jeffreys) is what is reported */
             rate[i] = m;
             se[i] = sqrt(se_sum) / sp;
-            lo[i] = gsl_cdf_gamma_Pinv(0.025, se_sum + 0.5, 1.0 / sp);
-            hi[i] = gsl_cdf_gamma_Pinv(0.975, se_sum + 0.5, 1.0 / sp);
+            lo[i] = gamma_quantile(0.025, se_sum + 0.5, 1.0 / sp);
+            hi[i] = gamma_quantile(0.975, se_sum + 0.5, 1.0 / sp);
             continue;
         }
         double c = s2 / (s2 + m / p[i]);
@@ -61,8 +79,8 @@ static void eb_group(size_t n, const size_t *idx, const double *e, const double 
         double alpha = m * m / s2, beta = m / s2;
         double shape = alpha + e[i], rt = beta + p[i];
         se[i] = sqrt(shape) / rt;
-        lo[i] = gsl_cdf_gamma_Pinv(0.025, shape, 1.0 / rt);
-        hi[i] = gsl_cdf_gamma_Pinv(0.975, shape, 1.0 / rt);
+        lo[i] = gamma_quantile(0.025, shape, 1.0 / rt);
+        hi[i] = gamma_quantile(0.975, shape, 1.0 / rt);
     }
 }
 

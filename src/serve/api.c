@@ -84,6 +84,29 @@ static void cell_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_double(ctx, v);
 }
 
+/* lim(limits, n, idx, which): one area's interval limit from a BLOB of
+ * table intervals (n lower then n upper limits, unscaled doubles; NaN =
+ * none): which 0 lower, 1 upper.  NULL for a malformed blob, an index out
+ * of range or no limit.  The caller shows it only for a published cell. */
+static void lim_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *b = sqlite3_value_blob(argv[0]);
+    int len = sqlite3_value_bytes(argv[0]);
+    sqlite3_int64 n = sqlite3_value_int64(argv[1]), i = sqlite3_value_int64(argv[2]);
+    int which = sqlite3_value_int(argv[3]);
+    double v;
+    if (!b || n <= 0 || (sqlite3_int64)len != n * 16 || i < 0 || i >= n || which < 0 || which > 1) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    memcpy(&v, b + (which ? n * 8 : 0) + i * 8, sizeof v);
+    if (v != v)
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_double(ctx, v);
+}
+
 /* status_name(code): the status word of a type_values status code. */
 static void status_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -103,6 +126,9 @@ int om_serve_register(sqlite3 *db)
     const bool *split = om_serve__has_column(db, "type_values", "status") ? &SPLIT : &LEGACY;
     int rc = sqlite3_create_function(db, "cell", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                      (void *)split, cell_fn, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "lim", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                     lim_fn, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function(db, "status_name", 1,
                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, (void *)split,
@@ -488,15 +514,40 @@ static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
     sqlite3_bind_text(sl, 5, c.age, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(sl, 6, c.born, -1, SQLITE_TRANSIENT);
     bool found = sqlite3_step(sl) == SQLITE_ROW;
+    /* the slice's intervals (table intervals, databases with health
+     * indicators only): then the columns lower,upper on the value's scale,
+     * for published cells only */
+    sqlite3_stmt *iv = NULL;
+    bool with_iv = found && sqlite3_prepare_v2(db,
+                                               "SELECT limits FROM intervals WHERE indicator = ?1 AND level = ?2 "
+                                               "AND year = ?3 AND sex = ?4 AND age = ?5 AND born = ?6",
+                                               -1, &iv, NULL) == SQLITE_OK;
+    if (with_iv) {
+        sqlite3_bind_text(iv, 1, c.indicator, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(iv, 2, level, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(iv, 3, year);
+        sqlite3_bind_text(iv, 4, c.sex, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(iv, 5, c.age, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(iv, 6, c.born, -1, SQLITE_TRANSIENT);
+        with_iv = sqlite3_step(iv) == SQLITE_ROW;
+    }
     sqlite3_stmt *st = prep(db,
-                            "SELECT a.code, a.name, " CELL_COLS_P " FROM areas a WHERE a.level = ?2 AND "
-                            "cell(?20, ?21, a.idx, 0) > 0 AND (?7 IS NULL OR a.kommun = ?7 OR a.lan = ?7 OR "
-                            "a.code = ?7) ORDER BY a.idx",
+                            with_iv ? "SELECT a.code, a.name, " CELL_COLS_P ", CASE WHEN cell(?20, ?21, a.idx, 0) = 1 "
+                                      "THEN lim(?24, ?21, a.idx, 0) * ?22 END AS lower, CASE WHEN cell(?20, ?21, "
+                                      "a.idx, 0) = 1 THEN lim(?24, ?21, a.idx, 1) * ?22 END AS upper FROM areas a "
+                                      "WHERE a.level = ?2 AND cell(?20, ?21, a.idx, 0) > 0 AND (?7 IS NULL OR "
+                                      "a.kommun = ?7 OR a.lan = ?7 OR a.code = ?7) ORDER BY a.idx"
+                                    : "SELECT a.code, a.name, " CELL_COLS_P " FROM areas a WHERE a.level = ?2 AND "
+                                      "cell(?20, ?21, a.idx, 0) > 0 AND (?7 IS NULL OR a.kommun = ?7 OR a.lan = ?7 OR "
+                                      "a.code = ?7) ORDER BY a.idx",
                             r);
     if (!st) {
+        sqlite3_finalize(iv);
         sqlite3_finalize(sl);
         return;
     }
+    if (with_iv) /* valid while `iv` sits on its row */
+        sqlite3_bind_blob(st, 24, sqlite3_column_blob(iv, 0), sqlite3_column_bytes(iv, 0), SQLITE_STATIC);
     sqlite3_bind_text(st, 2, level, -1, SQLITE_TRANSIENT);
     bind_text_or_null(st, 7, om_query_get(q, "within"));
     if (found) { /* the blob stays valid while `sl` sits on its row */
@@ -507,6 +558,7 @@ static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
     }
     table(st, q, "values", r);
     sqlite3_finalize(st);
+    sqlite3_finalize(iv);
     sqlite3_finalize(sl);
 }
 
@@ -914,14 +966,21 @@ static void ep_meta(sqlite3 *db, const om_query *q, om_resp *r)
     bool ok = add_table(db, o, "meta", "SELECT key, value FROM meta ORDER BY key", NULL, r);
     ok = ok && add_table(db, o, "inputs", "SELECT kind, file, rows, loaded, unlinked, rejected, years FROM inputs",
                          NULL, r);
+#define META_INDICATORS(extra)                                                                     \
+    "SELECT i.id, i.label_sv, i.label_en, i.unit, i.kind, i.main_age, (SELECT "                     \
+    "group_concat(level) FROM (SELECT DISTINCT level FROM slices s WHERE s.indicator = i.id)) "     \
+    "AS levels, (SELECT group_concat(year) FROM (SELECT DISTINCT year FROM slices s WHERE "         \
+    "s.indicator = i.id ORDER BY year)) AS years, i.main_age || COALESCE(',' || (SELECT "           \
+    "group_concat(age) FROM (SELECT DISTINCT age FROM slices s WHERE s.indicator = i.id AND "       \
+    "s.age <> i.main_age ORDER BY age)), '') AS ages" extra " FROM indicators i ORDER BY i.kind = "  \
+    "'value', i.label_sv"
+    /* theme and definitions: databases built since the health theme */
     ok = ok && add_table(db, o, "indicators",
-              "SELECT i.id, i.label_sv, i.label_en, i.unit, i.kind, i.main_age, (SELECT "
-              "group_concat(level) FROM (SELECT DISTINCT level FROM slices s WHERE s.indicator = i.id)) "
-              "AS levels, (SELECT group_concat(year) FROM (SELECT DISTINCT year FROM slices s WHERE "
-              "s.indicator = i.id ORDER BY year)) AS years, i.main_age || COALESCE(',' || (SELECT "
-              "group_concat(age) FROM (SELECT DISTINCT age FROM slices s WHERE s.indicator = i.id AND "
-              "s.age <> i.main_age ORDER BY age)), '') AS ages FROM indicators i ORDER BY i.kind = 'value', i.label_sv",
-              NULL, r);
+                         om_serve__has_column(db, "indicators", "theme")
+                             ? META_INDICATORS(", i.theme, i.def_sv, i.def_en")
+                             : META_INDICATORS(", NULL AS theme, NULL AS def_sv, NULL AS def_en"),
+                         NULL, r);
+#undef META_INDICATORS
     ok = ok && add_table(db, o, "type_years",
               "SELECT year, COUNT(*) AS n_regso FROM area_types WHERE area_type IS NOT NULL GROUP BY "
               "year ORDER BY year",

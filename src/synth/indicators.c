@@ -631,7 +631,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
                 for (int mm = 0; mm < NM; mm++)
                     cube[up[u] * CELLS_PER_AREA + k][mm] += cube[(size_t)a * CELLS_PER_AREA + k][mm];
     }
-    om_format_write_header(om_format_find(OM_FORMAT_BAROMETER_INDICATORS), out, NULL);
+    om_format_write_header_required(om_format_find(OM_FORMAT_BAROMETER_INDICATORS), out, NULL);
     static const char *const sexes[3] = {"total", "man", "woman"};
     static const char *const borns[3] = {"total", "sweden", "abroad"};
     const om_level levels[4] = {OM_LEVEL_RIKET, OM_LEVEL_LAN, OM_LEVEL_KOMMUN, OM_LEVEL_REGSO};

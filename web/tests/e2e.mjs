@@ -218,6 +218,45 @@ try {
   check(await page.isVisible('#not-published') &&
     (await page.textContent('#not-published')).startsWith('Redovisas inte på den här nivån'), 'withheld kommun cross explained');
   await axe('withheld slice');
+
+  // ---- health theme (tests/data/barometer/health.csv, as `omrade rates
+  // --barometer` writes it): the chooser lists the health indicators under
+  // "Hälsa"; a kommun's value and interval against an independent
+  // computation from the fixture: Upplands Väsby 52 events of 40 000 =
+  // 130 per 100 000, limits 0.000970832 and 0.00170481 per person =
+  // 97.0832 and 170.481 per 100 000, shown with the barometer's decimals
+  // (one below 100, none from 100): "97,1 – 170"; the ISR 52 / 47.5 = 1.09
+  // with "0,82 – 1,44"; Vallentuna (3 events) suppressed, without interval.
+  const hfix = fs.readFileSync(new URL('../../tests/data/barometer/health.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const hrow = (code, ind) => hfix.find((f) => f[0] === 'kommun' && f[1] === code && f[3] === ind).map((x, i) => (i >= 7 ? Number(x) : x));
+  const r14 = hrow('0114', 'ami_per100k'), i14 = hrow('0114', 'ami_isr');
+  check(r14[7] / r14[8] * 1e5 === 130 && Math.abs(r14[9] * 1e5 - 97.0832) < 1e-9 && Math.abs(r14[10] * 1e5 - 170.481) < 1e-9 &&
+    Math.abs(i14[7] / i14[8] - 1.0947368) < 1e-6, 'health fixture: the values computed by hand');
+  await page.goto(`${base}/#/karta?ind=ami_per100k&level=kommun&year=2022&view=table`);
+  await ready();
+  check(await page.locator('#f-ind optgroup[label="Hälsa"] option[value="ami_per100k"]').count() === 1 &&
+    await page.locator('#f-ind optgroup[label="Hälsa"] option[value="ami_isr"]').count() === 1, 'health indicators listed under their theme');
+  const hcells = async (name) => page.locator('#datatable tbody tr', {has: page.locator('th', {hasText: name})}).first().locator('td').allTextContents();
+  const uv = await hcells('Upplands Väsby');
+  check(uv.includes('130') && uv.includes('97,1 – 170'), `health: value and interval of Upplands Väsby (${uv.join(' | ')})`);
+  const va = await hcells('Vallentuna');
+  check(va.some((x) => x.includes('Skyddad')) && !va.some((x) => x.includes('–')), `health: suppressed kommun without interval (${va.join(' | ')})`);
+  check(await page.isVisible('#definition') && (await page.textContent('#definition')).includes('Definition'), 'health: definition shown');
+  await axe('health table');
+  await page.goto(`${base}/#/karta?ind=ami_isr&level=kommun&year=2022&sel=0114`);
+  await ready();
+  await page.locator('#profile strong', {hasText: 'Upplands Väsby'}).waitFor({timeout: 5000});
+  const hprof = await page.textContent('#profile');
+  check(hprof.includes('1,09 (intervall 0,82 – 1,44)'), `health: ISR and its interval in the profile (${hprof})`);
+  check(await page.locator('.mapbox svg path.area').count() > 200, 'health: kommun map drawn');
+  await axe('health map');
+  await page.goto(`${base}/#/en/karta?ind=ami_per100k&level=regso&year=2022&view=table`);
+  await ready();
+  const r1 = await hcells('Bollstanäs');
+  check(r1.includes('150') && r1.some((x) => x.includes('101') && x.includes('214')), `health: RegSO in English (${r1.join(' | ')})`);
+  check(await page.locator('#f-ind optgroup[label="Health"]').count() === 1, 'health: theme in English');
+  await page.goto(`${base}/#/sv/karta?ind=ami_per100k&level=kommun&year=2022`); // back to Swedish for what follows
+  await ready();
   await page.goto(`${base}/#/karta?ind=low_econ&level=kommun&year=2023&view=line&sel=0114`);
   await ready();
   check(await page.locator('svg.chart path').count() >= 2, 'line chart drawn');

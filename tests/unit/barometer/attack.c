@@ -450,6 +450,52 @@ static bool load_slices(attack *a, sqlite3 *db, char *msg, size_t msglen)
     return true;
 }
 
+/* Intervals (table intervals: the health indicators of `omrade rates
+ * --barometer`).  Poisson and Wilson limits are functions of numerator and
+ * denominator, so a limit next to a cell whose value is not published gives
+ * the count back to anyone who inverts the formula: every such limit is a
+ * leak, whatever the indicator (this check needs no model of it).  A row
+ * without its slice (a slice withheld by design) must carry no limit. */
+static bool load_intervals(attack *a, sqlite3 *db, char *msg, size_t msglen)
+{
+    if (!has_column(db, "intervals", "limits"))
+        return true;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT v.indicator, v.n, v.limits, s.cells, s.n FROM intervals v LEFT JOIN slices s "
+                           "ON s.indicator = v.indicator AND s.level = v.level AND s.year = v.year AND "
+                           "s.sex = v.sex AND s.age = v.age AND s.born = v.born",
+                           -1, &st, NULL) != SQLITE_OK) {
+        snprintf(msg, msglen, "reading intervals: %s", sqlite3_errmsg(db));
+        return false;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int n = sqlite3_column_int(st, 1);
+        const unsigned char *lim = sqlite3_column_blob(st, 2), *cells = sqlite3_column_blob(st, 3);
+        bool has_slice = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        if (n <= 0 || sqlite3_column_bytes(st, 2) != n * 16 ||
+            (has_slice && (sqlite3_column_int(st, 4) != n || sqlite3_column_bytes(st, 3) != n * 17))) {
+            snprintf(msg, msglen, "intervals of %s: expected %d areas of 16 bytes beside the slice's", text(st, 0), n);
+            sqlite3_finalize(st);
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            double lo, hi;
+            memcpy(&lo, lim + (size_t)k * 8, 8);
+            memcpy(&hi, lim + ((size_t)n + (size_t)k) * 8, 8);
+            int status = has_slice ? cells[k] : 0;
+            if (status != 0)
+                a->res.interval_cells++;
+            if (status != 1 && (!isnan(lo) || !isnan(hi))) {
+                a->res.interval_leaks++;
+                mismatch(a, "%s area %d: an interval beside a cell of status %d", text(st, 0), k, status);
+            }
+        }
+    }
+    sqlite3_finalize(st);
+    return true;
+}
+
 /* Area-type aggregates.  New schema: the sum over every RegSO of the type
  * (status 1/2/3) — a relation.  Old schema (`suppressed`): sums of the
  * published RegSO only, which tell nothing about a suppressed cell. */
@@ -1299,7 +1345,8 @@ bool attack_load(attack *a, const char *truth_csv, const char *dbpath, char *msg
         return false;
     }
     size_t ntruth = a->n;
-    bool ok = load_slices(a, db, msg, msglen) && load_types(a, db, msg, msglen);
+    bool ok = load_slices(a, db, msg, msglen) && load_types(a, db, msg, msglen) &&
+              load_intervals(a, db, msg, msglen);
     sqlite3_close(db);
     for (size_t i = 0; ok && i < ntruth; i++) {
         if (a->c[i].status != 0)

@@ -49,6 +49,8 @@ typedef struct attack_result {
     int64_t relations, lp_components, lp_solves;
     bool new_schema;          /* type_values has `status` (used) or `suppressed` (old: not used) */
     int64_t type_cells;       /* area-type aggregates attacked (new schema only) */
+    int64_t interval_cells;   /* cells with data in a slice that has intervals (table intervals) */
+    int64_t interval_leaks;   /* of them: a limit next to a value that is not published */
 } attack_result;
 
 /* Options: k the minimum count (default 5); years (0-terminated, NULL = all);

@@ -256,6 +256,54 @@ static attack *attack_db(const char *truth, const char *db, attack_result *r)
     return a;
 }
 
+/* Intervals beside suppressed cells (tests/data/attack/health.csv): the
+ * build publishes none, and the check finds one written into the database
+ * afterwards, so it can fail. */
+static void test_intervals(void **state)
+{
+    (void)state;
+    char db[128];
+    snprintf(db, sizeof db, "%s/health.db", tmpdir);
+    build_db(FIX "health.csv", NULL, false, 0, db);
+    attack_result r;
+    attack *a = attack_db(FIX "health.csv", db, &r);
+    assert_int_equal(r.mismatches, 0);
+    assert_int_equal(r.interval_cells, 4);
+    assert_int_equal(r.interval_leaks, 0);
+    attack_free(a);
+    /* write 0114R001's lower limit of the raw rate back in */
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(h,
+                                        "SELECT v.limits, a.idx FROM intervals v JOIN areas a ON a.code = "
+                                        "'0114R001' WHERE v.indicator = 'ami_per100k'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int len = sqlite3_column_bytes(st, 0), idx = sqlite3_column_int(st, 1);
+    unsigned char *blob = malloc((size_t)len);
+    assert_non_null(blob);
+    memcpy(blob, sqlite3_column_blob(st, 0), (size_t)len);
+    sqlite3_finalize(st);
+    double lo;
+    memcpy(&lo, blob + (size_t)idx * 8, 8);
+    assert_true(isnan(lo)); /* the build left it out */
+    lo = 0.000242;
+    memcpy(blob + (size_t)idx * 8, &lo, 8);
+    assert_int_equal(sqlite3_prepare_v2(h, "UPDATE intervals SET limits = ?1 WHERE indicator = 'ami_per100k'", -1,
+                                        &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_blob(st, 1, blob, len, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    free(blob);
+    a = attack_db(FIX "health.csv", db, &r);
+    assert_int_equal(r.interval_leaks, 1);
+    attack_free(a);
+}
+
 static void test_leaky_fixture(void **state)
 {
     (void)state;
@@ -506,6 +554,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_shape_lan),
         cmocka_unit_test(test_shape_tenure),
         cmocka_unit_test(test_leaky_fixture),
+        cmocka_unit_test(test_intervals),
         cmocka_unit_test(test_synthetic_build),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -556,7 +556,7 @@ static void test_barometer_eb(void **state)
         size_t len = 0;
         FILE *fp = open_memstream(&buf, &len);
         assert_non_null(fp);
-        assert_int_equal(om_rates_write_barometer(fp, r, g, o, &sp, &err), OM_OK);
+        assert_int_equal(om_rates_write_barometer(fp, r, NULL, g, o, &sp, &err), OM_OK);
         fclose(fp);
         int found = 0;
         for (int i = 0; i < 3; i++) {
@@ -584,6 +584,104 @@ static void test_barometer_eb(void **state)
     om_link_free(l);
 }
 
+/* Intervals and the ISR of the barometer input (tests/data/eb; worked in
+ * tests/cli/rates-barometer-isr): every person is 70-74, five men and five
+ * women per RegSO; events men 0, 5, 2, women 0, 5, 3.  Reference rates
+ * 7/15 (men) and 8/15 (women), so each RegSO expects 5 events: ISR 0/5,
+ * 10/5, 5/5, kommun 0114 10/10.  Limits computed here independently:
+ * Garwood's exact upper limit at 0 events is chi2(0.975; 2)/2 = -ln 0.025;
+ * Byar's approximation (Breslow & Day 1987, p. 69) from 10 events. */
+static void byar(double o, double *lo, double *hi)
+{
+    const double z = 1.959963984540054;
+    *lo = o * pow(1 - 1 / (9 * o) - z / (3 * sqrt(o)), 3);
+    *hi = (o + 1) * pow(1 - 1 / (9 * (o + 1)) + z / (3 * sqrt(o + 1)), 3);
+}
+
+static void row(const char *buf, const char *key, double *v)
+{
+    const char *p = strstr(buf, key);
+    assert_non_null(p);
+    p += strlen(key);
+    for (int k = 0; k < 4; k++) {
+        char *end;
+        v[k] = *p == ',' || *p == '\n' ? NAN : strtod(p, &end);
+        if (!isnan(v[k]))
+            p = end;
+        assert_true(*p == (k < 3 ? ',' : '\n'));
+        p++;
+    }
+}
+
+static void test_barometer_isr(void **state)
+{
+    om_geo *g = ((fx *)*state)->g;
+    const char *res[1] = {OM_SOURCE_DIR "/tests/data/eb/residence.csv"};
+    const char *ev[1] = {OM_SOURCE_DIR "/tests/data/eb/ami.csv"};
+    om_link *l = NULL;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_link_load(&l, g, OM_SOURCE_DIR "/tests/data/eb/persons.csv", res, 1, NULL, 0, NULL, &err),
+                     OM_OK);
+    om_outcomes *o = om_outcomes_new();
+    assert_int_equal(om_outcomes_add(o, "ami", "I21", NULL, &err), OM_OK);
+    om_rates_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.events = ev;
+    sp.nevents = 1;
+    sp.dims = OM_DIM_REGSO | OM_DIM_YEAR;
+    sp.level = 0.95;
+    sp.year_first = sp.year_last = 2020;
+    sp.method = preset("sos2");
+    sp.barometer_isr = true;
+    om_rates *r = NULL, *ba = NULL;
+    assert_int_equal(om_rates_run(&r, l, o, &sp, &err), OM_OK);
+    /* the ISR needs the age x sex table */
+    FILE *np = fopen("/dev/null", "w");
+    assert_int_equal(om_rates_write_barometer(np, r, NULL, g, o, &sp, &err), OM_ERR_USAGE);
+    fclose(np);
+    assert_int_equal(om_rates_run_isr_reference(&ba, l, o, &sp, &err), OM_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(om_rates_write_barometer(fp, r, ba, g, o, &sp, &err), OM_OK);
+    fclose(fp);
+    static const char head[] = "level,code,year,indicator,sex,age,born,numerator,denominator,lower,upper\n";
+    assert_true(strncmp(buf, head, sizeof head - 1) == 0);
+    double v[4], lo, hi;
+    row(buf, "regso,0114R001,2020,ami_isr,total,total,total,", v);
+    NEAR(v[0], 0, 0);
+    NEAR(v[1], 5, 1e-12);
+    NEAR(v[2], 0, 0);
+    NEAR(v[3], -log(0.025) / 5, 1e-12);
+    row(buf, "regso,0114R002,2020,ami_isr,total,total,total,", v);
+    byar(10, &lo, &hi);
+    NEAR(v[0], 10, 0);
+    NEAR(v[1], 5, 1e-12);
+    NEAR(v[2], lo / 5, 1e-12);
+    NEAR(v[3], hi / 5, 1e-12);
+    row(buf, "kommun,0114,2020,ami_isr,total,total,total,", v);
+    NEAR(v[0], 10, 0);
+    NEAR(v[1], 10, 1e-12);
+    NEAR(v[2], lo / 10, 1e-12);
+    row(buf, "regso,0114R001,2020,ami_per100k,total,total,total,", v);
+    NEAR(v[0], 0, 0);
+    NEAR(v[1], 10, 0);
+    NEAR(v[2], 0, 0);
+    NEAR(v[3], -log(0.025) / 10, 1e-12);
+    /* riket: 15 observed, 15 expected */
+    row(buf, "riket,00,2020,ami_isr,total,total,total,", v);
+    byar(15, &lo, &hi);
+    NEAR(v[1], 15, 1e-12);
+    NEAR(v[2], lo / 15, 1e-12);
+    NEAR(v[3], hi / 15, 1e-12);
+    free(buf);
+    om_rates_free(ba);
+    om_rates_free(r);
+    om_outcomes_free(o);
+    om_link_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -597,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_outcomes),
         cmocka_unit_test_setup_teardown(test_event_measures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_barometer_eb, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_barometer_isr, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

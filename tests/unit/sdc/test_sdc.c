@@ -342,6 +342,21 @@ static void test_eb(void **state)
     assert_true(fabs(rate[2] - 0.06) < 1e-12);
     const double bad[1] = {-1};
     assert_int_equal(om_sdc_eb_smooth(1, bad, pop, NULL, rate, se, lo, hi, &e), OM_ERR_INPUT);
+    /* A tiny between-area variance makes the prior shape huge, where GSL's
+     * Gamma inversion fails (it aborted `omrade rates --barometer-eb` on a
+     * synthetic country): e = 1e6 -+ 1100, p = 1e6 each: m = 1,
+     * s2 = 1100^2/1e12 - 1e-6 = 2.1e-7, shape = 1/s2 + e ~ 5.8e6, where the
+     * posterior is normal to within its skewness 2/sqrt(shape) < 1e-3:
+     * limits mean -+ 1.959964 sd to 1e-3 sd. */
+    const double ev2[2] = {1e6 - 1100, 1e6 + 1100}, pop2[2] = {1e6, 1e6};
+    assert_int_equal(om_sdc_eb_smooth(2, ev2, pop2, NULL, rate, se, lo, hi, &e), OM_OK);
+    for (int i = 0; i < 2; i++) {
+        double s2 = 1100.0 * 1100.0 / 1e12 - 1e-6, shape = 1 / s2 + ev2[i], rt = 1 / s2 + pop2[i];
+        double mean = shape / rt, sd = sqrt(shape) / rt;
+        assert_true(fabs(rate[i] - mean) < 1e-9);
+        assert_true(fabs(lo[i] - (mean - 1.959963984540054 * sd)) < 1e-3 * sd);
+        assert_true(fabs(hi[i] - (mean + 1.959963984540054 * sd)) < 1e-3 * sd);
+    }
 }
 
 static void test_round_merge(void **state)

@@ -36,11 +36,14 @@ export function chrome(active, m) {
   banner.textContent = synthetic ? t('synthetic') : '';
 }
 
+// options: [value, label] pairs, or {group, options} for an <optgroup>
+// (the indicator chooser lists the health indicators under their theme).
 export function select(label, name, options, value, onchange) {
   const id = `f-${name}`;
+  const opt = ([v, l]) => h('option', {value: v, selected: String(v) === String(value) ? true : null, text: l});
   return h('label', {for: id}, label,
     h('select', {id, name, onchange: (e) => onchange(e.target.value)},
-      options.map(([v, l]) => h('option', {value: v, selected: String(v) === String(value) ? true : null, text: l}))));
+      options.map((o) => (Array.isArray(o) ? opt(o) : h('optgroup', {label: o.group}, o.options.map(opt))))));
 }
 
 // Search: a labelled input and a list of result buttons; matching in the

@@ -9,7 +9,21 @@ import {dataTable, dataset, downloads, fixedDims, isSup, supLabel, SUP, cellValu
 import {chrome, select, searchBox, go, link} from './common.js';
 
 const indLabel = (i) => (getLang() === 'sv' ? i.label_sv : i.label_en) || i.id;
+const indDef = (i) => (i ? (getLang() === 'sv' ? i.def_sv : i.def_en) || '' : '');
 export {indLabel};
+
+// The chooser's options: indicators without a theme first, then one group
+// per theme (health: the indicators of `omrade rates --barometer`).
+function indicatorOptions(m, inds) {
+  const plain = [...(m.typeYears.length ? [['area_type', t('areaType')]] : []), ...inds.filter((i) => !i.theme).map((i) => [i.id, indLabel(i)])];
+  const themes = [...new Set(inds.map((i) => i.theme).filter(Boolean))];
+  if (!themes.length) return plain;
+  return [...(plain.length ? [{group: t('theme_other'), options: plain}] : []),
+    ...themes.map((th) => ({group: t(`theme_${th}`) === `theme_${th}` ? th : t(`theme_${th}`), options: inds.filter((i) => i.theme === th).map((i) => [i.id, indLabel(i)])}))];
+}
+// "lower – upper" of a published cell with an interval, else ''.
+const hasIv = (r) => r != null && !isSup(r) && r.lower != null && r.upper != null;
+const ivText = (r, unit) => (hasIv(r) ? `${num(r.lower, unit)} – ${num(r.upper, unit)}` : '');
 
 export async function viewMap(params) {
   const m = await meta();
@@ -34,7 +48,7 @@ export async function viewMap(params) {
   const update = (patch) => go(['karta'], Object.fromEntries(Object.entries({...st, ...patch}).filter(([k, v]) => v && !(k === 'police' && !v)).map(([k, v]) => [k, v === true ? '1' : v])));
   const breakdown = !isType && ind?.kind !== 'value';
 
-  const varOpts = [...(m.typeYears.length ? [['area_type', t('areaType')]] : []), ...inds.map((i) => [i.id, indLabel(i)])];
+  const varOpts = indicatorOptions(m, inds);
   const controls = h('form', {class: 'controls', 'aria-label': t('map'), onsubmit: (e) => e.preventDefault()},
     select(t('variable'), 'ind', varOpts, st.ind, (v) => update({ind: v})),
     select(t('level'), 'level', (isType ? ['regso'] : levels).map((l) => [l, t(l)]), st.level, (v) => update({level: v})),
@@ -69,7 +83,11 @@ export async function viewMap(params) {
   const br = isType ? [] : breaks(rows.filter((r) => !isSup(r)).map((r) => r.value));
   const byCode = new Map(rows.map((r) => [r.code, r]));
   const classFor = (r) => (r == null ? 'na' : isSup(r) ? (r.status === 'secondary' ? 'sup2' : 'sup') : isType ? (r.cls ?? 'na') : r.value == null ? 'na' : classOf(r.value, br));
-  const valueText = (r) => (r ? (isSup(r) ? supLabel(r.status) : isType ? (r.value ? t(`type${r.value}`) : t('noData')) : num(r.value, unit)) : t('noData'));
+  const valueText = (r) => (r ? (isSup(r) ? supLabel(r.status) : isType ? (r.value ? t(`type${r.value}`) : t('noData'))
+    : num(r.value, unit) + (hasIv(r) ? ` (${t('intervalShort')} ${ivText(r, unit)})` : '')) : t('noData'));
+  // intervals: only indicators whose rows carry them (/api/values adds the
+  // columns lower,upper for them; suppressed cells have none)
+  const withIv = !isType && rows.some((r) => 'lower' in r);
   const colours = isType ? DIV : SEQ;
   // one hidden set of pattern definitions per view, used by map and legend
   const defs = s('svg', {width: 0, height: 0, 'aria-hidden': 'true', focusable: 'false', style: 'position:absolute'}, patternDefs('p', colours));
@@ -119,6 +137,7 @@ export async function viewMap(params) {
     {label: t('name'), get: (r) => h('button', {type: 'button', class: 'linkish', onclick: () => showProfile(r.code), text: areaName(r.code, r.name)})},
     {label: t('code'), get: (r) => r.code},
     {label: isType ? t('areaType') : t('value'), num: !isType, get: (r) => (isType ? (r.value ? t(`type${r.value}`) : t('noData')) : cellValue(r, unit))},
+    ...(withIv ? [{label: t('interval'), num: true, get: (r) => (isSup(r) ? SUP(r.status) : ivText(r, unit))}] : []),
     ...(isType ? [{label: t('sei'), num: true, get: (r) => num(r.sei)}] : [
       {label: t('numerator'), num: true, get: (r) => (isSup(r) ? SUP(r.status) : num(r.numerator, 'count'))},
       {label: t('denominator'), num: true, get: (r) => (isSup(r) ? SUP(r.status) : num(r.denominator, 'count'))}]),
@@ -127,7 +146,9 @@ export async function viewMap(params) {
     title: `${h1.textContent}, ${t(st.level)}`, fixed: fixedDims(st, breakdown),
     dims: [{id: 'region', label: t('within'), withCode: true, key: (r) => ({code: r.code, text: areaName(r.code, r.name)})}],
     measures: isType ? [{id: 'area_type', label: t('areaType'), unit: 'type', get: (r) => r.value}, {id: 'sei', label: t('sei'), unit: 'index', get: (r) => r.sei}]
-      : [{id: 'value', label: t('value'), unit, get: (r) => r.value}, {id: 'numerator', label: t('numerator'), unit: 'count', get: (r) => r.numerator},
+      : [{id: 'value', label: t('value'), unit, get: (r) => r.value},
+        ...(withIv ? [{id: 'lower', label: t('lower'), unit, get: (r) => r.lower}, {id: 'upper', label: t('upper'), unit, get: (r) => r.upper}] : []),
+        {id: 'numerator', label: t('numerator'), unit: 'count', get: (r) => r.numerator},
         {id: 'denominator', label: t('denominator'), unit: 'count', get: (r) => r.denominator}],
     rows, status: (r) => r.status || 'published'});
   const tableSection = h('section', {class: 'tablecol', 'aria-label': t('tableAlt')}, downloads(ds, apiPath, apiParams), table);
@@ -151,7 +172,11 @@ export async function viewMap(params) {
   // an empty slice of an indicator: withheld by the table design (RegSO
   // totals only, kommun one breakdown at a time; docs/barometer.md)
   const withheld = !isType && st.ind && rows.length === 0 ? h('p', {class: 'note', id: 'not-published', role: 'note', text: t('notPublished')}) : null;
-  main.replaceChildren(...[h1, controls, withheld, h('div', {class: 'layout'}, first, panel, tableSection)].filter(Boolean));
+  // the catalogue's definition (population, numerator, denominator,
+  // source, years) and, with intervals, why suppressed cells have none
+  const def = !isType && indDef(ind) ? h('details', {class: 'definition', id: 'definition'}, h('summary', {text: t('definition')}),
+    h('p', {text: indDef(ind)}), withIv ? h('p', {class: 'note', text: t('intervalNote')}) : null) : null;
+  main.replaceChildren(...[h1, controls, def, withheld, h('div', {class: 'layout'}, first, panel, tableSection)].filter(Boolean));
   announce(withheld ? t('notPublished') : `${h1.textContent}: ${rows.length} ${t('areasWord')}`);
   if (st.sel) showProfile(st.sel, true);
 }
