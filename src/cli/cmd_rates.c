@@ -56,8 +56,9 @@ static void help(FILE *fp)
             "                  (death date - event date in days, censored at the end of\n"
             "                  follow-up; Greenwood SE, log-log limits)\n"
             "  --survival-days D,D,...  days at which the summary gives survival per\n"
-            "                  outcome (default 28,365; implies the survival)\n"
-            "columns (defaults are the synthetic format's):\n"
+            "                  outcome (default 28,365; implies the survival)\n");
+    /* two strings: C11 compilers need support only 4095 characters in one */
+    fputs("columns (defaults are the synthetic format's):\n"
             "  --id C --date C --code C          events (lopnr,date,code)\n"
             "  --person-id --sex --birth --country --death    persons\n"
             "  --res-id --res-year --res-area    residence (lopnr,year,deso)\n"
@@ -74,7 +75,8 @@ static void help(FILE *fp)
             "  --summary FILE  where every input row went (also printed on stderr)\n"
             "  --threads N     threads (default 2)\n" OM_CLI_PROVENANCE_HELP
             "Every row names the method and the residence year, type year and wanted type\n"
-            "year it used (a range A-B for cells over several years).\n\n");
+            "year it used (a range A-B for cells over several years).\n\n",
+          fp);
     cli_link_method_help(fp);
     fprintf(fp,
             "\nexample:\n"
@@ -519,8 +521,6 @@ static int run(int argc, char **argv)
         return om_cli_usage("rates", "expected --case-fatality or --km-out with --followup-end");
     if (sp->barometer_isr && !ro.barometer)
         return om_cli_usage("rates", "expected --barometer FILE with --barometer-isr");
-    if (sp->followup_end && !sp->fatality_days)
-        return om_cli_usage("rates", "expected --case-fatality with --followup-end");
     om_outcomes *o = NULL;
     if ((rc = parse_standard(ro.standard, sp)) != 0 || (rc = make_outcomes(&ro, &o)) != 0)
         return rc;
