@@ -273,6 +273,17 @@ try {
     `need view: largest rank difference first, key 2011 vs 2013 (${pair1.join(' | ')})`);
   check(await page.locator('#nav a[aria-current="page"]', {hasText: 'Behovsindex'}).count() === 1, 'need view: in the navigation');
   await axe('need view');
+  // suppressed need values (docs/need.md, "Publication"): Göteborg has 3
+  // unemployed (fixture need-child-cni.csv), so its CNI is primary: shown as
+  // suppressed, no rank, not among the pairs; the note says why
+  await page.goto(`${base}/#/sv/behov?code=1480`);
+  await ready();
+  const gbg = await page.$eval('#needtable tbody tr[data-index="cni"]', (tr) => [...tr.children].map((c) => c.textContent));
+  const gbgPairs = await page.$$eval('#needpairs tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  check(gbg[1] === 'Skyddad: för få personer' && gbg[2] === '' && (await page.locator('#need-sup').count()) === 1 &&
+    gbgPairs.length === 6 && !gbgPairs.some((x) => x.includes('Care Need')),
+  `need view: Göteborg's CNI suppressed (primary), without rank or pair (${gbg.join(' | ')}; ${gbgPairs.length} pairs)`);
+  await axe('need view (suppressed)');
   await page.goto(`${base}/#/tillganglighet`);
   await ready();
   await axe('accessibility statement');

@@ -7,10 +7,13 @@
 // The z-scores of the child SEI rank the kommuner as the SEI itself does
 // (a z-score is a monotone transform), and a key's group follows its key,
 // so only the indices themselves are ranked; the group is shown beside the key.
+// A value the build suppressed (status primary or secondary: too few persons
+// behind it, or it would give another suppressed value back; docs/need.md,
+// "Publication") is shown as such, has no rank and is left out of the pairs.
 import {$, h, announce} from '../dom.js';
 import {t} from '../i18n.js';
 import {api, apiUrl, rowsToObjects, meta} from '../api.js';
-import {num, dataset, downloads} from '../tables.js';
+import {num, dataset, downloads, isSup, supLabel} from '../tables.js';
 import {chrome, select, go} from './common.js';
 
 export const NEED_INDICES = ['sei_0_5', 'sei_6_17', 'key2011', 'key2013', 'key', 'cni'];
@@ -19,6 +22,7 @@ const GROUP = {key2011: 'group2011', key2013: 'group2013', key: 'group'};
 // Pairs of the kommun's indices with their rank difference, largest
 // disagreement first (pure; rows: {index, rank}).
 export function rankPairs(rows) {
+  rows = rows.filter((r) => r.rank != null);
   const out = [];
   for (let i = 0; i < rows.length; i++) {
     for (let j = i + 1; j < rows.length; j++) out.push({a: rows[i], b: rows[j], diff: rows[j].rank - rows[i].rank});
@@ -26,6 +30,7 @@ export function rankPairs(rows) {
   return out.sort((x, y) => Math.abs(y.diff) - Math.abs(x.diff));
 }
 
+const valueCell = (r, unit) => h('td', {class: 'num'}, isSup(r) ? h('span', {class: 'suppressed', text: supLabel(r.status)}) : num(r.value, unit));
 const wrap = (caption, table, id) => h('div', {class: 'tablewrap', tabindex: '0', role: 'region', 'aria-label': caption, id}, table);
 
 export async function viewNeed(params) {
@@ -67,16 +72,17 @@ export async function viewNeed(params) {
     h('thead', {}, h('tr', {}, h('th', {scope: 'col', text: t('index')}), h('th', {scope: 'col', class: 'num', text: t('value')}),
       h('th', {scope: 'col', class: 'num', text: t('needRank')}), hasGroup ? h('th', {scope: 'col', class: 'num', text: t('needGroup')}) : null)),
     h('tbody', {}, rows.map((r) => h('tr', {'data-index': r.index}, h('th', {scope: 'row', text: t(`need_${r.index}`)}),
-      h('td', {class: 'num', text: num(r.value, 'index')}),
-      h('td', {class: 'num', text: `${r.rank} ${t('needRankOf')} ${r.units}`}),
-      hasGroup ? h('td', {class: 'num', text: get(GROUP[r.index]) ? num(get(GROUP[r.index]).value, 'count') : ''}) : null))));
+      valueCell(r, 'index'),
+      h('td', {class: 'num', text: isSup(r) ? '' : `${r.rank} ${t('needRankOf')} ${r.units}`}),
+      hasGroup ? (get(GROUP[r.index]) ? valueCell(get(GROUP[r.index]), 'count') : h('td', {class: 'num'})) : null))));
   const ds = dataset({title: cap, fixed: [{id: 'year', label: t('year'), code: String(year), text: String(year)}],
     dims: [{id: 'index', label: t('index'), withCode: true, key: (r) => ({code: r.index, text: t(`need_${r.index}`)})}],
     measures: [{id: 'value', label: t('value'), unit: 'index', get: (r) => r.value},
       {id: 'rank', label: t('needRank'), unit: 'count', get: (r) => r.rank},
       {id: 'units', label: t('kommun'), unit: 'count', get: (r) => r.units}],
-    rows});
+    status: (r) => r.status || 'published', rows});
   const parts = [h1, controls, h('p', {class: 'note', text: t('needNote')}), wrap(cap, table),
+    rows.some(isSup) ? h('p', {class: 'note', id: 'need-sup', text: t('needSup')}) : null,
     downloads(ds, 'need', {code, year})];
 
   const pairs = rankPairs(rows);
