@@ -95,7 +95,8 @@ om_status om_alloc_write(FILE *fp, const om_alloc_units *u, const int64_t *amoun
  * unit,amount_1..amount_k,change,change_pct,min,max,range_pct in the order
  * of the first input: change = amount_k - amount_1 (exact, öre),
  * change_pct = change / amount_1 x 100 (empty when amount_1 = 0),
- * range_pct = (max - min) / mean x 100 (empty when all are 0).  With
+ * range_pct = (max - min) / mean x 100 (empty when all are 0); the money
+ * moved between units (om_alloc_comparison.moved, moved_step_max).  With
  * xlsx_path, also an XLSX workbook of the same table (sheet "allocations",
  * amounts in kronor) and the inputs with their sums (sheet "inputs").
  * Errors: OM_ERR_USAGE (k outside 2..OM_ALLOC_COMPARE_MAX), OM_ERR_INPUT
@@ -110,6 +111,15 @@ typedef struct om_alloc_comparison {
     char max_change_unit[64];
     double max_range_pct;
     char max_range_unit[64];
+    /* Money that moves between units: half the sum over units of
+     * |amount_b - amount_a|, öre (rounded down when odd), i.e. the total
+     * variation distance between two allocations of the same budget times
+     * the budget; last vs first, and the largest between two consecutive
+     * inputs (step s: inputs s+1 and s+2, 0-based s), the stability across
+     * years of a key computed from consecutive years. */
+    int64_t moved;
+    int64_t moved_step_max;
+    size_t moved_step_at;
 } om_alloc_comparison;
 om_status om_alloc_compare(size_t k, const char *const *paths, FILE *out, const char *xlsx_path,
                            om_alloc_comparison *c, om_error *err);

@@ -5,6 +5,7 @@
 #include "omrade/need.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,8 +186,20 @@ static int do_allocations(int argc, char **argv, const char *xlsx, const char *o
         om_money_format(sum, sizeof sum, c.total[f]);
         fprintf(stderr, "%s%s", f ? ", " : " ", sum);
     }
-    fprintf(stderr, "); last vs first: %lld units change, the most %s (%s); largest range %s %% (%s)\n",
+    fprintf(stderr, "); last vs first: %lld units change, the most %s (%s); largest range %s %% (%s)",
             (long long)c.units_changed, ch, c.max_change_unit, rp, c.max_range_unit);
+    char mv[40], pct[32];
+    om_money_format(mv, sizeof mv, c.moved);
+    om_fmt_fixed(pct, sizeof pct, c.total[0] > 0 ? (double)c.moved * 100 / (double)c.total[0] : NAN, 2);
+    fprintf(stderr, "; moved between units, last vs first: %s (%s %% of the first)", mv, pct);
+    if (c.files > 2) {
+        om_money_format(mv, sizeof mv, c.moved_step_max);
+        om_fmt_fixed(pct, sizeof pct,
+                     c.total[c.moved_step_at] > 0 ? (double)c.moved_step_max * 100 / (double)c.total[c.moved_step_at] : NAN, 2);
+        fprintf(stderr, "; the most between consecutive inputs: %s (%s %%, inputs %zu-%zu)", mv, pct,
+                c.moved_step_at + 1, c.moved_step_at + 2);
+    }
+    fputc('\n', stderr);
     return 0;
 }
 
