@@ -76,6 +76,7 @@ static const struct {
 };
 
 typedef struct nrow {
+    size_t seq; /* input order over all files (ties of the pair rule) */
     int file, year;
     om_level lv;
     int32_t aidx;
@@ -162,6 +163,7 @@ om_status om_barometer_load_need(bctx *b, const char *path, om_error *err)
             continue;
         }
         r.file = file;
+        r.seq = x->n;
         r.year = (int)y;
         r.k2011 = k2011;
         for (int k = 0; s == OM_OK && k < NV; k++) {
@@ -234,22 +236,40 @@ static int baro_status(sqlite3_stmt *st, const char *ind, om_level lv, int year,
     return v;
 }
 
+/* Rows sorted by set (file, year, level), input order within a set, so that
+ * each set is one run. */
+static int cmp_set(const void *pa, const void *pb)
+{
+    const nrow *a = pa, *b = pb;
+    if (a->file != b->file)
+        return a->file < b->file ? -1 : 1;
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    if (a->lv != b->lv)
+        return a->lv < b->lv ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* End of the run of rows of the same set that starts at i. */
+static size_t set_end(const struct om_need_store *x, size_t i)
+{
+    size_t j = i + 1;
+    while (j < x->n && same_set(&x->r[j], &x->r[i]))
+        j++;
+    return j;
+}
+
 /* Rule 1 over every set and group; returns the number of cells suppressed. */
 static size_t pair_rule(struct om_need_store *x)
 {
     size_t changed = 0;
-    for (size_t i = 0; i < x->n; i++) {
-        /* the first row of each set does the work */
-        bool first = true;
-        for (size_t j = 0; first && j < i; j++)
-            first = !same_set(&x->r[j], &x->r[i]);
-        if (!first)
-            continue;
+    for (size_t i = 0, e; i < x->n; i = e) {
+        e = set_end(x, i);
         for (int g = 0; g < NG; g++) {
             size_t sup = 0, best = SIZE_MAX;
-            for (size_t j = i; j < x->n; j++) {
+            for (size_t j = i; j < e; j++) {
                 const nrow *r = &x->r[j];
-                if (!same_set(r, &x->r[i]) || !r->st[g])
+                if (!r->st[g])
                     continue;
                 if (r->st[g] != ST_PUBLISHED)
                     sup++;
@@ -265,33 +285,66 @@ static size_t pair_rule(struct om_need_store *x)
     return changed;
 }
 
+/* A row's place (level, year, key form, area index), sorted for finding a
+ * parent by binary search. */
+typedef struct nplace {
+    om_level lv;
+    int year;
+    bool k2011;
+    int32_t aidx;
+    size_t row;
+} nplace;
+
+static int cmp_place(const void *pa, const void *pb)
+{
+    const nplace *a = pa, *b = pb;
+    if (a->lv != b->lv)
+        return a->lv < b->lv ? -1 : 1;
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    if (a->k2011 != b->k2011)
+        return a->k2011 ? 1 : -1;
+    if (a->aidx != b->aidx)
+        return a->aidx < b->aidx ? -1 : 1;
+    return (a->row > b->row) - (a->row < b->row);
+}
+
 /* Rule 2: a published parent (län of kommuner, kommun of RegSO) with exactly
- * one suppressed child of the same index and year is suppressed. */
-static size_t parent_rule(struct om_need_store *x, const om_geo *geo)
+ * one suppressed child of the same index and year is suppressed.  `place`
+ * holds every row's place sorted by cmp_place, `cnt` n x NG counters. */
+static size_t parent_rule(struct om_need_store *x, const om_geo *geo, const nplace *place, int32_t *cnt)
 {
     size_t changed = 0;
+    memset(cnt, 0, x->n * NG * sizeof *cnt);
     for (size_t i = 0; i < x->n; i++) {
-        nrow *p = &x->r[i];
-        om_level child = p->lv == OM_LEVEL_LAN ? OM_LEVEL_KOMMUN : p->lv == OM_LEVEL_KOMMUN ? OM_LEVEL_REGSO
-                                                                                             : OM_LEVEL_NONE;
-        if (child == OM_LEVEL_NONE)
+        const nrow *c = &x->r[i];
+        om_level up = c->lv == OM_LEVEL_KOMMUN ? OM_LEVEL_LAN : c->lv == OM_LEVEL_REGSO ? OM_LEVEL_KOMMUN
+                                                                                         : OM_LEVEL_NONE;
+        if (up == OM_LEVEL_NONE)
             continue;
-        for (int g = 0; g < NG; g++) {
-            if (p->st[g] != ST_PUBLISHED)
-                continue;
-            size_t sup = 0;
-            for (size_t j = 0; j < x->n; j++) {
-                const nrow *c = &x->r[j];
-                if (c->lv == child && c->year == p->year && c->k2011 == p->k2011 && c->st[g] >= ST_PRIMARY &&
-                    om_geo_parent(geo, child, c->aidx, p->lv) == p->aidx)
-                    sup++;
-            }
-            if (sup == 1) {
-                p->st[g] = ST_SECONDARY;
-                changed++;
-            }
+        nplace key = {up, c->year, c->k2011, om_geo_parent(geo, c->lv, c->aidx, up), 0};
+        size_t lo = 0, hi = x->n; /* the first place >= key */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cmp_place(&place[mid], &key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t k = lo; k < x->n; k++) {
+            const nplace *p = &place[k];
+            if (p->lv != key.lv || p->year != key.year || p->k2011 != key.k2011 || p->aidx != key.aidx)
+                break;
+            for (int g = 0; g < NG; g++)
+                cnt[p->row * NG + (size_t)g] += c->st[g] >= ST_PRIMARY;
         }
     }
+    for (size_t i = 0; i < x->n; i++)
+        for (int g = 0; g < NG; g++)
+            if (x->r[i].st[g] == ST_PUBLISHED && cnt[i * NG + (size_t)g] == 1) {
+                x->r[i].st[g] = ST_SECONDARY;
+                changed++;
+            }
     return changed;
 }
 
@@ -430,22 +483,27 @@ om_status om_barometer_finish_need(bctx *b, om_error *err)
         st = NULL;
     }
     /* rules 1 and 2 until nothing changes (each pass only adds suppression) */
-    while (s == OM_OK && pair_rule(x) + parent_rule(x, b->geo) > 0) {
-    }
-    /* rule 4, per set */
+    qsort(x->r, x->n, sizeof *x->r, cmp_set);
     size_t *idx = s == OM_OK ? malloc(x->n * sizeof *idx) : NULL;
-    if (s == OM_OK && !idx)
+    int32_t *cnt = s == OM_OK ? malloc(x->n * NG * sizeof *cnt) : NULL;
+    nplace *place = s == OM_OK ? malloc(x->n * sizeof *place) : NULL;
+    if (s == OM_OK && (!idx || !cnt || !place))
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    bool *done = s == OM_OK ? calloc(x->n, sizeof *done) : NULL;
-    if (s == OM_OK && !done)
-        s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; s == OM_OK && i < x->n; i++) {
-        if (done[i])
-            continue;
+    if (s == OM_OK) {
+        for (size_t i = 0; i < x->n; i++)
+            place[i] = (nplace){x->r[i].lv, x->r[i].year, x->r[i].k2011, x->r[i].aidx, i};
+        qsort(place, x->n, sizeof *place, cmp_place);
+    }
+    while (s == OM_OK && pair_rule(x) + parent_rule(x, b->geo, place, cnt) > 0) {
+    }
+    free(cnt);
+    free(place);
+    /* rule 4, per set */
+    for (size_t i = 0, e; s == OM_OK && i < x->n; i = e) {
+        e = set_end(x, i);
         size_t n = 0;
-        for (size_t j = i; j < x->n; j++)
-            if (!done[j] && same_set(&x->r[j], &x->r[i]))
-                idx[n++] = j, done[j] = true;
+        for (size_t j = i; j < e; j++)
+            idx[n++] = j;
         for (int g = 0; s == OM_OK && g < NG; g++) {
             bool any = false;
             for (size_t k = 0; k < n; k++)
@@ -455,7 +513,6 @@ om_status om_barometer_finish_need(bctx *b, om_error *err)
         }
     }
     free(idx);
-    free(done);
     int64_t count[4] = {0};
     if (s == OM_OK)
         s = om_barometer_prep(b, "INSERT INTO need(year, level, code, idx, value, status) VALUES(?,?,?,?,?,?)",
