@@ -95,7 +95,8 @@ om_status om_alloc_write(FILE *fp, const om_alloc_units *u, const int64_t *amoun
  * unit,amount_1..amount_k,change,change_pct,min,max,range_pct in the order
  * of the first input: change = amount_k - amount_1 (exact, öre),
  * change_pct = change / amount_1 x 100 (empty when amount_1 = 0),
- * range_pct = (max - min) / mean x 100 (empty when all are 0).  With
+ * range_pct = (max - min) / mean x 100 (empty when all are 0); the money
+ * moved between units (om_alloc_comparison.moved, moved_step_max).  With
  * xlsx_path, also an XLSX workbook of the same table (sheet "allocations",
  * amounts in kronor) and the inputs with their sums (sheet "inputs").
  * Errors: OM_ERR_USAGE (k outside 2..OM_ALLOC_COMPARE_MAX), OM_ERR_INPUT
@@ -110,6 +111,15 @@ typedef struct om_alloc_comparison {
     char max_change_unit[64];
     double max_range_pct;
     char max_range_unit[64];
+    /* Money that moves between units: half the sum over units of
+     * |amount_b - amount_a|, öre (rounded down when odd), i.e. the total
+     * variation distance between two allocations of the same budget times
+     * the budget; last vs first, and the largest between two consecutive
+     * inputs (step s: inputs s+1 and s+2, 0-based s), the stability across
+     * years of a key computed from consecutive years. */
+    int64_t moved;
+    int64_t moved_step_max;
+    size_t moved_step_at;
 } om_alloc_comparison;
 om_status om_alloc_compare(size_t k, const char *const *paths, FILE *out, const char *xlsx_path,
                            om_alloc_comparison *c, om_error *err);
@@ -189,6 +199,16 @@ typedef struct om_need_comparison {
     int64_t listed_missing; /* units the list marks that are not compared (reported) */
     int64_t sel_a;          /* size of A's selection (top + added) */
     int64_t sel_both, sel_only_a, sel_only_b, sel_neither;
+    /* With area types (om_need_compare_files' types_path): the selection by
+     * area type 1-2, the top k units by their share of the population in
+     * RegSO of area type 1 or 2 (units with share 0 never selected), and its
+     * cross-tabulation against A's and B's top k: */
+    int64_t types_sel;      /* units selected (<= k) */
+    int64_t types_positive; /* compared units with a share > 0 */
+    int64_t types_missing;  /* compared units without a share (reported; not selected) */
+    int64_t types_a[4];     /* against A's top k: both, A only, types only, neither */
+    int64_t types_b[4];     /* against B's top k: the same */
+    int64_t types_all;      /* in A's top k, B's top k and the types selection */
 } om_need_comparison;
 /* Compare a[0..n) and b[0..n): mid-ranks into rank_a/rank_b (ascending,
  * 1..n), the top k by value into top_a/top_b (1 = selected).  Errors:
@@ -201,12 +221,14 @@ om_status om_need_compare(size_t n, const double *a, const double *b, double top
  * unit,a,b,rank_a,rank_b,top_a,top_b in the order of file A, and with a
  * list (listed_path and listed_col not NULL: a CSV with the unit column and
  * a count, e.g. police_areas of om_need_police) also listed,sel_a.  Without
- * a list the sel_* counts are those of the top k.  Errors as the readers
+ * a list the sel_* counts are those of the top k.  With area types
+ * (types_path and types_col not NULL: a CSV with the unit column and each
+ * unit's share of its population in area types 1-2) also types12,top_t.  Errors as the readers
  * (file:line:column), OM_ERR_NOMEM. */
 om_status om_need_compare_files(const char *path_a, const char *col_a, const char *path_b,
                                 const char *col_b, double top_frac, const char *listed_path,
-                                const char *listed_col, FILE *out, om_need_comparison *c,
-                                om_error *err);
+                                const char *listed_col, const char *types_path, const char *types_col,
+                                FILE *out, om_need_comparison *c, om_error *err);
 
 /* The police's list of utsatta områden (a polygon layer with the fields NAMN
  * and KATEGORI, e.g. data/polisen/uso_2023.shp) joined to the units of a

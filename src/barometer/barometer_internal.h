@@ -60,6 +60,7 @@ typedef struct bctx {
     om_build_report *rep;
     sqlite3_stmt *ins_input;
     store *store;
+    struct om_need_store *need; /* need rows until om_barometer_finish_need() (need.c) */
 } bctx;
 
 /* Per-input bookkeeping for the provenance table. */
@@ -81,6 +82,8 @@ om_status om_barometer_load_sei(bctx *b, const char *path, om_error *err);
 om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err);
 om_status om_barometer_load_seg(bctx *b, const char *path, om_error *err);
 om_status om_barometer_load_need(bctx *b, const char *path, om_error *err);
+om_status om_barometer_finish_need(bctx *b, om_error *err);
+void om_barometer_need_free(struct om_need_store *x);
 void om_barometer_store_free(store *x);
 int32_t om_barometer_intern(store *x, const char *p, size_t len);
 bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level level, int year,

@@ -55,7 +55,7 @@ static const char *const SCHEMA =
     "CREATE INDEX ineq_code ON inequality(code, idx, year);"
     "CREATE TABLE geometry(layer TEXT PRIMARY KEY, schematic INTEGER, topojson BLOB);"
     "CREATE TABLE need(year INTEGER, level TEXT, code TEXT, idx TEXT, value REAL,"
-    " PRIMARY KEY(code, idx, year));";
+    " status INTEGER, PRIMARY KEY(code, idx, year));";
 
 
 
@@ -378,6 +378,8 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
     if (s == OM_OK)
         s = om_barometer_finish_indicators(&b, err);
     if (s == OM_OK)
+        s = om_barometer_finish_need(&b, err);
+    if (s == OM_OK)
         s = write_meta(&b, err);
     if (s == OM_OK)
         s = om_barometer_exec(&b, "COMMIT; ANALYZE;", err);
@@ -397,6 +399,7 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
     }
     om_geo_free(b.geo);
     om_barometer_store_free(b.store);
+    om_barometer_need_free(b.need);
     return OM_OK;
 fail:
     sqlite3_finalize(b.ins_input);
@@ -405,5 +408,6 @@ fail:
     unlink(tmp);
     om_geo_free(b.geo);
     om_barometer_store_free(b.store);
+    om_barometer_need_free(b.need);
     return s;
 }

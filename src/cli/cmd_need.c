@@ -5,6 +5,7 @@
 #include "omrade/need.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,8 @@ static void help(FILE *fp)
             "                   [--cni-weights FILE] --out FILE\n"
             "       omrade need --synth DIR --year Y [--level deso|regso|kommun|lan]\n"
             "                   [--guardian highest|any] --out FILE\n"
-            "       omrade need --compare A.csv:COL B.csv:COL [--top F] [--listed L.csv:COL] --out FILE\n"
+            "       omrade need --compare A.csv:COL B.csv:COL [--top F] [--listed L.csv:COL]\n"
+            "                   [--types12 T.csv:COL] --out FILE\n"
             "       omrade need --police LIST --layer FILE [--field NAME] --out FILE\n"
             "       omrade need --key FORMULA FILE [--units FILE | --level kommun|lan] --out FILE\n"
             "       omrade need --allocations A.csv B.csv... [--xlsx FILE] --out FILE\n\n"
@@ -38,7 +40,10 @@ static void help(FILE *fp)
             "rank correlation and the overlap of the top F (default 0.1) by each, on stderr;\n"
             "the file has unit,a,b,rank_a,rank_b,top_a,top_b.  --listed adds to A's selection\n"
             "every unit with COL > 0 in L.csv (the earlier selection: CNI together with the\n"
-            "police list) and prints its cross-tabulation against B's top F.\n"
+            "police list) and prints its cross-tabulation against B's top F.  --types12 adds\n"
+            "the selection by area type 1-2: the top F by COL in T.csv, each unit's share of\n"
+            "its population in RegSO of area type 1 or 2 (share 0: never selected), and its\n"
+            "cross-tabulation against A's and B's top F (columns types12,top_t).\n"
             "With --police, join the police's list of utsatta områden (a polygon layer with\n"
             "NAMN and KATEGORI, e.g. data/polisen/uso_2023.shp) to the units of the polygon\n"
             "layer FILE (e.g. data/geo/swe-maps-kommun.geojson): each area goes to the unit\n"
@@ -60,6 +65,7 @@ static void help(FILE *fp)
             "  --cni-weights FILE CSV variable,weight for the seven CNI variables (required for\n"
             "                     cni: omrade has no built-in weights)\n"
             "  --listed L.csv:COL with --compare: units with COL > 0 join A's selection\n"
+            "  --types12 T.csv:COL with --compare: the area type 1-2 selection, by COL\n"
             "  --police LIST      the police's list of utsatta områden (polygon layer)\n"
             "  --layer FILE       with --police: the units' polygons (any vector file GDAL reads)\n"
             "  --field NAME       with --police: the layer's unit code field (default: detect)\n"
@@ -86,19 +92,19 @@ static bool split_spec(const char *arg, char **file, const char **col)
     return *file != NULL;
 }
 
-static int do_compare(int argc, char **argv, double top, const char *listed, const char *out)
+static int do_compare(int argc, char **argv, double top, const char *listed, const char *types12, const char *out)
 {
     if (optind + 2 != argc)
         return om_cli_usage("need", "expected --compare A.csv:COLUMN B.csv:COLUMN");
     if (!out)
         return om_cli_usage("need", "expected --out FILE");
-    char *spec[3] = {NULL, NULL, NULL};
-    const char *col[3] = {NULL, NULL, NULL};
-    for (int k = 0; k < 3; k++) {
-        const char *arg = k < 2 ? argv[optind + k] : listed;
+    char *spec[4] = {NULL, NULL, NULL, NULL};
+    const char *col[4] = {NULL, NULL, NULL, NULL};
+    for (int k = 0; k < 4; k++) {
+        const char *arg = k < 2 ? argv[optind + k] : k == 2 ? listed : types12;
         if (arg && !split_spec(arg, &spec[k], &col[k])) {
-            free(spec[0]);
-            free(spec[1]);
+            for (int j = 0; j < k; j++)
+                free(spec[j]);
             return om_cli_usage("need", "expected FILE:COLUMN, found '%s'", arg);
         }
     }
@@ -108,7 +114,7 @@ static int do_compare(int argc, char **argv, double top, const char *listed, con
     om_afile *af = NULL;
     om_status s = om_cli_out_open(&af, out, &err);
     if (s == OM_OK) {
-        s = om_need_compare_files(spec[0], col[0], spec[1], col[1], top, spec[2], col[2],
+        s = om_need_compare_files(spec[0], col[0], spec[1], col[1], top, spec[2], col[2], spec[3], col[3],
                                   om_afile_stream(af), &c, &err);
         if (s == OM_OK)
             s = om_afile_commit(af, &err);
@@ -118,6 +124,7 @@ static int do_compare(int argc, char **argv, double top, const char *listed, con
     free(spec[0]);
     free(spec[1]);
     free(spec[2]);
+    free(spec[3]);
     if (s != OM_OK)
         return om_cli_fail("need", &err);
     char rho[32];
@@ -135,6 +142,16 @@ static int do_compare(int argc, char **argv, double top, const char *listed, con
                 (long long)c.top, (long long)c.listed_added, (long long)c.listed, (long long)c.listed_missing,
                 (long long)c.sel_a, (long long)c.top, (long long)c.sel_both, (long long)c.sel_only_a,
                 (long long)c.sel_only_b, (long long)c.sel_neither);
+    if (types12)
+        fprintf(stderr,
+                "omrade need: area types 1-2 selection = top %lld by share (%lld units with a share > 0, %lld "
+                "without a share) = %lld; against A's top %lld: %lld in both, %lld by A only, %lld by types only, "
+                "%lld in neither; against B's top %lld: %lld in both, %lld by B only, %lld by types only, %lld "
+                "in neither; %lld in all three\n",
+                (long long)c.top, (long long)c.types_positive, (long long)c.types_missing, (long long)c.types_sel,
+                (long long)c.top, (long long)c.types_a[0], (long long)c.types_a[1], (long long)c.types_a[2],
+                (long long)c.types_a[3], (long long)c.top, (long long)c.types_b[0], (long long)c.types_b[1],
+                (long long)c.types_b[2], (long long)c.types_b[3], (long long)c.types_all);
     return 0;
 }
 
@@ -169,8 +186,20 @@ static int do_allocations(int argc, char **argv, const char *xlsx, const char *o
         om_money_format(sum, sizeof sum, c.total[f]);
         fprintf(stderr, "%s%s", f ? ", " : " ", sum);
     }
-    fprintf(stderr, "); last vs first: %lld units change, the most %s (%s); largest range %s %% (%s)\n",
+    fprintf(stderr, "); last vs first: %lld units change, the most %s (%s); largest range %s %% (%s)",
             (long long)c.units_changed, ch, c.max_change_unit, rp, c.max_range_unit);
+    char mv[40], pct[32];
+    om_money_format(mv, sizeof mv, c.moved);
+    om_fmt_fixed(pct, sizeof pct, c.total[0] > 0 ? (double)c.moved * 100 / (double)c.total[0] : NAN, 2);
+    fprintf(stderr, "; moved between units, last vs first: %s (%s %% of the first)", mv, pct);
+    if (c.files > 2) {
+        om_money_format(mv, sizeof mv, c.moved_step_max);
+        om_fmt_fixed(pct, sizeof pct,
+                     c.total[c.moved_step_at] > 0 ? (double)c.moved_step_max * 100 / (double)c.total[c.moved_step_at] : NAN, 2);
+        fprintf(stderr, "; the most between consecutive inputs: %s (%s %%, inputs %zu-%zu)", mv, pct,
+                c.moved_step_at + 1, c.moved_step_at + 2);
+    }
+    fputc('\n', stderr);
     return 0;
 }
 
@@ -289,6 +318,7 @@ static int run(int argc, char **argv)
                                          {"compare", no_argument, 0, 'c'},
                                          {"top", required_argument, 0, 't'},
                                          {"listed", required_argument, 0, 'L'},
+                                         {"types12", required_argument, 0, 'T'},
                                          {"allocations", no_argument, 0, 'A'},
                                          {"xlsx", required_argument, 0, 'X'},
                                          {"key", required_argument, 0, 'K'},
@@ -301,7 +331,7 @@ static int run(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *out = NULL, *weights = NULL, *synth = NULL, *level = NULL;
     const char *listed = NULL, *police = NULL, *layer = NULL, *field = NULL, *xlsx = NULL;
-    const char *key = NULL;
+    const char *key = NULL, *types12 = NULL;
     bool allocations = false;
     long long year = 0;
     bool guardian_any = false, compare = false;
@@ -338,6 +368,7 @@ static int run(int argc, char **argv)
             break;
         case 'w': weights = optarg; break;
         case 'L': listed = optarg; break;
+        case 'T': types12 = optarg; break;
         case 'A': allocations = true; break;
         case 'X': xlsx = optarg; break;
         case 'K': key = optarg; break;
@@ -350,14 +381,14 @@ static int run(int argc, char **argv)
         default: return om_cli_usage("need", "bad option");
         }
     }
-    if (listed && !compare)
-        return om_cli_usage("need", "expected --listed only with --compare");
+    if ((listed || types12) && !compare)
+        return om_cli_usage("need", "expected --listed and --types12 only with --compare");
     if (xlsx && !allocations)
         return om_cli_usage("need", "expected --xlsx only with --allocations");
     if (allocations)
         return do_allocations(argc, argv, xlsx, out);
     if (compare)
-        return do_compare(argc, argv, top, listed, out);
+        return do_compare(argc, argv, top, listed, types12, out);
     if (police)
         return do_police(argc, argv, police, layer, field, out);
     if (synth)

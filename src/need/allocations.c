@@ -253,6 +253,7 @@ om_status om_alloc_compare(size_t k, const char *const *paths, FILE *out, const 
             fprintf(out, ",amount_%zu", f + 1);
         fputs(",change,change_pct,min,max,range_pct\n", out);
         c->max_range_pct = -1;
+        int64_t step[OM_ALLOC_COMPARE_MAX] = {0}, moved2 = 0;
         for (size_t i = 0; i < F[0].n; i++) {
             for (size_t f = 0; f < k; f++)
                 v[f] = F[f].ore[f ? om_strmap_get(F[f].map, F[0].unit[i], strlen(F[0].unit[i])) : (int32_t)i];
@@ -277,6 +278,9 @@ om_status om_alloc_compare(size_t k, const char *const *paths, FILE *out, const 
                 om_csv_write_double(out, rp);
             fputc('\n', out);
             c->units_changed += ch != 0;
+            moved2 += ch < 0 ? -ch : ch;
+            for (size_t f = 0; f + 1 < k; f++)
+                step[f] += v[f + 1] > v[f] ? v[f + 1] - v[f] : v[f] - v[f + 1];
             if ((ch < 0 ? -ch : ch) > (c->max_change < 0 ? -c->max_change : c->max_change) ||
                 !c->max_change_unit[0]) {
                 c->max_change = ch;
@@ -287,6 +291,12 @@ om_status om_alloc_compare(size_t k, const char *const *paths, FILE *out, const 
                 snprintf(c->max_range_unit, sizeof c->max_range_unit, "%s", F[0].unit[i]);
             }
         }
+        c->moved = moved2 / 2;
+        for (size_t f = 0; f + 1 < k; f++)
+            if (step[f] / 2 > c->moved_step_max || f == 0) {
+                c->moved_step_max = step[f] / 2;
+                c->moved_step_at = f;
+            }
         if (ferror(out))
             s = om_afile_stream_error(out, err);
     }

@@ -193,13 +193,14 @@ static om_status series_read(const char *path, const char *col, series *S, int64
 
 om_status om_need_compare_files(const char *path_a, const char *col_a, const char *path_b,
                                 const char *col_b, double top_frac, const char *listed_path,
-                                const char *listed_col, FILE *out, om_need_comparison *c,
-                                om_error *err)
+                                const char *listed_col, const char *types_path, const char *types_col,
+                                FILE *out, om_need_comparison *c, om_error *err)
 {
-    series A, B, L;
-    int64_t und = 0, und_list = 0;
+    series A, B, L, T;
+    int64_t und = 0, und_list = 0, und_types = 0;
     memset(c, 0, sizeof *c);
     memset(&L, 0, sizeof L);
+    memset(&T, 0, sizeof T);
     om_status s = series_read(path_a, col_a, &A, &und, err);
     if (s == OM_OK)
         s = series_read(path_b, col_b, &B, &und, err);
@@ -207,10 +208,13 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
         memset(&B, 0, sizeof B);
     if (s == OM_OK && listed_path)
         s = series_read(listed_path, listed_col, &L, &und_list, err);
+    if (s == OM_OK && types_path)
+        s = series_read(types_path, types_col, &T, &und_types, err);
     size_t n = 0;
     size_t *ia = NULL, *ib = NULL;
     double *va = NULL, *vb = NULL, *ra = NULL, *rb = NULL;
-    unsigned char *ta = NULL, *tb = NULL;
+    unsigned char *ta = NULL, *tb = NULL, *tt = NULL;
+    double *vt = NULL;
     if (s == OM_OK) {
         size_t m = A.n ? A.n : 1;
         ia = malloc(m * sizeof *ia);
@@ -221,7 +225,9 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
         rb = malloc(m * sizeof *rb);
         ta = malloc(m);
         tb = malloc(m);
-        if (!ia || !ib || !va || !vb || !ra || !rb || !ta || !tb)
+        tt = malloc(m);
+        vt = malloc(m * sizeof *vt);
+        if (!ia || !ib || !va || !vb || !ra || !rb || !ta || !tb || !tt || !vt)
             s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     int64_t only_a = 0;
@@ -264,9 +270,31 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
         for (size_t j = 0; listed_path && j < L.n; j++)
             c->listed_missing += L.v[j] > 0;
         c->listed_missing -= marked_compared;
-        fputs(listed_path ? "unit,a,b,rank_a,rank_b,top_a,top_b,listed,sel_a\n"
-                          : "unit,a,b,rank_a,rank_b,top_a,top_b\n",
+        /* the area-type selection: the top k by share, never a unit with
+         * share 0 or without one (those sort last, as -1) */
+        memset(tt, 0, n);
+        if (types_path) {
+            for (size_t k = 0; k < n; k++) {
+                int32_t j = om_strmap_get(T.map, A.unit[ia[k]], strlen(A.unit[ia[k]]));
+                vt[k] = j >= 0 && T.v[j] > 0 ? T.v[j] : -1;
+                c->types_missing += j < 0;
+                c->types_positive += vt[k] > 0;
+            }
+            if (!top_k(n, vt, (size_t)c->top, tt))
+                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            for (size_t k = 0; s == OM_OK && k < n; k++) {
+                tt[k] = tt[k] && vt[k] > 0;
+                c->types_sel += tt[k];
+                c->types_a[ta[k] ? (tt[k] ? 0 : 1) : (tt[k] ? 2 : 3)]++;
+                c->types_b[tb[k] ? (tt[k] ? 0 : 1) : (tt[k] ? 2 : 3)]++;
+                c->types_all += ta[k] && tb[k] && tt[k];
+            }
+        }
+    }
+    if (s == OM_OK) {
+        fputs(listed_path ? "unit,a,b,rank_a,rank_b,top_a,top_b,listed,sel_a" : "unit,a,b,rank_a,rank_b,top_a,top_b",
               out);
+        fputs(types_path ? ",types12,top_t\n" : "\n", out);
         for (size_t k = 0; k < n; k++) {
             om_csv_write_str(out, A.unit[ia[k]]);
             fputc(',', out);
@@ -283,6 +311,13 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
                 int listed = j >= 0 && L.v[j] > 0;
                 fprintf(out, ",%d,%d", listed, ta[k] || listed);
             }
+            if (types_path) {
+                fputc(',', out);
+                int32_t j = om_strmap_get(T.map, A.unit[ia[k]], strlen(A.unit[ia[k]]));
+                if (j >= 0)
+                    om_csv_write_double(out, T.v[j]);
+                fprintf(out, ",%d", tt[k]);
+            }
             fputc('\n', out);
         }
         if (ferror(out))
@@ -292,6 +327,9 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
     series_free(&A);
     series_free(&B);
     series_free(&L);
+    series_free(&T);
+    free(tt);
+    free(vt);
     free(ia);
     free(ib);
     free(va);

@@ -818,9 +818,13 @@ static void ep_anchored(sqlite3 *db, const om_query *q, om_resp *r)
 }
 
 /* Need indices (table need, `omrade build --need`): per unit, year and
- * index, the value and its rank among the units of the same level, year
- * and index (1 = the highest value = the most need; ties share the rank).
- * Databases built before the table existed answer with no rows. */
+ * index, the value, its status (published, primary, secondary: the build's
+ * disclosure control, src/barometer/need.c) and its rank among the published
+ * units of the same level, year and index (1 = the highest value = the most
+ * need; ties share the rank); `units` counts those published units.
+ * Suppressed values have no value and no rank.  Databases built before the
+ * table existed answer with no rows; before it had a status, every value
+ * says published. */
 static void ep_need(sqlite3 *db, const om_query *q, om_resp *r)
 {
     static const char *const p[] = {"code", "index", "year", "level", NULL};
@@ -831,7 +835,7 @@ static void ep_need(sqlite3 *db, const om_query *q, om_resp *r)
     if (!om_serve__has_column(db, "need", "idx")) {
         sqlite3_stmt *st = prep(db,
                                 "SELECT NULL AS code, NULL AS name, NULL AS level, NULL AS year, NULL AS 'index', "
-                                "NULL AS value, NULL AS rank, NULL AS units WHERE 0",
+                                "NULL AS value, NULL AS status, NULL AS rank, NULL AS units WHERE 0",
                                 r);
         if (st) {
             table(st, q, "need", r);
@@ -839,14 +843,26 @@ static void ep_need(sqlite3 *db, const om_query *q, om_resp *r)
         }
         return;
     }
+    bool has_status = om_serve__has_column(db, "need", "status");
     sqlite3_stmt *st = prep(db,
-                            "SELECT n.code, a.name, n.level, n.year, n.idx AS 'index', n.value, n.rank, n.units "
-                            "FROM (SELECT code, level, year, idx, value, RANK() OVER (PARTITION BY level, year, idx "
-                            "ORDER BY value DESC) AS rank, COUNT(*) OVER (PARTITION BY level, year, idx) AS units "
-                            "FROM need) n LEFT JOIN areas a ON a.code = n.code "
-                            "WHERE (?1 IS NULL OR n.code = ?1) AND (?2 IS NULL OR n.idx = ?2) "
-                            "AND (?3 IS NULL OR n.year = ?3) AND (?4 IS NULL OR n.level = ?4) "
-                            "ORDER BY n.level, n.code, n.idx, n.year",
+                            has_status
+                                ? "SELECT n.code, a.name, n.level, n.year, n.idx AS 'index', "
+                                  "CASE WHEN n.status = 1 THEN n.value END AS value, status_name(n.status) AS status, "
+                                  "CASE WHEN n.status = 1 THEN n.rank END AS rank, n.units "
+                                  "FROM (SELECT code, level, year, idx, value, status, RANK() OVER (PARTITION BY level, "
+                                  "year, idx, status = 1 ORDER BY value DESC) AS rank, SUM(status = 1) OVER (PARTITION "
+                                  "BY level, year, idx) AS units FROM need) n LEFT JOIN areas a ON a.code = n.code "
+                                  "WHERE (?1 IS NULL OR n.code = ?1) AND (?2 IS NULL OR n.idx = ?2) "
+                                  "AND (?3 IS NULL OR n.year = ?3) AND (?4 IS NULL OR n.level = ?4) "
+                                  "ORDER BY n.level, n.code, n.idx, n.year"
+                                : "SELECT n.code, a.name, n.level, n.year, n.idx AS 'index', n.value, "
+                                  "'published' AS status, n.rank, n.units "
+                                  "FROM (SELECT code, level, year, idx, value, RANK() OVER (PARTITION BY level, year, "
+                                  "idx ORDER BY value DESC) AS rank, COUNT(*) OVER (PARTITION BY level, year, idx) AS "
+                                  "units FROM need) n LEFT JOIN areas a ON a.code = n.code "
+                                  "WHERE (?1 IS NULL OR n.code = ?1) AND (?2 IS NULL OR n.idx = ?2) "
+                                  "AND (?3 IS NULL OR n.year = ?3) AND (?4 IS NULL OR n.level = ?4) "
+                                  "ORDER BY n.level, n.code, n.idx, n.year",
                             r);
     if (!st)
         return;

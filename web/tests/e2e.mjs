@@ -339,6 +339,29 @@ try {
     `need view: largest rank difference first, key 2011 vs 2013 (${pair1.join(' | ')})`);
   check(await page.locator('#nav a[aria-current="page"]', {hasText: 'Behovsindex'}).count() === 1, 'need view: in the navigation');
   await axe('need view');
+  // suppressed need values (docs/need.md, "Publication"): Göteborg has 3
+  // unemployed (fixture need-child-cni.csv), so its CNI is primary: shown as
+  // suppressed, no rank, not among the pairs; the note says why
+  await page.goto(`${base}/#/sv/behov?code=1480`);
+  await ready();
+  const gbg = await page.$eval('#needtable tbody tr[data-index="cni"]', (tr) => [...tr.children].map((c) => c.textContent));
+  const gbgPairs = await page.$$eval('#needpairs tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  check(gbg[1] === 'Skyddad: för få personer' && gbg[2] === '' && (await page.locator('#need-sup').count()) === 1 &&
+    gbgPairs.length === 6 && !gbgPairs.some((x) => x.includes('Care Need')),
+  `need view: Göteborg's CNI suppressed (primary), without rank or pair (${gbg.join(' | ')}; ${gbgPairs.length} pairs)`);
+  await axe('need view (suppressed)');
+  // the disagreement map (issue 16 item 3): key 2011 (A) against key 2013
+  // (B), fixtures by hand: ranks 2011 0114 4, 0180 2, 1280 1, 1480 3; 2013
+  // 0114 2, 0180 4, 1280 1, 1480 3 (keys 0.75, -2, 1.5, -0.25), so
+  // B - A = -2, +2, 0, 0; n = 4: limits q2 = 1, q1 = 2, classes 0, 4, 2, 2
+  await page.goto(`${base}/#/sv/behov?code=0180&a=key2011&b=key2013`);
+  await ready();
+  const mapFill = await page.$$eval('#needmap path.area', (ps) => Object.fromEntries(ps.filter((p) => ['0114', '0180', '1280', '1480', '0115'].includes(p.dataset.code)).map((p) => [p.dataset.code, p.getAttribute('fill')])));
+  const mapRows = await page.$$eval('#needmaptable tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent).join('|')));
+  check(JSON.stringify(mapFill) === JSON.stringify({'0114': 'url(#p0)', '0115': 'url(#pna)', '0180': 'url(#p4)', '1280': 'url(#p2)', '1480': 'url(#p2)'}) &&
+    JSON.stringify(mapRows) === JSON.stringify(['Stockholm|2|4|+2', 'Upplands Väsby|4|2|\u22122', 'Göteborg|3|3|0', 'Malmö|1|1|0']),
+  `need view: disagreement map of key 2011 vs 2013 by hand (${JSON.stringify(mapFill)}; ${mapRows.join('; ')})`);
+  await axe('need view (disagreement map)');
   await page.goto(`${base}/#/tillganglighet`);
   await ready();
   await axe('accessibility statement');
