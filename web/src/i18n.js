@@ -3,6 +3,7 @@
 // this and that every key used through t(…) in web/src exists).
 import {CHANGE_T} from './i18n-change.js';
 import {NEED_T} from './i18n-need.js';
+import {MAP_T} from './i18n-map.js';
 
 export const T = {
   sv: {
@@ -131,6 +132,7 @@ export const T = {
 export const LANGS = ['sv', 'en'];
 for (const l of LANGS) Object.assign(T[l], CHANGE_T[l]);
 for (const l of LANGS) Object.assign(T[l], NEED_T[l]);
+for (const l of LANGS) Object.assign(T[l], MAP_T[l]);
 let lang = 'sv';
 export const getLang = () => lang;
 export function setLang(l) { lang = LANGS.includes(l) ? l : 'sv'; }
