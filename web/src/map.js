@@ -26,7 +26,8 @@ export async function drawMap(box, o) {
   const W = 600, H = o.only ? 600 : 1000;
   // Transverse Mercator on 15°E: the projection of SWEREF 99 TM (EPSG:3006).
   const proj = geoTransverseMercator().rotate([-15, 0]).fitSize([W, H], fc);
-  const path = geoPath(proj);
+  // 2 decimals: 1/100 of a map unit, under a pixel at the deepest zoom
+  const path = geoPath(proj).digits(2);
   // Län and kommun areas are keyboard targets (Tab, then Enter or Space opens
   // the profile); RegSO are not (3,363 tab stops): the table and the search
   // are their keyboard route.  The map itself is one tab stop for zooming.
@@ -36,9 +37,9 @@ export async function drawMap(box, o) {
   const g = s('g', {class: 'zoomable'});
   const ring = s('path', {class: 'focusring', d: 'M0,0'});
   const tip = h('div', {class: 'tooltip', hidden: true});
-  // Painting (issue 14's first-render target): one filled path per colour
-  // class (a handful of pattern fills instead of 3,363) and one mesh of the
-  // borders; the per-area paths stay for the pointer, the keyboard, the
+  // Painting (issue 14's first-render target): one filled and outlined
+  // path per colour class (a handful of pattern fills instead of 3,363);
+  // the per-area paths stay for the pointer, the keyboard, the
   // selection and the tests, but are not painted (fill none, pointer-events
   // all) unless hovered, selected or focused.  Pointer events are delegated
   // to the group: one listener each instead of three per area.
@@ -68,8 +69,6 @@ export async function drawMap(box, o) {
   }
   const fills = s('g', {class: 'fills', 'aria-hidden': 'true'});
   for (const [cls, ds] of byClass) fills.append(s('path', {class: 'fill', fill: `url(#p${cls})`, d: ds.join('')}));
-  const key = Object.keys(topo.objects)[0];
-  const own = o.only ? {type: 'GeometryCollection', geometries: topo.objects[key].geometries.filter((x) => inside(o.only)(x.properties.code))} : topo.objects[key];
   const target = (e) => (e.target instanceof Element ? e.target.closest('path.area') : null);
   areas.addEventListener('mousemove', (e) => {
     const p = target(e);
@@ -82,7 +81,7 @@ export async function drawMap(box, o) {
   });
   areas.addEventListener('mouseleave', () => { tip.hidden = true; });
   if (o.onPick) areas.addEventListener('click', (e) => { const p = target(e); if (p) o.onPick(p.dataset.code); });
-  g.append(fills, s('path', {class: 'borders', d: path(mesh(topo, own)) || 'M0,0'}), areas);
+  g.append(fills, areas);
   svg.append(g);
   if (o.level === 'regso') {
     const k = await layer('kommun');
