@@ -394,6 +394,8 @@ try {
   await page.focus('#f-deso');
   await page.keyboard.press(' ');
   await page.waitForFunction(() => location.hash.includes('deso=1') && document.body.dataset.ready === '1');
+  // the hash changes before the re-render clears the ready flag: wait for the layer itself
+  await page.waitForFunction(() => document.querySelectorAll('#map path.desoarea').length > 0 && document.body.dataset.ready === '1', null, {timeout: 30000});
   check(await page.evaluate(() => document.activeElement?.id) === 'f-deso', 'focus stays on the DeSO checkbox');
   const nDeso = await page.locator('#map path.desoarea').count();
   check(nDeso === 262, `DeSO layer draws the 262 DeSO (${nDeso})`);
