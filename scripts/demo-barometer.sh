@@ -25,7 +25,7 @@ set -- "$@" --police "$root/data/polisen/uso_2023.shp" --police-units "$root/dat
 if [ -f "$bindir/geo/regso.topo.json" ]; then
     set -- "$@" --geometry "$bindir/geo"
 else
-    echo "demo-barometer: no map layers in $bindir/geo (node/npm missing at build time?)" >&2
+    echo "demo-barometer: no map layers in $bindir/geo (omrade built without GDAL?)" >&2
 fi
 if [ ! -f "$work/synth/person_year.csv" ]; then
     echo "== synthetic population (scale ${OMRADE_DEMO_SCALE:-0.1}, seed 1)"

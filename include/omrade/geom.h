@@ -17,7 +17,12 @@ extern "C" {
 #endif
 
 typedef struct om_geom_options {
-    om_level level;         /* OM_LEVEL_REGSO or OM_LEVEL_DESO */
+    om_level level;         /* OM_LEVEL_DESO, _REGSO, _KOMMUN or _LAN (län merged
+                               from kommun boundaries: the file has kommun codes) */
+    int schematic;          /* RegSO only: the file has kommun boundaries; each
+                               kommun is cut into schematic RegSO cells */
+    int police;             /* the police's vulnerable areas (fields NAMN,
+                               KATEGORI, ORT, REGION): no codes, level unused */
     const char *layer;      /* layer name; NULL: the first layer with a code field */
     const char *code_field; /* NULL: detect (regsokod/regso_kod/regso, desokod/deso_kod/deso,
                                case-insensitive) */
@@ -26,7 +31,7 @@ typedef struct om_geom_options {
     int32_t quantization;   /* TopoJSON grid per axis, >= 2 (e.g. 100000) */
 } om_geom_options;
 
-/* Defaults: RegSO, detect layer and field, 25 m, 1e5. */
+/* Defaults: RegSO, real boundaries, detect layer and field, 25 m, 1e5. */
 void om_geom_options_default(om_geom_options *opt);
 
 typedef struct om_geom_report {
@@ -39,6 +44,8 @@ typedef struct om_geom_report {
     int64_t vertices_in;   /* polygon vertices before / after simplification */
     int64_t vertices_out;  /* (positions per ring, closing one included) */
     int64_t arcs;          /* distinct TopoJSON arcs written */
+    int64_t rings_dropped; /* rings without area on the grid (tiny islands
+                              quantization collapses), with their holes */
     char first_unknown[32]; /* first unknown code, for the message */
     char layer[128];        /* layer and code field actually used */
     char code_field[64];

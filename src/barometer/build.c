@@ -216,15 +216,15 @@ static om_status read_file(const char *path, char **out, size_t *len, om_error *
     return OM_OK;
 }
 
-/* Map layers: DIR/{lan,kommun,regso,police}.topo.json (made by web/scripts/geo.mjs).
+/* Map layers: DIR/{lan,kommun,regso,police,deso}.topo.json (made by `omrade geom`).
  * Each must parse as a TopoJSON Topology; a top-level "schematic" member
  * marks schematic geometry. */
 static om_status load_geometry(bctx *b, const char *dir, om_error *err)
 {
-    static const char *const layers[] = {"lan", "kommun", "regso", "police"};
+    static const char *const layers[] = {"lan", "kommun", "regso", "police", "deso"};
     sqlite3_stmt *st = NULL;
     om_status s = om_barometer_prep(b, "INSERT OR REPLACE INTO geometry VALUES(?,?,?)", &st, err);
-    for (size_t i = 0; s == OM_OK && i < 4; i++) {
+    for (size_t i = 0; s == OM_OK && i < sizeof layers / sizeof *layers; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.topo.json", dir, layers[i]);
         if (access(path, R_OK) != 0)

@@ -1,4 +1,6 @@
-/* omrade geom — real RegSO/DeSO boundaries from SCB's GeoPackage to TopoJSON. */
+/* omrade geom — the barometer's map layers as TopoJSON: real RegSO/DeSO
+ * boundaries from SCB's GeoPackage, kommun and län from kommun boundaries,
+ * schematic RegSO cells, the police's vulnerable areas. */
 #define _GNU_SOURCE
 #include "cli.h"
 #include "omrade/geom.h"
@@ -12,31 +14,44 @@
 static void help(FILE *fp)
 {
     fprintf(fp,
-            "usage: omrade geom FILE.gpkg --out DIR [--level regso|deso] [--layer NAME]\n"
-            "                   [--code-field NAME] [--tolerance M] [--quantization Q]\n\n"
-            "Read RegSO or DeSO boundaries from SCB's GeoPackage (any vector file GDAL reads;\n"
-            "EPSG:3006 assumed when the layer has no coordinate system), keep areas whose code\n"
-            "is in the built-in registry, simplify each area with GEOS's topology-preserving\n"
-            "simplifier, reproject to WGS84 and write DIR/regso.topo.json or DIR/deso.topo.json\n"
-            "(TopoJSON, properties code,name,kommun,schematic=false) for\n"
-            "'omrade build --geometry DIR', replacing the schematic RegSO cells.\n"
-            "Features with codes not in the registry are counted and reported, not written.\n\n"
+            "usage: omrade geom FILE --out DIR [--level regso|deso|kommun|lan|police]\n"
+            "                   [--schematic] [--layer NAME] [--code-field NAME]\n"
+            "                   [--tolerance M] [--quantization Q]\n\n"
+            "Write one map layer of the barometer as TopoJSON, DIR/LEVEL.topo.json, for\n"
+            "'omrade build --geometry DIR' (WGS84; shared arcs simplified once by\n"
+            "Douglas-Peucker in SWEREF 99 TM metres).  FILE is any vector file GDAL reads\n"
+            "(EPSG:3006 assumed when the layer has no coordinate system):\n"
+            "  regso, deso  SCB's RegSO/DeSO boundaries (properties code,name,kommun,\n"
+            "               schematic=false; DeSO also regso)\n"
+            "  kommun       kommun boundaries (code,name)\n"
+            "  lan          kommun boundaries dissolved per län with GEOS (code,name)\n"
+            "  regso --schematic\n"
+            "               kommun boundaries cut into one schematic cell per RegSO of the\n"
+            "               registry (centroidal Voronoi; schematic=true)\n"
+            "  police       the police's vulnerable areas (fields NAMN, KATEGORI, ORT,\n"
+            "               REGION -> name, category, ort, region)\n"
+            "Areas are kept when their code is in the built-in registry; other features are\n"
+            "counted and reported, not written.\n\n"
             "options:\n"
             "  --out DIR          output directory (created if missing)\n"
-            "  --level L          regso (default) or deso\n"
+            "  --level L          regso (default), deso, kommun, lan or police\n"
+            "  --schematic        with --level regso: schematic cells from kommun boundaries\n"
             "  --layer NAME       layer to read (default: the first with a code field)\n"
-            "  --code-field NAME  code field (default: regsokod/regso_kod/regso or\n"
-            "                     desokod/deso_kod/deso, any case)\n"
-            "  --tolerance M      simplification tolerance in source units, metres (default 25)\n"
+            "  --code-field NAME  code field (default: regsokod/regso_kod/regso,\n"
+            "                     desokod/deso_kod/deso, or for kommun, lan and schematic\n"
+            "                     kommunkod/kommun_kod/knkod/kommun; any case)\n"
+            "  --tolerance M      simplification tolerance in metres (default 25)\n"
             "  --quantization Q   TopoJSON grid steps per axis (default 100000)\n\n"
-            "example:\n"
-            "  omrade geom RegSO_2020.gpkg --level regso --out web-geo\n");
+            "examples:\n"
+            "  omrade geom RegSO_2020.gpkg --level regso --out web-geo\n"
+            "  omrade geom data/geo/swe-maps-kommun.geojson --level lan --out web-geo\n");
 }
 
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {{"out", required_argument, 0, 'o'},
                                          {"level", required_argument, 0, 'l'},
+                                         {"schematic", no_argument, 0, 'S'},
                                          {"layer", required_argument, 0, 'L'},
                                          {"code-field", required_argument, 0, 'f'},
                                          {"tolerance", required_argument, 0, 't'},
@@ -52,10 +67,13 @@ static int run(int argc, char **argv)
         switch (c) {
         case 'o': outdir = optarg; break;
         case 'l':
-            o.level = om_level_parse(optarg);
-            if (o.level != OM_LEVEL_REGSO && o.level != OM_LEVEL_DESO)
-                return om_cli_usage("geom", "expected --level regso or deso, found '%s'", optarg);
+            o.police = strcmp(optarg, "police") == 0;
+            o.level = o.police ? OM_LEVEL_REGSO : om_level_parse(optarg);
+            if (o.level != OM_LEVEL_REGSO && o.level != OM_LEVEL_DESO && o.level != OM_LEVEL_KOMMUN &&
+                o.level != OM_LEVEL_LAN)
+                return om_cli_usage("geom", "expected --level regso, deso, kommun, lan or police, found '%s'", optarg);
             break;
+        case 'S': o.schematic = 1; break;
         case 'L': o.layer = optarg; break;
         case 'f': o.code_field = optarg; break;
         case 't':
@@ -75,13 +93,16 @@ static int run(int argc, char **argv)
         return om_cli_usage("geom", "expected one input file, found %d", argc - optind);
     if (!outdir)
         return om_cli_usage("geom", "expected --out DIR");
+    if (o.schematic && (o.police || o.level != OM_LEVEL_REGSO))
+        return om_cli_usage("geom", "expected --schematic with --level regso only");
     bool made = mkdir(outdir, 0777) == 0; /* removed again if nothing is written */
     if (!made && errno != EEXIST) {
         fprintf(stderr, "omrade geom: %s: cannot create directory: %s\n", outdir, strerror(errno));
         return 1;
     }
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s.topo.json", outdir, om_level_name(o.level));
+    const char *lname = o.police ? "police" : om_level_name(o.level);
+    snprintf(path, sizeof path, "%s/%s.topo.json", outdir, lname);
 
     om_error err = OM_ERROR_INIT;
     om_afile_note_input(argv[optind]);
@@ -103,7 +124,7 @@ static int run(int argc, char **argv)
         fprintf(stderr,
                 "omrade geom: %lld %s areas from %lld features (layer %s, field %s) -> %s; "
                 "%lld -> %lld vertices, %lld arcs\n",
-                (long long)rep.areas, om_level_name(o.level), (long long)rep.features, rep.layer,
+                (long long)rep.areas, lname, (long long)rep.features, rep.layer,
                 rep.code_field, path, (long long)rep.vertices_in, (long long)rep.vertices_out,
                 (long long)rep.arcs);
         if (rep.srs_assumed)
@@ -114,15 +135,18 @@ static int run(int argc, char **argv)
         if (rep.empty)
             fprintf(stderr, "omrade geom: %lld features without polygon geometry were not written\n",
                     (long long)rep.empty);
+        if (rep.rings_dropped)
+            fprintf(stderr, "omrade geom: %lld ring%s without area on the TopoJSON grid dropped (tiny islands)\n",
+                    (long long)rep.rings_dropped, rep.rings_dropped == 1 ? "" : "s");
         if (rep.merged)
             fprintf(stderr, "omrade geom: %lld features merged into an area already read (same code)\n",
                     (long long)rep.merged);
         if (rep.missing)
             fprintf(stderr, "omrade geom: %lld %s areas of the registry have no boundary\n",
-                    (long long)rep.missing, om_level_name(o.level));
+                    (long long)rep.missing, lname);
     }
     om_geo_free(g);
     return rc;
 }
 
-const om_cli_cmd om_cli_cmd_geom = {"geom", "RegSO/DeSO boundaries from SCB's GeoPackage to TopoJSON", run};
+const om_cli_cmd om_cli_cmd_geom = {"geom", "map layers as TopoJSON: RegSO/DeSO, kommun, län, schematic RegSO, police areas", run};

@@ -1,16 +1,15 @@
 // Build the front end: bundle src/main.js with esbuild (no CDN; everything
-// is served by `omrade serve`), copy index.html and the CSS, and build the
-// map layers (scripts/geo.mjs).  Usage: node scripts/build.mjs OUT_WEB OUT_GEO
+// is served by `omrade serve`), copy index.html and the CSS.  The map layers
+// are made by `omrade geom` (scripts/geo.sh), not here.
+// Usage: node scripts/build.mjs OUT_WEB
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
-import {buildGeo} from './geo.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const out = path.resolve(process.argv[2] || path.join(root, 'dist/web'));
-const geoOut = path.resolve(process.argv[3] || path.join(root, 'dist/geo'));
 fs.mkdirSync(out, {recursive: true});
 await esbuild.build({
   entryPoints: [path.join(root, 'src/main.js')],
@@ -19,5 +18,4 @@ await esbuild.build({
 });
 fs.copyFileSync(path.join(root, 'index.html'), path.join(out, 'index.html'));
 fs.copyFileSync(path.join(root, 'src/style.css'), path.join(out, 'app.css'));
-const sizes = await buildGeo(geoOut);
-console.log(`web: ${out}; geo: ${geoOut} ${JSON.stringify(sizes)}`);
+console.log(`web: ${out}`);

@@ -4,6 +4,7 @@
 import {CHANGE_T} from './i18n-change.js';
 import {NEED_T} from './i18n-need.js';
 import {HEALTH_T} from './i18n-health.js';
+import {MAP_T} from './i18n-map.js';
 
 export const T = {
   sv: {
@@ -133,6 +134,7 @@ export const LANGS = ['sv', 'en'];
 for (const l of LANGS) Object.assign(T[l], CHANGE_T[l]);
 for (const l of LANGS) Object.assign(T[l], NEED_T[l]);
 for (const l of LANGS) Object.assign(T[l], HEALTH_T[l]);
+for (const l of LANGS) Object.assign(T[l], MAP_T[l]);
 let lang = 'sv';
 export const getLang = () => lang;
 export function setLang(l) { lang = LANGS.includes(l) ? l : 'sv'; }

@@ -16,7 +16,9 @@ export const inside = (code) => (c) => c === code || ((code.length === 2 || code
 
 // o: {level, defs, classFor(r), byCode, valueText(r), police, onPick(code),
 //     label, only (a code: draw only the features inside it), fit (a code
-//     to zoom to), id}
+//     to zoom to), id, deso ({byCode, classFor, valueText} when the database
+//     has DeSO values, else {}: the DeSO layer from `omrade geom --level
+//     deso`, fitted to when nothing else is)}
 export async function drawMap(box, o) {
   const topo = await layer(o.level === 'lan' ? 'lan' : o.level === 'kommun' ? 'kommun' : 'regso');
   let fc = feature(topo, topo.objects[Object.keys(topo.objects)[0]]);
@@ -24,7 +26,8 @@ export async function drawMap(box, o) {
   const W = 600, H = o.only ? 600 : 1000;
   // Transverse Mercator on 15°E: the projection of SWEREF 99 TM (EPSG:3006).
   const proj = geoTransverseMercator().rotate([-15, 0]).fitSize([W, H], fc);
-  const path = geoPath(proj);
+  // 2 decimals: 1/100 of a map unit, under a pixel at the deepest zoom
+  const path = geoPath(proj).digits(2);
   // Län and kommun areas are keyboard targets (Tab, then Enter or Space opens
   // the profile); RegSO are not (3,363 tab stops): the table and the search
   // are their keyboard route.  The map itself is one tab stop for zooming.
@@ -34,30 +37,51 @@ export async function drawMap(box, o) {
   const g = s('g', {class: 'zoomable'});
   const ring = s('path', {class: 'focusring', d: 'M0,0'});
   const tip = h('div', {class: 'tooltip', hidden: true});
+  // Painting (issue 14's first-render target): one filled and outlined
+  // path per colour class (a handful of pattern fills instead of 3,363);
+  // the per-area paths stay for the pointer, the keyboard, the
+  // selection and the tests, but are not painted (fill none, pointer-events
+  // all) unless hovered, selected or focused.  Pointer events are delegated
+  // to the group: one listener each instead of three per area.
+  const byClass = new Map();
+  const areas = s('g', {class: 'areas'});
+  const info = new Map();
   for (const f of fc.features) {
     const code = f.properties.code;
     const r = o.byCode.get(code);
     const v = o.valueText(r);
-    const p = s('path', {d: path(f), class: 'area', fill: `url(#p${o.classFor(r)})`, 'data-code': code,
+    const d = path(f);
+    if (!d) continue;
+    const cls = o.classFor(r);
+    if (!byClass.has(cls)) byClass.set(cls, []);
+    byClass.get(cls).push(d);
+    info.set(code, `${f.properties.name}: ${v}`);
+    const p = s('path', {d, class: 'area', 'data-code': code,
       ...(focusable ? {tabindex: 0, role: 'button', 'aria-label': `${f.properties.name}: ${v}`} : {})});
     if (focusable) {
       p.addEventListener('keydown', (e) => {
         if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); o.onPick(code); }
       });
-      p.addEventListener('focus', () => { ring.setAttribute('d', p.getAttribute('d')); ring.classList.add('on'); });
+      p.addEventListener('focus', () => { ring.setAttribute('d', d); ring.classList.add('on'); });
       p.addEventListener('blur', () => { ring.classList.remove('on'); });
     }
-    p.addEventListener('mousemove', (e) => {
-      const rect = box.getBoundingClientRect();
-      tip.textContent = `${f.properties.name}: ${v}`;
-      tip.hidden = false;
-      tip.style.left = `${Math.min(e.clientX - rect.left + 12, rect.width - 160)}px`;
-      tip.style.top = `${e.clientY - rect.top + 12}px`;
-    });
-    p.addEventListener('mouseleave', () => { tip.hidden = true; });
-    if (o.onPick) p.addEventListener('click', () => o.onPick(code));
-    g.append(p);
+    areas.append(p);
   }
+  const fills = s('g', {class: 'fills', 'aria-hidden': 'true'});
+  for (const [cls, ds] of byClass) fills.append(s('path', {class: 'fill', fill: `url(#p${cls})`, d: ds.join('')}));
+  const target = (e) => (e.target instanceof Element ? e.target.closest('path.area') : null);
+  areas.addEventListener('mousemove', (e) => {
+    const p = target(e);
+    if (!p) { tip.hidden = true; return; }
+    const rect = box.getBoundingClientRect();
+    tip.textContent = info.get(p.dataset.code);
+    tip.hidden = false;
+    tip.style.left = `${Math.min(e.clientX - rect.left + 12, rect.width - 160)}px`;
+    tip.style.top = `${e.clientY - rect.top + 12}px`;
+  });
+  areas.addEventListener('mouseleave', () => { tip.hidden = true; });
+  if (o.onPick) areas.addEventListener('click', (e) => { const p = target(e); if (p) o.onPick(p.dataset.code); });
+  g.append(fills, areas);
   svg.append(g);
   if (o.level === 'regso') {
     const k = await layer('kommun');
@@ -72,6 +96,12 @@ export async function drawMap(box, o) {
       pg.append(s('path', {class: 'police', d: path(f)}, s('title', {}, `${f.properties.name} (${f.properties.ort}): ${f.properties.category}`)));
     }
     g.append(pg);
+  }
+  let desoFc = null;
+  if (o.deso) {
+    const [dt, rt] = await Promise.all([layer('deso'), layer('regso').catch(() => null)]);
+    desoFc = feature(dt, dt.objects.deso);
+    g.append(desoLayer(desoFc, rt, path, o.deso));
   }
   if (focusable) g.append(ring);
 
@@ -148,6 +178,28 @@ export async function drawMap(box, o) {
     return true;
   };
   if (o.fit) fitTo(o.fit);
+  else if (desoFc && desoFc.features.length) {
+    const tr = fitTransform(path.bounds(desoFc), W, H, 0.05, 60);
+    zm.transform(sel, zoomIdentity.translate(tr.x, tr.y).scale(tr.k));
+  }
   return {fitTo, reset};
+}
+
+// The DeSO layer: each DeSO filled by its value where the database has
+// DeSO values (o.byCode), else drawn as an outline; its title names the
+// DeSO and its RegSO (from the RegSO layer).  Not keyboard targets, like
+// RegSO: the layer is a view of boundaries, the tables are the data.
+function desoLayer(fc, regsoTopo, path, o) {
+  const regsoName = new Map(regsoTopo ? regsoTopo.objects.regso.geometries.map((x) => [x.properties.code, x.properties.name]) : []);
+  const dg = s('g', {class: o.byCode ? 'deso filled' : 'deso'});
+  for (const f of fc.features) {
+    const {code, regso} = f.properties;
+    const r = o.byCode ? o.byCode.get(code) : undefined;
+    const rn = regsoName.get(regso);
+    const tip = `DeSO ${code}, RegSO ${rn ? `${rn} (${regso})` : regso}${o.byCode ? `: ${o.valueText(r)}` : ''}`;
+    dg.append(s('path', {d: path(f), class: 'desoarea', 'data-code': code,
+      ...(o.byCode ? {fill: `url(#p${o.classFor(r)})`} : {})}, s('title', {}, tip)));
+  }
+  return dg;
 }
 const zoomK = (svg) => Number(svg.dataset.k || 1);

@@ -406,6 +406,25 @@ try {
   check(true, 'result announced in the live region (role=status)');
   await page.focus('#v-table');
   await page.keyboard.press('Enter');
+  // Share of the element's screenshot within 40 (sum of channel
+  // differences) of the colour rgb.
+  async function tinted(p, sel, rgb) {
+    const png = (await p.locator(sel).screenshot()).toString('base64');
+    return p.evaluate(async ([b64, c]) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const cv = document.createElement('canvas');
+      cv.width = img.width; cv.height = img.height;
+      const g = cv.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, cv.width, cv.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - c[0]) + Math.abs(d[i + 1] - c[1]) + Math.abs(d[i + 2] - c[2]) < 40) n++;
+      return n / (d.length / 4);
+    }, [png, rgb]);
+  }
+
   await page.waitForFunction(() => location.hash.includes('view=table') && document.body.dataset.ready === '1');
   check(await page.evaluate(() => document.activeElement?.id) === 'v-table', 'focus stays on the view button');
   await page.focus('#f-police');
@@ -453,6 +472,49 @@ try {
   await page.mouse.wheel(0, -400);
   await page.waitForFunction(() => Number(document.getElementById('map').dataset.k) > 1.2);
   check(true, 'zoom with the mouse wheel');
+
+  // ---- DeSO layer (`omrade geom --level deso`: SCB's 262 real DeSO
+  // around Uppsala): a toggle, shown because the database has the layer;
+  // outlines with their RegSO (the fixtures have no DeSO values), the map
+  // fitted to them; the screenshot shows the outline colour (#6a1b9a)
+  await page.goto(`${base}/#/sv/karta?ind=area_type&level=regso`);
+  await ready();
+  check(await page.locator('#f-deso').count() === 1, 'DeSO toggle shown when the DeSO layer is in the database');
+  await page.focus('#f-deso');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => location.hash.includes('deso=1') && document.body.dataset.ready === '1');
+  // the hash changes before the re-render clears the ready flag: wait for the layer itself
+  await page.waitForFunction(() => document.querySelectorAll('#map path.desoarea').length > 0 && document.body.dataset.ready === '1', null, {timeout: 30000});
+  check(await page.evaluate(() => document.activeElement?.id) === 'f-deso', 'focus stays on the DeSO checkbox');
+  const nDeso = await page.locator('#map path.desoarea').count();
+  check(nDeso === 262, `DeSO layer draws the 262 DeSO (${nDeso})`);
+  const desoTitle = await page.textContent('#map path.desoarea[data-code="0380C1170"] title');
+  check(/^DeSO 0380C1170, RegSO .+ \(0380R\d{3}\)$/.test(desoTitle), `a DeSO outline names its RegSO (${desoTitle})`);
+  check(Number(await page.getAttribute('#map', 'data-k')) > 5, 'the map is fitted to the DeSO layer');
+  const desoInk = await tinted(page, '#map', [0x6a, 0x1b, 0x9a]);
+  check(desoInk > 0.005, `DeSO layer screenshot is not empty (${(desoInk * 100).toFixed(1)} % in the outline colour)`);
+  await page.locator('#map').screenshot({path: shot.replace(/\.png$/, '-deso.png')});
+  await axe('map with the DeSO layer');
+
+  // ---- the kommun compared with similar kommuner and riket
+  // (web/tests/data/similar-indicators.csv): Upplands Väsby and ten
+  // kommuner each have one RegSO of area type 4 with 10,000 persons, so
+  // their features are equal; Järfälla (0123R007) and Botkyrka (0127R005)
+  // have one of type 1 and are far.  By hand: the group is 0115 0117 0120
+  // 0125 0126 0128 0136 0138 0139 0140 (though 0123 and 0127 have lower
+  // codes), low economic standard 2023 5, 6, ..., 14 %: median (9 + 10) / 2
+  // = 9.5 %, range 5-14 %, 10 with a value; the kommun 4,400 / 40,000 =
+  // 11 %; riket 1,600,000 / 10,000,000 = 16 %.
+  await page.goto(`${base}/#/sv/omrade/0114`);
+  await ready();
+  await page.waitForSelector('#similartable');
+  const simGroup = await page.textContent('#similar p');
+  const wantGroup = ['Vallentuna', 'Österåker', 'Värmdö', 'Ekerö', 'Huddinge', 'Salem', 'Haninge', 'Tyresö', 'Upplands-Bro', 'Nykvarn'];
+  check(wantGroup.every((n) => simGroup.includes(n)) && !simGroup.includes('Järfälla') && !simGroup.includes('Botkyrka'),
+    `similar kommuner: the ten of the same profile, not Järfälla or Botkyrka (${simGroup})`);
+  const simCells = await page.$$eval('#similartable tbody tr:first-child td, #similartable tbody tr:first-child th', (c) => c.map((x) => x.textContent.trim()));
+  check(simCells.join('|') === 'Låg ekonomisk standard|2023|11,0|9,50|5,00–14,0|10|16,0',
+    `comparison row: kommun 11 %, group median 9.5 %, range 5-14 %, 10 kommuner, riket 16 % (${simCells.join('|')})`);
   // touch: a two-finger pinch (fingers moving apart) through the DevTools
   // protocol's touch input, as a phone sends it (touch enabled before the
   // map is drawn, as on a phone: d3-zoom listens to touch only then)
@@ -531,6 +593,7 @@ try {
     'karta?ind=low_econ&level=kommun&view=line&sel=0114', 'omrade/0114', 'omrade/01', 'omrade/0114R001', 'typer', 'om', 'tillganglighet', 'finnsinte'];
   views.push('forandring?within=1280', 'forandring?within=0114');
   views.push('behov?code=0180', 'behov?code=1280');
+  views.push('karta?ind=area_type&level=regso&deso=1');
   for (const [w, hgt] of [[1280, 900], [390, 844]]) {
     await page.setViewportSize({width: w, height: hgt});
     for (const lng of ['sv', 'en']) {

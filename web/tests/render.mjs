@@ -6,13 +6,29 @@
 // ScriptDuration, LayoutDuration and RecalcStyleDuration parts), which says
 // where the time goes.  These are times inside the page's tasks, so on a
 // loaded machine they grow too.
-// Usage: node render.mjs BASE_URL [RUNS]
+// Usage: node render.mjs BASE_URL [RUNS] [--throttle[=slow3g|slow4g]]
+//   --throttle, --throttle=slow3g: Chromium DevTools' "Slow 3G" network
+//     preset (500 kbit/s x 0.8 down and up, 400 ms x 5 = 2,000 ms latency)
+//     and 4x CPU slowdown, through the DevTools protocol
+//     (Network.emulateNetworkConditions, Emulation.setCPUThrottlingRate);
+//   --throttle=slow4g: DevTools' "Slow 4G" preset (formerly "Fast 3G";
+//     Lighthouse's mobile profile: 1.6 Mbit/s x 0.9 down, 750 kbit/s x 0.9
+//     up, 150 ms x 3.75 = 562.5 ms latency) and 4x CPU slowdown.
+//   Also the bytes transferred (encoded, from the resource timing).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {chromium} from 'playwright-core';
-const base = process.argv[2];
-const runs = Number(process.argv[3] || 5);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const base = args[0];
+const runs = Number(args[1] || 5);
+const thr = (process.argv.find((a) => a.startsWith('--throttle')) || '').split('=')[1] ?? (process.argv.includes('--throttle') ? 'slow3g' : null);
+const PROFILES = {
+  slow3g: {latency: 400 * 5, downloadThroughput: (500 * 1000 / 8) * 0.8, uploadThroughput: (500 * 1000 / 8) * 0.8},
+  slow4g: {latency: 150 * 3.75, downloadThroughput: (1.6 * 1000 * 1000 / 8) * 0.9, uploadThroughput: (750 * 1000 / 8) * 0.9},
+};
+if (thr && !PROFILES[thr]) throw new Error(`expected --throttle=slow3g or slow4g, found ${thr}`);
+const bytes = [];
 const times = [], task = [], script = [], layout = [], style = [];
 for (let i = 0; i < runs; i++) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'omrade-render-'));
@@ -24,10 +40,17 @@ for (let i = 0; i < runs; i++) {
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Performance.enable');
+  if (thr) {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {offline: false, ...PROFILES[thr]});
+    await cdp.send('Emulation.setCPUThrottlingRate', {rate: 4});
+  }
   await page.goto(`${base}/#/karta?ind=area_type&level=regso&year=2023`);
-  await page.waitForFunction(() => document.querySelectorAll('.mapbox path.area').length >= 3363, null, {timeout: 20000, polling: 'raf'});
+  await page.waitForFunction(() => document.querySelectorAll('.mapbox path.area').length >= 3363, null, {timeout: thr ? 120000 : 20000, polling: 'raf'});
   const ms = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0))));
   times.push(ms);
+  bytes.push(await page.evaluate(() => performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
+    .reduce((n, e) => n + (e.encodedBodySize || 0), 0)));
   const pm = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
   task.push(pm.TaskDuration * 1000); script.push(pm.ScriptDuration * 1000); layout.push(pm.LayoutDuration * 1000); style.push(pm.RecalcStyleDuration * 1000);
   await ctx.close();
@@ -35,7 +58,8 @@ for (let i = 0; i < runs; i++) {
 }
 const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 times.sort((a, b) => a - b);
-console.log(`first render of the national RegSO layer: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, ` +
-  `min ${times[0].toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms over ${runs} cold runs (target < 1500 ms)`);
+console.log(`first render of the national RegSO layer${thr ? ` (${thr} network, 4x CPU slowdown)` : ''}: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, ` +
+  `min ${times[0].toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms over ${runs} cold runs (target < ${thr ? 3000 : 600} ms); ` +
+  `${(med(bytes) / 1000).toFixed(1)} kB transferred (response bodies as sent)`);
 console.log(`main-thread task time to that point: median ${med(task).toFixed(0)} ms (script ${med(script).toFixed(0)} ms, ` +
   `style ${med(style).toFixed(0)} ms, layout ${med(layout).toFixed(0)} ms), min ${Math.min(...task).toFixed(0)} ms, max ${Math.max(...task).toFixed(0)} ms`);

@@ -319,8 +319,12 @@ static void test_errors(void **state)
     o.layer = "nosuch";
     free(run_geom(path, &o, &rep, OM_ERR_INPUT));
     o.layer = NULL;
-    o.level = OM_LEVEL_KOMMUN;
+    o.level = OM_LEVEL_RIKET;
     free(run_geom(path, &o, &rep, OM_ERR_USAGE));
+    o.level = OM_LEVEL_KOMMUN; /* schematic cells are RegSO only */
+    o.schematic = 1;
+    free(run_geom(path, &o, &rep, OM_ERR_USAGE));
+    o.schematic = 0;
     o.level = OM_LEVEL_REGSO;
     o.quantization = 1;
     free(run_geom(path, &o, &rep, OM_ERR_USAGE));
@@ -330,9 +334,185 @@ static void test_errors(void **state)
     rmdir(dir);
 }
 
+/* Twice the area of a decoded ring on the grid (shoelace). */
+static double grid_area2(double (*r)[2], int n)
+{
+    double a = 0;
+    for (int k = 0; k + 1 < n; k++)
+        a += r[k][0] * r[k + 1][1] - r[k + 1][0] * r[k][1];
+    return a;
+}
+
+/* Kommun and län from kommun boundaries: Upplands Väsby (0114) and
+ * Vallentuna (0115), two 1 km squares sharing the edge E = 501000, and
+ * Håbo (0305, Uppsala län) 1 km east of them.  Kommun: 3 areas; the shared
+ * edge is one arc (as in test_shared), so 0114 and 0115 are 2 arcs each
+ * and 0305 one closed arc: 4 arcs.  Län: 01 is the union, one 2 km x 1 km
+ * rectangle (one ring, no arc inside it), 03 the third square. */
+static void test_kommun_lan(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/om_geom_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/k.gpkg", dir);
+    const feat f[] = {{"0114", 500000, N0, 1000}, {"0115", 501000, N0, 1000}, {"0305", 503000, N0, 1000}};
+    make_gpkg(path, "kommuner", "KnKod", 3006, f, 3);
+    om_geom_options o;
+    om_geom_options_default(&o);
+    o.level = OM_LEVEL_KOMMUN;
+    om_geom_report rep;
+    char *out = run_geom(path, &o, &rep, OM_OK);
+    assert_int_equal(rep.areas, 3);
+    assert_int_equal(rep.missing, 290 - 3);
+    assert_string_equal(rep.code_field, "KnKod");
+    cJSON *j = cJSON_Parse(out);
+    cJSON *geoms = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "objects"), "kommun"), "geometries");
+    assert_int_equal(cJSON_GetArraySize(geoms), 3);
+    cJSON *p1 = cJSON_GetObjectItem(cJSON_GetArrayItem(geoms, 1), "properties");
+    assert_string_equal(cJSON_GetObjectItem(p1, "code")->valuestring, "0115");
+    assert_string_equal(cJSON_GetObjectItem(p1, "name")->valuestring, "Vallentuna");
+    assert_null(cJSON_GetObjectItem(p1, "schematic"));
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "arcs")), 4);
+    cJSON_Delete(j);
+    free(out);
+
+    o.level = OM_LEVEL_LAN;
+    out = run_geom(path, &o, &rep, OM_OK);
+    assert_int_equal(rep.areas, 2);
+    assert_int_equal(rep.merged, 1); /* 0115 joins 0114 in län 01 */
+    j = cJSON_Parse(out);
+    geoms = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "objects"), "lan"), "geometries");
+    assert_int_equal(cJSON_GetArraySize(geoms), 2);
+    cJSON *g0 = cJSON_GetArrayItem(geoms, 0);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(g0, "properties"), "code")->valuestring, "01");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(g0, "properties"), "name")->valuestring, "Stockholms län");
+    assert_string_equal(cJSON_GetObjectItem(g0, "type")->valuestring, "Polygon");
+    cJSON *rings = cJSON_GetObjectItem(g0, "arcs");
+    assert_int_equal(cJSON_GetArraySize(rings), 1);
+    double ring[64][2];
+    int n = decode_ring(cJSON_GetObjectItem(j, "arcs"), cJSON_GetArrayItem(rings, 0), ring);
+    /* the rectangle's 4 corners and the closing position (the union's
+     * collinear points on the long sides are dropped by Douglas-Peucker) */
+    assert_int_equal(n, 5);
+    /* 2 km x 1 km of a 4 km x 1 km bounding box: half of the grid's area,
+     * clockwise (negative); 10 m of slack for the projection's curvature */
+    double q = o.quantization - 1;
+    assert_true(fabs(-grid_area2(ring, n) / 2 / (q * q) - 0.5) < 0.01);
+    cJSON_Delete(j);
+    free(out);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Schematic RegSO: Upplands Väsby (12 RegSO in the registry) as a 10 km
+ * square is cut into 12 cells that tile it: their areas add up to the
+ * square's, each is non-empty, codes in registry order, marked schematic. */
+static void test_schematic(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/om_geom_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/k.gpkg", dir);
+    const feat f[] = {{"0114", 500000, N0, 10000}};
+    make_gpkg(path, "kommuner", "kommun", 3006, f, 1);
+    om_geom_options o;
+    om_geom_options_default(&o);
+    o.schematic = 1;
+    om_geom_report rep;
+    char *out = run_geom(path, &o, &rep, OM_OK);
+    assert_int_equal(rep.areas, 12);
+    cJSON *j = cJSON_Parse(out);
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(j, "schematic")));
+    cJSON *geoms = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "objects"), "regso"), "geometries");
+    assert_int_equal(cJSON_GetArraySize(geoms), 12);
+    cJSON *arcs = cJSON_GetObjectItem(j, "arcs");
+    double sum = 0, q = o.quantization - 1;
+    for (int i = 0; i < 12; i++) {
+        cJSON *g = cJSON_GetArrayItem(geoms, i), *p = cJSON_GetObjectItem(g, "properties");
+        char want[16];
+        snprintf(want, sizeof want, "0114R%03d", i + 1);
+        assert_string_equal(cJSON_GetObjectItem(p, "code")->valuestring, want);
+        assert_true(cJSON_IsTrue(cJSON_GetObjectItem(p, "schematic")));
+        assert_string_equal(cJSON_GetObjectItem(g, "type")->valuestring, "Polygon");
+        double ring[64][2];
+        int n = decode_ring(arcs, cJSON_GetArrayItem(cJSON_GetObjectItem(g, "arcs"), 0), ring);
+        double a = -grid_area2(ring, n) / 2 / (q * q);
+        assert_true(a > 0.01); /* every cell is a real part of the square */
+        sum += a;
+    }
+    /* the cells tile the square (the whole grid, to the projection's
+     * curvature: the bbox of a square in SWEREF 99 TM is a little wider) */
+    assert_true(fabs(sum - 1) < 0.01);
+    cJSON_Delete(j);
+    free(out);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Police areas: every feature kept, its fields as properties. */
+static void test_police(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/om_geom_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/p.gpkg", dir);
+    GDALAllRegister();
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+    OGRSpatialReferenceH sr = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(sr, 3006);
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "uso", sr, wkbPolygon, NULL);
+    const char *fields[] = {"NAMN", "KATEGORI", "ORT", "REGION"};
+    const char *vals[2][4] = {{"Araby", "Riskområde", "Växjö", "Syd"}, {"Rosengård", "Särskilt utsatt område", "Malmö", "Syd"}};
+    for (int k = 0; k < 4; k++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[k], OFTString);
+        OGR_L_CreateField(l, fd, 1);
+        OGR_Fld_Destroy(fd);
+    }
+    for (int i = 0; i < 2; i++) {
+        OGRFeatureH ft = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        for (int k = 0; k < 4; k++)
+            OGR_F_SetFieldString(ft, k, vals[i][k]);
+        char wkt[200];
+        snprintf(wkt, sizeof wkt, "POLYGON((%d %.4f,%d %.4f,%d %.4f,%d %.4f))", 500000 + 2000 * i, N0, 500000 + 2000 * i,
+                 N0 + 500, 500500 + 2000 * i, N0, 500000 + 2000 * i, N0);
+        char *p = wkt;
+        OGRGeometryH g = NULL;
+        assert_int_equal(OGR_G_CreateFromWkt(&p, NULL, &g), OGRERR_NONE);
+        OGR_F_SetGeometryDirectly(ft, g);
+        assert_int_equal(OGR_L_CreateFeature(l, ft), OGRERR_NONE);
+        OGR_F_Destroy(ft);
+    }
+    OSRDestroySpatialReference(sr);
+    GDALClose(ds);
+    om_geom_options o;
+    om_geom_options_default(&o);
+    o.police = 1;
+    om_geom_report rep;
+    char *out = run_geom(path, &o, &rep, OM_OK);
+    assert_int_equal(rep.areas, 2);
+    assert_int_equal(rep.missing, 0);
+    cJSON *j = cJSON_Parse(out);
+    cJSON *geoms = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "objects"), "police"), "geometries");
+    assert_int_equal(cJSON_GetArraySize(geoms), 2);
+    cJSON *p1 = cJSON_GetObjectItem(cJSON_GetArrayItem(geoms, 1), "properties");
+    assert_string_equal(cJSON_GetObjectItem(p1, "name")->valuestring, "Rosengård");
+    assert_string_equal(cJSON_GetObjectItem(p1, "category")->valuestring, "Särskilt utsatt område");
+    assert_string_equal(cJSON_GetObjectItem(p1, "ort")->valuestring, "Malmö");
+    assert_string_equal(cJSON_GetObjectItem(p1, "region")->valuestring, "Syd");
+    assert_null(cJSON_GetObjectItem(p1, "code"));
+    cJSON_Delete(j);
+    free(out);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_deso), cmocka_unit_test(test_shared),
-                                       cmocka_unit_test(test_errors)};
+                                       cmocka_unit_test(test_errors), cmocka_unit_test(test_kommun_lan),
+                                       cmocka_unit_test(test_schematic), cmocka_unit_test(test_police)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,9 +7,10 @@ import {api, rowsToObjects, meta} from '../api.js';
 import {DIV} from '../scales.js';
 import {patternDefs, ineqChart, popChart} from '../charts.js';
 import {drawMap} from '../map.js';
-import {dataTable, dataset, downloads, popCell, cellValue, flagText, typeLabel, num} from '../tables.js';
+import {dataTable, dataset, downloads, popCell, cellValue, flagText, typeLabel, num, isSup} from '../tables.js';
 import {chrome, link} from './common.js';
 import {notFound} from './notfound.js';
+import {kommunFeatures, standardise, nearest, spread} from '../similar.js';
 
 export async function viewArea(code) {
   const m = await meta();
@@ -110,6 +111,7 @@ export async function viewArea(code) {
         {label: t('expected'), num: true, get: (r) => num(r.expected)}, {label: t('flag'), get: (r) => flagText(r.flag)}], ineq));
   }
   const inds = rowsToObjects(a.indicators);
+  if (a.level === 'kommun') parts.push(await similarSection(a, m, name, inds));
   parts.push(h('h2', {text: t('indicators')}), inds.length ? dataTable(`${t('indicators')}: ${name}`, [
     {label: t('name'), get: (r) => h('a', {href: link(['karta'], {ind: r.indicator, level: a.level, year: r.year, sel: code}), text: getLang() === 'sv' ? r.label_sv : r.label_en})},
     {label: t('year'), get: (r) => r.year}, {label: t('value'), num: true, get: (r) => cellValue(r, r.unit)},
@@ -117,6 +119,61 @@ export async function viewArea(code) {
   main.replaceChildren(...parts);
   if (mapJob) await mapJob();
   announce(h1.textContent);
+}
+// The kommun beside similar kommuner (the rule in similar.js) and the
+// country: for each indicator of the kommun, its value, the group's median
+// and range, and riket, all in the kommun's latest year of the indicator.
+async function similarSection(a, m, name, inds) {
+  const head = h('h2', {id: 'similar-h', text: t('simTitle')});
+  const none = (year) => h('section', {id: 'similar', 'aria-labelledby': 'similar-h'}, head, h('p', {class: 'note', text: t('simNone')}),
+    year ? h('p', {class: 'note', text: t('simRule').replace('{year}', year)}) : null);
+  // population per RegSO: the denominators of the all-ages share with
+  // RegSO values (the server's rule for the population per area type)
+  const cands = m.indicators.filter((i) => i.kind === 'ratio' && (i.unit === '%' || i.unit === 'count') && i.levels.includes('regso'));
+  const popInd = cands.find((i) => i.id === 'population') || cands.find((i) => i.id === 'low_econ') || cands[0];
+  if (!popInd) return none(null);
+  let year = null, types = [], pop = new Map();
+  for (const y of [...m.typeYears].reverse().filter((x) => popInd.years.includes(x))) {
+    const rows = rowsToObjects(await api('values', {indicator: popInd.id, level: 'regso', year: y, sex: 'total', age: 'total', born: 'total'}).catch(() => ({columns: [], rows: []})));
+    pop = new Map(rows.filter((r) => r.denominator != null && !isSup(r)).map((r) => [r.code, r.denominator]));
+    if (pop.size) { year = y; types = rowsToObjects(await api('types', {year: y})); break; }
+  }
+  if (!year) return none(null);
+  const group = nearest(standardise(kommunFeatures(types, pop)), a.code);
+  if (!group.length) return none(year);
+  const gset = new Set(group.map((g) => g.code));
+  const names = new Map();
+  const rows = await Promise.all(inds.map(async (r) => {
+    const q = {indicator: r.indicator, year: r.year, sex: 'total', age: r.age || 'total', born: 'total'};
+    const [kv, rv] = await Promise.all([api('values', {...q, level: 'kommun'}).then(rowsToObjects).catch(() => []),
+      api('values', {...q, level: 'riket'}).then(rowsToObjects).catch(() => [])]);
+    for (const x of kv) if (gset.has(x.code)) names.set(x.code, x.name);
+    const sp = spread(kv.filter((x) => gset.has(x.code) && !isSup(x)).map((x) => x.value));
+    const riket = rv.find((x) => x.code === '00');
+    return {...r, median: sp?.median ?? null, min: sp?.min ?? null, max: sp?.max ?? null, n: sp?.n ?? 0,
+      riket: riket && !isSup(riket) ? riket.value : null};
+  }));
+  const allNames = rowsToObjects(await api('areas', {level: 'kommun'}).catch(() => ({columns: [], rows: []})));
+  for (const x of allNames) if (gset.has(x.code)) names.set(x.code, x.name);
+  const label = (r) => (getLang() === 'sv' ? r.label_sv : r.label_en);
+  const title = `${t('simTitle')}: ${name}`;
+  const ds = dataset({title, fixed: [],
+    dims: [{id: 'indicator', label: t('name'), key: (r) => ({code: r.indicator, text: label(r)})},
+      {id: 'year', label: t('year'), key: (r) => ({code: String(r.year), text: String(r.year)})}],
+    measures: [{id: 'kommun', label: name, get: (r) => r.value}, {id: 'median', label: t('simMedian'), get: (r) => r.median},
+      {id: 'min', label: `${t('simRange')}, min`, get: (r) => r.min}, {id: 'max', label: `${t('simRange')}, max`, get: (r) => r.max},
+      {id: 'riket', label: t('riket'), get: (r) => r.riket}], rows});
+  return h('section', {id: 'similar', 'aria-labelledby': 'similar-h'}, head,
+    h('p', {}, `${t('simGroup')}: `, ...group.flatMap((g, i) => [i ? ', ' : '', h('a', {href: link(['omrade', g.code]), text: names.get(g.code) || g.code})])),
+    h('p', {class: 'note', text: t('simRule').replace('{year}', year)}),
+    downloads(ds),
+    dataTable(title, [
+      {label: t('name'), get: label}, {label: t('year'), get: (r) => r.year},
+      {label: name, num: true, get: (r) => cellValue(r, r.unit)},
+      {label: t('simMedian'), num: true, get: (r) => num(r.median, r.unit)},
+      {label: t('simRange'), num: true, get: (r) => (r.min == null ? '' : `${num(r.min, r.unit)}–${num(r.max, r.unit)}`)},
+      {label: t('simN'), num: true, get: (r) => String(r.n)},
+      {label: t('riket'), num: true, get: (r) => num(r.riket, r.unit)}], rows, {id: 'similartable'}));
 }
 function swatchFor(k) {
   return s('svg', {width: 28, height: 18, 'aria-hidden': 'true', focusable: 'false'}, s('rect', {width: 28, height: 18, fill: `url(#p${k})`}));

@@ -35,6 +35,7 @@ export async function viewMap(params) {
     ind: params.get('ind') || (m.typeYears.length ? 'area_type' : inds[0]?.id || 'area_type'),
     year: params.get('year'), sex: params.get('sex') || 'total', age: params.get('age') || '',
     born: params.get('born') || 'total', view: params.get('view') || 'map', police: params.get('police') === '1',
+    deso: params.get('deso') === '1' && hasDeso(m),
     sel: params.get('sel') || '',
   };
   const isType = st.ind === 'area_type';
@@ -45,7 +46,7 @@ export async function viewMap(params) {
   if (!st.year || !years.includes(Number(st.year))) st.year = String(years[years.length - 1] ?? '');
   const levels = isType ? ['regso'] : (ind ? ind.levels.filter((l) => l !== 'riket') : []);
   if (!isType && levels.length && !levels.includes(st.level)) st.level = levels.includes('kommun') ? 'kommun' : levels[0];
-  const update = (patch) => go(['karta'], Object.fromEntries(Object.entries({...st, ...patch}).filter(([k, v]) => v && !(k === 'police' && !v)).map(([k, v]) => [k, v === true ? '1' : v])));
+  const update = (patch) => go(['karta'], Object.fromEntries(Object.entries({...st, ...patch}).filter(([k, v]) => v).map(([k, v]) => [k, v === true ? '1' : v])));
   const breakdown = !isType && ind?.kind !== 'value';
 
   const varOpts = indicatorOptions(m, inds);
@@ -61,6 +62,9 @@ export async function viewMap(params) {
         h('button', {type: 'button', id: `v-${v}`, class: st.view === v ? null : 'secondary', 'aria-pressed': String(st.view === v), onclick: () => update({view: v}), text: l}))),
     h('label', {class: 'check', for: 'f-police'}, h('input', {type: 'checkbox', id: 'f-police', checked: st.police ? true : null,
       onchange: (e) => update({police: e.target.checked})}), t('police')),
+    // only when DeSO boundaries were built in (`omrade geom --level deso`)
+    hasDeso(m) && st.view === 'map' ? h('label', {class: 'check', for: 'f-deso'}, h('input', {type: 'checkbox', id: 'f-deso', checked: st.deso ? true : null,
+      onchange: (e) => update({deso: e.target.checked})}), t('desoLayer')) : null,
     searchBox((hit) => update({sel: hit.code, level: isType || hit.level === 'lan' || !levels.includes(hit.level) ? st.level : hit.level})));
   const h1 = h('h1', {text: isType ? `${t('areaType')} ${st.year}` : `${ind ? indLabel(ind) : ''} ${st.year}`});
   main.replaceChildren(h1, controls, h('p', {class: 'note', text: t('loading')}));
@@ -166,8 +170,10 @@ export async function viewMap(params) {
       onclick: () => document.getElementById('datatable')?.focus()});
     first = h('div', {class: 'mapcol'}, defs, st.level !== 'regso' ? skipMap : null, mapbox,
       st.level === 'regso' && regsoSchematic(m) ? h('p', {class: 'schematic', text: t('schematic')}) : null);
+    const deso = st.deso ? await desoValues(ind, apiParams, classFor, valueText) : null;
+    if (deso) first.append(h('p', {class: 'note', id: 'deso-note', text: t(deso.byCode ? 'desoValuesNote' : 'desoNote')}));
     await drawMap(mapbox, {level: st.level, classFor, byCode, valueText, police: st.police, onPick: (c) => showProfile(c),
-      label: `${t('mapOf')}: ${h1.textContent}. ${t('tableAlt')}.`, fit: st.sel || null, id: 'map'});
+      label: `${t('mapOf')}: ${h1.textContent}. ${t('tableAlt')}.`, fit: st.sel || null, id: 'map', deso});
   }
   // an empty slice of an indicator: withheld by the table design (RegSO
   // totals only, kommun one breakdown at a time; docs/barometer.md)
@@ -179,6 +185,14 @@ export async function viewMap(params) {
   main.replaceChildren(...[h1, controls, def, withheld, h('div', {class: 'layout'}, first, panel, tableSection)].filter(Boolean));
   announce(withheld ? t('notPublished') : `${h1.textContent}: ${rows.length} ${t('areasWord')}`);
   if (st.sel) showProfile(st.sel, true);
+}
+const hasDeso = (m) => !!(m && m.layers && m.layers.some((l) => l.layer === 'deso'));
+// DeSO values of the indicator where the database has them (the
+// indicator's levels include deso), else none: the layer is outlines.
+async function desoValues(ind, apiParams, classFor, valueText) {
+  if (!ind || !ind.levels.includes('deso')) return {};
+  const rows = rowsToObjects(await api('values', {...apiParams, level: 'deso'}).catch(() => ({columns: [], rows: []})));
+  return rows.length ? {byCode: new Map(rows.map((r) => [r.code, r])), classFor, valueText} : {};
 }
 // The RegSO layer is schematic unless real boundaries were built in
 // (`omrade geom`); the database's layer list says which.
