@@ -85,7 +85,8 @@ struct om_rates {
 typedef struct {
     uint64_t *keys;
     size_t n, cap;
-    om_strmap *codes; /* code -> local id */
+    om_codemap codes; /* code -> local id */
+    bool has_codes;
     char **code_str;  /* local id -> code (NUL-terminated) */
     uint64_t *code_mask;
     size_t ncodes, capcodes;
@@ -106,7 +107,8 @@ typedef struct {
 static void ev_local_free(ev_local *v)
 {
     free(v->keys);
-    om_strmap_free(v->codes);
+    if (v->has_codes)
+        om_codemap_free(&v->codes);
     for (size_t i = 0; i < v->ncodes; i++)
         free(v->code_str[i]);
     free(v->code_str);
@@ -114,10 +116,10 @@ static void ev_local_free(ev_local *v)
     memset(v, 0, sizeof *v);
 }
 
-static int32_t local_code(ev_ctx *ctx, ev_local *v, const char *p, size_t n, om_error *err,
-                          om_status *st)
+static int32_t local_code(ev_ctx *ctx, ev_local *v, om_code_key k, const char *p, size_t n,
+                          om_error *err, om_status *st)
 {
-    int32_t id = om_strmap_get(v->codes, p, n);
+    int32_t id = om_codemap_get(&v->codes, k, p, n);
     if (id >= 0)
         return id;
     if (v->ncodes >= ((size_t)1 << CODE_BITS)) {
@@ -140,7 +142,7 @@ static int32_t local_code(ev_ctx *ctx, ev_local *v, const char *p, size_t n, om_
         v->capcodes = nc;
     }
     char *s = malloc(n + 1);
-    if (!s || om_strmap_put(v->codes, p, n, (int32_t)v->ncodes) != OM_OK) {
+    if (!s || om_codemap_put(&v->codes, p, n, (int32_t)v->ncodes) != OM_OK) {
         free(s);
         *st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
         return -1;
@@ -166,6 +168,8 @@ static bool ev_flush(ev_local *v, const om_link *l, ev_batch *b, int64_t *unknow
 {
     uint32_t p[EV_BATCH];
     bool ok[EV_BATCH];
+    for (int i = 0; i < b->n; i++)
+        om_u64map_prefetch(l->map, b->id[i]);
     for (int i = 0; i < b->n; i++)
         ok[i] = om_u64map_get(l->map, b->id[i], &p[i]);
     if (v->n + (size_t)b->n > v->cap) {
@@ -196,9 +200,9 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
     ev_ctx *ctx = vctx;
     ev_local *v = &ctx->loc[t];
     const om_link *l = ctx->l;
-    v->codes = om_strmap_new(1024);
+    v->has_codes = om_codemap_init(&v->codes, 1024) == OM_OK;
     ev_batch *b = malloc(sizeof *b);
-    if (!v->codes || !b) {
+    if (!v->has_codes || !b) {
         free(b);
         return om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
     }
@@ -208,8 +212,7 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
     int64_t rows = 0, unknown_id = 0, outside = 0, not_selected = 0;
     om_status st = OM_OK;
     /* One-entry cache: consecutive rows often repeat a code. */
-    const char *last_code = NULL;
-    size_t last_len = 0;
+    om_code_key last_key = {0, 0};
     int32_t last_id = -1;
     for (;;) {
         bool got;
@@ -247,14 +250,14 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
             break;
         }
         int32_t code;
-        if (last_code && fc.len == last_len && memcmp(fc.ptr, last_code, fc.len) == 0) {
+        om_code_key k = om_code_key_of(fc.ptr, fc.len);
+        if (k.hi && om_code_key_eq(k, last_key)) {
             code = last_id;
         } else {
-            code = local_code(ctx, v, fc.ptr, fc.len, err, &st);
+            code = local_code(ctx, v, k, fc.ptr, fc.len, err, &st);
             if (code < 0)
                 break;
-            last_code = v->code_str[code];
-            last_len = fc.len;
+            last_key = k;
             last_id = code;
         }
         if (!v->code_mask[code]) {
