@@ -214,6 +214,8 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
     /* One-entry cache: consecutive rows often repeat a code. */
     om_code_key last_key = {0, 0};
     int32_t last_id = -1;
+    om_code_key last_date = {0, 0};
+    int32_t last_day = 0;
     for (;;) {
         bool got;
         st = om_csv_next(c, &got, err);
@@ -235,10 +237,20 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
         om_field fd = om_csv_field(c, cd);
         int32_t day;
         int y;
-        if (!fd.ptr || !om_link_parse_date(fd.ptr, fd.len, &day, &y)) {
+        /* Registers are often sorted by date: a row repeating the previous
+         * row's date text reuses its day. */
+        om_code_key dk = {0, 0};
+        if (fd.ptr)
+            dk = om_code_key_of(fd.ptr, fd.len);
+        if (dk.hi && om_code_key_eq(dk, last_date)) {
+            day = last_day;
+        } else if (!fd.ptr || !om_link_parse_date(fd.ptr, fd.len, &day, &y)) {
             st = om_csv_fail(c, cd, err, "expected a date YYYY-MM-DD or YYYYMMDD, found '%.*s'",
                              (int)(fd.len > 40 ? 40 : fd.len), fd.ptr ? fd.ptr : "");
             break;
+        } else {
+            last_date = dk;
+            last_day = day;
         }
         if (day < ctx->day0 || day >= ctx->day1) {
             outside++;
