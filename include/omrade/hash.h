@@ -38,6 +38,10 @@ om_status om_u64map_put(om_u64map *m, uint64_t key, uint32_t value);
 om_status om_u64map_put_new(om_u64map *m, uint64_t key, uint32_t value, uint32_t *existing);
 /* true and *value when present. */
 bool om_u64map_get(const om_u64map *m, uint64_t key, uint32_t *value);
+/* Start loading the slot of key into the cache (no effect otherwise): a
+ * batch of lookups or inserts prefetched first overlaps its cache misses
+ * instead of paying one memory latency after another. */
+void om_u64map_prefetch(const om_u64map *m, uint64_t key);
 size_t om_u64map_size(const om_u64map *m);
 
 /* 64-bit hash of bytes (FNV-1a folded through a murmur3 finaliser). */

@@ -268,6 +268,11 @@ bool om_u64map_get(const om_u64map *m, uint64_t key, uint32_t *value)
     return false;
 }
 
+void om_u64map_prefetch(const om_u64map *m, uint64_t key)
+{
+    __builtin_prefetch(&m->slots[om_hash_u64(key + 1) & (m->cap - 1)]);
+}
+
 size_t om_u64map_size(const om_u64map *m)
 {
     return m ? m->size : 0;

@@ -7,6 +7,7 @@
  * and a tight byte loop for separators; quoted fields are unescaped in place
  * (the mapping is private copy-on-write). */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise */
 #include "omrade/csv.h"
 #include "omrade/readstat.h"
 
@@ -19,6 +20,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 struct om_csv {
     char *base;      /* start of the whole mapping/buffer (BOM included) */
@@ -29,6 +33,9 @@ struct om_csv {
     size_t len;
     size_t pos, end; /* reading window */
     size_t rec_start;
+    size_t blk1;     /* 1 + offset of the 64-byte block whose separator and LF
+                      * positions are in bits; 0 when none is cached */
+    uint64_t bits;
     size_t lc_off;   /* cache for line numbers: lc_line is the line at byte lc_off */
     long lc_line;
     char delim;
@@ -78,13 +85,69 @@ static size_t control_at(const char *d, size_t len, char delim)
     }
 }
 
-static om_status check_controls(om_csv *c, om_error *err)
+#if defined(__SSE2__)
+/* True when the 64 bytes at d are ASCII with no control byte other than
+ * TAB, LF, CR and the separator: four 16-byte SSE2 compares (x86-64
+ * baseline).  A signed compare flags bytes >= 0x80 as < 0x20 too, so one
+ * mask catches both. */
+static inline bool clean64(const char *d, char delim)
 {
-    size_t bad = control_at(c->data, c->len, c->delim);
-    if (bad < c->len)
-        return om_csv_fail_at(c, bad, err,
-                              "expected text without control characters, found byte 0x%02X",
-                              (unsigned char)c->data[bad]);
+    const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F), tab = _mm_set1_epi8('\t'),
+                  lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), sep = _mm_set1_epi8(delim);
+    __m128i bad = _mm_setzero_si128();
+    for (int k = 0; k < 64; k += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + k));
+        __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, sep)));
+        bad = _mm_or_si128(bad, _mm_andnot_si128(ok, _mm_cmplt_epi8(v, sp)));
+        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, del));
+    }
+    return _mm_movemask_epi8(bad) == 0;
+}
+#else
+static inline bool clean64(const char *d, char delim)
+{
+    (void)d;
+    (void)delim;
+    return false;
+}
+#endif
+
+/* The input contract in one pass: UTF-8 (RFC 3629) and no control bytes.
+ * Clean 64-byte blocks (plain ASCII text, nearly all of a register
+ * extract) are skipped after one vector test; any other block is checked
+ * byte by byte up to the next character boundary.  As with two separate
+ * passes, an invalid UTF-8 byte anywhere is reported before a control
+ * byte: after the first control byte the rest is only checked for UTF-8. */
+static om_status validate(om_csv *c, om_error *err)
+{
+    const char *d = c->data;
+    size_t len = c->len, i = 0;
+    while (i < len) {
+        if (i + 64 <= len && clean64(d + i, c->delim)) {
+            i += 64;
+            continue;
+        }
+        size_t k = i + 64 < len ? i + 64 : len;
+        while (k < len && ((unsigned char)d[k] & 0xC0) == 0x80)
+            k++; /* i and k at character starts: no sequence is cut */
+        size_t bad = om_utf8_invalid_at(d + i, k - i);
+        if (bad < k - i)
+            return om_csv_fail_at(c, i + bad, err, "expected UTF-8 text, found invalid byte 0x%02X",
+                                  (unsigned char)d[i + bad]);
+        size_t ctl = control_at(d + i, k - i, c->delim);
+        if (ctl < k - i) {
+            bad = om_utf8_invalid_at(d + k, len - k);
+            if (bad < len - k)
+                return om_csv_fail_at(c, k + bad, err,
+                                      "expected UTF-8 text, found invalid byte 0x%02X",
+                                      (unsigned char)d[k + bad]);
+            return om_csv_fail_at(c, i + ctl, err,
+                                  "expected text without control characters, found byte 0x%02X",
+                                  (unsigned char)d[i + ctl]);
+        }
+        i = k;
+    }
     return OM_OK;
 }
 
@@ -101,13 +164,8 @@ static om_status init_common(om_csv *c, const om_csv_options *opt, om_error *err
     }
     c->pos = 0;
     c->end = c->len;
-    if (!(opt && opt->no_utf8_check)) {
-        size_t bad = om_utf8_invalid_at(c->data, c->len);
-        if (bad < c->len)
-            return om_csv_fail_at(c, bad, err, "expected UTF-8 text, found invalid byte 0x%02X",
-                                  (unsigned char)c->data[bad]);
-        return check_controls(c, err);
-    }
+    if (!(opt && opt->no_utf8_check))
+        return validate(c, err);
     return OM_OK;
 }
 
@@ -279,6 +337,7 @@ om_status om_csv_open_slice(om_csv **out, const om_csv *parent, size_t begin, si
     c->len = parent->len;
     c->pos = begin < parent->len ? begin : parent->len;
     c->end = end < parent->len ? end : parent->len;
+    c->mapped = parent->mapped;
     c->delim = parent->delim;
     c->ragged = parent->ragged;
     c->max_fields = parent->max_fields;
@@ -417,16 +476,13 @@ static om_status check_width(om_csv *c, om_error *err)
                            : "");
 }
 
-/* One record: the line end is found once with memchr (vectorised in libc),
+/* One record with a quoted field: the line end is found once with memchr,
  * then fields are cut at separators inside it.  A quoted field may run past
  * that line end (an embedded line break); the line end is then searched
  * again from the closing quote. */
-om_status om_csv_next(om_csv *c, bool *got, om_error *err)
+static om_status next_quoted(om_csv *c, bool *got, om_error *err)
 {
-    *got = false;
     c->nfields = 0;
-    if (c->pos >= c->end)
-        return OM_OK;
     const char delim = c->delim;
     char *d = c->data;
     size_t p = c->pos, end = c->end;
@@ -460,7 +516,110 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
     }
     c->pos = eol < end ? eol + 1 : end;
     *got = true;
-    if (c->nheader && c->nfields != c->nheader && !c->ragged)
+    return OM_OK;
+}
+
+/* Separator and LF positions of the 64 bytes at offset b, one bit each
+ * (SSE2 compares and movemask, the structural-character index of simdjson
+ * and simdcsv: Langdale & Lemire, "Parsing gigabytes of JSON per second",
+ * VLDB J. 2019).  The last partial block is done byte by byte, so nothing
+ * past the input is read. */
+static inline uint64_t block_bits(const char *d, size_t b, size_t len, char delim)
+{
+    uint64_t m = 0;
+#if defined(__SSE2__)
+    if (b + 64 <= len) {
+        const __m128i lf = _mm_set1_epi8('\n'), sep = _mm_set1_epi8(delim);
+        for (int k = 0; k < 64; k += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + b + (size_t)k));
+            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, sep));
+            m |= (uint64_t)(uint32_t)_mm_movemask_epi8(hit) << k;
+        }
+        return m;
+    }
+#endif
+    size_t lim = b + 64 < len ? b + 64 : len;
+    for (size_t i = b; i < lim; i++)
+        if (d[i] == '\n' || d[i] == delim)
+            m |= (uint64_t)1 << (i - b);
+    return m;
+}
+
+/* One record.  Fields are cut at the separator and LF positions of a
+ * bitmap built 64 bytes at a time (bits already used are cleared, so the
+ * next position is one count-trailing-zeros away), so a short line costs a
+ * few bit operations instead of a memchr call and a scan per field.  A
+ * record with a field that starts with a quote is parsed again from its
+ * start by next_quoted (RFC 4180 quoting; quotes elsewhere are plain text),
+ * which gives every other record the same fields as before. */
+om_status om_csv_next(om_csv *c, bool *got, om_error *err)
+{
+    *got = false;
+    c->nfields = 0;
+    if (c->pos >= c->end)
+        return OM_OK;
+    const char delim = c->delim;
+    const char *d = c->data;
+    const size_t end = c->end, len = c->len;
+    size_t p = c->pos;
+    c->rec_start = p;
+    size_t b = c->blk1 - 1;
+    uint64_t m = c->bits;
+    if (c->blk1 == 0 || p < b || p - b >= 64) {
+        b = p & ~(size_t)63;
+        m = block_bits(d, b, len, delim);
+    }
+    m &= ~(uint64_t)0 << (p - b);
+    om_field *fv = c->fields;
+    size_t nf = 0, cap = c->cap_fields;
+    for (;;) {
+        if (p < end && d[p] == '"') {
+            c->blk1 = 0; /* quoted fields are unescaped in place */
+            return next_quoted(c, got, err);
+        }
+        size_t q;
+        for (;;) {
+            if (m) {
+                q = b + (size_t)__builtin_ctzll(m);
+                m &= m - 1;
+                break;
+            }
+            b += 64;
+            if (b >= end) {
+                q = end;
+                break;
+            }
+            m = block_bits(d, b, len, delim);
+        }
+        if (q > end)
+            q = end;
+        bool last = q >= end || d[q] != delim;
+        size_t n = q - p;
+        if (last) /* a last field loses the CRs of CRLF or CR CR LF */
+            while (n > 0 && d[p + n - 1] == '\r')
+                n--;
+        if (nf == cap) {
+            c->nfields = nf;
+            om_status s = grow_fields(c, d + p, err);
+            if (s != OM_OK)
+                return s;
+            fv = c->fields;
+            cap = c->cap_fields;
+        }
+        fv[nf].ptr = d + p;
+        fv[nf].len = n;
+        nf++;
+        if (last) {
+            c->pos = q < end ? q + 1 : end;
+            break;
+        }
+        p = q + 1;
+    }
+    c->nfields = nf;
+    c->blk1 = b + 1;
+    c->bits = m;
+    *got = true;
+    if (c->nheader && nf != c->nheader && !c->ragged)
         return check_width(c, err);
     return OM_OK;
 }
@@ -507,6 +666,26 @@ size_t om_csv_length(const om_csv *c)
 const char *om_csv_data(const om_csv *c)
 {
     return c->data;
+}
+
+/* MADV_DONTNEED on a private file mapping drops this process's page-table
+ * entries only: the page cache keeps the file (MADV_PAGEOUT, used before,
+ * evicted it, so every following run, or tool, re-read it from disk), and
+ * a later access maps the file's bytes again.  Bytes rewritten in place
+ * (unescaped quoted fields) revert to the file's, which is what the line
+ * counting of an error message wants.  On a malloc'd buffer it would zero
+ * the bytes, so only mappings are released. */
+void om_csv_release(om_csv *c, size_t *mark)
+{
+    if (!c->mapped)
+        return;
+    const uintptr_t pg = 4096;
+    uintptr_t a = ((uintptr_t)(c->data + *mark) + pg - 1) & ~(pg - 1);
+    uintptr_t b = (uintptr_t)(c->data + c->pos) & ~(pg - 1);
+    if (b > a + ((uintptr_t)32 << 20)) {
+        madvise((void *)a, b - a, MADV_DONTNEED);
+        *mark = (size_t)(b - (uintptr_t)c->data);
+    }
 }
 
 /* Line and column of a byte offset, counted from the start of the input

@@ -253,27 +253,70 @@ om_status om_link_parallel(om_csv *c, int nthreads, om_link_slice_fn fn, void *c
     return s;
 }
 
-/* Hand back the pages of input already parsed (bytes [*mark, offset)):
- * a mapped register extract is read once, and without this its pages would
- * count in the resident set until the reader is closed.  MADV_PAGEOUT only
- * reclaims clean file pages (a buffer read from a pipe has no backing file
- * and no swap here, so it stays), so the data stays valid either way. */
+/* Hand back the pages of input already parsed (om_csv_release): a mapped
+ * register extract is read once, and without this its pages would count in
+ * the resident set until the reader is closed. */
 void om_link_release(om_csv *c, size_t *mark)
 {
-#ifdef MADV_PAGEOUT
-    const uintptr_t pg = 4096;
-    const char *d = om_csv_data(c);
-    size_t off = om_csv_offset(c);
-    uintptr_t a = ((uintptr_t)(d + *mark) + pg - 1) & ~(pg - 1);
-    uintptr_t b = (uintptr_t)(d + off) & ~(pg - 1);
-    if (b > a + ((uintptr_t)32 << 20)) {
-        madvise((void *)a, b - a, MADV_PAGEOUT);
-        *mark = (size_t)(b - (uintptr_t)d);
+    om_csv_release(c, mark);
+}
+
+om_status om_codemap_init(om_codemap *m, size_t expected)
+{
+    memset(m, 0, sizeof *m);
+    m->cap = 16;
+    while (m->cap < expected * 2 + 1)
+        m->cap <<= 1;
+    m->slots = calloc(m->cap, sizeof *m->slots);
+    m->longer = om_strmap_new(16);
+    if (!m->slots || !m->longer) {
+        om_codemap_free(m);
+        return OM_ERR_NOMEM;
     }
-#else
-    (void)c;
-    (void)mark;
-#endif
+    return OM_OK;
+}
+
+void om_codemap_free(om_codemap *m)
+{
+    free(m->slots);
+    om_strmap_free(m->longer);
+    memset(m, 0, sizeof *m);
+}
+
+static void codemap_place(om_code_slot *slots, size_t cap, om_code_slot x)
+{
+    size_t i = om_hash_u64(x.lo ^ om_hash_u64(x.hi)) & (cap - 1);
+    while (slots[i].hi)
+        i = (i + 1) & (cap - 1);
+    slots[i] = x;
+}
+
+om_status om_codemap_put(om_codemap *m, const char *p, size_t n, int32_t value)
+{
+    om_code_key k = om_code_key_of(p, n);
+    if (!k.hi)
+        return om_strmap_put(m->longer, p, n, value);
+    size_t mask = m->cap - 1;
+    for (size_t i = om_hash_u64(k.lo ^ om_hash_u64(k.hi)) & mask; m->slots[i].hi; i = (i + 1) & mask)
+        if (m->slots[i].lo == k.lo && m->slots[i].hi == k.hi) {
+            m->slots[i].value = value;
+            return OM_OK;
+        }
+    if ((m->size + 1) * 2 > m->cap) {
+        size_t nc = m->cap * 2;
+        om_code_slot *ns = calloc(nc, sizeof *ns);
+        if (!ns)
+            return OM_ERR_NOMEM;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slots[i].hi)
+                codemap_place(ns, nc, m->slots[i]);
+        free(m->slots);
+        m->slots = ns;
+        m->cap = nc;
+    }
+    codemap_place(m->slots, m->cap, (om_code_slot){k.lo, k.hi, value});
+    m->size++;
+    return OM_OK;
 }
 
 /* Progress from slice 0 of n: its share of the input stands for all. */
@@ -471,6 +514,8 @@ static om_status load_persons(om_link *l, const char *path, const om_link_option
         prow_vec *v = &ctx->v[t];
         for (size_t i = 0; i < v->n; i++) {
             uint32_t ex;
+            if (i + 16 < v->n) /* random ids: fetch the slot ahead of its insert */
+                om_u64map_prefetch(l->map, (uint64_t)v->lopnr[i + 16]);
             if (om_u64map_put_new(l->map, (uint64_t)v->lopnr[i], (uint32_t)n, &ex) != OM_OK) {
                 s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
                 break;
@@ -505,7 +550,8 @@ static om_status load_persons(om_link *l, const char *path, const om_link_option
 typedef struct {
     om_link *l;
     int col[3];
-    om_strmap *codes; /* area code -> index at l->level */
+    om_codemap codes; /* area code -> index at l->level */
+    bool has_codes;
     const om_progress *pr;
     int nthreads;
     int64_t rows[64], unknown_id[64], unknown_area[64], dup[64];
@@ -607,8 +653,7 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
         return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
     b->last_id = UINT64_MAX;
     om_status st = OM_OK;
-    char last_code[16];
-    size_t last_len = 0;
+    om_code_key last_key = {0, 0};
     int32_t last_area = -1;
     for (;;) {
         bool got;
@@ -636,20 +681,22 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
             break;
         }
         om_field fa = om_csv_field(c, ca);
-        int32_t a;
-        /* A person's consecutive rows usually repeat the area. */
-        if (fa.ptr && fa.len == last_len && last_area >= 0 && memcmp(fa.ptr, last_code, fa.len) == 0)
-            a = last_area;
-        else
-            a = fa.ptr ? om_strmap_get(ctx->codes, fa.ptr, fa.len) : -1;
+        int32_t a = -1;
+        if (fa.ptr) {
+            om_code_key k = om_code_key_of(fa.ptr, fa.len);
+            /* A person's consecutive rows usually repeat the area. */
+            if (k.hi && om_code_key_eq(k, last_key))
+                a = last_area;
+            else
+                a = om_codemap_get(&ctx->codes, k, fa.ptr, fa.len);
+            if (a >= 0) {
+                last_key = k;
+                last_area = a;
+            }
+        }
         if (a < 0) {
             unknown_area++;
             continue;
-        }
-        if (fa.len <= sizeof last_code) {
-            memcpy(last_code, fa.ptr, fa.len);
-            last_len = fa.len;
-            last_area = a;
         }
         b->id[b->n] = id;
         b->area[b->n] = (uint16_t)a;
@@ -708,7 +755,7 @@ static om_status load_residence(om_link *l, const char *const *paths, size_t npa
         s = om_csv_read_header(c, err);
         if (s == OM_OK)
             s = om_csv_require(c, req, 3, ctx->col, err);
-        if (s == OM_OK && !ctx->codes) {
+        if (s == OM_OK && !ctx->has_codes) {
             /* Level from the first data row's code syntax. */
             size_t save = om_csv_offset(c);
             om_csv *peek = NULL;
@@ -729,12 +776,12 @@ static om_status load_residence(om_link *l, const char *const *paths, size_t npa
             if (s == OM_OK)
                 s = area_maps(l, lv, err);
             if (s == OM_OK) {
-                ctx->codes = om_strmap_new((size_t)l->narea);
-                if (!ctx->codes)
+                ctx->has_codes = om_codemap_init(&ctx->codes, (size_t)l->narea) == OM_OK;
+                if (!ctx->has_codes)
                     s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 for (int32_t i = 0; s == OM_OK && i < l->narea; i++) {
                     const char *code = om_geo_code(l->geo, lv, i);
-                    if (om_strmap_put(ctx->codes, code, strlen(code), i) != OM_OK)
+                    if (om_codemap_put(&ctx->codes, code, strlen(code), i) != OM_OK)
                         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 }
             }
@@ -743,7 +790,7 @@ static om_status load_residence(om_link *l, const char *const *paths, size_t npa
             s = om_link_parallel(c, nthreads, res_slice, ctx, err);
         om_csv_free(c);
     }
-    if (s == OM_OK && !ctx->codes)
+    if (s == OM_OK && !ctx->has_codes)
         s = area_maps(l, OM_LEVEL_DESO, err);
     for (int t = 0; t < 64; t++) {
         l->stats.res_rows += ctx->rows[t];
@@ -751,7 +798,8 @@ static om_status load_residence(om_link *l, const char *const *paths, size_t npa
         l->stats.res_unknown_area += ctx->unknown_area[t];
         l->stats.res_dup += ctx->dup[t];
     }
-    om_strmap_free(ctx->codes);
+    if (ctx->has_codes)
+        om_codemap_free(&ctx->codes);
     free(ctx);
     if (s != OM_OK)
         return s;

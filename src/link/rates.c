@@ -89,7 +89,8 @@ struct om_rates {
 typedef struct {
     uint64_t *keys;
     size_t n, cap;
-    om_strmap *codes; /* code -> local id */
+    om_codemap codes; /* code -> local id */
+    bool has_codes;
     char **code_str;  /* local id -> code (NUL-terminated) */
     uint64_t *code_mask;
     size_t ncodes, capcodes;
@@ -110,7 +111,8 @@ typedef struct {
 static void ev_local_free(ev_local *v)
 {
     free(v->keys);
-    om_strmap_free(v->codes);
+    if (v->has_codes)
+        om_codemap_free(&v->codes);
     for (size_t i = 0; i < v->ncodes; i++)
         free(v->code_str[i]);
     free(v->code_str);
@@ -118,10 +120,10 @@ static void ev_local_free(ev_local *v)
     memset(v, 0, sizeof *v);
 }
 
-static int32_t local_code(ev_ctx *ctx, ev_local *v, const char *p, size_t n, om_error *err,
-                          om_status *st)
+static int32_t local_code(ev_ctx *ctx, ev_local *v, om_code_key k, const char *p, size_t n,
+                          om_error *err, om_status *st)
 {
-    int32_t id = om_strmap_get(v->codes, p, n);
+    int32_t id = om_codemap_get(&v->codes, k, p, n);
     if (id >= 0)
         return id;
     if (v->ncodes >= ((size_t)1 << CODE_BITS)) {
@@ -144,7 +146,7 @@ static int32_t local_code(ev_ctx *ctx, ev_local *v, const char *p, size_t n, om_
         v->capcodes = nc;
     }
     char *s = malloc(n + 1);
-    if (!s || om_strmap_put(v->codes, p, n, (int32_t)v->ncodes) != OM_OK) {
+    if (!s || om_codemap_put(&v->codes, p, n, (int32_t)v->ncodes) != OM_OK) {
         free(s);
         *st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
         return -1;
@@ -170,6 +172,8 @@ static bool ev_flush(ev_local *v, const om_link *l, ev_batch *b, int64_t *unknow
 {
     uint32_t p[EV_BATCH];
     bool ok[EV_BATCH];
+    for (int i = 0; i < b->n; i++)
+        om_u64map_prefetch(l->map, b->id[i]);
     for (int i = 0; i < b->n; i++)
         ok[i] = om_u64map_get(l->map, b->id[i], &p[i]);
     if (v->n + (size_t)b->n > v->cap) {
@@ -200,9 +204,9 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
     ev_ctx *ctx = vctx;
     ev_local *v = &ctx->loc[t];
     const om_link *l = ctx->l;
-    v->codes = om_strmap_new(1024);
+    v->has_codes = om_codemap_init(&v->codes, 1024) == OM_OK;
     ev_batch *b = malloc(sizeof *b);
-    if (!v->codes || !b) {
+    if (!v->has_codes || !b) {
         free(b);
         return om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
     }
@@ -212,9 +216,10 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
     int64_t rows = 0, unknown_id = 0, outside = 0, not_selected = 0;
     om_status st = OM_OK;
     /* One-entry cache: consecutive rows often repeat a code. */
-    const char *last_code = NULL;
-    size_t last_len = 0;
+    om_code_key last_key = {0, 0};
     int32_t last_id = -1;
+    om_code_key last_date = {0, 0};
+    int32_t last_day = 0;
     for (;;) {
         bool got;
         st = om_csv_next(c, &got, err);
@@ -236,10 +241,20 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
         om_field fd = om_csv_field(c, cd);
         int32_t day;
         int y;
-        if (!fd.ptr || !om_link_parse_date(fd.ptr, fd.len, &day, &y)) {
+        /* Registers are often sorted by date: a row repeating the previous
+         * row's date text reuses its day. */
+        om_code_key dk = {0, 0};
+        if (fd.ptr)
+            dk = om_code_key_of(fd.ptr, fd.len);
+        if (dk.hi && om_code_key_eq(dk, last_date)) {
+            day = last_day;
+        } else if (!fd.ptr || !om_link_parse_date(fd.ptr, fd.len, &day, &y)) {
             st = om_csv_fail(c, cd, err, "expected a date YYYY-MM-DD or YYYYMMDD, found '%.*s'",
                              (int)(fd.len > 40 ? 40 : fd.len), fd.ptr ? fd.ptr : "");
             break;
+        } else {
+            last_date = dk;
+            last_day = day;
         }
         if (day < ctx->day0 || day >= ctx->day1) {
             outside++;
@@ -251,14 +266,14 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
             break;
         }
         int32_t code;
-        if (last_code && fc.len == last_len && memcmp(fc.ptr, last_code, fc.len) == 0) {
+        om_code_key k = om_code_key_of(fc.ptr, fc.len);
+        if (k.hi && om_code_key_eq(k, last_key)) {
             code = last_id;
         } else {
-            code = local_code(ctx, v, fc.ptr, fc.len, err, &st);
+            code = local_code(ctx, v, k, fc.ptr, fc.len, err, &st);
             if (code < 0)
                 break;
-            last_code = v->code_str[code];
-            last_len = fc.len;
+            last_key = k;
             last_id = code;
         }
         if (!v->code_mask[code]) {

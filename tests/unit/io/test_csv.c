@@ -314,6 +314,151 @@ static void test_semicolon(void **state)
     om_csv_free(c);
 }
 
+/* The bitmap scanner (64-byte blocks) against an independent splitter:
+ * records of random length made of letters, separators, CRs and quoted
+ * fields, so field and line ends fall at every offset of a block, quoted
+ * records (re-parsed by the quote path) sit between plain ones, and the
+ * input is read whole and in slices cut at line ends.  Reference: cut at
+ * LF, drop the CRs ending the line, cut at ','; a field "xyz" is xyz. */
+typedef struct {
+    size_t start, len;
+} ref_field;
+
+static size_t ref_split(const char *t, size_t n, size_t *rec_nf, ref_field *f, size_t maxf)
+{
+    size_t nr = 0, nf = 0, p = 0;
+    while (p < n) {
+        size_t e = p;
+        while (e < n && t[e] != '\n')
+            e++;
+        size_t le = e;
+        while (le > p && t[le - 1] == '\r')
+            le--;
+        size_t k = 0;
+        for (size_t q = p;; q++) {
+            if (q == le || t[q] == ',') {
+                size_t a = p, b = q;
+                if (b - a >= 2 && t[a] == '"' && t[b - 1] == '"')
+                    a++, b--;
+                assert_true(nf < maxf);
+                f[nf++] = (ref_field){a, b - a};
+                k++;
+                if (q == le)
+                    break;
+                p = q + 1;
+            }
+        }
+        rec_nf[nr++] = k;
+        p = e + 1;
+    }
+    return nr;
+}
+
+static void check_reader(om_csv *c, const char *t, const size_t *rec_nf, const ref_field *f, size_t *r,
+                         size_t *fi, size_t nr)
+{
+    om_error e = OM_ERROR_INIT;
+    bool got;
+    while (om_csv_next(c, &got, &e) == OM_OK && got) {
+        assert_true(*r < nr);
+        assert_int_equal(om_csv_nfields(c), rec_nf[*r]);
+        for (size_t k = 0; k < rec_nf[*r]; k++, (*fi)++) {
+            om_field x = om_csv_field(c, k);
+            assert_int_equal(x.len, f[*fi].len);
+            assert_memory_equal(x.ptr, t + f[*fi].start, x.len);
+        }
+        (*r)++;
+    }
+}
+
+static void test_block_scanner(void **state)
+{
+    (void)state;
+    enum { N = 6000, MAXF = 6000 };
+    static char t[N + 64];
+    static ref_field f[MAXF];
+    static size_t rec_nf[N];
+    uint32_t seed = 12345;
+    for (int round = 0; round < 20; round++) {
+        size_t n = 0;
+        while (n < N - 40) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 100;
+            if (r < 4 && (n == 0 || t[n - 1] == ',' || t[n - 1] == '\n')) {
+                int len = (int)((seed >> 8) % 5);
+                t[n++] = '"';
+                for (int k = 0; k < len; k++)
+                    t[n++] = 'q';
+                t[n++] = '"';
+                t[n++] = (seed >> 24) % 2 ? ',' : '\n';
+            } else if (r < 20) {
+                t[n++] = ',';
+            } else if (r < 27) {
+                t[n++] = '\n';
+            } else if (r < 30) {
+                t[n++] = '\r';
+                t[n++] = '\n';
+            } else {
+                t[n++] = (char)('a' + r % 26);
+            }
+        }
+        if (round % 2)
+            t[n++] = '\n'; /* every other input ends without a final LF */
+        size_t nr = ref_split(t, n, rec_nf, f, MAXF);
+        om_error e = OM_ERROR_INIT;
+        om_csv *c = NULL;
+        assert_int_equal(om_csv_open_mem(&c, "t.csv", t, n, NULL, &e), OM_OK);
+        om_csv_set_ragged(c, true);
+        size_t r = 0, fi = 0;
+        check_reader(c, om_csv_data(c), rec_nf, f, &r, &fi, nr);
+        assert_int_equal(r, nr);
+        om_csv_free(c);
+        /* slices: quoted fields here hold no separator or LF, so the
+         * line-end split is valid */
+        assert_int_equal(om_csv_open_mem(&c, "t.csv", t, n, NULL, &e), OM_OK);
+        size_t off[8];
+        om_csv_split(c, 7, off);
+        r = fi = 0;
+        for (int k = 0; k < 7; k++) {
+            om_csv *sl = NULL;
+            assert_int_equal(om_csv_open_slice(&sl, c, off[k], off[k + 1], &e), OM_OK);
+            om_csv_set_ragged(sl, true);
+            check_reader(sl, om_csv_data(c), rec_nf, f, &r, &fi, nr);
+            om_csv_free(sl);
+        }
+        assert_int_equal(r, nr);
+        om_csv_free(c);
+    }
+}
+
+/* The one-pass validation: a multi-byte character across a 64-byte block
+ * boundary is valid; a control byte deep in a long line is reported at its
+ * column; an invalid UTF-8 byte after a control byte is still the error
+ * reported (the input must be UTF-8 before anything else is said). */
+static void test_validation_blocks(void **state)
+{
+    (void)state;
+    char m[1200], text[400];
+    for (int at = 50; at < 140; at++) {
+        memset(text, 'x', sizeof text);
+        memcpy(text, "a\n", 2);
+        memcpy(text + at, "\xE2\x82\xAC", 3); /* U+20AC across offsets 62..66, 126..130 */
+        text[300] = '\n';
+        text[301] = '\0';
+        assert_int_equal(read_all_rec(text, m, sizeof m), OM_OK);
+    }
+    memset(text, 'y', sizeof text);
+    memcpy(text, "a\n", 2);
+    text[200] = '\x01';
+    text[300] = '\n';
+    text[301] = '\0';
+    assert_int_equal(read_all_rec(text, m, sizeof m), OM_ERR_INPUT);
+    assert_string_equal(m, "t.csv:2:199: expected text without control characters, found byte 0x01");
+    text[250] = '\xFF';
+    assert_int_equal(read_all_rec(text, m, sizeof m), OM_ERR_INPUT);
+    assert_string_equal(m, "t.csv:2:249: expected UTF-8 text, found invalid byte 0xFF");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_contract_width),
@@ -321,6 +466,8 @@ int main(void)
                                        cmocka_unit_test(test_count_and_share),cmocka_unit_test(test_basic), cmocka_unit_test(test_errors),
                                        cmocka_unit_test(test_split_and_slices),
                                        cmocka_unit_test(test_semicolon),
-                                       cmocka_unit_test(test_cr_cr_lf)};
+                                       cmocka_unit_test(test_cr_cr_lf),
+                                       cmocka_unit_test(test_block_scanner),
+                                       cmocka_unit_test(test_validation_blocks)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

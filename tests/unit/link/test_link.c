@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "om_test.h"
 
+#include "link/link_internal.h"
 #include "omrade/link.h"
 #include "omrade/stats.h"
 
@@ -680,12 +681,63 @@ static void test_barometer_isr(void **state)
     om_rates_free(r);
     om_outcomes_free(o);
     om_link_free(l);
+
+/* om_codemap (DeSO/RegSO/ICD codes packed into two words): every string
+ * of length 0..18 over a 3-letter alphabet with a NUL (to 5 characters,
+ * then padded variants) gets back the value it was given, and absent
+ * strings give -1; the reference is a plain list searched with memcmp. */
+static void test_codemap(void **state)
+{
+    (void)state;
+    enum { MAXK = 3000 };
+    static char keys[MAXK][20];
+    static size_t lens[MAXK];
+    size_t nk = 0;
+    const char alpha[4] = {'a', 'B', '0', '\0'};
+    for (size_t len = 0; len <= 18; len++) {
+        size_t combos = len <= 5 ? 1 : 0;
+        for (size_t k = 0; k < len && combos; k++)
+            combos *= 4;
+        if (len > 5)
+            combos = 64; /* long codes: vary the first and last three bytes */
+        for (size_t v = 0; v < combos && nk < MAXK; v++) {
+            size_t x = v;
+            for (size_t k = 0; k < len; k++) {
+                bool vary = len <= 5 || k < 3 || k >= len - 3;
+                keys[nk][k] = vary ? alpha[x % 4] : 'Z';
+                if (vary)
+                    x /= 4;
+            }
+            lens[nk++] = len;
+        }
+    }
+    om_codemap m;
+    assert_int_equal(om_codemap_init(&m, 4), OM_OK); /* grows */
+    for (size_t i = 0; i < nk; i += 2) /* even ones in, odd ones absent */
+        assert_int_equal(om_codemap_put(&m, keys[i], lens[i], (int32_t)i), OM_OK);
+    for (size_t i = 0; i < nk; i++) {
+        int32_t want = -1;
+        for (size_t j = 0; j < nk; j += 2)
+            if (lens[j] == lens[i] && memcmp(keys[j], keys[i], lens[i]) == 0) {
+                want = (int32_t)j;
+                break;
+            }
+        om_code_key k = om_code_key_of(keys[i], lens[i]);
+        assert_int_equal(om_codemap_get(&m, k, keys[i], lens[i]), want);
+    }
+    /* a later put replaces the value */
+    assert_int_equal(om_codemap_put(&m, "0114C1010", 9, 7), OM_OK);
+    assert_int_equal(om_codemap_put(&m, "0114C1010", 9, 8), OM_OK);
+    assert_int_equal(om_codemap_get(&m, om_code_key_of("0114C1010", 9), "0114C1010", 9), 8);
+    assert_int_equal(om_codemap_get(&m, om_code_key_of("0114C1011", 9), "0114C1011", 9), -1);
+    om_codemap_free(&m);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_codemap),
         cmocka_unit_test_setup_teardown(test_methods, setup, teardown),
         cmocka_unit_test(test_method_names),
         cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
