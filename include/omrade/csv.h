@@ -84,6 +84,12 @@ size_t om_csv_offset(const om_csv *c);
 size_t om_csv_length(const om_csv *c);
 /* The whole (BOM-stripped) input; valid for the reader's lifetime. */
 const char *om_csv_data(const om_csv *c);
+/* Give the memory of the records before the current one back (a mapped
+ * file read once front to back would otherwise stay resident until
+ * om_csv_free); cheap enough to call after every record.  Read again
+ * through om_csv_data(), those bytes come back from the file as it is
+ * (quoted fields no longer unescaped). */
+void om_csv_release(om_csv *c);
 
 /* Split the unread input into n pieces at line ends: offsets[0..n] (n+1
  * values, offsets[0] = current offset, offsets[n] = length).  Only valid for

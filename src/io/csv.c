@@ -7,6 +7,7 @@
  * and a tight byte loop for separators; quoted fields are unescaped in place
  * (the mapping is private copy-on-write). */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise */
 #include "omrade/csv.h"
 #include "omrade/readstat.h"
 
@@ -29,6 +30,7 @@ struct om_csv {
     size_t len;
     size_t pos, end; /* reading window */
     size_t rec_start;
+    size_t released; /* om_csv_release(): bytes of the mapping handed back */
     size_t lc_off;   /* cache for line numbers: lc_line is the line at byte lc_off */
     long lc_line;
     char delim;
@@ -78,13 +80,60 @@ static size_t control_at(const char *d, size_t len, char delim)
     }
 }
 
-static om_status check_controls(om_csv *c, om_error *err)
+/* Drop the whole pages inside data[from, to) from the resident set of a
+ * mapped file.  MADV_DONTNEED on a private file mapping removes only this
+ * process's page-table entries and leaves the page cache alone, so a page
+ * touched again comes back from the cache (or the file) unchanged; pages
+ * of a buffer read from a pipe are never dropped (they would read back as
+ * zeros). */
+static void drop_pages(om_csv *c, size_t from, size_t to)
 {
-    size_t bad = control_at(c->data, c->len, c->delim);
-    if (bad < c->len)
-        return om_csv_fail_at(c, bad, err,
-                              "expected text without control characters, found byte 0x%02X",
-                              (unsigned char)c->data[bad]);
+#ifdef MADV_DONTNEED
+    const uintptr_t pg = 4096;
+    uintptr_t a = ((uintptr_t)c->data + from + pg - 1) & ~(pg - 1);
+    uintptr_t b = ((uintptr_t)c->data + to) & ~(pg - 1);
+    if (c->owns && c->mapped && b > a)
+        madvise((void *)a, b - a, MADV_DONTNEED);
+#else
+    (void)c;
+    (void)from;
+    (void)to;
+#endif
+}
+
+/* The validation passes read the whole input before the first record: a
+ * mapped file is scanned in slices of 64 MiB ending after a line feed (so
+ * no UTF-8 sequence is cut), each dropped once scanned, or opening a 6 GB
+ * extract would make all of it resident at once.  Errors are found at the
+ * same offsets as by one scan of everything. */
+static size_t slice_end(const om_csv *c, size_t at)
+{
+    const size_t slice = (size_t)64 << 20;
+    if (!c->mapped || c->len - at <= slice)
+        return c->len;
+    const char *nl = memchr(c->data + at + slice, '\n', c->len - at - slice);
+    return nl ? (size_t)(nl - c->data) + 1 : c->len;
+}
+
+static om_status check_text(om_csv *c, om_error *err)
+{
+    for (size_t at = 0, to; at < c->len; at = to) {
+        to = slice_end(c, at);
+        size_t bad = at + om_utf8_invalid_at(c->data + at, to - at);
+        if (bad < to)
+            return om_csv_fail_at(c, bad, err, "expected UTF-8 text, found invalid byte 0x%02X",
+                                  (unsigned char)c->data[bad]);
+        drop_pages(c, at, to);
+    }
+    for (size_t at = 0, to; at < c->len; at = to) {
+        to = slice_end(c, at);
+        size_t bad = at + control_at(c->data + at, to - at, c->delim);
+        if (bad < to)
+            return om_csv_fail_at(c, bad, err,
+                                  "expected text without control characters, found byte 0x%02X",
+                                  (unsigned char)c->data[bad]);
+        drop_pages(c, at, to);
+    }
     return OM_OK;
 }
 
@@ -101,13 +150,8 @@ static om_status init_common(om_csv *c, const om_csv_options *opt, om_error *err
     }
     c->pos = 0;
     c->end = c->len;
-    if (!(opt && opt->no_utf8_check)) {
-        size_t bad = om_utf8_invalid_at(c->data, c->len);
-        if (bad < c->len)
-            return om_csv_fail_at(c, bad, err, "expected UTF-8 text, found invalid byte 0x%02X",
-                                  (unsigned char)c->data[bad]);
-        return check_controls(c, err);
-    }
+    if (!(opt && opt->no_utf8_check))
+        return check_text(c, err);
     return OM_OK;
 }
 
@@ -507,6 +551,18 @@ size_t om_csv_length(const om_csv *c)
 const char *om_csv_data(const om_csv *c)
 {
     return c->data;
+}
+
+/* Records before the current one: their fields are no longer valid
+ * (om_csv_next's contract); batches of at least 16 MiB keep the system
+ * calls few. */
+void om_csv_release(om_csv *c)
+{
+    if (c->rec_start >= c->released + ((size_t)16 << 20)) {
+        uintptr_t d = (uintptr_t)c->data, to = (d + c->rec_start) & ~(uintptr_t)4095;
+        drop_pages(c, c->released, to - d);
+        c->released = to - d; /* a page boundary: the next batch starts there */
+    }
 }
 
 /* Line and column of a byte offset, counted from the start of the input
