@@ -84,13 +84,12 @@ size_t om_csv_offset(const om_csv *c);
 size_t om_csv_length(const om_csv *c);
 /* The whole (BOM-stripped) input; valid for the reader's lifetime. */
 const char *om_csv_data(const om_csv *c);
-/* Hand back the resident memory of the input bytes [*mark, current offset)
- * once at least 32 MB have been read past *mark; *mark then moves to where
- * the release ended.  For a long single pass over a mapped file: the pages
- * leave the resident set but stay in the page cache (the next run, or an
- * error message counting lines from the start, reads them back from there).
- * An input read into memory (pipe, stdin) is kept as it is. */
-void om_csv_release(om_csv *c, size_t *mark);
+/* Give the memory of the records before the current one back (a mapped
+ * file read once front to back would otherwise stay resident until
+ * om_csv_free); cheap enough to call after every record.  Read again
+ * through om_csv_data(), those bytes come back from the file as it is
+ * (quoted fields no longer unescaped). */
+void om_csv_release(om_csv *c);
 
 /* Split the unread input into n pieces at line ends: offsets[0..n] (n+1
  * values, offsets[0] = current offset, offsets[n] = length).  Only valid for

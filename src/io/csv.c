@@ -36,6 +36,7 @@ struct om_csv {
     size_t blk1;     /* 1 + offset of the 64-byte block whose separator and LF
                       * positions are in bits; 0 when none is cached */
     uint64_t bits;
+    size_t released; /* om_csv_release(): bytes of the mapping handed back */
     size_t lc_off;   /* cache for line numbers: lc_line is the line at byte lc_off */
     long lc_line;
     char delim;
@@ -85,6 +86,42 @@ static size_t control_at(const char *d, size_t len, char delim)
     }
 }
 
+/* Drop the whole pages inside data[from, to) from the resident set of a
+ * mapped file.  MADV_DONTNEED on a private file mapping removes only this
+ * process's page-table entries and leaves the page cache alone, so a page
+ * touched again comes back from the cache (or the file) unchanged; pages
+ * of a buffer read from a pipe are never dropped (they would read back as
+ * zeros).  A slice (om_csv_open_slice) drops only pages inside its own
+ * range: its release mark starts at its first byte. */
+static void drop_pages(om_csv *c, size_t from, size_t to)
+{
+#ifdef MADV_DONTNEED
+    const uintptr_t pg = 4096;
+    uintptr_t a = ((uintptr_t)c->data + from + pg - 1) & ~(pg - 1);
+    uintptr_t b = ((uintptr_t)c->data + to) & ~(pg - 1);
+    if (c->mapped && b > a)
+        madvise((void *)a, b - a, MADV_DONTNEED);
+#else
+    (void)c;
+    (void)from;
+    (void)to;
+#endif
+}
+
+/* The validation passes read the whole input before the first record: a
+ * mapped file is scanned in slices of 64 MiB ending after a line feed (so
+ * no UTF-8 sequence is cut), each dropped once scanned, or opening a 6 GB
+ * extract would make all of it resident at once.  Errors are found at the
+ * same offsets as by one scan of everything. */
+static size_t slice_end(const om_csv *c, size_t at)
+{
+    const size_t slice = (size_t)64 << 20;
+    if (!c->mapped || c->len - at <= slice)
+        return c->len;
+    const char *nl = memchr(c->data + at + slice, '\n', c->len - at - slice);
+    return nl ? (size_t)(nl - c->data) + 1 : c->len;
+}
+
 #if defined(__SSE2__)
 /* True when the 64 bytes at d are ASCII with no control byte other than
  * TAB, LF, CR and the separator: four 16-byte SSE2 compares (x86-64
@@ -119,17 +156,17 @@ static inline bool clean64(const char *d, char delim)
  * byte by byte up to the next character boundary.  As with two separate
  * passes, an invalid UTF-8 byte anywhere is reported before a control
  * byte: after the first control byte the rest is only checked for UTF-8. */
-static om_status validate(om_csv *c, om_error *err)
+static om_status validate_range(om_csv *c, size_t i, size_t to, om_error *err)
 {
     const char *d = c->data;
-    size_t len = c->len, i = 0;
-    while (i < len) {
-        if (i + 64 <= len && clean64(d + i, c->delim)) {
+    size_t len = c->len;
+    while (i < to) {
+        if (i + 64 <= to && clean64(d + i, c->delim)) {
             i += 64;
             continue;
         }
-        size_t k = i + 64 < len ? i + 64 : len;
-        while (k < len && ((unsigned char)d[k] & 0xC0) == 0x80)
+        size_t k = i + 64 < to ? i + 64 : to;
+        while (k < to && ((unsigned char)d[k] & 0xC0) == 0x80)
             k++; /* i and k at character starts: no sequence is cut */
         size_t bad = om_utf8_invalid_at(d + i, k - i);
         if (bad < k - i)
@@ -147,6 +184,19 @@ static om_status validate(om_csv *c, om_error *err)
                                   (unsigned char)d[i + ctl]);
         }
         i = k;
+    }
+    return OM_OK;
+}
+
+/* The whole input, a slice at a time (slice_end), each dropped once checked. */
+static om_status validate(om_csv *c, om_error *err)
+{
+    for (size_t at = 0, to; at < c->len; at = to) {
+        to = slice_end(c, at);
+        om_status s = validate_range(c, at, to, err);
+        if (s != OM_OK)
+            return s;
+        drop_pages(c, at, to);
     }
     return OM_OK;
 }
@@ -338,6 +388,7 @@ om_status om_csv_open_slice(om_csv **out, const om_csv *parent, size_t begin, si
     c->pos = begin < parent->len ? begin : parent->len;
     c->end = end < parent->len ? end : parent->len;
     c->mapped = parent->mapped;
+    c->released = c->pos;
     c->delim = parent->delim;
     c->ragged = parent->ragged;
     c->max_fields = parent->max_fields;
@@ -668,23 +719,15 @@ const char *om_csv_data(const om_csv *c)
     return c->data;
 }
 
-/* MADV_DONTNEED on a private file mapping drops this process's page-table
- * entries only: the page cache keeps the file (MADV_PAGEOUT, used before,
- * evicted it, so every following run, or tool, re-read it from disk), and
- * a later access maps the file's bytes again.  Bytes rewritten in place
- * (unescaped quoted fields) revert to the file's, which is what the line
- * counting of an error message wants.  On a malloc'd buffer it would zero
- * the bytes, so only mappings are released. */
-void om_csv_release(om_csv *c, size_t *mark)
+/* Records before the current one: their fields are no longer valid
+ * (om_csv_next's contract); batches of at least 16 MiB keep the system
+ * calls few. */
+void om_csv_release(om_csv *c)
 {
-    if (!c->mapped)
-        return;
-    const uintptr_t pg = 4096;
-    uintptr_t a = ((uintptr_t)(c->data + *mark) + pg - 1) & ~(pg - 1);
-    uintptr_t b = (uintptr_t)(c->data + c->pos) & ~(pg - 1);
-    if (b > a + ((uintptr_t)32 << 20)) {
-        madvise((void *)a, b - a, MADV_DONTNEED);
-        *mark = (size_t)(b - (uintptr_t)c->data);
+    if (c->rec_start >= c->released + ((size_t)16 << 20)) {
+        uintptr_t d = (uintptr_t)c->data, to = (d + c->rec_start) & ~(uintptr_t)4095;
+        drop_pages(c, c->released, to - d);
+        c->released = to - d; /* a page boundary: the next batch starts there */
     }
 }
 

@@ -253,13 +253,6 @@ om_status om_link_parallel(om_csv *c, int nthreads, om_link_slice_fn fn, void *c
     return s;
 }
 
-/* Hand back the pages of input already parsed (om_csv_release): a mapped
- * register extract is read once, and without this its pages would count in
- * the resident set until the reader is closed. */
-void om_link_release(om_csv *c, size_t *mark)
-{
-    om_csv_release(c, mark);
-}
 
 om_status om_codemap_init(om_codemap *m, size_t expected)
 {
@@ -393,7 +386,7 @@ static om_status persons_slice(om_csv *c, void *vctx, int t, om_error *err)
 {
     persons_ctx *ctx = vctx;
     prow_vec *v = &ctx->v[t];
-    size_t begin = om_csv_offset(c), mark = begin;
+    size_t begin = om_csv_offset(c);
     uint64_t k = 0;
     for (;;) {
         bool got;
@@ -405,7 +398,7 @@ static om_status persons_slice(om_csv *c, void *vctx, int t, om_error *err)
         if ((++k & 0xFFFF) == 0) {
             if (t == 0)
                 om_link_report(ctx->pr, "persons", c, begin, ctx->nthreads);
-            om_link_release(c, &mark);
+            om_csv_release(c);
         }
         if (v->n == v->cap && !pv_grow(v))
             return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
@@ -645,7 +638,7 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
 {
     res_ctx *ctx = vctx;
     om_link *l = ctx->l;
-    size_t begin = om_csv_offset(c), mark = begin;
+    size_t begin = om_csv_offset(c);
     int64_t rows = 0, unknown_id = 0, unknown_area = 0, dup = 0;
     const size_t ci = (size_t)ctx->col[0], cy = (size_t)ctx->col[1], ca = (size_t)ctx->col[2];
     res_batch *b = calloc(1, sizeof *b);
@@ -664,7 +657,7 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
         if ((rows & 0xFFFF) == 0) {
             if (t == 0)
                 om_link_report(ctx->pr, "residence", c, begin, ctx->nthreads);
-            om_link_release(c, &mark);
+            om_csv_release(c);
         }
         om_field f = om_csv_field(c, ci);
         uint64_t id;

@@ -53,7 +53,6 @@ om_status om_link_parallel(om_csv *c, int nthreads, om_link_slice_fn fn, void *c
 void om_link_report(const om_progress *pr, const char *what, om_csv *c, size_t begin,
                     int nthreads);
 
-void om_link_release(om_csv *c, size_t *mark);
 
 /* Short codes (DeSO "0114C1010", RegSO "0114R001", ICD "I21") -> int32.
  * A code of up to 15 bytes is packed into two words with its length, so a

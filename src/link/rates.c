@@ -212,7 +212,7 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
     }
     b->n = 0;
     const size_t ci = (size_t)ctx->col[0], cd = (size_t)ctx->col[1], cc = (size_t)ctx->col[2];
-    size_t begin = om_csv_offset(c), mark = begin;
+    size_t begin = om_csv_offset(c);
     int64_t rows = 0, unknown_id = 0, outside = 0, not_selected = 0;
     om_status st = OM_OK;
     /* One-entry cache: consecutive rows often repeat a code. */
@@ -229,7 +229,7 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
         if ((rows & 0xFFFF) == 0) {
             if (t == 0)
                 om_link_report(ctx->pr, "events", c, begin, ctx->nthreads);
-            om_link_release(c, &mark);
+            om_csv_release(c);
         }
         om_field f = om_csv_field(c, ci);
         uint64_t id;

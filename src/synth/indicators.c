@@ -17,16 +17,27 @@
  * persons of the same population.
  *
  * Joins: persons.csv gives birth year, sex and birth region per lopnr (hash
- * map to a dense index); residence.csv gives one DeSO per person and year
- * (dense person x year array); person_year.csv rows are linked through
- * both.  Rows that cannot be linked are counted, never dropped silently.
- * The barometer needs the median first, so person_year.csv is read twice. */
+ * index to a dense person number); residence.csv gives one DeSO per person
+ * and year (dense person x year array); person_year.csv rows are linked
+ * through both.  Rows that cannot be linked are counted, never dropped
+ * silently.  The barometer needs the median first, so person_year.csv is
+ * read twice.
+ *
+ * Memory (the full-scale synthetic population has 12 M persons, 140 M
+ * person-years and a 6.3 GB person_year.csv): the inputs are mapped and
+ * handed back behind the reader (om_csv_release), so a file never stays
+ * resident as a whole; a person costs 8 bytes of lopnr, 4 of attributes and
+ * about 6 of hash index; a person-year 2 bytes of DeSO, plus 4 of income
+ * and 1 of flags for the SEI counts.  The barometer keeps the incomes only
+ * until the medians are known and frees them before it allocates its cube.
+ * docs/synth.md gives the measured peak. */
 #include "synth_internal.h"
 
 #include "omrade/formats.h"
 #include "omrade/csv.h"
 #include "omrade/sei.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,10 +46,14 @@
 
 typedef struct ind {
     const om_geo *geo;
-    om_u64map *map;
-    int32_t np, cap;
+    int32_t np;
+    size_t cap;
+    uint64_t *lopnr;  /* per person */
     int16_t *byear;
     int8_t *sex, *abroad;
+    uint32_t *slot;   /* 2^bits open-addressing slots: person + 1, 0 empty */
+    unsigned bits;
+    uint32_t last;    /* person of the last lookup (rows come grouped by person) */
     int16_t *res;   /* np x NY DeSO index, -1 none */
     int32_t *inc;   /* np x NY income, -1 none */
     uint8_t *flag;  /* np x NY: 1 pre_upper, 2 assist/unemp, 4 education known */
@@ -48,13 +63,67 @@ typedef struct ind {
 
 static void ind_free(ind *x)
 {
-    om_u64map_free(x->map);
+    free(x->lopnr);
+    free(x->slot);
     free(x->byear);
     free(x->sex);
     free(x->abroad);
     free(x->res);
     free(x->inc);
     free(x->flag);
+}
+
+/* lopnr -> person: linear probing on Fibonacci hashing (Knuth, TAOCP 3,
+ * 6.4), the slots holding only the person number (the key is lopnr[p]).
+ * Half the size of a general uint64 -> uint32 map, which matters at 12 M
+ * persons. */
+static size_t slot_of(uint64_t id, unsigned bits)
+{
+    return (size_t)((id * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - bits));
+}
+
+static uint32_t *slot_find(const ind *x, uint64_t id)
+{
+    size_t mask = ((size_t)1 << x->bits) - 1;
+    size_t i = slot_of(id, x->bits);
+    while (x->slot[i] && x->lopnr[x->slot[i] - 1] != id)
+        i = (i + 1) & mask;
+    return &x->slot[i];
+}
+
+/* Rows come grouped by person, in persons.csv's order when written by
+ * omrade synth: the last person found, then the next one, are tried before
+ * the index. */
+static bool person_find(ind *x, uint64_t id, uint32_t *p)
+{
+    if (x->np == 0)
+        return false;
+    if (x->lopnr[x->last] != id && x->last + 1 < (uint32_t)x->np && x->lopnr[x->last + 1] == id) {
+        x->last++;
+    } else if (x->lopnr[x->last] != id) {
+        uint32_t v = *slot_find(x, id);
+        if (!v)
+            return false;
+        x->last = v - 1;
+    }
+    *p = x->last;
+    return true;
+}
+
+/* Keep the index at most half full: rebuilt from lopnr[] at twice the size. */
+static om_status index_grow(ind *x, om_error *err)
+{
+    if (x->slot && ((size_t)x->np + 1) * 2 <= (size_t)1 << x->bits)
+        return OM_OK;
+    unsigned bits = x->slot ? x->bits + 1 : 16;
+    free(x->slot);
+    x->bits = bits;
+    x->slot = calloc((size_t)1 << bits, sizeof *x->slot);
+    if (!x->slot)
+        return om_error_nomem(err);
+    for (int32_t p = 0; p < x->np; p++)
+        *slot_find(x, x->lopnr[p]) = (uint32_t)p + 1;
+    return OM_OK;
 }
 
 static om_status open_in(om_csv **c, const char *dir, const char *name, om_error *err)
@@ -84,11 +153,6 @@ static om_status load_persons(ind *x, const char *dir, om_error *err)
         om_csv_free(c);
         return s;
     }
-    x->map = om_u64map_new(1 << 16);
-    if (!x->map) {
-        om_csv_free(c);
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
     bool got;
     while ((s = om_csv_next(c, &got, err)) == OM_OK && got) {
         int64_t id, sex;
@@ -105,8 +169,11 @@ static om_status load_persons(ind *x, const char *dir, om_error *err)
             s = om_csv_fail(c, (size_t)ix[1], err, "expected sex 1 or 2, found %lld", (long long)sex);
             break;
         }
-        if (x->np == x->cap) {
-            int32_t nc = x->cap ? x->cap * 2 : 1 << 16;
+        if ((size_t)x->np == x->cap) {
+            size_t nc = x->cap ? x->cap * 2 : 1 << 16;
+            uint64_t *l = realloc(x->lopnr, nc * sizeof *l);
+            if (l)
+                x->lopnr = l;
             int16_t *b = realloc(x->byear, (size_t)nc * sizeof *b);
             if (b)
                 x->byear = b;
@@ -116,25 +183,28 @@ static om_status load_persons(ind *x, const char *dir, om_error *err)
             int8_t *ab = realloc(x->abroad, (size_t)nc);
             if (ab)
                 x->abroad = ab;
-            if (!b || !sx || !ab) {
+            if (!l || !b || !sx || !ab) {
                 s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 break;
             }
             x->cap = nc;
         }
-        uint32_t prev;
-        if ((s = om_u64map_put_new(x->map, (uint64_t)id, (uint32_t)x->np, &prev)))
+        if ((s = index_grow(x, err)))
             break;
-        if (prev != (uint32_t)x->np) {
+        uint32_t *sl = slot_find(x, (uint64_t)id);
+        if (*sl) {
             s = om_csv_fail(c, (size_t)ix[0], err, "expected a new lopnr, found duplicate %lld",
                             (long long)id);
             break;
         }
+        *sl = (uint32_t)x->np + 1;
+        x->lopnr[x->np] = (uint64_t)id;
         om_field cg = om_csv_field(c, (size_t)ix[3]);
         x->byear[x->np] = (int16_t)by;
         x->sex[x->np] = (int8_t)sex;
         x->abroad[x->np] = !(cg.len == 6 && memcmp(cg.ptr, "sweden", 6) == 0);
         x->np++;
+        om_csv_release(c);
     }
     om_csv_free(c);
     x->sum.persons = x->np;
@@ -145,14 +215,10 @@ static om_status load_residence(ind *x, const char *dir, om_error *err)
 {
     size_t n = (size_t)x->np * NY;
     x->res = malloc((n ? n : 1) * sizeof *x->res);
-    x->inc = malloc((n ? n : 1) * sizeof *x->inc);
-    x->flag = calloc(n ? n : 1, 1);
-    if (!x->res || !x->inc || !x->flag)
-        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < n; i++) {
+    if (!x->res)
+        return om_error_nomem(err);
+    for (size_t i = 0; i < n; i++)
         x->res[i] = -1;
-        x->inc[i] = -1;
-    }
     om_csv *c;
     om_status s = open_in(&c, dir, "residence.csv", err);
     if (s)
@@ -164,15 +230,23 @@ static om_status load_residence(ind *x, const char *dir, om_error *err)
         return s;
     }
     bool got;
+    char prev[16]; /* the last DeSO code looked up: most persons stay put */
+    size_t prevlen = 0;
+    int32_t di = -1;
     while ((s = om_csv_next(c, &got, err)) == OM_OK && got) {
         int64_t id, y;
         if ((s = om_csv_i64(c, (size_t)ix[0], &id, err)) || (s = om_csv_i64(c, (size_t)ix[1], &y, err)))
             break;
         x->sum.residence_rows++;
+        om_csv_release(c);
         om_field d = om_csv_field(c, (size_t)ix[2]);
         uint32_t p;
-        int32_t di = om_geo_find(x->geo, OM_LEVEL_DESO, d.ptr, d.len);
-        if (!om_u64map_get(x->map, (uint64_t)id, &p) || y < Y0 || y >= Y0 + NY || di < 0 ||
+        if (d.len != prevlen || prevlen == 0 || memcmp(d.ptr, prev, d.len) != 0) {
+            di = om_geo_find(x->geo, OM_LEVEL_DESO, d.ptr, d.len);
+            prevlen = d.len < sizeof prev ? d.len : 0;
+            memcpy(prev, d.ptr, prevlen);
+        }
+        if (!person_find(x, (uint64_t)id, &p) || y < Y0 || y >= Y0 + NY || di < 0 ||
             x->res[(size_t)p * NY + (size_t)(y - Y0)] >= 0) {
             x->sum.rejected_residence++;
             continue;
@@ -205,7 +279,7 @@ static om_status py_row(ind *x, om_csv *c, const int *ix, int ncols, pyrow *r, b
     if ((s = om_csv_i64(c, (size_t)ix[0], &id, err)) || (s = om_csv_i64(c, (size_t)ix[1], &y, err)))
         return s;
     *linked = false;
-    if (!om_u64map_get(x->map, (uint64_t)id, &r->p) || y < Y0 || y >= Y0 + NY ||
+    if (!person_find(x, (uint64_t)id, &r->p) || y < Y0 || y >= Y0 + NY ||
         x->res[(size_t)r->p * NY + (size_t)(y - Y0)] < 0)
         return OM_OK;
     r->y = (int)y;
@@ -222,8 +296,17 @@ static om_status py_row(ind *x, om_csv *c, const int *ix, int ncols, pyrow *r, b
     return OM_OK;
 }
 
-static om_status pass1(ind *x, const char *dir, om_error *err)
+/* First pass over person_year.csv: incomes (for the medians) and, when
+ * `flags`, the SEI flags of every linked person-year. */
+static om_status pass1(ind *x, const char *dir, bool flags, om_error *err)
 {
+    size_t n = (size_t)x->np * NY;
+    x->inc = malloc((n ? n : 1) * sizeof *x->inc);
+    x->flag = flags ? calloc(n ? n : 1, 1) : NULL;
+    if (!x->inc || (flags && !x->flag))
+        return om_error_nomem(err);
+    for (size_t i = 0; i < n; i++)
+        x->inc[i] = -1;
     om_csv *c;
     om_status s = open_in(&c, dir, "person_year.csv", err);
     if (s)
@@ -239,6 +322,7 @@ static om_status pass1(ind *x, const char *dir, om_error *err)
         if ((s = py_row(x, c, ix, PY_CORE, &r, &linked, err)))
             break;
         x->sum.person_year_rows++;
+        om_csv_release(c);
         if (!linked) {
             x->sum.unlinked_person_year++;
             continue;
@@ -250,6 +334,8 @@ static om_status pass1(ind *x, const char *dir, om_error *err)
             break;
         }
         x->inc[k] = (int32_t)r.f[0];
+        if (!flags)
+            continue;
         uint8_t fl = 0;
         if (r.f[1] != INT64_MIN)
             fl |= 4 | (r.f[1] == 1 ? 1 : 0);
@@ -262,10 +348,36 @@ static om_status pass1(ind *x, const char *dir, om_error *err)
     return s;
 }
 
-static int cmp_i32(const void *a, const void *b)
+/* Hoare's FIND (quickselect, CACM 4(7) 1961, algorithm 65) with a
+ * median-of-three pivot: afterwards v[k] is the value a sort would put
+ * there, with nothing larger before it and nothing smaller after.  Linear
+ * on average, where sorting 12 M incomes per year took most of a second. */
+static void select_k(int32_t *v, size_t n, size_t k)
 {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+    while (lo < hi) {
+        int32_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+        int32_t piv = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        ptrdiff_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < piv)
+                i++;
+            while (v[j] > piv)
+                j--;
+            if (i <= j) {
+                int32_t t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        /* v[lo..j] <= piv <= v[i..hi], and v[j+1..i-1] == piv */
+        if (kk <= j)
+            hi = j;
+        else if (kk >= i)
+            lo = i;
+        else
+            return;
+    }
 }
 
 static om_status medians(ind *x, om_error *err)
@@ -283,9 +395,17 @@ static om_status medians(ind *x, om_error *err)
             x->median[y] = x->p20[y] = NAN;
             continue;
         }
-        qsort(v, k, sizeof *v, cmp_i32);
-        x->median[y] = k % 2 ? v[k / 2] : 0.5 * ((double)v[k / 2 - 1] + (double)v[k / 2]);
-        x->p20[y] = v[(size_t)(0.2 * (double)k)]; /* lowest quintile: income below this */
+        /* the order statistics a sort would give: v[h], the largest of
+         * v[0..h) and, inside that lower part, v[q] */
+        size_t h = k / 2, q = (size_t)(0.2 * (double)k);
+        select_k(v, k, h);
+        int32_t below = v[0];
+        for (size_t i = 1; i < h; i++)
+            below = v[i] > below ? v[i] : below;
+        x->median[y] = k % 2 ? v[h] : 0.5 * ((double)below + (double)v[h]);
+        if (q < h)
+            select_k(v, h, q);
+        x->p20[y] = v[q]; /* lowest quintile: income below this */
     }
     free(v);
     return OM_OK;
@@ -347,8 +467,10 @@ static om_status write_sei(ind *x, om_level level, FILE *out, om_error *err)
 static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
                                  om_error *err);
 
-/* Steps 1-3 of 4: persons, residence, person_year (first pass), medians. */
-static om_status load_all(ind *x, const char *dir, const om_progress *progress, om_error *err)
+/* Steps 1-3 of 4: persons, residence, person_year (first pass), medians;
+ * the SEI flags only when `flags`. */
+static om_status load_all(ind *x, const char *dir, bool flags, const om_progress *progress,
+                          om_error *err)
 {
     const char *what = "indicators";
     if (progress && progress->fn)
@@ -362,7 +484,7 @@ static om_status load_all(ind *x, const char *dir, const om_progress *progress, 
     if (!s) {
         if (progress && progress->fn)
             progress->fn(progress->user, what, 2, 4);
-        s = pass1(x, dir, err);
+        s = pass1(x, dir, flags, err);
     }
     if (!s)
         s = medians(x, err);
@@ -384,7 +506,11 @@ om_status om_synth_indicators(const char *dir, om_level level, bool barometer, F
         return s;
     x.geo = geo;
     const char *what = "indicators";
-    s = load_all(&x, dir, progress, err);
+    s = load_all(&x, dir, !barometer, progress, err);
+    if (!s && barometer) { /* the barometer needs only the medians of the incomes */
+        free(x.inc);
+        x.inc = NULL;
+    }
     if (!s) {
         if (progress && progress->fn)
             progress->fn(progress->user, what, 3, 4);
@@ -417,7 +543,7 @@ om_status om_sei_micro_load(om_sei_micro **out, const char *dir, const om_progre
     om_status s = om_geo_new_builtin(&m->geo, err);
     if (!s) {
         m->x.geo = m->geo;
-        s = load_all(&m->x, dir, progress, err);
+        s = load_all(&m->x, dir, true, progress, err);
     }
     if (sum)
         *sum = m->x.sum;
@@ -536,6 +662,85 @@ static size_t cell(int yi, int sex, int born, int band)
     return (((size_t)yi * 2 + (size_t)sex) * 2 + (size_t)born) * NB + (size_t)band;
 }
 
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static char *put_i64(char *p, int64_t v)
+{
+    char t[20];
+    int n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    if (v < 0)
+        *p++ = '-';
+    do
+        t[n++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    while (n)
+        *p++ = t[--n];
+    return p;
+}
+
+/* The rows of one area: every published (indicator, sex, age, born) group
+ * of a year is a sum of cube cells.  Rows are formatted by hand: fprintf
+ * with seven fields took a fifth of the run for the ~10 M rows. */
+static void write_area(FILE *out, om_level level, const char *code, int64_t (*blk)[NM])
+{
+    static const char *const sexes[3] = {"total", "man", "woman"};
+    static const char *const borns[3] = {"total", "sweden", "abroad"};
+    char line[256]; /* level, code and the fixed labels are short */
+    for (int yi = 0; yi < NY; yi++) {
+        char *head = put_str(line, om_level_name(level));
+        *head++ = ',';
+        head = put_str(head, code);
+        *head++ = ',';
+        head = put_i64(head, Y0 + yi);
+        *head++ = ',';
+        for (size_t ii = 0; ii < NIND; ii++) {
+            const indicator *in = &indicators[ii];
+            if (in->year && in->year != Y0 + yi)
+                continue;
+            for (int sx = 0; sx < 3; sx++)
+                for (int ag = 0; ag < (level == OM_LEVEL_REGSO ? 1 : in->nages); ag++)
+                    for (int bo = 0; bo < 3; bo++) {
+                        int64_t num = 0, den = 0;
+                        for (int s2 = 0; s2 < 2; s2++) {
+                            if (sx && s2 != sx - 1)
+                                continue;
+                            for (int b2 = 0; b2 < 2; b2++) {
+                                if (bo && b2 != bo - 1)
+                                    continue;
+                                for (int band = 0; band < NB; band++)
+                                    if (in->ages[ag].mask & (1u << band)) {
+                                        const int64_t *v = blk[cell(yi, s2, b2, band)];
+                                        num += v[in->num];
+                                        den += v[in->den];
+                                    }
+                            }
+                        }
+                        if (den == 0)
+                            continue;
+                        char *p = put_str(head, in->id);
+                        *p++ = ',';
+                        p = put_str(p, sexes[sx]);
+                        *p++ = ',';
+                        p = put_str(p, in->ages[ag].label);
+                        *p++ = ',';
+                        p = put_str(p, borns[bo]);
+                        *p++ = ',';
+                        p = put_i64(p, num);
+                        *p++ = ',';
+                        p = put_i64(p, den);
+                        *p++ = '\n';
+                        fwrite(line, 1, (size_t)(p - line), out);
+                    }
+        }
+    }
+}
+
 static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
                                  om_error *err)
 {
@@ -568,6 +773,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     while ((s = om_csv_next(c, &got, err)) == OM_OK && got) {
         if ((s = py_row(x, c, ix, PY_ALL, &r, &linked, err)))
             break;
+        om_csv_release(c);
         if (!linked)
             continue;
         int yi = r.y - Y0;
@@ -632,8 +838,6 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
                     cube[up[u] * CELLS_PER_AREA + k][mm] += cube[(size_t)a * CELLS_PER_AREA + k][mm];
     }
     om_format_write_header_required(om_format_find(OM_FORMAT_BAROMETER_INDICATORS), out, NULL);
-    static const char *const sexes[3] = {"total", "man", "woman"};
-    static const char *const borns[3] = {"total", "sweden", "abroad"};
     const om_level levels[4] = {OM_LEVEL_RIKET, OM_LEVEL_LAN, OM_LEVEL_KOMMUN, OM_LEVEL_REGSO};
     const size_t bases[4] = {base_r, base_l, base_k, 0};
     for (int li = 0; li < 4; li++) {
@@ -642,40 +846,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
             if (!used[bases[li] + (size_t)a])
                 continue;
             int64_t(*blk)[NM] = cube + (bases[li] + (size_t)a) * CELLS_PER_AREA;
-            const char *code = om_geo_code(g, levels[li], a);
-            for (int yi = 0; yi < NY; yi++)
-                for (size_t ii = 0; ii < NIND; ii++) {
-                    const indicator *in = &indicators[ii];
-                    if (in->year && in->year != Y0 + yi)
-                        continue;
-                    for (int sx = 0; sx < 3; sx++)
-                        for (int ag = 0; ag < (levels[li] == OM_LEVEL_REGSO ? 1 : in->nages); ag++)
-                            for (int bo = 0; bo < 3; bo++) {
-                                int64_t num = 0, den = 0;
-                                for (int s2 = 0; s2 < 2; s2++) {
-                                    if (sx && s2 != sx - 1)
-                                        continue;
-                                    for (int b2 = 0; b2 < 2; b2++) {
-                                        if (bo && b2 != bo - 1)
-                                            continue;
-                                        for (int band = 0; band < NB; band++)
-                                            if (in->ages[ag].mask & (1u << band)) {
-                                                const int64_t *v = blk[cell(yi, s2, b2, band)];
-                                                num += v[in->num];
-                                                den += v[in->den];
-                                            }
-                                    }
-                                }
-                                if (den == 0)
-                                    continue;
-                                fprintf(out, "%s,%s,%d,%s,%s,%s,%s,", om_level_name(levels[li]), code,
-                                        Y0 + yi, in->id, sexes[sx], in->ages[ag].label, borns[bo]);
-                                om_csv_write_i64(out, num);
-                                fputc(',', out);
-                                om_csv_write_i64(out, den);
-                                fputc('\n', out);
-                            }
-                }
+            write_area(out, levels[li], om_geo_code(g, levels[li], a), blk);
         }
     }
     free(cube);

@@ -681,6 +681,7 @@ static void test_barometer_isr(void **state)
     om_rates_free(r);
     om_outcomes_free(o);
     om_link_free(l);
+}
 
 /* om_codemap (DeSO/RegSO/ICD codes packed into two words): every string
  * of length 0..18 over a 3-letter alphabet with a NUL (to 5 characters,
