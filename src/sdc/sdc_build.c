@@ -326,17 +326,18 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
 }
 
 
-/* Room for one more constraint row in row_start (doubling). */
-static om_status reserve_row(om_sdc *s, size_t *caprow)
+/* Opens a constraint row (room in row_start, doubling) with its total
+ * cell as the first entry, coefficient +1: total - sum of parts = 0. */
+static om_status start_row(om_sdc *s, size_t *caprow, int32_t total)
 {
-    if (s->nrow + 2 <= *caprow)
-        return OM_OK;
-    size_t *rs = realloc(s->row_start, *caprow * 2 * sizeof *rs);
-    if (!rs)
-        return OM_ERR_NOMEM;
-    s->row_start = rs;
-    *caprow *= 2;
-    return OM_OK;
+    if (s->nrow + 2 > *caprow) {
+        size_t *rs = realloc(s->row_start, *caprow * 2 * sizeof *rs);
+        if (!rs)
+            return OM_ERR_NOMEM;
+        s->row_start = rs;
+        *caprow *= 2;
+    }
+    return add_row_entry(s, total, 1);
 }
 
 /* Inner coordinates to final ids (absent dimensions at the root), and the
@@ -562,9 +563,7 @@ static om_status build_constraints(om_sdc *s, om_error *err)
                 if (is_leaf(dm, x))
                     continue;
                 size_t base = g - (size_t)x * tb->stride[k];
-                if (reserve_row(s, &caprow) != OM_OK)
-                    return om_error_nomem(err);
-                if (add_row_entry(s, tb->grid2cell[g], 1) != OM_OK)
+                if (start_row(s, &caprow, tb->grid2cell[g]) != OM_OK)
                     return om_error_nomem(err);
                 for (int32_t c = dm->child_start[x]; c < dm->child_start[x + 1]; c++)
                     if (add_row_entry(s, tb->grid2cell[base + (size_t)dm->child[c] * tb->stride[k]], -1) != OM_OK)
@@ -579,9 +578,7 @@ static om_status build_constraints(om_sdc *s, om_error *err)
                 if (x < dm->ntree)
                     continue;
                 size_t base = g - (size_t)x * tb->stride[k];
-                if (reserve_row(s, &caprow) != OM_OK)
-                    return om_error_nomem(err);
-                if (add_row_entry(s, tb->grid2cell[g], 1) != OM_OK)
+                if (start_row(s, &caprow, tb->grid2cell[g]) != OM_OK)
                     return om_error_nomem(err);
                 for (int32_t m = 0; m < dm->ntree; m++)
                     for (int32_t e = dm->ingrp_start[m]; e < dm->ingrp_start[m + 1]; e++)
