@@ -18,6 +18,19 @@ static int cmp_code_idx(const void *a, const void *b)
     return strcmp(g_codes[x], g_codes[y]);
 }
 
+/* Resizes the array *pp (a T ** passed as void *, as om_grow takes it) to
+ * n elements of size bytes; false, the array unchanged, when out of memory. */
+static bool resize(void *pp, size_t n, size_t size)
+{
+    void *old;
+    memcpy(&old, pp, sizeof old);
+    void *p = realloc(old, n * size);
+    if (!p)
+        return false;
+    memcpy(pp, &p, sizeof p);
+    return true;
+}
+
 /* Prune to input codes and their ancestors, choose the root, sort codes
  * (root last), build children lists, depths and preorder numbering. */
 static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
@@ -213,27 +226,17 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
         return OM_OK;
     /* groupings: nodes ntree.. in order of first declaration */
     int32_t ntot = n + d->ngname;
-    char **code = realloc(d->code, (size_t)ntot * sizeof *code);
-    if (code)
-        d->code = code;
-    int32_t *pa = realloc(d->parent, (size_t)ntot * sizeof *pa);
-    if (pa)
-        d->parent = pa;
-    int32_t *de = realloc(d->depth, (size_t)ntot * sizeof *de);
-    if (de)
-        d->depth = de;
-    int32_t *pr = realloc(d->pre, (size_t)ntot * sizeof *pr);
-    if (pr)
-        d->pre = pr;
-    int32_t *sz = realloc(d->size, (size_t)ntot * sizeof *sz);
-    if (sz)
-        d->size = sz;
-    int32_t *cs = realloc(d->child_start, ((size_t)ntot + 1) * sizeof *cs);
-    if (cs)
-        d->child_start = cs;
+    /* each array is resized even when one before failed: what succeeded
+     * is kept and freed with the dimension */
+    bool ok = resize(&d->code, (size_t)ntot, sizeof *d->code);
+    ok &= resize(&d->parent, (size_t)ntot, sizeof *d->parent);
+    ok &= resize(&d->depth, (size_t)ntot, sizeof *d->depth);
+    ok &= resize(&d->pre, (size_t)ntot, sizeof *d->pre);
+    ok &= resize(&d->size, (size_t)ntot, sizeof *d->size);
+    ok &= resize(&d->child_start, (size_t)ntot + 1, sizeof *d->child_start);
     d->ingrp_start = calloc((size_t)n + 1, sizeof *d->ingrp_start);
     d->ingrp = malloc((d->ngm + 1) * sizeof *d->ingrp);
-    if (!code || !pa || !de || !pr || !sz || !cs || !d->ingrp_start || !d->ingrp)
+    if (!ok || !d->ingrp_start || !d->ingrp)
         return om_error_nomem(err);
     for (int32_t g = 0; g < d->ngname; g++) {
         int32_t x = n + g;
