@@ -48,18 +48,22 @@ static inline bool parse8(const char *s, uint64_t *out)
 #endif
 }
 
+/* The position after s's optional leading sign (0 or 1; len > 0), and
+ * whether it is '-'. */
+static size_t sign(const char *s, bool *neg)
+{
+    *neg = s[0] == '-';
+    return s[0] == '-' || s[0] == '+';
+}
+
 bool om_parse_i64(const char *s, size_t len, int64_t *out)
 {
-    size_t i = 0;
-    bool neg = false;
     if (len == 0)
         return false;
-    if (s[0] == '-' || s[0] == '+') {
-        neg = s[0] == '-';
-        i = 1;
-        if (len == 1)
-            return false;
-    }
+    bool neg;
+    size_t i = sign(s, &neg);
+    if (i == len)
+        return false;
     uint64_t v = 0;
     if (len - i <= 18) {
         /* at most 18 digits cannot overflow: no per-digit range check */
@@ -96,45 +100,46 @@ static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6, 
                                         1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+/* Takes the decimal digits from s[i] on into *mant while it holds fewer
+ * than 19 significant digits (*ndig; leading zeros do not count): the
+ * position after the digits, with *kept those taken and *lost those
+ * beyond. */
+static size_t digits(const char *s, size_t i, size_t len, uint64_t *mant, int *ndig, int *kept, int *lost)
+{
+    *kept = *lost = 0;
+    for (; i < len && (unsigned char)(s[i] - '0') <= 9; i++) {
+        if (*ndig < 19) {
+            *mant = *mant * 10 + (uint64_t)(s[i] - '0');
+            if (*mant)
+                (*ndig)++;
+            (*kept)++;
+        } else {
+            (*lost)++;
+        }
+    }
+    return i;
+}
+
 bool om_parse_double(const char *s, size_t len, double *out)
 {
-    size_t i = 0;
-    bool neg = false;
     if (len == 0)
         return false;
-    if (s[0] == '-' || s[0] == '+') {
-        neg = s[0] == '-';
-        i = 1;
-    }
+    bool neg;
+    size_t i = sign(s, &neg);
     uint64_t mant = 0;
-    int ndig = 0;       /* significant digits kept in mant */
-    int dropped = 0;    /* integer digits beyond 19 (scale up) */
-    int frac = 0;       /* fraction digits kept in mant */
-    bool any = false, inexact = false;
-    for (; i < len && (unsigned char)(s[i] - '0') <= 9; i++) {
-        any = true;
-        if (ndig < 19) {
-            mant = mant * 10 + (uint64_t)(s[i] - '0');
-            if (mant)
-                ndig++;
-        } else {
-            dropped++;
-            inexact = true;
-        }
-    }
+    int ndig = 0;    /* significant digits kept in mant */
+    int dropped = 0; /* integer digits beyond 19 (scale up) */
+    int frac = 0;    /* fraction digits kept in mant */
+    int whole, lost; /* integer digits kept (the scale needs only those dropped), fraction digits lost */
+    size_t j = digits(s, i, len, &mant, &ndig, &whole, &dropped);
+    bool any = j > i, inexact = dropped > 0;
+    i = j;
     if (i < len && s[i] == '.') {
         i++;
-        for (; i < len && (unsigned char)(s[i] - '0') <= 9; i++) {
-            any = true;
-            if (ndig < 19) {
-                mant = mant * 10 + (uint64_t)(s[i] - '0');
-                if (mant)
-                    ndig++;
-                frac++;
-            } else {
-                inexact = true;
-            }
-        }
+        j = digits(s, i, len, &mant, &ndig, &frac, &lost);
+        any |= j > i;
+        inexact |= lost > 0;
+        i = j;
     }
     if (!any)
         return false;

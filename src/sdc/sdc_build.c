@@ -18,6 +18,19 @@ static int cmp_code_idx(const void *a, const void *b)
     return strcmp(g_codes[x], g_codes[y]);
 }
 
+/* Resizes the array *pp (a T ** passed as void *, as om_grow takes it) to
+ * n elements of size bytes; false, the array unchanged, when out of memory. */
+static bool resize(void *pp, size_t n, size_t size)
+{
+    void *old;
+    memcpy(&old, pp, sizeof old);
+    void *p = realloc(old, n * size);
+    if (!p)
+        return false;
+    memcpy(pp, &p, sizeof p);
+    return true;
+}
+
 /* Prune to input codes and their ancestors, choose the root, sort codes
  * (root last), build children lists, depths and preorder numbering. */
 static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
@@ -213,27 +226,17 @@ static om_status dim_finalize(om_sdc *s, size_t di, om_error *err)
         return OM_OK;
     /* groupings: nodes ntree.. in order of first declaration */
     int32_t ntot = n + d->ngname;
-    char **code = realloc(d->code, (size_t)ntot * sizeof *code);
-    if (code)
-        d->code = code;
-    int32_t *pa = realloc(d->parent, (size_t)ntot * sizeof *pa);
-    if (pa)
-        d->parent = pa;
-    int32_t *de = realloc(d->depth, (size_t)ntot * sizeof *de);
-    if (de)
-        d->depth = de;
-    int32_t *pr = realloc(d->pre, (size_t)ntot * sizeof *pr);
-    if (pr)
-        d->pre = pr;
-    int32_t *sz = realloc(d->size, (size_t)ntot * sizeof *sz);
-    if (sz)
-        d->size = sz;
-    int32_t *cs = realloc(d->child_start, ((size_t)ntot + 1) * sizeof *cs);
-    if (cs)
-        d->child_start = cs;
+    /* each array is resized even when one before failed: what succeeded
+     * is kept and freed with the dimension */
+    bool ok = resize(&d->code, (size_t)ntot, sizeof *d->code);
+    ok &= resize(&d->parent, (size_t)ntot, sizeof *d->parent);
+    ok &= resize(&d->depth, (size_t)ntot, sizeof *d->depth);
+    ok &= resize(&d->pre, (size_t)ntot, sizeof *d->pre);
+    ok &= resize(&d->size, (size_t)ntot, sizeof *d->size);
+    ok &= resize(&d->child_start, (size_t)ntot + 1, sizeof *d->child_start);
     d->ingrp_start = calloc((size_t)n + 1, sizeof *d->ingrp_start);
     d->ingrp = malloc((d->ngm + 1) * sizeof *d->ingrp);
-    if (!code || !pa || !de || !pr || !sz || !cs || !d->ingrp_start || !d->ingrp)
+    if (!ok || !d->ingrp_start || !d->ingrp)
         return om_error_nomem(err);
     for (int32_t g = 0; g < d->ngname; g++) {
         int32_t x = n + g;
@@ -326,17 +329,18 @@ om_status om_sdc_build(om_sdc *s, om_error *err)
 }
 
 
-/* Room for one more constraint row in row_start (doubling). */
-static om_status reserve_row(om_sdc *s, size_t *caprow)
+/* Opens a constraint row (room in row_start, doubling) with its total
+ * cell as the first entry, coefficient +1: total - sum of parts = 0. */
+static om_status start_row(om_sdc *s, size_t *caprow, int32_t total)
 {
-    if (s->nrow + 2 <= *caprow)
-        return OM_OK;
-    size_t *rs = realloc(s->row_start, *caprow * 2 * sizeof *rs);
-    if (!rs)
-        return OM_ERR_NOMEM;
-    s->row_start = rs;
-    *caprow *= 2;
-    return OM_OK;
+    if (s->nrow + 2 > *caprow) {
+        size_t *rs = realloc(s->row_start, *caprow * 2 * sizeof *rs);
+        if (!rs)
+            return OM_ERR_NOMEM;
+        s->row_start = rs;
+        *caprow *= 2;
+    }
+    return add_row_entry(s, total, 1);
 }
 
 /* Inner coordinates to final ids (absent dimensions at the root), and the
@@ -562,9 +566,7 @@ static om_status build_constraints(om_sdc *s, om_error *err)
                 if (is_leaf(dm, x))
                     continue;
                 size_t base = g - (size_t)x * tb->stride[k];
-                if (reserve_row(s, &caprow) != OM_OK)
-                    return om_error_nomem(err);
-                if (add_row_entry(s, tb->grid2cell[g], 1) != OM_OK)
+                if (start_row(s, &caprow, tb->grid2cell[g]) != OM_OK)
                     return om_error_nomem(err);
                 for (int32_t c = dm->child_start[x]; c < dm->child_start[x + 1]; c++)
                     if (add_row_entry(s, tb->grid2cell[base + (size_t)dm->child[c] * tb->stride[k]], -1) != OM_OK)
@@ -579,9 +581,7 @@ static om_status build_constraints(om_sdc *s, om_error *err)
                 if (x < dm->ntree)
                     continue;
                 size_t base = g - (size_t)x * tb->stride[k];
-                if (reserve_row(s, &caprow) != OM_OK)
-                    return om_error_nomem(err);
-                if (add_row_entry(s, tb->grid2cell[g], 1) != OM_OK)
+                if (start_row(s, &caprow, tb->grid2cell[g]) != OM_OK)
                     return om_error_nomem(err);
                 for (int32_t m = 0; m < dm->ntree; m++)
                     for (int32_t e = dm->ingrp_start[m]; e < dm->ingrp_start[m + 1]; e++)

@@ -6,6 +6,8 @@
 #include "omrade/hash.h"
 #include "omrade/sdc.h"
 
+#include <glpk.h>
+
 #define SDC_MAX_DIMS 8
 #define SDC_MAX_TABLES 32
 
@@ -116,5 +118,50 @@ static inline bool sdc_suppressed(const om_sdc *s, size_t i)
 void om_sdc_relabel(om_sdc *s);
 
 void om_sdc_requirement(const om_sdc_rules *r, double x, double *up, double *down);
+
+/* ---------------------------------------------- GLPK (sdc_lp.c): the LPs
+ * of sdc_protect.c and sdc_lin.c */
+
+/* A constraint matrix in the triplet form glp_load_matrix takes: entries
+ * 1..q of ia (row), ja (column), ar (coefficient); GLPK's arrays are
+ * 1-based, so index 0 is unused. */
+typedef struct sdc_triplets {
+    int *ia, *ja;
+    double *ar;
+    size_t q;
+} sdc_triplets;
+
+/* Room for nz entries; false, with nothing held, when out of memory. */
+bool om_sdc_triplets_new(sdc_triplets *t, size_t nz);
+
+/* Appends the entry (row, col) = v (within the nz reserved). */
+static inline void sdc_triplet_add(sdc_triplets *t, int row, int col, double v)
+{
+    t->q++;
+    t->ia[t->q] = row;
+    t->ja[t->q] = col;
+    t->ar[t->q] = v;
+}
+
+/* Loads the entries, when there are any, as lp's constraint matrix. */
+void om_sdc_triplets_load(const sdc_triplets *t, glp_prob *lp);
+
+/* Frees the arrays (accepts a zeroed or already freed t). */
+void om_sdc_triplets_free(sdc_triplets *t);
+
+/* GLPK's default simplex parameters with its terminal output off: the
+ * library never prints. */
+glp_smcp om_sdc_simplex_parm(void);
+
+/* glp_simplex, run once more from an advanced basis when the basis it had
+ * was invalid, singular or ill-conditioned. */
+int om_sdc_simplex(glp_prob *lp, const glp_smcp *parm);
+
+/* One bound of the cell in column col (0-based): makes it the whole
+ * objective, maximised for dir 1 and minimised for 0 (*prev is the column
+ * that was, -1 none, and becomes col), and solves (om_sdc_simplex, counted in *solves).
+ * Returns GLPK's status, GLP_OPT or, maximising, GLP_UNBND; any other end
+ * sets *bad to the return code, or 1000 + the status. */
+int om_sdc_lp_bound(glp_prob *lp, const glp_smcp *parm, int *prev, int col, int dir, size_t *solves, int *bad);
 
 #endif

@@ -32,6 +32,7 @@
  * barometer uses lexicographic weights by geographic level, see
  * docs/barometer.md); INFINITY marks cells never to suppress. */
 #include "omrade/sdc.h"
+#include "sdc_internal.h"
 
 #include <assert.h>
 #include <glpk.h>
@@ -495,6 +496,13 @@ static bool components(const om_sdc_lin *m, comp_set *out)
     return ok;
 }
 
+/* Whether cell i's requirement in direction dir (1 up, 0 down) is shown
+ * (proof bit 2 or 1). */
+static bool shown(const om_sdc_lin *m, int32_t i, int dir)
+{
+    return m->proof[i] & (dir ? 2 : 1);
+}
+
 /* A vertex of an LP over the cells V is a feasible point: it shows each
  * requirement it reaches (proof bits 1 down, 2 up). */
 static void vertex_proves(om_sdc_lin *m, glp_prob *lp, const int32_t *V, size_t nv)
@@ -509,16 +517,6 @@ static void vertex_proves(om_sdc_lin *m, glp_prob *lp, const int32_t *V, size_t 
         if (y >= m->x[cj] + m->up[cj] - tj)
             m->proof[cj] |= 2;
     }
-}
-
-static int simplex(glp_prob *lp, const glp_smcp *parm)
-{
-    int ret = glp_simplex(lp, parm);
-    if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
-        glp_adv_basis(lp, 0);
-        ret = glp_simplex(lp, parm);
-    }
-    return ret;
 }
 
 /* Append to rows[0..*nr) every relation of cells[0..n) not there yet
@@ -569,9 +567,8 @@ static int audit_set(om_sdc_lin *m, const int32_t *V, size_t nv, int32_t *pos, i
     for (size_t k = 0; k < nr && !bad; k++)
         for (size_t f = m->rs[rows[k]]; f < m->rs[rows[k] + 1]; f++)
             nz += pos[m->rc[f]] >= 0;
-    int *ia = bad ? NULL : malloc((nz + 1) * sizeof *ia), *ja = bad ? NULL : malloc((nz + 1) * sizeof *ja);
-    double *ar = bad ? NULL : malloc((nz + 1) * sizeof *ar);
-    if (!bad && (!ia || !ja || !ar))
+    sdc_triplets mat = {0};
+    if (!bad && !om_sdc_triplets_new(&mat, nz))
         bad = -1;
     glp_prob *lp = NULL;
     if (!bad) {
@@ -586,35 +583,26 @@ static int audit_set(om_sdc_lin *m, const int32_t *V, size_t nv, int32_t *pos, i
         }
         if (nr)
             glp_add_rows(lp, (int)nr);
-        size_t q = 0;
         for (size_t k = 0; k < nr; k++) {
             double rhs = 0;
             for (size_t e = m->rs[rows[k]]; e < m->rs[rows[k] + 1]; e++) {
                 int32_t j = m->rc[e];
-                if (pos[j] >= 0) {
-                    q++;
-                    ia[q] = (int)k + 1;
-                    ja[q] = pos[j] + 1;
-                    ar[q] = m->rk[e];
-                } else
+                if (pos[j] >= 0)
+                    sdc_triplet_add(&mat, (int)k + 1, pos[j] + 1, m->rk[e]);
+                else
                     rhs -= m->rk[e] * m->x[j];
             }
             glp_set_row_bnds(lp, (int)k + 1, GLP_FX, rhs, rhs);
         }
-        if (q)
-            glp_load_matrix(lp, (int)q, ia, ja, ar);
+        om_sdc_triplets_load(&mat, lp);
     }
-    free(ia);
-    free(ja);
-    free(ar);
+    om_sdc_triplets_free(&mat);
     for (size_t k = 0; k < nr; k++)
         rowpos[rows[k]] = -1;
     free(rows);
     if (bad)
         goto out;
-    glp_smcp parm;
-    glp_init_smcp(&parm);
-    parm.msg_lev = GLP_MSG_OFF;
+    glp_smcp parm = om_sdc_simplex_parm();
     parm.presolve = GLP_OFF;
     glp_adv_basis(lp, 0);
     /* Batches first: one LP maximising the sum of every cell that still
@@ -631,7 +619,7 @@ static int audit_set(om_sdc_lin *m, const int32_t *V, size_t nv, int32_t *pos, i
         size_t want = 0;
         for (size_t k = 0; k < nv; k++) {
             int32_t i = V[k];
-            bool need = m->req[i] && !(m->proof[i] & (dir ? 2 : 1)) &&
+            bool need = m->req[i] && !shown(m, i, dir) &&
                         (uint32_t)(k * 2654435761u) % (uint32_t)g == (uint32_t)grp;
             double c = need ? 1.0 / (1 + m->x[i]) : 0;
             want += need;
@@ -643,7 +631,7 @@ static int audit_set(om_sdc_lin *m, const int32_t *V, size_t nv, int32_t *pos, i
         if (want < 2)
             continue;
         glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
-        int ret = simplex(lp, &parm);
+        int ret = om_sdc_simplex(lp, &parm);
         (*solves)++;
         if (ret != 0) {
             bad = ret;
@@ -674,18 +662,9 @@ static int audit_set(om_sdc_lin *m, const int32_t *V, size_t nv, int32_t *pos, i
         for (int dir = 0; dir < 2 && !bad; dir++) {
             if (m->proof[i] & (exact ? (dir ? 8 : 4) : (dir ? 2 : 1)))
                 continue;
-            if (prev >= 0)
-                glp_set_obj_coef(lp, prev + 1, 0);
-            glp_set_obj_coef(lp, (int)k + 1, 1);
-            prev = (int)k;
-            glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
-            int ret = simplex(lp, &parm);
-            (*solves)++;
-            int gs = glp_get_status(lp);
-            if (ret != 0 || (gs != GLP_OPT && !(dir && gs == GLP_UNBND))) {
-                bad = ret ? ret : 1000 + gs;
+            int gs = om_sdc_lp_bound(lp, &parm, &prev, (int)k, dir, solves, &bad);
+            if (bad)
                 break;
-            }
             double z = gs == GLP_UNBND ? INFINITY : glp_get_obj_val(lp);
             if (dir) {
                 if (exact) {
@@ -915,6 +894,21 @@ static bool repair(om_sdc_lin *m, int32_t p, int32_t *queue, uint8_t *inq)
     return true;
 }
 
+/* Row `row` (1-based) of a movement LP from relation rel: every cell of
+ * the relation inside the neighbourhood (pos >= 0) moves up by column
+ * 2 pos + 1 and down by column 2 pos + 2, so the relation's coefficient
+ * enters with + and -; cells outside do not move. */
+static void move_row(const om_sdc_lin *m, int32_t rel, int row, const int32_t *pos, sdc_triplets *mat)
+{
+    for (size_t f = m->rs[rel]; f < m->rs[rel + 1]; f++) {
+        int col = pos[m->rc[f]];
+        if (col < 0)
+            continue;
+        sdc_triplet_add(mat, row, 2 * col + 1, m->rk[f]);
+        sdc_triplet_add(mat, row, 2 * col + 2, -m->rk[f]);
+    }
+}
+
 /* Repair by linear programming (Fischetti & Salazar-González 2001, the
  * incremental step of their protection model): find the cheapest movement
  * y of the cells around p, every relation kept, every cell within its
@@ -998,9 +992,8 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_
     size_t nz = 0;
     for (size_t k = 0; k < nr; k++)
         nz += 2 * (m->rs[R[k] + 1] - m->rs[R[k]]);
-    int *ia = rc ? NULL : malloc((nz + 1) * sizeof *ia), *ja = rc ? NULL : malloc((nz + 1) * sizeof *ja);
-    double *ar = rc ? NULL : malloc((nz + 1) * sizeof *ar);
-    if (!rc && (!ia || !ja || !ar))
+    sdc_triplets mat = {0};
+    if (!rc && !om_sdc_triplets_new(&mat, nz))
         rc = -1;
     if (rc == 0 && nr > 0) {
         glp_prob *lp = glp_create_prob();
@@ -1030,29 +1023,12 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_
             glp_set_obj_coef(lp, dn, isfinite(w) ? w : 0);
         }
         glp_add_rows(lp, (int)nr);
-        size_t q = 0;
         for (size_t k = 0; k < nr; k++) {
-            double rhs = 0;
-            for (size_t f = m->rs[R[k]]; f < m->rs[R[k] + 1]; f++) {
-                int32_t j = m->rc[f];
-                int col = pos[j];
-                if (col < 0)
-                    continue; /* outside the neighbourhood: does not move */
-                q++;
-                ia[q] = (int)k + 1;
-                ja[q] = 2 * col + 1;
-                ar[q] = m->rk[f];
-                q++;
-                ia[q] = (int)k + 1;
-                ja[q] = 2 * col + 2;
-                ar[q] = -m->rk[f];
-            }
-            glp_set_row_bnds(lp, (int)k + 1, GLP_FX, rhs, rhs);
+            move_row(m, R[k], (int)k + 1, pos, &mat);
+            glp_set_row_bnds(lp, (int)k + 1, GLP_FX, 0, 0);
         }
-        glp_load_matrix(lp, (int)q, ia, ja, ar);
-        glp_smcp parm;
-        glp_init_smcp(&parm);
-        parm.msg_lev = GLP_MSG_OFF;
+        om_sdc_triplets_load(&mat, lp);
+        glp_smcp parm = om_sdc_simplex_parm();
         parm.presolve = GLP_ON;
         int ret = glp_simplex(lp, &parm);
         (*solves)++;
@@ -1074,9 +1050,7 @@ static int repair_lp(om_sdc_lin *m, int32_t p, int dir, size_t cap, const int32_
         }
         glp_delete_prob(lp);
     }
-    free(ia);
-    free(ja);
-    free(ar);
+    om_sdc_triplets_free(&mat);
     for (size_t k = 0; k < ns; k++)
         pos[S[k]] = -1;
     for (size_t k = 0; k < nr; k++)
@@ -1161,12 +1135,8 @@ static int rs_open(om_sdc_lin *m, rsess *r, const int32_t *set, size_t n, const 
             for (size_t f = m->rs[row]; f < m->rs[row + 1]; f++)
                 nz += 2 * (pos[m->rc[f]] >= 0);
         }
-    int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
-    double *ar = malloc((nz + 1) * sizeof *ar);
-    if (!ia || !ja || !ar) {
-        free(ia);
-        free(ja);
-        free(ar);
+    sdc_triplets mat;
+    if (!om_sdc_triplets_new(&mat, nz)) {
         rs_close(r, pos, rowpos);
         return -1;
     }
@@ -1177,32 +1147,14 @@ static int rs_open(om_sdc_lin *m, rsess *r, const int32_t *set, size_t n, const 
         rs_col_bounds(m, r->lp, k, r->S[k]);
     if (r->nr)
         glp_add_rows(r->lp, (int)r->nr);
-    size_t q = 0;
     for (size_t k = 0; k < r->nr; k++) {
-        for (size_t f = m->rs[r->R[k]]; f < m->rs[r->R[k] + 1]; f++) {
-            int col = pos[m->rc[f]];
-            if (col < 0)
-                continue; /* outside the neighbourhood: does not move */
-            q++;
-            ia[q] = (int)k + 1;
-            ja[q] = 2 * col + 1;
-            ar[q] = m->rk[f];
-            q++;
-            ia[q] = (int)k + 1;
-            ja[q] = 2 * col + 2;
-            ar[q] = -m->rk[f];
-        }
+        move_row(m, r->R[k], (int)k + 1, pos, &mat);
         glp_set_row_bnds(r->lp, (int)k + 1, GLP_FX, 0, 0);
     }
-    if (q)
-        glp_load_matrix(r->lp, (int)q, ia, ja, ar);
-    free(ia);
-    free(ja);
-    free(ar);
+    om_sdc_triplets_load(&mat, r->lp);
+    om_sdc_triplets_free(&mat);
     glp_adv_basis(r->lp, 0);
-    glp_smcp parm;
-    glp_init_smcp(&parm);
-    parm.msg_lev = GLP_MSG_OFF;
+    glp_smcp parm = om_sdc_simplex_parm();
     int ret = glp_simplex(r->lp, &parm); /* y = 0 is optimal: a cheap start */
     return ret == 0 ? 0 : -1;
 }
@@ -1220,9 +1172,7 @@ static int rs_try(om_sdc_lin *m, rsess *r, int32_t p, int dir, const int32_t *po
     int up = 2 * k + 1, dn = 2 * k + 2;
     glp_set_col_bnds(r->lp, up, GLP_FX, dir ? need : 0, dir ? need : 0);
     glp_set_col_bnds(r->lp, dn, GLP_FX, dir ? 0 : need, dir ? 0 : need);
-    glp_smcp parm;
-    glp_init_smcp(&parm);
-    parm.msg_lev = GLP_MSG_OFF;
+    glp_smcp parm = om_sdc_simplex_parm();
     parm.meth = GLP_DUALP;
     int ret = glp_simplex(r->lp, &parm);
     if (ret != 0) {
@@ -1251,28 +1201,41 @@ static int rs_try(om_sdc_lin *m, rsess *r, int32_t p, int dir, const int32_t *po
     return rc;
 }
 
+/* Tries to show the open requirements of failing cell i (both
+ * directions) by the session r's LP or, with r NULL, by a repair LP of its
+ * own: 1 both shown (i fails no more), 0 not, -1 GLPK failed. */
+static int fix_cell(om_sdc_lin *m, rsess *r, int32_t i, int32_t *pos, int32_t *rowpos, size_t *solves)
+{
+    bool fixed = true;
+    for (int dir = 0; dir < 2; dir++) {
+        if (shown(m, i, dir))
+            continue;
+        int rc = r ? rs_try(m, r, i, dir, pos, solves)
+                   : repair_lp(m, i, dir, 1500, NULL, 0, NULL, 0, pos, rowpos, solves);
+        if (rc < 0)
+            return -1;
+        fixed &= rc == 1;
+    }
+    if (!fixed)
+        return 0;
+    m->fails[i] = 0;
+    m->dirty[i] = 1;
+    return 1;
+}
+
 /* Fix what the session can of the failing cells among cells[0..n). */
-static om_status rs_fix(om_sdc_lin *m, rsess *r, const int32_t *cells, size_t n, const int32_t *pos, bool *progress,
+static om_status rs_fix(om_sdc_lin *m, rsess *r, const int32_t *cells, size_t n, int32_t *pos, bool *progress,
                         size_t *solves, om_error *err)
 {
     for (size_t q = 0; q < n; q++) {
         int32_t i = cells[q];
         if (!m->fails[i])
             continue;
-        bool fixed = true;
-        for (int dir = 0; dir < 2; dir++) {
-            if (m->proof[i] & (dir ? 2 : 1))
-                continue;
-            int rc = rs_try(m, r, i, dir, pos, solves);
-            if (rc < 0)
-                return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
-            fixed &= rc == 1;
-        }
-        if (fixed) {
-            m->fails[i] = 0;
-            m->dirty[i] = 1;
+        int rc = fix_cell(m, r, i, pos, NULL, solves);
+        if (rc < 0)
+            return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
+        if (rc)
             *progress = true;
-        }
     }
     return OM_OK;
 }
@@ -1434,20 +1397,12 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
             int32_t i = fail_list[q];
             if (!m->fails[i])
                 continue;
-            bool fixed = true;
-            for (int dir = 0; dir < 2; dir++) {
-                if (m->proof[i] & (dir ? 2 : 1))
-                    continue;
-                int rc = repair_lp(m, i, dir, 1500, NULL, 0, NULL, 0, rpos, rrow, &sum->lp_solves);
-                if (rc < 0)
-                    s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
-                fixed &= rc == 1;
-            }
-            if (fixed) {
-                m->fails[i] = 0;
-                m->dirty[i] = 1;
+            int rc = fix_cell(m, NULL, i, rpos, rrow, &sum->lp_solves);
+            if (rc < 0)
+                s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
+            else if (rc)
                 progress = true;
-            } else
+            else
                 progress |= repair(m, i, queue, inq);
         }
         if (s != OM_OK)

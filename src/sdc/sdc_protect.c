@@ -525,17 +525,12 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
             }
         for (size_t k = 0; k < nr; k++)
             rowmark[rows[k]] = 0;
-    int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
-        double *ar = malloc((nz + 1) * sizeof *ar);
-        glp_prob *lp = glp_create_prob();
-        if (!ia || !ja || !ar) {
-            free(ia);
-            free(ja);
-            free(ar);
-            glp_delete_prob(lp);
+        sdc_triplets mat;
+        if (!om_sdc_triplets_new(&mat, nz)) {
             st = om_error_nomem(err);
             break;
         }
+        glp_prob *lp = glp_create_prob();
         glp_set_obj_dir(lp, GLP_MIN);
         glp_add_cols(lp, (int)(2 * n));
         for (size_t k = 0; k < n; k++) {
@@ -559,7 +554,6 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
         }
         if (nr)
             glp_add_rows(lp, (int)nr);
-        size_t q = 0;
         int row = 0;
         for (size_t rr = 0; rr < nr; rr++) {
             int32_t r = rows[rr];
@@ -572,24 +566,13 @@ static om_status protect_lp(om_sdc *s, size_t i, int dir, double t, int32_t *loc
                         any = true;
                     }
                     int32_t k = local[s->row_cell[e]];
-                    q++;
-                    ia[q] = row;
-                    ja[q] = 2 * k + 1;
-                    ar[q] = s->row_coef[e];
-                    q++;
-                    ia[q] = row;
-                    ja[q] = 2 * k + 2;
-                    ar[q] = -s->row_coef[e];
+                    sdc_triplet_add(&mat, row, 2 * k + 1, s->row_coef[e]);
+                    sdc_triplet_add(&mat, row, 2 * k + 2, -s->row_coef[e]);
                 }
         }
-        if (q)
-            glp_load_matrix(lp, (int)q, ia, ja, ar);
-        free(ia);
-        free(ja);
-        free(ar);
-        glp_smcp parm;
-        glp_init_smcp(&parm);
-        parm.msg_lev = GLP_MSG_OFF;
+        om_sdc_triplets_load(&mat, lp);
+        om_sdc_triplets_free(&mat);
+        glp_smcp parm = om_sdc_simplex_parm();
         parm.presolve = GLP_ON;
         int ret = glp_simplex(lp, &parm);
         if (ret == 0 && glp_get_status(lp) == GLP_OPT) {
@@ -682,16 +665,14 @@ static int audit_component(audit_job *J, size_t c, size_t *solves)
     for (size_t k = 0; k < nr; k++)
         for (size_t e = s->row_start[rl[k]]; e < s->row_start[rl[k] + 1]; e++)
             nz += sdc_suppressed(s, (size_t)s->row_cell[e]);
-    int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
-    double *ar = malloc((nz + 1) * sizeof *ar);
+    sdc_triplets mat = {0};
+    bool have_mat = om_sdc_triplets_new(&mat, nz);
     /* per cell: bit 1 lower known exactly, 2 upper known exactly,
      * 4 lower requirement proven, 8 upper requirement proven */
     uint8_t *known = calloc(nc, 1);
     double *need_lo = malloc(nc * sizeof *need_lo), *need_hi = malloc(nc * sizeof *need_hi);
-    if (!ia || !ja || !ar || !known || !need_lo || !need_hi) {
-        free(ia);
-        free(ja);
-        free(ar);
+    if (!have_mat || !known || !need_lo || !need_hi) {
+        om_sdc_triplets_free(&mat);
         free(known);
         free(need_lo);
         free(need_hi);
@@ -712,29 +693,21 @@ static int audit_component(audit_job *J, size_t c, size_t *solves)
         }
     }
     glp_add_rows(lp, (int)nr);
-    size_t q = 0;
     for (size_t k = 0; k < nr; k++) {
         double rhs = 0;
         for (size_t e = s->row_start[rl[k]]; e < s->row_start[rl[k] + 1]; e++) {
             int32_t j = s->row_cell[e];
             if (sdc_suppressed(s, (size_t)j)) {
-                q++;
-                ia[q] = (int)k + 1;
-                ja[q] = J->local[j] + 1;
-                ar[q] = s->row_coef[e];
+                sdc_triplet_add(&mat, (int)k + 1, J->local[j] + 1, s->row_coef[e]);
             } else {
                 rhs -= s->row_coef[e] * s->value[j];
             }
         }
         glp_set_row_bnds(lp, (int)k + 1, GLP_FX, rhs, rhs);
     }
-    glp_load_matrix(lp, (int)q, ia, ja, ar);
-    free(ia);
-    free(ja);
-    free(ar);
-    glp_smcp parm;
-    glp_init_smcp(&parm);
-    parm.msg_lev = GLP_MSG_OFF;
+    om_sdc_triplets_load(&mat, lp);
+    om_sdc_triplets_free(&mat);
+    glp_smcp parm = om_sdc_simplex_parm();
     parm.presolve = GLP_OFF;
     glp_adv_basis(lp, 0);
     int bad = 0, prev = -1;
@@ -746,22 +719,9 @@ static int audit_component(audit_job *J, size_t c, size_t *solves)
         for (int dir = 0; dir < 2 && !bad; dir++) {
             if (J->full ? (known[k] & (dir ? 2 : 1)) : (known[k] & (dir ? 10 : 5)))
                 continue;
-            if (prev >= 0)
-                glp_set_obj_coef(lp, prev + 1, 0);
-            glp_set_obj_coef(lp, (int)k + 1, 1);
-            prev = (int)k;
-            glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
-            int ret = glp_simplex(lp, &parm);
-            if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
-                glp_adv_basis(lp, 0);
-                ret = glp_simplex(lp, &parm);
-            }
-            (*solves)++;
-            int gs = glp_get_status(lp);
-            if (ret != 0 || (gs != GLP_OPT && !(dir && gs == GLP_UNBND))) {
-                bad = ret ? ret : 1000 + gs;
+            int gs = om_sdc_lp_bound(lp, &parm, &prev, (int)k, dir, solves, &bad);
+            if (bad)
                 break;
-            }
             if (dir) {
                 s->upper[i] = gs == GLP_UNBND ? INFINITY : glp_get_obj_val(lp);
                 known[k] |= 2;
@@ -1061,46 +1021,35 @@ om_status om_sdc_audit_naive(om_sdc *s, size_t max_cells, size_t *done, om_error
             size_t nz = 0;
             for (size_t e = 0; e < s->nnz; e++)
                 nz += local[s->row_cell[e]] >= 0;
-            int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
-            double *ar = malloc((nz + 1) * sizeof *ar);
-            if (!ia || !ja || !ar) {
-                free(ia);
-                free(ja);
-                free(ar);
+            sdc_triplets mat;
+            if (!om_sdc_triplets_new(&mat, nz)) {
                 glp_delete_prob(lp);
                 st = om_error_nomem(err);
                 break;
             }
-            size_t q = 0;
             int row = 0;
             for (size_t r = 0; r < s->nrow; r++) {
                 double rhs = 0;
-                size_t q0 = q;
+                size_t q0 = mat.q;
                 for (size_t e = s->row_start[r]; e < s->row_start[r + 1]; e++) {
                     int32_t j = s->row_cell[e];
-                    if (local[j] >= 0) {
-                        q++;
-                        ja[q] = local[j] + 1;
-                        ar[q] = s->row_coef[e];
-                    } else
+                    if (local[j] >= 0)
+                        sdc_triplet_add(&mat, 0, local[j] + 1, s->row_coef[e]); /* row set below */
+                    else
                         rhs -= s->row_coef[e] * s->value[j];
                 }
-                if (q == q0)
+                if (mat.q == q0)
                     continue;
                 row = glp_add_rows(lp, 1);
-                for (size_t k = q0 + 1; k <= q; k++)
-                    ia[k] = row;
+                for (size_t k = q0 + 1; k <= mat.q; k++)
+                    mat.ia[k] = row;
                 glp_set_row_bnds(lp, row, GLP_FX, rhs, rhs);
             }
-            glp_load_matrix(lp, (int)q, ia, ja, ar);
-            free(ia);
-            free(ja);
-            free(ar);
+            om_sdc_triplets_load(&mat, lp);
+            om_sdc_triplets_free(&mat);
             glp_set_obj_coef(lp, local[i] + 1, 1);
             glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
-            glp_smcp parm;
-            glp_init_smcp(&parm);
-            parm.msg_lev = GLP_MSG_OFF;
+            glp_smcp parm = om_sdc_simplex_parm();
             parm.presolve = GLP_ON;
             int ret = glp_simplex(lp, &parm);
             if (ret != 0 && ret != GLP_ENODFS)

@@ -117,6 +117,20 @@ static om_status need_fields(const om_csv *c, const int *idx, int n, om_error *e
     return OM_OK;
 }
 
+om_status om_seg__next_record(om_csv *c, const int *idx, int n, bool *got, size_t *start, om_error *err)
+{
+    for (;;) {
+        size_t at = om_csv_offset(c);
+        om_status s = om_csv_next(c, got, err);
+        if (s != OM_OK || !*got)
+            return s;
+        if (start)
+            *start = at;
+        if (!blank(c))
+            return need_fields(c, idx, n, err);
+    }
+}
+
 static om_status get_year(const om_csv *c, int col, int *year, om_error *err)
 {
     int64_t v;
@@ -130,6 +144,19 @@ static om_status get_year(const om_csv *c, int col, int *year, om_error *err)
     }
     *year = (int)v;
     return OM_OK;
+}
+
+/* The next record of a person file: lopnr at idx[0], year at idx[1]
+ * (with check, also the fields up to idx[2]); *got false at the end. */
+static om_status next_person(om_csv *c, const int *idx, bool check, bool *got, int64_t *lop, int *year,
+                             om_error *err)
+{
+    om_status s = om_seg__next_record(c, idx, check ? 3 : 0, got, NULL, err);
+    if (s != OM_OK || !*got)
+        return s;
+    if ((s = om_csv_i64(c, (size_t)idx[0], lop, err)) != OM_OK)
+        return s;
+    return get_year(c, idx[1], year, err);
 }
 
 om_status om_seg_panel_read_counts(om_seg_panel *p, const char *path, om_seg_load_report *rep,
@@ -148,14 +175,10 @@ om_status om_seg_panel_read_counts(om_seg_panel *p, const char *path, om_seg_loa
     idx[6] = om_csv_col(c, "year");
     for (;;) {
         bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK)
+        if ((s = om_seg__next_record(c, idx, 7, &got, NULL, err)) != OM_OK)
             goto done;
         if (!got)
             break;
-        if (blank(c))
-            continue;
-        if ((s = need_fields(c, idx, 7, err)) != OM_OK)
-            goto done;
         rep->rows++;
         int year = 0;
         if (idx[6] >= 0 && (s = get_year(c, idx[6], &year, err)) != OM_OK)
@@ -240,6 +263,9 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
     size_t np = 0;
     int idx[3];
     om_status s;
+    bool got;
+    int64_t lop;
+    int year;
     if (p->nd > 32000)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected at most 32000 DeSO in the registry, found %d", (int)p->nd);
@@ -255,21 +281,7 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
         s = om_error_nomem(err);
         goto done;
     }
-    for (;;) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK)
-            goto done;
-        if (!got)
-            break;
-        if (blank(c))
-            continue;
-        if ((s = need_fields(c, idx, 3, err)) != OM_OK)
-            goto done;
-        int64_t lop;
-        int year;
-        if ((s = om_csv_i64(c, (size_t)idx[0], &lop, err)) != OM_OK ||
-            (s = get_year(c, idx[1], &year, err)) != OM_OK)
-            goto done;
+    while ((s = next_person(c, idx, true, &got, &lop, &year, err)) == OM_OK && got) {
         uint32_t got_idx;
         if (om_u64map_put_new(pmap, (uint64_t)lop, (uint32_t)np, &got_idx) != OM_OK) {
             s = om_error_nomem(err);
@@ -292,6 +304,8 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
             goto done;
         }
     }
+    if (s != OM_OK)
+        goto done;
     if (np == 0) {
         s = om_error_set(err, OM_ERR_INPUT, om_csv_name(c), 2, 1,
                          "expected at least one residence row, found none");
@@ -314,19 +328,7 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
     if ((s = om_csv_open(&c, residence, NULL, err)) != OM_OK ||
         (s = om_csv_read_header(c, err)) != OM_OK)
         goto done;
-    for (;;) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK)
-            goto done;
-        if (!got)
-            break;
-        if (blank(c))
-            continue;
-        int64_t lop;
-        int year;
-        if ((s = om_csv_i64(c, (size_t)idx[0], &lop, err)) != OM_OK ||
-            (s = get_year(c, idx[1], &year, err)) != OM_OK)
-            goto done;
+    while ((s = next_person(c, idx, false, &got, &lop, &year, err)) == OM_OK && got) {
         uint32_t pi = 0;
         (void)om_u64map_get(pmap, (uint64_t)lop, &pi);
         om_field fd = om_csv_field(c, (size_t)idx[2]);
@@ -343,6 +345,8 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
             *slot = (int16_t)d;
         }
     }
+    if (s != OM_OK)
+        goto done;
     om_csv_free(c);
     c = NULL;
 
@@ -353,22 +357,8 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
     if ((s = om_csv_read_header(c, err)) != OM_OK ||
         (s = om_csv_require(c, pcols, 3, idx, err)) != OM_OK)
         goto done;
-    for (;;) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK)
-            goto done;
-        if (!got)
-            break;
-        if (blank(c))
-            continue;
-        if ((s = need_fields(c, idx, 3, err)) != OM_OK)
-            goto done;
+    while ((s = next_person(c, idx, true, &got, &lop, &year, err)) == OM_OK && got) {
         rep->rows++;
-        int64_t lop;
-        int year;
-        if ((s = om_csv_i64(c, (size_t)idx[0], &lop, err)) != OM_OK ||
-            (s = get_year(c, idx[1], &year, err)) != OM_OK)
-            goto done;
         uint32_t pi;
         if (!om_u64map_get(pmap, (uint64_t)lop, &pi) || year < ymin || year > ymax) {
             rep->no_residence++;
@@ -396,6 +386,8 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
             goto done;
         }
     }
+    if (s != OM_OK)
+        goto done;
 
     /* per year: national limits, then counts */
     for (size_t yo = 0; yo < ny; yo++) {

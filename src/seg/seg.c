@@ -63,6 +63,16 @@ static double pair_abs_sum(gcell *c, size_t n)
     return 2 * acc;
 }
 
+/* A unit's total over its K group counts (summed in order, as every index
+ * here sums them). */
+static double row_total(const double *r, int32_t K)
+{
+    double t = 0;
+    for (int32_t k = 0; k < K; k++)
+        t += r[k];
+    return t;
+}
+
 void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32_t n_groups,
                      gcell *work, double *colsum, om_seg_index *o)
 {
@@ -106,9 +116,7 @@ void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32
         double iso = 0, exp_ = 0;
         for (int32_t i = 0; i < n_units; i++) {
             const double *r = counts + (size_t)i * stride;
-            double t = 0;
-            for (int32_t k = 0; k < K; k++)
-                t += r[k];
+            double t = row_total(r, K);
             if (t > 0 && r[0] > 0) {
                 iso += (r[0] / colsum[0]) * (r[0] / t);
                 exp_ += (r[0] / colsum[0]) * ((t - r[0]) / t);
@@ -123,9 +131,7 @@ void om_seg__indices(const double *counts, size_t stride, int32_t n_units, int32
     double dsum = 0, msum = 0;
     for (int32_t i = 0; i < n_units; i++) {
         const double *r = counts + (size_t)i * stride;
-        double t = 0;
-        for (int32_t k = 0; k < K; k++)
-            t += r[k];
+        double t = row_total(r, K);
         if (t <= 0)
             continue;
         if (K == 2) {
@@ -260,9 +266,7 @@ om_status om_seg_decompose(const double *counts, int32_t n_units, int32_t n_grou
         for (int32_t i = 0; i < n_units; i++) {
             const double *r = counts + (size_t)i * K;
             const double *a = agg + (size_t)super_of[i] * K;
-            double t = 0;
-            for (size_t k = 0; k < K; k++)
-                t += r[k];
+            double t = row_total(r, (int32_t)K);
             for (size_t k = 0; k < K; k++)
                 if (r[k] > 0) {
                     mt += r[k] * log(r[k] * T / (t * col[k]));

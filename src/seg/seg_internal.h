@@ -2,6 +2,7 @@
 #ifndef OMRADE_SEG_INTERNAL_H
 #define OMRADE_SEG_INTERNAL_H
 
+#include "omrade/csv.h"
 #include "omrade/seg.h"
 
 typedef struct gcell {
@@ -28,5 +29,11 @@ void om_seg__summarise(double *reps, int R, double conf, double value, double bo
                        om_seg_boot *out);
 /* Quickselect: x[k] becomes the k-th smallest of x[lo..hi] (seg.c). */
 void om_seg__select_kth(double *x, size_t lo, size_t hi, size_t k);
+
+/* The seg readers' loop head: reads c's next record that is not a blank
+ * line (*got false at the end) and checks that it has the fields
+ * idx[0..n) (an optional column that is absent is -1; n 0 checks none);
+ * *start (when not NULL) is the record's byte offset, for om_csv_fail_at. */
+om_status om_seg__next_record(om_csv *c, const int *idx, int n, bool *got, size_t *start, om_error *err);
 
 #endif

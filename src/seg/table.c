@@ -6,6 +6,7 @@
  * distinct units and groups cannot demand unbounded memory. */
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/seg.h"
+#include "seg_internal.h"
 
 #include "omrade/csv.h"
 #include "omrade/hash.h"
@@ -81,10 +82,6 @@ static om_status read_table(om_seg_table **out, om_csv *c, om_error *err)
     int idx[3];
     if ((s = om_csv_require(c, cols, 3, idx, err)) != OM_OK)
         return s;
-    size_t need = 0;
-    for (int k = 0; k < 3; k++)
-        if ((size_t)idx[k] + 1 > need)
-            need = (size_t)idx[k] + 1;
     om_seg_table *t = calloc(1, sizeof *t);
     trip *tr = NULL;
     size_t ntr = 0, cap = 0;
@@ -94,19 +91,12 @@ static om_status read_table(om_seg_table **out, om_csv *c, om_error *err)
         goto fail;
     }
     for (;;) {
-        size_t off = om_csv_offset(c);
+        size_t off;
         bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK)
+        if ((s = om_seg__next_record(c, idx, 3, &got, &off, err)) != OM_OK)
             goto fail;
         if (!got)
             break;
-        if (om_csv_nfields(c) == 1 && om_csv_field(c, 0).len == 0)
-            continue; /* blank line */
-        if (om_csv_nfields(c) < need) {
-            s = om_csv_fail(c, om_csv_nfields(c), err, "expected %zu fields, found %zu", need,
-                            om_csv_nfields(c));
-            goto fail;
-        }
         om_field fu = om_csv_field(c, (size_t)idx[0]), fg = om_csv_field(c, (size_t)idx[1]);
         if (fu.len == 0) {
             s = om_csv_fail(c, (size_t)idx[0], err, "expected a unit name, found an empty field");
@@ -233,21 +223,13 @@ om_status om_seg_table_read_super(const om_seg_table *t, const char *path, int32
     int idx[2];
     if ((s = om_csv_require(c, cols, 2, idx, err)) != OM_OK)
         goto done;
-    size_t need = (size_t)(idx[0] > idx[1] ? idx[0] : idx[1]) + 1;
     int32_t ns = 0;
     for (;;) {
         bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK)
+        if ((s = om_seg__next_record(c, idx, 2, &got, NULL, err)) != OM_OK)
             goto done;
         if (!got)
             break;
-        if (om_csv_nfields(c) == 1 && om_csv_field(c, 0).len == 0)
-            continue;
-        if (om_csv_nfields(c) < need) {
-            s = om_csv_fail(c, om_csv_nfields(c), err, "expected %zu fields, found %zu", need,
-                            om_csv_nfields(c));
-            goto done;
-        }
         om_field fu = om_csv_field(c, (size_t)idx[0]), fs = om_csv_field(c, (size_t)idx[1]);
         if (fs.len == 0) {
             s = om_csv_fail(c, (size_t)idx[1], err,

@@ -7,9 +7,11 @@
 #include "omrade/formats.h"
 #include "omrade/csv.h"
 #include "omrade/sei.h"
+#include "sei_internal.h"
 
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,14 +73,7 @@ void om_types_free(om_types *t)
  * of memory. */
 static tyear *get_year(om_types *t, int32_t year)
 {
-    size_t lo = 0, hi = t->ny;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->years[mid].year < year)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = om_sei__year_pos(t->years, t->ny, sizeof *t->years, offsetof(tyear, year), year);
     if (lo < t->ny && t->years[lo].year == year)
         return &t->years[lo];
     if (t->ny == t->cap &&
@@ -185,6 +180,48 @@ om_status om_types_set_population(om_types *t, int32_t regso, int32_t year, int6
     return OM_OK;
 }
 
+/* -------------------------------------- fields shared with typesfile.c */
+
+int32_t om_sei__regso_at(const om_csv *c, size_t col, const om_geo *g)
+{
+    om_field a = om_csv_field(c, col);
+    om_level lv = OM_LEVEL_NONE;
+    int32_t r = om_geo_resolve(g, a.ptr, a.len, &lv);
+    return r >= 0 && lv == OM_LEVEL_REGSO ? r : -1;
+}
+
+om_status om_sei__regso_fail(const om_csv *c, size_t col, const om_geo *g, om_error *err)
+{
+    om_field a = om_csv_field(c, col);
+    return om_csv_fail(c, col, err, "expected a RegSO code or 'Kommun (RegSO)' label of %s, found '%.*s'",
+                       om_geo_vintage(g), (int)(a.len > 60 ? 60 : a.len), a.ptr);
+}
+
+om_status om_sei__year_at(const om_csv *c, size_t col, const char *name, int64_t *year, om_error *err)
+{
+    om_status st = om_csv_i64(c, col, year, err);
+    if (st == OM_OK && !om_year_valid(*year))
+        st = om_csv_fail(c, col, err, "expected a year %d-%d in column '%s', found '%lld'", OM_YEAR_MIN,
+                         OM_YEAR_MAX, name, (long long)*year);
+    return st;
+}
+
+size_t om_sei__year_pos(const void *arr, size_t n, size_t size, size_t off, int32_t year)
+{
+    const char *base = arr;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int32_t y;
+        memcpy(&y, base + mid * size + off, sizeof y);
+        if (y < year)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* ------------------------------------------------------------ reading */
 
 /* Population: `path` with columns area,year,population. */
@@ -206,23 +243,14 @@ static om_status read_population(om_types *t, const char *path, om_error *err)
         long line = om_csv_line(c);
         if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
             break;
-        om_field a = om_csv_field(c, (size_t)col[0]);
-        om_level lv = OM_LEVEL_NONE;
-        int32_t r = om_geo_resolve(t->g, a.ptr, a.len, &lv);
-        if (r < 0 || lv != OM_LEVEL_REGSO) {
-            st = om_csv_fail(c, (size_t)col[0], err,
-                             "expected a RegSO code or 'Kommun (RegSO)' label of %s, found '%.*s'",
-                             om_geo_vintage(t->g), (int)(a.len > 60 ? 60 : a.len), a.ptr);
+        int32_t r = om_sei__regso_at(c, (size_t)col[0], t->g);
+        if (r < 0) {
+            st = om_sei__regso_fail(c, (size_t)col[0], t->g, err);
             break;
         }
         int64_t year, v = 0;
-        if ((st = om_csv_i64(c, (size_t)col[1], &year, err)) != OM_OK)
+        if ((st = om_sei__year_at(c, (size_t)col[1], "year", &year, err)) != OM_OK)
             break;
-        if (!om_year_valid(year)) {
-            st = om_csv_fail(c, (size_t)col[1], err, "expected a year %d-%d in column 'year', found '%lld'",
-                             OM_YEAR_MIN, OM_YEAR_MAX, (long long)year);
-            break;
-        }
         om_field vf = om_csv_field(c, (size_t)col[2]);
         if (om_parse_i64(vf.ptr, vf.len, &v) && v < 0) {
             st = om_csv_fail(c, (size_t)col[2], err,

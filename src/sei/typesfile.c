@@ -21,7 +21,9 @@
 #include "omrade/csv.h"
 #include "omrade/scb.h"
 #include "omrade/sei.h"
+#include "sei_internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,14 +76,7 @@ void om_areatypes_free(om_areatypes *t)
 
 static ayear *find_year(const om_areatypes *t, int32_t year, size_t *pos)
 {
-    size_t lo = 0, hi = t->ny;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->years[mid].year < year)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = om_sei__year_pos(t->years, t->ny, sizeof *t->years, offsetof(ayear, year), year);
     if (pos)
         *pos = lo;
     return lo < t->ny && t->years[lo].year == year ? &t->years[lo] : NULL;
@@ -183,24 +178,15 @@ static om_status read_long(om_areatypes *t, om_csv *c, const om_areatypes_option
         t->stats.rows++;
         if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
             break;
-        om_field a = om_csv_field(c, (size_t)col[0]);
-        om_level lv = OM_LEVEL_NONE;
-        int32_t r = om_geo_resolve(t->g, a.ptr, a.len, &lv);
-        bool known = r >= 0 && lv == OM_LEVEL_REGSO;
+        int32_t r = om_sei__regso_at(c, (size_t)col[0], t->g);
+        bool known = r >= 0;
         if (!known && !opt->count_unknown) {
-            st = om_csv_fail(c, (size_t)col[0], err,
-                             "expected a RegSO code or 'Kommun (RegSO)' label of %s, found '%.*s'",
-                             om_geo_vintage(t->g), (int)(a.len > 60 ? 60 : a.len), a.ptr);
+            st = om_sei__regso_fail(c, (size_t)col[0], t->g, err);
             break;
         }
         int64_t year, v = 0;
-        if ((st = om_csv_i64(c, (size_t)col[1], &year, err)) != OM_OK)
+        if ((st = om_sei__year_at(c, (size_t)col[1], names[1], &year, err)) != OM_OK)
             break;
-        if (!om_year_valid(year)) {
-            st = om_csv_fail(c, (size_t)col[1], err, "expected a year %d-%d in column '%s', found '%lld'",
-                             OM_YEAR_MIN, OM_YEAR_MAX, names[1], (long long)year);
-            break;
-        }
         om_field vf = om_csv_field(c, (size_t)col[2]);
         if (!missing(vf)) {
             if ((st = om_csv_i64(c, (size_t)col[2], &v, err)) != OM_OK)

@@ -107,6 +107,20 @@ static om_status codes_load(sqlite3 *db, const char *level, int64_t n, codes *c,
     return s;
 }
 
+/* The row's key, the first five columns of both queries: indicator, year
+ * (a number), sex, age, born. */
+static void write_key(FILE *fp, sqlite3_stmt *st)
+{
+    for (int k = 0; k < 5; k++) {
+        if (k)
+            fputc(',', fp);
+        if (k == 1)
+            om_csv_write_i64(fp, sqlite3_column_int64(st, 1));
+        else
+            om_csv_write_str(fp, (const char *)sqlite3_column_text(st, k));
+    }
+}
+
 static om_status export_slices(sqlite3 *db, FILE *fp, om_export_report *rep, om_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -160,14 +174,7 @@ static om_status export_slices(sqlite3 *db, FILE *fp, om_export_report *rep, om_
             double num, den;
             memcpy(&num, b + n + i * 8, sizeof num);
             memcpy(&den, b + n + n * 8 + i * 8, sizeof den);
-            for (int k = 0; k < 5; k++) {
-                if (k)
-                    fputc(',', fp);
-                if (k == 1)
-                    om_csv_write_i64(fp, sqlite3_column_int64(st, 1));
-                else
-                    om_csv_write_str(fp, (const char *)sqlite3_column_text(st, k));
-            }
+            write_key(fp, st);
             fputc(',', fp);
             om_csv_write_str(fp, level);
             fputc(',', fp);
@@ -219,14 +226,7 @@ static om_status export_types(sqlite3 *db, FILE *fp, om_export_report *rep, om_e
                              sqlite3_column_int(st, 7));
             break;
         }
-        for (int k = 0; k < 5; k++) {
-            if (k)
-                fputc(',', fp);
-            if (k == 1)
-                om_csv_write_i64(fp, sqlite3_column_int64(st, 1));
-            else
-                om_csv_write_str(fp, (const char *)sqlite3_column_text(st, k));
-        }
+        write_key(fp, st);
         fputs(",area_type,,", fp);
         om_csv_write_str(fp, (const char *)sqlite3_column_text(st, 5));
         fputc(',', fp);

@@ -607,6 +607,22 @@ static bool page_arg(const om_query *q, const char *key, int64_t def, int64_t ma
     return true;
 }
 
+/* Replies 200 with o (freed) as the JSON body. */
+static void set_body(om_resp *r, cJSON *o)
+{
+    char *body = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!body) {
+        om_serve_error(r, 500, "out of memory");
+        return;
+    }
+    free(r->body);
+    r->body = body;
+    r->len = strlen(body);
+    r->status = 200;
+    r->ctype = "application/json; charset=utf-8";
+}
+
 static void ep_tables(sqlite3 *db, const om_query *q, om_resp *r)
 {
     static const char *const p[] = {"lang", "query", "pageNumber", "pageSize", NULL};
@@ -644,32 +660,7 @@ static void ep_tables(sqlite3 *db, const om_query *q, om_resp *r)
     cJSON_AddNumberToObject(pg, "totalElements", (double)total);
     cJSON_AddNumberToObject(pg, "totalPages", (double)((total + size - 1) / size));
     cJSON_AddItemToObject(o, "links", cJSON_CreateArray());
-    char *body = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (!body) {
-        om_serve_error(r, 500, "out of memory");
-        return;
-    }
-    free(r->body);
-    r->body = body;
-    r->len = strlen(body);
-    r->status = 200;
-    r->ctype = "application/json; charset=utf-8";
-}
-
-static void set_body(om_resp *r, cJSON *o)
-{
-    char *body = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (!body) {
-        om_serve_error(r, 500, "out of memory");
-        return;
-    }
-    free(r->body);
-    r->body = body;
-    r->len = strlen(body);
-    r->status = 200;
-    r->ctype = "application/json; charset=utf-8";
+    set_body(r, o);
 }
 
 static void ep_table(sqlite3 *db, const char *id, const om_query *q, om_resp *r)

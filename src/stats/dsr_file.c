@@ -33,67 +33,45 @@ void om_dsr_groups_free(om_dsr_groups *g)
     free(g);
 }
 
+/* One row: the group's events and population in an age band. */
+static om_status dsr_row(om_csv *c, const int *idx, void *item, void *ctx, om_error *err)
+{
+    (void)ctx;
+    group *G = item;
+    int b;
+    om_status s = om_stats_band(c, (size_t)idx[1], &b, err);
+    if (s != OM_OK)
+        return s;
+    /* events are a Poisson count (Dobson's limits need whole numbers);
+     * pop may be person-years, so any finite number up to 2^53 */
+    int64_t ei;
+    double p;
+    if ((s = om_csv_count(c, (size_t)idx[2], 0, &ei, err)) != OM_OK ||
+        (s = om_csv_share(c, (size_t)idx[3], 0, (double)OM_CSV_COUNT_MAX, &p, err)) != OM_OK)
+        return s;
+    if (G->seen[b])
+        return om_csv_fail(c, (size_t)idx[1], err,
+                           "expected each group and age band once, found '%s' again for group '%s'",
+                           om_esp_band_label(b), G->name);
+    G->seen[b] = true;
+    G->e[b] = (double)ei;
+    G->p[b] = p;
+    return OM_OK;
+}
+
 om_status om_dsr_read(const char *path, om_dsr_groups **out, om_error *err)
 {
     *out = NULL;
     static const char *const names[4] = {"group", "age_band", "events", "pop"};
-    int idx[4];
-    om_csv *c = NULL;
-    om_status s = om_stats_open(path, names, 4, idx, &c, err);
-    if (s != OM_OK)
-        return s;
-    om_strmap *map = om_strmap_new(64);
-    group *g = NULL;
-    size_t n = 0, cap = 0;
-    if (!map)
-        s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
-        om_field gf = om_csv_field(c, (size_t)idx[0]);
-        om_field bf = om_csv_field(c, (size_t)idx[1]);
-        int b = bf.ptr ? om_esp_band_parse(bf.ptr, bf.len) : -1;
-        if (b < 0) {
-            s = om_csv_fail(c, (size_t)idx[1], err,
-                            "expected an age band 0-4, 5-9, ..., 85-89 or 90+, found '%.*s'",
-                            (int)(bf.len > 40 ? 40 : bf.len), bf.ptr ? bf.ptr : "");
-            break;
-        }
-        /* events are a Poisson count (Dobson's limits need whole numbers);
-         * pop may be person-years, so any finite number up to 2^53 */
-        int64_t ei;
-        double e, p;
-        if ((s = om_csv_count(c, (size_t)idx[2], 0, &ei, err)) != OM_OK ||
-            (s = om_csv_share(c, (size_t)idx[3], 0, (double)OM_CSV_COUNT_MAX, &p, err)) != OM_OK)
-            break;
-        e = (double)ei;
-        int32_t gi;
-        if ((s = om_stats_group(map, gf, &g, &n, &cap, sizeof *g, &gi, err)) != OM_OK)
-            break;
-        group *G = &g[gi];
-        if (G->seen[b]) {
-            s = om_csv_fail(c, (size_t)idx[1], err,
-                            "expected each group and age band once, found '%s' again for group '%s'",
-                            om_esp_band_label(b), G->name);
-            break;
-        }
-        G->seen[b] = true;
-        G->e[b] = e;
-        G->p[b] = p;
-    }
-    om_strmap_free(map);
-    om_csv_free(c);
-    om_dsr_groups *r = s == OM_OK ? malloc(sizeof *r) : NULL;
-    if (s == OM_OK && !r)
-        s = om_error_nomem(err);
+    om_dsr_groups *r = calloc(1, sizeof *r);
+    if (!r)
+        return om_error_nomem(err);
+    size_t cap = 0;
+    om_status s = om_stats_read_groups(path, names, 4, &r->g, &r->n, &cap, sizeof *r->g, dsr_row, NULL, err);
     if (s != OM_OK) {
-        free_groups(g, n);
+        om_dsr_groups_free(r);
         return s;
     }
-    r->g = g;
-    r->n = n;
     *out = r;
     return OM_OK;
 }

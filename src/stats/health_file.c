@@ -3,7 +3,9 @@
 #include "stats_internal.h"
 
 #include "omrade/common.h"
+#include "omrade/stats.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,16 @@ om_status om_stats_open(const char *path, const char *const *names, size_t n, in
     }
     *c = f;
     return s;
+}
+
+om_status om_stats_band(om_csv *c, size_t col, int *band, om_error *err)
+{
+    om_field f = om_csv_field(c, col);
+    *band = f.ptr ? om_esp_band_parse(f.ptr, f.len) : -1;
+    if (*band < 0)
+        return om_csv_fail(c, col, err, "expected an age band 0-4, 5-9, ..., 85-89 or 90+, found '%.*s'",
+                           (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+    return OM_OK;
 }
 
 void om_stats_put_num(FILE *fp, double v)
@@ -50,4 +62,35 @@ om_status om_stats_group(om_strmap *map, om_field f, void *arr, size_t *n, size_
     memcpy(base + *n * size, &copy, sizeof copy);
     (*n)++;
     return copy ? OM_OK : om_error_nomem(err);
+}
+
+om_status om_stats_read_groups(const char *path, const char *const *names, size_t ncol, void *arr,
+                               size_t *n, size_t *cap, size_t size, om_stats_row_fn row, void *ctx,
+                               om_error *err)
+{
+    int idx[16];
+    assert(ncol <= sizeof idx / sizeof idx[0]);
+    om_csv *c = NULL;
+    om_status s = om_stats_open(path, names, ncol, idx, &c, err);
+    if (s != OM_OK)
+        return s;
+    om_strmap *map = om_strmap_new(64);
+    if (!map)
+        s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+    while (s == OM_OK) {
+        bool got;
+        s = om_csv_next(c, &got, err);
+        if (s != OM_OK || !got)
+            break;
+        int32_t gi;
+        if ((s = om_stats_group(map, om_csv_field(c, (size_t)idx[0]), arr, n, cap, size, &gi, err)) !=
+            OM_OK)
+            break;
+        char *base;
+        memcpy(&base, arr, sizeof base);
+        s = row(c, idx, base + (size_t)gi * size, ctx, err);
+    }
+    om_strmap_free(map);
+    om_csv_free(c);
+    return s;
 }

@@ -39,6 +39,27 @@ static om_status stratum_key(om_csv *c, const int *idx, size_t n, char *key, siz
     return OM_OK;
 }
 
+/* One record of a file with strata: its stratum key, events and pop. */
+typedef struct {
+    char key[MAX_KEY];
+    size_t len;
+    int64_t events;
+    double pop;
+} srow;
+
+/* Reads c's next record into r (*got false at the end): the strata fields
+ * at idx[0..n), events at idx[n], pop at idx[n + 1]. */
+static om_status next_row(om_csv *c, const int *idx, size_t n, srow *r, bool *got, om_error *err)
+{
+    om_status s = om_csv_next(c, got, err);
+    if (s != OM_OK || !*got)
+        return s;
+    if ((s = stratum_key(c, idx, n, r->key, &r->len, err)) != OM_OK ||
+        (s = om_csv_count(c, (size_t)idx[n], 0, &r->events, err)) != OM_OK)
+        return s;
+    return om_csv_share(c, (size_t)idx[n + 1], 0, (double)OM_CSV_COUNT_MAX, &r->pop, err);
+}
+
 typedef struct {
     om_strmap *map; /* stratum key -> index */
     double *events, *pop;
@@ -52,18 +73,11 @@ static om_status ref_add(ref *r, const char *key, size_t len, int32_t *at, bool 
         return OM_ERR_NOMEM;
     *isnew = (size_t)got == r->n;
     if (*isnew) {
-        if (r->n == r->cap) {
-            size_t cap = r->cap ? r->cap * 2 : 32;
-            double *e = realloc(r->events, cap * sizeof *e);
-            if (e)
-                r->events = e;
-            double *p = realloc(r->pop, cap * sizeof *p);
-            if (p)
-                r->pop = p;
-            if (!e || !p)
-                return OM_ERR_NOMEM;
-            r->cap = cap;
-        }
+        /* events and pop are parallel arrays of capacity r->cap */
+        size_t ecap = r->cap;
+        if (om_grow(&r->events, &ecap, r->n + 1, sizeof *r->events, 32, NULL) != OM_OK ||
+            om_grow(&r->pop, &r->cap, r->n + 1, sizeof *r->pop, 32, NULL) != OM_OK)
+            return OM_ERR_NOMEM;
         r->events[r->n] = r->pop[r->n] = 0;
         r->n++;
     }
@@ -83,29 +97,20 @@ static om_status read_ref(const char *path, const strata *st, ref *r, om_error *
     om_status s = om_stats_open(path, names, st->ncols + 2, idx, &c, err);
     if (s != OM_OK)
         return s;
-    char key[MAX_KEY];
+    srow row;
     while (s == OM_OK) {
         bool got, isnew;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
+        if ((s = next_row(c, idx, st->ncols, &row, &got, err)) != OM_OK || !got)
             break;
-        size_t len;
-        int64_t e;
-        double p;
         int32_t at;
-        if ((s = stratum_key(c, idx, st->ncols, key, &len, err)) != OM_OK ||
-            (s = om_csv_count(c, (size_t)idx[st->ncols], 0, &e, err)) != OM_OK ||
-            (s = om_csv_share(c, (size_t)idx[st->ncols + 1], 0, (double)OM_CSV_COUNT_MAX, &p,
-                              err)) != OM_OK)
-            break;
-        if (!(p > 0)) {
+        if (!(row.pop > 0)) {
             om_field f = om_csv_field(c, (size_t)idx[st->ncols + 1]);
             s = om_csv_fail(c, (size_t)idx[st->ncols + 1], err,
                             "expected a reference population above 0, found '%.*s'",
                             (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
             break;
         }
-        if (ref_add(r, key, len, &at, &isnew) != OM_OK) {
+        if (ref_add(r, row.key, row.len, &at, &isnew) != OM_OK) {
             s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
             break;
         }
@@ -113,8 +118,8 @@ static om_status read_ref(const char *path, const strata *st, ref *r, om_error *
             s = om_csv_fail(c, (size_t)idx[0], err, "expected each stratum once, found it again");
             break;
         }
-        r->events[at] = (double)e;
-        r->pop[at] = p;
+        r->events[at] = (double)row.events;
+        r->pop[at] = row.pop;
     }
     om_csv_free(c);
     return s;
@@ -169,30 +174,22 @@ static om_status read_study(const char *path, const strata *st, ref *r, bool own
     om_strmap *gmap = om_strmap_new(64), *pairs = om_strmap_new(256);
     if (!gmap || !pairs)
         s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    char key[MAX_KEY], pair[MAX_KEY + 16];
+    char pair[MAX_KEY + 16];
+    srow row;
     while (s == OM_OK) {
         bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
-        size_t len;
-        int64_t e;
-        double p;
-        if ((s = stratum_key(c, idx + 1, st->ncols, key, &len, err)) != OM_OK ||
-            (s = om_csv_count(c, (size_t)idx[st->ncols + 1], 0, &e, err)) != OM_OK ||
-            (s = om_csv_share(c, (size_t)idx[st->ncols + 2], 0, (double)OM_CSV_COUNT_MAX, &p,
-                              err)) != OM_OK)
+        if ((s = next_row(c, idx + 1, st->ncols, &row, &got, err)) != OM_OK || !got)
             break;
         int32_t si;
         if (own) {
             bool isnew;
-            if (ref_add(r, key, len, &si, &isnew) != OM_OK) {
+            if (ref_add(r, row.key, row.len, &si, &isnew) != OM_OK) {
                 s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
                 break;
             }
-            r->events[si] += (double)e;
-            r->pop[si] += p;
-        } else if ((si = om_strmap_get(r->map, key, len)) < 0) {
+            r->events[si] += (double)row.events;
+            r->pop[si] += row.pop;
+        } else if ((si = om_strmap_get(r->map, row.key, row.len)) < 0) {
             s = om_csv_fail(c, (size_t)idx[1], err,
                             "expected a stratum of the reference population, found one it lacks");
             break;
@@ -217,8 +214,8 @@ static om_status read_study(const char *path, const strata *st, ref *r, bool own
         }
         if ((s = om_grow(&S->cells, &S->capc, S->nc + 1, sizeof *S->cells, 64, err)) != OM_OK)
             break;
-        S->cells[S->nc++] = (cell){gi, si, p};
-        S->g[gi].observed += (double)e;
+        S->cells[S->nc++] = (cell){gi, si, row.pop};
+        S->g[gi].observed += (double)row.events;
     }
     om_strmap_free(gmap);
     om_strmap_free(pairs);

@@ -36,64 +36,41 @@ void om_km_groups_free(om_km_groups *g)
     free(g);
 }
 
+/* One row: a follow-up time and whether it ended in the event. */
+static om_status km_row(om_csv *c, const int *idx, void *item, void *ctx, om_error *err)
+{
+    (void)ctx;
+    grp *G = item;
+    double t;
+    int64_t ev;
+    om_status s;
+    if ((s = om_csv_share(c, (size_t)idx[1], 0, 1e15, &t, err)) != OM_OK ||
+        (s = om_csv_count(c, (size_t)idx[2], 1, &ev, err)) != OM_OK)
+        return s;
+    /* t and e are parallel arrays of capacity G->cap: grow both to the same */
+    size_t tcap = G->cap;
+    if ((s = om_grow(&G->t, &tcap, G->n + 1, sizeof *G->t, 64, err)) != OM_OK ||
+        (s = om_grow(&G->e, &G->cap, G->n + 1, sizeof *G->e, 64, err)) != OM_OK)
+        return s;
+    G->t[G->n] = t;
+    G->e[G->n] = ev == 1;
+    G->n++;
+    return OM_OK;
+}
+
 om_status om_km_read(const char *path, om_km_groups **out, om_error *err)
 {
     *out = NULL;
     static const char *const names[3] = {"group", "time", "event"};
-    int idx[3];
-    om_csv *c = NULL;
-    om_status s = om_stats_open(path, names, 3, idx, &c, err);
-    if (s != OM_OK)
-        return s;
-    om_strmap *map = om_strmap_new(16);
-    grp *g = NULL;
-    size_t n = 0, cap = 0;
-    if (!map)
-        s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
-        double t;
-        int64_t ev;
-        if ((s = om_csv_share(c, (size_t)idx[1], 0, 1e15, &t, err)) != OM_OK ||
-            (s = om_csv_count(c, (size_t)idx[2], 1, &ev, err)) != OM_OK)
-            break;
-        om_field gf = om_csv_field(c, (size_t)idx[0]);
-        int32_t gi;
-        if ((s = om_stats_group(map, gf, &g, &n, &cap, sizeof *g, &gi, err)) != OM_OK)
-            break;
-        grp *G = &g[gi];
-        if (G->n == G->cap) {
-            size_t nc = G->cap ? G->cap * 2 : 64;
-            double *nt = realloc(G->t, nc * sizeof *nt);
-            if (nt)
-                G->t = nt;
-            bool *ne = realloc(G->e, nc * sizeof *ne);
-            if (ne)
-                G->e = ne;
-            if (!nt || !ne) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                break;
-            }
-            G->cap = nc;
-        }
-        G->t[G->n] = t;
-        G->e[G->n] = ev == 1;
-        G->n++;
-    }
-    om_strmap_free(map);
-    om_csv_free(c);
-    om_km_groups *r = s == OM_OK ? malloc(sizeof *r) : NULL;
-    if (s == OM_OK && !r)
-        s = om_error_nomem(err);
+    om_km_groups *r = calloc(1, sizeof *r);
+    if (!r)
+        return om_error_nomem(err);
+    size_t cap = 0;
+    om_status s = om_stats_read_groups(path, names, 3, &r->g, &r->n, &cap, sizeof *r->g, km_row, NULL, err);
     if (s != OM_OK) {
-        free_groups(g, n);
+        om_km_groups_free(r);
         return s;
     }
-    r->g = g;
-    r->n = n;
     *out = r;
     return OM_OK;
 }

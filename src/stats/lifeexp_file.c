@@ -35,73 +35,55 @@ void om_le_groups_free(om_le_groups *g)
     free(g);
 }
 
+/* One row: the group's population and deaths in the band starting at
+ * start_age; ctx is the set of start ages of any group. */
+static om_status le_row(om_csv *c, const int *idx, void *item, void *ctx, om_error *err)
+{
+    group *G = item;
+    bool *ages = ctx;
+    int64_t age, d;
+    double p;
+    om_status s;
+    if ((s = om_csv_count(c, (size_t)idx[1], MAX_AGE, &age, err)) != OM_OK ||
+        (s = om_csv_share(c, (size_t)idx[2], 0, (double)OM_CSV_COUNT_MAX, &p, err)) != OM_OK ||
+        (s = om_csv_count(c, (size_t)idx[3], 0, &d, err)) != OM_OK)
+        return s;
+    if (G->seen[age])
+        return om_csv_fail(c, (size_t)idx[1], err,
+                           "expected each group and start age once, found %d again for group '%s'",
+                           (int)age, G->name);
+    G->seen[age] = true;
+    G->pop[age] = p;
+    G->deaths[age] = (double)d;
+    ages[age] = true;
+    return OM_OK;
+}
+
 om_status om_le_read(const char *path, om_le_groups **out, om_error *err)
 {
     *out = NULL;
     om_le_groups *r = calloc(1, sizeof *r);
     if (!r)
         return om_error_nomem(err);
-    bool *ages = r->ages;
     static const char *const names[4] = {"group", "start_age", "pop", "deaths"};
-    int idx[4];
-    om_csv *c = NULL;
-    om_status s = om_stats_open(path, names, 4, idx, &c, err);
-    if (s != OM_OK) {
-        free(r);
-        return s;
-    }
-    om_strmap *map = om_strmap_new(64);
-    group *g = NULL;
-    size_t n = 0, cap = 0;
-    if (!map)
-        s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
-        om_field gf = om_csv_field(c, (size_t)idx[0]);
-        int64_t age, d;
-        double p;
-        if ((s = om_csv_count(c, (size_t)idx[1], MAX_AGE, &age, err)) != OM_OK ||
-            (s = om_csv_share(c, (size_t)idx[2], 0, (double)OM_CSV_COUNT_MAX, &p, err)) != OM_OK ||
-            (s = om_csv_count(c, (size_t)idx[3], 0, &d, err)) != OM_OK)
-            break;
-        int32_t gi;
-        if ((s = om_stats_group(map, gf, &g, &n, &cap, sizeof *g, &gi, err)) != OM_OK)
-            break;
-        group *G = &g[gi];
-        if (G->seen[age]) {
-            s = om_csv_fail(c, (size_t)idx[1], err,
-                            "expected each group and start age once, found %d again for group '%s'",
-                            (int)age, G->name);
-            break;
-        }
-        G->seen[age] = true;
-        G->pop[age] = p;
-        G->deaths[age] = (double)d;
-        ages[age] = true;
-    }
-    if (s == OM_OK && n > 0 && !ages[0])
+    size_t cap = 0;
+    om_status s = om_stats_read_groups(path, names, 4, &r->g, &r->n, &cap, sizeof *r->g, le_row, r->ages,
+                                       err);
+    if (s == OM_OK && r->n > 0 && !r->ages[0])
         s = om_error_set(err, OM_ERR_INPUT, path, 0, 0,
                          "expected a band with start_age 0, found none (the life table starts at birth)");
-    if (s == OM_OK && n > 0) {
+    if (s == OM_OK && r->n > 0) {
         int k = 0;
         for (int a = 0; a <= MAX_AGE; a++)
-            k += ages[a];
+            k += r->ages[a];
         if (k < 2)
             s = om_error_set(err, OM_ERR_INPUT, path, 0, 0,
                              "expected at least two age bands (the last one open), found one");
     }
-    om_strmap_free(map);
-    om_csv_free(c);
     if (s != OM_OK) {
-        free_groups(g, n);
-        free(r);
+        om_le_groups_free(r);
         return s;
     }
-    r->g = g;
-    r->n = n;
     *out = r;
     return OM_OK;
 }

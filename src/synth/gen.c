@@ -714,13 +714,9 @@ static bool born_and_immigrants(unit *u, people_ctx *pc)
 {
     const om_synth_model *m = pc->m;
     uint64_t seed = pc->seed;
-    int32_t d0 = pc->d0;
-    int32_t nd = pc->nd;
-    int32_t *dcount = pc->dcount;
     int32_t(*nb)[OM_NBANDS] = pc->nb;
-    size_t n0 = pc->n0;
     /* kind 3: born 2024 (mothers resident 2024); kind 4: immigrants 2024 */
-    for (size_t i = 0; i < n0; i++) {
+    for (size_t i = 0; i < pc->n0; i++) {
         person *w = &u->p[i];
         int a = 2024 - w->byear;
         if (w->sex != 2 || w->last != 2024 || a < 15 || a > 49)
@@ -744,11 +740,11 @@ static bool born_and_immigrants(unit *u, people_ctx *pc)
         c->res[2024 - Y0] = wres;
         draw_reference(m, c, &g, wres);
     }
-    for (int32_t k = 0; k < nd; k++) {
-        int32_t d = d0 + k;
+    for (int32_t k = 0; k < pc->nd; k++) {
+        int32_t d = pc->d0 + k;
         double fb = (double)(m->europe[d] + m->other[d]);
         om_rng g = om_rng_for(seed, (uint64_t)d, 2024, P_NEW);
-        int cnt = (int)floor(dcount[k] * (0.003 + 0.03 * fb) + om_rng_u01(&g));
+        int cnt = (int)floor(pc->dcount[k] * (0.003 + 0.03 * fb) + om_rng_u01(&g));
         double s = 0;
         for (int b = 0; b < OM_NBANDS; b++)
             s += nb[k][b] * emig_w(b);
