@@ -48,15 +48,14 @@ if [ ! -f "$work/inequality.csv" ]; then
 fi
 set -- "$@" --seg "$work/inequality.csv"
 # Need indices per kommun for the need view (#/behov, docs/need.md): the
-# child-adapted SEI and the 2011 and 2013 sorting keys of the synthetic
-# population in 2023.  No CNI: omrade has no published CNI weights, and
-# made-up weights would be shown as if they were the index.
+# child-adapted SEI, the 2011 and 2013 sorting keys and the Care Need Index
+# (its published weights, docs/need.md) of the synthetic population in 2023.
 if [ -f "$work/synth/households.csv" ]; then
-    echo "== need indices per kommun (child SEI, sorting keys 2011 and 2013)"
+    echo "== need indices per kommun (child SEI, sorting keys 2011 and 2013, CNI)"
     if [ ! -f "$work/need-counts.csv" ]; then
         "$OMRADE" need --synth "$work/synth" --year 2023 --level kommun --out "$work/need-counts.csv"
     fi
-    for i in child-sei key2011 key2013; do
+    for i in child-sei key2011 key2013 cni; do
         "$OMRADE" need "$work/need-counts.csv" --index $i --year 2023 --out "$work/need-$i.csv"
         set -- "$@" --need "$work/need-$i.csv"
     done

@@ -142,8 +142,11 @@ const char *const *om_need_columns(om_need_index ix);
 typedef struct om_need_opts {
     om_need_index index;
     /* CNI only: one weight per variable in om_need_columns() order after
-     * "population" (no built-in weights: see docs/need.md). */
+     * "population"; NULL = the published weights (src/need/index.c). */
     const double *cni_weights;
+    /* CNI only: the reference sum_k w_k P_k (riket's weighted needs per
+     * person, as in SCB's deliveries); 0 = the input as a whole. */
+    double cni_reference;
     /* Units: NULL and level 0 = each input area; units_path = a CSV
      * code,unit file mapping every area to a unit; level 4 = kommun (the
      * first four digits of the area code), 2 = län (the first two). */

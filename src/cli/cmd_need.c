@@ -62,8 +62,10 @@ static void help(FILE *fp)
             "  --index I          the index (required)\n"
             "  --units FILE       CSV code,unit mapping every area to a unit (e.g. stadsdelar)\n"
             "  --level L          kommun (first 4 digits of the area code) or lan (first 2)\n"
-            "  --cni-weights FILE CSV variable,weight for the seven CNI variables (required for\n"
-            "                     cni: omrade has no built-in weights)\n"
+            "  --cni-weights FILE CSV variable,weight for the seven CNI variables (default: the\n"
+            "                     published weights, docs/need.md)\n"
+            "  --cni-reference X  CNI relative to X weighted needs per person (riket's, as SCB\n"
+            "                     delivers it; default: the input as a whole = 1)\n"
             "  --listed L.csv:COL with --compare: units with COL > 0 join A's selection\n"
             "  --types12 T.csv:COL with --compare: the area type 1-2 selection, by COL\n"
             "  --police LIST      the police's list of utsatta områden (polygon layer)\n"
@@ -312,6 +314,7 @@ static int run(int argc, char **argv)
                                          {"units", required_argument, 0, 'u'},
                                          {"level", required_argument, 0, 'l'},
                                          {"cni-weights", required_argument, 0, 'w'},
+                                         {"cni-reference", required_argument, 0, 2100},
                                          {"synth", required_argument, 0, 's'},
                                          {"year", required_argument, 0, 'y'},
                                          {"guardian", required_argument, 0, 'g'},
@@ -367,6 +370,10 @@ static int run(int argc, char **argv)
                 return om_cli_usage("need", "expected --guardian highest or any, found '%s'", optarg);
             break;
         case 'w': weights = optarg; break;
+        case 2100:
+            if (!om_parse_double(optarg, strlen(optarg), &o.cni_reference) || !(o.cni_reference > 0))
+                return om_cli_usage("need", "expected --cni-reference > 0, found '%s'", optarg);
+            break;
         case 'L': listed = optarg; break;
         case 'T': types12 = optarg; break;
         case 'A': allocations = true; break;
@@ -417,6 +424,8 @@ static int run(int argc, char **argv)
         return om_cli_usage("need", "expected --out FILE");
     om_error err = OM_ERROR_INIT;
     double w[OM_NEED_CNI_VARS];
+    if (o.cni_reference > 0 && o.index != OM_NEED_CNI)
+        return om_cli_usage("need", "expected --cni-reference only with --index cni");
     if (weights) {
         if (o.index != OM_NEED_CNI)
             return om_cli_usage("need", "expected --cni-weights only with --index cni");

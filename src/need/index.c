@@ -11,10 +11,19 @@
  * (1 = riket).  Computed here as
  *     CNI_u = sum_k w_k p_uk / sum_k w_k P_k
  * with p_uk = count_uk / population_u and P_k the same share over all units
- * of the input, so 1 = the input as a whole.  The weights w_k come from GPs'
- * ratings of workload (Malmström 1998); they were not available to us in a
- * citable form, so they are an input (no defaults), and the arcsine-square-
- * root standardisation of the 2003 paper is not reproduced.
+ * of the input, so 1 = the input as a whole (or P_k = riket's, given as
+ * the reference sum_k w_k P_k, o->cni_reference).  The weights w_k come
+ * from GPs' ratings of workload (Malmström 1998; Sundquist et al. 2003):
+ * under 5 3.23, born in Eastern Europe, Asia, Africa or South America
+ * 5.72, over 65 living alone 6.15, unemployed 5.13, single parent 4.19,
+ * moved in 4.19, low education 3.97.  They reproduce SCB's published
+ * example delivery (scb.se, "Care Need Index (CNI)"): the weighted sums
+ * sum_k w_k count_uk of its two units are 22,709.42 and 7,869.74 (shown
+ * 22 709 and 7 869) and their CNI 1.5513 and 1.3204 imply the same riket
+ * reference, 2.47614 and 2.47616 per person (tests/cli/need-cni-scb).
+ * That is SCB's present form of the index: weighted counts per person
+ * relative to riket; the arcsine-square-root standardisation of the 2003
+ * paper is not part of it and not reproduced.
  *
  * Socioekonomisk sorteringsnyckel (Öppna jämförelser ekonomiskt bistånd,
  * Socialstyrelsen/SKL, 2011 and from 2013): the shares with low income,
@@ -70,6 +79,10 @@ static const index_def defs[] = {
       "low_edu_6_17", "low_econ_6_17", "assist_6_17", NULL},
      {0, 0, 0, 1, 1, 1}, 0},
 };
+
+/* In defs[] order: under5, born_outside, elderly_alone, unemployed,
+ * single_parent, moved_in, low_education (sources in the comment above). */
+static const double cni_weights_scb[OM_NEED_CNI_VARS] = {3.23, 5.72, 6.15, 5.13, 4.19, 4.19, 3.97};
 
 static const index_def *def_of(om_need_index ix)
 {
@@ -336,10 +349,9 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
     const index_def *d = def_of(o->index);
     if (!d)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected a known index");
-    if (d->ix == OM_NEED_CNI && !o->cni_weights)
-        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
-                            "expected CNI weights (--cni-weights FILE): omrade has no built-in "
-                            "weights (docs/need.md)");
+    if (d->ix == OM_NEED_CNI && !(o->cni_reference >= 0 && isfinite(o->cni_reference)))
+        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected a CNI reference > 0, found %g",
+                            o->cni_reference);
     unitmap um = {0};
     om_status s = OM_OK;
     if (o->units_path && (s = om_need_unitmap_read(o->units_path, &um, err)) != OM_OK) {
@@ -458,13 +470,16 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
             om_need_table_free(t);
             return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
+        const double *w = o->cni_weights ? o->cni_weights : cni_weights_scb;
         double ref = 0;
         for (int k = 0; k < d->nvar; k++)
-            ref += o->cni_weights[k] * (pooled_d[0] > 0 ? pooled[k] / pooled_d[0] : NAN);
+            ref += w[k] * (pooled_d[0] > 0 ? pooled[k] / pooled_d[0] : NAN);
+        if (o->cni_reference > 0)
+            ref = o->cni_reference;
         for (size_t i = 0; i < n; i++) {
             double num = 0;
             for (int k = 0; k < d->nvar; k++)
-                num += o->cni_weights[k] * t->val[i * MAXCOL + (size_t)colpos[k + 1] + 1] / 100.0;
+                num += w[k] * t->val[i * MAXCOL + (size_t)colpos[k + 1] + 1] / 100.0;
             t->val[i * MAXCOL + (size_t)jc] = ref > 0 ? num / ref : NAN;
         }
     } else if (d->groups > 0) {
