@@ -40,7 +40,7 @@ export async function drawMap(box, o) {
   // Painting (issue 14's first-render target): one filled and outlined
   // path per colour class (a handful of pattern fills instead of 3,363);
   // the per-area paths stay for the pointer, the keyboard, the
-  // selection and the tests, but are not painted (fill none, pointer-events
+  // selection and the tests (data-cls: the class each is painted in), but are not painted (fill none, pointer-events
   // all) unless hovered, selected or focused.  Pointer events are delegated
   // to the group: one listener each instead of three per area.
   const byClass = new Map();
@@ -56,7 +56,7 @@ export async function drawMap(box, o) {
     if (!byClass.has(cls)) byClass.set(cls, []);
     byClass.get(cls).push(d);
     info.set(code, `${f.properties.name}: ${v}`);
-    const p = s('path', {d, class: 'area', 'data-code': code,
+    const p = s('path', {d, class: 'area', 'data-code': code, 'data-cls': cls,
       ...(focusable ? {tabindex: 0, role: 'button', 'aria-label': `${f.properties.name}: ${v}`} : {})});
     if (focusable) {
       p.addEventListener('keydown', (e) => {

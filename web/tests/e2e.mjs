@@ -356,7 +356,7 @@ try {
   // B - A = -2, +2, 0, 0; n = 4: limits q2 = 1, q1 = 2, classes 0, 4, 2, 2
   await page.goto(`${base}/#/sv/behov?code=0180&a=key2011&b=key2013`);
   await ready();
-  const mapFill = await page.$$eval('#needmap path.area', (ps) => Object.fromEntries(ps.filter((p) => ['0114', '0180', '1280', '1480', '0115'].includes(p.dataset.code)).map((p) => [p.dataset.code, p.getAttribute('fill')])));
+  const mapFill = await page.$$eval('#needmap path.area', (ps) => Object.fromEntries(ps.filter((p) => ['0114', '0180', '1280', '1480', '0115'].includes(p.dataset.code)).map((p) => [p.dataset.code, `url(#p${p.dataset.cls})`])));
   const mapRows = await page.$$eval('#needmaptable tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent).join('|')));
   check(JSON.stringify(mapFill) === JSON.stringify({'0114': 'url(#p0)', '0115': 'url(#pna)', '0180': 'url(#p4)', '1280': 'url(#p2)', '1480': 'url(#p2)'}) &&
     JSON.stringify(mapRows) === JSON.stringify(['Stockholm|2|4|+2', 'Upplands Väsby|4|2|\u22122', 'Göteborg|3|3|0', 'Malmö|1|1|0']),
@@ -512,7 +512,7 @@ try {
   const wantGroup = ['Vallentuna', 'Österåker', 'Värmdö', 'Ekerö', 'Huddinge', 'Salem', 'Haninge', 'Tyresö', 'Upplands-Bro', 'Nykvarn'];
   check(wantGroup.every((n) => simGroup.includes(n)) && !simGroup.includes('Järfälla') && !simGroup.includes('Botkyrka'),
     `similar kommuner: the ten of the same profile, not Järfälla or Botkyrka (${simGroup})`);
-  const simCells = await page.$$eval('#similartable tbody tr:first-child td, #similartable tbody tr:first-child th', (c) => c.map((x) => x.textContent.trim()));
+  const simCells = await page.$$eval('#similartable tbody tr', (trs) => [...(trs.find((tr) => tr.children[0].textContent.trim() === 'Låg ekonomisk standard')?.children ?? [])].map((x) => x.textContent.trim()));
   check(simCells.join('|') === 'Låg ekonomisk standard|2023|11,0|9,50|5,00–14,0|10|16,0',
     `comparison row: kommun 11 %, group median 9.5 %, range 5-14 %, 10 kommuner, riket 16 % (${simCells.join('|')})`);
   // touch: a two-finger pinch (fingers moving apart) through the DevTools

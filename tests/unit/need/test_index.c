@@ -53,7 +53,7 @@ static void test_cni(void **state)
     (void)state;
     /* weights 1..7 in column order (test values) */
     double w[7] = {1, 2, 3, 4, 5, 6, 7};
-    om_need_opts o = {OM_NEED_CNI, w, NULL, 0, 0};
+    om_need_opts o = {.index = OM_NEED_CNI, .cni_weights = w};
     om_need_table *t = compute(
         "area,population,under5,born_outside,elderly_alone,unemployed,single_parent,moved_in,low_education\n"
         "U1,100,10,20,5,10,2,10,15\n"
@@ -69,16 +69,39 @@ static void test_cni(void **state)
     /* identity: the population-weighted mean of CNI is 1 */
     NEAR((100 * om_need_value(t, 0, "cni") + 300 * om_need_value(t, 1, "cni")) / 400, 1);
     om_need_table_free(t);
-    /* no weights: usage error, no invented defaults */
-    om_need_opts nw = {OM_NEED_CNI, NULL, NULL, 0, 0};
+    /* A negative reference is a usage error. */
+    om_need_opts bad = {.index = OM_NEED_CNI, .cni_reference = -1};
     om_error err = OM_ERROR_INIT;
-    assert_int_equal(om_need_compute("/nonexistent", &nw, &t, &err), OM_ERR_USAGE);
+    assert_int_equal(om_need_compute("/nonexistent", &bad, &t, &err), OM_ERR_USAGE);
+}
+
+/* The published weights against SCB's example delivery ("Care Need Index
+ * (CNI)", scb.se): weighted sums 3.23*595 + 5.72*1391 + 6.15*484 +
+ * 5.13*981 + 4.19*167 + 4.19*385 + 3.97*632 = 22709.42 and 7869.74 for
+ * 5,912 and 2,407 persons; SCB's CNI 1.5513 and 1.3204 (four decimals)
+ * relative to riket, whose level 2.47615 both imply. */
+static void test_cni_scb(void **state)
+{
+    (void)state;
+    const char *csv = "area,population,under5,born_outside,elderly_alone,unemployed,single_parent,moved_in,"
+                      "low_education\n"
+                      "E1,5912,595,1391,484,981,167,385,632\n"
+                      "E2,2407,293,330,215,300,80,240,210\n";
+    om_need_table *t = compute(csv, (om_need_opts){.index = OM_NEED_CNI, .cni_reference = 2.47615});
+    assert_true(fabs(om_need_value(t, 0, "cni") - 1.5513) < 5e-5);
+    assert_true(fabs(om_need_value(t, 1, "cni") - 1.3204) < 5e-5);
+    NEAR(om_need_value(t, 0, "cni"), 22709.42 / 5912 / 2.47615);
+    om_need_table_free(t);
+    /* without a reference: 1 = both units together */
+    t = compute(csv, (om_need_opts){.index = OM_NEED_CNI});
+    NEAR(om_need_value(t, 1, "cni"), 7869.74 / 2407 / ((22709.42 + 7869.74) / 8319));
+    om_need_table_free(t);
 }
 
 static void test_key2013(void **state)
 {
     (void)state;
-    om_need_opts o = {OM_NEED_KEY2013, NULL, NULL, 0, 0};
+    om_need_opts o = {.index = OM_NEED_KEY2013};
     om_need_table *t = compute("area,population,low_income,no_work\n"
                                "A,100,10,5\nB,200,40,10\nC,100,30,20\n",
                                o);
@@ -106,7 +129,7 @@ static void test_key2011_groups(void **state)
     size_t o_ = (size_t)snprintf(buf, sizeof buf, "area,population,low_income,low_education,no_work\n");
     for (int i = 1; i <= 20; i++)
         o_ += (size_t)snprintf(buf + o_, sizeof buf - o_, "K%02d,100,%d,%d,%d\n", i, i, 2 * i, 3 * i);
-    om_need_opts o = {OM_NEED_KEY2011, NULL, NULL, 0, 0};
+    om_need_opts o = {.index = OM_NEED_KEY2011};
     om_need_table *t = compute(buf, o);
     for (int i = 1; i <= 20; i++)
         NEAR(om_need_value(t, (size_t)i - 1, "group"), (double)((i - 1) * 10 / 20 + 1));
@@ -116,7 +139,7 @@ static void test_key2011_groups(void **state)
 static void test_child_sei(void **state)
 {
     (void)state;
-    om_need_opts o = {OM_NEED_CHILD_SEI, NULL, NULL, 0, 0};
+    om_need_opts o = {.index = OM_NEED_CHILD_SEI};
     om_need_table *t = compute(
         "area,children_0_5,children_6_17,low_edu_0_5,low_econ_0_5,assist_0_5,low_edu_6_17,low_econ_6_17,assist_6_17\n"
         "U1,100,200,10,20,30,20,40,60\n"
@@ -143,7 +166,7 @@ static void test_units_and_levels(void **state)
     (void)state;
     const char *csv = "area,population,low_income,no_work\n"
                       "0114R001,100,10,5\n0180R001,50,20,5\n0114R002,300,20,25\n";
-    om_need_opts o = {OM_NEED_KEY2013, NULL, NULL, 4, 0};
+    om_need_opts o = {.index = OM_NEED_KEY2013, .level = 4};
     om_need_table *t = compute(csv, o);
     /* kommun 0114 = rows 1 and 3: population 400, low_income 30 = 7.5 % */
     assert_int_equal(om_need_units(t), 2);
@@ -223,7 +246,9 @@ static void test_compare(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cni),         cmocka_unit_test(test_key2013),
+        cmocka_unit_test(test_cni),
+        cmocka_unit_test(test_cni_scb),
+        cmocka_unit_test(test_key2013),
         cmocka_unit_test(test_key2011_groups), cmocka_unit_test(test_child_sei),
         cmocka_unit_test(test_units_and_levels), cmocka_unit_test(test_compare),
     };
