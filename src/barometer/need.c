@@ -259,6 +259,30 @@ static size_t set_end(const struct om_need_store *x, size_t i)
     return j;
 }
 
+/* Two files with the same index for the same year and level (say the
+ * child SEI under two guardian rules) would publish two versions of one
+ * count, whose difference the rules above do not protect: refused. */
+static om_status one_file_per_index(const struct om_need_store *x, om_error *err)
+{
+    static const char *const gname[NG] = {"cni", "the sorting key", "sei_0_5", "sei_6_17"};
+    for (size_t i = 0; i < x->n; i = set_end(x, i)) {
+        const nrow *a = &x->r[i];
+        for (size_t j = 0; j < i; j = set_end(x, j)) {
+            const nrow *b = &x->r[j];
+            if (b->file == a->file || b->year != a->year || b->lv != a->lv)
+                continue;
+            for (int g = 0; g < NG; g++)
+                if (a->st[g] && b->st[g] && (g != G_KEY || a->k2011 == b->k2011))
+                    return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
+                                        "expected one --need file per index, year and level, found %s for %d "
+                                        "at %s level in --need files %d and %d (two versions of one index "
+                                        "would publish differences that are not protected)",
+                                        gname[g], a->year, om_level_name(a->lv), b->file + 1, a->file + 1);
+        }
+    }
+    return OM_OK;
+}
+
 /* Rule 1 over every set and group; returns the number of cells suppressed. */
 static size_t pair_rule(struct om_need_store *x)
 {
@@ -484,6 +508,8 @@ om_status om_barometer_finish_need(bctx *b, om_error *err)
     }
     /* rules 1 and 2 until nothing changes (each pass only adds suppression) */
     qsort(x->r, x->n, sizeof *x->r, cmp_set);
+    if (s == OM_OK)
+        s = one_file_per_index(x, err);
     size_t *idx = s == OM_OK ? malloc(x->n * sizeof *idx) : NULL;
     int32_t *cnt = s == OM_OK ? malloc(x->n * NG * sizeof *cnt) : NULL;
     nplace *place = s == OM_OK ? malloc(x->n * sizeof *place) : NULL;
