@@ -381,6 +381,21 @@ static int cmp_pc(const void *a, const void *b)
     return (x->parent > y->parent) - (x->parent < y->parent);
 }
 
+/* A margin cell is the sum of its two parts (sex 1 and 2, or born 1 and 2);
+ * a part that is not in the table is left out of the relation. */
+static om_status pair_relation(cbuild *b, int32_t total, uint64_t key1, uint64_t key2, om_error *err)
+{
+    int32_t parts[2];
+    size_t np = 0;
+    int32_t a = find(b, key1);
+    int32_t c = find(b, key2);
+    if (a >= 0)
+        parts[np++] = a;
+    if (c >= 0)
+        parts[np++] = c;
+    return relation(b, total, parts, np, err);
+}
+
 static om_status grouped_relations(cbuild *b, pc *v, size_t n, om_error *err)
 {
     qsort(v, n, sizeof *v, cmp_pc);
@@ -412,26 +427,12 @@ static om_status build_relations(cbuild *b, const int32_t *main_age, int nslot, 
     for (size_t i = 0; i < n && s == OM_OK; i++) {
         ckey_parts p = unkey(b->ckey[i]);
         if (p.sex == SEX_TOTAL) {
-            int32_t a = find(b, key_of(p.slot, p.level, p.area, 1, p.born, p.age));
-            int32_t c = find(b, key_of(p.slot, p.level, p.area, 2, p.born, p.age));
-            int32_t parts[2];
-            size_t np = 0;
-            if (a >= 0)
-                parts[np++] = a;
-            if (c >= 0)
-                parts[np++] = c;
-            s = relation(b, (int32_t)i, parts, np, err);
+            s = pair_relation(b, (int32_t)i, key_of(p.slot, p.level, p.area, 1, p.born, p.age),
+                              key_of(p.slot, p.level, p.area, 2, p.born, p.age), err);
         }
         if (s == OM_OK && p.born == BORN_TOTAL) {
-            int32_t a = find(b, key_of(p.slot, p.level, p.area, p.sex, 1, p.age));
-            int32_t c = find(b, key_of(p.slot, p.level, p.area, p.sex, 2, p.age));
-            int32_t parts[2];
-            size_t np = 0;
-            if (a >= 0)
-                parts[np++] = a;
-            if (c >= 0)
-                parts[np++] = c;
-            s = relation(b, (int32_t)i, parts, np, err);
+            s = pair_relation(b, (int32_t)i, key_of(p.slot, p.level, p.area, p.sex, 1, p.age),
+                              key_of(p.slot, p.level, p.area, p.sex, 2, p.age), err);
         }
     }
     /* geography: child -> parent of the next level, same slot/sex/born/age */
