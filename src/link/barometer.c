@@ -63,6 +63,33 @@ om_status om_rates_run_isr_reference(om_rates **out, const om_link *l, const om_
     return om_rates_run(out, l, o, &s, err);
 }
 
+/* The accumulator rows a RegSO cell adds to: its own RegSO and the kommun,
+ * län and riket above it, each for the cell's sex and for both sexes
+ * (sex 0), laid out [outcome][year][sex][area] with the areas of all four
+ * levels after one another (off[level]).  Returns how many rows (at most
+ * 3 x L_N) were written to js. */
+static size_t cell_rows(const om_geo *g, const om_rates_cell *x, size_t ny, int yf, size_t na, const size_t *off,
+                        size_t *js)
+{
+    int32_t up[L_N];
+    up[L_REGSO] = x->area;
+    up[L_KOMMUN] = om_geo_parent(g, OM_LEVEL_REGSO, x->area, OM_LEVEL_KOMMUN);
+    up[L_LAN] = om_geo_parent(g, OM_LEVEL_REGSO, x->area, OM_LEVEL_LAN);
+    up[L_RIKET] = 0;
+    size_t nj = 0;
+    for (int sx = 0; sx < 3; sx++) {
+        if (sx > 0 && x->sex != sx)
+            continue;
+        for (int k = 0; k < L_N; k++) {
+            if (up[k] < 0)
+                continue;
+            js[nj++] = (((size_t)x->outcome * ny + (size_t)(x->year - yf)) * 3 + (size_t)sx) * na + off[k] +
+                       (size_t)up[k];
+        }
+    }
+    return nj;
+}
+
 om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_rates *by_age, const om_geo *g,
                                    const om_outcomes *o, const om_rates_spec *spec, om_error *err)
 {
@@ -105,24 +132,14 @@ om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_rates *
         return om_error_nomem(err);
     for (size_t i = 0; i < nc; i++) {
         const om_rates_cell *x = &cells[i];
-        int32_t up[L_N];
-        up[L_REGSO] = x->area;
-        up[L_KOMMUN] = om_geo_parent(g, OM_LEVEL_REGSO, x->area, OM_LEVEL_KOMMUN);
-        up[L_LAN] = om_geo_parent(g, OM_LEVEL_REGSO, x->area, OM_LEVEL_LAN);
-        up[L_RIKET] = 0;
-        for (int sx = 0; sx < 3; sx++) {
-            if (sx > 0 && x->sex != sx)
-                continue;
-            for (int k = 0; k < L_N; k++) {
-                if (up[k] < 0)
-                    continue;
-                size_t j = (((size_t)x->outcome * ny + (size_t)(x->year - yf)) * 3 + (size_t)sx) * na +
-                           off[k] + (size_t)up[k];
-                acc[j * NA + 0] += x->events;
-                acc[j * NA + 1] += x->pop;
-                acc[j * NA + 2] += x->fat_deaths;
-                acc[j * NA + 3] += x->fat_cases;
-            }
+        size_t js[3 * L_N];
+        size_t nj = cell_rows(g, x, ny, yf, na, off, js);
+        for (size_t q = 0; q < nj; q++) {
+            size_t j = js[q];
+            acc[j * NA + 0] += x->events;
+            acc[j * NA + 1] += x->pop;
+            acc[j * NA + 2] += x->fat_deaths;
+            acc[j * NA + 3] += x->fat_cases;
         }
     }
     /* Indirect standardisation (spec->barometer_isr): expected events
@@ -157,22 +174,11 @@ om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_rates *
                 continue;
             size_t j = (((size_t)x->outcome * ny + (size_t)(x->year - yf)) * 3 + (size_t)x->sex) * nb + (size_t)x->age;
             double e = ref[j * 2 + 1] > 0 ? ref[j * 2] / ref[j * 2 + 1] * x->pop : 0;
-            int32_t up[L_N];
-            up[L_REGSO] = x->area;
-            up[L_KOMMUN] = om_geo_parent(g, OM_LEVEL_REGSO, x->area, OM_LEVEL_KOMMUN);
-            up[L_LAN] = om_geo_parent(g, OM_LEVEL_REGSO, x->area, OM_LEVEL_LAN);
-            up[L_RIKET] = 0;
-            for (int sx = 0; sx < 3; sx++) {
-                if (sx > 0 && x->sex != sx)
-                    continue;
-                for (int k = 0; k < L_N; k++) {
-                    if (up[k] < 0)
-                        continue;
-                    size_t a = (((size_t)x->outcome * ny + (size_t)(x->year - yf)) * 3 + (size_t)sx) * na +
-                               off[k] + (size_t)up[k];
-                    acc[a * NA + 4] += e;
-                    acc[a * NA + 5] += x->events;
-                }
+            size_t js[3 * L_N];
+            size_t nj = cell_rows(g, x, ny, yf, na, off, js);
+            for (size_t q = 0; q < nj; q++) {
+                acc[js[q] * NA + 4] += e;
+                acc[js[q] * NA + 5] += x->events;
             }
         }
         free(ref);
