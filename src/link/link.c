@@ -324,6 +324,29 @@ void om_link_report(const om_progress *pr, const char *what, om_csv *c, size_t b
     }
 }
 
+om_status om_link_next_row(om_csv *c, int t, int64_t *rows, const om_progress *pr, const char *what,
+                           size_t begin, int nthreads, bool *got, om_error *err)
+{
+    om_status st = om_csv_next(c, got, err);
+    if (st != OM_OK || !*got)
+        return st;
+    if ((++*rows & 0xFFFF) == 0) {
+        if (t == 0)
+            om_link_report(pr, what, c, begin, nthreads);
+        om_csv_release(c);
+    }
+    return OM_OK;
+}
+
+om_status om_link_field_id(om_csv *c, size_t col, uint64_t *id, om_error *err)
+{
+    om_field f = om_csv_field(c, col);
+    if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, id))
+        return om_csv_fail(c, col, err, "expected a non-negative integer id, found '%.*s'",
+                           (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+    return OM_OK;
+}
+
 /* ------------------------------------------------------------ persons */
 
 typedef struct {
@@ -402,13 +425,11 @@ static om_status persons_slice(om_csv *c, void *vctx, int t, om_error *err)
         }
         if (v->n == v->cap && !pv_grow(v))
             return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
-        om_field f = om_csv_field(c, (size_t)ctx->col[0]);
         uint64_t id;
-        if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, &id))
-            return om_csv_fail(c, (size_t)ctx->col[0], err,
-                               "expected a non-negative integer id, found '%.*s'",
-                               (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
-        f = om_csv_field(c, (size_t)ctx->col[1]);
+        om_status fs = om_link_field_id(c, (size_t)ctx->col[0], &id, err);
+        if (fs != OM_OK)
+            return fs;
+        om_field f = om_csv_field(c, (size_t)ctx->col[1]);
         if (!f.ptr || f.len != 1 || (f.ptr[0] != '1' && f.ptr[0] != '2'))
             return om_csv_fail(c, (size_t)ctx->col[1], err,
                                "expected sex 1 (man) or 2 (woman), found '%.*s'",
@@ -650,22 +671,12 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
     int32_t last_area = -1;
     for (;;) {
         bool got;
-        st = om_csv_next(c, &got, err);
+        st = om_link_next_row(c, t, &rows, ctx->pr, "residence", begin, ctx->nthreads, &got, err);
         if (st != OM_OK || !got)
             break;
-        rows++;
-        if ((rows & 0xFFFF) == 0) {
-            if (t == 0)
-                om_link_report(ctx->pr, "residence", c, begin, ctx->nthreads);
-            om_csv_release(c);
-        }
-        om_field f = om_csv_field(c, ci);
         uint64_t id;
-        if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, &id)) {
-            st = om_csv_fail(c, ci, err, "expected a non-negative integer id, found '%.*s'",
-                             (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+        if ((st = om_link_field_id(c, ci, &id, err)) != OM_OK)
             break;
-        }
         om_field fy = om_csv_field(c, cy);
         int y = fy.ptr && fy.len == 4 ? digits(fy.ptr, 4) : -1;
         if (y < OM_YEAR_MIN || y > OM_YEAR_MAX) {

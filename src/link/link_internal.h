@@ -52,6 +52,13 @@ om_status om_link_parallel(om_csv *c, int nthreads, om_link_slice_fn fn, void *c
 
 void om_link_report(const om_progress *pr, const char *what, om_csv *c, size_t begin,
                     int nthreads);
+/* The next row of slice t: *got false at its end; counts the row in *rows
+ * and, every 65536 rows, reports progress (slice 0 only) and releases the
+ * consumed input. */
+om_status om_link_next_row(om_csv *c, int t, int64_t *rows, const om_progress *pr, const char *what,
+                           size_t begin, int nthreads, bool *got, om_error *err);
+/* The person id in column col: a non-negative integer, else a located error. */
+om_status om_link_field_id(om_csv *c, size_t col, uint64_t *id, om_error *err);
 
 
 /* Short codes (DeSO "0114C1010", RegSO "0114R001", ICD "I21") -> int32.

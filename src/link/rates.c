@@ -222,22 +222,12 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
     int32_t last_day = 0;
     for (;;) {
         bool got;
-        st = om_csv_next(c, &got, err);
+        st = om_link_next_row(c, t, &rows, ctx->pr, "events", begin, ctx->nthreads, &got, err);
         if (st != OM_OK || !got)
             break;
-        rows++;
-        if ((rows & 0xFFFF) == 0) {
-            if (t == 0)
-                om_link_report(ctx->pr, "events", c, begin, ctx->nthreads);
-            om_csv_release(c);
-        }
-        om_field f = om_csv_field(c, ci);
         uint64_t id;
-        if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, &id)) {
-            st = om_csv_fail(c, ci, err, "expected a non-negative integer id, found '%.*s'",
-                             (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+        if ((st = om_link_field_id(c, ci, &id, err)) != OM_OK)
             break;
-        }
         om_field fd = om_csv_field(c, cd);
         int32_t day;
         int y;
