@@ -685,13 +685,15 @@ size_t om_csv_nfields(const om_csv *c)
     return c->nfields;
 }
 
+/* Field i of v[0..n), the empty {NULL, 0} past the end. */
+static om_field field_at(const om_field *v, size_t n, size_t i)
+{
+    return i < n ? v[i] : (om_field){NULL, 0};
+}
+
 om_field om_csv_field(const om_csv *c, size_t i)
 {
-    if (i >= c->nfields) {
-        om_field f = {NULL, 0};
-        return f;
-    }
-    return c->fields[i];
+    return field_at(c->fields, c->nfields, i);
 }
 
 bool om_csv_empty(const om_csv *c, size_t i)
@@ -873,11 +875,7 @@ size_t om_csv_header_count(const om_csv *c)
 
 om_field om_csv_header_field(const om_csv *c, size_t i)
 {
-    if (i >= c->nheader) {
-        om_field f = {NULL, 0};
-        return f;
-    }
-    return c->header[i];
+    return field_at(c->header, c->nheader, i);
 }
 
 int om_csv_col(const om_csv *c, const char *name)
