@@ -386,14 +386,12 @@ om_status om_need_police_overlap(const char *police_path, const char *units_path
     unit_t *u = in.u;
     size_t nu = in.nu;
     OGRLayerH pl = in.pl;
-    int fname = in.fname, fcat = in.fcat;
-    ct_t ct = in.ct;
     if (s != OM_OK)
         goto done;
     for (size_t q = 0; q < nu; q++)
         if (u[q].geom) {
             OGR_G_FlattenTo2D(u[q].geom);
-            if (ct.ct && OGR_G_Transform(u[q].geom, ct.ct) != OGRERR_NONE) {
+            if (in.ct.ct && OGR_G_Transform(u[q].geom, in.ct.ct) != OGRERR_NONE) {
                 s = om_error_set(err, OM_ERR_INPUT, units_path, 0, 0,
                                  "expected unit %s's polygon to transform to the police list's coordinate system",
                                  u[q].code);
@@ -406,8 +404,8 @@ om_status om_need_police_overlap(const char *police_path, const char *units_path
     OGR_L_ResetReading(pl);
     while (s == OM_OK && (f = OGR_L_GetNextFeature(pl)) != NULL) {
         om_need_overlap o = {0};
-        o.name = OGR_F_GetFieldAsString(f, fname);
-        o.category = OGR_F_GetFieldAsString(f, fcat);
+        o.name = OGR_F_GetFieldAsString(f, in.fname);
+        o.category = OGR_F_GetFieldAsString(f, in.fcat);
         o.ort = fort >= 0 ? OGR_F_GetFieldAsString(f, fort) : "";
         o.region = freg >= 0 ? OGR_F_GetFieldAsString(f, freg) : "";
         o.index = rep->areas++;
