@@ -21,6 +21,8 @@
  * cap) cannot cross them. */
 #include "omrade/need.h"
 
+#include "need/need_internal.h"
+
 #include "omrade/csv.h"
 #include "omrade/hash.h"
 
@@ -309,16 +311,8 @@ om_status om_alloc_units_read(const char *path, om_alloc_units **out, om_error *
         double wv;
         if ((s = om_csv_share(c, (size_t)idx[1], 0, 1e15, &wv, err)) != OM_OK)
             break;
-        int32_t prev;
-        if (om_strmap_put_new(seen, uf.ptr, uf.len, (int32_t)u->n, &prev) != OM_OK) {
-            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        if ((s = om_need_put_once(seen, c, (size_t)idx[0], uf, u->n, "unit", 60, path, err)) != OM_OK)
             break;
-        }
-        if ((size_t)prev != u->n) {
-            s = om_csv_fail(c, (size_t)idx[0], err, "expected each unit once, found '%.*s' again",
-                            (int)(uf.len > 60 ? 60 : uf.len), uf.ptr);
-            break;
-        }
         if (u->n == cap) {
             size_t nc = cap ? cap * 2 : 64;
             char **nu = realloc(u->unit, nc * sizeof *nu);

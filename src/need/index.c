@@ -206,6 +206,18 @@ void om_need_unitmap_free(unitmap *m)
     free(m->name);
 }
 
+om_status om_need_put_once(om_strmap *map, om_csv *c, size_t col, om_field key, size_t n, const char *what,
+                           int shown, const char *path, om_error *err)
+{
+    int32_t prev;
+    if (om_strmap_put_new(map, key.ptr, key.len, (int32_t)n, &prev) != OM_OK)
+        return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+    if ((size_t)prev != n)
+        return om_csv_fail(c, col, err, "expected each %s once, found '%.*s' again", what,
+                           (int)(key.len > (size_t)shown ? (size_t)shown : key.len), key.ptr);
+    return OM_OK;
+}
+
 om_status om_need_unitmap_read(const char *path, unitmap *m, om_error *err)
 {
     memset(m, 0, sizeof *m);
@@ -233,16 +245,8 @@ om_status om_need_unitmap_read(const char *path, unitmap *m, om_error *err)
                             "expected a code and a unit, found an empty field");
             break;
         }
-        int32_t prev;
-        if (om_strmap_put_new(m->map, code.ptr, code.len, (int32_t)m->n, &prev) != OM_OK) {
-            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        if ((s = om_need_put_once(m->map, c, (size_t)idx[0], code, m->n, "code", 40, path, err)) != OM_OK)
             break;
-        }
-        if ((size_t)prev != m->n) {
-            s = om_csv_fail(c, (size_t)idx[0], err, "expected each code once, found '%.*s' again",
-                            (int)(code.len > 40 ? 40 : code.len), code.ptr);
-            break;
-        }
         if (m->n == cap) {
             size_t nc = cap ? cap * 2 : 256;
             char **nn = realloc(m->name, nc * sizeof *nn);
