@@ -930,18 +930,23 @@ static void shown(const om_field f, char *buf, size_t size)
     snprintf(buf, size, "%.*s%s", (int)n, f.ptr ? f.ptr : "", f.len > 40 ? "..." : "");
 }
 
+/* "expected <what> (column), found '<value>'" or "... found end of line"
+ * at field i whose text f did not parse. */
+static om_status value_fail(const om_csv *c, size_t i, om_field f, const char *what, om_error *err)
+{
+    char cn[128], v[64];
+    shown(f, v, sizeof v);
+    if (i >= c->nfields)
+        return om_csv_fail(c, i, err, "expected %s%s, found end of line", what, col_name(c, i, cn, sizeof cn));
+    return om_csv_fail(c, i, err, "expected %s%s, found '%s'", what, col_name(c, i, cn, sizeof cn), v);
+}
+
 om_status om_csv_i64(const om_csv *c, size_t i, int64_t *out, om_error *err)
 {
     om_field f = om_csv_field(c, i);
     if (f.ptr && om_parse_i64(f.ptr, f.len, out))
         return OM_OK;
-    char cn[128], v[64];
-    shown(f, v, sizeof v);
-    if (i >= c->nfields)
-        return om_csv_fail(c, i, err, "expected an integer%s, found end of line",
-                           col_name(c, i, cn, sizeof cn));
-    return om_csv_fail(c, i, err, "expected an integer%s, found '%s'", col_name(c, i, cn, sizeof cn),
-                       v);
+    return value_fail(c, i, f, "an integer", err);
 }
 
 om_status om_csv_f64(const om_csv *c, size_t i, double *out, om_error *err)
@@ -949,13 +954,7 @@ om_status om_csv_f64(const om_csv *c, size_t i, double *out, om_error *err)
     om_field f = om_csv_field(c, i);
     if (f.ptr && om_parse_double(f.ptr, f.len, out))
         return OM_OK;
-    char cn[128], v[64];
-    shown(f, v, sizeof v);
-    if (i >= c->nfields)
-        return om_csv_fail(c, i, err, "expected a number%s, found end of line",
-                           col_name(c, i, cn, sizeof cn));
-    return om_csv_fail(c, i, err, "expected a number%s, found '%s'", col_name(c, i, cn, sizeof cn),
-                       v);
+    return value_fail(c, i, f, "a number", err);
 }
 
 om_status om_csv_count(const om_csv *c, size_t i, int64_t max, int64_t *out, om_error *err)
