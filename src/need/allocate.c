@@ -21,10 +21,10 @@
  * cap) cannot cross them. */
 #include "omrade/need.h"
 
-#include "need/need_internal.h"
-
 #include "omrade/csv.h"
 #include "omrade/hash.h"
+
+#include "need/need_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
