@@ -84,6 +84,15 @@ static void help(FILE *fp)
 }
 
 /* FILE:COLUMN into a new string FILE and a pointer to COLUMN */
+/* The output is committed when what wrote it succeeded (s), else removed. */
+static om_status out_close(om_afile *af, om_status s, om_error *err)
+{
+    if (s == OM_OK)
+        return om_afile_commit(af, err);
+    om_afile_abort(af);
+    return s;
+}
+
 static bool split_spec(const char *arg, char **file, const char **col)
 {
     const char *colon = strrchr(arg, ':');
@@ -118,10 +127,7 @@ static int do_compare(int argc, char **argv, double top, const char *listed, con
     if (s == OM_OK) {
         s = om_need_compare_files(spec[0], col[0], spec[1], col[1], top, spec[2], col[2], spec[3], col[3],
                                   om_afile_stream(af), &c, &err);
-        if (s == OM_OK)
-            s = om_afile_commit(af, &err);
-        else
-            om_afile_abort(af);
+        s = out_close(af, s, &err);
     }
     free(spec[0]);
     free(spec[1]);
@@ -173,10 +179,7 @@ static int do_allocations(int argc, char **argv, const char *xlsx, const char *o
     om_status s = om_cli_out_open(&af, out, &err);
     if (s == OM_OK) {
         s = om_alloc_compare(k, (const char *const *)argv + optind, om_afile_stream(af), xlsx, &c, &err);
-        if (s == OM_OK)
-            s = om_afile_commit(af, &err);
-        else
-            om_afile_abort(af);
+        s = out_close(af, s, &err);
     }
     if (s != OM_OK)
         return om_cli_fail("need", &err);
@@ -221,10 +224,7 @@ static int do_key(int argc, char **argv, const char *key, const om_need_opts *o,
         s = om_cli_out_open(&af, out, &err);
     if (s == OM_OK) {
         s = om_need_key(argv[optind], key, o, om_afile_stream(af), &r, &err);
-        if (s == OM_OK)
-            s = om_afile_commit(af, &err);
-        else
-            om_afile_abort(af);
+        s = out_close(af, s, &err);
     }
     if (s != OM_OK)
         return om_cli_fail("need", &err);
@@ -252,10 +252,7 @@ static int do_police(int argc, char **argv, const char *list, const char *layer,
     om_status s = om_cli_out_open(&af, out, &err);
     if (s == OM_OK) {
         s = om_need_police(list, layer, field, om_afile_stream(af), &r, &err);
-        if (s == OM_OK)
-            s = om_afile_commit(af, &err);
-        else
-            om_afile_abort(af);
+        s = out_close(af, s, &err);
     }
     if (s != OM_OK)
         return om_cli_fail("need", &err);
@@ -294,10 +291,7 @@ static int from_synth(int argc, char **argv, const char *dir, int year, const ch
     om_status s = om_cli_out_open(&af, out, &err);
     if (s == OM_OK) {
         s = om_need_counts(dir, year, geo, level, guardian_any, om_afile_stream(af), &sum, &err);
-        if (s == OM_OK)
-            s = om_afile_commit(af, &err);
-        else
-            om_afile_abort(af);
+        s = out_close(af, s, &err);
     }
     om_geo_free(geo);
     if (s != OM_OK)
@@ -445,10 +439,7 @@ static int run(int argc, char **argv)
         s = om_cli_out_open(&af, out, &err);
     if (s == OM_OK) {
         s = om_need_write(om_afile_stream(af), t, &err);
-        if (s == OM_OK)
-            s = om_afile_commit(af, &err);
-        else
-            om_afile_abort(af);
+        s = out_close(af, s, &err);
     }
     om_need_table_free(t);
     if (s != OM_OK)
