@@ -203,6 +203,15 @@ int om_fmt_fixed(char *buf, size_t size, double v, int decimals);
 /* Offset of the first invalid UTF-8 byte in s[0..len), or `len` when valid. */
 size_t om_utf8_invalid_at(const char *s, size_t len);
 
+/* Second byte d of a two-byte letter C3 d, lower-cased for the Swedish and
+ * German capitals Å Ä Ö É Ü (U+00C5 C4 D6 C9 DC -> U+00E5 E4 F6 E9 FC, i.e.
+ * d + 0x20); any other d is returned unchanged.  The barometer's search
+ * folding: the build and the server must fold the same way. */
+static inline unsigned char om_utf8_sv_lower_c3(unsigned char d)
+{
+    return d == 0x85 || d == 0x84 || d == 0x96 || d == 0x89 || d == 0x9C ? (unsigned char)(d + 0x20) : d;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -103,9 +103,7 @@ static void fold(const char *s, char *out, size_t size)
         if (c >= 'A' && c <= 'Z') {
             out[o++] = (char)(c + 32);
         } else if (c == 0xC3 && s[i + 1]) {
-            unsigned char d = (unsigned char)s[i + 1];
-            if (d == 0x85 || d == 0x84 || d == 0x96 || d == 0x89 || d == 0x9C)
-                d = (unsigned char)(d + 0x20);
+            unsigned char d = om_utf8_sv_lower_c3((unsigned char)s[i + 1]);
             out[o++] = (char)c;
             out[o++] = (char)d;
             i++;

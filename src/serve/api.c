@@ -424,9 +424,7 @@ static void fold_like(const char *s, char *out, size_t size)
         if (c == '%' || c == '_' || c == '\\')
             out[o++] = '\\';
         if (c == 0xC3 && s[i + 1]) {
-            unsigned char d = (unsigned char)s[i + 1];
-            if (d == 0x85 || d == 0x84 || d == 0x96 || d == 0x89 || d == 0x9C)
-                d = (unsigned char)(d + 0x20);
+            unsigned char d = om_utf8_sv_lower_c3((unsigned char)s[i + 1]);
             out[o++] = (char)c;
             out[o++] = (char)d;
             i++;

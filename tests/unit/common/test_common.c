@@ -370,6 +370,15 @@ static void test_utf8(void **state)
     assert_int_equal(om_utf8_invalid_at("\xED\xA0\x80", 3), 0);  /* surrogate */
     assert_int_equal(om_utf8_invalid_at("abcdefgh\xFF", 9), 8);
     assert_int_equal(om_utf8_invalid_at("\xF4\x90\x80\x80", 4), 0); /* > U+10FFFF */
+    /* Swedish capitals -> small letters, the second bytes from the UTF-8 of
+     * the literals themselves (independent of the table in common.h) */
+    const char *caps = "ÅÄÖÉÜ", *small = "åäöéü";
+    for (int k = 0; k < 5; k++)
+        assert_int_equal(om_utf8_sv_lower_c3((unsigned char)caps[2 * k + 1]), (unsigned char)small[2 * k + 1]);
+    /* small letters, the neighbours of the capitals, and Æ Ø stay */
+    const char *keep = "åäöéüÃÆØÝàß";
+    for (size_t k = 0; keep[k]; k += 2)
+        assert_int_equal(om_utf8_sv_lower_c3((unsigned char)keep[k + 1]), (unsigned char)keep[k + 1]);
 }
 
 int main(void)
