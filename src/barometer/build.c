@@ -152,6 +152,14 @@ void om_barometer_note_year(input_stats *is, int64_t y)
         is->ymax = (int)y;
 }
 
+om_status om_barometer_next_row(om_csv *c, input_stats *is, bool *got, om_error *err)
+{
+    om_status s = om_csv_next(c, got, err);
+    if (s == OM_OK && *got)
+        is->rows++;
+    return s;
+}
+
 void om_barometer_note_unlinked(bctx *b, input_stats *is, const char *text, size_t len)
 {
     is->unlinked++;

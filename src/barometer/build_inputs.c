@@ -190,9 +190,8 @@ om_status om_barometer_load_sei(bctx *b, const char *path, om_error *err)
     base = base ? base + 1 : path;
     while (s == OM_OK) {
         bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+        if ((s = om_barometer_next_row(c, &is, &got, err)) != OM_OK || !got)
             break;
-        is.rows++;
         int64_t y, t = 0;
         if ((s = om_csv_i64(c, (size_t)ix[1], &y, err)) != OM_OK)
             break;
@@ -292,9 +291,8 @@ om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
     uint64_t total_bytes = s == OM_OK ? om_csv_length(c) : 0, next_report = 0;
     while (s == OM_OK) {
         bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+        if ((s = om_barometer_next_row(c, &is, &got, err)) != OM_OK || !got)
             break;
-        is.rows++;
         if (b->opt->progress.fn && om_csv_offset(c) >= next_report) {
             b->opt->progress.fn(b->opt->progress.user, "indicators", om_csv_offset(c), total_bytes);
             next_report = om_csv_offset(c) + total_bytes / 100;
@@ -452,9 +450,8 @@ om_status om_barometer_load_seg(bctx *b, const char *path, om_error *err)
     input_stats is = {0};
     while (s == OM_OK) {
         bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+        if ((s = om_barometer_next_row(c, &is, &got, err)) != OM_OK || !got)
             break;
-        is.rows++;
         int64_t y;
         if ((s = om_csv_i64(c, (size_t)ix[0], &y, err)) != OM_OK)
             break;

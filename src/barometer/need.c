@@ -140,9 +140,8 @@ om_status om_barometer_load_need(bctx *b, const char *path, om_error *err)
     static const om_level levels[] = {OM_LEVEL_KOMMUN, OM_LEVEL_LAN, OM_LEVEL_REGSO};
     while (s == OM_OK) {
         bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
+        if ((s = om_barometer_next_row(c, &is, &got, err)) != OM_OK || !got)
             break;
-        is.rows++;
         int64_t y;
         if ((s = om_csv_i64(c, (size_t)bx[0], &y, err)) != OM_OK)
             break;
