@@ -73,6 +73,9 @@ om_status om_barometer_exec(bctx *b, const char *sql, om_error *err);
 om_status om_barometer_prep(bctx *b, const char *sql, sqlite3_stmt **st, om_error *err);
 om_status om_barometer_step_done(bctx *b, sqlite3_stmt *st, om_error *err);
 void om_barometer_note_year(input_stats *is, int64_t y);
+/* Open an input CSV and read its header; *c is left for om_csv_free() also
+ * when the header fails. */
+om_status om_barometer_open_input(om_csv **c, const char *path, om_error *err);
 /* The next row of an input (*got false at its end), counted in is->rows. */
 om_status om_barometer_next_row(om_csv *c, input_stats *is, bool *got, om_error *err);
 void om_barometer_note_unlinked(bctx *b, input_stats *is, const char *text, size_t len);

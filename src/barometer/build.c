@@ -152,6 +152,14 @@ void om_barometer_note_year(input_stats *is, int64_t y)
         is->ymax = (int)y;
 }
 
+om_status om_barometer_open_input(om_csv **c, const char *path, om_error *err)
+{
+    om_status s = om_csv_open(c, path, NULL, err);
+    if (s == OM_OK)
+        s = om_csv_read_header(*c, err);
+    return s;
+}
+
 om_status om_barometer_next_row(om_csv *c, input_stats *is, bool *got, om_error *err)
 {
     om_status s = om_csv_next(c, got, err);

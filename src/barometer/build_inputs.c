@@ -168,9 +168,7 @@ om_status om_barometer_load_sei(bctx *b, const char *path, om_error *err)
     int ix[8];
     om_csv *c = NULL;
     sqlite3_stmt *st = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
+    om_status s = om_barometer_open_input(&c, path, err);
     if (s == OM_OK)
         s = om_format_columns(om_format_find(OM_FORMAT_SEI), c, ix, err);
     if (s == OM_OK)
@@ -279,9 +277,7 @@ om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
     static const char *const borns[] = {"total", "sweden", "abroad", NULL};
     int ix[11];
     om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
+    om_status s = om_barometer_open_input(&c, path, err);
     if (s == OM_OK)
         s = om_format_columns(om_format_find(OM_FORMAT_BAROMETER_INDICATORS), c, ix, err);
     if (s == OM_OK && (ix[9] < 0) != (ix[10] < 0))
@@ -431,9 +427,7 @@ om_status om_barometer_load_seg(bctx *b, const char *path, om_error *err)
     int fx[14], ix[13], icorr = -1;
     om_csv *c = NULL;
     sqlite3_stmt *st = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
+    om_status s = om_barometer_open_input(&c, path, err);
     if (s == OM_OK)
         s = om_format_columns(om_format_find(OM_FORMAT_SEG), c, fx, err);
     if (s == OM_OK) {

@@ -111,9 +111,7 @@ om_status om_barometer_load_need(bctx *b, const char *path, om_error *err)
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     struct om_need_store *x = b->need;
     int file = x->files++;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
+    om_status s = om_barometer_open_input(&c, path, err);
     if (s == OM_OK)
         s = om_csv_require(c, base, 2, bx, err);
     for (int k = 0; s == OM_OK && k < NV; k++)
