@@ -42,6 +42,18 @@ void om_serve_error(om_resp *r, int status, const char *fmt, ...)
 
 /* ------------------------------------------------- slice cell access */
 
+/* The unaligned double stored at p as the function's result; NaN (no
+ * value) as NULL. */
+static void result_stored_double(sqlite3_context *ctx, const unsigned char *p)
+{
+    double v;
+    memcpy(&v, p, sizeof v);
+    if (v != v)
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_double(ctx, v);
+}
+
 /* SQL function cell(cells, n, idx, what): one area's entry of a slice BLOB
  * (layout in include/omrade/build.h).  what 0: status code (0 no data, 1
  * published, 2 primary, 3 secondary suppression); 1: numerator; 2:
@@ -76,12 +88,7 @@ static void cell_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_null(ctx);
         return;
     }
-    double v;
-    memcpy(&v, b + n + (what == 1 ? 0 : n * 8) + i * 8, sizeof v);
-    if (v != v)
-        sqlite3_result_null(ctx);
-    else
-        sqlite3_result_double(ctx, v);
+    result_stored_double(ctx, b + n + (what == 1 ? 0 : n * 8) + i * 8);
 }
 
 /* lim(limits, n, idx, which): one area's interval limit from a BLOB of
@@ -95,16 +102,11 @@ static void lim_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     int len = sqlite3_value_bytes(argv[0]);
     sqlite3_int64 n = sqlite3_value_int64(argv[1]), i = sqlite3_value_int64(argv[2]);
     int which = sqlite3_value_int(argv[3]);
-    double v;
     if (!b || n <= 0 || (sqlite3_int64)len != n * 16 || i < 0 || i >= n || which < 0 || which > 1) {
         sqlite3_result_null(ctx);
         return;
     }
-    memcpy(&v, b + (which ? n * 8 : 0) + i * 8, sizeof v);
-    if (v != v)
-        sqlite3_result_null(ctx);
-    else
-        sqlite3_result_double(ctx, v);
+    result_stored_double(ctx, b + (which ? n * 8 : 0) + i * 8);
 }
 
 /* status_name(code): the status word of a type_values status code. */
@@ -479,6 +481,16 @@ static bool get_cellsel(const om_query *q, cellsel *c, om_resp *r)
     return check_set("sex", c->sex, SEXES, r) && check_set("born", c->born, BORNS, r);
 }
 
+/* Binds the selection: the indicator as ?1, sex, age and born as
+ * ?sex_at, ?sex_at+1 and ?sex_at+2. */
+static void bind_cellsel(sqlite3_stmt *st, const cellsel *c, int sex_at)
+{
+    sqlite3_bind_text(st, 1, c->indicator, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, sex_at, c->sex, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, sex_at + 1, c->age, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, sex_at + 2, c->born, -1, SQLITE_TRANSIENT);
+}
+
 /* Value and count columns of one slice bound as parameters ?20 cells, ?21 n,
  * ?22 scale, ?23 kind: a bound BLOB is read in place, whereas a column BLOB
  * would be copied out of the table for every cell() call (33 ms instead of
@@ -505,12 +517,9 @@ static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
                             r);
     if (!sl)
         return;
-    sqlite3_bind_text(sl, 1, c.indicator, -1, SQLITE_TRANSIENT);
+    bind_cellsel(sl, &c, 4);
     sqlite3_bind_text(sl, 2, level, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(sl, 3, year);
-    sqlite3_bind_text(sl, 4, c.sex, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(sl, 5, c.age, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(sl, 6, c.born, -1, SQLITE_TRANSIENT);
     bool found = sqlite3_step(sl) == SQLITE_ROW;
     /* the slice's intervals (table intervals, databases with health
      * indicators only): then the columns lower,upper on the value's scale,
@@ -521,12 +530,9 @@ static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
                                                "AND year = ?3 AND sex = ?4 AND age = ?5 AND born = ?6",
                                                -1, &iv, NULL) == SQLITE_OK;
     if (with_iv) {
-        sqlite3_bind_text(iv, 1, c.indicator, -1, SQLITE_TRANSIENT);
+        bind_cellsel(iv, &c, 4);
         sqlite3_bind_text(iv, 2, level, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(iv, 3, year);
-        sqlite3_bind_text(iv, 4, c.sex, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(iv, 5, c.age, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(iv, 6, c.born, -1, SQLITE_TRANSIENT);
         with_iv = sqlite3_step(iv) == SQLITE_ROW;
     }
     sqlite3_stmt *st = prep(db,
@@ -577,10 +583,7 @@ static void ep_series(sqlite3 *db, const om_query *q, om_resp *r)
                             r);
     if (!st)
         return;
-    sqlite3_bind_text(st, 1, c.indicator, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, c.sex, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, c.age, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, c.born, -1, SQLITE_TRANSIENT);
+    bind_cellsel(st, &c, 2);
     sqlite3_bind_text(st, 5, codes, -1, SQLITE_TRANSIENT);
     table(st, q, "series", r);
     sqlite3_finalize(st);
@@ -686,11 +689,8 @@ static void ep_bytype(sqlite3 *db, const om_query *q, om_resp *r)
                             r);
     if (!st)
         return;
-    sqlite3_bind_text(st, 1, c.indicator, -1, SQLITE_TRANSIENT);
+    bind_cellsel(st, &c, 3);
     sqlite3_bind_int(st, 2, year);
-    sqlite3_bind_text(st, 3, c.sex, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, c.age, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, c.born, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 6, with_default(q, "within", "00"), -1, SQLITE_TRANSIENT);
     table(st, q, "by-area-type", r);
     sqlite3_finalize(st);
@@ -718,10 +718,7 @@ static void ep_typetrend(sqlite3 *db, const om_query *q, om_resp *r)
                             r);
     if (!st)
         return;
-    sqlite3_bind_text(st, 1, c.indicator, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, c.sex, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, c.age, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, c.born, -1, SQLITE_TRANSIENT);
+    bind_cellsel(st, &c, 2);
     sqlite3_bind_text(st, 5, with_default(q, "within", "00"), -1, SQLITE_TRANSIENT);
     table(st, q, "by-area-type-over-time", r);
     sqlite3_finalize(st);
