@@ -229,6 +229,16 @@ static void set_json(om_resp *r, cJSON *o)
     r->ctype = "application/json; charset=utf-8";
 }
 
+/* The tables gathered in o as the response when all were read (ok); else
+ * o is dropped and the response is the error a failed table set. */
+static void set_json_if(om_resp *r, cJSON *o, bool ok)
+{
+    if (ok)
+        set_json(r, o);
+    else
+        cJSON_Delete(o);
+}
+
 static cJSON *column_json(sqlite3_stmt *st, int i)
 {
     switch (sqlite3_column_type(st, i)) {
@@ -961,11 +971,7 @@ static void ep_area(sqlite3 *db, const om_query *q, om_resp *r)
                   : "SELECT idx AS 'index', year, value, NULL AS corrected, lower, upper, expected, flag "
                     "FROM inequality WHERE code = ?1 ORDER BY idx, year",
               code, r);
-    if (!ok) {
-        cJSON_Delete(o);
-        return;
-    }
-    set_json(r, o);
+    set_json_if(r, o, ok);
 }
 
 static void ep_meta(sqlite3 *db, const om_query *q, om_resp *r)
@@ -1002,11 +1008,7 @@ static void ep_meta(sqlite3 *db, const om_query *q, om_resp *r)
               NULL, r);
     ok = ok && add_table(db, o, "layers", "SELECT layer, schematic, length(topojson) AS bytes FROM geometry",
                          NULL, r);
-    if (!ok) {
-        cJSON_Delete(o);
-        return;
-    }
-    set_json(r, o);
+    set_json_if(r, o, ok);
 }
 
 /* The bulk download: every cell as long CSV (export.c), the same bytes as
