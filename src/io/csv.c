@@ -219,6 +219,20 @@ static om_status init_common(om_csv *c, const om_csv_options *opt, om_error *err
     return OM_OK;
 }
 
+/* The end of every om_csv_open*: after the input was read (s) the common
+ * setup, then *out = c; on any failure c is freed. */
+static om_status opened(om_csv *c, om_status s, const om_csv_options *opt, om_csv **out, om_error *err)
+{
+    if (s == OM_OK)
+        s = init_common(c, opt, err);
+    if (s != OM_OK) {
+        om_csv_free(c);
+        return s;
+    }
+    *out = c;
+    return OM_OK;
+}
+
 static om_status read_all(om_csv *c, int fd, size_t max_bytes, om_error *err)
 {
     size_t cap = 1 << 16, n = 0;
@@ -291,14 +305,7 @@ om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
         close(fd);
     if (s == OM_OK && !is_stdin)
         om_afile_note_input(path);
-    if (s == OM_OK)
-        s = init_common(c, opt, err);
-    if (s != OM_OK) {
-        om_csv_free(c);
-        return s;
-    }
-    *out = c;
-    return OM_OK;
+    return opened(c, s, opt, out, err);
 }
 
 om_status om_csv_open_fd(om_csv **out, const char *name, int fd, const om_csv_options *opt,
@@ -311,14 +318,7 @@ om_status om_csv_open_fd(om_csv **out, const char *name, int fd, const om_csv_op
     c->owns = true;
     set_name(c, name);
     om_status s = from_fd(c, fd, name, opt, err);
-    if (s == OM_OK)
-        s = init_common(c, opt, err);
-    if (s != OM_OK) {
-        om_csv_free(c);
-        return s;
-    }
-    *out = c;
-    return OM_OK;
+    return opened(c, s, opt, out, err);
 }
 
 /* The input of an open descriptor: mapped when it is a regular file, read
@@ -363,13 +363,7 @@ om_status om_csv_open_mem(om_csv **out, const char *name, const void *data, size
     if (len)
         memcpy(c->base, data, len);
     c->maplen = len;
-    om_status s = init_common(c, opt, err);
-    if (s != OM_OK) {
-        om_csv_free(c);
-        return s;
-    }
-    *out = c;
-    return OM_OK;
+    return opened(c, OM_OK, opt, out, err);
 }
 
 om_status om_csv_open_slice(om_csv **out, const om_csv *parent, size_t begin, size_t end,
