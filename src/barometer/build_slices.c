@@ -232,14 +232,8 @@ bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level 
     int32_t i = om_strmap_get(x->keys, (const char *)key, sizeof key);
     if (i >= 0)
         return &x->v[i];
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 256;
-        bslice *nv = realloc(x->v, cap * sizeof *nv);
-        if (!nv)
-            return NULL;
-        x->v = nv;
-        x->cap = cap;
-    }
+    if (om_grow(&x->v, &x->cap, x->n + 1, sizeof *x->v, 256, NULL) != OM_OK)
+        return NULL;
     bslice *sl = &x->v[x->n];
     memset(sl, 0, sizeof *sl);
     sl->ind = ind;

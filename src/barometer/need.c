@@ -185,16 +185,8 @@ om_status om_barometer_load_need(bctx *b, const char *path, om_error *err)
         }
         if (s != OM_OK)
             break;
-        if (x->n == x->cap) {
-            size_t cap = x->cap ? 2 * x->cap : 256;
-            nrow *nr = realloc(x->r, cap * sizeof *nr);
-            if (!nr) {
-                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-            x->r = nr;
-            x->cap = cap;
-        }
+        if ((s = om_grow(&x->r, &x->cap, x->n + 1, sizeof *x->r, 256, err)) != OM_OK)
+            break;
         x->r[x->n++] = r;
         om_barometer_note_year(&is, y);
         is.loaded++;

@@ -57,14 +57,8 @@ bool om_rates_km_push(rates_km_buf *b, size_t cell, int o, int64_t eday, int32_t
         b->after_end[o]++;
         return true;
     }
-    if (b->n == b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 1024;
-        rates_km_rec *v = realloc(b->v, nc * sizeof *v);
-        if (!v)
-            return false;
-        b->v = v;
-        b->cap = nc;
-    }
+    if (b->n == b->cap && om_grow(&b->v, &b->cap, b->n + 1, sizeof *b->v, 1024, NULL) != OM_OK)
+        return false;
     bool died = death_day <= fu_end;
     rates_km_rec *r = &b->v[b->n++];
     r->cell = (uint32_t)cell;
@@ -161,16 +155,8 @@ static om_status group_km(work *w, const rates_km_rec *recs, size_t n, om_rates_
     om_status s = om_stats_km(n, w->t, w->e, level, true, w->st, &k, err);
     if (s != OM_OK)
         return s;
-    if (w->nsteps + k > w->capsteps) {
-        size_t nc = w->capsteps ? w->capsteps : 256;
-        while (nc < w->nsteps + k)
-            nc *= 2;
-        om_km_step *ns = realloc(w->steps, nc * sizeof *ns);
-        if (!ns)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        w->steps = ns;
-        w->capsteps = nc;
-    }
+    if ((s = om_grow(&w->steps, &w->capsteps, w->nsteps + k, sizeof *w->steps, 256, err)) != OM_OK)
+        return s;
     if (k)
         memcpy(w->steps + w->nsteps, w->st, k * sizeof *w->st);
     g->steps = (const om_km_step *)(uintptr_t)w->nsteps; /* offset, fixed below */
