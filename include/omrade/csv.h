@@ -109,6 +109,12 @@ int om_csv_col(const om_csv *c, const char *name);
  * columns that were found. */
 om_status om_csv_require(const om_csv *c, const char *const *names, size_t n, int *idx,
                          om_error *err);
+/* om_csv_open(), om_csv_read_header() and om_csv_require() in one: the
+ * reader of a file whose header must hold `names` (their indices in
+ * idx[0..n)), positioned before the first record.  On failure *out is NULL
+ * and nothing is left open.  Destroy with om_csv_free(). */
+om_status om_csv_open_cols(om_csv **out, const char *path, const om_csv_options *opt,
+                           const char *const *names, size_t n, int *idx, om_error *err);
 
 /* Typed access to field i of the current record.  Errors are OM_ERR_INPUT
  * with the field's position and the header name when there is one. */

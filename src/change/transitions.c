@@ -103,13 +103,9 @@ static popyear *pop_year(om_transitions *t, int32_t year, bool create)
 om_status om_transitions_read_population(om_transitions *t, const char *path, om_error *err)
 {
     om_csv *c = NULL;
-    om_status st = om_csv_open(&c, path, NULL, err);
-    if (st == OM_OK)
-        st = om_csv_read_header(c, err);
-    const char *names[3] = {"area", "year", "population"};
+    static const char *const names[3] = {"area", "year", "population"};
     int col[3];
-    if (st == OM_OK)
-        st = om_csv_require(c, names, 3, col, err);
+    om_status st = om_csv_open_cols(&c, path, NULL, names, 3, col, err);
     size_t nf = st == OM_OK ? om_csv_header_count(c) : 0;
     while (st == OM_OK) {
         bool got;

@@ -19,6 +19,7 @@
  * proportion to weight.  Each quota then lies in [floor, cap], and since
  * the bounds are whole öre, rounding down or up by one öre (only below the
  * cap) cannot cross them. */
+#define _POSIX_C_SOURCE 200809L /* strndup */
 #include "omrade/need.h"
 
 #include "omrade/csv.h"
@@ -283,21 +284,17 @@ om_status om_alloc_units_read(const char *path, om_alloc_units **out, om_error *
 {
     *out = NULL;
     om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
     static const char *const names[2] = {"unit", "weight"};
     int idx[2];
+    om_status s = om_csv_open_cols(&c, path, NULL, names, 2, idx, err);
+    if (s != OM_OK)
+        return s;
     om_alloc_units *u = calloc(1, sizeof *u);
     om_strmap *seen = om_strmap_new(64);
-    size_t cap = 0;
+    size_t ucap = 0, wcap = 0;
     bool any_pos = false;
     if (!u || !seen)
         s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 2, idx, err);
     while (s == OM_OK) {
         bool got;
         s = om_csv_next(c, &got, err);
@@ -313,28 +310,13 @@ om_status om_alloc_units_read(const char *path, om_alloc_units **out, om_error *
             break;
         if ((s = om_need_put_once(seen, c, (size_t)idx[0], uf, u->n, "unit", 60, path, err)) != OM_OK)
             break;
-        if (u->n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            char **nu = realloc(u->unit, nc * sizeof *nu);
-            if (nu)
-                u->unit = nu;
-            double *nw = realloc(u->weight, nc * sizeof *nw);
-            if (nw)
-                u->weight = nw;
-            if (!nu || !nw) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                break;
-            }
-            cap = nc;
-        }
-        char *name = malloc(uf.len + 1);
-        if (!name) {
-            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        if ((s = om_grow(&u->unit, &ucap, u->n + 1, sizeof *u->unit, 64, err)) != OM_OK ||
+            (s = om_grow(&u->weight, &wcap, u->n + 1, sizeof *u->weight, 64, err)) != OM_OK)
+            break;
+        if (!(u->unit[u->n] = strndup(uf.ptr, uf.len))) {
+            s = om_error_nomem(err);
             break;
         }
-        memcpy(name, uf.ptr, uf.len);
-        name[uf.len] = 0;
-        u->unit[u->n] = name;
         u->weight[u->n] = wv;
         u->n++;
         any_pos |= wv > 0;

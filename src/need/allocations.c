@@ -47,11 +47,7 @@ static om_status alloc_file_read(const char *path, alloc_file *A, om_error *err)
     const char *names[2] = {"unit", "amount"};
     int idx[2];
     size_t cap = 0;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 2, idx, err);
+    om_status s = om_csv_open_cols(&c, path, NULL, names, 2, idx, err);
     if (s == OM_OK && !(A->map = om_strmap_new(256)))
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     while (s == OM_OK) {

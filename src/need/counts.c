@@ -65,12 +65,7 @@ static om_status open_req(om_csv **c, const char *dir, const char *file, const c
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    om_status s = om_csv_open(c, path, NULL, err);
-    if (s == OM_OK)
-        s = om_csv_read_header(*c, err);
-    if (s == OM_OK)
-        s = om_csv_require(*c, names, n, idx, err);
-    return s;
+    return om_csv_open_cols(c, path, NULL, names, n, idx, err);
 }
 
 /* an optional whole number: empty = -1 */

@@ -45,6 +45,7 @@
  * as SCB's SEI (mean of three shares, z with sample SD).  The guardian rule
  * (which guardian's education counts) is applied where the counts are made;
  * here the counts are taken as given. */
+#define _POSIX_C_SOURCE 200809L /* strndup */
 #include "omrade/need.h"
 
 #include "need/need_internal.h"
@@ -222,19 +223,15 @@ om_status om_need_unitmap_read(const char *path, unitmap *m, om_error *err)
 {
     memset(m, 0, sizeof *m);
     om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
     static const char *const names[2] = {"code", "unit"};
     int idx[2];
+    om_status s = om_csv_open_cols(&c, path, NULL, names, 2, idx, err);
+    if (s != OM_OK)
+        return s;
     size_t cap = 0;
     m->map = om_strmap_new(256);
     if (!m->map)
         s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 2, idx, err);
     while (s == OM_OK) {
         bool got;
         if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
@@ -247,24 +244,13 @@ om_status om_need_unitmap_read(const char *path, unitmap *m, om_error *err)
         }
         if ((s = om_need_put_once(m->map, c, (size_t)idx[0], code, m->n, "code", 40, path, err)) != OM_OK)
             break;
-        if (m->n == cap) {
-            size_t nc = cap ? cap * 2 : 256;
-            char **nn = realloc(m->name, nc * sizeof *nn);
-            if (!nn) {
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-                break;
-            }
-            m->name = nn;
-            cap = nc;
-        }
-        char *u = malloc(un.len + 1);
-        if (!u) {
-            s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        if ((s = om_grow(&m->name, &cap, m->n + 1, sizeof *m->name, 256, err)) != OM_OK)
+            break;
+        if (!(m->name[m->n] = strndup(un.ptr, un.len))) {
+            s = om_error_nomem(err);
             break;
         }
-        memcpy(u, un.ptr, un.len);
-        u[un.len] = 0;
-        m->name[m->n++] = u;
+        m->n++;
     }
     om_csv_free(c);
     return s;
@@ -310,14 +296,9 @@ om_status om_need_cni_weights_read(const char *path, double w[OM_NEED_CNI_VARS],
     const index_def *d = def_of(OM_NEED_CNI);
     bool seen[OM_NEED_CNI_VARS] = {false};
     om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
     static const char *const names[2] = {"variable", "weight"};
     int idx[2];
-    s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 2, idx, err);
+    om_status s = om_csv_open_cols(&c, path, NULL, names, 2, idx, err);
     while (s == OM_OK) {
         bool got;
         if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
@@ -383,17 +364,12 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
                 s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
     }
+    const char *names[12];
+    names[0] = "area";
+    for (int k = 0; k < ncols; k++)
+        names[k + 1] = d->cols[k];
     if (s == OM_OK)
-        s = om_csv_open(&c, path, NULL, err);
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK) {
-        const char *names[12];
-        names[0] = "area";
-        for (int k = 0; k < ncols; k++)
-            names[k + 1] = d->cols[k];
-        s = om_csv_require(c, names, (size_t)ncols + 1, idx, err);
-    }
+        s = om_csv_open_cols(&c, path, NULL, names, (size_t)ncols + 1, idx, err);
     while (s == OM_OK) {
         bool got;
         if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)

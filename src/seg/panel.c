@@ -163,15 +163,11 @@ om_status om_seg_panel_read_counts(om_seg_panel *p, const char *path, om_seg_loa
                                    om_error *err)
 {
     om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
-    if ((s = om_csv_read_header(c, err)) != OM_OK)
-        goto done;
     static const char *const cols[] = {"deso", "q1", "q2", "q3", "q4", "q5"};
     int idx[7];
-    if ((s = om_csv_require(c, cols, 6, idx, err)) != OM_OK)
-        goto done;
+    om_status s = om_csv_open_cols(&c, path, NULL, cols, 6, idx, err);
+    if (s != OM_OK)
+        return s;
     idx[6] = om_csv_col(c, "year");
     for (;;) {
         bool got;
@@ -271,11 +267,8 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
                             "expected at most 32000 DeSO in the registry, found %d", (int)p->nd);
 
     /* pass 1 over residence: number the persons, find the years */
-    if ((s = om_csv_open(&c, residence, NULL, err)) != OM_OK)
-        goto done;
     static const char *const rcols[] = {"lopnr", "year", "deso"};
-    if ((s = om_csv_read_header(c, err)) != OM_OK ||
-        (s = om_csv_require(c, rcols, 3, idx, err)) != OM_OK)
+    if ((s = om_csv_open_cols(&c, residence, NULL, rcols, 3, idx, err)) != OM_OK)
         goto done;
     if (!(pmap = om_u64map_new(1u << 16))) {
         s = om_error_nomem(err);
@@ -351,11 +344,8 @@ om_status om_seg_panel_read_persons(om_seg_panel *p, const char *person_year,
     c = NULL;
 
     /* person_year: link each income to its DeSO */
-    if ((s = om_csv_open(&c, person_year, NULL, err)) != OM_OK)
-        goto done;
     static const char *const pcols[] = {"lopnr", "year", "income_cu"};
-    if ((s = om_csv_read_header(c, err)) != OM_OK ||
-        (s = om_csv_require(c, pcols, 3, idx, err)) != OM_OK)
+    if ((s = om_csv_open_cols(&c, person_year, NULL, pcols, 3, idx, err)) != OM_OK)
         goto done;
     while ((s = next_person(c, idx, true, &got, &lop, &year, err)) == OM_OK && got) {
         rep->rows++;

@@ -41,7 +41,7 @@ om_status om_funnel_read(const char *path, om_funnel_stat stat, om_funnel_rows *
     static const char *const names[3] = {"group", "numerator", "denominator"};
     int idx[3];
     om_csv *c = NULL;
-    om_status s = om_stats_open(path, names, 3, idx, &c, err);
+    om_status s = om_csv_open_cols(&c, path, NULL, names, 3, idx, err);
     if (s != OM_OK)
         return s;
     row *r = NULL;

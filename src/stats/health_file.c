@@ -10,23 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-om_status om_stats_open(const char *path, const char *const *names, size_t n, int *idx, om_csv **c,
-                        om_error *err)
-{
-    om_csv *f = NULL;
-    om_status s = om_csv_open(&f, path, NULL, err);
-    if (s == OM_OK)
-        s = om_csv_read_header(f, err);
-    if (s == OM_OK)
-        s = om_csv_require(f, names, n, idx, err);
-    if (s != OM_OK) {
-        om_csv_free(f);
-        f = NULL;
-    }
-    *c = f;
-    return s;
-}
-
 om_status om_stats_band(om_csv *c, size_t col, int *band, om_error *err)
 {
     om_field f = om_csv_field(c, col);
@@ -71,7 +54,7 @@ om_status om_stats_read_groups(const char *path, const char *const *names, size_
     int idx[16];
     assert(ncol <= sizeof idx / sizeof idx[0]);
     om_csv *c = NULL;
-    om_status s = om_stats_open(path, names, ncol, idx, &c, err);
+    om_status s = om_csv_open_cols(&c, path, NULL, names, ncol, idx, err);
     if (s != OM_OK)
         return s;
     om_strmap *map = om_strmap_new(64);

@@ -94,7 +94,7 @@ static om_status read_ref(const char *path, const strata *st, ref *r, om_error *
     names[st->ncols] = "events";
     names[st->ncols + 1] = "pop";
     om_csv *c = NULL;
-    om_status s = om_stats_open(path, names, st->ncols + 2, idx, &c, err);
+    om_status s = om_csv_open_cols(&c, path, NULL, names, st->ncols + 2, idx, err);
     if (s != OM_OK)
         return s;
     srow row;
@@ -168,7 +168,7 @@ static om_status read_study(const char *path, const strata *st, ref *r, bool own
     names[st->ncols + 1] = "events";
     names[st->ncols + 2] = "pop";
     om_csv *c = NULL;
-    om_status s = om_stats_open(path, names, st->ncols + 3, idx, &c, err);
+    om_status s = om_csv_open_cols(&c, path, NULL, names, st->ncols + 3, idx, err);
     if (s != OM_OK)
         return s;
     om_strmap *gmap = om_strmap_new(64), *pairs = om_strmap_new(256);

@@ -66,7 +66,7 @@ om_status om_sii_read(const char *path, om_sii_scale scale, om_sii_units **out, 
     static const char *const names[4] = {"group", "rank", "pop", "value"};
     int idx[4], ise = -1, ilo = -1, iup = -1;
     om_csv *c = NULL;
-    om_status s = om_stats_open(path, names, 4, idx, &c, err);
+    om_status s = om_csv_open_cols(&c, path, NULL, names, 4, idx, err);
     if (s != OM_OK)
         return s;
     om_strmap *map = om_strmap_new(64);

@@ -23,6 +23,7 @@
 #include "omrade/stats.h"
 
 #include "omrade/csv.h"
+#include "stats_internal.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -349,28 +350,20 @@ void om_stats_sii(size_t k, const double *pop, const double *rate, const double 
 om_status om_stats_standard_load(const char *path, double *w, om_error *err)
 {
     om_csv *c = NULL;
-    om_status s = om_csv_open(&c, path, NULL, err);
-    if (s != OM_OK)
-        return s;
     int idx[2];
     static const char *const names[2] = {"age_band", "pop"};
+    om_status s = om_csv_open_cols(&c, path, NULL, names, 2, idx, err);
+    if (s != OM_OK)
+        return s;
     bool seen[OM_ESP_BANDS] = {false};
-    s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, names, 2, idx, err);
     while (s == OM_OK) {
         bool got;
         s = om_csv_next(c, &got, err);
         if (s != OM_OK || !got)
             break;
-        om_field f = om_csv_field(c, (size_t)idx[0]);
-        int b = f.ptr ? om_esp_band_parse(f.ptr, f.len) : -1;
-        if (b < 0) {
-            s = om_csv_fail(c, (size_t)idx[0], err,
-                            "expected an age band 0-4, 5-9, ..., 85-89 or 90+, found '%.*s'",
-                            (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+        int b;
+        if ((s = om_stats_band(c, (size_t)idx[0], &b, err)) != OM_OK)
             break;
-        }
         if (seen[b]) {
             s = om_csv_fail(c, (size_t)idx[0], err,
                             "expected each age band once, found '%s' again", band_labels[b]);

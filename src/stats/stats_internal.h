@@ -9,11 +9,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Opens the CSV at path and finds the columns names[0..n) in its header
- * (idx[i]); *c is NULL on error. */
-om_status om_stats_open(const char *path, const char *const *names, size_t n, int *idx, om_csv **c,
-                        om_error *err);
-
 /* ",v", or "," alone when v is not finite (a missing value in the table). */
 void om_stats_put_num(FILE *fp, double v);
 

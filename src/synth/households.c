@@ -116,13 +116,9 @@ static om_status read_people(const om_synth_model *m, const char *dir, people *P
     if (!map)
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     snprintf(path, sizeof path, "%s/persons.csv", dir);
-    om_status s = om_csv_open(&c, path, NULL, err);
     static const char *const pn[3] = {"lopnr", "sex", "birth_date"};
     int pi[3];
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, pn, 3, pi, err);
+    om_status s = om_csv_open_cols(&c, path, NULL, pn, 3, pi, err);
     while (s == OM_OK) {
         bool got;
         if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
@@ -182,16 +178,12 @@ static om_status read_people(const om_synth_model *m, const char *dir, people *P
             for (size_t k = 0; k < (size_t)P->n * HNY; k++)
                 P->res[k] = -1;
     }
-    if (s == OM_OK) {
-        snprintf(path, sizeof path, "%s/residence.csv", dir);
-        s = om_csv_open(&c, path, NULL, err);
-    }
     static const char *const rn[3] = {"lopnr", "year", "deso"};
     int ri[3];
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, rn, 3, ri, err);
+    if (s == OM_OK) {
+        snprintf(path, sizeof path, "%s/residence.csv", dir);
+        s = om_csv_open_cols(&c, path, NULL, rn, 3, ri, err);
+    }
     while (s == OM_OK) {
         bool got;
         if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
@@ -211,16 +203,12 @@ static om_status read_people(const om_synth_model *m, const char *dir, people *P
     }
     om_csv_free(c);
     c = NULL;
-    if (s == OM_OK) {
-        snprintf(path, sizeof path, "%s/births.csv", dir);
-        s = om_csv_open(&c, path, NULL, err);
-    }
     static const char *const bn[2] = {"lopnr", "child"};
     int bi[2];
-    if (s == OM_OK)
-        s = om_csv_read_header(c, err);
-    if (s == OM_OK)
-        s = om_csv_require(c, bn, 2, bi, err);
+    if (s == OM_OK) {
+        snprintf(path, sizeof path, "%s/births.csv", dir);
+        s = om_csv_open_cols(&c, path, NULL, bn, 2, bi, err);
+    }
     while (s == OM_OK) {
         bool got;
         if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
