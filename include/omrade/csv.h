@@ -69,6 +69,12 @@ void om_csv_set_ragged(om_csv *c, bool ragged);
  * OM_ERR_INPUT for an unterminated quote, too many fields (max_fields) or
  * a field count other than the header's (see above). */
 om_status om_csv_next(om_csv *c, bool *got, om_error *err);
+/* The reading loop of a reader that stops at its first error:
+ *     while (om_csv_row(c, &s, err)) { ... a failing check sets s ... }
+ * reads the next record when *s is OM_OK and says whether there is one;
+ * false at the end of input, on a read error (then in *s and err) and when
+ * *s already holds an error. */
+bool om_csv_row(om_csv *c, om_status *s, om_error *err);
 
 size_t om_csv_nfields(const om_csv *c);
 /* Field i of the current record ({NULL,0} when i is out of range). */

@@ -107,10 +107,7 @@ om_status om_transitions_read_population(om_transitions *t, const char *path, om
     int col[3];
     om_status st = om_csv_open_cols(&c, path, NULL, names, 3, col, err);
     size_t nf = st == OM_OK ? om_csv_header_count(c) : 0;
-    while (st == OM_OK) {
-        bool got;
-        if ((st = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &st, err)) {
         if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
             break;
         om_field a = om_csv_field(c, (size_t)col[0]);

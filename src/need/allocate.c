@@ -295,11 +295,7 @@ om_status om_alloc_units_read(const char *path, om_alloc_units **out, om_error *
     bool any_pos = false;
     if (!u || !seen)
         s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         om_field uf = om_csv_field(c, (size_t)idx[0]);
         if (!uf.ptr || uf.len == 0) {
             s = om_csv_fail(c, (size_t)idx[0], err, "expected a unit name, found an empty field");

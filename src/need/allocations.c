@@ -50,10 +50,7 @@ static om_status alloc_file_read(const char *path, alloc_file *A, om_error *err)
     om_status s = om_csv_open_cols(&c, path, NULL, names, 2, idx, err);
     if (s == OM_OK && !(A->map = om_strmap_new(256)))
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         om_field u = om_csv_field(c, (size_t)idx[0]), a = om_csv_field(c, (size_t)idx[1]);
         int64_t ore;
         if (!om_money_parse(a.ptr, a.len, &ore)) {

@@ -142,10 +142,7 @@ static om_status series_read(const char *path, const char *col, series *S, int64
     }
     if (s == OM_OK && !(S->map = om_strmap_new(256)))
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         om_field u = om_csv_field(c, (size_t)idx[0]);
         double v;
         if (om_csv_empty(c, (size_t)idx[1])) {

@@ -100,10 +100,7 @@ om_status om_need_counts(const char *dir, int year, const om_geo *geo, om_level 
     int pi[3];
     if (s == OM_OK)
         s = open_req(&c, dir, "persons.csv", pn, 3, pi, err);
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         int64_t id, by;
         om_field bd = om_csv_field(c, (size_t)pi[1]), cg = om_csv_field(c, (size_t)pi[2]);
         if ((s = om_csv_i64(c, (size_t)pi[0], &id, err)) != OM_OK)
@@ -147,10 +144,7 @@ om_status om_need_counts(const char *dir, int year, const om_geo *geo, om_level 
     if (s == OM_OK)
         s = open_req(&c, dir, "person_year.csv", yn, 7, yi, err);
     int studying = c ? om_csv_col(c, "studying") : -1;
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         int64_t id, y, v[5], st = -1;
         uint32_t k;
         if ((s = om_csv_i64(c, (size_t)yi[1], &y, err)) != OM_OK)
@@ -204,10 +198,7 @@ om_status om_need_counts(const char *dir, int year, const om_geo *geo, om_level 
     int hi[7];
     if (s == OM_OK)
         s = open_req(&c, dir, "households.csv", hn, 7, hi, err);
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         int64_t id, y, g[2], mv;
         uint32_t k;
         if ((s = om_csv_i64(c, (size_t)hi[1], &y, err)) != OM_OK)

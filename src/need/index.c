@@ -232,10 +232,7 @@ om_status om_need_unitmap_read(const char *path, unitmap *m, om_error *err)
     m->map = om_strmap_new(256);
     if (!m->map)
         s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         om_field code = om_csv_field(c, (size_t)idx[0]), un = om_csv_field(c, (size_t)idx[1]);
         if (!code.len || !un.len) {
             s = om_csv_fail(c, (size_t)idx[code.len ? 1 : 0], err,
@@ -299,10 +296,7 @@ om_status om_need_cni_weights_read(const char *path, double w[OM_NEED_CNI_VARS],
     static const char *const names[2] = {"variable", "weight"};
     int idx[2];
     om_status s = om_csv_open_cols(&c, path, NULL, names, 2, idx, err);
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         om_field f = om_csv_field(c, (size_t)idx[0]);
         int k = -1;
         for (int j = 0; j < OM_NEED_CNI_VARS; j++)
@@ -370,10 +364,7 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
         names[k + 1] = d->cols[k];
     if (s == OM_OK)
         s = om_csv_open_cols(&c, path, NULL, names, (size_t)ncols + 1, idx, err);
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         om_field a = om_csv_field(c, (size_t)idx[0]);
         const char *key = a.ptr;
         size_t klen = a.len;

@@ -201,10 +201,7 @@ om_status om_need_key(const char *path, const char *key, const om_need_opts *o, 
         }
     if (s == OM_OK && !(map = om_strmap_new(256)))
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         om_field a = om_csv_field(c, (size_t)area_col);
         const char *ukey = a.ptr;
         size_t ulen = a.len;

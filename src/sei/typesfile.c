@@ -171,10 +171,7 @@ static om_status read_long(om_areatypes *t, om_csv *c, const om_areatypes_option
     int col[3];
     om_status st = om_csv_require(c, names, 3, col, err);
     size_t nf = st == OM_OK ? om_csv_header_count(c) : 0;
-    while (st == OM_OK) {
-        bool got;
-        if ((st = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &st, err)) {
         t->stats.rows++;
         if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
             break;

@@ -46,11 +46,7 @@ om_status om_funnel_read(const char *path, om_funnel_stat stat, om_funnel_rows *
         return s;
     row *r = NULL;
     size_t n = 0, cap = 0;
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         int64_t k;
         double d;
         if ((s = om_csv_count(c, (size_t)idx[1], 0, &k, err)) != OM_OK ||

@@ -89,11 +89,7 @@ om_status om_glm_fit_file(const char *path, const om_glm_spec *spec, om_glm_tabl
     for (size_t j = 0; s == OM_OK && j < nt; j++)
         if (!(T[j].map = om_strmap_new(16)))
             s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(cv, &got, err);
-        if (s != OM_OK || !got)
-            break;
+    while (om_csv_row(cv, &s, err)) {
         int64_t yi;
         double ni;
         if ((s = om_csv_count(cv, (size_t)idx[0], 0, &yi, err)) != OM_OK ||

@@ -60,11 +60,7 @@ om_status om_stats_read_groups(const char *path, const char *const *names, size_
     om_strmap *map = om_strmap_new(64);
     if (!map)
         s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         int32_t gi;
         if ((s = om_stats_group(map, om_csv_field(c, (size_t)idx[0]), arr, n, cap, size, &gi, err)) !=
             OM_OK)

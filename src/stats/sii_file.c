@@ -87,11 +87,7 @@ om_status om_sii_read(const char *path, om_sii_scale scale, om_sii_units **out, 
         }
     }
     const double z95 = om_stats_z(0.95);
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         int64_t rank;
         double p, v, sd;
         if ((s = om_csv_i64(c, (size_t)idx[1], &rank, err)) != OM_OK ||

@@ -356,11 +356,7 @@ om_status om_stats_standard_load(const char *path, double *w, om_error *err)
     if (s != OM_OK)
         return s;
     bool seen[OM_ESP_BANDS] = {false};
-    while (s == OM_OK) {
-        bool got;
-        s = om_csv_next(c, &got, err);
-        if (s != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         int b;
         if ((s = om_stats_band(c, (size_t)idx[0], &b, err)) != OM_OK)
             break;

@@ -119,10 +119,7 @@ static om_status read_people(const om_synth_model *m, const char *dir, people *P
     static const char *const pn[3] = {"lopnr", "sex", "birth_date"};
     int pi[3];
     om_status s = om_csv_open_cols(&c, path, NULL, pn, 3, pi, err);
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         int64_t id, sx;
         if ((s = om_csv_i64(c, (size_t)pi[0], &id, err)) != OM_OK ||
             (s = om_csv_i64(c, (size_t)pi[1], &sx, err)) != OM_OK)
@@ -184,10 +181,7 @@ static om_status read_people(const om_synth_model *m, const char *dir, people *P
         snprintf(path, sizeof path, "%s/residence.csv", dir);
         s = om_csv_open_cols(&c, path, NULL, rn, 3, ri, err);
     }
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         int64_t id, y;
         uint32_t pi2;
         om_field df = om_csv_field(c, (size_t)ri[2]);
@@ -209,10 +203,7 @@ static om_status read_people(const om_synth_model *m, const char *dir, people *P
         snprintf(path, sizeof path, "%s/births.csv", dir);
         s = om_csv_open_cols(&c, path, NULL, bn, 2, bi, err);
     }
-    while (s == OM_OK) {
-        bool got;
-        if ((s = om_csv_next(c, &got, err)) != OM_OK || !got)
-            break;
+    while (om_csv_row(c, &s, err)) {
         int64_t mo, ch;
         uint32_t a, b;
         if (om_csv_i64(c, (size_t)bi[0], &mo, NULL) == OM_OK &&

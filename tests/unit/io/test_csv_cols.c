@@ -1,5 +1,5 @@
 /* Unit tests: om_csv_open_cols (open, header, required columns in one call;
- * nothing left open on failure). */
+ * nothing left open on failure) and the reading loop om_csv_row. */
 #define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen */
 #include "om_test.h"
 #include "omrade/csv.h"
@@ -81,9 +81,46 @@ static void test_failures_leave_nothing_open(void **state)
     }
 }
 
+/* The loop reads every record, stops at the first bad one with its error,
+ * and does not read past an error that the body set. */
+static void test_row_loop(void **state)
+{
+    (void)state;
+    om_error e = OM_ERROR_INIT;
+    om_csv *c = NULL;
+    const char *text = "a,b\n1,2\n3,4\n5\n6,7\n";
+    assert_int_equal(om_csv_open_mem(&c, "t.csv", text, strlen(text), NULL, &e), OM_OK);
+    assert_int_equal(om_csv_read_header(c, &e), OM_OK);
+    om_status s = OM_OK;
+    int rows = 0;
+    while (om_csv_row(c, &s, &e))
+        rows++;
+    assert_int_equal(rows, 2);
+    assert_int_equal(s, OM_ERR_INPUT);
+    assert_int_equal(e.line, 4);
+    /* an error already in s: no record is read, s and the error stay */
+    assert_false(om_csv_row(c, &s, &e));
+    assert_int_equal(s, OM_ERR_INPUT);
+    assert_int_equal(e.line, 4);
+    om_csv_free(c);
+
+    assert_int_equal(om_csv_open_mem(&c, "t.csv", text, strlen(text), NULL, &e), OM_OK);
+    assert_int_equal(om_csv_read_header(c, &e), OM_OK);
+    s = OM_OK;
+    rows = 0;
+    while (om_csv_row(c, &s, &e))
+        if (++rows == 1)
+            s = OM_ERR_USAGE; /* the body's own check failed */
+    assert_int_equal(rows, 1);
+    assert_int_equal(s, OM_ERR_USAGE);
+    assert_int_equal(om_csv_offset(c), strlen("a,b\n1,2\n"));
+    om_csv_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_found_in_any_order),
-                                       cmocka_unit_test(test_failures_leave_nothing_open)};
+                                       cmocka_unit_test(test_failures_leave_nothing_open),
+                                       cmocka_unit_test(test_row_loop)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
