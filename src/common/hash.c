@@ -16,12 +16,43 @@ uint64_t om_hash_bytes(const void *p, size_t len)
     return om_hash_u64(h);
 }
 
-static size_t pow2_at_least(size_t n)
+/* A table for `expected` keys kept at most half full: a power of two of at
+ * least 16 slots of `size` bytes, zeroed (a zero slot is an empty one in
+ * both maps).  NULL when out of memory. */
+static void *new_slots(size_t expected, size_t size, size_t *cap)
 {
     size_t c = 16;
-    while (c < n)
+    while (c < expected * 2 + 1)
         c <<= 1;
-    return c;
+    *cap = c;
+    return calloc(c, size);
+}
+
+/* Both maps' growth: a table twice as large, every used slot moved to the
+ * first free place from its hash (linear probing keeps no tombstones, so
+ * nothing else needs rebuilding).  `hash` says whether a slot is used and
+ * gives its hash. */
+static om_status rehash(void *slotsp, size_t *cap, size_t size,
+                        bool (*hash)(const void *slot, uint64_t *h))
+{
+    size_t ncap = *cap * 2;
+    char *ns = calloc(ncap, size), *old;
+    if (!ns)
+        return OM_ERR_NOMEM;
+    memcpy(&old, slotsp, sizeof old);
+    for (size_t i = 0; i < *cap; i++) {
+        uint64_t h, unused;
+        if (!hash(old + i * size, &h))
+            continue;
+        size_t j = h & (ncap - 1);
+        while (hash(ns + j * size, &unused))
+            j = (j + 1) & (ncap - 1);
+        memcpy(ns + j * size, old + i * size, size);
+    }
+    free(old);
+    memcpy(slotsp, &ns, sizeof ns);
+    *cap = ncap;
+    return OM_OK;
 }
 
 /* ------------------------------------------------------------ strmap */
@@ -44,8 +75,7 @@ om_strmap *om_strmap_new(size_t expected)
     om_strmap *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    m->cap = pow2_at_least(expected * 2 + 1);
-    m->slots = calloc(m->cap, sizeof *m->slots);
+    m->slots = new_slots(expected, sizeof *m->slots, &m->cap);
     m->keys = om_arena_new(0);
     if (!m->slots || !m->keys) {
         om_strmap_free(m);
@@ -73,24 +103,11 @@ static str_slot *str_find(const om_strmap *m, const char *key, size_t len, uint6
     }
 }
 
-static om_status str_grow(om_strmap *m)
+static bool str_hash(const void *slot, uint64_t *h)
 {
-    size_t ncap = m->cap * 2;
-    str_slot *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        return OM_ERR_NOMEM;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->slots[i].key)
-            continue;
-        size_t j = m->slots[i].hash & (ncap - 1);
-        while (ns[j].key)
-            j = (j + 1) & (ncap - 1);
-        ns[j] = m->slots[i];
-    }
-    free(m->slots);
-    m->slots = ns;
-    m->cap = ncap;
-    return OM_OK;
+    const str_slot *s = slot;
+    *h = s->hash;
+    return s->key != NULL;
 }
 
 om_status om_strmap_put_new(om_strmap *m, const char *key, size_t len, int32_t value,
@@ -98,7 +115,8 @@ om_status om_strmap_put_new(om_strmap *m, const char *key, size_t len, int32_t v
 {
     if (len > UINT32_MAX)
         return OM_ERR_INPUT;
-    if ((m->size + 1) * 2 > m->cap && str_grow(m) != OM_OK)
+    if ((m->size + 1) * 2 > m->cap &&
+        rehash(&m->slots, &m->cap, sizeof *m->slots, str_hash) != OM_OK)
         return OM_ERR_NOMEM;
     uint64_t h = om_hash_bytes(key, len);
     str_slot *s = str_find(m, key, len, h);
@@ -165,8 +183,7 @@ om_u64map *om_u64map_new(size_t expected)
     om_u64map *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    m->cap = pow2_at_least(expected * 2 + 1);
-    m->slots = calloc(m->cap, sizeof *m->slots);
+    m->slots = new_slots(expected, sizeof *m->slots, &m->cap);
     if (!m->slots) {
         free(m);
         return NULL;
@@ -182,24 +199,11 @@ void om_u64map_free(om_u64map *m)
     free(m);
 }
 
-static om_status u64_grow(om_u64map *m)
+static bool u64_hash(const void *slot, uint64_t *h)
 {
-    size_t ncap = m->cap * 2;
-    u64_slot *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        return OM_ERR_NOMEM;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->slots[i].key1)
-            continue;
-        size_t j = om_hash_u64(m->slots[i].key1) & (ncap - 1);
-        while (ns[j].key1)
-            j = (j + 1) & (ncap - 1);
-        ns[j] = m->slots[i];
-    }
-    free(m->slots);
-    m->slots = ns;
-    m->cap = ncap;
-    return OM_OK;
+    const u64_slot *s = slot;
+    *h = om_hash_u64(s->key1);
+    return s->key1 != 0;
 }
 
 om_status om_u64map_put_new(om_u64map *m, uint64_t key, uint32_t value, uint32_t *existing)
@@ -214,7 +218,8 @@ om_status om_u64map_put_new(om_u64map *m, uint64_t key, uint32_t value, uint32_t
             *existing = m->max_value;
         return OM_OK;
     }
-    if ((m->size + 1) * 2 > m->cap && u64_grow(m) != OM_OK)
+    if ((m->size + 1) * 2 > m->cap &&
+        rehash(&m->slots, &m->cap, sizeof *m->slots, u64_hash) != OM_OK)
         return OM_ERR_NOMEM;
     uint64_t k1 = key + 1;
     size_t mask = m->cap - 1;
