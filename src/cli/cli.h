@@ -60,5 +60,9 @@ void om_cli_prov_write_fixed(FILE *fp);
     case 0x150: om_cli_prov_full = true; break
 #define OM_CLI_PROVENANCE_HELP \
     "  --provenance   write the full provenance block (docs/provenance.md)\n"
+/* The end of the option table of a command with one output: --out FILE
+ * ('o'), --help ('h'), --provenance and the terminating entry. */
+#define OM_CLI_OUT_OPTS \
+    {"out", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, OM_CLI_PROVENANCE_OPT, {0, 0, 0, 0}
 
 #endif

@@ -43,10 +43,7 @@ static int run(int argc, char **argv)
     static const struct option opts[] = {{"budget", required_argument, 0, 'b'},
                                          {"floor", required_argument, 0, 'f'},
                                          {"cap", required_argument, 0, 'c'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     const char *out = NULL;
     bool has_budget = false;
     int64_t budget = 0;

@@ -38,10 +38,7 @@ static void help(FILE *fp)
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {{"anchor", required_argument, 0, 'a'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     const char *out = "-";
     long long anchor = 0;
     int c;

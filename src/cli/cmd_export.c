@@ -32,10 +32,7 @@ static void help(FILE *fp)
 
 static int run(int argc, char **argv)
 {
-    static const struct option opts[] = {{"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {OM_CLI_OUT_OPTS};
     const char *out = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

@@ -45,10 +45,7 @@ static int run(int argc, char **argv)
     static const struct option opts[] = {{"statistic", required_argument, 0, 's'},
                                          {"mult", required_argument, 0, 'm'},
                                          {"baseline", required_argument, 0, 'b'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     const char *out = NULL;
     int stat = -1; /* an om_funnel_stat once given */
     double mult = NAN, baseline = NAN;

@@ -53,10 +53,7 @@ static int run(int argc, char **argv)
                                          {"n", required_argument, 0, 'n'},
                                          {"ref", required_argument, 0, 'r'},
                                          {"level", required_argument, 0, 'l'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     const char *out = NULL, *ycol = "events", *ncol = "pop", *terms_arg = NULL;
     const char *refs[MAX_TERMS];
     size_t nrefs = 0;

@@ -49,10 +49,7 @@ static int run(int argc, char **argv)
                                          {"per", required_argument, 0, 'p'},
                                          {"level", required_argument, 0, 'l'},
                                          {"byar-from", required_argument, 0, 'b'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     const char *out = NULL, *refpath = NULL, *strata_arg = "stratum";
     double level = 0.95, mult = 1, per = 100000;
     long long byar_from = 10;

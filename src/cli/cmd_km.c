@@ -38,10 +38,7 @@ static int run(int argc, char **argv)
 {
     static const struct option opts[] = {{"ci", required_argument, 0, 'c'},
                                          {"level", required_argument, 0, 'l'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     const char *out = NULL;
     double level = 0.95;
     bool loglog = true;

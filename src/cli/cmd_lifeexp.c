@@ -36,20 +36,10 @@ static void help(FILE *fp)
             "  omrade lifeexp examples/health/lifeexp.csv --out le.csv\n");
 }
 
-/* run's cleanup, by the name its output-opening lines use */
-static void free_groups(om_le_groups *g, size_t n)
-{
-    (void)n;
-    om_le_groups_free(g);
-}
-
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {{"level", required_argument, 0, 'l'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     const char *out = NULL;
     double level = 0.95;
     int c;
@@ -71,7 +61,6 @@ static int run(int argc, char **argv)
         return om_cli_usage("lifeexp", "expected --out FILE");
     om_error err = OM_ERROR_INIT;
     om_le_groups *g = NULL;
-    size_t n = 0;
     if (om_le_read(argv[optind], &g, &err) != OM_OK)
         return om_cli_fail("lifeexp", &err);
     om_afile *af = NULL;
@@ -81,13 +70,13 @@ static int run(int argc, char **argv)
                 "interval wider than 20 years (PHE)");
     if (om_prov_input(om_cli_prov(), argv[optind], -1, &err) != OM_OK ||
         om_cli_out_open_fixed(&af, out, &err) != OM_OK) {
-        free_groups(g, n);
+        om_le_groups_free(g);
         return om_cli_fail("lifeexp", &err);
     }
     FILE *fp = om_afile_stream(af);
     fputs("group,age,le,lower,upper,note\n", fp);
     om_status s = om_le_write(g, level, fp, &err);
-    free_groups(g, n);
+    om_le_groups_free(g);
     if (s != OM_OK) {
         om_afile_abort(af);
         return om_cli_fail("lifeexp", &err);

@@ -141,10 +141,7 @@ static int run(int argc, char **argv)
     static const struct option opts[] = {CLI_LINK_LONGOPTS,
                                          {"compare", required_argument, 0, 'c'},
                                          {"years", required_argument, 0, 'y'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     cli_link_inputs in;
     memset(&in, 0, sizeof in);
     cli_method ms[MAX_METHODS];

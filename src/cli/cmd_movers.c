@@ -37,10 +37,7 @@ static int run(int argc, char **argv)
     static const struct option opts[] = {{"level", required_argument, 0, 'l'},
                                          {"bootstrap", required_argument, 0, 'b'},
                                          {"seed", required_argument, 0, 's'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     om_movers_options opt = {OM_LEVEL_REGSO, 0, 1};
     const char *out = "-";
     long long n;

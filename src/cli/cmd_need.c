@@ -322,10 +322,7 @@ static int run(int argc, char **argv)
                                          {"police", required_argument, 0, 'P'},
                                          {"layer", required_argument, 0, 'G'},
                                          {"field", required_argument, 0, 'F'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     const char *out = NULL, *weights = NULL, *synth = NULL, *level = NULL;
     const char *listed = NULL, *police = NULL, *layer = NULL, *field = NULL, *xlsx = NULL;
     const char *key = NULL, *types12 = NULL;

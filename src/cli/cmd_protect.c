@@ -471,10 +471,7 @@ static int run(int argc, char **argv)
                                          {"link", required_argument, 0, 'L'},
                                          {"groups", required_argument, 0, 'R'},
                                          {"summary", no_argument, 0, 'S'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     args a;
     memset(&a, 0, sizeof a);
     om_sdc_rules_default(&a.rules);

@@ -56,10 +56,7 @@ static int run(int argc, char **argv)
                                          {"seed", required_argument, 0, 'e'},
                                          {"level", required_argument, 0, 'l'},
                                          {"mult", required_argument, 0, 'm'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     om_sii_opts o = {OM_SII_INVERSE_VARIANCE, OM_SII_NORMAL, false, 0.95, 0, 1};
     const char *out = NULL;
     double mult = 1;

@@ -32,10 +32,7 @@ static void help(FILE *fp)
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {{"population", required_argument, 0, 'p'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         OM_CLI_PROVENANCE_OPT,
-                                         {0, 0, 0, 0}};
+                                         OM_CLI_OUT_OPTS};
     const char *out = NULL, *popf = NULL;
     int c;
     opterr = 0;
