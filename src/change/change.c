@@ -35,6 +35,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/change.h"
 #include "omrade/csv.h"
+#include "common/common_internal.h"
 
 #include <errno.h>
 #include <float.h>
@@ -354,35 +355,11 @@ void om_change_free(om_change *c)
     free(c);
 }
 
-size_t om_change_count(const om_change *c)
-{
-    return c->n;
-}
+OM_ARRAY_ACCESSORS(om_change, om_change_row, om_change_count, om_change_row_at, n, rows)
 
-const om_change_row *om_change_row_at(const om_change *c, size_t i)
-{
-    return i < c->n ? &c->rows[i] : NULL;
-}
+OM_ARRAY_ACCESSORS(om_change, om_change_pair, om_change_pair_count, om_change_pair_at, npairs, pairs)
 
-size_t om_change_pair_count(const om_change *c)
-{
-    return c->npairs;
-}
-
-const om_change_pair *om_change_pair_at(const om_change *c, size_t i)
-{
-    return i < c->npairs ? &c->pairs[i] : NULL;
-}
-
-size_t om_change_year_count(const om_change *c)
-{
-    return c->nyears;
-}
-
-const om_change_year *om_change_year_at(const om_change *c, size_t i)
-{
-    return i < c->nyears ? &c->years[i] : NULL;
-}
+OM_ARRAY_ACCESSORS(om_change, om_change_year, om_change_year_count, om_change_year_at, nyears, years)
 
 bool om_change_has_se(const om_change *c)
 {

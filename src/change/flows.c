@@ -18,6 +18,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/change.h"
 #include "omrade/csv.h"
+#include "common/common_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -201,25 +202,9 @@ void om_flows_free(om_flows *f)
     free(f);
 }
 
-size_t om_flows_count(const om_flows *f)
-{
-    return f->n;
-}
+OM_ARRAY_ACCESSORS(om_flows, om_flow_cell, om_flows_count, om_flows_cell_at, n, cells)
 
-const om_flow_cell *om_flows_cell_at(const om_flows *f, size_t i)
-{
-    return i < f->n ? &f->cells[i] : NULL;
-}
-
-size_t om_flows_net_count(const om_flows *f)
-{
-    return f->nnet;
-}
-
-const om_flow_net *om_flows_net_at(const om_flows *f, size_t i)
-{
-    return i < f->nnet ? &f->net[i] : NULL;
-}
+OM_ARRAY_ACCESSORS(om_flows, om_flow_net, om_flows_net_count, om_flows_net_at, nnet, net)
 
 om_status om_flows_write_csv(const om_flows *f, FILE *fp, om_error *err)
 {

@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/change.h"
 #include "omrade/csv.h"
+#include "common/common_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -242,25 +243,9 @@ om_status om_transitions_compute(om_transitions *t, om_error *err)
     return st;
 }
 
-size_t om_transitions_row_count(const om_transitions *t)
-{
-    return t->nrows;
-}
+OM_ARRAY_ACCESSORS(om_transitions, om_transition_row, om_transitions_row_count, om_transitions_row_at, nrows, rows)
 
-const om_transition_row *om_transitions_row_at(const om_transitions *t, size_t i)
-{
-    return i < t->nrows ? &t->rows[i] : NULL;
-}
-
-size_t om_transitions_pair_count(const om_transitions *t)
-{
-    return t->npairs;
-}
-
-const om_transition_pair *om_transitions_pair_at(const om_transitions *t, size_t i)
-{
-    return i < t->npairs ? &t->pairs[i] : NULL;
-}
+OM_ARRAY_ACCESSORS(om_transitions, om_transition_pair, om_transitions_pair_count, om_transitions_pair_at, npairs, pairs)
 
 om_status om_transitions_write_csv(const om_transitions *t, FILE *fp, om_error *err)
 {

@@ -47,6 +47,7 @@
 
 #include "omrade/hash.h"
 #include "scb/scb_internal.h"
+#include "common/common_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -336,15 +337,7 @@ void om_scb_free(om_scb_table *t)
     free(t);
 }
 
-size_t om_scb_nobs(const om_scb_table *t)
-{
-    return t->nobs;
-}
-
-const om_scb_obs *om_scb_obs_at(const om_scb_table *t, size_t i)
-{
-    return i < t->nobs ? &t->obs[i] : NULL;
-}
+OM_ARRAY_ACCESSORS(om_scb_table, om_scb_obs, om_scb_nobs, om_scb_obs_at, nobs, obs)
 
 size_t om_scb_nvariables(const om_scb_table *t)
 {

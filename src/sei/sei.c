@@ -23,6 +23,7 @@
 #include "omrade/sei.h"
 #include "omrade/csv.h"
 #include "omrade/hash.h"
+#include "common/common_internal.h"
 
 #include <assert.h>
 #include <float.h>
@@ -642,25 +643,9 @@ om_status om_sei_compute(om_sei *s, om_error *err)
     return OM_OK;
 }
 
-size_t om_sei_count(const om_sei *s)
-{
-    return s->n;
-}
+OM_ARRAY_ACCESSORS(om_sei, om_sei_row, om_sei_count, om_sei_row_at, n, rows)
 
-const om_sei_row *om_sei_row_at(const om_sei *s, size_t i)
-{
-    return i < s->n ? &s->rows[i] : NULL;
-}
-
-size_t om_sei_year_count(const om_sei *s)
-{
-    return s->nyears;
-}
-
-const om_sei_year *om_sei_year_at(const om_sei *s, size_t i)
-{
-    return i < s->nyears ? &s->years[i] : NULL;
-}
+OM_ARRAY_ACCESSORS(om_sei, om_sei_year, om_sei_year_count, om_sei_year_at, nyears, years)
 
 void om_sei_flag_counts(const om_sei *s, int64_t counts[4])
 {

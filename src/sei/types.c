@@ -8,6 +8,7 @@
 #include "omrade/csv.h"
 #include "omrade/sei.h"
 #include "sei_internal.h"
+#include "common/common_internal.h"
 
 
 #include <math.h>
@@ -399,15 +400,7 @@ om_status om_types_compute(om_types *t, om_error *err)
     return st;
 }
 
-size_t om_types_row_count(const om_types *t)
-{
-    return t->nrows;
-}
-
-const om_types_row *om_types_row_at(const om_types *t, size_t i)
-{
-    return i < t->nrows ? &t->rows[i] : NULL;
-}
+OM_ARRAY_ACCESSORS(om_types, om_types_row, om_types_row_count, om_types_row_at, nrows, rows)
 
 size_t om_types_year_count(const om_types *t)
 {
