@@ -98,6 +98,13 @@ static inline bool om_year_valid(int64_t y)
  * memory, or the byte count overflows size_t) nothing changes and
  * om_error_nomem(err) is returned.  Free the array with free(). */
 om_status om_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first, om_error *err);
+/* The same for n parallel arrays that share one capacity (a table kept as
+ * one array per column): pps[k] is the address of array k and sizes[k] its
+ * element size.  On failure *cap is unchanged (arrays already moved keep
+ * at least their old contents and capacity) and om_error_nomem(err) is
+ * returned. */
+om_status om_grow_all(void *const *pps, const size_t *sizes, size_t n, size_t *cap, size_t need,
+                      size_t first, om_error *err);
 
 /* ---------------------------------------------------------------- arena */
 

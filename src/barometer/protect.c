@@ -286,21 +286,11 @@ static om_status add_cell(cbuild *b, uint64_t key, double x, double d, double w,
         b->withheld_req += mode == CELL_WITHHELD;
     } else if (mode == CELL_WITHHELD)
         om_sdc_lin_hide(b->m, id);
-    if ((size_t)id >= b->capcells) {
-        size_t nc = b->capcells ? b->capcells * 2 : 4096;
-        uint64_t *ck = realloc(b->ckey, nc * sizeof *ck);
-        if (ck)
-            b->ckey = ck;
-        double *cd = realloc(b->cden, nc * sizeof *cd);
-        if (cd)
-            b->cden = cd;
-        uint8_t *cm = realloc(b->cmode, nc);
-        if (cm)
-            b->cmode = cm;
-        if (!ck || !cd || !cm)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        b->capcells = nc;
-    }
+    void *const cols[] = {&b->ckey, &b->cden, &b->cmode};
+    const size_t sizes[] = {sizeof *b->ckey, sizeof *b->cden, sizeof *b->cmode};
+    om_status gs = om_grow_all(cols, sizes, 3, &b->capcells, (size_t)id + 1, 4096, err);
+    if (gs != OM_OK)
+        return gs;
     b->ckey[id] = key;
     b->cden[id] = d;
     b->cmode[id] = (uint8_t)mode;

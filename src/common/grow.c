@@ -4,23 +4,29 @@
 #include "omrade/common.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-om_status om_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first, om_error *err)
+/* The capacity after growing from cap to hold need (> cap) elements: 0
+ * when the count overflows. */
+static size_t doubled(size_t cap, size_t need, size_t first)
 {
-    assert(pp && cap && size > 0);
-    if (need <= *cap)
-        return OM_OK;
-    size_t nc = *cap ? *cap : (first ? first : 1);
+    size_t nc = cap ? cap : (first ? first : 1);
     while (nc < need) {
         if (nc > SIZE_MAX / 2)
-            return om_error_nomem(err);
+            return 0;
         nc *= 2;
     }
+    return nc;
+}
+
+/* realloc of the array whose address is pp to nc elements of size bytes. */
+static bool resize(void *pp, size_t nc, size_t size)
+{
     if (nc > SIZE_MAX / size)
-        return om_error_nomem(err);
+        return false;
     /* pp is a T ** passed as void *: read and write the pointer as bytes,
      * which is valid for every object pointer type on the platforms omrade
      * supports (POSIX requires one representation for them). */
@@ -28,8 +34,28 @@ om_status om_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first,
     memcpy(&old, pp, sizeof old);
     void *p = realloc(old, nc * size);
     if (!p)
-        return om_error_nomem(err);
+        return false;
     memcpy(pp, &p, sizeof p);
+    return true;
+}
+
+om_status om_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first, om_error *err)
+{
+    return om_grow_all(&pp, &size, 1, cap, need, first, err);
+}
+
+om_status om_grow_all(void *const *pps, const size_t *sizes, size_t n, size_t *cap, size_t need,
+                      size_t first, om_error *err)
+{
+    assert(pps && sizes && cap);
+    if (need <= *cap)
+        return OM_OK;
+    size_t nc = doubled(*cap, need, first);
+    for (size_t k = 0; k < n; k++) {
+        assert(pps[k] && sizes[k] > 0);
+        if (!nc || !resize(pps[k], nc, sizes[k]))
+            return om_error_nomem(err);
+    }
     *cap = nc;
     return OM_OK;
 }

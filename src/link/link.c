@@ -366,26 +366,10 @@ typedef struct {
 
 static bool pv_grow(prow_vec *v)
 {
-    size_t nc = v->cap ? v->cap * 2 : 1 << 16;
-    int64_t *a = realloc(v->lopnr, nc * sizeof *a);
-    if (a)
-        v->lopnr = a;
-    int16_t *b = realloc(v->by, nc * sizeof *b);
-    if (b)
-        v->by = b;
-    uint8_t *c = realloc(v->sex, nc);
-    if (c)
-        v->sex = c;
-    uint8_t *d = realloc(v->born, nc);
-    if (d)
-        v->born = d;
-    int32_t *e = realloc(v->death, nc * sizeof *e);
-    if (e)
-        v->death = e;
-    if (!a || !b || !c || !d || !e)
-        return false;
-    v->cap = nc;
-    return true;
+    void *const cols[] = {&v->lopnr, &v->by, &v->sex, &v->born, &v->death};
+    const size_t sizes[] = {sizeof *v->lopnr, sizeof *v->by, sizeof *v->sex, sizeof *v->born,
+                            sizeof *v->death};
+    return om_grow_all(cols, sizes, 5, &v->cap, v->cap + 1, 1 << 16, NULL) == OM_OK;
 }
 
 static void pv_free(prow_vec *v)

@@ -127,20 +127,11 @@ typedef struct {
 static om_status group_km(work *w, const rates_km_rec *recs, size_t n, om_rates_km_group *g, double level,
                           om_error *err)
 {
-    if (n > w->cap) {
-        double *t = realloc(w->t, n * sizeof *t);
-        if (t)
-            w->t = t;
-        bool *e = realloc(w->e, n * sizeof *e);
-        if (e)
-            w->e = e;
-        om_km_step *st = realloc(w->st, n * sizeof *st);
-        if (st)
-            w->st = st;
-        if (!t || !e || !st)
-            return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        w->cap = n;
-    }
+    void *const cols[] = {&w->t, &w->e, &w->st};
+    const size_t sizes[] = {sizeof *w->t, sizeof *w->e, sizeof *w->st};
+    om_status gs = om_grow_all(cols, sizes, 3, &w->cap, n, 256, err);
+    if (gs != OM_OK)
+        return gs;
     g->cases = (double)n;
     g->deaths = 0;
     g->tmax = 0;

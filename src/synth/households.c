@@ -140,25 +140,11 @@ static om_status read_people(const om_synth_model *m, const char *dir, people *P
             sum->rejected_persons++;
             continue;
         }
-        if ((size_t)P->n == cap) {
-            cap = cap ? cap * 2 : 4096;
-            uint64_t *a = realloc(P->lopnr, cap * sizeof *a);
-            if (a)
-                P->lopnr = a;
-            int16_t *b = realloc(P->byear, cap * sizeof *b);
-            if (b)
-                P->byear = b;
-            int8_t *x = realloc(P->sex, cap * sizeof *x);
-            if (x)
-                P->sex = x;
-            int32_t *mo = realloc(P->mother, cap * sizeof *mo);
-            if (mo)
-                P->mother = mo;
-            if (!a || !b || !x || !mo) {
-                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-        }
+        void *const cols[] = {&P->lopnr, &P->byear, &P->sex, &P->mother};
+        const size_t sizes[] = {sizeof *P->lopnr, sizeof *P->byear, sizeof *P->sex,
+                                sizeof *P->mother};
+        if ((s = om_grow_all(cols, sizes, 4, &cap, (size_t)P->n + 1, 4096, err)) != OM_OK)
+            break;
         P->lopnr[P->n] = (uint64_t)id;
         P->byear[P->n] = (int16_t)by;
         P->sex[P->n] = (int8_t)sx;

@@ -1,4 +1,5 @@
-/* Unit tests: om_grow (geometric growth), om_error_nomem, om_year_valid. */
+/* Unit tests: om_grow and om_grow_all (geometric growth), om_error_nomem,
+ * om_year_valid. */
 #include "om_test.h"
 #include "omrade/common.h"
 
@@ -46,6 +47,39 @@ static void test_grow(void **state)
     free(b);
 }
 
+/* Columns of different widths grow together to one capacity and keep
+ * their contents; a failed growth leaves the shared capacity alone. */
+static void test_grow_all(void **state)
+{
+    (void)state;
+    int64_t *id = NULL;
+    uint8_t *flag = NULL;
+    double *w = NULL;
+    size_t cap = 0;
+    void *const cols[] = {&id, &flag, &w};
+    const size_t sizes[] = {sizeof *id, sizeof *flag, sizeof *w};
+    om_error err = OM_ERROR_INIT;
+    for (size_t n = 0; n < 1000; n++) {
+        assert_int_equal(om_grow_all(cols, sizes, 3, &cap, n + 1, 64, &err), OM_OK);
+        id[n] = (int64_t)n * 1000003;
+        flag[n] = (uint8_t)(n % 7);
+        w[n] = (double)n / 8;
+    }
+    /* 64 doubled until 1000 fit */
+    assert_int_equal(cap, 1024);
+    for (size_t n = 0; n < 1000; n++) {
+        assert_int_equal(id[n], (int64_t)n * 1000003);
+        assert_int_equal(flag[n], n % 7);
+        assert_true(w[n] == (double)n / 8);
+    }
+    assert_int_equal(om_grow_all(cols, sizes, 3, &cap, SIZE_MAX / 4, 64, &err), OM_ERR_NOMEM);
+    assert_int_equal(cap, 1024);
+    assert_int_equal(id[999], 999 * INT64_C(1000003));
+    free(id);
+    free(flag);
+    free(w);
+}
+
 static void test_nomem(void **state)
 {
     (void)state;
@@ -68,7 +102,8 @@ static void test_years(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_grow), cmocka_unit_test(test_nomem),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_grow), cmocka_unit_test(test_grow_all),
+                                       cmocka_unit_test(test_nomem),
                                        cmocka_unit_test(test_years)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
