@@ -94,6 +94,13 @@ int32_t om_barometer_intern(store *x, const char *p, size_t len);
 bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level level, int year,
                                int32_t sex, int32_t age, int32_t born);
 om_status om_barometer_finish_indicators(bctx *b, om_error *err);
+/* The definition of an indicator of `omrade indicators --barometer`
+ * (definitions.c): population, numerator, denominator, register and the
+ * years y0-y1, in Swedish and English; `den_per` = populations summed in the
+ * denominator (2 for the migration rates, whose denominator is twice the
+ * mean population).  False for other ids. */
+bool om_barometer_definition(const char *id, int y0, int y1, char *sv, size_t nsv, char *en, size_t nen,
+                             int *den_per);
 
 /* One area-type aggregate: the sum of every RegSO cell of one slice whose
  * RegSO has area type `type` (1..5; 6 = types 1 and 2) in the region

@@ -55,6 +55,24 @@ static const struct {
     {"voter_turnout_2022", "Valdeltagande 2022", "Voter turnout 2022", "%"},
     {"merit_value_mean", "Meritvärde åk 9 (medel)", "Grade point average, year 9 (mean)", "points"},
     {"upper_secondary_eligibility", "Behörighet till gymnasiet", "Eligible for upper secondary school", "%"},
+    /* issue 14: the rest of Segregationsbarometern's list (definitions.c) */
+    {"high_income", "Hög ekonomisk standard", "High economic standard", "%"},
+    {"econ_assistance_sole", "Ekonomiskt bistånd utan andra inkomster eller ersättningar",
+     "Social assistance without other income or benefits", "%"},
+    {"voter_turnout_region_2014", "Valdeltagande regionval 2014", "Voter turnout, regional election 2014", "%"},
+    {"voter_turnout_region_2018", "Valdeltagande regionval 2018", "Voter turnout, regional election 2018", "%"},
+    {"voter_turnout_region_2022", "Valdeltagande regionval 2022", "Voter turnout, regional election 2022", "%"},
+    {"voter_turnout_kommun_2014", "Valdeltagande kommunval 2014", "Voter turnout, municipal election 2014", "%"},
+    {"voter_turnout_kommun_2018", "Valdeltagande kommunval 2018", "Voter turnout, municipal election 2018", "%"},
+    {"voter_turnout_kommun_2022", "Valdeltagande kommunval 2022", "Voter turnout, municipal election 2022", "%"},
+    {"preschool_1_5", "Inskrivna i förskola, 1–5 år", "Enrolled in preschool, ages 1–5", "%"},
+    {"upper_secondary_exam_3y", "Gymnasieexamen inom 3 år", "Upper-secondary diploma within 3 years", "%"},
+    {"upper_secondary_exam_4y", "Gymnasieexamen inom 4 år", "Upper-secondary diploma within 4 years", "%"},
+    {"upper_secondary_exam_5y", "Gymnasieexamen inom 5 år", "Upper-secondary diploma within 5 years", "%"},
+    {"migration_in", "Inflyttade från andra RegSO per 1 000 invånare", "Moving in from other RegSO per 1,000 population",
+     "per 1,000"},
+    {"migration_out", "Utflyttade till andra RegSO per 1 000 invånare", "Moving out to other RegSO per 1,000 population",
+     "per 1,000"},
 };
 /* ------------------------------------------------------- slice store
  *
@@ -346,9 +364,14 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
         bool health = health_catalogue(name, y0, y1, &ht);
         if (health)
             sv = ht.sv, en = ht.en, unit = ht.unit;
+        /* definitions of the synth's indicators (definitions.c) */
+        int per = 1;
+        bool def = !health && om_barometer_definition(name, y0, y1, ht.def_sv, sizeof ht.def_sv, ht.def_en,
+                                                      sizeof ht.def_en, &per);
         /* shares are per cent; means and value-only indicators as they are */
         scale[id] = !m->value_only && strcmp(unit, "%") == 0             ? 100.0
                     : !m->value_only && strcmp(unit, "per 100,000") == 0 ? 100000.0
+                    : !m->value_only && strcmp(unit, "per 1,000") == 0   ? 1000.0 * per
                                                                           : 1.0;
         sqlite3_bind_text(cat, 1, name, -1, SQLITE_STATIC);
         sqlite3_bind_text(cat, 2, sv, -1, SQLITE_STATIC);
@@ -360,8 +383,11 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
         sqlite3_bind_int(cat, 8, m->value_only ? 0 : rule->sensitive);
         sqlite3_bind_text(cat, 9, m->value_only ? "values computed by omrade sei from the same microdata" : rule->why,
                           -1, SQLITE_STATIC);
-        if (health) {
-            sqlite3_bind_text(cat, 10, "health", -1, SQLITE_STATIC);
+        if (health || def) {
+            if (health)
+                sqlite3_bind_text(cat, 10, "health", -1, SQLITE_STATIC);
+            else
+                sqlite3_bind_null(cat, 10);
             sqlite3_bind_text(cat, 11, ht.def_sv, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(cat, 12, ht.def_en, -1, SQLITE_TRANSIENT);
         } else {

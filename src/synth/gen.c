@@ -63,7 +63,8 @@ static const char *const fheaders[F_N] = {
     "lopnr,sex,birth_date,country_group,death_date\n",
     "lopnr,year,deso\n",
     ("lopnr,year,income_cu,education,assist_months,unemp_days,employed,studying,sick_days,"
-     "house_type,tenure,dwelling_m2,voted,merit,eligible_upper\n"),
+     "house_type,tenure,dwelling_m2,voted,merit,eligible_upper,voted_region,voted_kommun,preschool,"
+     "upsec_exam\n"),
     "lopnr,date,code,avoidable\n",
     "lopnr,date,code\n",
     "lopnr,date,code\n",
@@ -73,7 +74,9 @@ static const char *const fheaders[F_N] = {
 /* purposes of the random streams */
 enum {
     P_COUNT = 1, P_AGE, P_BORN, P_SEL, P_HIST, P_FATE, P_DEPART, P_NEW, P_MESSY, P_PY, P_EV,
-    P_HOME, P_MOTHER, P_LOPNR
+    P_HOME, P_MOTHER, P_LOPNR,
+    P_PY2 /* the columns after eligible_upper: a stream of their own, so that adding them left
+             every earlier column unchanged */
 };
 
 typedef struct person {
@@ -204,6 +207,15 @@ static const double rr_sick[6] = {1, 1.35, 1.20, 1.05, 0.97, 0.85};
 static const double vote_base[6] = {0, 0.72, 0.80, 0.86, 0.90, 0.93};
 static const double merit_mean[6] = {0, 190, 208, 222, 234, 252};
 static const double dwell_adj[6] = {0, -9, -5, -2, 0, 4};
+/* Region and kommun elections (same day as the riksdag election): voters
+ * who vote for the riksdag but skip the other ballots, more often in
+ * low-status areas.  Valmyndigheten 2022: riksdag 84.2 %, region 80.2 %,
+ * kommun 81.0 % (of the entitled, whose rolls include foreign citizens). */
+static const double skip_kommun[6] = {0, 0.075, 0.058, 0.047, 0.041, 0.036};
+static const double skip_region[6] = {0, 0.088, 0.070, 0.059, 0.052, 0.046};
+/* Logit shift of preschool enrolment and of the upper-secondary examen by
+ * area type (lower in types 1-2, as Skolverket's kommun figures). */
+static const double school_adj[6] = {0, -0.55, -0.25, 0, 0.12, 0.25};
 
 /* Annual death probability: Gompertz q = exp(-11.6 + 0.105 age) (close to
  * Swedish life tables 2015-2019 between 40 and 95: 0.6 % at 62, 4 % at 80,
@@ -1131,6 +1143,51 @@ static void person_year(unit *u, const person *p, int y, int32_t d)
             elig = 0;
         }
     }
+    /* The later columns, from their own stream (P_PY2). */
+    om_rng g2 = om_rng_for(u->o->seed, p->key, (uint64_t)y, P_PY2);
+    /* Entitled to vote in region and kommun elections (kommunallagen 2017:725, 4 kap. 2 §):
+     * aged 18+ and registered in Sweden, Swedish, EU and Nordic citizens, and
+     * other foreign citizens registered for three years before the election.
+     * The synth has no citizenship: persons born in Sweden, the Nordic
+     * countries or the EU (country groups sweden, nordic, eu), and others
+     * who arrived before 2011 or at least three years before the election
+     * year, are entitled.  A riksdag voter skips these ballots with
+     * probability skip_*; a riksdag non-voter votes in them with 1 % (0.8 %). */
+    int vreg = -1, vkom = -1;
+    if (voted >= 0 && (p->cg < 3 || !p->imm || p->imm <= y - 3)) {
+        double w = om_rng_u01(&g2);
+        vkom = voted ? w >= skip_kommun[type] : w < 0.010;
+        vreg = voted ? w >= skip_region[type] : w < 0.008;
+    }
+    /* Preschool (Skolverket, "Barn och personal i förskolan", 15 October;
+     * age = year - birth year, as Skolverket's ages by year of birth): the
+     * national shares by age 2022 (1 year about 50 %, 2 about 90 %, 3-5
+     * about 94-96 %; 1-5 years 86 %), lower in areas of types 1-2, for
+     * children born abroad and in their first year in Sweden. */
+    int presch = -1;
+    if (age >= 1 && age <= 5) {
+        static const double by_age[5] = {0.52, 0.915, 0.945, 0.955, 0.96};
+        double lp = logit(by_age[age - 1]) + school_adj[type] + 0.15 * p->z - (p->cg ? 0.6 : 0) -
+                    (p->imm && p->imm >= y - 1 ? 0.9 : 0);
+        presch = om_rng_u01(&g2) < logistic(lp);
+    }
+    /* Upper secondary: the cohort starting in the autumn of the year the
+     * person turns 16 (everybody resident that year: national and
+     * introduction programmes); the value is the number of years until the
+     * examen, 3, 4 or 5, or 0 for none within five years.  Skolverket's
+     * national figures (examen within 3 years about 70 %, within 5 years
+     * about 78 %): eligible pupils mostly within three years, with a
+     * gradient in the merit value, pupils on introduction programmes
+     * (not eligible) far less often. */
+    int exam = -1;
+    if (age == 16) {
+        bool el = elig == 1;
+        double p3 = logistic(el ? 1.02 + 0.012 * (merit - 220) + 0.5 * school_adj[type] : -1.9);
+        double p4 = p3 + (1 - p3) * (el ? 0.22 : 0.10);
+        double p5 = p4 + (1 - p4) * (el ? 0.12 : 0.08);
+        double w = om_rng_u01(&g2);
+        exam = w < p3 ? 3 : w < p4 ? 4 : w < p5 ? 5 : 0;
+    }
     obuf *b = fout(u, F_PY, y);
     if (!ob_reserve(u, b, 160))
         return;
@@ -1148,8 +1205,8 @@ static void person_year(unit *u, const person *p, int y, int32_t d)
     ob_ch(b, ',');
     if (age >= 16)
         ob_i(b, unemp);
-    int opt[9] = {employed, studying, sick, house, tenure, dwell, voted, merit, elig};
-    for (int k = 0; k < 9; k++) {
+    int opt[13] = {employed, studying, sick, house, tenure, dwell, voted, merit, elig, vreg, vkom, presch, exam};
+    for (int k = 0; k < 13; k++) {
         ob_ch(b, ',');
         if (opt[k] >= 0)
             ob_i(b, opt[k]);

@@ -260,15 +260,17 @@ static om_status load_residence(ind *x, const char *dir, om_error *err)
 typedef struct pyrow {
     uint32_t p;
     int y;
-    int64_t f[13]; /* income..eligible_upper; INT64_MIN = empty */
+    int64_t f[17]; /* income..upsec_exam; INT64_MIN = empty (or no such column) */
 } pyrow;
 
 static const char *const py_names[] = {"lopnr",      "year",     "income_cu",   "education",
                                        "assist_months", "unemp_days", "employed", "studying",
                                        "sick_days",  "house_type", "tenure",    "dwelling_m2",
-                                       "voted",      "merit",    "eligible_upper"};
+                                       "voted",      "merit",    "eligible_upper", "voted_region",
+                                       "voted_kommun", "preschool", "upsec_exam"};
 #define PY_CORE 6 /* columns required for the SEI input */
-#define PY_ALL 15
+#define PY_ALL 15 /* columns required for the barometer */
+#define PY_OPT 19 /* ... and the optional ones after them (files written before they existed) */
 
 /* Parse one person_year row; returns false (and counts it) when unlinked. */
 static om_status py_row(ind *x, om_csv *c, const int *ix, int ncols, pyrow *r, bool *linked,
@@ -284,7 +286,7 @@ static om_status py_row(ind *x, om_csv *c, const int *ix, int ncols, pyrow *r, b
         return OM_OK;
     r->y = (int)y;
     for (int k = 2; k < ncols; k++) {
-        if (om_csv_empty(c, (size_t)ix[k])) {
+        if (ix[k] < 0 || om_csv_empty(c, (size_t)ix[k])) {
             r->f[k - 2] = INT64_MIN;
         } else if ((s = om_csv_i64(c, (size_t)ix[k], &r->f[k - 2], err))) {
             return s;
@@ -601,7 +603,10 @@ static int band_of(int age)
 enum {
     M_N, M_INC, M_LOW, M_Q1, M_ASSIST, M_EDU, M_PRE, M_POST, M_EMP, M_LTU, M_NEET, M_ABROAD,
     M_HSMALL, M_HMULTI, M_TRENT, M_TCOOP, M_TOWN, M_M2, M_SICK, M_VOTE, M_VOTE_N, M_MERIT,
-    M_MERIT_N, M_ELIG, M_ELIG_N, M_AUL, M_SEIN, NM
+    M_MERIT_N, M_ELIG, M_ELIG_N, M_AUL, M_SEIN,
+    /* issue 14: Segregationsbarometern's list */
+    M_HIGH, M_SOLE, M_VREG, M_VREG_N, M_VKOM, M_VKOM_N, M_PRESCH, M_PRESCH_N, M_EX3, M_EX3_N, M_EX4,
+    M_EX4_N, M_EX5, M_EX5_N, M_MIN, M_MOUT, M_POP2, NM
 };
 
 typedef struct agegrp {
@@ -652,6 +657,26 @@ static const indicator indicators[] = {
     {"voter_turnout_2022", M_VOTE, M_VOTE_N, 2022, 3, AGES_18P},
     {"merit_value_mean", M_MERIT, M_MERIT_N, 0, 1, {{"16", BM(1, 1)}}},
     {"upper_secondary_eligibility", M_ELIG, M_ELIG_N, 0, 1, {{"16", BM(1, 1)}}},
+    {"high_income", M_HIGH, M_N, 0, 4, ALL_AGES},
+    {"econ_assistance_sole", M_SOLE, M_N, 0, 4, AGES_20_64},
+    {"voter_turnout_region_2014", M_VREG, M_VREG_N, 2014, 3, AGES_18P},
+    {"voter_turnout_region_2018", M_VREG, M_VREG_N, 2018, 3, AGES_18P},
+    {"voter_turnout_region_2022", M_VREG, M_VREG_N, 2022, 3, AGES_18P},
+    {"voter_turnout_kommun_2014", M_VKOM, M_VKOM_N, 2014, 3, AGES_18P},
+    {"voter_turnout_kommun_2018", M_VKOM, M_VKOM_N, 2018, 3, AGES_18P},
+    {"voter_turnout_kommun_2022", M_VKOM, M_VKOM_N, 2022, 3, AGES_18P},
+    /* band 0 is 0-15: only ages 1-5 are counted into these two sums */
+    {"preschool_1_5", M_PRESCH, M_PRESCH_N, 0, 1, {{"1-5", BM(0, 0)}}},
+    /* age 16 = the year the cohort started; counted in the year of the
+     * deadline (start + 3, 4, 5), where Skolverket reports it */
+    {"upper_secondary_exam_3y", M_EX3, M_EX3_N, 0, 1, {{"16", BM(1, 1)}}},
+    {"upper_secondary_exam_4y", M_EX4, M_EX4_N, 0, 1, {{"16", BM(1, 1)}}},
+    {"upper_secondary_exam_5y", M_EX5, M_EX5_N, 0, 1, {{"16", BM(1, 1)}}},
+    /* per 1,000 of the mean population: the denominator is the population
+     * of 31 Dec t-1 plus that of 31 Dec t (twice the mean), the
+     * barometer's scale 2000 */
+    {"migration_in", M_MIN, M_POP2, 0, 4, ALL_AGES},
+    {"migration_out", M_MOUT, M_POP2, 0, 4, ALL_AGES},
 };
 #define NIND (sizeof indicators / sizeof *indicators)
 
@@ -741,6 +766,70 @@ static void write_area(FILE *out, om_level level, const char *code, int64_t (*bl
     }
 }
 
+/* Economic assistance as the only income in the registers (issue 14):
+ * assistance (ekonomiskt bistånd, socialtjänstlagen 4 kap. 1 §, as counted
+ * in Socialstyrelsen's statistics) in at least one month of the year, and
+ * none of the other sources the person-year records: not gainfully
+ * employed, no day of registered unemployment (which carries unemployment
+ * benefit or activity support), no sickness-benefit day, not studying (study
+ * allowance).  The register counterpart of SCB's "huvudsaklig
+ * inkomstkälla: ekonomiskt bistånd".  Empty fields are "none". */
+static bool is_assist_sole(int64_t assist, int64_t employed, int64_t studying, int64_t unemp,
+                           int64_t sick)
+{
+    return assist > 0 && employed != 1 && studying != 1 && unemp <= 0 && sick <= 0;
+}
+
+/* One pupil of the cohort starting upper secondary in year index yi with
+ * `exam` = years to the examen (0 = none within five): counted in the
+ * years of the 3-, 4- and 5-year deadlines that the data cover. */
+static void exam_cohort(int64_t (*blk)[NM], int yi, int sex, int born, int64_t exam)
+{
+    static const int num[3] = {M_EX3, M_EX4, M_EX5}, den[3] = {M_EX3_N, M_EX4_N, M_EX5_N};
+    for (int n = 3; n <= 5; n++) {
+        if (yi + n >= NY)
+            break;
+        int64_t *v = blk[cell(yi + n, sex, born, band_of(16))];
+        v[den[n - 3]]++;
+        v[num[n - 3]] += exam >= 3 && exam <= n;
+    }
+}
+
+/* Moves between RegSO from residence.csv alone (SCB's "inrikes
+ * inflyttade/utflyttade", BE0101): a person registered in RegSO A on 31 Dec
+ * t-1 and in RegSO B != A on 31 Dec t has moved out of A and into B in year
+ * t.  Moves within a RegSO, immigration and emigration are not counted, nor
+ * are moves that return to the same RegSO within the year.  The
+ * denominator is the population of 31 Dec t-1 plus that of 31 Dec t of the
+ * same birth year (age = t - birth year in both), twice SCB's mean
+ * population; no rows in the first year of the data. */
+static void migration(const ind *x, int64_t (*cube)[NM], uint8_t *used)
+{
+    const om_geo *g = x->geo;
+    for (int32_t p = 0; p < x->np; p++)
+        for (int yi = 1; yi < NY; yi++) {
+            int32_t a = x->res[(size_t)p * NY + (size_t)yi - 1], b = x->res[(size_t)p * NY + (size_t)yi];
+            if (a < 0 && b < 0)
+                continue;
+            int age = Y0 + yi - x->byear[p];
+            size_t k = cell(yi, x->sex[p] - 1, x->abroad[p], band_of(age < 0 ? 0 : age));
+            int32_t ra = a >= 0 ? om_geo_parent(g, OM_LEVEL_DESO, a, OM_LEVEL_REGSO) : -1;
+            int32_t rb = b >= 0 ? om_geo_parent(g, OM_LEVEL_DESO, b, OM_LEVEL_REGSO) : -1;
+            if (ra >= 0) {
+                used[ra] = 1;
+                cube[(size_t)ra * CELLS_PER_AREA + k][M_POP2]++;
+            }
+            if (rb >= 0) {
+                used[rb] = 1;
+                cube[(size_t)rb * CELLS_PER_AREA + k][M_POP2]++;
+            }
+            if (ra >= 0 && rb >= 0 && ra != rb) {
+                cube[(size_t)ra * CELLS_PER_AREA + k][M_MOUT]++;
+                cube[(size_t)rb * CELLS_PER_AREA + k][M_MIN]++;
+            }
+        }
+}
+
 static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
                                  om_error *err)
 {
@@ -760,9 +849,11 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     }
     om_csv *c;
     om_status s = open_in(&c, dir, "person_year.csv", err);
-    int ix[PY_ALL];
+    int ix[PY_OPT];
     if (!s && (s = om_csv_require(c, py_names, PY_ALL, ix, err)))
         om_csv_free(c);
+    for (int k = PY_ALL; !s && k < PY_OPT; k++)
+        ix[k] = om_csv_col(c, py_names[k]);
     if (s) {
         free(cube);
         free(used);
@@ -771,7 +862,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     bool got, linked;
     pyrow r;
     while ((s = om_csv_next(c, &got, err)) == OM_OK && got) {
-        if ((s = py_row(x, c, ix, PY_ALL, &r, &linked, err)))
+        if ((s = py_row(x, c, ix, PY_OPT, &r, &linked, err)))
             break;
         om_csv_release(c);
         if (!linked)
@@ -816,6 +907,21 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         v[M_MERIT_N] += merit != E;
         v[M_ELIG] += elig == 1;
         v[M_ELIG_N] += elig != E;
+        /* issue 14.  High economic standard (SCB, HE0110: "mer än dubbelt så
+         * hög som medianinkomsten"): strictly above 200 % of the median. */
+        v[M_HIGH] += (double)inc > 2.0 * x->median[yi];
+        v[M_SOLE] += is_assist_sole(as, emp, st, un, sick);
+        int64_t vreg = r.f[13], vkom = r.f[14], presch = r.f[15], exam = r.f[16];
+        v[M_VREG] += vreg == 1;
+        v[M_VREG_N] += vreg != E;
+        v[M_VKOM] += vkom == 1;
+        v[M_VKOM_N] += vkom != E;
+        if (age >= 1 && age <= 5) { /* Skolverket's 1-5 years (age = year - birth year) */
+            v[M_PRESCH] += presch == 1;
+            v[M_PRESCH_N] += presch != E;
+        }
+        if (age == 16 && exam != E) /* the cohort starting this autumn */
+            exam_cohort(cube + (size_t)reg * CELLS_PER_AREA, yi, x->sex[r.p] - 1, x->abroad[r.p], exam);
     }
     om_csv_free(c);
     if (s) {
@@ -823,6 +929,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         free(used);
         return s;
     }
+    migration(x, cube, used);
     /* roll RegSO blocks up to kommun, län, riket */
     size_t base_k = (size_t)nreg, base_l = base_k + (size_t)nk, base_r = base_l + (size_t)nl;
     for (int32_t a = 0; a < nreg; a++) {

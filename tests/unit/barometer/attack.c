@@ -64,6 +64,21 @@ static const aind IND[] = {
     {"voter_turnout_2022", false, 0, AGES_18P},
     {"merit_value_mean", true, 1000, 1, {"16"}},
     {"upper_secondary_eligibility", false, 0, 1, {"16"}},
+    /* issue 14 */
+    {"high_income", false, 0, ALL_AGES},
+    {"econ_assistance_sole", false, 0, AGES_20_64},
+    {"voter_turnout_region_2014", false, 0, AGES_18P},
+    {"voter_turnout_region_2018", false, 0, AGES_18P},
+    {"voter_turnout_region_2022", false, 0, AGES_18P},
+    {"voter_turnout_kommun_2014", false, 0, AGES_18P},
+    {"voter_turnout_kommun_2018", false, 0, AGES_18P},
+    {"voter_turnout_kommun_2022", false, 0, AGES_18P},
+    {"preschool_1_5", false, 0, 1, {"1-5"}},
+    {"upper_secondary_exam_3y", false, 0, 1, {"16"}},
+    {"upper_secondary_exam_4y", false, 0, 1, {"16"}},
+    {"upper_secondary_exam_5y", false, 0, 1, {"16"}},
+    {"migration_in", false, 0, ALL_AGES},
+    {"migration_out", false, 0, ALL_AGES},
 };
 #define NIND ((int)(sizeof IND / sizeof *IND))
 
@@ -75,6 +90,11 @@ static const char *const DISJOINT[][4] = {
     {"tenure_rent", "tenure_coop", "tenure_own", NULL},
     {"house_small", "house_multi", NULL},
     {"pre_upper_secondary", "post_secondary", NULL},
+    /* below 60 % and above 200 % of the same median */
+    {"low_econ", "high_income", NULL},
+    /* in-movers are residents of 31 Dec t, out-movers of 31 Dec t-1: the
+     * two together are at most the denominator (both populations) */
+    {"migration_in", "migration_out", NULL},
 };
 
 int attack_indicator(const char *id)

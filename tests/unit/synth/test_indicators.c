@@ -186,12 +186,110 @@ static void test_hand_directory(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Issue 14: the boundaries of the definitions added for Segregationsbarometern's
+ * indicator list, on hand-made rows (expected counts by hand below).
+ *   high_income (SCB HE0110, "mer än dubbelt så hög som medianinkomsten"):
+ *     2022 incomes 100k 110k 120k 130k 140k 200k 300k 350k 399999 400000
+ *     400001 -> median 200000 (6th of 11), 200 % = 400000: exactly 400000
+ *     is not high, 400001 is -> 1 of 11.
+ *   econ_assistance_sole, 20-64 = persons 8-14 (7): 8 (3 months, nothing
+ *     else) and 13 (1 month, other fields empty) count; 9 employed, 10 no
+ *     assistance, 11 10 days unemployed, 12 sickness days, 14 studying do
+ *     not -> 2 of 7.
+ *   region / kommun turnout 2022: entitled 8, 9, 11 (empty = not entitled):
+ *     region 8, 11 -> 2 of 3; kommun all three -> 3 of 3.
+ *   preschool_1_5: ages 1 (enrolled) and 5 (not) -> 1 of 2; age 0 and age 6,
+ *     both marked enrolled, are outside 1-5.
+ *   upper_secondary_exam_*: the 2019 cohort (born 2003, age 16): examen in
+ *     3 years, in 4, none -> 3y (2022) 1 of 3, 4y (2023) 2 of 3, 5y (2024)
+ *     2 of 3; person 6's value on the row of age 17 starts no cohort, so no
+ *     3-year row for 2023.
+ *   migration 2022 -> 2023: 8 moves 0180C1010 -> 0180C1020, both in RegSO
+ *     0180R123 (no migration); 9 moves to 0180C1030 in 0180R112: out of R123,
+ *     into R112.  Denominator = population 31 Dec 2022 + 31 Dec 2023: riket
+ *     11 + 2, R123 11 + 1, R112 0 + 1.  Kommun, län and riket are sums over
+ *     their RegSO (moves between RegSO, also inside the kommun: the
+ *     additivity the protection relies on): kommun 0180 1 in of 13. */
+static const char PERSONS14[] = "lopnr,sex,birth_date,country_group,death_date\n"
+                                "1,1,2021-07-01,sweden,\n2,2,2022-03-01,sweden,\n"
+                                "3,1,2017-07-01,other,\n4,2,2016-07-01,sweden,\n"
+                                "5,1,2003-07-01,sweden,\n6,2,2003-07-01,sweden,\n"
+                                "7,1,2003-07-01,other,\n8,1,1980-07-01,sweden,\n"
+                                "9,2,1985-07-01,sweden,\n10,1,1990-07-01,other,\n"
+                                "11,2,1960-07-01,sweden,\n12,1,1970-07-01,sweden,\n"
+                                "13,2,1975-07-01,sweden,\n14,1,2000-07-01,sweden,\n";
+static const char RES14[] = "lopnr,year,deso\n5,2019,0180C1010\n6,2019,0180C1010\n7,2019,0180C1010\n"
+                            "6,2020,0180C1010\n1,2022,0180C1010\n2,2022,0180C1010\n3,2022,0180C1010\n"
+                            "4,2022,0180C1010\n8,2022,0180C1010\n9,2022,0180C1010\n10,2022,0180C1010\n"
+                            "11,2022,0180C1010\n12,2022,0180C1010\n13,2022,0180C1010\n"
+                            "14,2022,0180C1010\n8,2023,0180C1020\n9,2023,0180C1030\n";
+static const char PY14[] =
+    "lopnr,year,income_cu,education,assist_months,unemp_days,employed,studying,sick_days,house_type,"
+    "tenure,dwelling_m2,voted,merit,eligible_upper,voted_region,voted_kommun,preschool,upsec_exam\n"
+    "5,2019,300000,1,0,0,0,1,0,,,,,250,1,,,,3\n"
+    "6,2019,300000,1,0,0,0,1,0,,,,,200,1,,,,4\n"
+    "7,2019,300000,1,0,0,0,1,0,,,,,,0,,,,0\n"
+    "6,2020,300000,1,0,0,0,1,0,,,,,,,,,,3\n"
+    "1,2022,100000,,,,,,,,,,,,,,,1,\n"
+    "2,2022,110000,,,,,,,,,,,,,,,1,\n"
+    "3,2022,120000,,,,,,,,,,,,,,,0,\n"
+    "4,2022,130000,,,,,,,,,,,,,,,1,\n"
+    "8,2022,140000,2,3,0,0,0,0,,,,1,,,1,1,,\n"
+    "9,2022,200000,2,3,0,1,0,0,,,,1,,,0,1,,\n"
+    "10,2022,300000,2,0,0,1,0,0,,,,0,,,,,,\n"
+    "11,2022,350000,2,1,10,0,0,0,,,,1,,,1,1,,\n"
+    "12,2022,399999,2,12,0,0,0,5,,,,1,,,,,,\n"
+    "13,2022,400000,2,1,,,,,,,,,,,,,,\n"
+    "14,2022,400001,2,4,0,0,1,0,,,,,,,,,,\n"
+    "8,2023,140000,2,0,0,1,0,0,,,,,,,,,,\n"
+    "9,2023,200000,2,0,0,1,0,0,,,,,,,,,,\n";
+
+static void test_issue14_boundaries(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/om_ind14.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    put(dir, "persons.csv", PERSONS14);
+    put(dir, "residence.csv", RES14);
+    put(dir, "person_year.csv", PY14);
+    char *bar = run(dir, OM_LEVEL_REGSO, true);
+    static const char *const want[] = {
+        "riket,00,2022,high_income,total,total,total,1,11",
+        "riket,00,2022,econ_assistance_sole,total,20-64,total,2,7",
+        "riket,00,2022,voter_turnout_region_2022,total,18+,total,2,3",
+        "riket,00,2022,voter_turnout_kommun_2022,total,18+,total,3,3",
+        "riket,00,2022,preschool_1_5,total,1-5,total,1,2",
+        "riket,00,2022,upper_secondary_exam_3y,total,16,total,1,3",
+        "riket,00,2023,upper_secondary_exam_4y,total,16,total,2,3",
+        "riket,00,2024,upper_secondary_exam_5y,total,16,total,2,3",
+        "riket,00,2023,migration_in,total,total,total,1,13",
+        "riket,00,2023,migration_out,total,total,total,1,13",
+        "regso,0180R123,2023,migration_in,total,total,total,0,12",
+        "regso,0180R123,2023,migration_out,total,total,total,1,12",
+        "regso,0180R112,2023,migration_in,total,total,total,1,1",
+        "regso,0180R112,2023,migration_out,total,total,total,0,1",
+        "kommun,0180,2023,migration_in,total,total,total,1,13",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        if (!has_line(bar, want[i]))
+            fail_msg("missing: %s", want[i]);
+    }
+    /* no cohort started in 2020 (person 6 was 17), none before 2019 */
+    assert_null(strstr(bar, "2023,upper_secondary_exam_3y"));
+    assert_null(strstr(bar, "2022,upper_secondary_exam_4y"));
+    free(bar);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_age_band),
         cmocka_unit_test(test_assist_unemp),
         cmocka_unit_test(test_hand_directory),
+        cmocka_unit_test(test_issue14_boundaries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
