@@ -294,6 +294,21 @@ static void test_build_bad_input(void **state)
     assert_int_equal(om_build_run(&o, NULL, &err), OM_ERR_USAGE);
 }
 
+/* Write text to tmpdir/name (path out) and set o to build the database from
+ * it as the only indicators file, with --min-count 5. */
+static void indicators_file(char *path, size_t size, const char *name, const char *text, om_build_options *o)
+{
+    snprintf(path, size, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    memset(o, 0, sizeof *o);
+    o->out = dbpath;
+    o->indicators[o->n_indicators++] = path;
+    o->rules.min_count = 5;
+}
+
 /* The education breakdown (issue 14): the optional column edu read into
  * slices keyed by it, served with the edu parameter; a file without the
  * column is edu = total (the fixture of test_build_fixture); a bad level
@@ -302,25 +317,18 @@ static void test_build_bad_input(void **state)
 static void test_build_edu(void **state)
 {
     (void)state;
-    char in[160];
-    snprintf(in, sizeof in, "%s/edu.csv", tmpdir);
-    FILE *f = fopen(in, "w");
-    assert_non_null(f);
     /* 0114: 100 persons, 95 with a known level (5 unknown) */
-    fputs("level,code,year,indicator,sex,age,born,edu,numerator,denominator\n"
+    om_build_options o;
+    char in[160];
+    indicators_file(in, sizeof in, "edu.csv",
+          "level,code,year,indicator,sex,age,born,edu,numerator,denominator\n"
           "kommun,0114,2022,gainful_employment,total,20-64,total,total,60,100\n"
           "kommun,0114,2022,gainful_employment,total,20-64,total,pre_upper_secondary,5,20\n"
           "kommun,0114,2022,gainful_employment,total,20-64,total,upper_secondary,25,40\n"
           "kommun,0114,2022,gainful_employment,total,20-64,total,post_secondary,28,35\n"
           "riket,00,2022,gainful_employment,total,20-64,total,total,60,100\n"
           "riket,00,2022,gainful_employment,total,20-64,total,post_secondary,28,35\n",
-          f);
-    fclose(f);
-    om_build_options o;
-    memset(&o, 0, sizeof o);
-    o.out = dbpath;
-    o.indicators[o.n_indicators++] = in;
-    o.rules.min_count = 5;
+          &o);
     om_error err = OM_ERROR_INIT;
     char msg[1200];
     if (om_build_run(&o, NULL, &err) != OM_OK)
@@ -360,10 +368,9 @@ static void test_build_edu(void **state)
          "edu.csv:2:58: expected edu total at level regso, found 'post_secondary'"},
     };
     for (int k = 0; k < 2; k++) {
-        f = fopen(in, "w");
-        assert_non_null(f);
-        fprintf(f, "level,code,year,indicator,sex,age,born,edu,numerator,denominator\n%s", bad[k][0]);
-        fclose(f);
+        char text[300];
+        snprintf(text, sizeof text, "level,code,year,indicator,sex,age,born,edu,numerator,denominator\n%s", bad[k][0]);
+        indicators_file(in, sizeof in, "edu.csv", text, &o);
         assert_int_equal(om_build_run(&o, NULL, &err), OM_ERR_INPUT);
         om_error_format(&err, msg, sizeof msg);
         if (!strstr(msg, bad[k][1]))
@@ -402,18 +409,12 @@ static void test_build_sei_catalogue(void **state)
 {
     (void)state;
     char in[160];
-    snprintf(in, sizeof in, "%s/sei-ind.csv", tmpdir);
-    FILE *f = fopen(in, "w");
-    assert_non_null(f);
-    fputs("level,code,year,indicator,sex,age,born,numerator,denominator\n"
-          "kommun,0114,2023,econ_assistance_any,total,20-64,total,30,600\n"
-          "kommun,0114,2023,assist_unemp_long,total,20-64/65,total,12,610\n",
-          f);
-    fclose(f);
     om_build_options o;
-    memset(&o, 0, sizeof o);
-    o.out = dbpath;
-    o.indicators[o.n_indicators++] = in;
+    indicators_file(in, sizeof in, "sei-ind.csv",
+                    "level,code,year,indicator,sex,age,born,numerator,denominator\n"
+                    "kommun,0114,2023,econ_assistance_any,total,20-64,total,30,600\n"
+                    "kommun,0114,2023,assist_unemp_long,total,20-64/65,total,12,610\n",
+                    &o);
     om_error err = OM_ERROR_INIT;
     assert_int_equal(om_build_run(&o, NULL, &err), OM_OK);
     unlink(in);
