@@ -120,6 +120,9 @@ typedef struct om_build_options {
                                                      (main age, all) is at least this; smaller
                                                      län have them withheld (0 = publish all;
                                                      `omrade build` uses 10000) */
+    bool no_edu_relation;                         /* protect as if the education levels were not
+                                                     tied to their total (unsafe: only for the
+                                                     attack test that shows why it is entered) */
     const char *police;                           /* the police's list of utsatta områden (polygon
                                                      layer, data/polisen/uso_2023.shp); NULL = none */
     const char *police_units[OM_BUILD_MAX_INPUTS]; /* polygon layers with DeSO, RegSO, kommun or län

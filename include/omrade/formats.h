@@ -65,6 +65,10 @@ om_status om_format_write_header_if(const om_format *f, FILE *fp, bool (*keep)(c
 /* The header without f's optional columns: for writers that have none of
  * them (e.g. barometer-indicators without intervals). */
 om_status om_format_write_header_required(const om_format *f, FILE *fp, om_error *err);
+/* The header of f's required columns and of the optional columns named in
+ * `optional` (NULL-terminated), in the schema's order: e.g. barometer-
+ * indicators with `edu` but without intervals. */
+om_status om_format_write_header_with(const om_format *f, FILE *fp, const char *const *optional, om_error *err);
 /* Find f's columns in c's header (read already): idx[i] is the column of
  * f->cols[i].  A missing column is OM_ERR_INPUT naming it and the format;
  * other columns are allowed (ignored). */

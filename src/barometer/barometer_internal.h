@@ -18,6 +18,7 @@ enum { ST_ABSENT = 0, ST_PUBLISHED = 1, ST_PRIMARY = 2, ST_SECONDARY = 3, ST_WIT
 
 typedef struct bslice {
     int32_t ind, sex, age, born; /* interned string ids */
+    int32_t edu;                 /* interned: total or an education level (kommun and up) */
     bool withheld;               /* not published (table redesign): not written */
     bool hidden;                 /* withheld, but in the protection model as unknowns
                                     (kommun cross-classifications, protect.c) */
@@ -92,7 +93,10 @@ void om_barometer_need_free(struct om_need_store *x);
 void om_barometer_store_free(store *x);
 int32_t om_barometer_intern(store *x, const char *p, size_t len);
 bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level level, int year,
-                               int32_t sex, int32_t age, int32_t born);
+                               int32_t sex, int32_t age, int32_t born, int32_t edu);
+/* Index of the slice of a key in x->v, -1 when there is none. */
+int32_t om_barometer_slice_find(const store *x, int32_t ind, om_level level, int year, int32_t sex, int32_t age,
+                                int32_t born, int32_t edu);
 om_status om_barometer_finish_indicators(bctx *b, om_error *err);
 /* The definition of an indicator of `omrade indicators --barometer`
  * (definitions.c): population, numerator, denominator, register and the
@@ -123,6 +127,7 @@ typedef struct bprotect {
     bool no_secondary;
     bool regso_breakdowns;
     bool kommun_crosses;
+    bool no_edu_relation;        /* om_build_options.no_edu_relation */
     int64_t lan_cross_min;       /* crosses of a län published when the indicator's
                                     population there is at least this (0 = always) */
     om_progress progress;

@@ -233,7 +233,7 @@ om_status om_barometer_load_sei(bctx *b, const char *path, om_error *err)
             if (f.len == 0)
                 continue;
             b->store->meta[idn[k]].value_only = true;
-            bslice *sl = om_barometer_slice_get(b->store, b->geo, idn[k], lv, (int)y, total, total, total);
+            bslice *sl = om_barometer_slice_get(b->store, b->geo, idn[k], lv, (int)y, total, total, total, total);
             if (!sl) {
                 s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
                 break;
@@ -268,21 +268,25 @@ static bool ends_with(const char *name, size_t len, const char *suffix)
     return len >= sl && memcmp(name + len - sl, suffix, sl) == 0;
 }
 
-/* Barometer indicators: level,code,year,indicator,sex,age,born,numerator,
- * denominator and optionally lower,upper (the interval of numerator /
- * denominator, unscaled; `omrade rates --barometer`). */
+/* Barometer indicators: level,code,year,indicator,sex,age,born,
+ * numerator,denominator, optionally edu (the education level, absent =
+ * total) and lower,upper (the interval of numerator / denominator,
+ * unscaled; `omrade rates --barometer`).  IX_*: the schema's order. */
+enum { IX_LEVEL, IX_CODE, IX_YEAR, IX_IND, IX_SEX, IX_AGE, IX_BORN, IX_EDU, IX_NUM, IX_DEN, IX_LO, IX_HI, IX_N };
+
 om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
 {
     static const char *const sexes[] = {"total", "man", "woman", NULL};
     static const char *const borns[] = {"total", "sweden", "abroad", NULL};
-    int ix[11];
+    static const char *const edus[] = {"total", "pre_upper_secondary", "upper_secondary", "post_secondary", NULL};
+    int ix[IX_N];
     om_csv *c = NULL;
     om_status s = om_barometer_open_input(&c, path, err);
     if (s == OM_OK)
         s = om_format_columns(om_format_find(OM_FORMAT_BAROMETER_INDICATORS), c, ix, err);
-    if (s == OM_OK && (ix[9] < 0) != (ix[10] < 0))
+    if (s == OM_OK && (ix[IX_LO] < 0) != (ix[IX_HI] < 0))
         s = om_error_set(err, OM_ERR_INPUT, path, 1, 1, "expected both interval columns lower and upper, found %s only",
-                         ix[9] < 0 ? "upper" : "lower");
+                         ix[IX_LO] < 0 ? "upper" : "lower");
     input_stats is = {0};
     uint64_t total_bytes = s == OM_OK ? om_csv_length(c) : 0, next_report = 0;
     while (s == OM_OK) {
@@ -293,31 +297,38 @@ om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
             b->opt->progress.fn(b->opt->progress.user, "indicators", om_csv_offset(c), total_bytes);
             next_report = om_csv_offset(c) + total_bytes / 100;
         }
-        om_field lvf = om_csv_field(c, (size_t)ix[0]), cf = om_csv_field(c, (size_t)ix[1]);
-        om_field ind = om_csv_field(c, (size_t)ix[3]), sex = om_csv_field(c, (size_t)ix[4]);
-        om_field age = om_csv_field(c, (size_t)ix[5]), born = om_csv_field(c, (size_t)ix[6]);
+        om_field lvf = om_csv_field(c, (size_t)ix[IX_LEVEL]), cf = om_csv_field(c, (size_t)ix[IX_CODE]);
+        om_field ind = om_csv_field(c, (size_t)ix[IX_IND]), sex = om_csv_field(c, (size_t)ix[IX_SEX]);
+        om_field age = om_csv_field(c, (size_t)ix[IX_AGE]), born = om_csv_field(c, (size_t)ix[IX_BORN]);
+        om_field edu = ix[IX_EDU] < 0 ? (om_field){"total", 5} : om_csv_field(c, (size_t)ix[IX_EDU]);
         om_level lv = om_barometer_field_is(lvf, "riket")    ? OM_LEVEL_RIKET
                       : om_barometer_field_is(lvf, "lan")    ? OM_LEVEL_LAN
                       : om_barometer_field_is(lvf, "kommun") ? OM_LEVEL_KOMMUN
                       : om_barometer_field_is(lvf, "regso")  ? OM_LEVEL_REGSO
                                                              : OM_LEVEL_NONE;
         if (lv == OM_LEVEL_NONE) {
-            s = om_csv_fail(c, (size_t)ix[0], err, "expected level riket, lan, kommun or regso, found '%.*s'",
+            s = om_csv_fail(c, (size_t)ix[IX_LEVEL], err, "expected level riket, lan, kommun or regso, found '%.*s'",
                             (int)lvf.len, lvf.ptr);
             break;
         }
         if (!one_of(sex, sexes)) {
-            s = om_csv_fail(c, (size_t)ix[4], err, "expected sex total, man or woman, found '%.*s'",
+            s = om_csv_fail(c, (size_t)ix[IX_SEX], err, "expected sex total, man or woman, found '%.*s'",
                             (int)sex.len, sex.ptr);
             break;
         }
         if (!one_of(born, borns)) {
-            s = om_csv_fail(c, (size_t)ix[6], err, "expected born total, sweden or abroad, found '%.*s'",
+            s = om_csv_fail(c, (size_t)ix[IX_BORN], err, "expected born total, sweden or abroad, found '%.*s'",
                             (int)born.len, born.ptr);
             break;
         }
+        if (!one_of(edu, edus)) {
+            s = om_csv_fail(c, (size_t)ix[IX_EDU], err,
+                            "expected edu total, pre_upper_secondary, upper_secondary or post_secondary, found '%.*s'",
+                            (int)edu.len, edu.ptr);
+            break;
+        }
         if (ind.len == 0 || ind.len > 64 || age.len == 0 || age.len > 16) {
-            s = om_csv_fail(c, ind.len == 0 || ind.len > 64 ? (size_t)ix[3] : (size_t)ix[5], err,
+            s = om_csv_fail(c, ind.len == 0 || ind.len > 64 ? (size_t)ix[IX_IND] : (size_t)ix[IX_AGE], err,
                             "expected a non-empty indicator id (<= 64 bytes) and age band (<= 16 bytes)");
             break;
         }
@@ -326,12 +337,12 @@ om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
         bool present;
         /* denominators are persons (at most 2^31); numerators counts of
          * persons or, for means, sums (SEK, days) below 1e15 */
-        if ((s = om_csv_i64(c, (size_t)ix[2], &y, err)) != OM_OK ||
-            (s = strict_double(c, ix[7], 0, 1e15, false, &present, &num, err)) != OM_OK ||
-            (s = strict_double(c, ix[8], 0, 2147483647.0, false, &present, &den, err)) != OM_OK)
+        if ((s = om_csv_i64(c, (size_t)ix[IX_YEAR], &y, err)) != OM_OK ||
+            (s = strict_double(c, ix[IX_NUM], 0, 1e15, false, &present, &num, err)) != OM_OK ||
+            (s = strict_double(c, ix[IX_DEN], 0, 2147483647.0, false, &present, &den, err)) != OM_OK)
             break;
         if (y < 1900 || y > 2100) {
-            s = om_csv_fail(c, (size_t)ix[2], err, "expected a year 1900-2100, found %lld", (long long)y);
+            s = om_csv_fail(c, (size_t)ix[IX_YEAR], err, "expected a year 1900-2100, found %lld", (long long)y);
             break;
         }
         /* an indirectly standardised ratio's denominator is the expected
@@ -339,18 +350,18 @@ om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
         bool isr = ends_with(ind.ptr, ind.len, "_isr");
         double lo = NAN, hi = NAN;
         bool lp = false, hp = false;
-        if (ix[9] >= 0 && ((s = strict_double(c, ix[9], 0, 1e300, true, &lp, &lo, err)) != OM_OK ||
-                           (s = strict_double(c, ix[10], 0, 1e300, true, &hp, &hi, err)) != OM_OK))
+        if (ix[IX_LO] >= 0 && ((s = strict_double(c, ix[IX_LO], 0, 1e300, true, &lp, &lo, err)) != OM_OK ||
+                               (s = strict_double(c, ix[IX_HI], 0, 1e300, true, &hp, &hi, err)) != OM_OK))
             break;
         if (lp != hp || (lp && lo > hi)) {
-            s = om_csv_fail(c, (size_t)ix[lp ? 10 : 9], err,
+            s = om_csv_fail(c, (size_t)ix[lp ? IX_HI : IX_LO], err,
                             "expected an interval with lower <= upper, or lower and upper both empty");
             break;
         }
         if (!lp)
             lo = hi = NAN;
         if (!isr && den != floor(den)) {
-            s = om_csv_fail(c, (size_t)ix[8], err, "expected a whole number of persons, found %g", den);
+            s = om_csv_fail(c, (size_t)ix[IX_DEN], err, "expected a whole number of persons, found %g", den);
             break;
         }
         {
@@ -358,7 +369,7 @@ om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
             snprintf(idbuf, sizeof idbuf, "%.*s", (int)(ind.len < 64 ? ind.len : 64), ind.ptr);
             const om_indicator_rule *rule = om_build_indicator_rule(idbuf);
             if (rule->id && !rule->mean && (num != floor(num) || num > den)) {
-                s = om_csv_fail(c, (size_t)ix[7], err,
+                s = om_csv_fail(c, (size_t)ix[IX_NUM], err,
                                 "expected a share's numerator: a whole number <= the denominator %g, found %g",
                                 den, num);
                 break;
@@ -376,14 +387,24 @@ om_status om_barometer_load_indicators(bctx *b, const char *path, om_error *err)
         store *x = b->store;
         int32_t ii = om_barometer_intern(x, ind.ptr, ind.len), si = om_barometer_intern(x, sex.ptr, sex.len);
         int32_t ai = om_barometer_intern(x, age.ptr, age.len), bi = om_barometer_intern(x, born.ptr, born.len);
-        bslice *sl = ii < 0 || si < 0 || ai < 0 || bi < 0 ? NULL : om_barometer_slice_get(x, b->geo, ii, lv, (int)y, si, ai, bi);
+        int32_t ei = om_barometer_intern(x, edu.ptr, edu.len);
+        if (ei >= 0 && edu.len != 5 && lv == OM_LEVEL_REGSO) {
+            /* the protection's edu relation is entered from kommun up
+             * (RegSO by education would be too small to publish) */
+            s = om_csv_fail(c, (size_t)ix[IX_EDU], err, "expected edu total at level regso, found '%.*s'",
+                            (int)edu.len, edu.ptr);
+            break;
+        }
+        bslice *sl = ii < 0 || si < 0 || ai < 0 || bi < 0 || ei < 0
+                         ? NULL
+                         : om_barometer_slice_get(x, b->geo, ii, lv, (int)y, si, ai, bi, ei);
         if (!sl) {
             s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
             break;
         }
         if (sl->st[idx] != ST_ABSENT) {
-            s = om_csv_fail(c, (size_t)ix[1], err,
-                            "expected one row per level,code,year,indicator,sex,age,born, found a duplicate");
+            s = om_csv_fail(c, (size_t)ix[IX_CODE], err,
+                            "expected one row per level,code,year,indicator,sex,age,born,edu, found a duplicate");
             break;
         }
         if (lp && !sl->lo) {

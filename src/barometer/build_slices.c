@@ -243,10 +243,17 @@ static bool health_catalogue(const char *name, int y0, int y1, health_text *h)
 }
 
 /* The slice for a key, created on first use (NULL when out of memory). */
-bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level level, int year, int32_t sex,
-                         int32_t age, int32_t born)
+int32_t om_barometer_slice_find(const store *x, int32_t ind, om_level level, int year, int32_t sex, int32_t age,
+                                int32_t born, int32_t edu)
 {
-    int32_t key[6] = {ind, (int32_t)level, year, sex, age, born};
+    int32_t key[7] = {ind, (int32_t)level, year, sex, age, born, edu};
+    return om_strmap_get(x->keys, (const char *)key, sizeof key);
+}
+
+bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level level, int year, int32_t sex,
+                         int32_t age, int32_t born, int32_t edu)
+{
+    int32_t key[7] = {ind, (int32_t)level, year, sex, age, born, edu};
     int32_t i = om_strmap_get(x->keys, (const char *)key, sizeof key);
     if (i >= 0)
         return &x->v[i];
@@ -260,6 +267,7 @@ bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level 
     sl->sex = sex;
     sl->age = age;
     sl->born = born;
+    sl->edu = edu;
     sl->n = level == OM_LEVEL_RIKET ? 1 : om_geo_count(g, level);
     sl->st = calloc((size_t)sl->n, 1);
     sl->num = malloc((size_t)sl->n * sizeof(double));
@@ -315,6 +323,7 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
     bp.no_secondary = b->opt->no_secondary;
     bp.regso_breakdowns = b->opt->regso_breakdowns;
     bp.kommun_crosses = b->opt->kommun_crosses;
+    bp.no_edu_relation = b->opt->no_edu_relation;
     bp.lan_cross_min = b->opt->lan_cross_min;
     bp.progress = b->opt->progress;
     if ((s = om_barometer_protect_all(&bp, err)) != OM_OK)
@@ -327,7 +336,7 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
     b->rep->cells_withheld = bp.withheld + bp.withheld_kommun;
     b->rep->cells_withheld_kommun = bp.withheld_kommun;
     b->rep->cells_withheld_lan = bp.withheld_lan;
-    if ((s = om_barometer_prep(b, "INSERT INTO slices VALUES(?,?,?,?,?,?,?,?,?,?)", &ins, err)) != OM_OK ||
+    if ((s = om_barometer_prep(b, "INSERT INTO slices VALUES(?,?,?,?,?,?,?,?,?,?,?)", &ins, err)) != OM_OK ||
         (s = om_barometer_prep(b, "INSERT INTO type_values VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &tv, err)) != OM_OK ||
         (s = om_barometer_prep(b, "INSERT INTO indicators VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", &cat, err)) != OM_OK)
         goto done;
@@ -434,10 +443,11 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
         sqlite3_bind_text(ins, 4, x->name[sl->sex], -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 5, x->name[sl->age], -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 6, x->name[sl->born], -1, SQLITE_STATIC);
-        sqlite3_bind_int(ins, 7, sl->n);
-        sqlite3_bind_int(ins, 8, npub);
-        sqlite3_bind_int(ins, 9, nsup);
-        sqlite3_bind_blob(ins, 10, blob, (int)(n * 17), SQLITE_STATIC);
+        sqlite3_bind_text(ins, 7, x->name[sl->edu], -1, SQLITE_STATIC);
+        sqlite3_bind_int(ins, 8, sl->n);
+        sqlite3_bind_int(ins, 9, npub);
+        sqlite3_bind_int(ins, 10, nsup);
+        sqlite3_bind_blob(ins, 11, blob, (int)(n * 17), SQLITE_STATIC);
         s = om_barometer_step_done(b, ins, err);
         if (s == OM_OK && sl->lo) {
             /* table intervals: per slice with intervals, n lower then n
@@ -446,10 +456,11 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
             if (!iv && ((s = om_barometer_exec(b,
                                                "CREATE TABLE intervals(indicator TEXT NOT NULL, level TEXT "
                                                "NOT NULL, year INTEGER NOT NULL, sex TEXT NOT NULL, age TEXT "
-                                               "NOT NULL, born TEXT NOT NULL, n INTEGER NOT NULL, limits BLOB "
-                                               "NOT NULL, PRIMARY KEY(indicator, level, year, sex, age, born));",
+                                               "NOT NULL, born TEXT NOT NULL, edu TEXT NOT NULL, n INTEGER NOT "
+                                               "NULL, limits BLOB NOT NULL, PRIMARY KEY(indicator, level, year, "
+                                               "sex, age, born, edu));",
                                                err)) != OM_OK ||
-                        (s = om_barometer_prep(b, "INSERT INTO intervals VALUES(?,?,?,?,?,?,?,?)", &iv, err)) !=
+                        (s = om_barometer_prep(b, "INSERT INTO intervals VALUES(?,?,?,?,?,?,?,?,?)", &iv, err)) !=
                             OM_OK))
                 break;
             memcpy(blob, sl->lo, n * sizeof(double));
@@ -460,8 +471,9 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
             sqlite3_bind_text(iv, 4, x->name[sl->sex], -1, SQLITE_STATIC);
             sqlite3_bind_text(iv, 5, x->name[sl->age], -1, SQLITE_STATIC);
             sqlite3_bind_text(iv, 6, x->name[sl->born], -1, SQLITE_STATIC);
-            sqlite3_bind_int(iv, 7, sl->n);
-            sqlite3_bind_blob(iv, 8, blob, (int)(n * 16), SQLITE_STATIC);
+            sqlite3_bind_text(iv, 7, x->name[sl->edu], -1, SQLITE_STATIC);
+            sqlite3_bind_int(iv, 8, sl->n);
+            sqlite3_bind_blob(iv, 9, blob, (int)(n * 16), SQLITE_STATIC);
             s = om_barometer_step_done(b, iv, err);
         }
     }
@@ -497,7 +509,7 @@ om_status om_barometer_finish_indicators(bctx *b, om_error *err)
         s = om_barometer_step_done(b, tv, err);
     }
     if (s == OM_OK)
-        s = om_barometer_exec(b, "CREATE UNIQUE INDEX slices_key ON slices(indicator, level, year, sex, age, born);", err);
+        s = om_barometer_exec(b, "CREATE UNIQUE INDEX slices_key ON slices(indicator, level, year, sex, age, born, edu);", err);
 done:
     for (int y = 0; y <= 200; y++)
         free(types[y]);

@@ -1,11 +1,15 @@
 /* Disclosure control of the barometer's whole publication (issue 10).
  *
  * What is published is one linked table set per indicator family and year:
- * every cell of every slice (RegSO, kommun, län, riket × sex × age × born),
- * the area-type aggregates nationally and per län, and the relations an
- * attacker can use between them:
+ * every cell of every slice (RegSO, kommun, län, riket × sex × age × born,
+ * and from kommun up × education), the area-type aggregates nationally and
+ * per län, and the relations an attacker can use between them:
  *   sex      total = man + woman
  *   born     total = Sweden + abroad
+ *   edu      total = pre-upper-secondary + upper secondary + post-secondary
+ *            + the persons of unknown education, a hidden unknown in
+ *            [0, d_total - the levels' d] (the denominators are public;
+ *            means: >= 0)
  *   age      the indicator's main age group = the sum of its bands; where a
  *            band is missing at a level (children_low_income gives low_econ
  *            aged 0-17 per RegSO, the other bands are not published) the
@@ -41,10 +45,10 @@
  * λ-transformation at λ = 0, cost = w · (1 + ln(1 + x)) (de Wolf et al.,
  * τ-ARGUS user's manual 4.2, §4.2.3), with lexicographic weights w by
  * level, RegSO 1, kommun 1e4, län and area type within län 1e8, riket and
- * area type nationally 1e12, times 4 for each of sex, born and age at its
- * total, so a cell of a higher level is chosen only when nothing below will
- * do; the national total itself (sex, born and age at their totals) is
- * never suppressed to protect others. */
+ * area type nationally 1e12, times 4 for each of sex, born, age and
+ * education at its total, so a cell of a higher level is chosen only when
+ * nothing below will do; the national total itself (sex, born, age and
+ * education at their totals) is never suppressed to protect others. */
 #define _POSIX_C_SOURCE 200809L
 #include "barometer_internal.h"
 
@@ -124,26 +128,36 @@ typedef struct comp {
     bool mean; /* declared, or for undeclared ids inferred: a numerator above its denominator */
 } comp;
 
-enum { SEX_TOTAL = 0, BORN_TOTAL = 0 };
+enum { SEX_TOTAL = 0, BORN_TOTAL = 0, EDU_TOTAL = 0, NEDU = 3 };
 
 static int code3(const char *s, const char *a, const char *b)
 {
     return strcmp(s, a) == 0 ? 1 : strcmp(s, b) == 0 ? 2 : 0;
 }
 
+/* 0 total, 1..NEDU the education levels of the barometer-indicators format */
+static int edu_code(const char *s)
+{
+    static const char *const lv[NEDU] = {"pre_upper_secondary", "upper_secondary", "post_secondary"};
+    for (int e = 0; e < NEDU; e++)
+        if (strcmp(s, lv[e]) == 0)
+            return e + 1;
+    return EDU_TOTAL;
+}
+
 /* A cell's place in the component: slot (family member), level (0..3 =
  * RegSO..riket, 4 = area type), area (index, or region*8+type for
- * aggregates), sex, born (0 total), age (interned id). */
-static uint64_t key_of(int slot, int level, int32_t area, int sex, int born, int32_t age)
+ * aggregates), sex, born, edu (0 total), age (interned id). */
+static uint64_t key_of(int slot, int level, int32_t area, int sex, int born, int edu, int32_t age)
 {
-    return ((((((uint64_t)slot * 8 + (uint64_t)level) << 20 | (uint64_t)area) * 4 + (uint64_t)sex) * 4 +
-             (uint64_t)born)
+    return (((((((uint64_t)slot * 8 + (uint64_t)level) << 20 | (uint64_t)area) * 4 + (uint64_t)sex) * 4 +
+              (uint64_t)born) * 4 + (uint64_t)edu)
             << 16) |
            (uint64_t)age;
 }
 
 typedef struct ckey_parts {
-    int slot, level, sex, born;
+    int slot, level, sex, born, edu;
     int32_t area, age;
 } ckey_parts;
 
@@ -152,6 +166,8 @@ static ckey_parts unkey(uint64_t k)
     ckey_parts p;
     p.age = (int32_t)(k & 0xffff);
     k >>= 16;
+    p.edu = (int)(k % 4);
+    k /= 4;
     p.born = (int)(k % 4);
     k /= 4;
     p.sex = (int)(k % 4);
@@ -404,6 +420,54 @@ static om_status grouped_relations(cbuild *b, pc *v, size_t n, om_error *err)
     return s;
 }
 
+/* A hidden unknown of the model for what a relation's published parts
+ * leave of its total: value v, bound d, in the audit neighbourhood of the
+ * total's key. */
+static om_status hidden_rest(cbuild *b, double v, double d, uint64_t key, int32_t *id, om_error *err)
+{
+    om_status s = om_sdc_lin_cell(b->m, v, d, INFINITY, id, err);
+    if (s == OM_OK)
+        s = set_locality(b, *id, key, err);
+    if (s == OM_OK)
+        om_sdc_lin_hide(b->m, *id);
+    return s;
+}
+
+/* An education total = its levels + the persons of unknown education.  The
+ * denominators are public, so the attacker knows how many persons have no
+ * level: none (the plain sum), or d_total - sum of d of the levels, whose
+ * numerator is a hidden unknown in [0, that] (means: >= 0).  Totals
+ * without any level (RegSO, other indicators) have no relation. */
+static om_status edu_relation(cbuild *b, int32_t i, om_error *err)
+{
+    ckey_parts p = unkey(b->ckey[i]);
+    if (p.edu != EDU_TOTAL || p.level >= 4)
+        return OM_OK;
+    int32_t parts[NEDU + 1];
+    size_t np = 0;
+    double sum = 0, dsum = 0;
+    for (int e = 1; e <= NEDU; e++) {
+        int32_t c = find(b, key_of(p.slot, p.level, p.area, p.sex, p.born, e, p.age));
+        if (c >= 0) {
+            parts[np++] = c;
+            sum += om_sdc_lin_value(b->m, c);
+            dsum += b->cden[c];
+        }
+    }
+    if (np == 0)
+        return OM_OK;
+    double t = om_sdc_lin_value(b->m, i), dt = b->cden[i], tol = 1e-9 * (1 + fabs(t) + fabs(dt));
+    if (fabs(dt - dsum) <= tol)
+        return relation(b, i, parts, np, err);
+    if (dsum > dt || sum > t + tol) {
+        b->not_additive++;
+        return OM_OK;
+    }
+    om_status s = hidden_rest(b, t - sum > 0 ? t - sum : 0, b->c->mean ? INFINITY : dt - dsum, b->ckey[i],
+                              &parts[np], err);
+    return s == OM_OK ? om_sdc_lin_sum(b->m, i, parts, np + 1, err) : s;
+}
+
 static om_status build_relations(cbuild *b, const int32_t *main_age, int nslot, om_error *err)
 {
     bprotect *bp = b->bp;
@@ -417,15 +481,18 @@ static om_status build_relations(cbuild *b, const int32_t *main_age, int nslot, 
     for (size_t i = 0; i < n && s == OM_OK; i++) {
         ckey_parts p = unkey(b->ckey[i]);
         if (p.sex == SEX_TOTAL) {
-            s = pair_relation(b, (int32_t)i, key_of(p.slot, p.level, p.area, 1, p.born, p.age),
-                              key_of(p.slot, p.level, p.area, 2, p.born, p.age), err);
+            s = pair_relation(b, (int32_t)i, key_of(p.slot, p.level, p.area, 1, p.born, p.edu, p.age),
+                              key_of(p.slot, p.level, p.area, 2, p.born, p.edu, p.age), err);
         }
         if (s == OM_OK && p.born == BORN_TOTAL) {
-            s = pair_relation(b, (int32_t)i, key_of(p.slot, p.level, p.area, p.sex, 1, p.age),
-                              key_of(p.slot, p.level, p.area, p.sex, 2, p.age), err);
+            s = pair_relation(b, (int32_t)i, key_of(p.slot, p.level, p.area, p.sex, 1, p.edu, p.age),
+                              key_of(p.slot, p.level, p.area, p.sex, 2, p.edu, p.age), err);
         }
     }
-    /* geography: child -> parent of the next level, same slot/sex/born/age */
+    /* education */
+    for (size_t i = 0; i < n && s == OM_OK && !bp->no_edu_relation; i++)
+        s = edu_relation(b, (int32_t)i, err);
+    /* geography: child -> parent of the next level, same slot/sex/born/edu/age */
     size_t nv = 0;
     for (size_t i = 0; i < n; i++) {
         ckey_parts p = unkey(b->ckey[i]);
@@ -433,7 +500,7 @@ static om_status build_relations(cbuild *b, const int32_t *main_age, int nslot, 
             continue;
         om_level lv = (om_level)(OM_LEVEL_REGSO + p.level);
         int32_t up = p.level == 2 ? 0 : om_geo_parent(g, lv, p.area, (om_level)(lv + 1));
-        int32_t par = find(b, key_of(p.slot, p.level + 1, up, p.sex, p.born, p.age));
+        int32_t par = find(b, key_of(p.slot, p.level + 1, up, p.sex, p.born, p.edu, p.age));
         if (par >= 0)
             v[nv++] = (pc){par, (int32_t)i};
     }
@@ -455,8 +522,8 @@ static om_status build_relations(cbuild *b, const int32_t *main_age, int nslot, 
         if (t < 1 || t > 5)
             continue;
         int32_t lan = om_geo_parent(g, OM_LEVEL_REGSO, p.area, OM_LEVEL_LAN);
-        int32_t a1 = find(b, key_of(p.slot, 4, 0 * 8 + t, p.sex, p.born, p.age));
-        int32_t a2 = find(b, key_of(p.slot, 4, (lan + 1) * 8 + t, p.sex, p.born, p.age));
+        int32_t a1 = find(b, key_of(p.slot, 4, 0 * 8 + t, p.sex, p.born, p.edu, p.age));
+        int32_t a2 = find(b, key_of(p.slot, 4, (lan + 1) * 8 + t, p.sex, p.born, p.edu, p.age));
         if (a1 >= 0)
             v[nv++] = (pc){a1, (int32_t)i};
         if (a2 >= 0)
@@ -469,8 +536,8 @@ static om_status build_relations(cbuild *b, const int32_t *main_age, int nslot, 
         if (p.level != 4 || p.area % 8 != 6)
             continue;
         int32_t base = p.area - 6;
-        int32_t parts[2] = {find(b, key_of(p.slot, 4, base + 1, p.sex, p.born, p.age)),
-                            find(b, key_of(p.slot, 4, base + 2, p.sex, p.born, p.age))};
+        int32_t parts[2] = {find(b, key_of(p.slot, 4, base + 1, p.sex, p.born, p.edu, p.age)),
+                            find(b, key_of(p.slot, 4, base + 2, p.sex, p.born, p.edu, p.age))};
         if (parts[0] >= 0 && parts[1] >= 0)
             s = relation(b, (int32_t)i, parts, 2, err);
         else if (parts[0] >= 0 || parts[1] >= 0)
@@ -506,7 +573,7 @@ static om_status build_relations(cbuild *b, const int32_t *main_age, int nslot, 
             size_t np = 0;
             double sum = 0;
             for (int q = 0; q < nb[p.slot]; q++) {
-                int32_t c = find(b, key_of(p.slot, p.level, p.area, p.sex, p.born, bands[p.slot][q]));
+                int32_t c = find(b, key_of(p.slot, p.level, p.area, p.sex, p.born, p.edu, bands[p.slot][q]));
                 if (c >= 0) {
                     parts[np++] = c;
                     sum += om_sdc_lin_value(b->m, c);
@@ -518,15 +585,9 @@ static om_status build_relations(cbuild *b, const int32_t *main_age, int nslot, 
             if (fabs(sum - t) <= 1e-9 * (1 + t)) {
                 s = om_sdc_lin_sum(b->m, (int32_t)i, parts, np, err);
             } else if (sum < t && np < (size_t)nb[p.slot]) {
-                int32_t rest;
-                s = om_sdc_lin_cell(b->m, t - sum, INFINITY, INFINITY, &rest, err);
+                s = hidden_rest(b, t - sum, INFINITY, b->ckey[i], &parts[np], err);
                 if (s == OM_OK)
-                    s = set_locality(b, rest, b->ckey[i], err);
-                if (s == OM_OK) {
-                    om_sdc_lin_hide(b->m, rest);
-                    parts[np++] = rest;
-                    s = om_sdc_lin_sum(b->m, (int32_t)i, parts, np, err);
-                }
+                    s = om_sdc_lin_sum(b->m, (int32_t)i, parts, np + 1, err);
             } else {
                 b->not_additive++;
             }
@@ -619,16 +680,18 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
         if (slot == nslot)
             slot = 0;
         int sex = code3(x->name[sl->sex], "man", "woman"), born = code3(x->name[sl->born], "sweden", "abroad");
+        int edu = edu_code(x->name[sl->edu]);
         int level = (int)sl->level - OM_LEVEL_REGSO;
-        double wm = (sex == 0 ? 4 : 1) * (born == 0 ? 4 : 1) * (sl->age == main_age[slot] ? 4 : 1);
+        double wm = (sex == 0 ? 4 : 1) * (born == 0 ? 4 : 1) * (sl->age == main_age[slot] ? 4 : 1) *
+                    (edu == EDU_TOTAL ? 4 : 1);
         for (int32_t k = 0; k < sl->n && s == OM_OK; k++) {
             if (sl->st[k] == ST_ABSENT || (!sl->hidden && (sl->st[k] == ST_WITHHELD) != late))
                 continue;
             double w = level_weight(level, 0) * wm;
-            if (level == 3 && wm == 64)
+            if (level == 3 && wm == 256)
                 w = INFINITY; /* the national total itself: never given up for others */
             int mode = sl->hidden ? CELL_HIDDEN : sl->st[k] == ST_WITHHELD ? CELL_WITHHELD : CELL_PUBLISHED;
-            s = add_cell(&b, key_of(slot, level, k, sex, born, sl->age), sl->num[k], sl->den[k], w,
+            s = add_cell(&b, key_of(slot, level, k, sex, born, edu, sl->age), sl->num[k], sl->den[k], w,
                          (int32_t)c->sl[q], k, mode, err);
         }
         if (!late && sl->level == OM_LEVEL_REGSO && agg_of_slice[c->sl[q]] != SIZE_MAX) {
@@ -639,7 +702,7 @@ static om_status protect_component(bprotect *bp, const comp *c, const size_t *ag
                 if (ag->st == ST_ABSENT)
                     continue;
                 double w = level_weight(4, ag->within) * wm;
-                s = add_cell(&b, key_of(slot, 4, (ag->within + 1) * 8 + ag->type, sex, born, sl->age), ag->num,
+                s = add_cell(&b, key_of(slot, 4, (ag->within + 1) * 8 + ag->type, sex, born, EDU_TOTAL, sl->age), ag->num,
                              ag->den, w, -1 - (int32_t)a, 0, CELL_PUBLISHED, err);
             }
         }
@@ -728,8 +791,8 @@ static void *work(void *arg)
 static void withhold_small_lan(bprotect *bp, bslice *sl, int32_t total_id)
 {
     store *x = bp->x;
-    int32_t key[6] = {sl->ind, (int32_t)OM_LEVEL_LAN, sl->year, total_id, x->meta[sl->ind].main_age, total_id};
-    int32_t mi = om_strmap_get(x->keys, (const char *)key, sizeof key);
+    int32_t mi = om_barometer_slice_find(x, sl->ind, OM_LEVEL_LAN, sl->year, total_id, x->meta[sl->ind].main_age,
+                                         total_id, total_id);
     if (mi < 0)
         return;
     const bslice *m = &x->v[mi];
@@ -748,8 +811,9 @@ static void withhold_small_lan(bprotect *bp, bslice *sl, int32_t total_id)
  * them would cost the kommun and area-type figures that users need.
  *
  * Per kommun the same holds one step up: a sensitive indicator is published
- * by one of sex, birth region and age band at a time, and cross-classified
- * (two or more of them, e.g. women born abroad aged 20-34) from län up,
+ * by one of sex, birth region, age band and education level at a time, and
+ * cross-classified (two or more of them, e.g. women born abroad aged 20-34,
+ * or women with post-secondary education) from län up,
  * unless the caller asked for kommun crosses.  At 10 % scale a small
  * kommun's cross cells are mostly below the threshold, and the cells that
  * would protect them are its kommun totals and then the län (docs/
@@ -764,7 +828,8 @@ static void redesign(bprotect *bp)
     int32_t total_id = om_strmap_get(x->names, "total", 5);
     for (size_t i = 0; i < x->n; i++) {
         bslice *sl = &x->v[i];
-        int dims = (sl->sex != total_id) + (sl->born != total_id) + (sl->age != x->meta[sl->ind].main_age);
+        int dims = (sl->sex != total_id) + (sl->born != total_id) + (sl->age != x->meta[sl->ind].main_age) +
+                   (sl->edu != total_id);
         if (sl->level == OM_LEVEL_LAN && dims >= 2 && bp->lan_cross_min > 0 && !x->meta[sl->ind].value_only &&
             om_build_indicator_rule(x->name[sl->ind])->sensitive) {
             withhold_small_lan(bp, sl, total_id);
@@ -782,7 +847,7 @@ static void redesign(bprotect *bp)
         const om_indicator_rule *r = om_build_indicator_rule(x->name[sl->ind]);
         if (!r->sensitive)
             continue;
-        bool total = strcmp(x->name[sl->sex], "total") == 0 && strcmp(x->name[sl->born], "total") == 0;
+        bool total = sl->sex == total_id && sl->born == total_id && sl->edu == total_id;
         if (total)
             continue;
         sl->withheld = true;
@@ -812,13 +877,13 @@ static void protect_sei_parts(bprotect *bp)
     for (size_t i = 0; i < x->n; i++) {
         const bslice *cs = &x->v[i];
         int q = cs->ind == cid[0] ? 0 : cs->ind == cid[1] ? 1 : -1;
-        if (q < 0 || cs->withheld || cs->sex != total || cs->born != total || cs->age != x->meta[cs->ind].main_age)
+        if (q < 0 || cs->withheld || cs->sex != total || cs->born != total || cs->edu != total ||
+            cs->age != x->meta[cs->ind].main_age)
             continue;
         for (int r = 0; r < 3; r++) {
             if (pid[r] < 0)
                 continue;
-            int32_t key[6] = {pid[r], (int32_t)cs->level, cs->year, total, total, total};
-            int32_t si = om_strmap_get(x->keys, (const char *)key, sizeof key);
+            int32_t si = om_barometer_slice_find(x, pid[r], cs->level, cs->year, total, total, total, total);
             if (si < 0)
                 continue;
             bslice *ps = &x->v[si];
@@ -866,8 +931,9 @@ static void protect_smoothed(bprotect *bp)
         char raw[256];
         int rl = snprintf(raw, sizeof raw, "%.*s_per100k", (int)(len - sl), name);
         int32_t rid = rl > 0 && (size_t)rl < sizeof raw ? om_strmap_get(x->names, raw, (size_t)rl) : -1;
-        int32_t key[6] = {rid, (int32_t)eb->level, eb->year, eb->sex, eb->age, eb->born};
-        int32_t ri = rid >= 0 ? om_strmap_get(x->keys, (const char *)key, sizeof key) : -1;
+        int32_t ri = rid >= 0 ? om_barometer_slice_find(x, rid, eb->level, eb->year, eb->sex, eb->age, eb->born,
+                                                        eb->edu)
+                              : -1;
         const bslice *rs = ri >= 0 ? &x->v[ri] : NULL;
         for (int32_t k = 0; k < eb->n; k++)
             if (eb->st[k] == ST_PUBLISHED && (!rs || k >= rs->n || rs->st[k] != ST_PUBLISHED)) {

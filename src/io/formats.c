@@ -3,6 +3,7 @@
  * header from it and readers find their columns through it. */
 #include "omrade/formats.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -61,6 +62,13 @@ static const om_column barometer_indicator_cols[] = {
     {"sex", OM_COL_CODE, 0, 0, false, false, "total|man|woman", "sex"},
     {"age", OM_COL_TEXT, 0, 0, false, false, NULL, "age group, e.g. 20-64 or total"},
     {"born", OM_COL_CODE, 0, 0, false, false, "total|sweden|abroad", "born in Sweden or abroad"},
+    /* highest education, SUN2000 levels grouped as SCB's education register
+     * and Segregationsbarometern do (pre-upper-secondary = SUN 1-2, upper
+     * secondary = 3, post-secondary = 4-6), for the ages 20-64; `total`
+     * also counts persons with unknown education.  Optional: files written
+     * before it (and `omrade rates --barometer`) are edu = total. */
+    {"edu", OM_COL_CODE, 0, 0, false, true, "total|pre_upper_secondary|upper_secondary|post_secondary",
+     "highest education level (absent: total)"},
     {"numerator", OM_COL_NUMBER, 0, 1e15, false, false, NULL, "persons with the attribute (or a sum)"},
     {"denominator", OM_COL_NUMBER, 0, 1e15, false, false, NULL, "persons in the population"},
     /* intervals of numerator / denominator (not scaled: a proportion, a rate
@@ -210,15 +218,25 @@ om_status om_format_write_header_if(const om_format *f, FILE *fp, bool (*keep)(c
     return OM_OK;
 }
 
+/* ctx: the NULL-terminated names of the optional columns to keep, or NULL. */
 static bool keep_required(const om_column *c, void *ctx)
 {
-    (void)ctx;
-    return !c->optional;
+    if (!c->optional)
+        return true;
+    for (const char *const *n = ctx; n && *n; n++)
+        if (strcmp(*n, c->name) == 0)
+            return true;
+    return false;
 }
 
 om_status om_format_write_header_required(const om_format *f, FILE *fp, om_error *err)
 {
     return om_format_write_header_if(f, fp, keep_required, NULL, err);
+}
+
+om_status om_format_write_header_with(const om_format *f, FILE *fp, const char *const *optional, om_error *err)
+{
+    return om_format_write_header_if(f, fp, keep_required, (void *)(uintptr_t)optional, err);
 }
 
 om_status om_format_columns(const om_format *f, const om_csv *c, int *idx, om_error *err)

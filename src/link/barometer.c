@@ -25,6 +25,9 @@
 #include <string.h>
 
 enum { L_RIKET, L_LAN, L_KOMMUN, L_REGSO, L_N };
+/* Rates have no education breakdown: the optional `edu` column is left
+ * out (edu = total), the interval columns are written. */
+static const char *const INTERVAL_COLS[] = {"lower", "upper", NULL};
 
 static void put_num(FILE *fp, double v)
 {
@@ -118,7 +121,7 @@ om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_rates *
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
                             "expected the age x sex table (om_rates_run_isr_reference) for the ISR");
     if (nc == 0) {
-        om_status hs = om_format_write_header(fmt, fp, err);
+        om_status hs = om_format_write_header_with(fmt, fp, INTERVAL_COLS, err);
         return hs != OM_OK || ferror(fp) ? om_error_set(err, OM_ERR_IO, NULL, 0, 0, "cannot write the barometer rows")
                                          : OM_OK;
     }
@@ -219,7 +222,7 @@ om_status om_rates_write_barometer(FILE *fp, const om_rates *r, const om_rates *
             return st;
         }
     }
-    om_status hs = om_format_write_header(fmt, fp, err);
+    om_status hs = om_format_write_header_with(fmt, fp, INTERVAL_COLS, err);
     if (hs != OM_OK) {
         free(eb);
         free(acc);

@@ -126,7 +126,24 @@ int om_serve_register(sqlite3 *db)
      * older ones a 0/1 `suppressed` and status byte 2 for both kinds. */
     static const bool SPLIT = true, LEGACY = false;
     const bool *split = om_serve__has_column(db, "type_values", "status") ? &SPLIT : &LEGACY;
-    int rc = sqlite3_create_function(db, "cell", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+    int rc = SQLITE_OK;
+    /* Databases built before the education breakdown (issue 14) have no
+     * slices.edu: every slice is edu = total.  A temporary view of the same
+     * name (the temp schema is searched first, and may be written on a
+     * read-only connection) lets every query name edu. */
+    if (om_serve__has_column(db, "slices", "cells") && !om_serve__has_column(db, "slices", "edu"))
+        rc = sqlite3_exec(db,
+                          "CREATE TEMP VIEW slices AS SELECT indicator, level, year, sex, age, born, 'total' AS "
+                          "edu, n, n_published, n_suppressed, cells FROM main.slices",
+                          NULL, NULL, NULL);
+    if (rc == SQLITE_OK && om_serve__has_column(db, "intervals", "limits") &&
+        !om_serve__has_column(db, "intervals", "edu"))
+        rc = sqlite3_exec(db,
+                          "CREATE TEMP VIEW intervals AS SELECT indicator, level, year, sex, age, born, 'total' "
+                          "AS edu, n, limits FROM main.intervals",
+                          NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "cell", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                      (void *)split, cell_fn, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function(db, "lim", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
@@ -213,6 +230,7 @@ static bool check_set(const char *key, const char *v, const char *const *set, om
 static const char *const LEVELS[] = {"riket", "lan", "kommun", "regso", NULL};
 static const char *const SEXES[] = {"total", "man", "woman", NULL};
 static const char *const BORNS[] = {"total", "sweden", "abroad", NULL};
+static const char *const EDUS[] = {"total", "pre_upper_secondary", "upper_secondary", "post_secondary", NULL};
 static const char *const FORMATS[] = {"json", "csv", "xlsx", NULL};
 
 static void set_json(om_resp *r, cJSON *o)
@@ -478,7 +496,7 @@ static void ep_search(sqlite3 *db, const om_query *q, om_resp *r)
 }
 
 typedef struct cellsel {
-    const char *indicator, *sex, *age, *born;
+    const char *indicator, *sex, *age, *born, *edu;
 } cellsel;
 
 static bool get_cellsel(const om_query *q, cellsel *c, om_resp *r)
@@ -488,14 +506,19 @@ static bool get_cellsel(const om_query *q, cellsel *c, om_resp *r)
     c->sex = with_default(q, "sex", "total");
     c->age = with_default(q, "age", "total");
     c->born = with_default(q, "born", "total");
-    return check_set("sex", c->sex, SEXES, r) && check_set("born", c->born, BORNS, r);
+    c->edu = with_default(q, "edu", "total");
+    return check_set("sex", c->sex, SEXES, r) && check_set("born", c->born, BORNS, r) &&
+           check_set("edu", c->edu, EDUS, r);
 }
 
 /* Binds the selection: the indicator as ?1, sex, age and born as
- * ?sex_at, ?sex_at+1 and ?sex_at+2. */
+ * ?sex_at, ?sex_at+1 and ?sex_at+2, the education level as ?9 where the
+ * statement has it (the slices' queries; area-type aggregates have none). */
 static void bind_cellsel(sqlite3_stmt *st, const cellsel *c, int sex_at)
 {
     sqlite3_bind_text(st, 1, c->indicator, -1, SQLITE_TRANSIENT);
+    if (sqlite3_bind_parameter_count(st) >= 9)
+        sqlite3_bind_text(st, 9, c->edu, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, sex_at, c->sex, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, sex_at + 1, c->age, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, sex_at + 2, c->born, -1, SQLITE_TRANSIENT);
@@ -513,7 +536,7 @@ static void bind_cellsel(sqlite3_stmt *st, const cellsel *c, int sex_at)
 
 static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
 {
-    static const char *const p[] = {"indicator", "level", "year", "sex", "age", "born", "within", NULL};
+    static const char *const p[] = {"indicator", "level", "year", "sex", "age", "born", "edu", "within", NULL};
     cellsel c;
     const char *level;
     int year;
@@ -523,7 +546,7 @@ static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
     sqlite3_stmt *sl = prep(db,
                             "SELECT s.cells, s.n, i.scale, i.kind FROM slices s JOIN indicators i ON "
                             "i.id = s.indicator WHERE s.indicator = ?1 AND s.level = ?2 AND s.year = ?3 AND "
-                            "s.sex = ?4 AND s.age = ?5 AND s.born = ?6",
+                            "s.sex = ?4 AND s.age = ?5 AND s.born = ?6 AND s.edu = ?9",
                             r);
     if (!sl)
         return;
@@ -537,7 +560,7 @@ static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
     sqlite3_stmt *iv = NULL;
     bool with_iv = found && sqlite3_prepare_v2(db,
                                                "SELECT limits FROM intervals WHERE indicator = ?1 AND level = ?2 "
-                                               "AND year = ?3 AND sex = ?4 AND age = ?5 AND born = ?6",
+                                               "AND year = ?3 AND sex = ?4 AND age = ?5 AND born = ?6 AND edu = ?9",
                                                -1, &iv, NULL) == SQLITE_OK;
     if (with_iv) {
         bind_cellsel(iv, &c, 4);
@@ -578,7 +601,7 @@ static void ep_values(sqlite3 *db, const om_query *q, om_resp *r)
 
 static void ep_series(sqlite3 *db, const om_query *q, om_resp *r)
 {
-    static const char *const p[] = {"indicator", "code", "sex", "age", "born", NULL};
+    static const char *const p[] = {"indicator", "code", "sex", "age", "born", "edu", NULL};
     cellsel c;
     const char *codes;
     if (!allowed(q, p, r) || !get_cellsel(q, &c, r) || !(codes = need(q, "code", r)))
@@ -587,7 +610,7 @@ static void ep_series(sqlite3 *db, const om_query *q, om_resp *r)
     sqlite3_stmt *st = prep(db,
                             "SELECT a.code, a.name, s.year, " CELL_COLS " FROM areas a JOIN slices s ON "
                             "s.level = a.level JOIN indicators i ON i.id = s.indicator WHERE "
-                            "s.indicator = ?1 AND s.sex = ?2 AND s.age = ?3 AND s.born = ?4 AND "
+                            "s.indicator = ?1 AND s.sex = ?2 AND s.age = ?3 AND s.born = ?4 AND s.edu = ?9 AND "
                             "instr(',' || ?5 || ',', ',' || a.code || ',') > 0 AND "
                             "cell(s.cells, s.n, a.idx, 0) > 0 ORDER BY a.code, s.year",
                             r);
@@ -623,7 +646,8 @@ static void ep_types(sqlite3 *db, const om_query *q, om_resp *r)
  * if present, else the all-ages share with the fewest suppressed cells. */
 #define POP_INDICATOR                                                                              \
     "(SELECT indicator FROM slices WHERE level = 'regso' AND year = ?1 AND sex = 'total' AND "     \
-    "age = 'total' AND born = 'total' AND indicator IN (SELECT id FROM indicators WHERE kind = "   \
+    "age = 'total' AND born = 'total' AND edu = 'total' AND indicator IN (SELECT id FROM "         \
+    "indicators WHERE kind = "                                                                      \
     "'ratio' AND unit IN ('%', 'count')) ORDER BY indicator = 'population' DESC, n_suppressed, "  \
     "indicator LIMIT 1)"
 
@@ -657,7 +681,8 @@ static void ep_typesummary(sqlite3 *db, const om_query *q, om_resp *r)
                                   "t.area_type IS NOT NULL AND (?2 = '00' OR a.lan = ?2) GROUP BY t.area_type "
                                   "ORDER BY t.area_type"
                                 : "WITH p AS (SELECT cells, n FROM slices WHERE level = 'regso' AND year = ?1 "
-                                  "AND sex = 'total' AND age = 'total' AND born = 'total' AND indicator = "
+                                  "AND sex = 'total' AND age = 'total' AND born = 'total' AND edu = 'total' AND "
+                                  "indicator = "
                                   POP_INDICATOR ") SELECT t.area_type, COUNT(*) AS n_regso, "
                                   "SUM(cell(p.cells, p.n, a.idx, 2)) AS population, CASE WHEN p.n IS NULL THEN "
                                   "NULL WHEN SUM(cell(p.cells, p.n, a.idx, 0) >= 2) > 0 THEN 'partial' ELSE "
@@ -958,10 +983,11 @@ static void ep_area(sqlite3 *db, const om_query *q, om_resp *r)
     ok = ok && add_table(db, o, "indicators",
               "SELECT s.indicator, i.label_sv, i.label_en, i.unit, s.year, s.age, " CELL_COLS
               " FROM areas a JOIN indicators i JOIN slices s ON s.level = a.level AND s.indicator = "
-              "i.id AND s.sex = 'total' AND s.born = 'total' AND s.age = i.main_age WHERE a.code = ?1 "
-              "AND cell(s.cells, s.n, a.idx, 0) > 0 AND s.year = (SELECT MAX(s2.year) FROM slices s2 "
-              "WHERE s2.indicator = i.id AND s2.level = a.level AND s2.sex = 'total' AND s2.born = "
-              "'total' AND s2.age = i.main_age AND cell(s2.cells, s2.n, a.idx, 0) > 0) ORDER BY "
+              "i.id AND s.sex = 'total' AND s.born = 'total' AND s.edu = 'total' AND s.age = i.main_age "
+              "WHERE a.code = ?1 AND cell(s.cells, s.n, a.idx, 0) > 0 AND s.year = (SELECT MAX(s2.year) "
+              "FROM slices s2 WHERE s2.indicator = i.id AND s2.level = a.level AND s2.sex = 'total' AND "
+              "s2.born = 'total' AND s2.edu = 'total' AND s2.age = i.main_age AND "
+              "cell(s2.cells, s2.n, a.idx, 0) > 0) ORDER BY "
               "s.indicator",
               code, r);
     ok = ok && add_table(db, o, "inequality",
@@ -989,7 +1015,10 @@ static void ep_meta(sqlite3 *db, const om_query *q, om_resp *r)
     "AS levels, (SELECT group_concat(year) FROM (SELECT DISTINCT year FROM slices s WHERE "         \
     "s.indicator = i.id ORDER BY year)) AS years, i.main_age || COALESCE(',' || (SELECT "           \
     "group_concat(age) FROM (SELECT DISTINCT age FROM slices s WHERE s.indicator = i.id AND "       \
-    "s.age <> i.main_age ORDER BY age)), '') AS ages" extra " FROM indicators i ORDER BY i.kind = "  \
+    "s.age <> i.main_age ORDER BY age)), '') AS ages, (SELECT group_concat(edu) FROM (SELECT "      \
+    "DISTINCT edu FROM slices s WHERE s.indicator = i.id ORDER BY CASE edu WHEN 'total' THEN 0 "    \
+    "WHEN 'pre_upper_secondary' THEN 1 WHEN 'upper_secondary' THEN 2 ELSE 3 END)) AS edus" extra    \
+    " FROM indicators i ORDER BY i.kind = "                                                         \
     "'value', i.label_sv"
     /* theme and definitions: databases built since the health theme */
     ok = ok && add_table(db, o, "indicators",

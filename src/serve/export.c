@@ -1,10 +1,11 @@
 /* Every cell of a barometer database as one long CSV (`omrade export`, and
  * the bulk download /api/export.csv.gz).
  *
- * Columns: indicator,year,sex,age,born,level,code,within,area_type,status,
- * numerator,denominator,value.  Geographic cells come from the slices
- * BLOBs (layout in include/omrade/build.h) in the order indicator, year,
- * sex, age, born, level (riket, län, kommun, RegSO), registry order; then
+ * Columns: indicator,year,sex,age,born,edu,level,code,within,area_type,
+ * status,numerator,denominator,value.  Geographic cells come from the
+ * slices BLOBs (layout in include/omrade/build.h) in the order indicator,
+ * year, sex, age, born, edu, level (riket, län, kommun, RegSO), registry
+ * order; then
  * the area-type aggregates of type_values (level `area_type`, code empty,
  * `within` the region they cover) in key order.  Cells with status 0 (no
  * data) are not cells of the publication and are not written.  Numbers of
@@ -107,11 +108,12 @@ static om_status codes_load(sqlite3 *db, const char *level, int64_t n, codes *c,
     return s;
 }
 
-/* The row's key, the first five columns of both queries: indicator, year
- * (a number), sex, age, born. */
+/* The row's key, the first six columns of both queries: indicator, year
+ * (a number), sex, age, born, edu. */
+enum { KEY_COLS = 6 };
 static void write_key(FILE *fp, sqlite3_stmt *st)
 {
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < KEY_COLS; k++) {
         if (k)
             fputc(',', fp);
         if (k == 1)
@@ -125,10 +127,12 @@ static om_status export_slices(sqlite3 *db, FILE *fp, om_export_report *rep, om_
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,
-                           "SELECT s.indicator, s.year, s.sex, s.age, s.born, s.level, s.n, s.cells, i.kind, "
-                           "i.scale FROM slices s JOIN indicators i ON i.id = s.indicator ORDER BY s.indicator, "
-                           "s.year, s.sex, s.age, s.born, CASE s.level WHEN 'riket' THEN 0 WHEN 'lan' THEN 1 "
-                           "WHEN 'kommun' THEN 2 ELSE 3 END, s.level",
+                           "SELECT s.indicator, s.year, s.sex, s.age, s.born, s.edu, s.level, s.n, s.cells, "
+                           "i.kind, i.scale FROM slices s JOIN indicators i ON i.id = s.indicator ORDER BY "
+                           "s.indicator, s.year, s.sex, s.age, s.born, CASE s.edu WHEN 'total' THEN 0 WHEN "
+                           "'pre_upper_secondary' THEN 1 WHEN 'upper_secondary' THEN 2 ELSE 3 END, CASE "
+                           "s.level WHEN 'riket' THEN 0 WHEN 'lan' THEN 1 WHEN 'kommun' THEN 2 ELSE 3 END, "
+                           "s.level",
                            -1, &st, NULL) != SQLITE_OK)
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
                             "expected a barometer database (tables slices, indicators): %s", sqlite3_errmsg(db));
@@ -137,10 +141,10 @@ static om_status export_slices(sqlite3 *db, FILE *fp, om_export_report *rep, om_
     om_status s = OM_OK;
     int rc;
     while (s == OM_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *level = (const char *)sqlite3_column_text(st, 5);
-        int64_t n = sqlite3_column_int64(st, 6);
-        const unsigned char *b = sqlite3_column_blob(st, 7);
-        int64_t len = sqlite3_column_bytes(st, 7);
+        const char *level = (const char *)sqlite3_column_text(st, KEY_COLS);
+        int64_t n = sqlite3_column_int64(st, KEY_COLS + 1);
+        const unsigned char *b = sqlite3_column_blob(st, KEY_COLS + 2);
+        int64_t len = sqlite3_column_bytes(st, KEY_COLS + 2);
         if (!level || n <= 0 || !b || len != n * 17) {
             s = om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
                              "expected a cells BLOB of 17 x %lld bytes in slice %s/%s/%lld, found %lld bytes",
@@ -158,8 +162,8 @@ static om_status export_slices(sqlite3 *db, FILE *fp, om_export_report *rep, om_
             if ((s = codes_load(db, level, n, c, err)) != OM_OK)
                 break;
         }
-        bool ratio = strcmp((const char *)sqlite3_column_text(st, 8), "ratio") == 0;
-        double scale = sqlite3_column_double(st, 9);
+        bool ratio = strcmp((const char *)sqlite3_column_text(st, KEY_COLS + 3), "ratio") == 0;
+        double scale = sqlite3_column_double(st, KEY_COLS + 4);
         for (int64_t i = 0; i < n; i++) {
             const char *status = om_serve__status_name(b[i], rep->split);
             if (!status || b[i] == 4)
@@ -205,10 +209,10 @@ static om_status export_types(sqlite3 *db, FILE *fp, om_export_report *rep, om_e
 {
     /* the contract's status column, or the legacy 0/1 `suppressed` */
     const char *sql = rep->split
-        ? "SELECT indicator, year, sex, age, born, within, CAST(area_type AS TEXT), status, numerator, "
-          "denominator, value FROM type_values ORDER BY indicator, year, sex, age, born, within, "
+        ? "SELECT indicator, year, sex, age, born, 'total', within, CAST(area_type AS TEXT), status, "
+          "numerator, denominator, value FROM type_values ORDER BY indicator, year, sex, age, born, within, "
           "CAST(area_type AS TEXT)"
-        : "SELECT indicator, year, sex, age, born, within, CAST(area_type AS TEXT), suppressed + 1, "
+        : "SELECT indicator, year, sex, age, born, 'total', within, CAST(area_type AS TEXT), suppressed + 1, "
           "numerator, denominator, value FROM type_values ORDER BY indicator, year, sex, age, born, "
           "within, CAST(area_type AS TEXT)";
     sqlite3_stmt *st = NULL;
@@ -218,22 +222,22 @@ static om_status export_types(sqlite3 *db, FILE *fp, om_export_report *rep, om_e
     om_status s = OM_OK;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *status = om_serve__status_name(sqlite3_column_int(st, 7), rep->split);
+        const char *status = om_serve__status_name(sqlite3_column_int(st, KEY_COLS + 2), rep->split);
         if (!status) {
             s = om_error_set(err, OM_ERR_INPUT, NULL, 0, 0,
                              "expected status 1, 2 or 3 in type_values (indicator %s, year %lld), found %d",
                              (const char *)sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1),
-                             sqlite3_column_int(st, 7));
+                             sqlite3_column_int(st, KEY_COLS + 2));
             break;
         }
         write_key(fp, st);
         fputs(",area_type,,", fp);
-        om_csv_write_str(fp, (const char *)sqlite3_column_text(st, 5));
+        om_csv_write_str(fp, (const char *)sqlite3_column_text(st, KEY_COLS));
         fputc(',', fp);
-        om_csv_write_str(fp, (const char *)sqlite3_column_text(st, 6));
+        om_csv_write_str(fp, (const char *)sqlite3_column_text(st, KEY_COLS + 1));
         fprintf(fp, ",%s", status);
-        bool pub = sqlite3_column_int(st, 7) == 1;
-        for (int k = 8; k <= 10; k++)
+        bool pub = sqlite3_column_int(st, KEY_COLS + 2) == 1;
+        for (int k = KEY_COLS + 3; k <= KEY_COLS + 5; k++)
             write_opt(fp, pub && sqlite3_column_type(st, k) != SQLITE_NULL ? sqlite3_column_double(st, k) : NAN);
         fputc('\n', fp);
         count_status(rep, status);
@@ -248,7 +252,7 @@ om_status om_serve__export(sqlite3 *db, FILE *fp, om_export_report *rep, om_erro
 {
     memset(rep, 0, sizeof *rep);
     rep->split = om_serve__has_column(db, "type_values", "status");
-    fputs("indicator,year,sex,age,born,level,code,within,area_type,status,numerator,denominator,value\n", fp);
+    fputs("indicator,year,sex,age,born,edu,level,code,within,area_type,status,numerator,denominator,value\n", fp);
     om_status s = export_slices(db, fp, rep, err);
     if (s == OM_OK)
         s = export_types(db, fp, rep, err);
@@ -271,7 +275,11 @@ om_status om_serve_export(const char *db, FILE *out, om_export_report *rep, om_e
         sqlite3_close(conn);
         return OM_ERR_INPUT;
     }
-    om_status s = om_serve__export(conn, out, rep, err);
+    /* a database from before slices.edu reads as edu = total (om_serve_register) */
+    om_status s = om_serve_register(conn) == SQLITE_OK
+                      ? om_serve__export(conn, out, rep, err)
+                      : om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected a barometer database, found %s",
+                                     sqlite3_errmsg(conn));
     if (s != OM_OK && !err->file[0])
         snprintf(err->file, sizeof err->file, "%s", db);
     sqlite3_close(conn);

@@ -13,16 +13,19 @@
  *
  * One table per indicator (id = indicator id) with the dimensions, named as
  * in SCB's tables: Region (riket, län, kommun, RegSO), Kon (sex), Alder
- * (age band), Fodelseregion (born in Sweden / abroad), ContentsCode (value,
- * and for ratios numerator and denominator) and Tid (year).
+ * (age band), Fodelseregion (born in Sweden / abroad), UtbildningsNiva
+ * (education level, SCB's name in the education register's tables:
+ * total, pre-upper-secondary, upper secondary, post-secondary; from kommun
+ * up, for the indicators that have it), ContentsCode (value, and for
+ * ratios numerator and denominator) and Tid (year).
  *
  * Selections (valueCodes[DIM]) follow PxWebApi 2's selection expressions:
  * a comma-separated list of codes; '*' all; codes with the wildcards '*'
  * and '?'; TOP(n[,offset]) and BOTTOM(n[,offset]) (for Tid the latest /
  * earliest n, elsewhere the first / last n in the category order);
  * FROM(code), TO(code) and RANGE(code,code), inclusive, in category order.
- * Without a selection: Kon, Fodelseregion total; Alder the indicator's main
- * age band; ContentsCode all; Tid the latest year (TOP(1)); Region riket
+ * Without a selection: Kon, Fodelseregion, UtbildningsNiva total; Alder
+ * the indicator's main age band; ContentsCode all; Tid the latest year (TOP(1)); Region riket
  * (00).  At most PX_MAX_CELLS cells per answer (403 otherwise, as PxWeb).
  *
  * Suppressed cells have value null and status '..' (too few persons,
@@ -39,11 +42,14 @@
 #include <strings.h>
 #include <sys/types.h>
 
-enum { PX_MAX_CELLS = 150000, PX_MAX_CATS = 8192, PX_NDIM = 6 };
-enum { D_REGION, D_SEX, D_AGE, D_BORN, D_CONTENTS, D_TIME };
-static const char *const DIM_ID[PX_NDIM] = {"Region", "Kon", "Alder", "Fodelseregion", "ContentsCode", "Tid"};
-static const char *const DIM_SV[PX_NDIM] = {"region", "kön", "ålder", "födelseregion", "tabellinnehåll", "år"};
-static const char *const DIM_EN[PX_NDIM] = {"region", "sex", "age", "region of birth", "observations", "year"};
+enum { PX_MAX_CELLS = 150000, PX_MAX_CATS = 8192, PX_NDIM = 7 };
+enum { D_REGION, D_SEX, D_AGE, D_BORN, D_EDU, D_CONTENTS, D_TIME };
+static const char *const DIM_ID[PX_NDIM] = {"Region",          "Kon",          "Alder", "Fodelseregion",
+                                            "UtbildningsNiva", "ContentsCode", "Tid"};
+static const char *const DIM_SV[PX_NDIM] = {"region",          "kön",           "ålder", "födelseregion",
+                                            "utbildningsnivå", "tabellinnehåll", "år"};
+static const char *const DIM_EN[PX_NDIM] = {"region", "sex", "age", "region of birth", "level of education",
+                                            "observations", "year"};
 
 typedef struct pxcat {
     char *code, *label;
@@ -115,26 +121,43 @@ static bool add_cat(pxdim *d, const char *code, const char *label, int level, in
     return true;
 }
 
+/* Category labels: {code, Swedish, English} rows ending in {NULL}; the
+ * code itself when it is not listed. */
+typedef const char *const catlabels[3];
+
+static const char *label_in(const catlabels *t, const char *code, bool en)
+{
+    for (; (*t)[0]; t++)
+        if (strcmp((*t)[0], code) == 0)
+            return (*t)[en ? 2 : 1];
+    return code;
+}
+
 static const char *sex_label(const char *code, bool en)
 {
-    if (strcmp(code, "total") == 0)
-        return en ? "total" : "totalt";
-    if (strcmp(code, "man") == 0)
-        return en ? "men" : "män";
-    if (strcmp(code, "woman") == 0)
-        return en ? "women" : "kvinnor";
-    return code;
+    static const catlabels t[] = {
+        {"total", "totalt", "total"}, {"man", "män", "men"}, {"woman", "kvinnor", "women"}, {NULL, NULL, NULL}};
+    return label_in(t, code, en);
 }
 
 static const char *born_label(const char *code, bool en)
 {
-    if (strcmp(code, "total") == 0)
-        return en ? "total" : "totalt";
-    if (strcmp(code, "sweden") == 0)
-        return en ? "born in Sweden" : "födda i Sverige";
-    if (strcmp(code, "abroad") == 0)
-        return en ? "born abroad" : "utrikes födda";
-    return code;
+    static const catlabels t[] = {{"total", "totalt", "total"},
+                                  {"sweden", "födda i Sverige", "born in Sweden"},
+                                  {"abroad", "utrikes födda", "born abroad"},
+                                  {NULL, NULL, NULL}};
+    return label_in(t, code, en);
+}
+
+/* SCB's labels of the levels (Utbildningsregistret, SUN2000 grouped). */
+static const char *edu_label(const char *code, bool en)
+{
+    static const catlabels t[] = {{"total", "totalt", "total"},
+                                  {"pre_upper_secondary", "förgymnasial utbildning", "pre-upper secondary education"},
+                                  {"upper_secondary", "gymnasial utbildning", "upper secondary education"},
+                                  {"post_secondary", "eftergymnasial utbildning", "post-secondary education"},
+                                  {NULL, NULL, NULL}};
+    return label_in(t, code, en);
 }
 
 /* Distinct values of one slices column for the indicator, in the order
@@ -218,6 +241,10 @@ static bool table_load(sqlite3 *db, const char *id, bool en, pxtable *t, om_resp
     ok = ok && load_distinct(db, id, "born",
                              "CASE born WHEN 'total' THEN 0 WHEN 'sweden' THEN 1 ELSE 2 END, born",
                              &t->d[D_BORN], born_label, en);
+    ok = ok && load_distinct(db, id, "edu",
+                             "CASE edu WHEN 'total' THEN 0 WHEN 'pre_upper_secondary' THEN 1 WHEN "
+                             "'upper_secondary' THEN 2 ELSE 3 END, edu",
+                             &t->d[D_EDU], edu_label, en);
     ok = ok && load_distinct(db, id, "CAST(year AS TEXT)", "1", &t->d[D_TIME], NULL, en);
     /* ContentsCode: the value, and for ratios its numerator and denominator. */
     if (ok) {
@@ -399,7 +426,8 @@ static const char *default_expr(const pxtable *t, int k)
     switch (k) {
     case D_REGION: return find_code(&t->d[k], "00") >= 0 ? "00" : "top(1)";
     case D_SEX:
-    case D_BORN: return find_code(&t->d[k], "total") >= 0 ? "total" : "top(1)";
+    case D_BORN:
+    case D_EDU: return find_code(&t->d[k], "total") >= 0 ? "total" : "top(1)";
     case D_AGE: return find_code(&t->d[k], t->main_age) >= 0 ? t->main_age : "top(1)";
     case D_TIME: return "top(1)";
     default: return "*";
@@ -434,7 +462,7 @@ static cJSON *dimension_json(const pxtable *t, int k, bool selected)
     /* PxWebApi 2 extension: can the dimension be left out (elimination) and
      * by which value. */
     cJSON *ext = cJSON_AddObjectToObject(o, "extension");
-    bool elim = k == D_SEX || k == D_AGE || k == D_BORN;
+    bool elim = k == D_SEX || k == D_AGE || k == D_BORN || k == D_EDU;
     cJSON_AddBoolToObject(ext, "elimination", elim);
     if (elim)
         cJSON_AddStringToObject(ext, "eliminationValueCode", default_expr(t, k));
@@ -728,7 +756,7 @@ static void ep_data(sqlite3 *db, const char *id, const om_query *q, om_resp *r)
         }
         if (!known) {
             om_serve_error(r, 400, "expected valueCodes[X] with X one of Region, Kon, Alder, Fodelseregion, "
-                                   "ContentsCode, Tid, found '%s'", k);
+                                   "UtbildningsNiva, ContentsCode, Tid, found '%s'", k);
             table_free(&t);
             return;
         }
@@ -757,7 +785,7 @@ static void ep_data(sqlite3 *db, const char *id, const om_query *q, om_resp *r)
     if (!val || !sta ||
         sqlite3_prepare_v2(db,
                            "SELECT cells, n FROM slices WHERE indicator = ?1 AND level = ?2 AND year = ?3 AND "
-                           "sex = ?4 AND age = ?5 AND born = ?6",
+                           "sex = ?4 AND age = ?5 AND born = ?6 AND edu = ?7",
                            -1, &sl, NULL) != SQLITE_OK) {
         free(val);
         free(sta);
@@ -776,6 +804,7 @@ static void ep_data(sqlite3 *db, const char *id, const om_query *q, om_resp *r)
     for (size_t a = 0; a < t.d[D_SEX].nsel; a++)
         for (size_t b = 0; b < t.d[D_AGE].nsel; b++)
             for (size_t c = 0; c < t.d[D_BORN].nsel; c++)
+                for (size_t e = 0; e < t.d[D_EDU].nsel; e++)
                 for (size_t y = 0; y < t.d[D_TIME].nsel; y++)
                     for (int level = 0; level < 4; level++) {
                         bool any = false;
@@ -790,6 +819,7 @@ static void ep_data(sqlite3 *db, const char *id, const om_query *q, om_resp *r)
                         sqlite3_bind_text(sl, 4, t.d[D_SEX].c[t.d[D_SEX].sel[a]].code, -1, SQLITE_STATIC);
                         sqlite3_bind_text(sl, 5, t.d[D_AGE].c[t.d[D_AGE].sel[b]].code, -1, SQLITE_STATIC);
                         sqlite3_bind_text(sl, 6, t.d[D_BORN].c[t.d[D_BORN].sel[c]].code, -1, SQLITE_STATIC);
+                        sqlite3_bind_text(sl, 7, t.d[D_EDU].c[t.d[D_EDU].sel[e]].code, -1, SQLITE_STATIC);
                         if (sqlite3_step(sl) != SQLITE_ROW)
                             continue; /* no such slice: the cells stay null */
                         const unsigned char *blob = sqlite3_column_blob(sl, 0);
@@ -802,7 +832,8 @@ static void ep_data(sqlite3 *db, const char *id, const om_query *q, om_resp *r)
                                 continue;
                             for (size_t m = 0; m < t.d[D_CONTENTS].nsel; m++) {
                                 size_t at = g * stride[D_REGION] + a * stride[D_SEX] + b * stride[D_AGE] +
-                                            c * stride[D_BORN] + m * stride[D_CONTENTS] + y * stride[D_TIME];
+                                            c * stride[D_BORN] + e * stride[D_EDU] + m * stride[D_CONTENTS] +
+                                            y * stride[D_TIME];
                                 put_cell(&t, blob, n, reg->idx, t.d[D_CONTENTS].sel[m], &val[at], &sta[at]);
                             }
                         }

@@ -709,10 +709,48 @@ static char *put_i64(char *p, int64_t v)
     return p;
 }
 
+/* The education cube (issue 14): highest education from person_year's
+ * `education` (SUN2000 levels as omrade synth writes them, grouped as in
+ * SCB's education register and Segregationsbarometern: 1 pre-upper-
+ * secondary, 2 upper secondary, 3 post-secondary; docs/synth.md), for the
+ * persons of the fine bands 20-24..50-64 only, by kommun (rolled up to län
+ * and riket; a RegSO split three ways is too small to publish, and the
+ * file stays small).  It holds the measures of EDU_M: an indicator gets
+ * education rows when both its numerator and denominator are among them
+ * and its age groups lie within 20-64 (econ_assistance_any,
+ * gainful_employment, long_term_unemployment, neet_20_24,
+ * sickness_absence_days_mean).  Persons with unknown education are in no
+ * level, only in the total rows; the rows are for the indicator's main age
+ * group (by sex and born), not its bands. */
+enum { NEDU = 3, EDU_NM = 6 };
+static const char *const EDU_LABEL[NEDU + 1] = {"total", "pre_upper_secondary", "upper_secondary",
+                                                "post_secondary"};
+#define EDU_BANDS BM(4, 7)
+/* measure of the main cube -> measure of the education cube, -1 none */
+static int edu_m(int m)
+{
+    static const int from[EDU_NM] = {M_N, M_ASSIST, M_EMP, M_LTU, M_NEET, M_SICK};
+    for (int e = 0; e < EDU_NM; e++)
+        if (from[e] == m)
+            return e;
+    return -1;
+}
+
+static bool edu_rows(const indicator *in)
+{
+    for (int ag = 0; ag < in->nages; ag++)
+        if (in->ages[ag].mask & ~EDU_BANDS)
+            return false;
+    return edu_m(in->num) >= 0 && edu_m(in->den) >= 0;
+}
+
 /* The rows of one area: every published (indicator, sex, age, born) group
- * of a year is a sum of cube cells.  Rows are formatted by hand: fprintf
- * with seven fields took a fifth of the run for the ~10 M rows. */
-static void write_area(FILE *out, om_level level, const char *code, int64_t (*blk)[NM])
+ * of a year is a sum of cube cells, a block of `nm` measures per cell.
+ * With `edu` > 0 the block is one level of the education cube (measures
+ * by edu_m()) and only the indicators of edu_rows() are written, at their
+ * main age.  Rows are formatted by hand: fprintf with seven fields took a
+ * fifth of the run for the ~10 M rows. */
+static void write_area(FILE *out, om_level level, const char *code, const int64_t *blk, int nm, int edu)
 {
     static const char *const sexes[3] = {"total", "man", "woman"};
     static const char *const borns[3] = {"total", "sweden", "abroad"};
@@ -726,10 +764,12 @@ static void write_area(FILE *out, om_level level, const char *code, int64_t (*bl
         *head++ = ',';
         for (size_t ii = 0; ii < NIND; ii++) {
             const indicator *in = &indicators[ii];
-            if (in->year && in->year != Y0 + yi)
+            if ((in->year && in->year != Y0 + yi) || (edu && !edu_rows(in)))
                 continue;
+            int mn = edu ? edu_m(in->num) : in->num, md = edu ? edu_m(in->den) : in->den;
+            int nages = level == OM_LEVEL_REGSO || edu ? 1 : in->nages;
             for (int sx = 0; sx < 3; sx++)
-                for (int ag = 0; ag < (level == OM_LEVEL_REGSO ? 1 : in->nages); ag++)
+                for (int ag = 0; ag < nages; ag++)
                     for (int bo = 0; bo < 3; bo++) {
                         int64_t num = 0, den = 0;
                         for (int s2 = 0; s2 < 2; s2++) {
@@ -740,9 +780,9 @@ static void write_area(FILE *out, om_level level, const char *code, int64_t (*bl
                                     continue;
                                 for (int band = 0; band < NB; band++)
                                     if (in->ages[ag].mask & (1u << band)) {
-                                        const int64_t *v = blk[cell(yi, s2, b2, band)];
-                                        num += v[in->num];
-                                        den += v[in->den];
+                                        const int64_t *v = blk + cell(yi, s2, b2, band) * (size_t)nm;
+                                        num += v[mn];
+                                        den += v[md];
                                     }
                             }
                         }
@@ -755,6 +795,8 @@ static void write_area(FILE *out, om_level level, const char *code, int64_t (*bl
                         p = put_str(p, in->ages[ag].label);
                         *p++ = ',';
                         p = put_str(p, borns[bo]);
+                        *p++ = ',';
+                        p = put_str(p, EDU_LABEL[edu]);
                         *p++ = ',';
                         p = put_i64(p, num);
                         *p++ = ',';
@@ -839,11 +881,15 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
     int32_t nk = om_geo_count(g, OM_LEVEL_KOMMUN), nl = om_geo_count(g, OM_LEVEL_LAN);
     size_t nareas = (size_t)nreg + (size_t)nk + (size_t)nl + 1;
     int64_t(*cube)[NM] = calloc(nareas * CELLS_PER_AREA, sizeof *cube);
+    /* education cube: kommun, län, riket blocks, NEDU levels each */
+    size_t neareas = (size_t)nk + (size_t)nl + 1;
+    int64_t(*ecube)[EDU_NM] = calloc(neareas * NEDU * CELLS_PER_AREA, sizeof *ecube);
     /* areas with at least one person-year: empty blocks are neither rolled
      * up nor scanned for output (they would only give zero denominators) */
     uint8_t *used = calloc(nareas, 1);
-    if (!cube || !used) {
+    if (!cube || !used || !ecube) {
         free(cube);
+        free(ecube);
         free(used);
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
@@ -856,6 +902,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         ix[k] = om_csv_col(c, py_names[k]);
     if (s) {
         free(cube);
+        free(ecube);
         free(used);
         return s;
     }
@@ -878,6 +925,13 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         int64_t inc = r.f[0], edu = r.f[1], as = r.f[2], un = r.f[3], emp = r.f[4], st = r.f[5],
                 sick = r.f[6], house = r.f[7], ten = r.f[8], m2 = r.f[9], vote = r.f[10],
                 merit = r.f[11], elig = r.f[12];
+        /* the education cube takes this person-year's contribution to the
+         * measures of EDU_M, so each measure is defined once, below */
+        int band = band_of(age < 0 ? 0 : age);
+        bool in_edu = edu >= 1 && edu <= NEDU && (EDU_BANDS & (1u << band));
+        int64_t before[NM] = {0};
+        if (in_edu)
+            memcpy(before, v, sizeof before);
         v[M_N]++;
         v[M_INC] += inc;
         v[M_LOW] += is_low(x, yi, inc);
@@ -922,10 +976,19 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
         }
         if (age == 16 && exam != E) /* the cohort starting this autumn */
             exam_cohort(cube + (size_t)reg * CELLS_PER_AREA, yi, x->sex[r.p] - 1, x->abroad[r.p], exam);
+        if (in_edu) {
+            size_t k = (size_t)om_geo_parent(g, OM_LEVEL_DESO, deso, OM_LEVEL_KOMMUN);
+            int64_t *e = ecube[(k * NEDU + (size_t)(edu - 1)) * CELLS_PER_AREA +
+                               cell(yi, x->sex[r.p] - 1, x->abroad[r.p], band)];
+            for (int mm = 0; mm < NM; mm++)
+                if (edu_m(mm) >= 0)
+                    e[edu_m(mm)] += v[mm] - before[mm];
+        }
     }
     om_csv_free(c);
     if (s) {
         free(cube);
+        free(ecube);
         free(used);
         return s;
     }
@@ -944,19 +1007,35 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
                 for (int mm = 0; mm < NM; mm++)
                     cube[up[u] * CELLS_PER_AREA + k][mm] += cube[(size_t)a * CELLS_PER_AREA + k][mm];
     }
-    om_format_write_header_required(om_format_find(OM_FORMAT_BAROMETER_INDICATORS), out, NULL);
+    /* the education cube: kommun blocks up to län (after the kommuner) and
+     * riket (last) */
+    const size_t EB = NEDU * CELLS_PER_AREA;
+    for (int32_t k = 0; k < nk; k++) {
+        size_t up[2] = {(size_t)nk + (size_t)om_geo_parent(g, OM_LEVEL_KOMMUN, k, OM_LEVEL_LAN), neareas - 1};
+        for (size_t q = 0; q < EB; q++)
+            for (int u = 0; u < 2; u++)
+                for (int mm = 0; mm < EDU_NM; mm++)
+                    ecube[up[u] * EB + q][mm] += ecube[(size_t)k * EB + q][mm];
+    }
+    static const char *const with_edu[] = {"edu", NULL};
+    om_format_write_header_with(om_format_find(OM_FORMAT_BAROMETER_INDICATORS), out, with_edu, NULL);
     const om_level levels[4] = {OM_LEVEL_RIKET, OM_LEVEL_LAN, OM_LEVEL_KOMMUN, OM_LEVEL_REGSO};
     const size_t bases[4] = {base_r, base_l, base_k, 0};
+    const size_t ebases[4] = {neareas - 1, (size_t)nk, 0, 0};
     for (int li = 0; li < 4; li++) {
         int32_t n = om_geo_count(g, levels[li]);
         for (int32_t a = 0; a < n; a++) {
             if (!used[bases[li] + (size_t)a])
                 continue;
-            int64_t(*blk)[NM] = cube + (bases[li] + (size_t)a) * CELLS_PER_AREA;
-            write_area(out, levels[li], om_geo_code(g, levels[li], a), blk);
+            const char *code = om_geo_code(g, levels[li], a);
+            write_area(out, levels[li], code, cube[(bases[li] + (size_t)a) * CELLS_PER_AREA], NM, 0);
+            for (int e = 1; li < 3 && e <= NEDU; e++)
+                write_area(out, levels[li], code,
+                           ecube[((ebases[li] + (size_t)a) * NEDU + (size_t)(e - 1)) * CELLS_PER_AREA], EDU_NM, e);
         }
     }
     free(cube);
+    free(ecube);
     free(used);
     return ferror(out) ? om_afile_stream_error(out, err) : OM_OK;
 }

@@ -191,14 +191,19 @@ struct attack {
     bool ran;
 };
 
-static uint64_t key_of(int ind, int lv, int32_t area, int year, int sex, int age, int born)
+/* edu: 0 total, 1-3 the levels, A_EDU_UNKNOWN the persons of unknown
+ * education (never published: total less the levels) */
+static uint64_t key_of(int ind, int lv, int32_t area, int year, int sex, int age, int born, int edu)
 {
-    return (((((((uint64_t)ind * 8 + (uint64_t)lv) * 8192 + (uint64_t)area) * 256 +
-               (uint64_t)(year - 1900)) * 4 + (uint64_t)sex) * 4 + (uint64_t)age) * 4) + (uint64_t)born;
+    return ((((((((uint64_t)ind * 8 + (uint64_t)lv) * 8192 + (uint64_t)area) * 256 +
+                (uint64_t)(year - 1900)) * 4 + (uint64_t)sex) * 4 + (uint64_t)age) * 4) + (uint64_t)born) * 8 +
+           (uint64_t)edu;
 }
 
-static void key_parts(uint64_t k, int *ind, int *lv, int32_t *area, int *year, int *sex, int *age, int *born)
+static void key_parts(uint64_t k, int *ind, int *lv, int32_t *area, int *year, int *sex, int *age, int *born,
+                      int *edu)
 {
+    *edu = (int)(k % 8); k /= 8;
     *born = (int)(k % 4); k /= 4;
     *age = (int)(k % 4); k /= 4;
     *sex = (int)(k % 4); k /= 4;
@@ -280,10 +285,10 @@ static bool year_wanted(const attack *a, int y)
     return false;
 }
 
-bool attack_add(attack *a, int ind, int level, int32_t area, int year, int sex, int age, int born,
+bool attack_add(attack *a, int ind, int level, int32_t area, int year, int sex, int age, int born, int edu,
                 double x, double d, int status, double pub)
 {
-    uint64_t k = key_of(ind, level, area, year, sex, age, born);
+    uint64_t k = key_of(ind, level, area, year, sex, age, born, edu);
     uint32_t prev;
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 1024;
@@ -309,28 +314,36 @@ bool attack_add(attack *a, int ind, int level, int32_t area, int year, int sex, 
     return true;
 }
 
-void attack_slice(attack *a, int ind, int level, int year, int sex, int age, int born)
+void attack_slice(attack *a, int ind, int level, int year, int sex, int age, int born, int edu)
 {
-    (void)om_u64map_put(a->slices, key_of(ind, level, 0, year, sex, age, born), 1);
+    (void)om_u64map_put(a->slices, key_of(ind, level, 0, year, sex, age, born, edu), 1);
 }
 
-static bool slice_exists(const attack *a, int ind, int level, int year, int sex, int age, int born)
+static bool slice_exists(const attack *a, int ind, int level, int year, int sex, int age, int born, int edu)
 {
     uint32_t v;
-    return om_u64map_get(a->slices, key_of(ind, level, 0, year, sex, age, born), &v);
+    return om_u64map_get(a->slices, key_of(ind, level, 0, year, sex, age, born, edu), &v);
 }
 
 /* -1 when the cell has no data (numerator and denominator 0). */
-static int32_t find(const attack *a, int ind, int lv, int32_t area, int year, int sex, int age, int born)
+static int32_t find(const attack *a, int ind, int lv, int32_t area, int year, int sex, int age, int born, int edu)
 {
     uint32_t v;
-    return om_u64map_get(a->map, key_of(ind, lv, area, year, sex, age, born), &v) ? (int32_t)v : -1;
+    return om_u64map_get(a->map, key_of(ind, lv, area, year, sex, age, born, edu), &v) ? (int32_t)v : -1;
 }
 
 /* ------------------------------------------------------------ loading */
 
 static int sex_code(const char *s) { return !strcmp(s, "total") ? 0 : !strcmp(s, "man") ? 1 : !strcmp(s, "woman") ? 2 : -1; }
 static int born_code(const char *s) { return !strcmp(s, "total") ? 0 : !strcmp(s, "sweden") ? 1 : !strcmp(s, "abroad") ? 2 : -1; }
+static int edu_code(const char *s)
+{
+    return !strcmp(s, "total")                 ? 0
+           : !strcmp(s, "pre_upper_secondary") ? 1
+           : !strcmp(s, "upper_secondary")     ? 2
+           : !strcmp(s, "post_secondary")      ? 3
+                                               : -1;
+}
 static int level_code(const char *s)
 {
     return !strcmp(s, "riket") ? A_RIKET : !strcmp(s, "lan") ? A_LAN : !strcmp(s, "kommun") ? A_KOMMUN
@@ -356,6 +369,7 @@ static bool load_truth(attack *a, const char *path, char *msg, size_t msglen)
         s = om_csv_read_header(c, &e);
     if (!s)
         s = om_csv_require(c, cols, 9, ix, &e);
+    int iedu = s ? -1 : om_csv_col(c, "edu"); /* optional: absent = total */
     while (!s) {
         bool got;
         if ((s = om_csv_next(c, &got, &e)) || !got)
@@ -367,6 +381,9 @@ static bool load_truth(attack *a, const char *path, char *msg, size_t msglen)
         fcopy(sex, sizeof sex, om_csv_field(c, (size_t)ix[4]));
         fcopy(age, sizeof age, om_csv_field(c, (size_t)ix[5]));
         fcopy(born, sizeof born, om_csv_field(c, (size_t)ix[6]));
+        char edu[32] = "total";
+        if (iedu >= 0)
+            fcopy(edu, sizeof edu, om_csv_field(c, (size_t)iedu));
         int64_t y;
         double x, d;
         if ((s = om_csv_i64(c, (size_t)ix[2], &y, &e)) || (s = om_csv_f64(c, (size_t)ix[7], &x, &e)) ||
@@ -375,14 +392,14 @@ static bool load_truth(attack *a, const char *path, char *msg, size_t msglen)
         int ii = attack_indicator(ind);
         if (!year_wanted(a, (int)y) || !ind_wanted(a, ii))
             continue;
-        int l = level_code(lv), sx = sex_code(sex), bo = born_code(born);
+        int l = level_code(lv), sx = sex_code(sex), bo = born_code(born), ed = edu_code(edu);
         int ag = attack_age(ii, age);
         int32_t area = l == A_RIKET ? 0 : l > 0 ? om_geo_find(a->geo, (om_level)l, code, strlen(code)) : -1;
-        if (ii < 0 || ag < 0 || l < 0 || sx < 0 || bo < 0 || area < 0 || y < 1990 || y > 2100) {
+        if (ii < 0 || ag < 0 || l < 0 || sx < 0 || bo < 0 || ed < 0 || area < 0 || y < 1990 || y > 2100) {
             a->res.unmodelled_rows++;
             continue;
         }
-        if (!attack_add(a, ii, l, area, (int)y, sx, ag, bo, x, d, 0, NAN)) {
+        if (!attack_add(a, ii, l, area, (int)y, sx, ag, bo, ed, x, d, 0, NAN)) {
             snprintf(msg, msglen, "%s: duplicate row or out of memory at %s %s %lld %s", path, lv, code,
                      (long long)y, ind);
             om_csv_free(c);
@@ -421,16 +438,19 @@ static const char *text(sqlite3_stmt *st, int i)
 static bool load_slices(attack *a, sqlite3 *db, char *msg, size_t msglen)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT indicator, level, year, sex, age, born, n, cells FROM slices", -1, &st,
-                           NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db,
+                           has_column(db, "slices", "edu")
+                               ? "SELECT indicator, level, year, sex, age, born, n, cells, edu FROM slices"
+                               : "SELECT indicator, level, year, sex, age, born, n, cells, 'total' FROM slices",
+                           -1, &st, NULL) != SQLITE_OK) {
         snprintf(msg, msglen, "reading slices: %s", sqlite3_errmsg(db));
         return false;
     }
     while (sqlite3_step(st) == SQLITE_ROW) {
         int ii = attack_indicator(text(st, 0)), l = level_code(text(st, 1)), y = sqlite3_column_int(st, 2);
         int sx = sex_code(text(st, 3)), ag = attack_age(ii, text(st, 4)), bo = born_code(text(st, 5));
-        int n = sqlite3_column_int(st, 6);
-        if (ii < 0 || ag < 0 || l < 0 || sx < 0 || bo < 0 || !year_wanted(a, y) || !ind_wanted(a, ii))
+        int n = sqlite3_column_int(st, 6), ed = edu_code(text(st, 8));
+        if (ii < 0 || ag < 0 || l < 0 || sx < 0 || bo < 0 || ed < 0 || !year_wanted(a, y) || !ind_wanted(a, ii))
             continue;
         const unsigned char *blob = sqlite3_column_blob(st, 7);
         if (sqlite3_column_bytes(st, 7) != n * 17 || n != (l == A_RIKET ? 1 : om_geo_count(a->geo, (om_level)l))) {
@@ -438,13 +458,13 @@ static bool load_slices(attack *a, sqlite3 *db, char *msg, size_t msglen)
             sqlite3_finalize(st);
             return false;
         }
-        attack_slice(a, ii, l, y, sx, ag, bo);
+        attack_slice(a, ii, l, y, sx, ag, bo, ed);
         for (int k = 0; k < n; k++) {
             int status = blob[k];
             double num, den;
             memcpy(&num, blob + n + (size_t)k * 8, 8);
             memcpy(&den, blob + n + (size_t)n * 8 + (size_t)k * 8, 8);
-            int32_t i = find(a, ii, l, k, y, sx, ag, bo);
+            int32_t i = find(a, ii, l, k, y, sx, ag, bo, ed);
             if (status == 0) {
                 if (i >= 0)
                     mismatch(a, "%s %s %d area %d: data in the truth, none in the database", text(st, 0),
@@ -482,9 +502,13 @@ static bool load_intervals(attack *a, sqlite3 *db, char *msg, size_t msglen)
         return true;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,
-                           "SELECT v.indicator, v.n, v.limits, s.cells, s.n FROM intervals v LEFT JOIN slices s "
-                           "ON s.indicator = v.indicator AND s.level = v.level AND s.year = v.year AND "
-                           "s.sex = v.sex AND s.age = v.age AND s.born = v.born",
+                           has_column(db, "intervals", "edu")
+                               ? "SELECT v.indicator, v.n, v.limits, s.cells, s.n FROM intervals v LEFT JOIN "
+                                 "slices s ON s.indicator = v.indicator AND s.level = v.level AND s.year = v.year "
+                                 "AND s.sex = v.sex AND s.age = v.age AND s.born = v.born AND s.edu = v.edu"
+                               : "SELECT v.indicator, v.n, v.limits, s.cells, s.n FROM intervals v LEFT JOIN "
+                                 "slices s ON s.indicator = v.indicator AND s.level = v.level AND s.year = v.year "
+                                 "AND s.sex = v.sex AND s.age = v.age AND s.born = v.born",
                            -1, &st, NULL) != SQLITE_OK) {
         snprintf(msg, msglen, "reading intervals: %s", sqlite3_errmsg(db));
         return false;
@@ -568,7 +592,7 @@ static bool load_types(attack *a, sqlite3 *db, char *msg, size_t msglen)
                 continue;
             if (lan >= 0 && om_geo_parent(a->geo, OM_LEVEL_REGSO, r, OM_LEVEL_LAN) != lan)
                 continue;
-            int32_t i = find(a, ii, A_REGSO, r, y, sx, 0, bo);
+            int32_t i = find(a, ii, A_REGSO, r, y, sx, 0, bo, 0);
             if (i >= 0) {
                 x += a->c[i].x;
                 d += a->c[i].d;
@@ -576,7 +600,7 @@ static bool load_types(attack *a, sqlite3 *db, char *msg, size_t msglen)
         }
         int32_t area = (lan + 1) * 8 + (tmask == 6 ? 6 : at[0] - '0');
         double pub = sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 8);
-        if (!attack_add(a, ii, A_TYPE, area, y, sx, 0, bo, x, d, status, pub)) {
+        if (!attack_add(a, ii, A_TYPE, area, y, sx, 0, bo, 0, x, d, status, pub)) {
             ok = false;
             break;
         }
@@ -645,9 +669,9 @@ static bool rel_end(attack *a, bool le, double rhs, const char *what)
     }
     if (le ? lhs > rhs + tol(mag) : fabs(lhs - rhs) > tol(mag)) {
         acell *c = &a->c[a->tv[first]];
-        int ind, lv, y, sx, ag, bo;
+        int ind, lv, y, sx, ag, bo, ed;
         int32_t ar;
-        key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo);
+        key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo, &ed);
         mismatch(a, "%s relation of %s level %d area %d %d sex %d age %d born %d: %.17g %s %.17g on the truth",
                  what, IND[ind].id, lv, ar, y, sx, ag, bo, lhs, le ? ">" : "!=", rhs);
     }
@@ -707,8 +731,43 @@ static bool tindex_build(const attack *a, int ty, tindex *ti)
     return true;
 }
 
+enum { A_EDU_UNKNOWN = 4 };
+
+/* Persons of unknown education: an education total (kommun and up) less
+ * its published levels, one unknown cell per total, never published, with
+ * the public denominator d_total - sum of the levels' d as its bound; none
+ * when that is 0 (everyone has a level: the total is the plain sum).
+ * Added before the relations so that cells do not move while they are
+ * built. */
+static bool edu_unknowns(attack *a)
+{
+    size_t n = a->n;
+    for (size_t i = 0; i < n; i++) {
+        int ind, lv, y, sx, ag, bo, ed;
+        int32_t ar;
+        key_parts(a->c[i].key, &ind, &lv, &ar, &y, &sx, &ag, &bo, &ed);
+        if (ed != 0 || lv == A_REGSO || lv == A_TYPE)
+            continue;
+        bool any = false;
+        double x = a->c[i].x, d = a->c[i].d;
+        for (int e = 1; e <= 3; e++) {
+            any = any || slice_exists(a, ind, lv, y, sx, ag, bo, e);
+            int32_t j = find(a, ind, lv, ar, y, sx, ag, bo, e);
+            if (j >= 0) {
+                x -= a->c[j].x;
+                d -= a->c[j].d;
+            }
+        }
+        if (any && d > 0.5 && !attack_add(a, ind, lv, ar, y, sx, ag, bo, A_EDU_UNKNOWN, x, d, 4, NAN))
+            return false;
+    }
+    return true;
+}
+
 static bool build_relations(attack *a)
 {
+    if (!edu_unknowns(a))
+        return false;
     const om_geo *g = a->geo;
     int32_t nl = om_geo_count(g, OM_LEVEL_LAN);
     int cli = attack_indicator("children_low_income"), low = attack_indicator("low_econ");
@@ -718,9 +777,9 @@ static bool build_relations(attack *a)
     size_t n = a->n;
     for (size_t i = 0; ok && i < n; i++) {
         acell *c = &a->c[i];
-        int ind, lv, y, sx, ag, bo;
+        int ind, lv, y, sx, ag, bo, ed;
         int32_t ar;
-        key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo);
+        key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo, &ed);
         /* relation 7: bounds */
         double hi = c->mean ? c->d * IND[ind].per_person_max : c->d;
         if (c->x < -tol(c->x) || c->x > hi + tol(hi))
@@ -742,57 +801,70 @@ static bool build_relations(attack *a)
                         continue;
                     int32_t k = l * 6 + tt - 1;
                     for (int32_t q = x->first[k]; q < x->first[k + 1]; q++)
-                        rel_term(a, find(a, ind, A_REGSO, x->list[q], y, sx, 0, bo), -1);
+                        rel_term(a, find(a, ind, A_REGSO, x->list[q], y, sx, 0, bo, ed), -1);
                 }
             ok = ok && rel_end(a, false, 0, "area type");
             continue;
         }
         /* relation 1: total = man + woman; 2: total = sweden + abroad */
-        if (sx == 0 && slice_exists(a, ind, lv, y, 1, ag, bo) && slice_exists(a, ind, lv, y, 2, ag, bo)) {
+        if (sx == 0 && slice_exists(a, ind, lv, y, 1, ag, bo, ed) && slice_exists(a, ind, lv, y, 2, ag, bo, ed)) {
             ok = rel_begin(a);
             rel_term(a, (int32_t)i, 1);
-            rel_term(a, find(a, ind, lv, ar, y, 1, ag, bo), -1);
-            rel_term(a, find(a, ind, lv, ar, y, 2, ag, bo), -1);
+            rel_term(a, find(a, ind, lv, ar, y, 1, ag, bo, ed), -1);
+            rel_term(a, find(a, ind, lv, ar, y, 2, ag, bo, ed), -1);
             ok = ok && rel_end(a, false, 0, "sex");
         }
-        if (ok && bo == 0 && slice_exists(a, ind, lv, y, sx, ag, 1) && slice_exists(a, ind, lv, y, sx, ag, 2)) {
+        if (ok && bo == 0 && slice_exists(a, ind, lv, y, sx, ag, 1, ed) && slice_exists(a, ind, lv, y, sx, ag, 2, ed)) {
             ok = rel_begin(a);
             rel_term(a, (int32_t)i, 1);
-            rel_term(a, find(a, ind, lv, ar, y, sx, ag, 1), -1);
-            rel_term(a, find(a, ind, lv, ar, y, sx, ag, 2), -1);
+            rel_term(a, find(a, ind, lv, ar, y, sx, ag, 1, ed), -1);
+            rel_term(a, find(a, ind, lv, ar, y, sx, ag, 2, ed), -1);
             ok = ok && rel_end(a, false, 0, "born");
+        }
+        /* relation 8: education total = its levels + unknown education */
+        bool levels = false;
+        for (int e = 1; e <= 3 && ed == 0 && lv != A_REGSO; e++)
+            levels = levels || slice_exists(a, ind, lv, y, sx, ag, bo, e);
+        if (ok && levels) {
+            int32_t unk = find(a, ind, lv, ar, y, sx, ag, bo, A_EDU_UNKNOWN);
+            ok = rel_begin(a);
+            rel_term(a, (int32_t)i, 1);
+            for (int e = 1; e <= 3; e++)
+                rel_term(a, find(a, ind, lv, ar, y, sx, ag, bo, e), -1);
+            rel_term(a, unk, -1);
+            ok = ok && rel_end(a, false, 0, "education");
         }
         /* relation 3: main age = sum of its sub-bands */
         if (ok && ag == 0 && IND[ind].nages > 1) {
             bool all = true;
             for (int s = 1; s < IND[ind].nages; s++)
-                all = all && slice_exists(a, ind, lv, y, sx, s, bo);
+                all = all && slice_exists(a, ind, lv, y, sx, s, bo, ed);
             if (all) {
                 ok = rel_begin(a);
                 rel_term(a, (int32_t)i, 1);
                 for (int s = 1; s < IND[ind].nages; s++)
-                    rel_term(a, find(a, ind, lv, ar, y, sx, s, bo), -1);
+                    rel_term(a, find(a, ind, lv, ar, y, sx, s, bo, ed), -1);
                 ok = ok && rel_end(a, false, 0, "age");
             }
         }
         /* relation 4: kommun = sum of its RegSO (main age), län = sum of its
          * kommuner, riket = sum of the län */
         int down = lv == A_KOMMUN && ag == 0 ? A_REGSO : lv == A_LAN ? A_KOMMUN : lv == A_RIKET ? A_LAN : 0;
-        if (ok && down && slice_exists(a, ind, down, y, sx, ag, bo)) {
+        if (ok && down && slice_exists(a, ind, down, y, sx, ag, bo, ed)) {
             int32_t first = 0, count = nl;
             if (lv != A_RIKET)
                 om_geo_children(g, (om_level)lv, ar, (om_level)down, &first, &count);
             ok = rel_begin(a);
             rel_term(a, (int32_t)i, 1);
             for (int32_t k = first; k < first + count; k++)
-                rel_term(a, find(a, ind, down, k, y, sx, ag, bo), -1);
+                rel_term(a, find(a, ind, down, k, y, sx, ag, bo, ed), -1);
             ok = ok && rel_end(a, false, 0, "geography");
         }
         /* relation 6: children_low_income = low_econ aged 0-17 */
-        if (ok && ind == cli && lv != A_REGSO && slice_exists(a, low, lv, y, sx, 1, bo)) {
+        if (ok && ind == cli && lv != A_REGSO && slice_exists(a, low, lv, y, sx, 1, bo, ed)) {
             ok = rel_begin(a);
             rel_term(a, (int32_t)i, 1);
-            int32_t j = find(a, low, lv, ar, y, sx, 1, bo);
+            int32_t j = find(a, low, lv, ar, y, sx, 1, bo, ed);
             rel_term(a, j, -1);
             ok = ok && rel_end(a, false, 0, "children_low_income");
             /* one count, one status: published under one name and not under
@@ -810,9 +882,9 @@ static bool build_relations(attack *a)
             rel_term(a, (int32_t)i, 1);
             for (int m = 1; m < 4 && DISJOINT[q][m]; m++) {
                 int mi = attack_indicator(DISJOINT[q][m]);
-                if (!slice_exists(a, mi, lv, y, sx, ag, bo))
+                if (!slice_exists(a, mi, lv, y, sx, ag, bo, ed))
                     continue; /* not published: an unknown >= 0, left out of the sum */
-                int32_t j = find(a, mi, lv, ar, y, sx, ag, bo);
+                int32_t j = find(a, mi, lv, ar, y, sx, ag, bo, ed);
                 if (j >= 0 && fabs(a->c[j].d - c->d) > tol(c->d))
                     mismatch(a, "%s and %s: different denominators %g and %g", IND[ind].id, DISJOINT[q][m],
                              c->d, a->c[j].d);
@@ -966,9 +1038,9 @@ static int lp_witness(attack *a, glp_prob *lp, const int32_t *cols, int m, bool 
  * are of this kind (a cell bounded by a margin minus published cells). */
 static double upper_bound(const acell *c)
 {
-    int ind, lv, y, sx, ag, bo;
+    int ind, lv, y, sx, ag, bo, ed;
     int32_t ar;
-    key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo);
+    key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo, &ed);
     return c->mean ? c->d * IND[ind].per_person_max : c->d;
 }
 
@@ -1045,9 +1117,9 @@ static void lp_component(attack *a, const int32_t *cols, int m, const int32_t *r
     glp_add_cols(lp, m);
     for (int j = 0; j < m; j++) {
         const acell *c = &a->c[cols[j]];
-        int ind, lv, y, sx, ag, bo;
+        int ind, lv, y, sx, ag, bo, ed;
         int32_t ar;
-        key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo);
+        key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo, &ed);
         colid[cols[j]] = j + 1;
         (void)ind;
         glp_set_col_bnds(lp, j + 1, GLP_DB, 0, upper_bound(c));
@@ -1268,14 +1340,15 @@ static void example(attack *a, const acell *c, const char *what)
     if (!a->o.log || a->o.examples <= 0)
         return;
     a->o.examples--;
-    int ind, lv, y, sx, ag, bo;
+    int ind, lv, y, sx, ag, bo, ed;
     int32_t ar;
-    key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo);
+    key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo, &ed);
     static const char *const lvn[] = {"", "regso", "kommun", "lan", "riket", "type"};
     static const char *const sexn[] = {"total", "man", "woman"}, *const bornn[] = {"total", "sweden", "abroad"};
+    static const char *const edun[] = {"total", "pre_upper", "upper", "post", "unknown"};
     const char *code = lv == A_TYPE ? "(area type)" : lv == A_RIKET ? "00" : om_geo_code(a->geo, (om_level)lv, ar);
-    fprintf(a->o.log, "  %s: %s %s %s %d sex=%s age=%s born=%s  truth %g/%g  interval [%g, %g]\n", what,
-            IND[ind].id, lvn[lv], code, y, sexn[sx], IND[ind].ages[ag], bornn[bo], c->x, c->d,
+    fprintf(a->o.log, "  %s: %s %s %s %d sex=%s age=%s born=%s edu=%s  truth %g/%g  interval [%g, %g]\n", what,
+            IND[ind].id, lvn[lv], code, y, sexn[sx], IND[ind].ages[ag], bornn[bo], edun[ed], c->x, c->d,
             c->recovered ? c->val : c->lpmin, c->recovered ? c->val : c->lpmax);
 }
 
@@ -1289,9 +1362,9 @@ void attack_run(attack *a, attack_result *r)
             /* the publication's declared sensitivity (om_build_indicator_rule,
              * docs/barometer.md): non-sensitive counts have no requirement;
              * withheld cells (status 4, never published) are unknowns without one */
-            int ind, lv, y, sx, ag, bo;
+            int ind, lv, y, sx, ag, bo, ed;
             int32_t ar;
-            key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo);
+            key_parts(c->key, &ind, &lv, &ar, &y, &sx, &ag, &bo, &ed);
             bool sensitive = a->o.all_sensitive ||
                              (ind >= 0 && ind < NIND && om_build_indicator_rule(IND[ind].id)->sensitive);
             c->primary = sensitive && c->status != 4 &&
@@ -1336,9 +1409,9 @@ void attack_run(attack *a, attack_result *r)
 }
 
 bool attack_interval(const attack *a, int ind, int level, int32_t area, int year, int sex, int age, int born,
-                     double *lo, double *hi, bool *recovered)
+                     int edu, double *lo, double *hi, bool *recovered)
 {
-    int32_t i = find(a, ind, level, area, year, sex, age, born);
+    int32_t i = find(a, ind, level, area, year, sex, age, born, edu);
     *lo = *hi = NAN;
     *recovered = false;
     if (i < 0)
@@ -1374,16 +1447,18 @@ bool attack_load(attack *a, const char *truth_csv, const char *dbpath, char *msg
         /* RegSO cells of sensitive indicators by sex, birth region or age,
          * and kommun cells by two or more of them, are withheld by design
          * (table redesign): unknown to the attacker */
-        int ind, lv, y, sx, ag, bo;
+        int ind, lv, y, sx, ag, bo, ed;
         int32_t ar;
-        key_parts(a->c[i].key, &ind, &lv, &ar, &y, &sx, &ag, &bo);
-        if (((lv == A_REGSO && (sx || bo || ag)) || (lv == A_KOMMUN && (sx != 0) + (bo != 0) + (ag != 0) >= 2)) &&
+        key_parts(a->c[i].key, &ind, &lv, &ar, &y, &sx, &ag, &bo, &ed);
+        if (((lv == A_REGSO && (sx || bo || ag)) ||
+             (lv == A_KOMMUN && (sx != 0) + (bo != 0) + (ag != 0) + (ed != 0) >= 2)) &&
             ind >= 0 && ind < NIND &&
-            om_build_indicator_rule(IND[ind].id)->sensitive && !slice_exists(a, ind, lv, y, sx, ag, bo))
+            om_build_indicator_rule(IND[ind].id)->sensitive && !slice_exists(a, ind, lv, y, sx, ag, bo, ed))
             a->c[i].status = 4;
         else
-            mismatch(a, "a truth cell (%g/%g: %s level %d area %d %d sex %d age %d born %d) is missing from the database",
-                     a->c[i].x, a->c[i].d, ind >= 0 && ind < NIND ? IND[ind].id : "?", lv, (int)ar, y, sx, ag, bo);
+            mismatch(a, "a truth cell (%g/%g: %s level %d area %d %d sex %d age %d born %d edu %d) is missing from "
+                        "the database",
+                     a->c[i].x, a->c[i].d, ind >= 0 && ind < NIND ? IND[ind].id : "?", lv, (int)ar, y, sx, ag, bo, ed);
     }
     return ok;
 }

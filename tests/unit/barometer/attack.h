@@ -90,10 +90,11 @@ void attack_free(attack *a);
  * status 0 no data, 1 published (pub = published numerator), 2 primary or
  * suppressed, 3 secondary.  area: registry index at the level (0 for
  * riket).  Returns false when out of memory or a duplicate. */
-bool attack_add(attack *a, int ind, int level, int32_t area, int year, int sex, int age, int born,
+bool attack_add(attack *a, int ind, int level, int32_t area, int year, int sex, int age, int born, int edu,
                 double x, double d, int status, double pub);
-/* Mark a published slice (relations use only slices that exist). */
-void attack_slice(attack *a, int ind, int level, int year, int sex, int age, int born);
+/* Mark a published slice (relations use only slices that exist).  edu: 0
+ * total, 1 pre-upper-secondary, 2 upper secondary, 3 post-secondary. */
+void attack_slice(attack *a, int ind, int level, int year, int sex, int age, int born, int edu);
 
 /* Load the truth (long CSV of `omrade indicators --barometer`) and the
  * database.  Returns false with a message in msg on I/O or format errors. */
@@ -105,7 +106,7 @@ void attack_run(attack *a, attack_result *r);
 /* Interval found by the LP for a cell (after attack_run); false when the
  * cell was not audited on that side (NAN returned for that side). */
 bool attack_interval(const attack *a, int ind, int level, int32_t area, int year, int sex, int age,
-                     int born, double *lo, double *hi, bool *recovered);
+                     int born, int edu, double *lo, double *hi, bool *recovered);
 
 void attack_print(const attack_result *r, FILE *out);
 

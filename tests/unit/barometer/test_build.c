@@ -294,6 +294,100 @@ static void test_build_bad_input(void **state)
     assert_int_equal(om_build_run(&o, NULL, &err), OM_ERR_USAGE);
 }
 
+/* Write text to tmpdir/name (path out) and set o to build the database from
+ * it as the only indicators file, with --min-count 5. */
+static void indicators_file(char *path, size_t size, const char *name, const char *text, om_build_options *o)
+{
+    snprintf(path, size, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    memset(o, 0, sizeof *o);
+    o->out = dbpath;
+    o->indicators[o->n_indicators++] = path;
+    o->rules.min_count = 5;
+}
+
+/* The education breakdown (issue 14): the optional column edu read into
+ * slices keyed by it, served with the edu parameter; a file without the
+ * column is edu = total (the fixture of test_build_fixture); a bad level
+ * and a level at RegSO are errors with their position.  gainful_employment
+ * is not sensitive: published as given, so the answer is the input. */
+static void test_build_edu(void **state)
+{
+    (void)state;
+    /* 0114: 100 persons, 95 with a known level (5 unknown) */
+    om_build_options o;
+    char in[160];
+    indicators_file(in, sizeof in, "edu.csv",
+          "level,code,year,indicator,sex,age,born,edu,numerator,denominator\n"
+          "kommun,0114,2022,gainful_employment,total,20-64,total,total,60,100\n"
+          "kommun,0114,2022,gainful_employment,total,20-64,total,pre_upper_secondary,5,20\n"
+          "kommun,0114,2022,gainful_employment,total,20-64,total,upper_secondary,25,40\n"
+          "kommun,0114,2022,gainful_employment,total,20-64,total,post_secondary,28,35\n"
+          "riket,00,2022,gainful_employment,total,20-64,total,total,60,100\n"
+          "riket,00,2022,gainful_employment,total,20-64,total,post_secondary,28,35\n",
+          &o);
+    om_error err = OM_ERROR_INIT;
+    char msg[1200];
+    if (om_build_run(&o, NULL, &err) != OM_OK)
+        fail_msg("%s", om_error_format(&err, msg, sizeof msg));
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(q1(db, "SELECT COUNT(*) FROM slices"), 6); /* 4 kommun, 2 riket */
+    assert_int_equal(q1(db, "SELECT COUNT(*) FROM slices WHERE edu = 'post_secondary'"), 2);
+    sqlite3_close(db);
+    /* the level's cell: 28 / 35 = 80 %; the total stays 60 % */
+    char *v = api("/api/values?indicator=gainful_employment&level=kommun&year=2022&age=20-64&edu=post_secondary");
+    assert_non_null(strstr(v, "\"0114\""));
+    assert_non_null(strstr(v, "80"));
+    assert_non_null(strstr(v, "28"));
+    free(v);
+    v = api("/api/values?indicator=gainful_employment&level=kommun&year=2022&age=20-64");
+    assert_non_null(strstr(v, "60"));
+    assert_null(strstr(v, "28"));
+    free(v);
+    v = api("/api/meta");
+    assert_non_null(strstr(v, "total,pre_upper_secondary,upper_secondary,post_secondary"));
+    free(v);
+    int status = 0;
+    char *body = NULL;
+    size_t len = 0;
+    assert_int_equal(om_serve_get(dbpath, "/api/values?indicator=gainful_employment&level=kommun&year=2022&edu=phd",
+                                  &status, &body, &len, &err),
+                     OM_OK);
+    assert_int_equal(status, 400);
+    free(body);
+    unlink(dbpath);
+    /* a level that is not one, and a level at RegSO */
+    static const char *const bad[][2] = {
+        {"kommun,0114,2022,gainful_employment,total,20-64,total,phd,1,2\n",
+         "edu.csv:2:55: expected edu total, pre_upper_secondary, upper_secondary or post_secondary, found 'phd'"},
+        {"regso,0114R001,2022,gainful_employment,total,20-64,total,post_secondary,1,2\n",
+         "edu.csv:2:58: expected edu total at level regso, found 'post_secondary'"},
+    };
+    for (int k = 0; k < 2; k++) {
+        char text[300];
+        snprintf(text, sizeof text, "level,code,year,indicator,sex,age,born,edu,numerator,denominator\n%s", bad[k][0]);
+        indicators_file(in, sizeof in, "edu.csv", text, &o);
+        assert_int_equal(om_build_run(&o, NULL, &err), OM_ERR_INPUT);
+        om_error_format(&err, msg, sizeof msg);
+        if (!strstr(msg, bad[k][1]))
+            fail_msg("expected '%s', found '%s'", bad[k][1], msg);
+    }
+    unlink(in);
+    /* without the column: every slice is edu = total */
+    om_build_options full;
+    full_options(&full);
+    if (om_build_run(&full, NULL, &err) != OM_OK)
+        fail_msg("%s", om_error_format(&err, msg, sizeof msg));
+    assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_true(q1(db, "SELECT COUNT(*) FROM slices") > 0);
+    assert_int_equal(q1(db, "SELECT COUNT(*) FROM slices WHERE edu <> 'total'"), 0);
+    sqlite3_close(db);
+}
+
 /* The first text column of the first row of sql, or "" (copied to buf). */
 static const char *qs(sqlite3 *db, const char *sql, char *buf, size_t n)
 {
@@ -315,18 +409,12 @@ static void test_build_sei_catalogue(void **state)
 {
     (void)state;
     char in[160];
-    snprintf(in, sizeof in, "%s/sei-ind.csv", tmpdir);
-    FILE *f = fopen(in, "w");
-    assert_non_null(f);
-    fputs("level,code,year,indicator,sex,age,born,numerator,denominator\n"
-          "kommun,0114,2023,econ_assistance_any,total,20-64,total,30,600\n"
-          "kommun,0114,2023,assist_unemp_long,total,20-64/65,total,12,610\n",
-          f);
-    fclose(f);
     om_build_options o;
-    memset(&o, 0, sizeof o);
-    o.out = dbpath;
-    o.indicators[o.n_indicators++] = in;
+    indicators_file(in, sizeof in, "sei-ind.csv",
+                    "level,code,year,indicator,sex,age,born,numerator,denominator\n"
+                    "kommun,0114,2023,econ_assistance_any,total,20-64,total,30,600\n"
+                    "kommun,0114,2023,assist_unemp_long,total,20-64/65,total,12,610\n",
+                    &o);
     om_error err = OM_ERROR_INIT;
     assert_int_equal(om_build_run(&o, NULL, &err), OM_OK);
     unlink(in);
@@ -455,6 +543,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_build_primary_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_scb_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_edu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_sei_catalogue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_change_tables, setup, teardown),
     };

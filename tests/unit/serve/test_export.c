@@ -130,20 +130,20 @@ static char *export_str(const char *db, om_export_report *rep, om_status *st)
 }
 
 static const char EXPECTED[] =
-    "indicator,year,sex,age,born,level,code,within,area_type,status,numerator,denominator,value\n"
+    "indicator,year,sex,age,born,edu,level,code,within,area_type,status,numerator,denominator,value\n"
     /* riket, län (no slice), kommun, RegSO; 1500000/10000000 = 15 %, 4000/40000 = 10 % */
-    "low_econ,2022,total,total,total,riket,00,,,published,1500000,10000000,15\n"
-    "low_econ,2022,total,total,total,kommun,0114,,,published,4000,40000,10\n"
-    "low_econ,2022,total,total,total,regso,0114R001,,,published,100,1000,10\n"
-    "low_econ,2022,total,total,total,regso,0114R002,,,primary,,,\n"
-    "low_econ,2022,total,total,total,regso,0114R003,,,secondary,,,\n"
+    "low_econ,2022,total,total,total,total,riket,00,,,published,1500000,10000000,15\n"
+    "low_econ,2022,total,total,total,total,kommun,0114,,,published,4000,40000,10\n"
+    "low_econ,2022,total,total,total,total,regso,0114R001,,,published,100,1000,10\n"
+    "low_econ,2022,total,total,total,total,regso,0114R002,,,primary,,,\n"
+    "low_econ,2022,total,total,total,total,regso,0114R003,,,secondary,,,\n"
     /* a value indicator: the number in `value` only; 0114R002 has no data */
-    "sei,2022,total,total,total,regso,0114R001,,,published,,,-1.5\n"
-    "sei,2022,total,total,total,regso,0114R003,,,published,,,2.5\n"
+    "sei,2022,total,total,total,total,regso,0114R001,,,published,,,-1.5\n"
+    "sei,2022,total,total,total,total,regso,0114R003,,,published,,,2.5\n"
     /* area-type aggregates, area_type as text: '1' < '1-2' < '2' */
-    "low_econ,2022,total,total,total,area_type,,00,1,published,100,1000,10\n"
-    "low_econ,2022,total,total,total,area_type,,00,1-2,secondary,,,\n"
-    "low_econ,2022,total,total,total,area_type,,00,2,primary,,,\n";
+    "low_econ,2022,total,total,total,total,area_type,,00,1,published,100,1000,10\n"
+    "low_econ,2022,total,total,total,total,area_type,,00,1-2,secondary,,,\n"
+    "low_econ,2022,total,total,total,total,area_type,,00,2,primary,,,\n";
 
 static void test_export(void **state)
 {
@@ -159,12 +159,12 @@ static void test_export(void **state)
     assert_int_equal(rep.secondary, 2);
     assert_int_equal(rep.suppressed, 0);
     assert_true(rep.split);
-    /* every line has exactly 13 fields (the quoted name does not appear) */
+    /* every line has exactly 14 fields (the quoted name does not appear) */
     for (char *p = csv; *p;) {
         int commas = 0;
         for (; *p && *p != '\n'; p++)
             commas += *p == ',';
-        assert_int_equal(commas, 12);
+        assert_int_equal(commas, 13);
         p += *p == '\n';
     }
     /* the bulk download is the same bytes, gzip-compressed (RFC 1952:
@@ -203,9 +203,9 @@ static void test_export_legacy_and_bad(void **state)
     /* a database that cannot tell primary from secondary says so */
     char *csv = export_str(legacy, &rep, &st);
     assert_int_equal(st, OM_OK);
-    assert_non_null(strstr(csv, "low_econ,2022,total,total,total,regso,0114R002,,,suppressed,,,\n"));
-    assert_non_null(strstr(csv, "low_econ,2022,total,total,total,regso,0114R003,,,secondary,,,\n"));
-    assert_non_null(strstr(csv, "low_econ,2022,total,total,total,area_type,,00,1,published,100,1000,10\n"));
+    assert_non_null(strstr(csv, "low_econ,2022,total,total,total,total,regso,0114R002,,,suppressed,,,\n"));
+    assert_non_null(strstr(csv, "low_econ,2022,total,total,total,total,regso,0114R003,,,secondary,,,\n"));
+    assert_non_null(strstr(csv, "low_econ,2022,total,total,total,total,area_type,,00,1,published,100,1000,10\n"));
     assert_false(rep.split);
     assert_int_equal(rep.suppressed, 1);
     free(csv);

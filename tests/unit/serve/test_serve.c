@@ -343,12 +343,13 @@ static void test_pxapi(void **state)
     j = cJSON_Parse(r.body);
     assert_non_null(j);
     assert_string_equal(cJSON_GetObjectItem(j, "version")->valuestring, "2.0");
-    int size[6];
-    for (int k = 0; k < 6; k++)
+    int size[7]; /* Region, Kon, Alder, Fodelseregion, UtbildningsNiva, ContentsCode, Tid */
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "size")), 7);
+    for (int k = 0; k < 7; k++)
         size[k] = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "size"), k)->valueint;
     assert_int_equal(size[0], 3);
-    assert_int_equal(size[4], 3); /* value, numerator, denominator */
-    assert_int_equal(size[1] * size[2] * size[3] * size[5], 1);
+    assert_int_equal(size[5], 3); /* value, numerator, denominator */
+    assert_int_equal(size[1] * size[2] * size[3] * size[4] * size[6], 1);
     cJSON *value = cJSON_GetObjectItem(j, "value");
     assert_int_equal(cJSON_GetArraySize(value), 9);
     assert_near(js_num(value, 0), 15.0, 1e-12);
@@ -420,7 +421,7 @@ static void test_pxapi(void **state)
     assert_int_equal(r.status, 200);
     j = cJSON_Parse(r.body);
     assert_null(cJSON_GetObjectItem(j, "value"));
-    assert_int_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "size"), 5)->valueint, 2);
+    assert_int_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "size"), 6)->valueint, 2); /* Tid */
     cJSON_Delete(j);
     reply_free(&r);
 
