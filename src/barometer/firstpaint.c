@@ -25,12 +25,18 @@
  *     meridian, spherical) fitted with fitSize([600, 1000]) to all RegSO:
  *     bounds at scale 150, then scale and translate as d3's fitExtent.
  *  2. Union per class by topology: in TopoJSON neighbouring RegSO share
- *     their border arc, so the boundary of the union of a class's RegSO is
- *     the set of arcs used an odd number of times by that class's rings
- *     (an arc between two RegSO of the same class is used twice and is
- *     interior).  Every vertex of that set has even degree, so it splits
- *     into closed walks (follow any unused arc until back at the start);
- *     drawn with fill-rule evenodd, any such split fills exactly the union.
+ *     their border arc, used forwards by one ring and backwards by the
+ *     other (rings are wound one way, as d3-geo wants them), so the
+ *     boundary of the union of a class's RegSO is the set of arcs whose
+ *     uses by that class's rings do not cancel, each in the direction of
+ *     its net use (an arc between two RegSO of the class cancels and is
+ *     interior).  At every junction as many of those arcs arrive as leave,
+ *     so they split into closed walks (follow any unused arc leaving the
+ *     junction until back at the start); drawn with the nonzero fill rule,
+ *     as the app draws each RegSO, any such split fills the union, and
+ *     where two RegSO of the class do not share their border (two arcs
+ *     that nearly coincide) the sliver between them is filled as the app
+ *     fills it (an even-odd union would leave it empty).
  *  3. Simplification for this paint only: each arc once, Douglas-Peucker
  *     (1973) with a tolerance of FP_TOL map units, then rounded to whole
  *     units (the view is 600 x 1000 units; on a 1280 x 900 screen a unit is
@@ -445,13 +451,15 @@ static om_status junctions(const topo *t, int32_t *end, int32_t *nj, om_error *e
 }
 
 /* The arcs with sel[a] set as one path: walks along unused arcs from
- * junction to junction.  closed (a class, step 2 of the algorithm above):
- * every junction has even degree, so each walk ends where it began and is
- * closed with z; a walk without area is left out.  Open (the kommun
- * borders): a walk ends where no unused arc goes on, so a border between
- * two kommuner is one line, not one per arc.  Each walk starts with a move
- * relative to where the last one left the pen (after z: its start). */
-static om_status walk_path(sbuf *b, const topo *t, const simple *sp, const uint8_t *sel, bool closed,
+ * junction to junction.  sel[a]: 1 the arc forwards, -1 backwards (a
+ * class's boundary, step 2 of the algorithm above), 2 either way (the
+ * kommun borders).  closed (a class): at every junction as many boundary
+ * arcs arrive as leave, so each walk ends where it began and is closed with
+ * z; a walk without area is left out.  Open (the kommun borders): a walk
+ * ends where no unused arc goes on, so a border between two kommuner is one
+ * line, not one per arc.  Each walk starts with a move relative to where
+ * the last one left the pen (after z: its start). */
+static om_status walk_path(sbuf *b, const topo *t, const simple *sp, const int8_t *sel, bool closed,
                            const int32_t *end, int32_t nj, om_error *err)
 {
     int32_t *deg = calloc((size_t)nj + 1, sizeof *deg), *inc = NULL;
@@ -462,28 +470,37 @@ static om_status walk_path(sbuf *b, const topo *t, const simple *sp, const uint8
         s = om_error_nomem(err);
         goto done;
     }
+    /* incidences at the junctions an arc may be walked from: its start
+     * (walked forwards, ref a) and/or its end (backwards, ref ~a) */
     int32_t ne = 0;
-    for (int32_t a = 0; a < t->narcs; a++)
-        if (sel[a])
-            deg[end[2 * a] + 1]++, deg[end[2 * a + 1] + 1]++, ne++;
+    for (int32_t a = 0; a < t->narcs; a++) {
+        if (sel[a] == 1 || sel[a] == 2)
+            deg[end[2 * a] + 1]++, ne++;
+        if (sel[a] == -1 || sel[a] == 2)
+            deg[end[2 * a + 1] + 1]++, ne++;
+    }
     for (int32_t v = 0; v < nj; v++)
         deg[v + 1] += deg[v]; /* deg[v] .. deg[v+1]: v's incidences */
-    if (!(inc = malloc((size_t)ne * 2 * sizeof *inc + 1))) {
+    if (!(inc = malloc((size_t)ne * sizeof *inc + 1))) {
         s = om_error_nomem(err);
         goto done;
     }
     memcpy(pos, deg, (size_t)nj * sizeof *pos);
-    for (int32_t a = 0; a < t->narcs; a++)
-        if (sel[a])
-            inc[pos[end[2 * a]]++] = a, inc[pos[end[2 * a + 1]]++] = ~a;
+    for (int32_t a = 0; a < t->narcs; a++) {
+        if (sel[a] == 1 || sel[a] == 2)
+            inc[pos[end[2 * a]]++] = a;
+        if (sel[a] == -1 || sel[a] == 2)
+            inc[pos[end[2 * a + 1]]++] = ~a;
+    }
     memcpy(pos, deg, (size_t)nj * sizeof *pos);
     int px = 0, py = 0; /* the pen, where the next walk's move is relative to */
     bool first = true;
     for (int32_t a0 = 0; s == OM_OK && a0 < t->narcs; a0++) {
         if (!sel[a0] || used[a0] || sp->ia0[a0 + 1] == sp->ia0[a0])
             continue;
-        int32_t start = end[2 * a0], cur = start, ref = a0;
-        int cx = sp->ix[2 * sp->ia0[a0]], cy = sp->ix[2 * sp->ia0[a0] + 1], moves = 0;
+        int32_t ref = sel[a0] < 0 ? ~a0 : a0, start = end[2 * a0 + (ref < 0)], cur = start;
+        int64_t k0 = ref < 0 ? sp->ia0[a0 + 1] - 1 : sp->ia0[a0];
+        int cx = sp->ix[2 * k0], cy = sp->ix[2 * k0 + 1], moves = 0;
         size_t mark = b->n;
         if ((s = first ? sb_printf(b, err, "M%d%s%d", cx, cy < 0 ? "" : " ", cy)
                        : sb_printf(b, err, "m%d%s%d", cx - px, cy - py < 0 ? "" : " ", cy - py)) != OM_OK)
@@ -499,11 +516,10 @@ static om_status walk_path(sbuf *b, const topo *t, const simple *sp, const uint8
                 break;
             while (pos[cur] < deg[cur + 1] && used[inc[pos[cur]] < 0 ? ~inc[pos[cur]] : inc[pos[cur]]])
                 pos[cur]++;
-            if (pos[cur] == deg[cur + 1]) {
-                if (closed) /* cannot happen: every degree is even */
-                    s = om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "first paint: a class boundary is not closed");
+            /* stuck: the end of an open line; for a class only where the
+             * layer's rings are not a clean topology (then closed by z) */
+            if (pos[cur] == deg[cur + 1])
                 break;
-            }
             ref = inc[pos[cur]];
         }
         if (s != OM_OK)
@@ -529,7 +545,7 @@ done:
 static om_status mesh_path(sbuf *b, const topo *k, const simple *sp, om_error *err)
 {
     int32_t *owner = malloc(((size_t)k->narcs + 1) * sizeof *owner);
-    uint8_t *inner = calloc((size_t)k->narcs + 1, 1);
+    int8_t *inner = calloc((size_t)k->narcs + 1, 1);
     int32_t *end = malloc(((size_t)k->narcs + 1) * 2 * sizeof *end), nj = 0;
     om_status s = OM_OK;
     if (!owner || !inner || !end) {
@@ -544,7 +560,7 @@ static om_status mesh_path(sbuf *b, const topo *k, const simple *sp, om_error *e
                 continue;
             int32_t a = k->ref[r] < 0 ? ~k->ref[r] : k->ref[r];
             if (owner[a] >= 0 && owner[a] != g)
-                inner[a] = 1;
+                inner[a] = 2; /* either way */
             owner[a] = g;
         }
     if ((s = junctions(k, end, &nj, err)) == OM_OK)
@@ -615,26 +631,31 @@ static om_status draw(sqlite3 *db, const topo *r, const simple *rs, const topo *
                       sbuf *svg, char *classes, size_t ccap, om_error *err)
 {
     uint8_t *cls = malloc((size_t)r->ngeom + 1);
-    uint8_t *odd = malloc((size_t)r->narcs * FP_NCLASS + 1);
+    int8_t *dir = malloc((size_t)r->narcs * FP_NCLASS + 1);
     int32_t *end = malloc(((size_t)r->narcs + 1) * 2 * sizeof *end), nj = 0;
     om_status s = OM_OK;
-    if (!cls || !odd || !end) {
+    if (!cls || !dir || !end) {
         s = om_error_nomem(err);
         goto done;
     }
     if ((s = classes_of(db, r, year, cls, err)) != OM_OK || (s = junctions(r, end, &nj, err)) != OM_OK)
         goto done;
-    memset(odd, 0, (size_t)r->narcs * FP_NCLASS);
+    memset(dir, 0, (size_t)r->narcs * FP_NCLASS);
     bool seen[FP_NCLASS] = {0};
     for (int32_t g = 0; g < r->ngeom; g++)
         for (int64_t q = r->g0[g]; q < r->g0[g + 1]; q++)
             if (r->ref[q] != INT32_MIN) {
-                odd[(size_t)cls[g] * (size_t)r->narcs + (size_t)(r->ref[q] < 0 ? ~r->ref[q] : r->ref[q])] ^= 1;
+                dir[(size_t)cls[g] * (size_t)r->narcs + (size_t)(r->ref[q] < 0 ? ~r->ref[q] : r->ref[q])] +=
+                    (int8_t)(r->ref[q] < 0 ? -1 : 1);
                 seen[cls[g]] = true;
             }
+    /* net use: +1 or -1 on the class's boundary, 0 inside it (used once each
+     * way); more than once the same way only where rings overlap: kept once */
+    for (size_t i = 0; i < (size_t)r->narcs * FP_NCLASS; i++)
+        dir[i] = (int8_t)((dir[i] > 0) - (dir[i] < 0));
     s = sb_printf(svg, err,
                   "<svg class=\"map\" id=\"fp-map\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"fp-h1\">"
-                  "<g class=\"fills\" fill-rule=\"evenodd\">",
+                  "<g class=\"fills\">",
                   FP_W, FP_H);
     classes[0] = '\0';
     for (int c = 0; s == OM_OK && c < FP_NCLASS; c++) {
@@ -645,7 +666,7 @@ static om_status draw(sqlite3 *db, const topo *r, const simple *rs, const topo *
         snprintf(classes + strlen(classes), ccap - strlen(classes), "%s%s", classes[0] ? " " : "", name);
         if ((s = sb_printf(svg, err, "<path class=\"fill\" data-cls=\"%s\" fill=\"url(#fp%s)\" d=\"", name, name)) ==
             OM_OK &&
-            (s = walk_path(svg, r, rs, odd + (size_t)c * (size_t)r->narcs, true, end, nj, err)) == OM_OK)
+            (s = walk_path(svg, r, rs, dir + (size_t)c * (size_t)r->narcs, true, end, nj, err)) == OM_OK)
             s = sb_printf(svg, err, "\"/>");
     }
     if (s == OM_OK)
@@ -657,7 +678,7 @@ static om_status draw(sqlite3 *db, const topo *r, const simple *rs, const topo *
         s = sb_printf(svg, err, "</svg>");
 done:
     free(cls);
-    free(odd);
+    free(dir);
     free(end);
     return s;
 }

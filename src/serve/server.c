@@ -195,11 +195,11 @@ static bool compressible(const char *ctype)
 }
 
 /* gzip (RFC 1952) with zlib: windowBits 15 + 16 selects the gzip wrapper. */
-static char *gzip(const char *in, size_t n, size_t *out_len)
+static char *gzip(const char *in, size_t n, size_t *out_len, int level)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return NULL;
     uLong cap = deflateBound(&z, (uLong)n) + 32;
     char *out = malloc(cap);
@@ -223,8 +223,12 @@ static char *gzip(const char *in, size_t n, size_t *out_len)
 
 /* New entry owning `body`, with one reference (the caller's).  Free with
  * entry_unref(). */
+/* level: zlib's compression level.  The front end and the map layers are
+ * compressed once at start and sent to every visitor: level 9 (2-3 % smaller
+ * than 6; for the first paint on a slow network every kB is 20 ms).
+ * Answers of the response cache are compressed per query: level 6. */
 static entry *entry_new(const char *key, char *body, size_t len, const char *ctype, int max_age,
-                        const char *disposition)
+                        const char *disposition, int level)
 {
     entry *e = calloc(1, sizeof *e);
     if (!e)
@@ -242,7 +246,7 @@ static entry *entry_new(const char *key, char *body, size_t len, const char *cty
     snprintf(e->disposition, sizeof e->disposition, "%s", disposition ? disposition : "");
     snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)fnv1a(body, len));
     if (len >= GZIP_MIN && compressible(ctype))
-        e->gz = gzip(body, len, &e->gzlen);
+        e->gz = gzip(body, len, &e->gzlen, level);
     /* what the entry really occupies: the record, key and bodies, plus
      * malloc's per-block overhead (16 bytes on glibc x86-64) */
     e->cost = sizeof *e + strlen(key) + 1 + len + e->gzlen + 4 * 16;
@@ -597,7 +601,7 @@ static om_status load_dir(om_server *s, const char *dir, const char *prefix, int
         }
         /* index.html must be revalidated; hashed bundles can be cached longer */
         int age = strstr(url, ".html") ? 0 : 3600;
-        entry *e = entry_new(url, body, len, mime(url), age, NULL);
+        entry *e = entry_new(url, body, len, mime(url), age, NULL, 9);
         if (!e) {
             free(body);
             st = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
@@ -627,7 +631,7 @@ static om_status load_layers(om_server *s, om_error *err)
             break;
         }
         memcpy(body, sqlite3_column_blob(st, 1), n);
-        entry *e = entry_new(key, body, n, "application/json; charset=utf-8", 86400, NULL);
+        entry *e = entry_new(key, body, n, "application/json; charset=utf-8", 86400, NULL, 9);
         if (!e) {
             free(body);
             rc = om_error_nomem(err);
@@ -1071,7 +1075,7 @@ static enum MHD_Result finish_job(om_server *s, struct MHD_Connection *c, req *r
         return send_owned(c, rq, r.status, r.ctype, r.body, r.len, false);
     char key[KEY_MAX];
     cache_key(rq->path, &rq->q, key, sizeof key);
-    entry *e = entry_new(key, r.body, r.len, r.ctype, r.max_age, r.disposition);
+    entry *e = entry_new(key, r.body, r.len, r.ctype, r.max_age, r.disposition, 6);
     if (!e) {
         free(r.body);
         return send_error(c, rq, 500, "out of memory", true);
