@@ -154,4 +154,10 @@ om_status om_barometer__change_tables(struct sqlite3 *db, const om_geo *g, const
 om_status om_barometer__police(struct sqlite3 *db, const om_geo *g, const om_build_options *opt,
                                om_build_report *rep, om_error *err);
 
+/* The first_paint table (firstpaint.c): the national RegSO map of the
+ * latest area types as a ready-made SVG for `omrade serve` to put into
+ * index.html; after the area types and the geometry.  The table is always
+ * created; it has no row without area types or a RegSO layer. */
+om_status om_barometer__first_paint(struct sqlite3 *db, om_error *err);
+
 #endif

@@ -390,6 +390,8 @@ om_status om_build_run(const om_build_options *opt, om_build_report *rep, om_err
     if (s == OM_OK && opt->police)
         s = om_barometer__police(b.db, b.geo, opt, rep, err);
     if (s == OM_OK)
+        s = om_barometer__first_paint(b.db, err);
+    if (s == OM_OK)
         s = om_barometer_finish_indicators(&b, err);
     if (s == OM_OK)
         s = om_barometer_finish_need(&b, err);

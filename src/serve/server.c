@@ -164,6 +164,10 @@ struct om_server {
     pthread_mutex_t log_mu;
     uint64_t hits, misses, closed_slow, stopped, busy; /* under cache_mu, conn_mu, pool_mu */
     unsigned nconn;                                    /* under conn_mu */
+    /* start-up only: what index.html's first-paint directives need */
+    char *fp_svg;  /* first_paint.svg of the default view, NULL without */
+    int fp_year;
+    unsigned fp_flags; /* FP_* */
 };
 
 static int64_t now_ms(void)
@@ -191,11 +195,11 @@ static bool compressible(const char *ctype)
 }
 
 /* gzip (RFC 1952) with zlib: windowBits 15 + 16 selects the gzip wrapper. */
-static char *gzip(const char *in, size_t n, size_t *out_len)
+static char *gzip(const char *in, size_t n, size_t *out_len, int level)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return NULL;
     uLong cap = deflateBound(&z, (uLong)n) + 32;
     char *out = malloc(cap);
@@ -219,8 +223,12 @@ static char *gzip(const char *in, size_t n, size_t *out_len)
 
 /* New entry owning `body`, with one reference (the caller's).  Free with
  * entry_unref(). */
+/* level: zlib's compression level.  The front end and the map layers are
+ * compressed once at start and sent to every visitor: level 9 (2-3 % smaller
+ * than 6; for the first paint on a slow network every kB is 20 ms).
+ * Answers of the response cache are compressed per query: level 6. */
 static entry *entry_new(const char *key, char *body, size_t len, const char *ctype, int max_age,
-                        const char *disposition)
+                        const char *disposition, int level)
 {
     entry *e = calloc(1, sizeof *e);
     if (!e)
@@ -238,7 +246,7 @@ static entry *entry_new(const char *key, char *body, size_t len, const char *cty
     snprintf(e->disposition, sizeof e->disposition, "%s", disposition ? disposition : "");
     snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)fnv1a(body, len));
     if (len >= GZIP_MIN && compressible(ctype))
-        e->gz = gzip(body, len, &e->gzlen);
+        e->gz = gzip(body, len, &e->gzlen, level);
     /* what the entry really occupies: the record, key and bodies, plus
      * malloc's per-block overhead (16 bytes on glibc x86-64) */
     e->cost = sizeof *e + strlen(key) + 1 + len + e->gzlen + 4 * 16;
@@ -405,6 +413,148 @@ static om_status slurp(const char *path, char **out, size_t *len, om_error *err)
     return OM_OK;
 }
 
+/* ------------------------------------------------------- first paint */
+
+/* index.html carries the first paint of the default view (issue 14 item 1;
+ * docs/barometer.md, "First paint"): the page's static shell, built from
+ * the front end's translations by web/scripts/build.mjs, with directives
+ * that only the database can settle, expanded once at start-up:
+ *   <!--fp:svg-->   the map (first_paint.svg, made by `omrade build`)
+ *   <!--fp:year-->  its area-type year
+ *   <!--fp:if NAME-->A<!--fp:else-->B<!--fp:end-->   A when NAME holds,
+ *                   else B (the else part optional; nesting allowed), NAME:
+ *     map        the database has a first paint
+ *     synthetic  meta data_source is 'synthetic' (the banner)
+ *     schematic  the RegSO layer is schematic (the note under the map)
+ *     deso       a DeSO layer exists (the map's DeSO checkbox)
+ * So the browser paints the map, its legend and the page around it from the
+ * HTML alone, before any script has run. */
+enum { FP_MAP = 1, FP_SYNTHETIC = 2, FP_SCHEMATIC = 4, FP_DESO = 8 };
+
+static int query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* What the directives need, from the database (a database from before the
+ * first_paint table simply has no first paint). */
+static om_status first_paint_read(om_server *s, om_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db0, "SELECT year, svg FROM first_paint WHERE view = 'karta/area_type/regso'", -1,
+                           &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 1) > 0) {
+        s->fp_year = sqlite3_column_int(st, 0);
+        s->fp_svg = strdup((const char *)sqlite3_column_text(st, 1));
+        if (!s->fp_svg) {
+            sqlite3_finalize(st);
+            return om_error_nomem(err);
+        }
+        s->fp_flags |= FP_MAP;
+    }
+    sqlite3_finalize(st);
+    if (query_int(s->db0, "SELECT value = 'synthetic' FROM meta WHERE key = 'data_source'"))
+        s->fp_flags |= FP_SYNTHETIC;
+    if (query_int(s->db0, "SELECT schematic FROM geometry WHERE layer = 'regso'"))
+        s->fp_flags |= FP_SCHEMATIC;
+    if (query_int(s->db0, "SELECT COUNT(*) FROM geometry WHERE layer = 'deso'"))
+        s->fp_flags |= FP_DESO;
+    return OM_OK;
+}
+
+/* Expand the directives of `in` (see above) into a new buffer.  An unknown
+ * or unbalanced directive is an error: the page would be wrong. */
+static om_status first_paint_expand(const om_server *s, const char *in, size_t n, char **out, size_t *outlen,
+                                    const char *path, om_error *err)
+{
+    static const struct {
+        const char *name;
+        unsigned flag;
+    } names[] = {{"map", FP_MAP}, {"synthetic", FP_SYNTHETIC}, {"schematic", FP_SCHEMATIC}, {"deso", FP_DESO}};
+    char year[16];
+    snprintf(year, sizeof year, "%d", s->fp_year);
+    size_t cap = n + (s->fp_svg ? strlen(s->fp_svg) : 0) + 64, len = 0;
+    char *o = malloc(cap);
+    if (!o)
+        return om_error_nomem(err);
+    /* emit[d]: the text at nesting depth d is written; cond[d]: its if held */
+    bool emit[16] = {true}, cond[16] = {true};
+    int depth = 0;
+    const char *p = in, *end = in + n;
+    while (p < end) {
+        const char *d = memmem(p, (size_t)(end - p), "<!--fp:", 7);
+        const char *stop = d ? d : end;
+        if (emit[depth]) {
+            memcpy(o + len, p, (size_t)(stop - p));
+            len += (size_t)(stop - p);
+        }
+        if (!d)
+            break;
+        const char *close = memmem(d, (size_t)(end - d), "-->", 3);
+        if (!close) {
+            free(o);
+            return om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected '-->' after '<!--fp:'");
+        }
+        size_t dl = (size_t)(close - (d + 7));
+        const char *dir = d + 7;
+        const char *val = NULL;
+        if (dl == 3 && memcmp(dir, "svg", 3) == 0) {
+            val = s->fp_svg ? s->fp_svg : "";
+        } else if (dl == 4 && memcmp(dir, "year", 4) == 0) {
+            val = year;
+        } else if (dl > 3 && memcmp(dir, "if ", 3) == 0 && depth < 15) {
+            unsigned flag = 0;
+            for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+                if (strlen(names[i].name) == dl - 3 && memcmp(dir + 3, names[i].name, dl - 3) == 0)
+                    flag = names[i].flag;
+            if (!flag) {
+                free(o);
+                return om_error_set(err, OM_ERR_INPUT, path, 0, 0,
+                                    "expected map, synthetic, schematic or deso after '<!--fp:if', found '%.*s'",
+                                    (int)(dl - 3), dir + 3);
+            }
+            depth++;
+            cond[depth] = (s->fp_flags & flag) != 0;
+            emit[depth] = emit[depth - 1] && cond[depth];
+        } else if (dl == 4 && memcmp(dir, "else", 4) == 0 && depth > 0) {
+            emit[depth] = emit[depth - 1] && !cond[depth];
+        } else if (dl == 3 && memcmp(dir, "end", 3) == 0 && depth > 0) {
+            depth--;
+        } else {
+            free(o);
+            return om_error_set(err, OM_ERR_INPUT, path, 0, 0,
+                                "expected svg, year, if NAME, else or end (balanced) after '<!--fp:', found '%.*s'",
+                                (int)dl, dir);
+        }
+        if (val && emit[depth]) {
+            size_t vl = strlen(val);
+            /* the svg is inserted once at most in a sane page; grow if not */
+            if (len + vl + (size_t)(end - close) + 1 > cap) {
+                size_t need = len + vl + (size_t)(end - close) + 1;
+                if (om_grow(&o, &cap, need, 1, 4096, err) != OM_OK) {
+                    free(o);
+                    return OM_ERR_NOMEM;
+                }
+            }
+            memcpy(o + len, val, vl);
+            len += vl;
+        }
+        p = close + 3;
+    }
+    if (depth != 0) {
+        free(o);
+        return om_error_set(err, OM_ERR_INPUT, path, 0, 0, "expected '<!--fp:end-->' for every '<!--fp:if'");
+    }
+    *out = o;
+    *outlen = len;
+    return OM_OK;
+}
+
 /* Load the front end: every regular file under dir (depth <= 4), keyed by
  * its URL path.  Only these keys are ever served, so a request path cannot
  * name anything else on disk. */
@@ -440,9 +590,18 @@ static om_status load_dir(om_server *s, const char *dir, const char *prefix, int
         size_t len = 0;
         if ((st = slurp(path, &body, &len, err)) != OM_OK)
             break;
+        if (strcmp(url, "/index.html") == 0) {
+            char *page = NULL;
+            size_t plen = 0;
+            st = first_paint_expand(s, body, len, &page, &plen, path, err);
+            free(body);
+            if (st != OM_OK)
+                break;
+            body = page, len = plen;
+        }
         /* index.html must be revalidated; hashed bundles can be cached longer */
         int age = strstr(url, ".html") ? 0 : 3600;
-        entry *e = entry_new(url, body, len, mime(url), age, NULL);
+        entry *e = entry_new(url, body, len, mime(url), age, NULL, 9);
         if (!e) {
             free(body);
             st = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
@@ -472,7 +631,7 @@ static om_status load_layers(om_server *s, om_error *err)
             break;
         }
         memcpy(body, sqlite3_column_blob(st, 1), n);
-        entry *e = entry_new(key, body, n, "application/json; charset=utf-8", 86400, NULL);
+        entry *e = entry_new(key, body, n, "application/json; charset=utf-8", 86400, NULL, 9);
         if (!e) {
             free(body);
             rc = om_error_nomem(err);
@@ -916,7 +1075,7 @@ static enum MHD_Result finish_job(om_server *s, struct MHD_Connection *c, req *r
         return send_owned(c, rq, r.status, r.ctype, r.body, r.len, false);
     char key[KEY_MAX];
     cache_key(rq->path, &rq->q, key, sizeof key);
-    entry *e = entry_new(key, r.body, r.len, r.ctype, r.max_age, r.disposition);
+    entry *e = entry_new(key, r.body, r.len, r.ctype, r.max_age, r.disposition, 6);
     if (!e) {
         free(r.body);
         return send_error(c, rq, 500, "out of memory", true);
@@ -1135,8 +1294,11 @@ om_status om_server_start(om_server **out, const om_serve_options *opt, om_error
     }
     if ((st = load_layers(s, err)) != OM_OK)
         goto fail;
-    if (opt->web_dir && (st = load_dir(s, opt->web_dir, "", 0, err)) != OM_OK)
+    if (opt->web_dir &&
+        ((st = first_paint_read(s, err)) != OM_OK || (st = load_dir(s, opt->web_dir, "", 0, err)) != OM_OK))
         goto fail;
+    free(s->fp_svg);
+    s->fp_svg = NULL;
     sqlite3_close(s->db0);
     s->db0 = NULL;
     struct sockaddr_in addr;
@@ -1240,6 +1402,7 @@ void om_server_stop(om_server *s)
         sqlite3_close(s->w[i].db);
     sqlite3_close(s->db0);
     free(s->w);
+    free(s->fp_svg);
     table_clear(&s->statics);
     table_clear(&s->cache);
     if (s->log)

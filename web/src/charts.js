@@ -2,32 +2,12 @@
 // bars by area type, population by area type over the years.
 import {s} from './dom.js';
 import {t} from './i18n.js';
-import {MARKS, DIV, inkFor} from './scales.js';
+import {DIV, patternSpecs} from './scales.js';
 import {isSup, supLabel, typeLabel, num} from './tables.js';
 
 export function patternDefs(prefix, colours) {
-  const defs = s('defs');
-  colours.forEach((c, i) => {
-    const ink = inkFor(c);
-    const p = s('pattern', {id: `${prefix}${i}`, width: 6, height: 6, patternUnits: 'userSpaceOnUse'},
-      s('rect', {width: 6, height: 6, fill: c}));
-    const m = MARKS[i];
-    if (m === 'dots') p.append(s('circle', {cx: 3, cy: 3, r: 1, fill: ink}));
-    if (m === 'diag') p.append(s('path', {d: 'M0,6 L6,0', stroke: ink, 'stroke-width': .8}));
-    if (m === 'cross') p.append(s('path', {d: 'M0,6 L6,0 M0,0 L6,6', stroke: ink, 'stroke-width': .7}));
-    if (m === 'horiz') p.append(s('path', {d: 'M0,1.5 H6 M0,4.5 H6', stroke: ink, 'stroke-width': .7}));
-    defs.append(p);
-  });
-  // primary (and undistinguished) suppression: grey with one hatch;
-  // secondary: lighter grey with a cross-hatch, so the two differ in
-  // pattern as well as shade
-  defs.append(s('pattern', {id: `${prefix}sup`, width: 6, height: 6, patternUnits: 'userSpaceOnUse'},
-    s('rect', {width: 6, height: 6, fill: '#d0d0d0'}), s('path', {d: 'M0,0 L6,6', stroke: '#1b1b1b', 'stroke-width': 1})));
-  defs.append(s('pattern', {id: `${prefix}sup2`, width: 6, height: 6, patternUnits: 'userSpaceOnUse'},
-    s('rect', {width: 6, height: 6, fill: '#ececec'}), s('path', {d: 'M0,0 L6,6 M0,6 L6,0', stroke: '#1b1b1b', 'stroke-width': .8})));
-  defs.append(s('pattern', {id: `${prefix}na`, width: 6, height: 6, patternUnits: 'userSpaceOnUse'},
-    s('rect', {width: 6, height: 6, fill: '#ffffff'})));
-  return defs;
+  return s('defs', {}, patternSpecs(prefix, colours).map((p) => s('pattern', {id: p.id, width: 6, height: 6, patternUnits: 'userSpaceOnUse'},
+    p.marks.map(([tag, attrs]) => s(tag, attrs)))));
 }
 export function swatch(fill) {
   return s('svg', {width: 28, height: 18, 'aria-hidden': 'true', focusable: 'false'}, s('rect', {width: 28, height: 18, fill}));

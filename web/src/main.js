@@ -12,7 +12,7 @@
 //   map.js, charts.js, tables.js;  views/*.js one per page
 import {$, h, focusNext} from './dom.js';
 import {setLang, getLang, t} from './i18n.js';
-import {parseHash, buildHash, known} from './router.js';
+import {parseHash, buildHash, known, firstPaintRoute} from './router.js';
 import {meta, layer} from './api.js';
 import {setMetaForDownloads} from './tables.js';
 import {viewMap} from './views/mapview.js';
@@ -58,6 +58,10 @@ async function render() {
   const keepId = focusNext.id || (active && active.id && active !== document.body ? active.id : null);
   focusNext.id = null;
   document.body.dataset.ready = '';
+  // The map painted from index.html (docs/barometer.md, "First paint")
+  // stays until the view that replaces it is ready, if it is that view.
+  const fp = document.getElementById('fp');
+  if (fp && !firstPaintRoute(r, fp.dataset.year)) fp.remove();
   prefetchLayers(r.parts, r.params);
   const m = await meta().catch(() => null);
   setMetaForDownloads(m);

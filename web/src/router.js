@@ -30,3 +30,16 @@ export function known(parts) {
   if (parts[0] === 'omrade') return parts.length === 2 && /^[0-9]{2}([0-9]{2}([A-Z][0-9A-Z]{3,5})?)?$/.test(parts[1]);
   return parts.length === 1 && PAGES.includes(parts[0]);
 }
+// The main menu: [page, i18n key] (views/common.js and the page's static
+// first paint, web/scripts/build.mjs).
+export const NAV = [['karta', 'map'], ['typer', 'types'], ['forandring', 'changeView'], ['behov', 'needView'], ['om', 'about'], ['tillganglighet', 'a11y']];
+// Whether a route shows what index.html paints before the app runs (the
+// national RegSO map of the area types of `year`, in Swedish; omrade serve
+// puts it in, docs/barometer.md "First paint"): then the app keeps that
+// paint until its own map is ready; otherwise it removes it at once.
+export function firstPaintRoute(r, year) {
+  if (r.lang !== 'sv' || r.parts.length !== 1 || r.parts[0] !== 'karta') return false;
+  const allowed = {ind: 'area_type', level: 'regso', year: String(year), view: 'map'};
+  for (const [k, v] of r.params) if (allowed[k] !== v) return false;
+  return true;
+}

@@ -35,6 +35,31 @@ export function contrast(a, b) {
 }
 export const inkFor = (hex) => (contrast(hex, '#ffffff') >= contrast(hex, '#1b1b1b') ? '#ffffff' : '#1b1b1b');
 
+// The fill patterns of the map classes and the legend, as data: one
+// pattern per colour (ids prefix0..), then primary (and undistinguished)
+// suppression, grey with one hatch; secondary, lighter grey with a
+// cross-hatch, so the two differ in pattern as well as shade; no data,
+// white.  Each: {id, marks: [[tag, attrs], ...]} on a 6 x 6 tile.  Made
+// into elements by charts.js (patternDefs) and into the page's first
+// paint as text by firstpaint.js, so both draw the same patterns.
+export function patternSpecs(prefix, colours) {
+  const tile = (fill, ...marks) => [['rect', {width: 6, height: 6, fill}], ...marks];
+  const specs = colours.map((c, i) => {
+    const ink = inkFor(c);
+    const m = {
+      dots: [['circle', {cx: 3, cy: 3, r: 1, fill: ink}]],
+      diag: [['path', {d: 'M0,6 L6,0', stroke: ink, 'stroke-width': .8}]],
+      cross: [['path', {d: 'M0,6 L6,0 M0,0 L6,6', stroke: ink, 'stroke-width': .7}]],
+      horiz: [['path', {d: 'M0,1.5 H6 M0,4.5 H6', stroke: ink, 'stroke-width': .7}]],
+    }[MARKS[i]] || [];
+    return {id: `${prefix}${i}`, marks: tile(c, ...m)};
+  });
+  specs.push({id: `${prefix}sup`, marks: tile('#d0d0d0', ['path', {d: 'M0,0 L6,6', stroke: '#1b1b1b', 'stroke-width': 1}])});
+  specs.push({id: `${prefix}sup2`, marks: tile('#ececec', ['path', {d: 'M0,0 L6,6 M0,6 L6,0', stroke: '#1b1b1b', 'stroke-width': .8}])});
+  specs.push({id: `${prefix}na`, marks: tile('#ffffff')});
+  return specs;
+}
+
 // The zoom transform {k, x, y} that fits bounds [[x0,y0],[x1,y1]] into a
 // W x H view with a margin (share of the view), capped at maxK.
 export function fitTransform(bounds, W, H, pad = 0.05, maxK = 40) {

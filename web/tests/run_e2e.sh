@@ -35,3 +35,5 @@ OMRADE_E2E_POLICE_OVERLAP=1
 grep -q 'built without GDAL' "$tmp/build.log" && OMRADE_E2E_POLICE_OVERLAP=0
 export OMRADE_E2E_POLICE_OVERLAP
 node tests/e2e.mjs "http://127.0.0.1:$(cat "$tmp/port")" "${OMRADE_E2E_SHOT:-$tmp/shot.png}"
+# the map painted from index.html before the app (docs/barometer.md, "First paint")
+node tests/firstpaint.mjs "http://127.0.0.1:$(cat "$tmp/port")"

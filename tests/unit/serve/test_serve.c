@@ -132,7 +132,11 @@ static int setup_all(void **state)
     FILE *f = fopen(indexpath, "w");
     if (!f)
         return -1;
-    fputs("<!doctype html><title>barometer</title>", f);
+    /* with the first-paint directives (server.c, docs/barometer.md) */
+    fputs("<!doctype html><title>barometer</title><!--fp:if map--><main data-y=\"<!--fp:year-->\"><!--fp:svg-->"
+          "</main><!--fp:else-->none<!--fp:end--><!--fp:if synthetic-->SYN<!--fp:else-->REG"
+          "<!--fp:if deso-->DESO<!--fp:end--><!--fp:end-->",
+          f);
     fclose(f);
     om_build_options o;
     memset(&o, 0, sizeof o);
@@ -445,6 +449,15 @@ static void test_static_and_meta(void **state)
     get("/", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "<title>barometer</title>"));
+    /* the first paint of the fixture's one RegSO (type 5 in 2022: class 4);
+     * a register database without DeSO: the else branch, nested if dropped */
+    assert_non_null(strstr(r.body, "<main data-y=\"2022\"><svg class=\"map\" id=\"fp-map\""));
+    assert_non_null(strstr(r.body, "data-cls=\"4\" fill=\"url(#fp4)\""));
+    assert_non_null(strstr(r.body, "</svg></main>REG"));
+    assert_null(strstr(r.body, "fp:"));
+    assert_null(strstr(r.body, "none"));
+    assert_null(strstr(r.body, "SYN"));
+    assert_null(strstr(r.body, "DESO"));
     char v[128];
     assert_true(header(&r, "Cache-Control", v, sizeof v));
     assert_string_equal(v, "no-cache");

@@ -2,7 +2,7 @@
 // by the views.
 import {$, h, announce, focusNext} from '../dom.js';
 import {t, getLang} from '../i18n.js';
-import {buildHash} from '../router.js';
+import {buildHash, NAV} from '../router.js';
 import {allAreas} from '../api.js';
 import {makeIndex, search} from '../search.js';
 
@@ -17,8 +17,8 @@ export function chrome(active, m) {
   $('.skip').textContent = t('skip');
   const nav = $('#nav');
   nav.setAttribute('aria-label', t('navLabel'));
-  nav.replaceChildren(h('ul', {}, [['karta', t('map')], ['typer', t('types')], ['forandring', t('changeView')], ['behov', t('needView')], ['om', t('about')], ['tillganglighet', t('a11y')]].map(([k, label]) =>
-    h('li', {}, h('a', {href: link([k]), 'aria-current': active === k ? 'page' : null, text: label})))));
+  nav.replaceChildren(h('ul', {}, NAV.map(([k, key]) =>
+    h('li', {}, h('a', {href: link([k]), 'aria-current': active === k ? 'page' : null, text: t(key)})))));
   const b = $('#lang');
   b.textContent = t('lang');
   b.setAttribute('lang', lang === 'sv' ? 'en' : 'sv');

@@ -67,7 +67,8 @@ export async function viewMap(params) {
       onchange: (e) => update({deso: e.target.checked})}), t('desoLayer')) : null,
     searchBox((hit) => update({sel: hit.code, level: isType || hit.level === 'lan' || !levels.includes(hit.level) ? st.level : hit.level})));
   const h1 = h('h1', {text: isType ? `${t('areaType')} ${st.year}` : `${ind ? indLabel(ind) : ''} ${st.year}`});
-  main.replaceChildren(h1, controls, h('p', {class: 'note', text: t('loading')}));
+  // the first paint (index.html) is this view: keep it until the map is made
+  if (!document.getElementById('fp')) main.replaceChildren(h1, controls, h('p', {class: 'note', text: t('loading')}));
 
   let rows = [];
   const unit = ind?.unit;
