@@ -611,6 +611,23 @@ typedef struct {
     int64_t rows[64], unknown_id[64], unknown_area[64], dup[64];
 } res_ctx;
 
+/* A year's area column, on transparent huge pages when it spans at least
+ * one (it is written at random and then read by every statistics pass: at
+ * 10^7 persons 14 years are 280 MB, 70,000 page faults and TLB misses on
+ * 4 KiB pages).  Freed with free(). */
+static uint16_t *year_alloc(size_t n)
+{
+    const size_t huge = (size_t)2 << 20, bytes = n * sizeof(uint16_t);
+    if (bytes < huge)
+        return malloc(bytes);
+    void *p = aligned_alloc(huge, (bytes + huge - 1) / huge * huge);
+#ifdef MADV_HUGEPAGE
+    if (p)
+        madvise(p, (bytes + huge - 1) / huge * huge, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
 static uint16_t *year_column(om_link *l, int y)
 {
     uint16_t **slot = &l->res[y - OM_YEAR_MIN];
@@ -620,7 +637,7 @@ static uint16_t *year_column(om_link *l, int y)
     pthread_mutex_lock(&l->mu);
     col = *slot;
     if (!col) {
-        col = malloc((l->n ? l->n : 1) * sizeof *col);
+        col = year_alloc(l->n ? l->n : 1);
         if (col) {
             memset(col, 0xFF, (l->n ? l->n : 1) * sizeof *col);
             __atomic_store_n(slot, col, __ATOMIC_RELEASE);
