@@ -250,6 +250,25 @@ om_status om_u64map_put_new(om_u64map *m, uint64_t key, uint32_t value, uint32_t
     return OM_OK;
 }
 
+bool om_u64map_put_new_shared(om_u64map *m, uint64_t key, uint32_t value)
+{
+    if (key == UINT64_MAX)
+        return false;
+    uint64_t k1 = key + 1;
+    size_t mask = m->cap - 1;
+    for (size_t i = om_hash_u64(k1) & mask;; i = (i + 1) & mask) {
+        uint64_t seen = 0;
+        if (__atomic_compare_exchange_n(&m->slots[i].key1, &seen, k1, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED)) {
+            m->slots[i].value = value;
+            __atomic_fetch_add(&m->size, 1, __ATOMIC_RELAXED);
+            return true;
+        }
+        if (seen == k1)
+            return false;
+    }
+}
+
 om_status om_u64map_put(om_u64map *m, uint64_t key, uint32_t value)
 {
     uint32_t ex;
