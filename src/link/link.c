@@ -543,6 +543,8 @@ static void *pindex_main(void *arg)
             return NULL;
         }
     }
+    if (v->n == 0) /* a thread with no rows has no arrays (memcpy from NULL) */
+        return NULL;
     memcpy(l->lopnr + j->off, v->lopnr, v->n * sizeof *v->lopnr);
     memcpy(l->birth_year + j->off, v->by, v->n * sizeof *v->by);
     memcpy(l->sex + j->off, v->sex, v->n);
