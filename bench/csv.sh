@@ -15,7 +15,9 @@ mb=${2:-400}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-sh "$here/node-peer.sh" "$tmp/node"
+# DuckDB from OMRADE_DUCKDB_DIR when it has it (as bench/rates.sh), else installed into $tmp
+node_dir=${OMRADE_DUCKDB_DIR:-$tmp/node}
+sh "$here/node-peer.sh" "$node_dir"
 # person-year style numeric rows: lopnr,year,deso index,income,months,days
 awk -v target=$((mb * 1000000)) 'BEGIN { srand(42); print "lopnr,year,area,income,months,share";
   bytes = 0; i = 0;
@@ -25,15 +27,18 @@ awk -v target=$((mb * 1000000)) 'BEGIN { srand(42); print "lopnr,year,area,incom
 size=$(wc -c < "$tmp/num.csv")
 cat "$tmp/num.csv" > /dev/null  # warm the page cache for both tools
 secs() { echo "$1" | sed 's/.*"seconds":\([0-9.]*\).*/\1/'; }
+cpus() { echo "$1" | sed 's/.*"cpu_seconds":\([0-9.]*\).*/\1/'; }
 for t in 1 2; do
     sc=$("$build/bench_csv" "$tmp/num.csv" $t scan)
     pa=$("$build/bench_csv" "$tmp/num.csv" $t parse)
-    d=$(cd "$tmp/node" && node "$here/csv_duckdb.mjs" "$tmp/num.csv" $t)
+    d=$(cd "$node_dir" && node "$here/csv_duckdb.mjs" "$tmp/num.csv" $t)
     echo "$sc"
     echo "$pa"
     echo "$d"
-    awk -v s="$size" -v a="$(secs "$sc")" -v b="$(secs "$pa")" -v d="$(secs "$d")" -v t=$t 'BEGIN {
+    awk -v s="$size" -v a="$(secs "$sc")" -v b="$(secs "$pa")" -v d="$(secs "$d")" -v t=$t \
+        -v ca="$(cpus "$sc")" -v cb="$(cpus "$pa")" 'BEGIN {
         printf "threads=%d  reader %.2f GB/s = %.2f GB/s per core (target >= 1)   +numbers %.2f GB/s = %.2f GB/s per core   duckdb %.2f GB/s   omrade +numbers / duckdb speed = %.2fx\n",
-            t, s/1e9/a, s/1e9/a/t, s/1e9/b, s/1e9/b/t, s/1e9/d, d/b }'
+            t, s/1e9/a, s/1e9/a/t, s/1e9/b, s/1e9/b/t, s/1e9/d, d/b
+        printf "threads=%d  per CPU second: reader %.2f GB/s   +numbers %.2f GB/s\n", t, s/1e9/ca, s/1e9/cb }'
 done
 echo "load: $(uptime | sed 's/.*load average: //')"

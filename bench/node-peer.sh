@@ -9,4 +9,5 @@ if [ ! -d "$dir/node_modules/@duckdb/node-api" ]; then
 fi
 # Node resolves bare imports from the script's own directory upwards; expose the peer there.
 here=$(cd "$(dirname "$0")" && pwd)
-[ -e "$here/node_modules" ] || ln -s "$dir/node_modules" "$here/node_modules"
+# (-n: replace a link left by an earlier run whose temporary directory is gone)
+ln -sfn "$dir/node_modules" "$here/node_modules"

@@ -36,6 +36,14 @@ void om_u64map_free(om_u64map *m);
 om_status om_u64map_put(om_u64map *m, uint64_t key, uint32_t value);
 /* Insert if absent; *existing gets the stored value. */
 om_status om_u64map_put_new(om_u64map *m, uint64_t key, uint32_t value, uint32_t *existing);
+/* Insert if absent, callable from several threads at once on a map that
+ * needs no growth (made with om_u64map_new(expected) and at most
+ * `expected` keys in all): a slot is claimed with one compare-and-swap of
+ * its key.  Returns true when the key was inserted, false when it was
+ * already there (its value may still be being written by another thread)
+ * or is UINT64_MAX; the caller then rebuilds with om_u64map_put_new.  No
+ * other call on the map may run meanwhile. */
+bool om_u64map_put_new_shared(om_u64map *m, uint64_t key, uint32_t value);
 /* true and *value when present. */
 bool om_u64map_get(const om_u64map *m, uint64_t key, uint32_t *value);
 /* Start loading the slot of key into the cache (no effect otherwise): a

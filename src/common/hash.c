@@ -1,9 +1,11 @@
 /* Open-addressing hash maps with linear probing (Knuth, TAOCP vol. 3, 6.4,
  * algorithm L), power-of-two tables kept at most half full. */
+#define _DEFAULT_SOURCE /* madvise */
 #include "omrade/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 uint64_t om_hash_bytes(const void *p, size_t len)
 {
@@ -16,6 +18,23 @@ uint64_t om_hash_bytes(const void *p, size_t len)
     return om_hash_u64(h);
 }
 
+/* Ask for transparent huge pages on the 2 MiB-aligned inside of a large
+ * table (calloc hands big blocks out as fresh, untouched mappings): a
+ * person index of 10^7 ids spans hundreds of MB probed at random, and with
+ * 4 KiB pages nearly every probe is also a TLB miss and its first touch a
+ * page fault. */
+static void *slots_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), b = ((uintptr_t)p + n * size) & ~(huge - 1);
+    if (p && b > a)
+        madvise((void *)a, b - a, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
 /* A table for `expected` keys kept at most half full: a power of two of at
  * least 16 slots of `size` bytes, zeroed (a zero slot is an empty one in
  * both maps).  NULL when out of memory. */
@@ -25,7 +44,7 @@ static void *new_slots(size_t expected, size_t size, size_t *cap)
     while (c < expected * 2 + 1)
         c <<= 1;
     *cap = c;
-    return calloc(c, size);
+    return slots_calloc(c, size);
 }
 
 /* Both maps' growth: a table twice as large, every used slot moved to the
@@ -36,7 +55,7 @@ static om_status rehash(void *slotsp, size_t *cap, size_t size,
                         bool (*hash)(const void *slot, uint64_t *h))
 {
     size_t ncap = *cap * 2;
-    char *ns = calloc(ncap, size), *old;
+    char *ns = slots_calloc(ncap, size), *old;
     if (!ns)
         return OM_ERR_NOMEM;
     memcpy(&old, slotsp, sizeof old);
@@ -234,6 +253,25 @@ om_status om_u64map_put_new(om_u64map *m, uint64_t key, uint32_t value, uint32_t
     if (existing)
         *existing = m->slots[i].value;
     return OM_OK;
+}
+
+bool om_u64map_put_new_shared(om_u64map *m, uint64_t key, uint32_t value)
+{
+    if (key == UINT64_MAX)
+        return false;
+    uint64_t k1 = key + 1;
+    size_t mask = m->cap - 1;
+    for (size_t i = om_hash_u64(k1) & mask;; i = (i + 1) & mask) {
+        uint64_t seen = 0;
+        if (__atomic_compare_exchange_n(&m->slots[i].key1, &seen, k1, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED)) {
+            m->slots[i].value = value;
+            __atomic_fetch_add(&m->size, 1, __ATOMIC_RELAXED);
+            return true;
+        }
+        if (seen == k1)
+            return false;
+    }
 }
 
 om_status om_u64map_put(om_u64map *m, uint64_t key, uint32_t value)

@@ -20,9 +20,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+
+#include "io_internal.h"
 
 struct om_csv {
     char *base;      /* start of the whole mapping/buffer (BOM included) */
@@ -36,6 +35,10 @@ struct om_csv {
     size_t blk1;     /* 1 + offset of the 64-byte block whose separator and LF
                       * positions are in bits; 0 when none is cached */
     uint64_t bits;
+    const om_csv_scan *scan; /* block scanners (csv_simd.c) */
+    size_t populated;        /* data[.., populated) was populated (populate_pages) */
+    size_t idx_b, idx_n;     /* idx[k]: the separator and LF bits of the 64 bytes */
+    uint64_t idx[64];        /* at idx_b + 64 k, for k < idx_n (index_blocks) */
     size_t released; /* om_csv_release(): bytes of the mapping handed back */
     size_t lc_off;   /* cache for line numbers: lc_line is the line at byte lc_off */
     long lc_line;
@@ -86,6 +89,17 @@ static size_t control_at(const char *d, size_t len, char delim)
     }
 }
 
+/* madvise(advice) on the whole pages inside data[from, to) of a mapped
+ * file (a buffer read from a pipe is left alone). */
+static void advise_pages(om_csv *c, size_t from, size_t to, int advice)
+{
+    const uintptr_t pg = 4096;
+    uintptr_t a = ((uintptr_t)c->data + from + pg - 1) & ~(pg - 1);
+    uintptr_t b = ((uintptr_t)c->data + to) & ~(pg - 1);
+    if (c->mapped && b > a)
+        madvise((void *)a, b - a, advice);
+}
+
 /* Drop the whole pages inside data[from, to) from the resident set of a
  * mapped file.  MADV_DONTNEED on a private file mapping removes only this
  * process's page-table entries and leaves the page cache alone, so a page
@@ -95,12 +109,18 @@ static size_t control_at(const char *d, size_t len, char delim)
  * range: its release mark starts at its first byte. */
 static void drop_pages(om_csv *c, size_t from, size_t to)
 {
-#ifdef MADV_DONTNEED
-    const uintptr_t pg = 4096;
-    uintptr_t a = ((uintptr_t)c->data + from + pg - 1) & ~(pg - 1);
-    uintptr_t b = ((uintptr_t)c->data + to) & ~(pg - 1);
-    if (c->mapped && b > a)
-        madvise((void *)a, b - a, MADV_DONTNEED);
+    advise_pages(c, from, to, MADV_DONTNEED);
+}
+
+/* Map the page-cache pages of data[from, to) in one system call
+ * (MADV_POPULATE_READ, Linux 5.14) before a pass reads them: the first
+ * touch of each 64 KiB would otherwise be a page fault, and in a virtual
+ * machine a fault costs as much as scanning the bytes.  Older kernels
+ * answer EINVAL and the pages fault in as before. */
+static void populate_pages(om_csv *c, size_t from, size_t to)
+{
+#ifdef MADV_POPULATE_READ
+    advise_pages(c, from, to, MADV_POPULATE_READ);
 #else
     (void)c;
     (void)from;
@@ -122,37 +142,10 @@ static size_t slice_end(const om_csv *c, size_t at)
     return nl ? (size_t)(nl - c->data) + 1 : c->len;
 }
 
-#if defined(__SSE2__)
-/* True when the 64 bytes at d are ASCII with no control byte other than
- * TAB, LF, CR and the separator: four 16-byte SSE2 compares (x86-64
- * baseline).  A signed compare flags bytes >= 0x80 as < 0x20 too, so one
- * mask catches both. */
-static inline bool clean64(const char *d, char delim)
-{
-    const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F), tab = _mm_set1_epi8('\t'),
-                  lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), sep = _mm_set1_epi8(delim);
-    __m128i bad = _mm_setzero_si128();
-    for (int k = 0; k < 64; k += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + k));
-        __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
-                                  _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, sep)));
-        bad = _mm_or_si128(bad, _mm_andnot_si128(ok, _mm_cmplt_epi8(v, sp)));
-        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, del));
-    }
-    return _mm_movemask_epi8(bad) == 0;
-}
-#else
-static inline bool clean64(const char *d, char delim)
-{
-    (void)d;
-    (void)delim;
-    return false;
-}
-#endif
-
 /* The input contract in one pass: UTF-8 (RFC 3629) and no control bytes.
  * Clean 64-byte blocks (plain ASCII text, nearly all of a register
- * extract) are skipped after one vector test; any other block is checked
+ * extract) are skipped by the block scanner's clean (csv_simd.c), a few
+ * vector compares each; any other block is checked
  * byte by byte up to the next character boundary.  As with two separate
  * passes, an invalid UTF-8 byte anywhere is reported before a control
  * byte: after the first control byte the rest is only checked for UTF-8. */
@@ -161,10 +154,9 @@ static om_status validate_range(om_csv *c, size_t i, size_t to, om_error *err)
     const char *d = c->data;
     size_t len = c->len;
     while (i < to) {
-        if (i + 64 <= to && clean64(d + i, c->delim)) {
-            i += 64;
-            continue;
-        }
+        i += 64 * c->scan->clean(d + i, (to - i) / 64, c->delim);
+        if (i >= to)
+            break;
         size_t k = i + 64 < to ? i + 64 : to;
         while (k < to && ((unsigned char)d[k] & 0xC0) == 0x80)
             k++; /* i and k at character starts: no sequence is cut */
@@ -193,6 +185,7 @@ static om_status validate(om_csv *c, om_error *err)
 {
     for (size_t at = 0, to; at < c->len; at = to) {
         to = slice_end(c, at);
+        populate_pages(c, at, to);
         om_status s = validate_range(c, at, to, err);
         if (s != OM_OK)
             return s;
@@ -214,6 +207,7 @@ static om_status init_common(om_csv *c, const om_csv_options *opt, om_error *err
     }
     c->pos = 0;
     c->end = c->len;
+    c->scan = om_csv_scan_best();
     if (!(opt && opt->no_utf8_check))
         return validate(c, err);
     return OM_OK;
@@ -386,6 +380,7 @@ om_status om_csv_open_slice(om_csv **out, const om_csv *parent, size_t begin, si
     c->delim = parent->delim;
     c->ragged = parent->ragged;
     c->max_fields = parent->max_fields;
+    c->scan = parent->scan;
     c->header = parent->header;
     c->nheader = parent->nheader;
     *out = c;
@@ -564,30 +559,45 @@ static om_status next_quoted(om_csv *c, bool *got, om_error *err)
     return OM_OK;
 }
 
-/* Separator and LF positions of the 64 bytes at offset b, one bit each
- * (SSE2 compares and movemask, the structural-character index of simdjson
- * and simdcsv: Langdale & Lemire, "Parsing gigabytes of JSON per second",
- * VLDB J. 2019).  The last partial block is done byte by byte, so nothing
- * past the input is read. */
-static inline uint64_t block_bits(const char *d, size_t b, size_t len, char delim)
+/* Separator and LF positions of the 64 bytes at offset b, one bit each.
+ * Whole blocks come from the index of up to 64 blocks (4 KiB) that the
+ * block scanner fills in one call (csv_simd.c), so the dispatch costs one
+ * indirect call per 4 KiB; the last partial block of the input is done byte
+ * by byte, so nothing past the input is read. */
+static uint64_t index_blocks(om_csv *c, size_t b)
 {
-    uint64_t m = 0;
-#if defined(__SSE2__)
-    if (b + 64 <= len) {
-        const __m128i lf = _mm_set1_epi8('\n'), sep = _mm_set1_epi8(delim);
-        for (int k = 0; k < 64; k += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + b + (size_t)k));
-            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, sep));
-            m |= (uint64_t)(uint32_t)_mm_movemask_epi8(hit) << k;
-        }
-        return m;
+    size_t full = c->len >= b + 64 ? (c->len - b) / 64 : 0;
+    size_t need = (c->end - b + 63) / 64; /* blocks up to the end of this reader's range */
+    if (full > need)
+        full = need;
+    if (full > sizeof c->idx / sizeof c->idx[0])
+        full = sizeof c->idx / sizeof c->idx[0];
+    c->idx_b = b;
+    if (c->mapped && b + 64 * full > c->populated) {
+        /* 4 MiB ahead, within this reader's range */
+        size_t to = b + ((size_t)4 << 20) < c->end ? b + ((size_t)4 << 20) : c->end;
+        populate_pages(c, b, to);
+        c->populated = to;
     }
-#endif
-    size_t lim = b + 64 < len ? b + 64 : len;
-    for (size_t i = b; i < lim; i++)
-        if (d[i] == '\n' || d[i] == delim)
+    if (full > 0) {
+        c->scan->index(c->data + b, full, c->delim, c->idx);
+        c->idx_n = full;
+        return c->idx[0];
+    }
+    uint64_t m = 0;
+    for (size_t i = b; i < c->len; i++)
+        if (c->data[i] == '\n' || c->data[i] == c->delim)
             m |= (uint64_t)1 << (i - b);
+    c->idx[0] = m;
+    c->idx_n = 1;
     return m;
+}
+
+static inline uint64_t block_bits(om_csv *c, size_t b)
+{
+    if (b >= c->idx_b && (b - c->idx_b) / 64 < c->idx_n)
+        return c->idx[(b - c->idx_b) / 64];
+    return index_blocks(c, b);
 }
 
 /* One record.  Fields are cut at the separator and LF positions of a
@@ -605,14 +615,14 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
         return OM_OK;
     const char delim = c->delim;
     const char *d = c->data;
-    const size_t end = c->end, len = c->len;
+    const size_t end = c->end;
     size_t p = c->pos;
     c->rec_start = p;
     size_t b = c->blk1 - 1;
     uint64_t m = c->bits;
     if (c->blk1 == 0 || p < b || p - b >= 64) {
         b = p & ~(size_t)63;
-        m = block_bits(d, b, len, delim);
+        m = block_bits(c, b);
     }
     m &= ~(uint64_t)0 << (p - b);
     om_field *fv = c->fields;
@@ -620,6 +630,7 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
     for (;;) {
         if (p < end && d[p] == '"') {
             c->blk1 = 0; /* quoted fields are unescaped in place */
+            c->idx_n = 0;
             return next_quoted(c, got, err);
         }
         size_t q;
@@ -634,7 +645,7 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
                 q = end;
                 break;
             }
-            m = block_bits(d, b, len, delim);
+            m = block_bits(c, b);
         }
         if (q > end)
             q = end;
@@ -667,6 +678,13 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
     if (c->nheader && nf != c->nheader && !c->ragged)
         return check_width(c, err);
     return OM_OK;
+}
+
+void om_csv_use_scan_(om_csv *c, const om_csv_scan *s)
+{
+    c->scan = s;
+    c->blk1 = 0;
+    c->idx_n = 0;
 }
 
 void om_csv_set_ragged(om_csv *c, bool ragged)

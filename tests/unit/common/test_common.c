@@ -5,6 +5,7 @@
 #include "omrade/hash.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <math.h>
@@ -177,6 +178,42 @@ static void test_maps(void **state)
     assert_false(om_u64map_get(u, 1, &v));
     assert_int_equal(om_u64map_size(u), 100001);
     om_u64map_free(u);
+}
+
+/* om_u64map_put_new_shared from two threads: keys 0..2N-1 split by parity
+ * plus the key 7 inserted by both; every key ends up once with its value,
+ * and exactly one of the two inserts of 7 reports it already there. */
+typedef struct {
+    om_u64map *m;
+    uint64_t parity;
+    int refused;
+} shared_job;
+
+static void *shared_insert(void *arg)
+{
+    shared_job *j = arg;
+    for (uint64_t k = j->parity; k < 200000; k += 2)
+        j->refused += !om_u64map_put_new_shared(j->m, k * 2654435761u, (uint32_t)k);
+    j->refused += !om_u64map_put_new_shared(j->m, 7 * 2654435761u + 1, 1);
+    return NULL;
+}
+
+static void test_u64map_shared(void **state)
+{
+    (void)state;
+    om_u64map *m = om_u64map_new(200001);
+    shared_job a = {m, 0, 0}, b = {m, 1, 0};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, shared_insert, &a), 0);
+    shared_insert(&b);
+    pthread_join(th, NULL);
+    assert_int_equal(a.refused + b.refused, 1);
+    assert_int_equal(om_u64map_size(m), 200001);
+    uint32_t v;
+    for (uint64_t k = 0; k < 200000; k++)
+        assert_true(om_u64map_get(m, k * 2654435761u, &v) && v == k);
+    assert_false(om_u64map_put_new_shared(m, UINT64_MAX, 1));
+    om_u64map_free(m);
 }
 
 static void test_afile(void **state)
@@ -387,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_parse_i64),   cmocka_unit_test(test_parse_double_vs_strtod),
         cmocka_unit_test(test_fmt_double_roundtrip), cmocka_unit_test(test_error_format),
         cmocka_unit_test(test_arena),       cmocka_unit_test(test_maps),
+        cmocka_unit_test(test_u64map_shared),
         cmocka_unit_test(test_afile),
         cmocka_unit_test(test_afile_same_as_input),
         cmocka_unit_test(test_afile_stale),

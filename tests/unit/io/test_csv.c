@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen */
 #include "om_test.h"
 #include "omrade/csv.h"
+#include "io/io_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -409,30 +410,100 @@ static void test_block_scanner(void **state)
         if (round % 2)
             t[n++] = '\n'; /* every other input ends without a final LF */
         size_t nr = ref_split(t, n, rec_nf, f, MAXF);
-        om_error e = OM_ERROR_INIT;
-        om_csv *c = NULL;
-        assert_int_equal(om_csv_open_mem(&c, "t.csv", t, n, NULL, &e), OM_OK);
-        om_csv_set_ragged(c, true);
-        size_t r = 0, fi = 0;
-        check_reader(c, om_csv_data(c), rec_nf, f, &r, &fi, nr);
-        assert_int_equal(r, nr);
-        om_csv_free(c);
-        /* slices: quoted fields here hold no separator or LF, so the
-         * line-end split is valid */
-        assert_int_equal(om_csv_open_mem(&c, "t.csv", t, n, NULL, &e), OM_OK);
-        size_t off[8];
-        om_csv_split(c, 7, off);
-        r = fi = 0;
-        for (int k = 0; k < 7; k++) {
-            om_csv *sl = NULL;
-            assert_int_equal(om_csv_open_slice(&sl, c, off[k], off[k + 1], &e), OM_OK);
-            om_csv_set_ragged(sl, true);
-            check_reader(sl, om_csv_data(c), rec_nf, f, &r, &fi, nr);
-            om_csv_free(sl);
+        /* every block scanner this processor runs (csv_simd.c) */
+        for (int impl = 0; impl < OM_CSV_SCAN_N; impl++) {
+            const om_csv_scan *sc = om_csv_scan_impl(impl);
+            if (!sc)
+                continue;
+            om_error e = OM_ERROR_INIT;
+            om_csv *c = NULL;
+            assert_int_equal(om_csv_open_mem(&c, "t.csv", t, n, NULL, &e), OM_OK);
+            om_csv_use_scan_(c, sc);
+            om_csv_set_ragged(c, true);
+            size_t r = 0, fi = 0;
+            check_reader(c, om_csv_data(c), rec_nf, f, &r, &fi, nr);
+            assert_int_equal(r, nr);
+            om_csv_free(c);
+            /* slices: quoted fields here hold no separator or LF, so the
+             * line-end split is valid */
+            assert_int_equal(om_csv_open_mem(&c, "t.csv", t, n, NULL, &e), OM_OK);
+            size_t off[8];
+            om_csv_split(c, 7, off);
+            r = fi = 0;
+            for (int k = 0; k < 7; k++) {
+                om_csv *sl = NULL;
+                assert_int_equal(om_csv_open_slice(&sl, c, off[k], off[k + 1], &e), OM_OK);
+                om_csv_use_scan_(sl, sc);
+                om_csv_set_ragged(sl, true);
+                check_reader(sl, om_csv_data(c), rec_nf, f, &r, &fi, nr);
+                om_csv_free(sl);
+            }
+            assert_int_equal(r, nr);
+            om_csv_free(c);
         }
-        assert_int_equal(r, nr);
-        om_csv_free(c);
     }
+}
+
+/* The vector block scanners against the scalar reference (and the
+ * reference against hand-placed bytes): random blocks drawn from the bytes
+ * that matter (separators, LF, CR, TAB, quotes, C0 controls, DEL, UTF-8
+ * lead and continuation bytes, letters) at every alignment, runs of 1-9
+ * blocks with one bad byte placed at random so clean stops mid-run, and
+ * four separators including a byte >= 0x80. */
+static void test_scan_impls(void **state)
+{
+    (void)state;
+    static const unsigned char pool[] = {',', ';', '\t', '\n', '\r', '"', 0x00, 0x01, 0x1F, 0x20,
+                                         0x7E, 0x7F, 0x80, 0xA7, 0xC3, 0xE2, 0xFF, 'a', '0', '9'};
+    static const char delims[] = {',', ';', '\t', (char)0xA7};
+    const om_csv_scan *ref = om_csv_scan_impl(OM_CSV_SCAN_SCALAR);
+    /* the reference on a block with known bytes */
+    char blk[64];
+    memset(blk, 'x', sizeof blk);
+    blk[0] = ',';
+    blk[9] = '\n';
+    blk[63] = ',';
+    blk[20] = '\r';
+    uint64_t m;
+    ref->index(blk, 1, ',', &m);
+    assert_true(m == ((uint64_t)1 | (uint64_t)1 << 9 | (uint64_t)1 << 63));
+    assert_int_equal(ref->clean(blk, 1, ','), 1);
+    blk[40] = (char)0x7F;
+    assert_int_equal(ref->clean(blk, 1, ','), 0);
+    static char buf[64 * 10 + 64];
+    uint64_t want[9], got[9];
+    uint32_t seed = 777;
+    int tested = 0;
+    for (int impl = 1; impl < OM_CSV_SCAN_N; impl++) {
+        const om_csv_scan *sc = om_csv_scan_impl(impl);
+        if (!sc)
+            continue;
+        tested++;
+        for (int round = 0; round < 4000; round++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t nb = 1 + (seed >> 16) % 9, align = (seed >> 8) % 64;
+            char delim = delims[(seed >> 24) % 4];
+            bool text = round % 2; /* half the rounds: clean text with one bad byte */
+            for (size_t i = 0; i < 64 * nb; i++) {
+                seed = seed * 1103515245u + 12345u;
+                unsigned r = (seed >> 16) % 64;
+                buf[align + i] = text ? (r < 8 ? ",\n\r\t;\"ab"[r] : (char)('a' + r % 26))
+                                      : (char)pool[r % sizeof pool];
+            }
+            if (text && (seed >> 4) % 3) {
+                seed = seed * 1103515245u + 12345u;
+                buf[align + (seed >> 8) % (64 * nb)] = (char)pool[(seed >> 20) % 7 + 6];
+            }
+            ref->index(buf + align, nb, delim, want);
+            sc->index(buf + align, nb, delim, got);
+            assert_memory_equal(want, got, nb * sizeof want[0]);
+            assert_int_equal(sc->clean(buf + align, nb, delim), ref->clean(buf + align, nb, delim));
+        }
+    }
+#if defined(__x86_64__)
+    assert_true(tested >= 1); /* SSE2 is the x86-64 baseline */
+#endif
+    (void)tested;
 }
 
 /* The one-pass validation: a multi-byte character across a 64-byte block
@@ -558,6 +629,7 @@ int main(void)
                                        cmocka_unit_test(test_semicolon),
                                        cmocka_unit_test(test_cr_cr_lf),
                                        cmocka_unit_test(test_block_scanner),
+                                       cmocka_unit_test(test_scan_impls),
                                        cmocka_unit_test(test_validation_blocks),
                                        cmocka_unit_test(test_big_mapped)};
     return cmocka_run_group_tests(tests, NULL, NULL);

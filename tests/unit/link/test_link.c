@@ -734,10 +734,45 @@ static void test_codemap(void **state)
     om_codemap_free(&m);
 }
 
+/* Ids: the word-at-a-time parser against strtoull on random strings of
+ * 0-20 characters, mostly digits with now and then a byte next to the
+ * digits in ASCII ('/', ':'), a sign, a space or a high byte, at every
+ * position and length (the 8-16 digit path and the byte loop). */
+static void test_parse_ids(void **state)
+{
+    (void)state;
+    static const char odd[] = "/:+- \x80\xFF";
+    char buf[32];
+    uint32_t seed = 99;
+    for (int round = 0; round < 200000; round++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t n = (seed >> 16) % 21;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 200;
+            buf[i] = r < 2 ? odd[(seed >> 8) % (sizeof odd - 1)] : (char)('0' + r % 10);
+        }
+        buf[n] = '\0';
+        bool digits = n > 0 && n <= 19;
+        for (size_t i = 0; i < n; i++)
+            digits = digits && buf[i] >= '0' && buf[i] <= '9';
+        uint64_t v = 7;
+        bool ok = om_link_parse_u64(buf, n, &v);
+        assert_int_equal(ok, digits);
+        if (ok)
+            assert_true(v == strtoull(buf, NULL, 10));
+    }
+    uint64_t v;
+    assert_true(om_link_parse_u64("9999999999999999999", 19, &v) && v == 9999999999999999999ull);
+    assert_true(om_link_parse_u64("0000000000001", 13, &v) && v == 1);
+    assert_false(om_link_parse_u64("12345678901234567890", 20, &v));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_parse_ids),
         cmocka_unit_test(test_codemap),
         cmocka_unit_test_setup_teardown(test_methods, setup, teardown),
         cmocka_unit_test(test_method_names),
