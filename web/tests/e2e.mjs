@@ -199,8 +199,8 @@ try {
   // the bulk download: every cell as long CSV, linked from every page
   const exportHref = await page.getAttribute('#foot a[href="/api/export.csv.gz"]', 'href');
   const exportCsv = await page.evaluate(async (u) => new Response((await fetch(u)).body.pipeThrough(new DecompressionStream('gzip'))).text(), exportHref);
-  check(exportCsv.startsWith('indicator,year,sex,age,born,level,code,within,area_type,status,numerator,denominator,value\n') &&
-    exportCsv.includes('low_econ,2022,total,total,total,kommun,0114,,,published,4000,40000,10\n'), 'bulk CSV export linked and served');
+  check(exportCsv.startsWith('indicator,year,sex,age,born,edu,level,code,within,area_type,status,numerator,denominator,value\n') &&
+    exportCsv.includes('low_econ,2022,total,total,total,total,kommun,0114,,,published,4000,40000,10\n'), 'bulk CSV export linked and served');
   // the PxWebApi 2 subset, linked from the footer, read by jsonstat-toolkit
   const v2Href = await page.getAttribute('#foot a[href^="/api/v2/tables"]', 'href');
   const v2List = await page.evaluate(async (u) => (await fetch(u)).json(), v2Href);

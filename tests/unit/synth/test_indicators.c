@@ -254,21 +254,21 @@ static void test_issue14_boundaries(void **state)
     put(dir, "person_year.csv", PY14);
     char *bar = run(dir, OM_LEVEL_REGSO, true);
     static const char *const want[] = {
-        "riket,00,2022,high_income,total,total,total,1,11",
-        "riket,00,2022,econ_assistance_sole,total,20-64,total,2,7",
-        "riket,00,2022,voter_turnout_region_2022,total,18+,total,2,3",
-        "riket,00,2022,voter_turnout_kommun_2022,total,18+,total,3,3",
-        "riket,00,2022,preschool_1_5,total,1-5,total,1,2",
-        "riket,00,2022,upper_secondary_exam_3y,total,16,total,1,3",
-        "riket,00,2023,upper_secondary_exam_4y,total,16,total,2,3",
-        "riket,00,2024,upper_secondary_exam_5y,total,16,total,2,3",
-        "riket,00,2023,migration_in,total,total,total,1,13",
-        "riket,00,2023,migration_out,total,total,total,1,13",
-        "regso,0180R123,2023,migration_in,total,total,total,0,12",
-        "regso,0180R123,2023,migration_out,total,total,total,1,12",
-        "regso,0180R112,2023,migration_in,total,total,total,1,1",
-        "regso,0180R112,2023,migration_out,total,total,total,0,1",
-        "kommun,0180,2023,migration_in,total,total,total,1,13",
+        "riket,00,2022,high_income,total,total,total,total,1,11",
+        "riket,00,2022,econ_assistance_sole,total,20-64,total,total,2,7",
+        "riket,00,2022,voter_turnout_region_2022,total,18+,total,total,2,3",
+        "riket,00,2022,voter_turnout_kommun_2022,total,18+,total,total,3,3",
+        "riket,00,2022,preschool_1_5,total,1-5,total,total,1,2",
+        "riket,00,2022,upper_secondary_exam_3y,total,16,total,total,1,3",
+        "riket,00,2023,upper_secondary_exam_4y,total,16,total,total,2,3",
+        "riket,00,2024,upper_secondary_exam_5y,total,16,total,total,2,3",
+        "riket,00,2023,migration_in,total,total,total,total,1,13",
+        "riket,00,2023,migration_out,total,total,total,total,1,13",
+        "regso,0180R123,2023,migration_in,total,total,total,total,0,12",
+        "regso,0180R123,2023,migration_out,total,total,total,total,1,12",
+        "regso,0180R112,2023,migration_in,total,total,total,total,1,1",
+        "regso,0180R112,2023,migration_out,total,total,total,total,0,1",
+        "kommun,0180,2023,migration_in,total,total,total,total,1,13",
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         if (!has_line(bar, want[i]))
