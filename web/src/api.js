@@ -35,7 +35,10 @@ export async function meta() {
       indicators: rowsToObjects(m.indicators).map((i) => ({...i,
         years: String(i.years || '').split(',').filter(Boolean).map(Number),
         levels: String(i.levels || '').split(',').filter(Boolean),
-        ages: String(i.ages || '').split(',').filter(Boolean)})),
+        ages: String(i.ages || '').split(',').filter(Boolean),
+        // the education levels the indicator has (databases before the
+        // education breakdown have no edus column: total only)
+        edus: String(i.edus || 'total').split(',').filter(Boolean)})),
       typeYears: rowsToObjects(m.type_years).map((r) => r.year),
       layers: rowsToObjects(m.layers),
       meta: Object.fromEntries(m.meta.rows),

@@ -5,6 +5,7 @@ import {CHANGE_T} from './i18n-change.js';
 import {NEED_T} from './i18n-need.js';
 import {HEALTH_T} from './i18n-health.js';
 import {MAP_T} from './i18n-map.js';
+import {EDU_T} from './i18n-edu.js';
 
 export const T = {
   sv: {
@@ -135,6 +136,7 @@ for (const l of LANGS) Object.assign(T[l], CHANGE_T[l]);
 for (const l of LANGS) Object.assign(T[l], NEED_T[l]);
 for (const l of LANGS) Object.assign(T[l], HEALTH_T[l]);
 for (const l of LANGS) Object.assign(T[l], MAP_T[l]);
+for (const l of LANGS) Object.assign(T[l], EDU_T[l]);
 let lang = 'sv';
 export const getLang = () => lang;
 export function setLang(l) { lang = LANGS.includes(l) ? l : 'sv'; }

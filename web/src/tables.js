@@ -76,7 +76,8 @@ export function dataset(spec) {
 let metaCache = null;
 export function setMetaForDownloads(m) { metaCache = m; }
 
-// Fixed one-category dimensions for year and the sex/age/born breakdown.
+// Fixed one-category dimensions for year and the sex/age/born breakdown,
+// and the education level for an indicator that has them (st.edu set).
 export function fixedDims(st, withBreakdown = true) {
   const out = [];
   if (st.year) out.push({id: 'year', label: t('year'), code: String(st.year), text: String(st.year)});
@@ -84,6 +85,7 @@ export function fixedDims(st, withBreakdown = true) {
     if (st.sex) out.push({id: 'sex', label: t('sex'), code: st.sex, text: t(st.sex)});
     if (st.age) out.push({id: 'age', label: t('age'), code: st.age, text: st.age === 'total' ? t('total') : st.age});
     if (st.born) out.push({id: 'born', label: t('born'), code: st.born, text: t(st.born)});
+    if (st.edu) out.push({id: 'edu', label: t('edu'), code: st.edu, text: t(`edu_${st.edu}`)});
   }
   return out;
 }

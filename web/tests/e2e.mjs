@@ -219,6 +219,96 @@ try {
     (await page.textContent('#not-published')).startsWith('Redovisas inte på den här nivån'), 'withheld kommun cross explained');
   await axe('withheld slice');
 
+  // ---- education breakdown (issue 14 item 3): tests/data/barometer/edu.csv,
+  // long-term unemployment 2022 aged 20-64 by education, from kommun up.
+  // By hand from the fixture: Upplands Väsby pre-upper-secondary 330 / 5 000
+  // = 6,60 %, post-secondary 150 / 9 500 = 1,578… → 1,58 %; Stockholm
+  // 2 400 / 60 000 = 4,00 % and 1 140 / 114 000 = 1,00 %; Vallentuna's
+  // pre-upper-secondary cell has 3 persons (1 ≤ 3 < 5: primary), its
+  // post-secondary 80 / 3 800 = 2,105… → 2,11 %; riket post-secondary
+  // 25 000 / 1 900 000 = 1,315… → 1,32 %.  Shares below 10 % with two
+  // decimals, decimal comma (docs/barometer.md).
+  const efix = fs.readFileSync(new URL('../../tests/data/barometer/edu.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const epct = (code, edu) => { const f = efix.find((x) => x[1] === code && x[7] === edu); return 100 * Number(f[8]) / Number(f[9]); };
+  const esv = (v) => v.toFixed(2).replace('.', ',');
+  check(epct('0114', 'pre_upper_secondary') === 6.6 && esv(epct('0114', 'post_secondary')) === '1,58' && epct('0180', 'pre_upper_secondary') === 4 &&
+    epct('0180', 'post_secondary') === 1 && esv(epct('0115', 'post_secondary')) === '2,11' && esv(epct('00', 'post_secondary')) === '1,32' &&
+    efix.find((x) => x[1] === '0115' && x[7] === 'pre_upper_secondary')[8] === '3', 'education fixture: the values computed by hand');
+  const eRow = async (name) => page.locator('#datatable tbody tr', {has: page.locator('th', {hasText: name})}).first().locator('td').allTextContents();
+  await page.goto(`${base}/#/sv/karta?ind=long_term_unemployment&level=kommun&year=2022&view=table`);
+  await ready();
+  const eduOpts = await page.$$eval('#f-edu option', (os) => os.map((o) => `${o.value}=${o.textContent}`));
+  check(JSON.stringify(eduOpts) === JSON.stringify(['total=Totalt', 'pre_upper_secondary=Förgymnasial utbildning',
+    'upper_secondary=Gymnasial utbildning', 'post_secondary=Eftergymnasial utbildning']) &&
+    (await page.textContent('label[for="f-edu"]')).startsWith('Utbildningsnivå') && await page.locator('#edu-note').count() === 0,
+  `education select next to sex, age and born (${eduOpts.join('; ')})`);
+  check((await eRow('Upplands Väsby'))[1] === '3,20', 'education total: Upplands Väsby 800 / 25 000 = 3,20 %');
+  await page.focus('#f-edu');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => location.hash.includes('edu=pre_upper_secondary') && document.body.dataset.ready === '1');
+  check(await page.evaluate(() => document.activeElement?.id) === 'f-edu', 'focus stays on the education select');
+  const uvPre = await eRow('Upplands Väsby'), stPre = await eRow('Stockholm'), vaPre = await eRow('Vallentuna');
+  check(uvPre[1] === esv(epct('0114', 'pre_upper_secondary')) && uvPre[2] === '330' && stPre[1] === esv(epct('0180', 'pre_upper_secondary')),
+    `pre-upper-secondary: Upplands Väsby 6,60 %, Stockholm 4,00 % (${uvPre.join(' | ')}; ${stPre.join(' | ')})`);
+  check(vaPre[1] === 'Skyddad: för få personer' && await page.locator('#datatable tbody tr', {has: page.locator('th', {hasText: 'Vallentuna'})}).locator('span.suppressed').count() === 3,
+    `a suppressed education cell shows the suppression marker (Vallentuna: ${vaPre.join(' | ')})`);
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Långtidsarbetslöshet 2022'));
+  check(true, 'education change announced in the live region');
+  await axe('education breakdown (table)');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => location.hash.includes('edu=upper_secondary') && document.body.dataset.ready === '1');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => location.hash.includes('edu=post_secondary') && document.body.dataset.ready === '1');
+  check(await page.evaluate(() => document.activeElement?.id) === 'f-edu', 'arrow keys on the education select work more than once');
+  const uvPost = await eRow('Upplands Väsby'), vaPost = await eRow('Vallentuna'), stPost = await eRow('Stockholm');
+  check(uvPost[1] === '1,58' && vaPost[1] === esv(epct('0115', 'post_secondary')) && stPost[1] === '1,00',
+    `post-secondary: Upplands Väsby 1,58 %, Vallentuna 2,11 %, Stockholm 1,00 % (${[uvPost[1], vaPost[1], stPost[1]].join(' | ')})`);
+  // the level in the downloads: file name and selection lines
+  const [dle] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("CSV (UTF-8)")')]);
+  const ecsv = fs.readFileSync(await dle.path(), 'utf8').split('\r\n');
+  check(dle.suggestedFilename() === 'langtidsarbetsloshet-2022-kommun_20-64_eftergymnasial-utbildning.csv' &&
+    ecsv.includes('Utbildningsnivå: Eftergymnasial utbildning') && ecsv.includes('0114,Upplands Väsby,1.58,150,9500'),
+  `education level in the CSV's selection and file name (${dle.suggestedFilename()})`);
+  const [dlej] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("JSON-stat")')]);
+  const ejs = JSONstat(JSON.parse(fs.readFileSync(await dlej.path(), 'utf8')));
+  check(ejs.Dimension('edu').Category('post_secondary').label === 'Eftergymnasial utbildning' &&
+    ejs.Data({year: '2022', sex: 'total', age: '20-64', born: 'total', edu: 'post_secondary', region: '0180', contents: 'numerator'}).value === 1140,
+  'education level as a dimension of the JSON-stat download (jsonstat-toolkit)');
+  // the map: each kommun's label carries its value, Vallentuna suppressed
+  await page.goto(`${base}/#/sv/karta?ind=long_term_unemployment&level=kommun&year=2022&edu=pre_upper_secondary`);
+  await ready();
+  const eLabel = (c) => page.getAttribute(`#map path.area[data-code="${c}"]`, 'aria-label');
+  const [m14, m15] = [await eLabel('0114'), await eLabel('0115')];
+  check(m14 === 'Upplands Väsby: 6,60' && m15 === 'Vallentuna: Skyddad: för få personer', `education on the map (${m14}; ${m15})`);
+  await axe('education breakdown (map)');
+  // the line view asks /api/series for the same level: riket and the kommun
+  await page.goto(`${base}/#/sv/karta?ind=long_term_unemployment&level=kommun&year=2022&edu=post_secondary&view=line&sel=0114`);
+  await ready();
+  const eLine = await page.$$eval('.mapcol table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent).join('|')));
+  check(eLine.includes(`Riket|2022|${esv(epct('00', 'post_secondary'))}`) && eLine.includes('Upplands Väsby|2022|1,58'),
+    `education in the line view: riket 1,32 %, Upplands Väsby 1,58 % (${eLine.join('; ')})`);
+  // per kommun education is published on its own, not crossed with sex
+  await page.goto(`${base}/#/sv/karta?ind=long_term_unemployment&level=kommun&year=2022&sex=woman&edu=post_secondary&view=table`);
+  await ready();
+  check((await page.textContent('#not-published')).startsWith('Redovisas inte på den här nivån: per kommun redovisas utbildningsnivå bara för sig'),
+    'a kommun cross with education explained as not published');
+  // an indicator without education rows says so instead of offering the select
+  await page.goto(`${base}/#/sv/karta?ind=low_econ&level=kommun&year=2022&view=table`);
+  await ready();
+  check(await page.locator('#f-edu').count() === 0 &&
+    (await page.textContent('#edu-note')) === 'Uppdelning efter utbildningsnivå finns inte för den här indikatorn.', 'no education select where there is no cube; a note says so');
+  await page.goto(`${base}/#/en/karta?ind=long_term_unemployment&level=kommun&year=2022&edu=post_secondary&view=table`);
+  await ready();
+  const enEdu = await page.$eval('#f-edu', (x) => [x.labels[0].firstChild.textContent, x.selectedOptions[0].textContent]);
+  check(enEdu.join('|') === 'Level of education|Post-secondary education' && (await eRow('Upplands Väsby'))[1] === '1.58',
+    `education in English (${enEdu.join('|')})`);
+  await axe('education breakdown (en)');
+  await page.goto(`${base}/#/en/karta?ind=low_econ&level=kommun&year=2022&view=table`);
+  await ready();
+  check((await page.textContent('#edu-note')) === 'A breakdown by level of education is not available for this indicator.', 'the note in English');
+  await page.goto(`${base}/#/sv/karta?ind=low_econ&level=kommun&year=2022`); // back to Swedish for what follows
+  await ready();
+
   // ---- health theme (tests/data/barometer/health.csv, as `omrade rates
   // --barometer` writes it): the chooser lists the health indicators under
   // "Hälsa"; a kommun's value and interval against an independent
@@ -594,6 +684,7 @@ try {
   views.push('forandring?within=1280', 'forandring?within=0114');
   views.push('behov?code=0180', 'behov?code=1280');
   views.push('karta?ind=area_type&level=regso&deso=1');
+  views.push('karta?ind=long_term_unemployment&level=kommun&year=2022&edu=pre_upper_secondary');
   for (const [w, hgt] of [[1280, 900], [390, 844]]) {
     await page.setViewportSize({width: w, height: hgt});
     for (const lng of ['sv', 'en']) {

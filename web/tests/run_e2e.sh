@@ -13,7 +13,7 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "
 trap cleanup EXIT INT TERM
 fx="$root/tests/data/barometer"
 "$OMRADE" build --types "$root/data/scb/regso-omradestyp-2022.csv" --types "$root/data/scb/regso-omradestyp-2023.csv" \
-    --sei "$fx/sei.csv" --indicators "$fx/indicators.csv" --indicators "$fx/health.csv" \
+    --sei "$fx/sei.csv" --indicators "$fx/indicators.csv" --indicators "$fx/health.csv" --indicators "$fx/edu.csv" \
     --indicators "$here/data/similar-indicators.csv" --seg "$fx/seg.csv" --geometry "$GEO" \
     --police "$root/data/polisen/uso_2023.shp" --police-units "$root/data/geo/swe-maps-kommun.geojson" \
     --police-units "/vsizip/$root/data/geo/deso-2018-uppsala/Deso_inomUppsalaLan.zip" \

@@ -7,6 +7,7 @@ import {patternDefs, swatch, lineChart} from '../charts.js';
 import {drawMap} from '../map.js';
 import {dataTable, dataset, downloads, fixedDims, isSup, supLabel, SUP, cellValue, num} from '../tables.js';
 import {chrome, select, searchBox, go, link} from './common.js';
+import {eduChoice, eduNote} from '../edu.js';
 
 const indLabel = (i) => (getLang() === 'sv' ? i.label_sv : i.label_en) || i.id;
 const indDef = (i) => (i ? (getLang() === 'sv' ? i.def_sv : i.def_en) || '' : '');
@@ -48,6 +49,10 @@ export async function viewMap(params) {
   if (!isType && levels.length && !levels.includes(st.level)) st.level = levels.includes('kommun') ? 'kommun' : levels[0];
   const update = (patch) => go(['karta'], Object.fromEntries(Object.entries({...st, ...patch}).filter(([k, v]) => v).map(([k, v]) => [k, v === true ? '1' : v])));
   const breakdown = !isType && ind?.kind !== 'value';
+  // education: a select only where the database has the cube (kommun and
+  // län, the main age group), else a note that says why not
+  const ec = breakdown ? eduChoice(ind, st.level, st.age, params.get('edu')) : {edus: [], edu: '', reason: null};
+  st.edu = ec.edu;
 
   const varOpts = indicatorOptions(m, inds);
   const controls = h('form', {class: 'controls', 'aria-label': t('map'), onsubmit: (e) => e.preventDefault()},
@@ -57,6 +62,8 @@ export async function viewMap(params) {
     breakdown && select(t('sex'), 'sex', ['total', 'man', 'woman'].map((x) => [x, t(x)]), st.sex, (v) => update({sex: v})),
     breakdown && select(t('age'), 'age', (ind?.ages.length ? ind.ages : ['total']).map((x) => [x, x === 'total' ? t('total') : x]), st.age, (v) => update({age: v})),
     breakdown && select(t('born'), 'born', ['total', 'sweden', 'abroad'].map((x) => [x, t(x)]), st.born, (v) => update({born: v})),
+    ec.edus.length ? select(t('edu'), 'edu', ec.edus.map((x) => [x, t(`edu_${x}`)]), st.edu, (v) => update({edu: v})) : null,
+    ec.reason ? h('p', {class: 'note', id: 'edu-note', text: eduNote(ec.reason, ind, t)}) : null,
     h('fieldset', {class: 'views'}, h('legend', {text: t('view')}),
       ...[['map', t('viewMap')], ['line', t('viewLine')], ['table', t('viewTable')]].map(([v, l]) =>
         h('button', {type: 'button', id: `v-${v}`, class: st.view === v ? null : 'secondary', 'aria-pressed': String(st.view === v), onclick: () => update({view: v}), text: l}))),
@@ -72,7 +79,7 @@ export async function viewMap(params) {
 
   let rows = [];
   const unit = ind?.unit;
-  const apiParams = isType ? {year: st.year} : {indicator: st.ind, level: st.level, year: st.year, sex: st.sex, age: st.age, born: st.born};
+  const apiParams = isType ? {year: st.year} : {indicator: st.ind, level: st.level, year: st.year, sex: st.sex, age: st.age, born: st.born, edu: st.edu};
   const apiPath = isType ? 'types' : 'values';
   try {
     if (isType) {
@@ -178,13 +185,14 @@ export async function viewMap(params) {
   }
   // an empty slice of an indicator: withheld by the table design (RegSO
   // totals only, kommun one breakdown at a time; docs/barometer.md)
-  const withheld = !isType && st.ind && rows.length === 0 ? h('p', {class: 'note', id: 'not-published', role: 'note', text: t('notPublished')}) : null;
+  const withheld = !isType && st.ind && rows.length === 0 ? h('p', {class: 'note', id: 'not-published', role: 'note',
+    text: t(st.edu && st.edu !== 'total' ? 'eduNotPublished' : 'notPublished')}) : null;
   // the catalogue's definition (population, numerator, denominator,
   // source, years) and, with intervals, why suppressed cells have none
   const def = !isType && indDef(ind) ? h('details', {class: 'definition', id: 'definition'}, h('summary', {text: t('definition')}),
     h('p', {text: indDef(ind)}), withIv ? h('p', {class: 'note', text: t('intervalNote')}) : null) : null;
   main.replaceChildren(...[h1, controls, def, withheld, h('div', {class: 'layout'}, first, panel, tableSection)].filter(Boolean));
-  announce(withheld ? t('notPublished') : `${h1.textContent}: ${rows.length} ${t('areasWord')}`);
+  announce(withheld ? withheld.textContent : `${h1.textContent}: ${rows.length} ${t('areasWord')}`);
   if (st.sel) showProfile(st.sel, true);
 }
 const hasDeso = (m) => !!(m && m.layers && m.layers.some((l) => l.layer === 'deso'));
@@ -201,7 +209,7 @@ const regsoSchematic = (m) => !(m && m.layers && m.layers.some((l) => l.layer ==
 
 async function lineView(st, ind, unit, breakdown) {
   if (!ind) return h('p', {text: t('noValues')});
-  const params = {indicator: st.ind, code: ['00', st.sel].filter(Boolean).join(','), sex: st.sex, age: st.age, born: st.born};
+  const params = {indicator: st.ind, code: ['00', st.sel].filter(Boolean).join(','), sex: st.sex, age: st.age, born: st.born, edu: st.edu};
   const rows = rowsToObjects(await api('series', params));
   const series = new Map();
   for (const r of rows) { if (!series.has(r.code)) series.set(r.code, {name: areaName(r.code, r.name), pts: []}); series.get(r.code).pts.push(r); }
