@@ -274,6 +274,15 @@ try {
   check(ejs.Dimension('edu').Category('post_secondary').label === 'Eftergymnasial utbildning' &&
     ejs.Data({year: '2022', sex: 'total', age: '20-64', born: 'total', edu: 'post_secondary', region: '0180', contents: 'numerator'}).value === 1140,
   'education level as a dimension of the JSON-stat download (jsonstat-toolkit)');
+  const [dlex] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Excel (XLSX)")')]);
+  const ewb = XLSX.read(fs.readFileSync(await dlex.path()), {type: 'buffer'});
+  const ewbMeta = XLSX.utils.sheet_to_json(ewb.Sheets[ewb.SheetNames[1]], {header: 1});
+  const [dlep] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("PX (PC-Axis)")')]);
+  const epx = new Px(fs.readFileSync(await dlep.path(), 'utf8'));
+  check(ewbMeta.some((r) => r[0] === 'Utbildningsnivå' && r[1] === 'Eftergymnasial utbildning') &&
+    JSON.stringify(epx.values('Utbildningsnivå')) === JSON.stringify(['Eftergymnasial utbildning']) &&
+    dlex.suggestedFilename().endsWith('_eftergymnasial-utbildning.xlsx') && dlep.suggestedFilename().endsWith('_eftergymnasial-utbildning.px'),
+  'education level in the XLSX metadata sheet (SheetJS) and as a PX variable (Px.js)');
   // the map: each kommun's label carries its value, Vallentuna suppressed
   await page.goto(`${base}/#/sv/karta?ind=long_term_unemployment&level=kommun&year=2022&edu=pre_upper_secondary`);
   await ready();
