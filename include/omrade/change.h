@@ -63,10 +63,9 @@ void om_transitions_free(om_transitions *t);
  * long layout area,year,area_type or SCB's export; several files merge as
  * there.  Errors: as om_areatypes_read(). */
 om_status om_transitions_read(om_transitions *t, const char *path, om_error *err);
-/* Read population from a CSV area,year,population (RegSO code or label).
- * Errors (OM_ERR_INPUT with position): wrong header, an area that is not a
- * RegSO, a year outside 1000-9999, a population that is not a count, a
- * RegSO-year twice. */
+/* Read population from a CSV area,year,population (RegSO code or label)
+ * through om_population_read() (omrade/sei.h), as `omrade types` does.
+ * Errors: as om_population_read(). */
 om_status om_transitions_read_population(om_transitions *t, const char *path, om_error *err);
 /* The merged area types (for their read statistics). */
 const om_areatypes *om_transitions_types(const om_transitions *t);

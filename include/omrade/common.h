@@ -105,6 +105,27 @@ om_status om_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first,
  * returned. */
 om_status om_grow_all(void *const *pps, const size_t *sizes, size_t n, size_t *cap, size_t need,
                       size_t first, om_error *err);
+/* Allocate n arrays of `count` elements each (at least one, so that none
+ * is NULL on success): the columns of a table whose length is known.
+ * pps[k] is the address of array k, NULL before, and sizes[k] its element
+ * size; contents are uninitialised.  On failure the arrays allocated so far
+ * stay (om_free_all() frees them) and om_error_nomem(err) is returned. */
+om_status om_alloc_all(void *const *pps, const size_t *sizes, size_t n, size_t count, om_error *err);
+/* free() the arrays at the addresses pps[0..n) and set them to NULL. */
+void om_free_all(void *const *pps, size_t n);
+
+/* -------------------------------------------------------------- sorting */
+
+/* A number with the position it came from: rank, select or shuffle by key
+ * and read back the positions. */
+typedef struct om_keyed {
+    double key;
+    size_t i;
+} om_keyed;
+/* Sort a[0..n) by key ascending, equal keys by i ascending, so that the
+ * order is the same whatever the qsort of the C library does with ties.
+ * Keys must not be NaN. */
+void om_keyed_sort(om_keyed *a, size_t n);
 
 /* ---------------------------------------------------------------- arena */
 

@@ -207,6 +207,23 @@ om_status om_types_read(om_types *t, const char *path, om_error *err);
  * om_types_read(), plus negative or non-integer population. */
 om_status om_types_read_population(om_types *t, const char *path, om_error *err);
 
+/* What a reader of population files does with one valid row: keep the
+ * population of RegSO `regso` in `year`, read on `line`.  Returns 0 when
+ * kept, 1 when that RegSO-year was kept already (*first = the line it was
+ * read on), -1 when out of memory. */
+typedef int (*om_population_put_fn)(void *ctx, int32_t regso, int32_t year, int64_t population,
+                                    long line, long *first);
+/* The one reader of population files (omrade types and transitions): CSV
+ * ("-" = stdin) with columns area,year,population (others ignored), `area`
+ * a RegSO code or "Kommun (RegSO)" label of `g`.  Calls put(ctx, ...) for
+ * every row, in file order.  Errors: OM_ERR_IO; OM_ERR_INPUT with
+ * file:line:column for a wrong header or short row, an area that is not a
+ * RegSO of `g`, a year outside OM_YEAR_MIN-OM_YEAR_MAX, a population that
+ * is negative or not a whole number, a RegSO-year given twice (put
+ * returned 1; the first line named); OM_ERR_NOMEM when put returned -1. */
+om_status om_population_read(const char *path, const om_geo *g, om_population_put_fn put, void *ctx,
+                             om_error *err);
+
 /* Aggregate.  A year uses population when any population row has that
  * year; every RegSO with a type in such a year must then have one
  * (OM_ERR_INPUT naming it otherwise).  Rows: years ascending; within a year

@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "omrade/change.h"
 #include "omrade/csv.h"
+#include "omrade/sei.h"
 #include "common/common_internal.h"
 
 #include <stdlib.h>
@@ -101,53 +102,26 @@ static popyear *pop_year(om_transitions *t, int32_t year, bool create)
     return &t->py[t->npy - 1];
 }
 
+/* om_population_put_fn of om_transitions_read_population() */
+static int put_pop(void *ctx, int32_t regso, int32_t year, int64_t population, long line, long *first)
+{
+    popyear *y = pop_year(ctx, year, true);
+    if (!y)
+        return -1;
+    if (y->pop[regso] >= 0) {
+        *first = y->line[regso];
+        return 1;
+    }
+    y->pop[regso] = population;
+    y->line[regso] = line;
+    return 0;
+}
+
+/* Population comes through the project's one reader of population files
+ * (src/sei/population.c), which `omrade types` uses too. */
 om_status om_transitions_read_population(om_transitions *t, const char *path, om_error *err)
 {
-    om_csv *c = NULL;
-    static const char *const names[3] = {"area", "year", "population"};
-    int col[3];
-    om_status st = om_csv_open_cols(&c, path, NULL, names, 3, col, err);
-    size_t nf = st == OM_OK ? om_csv_header_count(c) : 0;
-    while (om_csv_row(c, &st, err)) {
-        if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
-            break;
-        om_field a = om_csv_field(c, (size_t)col[0]);
-        om_level lv = OM_LEVEL_NONE;
-        int32_t r = om_geo_resolve(t->g, a.ptr, a.len, &lv);
-        if (r < 0 || lv != OM_LEVEL_REGSO) {
-            st = om_csv_fail(c, (size_t)col[0], err,
-                             "expected a RegSO code or 'Kommun (RegSO)' label of %s, found '%.*s'",
-                             om_geo_vintage(t->g), (int)(a.len > 60 ? 60 : a.len), a.ptr);
-            break;
-        }
-        int64_t year, v;
-        if ((st = om_csv_i64(c, (size_t)col[1], &year, err)) != OM_OK)
-            break;
-        if (year < 1000 || year > 9999) {
-            st = om_csv_fail(c, (size_t)col[1], err,
-                             "expected a four-digit year in column 'year', found '%lld'",
-                             (long long)year);
-            break;
-        }
-        if ((st = om_csv_count(c, (size_t)col[2], 0, &v, err)) != OM_OK)
-            break;
-        popyear *y = pop_year(t, (int32_t)year, true);
-        if (!y) {
-            st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            break;
-        }
-        if (y->pop[r] >= 0) {
-            st = om_csv_fail(c, (size_t)col[0], err,
-                             "expected one row per RegSO and year, found %s %lld again (first on "
-                             "line %ld)",
-                             om_geo_code(t->g, OM_LEVEL_REGSO, r), (long long)year, y->line[r]);
-            break;
-        }
-        y->pop[r] = v;
-        y->line[r] = om_csv_line(c);
-    }
-    om_csv_free(c);
-    return st;
+    return om_population_read(path, t->g, put_pop, t, err);
 }
 
 om_status om_transitions_compute(om_transitions *t, om_error *err)
@@ -171,10 +145,13 @@ om_status om_transitions_compute(om_transitions *t, om_error *err)
     free(t->pairs);
     t->rows = malloc((npairs ? npairs : 1) * nunit * 25 * sizeof *t->rows);
     t->pairs = calloc(npairs ? npairs : 1, sizeof *t->pairs);
-    int64_t *cnt = calloc(nunit * 25, sizeof *cnt), *pops = calloc(nunit * 25, sizeof *pops);
+    /* per unit (riket, län, kommun) and cell (from, to): RegSO and population */
+    struct {
+        int64_t n, pop;
+    } *sum = calloc(nunit * 25, sizeof *sum);
     t->nrows = t->npairs = 0;
     om_status st = OM_OK;
-    if (!t->rows || !t->pairs || !cnt || !pops)
+    if (!t->rows || !t->pairs || !sum)
         st = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t pi = 0; pi < npairs && st == OM_OK; pi++) {
         int32_t y0 = years[pi], y1 = years[pi + 1];
@@ -183,8 +160,7 @@ om_status om_transitions_compute(om_transitions *t, om_error *err)
         p->to_year = y1;
         const popyear *py = pop_year(t, y0, false);
         p->has_population = py != NULL;
-        memset(cnt, 0, nunit * 25 * sizeof *cnt);
-        memset(pops, 0, nunit * 25 * sizeof *pops);
+        memset(sum, 0, nunit * 25 * sizeof *sum);
         for (int32_t r = 0; r < t->nreg; r++) {
             int a = om_areatypes_get(t->at, r, y0), b = om_areatypes_get(t->at, r, y1);
             if (a < 0 && b < 0) {
@@ -217,8 +193,8 @@ om_status om_transitions_compute(om_transitions *t, om_error *err)
             for (int u = 0; u < 3; u++) {
                 if ((u == 1 && lan < 0) || (u == 2 && kom < 0))
                     continue;
-                cnt[units[u] * 25 + cell]++;
-                pops[units[u] * 25 + cell] += pop;
+                sum[units[u] * 25 + cell].n++;
+                sum[units[u] * 25 + cell].pop += pop;
             }
         }
         for (size_t u = 0; u < nunit && st == OM_OK; u++) {
@@ -232,13 +208,12 @@ om_status om_transitions_compute(om_transitions *t, om_error *err)
                 row->idx = idx;
                 row->from_type = k / 5 + 1;
                 row->to_type = k % 5 + 1;
-                row->n_areas = cnt[u * 25 + (size_t)k];
-                row->population = py ? pops[u * 25 + (size_t)k] : -1;
+                row->n_areas = sum[u * 25 + (size_t)k].n;
+                row->population = py ? sum[u * 25 + (size_t)k].pop : -1;
             }
         }
     }
-    free(cnt);
-    free(pops);
+    free(sum);
     free(years);
     return st;
 }

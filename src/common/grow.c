@@ -1,6 +1,7 @@
 /* om_grow: the one growth policy for arrays appended to one element at a
  * time (geometric doubling: amortised O(1) per append, Knuth TAOCP vol. 1,
- * sec. 2.2.2 "dynamic storage"). */
+ * sec. 2.2.2 "dynamic storage"), and om_alloc_all / om_free_all for the
+ * columns of a table of known length, which go through the same code. */
 #include "omrade/common.h"
 
 #include <assert.h>
@@ -58,4 +59,30 @@ om_status om_grow_all(void *const *pps, const size_t *sizes, size_t n, size_t *c
     }
     *cap = nc;
     return OM_OK;
+}
+
+om_status om_alloc_all(void *const *pps, const size_t *sizes, size_t n, size_t count, om_error *err)
+{
+    size_t cap = 0, need = count ? count : 1;
+#ifndef NDEBUG
+    for (size_t k = 0; k < n; k++) {
+        void *p;
+        memcpy(&p, pps[k], sizeof p);
+        assert(p == NULL);
+    }
+#endif
+    /* from capacity 0 with the first capacity equal to the need, growth is
+     * exactly one allocation of `need` elements per array */
+    return om_grow_all(pps, sizes, n, &cap, need, need, err);
+}
+
+void om_free_all(void *const *pps, size_t n)
+{
+    static void *const null = NULL;
+    for (size_t k = 0; k < n; k++) {
+        void *p;
+        memcpy(&p, pps[k], sizeof p);
+        free(p);
+        memcpy(pps[k], &null, sizeof null);
+    }
 }

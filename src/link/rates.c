@@ -131,19 +131,11 @@ static int32_t local_code(ev_ctx *ctx, ev_local *v, om_code_key k, const char *p
                            "expected at most %d distinct codes, found more", 1 << CODE_BITS);
         return -1;
     }
-    if (v->ncodes == v->capcodes) {
-        size_t nc = v->capcodes ? v->capcodes * 2 : 256;
-        char **ns = realloc(v->code_str, nc * sizeof *ns);
-        if (ns)
-            v->code_str = ns;
-        uint64_t *nm = realloc(v->code_mask, nc * sizeof *nm);
-        if (nm)
-            v->code_mask = nm;
-        if (!ns || !nm) {
-            *st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
-            return -1;
-        }
-        v->capcodes = nc;
+    void *const cols[2] = {&v->code_str, &v->code_mask};
+    const size_t sizes[2] = {sizeof *v->code_str, sizeof *v->code_mask};
+    if (om_grow_all(cols, sizes, 2, &v->capcodes, v->ncodes + 1, 256, NULL) != OM_OK) {
+        *st = om_error_set(err, OM_ERR_NOMEM, ctx->path, 0, 0, "out of memory");
+        return -1;
     }
     char *s = malloc(n + 1);
     if (!s || om_codemap_put(&v->codes, p, n, (int32_t)v->ncodes) != OM_OK) {

@@ -89,6 +89,21 @@ static void product(char *buf, size_t size, int64_t ore, size_t n)
         om_money_format(buf, size, (int64_t)p);
 }
 
+/* The usage error for a bound (`what`, "floor" or "cap", of `bound` öre)
+ * that no split of the budget over n units can meet: bound x n must be
+ * `want` ("<=" or ">=") the budget and is `found` (">" or "<") it. */
+static om_status infeasible(om_error *err, const char *what, int64_t bound, size_t n, int64_t budget,
+                            const char *want, const char *found)
+{
+    char s1[40], s2[40], s3[48];
+    om_money_format(s1, sizeof s1, bound);
+    om_money_format(s2, sizeof s2, budget);
+    product(s3, sizeof s3, bound, n);
+    return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
+                        "infeasible %s: expected %s x units %s budget, found %s x %zu = %s %s %s", what, what,
+                        want, s1, n, s3, found, s2);
+}
+
 /* sum_i clamp(lambda * w_i, f, c) */
 static long double bounded_sum(size_t n, const double *w, long double lambda, int64_t f,
                                int64_t c)
@@ -124,7 +139,6 @@ static int cmp_rem(const void *a, const void *b)
 om_status om_allocate(size_t n, const double *w, int64_t budget, const om_alloc_bounds *b,
                       int64_t *amount, om_error *err)
 {
-    char s1[40], s2[40], s3[48];
     if (n == 0)
         return om_error_set(err, OM_ERR_INPUT, NULL, 0, 0, "expected at least one unit, found none");
     if (budget < 0 || budget > OM_MONEY_MAX_ORE)
@@ -148,22 +162,10 @@ om_status om_allocate(size_t n, const double *w, int64_t budget, const om_alloc_
     if (f < 0 || c < 0)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected a floor and a cap >= 0");
     /* n*f > B  <=>  f > floor(B/n);  n*c < B  <=>  c < ceil(B/n)  (no overflow) */
-    if (has_f && (uint64_t)f > (uint64_t)budget / n) {
-        om_money_format(s1, sizeof s1, f);
-        om_money_format(s2, sizeof s2, budget);
-        product(s3, sizeof s3, f, n);
-        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
-                            "infeasible floor: expected floor x units <= budget, found %s x %zu = %s > %s",
-                            s1, n, s3, s2);
-    }
-    if (has_c && (uint64_t)c < ((uint64_t)budget + n - 1) / n) {
-        om_money_format(s1, sizeof s1, c);
-        om_money_format(s2, sizeof s2, budget);
-        product(s3, sizeof s3, c, n);
-        return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,
-                            "infeasible cap: expected cap x units >= budget, found %s x %zu = %s < %s",
-                            s1, n, s3, s2);
-    }
+    if (has_f && (uint64_t)f > (uint64_t)budget / n)
+        return infeasible(err, "floor", f, n, budget, "<=", ">");
+    if (has_c && (uint64_t)c < ((uint64_t)budget + n - 1) / n)
+        return infeasible(err, "cap", c, n, budget, ">=", "<");
     if (c > budget)
         c = budget; /* no amount can exceed the budget: amounts are >= 0 */
     /* units of weight 0 stay at the floor; if everything else is capped the
@@ -171,6 +173,7 @@ om_status om_allocate(size_t n, const double *w, int64_t budget, const om_alloc_
     {
         om_i128 most = (om_i128)(n - npos) * f + (om_i128)npos * c;
         if (most < budget) {
+            char s1[40], s2[40];
             om_money_format(s1, sizeof s1, (int64_t)most);
             om_money_format(s2, sizeof s2, budget);
             return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0,

@@ -69,19 +69,10 @@ static om_status alloc_file_read(const char *path, alloc_file *A, om_error *err)
                             (int)(u.len > 40 ? 40 : u.len), u.ptr);
             break;
         }
-        if (A->n == cap) {
-            cap = cap ? 2 * cap : 256;
-            char **nu = realloc(A->unit, cap * sizeof *nu);
-            if (nu)
-                A->unit = nu;
-            int64_t *no = realloc(A->ore, cap * sizeof *no);
-            if (no)
-                A->ore = no;
-            if (!nu || !no) {
-                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-        }
+        void *const cols[2] = {&A->unit, &A->ore};
+        const size_t sizes[2] = {sizeof *A->unit, sizeof *A->ore};
+        if ((s = om_grow_all(cols, sizes, 2, &cap, A->n + 1, 256, err)) != OM_OK)
+            break;
         if (!(A->unit[A->n] = strndup(u.ptr, u.len))) {
             s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
             break;

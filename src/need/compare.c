@@ -13,31 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    double v;
-    size_t i;
-} vi;
-
-static int cmp_vi(const void *a, const void *b)
-{
-    const vi *x = a, *y = b;
-    if (x->v != y->v)
-        return x->v < y->v ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
 /* mid-ranks 1..n of x (ties: mean rank) */
 static bool midranks(size_t n, const double *x, double *r)
 {
-    vi *t = malloc(n * sizeof *t);
+    om_keyed *t = malloc(n * sizeof *t);
     if (!t)
         return false;
     for (size_t i = 0; i < n; i++)
-        t[i] = (vi){x[i], i};
-    qsort(t, n, sizeof *t, cmp_vi);
+        t[i] = (om_keyed){x[i], i};
+    om_keyed_sort(t, n);
     for (size_t a = 0; a < n;) {
         size_t b = a;
-        while (b + 1 < n && t[b + 1].v == t[a].v)
+        while (b + 1 < n && t[b + 1].key == t[a].key)
             b++;
         double mr = (double)(a + b) / 2 + 1;
         for (size_t k = a; k <= b; k++)
@@ -51,12 +38,12 @@ static bool midranks(size_t n, const double *x, double *r)
 /* top[i] = 1 for the k largest x (ties: earlier first) */
 static bool top_k(size_t n, const double *x, size_t k, unsigned char *top)
 {
-    vi *t = malloc(n * sizeof *t);
+    om_keyed *t = malloc(n * sizeof *t);
     if (!t)
         return false;
     for (size_t i = 0; i < n; i++)
-        t[i] = (vi){-x[i], i}; /* descending value, ascending index */
-    qsort(t, n, sizeof *t, cmp_vi);
+        t[i] = (om_keyed){-x[i], i}; /* descending value, ascending index */
+    om_keyed_sort(t, n);
     memset(top, 0, n);
     for (size_t j = 0; j < k && j < n; j++)
         top[t[j].i] = 1;
@@ -161,19 +148,10 @@ static om_status series_read(const char *path, const char *col, series *S, int64
                             (int)(u.len > 40 ? 40 : u.len), u.ptr);
             break;
         }
-        if (S->n == cap) {
-            cap = cap ? cap * 2 : 256;
-            char **nu = realloc(S->unit, cap * sizeof *nu);
-            if (nu)
-                S->unit = nu;
-            double *nv = realloc(S->v, cap * sizeof *nv);
-            if (nv)
-                S->v = nv;
-            if (!nu || !nv) {
-                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-        }
+        void *const cols[2] = {&S->unit, &S->v};
+        const size_t sizes[2] = {sizeof *S->unit, sizeof *S->v};
+        if ((s = om_grow_all(cols, sizes, 2, &cap, S->n + 1, 256, err)) != OM_OK)
+            break;
         char *name = malloc(u.len + 1);
         if (!name) {
             s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -212,21 +190,12 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
     double *va = NULL, *vb = NULL, *ra = NULL, *rb = NULL;
     unsigned char *ta = NULL, *tb = NULL, *tt = NULL;
     double *vt = NULL;
-    if (s == OM_OK) {
-        size_t m = A.n ? A.n : 1;
-        ia = malloc(m * sizeof *ia);
-        ib = malloc(m * sizeof *ib);
-        va = malloc(m * sizeof *va);
-        vb = malloc(m * sizeof *vb);
-        ra = malloc(m * sizeof *ra);
-        rb = malloc(m * sizeof *rb);
-        ta = malloc(m);
-        tb = malloc(m);
-        tt = malloc(m);
-        vt = malloc(m * sizeof *vt);
-        if (!ia || !ib || !va || !vb || !ra || !rb || !ta || !tb || !tt || !vt)
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
+    /* the units of A found in B, one column each */
+    void *const cols[10] = {&ia, &ib, &va, &vb, &ra, &rb, &ta, &tb, &tt, &vt};
+    const size_t sizes[10] = {sizeof *ia, sizeof *ib, sizeof *va, sizeof *vb, sizeof *ra,
+                              sizeof *rb, sizeof *ta, sizeof *tb, sizeof *tt, sizeof *vt};
+    if (s == OM_OK)
+        s = om_alloc_all(cols, sizes, 10, A.n, err);
     int64_t only_a = 0;
     for (size_t i = 0; s == OM_OK && i < A.n; i++) {
         int32_t j = om_strmap_get(B.map, A.unit[i], strlen(A.unit[i]));
@@ -325,15 +294,6 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
     series_free(&B);
     series_free(&L);
     series_free(&T);
-    free(tt);
-    free(vt);
-    free(ia);
-    free(ib);
-    free(va);
-    free(vb);
-    free(ra);
-    free(rb);
-    free(ta);
-    free(tb);
+    om_free_all(cols, 10);
     return s;
 }

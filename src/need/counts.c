@@ -119,15 +119,8 @@ om_status om_need_counts(const char *dir, int year, const om_geo *geo, om_level 
             sum->rejected_rows++;
             continue;
         }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4096;
-            pers *np = realloc(P, cap * sizeof *np);
-            if (!np) {
-                s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-            P = np;
-        }
+        if ((s = om_grow(&P, &cap, n + 1, sizeof *P, 4096, err)) != OM_OK)
+            break;
         memset(&P[n], 0, sizeof P[n]);
         P[n].byear = (int16_t)by;
         P[n].other = cg.len == 5 && memcmp(cg.ptr, "other", 5) == 0;
@@ -170,15 +163,8 @@ om_status om_need_counts(const char *dir, int year, const om_geo *geo, om_level 
         p->low = (int8_t)(v[3] > 0 ? 2 : 0); /* bit 2: unemployed some day */
         p->income = v[0];
         if (v[0] >= 0) {
-            if (ninc == capinc) {
-                capinc = capinc ? capinc * 2 : 4096;
-                int64_t *ni = realloc(inc, capinc * sizeof *ni);
-                if (!ni) {
-                    s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                    break;
-                }
-                inc = ni;
-            }
+            if ((s = om_grow(&inc, &capinc, ninc + 1, sizeof *inc, 4096, err)) != OM_OK)
+                break;
             inc[ninc++] = v[0];
         }
     }

@@ -275,19 +275,6 @@ static void zscores(size_t n, const double *x, size_t stride, double *z, size_t 
     }
 }
 
-typedef struct {
-    double key;
-    size_t i;
-} keyed;
-
-static int cmp_keyed(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
 om_status om_need_cni_weights_read(const char *path, double w[OM_NEED_CNI_VARS], om_error *err)
 {
     const index_def *d = def_of(OM_NEED_CNI);
@@ -456,7 +443,7 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
     } else if (d->groups > 0) {
         int jk = add_col(t, "key", false), jg = add_col(t, "group", true);
         double *z = malloc(n * sizeof *z);
-        keyed *kk = malloc(n * sizeof *kk);
+        om_keyed *kk = malloc(n * sizeof *kk);
         if (jk < 0 || jg < 0 || !z || !kk) {
             free(z);
             free(kk);
@@ -475,9 +462,9 @@ om_status om_need_compute(const char *path, const om_need_opts *o, om_need_table
             double kv = t->val[i * MAXCOL + (size_t)jk];
             t->val[i * MAXCOL + (size_t)jg] = NAN;
             if (!isnan(kv))
-                kk[m++] = (keyed){kv, i};
+                kk[m++] = (om_keyed){kv, i};
         }
-        qsort(kk, m, sizeof *kk, cmp_keyed);
+        om_keyed_sort(kk, m);
         for (size_t r = 0; r < m; r++) {
             size_t first = r; /* equal keys share the group of the first of them */
             while (first > 0 && kk[first - 1].key == kk[r].key)

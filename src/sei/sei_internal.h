@@ -1,5 +1,6 @@
-/* Internal to src/sei: what the area-type readers of types.c (omrade types)
- * and typesfile.c (the area-types file, both layouts) share. */
+/* Internal to src/sei: what the readers of types.c (omrade types),
+ * typesfile.c (the area-types file, both layouts) and population.c (the
+ * population file) share. */
 #ifndef OM_SEI_INTERNAL_H
 #define OM_SEI_INTERNAL_H
 

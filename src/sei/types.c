@@ -116,8 +116,10 @@ static int store_type(om_types *t, int32_t regso, int32_t year, int type, long l
     return 0;
 }
 
-static int store_pop(om_types *t, int32_t regso, int32_t year, int64_t pop, long line, long *first)
+/* om_population_put_fn of om_types_read_population() */
+static int store_pop(void *ctx, int32_t regso, int32_t year, int64_t pop, long line, long *first)
 {
+    om_types *t = ctx;
     tyear *y = get_year(t, year);
     if (!y)
         return -1;
@@ -181,7 +183,7 @@ om_status om_types_set_population(om_types *t, int32_t regso, int32_t year, int6
     return OM_OK;
 }
 
-/* -------------------------------------- fields shared with typesfile.c */
+/* ------------------------ fields shared with typesfile.c, population.c */
 
 int32_t om_sei__regso_at(const om_csv *c, size_t col, const om_geo *g)
 {
@@ -225,49 +227,6 @@ size_t om_sei__year_pos(const void *arr, size_t n, size_t size, size_t off, int3
 
 /* ------------------------------------------------------------ reading */
 
-/* Population: `path` with columns area,year,population. */
-static om_status read_population(om_types *t, const char *path, om_error *err)
-{
-    om_csv *c = NULL;
-    static const char *const names[3] = {"area", "year", "population"};
-    int col[3];
-    om_status st = om_csv_open_cols(&c, path, NULL, names, 3, col, err);
-    size_t nf = st == OM_OK ? om_csv_header_count(c) : 0;
-    while (om_csv_row(c, &st, err)) {
-        long line = om_csv_line(c);
-        if ((st = om_csv_expect_fields(c, nf, err)) != OM_OK)
-            break;
-        int32_t r = om_sei__regso_at(c, (size_t)col[0], t->g);
-        if (r < 0) {
-            st = om_sei__regso_fail(c, (size_t)col[0], t->g, err);
-            break;
-        }
-        int64_t year, v = 0;
-        if ((st = om_sei__year_at(c, (size_t)col[1], "year", &year, err)) != OM_OK)
-            break;
-        om_field vf = om_csv_field(c, (size_t)col[2]);
-        if (om_parse_i64(vf.ptr, vf.len, &v) && v < 0) {
-            st = om_csv_fail(c, (size_t)col[2], err,
-                             "expected a non-negative population, found '%lld'", (long long)v);
-            break;
-        }
-        if ((st = om_csv_count(c, (size_t)col[2], 0, &v, err)) != OM_OK)
-            break;
-        long first = 0;
-        int rc = store_pop(t, r, (int32_t)year, v, line, &first);
-        if (rc < 0) {
-            st = om_error_nomem(err);
-        } else if (rc > 0) {
-            st = om_csv_fail(c, (size_t)col[0], err,
-                             "expected one row per RegSO and year, found %s %lld again (first on "
-                             "line %ld)",
-                             om_geo_code(t->g, OM_LEVEL_REGSO, r), (long long)year, first);
-        }
-    }
-    om_csv_free(c);
-    return st;
-}
-
 /* Area types come through the project's one reader of type files
  * (typesfile.c: the long layout and SCB's export), then into the dense
  * per-year arrays here, keeping the input line of each value for
@@ -305,7 +264,7 @@ om_status om_types_read(om_types *t, const char *path, om_error *err)
 
 om_status om_types_read_population(om_types *t, const char *path, om_error *err)
 {
-    return read_population(t, path, err);
+    return om_population_read(path, t->g, store_pop, t, err);
 }
 
 /* ------------------------------------------------------------ computing */

@@ -18,18 +18,10 @@ struct om_dsr_groups {
     size_t n;
 };
 
-static void free_groups(group *g, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(g[i].name);
-    free(g);
-}
-
 void om_dsr_groups_free(om_dsr_groups *g)
 {
-    if (!g)
-        return;
-    free_groups(g->g, g->n);
+    if (g)
+        om_stats_free_groups(g->g, g->n, sizeof *g->g, NULL, 0);
     free(g);
 }
 

@@ -1,7 +1,6 @@
 /* omrade funnel's files (omrade/healthio.h): numerators and denominators
  * per group in, funnel-plot limits (om_stats_funnel_prop / _poisson) and
  * PHE's significance out. */
-#define _GNU_SOURCE
 #include "stats_internal.h"
 
 #include "omrade/healthio.h"
@@ -11,28 +10,25 @@
 #include <string.h>
 
 typedef struct {
-    char *name;
+    const char *name; /* in names */
     double num, den;
 } row;
 
+/* One row per input row (a group may come again, unlike the grouped
+ * readers' files), so the names are per-file memory: one arena. */
 struct om_funnel_rows {
     row *r;
-    size_t n;
+    size_t n, cap;
+    om_arena *names;
 };
 
-static void free_rows(row *r, size_t n)
+void om_funnel_rows_free(om_funnel_rows *t)
 {
-    for (size_t i = 0; i < n; i++)
-        free(r[i].name);
-    free(r);
-}
-
-void om_funnel_rows_free(om_funnel_rows *r)
-{
-    if (!r)
-        return;
-    free_rows(r->r, r->n);
-    free(r);
+    if (t) {
+        free(t->r);
+        om_arena_free(t->names);
+    }
+    free(t);
 }
 
 om_status om_funnel_read(const char *path, om_funnel_stat stat, om_funnel_rows **out, om_error *err)
@@ -41,11 +37,12 @@ om_status om_funnel_read(const char *path, om_funnel_stat stat, om_funnel_rows *
     static const char *const names[3] = {"group", "numerator", "denominator"};
     int idx[3];
     om_csv *c = NULL;
+    om_funnel_rows *t = calloc(1, sizeof *t);
+    if (!t || !(t->names = om_arena_new(0))) {
+        om_funnel_rows_free(t);
+        return om_error_nomem(err);
+    }
     om_status s = om_csv_open_cols(&c, path, NULL, names, 3, idx, err);
-    if (s != OM_OK)
-        return s;
-    row *r = NULL;
-    size_t n = 0, cap = 0;
     while (om_csv_row(c, &s, err)) {
         int64_t k;
         double d;
@@ -66,27 +63,23 @@ om_status om_funnel_read(const char *path, om_funnel_stat stat, om_funnel_rows *
                             (int)(df.len > 40 ? 40 : df.len), df.ptr, (long long)k);
             break;
         }
-        if ((s = om_grow(&r, &cap, n + 1, sizeof *r, 32, err)) != OM_OK)
+        if ((s = om_grow(&t->r, &t->cap, t->n + 1, sizeof *t->r, 32, err)) != OM_OK)
             break;
         om_field gf = om_csv_field(c, (size_t)idx[0]);
-        r[n].name = strndup(gf.ptr ? gf.ptr : "", gf.len);
-        r[n].num = (double)k;
-        r[n].den = d;
-        if (!r[n++].name) {
+        row *r = &t->r[t->n++];
+        r->name = om_arena_strndup(t->names, gf.ptr ? gf.ptr : "", gf.len);
+        r->num = (double)k;
+        r->den = d;
+        if (!r->name) {
             s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
             break;
         }
     }
     om_csv_free(c);
-    om_funnel_rows *t = s == OM_OK ? malloc(sizeof *t) : NULL;
-    if (s == OM_OK && !t)
-        s = om_error_nomem(err);
     if (s != OM_OK) {
-        free_rows(r, n);
+        om_funnel_rows_free(t);
         return s;
     }
-    t->r = r;
-    t->n = n;
     *out = t;
     return OM_OK;
 }

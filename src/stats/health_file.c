@@ -47,6 +47,23 @@ om_status om_stats_group(om_strmap *map, om_field f, void *arr, size_t *n, size_
     return copy ? OM_OK : om_error_nomem(err);
 }
 
+/* arr is an array of structs read as bytes: each pointer member is read
+ * with memcpy (as in om_grow), which needs no knowledge of the struct. */
+void om_stats_free_groups(void *arr, size_t n, size_t size, const size_t *owned, size_t nowned)
+{
+    const char *base = arr;
+    for (size_t i = 0; base && i < n; i++) {
+        void *p;
+        memcpy(&p, base + i * size, sizeof p);
+        free(p);
+        for (size_t k = 0; k < nowned; k++) {
+            memcpy(&p, base + i * size + owned[k], sizeof p);
+            free(p);
+        }
+    }
+    free(arr);
+}
+
 om_status om_stats_read_groups(const char *path, const char *const *names, size_t ncol, void *arr,
                                size_t *n, size_t *cap, size_t size, om_stats_row_fn row, void *ctx,
                                om_error *err)

@@ -4,6 +4,7 @@
 
 #include "omrade/healthio.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 typedef struct {
@@ -18,21 +19,11 @@ struct om_km_groups {
     size_t n;
 };
 
-static void free_groups(grp *g, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(g[i].name);
-        free(g[i].t);
-        free(g[i].e);
-    }
-    free(g);
-}
-
 void om_km_groups_free(om_km_groups *g)
 {
-    if (!g)
-        return;
-    free_groups(g->g, g->n);
+    static const size_t owned[2] = {offsetof(grp, t), offsetof(grp, e)};
+    if (g)
+        om_stats_free_groups(g->g, g->n, sizeof *g->g, owned, 2);
     free(g);
 }
 

@@ -20,18 +20,10 @@ struct om_le_groups {
     bool ages[MAX_AGE + 1]; /* start ages of any group */
 };
 
-static void free_groups(group *g, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(g[i].name);
-    free(g);
-}
-
 void om_le_groups_free(om_le_groups *g)
 {
-    if (!g)
-        return;
-    free_groups(g->g, g->n);
+    if (g)
+        om_stats_free_groups(g->g, g->n, sizeof *g->g, NULL, 0);
     free(g);
 }
 

@@ -6,6 +6,7 @@
 #include "omrade/healthio.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 typedef struct {
@@ -24,14 +25,8 @@ struct om_sii_units {
     size_t n;
 };
 
-static void free_units(unit *u, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(u[i].name);
-        free(u[i].c);
-    }
-    free(u);
-}
+/* the arrays each unit owns besides its name */
+static const size_t unit_owned[1] = {offsetof(unit, c)};
 
 static double fwd(om_sii_scale s, double v)
 {
@@ -54,9 +49,8 @@ static om_status check_scale(om_csv *c, size_t col, om_sii_scale s, double v, om
 
 void om_sii_units_free(om_sii_units *u)
 {
-    if (!u)
-        return;
-    free_units(u->u, u->n);
+    if (u)
+        om_stats_free_groups(u->u, u->n, sizeof *u->u, unit_owned, 1);
     free(u);
 }
 
@@ -158,7 +152,7 @@ om_status om_sii_read(const char *path, om_sii_scale scale, om_sii_units **out, 
     if (s == OM_OK && !r)
         s = om_error_nomem(err);
     if (s != OM_OK) {
-        free_units(u, n);
+        om_stats_free_groups(u, n, sizeof *u, unit_owned, 1);
         return s;
     }
     r->u = u;

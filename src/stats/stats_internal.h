@@ -18,6 +18,12 @@ void om_stats_put_num(FILE *fp, double v);
 om_status om_stats_group(om_strmap *map, om_field f, void *arr, size_t *n, size_t *cap, size_t size,
                          int32_t *gi, om_error *err);
 
+/* Free arr, an array of n structs of `size` bytes whose first member is
+ * `char *name` (as om_stats_group makes them), with each name and the
+ * pointers at byte offsets owned[0..nowned) of each struct (a group's own
+ * arrays).  arr may be NULL. */
+void om_stats_free_groups(void *arr, size_t n, size_t size, const size_t *owned, size_t nowned);
+
 /* The ESP age band (0-4, ..., 90+; om_esp_band_parse) in column col of
  * c's current record, or an input error naming what was found. */
 om_status om_stats_band(om_csv *c, size_t col, int *band, om_error *err);

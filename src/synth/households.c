@@ -106,19 +106,26 @@ static void people_free(people *P)
     free(P->mother);
 }
 
+/* dir/name opened with the columns names[0..n) */
+static om_status open_in(om_csv **c, const char *dir, const char *name, const char *const *names, size_t n,
+                         int *idx, om_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return om_csv_open_cols(c, path, NULL, names, n, idx, err);
+}
+
 static om_status read_people(const om_synth_model *m, const char *dir, people *P,
                              om_households_summary *sum, om_error *err)
 {
-    char path[4096];
     om_csv *c = NULL;
     om_u64map *map = om_u64map_new(1 << 16);
     size_t cap = 0;
     if (!map)
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    snprintf(path, sizeof path, "%s/persons.csv", dir);
     static const char *const pn[3] = {"lopnr", "sex", "birth_date"};
     int pi[3];
-    om_status s = om_csv_open_cols(&c, path, NULL, pn, 3, pi, err);
+    om_status s = open_in(&c, dir, "persons.csv", pn, 3, pi, err);
     while (om_csv_row(c, &s, err)) {
         int64_t id, sx;
         if ((s = om_csv_i64(c, (size_t)pi[0], &id, err)) != OM_OK ||
@@ -163,10 +170,8 @@ static om_status read_people(const om_synth_model *m, const char *dir, people *P
     }
     static const char *const rn[3] = {"lopnr", "year", "deso"};
     int ri[3];
-    if (s == OM_OK) {
-        snprintf(path, sizeof path, "%s/residence.csv", dir);
-        s = om_csv_open_cols(&c, path, NULL, rn, 3, ri, err);
-    }
+    if (s == OM_OK)
+        s = open_in(&c, dir, "residence.csv", rn, 3, ri, err);
     while (om_csv_row(c, &s, err)) {
         int64_t id, y;
         uint32_t pi2;
@@ -185,10 +190,8 @@ static om_status read_people(const om_synth_model *m, const char *dir, people *P
     c = NULL;
     static const char *const bn[2] = {"lopnr", "child"};
     int bi[2];
-    if (s == OM_OK) {
-        snprintf(path, sizeof path, "%s/births.csv", dir);
-        s = om_csv_open_cols(&c, path, NULL, bn, 2, bi, err);
-    }
+    if (s == OM_OK)
+        s = open_in(&c, dir, "births.csv", bn, 2, bi, err);
     while (om_csv_row(c, &s, err)) {
         int64_t mo, ch;
         uint32_t a, b;
@@ -237,17 +240,6 @@ static int32_t partner(pool *pl, const int32_t *hh, int sex, int age, om_rng *g)
     return p >= 0 ? p : pool_take(pl, hh, sex, age - 15, age + 15, g);
 }
 
-typedef struct {
-    double key;
-    int32_t i;
-} hkey;
-
-static int cmp_hkey(const void *a, const void *b)
-{
-    const hkey *x = a, *y = b;
-    return (x->key > y->key) - (x->key < y->key);
-}
-
 om_status om_synth_households(const om_synth_model *m, const char *dir, uint64_t seed, FILE *out,
                               om_households_summary *sum, om_error *err)
 {
@@ -266,29 +258,20 @@ om_status om_synth_households(const om_synth_model *m, const char *dir, uint64_t
     int32_t *hh = NULL, *g1 = NULL, *g2 = NULL, *pg1 = NULL, *pg2 = NULL, *order = NULL,
             *first = NULL, *fill = NULL, *slot = NULL, *kids = NULL, *fam_head = NULL;
     int8_t *ty = NULL, *famty = NULL;
-    hkey *keys = NULL;
-    if (s == OM_OK) {
-        size_t nn = n ? n : 1;
-        hh = malloc(nn * sizeof *hh);
-        g1 = malloc(nn * sizeof *g1);
-        g2 = malloc(nn * sizeof *g2);
-        pg1 = malloc(nn * sizeof *pg1);
-        pg2 = malloc(nn * sizeof *pg2);
-        order = malloc(nn * sizeof *order);
-        slot = malloc(nn * sizeof *slot);
-        kids = malloc(nn * sizeof *kids);
-        fam_head = malloc(nn * sizeof *fam_head);
-        ty = malloc(nn * sizeof *ty);
-        famty = malloc(nn * sizeof *famty);
-        keys = malloc(nn * sizeof *keys);
-        first = calloc((size_t)m->n_deso + 1, sizeof *first);
-        fill = calloc((size_t)m->n_deso + 1, sizeof *fill);
-        if (!fill || !hh || !g1 || !g2 || !pg1 || !pg2 || !order || !slot || !kids || !fam_head || !ty || !famty ||
-            !keys || !first)
-            s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        for (size_t i = 0; s == OM_OK && i < n; i++)
-            pg1[i] = pg2[i] = -1;
-    }
+    om_keyed *keys = NULL;
+    /* the columns per person, and the counting sort's per DeSO */
+    void *const per_person[] = {&hh, &g1, &g2, &pg1, &pg2, &order, &slot, &kids, &fam_head, &ty, &famty, &keys};
+    const size_t person_sizes[] = {sizeof *hh,   sizeof *g1,   sizeof *g2,       sizeof *pg1,
+                                   sizeof *pg2,  sizeof *order, sizeof *slot,    sizeof *kids,
+                                   sizeof *fam_head, sizeof *ty, sizeof *famty, sizeof *keys};
+    void *const per_deso[] = {&first, &fill};
+    const size_t deso_sizes[] = {sizeof *first, sizeof *fill};
+    if (s == OM_OK)
+        s = om_alloc_all(per_person, person_sizes, 12, n, err);
+    if (s == OM_OK)
+        s = om_alloc_all(per_deso, deso_sizes, 2, (size_t)m->n_deso + 1, err);
+    for (size_t i = 0; s == OM_OK && i < n; i++)
+        pg1[i] = pg2[i] = -1;
     if (s == OM_OK)
         fputs("lopnr,year,deso,household,type,guardian1,guardian2,moved_in\n", out);
     for (int yi = 0; s == OM_OK && yi < HNY; yi++) {
@@ -336,11 +319,11 @@ om_status om_synth_households(const om_synth_model *m, const char *dir, uint64_t
             pl.slot = slot + a0;
             for (int32_t k = 0; k < nl; k++) {
                 int32_t i = L[k];
-                keys[k] = (hkey){om_rng_u01(&g), i};
+                keys[k] = (om_keyed){om_rng_u01(&g), (size_t)i};
             }
-            qsort(keys, (size_t)nl, sizeof *keys, cmp_hkey);
+            om_keyed_sort(keys, (size_t)nl);
             for (int32_t k = 0; k < nl; k++)
-                L[k] = keys[k].i; /* residents in random order from here on */
+                L[k] = (int32_t)keys[k].i; /* residents in random order from here on */
             for (int32_t k = 0; k < nl; k++) {
                 int32_t i = L[k], age = y - P.byear[i];
                 if (age >= 18 && age < MAXAGE)
@@ -482,9 +465,9 @@ om_status om_synth_households(const om_synth_model *m, const char *dir, uint64_t
                 if (hh[i] >= 0)
                     continue;
                 double wgt = age >= 65 ? 3 : age >= 18 && age < 30 ? 1.5 : 1;
-                keys[nr++] = (hkey){-log(1.0 - om_rng_u01(&g)) / wgt, i};
+                keys[nr++] = (om_keyed){-log(1.0 - om_rng_u01(&g)) / wgt, (size_t)i};
             }
-            qsort(keys, (size_t)nr, sizeof *keys, cmp_hkey);
+            om_keyed_sort(keys, (size_t)nr);
             int32_t k2 = 0;
             for (; k2 < nr && k2 < sw_target; k2++) {
                 hh[keys[k2].i] = (int32_t)next++;
@@ -495,7 +478,7 @@ om_status om_synth_households(const om_synth_model *m, const char *dir, uint64_t
              * three (a last one lives alone) */
             int32_t no = 0;
             for (int32_t k = k2; k < nr; k++) {
-                int32_t i = keys[k].i;
+                int32_t i = (int32_t)keys[k].i;
                 if (nfam > 0 && y - P.byear[i] < 30) {
                     int32_t j = (int32_t)om_rng_below(&g, (uint32_t)nfam);
                     hh[i] = (int32_t)(hid + j);
@@ -546,19 +529,7 @@ om_status om_synth_households(const om_synth_model *m, const char *dir, uint64_t
     }
     free(types);
     people_free(&P);
-    free(hh);
-    free(g1);
-    free(g2);
-    free(pg1);
-    free(pg2);
-    free(order);
-    free(first);
-    free(fill);
-    free(slot);
-    free(kids);
-    free(fam_head);
-    free(ty);
-    free(famty);
-    free(keys);
+    om_free_all(per_person, 12);
+    om_free_all(per_deso, 2);
     return s;
 }
