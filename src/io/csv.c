@@ -257,14 +257,13 @@ static om_status init_common(om_csv *c, const om_csv_options *opt, om_error *err
     c->pos = 0;
     c->end = c->len;
     c->scan = om_csv_scan_best();
-    if (!(opt && opt->no_utf8_check) && opt && opt->check_as_read)
-        return OM_OK; /* checked = 0: om_csv_next checks as it reads */
-    c->checked = c->len;
-    if (!(opt && opt->no_utf8_check)) {
-        c->checked = 0;
-        return check_to(c, c->len, err);
+    if (opt && opt->no_utf8_check) {
+        c->checked = c->len; /* nothing to check */
+        return OM_OK;
     }
-    return OM_OK;
+    if (opt && opt->check_as_read)
+        return OM_OK; /* checked = 0: om_csv_next checks as it reads */
+    return check_to(c, c->len, err);
 }
 
 /* The end of every om_csv_open*: after the input was read (s) the common
