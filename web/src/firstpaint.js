@@ -69,10 +69,12 @@ export function mainShell(lang = 'sv') {
         el('div', {}, el('h2', {}, esc(t('legend'))), el('ul', {class: 'legend'}, ...legend.map(([f, l]) => el('li', {}, swatch(f), esc(l)))))))].join('') + '</div>';
 }
 
-// The requests the default view needs, started from the page's head
+// The requests the default view needs, started from the page
 // (<link rel=preload>) instead of after app.js has arrived and run: one
 // round trip and app.js's transfer earlier, which on a slow link is most
 // of the wait for the interactive map (docs/barometer.md "First paint").
+// At the end of the body: seen once the page has arrived, so on a slow
+// link they do not share it with the page's own bytes (the first paint).
 // The URLs are the API client's (api.js apiUrl, layer), so the browser
 // hands the preloaded responses to its fetch() calls; `crossorigin` makes
 // the preload's mode and credentials those of a same-origin fetch().  The

@@ -58,8 +58,8 @@ test('index.html: every placeholder filled, the style sheet inline, the app defe
   assert.equal(parts.nav.match(/<li>/g).length, NAV.length);
   assert.ok(parts.nav.includes('<a href="#/sv/karta" aria-current="page">'));
   assert.throws(() => fillTemplate('{{nope}}', ''), /nope/);
-  // the preloads in the head, before the inline style sheet
-  assert.ok(html.indexOf(preloadLinks()) > 0 && html.indexOf(preloadLinks()) < html.indexOf('<style>'));
+  // the preloads after the page's content (the first paint's map)
+  assert.ok(html.indexOf(preloadLinks()) > html.indexOf('<!--fp:svg-->') && html.indexOf(preloadLinks()) < html.indexOf('</body>'));
 });
 test('preloads: the URLs the app fetches for the default view, as a same-origin fetch()', () => {
   const links = (html) => [...html.matchAll(/<link rel="preload" href="([^"]*)" as="fetch" crossorigin>/g)].map((m) => m[1]);
