@@ -4,7 +4,10 @@
 # Usage: bench/csv.sh BUILD_DIR [MEGABYTES]
 # Prints, per thread count, GB/s and GB/s per core (= per thread) of:
 #   reader   om_csv alone: validation (UTF-8, control bytes), records cut
-#            into fields (bench_csv ... scan);
+#            into fields (bench_csv ... scan), the input checked as it is
+#            read (om_csv_options.check_as_read; 2 threads: all checked
+#            when the slices are opened);
+#   reader, check at open   the same with the default check at open;
 #   +numbers the reader plus every field parsed as a number (bench_csv ...
 #            parse), which is what DuckDB's query (sum of every column) does.
 # Wall-clock figures: report the load average (printed) with them.
@@ -29,16 +32,20 @@ cat "$tmp/num.csv" > /dev/null  # warm the page cache for both tools
 secs() { echo "$1" | sed 's/.*"seconds":\([0-9.]*\).*/\1/'; }
 cpus() { echo "$1" | sed 's/.*"cpu_seconds":\([0-9.]*\).*/\1/'; }
 for t in 1 2; do
-    sc=$("$build/bench_csv" "$tmp/num.csv" $t scan)
+    sc=$("$build/bench_csv" "$tmp/num.csv" $t scan read)
+    so=$("$build/bench_csv" "$tmp/num.csv" $t scan open)
     pa=$("$build/bench_csv" "$tmp/num.csv" $t parse)
     d=$(cd "$node_dir" && node "$here/csv_duckdb.mjs" "$tmp/num.csv" $t)
     echo "$sc"
+    echo "$so"
     echo "$pa"
     echo "$d"
     awk -v s="$size" -v a="$(secs "$sc")" -v b="$(secs "$pa")" -v d="$(secs "$d")" -v t=$t \
+        -v o="$(secs "$so")" -v co="$(cpus "$so")" \
         -v ca="$(cpus "$sc")" -v cb="$(cpus "$pa")" 'BEGIN {
         printf "threads=%d  reader %.2f GB/s = %.2f GB/s per core (target >= 1)   +numbers %.2f GB/s = %.2f GB/s per core   duckdb %.2f GB/s   omrade +numbers / duckdb speed = %.2fx\n",
             t, s/1e9/a, s/1e9/a/t, s/1e9/b, s/1e9/b/t, s/1e9/d, d/b
-        printf "threads=%d  per CPU second: reader %.2f GB/s   +numbers %.2f GB/s\n", t, s/1e9/ca, s/1e9/cb }'
+        printf "threads=%d  reader, check at open %.2f GB/s = %.2f GB/s per core\n", t, s/1e9/o, s/1e9/o/t
+        printf "threads=%d  per CPU second: reader %.2f GB/s   reader, check at open %.2f GB/s   +numbers %.2f GB/s\n", t, s/1e9/ca, s/1e9/co, s/1e9/cb }'
 done
 echo "load: $(uptime | sed 's/.*load average: //')"

@@ -29,6 +29,17 @@ typedef struct om_csv_options {
     bool no_utf8_check;    /* skip the UTF-8 and control-character validation pass */
     size_t max_fields;     /* cap on fields per record; 0 means 65536 */
     size_t max_bytes;      /* cap on input size read from a pipe; 0 means unlimited */
+    /* Check UTF-8 and control bytes as om_csv_next() reaches them instead of
+     * in a pass of its own at open: one pass over memory instead of two,
+     * for readers that go through every record (a register extract many
+     * times the cache).  The errors are the same, file:line:column and
+     * all, but come from om_csv_read_header()/om_csv_next() instead of the
+     * open; before any error of its own (om_csv_next, om_csv_fail*, the
+     * typed getters, om_csv_require) the reader checks the rest of the
+     * input, so the first error reported is the one a check at open would
+     * have reported.  om_csv_data() is checked only up to om_csv_offset(),
+     * and om_csv_open_slice() checks all the rest first (on its thread). */
+    bool check_as_read;
 } om_csv_options;
 
 typedef struct om_csv om_csv;

@@ -78,6 +78,7 @@ om_status om_format_columns(const om_format *f, const om_csv *c, int *idx, om_er
 #define OM_FORMAT_AREATYPES "areatypes"
 #define OM_FORMAT_SEI_COUNTS "sei-counts"
 #define OM_FORMAT_SEI "sei"
+#define OM_FORMAT_POPULATION "population"
 #define OM_FORMAT_TYPES_SUMMARY "types-summary"
 #define OM_FORMAT_BAROMETER_INDICATORS "barometer-indicators"
 #define OM_FORMAT_SEG "seg"

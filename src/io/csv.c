@@ -37,6 +37,8 @@ struct om_csv {
     uint64_t bits;
     const om_csv_scan *scan; /* block scanners (csv_simd.c) */
     size_t populated;        /* data[.., populated) was populated (populate_pages) */
+    size_t checked;          /* data[0, checked) passed the UTF-8 and control-byte check
+                              * (len when checked at open or not at all) */
     size_t idx_b, idx_n;     /* idx[k]: the separator and LF bits of the 64 bytes */
     uint64_t idx[64];        /* at idx_b + 64 k, for k < idx_n (index_blocks) */
     size_t released; /* om_csv_release(): bytes of the mapping handed back */
@@ -57,6 +59,12 @@ static void set_name(om_csv *c, const char *name)
 {
     snprintf(c->name, sizeof c->name, "%s", name);
 }
+
+static om_status fail_at_raw(const om_csv *c, size_t offset, om_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 /* Offset of the first C0 control byte other than TAB, CR and LF (or DEL),
  * or len.  Such bytes are never part of omrade's formats; a NUL in
@@ -133,13 +141,13 @@ static void populate_pages(om_csv *c, size_t from, size_t to)
  * no UTF-8 sequence is cut), each dropped once scanned, or opening a 6 GB
  * extract would make all of it resident at once.  Errors are found at the
  * same offsets as by one scan of everything. */
-static size_t slice_end(const om_csv *c, size_t at)
+static size_t slice_end(const om_csv *c, size_t at, size_t to)
 {
     const size_t slice = (size_t)64 << 20;
-    if (!c->mapped || c->len - at <= slice)
-        return c->len;
-    const char *nl = memchr(c->data + at + slice, '\n', c->len - at - slice);
-    return nl ? (size_t)(nl - c->data) + 1 : c->len;
+    if (!c->mapped || to - at <= slice)
+        return to;
+    const char *nl = memchr(c->data + at + slice, '\n', to - at - slice);
+    return nl ? (size_t)(nl - c->data) + 1 : to;
 }
 
 /* The input contract in one pass: UTF-8 (RFC 3629) and no control bytes.
@@ -162,36 +170,77 @@ static om_status validate_range(om_csv *c, size_t i, size_t to, om_error *err)
             k++; /* i and k at character starts: no sequence is cut */
         size_t bad = om_utf8_invalid_at(d + i, k - i);
         if (bad < k - i)
-            return om_csv_fail_at(c, i + bad, err, "expected UTF-8 text, found invalid byte 0x%02X",
-                                  (unsigned char)d[i + bad]);
+            return fail_at_raw(c, i + bad, err, "expected UTF-8 text, found invalid byte 0x%02X",
+                               (unsigned char)d[i + bad]);
         size_t ctl = control_at(d + i, k - i, c->delim);
         if (ctl < k - i) {
             bad = om_utf8_invalid_at(d + k, len - k);
             if (bad < len - k)
-                return om_csv_fail_at(c, k + bad, err,
-                                      "expected UTF-8 text, found invalid byte 0x%02X",
-                                      (unsigned char)d[k + bad]);
-            return om_csv_fail_at(c, i + ctl, err,
-                                  "expected text without control characters, found byte 0x%02X",
-                                  (unsigned char)d[i + ctl]);
+                return fail_at_raw(c, k + bad, err, "expected UTF-8 text, found invalid byte 0x%02X",
+                                   (unsigned char)d[k + bad]);
+            return fail_at_raw(c, i + ctl, err,
+                               "expected text without control characters, found byte 0x%02X",
+                               (unsigned char)d[i + ctl]);
         }
         i = k;
     }
     return OM_OK;
 }
 
-/* The whole input, a slice at a time (slice_end), each dropped once checked. */
-static om_status validate(om_csv *c, om_error *err)
+/* Before a pass reads data[b, upto): populate the pages from b on, 4 MiB
+ * ahead within this reader's range, unless that was done already. */
+static void populate_ahead(om_csv *c, size_t b, size_t upto)
 {
-    for (size_t at = 0, to; at < c->len; at = to) {
-        to = slice_end(c, at);
+    if (c->mapped && upto > c->populated) {
+        size_t to = b + ((size_t)4 << 20) < c->end ? b + ((size_t)4 << 20) : c->end;
+        populate_pages(c, b, to);
+        c->populated = to;
+    }
+}
+
+/* Check data[checked, upto) and move the mark, upto first moved on to a
+ * character start so that no UTF-8 sequence is cut.  All bytes before the
+ * mark were checked, so a bad byte found here is the first of the input,
+ * as one check of everything would find it.  Short spans (check_as_read:
+ * the next 4 KiB of the record pass, then read again from the cache by the
+ * index) are checked in place; long ones (the whole input at open) a
+ * slice at a time (slice_end), each dropped from memory once checked. */
+static om_status check_to(om_csv *c, size_t upto, om_error *err)
+{
+    if (upto > c->len)
+        upto = c->len;
+    if (upto <= c->checked)
+        return OM_OK;
+    while (upto < c->len && ((unsigned char)c->data[upto] & 0xC0) == 0x80)
+        upto++;
+    const size_t window = 64 << 10;
+    if (upto - c->checked <= window) {
+        populate_ahead(c, c->checked, upto);
+        om_status s = validate_range(c, c->checked, upto, err);
+        if (s == OM_OK)
+            c->checked = upto;
+        return s;
+    }
+    for (size_t at = c->checked, to; at < upto; at = to) {
+        to = slice_end(c, at, upto);
         populate_pages(c, at, to);
         om_status s = validate_range(c, at, to, err);
         if (s != OM_OK)
             return s;
         drop_pages(c, at, to);
+        c->checked = to;
     }
     return OM_OK;
+}
+
+/* check_as_read: before the reader reports an error of its own, the rest
+ * of the input is checked, so that a bad byte anywhere is still the first
+ * error (as when everything was checked at open).  Only the caches of c
+ * change (the mark), as in line_col. */
+static om_status check_rest(const om_csv *c, om_error *err)
+{
+    om_csv *m = (om_csv *)c;
+    return c->checked < c->len ? check_to(m, c->len, err) : OM_OK;
 }
 
 static om_status init_common(om_csv *c, const om_csv_options *opt, om_error *err)
@@ -208,9 +257,13 @@ static om_status init_common(om_csv *c, const om_csv_options *opt, om_error *err
     c->pos = 0;
     c->end = c->len;
     c->scan = om_csv_scan_best();
-    if (!(opt && opt->no_utf8_check))
-        return validate(c, err);
-    return OM_OK;
+    if (opt && opt->no_utf8_check) {
+        c->checked = c->len; /* nothing to check */
+        return OM_OK;
+    }
+    if (opt && opt->check_as_read)
+        return OM_OK; /* checked = 0: om_csv_next checks as it reads */
+    return check_to(c, c->len, err);
 }
 
 /* The end of every om_csv_open*: after the input was read (s) the common
@@ -364,25 +417,27 @@ om_status om_csv_open_slice(om_csv **out, const om_csv *parent, size_t begin, si
                             om_error *err)
 {
     *out = NULL;
-    om_csv *c = calloc(1, sizeof *c);
+    /* check_as_read: slices read the rest on other threads, each from its
+     * own offset, so the rest is checked now (the error is then the first
+     * of the input, as at open) */
+    om_status s = check_rest(parent, err);
+    if (s != OM_OK)
+        return s;
+    om_csv *c = malloc(sizeof *c);
     if (!c)
         return om_error_set(err, OM_ERR_NOMEM, parent->name, 0, 0, "out of memory");
+    /* the parent's input, options and header; its own window, field array
+     * and caches */
+    *c = *parent;
     c->owns = false;
-    memcpy(c->name, parent->name, sizeof c->name);
-    c->base = parent->base;
-    c->maplen = parent->maplen;
-    c->data = parent->data;
-    c->len = parent->len;
     c->pos = begin < parent->len ? begin : parent->len;
     c->end = end < parent->len ? end : parent->len;
-    c->mapped = parent->mapped;
-    c->released = c->pos;
-    c->delim = parent->delim;
-    c->ragged = parent->ragged;
-    c->max_fields = parent->max_fields;
-    c->scan = parent->scan;
-    c->header = parent->header;
-    c->nheader = parent->nheader;
+    c->rec_start = c->released = c->pos;
+    c->blk1 = c->idx_b = c->idx_n = c->populated = c->lc_off = 0;
+    c->lc_line = 0;
+    c->fields = NULL;
+    c->nfields = c->cap_fields = 0;
+    c->header_store = NULL;
     *out = c;
     return OM_OK;
 }
@@ -447,6 +502,11 @@ static om_status quoted_field(om_csv *c, size_t *pp, om_error *err)
             return om_csv_fail_at(c, start, err,
                                   "expected a closing quote for the field starting here, found "
                                   "end of input");
+        if (p >= c->checked) { /* check_as_read: bytes are checked before they move */
+            om_status s = check_to(c, p + 8192, err);
+            if (s != OM_OK)
+                return s;
+        }
         char ch = d[p];
         if (ch == '"') {
             if (p + 1 < c->end && d[p + 1] == '"') {
@@ -555,8 +615,9 @@ static om_status next_quoted(om_csv *c, bool *got, om_error *err)
         p++; /* separator: another field follows, possibly empty */
     }
     c->pos = eol < end ? eol + 1 : end;
-    *got = true;
-    return OM_OK;
+    om_status s = check_to(c, c->pos, err);
+    *got = s == OM_OK;
+    return s;
 }
 
 /* Separator and LF positions of the 64 bytes at offset b, one bit each.
@@ -573,12 +634,7 @@ static uint64_t index_blocks(om_csv *c, size_t b)
     if (full > sizeof c->idx / sizeof c->idx[0])
         full = sizeof c->idx / sizeof c->idx[0];
     c->idx_b = b;
-    if (c->mapped && b + 64 * full > c->populated) {
-        /* 4 MiB ahead, within this reader's range */
-        size_t to = b + ((size_t)4 << 20) < c->end ? b + ((size_t)4 << 20) : c->end;
-        populate_pages(c, b, to);
-        c->populated = to;
-    }
+    populate_ahead(c, b, b + 64 * full);
     if (full > 0) {
         c->scan->index(c->data + b, full, c->delim, c->idx);
         c->idx_n = full;
@@ -618,6 +674,13 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
     const size_t end = c->end;
     size_t p = c->pos;
     c->rec_start = p;
+    if (p + 2048 > c->checked && c->checked < c->len) {
+        /* check_as_read: the next 8 KiB are checked before they are cut,
+         * then cut while still in the cache */
+        om_status s = check_to(c, p + 8192, err);
+        if (s != OM_OK)
+            return s;
+    }
     size_t b = c->blk1 - 1;
     uint64_t m = c->bits;
     if (c->blk1 == 0 || p < b || p - b >= 64) {
@@ -674,6 +737,11 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
     c->nfields = nf;
     c->blk1 = b + 1;
     c->bits = m;
+    if (c->pos > c->checked) { /* a record longer than the window */
+        om_status s = check_to(c, c->pos, err);
+        if (s != OM_OK)
+            return s;
+    }
     *got = true;
     if (c->nheader && nf != c->nheader && !c->ragged)
         return check_width(c, err);
@@ -811,26 +879,46 @@ long om_csv_column(const om_csv *c, size_t i)
     return col;
 }
 
-om_status om_csv_fail_at(const om_csv *c, size_t offset, om_error *err, const char *fmt, ...)
+static om_status fail_v(const om_csv *c, size_t offset, om_error *err, const char *fmt, va_list ap)
 {
     long l, col;
     line_col(c, offset, &l, &col);
+    om_error_setv(err, OM_ERR_INPUT, c->name, l, col, fmt, ap);
+    return OM_ERR_INPUT;
+}
+
+/* An error of the input check itself (no check_rest: it is that check). */
+static om_status fail_at_raw(const om_csv *c, size_t offset, om_error *err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    om_error_setv(err, OM_ERR_INPUT, c->name, l, col, fmt, ap);
+    om_status s = fail_v(c, offset, err, fmt, ap);
     va_end(ap);
-    return OM_ERR_INPUT;
+    return s;
+}
+
+om_status om_csv_fail_at(const om_csv *c, size_t offset, om_error *err, const char *fmt, ...)
+{
+    om_status s = check_rest(c, err);
+    if (s != OM_OK)
+        return s;
+    va_list ap;
+    va_start(ap, fmt);
+    s = fail_v(c, offset, err, fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 om_status om_csv_fail(const om_csv *c, size_t i, om_error *err, const char *fmt, ...)
 {
-    long l, col;
-    line_col(c, field_offset(c, i), &l, &col);
+    om_status s = check_rest(c, err);
+    if (s != OM_OK)
+        return s;
     va_list ap;
     va_start(ap, fmt);
-    om_error_setv(err, OM_ERR_INPUT, c->name, l, col, fmt, ap);
+    s = fail_v(c, field_offset(c, i), err, fmt, ap);
     va_end(ap);
-    return OM_ERR_INPUT;
+    return s;
 }
 
 void om_csv_split(const om_csv *c, size_t n, size_t *offsets)
@@ -905,6 +993,9 @@ om_status om_csv_require(const om_csv *c, const char *const *names, size_t n, in
     for (size_t k = 0; k < n; k++) {
         idx[k] = om_csv_col(c, names[k]);
         if (idx[k] < 0) {
+            om_status s = check_rest(c, err);
+            if (s != OM_OK)
+                return s;
             char found[400];
             size_t w = 0;
             found[0] = '\0';

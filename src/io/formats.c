@@ -17,6 +17,15 @@ static const om_column areatypes_cols[] = {
     {"area_type", OM_COL_INT, 1, 5, true, false, NULL, "SCB's area type 1-5 (empty: none)"},
 };
 
+/* Population per RegSO and year (e.g. from SCB's population tables), the
+ * optional input of `omrade types` and `omrade transitions`; read only by
+ * om_population_read (src/sei/population.c). */
+static const om_column population_cols[] = {
+    {"area", OM_COL_AREA, 0, 0, false, false, NULL, "RegSO code (or `Kommun (RegSO)` label)"},
+    {"year", OM_COL_YEAR, 1900, 2100, false, false, NULL, "the year of the population"},
+    {"population", OM_COL_INT, 0, 1e15, false, false, NULL, "persons in the RegSO"},
+};
+
 static const om_column sei_counts_cols[] = {
     {"area", OM_COL_AREA, 0, 0, false, false, NULL, "DeSO or RegSO code"},
     {"year", OM_COL_YEAR, 1900, 2100, false, false, NULL, "statistical year"},
@@ -163,6 +172,8 @@ static const om_format formats[] = {
     {OM_FORMAT_AREATYPES, "area types, long layout (SCB's wide export is read too)",
      "omrade sei (these columns of its output)", "omrade types, link, rates, build --types",
      N(areatypes_cols), areatypes_cols},
+    {OM_FORMAT_POPULATION, "population per RegSO and year", "(users)", "omrade types, transitions (--population)",
+     N(population_cols), population_cols},
     {OM_FORMAT_TYPES_SUMMARY, "RegSO and population per area type, per riket, län and kommun", "omrade types",
      "(users)", N(types_summary_cols), types_summary_cols},
     {OM_FORMAT_BAROMETER_INDICATORS, "the barometer's indicators, long", "omrade indicators --barometer",

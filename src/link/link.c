@@ -231,7 +231,7 @@ bool om_link_parse_date(const char *p, size_t n, int32_t *days, int *year)
 /* Register extracts (ids, dates, codes) are read without the UTF-8 pass:
  * it is a serial scan of the whole file before the threads start, and the
  * fields we keep are digits and code bytes compared as bytes. */
-const om_csv_options om_link_numeric_extract = {0, true, 0, 0};
+const om_csv_options om_link_numeric_extract = {.no_utf8_check = true};
 
 typedef struct {
     om_csv *slice;

@@ -1,6 +1,6 @@
-/* Population files: the one reader of `area,year,population` per RegSO,
- * behind `omrade types --population` and `omrade transitions --population`
- * (declared in omrade/sei.h).
+/* Population files (schema `population`, src/io/formats.c): the one reader
+ * of `area,year,population` per RegSO, behind `omrade types --population`
+ * and `omrade transitions --population` (declared in omrade/sei.h).
  *
  * Each command keeps population in its own per-year tables, so the reader
  * validates a row (RegSO of the registry, year OM_YEAR_MIN-OM_YEAR_MAX,
@@ -8,6 +8,7 @@
  * given twice is refused here with both lines named, whichever table the
  * caller keeps. */
 #include "omrade/csv.h"
+#include "omrade/formats.h"
 #include "omrade/sei.h"
 #include "sei_internal.h"
 
@@ -15,7 +16,8 @@ om_status om_population_read(const char *path, const om_geo *g, om_population_pu
                              om_error *err)
 {
     om_csv *c = NULL;
-    static const char *const names[3] = {"area", "year", "population"};
+    const om_format *f = om_format_find(OM_FORMAT_POPULATION);
+    const char *const names[3] = {f->cols[0].name, f->cols[1].name, f->cols[2].name};
     int col[3];
     om_status st = om_csv_open_cols(&c, path, NULL, names, 3, col, err);
     while (om_csv_row(c, &st, err)) {

@@ -69,10 +69,24 @@ export function mainShell(lang = 'sv') {
         el('div', {}, el('h2', {}, esc(t('legend'))), el('ul', {class: 'legend'}, ...legend.map(([f, l]) => el('li', {}, swatch(f), esc(l)))))))].join('') + '</div>';
 }
 
+// The requests the default view needs, started from the page
+// (<link rel=preload>) instead of after app.js has arrived and run: one
+// round trip and app.js's transfer earlier, which on a slow link is most
+// of the wait for the interactive map (docs/barometer.md "First paint").
+// At the end of the body: seen once the page has arrived, so on a slow
+// link they do not share it with the page's own bytes (the first paint).
+// The URLs are the API client's (api.js apiUrl, layer), so the browser
+// hands the preloaded responses to its fetch() calls; `crossorigin` makes
+// the preload's mode and credentials those of a same-origin fetch().  The
+// layers and area types only with a first paint (the default view is that
+// map); the types of the year painted (a directive: not escaped).
+export const PRELOAD = ['/api/meta', '<!--fp:if map-->', '/api/geo/regso', '/api/geo/kommun', '/api/types?year=<!--fp:year-->', '<!--fp:end-->'];
+export const preloadLinks = () => PRELOAD.map((u) => (u.startsWith('<!--') ? u : `<link rel="preload" href="${u}" as="fetch" crossorigin>`)).join('');
+
 // index.html from its template: {{name}} replaced by the parts above and
 // {{css}} by the style sheet (inline: no second request before the paint).
 export function fillTemplate(template, css, lang = 'sv') {
-  const parts = {...chromeParts(lang), main: mainShell(lang), css: `<style>${css}</style>`};
+  const parts = {...chromeParts(lang), main: mainShell(lang), css: `<style>${css}</style>`, preload: preloadLinks()};
   return template.replace(/\{\{([a-zA-Z]+)\}\}/g, (m, k) => {
     if (!(k in parts)) throw new Error(`index.html: no part {{${k}}}`);
     return parts[k];

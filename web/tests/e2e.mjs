@@ -70,12 +70,42 @@ try {
 
   await page.goto(`${base}/#/karta?ind=area_type&level=regso`);
   await ready();
-  check(await page.locator('.mapbox svg path.area').count() > 3000, 'national RegSO layer drawn');
+  check(await page.$eval('#map', (m) => Number(m.dataset.areas)) > 3000 && await page.locator('#map path.fill').count() >= 5, 'national RegSO layer drawn');
   check((await page.textContent('main')).includes('schematiska'), 'RegSO map labelled as schematic');
   await axe('map (area types)');
   // keyboard: the first Tab reaches the skip link
   await page.keyboard.press('Tab');
   check(await page.evaluate(() => document.activeElement.className) === 'skip', 'first Tab focuses the skip link');
+  // no element per RegSO (map.js): the pointer finds the area in the
+  // topology; at points inside each class's painted path, the tooltip names
+  // a RegSO of that class and a click opens its profile
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  const probes = await page.evaluate(() => {
+    const svg = document.querySelector('#map'), m = svg.querySelector('g.zoomable').getScreenCTM(), out = new Map();
+    for (let y0 = 20; y0 < 1000; y0 += 13) for (let x0 = 20; x0 < 600; x0 += 11) {
+      // a whole screen pixel (mouse events have whole coordinates) and the
+      // map point under it
+      const s0 = new DOMPoint(x0, y0).matrixTransform(m), sp = new DOMPoint(Math.round(s0.x), Math.round(s0.y));
+      const {x, y} = sp.matrixTransform(m.inverse());
+      // inside the fill and 0.5 units around (not on a border)
+      const f = [...svg.querySelectorAll('path.fill')].filter((e) => [[0, 0], [0.5, 0], [-0.5, 0], [0, 0.5], [0, -0.5]]
+        .every(([dx, dy]) => e.isPointInFill(new DOMPoint(x + dx, y + dy)))).pop();
+      const cls = f && f.getAttribute('fill').match(/#p(\d)\)/)?.[1];
+      if (cls && !out.has(cls) && sp.y > 0 && sp.y < innerHeight) out.set(cls, [sp.x, sp.y, document.querySelectorAll('ul.legend li')[Number(cls)].textContent]);
+    }
+    return [...out.values()];
+  });
+  const tips = [];
+  for (const [x, y, legend] of probes) {
+    await page.mouse.move(x, y);
+    tips.push([legend, await page.$eval('.mapbox .tooltip', (tp) => (tp.hidden ? '' : tp.textContent))]);
+  }
+  check(probes.length >= 3 && tips.every(([legend, tip]) => tip.endsWith(`: ${legend}`)) && await page.locator('#map path.hit.on').count() === 1,
+    `RegSO under the pointer named with its class (${JSON.stringify(tips)})`);
+  await page.mouse.click(probes[0][0], probes[0][1]);
+  await page.locator('#profile strong').waitFor({timeout: 5000});
+  const picked = await page.textContent('#profile');
+  check(picked.includes(tips[0][1].split(':')[0]) && picked.includes(probes[0][2]), `a click on the RegSO map opens the profile of the area under the pointer (${picked})`);
   // the police layer (59 areas of 2023) as an optional layer
   await page.check('#f-police');
   await page.waitForFunction(() => document.querySelectorAll('path.police').length === 59 && document.body.dataset.ready === '1');
@@ -541,7 +571,7 @@ try {
   const regsoRows = await page.locator('#regsotable tbody tr').count();
   check(regsoRows === 12, `kommun page lists its 12 RegSO (${regsoRows})`);
   check((await page.textContent('#regsotable')).includes('Bollstanäs') && (await page.textContent('#regsotable')).includes('Goda socioekonomiska'), 'RegSO list with their area types');
-  check(await page.locator('#areamap path.area').count() === 12, 'kommun map draws only its 12 RegSO');
+  check(await page.$eval('#areamap-svg', (m) => m.dataset.areas) === '12', 'kommun map draws only its 12 RegSO');
   const fill = await painted(page, '#areamap svg');
   check(fill > 0.3, `kommun map screenshot: the kommun fills the map (${(fill * 100).toFixed(0)} % painted)`);
   const main0114 = await page.textContent('main');

@@ -618,6 +618,135 @@ static void test_big_mapped(void **state)
     om_csv_free(c);
 }
 
+/* What one reading of an input ends with: the status and message of the
+ * first error (from the open, the header, a record, or the caller's own
+ * om_csv_fail at a record whose first field is "X"), and a hash and count
+ * of the records read when there was none. */
+typedef struct {
+    om_status s;
+    char msg[300];
+    uint64_t hash;
+    size_t records;
+} outcome;
+
+static outcome read_outcome(const char *text, size_t n, bool as_read, int impl)
+{
+    outcome o = {OM_OK, "", 1469598103934665603ull, 0};
+    om_error e = OM_ERROR_INIT;
+    om_csv *c = NULL;
+    om_csv_options opt = {.check_as_read = as_read, .max_fields = 40};
+    o.s = om_csv_open_mem(&c, "t.csv", text, n, &opt, &e);
+    if (o.s == OM_OK && as_read)
+        om_csv_use_scan_(c, om_csv_scan_impl(impl));
+    if (o.s == OM_OK)
+        o.s = om_csv_read_header(c, &e);
+    bool got = true;
+    while (o.s == OM_OK && got) {
+        o.s = om_csv_next(c, &got, &e);
+        if (o.s != OM_OK || !got)
+            break;
+        o.records++;
+        for (size_t i = 0; i < om_csv_nfields(c); i++) {
+            om_field f = om_csv_field(c, i);
+            for (size_t k = 0; k < f.len; k++) /* FNV-1a over the fields */
+                o.hash = (o.hash ^ (unsigned char)f.ptr[k]) * 1099511628211ull;
+            o.hash = (o.hash ^ 0x100) * 1099511628211ull;
+        }
+        om_field f0 = om_csv_field(c, 0);
+        if (f0.len == 1 && f0.ptr[0] == 'X')
+            o.s = om_csv_fail(c, 0, &e, "expected no X");
+    }
+    if (o.s != OM_OK)
+        om_error_format(&e, o.msg, sizeof o.msg);
+    om_csv_free(c);
+    return o;
+}
+
+/* om_csv_options.check_as_read against the check at open (the reference,
+ * unchanged since before the option): the same records and the same first
+ * error, message and position included, on random inputs of up to 40 KiB
+ * (several 8 KiB check windows) that are mostly text with quoted fields,
+ * CRLF, multi-byte characters and "" escapes, with 0-3 bytes that break
+ * the contract (invalid UTF-8, C0 controls, DEL, NUL), a record of the
+ * wrong width or the caller's own error, under every block scanner. */
+static void test_check_as_read(void **state)
+{
+    (void)state;
+    static const char *const fields[] = {"ab", "12", "", "\"q,\"\"x\"\"\"", "\xC3\xA9",
+                                         "\xE2\x82\xAC", "\"\xE2\x82\xAC\"\"\"", "\"a\nb\"",
+                                         " 7", "0114R001", "X"};
+    static const unsigned char bad[] = {0x80, 0xC3, 0xFF, 0x00, 0x01, 0x1F, 0x7F, 0xE2, '"', '\n'};
+    static char text[48 << 10];
+    uint32_t seed = 4242;
+    size_t errors = 0, oks = 0;
+    for (int round = 0; round < 600; round++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t target = (size_t)(seed >> 8) % (round % 3 ? 2000 : 40000);
+        size_t n = 0;
+        memcpy(text, "a,b,c\n", 6);
+        n = 6;
+        while (n < target) {
+            /* a row of three fields, one in 400 of two; CRLF or LF */
+            seed = seed * 1103515245u + 12345u;
+            int width = (seed >> 20) % 400 ? 3 : 2;
+            for (int f = 0; f < width; f++) {
+                seed = seed * 1103515245u + 12345u;
+                unsigned r = (seed >> 16) % 64;
+                const char *p = fields[r < 40 ? r % 2 : r % (sizeof fields / sizeof fields[0])];
+                if (p[0] == 'X' && (round % 4 || f))
+                    p = "x"; /* the caller's error, a quarter of the rounds */
+                size_t k = strlen(p);
+                memcpy(text + n, p, k);
+                n += k;
+                text[n++] = f + 1 < width ? ',' : '\n';
+            }
+            if ((seed >> 8) % 5 == 0) {
+                text[n - 1] = '\r';
+                text[n++] = '\n';
+            }
+        }
+        seed = seed * 1103515245u + 12345u;
+        for (unsigned nbad = (seed >> 16) % 4; nbad > 0 && n > 6; nbad--) {
+            seed = seed * 1103515245u + 12345u;
+            text[6 + (seed >> 8) % (n - 6)] = (char)bad[(seed >> 4) % sizeof bad];
+        }
+        outcome want = read_outcome(text, n, false, OM_CSV_SCAN_SCALAR);
+        *(want.s == OM_OK ? &oks : &errors) += 1;
+        for (int impl = 0; impl < OM_CSV_SCAN_N; impl++) {
+            if (!om_csv_scan_impl(impl))
+                continue;
+            outcome got = read_outcome(text, n, true, impl);
+            assert_int_equal(got.s, want.s);
+            assert_string_equal(got.msg, want.msg);
+            if (want.s == OM_OK) {
+                assert_int_equal(got.records, want.records);
+                assert_true(got.hash == want.hash);
+            }
+        }
+    }
+    /* both outcomes were exercised, many times */
+    assert_true(oks > 50 && errors > 200);
+    /* slices read on other threads: opening one checks all the rest (the
+     * control byte is on line 4002, far past the window the header read
+     * checked) */
+    size_t n = 0;
+    memcpy(text, "a,b\n", 4);
+    for (n = 4; n < 4 + 4000 * 4; n += 4)
+        memcpy(text + n, "1,2\n", 4);
+    memcpy(text + n, "3,\x01\n", 4);
+    om_error e = OM_ERROR_INIT;
+    om_csv *c = NULL, *sl = NULL;
+    om_csv_options opt = {.check_as_read = true};
+    assert_int_equal(om_csv_open_mem(&c, "t.csv", text, n + 4, &opt, &e), OM_OK);
+    assert_int_equal(om_csv_read_header(c, &e), OM_OK);
+    assert_int_equal(om_csv_open_slice(&sl, c, om_csv_offset(c), om_csv_length(c), &e), OM_ERR_INPUT);
+    char m[300];
+    assert_string_equal(om_error_format(&e, m, sizeof m),
+                        "t.csv:4002:3: expected text without control characters, found byte 0x01");
+    assert_null(sl);
+    om_csv_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_contract_width),
@@ -631,6 +760,7 @@ int main(void)
                                        cmocka_unit_test(test_block_scanner),
                                        cmocka_unit_test(test_scan_impls),
                                        cmocka_unit_test(test_validation_blocks),
-                                       cmocka_unit_test(test_big_mapped)};
+                                       cmocka_unit_test(test_big_mapped),
+                                       cmocka_unit_test(test_check_as_read)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,7 +27,7 @@ static void test_schemas_well_formed(void **state)
                 assert_string_not_equal(f->cols[a].name, f->cols[b].name);
         }
     }
-    assert_int_equal(n, 8);
+    assert_int_equal(n, 9);
     assert_null(om_format_find("nope"));
     assert_null(om_format_find(NULL));
 }

@@ -4,7 +4,7 @@ import {t, getLang, areaName, unitText} from '../i18n.js';
 import {api, rowsToObjects, meta, layer} from '../api.js';
 import {breaks, classOf, SEQ, DIV} from '../scales.js';
 import {patternDefs, swatch, lineChart} from '../charts.js';
-import {drawMap} from '../map.js';
+import {drawMap, selectArea} from '../map.js';
 import {dataTable, dataset, downloads, fixedDims, isSup, supLabel, SUP, cellValue, num} from '../tables.js';
 import {chrome, select, searchBox, go, link} from './common.js';
 import {eduChoice, eduNote} from '../edu.js';
@@ -141,8 +141,7 @@ export async function viewMap(params) {
         h('p', {}, h('a', {href: link(['omrade', code]), text: `${t('openPage')} ${areaName(a.code, a.name)}`}))].filter(Boolean));
       if (!quiet) announce(`${name}: ${v}`);
     }).catch(() => {});
-    document.querySelectorAll('path.area.sel').forEach((p) => p.classList.remove('sel'));
-    document.querySelectorAll(`path.area[data-code="${code}"]`).forEach((p) => p.classList.add('sel'));
+    selectArea(code);
   };
 
   const table = dataTable(`${t('tableAlt')}: ${h1.textContent}`, [

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {fillTemplate, mainShell, chromeParts, patternsSvg, esc} from '../../src/firstpaint.js';
+import {fillTemplate, mainShell, chromeParts, patternsSvg, esc, preloadLinks} from '../../src/firstpaint.js';
+import {apiUrl} from '../../src/api.js';
 import {parseHash, firstPaintRoute, NAV} from '../../src/router.js';
 import {T} from '../../src/i18n.js';
 import {patternSpecs, DIV, MARKS} from '../../src/scales.js';
@@ -57,4 +58,15 @@ test('index.html: every placeholder filled, the style sheet inline, the app defe
   assert.equal(parts.nav.match(/<li>/g).length, NAV.length);
   assert.ok(parts.nav.includes('<a href="#/sv/karta" aria-current="page">'));
   assert.throws(() => fillTemplate('{{nope}}', ''), /nope/);
+  // the preloads after the page's content (the first paint's map)
+  assert.ok(html.indexOf(preloadLinks()) > html.indexOf('<!--fp:svg-->') && html.indexOf(preloadLinks()) < html.indexOf('</body>'));
+});
+test('preloads: the URLs the app fetches for the default view, as a same-origin fetch()', () => {
+  const links = (html) => [...html.matchAll(/<link rel="preload" href="([^"]*)" as="fetch" crossorigin>/g)].map((m) => m[1]);
+  // as `omrade serve` expands the directives with and without a first paint
+  const withMap = preloadLinks().replace(/<!--fp:year-->/g, '2023').replace(/<!--fp:(if map|end)-->/g, '');
+  const noMap = preloadLinks().replace(/<!--fp:if map-->.*?<!--fp:end-->/g, '');
+  const layerUrl = (n) => fs.readFileSync(path.join(web, 'src/api.js'), 'utf8').match(/fetch\(`(\/api\/geo\/)\$\{name\}`\)/)[1] + n;
+  assert.deepEqual(links(withMap), [apiUrl('meta'), layerUrl('regso'), layerUrl('kommun'), apiUrl('types', {year: '2023'})]);
+  assert.deepEqual(links(noMap), [apiUrl('meta')]);
 });
