@@ -3,7 +3,8 @@
  * om_strmap: byte string -> int32 (e.g. area code -> dense index).  Keys are
  *   copied into the map's own arena.
  * om_u64map: uint64 -> uint32 (e.g. register lopnr -> dense person index).
- * Both use open addressing with linear probing and grow at 50 % load. */
+ * Both use open addressing with linear probing; om_strmap grows at 50 %
+ * load, om_u64map (16-byte slots, a person index of 10^7 ids) at 2/3. */
 #ifndef OMRADE_HASH_H
 #define OMRADE_HASH_H
 /* the exported API (see omrade/common.h) */

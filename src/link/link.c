@@ -5,8 +5,10 @@
  * table.  Mapping lopnr to a dense index once and keeping residence as a
  * person-by-year array of 16-bit area indices (DeSO fits: 5,984 areas)
  * turns each later join into two array reads.  CSV slices are parsed on
- * threads (om_csv_split); the residence array is written concurrently, with
- * an atomic exchange per cell so a duplicated person-year is always seen. */
+ * threads (om_csv_split); the residence array is written concurrently, a
+ * cell kept by the first row that finds it empty, and repeated person-years
+ * are counted at the end as rows kept minus cells filled (exact whatever
+ * the threads' interleaving). */
 #define _DEFAULT_SOURCE
 #include "link_internal.h"
 
@@ -659,13 +661,17 @@ typedef struct {
     bool has_codes;
     const om_progress *pr;
     int nthreads;
-    int64_t rows[64], unknown_id[64], unknown_area[64], dup[64];
+    int64_t rows[64], unknown_id[64], unknown_area[64];
 } res_ctx;
 
-/* A year's area column, on transparent huge pages when it spans at least
- * one (it is written at random and then read by every statistics pass: at
- * 10^7 persons 14 years are 280 MB, 70,000 page faults and TLB misses on
- * 4 KiB pages).  Freed with free(). */
+/* Room for OM_RES_CHUNK years' area columns, on transparent huge pages
+ * when it spans at least one (the columns are written at random and then
+ * read by every statistics pass: at 10^7 persons 14 years are 280 MB,
+ * 70,000 page faults and TLB misses on 4 KiB pages).  The columns of a
+ * chunk are adjacent, so a year's column shares its first and last huge
+ * page with its neighbours: one 2 MiB-aligned block per year rounded each
+ * column of 1.05 M persons (2.1 MB) up to 4 MB, all of it zeroed by the
+ * kernel on first touch.  Freed with free(). */
 static uint16_t *year_alloc(size_t n)
 {
     const size_t huge = (size_t)2 << 20, bytes = n * sizeof(uint16_t);
@@ -687,37 +693,73 @@ static uint16_t *year_column(om_link *l, int y)
         return col;
     pthread_mutex_lock(&l->mu);
     col = *slot;
-    if (!col) {
-        col = year_alloc(l->n ? l->n : 1);
-        if (col) {
-            memset(col, 0xFF, (l->n ? l->n : 1) * sizeof *col);
-            __atomic_store_n(slot, col, __ATOMIC_RELEASE);
-        }
+    const size_t n = l->n ? l->n : 1, stride = (n + 31) & ~(size_t)31; /* columns 64-byte aligned */
+    int k = l->res_ncols / OM_RES_CHUNK;
+    if (!col && l->res_ncols % OM_RES_CHUNK == 0 && !(l->res_chunk[k] = year_alloc(stride * OM_RES_CHUNK)))
+        k = -1;
+    if (!col && k >= 0) {
+        col = l->res_chunk[k] + (size_t)(l->res_ncols++ % OM_RES_CHUNK) * stride;
+        memset(col, 0xFF, n * sizeof *col);
+        __atomic_store_n(slot, col, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&l->mu);
     return col;
 }
 
-/* Rows of a residence slice waiting for their person lookup (see
- * rates.c: batched hash probes overlap their cache misses). */
-#define RES_BATCH 32
+/* Rows of a residence slice waiting for their area and person lookups
+ * (see rates.c: batched hash probes overlap their cache misses).  An area
+ * code is resolved here too: a row whose code differs from the previous
+ * row's (a new person, or a move) probes the area table at random, and
+ * with the input streaming through the cache that probe often misses; the
+ * batch's probes are issued together. */
+#define RES_BATCH 64
+#define RES_AREA_PENDING (-2) /* the area of key[i] is still to be looked up */
 typedef struct {
     uint64_t id[RES_BATCH];
-    uint16_t area[RES_BATCH];
+    om_code_key key[RES_BATCH];
+    int32_t area[RES_BATCH]; /* RES_AREA_PENDING, or the area index */
     int16_t year[RES_BATCH];
     int n;
     uint32_t hint;    /* person of the last resolved row */
     uint64_t last_id; /* its lopnr */
     bool seq;         /* the previous new person was the next in persons.csv */
+    om_code_key last_key; /* the last area code looked up, and its area */
+    int32_t last_area;
 } res_batch;
 
-static bool res_flush(om_link *l, res_batch *b, int64_t *unknown_id, int64_t *dup)
+/* Areas of the batch's rows, -1 for an unknown code: the table slots of
+ * all codes that differ from their predecessor are fetched before the
+ * first is compared. */
+static void res_areas(const om_codemap *codes, res_batch *b)
+{
+    for (int i = 0; i < b->n; i++)
+        if (b->area[i] == RES_AREA_PENDING && (i == 0 || !om_code_key_eq(b->key[i], b->key[i - 1])))
+            om_codemap_prefetch(codes, b->key[i]);
+    for (int i = 0; i < b->n; i++) {
+        if (b->area[i] != RES_AREA_PENDING)
+            continue;
+        om_code_key k = b->key[i];
+        if (!om_code_key_eq(k, b->last_key)) {
+            b->last_key = k;
+            b->last_area = om_codemap_get(codes, k, NULL, 0);
+        }
+        b->area[i] = b->last_area;
+    }
+}
+
+static bool res_flush(om_link *l, const om_codemap *codes, res_batch *b, int64_t *unknown_area,
+                      int64_t *unknown_id)
 {
     uint32_t p[RES_BATCH];
     bool ok[RES_BATCH];
+    res_areas(codes, b);
     /* Files are usually sorted by person: a row is often the same person as
      * the previous one, or the next person in persons.csv. */
     for (int i = 0; i < b->n; i++) {
+        if (b->area[i] < 0) {
+            ok[i] = false;
+            continue;
+        }
         uint64_t id = b->id[i];
         if (id == b->last_id) {
             p[i] = b->hint;
@@ -740,7 +782,10 @@ static bool res_flush(om_link *l, res_batch *b, int64_t *unknown_id, int64_t *du
     int last_y = -1;
     for (int i = 0; i < b->n; i++) {
         if (!ok[i]) {
-            (*unknown_id)++;
+            if (b->area[i] < 0)
+                (*unknown_area)++;
+            else
+                (*unknown_id)++;
             continue;
         }
         if (b->year[i] != last_y) {
@@ -749,12 +794,13 @@ static bool res_flush(om_link *l, res_batch *b, int64_t *unknown_id, int64_t *du
                 return false;
             last_y = b->year[i];
         }
-        uint16_t old = __atomic_exchange_n(&col[p[i]], b->area[i], __ATOMIC_RELAXED);
-        if (old != OM_RES_NONE) {
-            /* keep the first value seen */
-            __atomic_store_n(&col[p[i]], old, __ATOMIC_RELAXED);
-            (*dup)++;
-        }
+        /* The first value seen is kept.  Plain (relaxed) loads and stores,
+         * not an atomic exchange: a locked instruction per row (~30 cycles,
+         * and no overlap with the loads around it).  Two threads may both find a cell empty and both
+         * store; the repeats are therefore counted at the end, as the rows
+         * kept minus the cells filled (load_residence), not here. */
+        if (__atomic_load_n(&col[p[i]], __ATOMIC_RELAXED) == OM_RES_NONE)
+            __atomic_store_n(&col[p[i]], (uint16_t)b->area[i], __ATOMIC_RELAXED);
     }
     b->n = 0;
     return true;
@@ -768,15 +814,14 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
     res_ctx *ctx = vctx;
     om_link *l = ctx->l;
     size_t begin = om_csv_offset(c);
-    int64_t rows = 0, unknown_id = 0, unknown_area = 0, dup = 0;
+    int64_t rows = 0, unknown_id = 0, unknown_area = 0;
     const size_t ci = (size_t)ctx->col[0], cy = (size_t)ctx->col[1], ca = (size_t)ctx->col[2];
     res_batch *b = calloc(1, sizeof *b);
     if (!b)
         return om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
     b->last_id = UINT64_MAX;
+    b->last_area = -1;
     om_status st = OM_OK;
-    om_code_key last_key = {0, 0};
-    int32_t last_area = -1;
     for (;;) {
         bool got;
         st = om_link_next_row(c, t, &rows, ctx->pr, "residence", begin, ctx->nthreads, &got, err);
@@ -793,38 +838,27 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
             break;
         }
         om_field fa = om_csv_field(c, ca);
-        int32_t a = -1;
-        if (fa.ptr) {
-            om_code_key k = om_code_key_of(fa.ptr, fa.len);
-            /* A person's consecutive rows usually repeat the area. */
-            if (k.hi && om_code_key_eq(k, last_key))
-                a = last_area;
-            else
-                a = om_codemap_get(&ctx->codes, k, fa.ptr, fa.len);
-            if (a >= 0) {
-                last_key = k;
-                last_area = a;
-            }
-        }
-        if (a < 0) {
-            unknown_area++;
-            continue;
-        }
+        om_code_key k = {0, 0};
+        int32_t a = RES_AREA_PENDING;
+        if (fa.ptr)
+            k = om_code_key_of(fa.ptr, fa.len);
+        if (!k.hi) /* no field, or a code too long to pack: looked up now */
+            a = fa.ptr ? om_codemap_get(&ctx->codes, k, fa.ptr, fa.len) : -1;
         b->id[b->n] = id;
-        b->area[b->n] = (uint16_t)a;
+        b->key[b->n] = k;
+        b->area[b->n] = a;
         b->year[b->n] = (int16_t)y;
-        if (++b->n == RES_BATCH && !res_flush(l, b, &unknown_id, &dup)) {
+        if (++b->n == RES_BATCH && !res_flush(l, &ctx->codes, b, &unknown_area, &unknown_id)) {
             st = om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
             break;
         }
     }
-    if (st == OM_OK && !res_flush(l, b, &unknown_id, &dup))
+    if (st == OM_OK && !res_flush(l, &ctx->codes, b, &unknown_area, &unknown_id))
         st = om_error_set(err, OM_ERR_NOMEM, om_csv_name(c), 0, 0, "out of memory");
     free(b);
     ctx->rows[t] += rows;
     ctx->unknown_id[t] += unknown_id;
     ctx->unknown_area[t] += unknown_area;
-    ctx->dup[t] += dup;
     return st;
 }
 
@@ -908,7 +942,6 @@ static om_status load_residence(om_link *l, const char *const *paths, size_t npa
         l->stats.res_rows += ctx->rows[t];
         l->stats.res_unknown_id += ctx->unknown_id[t];
         l->stats.res_unknown_area += ctx->unknown_area[t];
-        l->stats.res_dup += ctx->dup[t];
     }
     if (ctx->has_codes)
         om_codemap_free(&ctx->codes);
@@ -948,6 +981,10 @@ static om_status load_residence(om_link *l, const char *const *paths, size_t npa
                 l->stats.res_person_years++;
             }
     }
+    /* every row that had a known area and person either filled its cell
+     * or repeated a filled one */
+    l->stats.res_dup = l->stats.res_rows - l->stats.res_unknown_id - l->stats.res_unknown_area -
+                       l->stats.res_person_years;
     return OM_OK;
 }
 
@@ -1047,8 +1084,8 @@ void om_link_free(om_link *l)
     free(l->sex);
     free(l->born);
     free(l->death_day);
-    for (size_t y = 0; y < sizeof l->res / sizeof l->res[0]; y++)
-        free(l->res[y]);
+    for (size_t k = 0; k < sizeof l->res_chunk / sizeof l->res_chunk[0]; k++)
+        free(l->res_chunk[k]);
     free(l->latest);
     for (size_t y = 0; y < sizeof l->types / sizeof l->types[0]; y++)
         free(l->types[y]);
@@ -1189,23 +1226,7 @@ om_status om_link_plan_year(const om_link *l, om_link_method m, int year, om_lin
 int32_t om_link_area(const om_link *l, uint32_t p, const om_link_plan *plan, int *type,
                      int *res_year)
 {
-    *type = 0;
-    int ry = plan->residence_year;
-    if (p >= l->n || ry < l->year0 || ry > l->year1)
-        return -1;
-    uint16_t a = l->res[ry - OM_YEAR_MIN][p];
-    if (a == OM_RES_NONE)
-        return -1;
-    if (plan->residence_latest) {
-        ry = l->year0 + l->latest[p];
-        a = l->res[ry - OM_YEAR_MIN][p];
-    }
-    if (res_year)
-        *res_year = ry;
-    const uint8_t *col = plan->type_year ? l->types[plan->type_year - OM_YEAR_MIN] : NULL;
-    if (col)
-        *type = col[l->area_regso[a]];
-    return a;
+    return om_link_area_(l, p, plan, type, res_year);
 }
 
 void om_link_compare(const om_link *l, const om_link_plan *pa, const om_link_plan *pb,

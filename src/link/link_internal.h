@@ -12,6 +12,7 @@
 
 #define OM_RES_NONE 0xFFFFu
 #define OM_NO_DEATH INT32_MAX
+#define OM_RES_CHUNK 16 /* residence year columns allocated together (link.c) */
 
 struct om_link {
     const om_geo *geo;
@@ -28,6 +29,8 @@ struct om_link {
     int32_t *death_day;    /* days since 1970-01-01, OM_NO_DEATH when alive */
     int year0, year1;      /* residence years present */
     uint16_t *res[OM_YEAR_MAX - OM_YEAR_MIN + 1]; /* per year: n area indices */
+    uint16_t *res_chunk[(OM_YEAR_MAX - OM_YEAR_MIN + OM_RES_CHUNK) / OM_RES_CHUNK]; /* res[] point in */
+    int res_ncols;         /* columns handed out from res_chunk */
     uint8_t *latest;       /* latest residence year - year0, 0xFF none */
     bool has_types;        /* a types file was given */
     int ty0, ty1;          /* first and last year with a type; ty1 < ty0 when none */
@@ -143,7 +146,36 @@ static inline int32_t om_codemap_get(const om_codemap *m, om_code_key k, const c
             return -1;
     }
 }
+/* Fetch the first slot probed for k (k.hi != 0) ahead of its lookup. */
+static inline void om_codemap_prefetch(const om_codemap *m, om_code_key k)
+{
+    __builtin_prefetch(&m->slots[om_hash_u64(k.lo ^ om_hash_u64(k.hi)) & (m->cap - 1)]);
+}
 extern const om_csv_options om_link_numeric_extract;
+
+/* om_link_area(), inline for the aggregation loops (rates.c), which call
+ * it once per event and per person-year. */
+static inline int32_t om_link_area_(const struct om_link *l, uint32_t p, const om_link_plan *plan,
+                                    int *type, int *res_year)
+{
+    *type = 0;
+    int ry = plan->residence_year;
+    if (p >= l->n || ry < l->year0 || ry > l->year1)
+        return -1;
+    uint16_t a = l->res[ry - OM_YEAR_MIN][p];
+    if (a == OM_RES_NONE)
+        return -1;
+    if (plan->residence_latest) {
+        ry = l->year0 + l->latest[p];
+        a = l->res[ry - OM_YEAR_MIN][p];
+    }
+    if (res_year)
+        *res_year = ry;
+    const uint8_t *col = plan->type_year ? l->types[plan->type_year - OM_YEAR_MIN] : NULL;
+    if (col)
+        *type = col[l->area_regso[a]];
+    return a;
+}
 
 static inline uint32_t om_link_regso_of(const struct om_link *l, int32_t area)
 {

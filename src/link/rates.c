@@ -108,6 +108,30 @@ typedef struct {
     int nthreads;
 } ev_ctx;
 
+/* One thread's keys of one events file, with their code ids still local:
+ * remap[local id] is the global one.  All are packed at once (pack_keys),
+ * on all threads, straight into the array that is sorted. */
+typedef struct {
+    uint64_t *keys;
+    size_t n;
+    uint32_t *remap;
+} ev_piece;
+
+typedef struct {
+    ev_piece *v;
+    size_t n, cap, nkeys;
+} ev_pieces;
+
+static void ev_pieces_free(ev_pieces *ps)
+{
+    for (size_t i = 0; i < ps->n; i++) {
+        free(ps->v[i].keys);
+        free(ps->v[i].remap);
+    }
+    free(ps->v);
+    memset(ps, 0, sizeof *ps);
+}
+
 static void ev_local_free(ev_local *v)
 {
     free(v->keys);
@@ -310,18 +334,21 @@ static void *rs_scatter(void *arg)
     return NULL;
 }
 
-static void run2(void *(*fn)(void *), rs_job *jobs, int nt)
+/* fn on jobs[0..nt) (each `size` bytes), one thread each; a job whose
+ * thread cannot start runs on the caller's. */
+static void run2(void *(*fn)(void *), void *jobs, size_t size, int nt)
 {
     pthread_t th[64];
+    char *j = jobs;
     int started = 0;
     for (int t = 1; t < nt; t++) {
-        if (pthread_create(&th[t], NULL, fn, &jobs[t]) != 0)
+        if (pthread_create(&th[t], NULL, fn, j + (size_t)t * size) != 0)
             break;
         started = t;
     }
-    fn(&jobs[0]);
+    fn(j);
     for (int t = started + 1; t < nt; t++)
-        fn(&jobs[t]);
+        fn(j + (size_t)t * size);
     for (int t = 1; t <= started; t++)
         pthread_join(th[t], NULL);
 }
@@ -348,14 +375,14 @@ static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, int bits, int 
             jobs[t] = (rs_job){src, dst, n / (size_t)nt * (size_t)t,
                                t == nt - 1 ? n : n / (size_t)nt * (size_t)(t + 1), shift, hist[t],
                                base[t]};
-        run2(rs_hist, jobs, nt);
+        run2(rs_hist, jobs, sizeof *jobs, nt);
         size_t off = 0;
         for (int b = 0; b < 2048; b++)
             for (int t = 0; t < nt; t++) {
                 base[t][b] = off;
                 off += hist[t][b];
             }
-        run2(rs_scatter, jobs, nt);
+        run2(rs_scatter, jobs, sizeof *jobs, nt);
         uint64_t *x = src;
         src = dst;
         dst = x;
@@ -559,7 +586,7 @@ static void *agg_main(void *arg)
         }
         int type;
         const om_link_plan *plan = &a->plans[y - a->year_first];
-        int32_t area = om_link_area(l, p, plan, &type, NULL);
+        int32_t area = om_link_area_(l, p, plan, &type, NULL);
         om_rates_counts *cnt = NULL;
         if (area < 0) {
             j->c.tot.no_residence++;
@@ -631,7 +658,7 @@ static void *agg_main(void *arg)
         for (int y = a->year_first; y <= a->year_last; y++) {
             int type;
             const om_link_plan *plan = &a->plans[y - a->year_first];
-            int32_t area = om_link_area(l, p, plan, &type, NULL);
+            int32_t area = om_link_area_(l, p, plan, &type, NULL);
             if (area < 0)
                 continue;
             if (need_type && type == 0) {
@@ -652,9 +679,10 @@ static void *agg_main(void *arg)
                 w = (double)(end - s) / len;
             }
             int age = y - l->birth_year[p];
-            int band = band_of(sh, age);
-            for (size_t o = 0; o < a->noutcome; o++) {
-                size_t cell = cell_index(a, p, y, (int)o, area, type, age) * (size_t)nb + (size_t)band;
+            /* the outcomes' cells differ only in the outcome coordinate */
+            size_t cell = cell_index(a, p, y, 0, area, type, age) * (size_t)nb + (size_t)band_of(sh, age);
+            const size_t ostride = sh->stride[D_OUTCOME] * (size_t)nb;
+            for (size_t o = 0; o < a->noutcome; o++, cell += ostride) {
                 j->c.pop[cell] += w;
                 j->c.n31[cell] += 1;
             }
@@ -906,13 +934,13 @@ static void shape_init(cube_shape *sh, const om_link *l, const om_rates_spec *sp
     sh->nband = spec->standard != OM_STD_NONE && !(d & OM_DIM_AGE) ? OM_ESP_BANDS : 1;
 }
 
-/* Parse one events file into per-thread keys; then remap codes to global
- * ids appended to *gmask and move the keys into *all. */
+/* Parse one events file into per-thread keys; then give codes global ids
+ * (appended to *gmask) and add the keys with their remaps to *pcs. */
 static om_status read_events(const om_link *l, const om_outcomes *o, const char *path,
                              const om_rates_spec *spec, int nthreads, int32_t day0, int32_t day1,
                              const om_progress *pr, om_strmap *gcodes, uint64_t **gmask,
-                             size_t *ngcodes, size_t *capg, uint64_t **all, size_t *nall,
-                             size_t *capall, om_rates_counts *tot, om_error *err)
+                             size_t *ngcodes, size_t *capg, ev_pieces *pcs, om_rates_counts *tot,
+                             om_error *err)
 {
     om_csv *c = NULL;
     om_status s = om_csv_open(&c, path, &om_link_numeric_extract, err);
@@ -989,26 +1017,13 @@ static om_status read_events(const om_link *l, const om_outcomes *o, const char 
             }
             remap[i] = (uint32_t)g;
         }
-        if (s == OM_OK && *nall + v->n > *capall) {
-            size_t nc = *capall ? *capall : 1 << 16;
-            while (nc < *nall + v->n)
-                nc *= 2;
-            uint64_t *na = realloc(*all, nc * sizeof *na);
-            if (!na)
-                s = om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
-            else {
-                *all = na;
-                *capall = nc;
-            }
-        }
+        if (s == OM_OK)
+            s = om_grow(&pcs->v, &pcs->cap, pcs->n + 1, sizeof *pcs->v, 8, err);
         if (s == OM_OK) {
-            const uint64_t lowmask = ((uint64_t)1 << CODE_BITS) - 1;
-            uint64_t *dst = *all + *nall;
-            for (size_t i = 0; i < v->n; i++) {
-                uint64_t k = v->keys[i];
-                dst[i] = (k & ~lowmask) | remap[k & lowmask];
-            }
-            *nall += v->n;
+            pcs->v[pcs->n++] = (ev_piece){v->keys, v->n, remap};
+            pcs->nkeys += v->n;
+            v->keys = NULL; /* the piece owns them now */
+            remap = NULL;
         }
         free(remap);
         ev_local_free(v);
@@ -1092,18 +1107,54 @@ static void standard_weights(om_rates *r, const om_link *l, const om_rates_spec 
     }
 }
 
-/* Keys packed as person | day | code in the fewest bits, then radix
- * sorted (*keys may be replaced by the sorted copy). */
-static om_status pack_keys(uint64_t **keys, size_t nkeys, int pbits, int dbits, int cbits, int nthreads,
+/* Packing of a share of the pieces: person | day | global code in the
+ * fewest bits. */
+typedef struct {
+    const ev_pieces *pcs;
+    const size_t *off; /* piece i goes to out + off[i] */
+    uint64_t *out;
+    int t, nt, dbits, cbits;
+} pack_job;
+
+static void *pack_main(void *arg)
+{
+    const pack_job *j = arg;
+    const uint64_t lowmask = ((uint64_t)1 << CODE_BITS) - 1, dmask = ((uint64_t)1 << DAY_BITS) - 1;
+    for (size_t i = (size_t)j->t; i < j->pcs->n; i += (size_t)j->nt) {
+        const ev_piece *pc = &j->pcs->v[i];
+        uint64_t *out = j->out + j->off[i];
+        for (size_t k = 0; k < pc->n; k++) {
+            uint64_t x = pc->keys[k];
+            uint64_t p = x >> 32, d = (x >> CODE_BITS) & dmask, c = pc->remap[x & lowmask];
+            out[k] = (p << (j->dbits + j->cbits)) | (d << j->cbits) | c;
+        }
+    }
+    return NULL;
+}
+
+/* The pieces' keys packed (on nthreads threads, piece i by thread i mod
+ * nthreads: each file gives one piece per thread of about equal size)
+ * into *keys, then radix sorted; the pieces are freed. */
+static om_status pack_keys(ev_pieces *pcs, uint64_t **keys, int pbits, int dbits, int cbits, int nthreads,
                            om_error *err)
 {
-    const uint64_t lowmask = ((uint64_t)1 << CODE_BITS) - 1;
-    for (size_t i = 0; i < nkeys; i++) {
-        uint64_t k = (*keys)[i];
-        uint64_t p = k >> 32, d = (k >> CODE_BITS) & (((uint64_t)1 << DAY_BITS) - 1),
-                 c = k & lowmask;
-        (*keys)[i] = (p << (dbits + cbits)) | (d << cbits) | c;
+    size_t nkeys = pcs->nkeys;
+    size_t *off = malloc((pcs->n + 1) * sizeof *off);
+    *keys = malloc((nkeys ? nkeys : 1) * sizeof **keys);
+    if (!off || !*keys) {
+        free(off);
+        return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
+    off[0] = 0;
+    for (size_t i = 0; i < pcs->n; i++)
+        off[i + 1] = off[i] + pcs->v[i].n;
+    int nt = nthreads > 64 ? 64 : nthreads < 1 ? 1 : nthreads;
+    pack_job jobs[64];
+    for (int t = 0; t < nt; t++)
+        jobs[t] = (pack_job){pcs, off, *keys, t, nt, dbits, cbits};
+    run2(pack_main, jobs, sizeof *jobs, nt);
+    free(off);
+    ev_pieces_free(pcs);
     if (!nkeys)
         return OM_OK; /* no events (a header-only file): nothing to sort */
     uint64_t *tmp = malloc(nkeys * sizeof *tmp);
@@ -1406,12 +1457,13 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
     int32_t day0 = om_link_days_from_civil(yf - spec->washout_years, 1, 1) - spec->washout_days;
     om_strmap *gcodes = om_strmap_new(4096);
     uint64_t *gmask = NULL, *keys = NULL;
-    size_t ngcodes = 0, capg = 0, nkeys = 0, capk = 0;
+    size_t ngcodes = 0, capg = 0;
+    ev_pieces pcs = {NULL, 0, 0, 0};
     if (!r->per || !gcodes)
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t f = 0; s == OM_OK && f < spec->nevents; f++)
         s = read_events(l, o, spec->events[f], spec, nthreads, day0, day1, &spec->progress, gcodes, &gmask,
-                        &ngcodes, &capg, &keys, &nkeys, &capk, &r->total, err);
+                        &ngcodes, &capg, &pcs, &r->total, err);
     om_strmap_free(gcodes);
     /* pack keys: person | day | code in the fewest bits, then sort */
     int dbits = bits_for((uint64_t)(day1 - day0)), cbits = bits_for(ngcodes ? ngcodes - 1 : 0);
@@ -1420,8 +1472,10 @@ om_status om_rates_run(om_rates **out, const om_link *l, const om_outcomes *o,
     int pbits = bits_for(l->n ? l->n - 1 : 0);
     if (s == OM_OK && pbits + dbits + cbits > 64)
         s = om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "too many persons, days and codes");
+    size_t nkeys = pcs.nkeys;
     if (s == OM_OK)
-        s = pack_keys(&keys, nkeys, pbits, dbits, cbits, nthreads, err);
+        s = pack_keys(&pcs, &keys, pbits, dbits, cbits, nthreads, err);
+    ev_pieces_free(&pcs);
     int16_t *day_year = NULL;
     int32_t *wstart = NULL;
     if (s == OM_OK)

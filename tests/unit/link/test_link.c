@@ -767,6 +767,55 @@ static void test_parse_ids(void **state)
     assert_true(om_link_parse_u64("0000000000001", 13, &v) && v == 1);
     assert_false(om_link_parse_u64("12345678901234567890", 20, &v));
 }
+/* Repeated person-years when the repeats fall in other threads' slices:
+ * every person-year of the first half is repeated in the second half with
+ * another DeSO, read on 8 threads.  The repeats are counted exactly (rows
+ * kept minus cells filled, whatever the interleaving), and each cell holds
+ * one of its two codes. */
+static void test_load_repeats_threads(void **state)
+{
+    om_geo *g = ((fx *)*state)->g;
+    enum { NP = 2000 };
+    char *pb = malloc(NP * 32 + 64), *rb = malloc(2 * NP * 32 + 64);
+    assert_non_null(pb);
+    assert_non_null(rb);
+    size_t pw = (size_t)sprintf(pb, "lopnr,sex,birth_date\n"), rw = (size_t)sprintf(rb, "lopnr,year,deso\n");
+    for (int i = 0; i < NP; i++)
+        pw += (size_t)sprintf(pb + pw, "%d,1,1960-01-01\n", 1000 + i);
+    for (int half = 0; half < 2; half++)
+        for (int i = 0; i < NP; i++)
+            rw += (size_t)sprintf(rb + rw, "%d,2019,%s\n", 1000 + i, half ? "0114C1180" : "0114C1010");
+    char *pp = write_tmp(pb), *rp = write_tmp(rb);
+    const char *res[1] = {rp};
+    om_link_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.threads = 8;
+    om_link *l = NULL;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_link_load(&l, g, pp, res, 1, NULL, 0, &opt, &err), OM_OK);
+    const om_link_load_stats *s = om_link_stats(l);
+    assert_int_equal(s->res_rows, 2 * NP);
+    assert_int_equal(s->res_person_years, NP);
+    assert_int_equal(s->res_dup, NP);
+    assert_int_equal(s->res_unknown_area + s->res_unknown_id, 0);
+    om_link_plan plan;
+    om_link_method m = {0, 0};
+    assert_int_equal(om_link_plan_year(l, m, 2019, OM_LINK_TYPES_UNUSED, &plan, &err), OM_OK);
+    int32_t a = om_geo_find(g, OM_LEVEL_DESO, "0114C1010", 9), b = om_geo_find(g, OM_LEVEL_DESO, "0114C1180", 9);
+    for (uint32_t p = 0; p < NP; p++) {
+        int t;
+        int32_t x = om_link_area(l, p, &plan, &t, NULL);
+        assert_true(x == a || x == b);
+    }
+    om_link_free(l);
+    unlink(pp);
+    unlink(rp);
+    free(pp);
+    free(rp);
+    free(pb);
+    free(rb);
+}
+
 
 int main(void)
 {
@@ -779,6 +828,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rates_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_repeats_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scb_types, setup, teardown),
         cmocka_unit_test(test_outcomes),
         cmocka_unit_test_setup_teardown(test_event_measures, setup, teardown),
