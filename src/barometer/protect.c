@@ -204,14 +204,8 @@ typedef struct cbuild {
 
 static bool push_ref(cbuild *b, int32_t cell, int32_t slice, int32_t k)
 {
-    if (b->nrefs == b->caprefs) {
-        size_t nc = b->caprefs ? b->caprefs * 2 : 4096;
-        ref *r = realloc(b->refs, nc * sizeof *r);
-        if (!r)
-            return false;
-        b->refs = r;
-        b->caprefs = nc;
-    }
+    if (om_grow(&b->refs, &b->caprefs, b->nrefs + 1, sizeof *b->refs, 4096, NULL) != OM_OK)
+        return false;
     b->refs[b->nrefs++] = (ref){cell, slice, k};
     return true;
 }

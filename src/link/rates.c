@@ -493,14 +493,8 @@ static int band_of(const cube_shape *sh, int age)
 
 static bool push_pc(agg_job *j, size_t cell)
 {
-    if (j->npc == j->cappc) {
-        size_t nc = j->cappc ? j->cappc * 2 : 64;
-        size_t *n = realloc(j->pcells, nc * sizeof *n);
-        if (!n)
-            return false;
-        j->pcells = n;
-        j->cappc = nc;
-    }
+    if (om_grow(&j->pcells, &j->cappc, j->npc + 1, sizeof *j->pcells, 64, NULL) != OM_OK)
+        return false;
     j->pcells[j->npc++] = cell;
     return true;
 }
@@ -951,13 +945,7 @@ static om_status read_events(const om_link *l, const om_outcomes *o, const char 
         om_csv_free(c);
         return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
     }
-    ctx->l = l;
-    ctx->o = o;
-    ctx->path = path;
-    ctx->day0 = day0;
-    ctx->day1 = day1;
-    ctx->pr = pr;
-    ctx->nthreads = nthreads;
+    *ctx = (ev_ctx){.l = l, .o = o, .path = path, .day0 = day0, .day1 = day1, .pr = pr, .nthreads = nthreads};
     const char *req[3] = {spec->e_id ? spec->e_id : "lopnr", spec->e_date ? spec->e_date : "date",
                           spec->e_code ? spec->e_code : "code"};
     s = om_csv_read_header(c, err);
