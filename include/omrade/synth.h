@@ -118,11 +118,18 @@ typedef struct om_indicators_summary {
  * columns) and write to `out` the SEI input counts per area and year:
  * area,year,low_econ_n,low_econ_d,pre_upper_n,pre_upper_d,assist_unemp_n,assist_unemp_d
  * with SCB's definitions (om_sei_age_band, om_sei_long_assist_unemp).
- * `level` is OM_LEVEL_REGSO or OM_LEVEL_DESO.  With `barometer`, writes the
- * long barometer table instead (level,code,year,indicator,sex,age,born,
- * numerator,denominator; docs/synth.md lists the indicators).  `sum` may be
- * NULL.  Errors: OM_ERR_IO, OM_ERR_INPUT with file:line:column, OM_ERR_NOMEM. */
-om_status om_synth_indicators(const char *dir, om_level level, bool barometer, FILE *out,
+ * `level` is OM_LEVEL_REGSO or OM_LEVEL_DESO.  With OM_INDICATORS_BAROMETER
+ * in `flags`, writes the long barometer table instead (level,code,year,
+ * indicator,sex,age,born,edu,numerator,denominator; docs/synth.md lists the
+ * indicators); OM_INDICATORS_EDU adds the education cube's rows (kommun, län,
+ * riket by education level).  The education rows are opt-in because
+ * protecting them with the rest of the publication (omrade build) is not yet
+ * fast enough at national scale (docs/barometer.md, "Education breakdown").
+ * `sum` may be NULL.  Errors: OM_ERR_IO, OM_ERR_INPUT with file:line:column,
+ * OM_ERR_NOMEM. */
+#define OM_INDICATORS_BAROMETER 1u
+#define OM_INDICATORS_EDU 2u
+om_status om_synth_indicators(const char *dir, om_level level, unsigned flags, FILE *out,
                               const om_progress *progress, om_indicators_summary *sum,
                               om_error *err);
 

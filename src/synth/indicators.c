@@ -466,7 +466,7 @@ static om_status write_sei(ind *x, om_level level, FILE *out, om_error *err)
     return ferror(out) ? om_afile_stream_error(out, err) : OM_OK;
 }
 
-static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
+static om_status barometer_write(ind *x, const char *dir, bool with_edu_rows, FILE *out, const om_progress *pr,
                                  om_error *err);
 
 /* Steps 1-3 of 4: persons, residence, person_year (first pass), medians;
@@ -493,10 +493,11 @@ static om_status load_all(ind *x, const char *dir, bool flags, const om_progress
     return s;
 }
 
-om_status om_synth_indicators(const char *dir, om_level level, bool barometer, FILE *out,
+om_status om_synth_indicators(const char *dir, om_level level, unsigned flags, FILE *out,
                               const om_progress *progress, om_indicators_summary *sum,
                               om_error *err)
 {
+    bool barometer = flags & OM_INDICATORS_BAROMETER;
     if (level != OM_LEVEL_REGSO && level != OM_LEVEL_DESO)
         return om_error_set(err, OM_ERR_USAGE, NULL, 0, 0, "expected level regso or deso, found %s",
                             om_level_name(level));
@@ -516,7 +517,7 @@ om_status om_synth_indicators(const char *dir, om_level level, bool barometer, F
     if (!s) {
         if (progress && progress->fn)
             progress->fn(progress->user, what, 3, 4);
-        s = barometer ? barometer_write(&x, dir, out, progress, err)
+        s = barometer ? barometer_write(&x, dir, (flags & OM_INDICATORS_EDU) != 0, out, progress, err)
                       : write_sei(&x, level, out, err);
     }
     if (!s && progress && progress->fn)
@@ -872,7 +873,7 @@ static void migration(const ind *x, int64_t (*cube)[NM], uint8_t *used)
         }
 }
 
-static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_progress *pr,
+static om_status barometer_write(ind *x, const char *dir, bool with_edu_rows, FILE *out, const om_progress *pr,
                                  om_error *err)
 {
     (void)pr;
@@ -1029,7 +1030,7 @@ static om_status barometer_write(ind *x, const char *dir, FILE *out, const om_pr
                 continue;
             const char *code = om_geo_code(g, levels[li], a);
             write_area(out, levels[li], code, cube[(bases[li] + (size_t)a) * CELLS_PER_AREA], NM, 0);
-            for (int e = 1; li < 3 && e <= NEDU; e++)
+            for (int e = 1; with_edu_rows && li < 3 && e <= NEDU; e++)
                 write_area(out, levels[li], code,
                            ecube[((ebases[li] + (size_t)a) * NEDU + (size_t)(e - 1)) * CELLS_PER_AREA], EDU_NM, e);
         }

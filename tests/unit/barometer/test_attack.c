@@ -448,7 +448,7 @@ static void test_synthetic_build(void **state)
     om_synth_model_free(m);
     FILE *f = fopen(full, "w");
     assert_non_null(f);
-    if (om_synth_indicators(synth, OM_LEVEL_REGSO, true, f, NULL, NULL, &e) != OM_OK)
+    if (om_synth_indicators(synth, OM_LEVEL_REGSO, OM_INDICATORS_BAROMETER | OM_INDICATORS_EDU, f, NULL, NULL, &e) != OM_OK)
         fail_msg("indicators: %s", om_error_format(&e, buf, sizeof buf));
     assert_int_equal(fclose(f), 0);
     om_geo *g = NULL;

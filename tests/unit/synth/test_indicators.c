@@ -75,7 +75,7 @@ static char *run(const char *dir, om_level level, bool barometer)
     assert_non_null(out);
     om_error e = OM_ERROR_INIT;
     om_indicators_summary s;
-    assert_int_equal(om_synth_indicators(dir, level, barometer, out, NULL, &s, &e), OM_OK);
+    assert_int_equal(om_synth_indicators(dir, level, barometer ? OM_INDICATORS_BAROMETER | OM_INDICATORS_EDU : 0, out, NULL, &s, &e), OM_OK);
     fclose(out);
     assert_int_equal(s.rejected_residence, 0);
     assert_int_equal(s.unlinked_person_year, 0);
