@@ -260,15 +260,8 @@ bslice *om_barometer_slice_get(store *x, const om_geo *g, int32_t ind, om_level 
     if (om_grow(&x->v, &x->cap, x->n + 1, sizeof *x->v, 256, NULL) != OM_OK)
         return NULL;
     bslice *sl = &x->v[x->n];
-    memset(sl, 0, sizeof *sl);
-    sl->ind = ind;
-    sl->level = level;
-    sl->year = year;
-    sl->sex = sex;
-    sl->age = age;
-    sl->born = born;
-    sl->edu = edu;
-    sl->n = level == OM_LEVEL_RIKET ? 1 : om_geo_count(g, level);
+    *sl = (bslice){.ind = ind, .sex = sex, .age = age, .born = born, .edu = edu, .level = level, .year = year,
+                   .n = level == OM_LEVEL_RIKET ? 1 : om_geo_count(g, level)};
     sl->st = calloc((size_t)sl->n, 1);
     sl->num = malloc((size_t)sl->n * sizeof(double));
     sl->den = malloc((size_t)sl->n * sizeof(double));
