@@ -237,7 +237,7 @@ om_status om_need_compare_files(const char *path_a, const char *col_a, const cha
  * and KATEGORI, e.g. data/polisen/uso_2023.shp) joined to the units of a
  * polygon layer (e.g. data/geo/swe-maps-kommun.geojson, or SCB's RegSO
  * GeoPackage): each listed area goes to the unit it overlaps most, or the
- * nearest unit when it overlaps none (src/need/police.c).  Writes one row per unit, in layer
+ * nearest unit when it overlaps none (src/gdal/module/police.c).  Writes one row per unit, in layer
  * order: unit,police_areas,sarskilt_utsatt,utsatt,risk,names.  unit_field
  * NULL: detect (KnKod, kommunkod, LnKod, regsokod, desokod, unit, code).
  * Errors: OM_ERR_IO (GDAL cannot open a file), OM_ERR_INPUT (missing field,

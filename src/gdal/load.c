@@ -67,7 +67,7 @@ static void load(void)
     if (!h) {
         const char *e = dlerror();
         snprintf(load_failure, sizeof load_failure,
-                 "cannot load omrade's GDAL module (%s; it is built next to the omrade binary, "
+                 "cannot load omrade's GDAL module (%s; it is built next to omrade and libomrade.so, "
                  "or %s names it)", e ? e : path, OM_GDAL_MODULE_ENV);
         return;
     }
