@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "omrade/csv.h"
+
 /* One implementation of the two whole-block passes of the CSV reader.
  * Both read only the full 64-byte blocks d[0 .. 64 * nblocks); the caller
  * does a last partial block with the scalar code.
@@ -33,7 +35,14 @@ const om_csv_scan *om_csv_scan_best(void);
 
 /* Read c with scanner s from now on (tests: every implementation through
  * the whole reader). */
-struct om_csv;
-void om_csv_use_scan_(struct om_csv *c, const om_csv_scan *s);
+void om_csv_use_scan_(om_csv *c, const om_csv_scan *s);
+
+/* om_csv_open_slice with a window of `window` bytes (0: read the mapping),
+ * for the tests that compare the two modes.  Window mode (a slice of a
+ * file opened by om_csv_open, every byte checked at open or not at all):
+ * the slice's records are read with pread into a reused window; fields
+ * are valid until the next record, as om_csv_next documents. */
+om_status om_csv_open_slice_window_(om_csv **out, const om_csv *parent, size_t begin,
+                                    size_t end, size_t window, om_error *err);
 
 #endif

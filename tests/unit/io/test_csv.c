@@ -629,6 +629,24 @@ typedef struct {
     size_t records;
 } outcome;
 
+/* The next record of c into o (its count and an FNV-1a hash of its
+ * fields); false at the end or on an error (in o->s). */
+static bool next_record(om_csv *c, outcome *o, om_error *e)
+{
+    bool got = false;
+    o->s = om_csv_next(c, &got, e);
+    if (o->s != OM_OK || !got)
+        return false;
+    o->records++;
+    for (size_t i = 0; i < om_csv_nfields(c); i++) {
+        om_field f = om_csv_field(c, i);
+        for (size_t k = 0; k < f.len; k++)
+            o->hash = (o->hash ^ (unsigned char)f.ptr[k]) * 1099511628211ull;
+        o->hash = (o->hash ^ 0x100) * 1099511628211ull;
+    }
+    return true;
+}
+
 static outcome read_outcome(const char *text, size_t n, bool as_read, int impl)
 {
     outcome o = {OM_OK, "", 1469598103934665603ull, 0};
@@ -640,18 +658,7 @@ static outcome read_outcome(const char *text, size_t n, bool as_read, int impl)
         om_csv_use_scan_(c, om_csv_scan_impl(impl));
     if (o.s == OM_OK)
         o.s = om_csv_read_header(c, &e);
-    bool got = true;
-    while (o.s == OM_OK && got) {
-        o.s = om_csv_next(c, &got, &e);
-        if (o.s != OM_OK || !got)
-            break;
-        o.records++;
-        for (size_t i = 0; i < om_csv_nfields(c); i++) {
-            om_field f = om_csv_field(c, i);
-            for (size_t k = 0; k < f.len; k++) /* FNV-1a over the fields */
-                o.hash = (o.hash ^ (unsigned char)f.ptr[k]) * 1099511628211ull;
-            o.hash = (o.hash ^ 0x100) * 1099511628211ull;
-        }
+    while (o.s == OM_OK && next_record(c, &o, &e)) {
         om_field f0 = om_csv_field(c, 0);
         if (f0.len == 1 && f0.ptr[0] == 'X')
             o.s = om_csv_fail(c, 0, &e, "expected no X");
@@ -660,6 +667,50 @@ static outcome read_outcome(const char *text, size_t n, bool as_read, int impl)
         om_error_format(&e, o.msg, sizeof o.msg);
     om_csv_free(c);
     return o;
+}
+
+/* A random input of up to 40 KiB (one round in three, 2 KiB otherwise):
+ * a header, rows of three fields (one in 400 of two), mostly text with
+ * quoted fields, CRLF, multi-byte characters, "" escapes and line breaks
+ * inside quotes, the caller's error ("X") in a quarter of the rounds, and
+ * 0-3 bytes that break the contract. */
+static size_t random_csv(uint32_t *seedp, int round, char *text)
+{
+    static const char *const fields[] = {"ab", "12", "", "\"q,\"\"x\"\"\"", "\xC3\xA9",
+                                         "\xE2\x82\xAC", "\"\xE2\x82\xAC\"\"\"", "\"a\nb\"",
+                                         " 7", "0114R001", "X"};
+    static const unsigned char bad[] = {0x80, 0xC3, 0xFF, 0x00, 0x01, 0x1F, 0x7F, 0xE2, '"', '\n'};
+    *seedp = *seedp * 1103515245u + 12345u;
+    size_t target = (size_t)(*seedp >> 8) % (round % 3 ? 2000 : 40000);
+    size_t n = 0;
+    memcpy(text, "a,b,c\n", 6);
+    n = 6;
+    while (n < target) {
+        /* a row of three fields, one in 400 of two; CRLF or LF */
+        *seedp = *seedp * 1103515245u + 12345u;
+        int width = (*seedp >> 20) % 400 ? 3 : 2;
+        for (int f = 0; f < width; f++) {
+            *seedp = *seedp * 1103515245u + 12345u;
+            unsigned r = (*seedp >> 16) % 64;
+            const char *p = fields[r < 40 ? r % 2 : r % (sizeof fields / sizeof fields[0])];
+            if (p[0] == 'X' && (round % 4 || f))
+                p = "x"; /* the caller's error, a quarter of the rounds */
+            size_t k = strlen(p);
+            memcpy(text + n, p, k);
+            n += k;
+            text[n++] = f + 1 < width ? ',' : '\n';
+        }
+        if ((*seedp >> 8) % 5 == 0) {
+            text[n - 1] = '\r';
+            text[n++] = '\n';
+        }
+    }
+    *seedp = *seedp * 1103515245u + 12345u;
+    for (unsigned nbad = (*seedp >> 16) % 4; nbad > 0 && n > 6; nbad--) {
+        *seedp = *seedp * 1103515245u + 12345u;
+        text[6 + (*seedp >> 8) % (n - 6)] = (char)bad[(*seedp >> 4) % sizeof bad];
+    }
+    return n;
 }
 
 /* om_csv_options.check_as_read against the check at open (the reference,
@@ -672,44 +723,11 @@ static outcome read_outcome(const char *text, size_t n, bool as_read, int impl)
 static void test_check_as_read(void **state)
 {
     (void)state;
-    static const char *const fields[] = {"ab", "12", "", "\"q,\"\"x\"\"\"", "\xC3\xA9",
-                                         "\xE2\x82\xAC", "\"\xE2\x82\xAC\"\"\"", "\"a\nb\"",
-                                         " 7", "0114R001", "X"};
-    static const unsigned char bad[] = {0x80, 0xC3, 0xFF, 0x00, 0x01, 0x1F, 0x7F, 0xE2, '"', '\n'};
     static char text[48 << 10];
     uint32_t seed = 4242;
     size_t errors = 0, oks = 0;
     for (int round = 0; round < 600; round++) {
-        seed = seed * 1103515245u + 12345u;
-        size_t target = (size_t)(seed >> 8) % (round % 3 ? 2000 : 40000);
-        size_t n = 0;
-        memcpy(text, "a,b,c\n", 6);
-        n = 6;
-        while (n < target) {
-            /* a row of three fields, one in 400 of two; CRLF or LF */
-            seed = seed * 1103515245u + 12345u;
-            int width = (seed >> 20) % 400 ? 3 : 2;
-            for (int f = 0; f < width; f++) {
-                seed = seed * 1103515245u + 12345u;
-                unsigned r = (seed >> 16) % 64;
-                const char *p = fields[r < 40 ? r % 2 : r % (sizeof fields / sizeof fields[0])];
-                if (p[0] == 'X' && (round % 4 || f))
-                    p = "x"; /* the caller's error, a quarter of the rounds */
-                size_t k = strlen(p);
-                memcpy(text + n, p, k);
-                n += k;
-                text[n++] = f + 1 < width ? ',' : '\n';
-            }
-            if ((seed >> 8) % 5 == 0) {
-                text[n - 1] = '\r';
-                text[n++] = '\n';
-            }
-        }
-        seed = seed * 1103515245u + 12345u;
-        for (unsigned nbad = (seed >> 16) % 4; nbad > 0 && n > 6; nbad--) {
-            seed = seed * 1103515245u + 12345u;
-            text[6 + (seed >> 8) % (n - 6)] = (char)bad[(seed >> 4) % sizeof bad];
-        }
+        size_t n = random_csv(&seed, round, text);
         outcome want = read_outcome(text, n, false, OM_CSV_SCAN_SCALAR);
         *(want.s == OM_OK ? &oks : &errors) += 1;
         for (int impl = 0; impl < OM_CSV_SCAN_N; impl++) {
@@ -747,6 +765,81 @@ static void test_check_as_read(void **state)
     om_csv_free(c);
 }
 
+/* What the slices of one file give, read through the mapping (window 0)
+ * or with pread into windows of `window` bytes: each slice's records and
+ * first error (outcome), folded into one. */
+static outcome read_slices(const char *path, bool check, size_t nslices, size_t window)
+{
+    outcome o = {OM_OK, "", 1469598103934665603ull, 0};
+    om_error e = OM_ERROR_INIT;
+    om_csv *c = NULL;
+    om_csv_options opt = {.no_utf8_check = !check, .max_fields = 40};
+    o.s = om_csv_open(&c, path, &opt, &e);
+    if (o.s == OM_OK)
+        o.s = om_csv_read_header(c, &e);
+    size_t off[4];
+    if (o.s == OM_OK)
+        om_csv_split(c, nslices, off);
+    for (size_t k = 0; o.s == OM_OK && k < nslices; k++) {
+        om_csv *sl = NULL;
+        o.s = om_csv_open_slice_window_(&sl, c, off[k], off[k + 1], window, &e);
+        while (o.s == OM_OK && next_record(sl, &o, &e)) {
+            o.hash = (o.hash ^ om_csv_offset(sl)) * 1099511628211ull;
+            om_field f0 = om_csv_field(sl, 0);
+            if (f0.len == 1 && f0.ptr[0] == 'X')
+                o.s = om_csv_fail(sl, 0, &e, "expected no X");
+            else if (o.records % 97 == 0) /* a column and line of a later field */
+                o.s = om_csv_fail(sl, om_csv_nfields(sl) - 1, &e, "expected no record 97");
+        }
+        om_csv_free(sl);
+    }
+    if (o.s != OM_OK)
+        om_error_format(&e, o.msg, sizeof o.msg);
+    om_csv_free(c);
+    return o;
+}
+
+/* Slices read in window mode (pread into a reused window) against the
+ * same slices read through the mapping: the same records, offsets and
+ * first error with its line and column, on the random inputs of
+ * test_check_as_read written to a file, split into 1-3 slices, with
+ * windows from 1 byte (every record straddles the window's edge, so the
+ * carry-over and the doubling are exercised) to larger than the input. */
+static void test_window_slices(void **state)
+{
+    (void)state;
+    static const size_t windows[] = {1, 2, 3, 5, 17, 63, 64, 65, 100, 200, 1000, 4096, 1 << 20};
+    static char text[48 << 10];
+    char path[] = "/tmp/om_test_csv_window_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    uint32_t seed = 977;
+    size_t errors = 0, oks = 0;
+    for (int round = 0; round < 300; round++) {
+        size_t n = random_csv(&seed, round, text);
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        if (round % 7 == 0)
+            fputs("\xEF\xBB\xBF", f); /* a BOM: the window's file offsets skip it */
+        assert_int_equal(fwrite(text, 1, n, f), n);
+        fclose(f);
+        bool check = round % 2 == 0;
+        size_t ns = 1 + (size_t)round % 3;
+        outcome want = read_slices(path, check, ns, 0);
+        *(want.s == OM_OK ? &oks : &errors) += 1;
+        for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++) {
+            outcome got = read_slices(path, check, ns, windows[w]);
+            assert_int_equal(got.s, want.s);
+            assert_string_equal(got.msg, want.msg);
+            assert_int_equal(got.records, want.records);
+            assert_true(got.hash == want.hash);
+        }
+    }
+    unlink(path);
+    assert_true(oks > 20 && errors > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_contract_width),
@@ -761,6 +854,7 @@ int main(void)
                                        cmocka_unit_test(test_scan_impls),
                                        cmocka_unit_test(test_validation_blocks),
                                        cmocka_unit_test(test_big_mapped),
-                                       cmocka_unit_test(test_check_as_read)};
+                                       cmocka_unit_test(test_check_as_read),
+                                       cmocka_unit_test(test_window_slices)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
