@@ -302,6 +302,49 @@ static int from_synth(int argc, char **argv, const char *dir, int year, const ch
     return 0;
 }
 
+/* The index itself (--index) from a units file: the default mode. */
+static int do_index(int argc, char **argv, om_need_opts *o, bool has_index, const char *weights,
+                    const char *out)
+{
+    if (optind + 1 != argc)
+        return om_cli_usage("need", "expected one input FILE");
+    if (!has_index)
+        return om_cli_usage("need", "expected --index cni, key2011, key2013 or child-sei");
+    if (o->units_path && o->level)
+        return om_cli_usage("need", "expected --units or --level, found both");
+    if (!out)
+        return om_cli_usage("need", "expected --out FILE");
+    om_error err = OM_ERROR_INIT;
+    double w[OM_NEED_CNI_VARS];
+    if (o->cni_reference > 0 && o->index != OM_NEED_CNI)
+        return om_cli_usage("need", "expected --cni-reference only with --index cni");
+    if (weights) {
+        if (o->index != OM_NEED_CNI)
+            return om_cli_usage("need", "expected --cni-weights only with --index cni");
+        if (om_need_cni_weights_read(weights, w, &err) != OM_OK)
+            return om_cli_fail("need", &err);
+        o->cni_weights = w;
+    }
+    om_need_table *t = NULL;
+    if (om_need_compute(argv[optind], o, &t, &err) != OM_OK)
+        return om_cli_fail("need", &err);
+    om_cli_prov_start("need", argc, argv);
+    if (o->units_path)
+        om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "units of %s", o->units_path);
+    om_afile *af = NULL;
+    om_status s = om_prov_input(om_cli_prov(), argv[optind], -1, &err);
+    if (s == OM_OK)
+        s = om_cli_out_open(&af, out, &err);
+    if (s == OM_OK) {
+        s = om_need_write(om_afile_stream(af), t, &err);
+        s = out_close(af, s, &err);
+    }
+    om_need_table_free(t);
+    if (s != OM_OK)
+        return om_cli_fail("need", &err);
+    return 0;
+}
+
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {{"index", required_argument, 0, 'i'},
@@ -404,44 +447,8 @@ static int run(int argc, char **argv)
             return om_cli_usage("need", "expected --units or --level, found both");
         return do_key(argc, argv, key, &o, out);
     }
-    if (optind + 1 != argc)
-        return om_cli_usage("need", "expected one input FILE");
-    if (!has_index)
-        return om_cli_usage("need", "expected --index cni, key2011, key2013 or child-sei");
     o.year = (int)year; /* --year without --synth: the year column for `omrade build --need` */
-    if (o.units_path && o.level)
-        return om_cli_usage("need", "expected --units or --level, found both");
-    if (!out)
-        return om_cli_usage("need", "expected --out FILE");
-    om_error err = OM_ERROR_INIT;
-    double w[OM_NEED_CNI_VARS];
-    if (o.cni_reference > 0 && o.index != OM_NEED_CNI)
-        return om_cli_usage("need", "expected --cni-reference only with --index cni");
-    if (weights) {
-        if (o.index != OM_NEED_CNI)
-            return om_cli_usage("need", "expected --cni-weights only with --index cni");
-        if (om_need_cni_weights_read(weights, w, &err) != OM_OK)
-            return om_cli_fail("need", &err);
-        o.cni_weights = w;
-    }
-    om_need_table *t = NULL;
-    if (om_need_compute(argv[optind], &o, &t, &err) != OM_OK)
-        return om_cli_fail("need", &err);
-    om_cli_prov_start("need", argc, argv);
-    if (o.units_path)
-        om_prov_set(om_cli_prov(), OM_PROV_GEOGRAPHY, "units of %s", o.units_path);
-    om_afile *af = NULL;
-    om_status s = om_prov_input(om_cli_prov(), argv[optind], -1, &err);
-    if (s == OM_OK)
-        s = om_cli_out_open(&af, out, &err);
-    if (s == OM_OK) {
-        s = om_need_write(om_afile_stream(af), t, &err);
-        s = out_close(af, s, &err);
-    }
-    om_need_table_free(t);
-    if (s != OM_OK)
-        return om_cli_fail("need", &err);
-    return 0;
+    return do_index(argc, argv, &o, has_index, weights, out);
 }
 
 const om_cli_cmd om_cli_cmd_need = {"need", "need indices (CNI, sorting key 2011/2013, child SEI) per unit",

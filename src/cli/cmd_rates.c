@@ -446,6 +446,66 @@ static void report(const om_link *l, const om_rates *r, const om_rates_spec *sp,
                 t->pop_no_type);
 }
 
+/* Option combinations that make no sense together; 0 or the usage exit code. */
+static int check_combination(rates_opts *ro)
+{
+    om_rates_spec *sp = &ro->sp;
+    if (!ro->nevents)
+        return om_cli_usage("rates", "expected --events FILE");
+    if (sp->washout_years && sp->washout_days)
+        return om_cli_usage("rates", "expected --washout-years or --washout-days, found both");
+    if (ro->first_event && !sp->washout_years && !sp->washout_days)
+        sp->washout_years = 7; /* Socialstyrelsen's first-time AMI: none in the previous 7 years */
+    if (ro->sii && !(sp->dims & OM_DIM_TYPE))
+        return om_cli_usage("rates", "expected type in --by for --sii");
+    if (ro->barometer && ((sp->dims & (OM_DIM_REGSO | OM_DIM_YEAR)) != (OM_DIM_REGSO | OM_DIM_YEAR) ||
+                         (sp->dims & ~(unsigned)(OM_DIM_REGSO | OM_DIM_YEAR | OM_DIM_SEX))))
+        return om_cli_usage("rates", "expected --by regso,year (optionally with sex) for --barometer");
+    if (sp->barometer_eb && !ro->barometer)
+        return om_cli_usage("rates", "expected --barometer FILE with --barometer-eb");
+    if (sp->followup_end && !sp->fatality_days && !sp->survival)
+        return om_cli_usage("rates", "expected --case-fatality or --km-out with --followup-end");
+    if (sp->barometer_isr && !ro->barometer)
+        return om_cli_usage("rates", "expected --barometer FILE with --barometer-isr");
+    return 0;
+}
+
+/* Provenance and every requested output file of a finished run, then the
+   summary on stderr; 0 or the exit code of the first file that failed. */
+static int write_outputs(int argc, char **argv, rates_opts *ro, const cli_method *cm, om_outcomes *o,
+                         om_rates *r, om_rates *by_age, om_geo *g, om_link *l)
+{
+    om_rates_spec *sp = &ro->sp;
+    int rc;
+    int yf = sp->year_first, yl = sp->year_last;
+    if (!yf)
+        om_link_stat_years(l, &sp->method, 1, &yf, &yl);
+    om_rates_out a = {sp, cm->name, sp->standard == OM_STD_NONE ? "none" : ro->standard, o, r, g, l,
+                      ro->table, yf, yl, by_age};
+    om_cli_prov_start("rates", argc, argv);
+    om_link_plan plans[256];
+    size_t np = 0;
+    for (int y = yf; y <= yl && np < sizeof plans / sizeof *plans; y++)
+        if (om_rates_plan(r, y))
+            plans[np++] = *om_rates_plan(r, y);
+    cli_link_prov(&ro->in, cm, 1, plans, np);
+    om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "dsr not reported below 10 events");
+    for (size_t i = 0; i < ro->nevents; i++)
+        om_prov_input(om_cli_prov(), ro->events[i], -1, NULL);
+    rc = finish_file(ro->out, om_rates_write_cells, &a, !ro->table);
+    if (!rc && ro->sii)
+        rc = finish_file(ro->sii, om_rates_write_sii, &a, true);
+    if (!rc && ro->km)
+        rc = finish_file(ro->km, om_rates_write_km, &a, true);
+    if (!rc && ro->summary)
+        rc = finish_file(ro->summary, om_rates_write_summary, &a, true);
+    if (!rc && ro->barometer)
+        rc = finish_file(ro->barometer, write_barometer, &a, false);
+    if (!rc)
+        report(l, r, sp, cm->name, yf, yl, o);
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {CLI_LINK_LONGOPTS,
@@ -504,23 +564,8 @@ static int run(int argc, char **argv)
         return rc;
     sp->method = cm.m;
     sp->type_fallback = ro.in.fallback;
-    if (!ro.nevents)
-        return om_cli_usage("rates", "expected --events FILE");
-    if (sp->washout_years && sp->washout_days)
-        return om_cli_usage("rates", "expected --washout-years or --washout-days, found both");
-    if (ro.first_event && !sp->washout_years && !sp->washout_days)
-        sp->washout_years = 7; /* Socialstyrelsen's first-time AMI: none in the previous 7 years */
-    if (ro.sii && !(sp->dims & OM_DIM_TYPE))
-        return om_cli_usage("rates", "expected type in --by for --sii");
-    if (ro.barometer && ((sp->dims & (OM_DIM_REGSO | OM_DIM_YEAR)) != (OM_DIM_REGSO | OM_DIM_YEAR) ||
-                         (sp->dims & ~(unsigned)(OM_DIM_REGSO | OM_DIM_YEAR | OM_DIM_SEX))))
-        return om_cli_usage("rates", "expected --by regso,year (optionally with sex) for --barometer");
-    if (sp->barometer_eb && !ro.barometer)
-        return om_cli_usage("rates", "expected --barometer FILE with --barometer-eb");
-    if (sp->followup_end && !sp->fatality_days && !sp->survival)
-        return om_cli_usage("rates", "expected --case-fatality or --km-out with --followup-end");
-    if (sp->barometer_isr && !ro.barometer)
-        return om_cli_usage("rates", "expected --barometer FILE with --barometer-isr");
+    if ((rc = check_combination(&ro)) != 0)
+        return rc;
     om_outcomes *o = NULL;
     if ((rc = parse_standard(ro.standard, sp)) != 0 || (rc = make_outcomes(&ro, &o)) != 0)
         return rc;
@@ -542,36 +587,7 @@ static int run(int argc, char **argv)
     if (s == OM_OK && sp->barometer_isr)
         s = om_rates_run_isr_reference(&by_age, l, o, sp, &err);
     om_cli_progress_done();
-    if (s != OM_OK) {
-        rc = om_cli_fail("rates", &err);
-    } else {
-        int yf = sp->year_first, yl = sp->year_last;
-        if (!yf)
-            om_link_stat_years(l, &sp->method, 1, &yf, &yl);
-        om_rates_out a = {sp, cm.name, sp->standard == OM_STD_NONE ? "none" : ro.standard, o, r, g, l,
-                          ro.table, yf, yl, by_age};
-        om_cli_prov_start("rates", argc, argv);
-        om_link_plan plans[256];
-        size_t np = 0;
-        for (int y = yf; y <= yl && np < sizeof plans / sizeof *plans; y++)
-            if (om_rates_plan(r, y))
-                plans[np++] = *om_rates_plan(r, y);
-        cli_link_prov(&ro.in, &cm, 1, plans, np);
-        om_prov_set(om_cli_prov(), OM_PROV_SUPPRESSION, "dsr not reported below 10 events");
-        for (size_t i = 0; i < ro.nevents; i++)
-            om_prov_input(om_cli_prov(), ro.events[i], -1, NULL);
-        rc = finish_file(ro.out, om_rates_write_cells, &a, !ro.table);
-        if (!rc && ro.sii)
-            rc = finish_file(ro.sii, om_rates_write_sii, &a, true);
-        if (!rc && ro.km)
-            rc = finish_file(ro.km, om_rates_write_km, &a, true);
-        if (!rc && ro.summary)
-            rc = finish_file(ro.summary, om_rates_write_summary, &a, true);
-        if (!rc && ro.barometer)
-            rc = finish_file(ro.barometer, write_barometer, &a, false);
-        if (!rc)
-            report(l, r, sp, cm.name, yf, yl, o);
-    }
+    rc = s != OM_OK ? om_cli_fail("rates", &err) : write_outputs(argc, argv, &ro, &cm, o, r, by_age, g, l);
     om_rates_free(by_age);
     om_rates_free(r);
     om_link_free(l);

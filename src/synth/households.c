@@ -240,6 +240,273 @@ static int32_t partner(pool *pl, const int32_t *hh, int sex, int age, om_rng *g)
     return p >= 0 ? p : pool_take(pl, hh, sex, age - 15, age + 15, g);
 }
 
+/* The work arrays of om_synth_households: one element per person (hh, the
+ * guardians g1/g2 of this year and pg1/pg2 of last year, type ty, ...), and
+ * the counting sort's per DeSO. */
+typedef struct {
+    const om_synth_model *m;
+    people P;
+    int32_t *hh, *g1, *g2, *pg1, *pg2, *order, *slot, *kids, *fam_head;
+    int8_t *ty, *famty;
+    om_keyed *keys;
+    om_households_summary *sum;
+} hwork;
+
+/* The residents L[0..nl) of one DeSO in random order, and the pool of its
+ * adults by sex and age (pl->slot already points at their slots). */
+static void shuffle_pool(const hwork *hw, int32_t *L, int32_t nl, int y, pool *pl, om_rng *g)
+{
+    const people P = hw->P;
+    om_keyed *keys = hw->keys;
+    for (int32_t k = 0; k < nl; k++) {
+        int32_t i = L[k];
+        keys[k] = (om_keyed){om_rng_u01(g), (size_t)i};
+    }
+    om_keyed_sort(keys, (size_t)nl);
+    for (int32_t k = 0; k < nl; k++)
+        L[k] = (int32_t)keys[k].i; /* residents in random order from here on */
+    for (int32_t k = 0; k < nl; k++) {
+        int32_t i = L[k], age = y - P.byear[i];
+        if (age >= 18 && age < MAXAGE)
+            pl->count[P.sex[i] == 2][age]++;
+    }
+    int32_t acc = 0;
+    for (int sx = 0; sx < 2; sx++)
+        for (int a = 0; a < MAXAGE; a++) {
+            pl->start[sx][a] = acc;
+            acc += pl->count[sx][a];
+            pl->count[sx][a] = 0;
+        }
+    for (int32_t k = 0; k < nl; k++) {
+        int32_t i = L[k], age = y - P.byear[i];
+        if (age >= 18 && age < MAXAGE) {
+            int sx = P.sex[i] == 2;
+            pl->slot[pl->start[sx][age] + pl->count[sx][age]++] = i;
+        }
+    }
+}
+
+/* Families kept from last year or started by the mother; the children
+ * without either go to hw->kids (*nkids of them).  Returns the number of
+ * families. */
+static int32_t kept_families(const hwork *hw, const int32_t *L, int32_t nl, int32_t d, int y, int yi, int64_t hid,
+                             double p_single, pool *pl, int32_t *nkids, om_rng *g)
+{
+    const people P = hw->P;
+    int32_t *hh = hw->hh, *g1 = hw->g1, *g2 = hw->g2, *pg1 = hw->pg1, *pg2 = hw->pg2, *kids = hw->kids;
+    int32_t *fam_head = hw->fam_head;
+    int8_t *ty = hw->ty, *famty = hw->famty;
+    /* fam_head[g]: -1 none, -2 single head, >= 0 head whose second
+     * guardian is that person, <= -3 second guardian of head -3-v */
+    int32_t nfam = 0, nk = 0;
+    for (int32_t k = 0; k < nl; k++) {
+        int32_t c = L[k], age = y - P.byear[c];
+        if (age < 0 || age >= 18)
+            continue;
+        int32_t g0 = pg1[c] >= 0 ? pg1[c] : P.mother[c];
+        bool ok = g0 >= 0 && P.res[(size_t)g0 * HNY + (size_t)yi] == d &&
+                  y - P.byear[g0] >= 18;
+        if (!ok) {
+            kids[nk++] = c;
+            continue;
+        }
+        if (fam_head[g0] <= -3) { /* g0 is already a second guardian */
+            int32_t head = -3 - fam_head[g0];
+            hh[c] = hh[head];
+            g1[c] = head;
+            g2[c] = g0;
+            ty[c] = 0;
+            continue;
+        }
+        if (fam_head[g0] == -1) {
+            hh[g0] = (int32_t)(hid + nfam++);
+            int32_t s2 = pg1[c] >= 0 ? pg2[c] : -1;
+            bool kept = s2 >= 0 && P.res[(size_t)s2 * HNY + (size_t)yi] == d &&
+                        hh[s2] < 0 && y - P.byear[s2] >= 18;
+            if (!kept && (pg1[c] < 0 ? om_rng_u01(g) >= p_single : pg2[c] >= 0)) {
+                /* a family new this year (the mother's) gets a
+                 * partner with SCB's share of couples among families;
+                 * a couple family whose second guardian moved away
+                 * (synth moves adults one by one) gets another */
+                s2 = partner(pl, hh, P.sex[g0] != 2, y - P.byear[g0], g);
+                kept = s2 >= 0;
+            }
+            if (kept) {
+                hh[s2] = hh[g0];
+                fam_head[g0] = s2;
+                fam_head[s2] = -3 - g0;
+                ty[g0] = ty[s2] = 0;
+            } else {
+                fam_head[g0] = -2;
+                ty[g0] = 2;
+            }
+            famty[hh[g0] - hid] = ty[g0];
+        }
+        hh[c] = hh[g0];
+        g1[c] = g0;
+        g2[c] = fam_head[g0] >= 0 ? fam_head[g0] : -1;
+        ty[c] = ty[g0];
+    }
+    *nkids = nk;
+    return nfam;
+}
+
+/* The children of hw->kids[0..nk) into new families; returns the number of
+ * families after them. */
+static int32_t new_families(const hwork *hw, int32_t nk, int32_t nfam, int32_t fam_target, int y, int64_t hid,
+                            double p_single, pool *pl, om_rng *g)
+{
+    const people P = hw->P;
+    int32_t *hh = hw->hh, *g1 = hw->g1, *g2 = hw->g2, *kids = hw->kids;
+    int8_t *ty = hw->ty, *famty = hw->famty;
+    om_households_summary *sum = hw->sum;
+    /* the other children: into new families up to the target (at
+     * least one family per three such children when the target is
+     * already met by continuing families) */
+    int32_t need = fam_target - nfam;
+    if (nk > 0 && need < 1)
+        need = 1 + nk / 3;
+    if (need > nk)
+        need = nk;
+    for (int32_t j = 0; j < need; j++) {
+        /* children j, j+need, j+2*need, ... form family j */
+        int32_t oldest = 0;
+        for (int32_t k = j; k < nk; k += need) {
+            int32_t age = y - P.byear[kids[k]];
+            if (age > oldest)
+                oldest = age;
+        }
+        int sx = om_rng_u01(g) < 0.75;
+        int32_t h = pool_take(pl, hh, sx, oldest + 18, oldest + 45, g);
+        if (h < 0)
+            h = pool_take(pl, hh, !sx, oldest + 18, oldest + 45, g);
+        if (h < 0)
+            h = pool_take(pl, hh, sx, 18, MAXAGE - 1, g);
+        if (h < 0)
+            h = pool_take(pl, hh, !sx, 18, MAXAGE - 1, g);
+        int32_t id = (int32_t)(hid + nfam++);
+        int32_t h2 = -1;
+        if (h >= 0) {
+            hh[h] = id;
+            if (om_rng_u01(g) >= p_single) {
+                h2 = partner(pl, hh, P.sex[h] != 2, y - P.byear[h], g);
+                if (h2 >= 0)
+                    hh[h2] = id;
+            }
+        }
+        int8_t t = h < 0 ? 4 : h2 >= 0 ? 0 : 2;
+        famty[id - hid] = t;
+        if (h >= 0)
+            ty[h] = t;
+        if (h2 >= 0)
+            ty[h2] = t;
+        for (int32_t k = j; k < nk; k += need) {
+            hh[kids[k]] = id;
+            g1[kids[k]] = h;
+            g2[kids[k]] = h2;
+            ty[kids[k]] = t;
+            if (h < 0)
+                sum->children_without_guardian++;
+        }
+    }
+    return nfam;
+}
+
+/* The adults not in a family: couples without children, living alone, and
+ * the rest.  Households are numbered from `next`; returns the next free
+ * number. */
+static int64_t other_households(const hwork *hw, const int32_t *L, int32_t nl, int32_t nfam, int32_t cw_target,
+                                int32_t sw_target, int y, int64_t hid, int64_t next, pool *pl, om_rng *g)
+{
+    const people P = hw->P;
+    int32_t *hh = hw->hh;
+    int8_t *ty = hw->ty, *famty = hw->famty;
+    om_keyed *keys = hw->keys;
+    /* couples without children */
+    for (int32_t k = 0; k < nl && cw_target > 0; k++) {
+        int32_t w = L[k], age = y - P.byear[w];
+        if (hh[w] >= 0 || P.sex[w] != 2 || age < 18)
+            continue;
+        int32_t man = partner(pl, hh, 0, age, g);
+        if (man < 0)
+            continue;
+        hh[w] = hh[man] = (int32_t)next++;
+        ty[w] = ty[man] = 1;
+        cw_target--;
+    }
+    /* living alone: weighted sampling without replacement
+     * (Efraimidis & Spirakis 2006: smallest -log(u)/w) */
+    int32_t nr = 0;
+    for (int32_t k = 0; k < nl; k++) {
+        int32_t i = L[k], age = y - P.byear[i];
+        if (hh[i] >= 0)
+            continue;
+        double wgt = age >= 65 ? 3 : age >= 18 && age < 30 ? 1.5 : 1;
+        keys[nr++] = (om_keyed){-log(1.0 - om_rng_u01(g)) / wgt, (size_t)i};
+    }
+    om_keyed_sort(keys, (size_t)nr);
+    int32_t k2 = 0;
+    for (; k2 < nr && k2 < sw_target; k2++) {
+        hh[keys[k2].i] = (int32_t)next++;
+        ty[keys[k2].i] = 3;
+    }
+    /* the rest: adults under 30 stay with a family of the DeSO
+     * (grown children at home); others share "other" households of
+     * three (a last one lives alone) */
+    int32_t no = 0;
+    for (int32_t k = k2; k < nr; k++) {
+        int32_t i = (int32_t)keys[k].i;
+        if (nfam > 0 && y - P.byear[i] < 30) {
+            int32_t j = (int32_t)om_rng_below(g, (uint32_t)nfam);
+            hh[i] = (int32_t)(hid + j);
+            ty[i] = famty[j];
+        } else {
+            keys[k2 + no++] = keys[k];
+        }
+    }
+    for (int32_t k = 0; k < no; k += 3) {
+        int32_t id = (int32_t)next++, sz = no - k < 3 ? no - k : 3;
+        for (int32_t q = 0; q < sz; q++) {
+            hh[keys[k2 + k + q].i] = id;
+            ty[keys[k2 + k + q].i] = sz == 1 ? 3 : 4;
+        }
+    }
+    return next;
+}
+
+/* Year y's rows, DeSO by DeSO (first: the counting sort's offsets), and the
+ * summary's counts. */
+static void write_year(const hwork *hw, const int32_t *first, int y, FILE *out)
+{
+    const om_synth_model *m = hw->m;
+    const people P = hw->P;
+    const int32_t *hh = hw->hh, *g1 = hw->g1, *g2 = hw->g2, *order = hw->order;
+    const int8_t *ty = hw->ty;
+    om_households_summary *sum = hw->sum;
+    for (int32_t d = 0; d < m->n_deso; d++)
+        for (int32_t k = first[d]; k < first[d + 1]; k++) {
+            int32_t i = order[k];
+            int mv = y;
+            while (mv > HY0 && P.res[(size_t)i * HNY + (size_t)(mv - 1 - HY0)] == d)
+                mv--;
+            fprintf(out, "%llu,%d,%s,%d,%s,", (unsigned long long)P.lopnr[i], y,
+                    om_geo_code(m->geo, OM_LEVEL_DESO, d), hh[i], type_name[ty[i]]);
+            if (g1[i] >= 0)
+                fprintf(out, "%llu", (unsigned long long)P.lopnr[g1[i]]);
+            fputc(',', out);
+            if (g2[i] >= 0)
+                fprintf(out, "%llu", (unsigned long long)P.lopnr[g2[i]]);
+            fprintf(out, ",%d\n", mv);
+            sum->person_years++;
+            if (y - P.byear[i] < 18 && g1[i] >= 0) {
+                sum->children++;
+                sum->single_parent_children += g2[i] < 0;
+            } else if (y - P.byear[i] < 18)
+                sum->children++;
+            sum->living_alone += ty[i] == 3;
+        }
+}
+
 om_status om_synth_households(const om_synth_model *m, const char *dir, uint64_t seed, FILE *out,
                               om_households_summary *sum, om_error *err)
 {
@@ -274,6 +541,7 @@ om_status om_synth_households(const om_synth_model *m, const char *dir, uint64_t
         pg1[i] = pg2[i] = -1;
     if (s == OM_OK)
         fputs("lopnr,year,deso,household,type,guardian1,guardian2,moved_in\n", out);
+    const hwork hw = {m, P, hh, g1, g2, pg1, pg2, order, slot, kids, fam_head, ty, famty, keys, sum};
     for (int yi = 0; s == OM_OK && yi < HNY; yi++) {
         int y = HY0 + yi;
         /* residents of each DeSO this year (counting sort by DeSO) */
@@ -313,213 +581,18 @@ om_status om_synth_households(const om_synth_model *m, const char *dir, uint64_t
             int32_t cw_target = (int32_t)lround(T[1] * f);
             int32_t sw_target = (int32_t)lround(T[3] * f);
             double p_single = T[0] + T[2] > 0 ? (double)T[2] / (T[0] + T[2]) : 0.25;
-            /* pool of adults by sex and age, in random order */
             pool pl;
             memset(&pl, 0, sizeof pl);
-            pl.slot = slot + a0;
-            for (int32_t k = 0; k < nl; k++) {
-                int32_t i = L[k];
-                keys[k] = (om_keyed){om_rng_u01(&g), (size_t)i};
-            }
-            om_keyed_sort(keys, (size_t)nl);
-            for (int32_t k = 0; k < nl; k++)
-                L[k] = (int32_t)keys[k].i; /* residents in random order from here on */
-            for (int32_t k = 0; k < nl; k++) {
-                int32_t i = L[k], age = y - P.byear[i];
-                if (age >= 18 && age < MAXAGE)
-                    pl.count[P.sex[i] == 2][age]++;
-            }
-            int32_t acc = 0;
-            for (int sx = 0; sx < 2; sx++)
-                for (int a = 0; a < MAXAGE; a++) {
-                    pl.start[sx][a] = acc;
-                    acc += pl.count[sx][a];
-                    pl.count[sx][a] = 0;
-                }
-            for (int32_t k = 0; k < nl; k++) {
-                int32_t i = L[k], age = y - P.byear[i];
-                if (age >= 18 && age < MAXAGE) {
-                    int sx = P.sex[i] == 2;
-                    pl.slot[pl.start[sx][age] + pl.count[sx][age]++] = i;
-                }
-            }
-            /* families kept from last year or started by the mother.
-             * fam_head[g]: -1 none, -2 single head, >= 0 head whose second
-             * guardian is that person, <= -3 second guardian of head -3-v */
-            int32_t nfam = 0, nk = 0;
-            for (int32_t k = 0; k < nl; k++) {
-                int32_t c = L[k], age = y - P.byear[c];
-                if (age < 0 || age >= 18)
-                    continue;
-                int32_t g0 = pg1[c] >= 0 ? pg1[c] : P.mother[c];
-                bool ok = g0 >= 0 && P.res[(size_t)g0 * HNY + (size_t)yi] == d &&
-                          y - P.byear[g0] >= 18;
-                if (!ok) {
-                    kids[nk++] = c;
-                    continue;
-                }
-                if (fam_head[g0] <= -3) { /* g0 is already a second guardian */
-                    int32_t head = -3 - fam_head[g0];
-                    hh[c] = hh[head];
-                    g1[c] = head;
-                    g2[c] = g0;
-                    ty[c] = 0;
-                    continue;
-                }
-                if (fam_head[g0] == -1) {
-                    hh[g0] = (int32_t)(hid + nfam++);
-                    int32_t s2 = pg1[c] >= 0 ? pg2[c] : -1;
-                    bool kept = s2 >= 0 && P.res[(size_t)s2 * HNY + (size_t)yi] == d &&
-                                hh[s2] < 0 && y - P.byear[s2] >= 18;
-                    if (!kept && (pg1[c] < 0 ? om_rng_u01(&g) >= p_single : pg2[c] >= 0)) {
-                        /* a family new this year (the mother's) gets a
-                         * partner with SCB's share of couples among families;
-                         * a couple family whose second guardian moved away
-                         * (synth moves adults one by one) gets another */
-                        s2 = partner(&pl, hh, P.sex[g0] != 2, y - P.byear[g0], &g);
-                        kept = s2 >= 0;
-                    }
-                    if (kept) {
-                        hh[s2] = hh[g0];
-                        fam_head[g0] = s2;
-                        fam_head[s2] = -3 - g0;
-                        ty[g0] = ty[s2] = 0;
-                    } else {
-                        fam_head[g0] = -2;
-                        ty[g0] = 2;
-                    }
-                    famty[hh[g0] - hid] = ty[g0];
-                }
-                hh[c] = hh[g0];
-                g1[c] = g0;
-                g2[c] = fam_head[g0] >= 0 ? fam_head[g0] : -1;
-                ty[c] = ty[g0];
-            }
-            /* the other children: into new families up to the target (at
-             * least one family per three such children when the target is
-             * already met by continuing families) */
-            int32_t need = fam_target - nfam;
-            if (nk > 0 && need < 1)
-                need = 1 + nk / 3;
-            if (need > nk)
-                need = nk;
-            for (int32_t j = 0; j < need; j++) {
-                /* children j, j+need, j+2*need, ... form family j */
-                int32_t oldest = 0;
-                for (int32_t k = j; k < nk; k += need) {
-                    int32_t age = y - P.byear[kids[k]];
-                    if (age > oldest)
-                        oldest = age;
-                }
-                int sx = om_rng_u01(&g) < 0.75;
-                int32_t h = pool_take(&pl, hh, sx, oldest + 18, oldest + 45, &g);
-                if (h < 0)
-                    h = pool_take(&pl, hh, !sx, oldest + 18, oldest + 45, &g);
-                if (h < 0)
-                    h = pool_take(&pl, hh, sx, 18, MAXAGE - 1, &g);
-                if (h < 0)
-                    h = pool_take(&pl, hh, !sx, 18, MAXAGE - 1, &g);
-                int32_t id = (int32_t)(hid + nfam++);
-                int32_t h2 = -1;
-                if (h >= 0) {
-                    hh[h] = id;
-                    if (om_rng_u01(&g) >= p_single) {
-                        h2 = partner(&pl, hh, P.sex[h] != 2, y - P.byear[h], &g);
-                        if (h2 >= 0)
-                            hh[h2] = id;
-                    }
-                }
-                int8_t t = h < 0 ? 4 : h2 >= 0 ? 0 : 2;
-                famty[id - hid] = t;
-                if (h >= 0)
-                    ty[h] = t;
-                if (h2 >= 0)
-                    ty[h2] = t;
-                for (int32_t k = j; k < nk; k += need) {
-                    hh[kids[k]] = id;
-                    g1[kids[k]] = h;
-                    g2[kids[k]] = h2;
-                    ty[kids[k]] = t;
-                    if (h < 0)
-                        sum->children_without_guardian++;
-                }
-            }
-            int64_t next = hid + nfam;
-            /* couples without children */
-            for (int32_t k = 0; k < nl && cw_target > 0; k++) {
-                int32_t w = L[k], age = y - P.byear[w];
-                if (hh[w] >= 0 || P.sex[w] != 2 || age < 18)
-                    continue;
-                int32_t man = partner(&pl, hh, 0, age, &g);
-                if (man < 0)
-                    continue;
-                hh[w] = hh[man] = (int32_t)next++;
-                ty[w] = ty[man] = 1;
-                cw_target--;
-            }
-            /* living alone: weighted sampling without replacement
-             * (Efraimidis & Spirakis 2006: smallest -log(u)/w) */
-            int32_t nr = 0;
-            for (int32_t k = 0; k < nl; k++) {
-                int32_t i = L[k], age = y - P.byear[i];
-                if (hh[i] >= 0)
-                    continue;
-                double wgt = age >= 65 ? 3 : age >= 18 && age < 30 ? 1.5 : 1;
-                keys[nr++] = (om_keyed){-log(1.0 - om_rng_u01(&g)) / wgt, (size_t)i};
-            }
-            om_keyed_sort(keys, (size_t)nr);
-            int32_t k2 = 0;
-            for (; k2 < nr && k2 < sw_target; k2++) {
-                hh[keys[k2].i] = (int32_t)next++;
-                ty[keys[k2].i] = 3;
-            }
-            /* the rest: adults under 30 stay with a family of the DeSO
-             * (grown children at home); others share "other" households of
-             * three (a last one lives alone) */
-            int32_t no = 0;
-            for (int32_t k = k2; k < nr; k++) {
-                int32_t i = (int32_t)keys[k].i;
-                if (nfam > 0 && y - P.byear[i] < 30) {
-                    int32_t j = (int32_t)om_rng_below(&g, (uint32_t)nfam);
-                    hh[i] = (int32_t)(hid + j);
-                    ty[i] = famty[j];
-                } else {
-                    keys[k2 + no++] = keys[k];
-                }
-            }
-            for (int32_t k = 0; k < no; k += 3) {
-                int32_t id = (int32_t)next++, sz = no - k < 3 ? no - k : 3;
-                for (int32_t q = 0; q < sz; q++) {
-                    hh[keys[k2 + k + q].i] = id;
-                    ty[keys[k2 + k + q].i] = sz == 1 ? 3 : 4;
-                }
-            }
+            pl.slot = hw.slot + a0;
+            shuffle_pool(&hw, L, nl, y, &pl, &g);
+            int32_t nk = 0;
+            int32_t nfam = kept_families(&hw, L, nl, d, y, yi, hid, p_single, &pl, &nk, &g);
+            nfam = new_families(&hw, nk, nfam, fam_target, y, hid, p_single, &pl, &g);
+            int64_t next = other_households(&hw, L, nl, nfam, cw_target, sw_target, y, hid, hid + nfam, &pl, &g);
             sum->households += next - hid;
             hid = next;
         }
-        /* write this year */
-        for (int32_t d = 0; d < m->n_deso; d++)
-            for (int32_t k = first[d]; k < first[d + 1]; k++) {
-                int32_t i = order[k];
-                int mv = y;
-                while (mv > HY0 && P.res[(size_t)i * HNY + (size_t)(mv - 1 - HY0)] == d)
-                    mv--;
-                fprintf(out, "%llu,%d,%s,%d,%s,", (unsigned long long)P.lopnr[i], y,
-                        om_geo_code(m->geo, OM_LEVEL_DESO, d), hh[i], type_name[ty[i]]);
-                if (g1[i] >= 0)
-                    fprintf(out, "%llu", (unsigned long long)P.lopnr[g1[i]]);
-                fputc(',', out);
-                if (g2[i] >= 0)
-                    fprintf(out, "%llu", (unsigned long long)P.lopnr[g2[i]]);
-                fprintf(out, ",%d\n", mv);
-                sum->person_years++;
-                if (y - P.byear[i] < 18 && g1[i] >= 0) {
-                    sum->children++;
-                    sum->single_parent_children += g2[i] < 0;
-                } else if (y - P.byear[i] < 18)
-                    sum->children++;
-                sum->living_alone += ty[i] == 3;
-            }
+        write_year(&hw, first, y, out);
         for (size_t i = 0; i < n; i++) {
             pg1[i] = g1[i];
             pg2[i] = g2[i];
