@@ -194,10 +194,8 @@ static bool ev_flush(ev_local *v, const om_link *l, ev_batch *b, int64_t *unknow
         ok[i] = om_u64map_get(l->map, b->id[i], &p[i]);
     if (v->n + (size_t)b->n > v->cap) {
         size_t nc = v->cap ? v->cap * 2 : 1 << 16;
-        uint64_t *nk = realloc(v->keys, nc * sizeof *nk);
-        if (!nk)
+        if (!om_link_big_grow(&v->keys, v->n * sizeof *v->keys, nc * sizeof *v->keys))
             return false;
-        v->keys = nk;
         v->cap = nc;
     }
     for (int i = 0; i < b->n; i++) {
@@ -1128,7 +1126,7 @@ static om_status pack_keys(ev_pieces *pcs, uint64_t **keys, int pbits, int dbits
 {
     size_t nkeys = pcs->nkeys;
     size_t *off = malloc((pcs->n + 1) * sizeof *off);
-    *keys = malloc((nkeys ? nkeys : 1) * sizeof **keys);
+    *keys = om_link_big_alloc(nkeys * sizeof **keys);
     if (!off || !*keys) {
         free(off);
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -1145,7 +1143,7 @@ static om_status pack_keys(ev_pieces *pcs, uint64_t **keys, int pbits, int dbits
     ev_pieces_free(pcs);
     if (!nkeys)
         return OM_OK; /* no events (a header-only file): nothing to sort */
-    uint64_t *tmp = malloc(nkeys * sizeof *tmp);
+    uint64_t *tmp = om_link_big_alloc(nkeys * sizeof *tmp);
     if (!tmp)
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     uint64_t *sorted = radix_sort(*keys, tmp, nkeys, pbits + dbits + cbits, nthreads);
