@@ -179,6 +179,24 @@ bool om_link_parse_u64(const char *p, size_t n, uint64_t *out)
     return true;
 }
 
+bool om_link_valid_u64(const char *p, size_t n)
+{
+    if (n == 0 || n > 19)
+        return false;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n >= 8 && n <= 16) { /* the two overlapping words of om_link_parse_u64 */
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);
+        return eight_digits(a) && eight_digits(b);
+    }
+#endif
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned)((unsigned char)p[i] - '0') > 9)
+            return false;
+    return true;
+}
+
 /* Days from civil date: H. Hinnant, "chrono-Compatible Low-Level Date
  * Algorithms" (days_from_civil), era-based proleptic Gregorian. */
 int32_t om_link_days_from_civil(int y, int m, int d)
@@ -380,12 +398,17 @@ om_status om_link_next_row(om_csv *c, int t, int64_t *rows, const om_progress *p
     return OM_OK;
 }
 
+om_status om_link_id_fail(om_csv *c, size_t col, om_field f, om_error *err)
+{
+    return om_csv_fail(c, col, err, "expected a non-negative integer id, found '%.*s'",
+                       (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+}
+
 om_status om_link_field_id(om_csv *c, size_t col, uint64_t *id, om_error *err)
 {
     om_field f = om_csv_field(c, col);
     if (!f.ptr || !om_link_parse_u64(f.ptr, f.len, id))
-        return om_csv_fail(c, col, err, "expected a non-negative integer id, found '%.*s'",
-                           (int)(f.len > 40 ? 40 : f.len), f.ptr ? f.ptr : "");
+        return om_link_id_fail(c, col, f, err);
     return OM_OK;
 }
 
@@ -860,14 +883,36 @@ static om_status res_slice(om_csv *c, void *vctx, int t, om_error *err)
     b->last_id = UINT64_MAX;
     b->last_area = -1;
     om_status st = OM_OK;
+    /* Files sorted by person repeat the id text of the previous row (13
+     * rows a person here): an id of 8-16 bytes equal to the last one
+     * parsed, compared as the parser's two overlapping words, is that id. */
+    uint64_t id = 0, last_a = 0, last_b = 0;
+    size_t last_len = 0;
     for (;;) {
         bool got;
         st = om_link_next_row(c, t, &rows, ctx->pr, "residence", begin, ctx->nthreads, &got, err);
         if (st != OM_OK || !got)
             break;
-        uint64_t id;
-        if ((st = om_link_field_id(c, ci, &id, err)) != OM_OK)
-            break;
+        om_field fi = om_csv_field(c, ci);
+        bool same = false;
+        if (fi.ptr && last_len && fi.len == last_len) { /* last_len: 0 (none) or 8-16 */
+            uint64_t a, b2;
+            memcpy(&a, fi.ptr, 8);
+            memcpy(&b2, fi.ptr + fi.len - 8, 8);
+            same = a == last_a && b2 == last_b;
+        }
+        if (!same) {
+            if (!fi.ptr || !om_link_parse_u64(fi.ptr, fi.len, &id)) {
+                st = om_link_id_fail(c, ci, fi, err);
+                break;
+            }
+            last_len = 0;
+            if (fi.len >= 8 && fi.len <= 16) {
+                memcpy(&last_a, fi.ptr, 8);
+                memcpy(&last_b, fi.ptr + fi.len - 8, 8);
+                last_len = fi.len;
+            }
+        }
         om_field fy = om_csv_field(c, cy);
         int y = fy.ptr && fy.len == 4 ? digits(fy.ptr, 4) : -1;
         if (y < OM_YEAR_MIN || y > OM_YEAR_MAX) {

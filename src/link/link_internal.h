@@ -42,6 +42,10 @@ struct om_link {
 
 /* Parse helpers on raw fields: true on success. */
 bool om_link_parse_u64(const char *p, size_t n, uint64_t *out);
+/* True iff om_link_parse_u64 accepts p[0..n): 1-19 digits.  The check
+ * without the conversion, for rows that may be dropped before their id is
+ * needed (most event rows select no outcome). */
+bool om_link_valid_u64(const char *p, size_t n);
 /* "YYYY-MM-DD" or "YYYYMMDD" -> days since 1970-01-01 (proleptic Gregorian). */
 bool om_link_parse_date(const char *p, size_t n, int32_t *days, int *year);
 /* Days since 1970-01-01 of 1 January of year y. */
@@ -62,6 +66,8 @@ om_status om_link_next_row(om_csv *c, int t, int64_t *rows, const om_progress *p
                            size_t begin, int nthreads, bool *got, om_error *err);
 /* The person id in column col: a non-negative integer, else a located error. */
 om_status om_link_field_id(om_csv *c, size_t col, uint64_t *id, om_error *err);
+/* The located error of om_link_field_id for field f of column col. */
+om_status om_link_id_fail(om_csv *c, size_t col, om_field f, om_error *err);
 
 /* A block of `bytes` for a large array written once from start to end
  * (person columns, event keys): from 2 MiB up, 2 MiB-aligned and advised

@@ -239,9 +239,13 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
         st = om_link_next_row(c, t, &rows, ctx->pr, "events", begin, ctx->nthreads, &got, err);
         if (st != OM_OK || !got)
             break;
-        uint64_t id;
-        if ((st = om_link_field_id(c, ci, &id, err)) != OM_OK)
+        /* The id is checked now (its error comes first) but converted
+         * only for a row that selects an outcome. */
+        om_field fi = om_csv_field(c, ci);
+        if (!fi.ptr || !om_link_valid_u64(fi.ptr, fi.len)) {
+            st = om_link_id_fail(c, ci, fi, err);
             break;
+        }
         om_field fd = om_csv_field(c, cd);
         int32_t day;
         int y;
@@ -284,6 +288,8 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
             not_selected++;
             continue;
         }
+        uint64_t id;
+        om_link_parse_u64(fi.ptr, fi.len, &id); /* valid: checked above */
         b->id[b->n] = id;
         b->rest[b->n] = ((uint32_t)(day - ctx->day0) << CODE_BITS) | (uint32_t)code;
         if (++b->n == EV_BATCH && !ev_flush(v, l, b, &unknown_id)) {
