@@ -651,7 +651,18 @@ static void *agg_main(void *arg)
         }
     }
     flush_person(j);
-    /* population at risk: persons registered on 31 Dec of Y-1 */
+    /* Population at risk: persons registered on 31 Dec of Y-1.  Without
+     * person-years every weight is 1 and a person-year adds the same 1 to
+     * the cell of each outcome: counted once, in an integer per cell of
+     * outcome 0, and added to all outcomes at the end (pop and n31 are
+     * still 0 here and the sums are integers below 2^53, so the doubles
+     * are those of adding 1 at a time). */
+    const size_t nbase = sh->stride[D_OUTCOME] * (size_t)nb;
+    uint64_t *count = a->spec->person_years ? NULL : calloc(nbase ? nbase : 1, sizeof *count);
+    if (!a->spec->person_years && !count) {
+        j->fail = true;
+        return NULL;
+    }
     for (uint32_t p = j->p0; p < j->p1; p++) {
         for (int y = a->year_first; y <= a->year_last; y++) {
             int type;
@@ -679,13 +690,23 @@ static void *agg_main(void *arg)
             int age = y - l->birth_year[p];
             /* the outcomes' cells differ only in the outcome coordinate */
             size_t cell = cell_index(a, p, y, 0, area, type, age) * (size_t)nb + (size_t)band_of(sh, age);
-            const size_t ostride = sh->stride[D_OUTCOME] * (size_t)nb;
-            for (size_t o = 0; o < a->noutcome; o++, cell += ostride) {
+            if (count) {
+                count[cell]++;
+                continue;
+            }
+            for (size_t o = 0; o < a->noutcome; o++, cell += nbase) {
                 j->c.pop[cell] += w;
                 j->c.n31[cell] += 1;
             }
         }
     }
+    for (size_t cell = 0; count && cell < nbase; cell++)
+        if (count[cell])
+            for (size_t o = 0, k = cell; o < a->noutcome; o++, k += nbase) {
+                j->c.pop[k] += (double)count[cell];
+                j->c.n31[k] += (double)count[cell];
+            }
+    free(count);
     return NULL;
 }
 
