@@ -194,10 +194,8 @@ static bool ev_flush(ev_local *v, const om_link *l, ev_batch *b, int64_t *unknow
         ok[i] = om_u64map_get(l->map, b->id[i], &p[i]);
     if (v->n + (size_t)b->n > v->cap) {
         size_t nc = v->cap ? v->cap * 2 : 1 << 16;
-        uint64_t *nk = realloc(v->keys, nc * sizeof *nk);
-        if (!nk)
+        if (!om_link_big_grow(&v->keys, v->n * sizeof *v->keys, nc * sizeof *v->keys))
             return false;
-        v->keys = nk;
         v->cap = nc;
     }
     for (int i = 0; i < b->n; i++) {
@@ -241,9 +239,13 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
         st = om_link_next_row(c, t, &rows, ctx->pr, "events", begin, ctx->nthreads, &got, err);
         if (st != OM_OK || !got)
             break;
-        uint64_t id;
-        if ((st = om_link_field_id(c, ci, &id, err)) != OM_OK)
+        /* The id is checked now (its error comes first) but converted
+         * only for a row that selects an outcome. */
+        om_field fi = om_csv_field(c, ci);
+        if (!fi.ptr || !om_link_valid_u64(fi.ptr, fi.len)) {
+            st = om_link_id_fail(c, ci, fi, err);
             break;
+        }
         om_field fd = om_csv_field(c, cd);
         int32_t day;
         int y;
@@ -286,6 +288,8 @@ static om_status ev_slice(om_csv *c, void *vctx, int t, om_error *err)
             not_selected++;
             continue;
         }
+        uint64_t id;
+        om_link_parse_u64(fi.ptr, fi.len, &id); /* valid: checked above */
         b->id[b->n] = id;
         b->rest[b->n] = ((uint32_t)(day - ctx->day0) << CODE_BITS) | (uint32_t)code;
         if (++b->n == EV_BATCH && !ev_flush(v, l, b, &unknown_id)) {
@@ -647,7 +651,18 @@ static void *agg_main(void *arg)
         }
     }
     flush_person(j);
-    /* population at risk: persons registered on 31 Dec of Y-1 */
+    /* Population at risk: persons registered on 31 Dec of Y-1.  Without
+     * person-years every weight is 1 and a person-year adds the same 1 to
+     * the cell of each outcome: counted once, in an integer per cell of
+     * outcome 0, and added to all outcomes at the end (pop and n31 are
+     * still 0 here and the sums are integers below 2^53, so the doubles
+     * are those of adding 1 at a time). */
+    const size_t nbase = sh->stride[D_OUTCOME] * (size_t)nb;
+    uint64_t *count = a->spec->person_years ? NULL : calloc(nbase ? nbase : 1, sizeof *count);
+    if (!a->spec->person_years && !count) {
+        j->fail = true;
+        return NULL;
+    }
     for (uint32_t p = j->p0; p < j->p1; p++) {
         for (int y = a->year_first; y <= a->year_last; y++) {
             int type;
@@ -675,13 +690,23 @@ static void *agg_main(void *arg)
             int age = y - l->birth_year[p];
             /* the outcomes' cells differ only in the outcome coordinate */
             size_t cell = cell_index(a, p, y, 0, area, type, age) * (size_t)nb + (size_t)band_of(sh, age);
-            const size_t ostride = sh->stride[D_OUTCOME] * (size_t)nb;
-            for (size_t o = 0; o < a->noutcome; o++, cell += ostride) {
+            if (count) {
+                count[cell]++;
+                continue;
+            }
+            for (size_t o = 0; o < a->noutcome; o++, cell += nbase) {
                 j->c.pop[cell] += w;
                 j->c.n31[cell] += 1;
             }
         }
     }
+    for (size_t cell = 0; count && cell < nbase; cell++)
+        if (count[cell])
+            for (size_t o = 0, k = cell; o < a->noutcome; o++, k += nbase) {
+                j->c.pop[k] += (double)count[cell];
+                j->c.n31[k] += (double)count[cell];
+            }
+    free(count);
     return NULL;
 }
 
@@ -1128,7 +1153,7 @@ static om_status pack_keys(ev_pieces *pcs, uint64_t **keys, int pbits, int dbits
 {
     size_t nkeys = pcs->nkeys;
     size_t *off = malloc((pcs->n + 1) * sizeof *off);
-    *keys = malloc((nkeys ? nkeys : 1) * sizeof **keys);
+    *keys = om_link_big_alloc(nkeys * sizeof **keys);
     if (!off || !*keys) {
         free(off);
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -1145,7 +1170,7 @@ static om_status pack_keys(ev_pieces *pcs, uint64_t **keys, int pbits, int dbits
     ev_pieces_free(pcs);
     if (!nkeys)
         return OM_OK; /* no events (a header-only file): nothing to sort */
-    uint64_t *tmp = malloc(nkeys * sizeof *tmp);
+    uint64_t *tmp = om_link_big_alloc(nkeys * sizeof *tmp);
     if (!tmp)
         return om_error_set(err, OM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     uint64_t *sorted = radix_sort(*keys, tmp, nkeys, pbits + dbits + cbits, nthreads);

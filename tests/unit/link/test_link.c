@@ -759,6 +759,7 @@ static void test_parse_ids(void **state)
         uint64_t v = 7;
         bool ok = om_link_parse_u64(buf, n, &v);
         assert_int_equal(ok, digits);
+        assert_int_equal(om_link_valid_u64(buf, n), digits);
         if (ok)
             assert_true(v == strtoull(buf, NULL, 10));
     }
@@ -766,6 +767,9 @@ static void test_parse_ids(void **state)
     assert_true(om_link_parse_u64("9999999999999999999", 19, &v) && v == 9999999999999999999ull);
     assert_true(om_link_parse_u64("0000000000001", 13, &v) && v == 1);
     assert_false(om_link_parse_u64("12345678901234567890", 20, &v));
+    assert_true(om_link_valid_u64("9999999999999999999", 19));
+    assert_false(om_link_valid_u64("12345678901234567890", 20));
+    assert_false(om_link_valid_u64("", 0));
 }
 /* Repeated person-years when the repeats fall in other threads' slices:
  * every person-year of the first half is repeated in the second half with
@@ -816,6 +820,65 @@ static void test_load_repeats_threads(void **state)
     free(rb);
 }
 
+/* Residence rows repeating the previous row's id text skip its parse
+ * (res_slice): ids of 7-17 digits whose neighbours differ in one byte at
+ * the start, the middle or the end, each on two rows (2018 in A, 2019 in
+ * B, with A and B alternating by person), must each land on their own
+ * person; and an id whose text differs from the previous one only in a
+ * non-digit is still an error. */
+static void test_residence_repeated_ids(void **state)
+{
+    om_geo *g = ((fx *)*state)->g;
+    static const char *const ids[] = {
+        "1234567",          "1234568",          "12345678",          "12345679",
+        "22345678",         "123456789012",     "123456789013",      "223456789012",
+        "123406789012",     "1234567890123456", "1234567890123457",  "2234567890123456",
+        "12345678901234567", "12345678901234568", "123456789",        "223456789"};
+    enum { NP = sizeof ids / sizeof *ids };
+    const char *code[2] = {"0114C1010", "0114C1180"};
+    char pb[2048], rb[4096];
+    size_t pw = (size_t)sprintf(pb, "lopnr,sex,birth_date\n"), rw = (size_t)sprintf(rb, "lopnr,year,deso\n");
+    for (int i = 0; i < NP; i++) {
+        pw += (size_t)sprintf(pb + pw, "%s,1,1960-01-01\n", ids[i]);
+        rw += (size_t)sprintf(rb + rw, "%s,2018,%s\n%s,2019,%s\n", ids[i], code[i & 1], ids[i], code[!(i & 1)]);
+    }
+    char *pp = write_tmp(pb), *rp = write_tmp(rb);
+    const char *res[1] = {rp};
+    om_link_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.threads = 1;
+    om_link *l = NULL;
+    om_error err = OM_ERROR_INIT;
+    assert_int_equal(om_link_load(&l, g, pp, res, 1, NULL, 0, &opt, &err), OM_OK);
+    const om_link_load_stats *s = om_link_stats(l);
+    assert_int_equal(s->res_person_years, 2 * NP);
+    assert_int_equal(s->res_dup + s->res_unknown_area + s->res_unknown_id, 0);
+    int32_t a[2] = {om_geo_find(g, OM_LEVEL_DESO, code[0], 9), om_geo_find(g, OM_LEVEL_DESO, code[1], 9)};
+    for (int y = 2018; y <= 2019; y++) {
+        om_link_plan plan;
+        om_link_method m = {0, 0};
+        assert_int_equal(om_link_plan_year(l, m, y, OM_LINK_TYPES_UNUSED, &plan, &err), OM_OK);
+        for (uint32_t p = 0; p < NP; p++) {
+            int t;
+            assert_int_equal(om_link_area(l, p, &plan, &t, NULL), a[(p & 1) ^ (y == 2019)]);
+        }
+    }
+    om_link_free(l);
+    unlink(rp);
+    free(rp);
+    /* "12345678901x" after "123456789012": the same length, one byte off */
+    rp = write_tmp("lopnr,year,deso\n123456789012,2018,0114C1010\n12345678901x,2018,0114C1010\n");
+    res[0] = rp;
+    l = NULL;
+    assert_int_not_equal(om_link_load(&l, g, pp, res, 1, NULL, 0, &opt, &err), OM_OK);
+    assert_non_null(strstr(err.msg, "integer id"));
+    om_link_free(l);
+    unlink(pp);
+    unlink(rp);
+    free(pp);
+    free(rp);
+}
+
 
 int main(void)
 {
@@ -829,6 +892,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rates_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_repeats_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_residence_repeated_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scb_types, setup, teardown),
         cmocka_unit_test(test_outcomes),
         cmocka_unit_test_setup_teardown(test_event_measures, setup, teardown),
