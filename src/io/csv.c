@@ -180,10 +180,15 @@ static size_t slice_end(const om_csv *c, size_t at, size_t to)
  * vector compares each; any other block is checked
  * byte by byte up to the next character boundary.  As with two separate
  * passes, an invalid UTF-8 byte anywhere is reported before a control
- * byte: after the first control byte the rest is only checked for UTF-8. */
-static om_status validate_range(om_csv *c, size_t i, size_t to, om_error *err)
+ * byte: after the first control byte the rest is only checked for UTF-8.
+ * d[off] is the byte at offset off for off in [i, to): the mapping, a
+ * window or a pread buffer (the rest of the input, for the UTF-8 check
+ * after a control byte, is read from the mapping).  to is a character
+ * start (or the end): the result is then that of one check of
+ * everything from i on, which is the first invalid UTF-8 byte of the
+ * input at or after i, else its first control byte there. */
+static om_status validate_range(om_csv *c, const char *d, size_t i, size_t to, om_error *err)
 {
-    const char *d = c->data;
     size_t len = c->len;
     while (i < to) {
         i += 64 * c->scan->clean(d + i, (to - i) / 64, c->delim);
@@ -198,10 +203,10 @@ static om_status validate_range(om_csv *c, size_t i, size_t to, om_error *err)
                                (unsigned char)d[i + bad]);
         size_t ctl = control_at(d + i, k - i, c->delim);
         if (ctl < k - i) {
-            bad = om_utf8_invalid_at(d + k, len - k);
+            bad = om_utf8_invalid_at(c->data + k, len - k);
             if (bad < len - k)
                 return fail_at_raw(c, k + bad, err, "expected UTF-8 text, found invalid byte 0x%02X",
-                                   (unsigned char)d[k + bad]);
+                                   (unsigned char)c->data[k + bad]);
             return fail_at_raw(c, i + ctl, err,
                                "expected text without control characters, found byte 0x%02X",
                                (unsigned char)d[i + ctl]);
@@ -222,13 +227,66 @@ static void populate_ahead(om_csv *c, size_t b, size_t upto)
     }
 }
 
+/* Read data[from, to) of a file opened by om_csv_open into buf; false
+ * when the file is shorter than when it was opened or cannot be read. */
+static bool pread_all(const om_csv *c, char *buf, size_t from, size_t to)
+{
+    for (size_t n = 0; n < to - from;) {
+        ssize_t r = pread(c->fd1 - 1, buf + n, to - from - n, (off_t)(c->foff + from + n));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        n += (size_t)r;
+    }
+    return true;
+}
+
+/* Check data[checked, upto) (upto a character start) of a file opened by
+ * om_csv_open through a pread buffer of 256 KiB instead of the mapping.
+ * Why: on this kind of virtual machine the first touch of each mapped
+ * 4 KiB page costs about a microsecond (docs/rates.md, Performance: mmap
+ * and touch 0.25-0.32 s of CPU per 400 MB, pread 0.05 s), and the
+ * records pass would touch every page again.  Each chunk ends at a
+ * character start (found in 64 bytes read past it), so the chunks'
+ * checks add up to one check of the span; an error, or a chunk that
+ * cannot be cut so (invalid input) or read, is left to the mapping
+ * (false).  True when done: *s is then OM_OK or that error. */
+static bool check_pread(om_csv *c, size_t upto, om_error *err, om_status *s)
+{
+    const size_t chunk = (size_t)256 << 10, ahead = 64;
+    char *buf = malloc(chunk + ahead);
+    if (!buf)
+        return false;
+    *s = OM_OK;
+    while (c->checked < upto) {
+        size_t at = c->checked, to = upto - at > chunk ? at + chunk : upto;
+        size_t got = to + ahead < upto ? to + ahead : upto;
+        if (!pread_all(c, buf, at, got))
+            break;
+        while (to < got && ((unsigned char)buf[to - at] & 0xC0) == 0x80)
+            to++;
+        if (to == got && got < upto)
+            break; /* 64 continuation bytes in a row: invalid, the mapping says where */
+        /* base pointer for validate_range: buf holds offset at at buf[0]
+         * (formed through uintptr_t, as rd() does) */
+        const char *d = (const char *)((uintptr_t)buf - at);
+        if ((*s = validate_range(c, d, at, to, err)) != OM_OK)
+            break; /* the error one check of everything gives */
+        c->checked = to;
+    }
+    free(buf);
+    return *s != OM_OK || c->checked >= upto;
+}
+
 /* Check data[checked, upto) and move the mark, upto first moved on to a
  * character start so that no UTF-8 sequence is cut.  All bytes before the
  * mark were checked, so a bad byte found here is the first of the input,
  * as one check of everything would find it.  Short spans (check_as_read:
- * the next 4 KiB of the record pass, then read again from the cache by the
- * index) are checked in place; long ones (the whole input at open) a
- * slice at a time (slice_end), each dropped from memory once checked. */
+ * the next 8 KiB of the record pass, then read again from the cache by the
+ * index) are checked in place; long ones (the whole input at open) with
+ * pread (check_pread) or a slice at a time (slice_end), each dropped from
+ * memory once checked. */
 static om_status check_to(om_csv *c, size_t upto, om_error *err)
 {
     if (upto > c->len)
@@ -240,21 +298,70 @@ static om_status check_to(om_csv *c, size_t upto, om_error *err)
     const size_t window = 64 << 10;
     if (upto - c->checked <= window) {
         populate_ahead(c, c->checked, upto);
-        om_status s = validate_range(c, c->checked, upto, err);
+        om_status s = validate_range(c, c->data, c->checked, upto, err);
         if (s == OM_OK)
             c->checked = upto;
         return s;
     }
+    om_status ps;
+    if (c->fd1 && check_pread(c, upto, err, &ps))
+        return ps;
     for (size_t at = c->checked, to; at < upto; at = to) {
         to = slice_end(c, at, upto);
         populate_pages(c, at, to);
-        om_status s = validate_range(c, at, to, err);
+        om_status s = validate_range(c, c->data, at, to, err);
         if (s != OM_OK)
             return s;
         drop_pages(c, at, to);
         c->checked = to;
     }
     return OM_OK;
+}
+
+/* check_as_read in window mode: check the window's bytes from the mark on,
+ * at least up to need and up to want where the window holds them, so
+ * that the index reads them again from the cache.  The window's bytes are
+ * the file's, so what fails here fails the same way on the mapping; only
+ * a span whose end cannot be put at a character start inside the window
+ * is left to check_to (the mapping). */
+static om_status check_window(om_csv *c, size_t need, size_t want, om_error *err)
+{
+    if (want > c->we)
+        want = c->we;
+    if (c->checked >= c->wb && want > c->checked) {
+        const char *d = (const char *)((uintptr_t)c->win - c->wb);
+        size_t k = want;
+        while (k < c->we && ((unsigned char)d[k] & 0xC0) == 0x80)
+            k++;
+        if (k == c->we && k < c->len) /* d[k] is not in the window: back to a start */
+            for (k = c->we - 1; k > c->checked && ((unsigned char)d[k] & 0xC0) == 0x80;)
+                k--;
+        if (k > c->checked) {
+            om_status s = validate_range(c, d, c->checked, k, err);
+            if (s != OM_OK)
+                return s;
+            c->checked = k;
+        }
+    }
+    return need > c->checked ? check_to(c, need, err) : OM_OK;
+}
+
+/* Check the bytes of a record from p on before they are cut: at least p
+ * itself and the next 8 KiB, which are then cut while still in the cache
+ * (in window mode: as far as the window goes). */
+static inline om_status check_ahead(om_csv *c, size_t p, om_error *err)
+{
+    if (c->win)
+        return check_window(c, p + 1, p + 8192, err);
+    return check_to(c, p + 8192, err);
+}
+
+/* Check everything before offset upto (the end of a record). */
+static inline om_status check_upto(om_csv *c, size_t upto, om_error *err)
+{
+    if (c->win)
+        return check_window(c, upto, upto, err);
+    return check_to(c, upto, err);
 }
 
 /* check_as_read: before the reader reports an error of its own, the rest
@@ -350,6 +457,12 @@ static om_status from_fd(om_csv *c, int fd, const char *path, const om_csv_optio
 om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
                       om_error *err)
 {
+    return om_csv_open_window_(out, path, opt, OM_CSV_WINDOW, err);
+}
+
+om_status om_csv_open_window_(om_csv **out, const char *path, const om_csv_options *opt,
+                              size_t window, om_error *err)
+{
     *out = NULL;
     /* SAS, Stata and SPSS files are read as CSV text (src/io/readstat.c) */
     om_readstat_format rf = om_readstat_format_of(path);
@@ -379,7 +492,23 @@ om_status om_csv_open(om_csv **out, const char *path, const om_csv_options *opt,
         close(fd);
     if (s == OM_OK && !is_stdin)
         om_afile_note_input(path);
-    return opened(c, s, opt, out, err);
+    s = opened(c, s, opt, out, err);
+    /* Window mode for the whole file when it is checked as read: the
+     * check runs on the window (check_window), so no byte of the mapping
+     * is touched unless an error is reported.  Only then, because a check
+     * at open leaves callers free to keep field pointers into the mapping
+     * (the check_as_read option is the opt-in to om_csv_next's own
+     * contract: fields valid until the next record). */
+    if (s == OM_OK && window && opt && opt->check_as_read && c->fd1 && c->checked < c->len) {
+        c->win = malloc(window);
+        if (!c->win) {
+            om_csv_free(c);
+            *out = NULL;
+            return om_error_set(err, OM_ERR_NOMEM, path, 0, 0, "out of memory");
+        }
+        c->wcap = window;
+    }
+    return s;
 }
 
 om_status om_csv_open_fd(om_csv **out, const char *name, int fd, const om_csv_options *opt,
@@ -484,7 +613,7 @@ om_status om_csv_open_slice_window_(om_csv **out, const om_csv *parent, size_t b
 om_status om_csv_open_slice(om_csv **out, const om_csv *parent, size_t begin, size_t end,
                             om_error *err)
 {
-    return om_csv_open_slice_window_(out, parent, begin, end, (size_t)1 << 20, err);
+    return om_csv_open_slice_window_(out, parent, begin, end, OM_CSV_WINDOW, err);
 }
 
 void om_csv_free(om_csv *c)
@@ -556,7 +685,7 @@ static om_status quoted_field(om_csv *c, size_t *pp, om_error *err)
                                   "expected a closing quote for the field starting here, found "
                                   "end of input");
         if (p >= c->checked) { /* check_as_read: bytes are checked before they move */
-            om_status s = check_to(c, p + 8192, err);
+            om_status s = check_ahead(c, p, err);
             if (s != OM_OK)
                 return s;
         }
@@ -681,7 +810,7 @@ static om_status next_quoted(om_csv *c, bool *got, om_error *err)
         p++; /* separator: another field follows, possibly empty */
     }
     c->pos = eol < end ? eol + 1 : end;
-    om_status s = check_to(c, c->pos, err);
+    om_status s = check_upto(c, c->pos, err);
     *got = s == OM_OK;
     return s;
 }
@@ -821,7 +950,7 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
     if (p + 2048 > c->checked && c->checked < c->len) {
         /* check_as_read: the next 8 KiB are checked before they are cut,
          * then cut while still in the cache */
-        om_status s = check_to(c, p + 8192, err);
+        om_status s = check_ahead(c, p, err);
         if (s != OM_OK)
             return s;
     }
@@ -882,7 +1011,7 @@ om_status om_csv_next(om_csv *c, bool *got, om_error *err)
     c->blk1 = b + 1;
     c->bits = m;
     if (c->pos > c->checked) { /* a record longer than the window */
-        om_status s = check_to(c, c->pos, err);
+        om_status s = check_upto(c, c->pos, err);
         if (s != OM_OK)
             return s;
     }

@@ -45,4 +45,13 @@ void om_csv_use_scan_(om_csv *c, const om_csv_scan *s);
 om_status om_csv_open_slice_window_(om_csv **out, const om_csv *parent, size_t begin,
                                     size_t end, size_t window, om_error *err);
 
+/* om_csv_open with a window of `window` bytes (0: read the mapping), for
+ * the tests that compare the two modes.  Window mode applies to a file
+ * read with om_csv_options.check_as_read (the check runs on the window). */
+om_status om_csv_open_window_(om_csv **out, const char *path, const om_csv_options *opt,
+                              size_t window, om_error *err);
+
+/* The window of om_csv_open and om_csv_open_slice. */
+#define OM_CSV_WINDOW ((size_t)1 << 20)
+
 #endif

@@ -840,6 +840,116 @@ static void test_window_slices(void **state)
     assert_true(oks > 20 && errors > 100);
 }
 
+/* One reader of path opened with check_as_read, in window mode (window >
+ * 0) or through the mapping (0). */
+static om_status open_as_read(om_csv **c, const char *path, size_t window, om_error *e)
+{
+    om_csv_options opt = {.check_as_read = true, .max_fields = 40};
+    om_status s = om_csv_open_window_(c, path, &opt, window, e);
+    if (s == OM_OK)
+        s = om_csv_read_header(*c, e);
+    return s;
+}
+
+/* A whole file read with check_as_read in window mode (pread into a
+ * reused window, the check run on the window) against the same file read
+ * through the mapping, record by record: the same fields, offsets, lines
+ * and columns, and the same first error with its line and column (the
+ * input's own, a record of the wrong width, or the caller's at a record
+ * whose first field is "X" and at every 97th record's last field), on the
+ * random inputs of test_check_as_read written to a file (a BOM in one in
+ * seven), with random windows of 1 byte to 1 MiB; the mapped reader is
+ * itself held to the check at open by test_check_as_read.  The check
+ * looks ahead only as far as the window goes, so an error of the input
+ * may come some records later than through the mapping (never earlier,
+ * and the same error); with a window past the input's end, at the same
+ * record. */
+static void test_window_whole(void **state)
+{
+    (void)state;
+    static char text[48 << 10];
+    char path[] = "/tmp/om_test_csv_whole_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    uint32_t seed = 31337, wseed = 7;
+    size_t errors = 0, oks = 0, records = 0, later = 0;
+    for (int round = 0; round < 400; round++) {
+        size_t n = random_csv(&seed, round, text);
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        if (round % 7 == 0)
+            fputs("\xEF\xBB\xBF", f);
+        assert_int_equal(fwrite(text, 1, n, f), n);
+        fclose(f);
+        for (int w = 0; w < 4; w++) {
+            /* log-uniform over 1 B .. 1 MiB: most windows cut the input */
+            wseed = wseed * 1103515245u + 12345u;
+            size_t window = ((size_t)1 << ((wseed >> 8) % 21)) + (wseed >> 20) % 64;
+            if (window > ((size_t)1 << 20) || w == 3)
+                window = (size_t)1 << 20;
+            om_error ew = OM_ERROR_INIT, em = OM_ERROR_INIT;
+            om_csv *cw = NULL, *cm = NULL;
+            om_status sw = open_as_read(&cw, path, window, &ew);
+            om_status sm = open_as_read(&cm, path, 0, &em);
+            size_t k = 0, km = 0;
+            while (sw == OM_OK) {
+                bool gw = false, gm = false, live = sm == OM_OK;
+                sw = om_csv_next(cw, &gw, &ew);
+                if (live)
+                    sm = om_csv_next(cm, &gm, &em);
+                if (live && sm == OM_OK) { /* a record (or the end) through both */
+                    assert_int_equal(sw, OM_OK);
+                    assert_int_equal(gw, gm);
+                }
+                if (sw != OM_OK || !gw)
+                    break;
+                k++;
+                bool both = live && gm;
+                km += both;
+                size_t last = om_csv_nfields(cw) - 1;
+                if (both) {
+                    assert_int_equal(om_csv_offset(cw), om_csv_offset(cm));
+                    assert_int_equal(om_csv_nfields(cw), om_csv_nfields(cm));
+                    for (size_t i = 0; i < om_csv_nfields(cw); i++) {
+                        om_field a = om_csv_field(cw, i), b = om_csv_field(cm, i);
+                        assert_int_equal(a.len, b.len);
+                        assert_memory_equal(a.ptr, b.ptr, a.len);
+                    }
+                    assert_int_equal(om_csv_line(cw), om_csv_line(cm));
+                    assert_int_equal(om_csv_column(cw, last), om_csv_column(cm, last));
+                }
+                om_field f0 = om_csv_field(cw, 0);
+                bool x = f0.len == 1 && f0.ptr[0] == 'X', r97 = !x && k % 97 == 0;
+                if (x || r97) {
+                    sw = om_csv_fail(cw, x ? 0 : last, &ew, "expected %s", x ? "no X" : "no record 97");
+                    if (both)
+                        sm = om_csv_fail(cm, x ? 0 : last, &em, "expected %s", x ? "no X" : "no record 97");
+                }
+            }
+            assert_int_equal(sw, sm);
+            if (sw != OM_OK) {
+                char mw[300], mm[300];
+                assert_string_equal(om_error_format(&ew, mw, sizeof mw),
+                                    om_error_format(&em, mm, sizeof mm));
+                errors++;
+            } else {
+                oks++;
+            }
+            if (window >= n + 3)
+                assert_int_equal(k, km);
+            later += k > km;
+            records += k;
+            om_csv_free(cw);
+            om_csv_free(cm);
+        }
+    }
+    unlink(path);
+    /* (120 readings without an error, 1480 with; 317 went on past the
+     * mapped reader's error; 54761 records) */
+    assert_true(oks > 100 && errors > 1000 && later > 200 && records > 40000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_contract_width),
@@ -855,6 +965,7 @@ int main(void)
                                        cmocka_unit_test(test_validation_blocks),
                                        cmocka_unit_test(test_big_mapped),
                                        cmocka_unit_test(test_check_as_read),
-                                       cmocka_unit_test(test_window_slices)};
+                                       cmocka_unit_test(test_window_slices),
+                                       cmocka_unit_test(test_window_whole)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
