@@ -1223,19 +1223,61 @@ static int fix_cell(om_sdc_lin *m, rsess *r, int32_t i, int32_t *pos, int32_t *r
     return 1;
 }
 
-/* Fix what the session can of the failing cells among cells[0..n). */
-static om_status rs_fix(om_sdc_lin *m, rsess *r, const int32_t *cells, size_t n, int32_t *pos, bool *progress,
-                        size_t *solves, om_error *err)
+/* Scratch of the re-audit inside a repair session: position arrays of its
+ * own (the session's are in use) and a buffer for the unknowns. */
+typedef struct reaudit {
+    int32_t *pos, *rowpos, *buf;
+} reaudit;
+
+/* Re-audit of a session's open cells at zero cost: the attacker's LP over
+ * the unknowns of the session's cells (everything else at its true value,
+ * a restriction, so what it shows holds; audit_set()).  New suppressions
+ * made for one failing cell often protect its neighbours too (they share
+ * the relations the movement went through); a cell shown here needs no
+ * movement LP of its own, and the attacker's LP has only the unknowns as
+ * columns, a fraction of the movement LP's two per cell (the check of
+ * the current pattern before each new suppression, as in the cutting-plane
+ * loop of Fischetti & Salazar-González 2001). */
+static int rs_reaudit(om_sdc_lin *m, const rsess *r, reaudit *ra, size_t max_single, size_t *solves)
 {
+    size_t nv = 0;
+    for (size_t q = 0; q < r->ns; q++)
+        if (unknown(m, (size_t)r->S[q]))
+            ra->buf[nv++] = r->S[q];
+    return nv ? audit_set(m, ra->buf, nv, ra->pos, ra->rowpos, false, max_single, solves) : 0;
+}
+
+/* Fix what the session can of the failing cells among cells[0..n).  After
+ * a repair that suppressed cells, the open cells are audited again before
+ * the next movement LP (rs_reaudit); ra NULL: no re-audit (the whole
+ * table set, whose attacker LP costs more than the few repairs left). */
+static om_status rs_fix(om_sdc_lin *m, rsess *r, const int32_t *cells, size_t n, int32_t *pos, bool *progress,
+                        reaudit *ra, size_t *solves, om_error *err)
+{
+    size_t nsec = 0;
+    for (size_t q = 0; q < r->ns; q++)
+        nsec += unknown(m, (size_t)r->S[q]);
+    size_t audited_at = SIZE_MAX;
     for (size_t q = 0; q < n; q++) {
         int32_t i = cells[q];
         if (!m->fails[i])
             continue;
+        if (ra && nsec != audited_at) {
+            /* first every open cell, later the batch LPs only: the
+             * per-cell bounds of a large set cost as much as the repairs */
+            if (rs_reaudit(m, r, ra, audited_at == SIZE_MAX ? SIZE_MAX : 0, solves) != 0)
+                return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (re-audit LP)");
+            audited_at = nsec;
+        }
         int rc = fix_cell(m, r, i, pos, NULL, solves);
         if (rc < 0)
             return om_error_set(err, OM_ERR_INTERNAL, NULL, 0, 0, "GLPK failed (repair LP)");
         if (rc)
             *progress = true;
+        size_t now = 0;
+        for (size_t k = 0; k < r->ns; k++)
+            now += unknown(m, (size_t)r->S[k]);
+        nsec = now;
     }
     return OM_OK;
 }
@@ -1326,9 +1368,19 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
     om_status s = loc_index_build(&li, m) && fail_list && grp
                       ? OM_OK
                       : om_error_nomem(err);
+    reaudit ra = {0};
+    ra.pos = malloc((m->n ? m->n : 1) * sizeof *ra.pos);
+    ra.rowpos = malloc((m->nrow ? m->nrow : 1) * sizeof *ra.rowpos);
+    ra.buf = malloc((m->n ? m->n : 1) * sizeof *ra.buf);
+    if (s == OM_OK && (!ra.pos || !ra.rowpos || !ra.buf))
+        s = om_error_nomem(err);
+    for (size_t i = 0; s == OM_OK && i < m->n; i++)
+        ra.pos[i] = -1;
+    for (size_t r = 0; s == OM_OK && r < m->nrow; r++)
+        ra.rowpos[r] = -1;
     size_t nf = 0;
     int round = 0;
-    for (;;) {
+    for (; s == OM_OK;) {
         if ((s = audit_dirty(m, round == 0, &nf, sum, err)) != OM_OK || nf == 0)
             break;
         if (++round > max_rounds) {
@@ -1372,7 +1424,7 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
                 rsess rsn;
                 if (nset > 1 && nset <= 30000 &&
                     rs_open(m, &rsn, set, nset, NULL, 0, rpos, rrow) == 0) {
-                    s = rs_fix(m, &rsn, grp + a, b - a, rpos, &progress, &sum->lp_solves, err);
+                    s = rs_fix(m, &rsn, grp + a, b - a, rpos, &progress, &ra, &sum->lp_solves, err);
                     rs_close(&rsn, rpos, rrow);
                 }
                 a = b;
@@ -1388,7 +1440,7 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
                 grp[i] = (int32_t)i;
             rsess rsn;
             if (rs_open(m, &rsn, grp, m->n, NULL, 0, rpos, rrow) == 0) {
-                s = rs_fix(m, &rsn, fail_list, nfc, rpos, &progress, &sum->lp_solves, err);
+                s = rs_fix(m, &rsn, fail_list, nfc, rpos, &progress, NULL, &sum->lp_solves, err);
                 rs_close(&rsn, rpos, rrow);
             }
         }
@@ -1434,6 +1486,9 @@ om_status om_sdc_lin_protect(om_sdc_lin *m, int max_rounds, om_sdc_lin_summary *
     free(rpos);
     free(rrow);
     loc_index_free(&li);
+    free(ra.pos);
+    free(ra.rowpos);
+    free(ra.buf);
     free(fail_list);
     free(grp);
     return s;
