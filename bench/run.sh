@@ -16,5 +16,5 @@ run "$B/bench_seg"                                   # 290 kommuner x 14 years x
 run sh "$here/seg_duckdb.sh" "$B" 50                 # the same with DuckDB as peer
 run "$B/bench_protect" 3 1                           # RegSO x sex x 18 ages, protected + audited (add "lp" for the LP-only comparison)
 run "$B/bench_synth" 0.05 2                         # full scale: 1.0 2
-run sh "$here/rates.sh" "$B" 1000000 10000000 2      # full scale: 10500000 100000000 2
+run env RUNS=3 sh "$here/rates.sh" "$B" 1050000 10000000 2   # 1/10 scale, fastest of 3 each; full scale: 10500000 100000000 2
 run sh "$here/barometer.sh" "$B" 500 60              # API p99 at 500 req/s (wrk, loopback), flat memory, first map render
