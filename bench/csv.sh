@@ -5,8 +5,8 @@
 # Prints, per thread count, GB/s and GB/s per core (= per thread) of:
 #   reader   om_csv alone: validation (UTF-8, control bytes), records cut
 #            into fields (bench_csv ... scan), the input checked as it is
-#            read (om_csv_options.check_as_read; 2 threads: all checked
-#            when the slices are opened);
+#            read (om_csv_options.check_as_read; 2 threads: each slice
+#            checks its own bytes on its thread);
 #   reader, check at open   the same with the default check at open;
 #   +numbers the reader plus every field parsed as a number (bench_csv ...
 #            parse), which is what DuckDB's query (sum of every column) does.

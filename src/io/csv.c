@@ -573,12 +573,22 @@ om_status om_csv_open_slice_window_(om_csv **out, const om_csv *parent, size_t b
                                     size_t end, size_t window, om_error *err)
 {
     *out = NULL;
-    /* check_as_read: slices read the rest on other threads, each from its
-     * own offset, so the rest is checked now (the error is then the first
-     * of the input, as at open) */
-    om_status s = check_rest(parent, err);
-    if (s != OM_OK)
-        return s;
+    /* check_as_read in window mode: each slice checks its own bytes as it
+     * reads them (check_window on its own window), so the check runs on
+     * the slices' threads.  The error is still the first of the input when
+     * the caller takes the error of the lowest slice that failed (as
+     * om_link_parallel does): a slice that fails checks the rest of the
+     * input first (check_rest, with pread: nothing of the mapping is
+     * touched, which a slice on another thread may be reading), and every
+     * earlier slice read all its bytes.  Otherwise (a mapping read in
+     * place, whose pages a long check drops) the rest is checked now, on
+     * this thread, before any slice reads. */
+    const bool own_check = window && parent->fd1 && parent->checked < parent->len;
+    if (!own_check) {
+        om_status s = check_rest(parent, err);
+        if (s != OM_OK)
+            return s;
+    }
     om_csv *c = malloc(sizeof *c);
     if (!c)
         return om_error_set(err, OM_ERR_NOMEM, parent->name, 0, 0, "out of memory");
@@ -596,9 +606,12 @@ om_status om_csv_open_slice_window_(om_csv **out, const om_csv *parent, size_t b
     c->header_store = NULL;
     c->win = NULL;
     c->wb = c->we = c->wsafe = 0;
-    /* window mode for a mapped file whose bytes were all checked (a check
-     * as read would have to run on the window) */
-    if (window && parent->fd1 && parent->checked >= parent->len && c->pos < c->end) {
+    /* bytes before the slice are its predecessors' to check */
+    if (own_check && c->checked < c->pos)
+        c->checked = c->pos;
+    /* window mode for a mapped file whose bytes were all checked or are
+     * checked as read on the window */
+    if (window && parent->fd1 && c->pos < c->end) {
         c->wcap = window;
         c->win = malloc(window);
         if (!c->win) {

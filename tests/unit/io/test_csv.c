@@ -768,13 +768,17 @@ static void test_check_as_read(void **state)
 /* What the slices of one file give, read through the mapping (window 0)
  * or with pread into windows of `window` bytes: each slice's records and
  * first error (outcome), folded into one. */
-static outcome read_slices(const char *path, bool check, size_t nslices, size_t window)
+enum { CHECK_NONE, CHECK_AT_OPEN, CHECK_AS_READ };
+
+static outcome read_slices(const char *path, int check, size_t nslices, size_t window)
 {
     outcome o = {OM_OK, "", 1469598103934665603ull, 0};
     om_error e = OM_ERROR_INIT;
     om_csv *c = NULL;
-    om_csv_options opt = {.no_utf8_check = !check, .max_fields = 40};
-    o.s = om_csv_open(&c, path, &opt, &e);
+    om_csv_options opt = {.no_utf8_check = check == CHECK_NONE,
+                          .check_as_read = check == CHECK_AS_READ,
+                          .max_fields = 40};
+    o.s = om_csv_open_window_(&c, path, &opt, window, &e);
     if (o.s == OM_OK)
         o.s = om_csv_read_header(c, &e);
     size_t off[4];
@@ -824,7 +828,7 @@ static void test_window_slices(void **state)
             fputs("\xEF\xBB\xBF", f); /* a BOM: the window's file offsets skip it */
         assert_int_equal(fwrite(text, 1, n, f), n);
         fclose(f);
-        bool check = round % 2 == 0;
+        int check = round % 2 == 0 ? CHECK_AT_OPEN : CHECK_NONE;
         size_t ns = 1 + (size_t)round % 3;
         outcome want = read_slices(path, check, ns, 0);
         *(want.s == OM_OK ? &oks : &errors) += 1;
@@ -838,6 +842,56 @@ static void test_window_slices(void **state)
     }
     unlink(path);
     assert_true(oks > 20 && errors > 100);
+}
+
+/* Slices of a file opened with check_as_read, in window mode: each slice
+ * checks its own bytes on its own window (so the check runs on the
+ * slices' threads), against the same slices of the file checked at open
+ * and read through the mapping (the reference): the same first error,
+ * message, line and column, when the caller takes the error of the lowest
+ * slice that failed (read_slices stops there, as om_link_parallel does),
+ * and the same records and offsets when there is none.  Random inputs of
+ * test_check_as_read (bad bytes anywhere, records of the wrong width, the
+ * caller's errors), 1-3 slices, windows of 1 byte to 1 MiB. */
+static void test_as_read_slices(void **state)
+{
+    (void)state;
+    static const size_t windows[] = {1, 3, 64, 65, 1000, 4096, 1 << 20};
+    static char text[48 << 10];
+    char path[] = "/tmp/om_test_csv_asread_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    uint32_t seed = 31337;
+    size_t errors = 0, oks = 0, bad_later = 0;
+    for (int round = 0; round < 300; round++) {
+        size_t n = random_csv(&seed, round, text);
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        if (round % 5 == 0)
+            fputs("\xEF\xBB\xBF", f);
+        assert_int_equal(fwrite(text, 1, n, f), n);
+        fclose(f);
+        size_t ns = 1 + (size_t)round % 3;
+        outcome want = read_slices(path, CHECK_AT_OPEN, ns, 0);
+        *(want.s == OM_OK ? &oks : &errors) += 1;
+        /* a bad byte in an input of several slices: found by the slice
+         * that holds it, or by an earlier one's check of the rest */
+        if (want.s != OM_OK && ns > 1 &&
+            (strstr(want.msg, "UTF-8") || strstr(want.msg, "control characters")))
+            bad_later++;
+        for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++) {
+            outcome got = read_slices(path, CHECK_AS_READ, ns, windows[w]);
+            assert_int_equal(got.s, want.s);
+            assert_string_equal(got.msg, want.msg);
+            if (want.s == OM_OK) {
+                assert_int_equal(got.records, want.records);
+                assert_true(got.hash == want.hash);
+            }
+        }
+    }
+    unlink(path);
+    assert_true(oks > 10 && errors > 100 && bad_later > 20);
 }
 
 /* One reader of path opened with check_as_read, in window mode (window >
@@ -966,6 +1020,7 @@ int main(void)
                                        cmocka_unit_test(test_big_mapped),
                                        cmocka_unit_test(test_check_as_read),
                                        cmocka_unit_test(test_window_slices),
+                                       cmocka_unit_test(test_as_read_slices),
                                        cmocka_unit_test(test_window_whole)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
