@@ -31,7 +31,7 @@ if [ ! -f "$work/synth/person_year.csv" ]; then
     echo "== synthetic population (scale ${OMRADE_DEMO_SCALE:-0.1}, seed 1)"
     "$OMRADE" synth --scale "${OMRADE_DEMO_SCALE:-0.1}" --seed 1 --households --out "$work/synth"
 fi
-echo "== barometer indicators of the synthetic population"
+echo "== barometer indicators of the synthetic population, by sex, age, birth region and education"
 "$OMRADE" indicators "$work/synth" --barometer --out "$work/barometer-indicators.csv"
 set -- "$@" --indicators "$work/barometer-indicators.csv" \
     --linkage "synthetic persons linked to DeSO 2018 by residence on 31 December; DeSO to RegSO 2020 by SCB's mapping"

@@ -11,7 +11,7 @@
 static void help(FILE *fp)
 {
     fprintf(fp,
-            "usage: omrade indicators DIR [--level regso|deso] [--barometer [--edu]] [--out FILE]\n\n"
+            "usage: omrade indicators DIR [--level regso|deso] [--barometer [--no-edu]] [--out FILE]\n\n"
             "Read DIR/persons.csv, DIR/residence.csv and DIR/person_year.csv (as written by\n"
             "'omrade synth') and write per area and year the counts that 'omrade sei' reads:\n"
             "  area,year,low_econ_n,low_econ_d,pre_upper_n,pre_upper_d,assist_unemp_n,assist_unemp_d\n"
@@ -23,9 +23,9 @@ static void help(FILE *fp)
             "options:\n"
             "  --level L    regso (default) or deso (SEI counts only)\n"
             "  --barometer  the barometer indicator table for riket, län, kommun and RegSO\n"
-            "  --edu        with --barometer, also the rows by education level (kommun, län,\n"
-            "               riket); protecting them in 'omrade build' takes long at\n"
-            "               national scale (docs/barometer.md, Education breakdown)\n"
+            "  --no-edu     with --barometer, leave out the rows by education level (written\n"
+            "               by default for kommun, län and riket, ages 20-64; --edu, the\n"
+            "               earlier opt-in, is still accepted)\n"
             "  --out FILE   write to FILE instead of stdout (atomically)\n" OM_CLI_PROVENANCE_HELP
             "\nexample:\n"
             "  omrade synth --scale 0.01 --out synth && omrade indicators synth | omrade sei -\n");
@@ -37,12 +37,14 @@ static int run(int argc, char **argv)
                                          {"out", required_argument, 0, 'o'},
                                          {"barometer", no_argument, 0, 'b'},
                                          {"edu", no_argument, 0, 'e'},
+                                         {"no-edu", no_argument, 0, 'n'},
                                          {"help", no_argument, 0, 'h'},
                                          OM_CLI_PROVENANCE_OPT,
                                          {0, 0, 0, 0}};
     om_level level = OM_LEVEL_REGSO;
     const char *out = "-";
     unsigned what = 0;
+    int edu = -1; /* -1 not given: the education rows go with --barometer */
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -53,7 +55,8 @@ static int run(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'b': what |= OM_INDICATORS_BAROMETER; break;
-        case 'e': what |= OM_INDICATORS_EDU; break;
+        case 'e': edu = 1; break;
+        case 'n': edu = 0; break;
         case 'h': help(stdout); return 0;
         OM_CLI_PROVENANCE_CASE;
         default: return om_cli_usage("indicators", "bad option");
@@ -61,8 +64,10 @@ static int run(int argc, char **argv)
     }
     if (optind + 1 != argc)
         return om_cli_usage("indicators", "expected one directory DIR");
-    if ((what & OM_INDICATORS_EDU) && !(what & OM_INDICATORS_BAROMETER))
-        return om_cli_usage("indicators", "expected --edu with --barometer");
+    if (edu >= 0 && !(what & OM_INDICATORS_BAROMETER))
+        return om_cli_usage("indicators", "expected --%s with --barometer", edu ? "edu" : "no-edu");
+    if ((what & OM_INDICATORS_BAROMETER) && edu != 0)
+        what |= OM_INDICATORS_EDU;
     om_error err = OM_ERROR_INIT;
     om_afile *af = NULL;
     om_cli_prov_start("indicators", argc, argv);
