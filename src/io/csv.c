@@ -578,11 +578,12 @@ om_status om_csv_open_slice_window_(om_csv **out, const om_csv *parent, size_t b
      * the slices' threads.  The error is still the first of the input when
      * the caller takes the error of the lowest slice that failed (as
      * om_link_parallel does): a slice that fails checks the rest of the
-     * input first (check_rest, with pread: nothing of the mapping is
-     * touched, which a slice on another thread may be reading), and every
-     * earlier slice read all its bytes.  Otherwise (a mapping read in
-     * place, whose pages a long check drops) the rest is checked now, on
-     * this thread, before any slice reads. */
+     * input first (check_rest), and every earlier slice read all its
+     * bytes.  That check may drop pages of the mapping, which is harmless
+     * here: in window mode no slice reads its records from the mapping or
+     * unescapes quotes in it.  Otherwise (records read and unescaped in
+     * the mapping itself) the rest is checked now, on this thread, before
+     * any slice reads. */
     const bool own_check = window && parent->fd1 && parent->checked < parent->len;
     if (!own_check) {
         om_status s = check_rest(parent, err);

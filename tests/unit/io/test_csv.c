@@ -768,6 +768,18 @@ static void test_check_as_read(void **state)
 /* What the slices of one file give, read through the mapping (window 0)
  * or with pread into windows of `window` bytes: each slice's records and
  * first error (outcome), folded into one. */
+/* Write text[0, n) to path, after a BOM when bom (the window's file
+ * offsets must skip it). */
+static void write_input(const char *path, const char *text, size_t n, bool bom)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    if (bom)
+        fputs("\xEF\xBB\xBF", f);
+    assert_int_equal(fwrite(text, 1, n, f), n);
+    fclose(f);
+}
+
 enum { CHECK_NONE, CHECK_AT_OPEN, CHECK_AS_READ };
 
 static outcome read_slices(const char *path, int check, size_t nslices, size_t window)
@@ -822,12 +834,7 @@ static void test_window_slices(void **state)
     size_t errors = 0, oks = 0;
     for (int round = 0; round < 300; round++) {
         size_t n = random_csv(&seed, round, text);
-        FILE *f = fopen(path, "wb");
-        assert_non_null(f);
-        if (round % 7 == 0)
-            fputs("\xEF\xBB\xBF", f); /* a BOM: the window's file offsets skip it */
-        assert_int_equal(fwrite(text, 1, n, f), n);
-        fclose(f);
+        write_input(path, text, n, round % 7 == 0);
         int check = round % 2 == 0 ? CHECK_AT_OPEN : CHECK_NONE;
         size_t ns = 1 + (size_t)round % 3;
         outcome want = read_slices(path, check, ns, 0);
@@ -866,12 +873,7 @@ static void test_as_read_slices(void **state)
     size_t errors = 0, oks = 0, bad_later = 0;
     for (int round = 0; round < 300; round++) {
         size_t n = random_csv(&seed, round, text);
-        FILE *f = fopen(path, "wb");
-        assert_non_null(f);
-        if (round % 5 == 0)
-            fputs("\xEF\xBB\xBF", f);
-        assert_int_equal(fwrite(text, 1, n, f), n);
-        fclose(f);
+        write_input(path, text, n, round % 5 == 0);
         size_t ns = 1 + (size_t)round % 3;
         outcome want = read_slices(path, CHECK_AT_OPEN, ns, 0);
         *(want.s == OM_OK ? &oks : &errors) += 1;
@@ -930,12 +932,7 @@ static void test_window_whole(void **state)
     size_t errors = 0, oks = 0, records = 0, later = 0;
     for (int round = 0; round < 400; round++) {
         size_t n = random_csv(&seed, round, text);
-        FILE *f = fopen(path, "wb");
-        assert_non_null(f);
-        if (round % 7 == 0)
-            fputs("\xEF\xBB\xBF", f);
-        assert_int_equal(fwrite(text, 1, n, f), n);
-        fclose(f);
+        write_input(path, text, n, round % 7 == 0);
         for (int w = 0; w < 4; w++) {
             /* log-uniform over 1 B .. 1 MiB: most windows cut the input */
             wseed = wseed * 1103515245u + 12345u;
